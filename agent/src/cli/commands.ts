@@ -1,0 +1,5 @@
+import type { Command } from "./command.ts";
+import { evidenceCommand } from "./evidence.ts";
+
+/** Every `malachor` subcommand, one line each; `--help` lists them in this order. */
+export const COMMANDS: Command[] = [evidenceCommand];

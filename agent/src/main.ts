@@ -1,0 +1,62 @@
+import { COMMANDS } from "./cli/commands.ts";
+import { CliError, EXIT, type Io } from "./cli/command.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `malachor ${AGENT_VERSION} — HIPAA drift detection, healing and signed evidence for clinic appliances`,
+    "",
+    "usage: malachor <command> [options]",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "  --version  print the version",
+    "  --help     print this help; `malachor <command> --help` for a command's usage",
+  ].join("\n");
+}
+
+/** Run the CLI with argv (without the executable) and return the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.out(help());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.out(`malachor ${AGENT_VERSION}`);
+    return EXIT.ok;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`malachor: unknown command "${name}" (see malachor --help)`);
+    return EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`usage: ${cmd.usage}`);
+    return EXIT.ok;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`malachor: ${e.message}`);
+      return e.code;
+    }
+    // Never show a stack trace to a field tech unless asked for.
+    io.err(`malachor ${name}: internal error: ${(e as Error)?.message ?? String(e)}`);
+    if (process.env.MALACHOR_DEBUG) io.err(String((e as Error)?.stack));
+    return EXIT.environment;
+  }
+}
+
+if (import.meta.main) {
+  const io: Io = {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+    interactive: Boolean(process.stderr.isTTY),
+  };
+  const code = await main(process.argv.slice(2), io);
+  process.exitCode = code;
+}

@@ -1,0 +1,140 @@
+import * as v from "valibot";
+import { describeIssues } from "./common.ts";
+import { bundleHash, bundleSigningBytes, EvidenceBundle, GENESIS_HASH } from "./evidence.ts";
+import { keyIdOf, verify } from "./sign.ts";
+
+/** Kinds of chain break, in the words an auditor reads. */
+export type BreakKind =
+  | "malformed"
+  | "bad-signature"
+  | "broken-link"
+  | "sequence-gap"
+  | "reordered"
+  | "duplicated"
+  | "fork";
+
+/** The first break found: where (index in the input, 0-based), what kind, and a sentence saying why. */
+export interface ChainBreak {
+  ok: false;
+  index: number;
+  kind: BreakKind;
+  applianceId?: string;
+  seq?: number;
+  message: string;
+}
+
+/** Per-appliance head after a successful verification. */
+export interface ChainOk {
+  ok: true;
+  count: number;
+  heads: Record<string, { seq: number; hash: string }>;
+}
+
+export type ChainResult = ChainOk | ChainBreak;
+
+/** Where an appliance's chain is expected to continue from when verifying a suffix of it. */
+export type ChainStarts = Record<string, { seq: number; hash: string }>;
+
+export interface VerifyChainOptions {
+  /** Verify a chain suffix: each appliance continues from this head instead of genesis. */
+  starts?: ChainStarts;
+  /** Signature check, replaceable so a caller can batch or parallelise it. */
+  verifySignature?: (message: Uint8Array, sig: string, publicKeyHex: string) => boolean;
+}
+
+function describe(b: { applianceId?: string; seq?: number }): string {
+  return b.applianceId ? `bundle ${b.applianceId}#${b.seq}` : "bundle";
+}
+
+/**
+ * Verify a sequence of evidence bundles (parsed JSON, possibly several appliances interleaved)
+ * against trusted public keys (hex). Returns ok with each appliance's head, or the first break.
+ * Pure: no I/O, no clock.
+ */
+export function verifyChain(
+  items: readonly unknown[],
+  publicKeys: readonly string[],
+  opts: VerifyChainOptions = {},
+): ChainResult {
+  const check = opts.verifySignature ?? verify;
+  const keys = new Map(publicKeys.map((k) => [keyIdOf(k), k.trim().toLowerCase()]));
+  const heads = new Map<string, { seq: number; hash: string }>();
+  // seq → hash of every bundle seen so far, per appliance, to tell duplicates from forks.
+  const seen = new Map<string, Map<number, string>>();
+  // every (appliance, seq) present anywhere in the input, to tell reordering from a gap.
+  const present = new Set<string>();
+  for (const it of items) {
+    const o = it as { applianceId?: unknown; seq?: unknown };
+    if (o && typeof o === "object") present.add(`${String(o.applianceId)}#${String(o.seq)}`);
+  }
+
+  for (let index = 0; index < items.length; index++) {
+    const parsed = v.safeParse(EvidenceBundle, items[index]);
+    if (!parsed.success) {
+      const raw = items[index] as { applianceId?: string; seq?: number } | null;
+      return {
+        ok: false,
+        index,
+        kind: "malformed",
+        message: `${describe(raw ?? {})} at index ${index} is malformed: ${describeIssues(parsed.issues)}`,
+      };
+    }
+    const b = parsed.output;
+    const where = { index, applianceId: b.applianceId, seq: b.seq };
+    const name = `bundle ${b.applianceId}#${b.seq} (index ${index})`;
+    const hash = bundleHash(b);
+    const bySeq = seen.get(b.applianceId) ?? new Map<number, string>();
+    seen.set(b.applianceId, bySeq);
+
+    const earlier = bySeq.get(b.seq);
+    if (earlier !== undefined) {
+      return earlier === hash
+        ? { ok: false, ...where, kind: "duplicated", message: `${name} repeats an earlier bundle` }
+        : { ok: false, ...where, kind: "fork", message: `${name} differs from an earlier bundle with the same sequence number` };
+    }
+
+    const key = keys.get(b.keyId);
+    if (!key) {
+      return { ok: false, ...where, kind: "bad-signature", message: `${name} is signed by key ${b.keyId}, which is not a trusted key` };
+    }
+    if (!check(bundleSigningBytes(b), b.sig, key)) {
+      return { ok: false, ...where, kind: "bad-signature", message: `${name} has a signature that does not match its content` };
+    }
+
+    const head = heads.get(b.applianceId) ?? opts.starts?.[b.applianceId] ?? { seq: 0, hash: GENESIS_HASH };
+    const expected = head.seq + 1;
+    if (b.seq !== expected) {
+      if (b.seq < expected || present.has(`${b.applianceId}#${expected}`)) {
+        return { ok: false, ...where, kind: "reordered", message: `${name} is out of order: expected sequence ${expected}` };
+      }
+      return {
+        ok: false,
+        ...where,
+        kind: "sequence-gap",
+        message: `${name} follows #${head.seq}: bundles ${expected}–${b.seq - 1} are missing`,
+      };
+    }
+    if (b.prevHash !== head.hash) {
+      return { ok: false, ...where, kind: "broken-link", message: `${name} does not link to the bundle before it (prevHash mismatch)` };
+    }
+    bySeq.set(b.seq, hash);
+    heads.set(b.applianceId, { seq: b.seq, hash });
+  }
+  return { ok: true, count: items.length, heads: Object.fromEntries(heads) };
+}
+
+/** Parse JSONL text into values, naming the first line that is not JSON. */
+export function parseJsonl(text: string): { ok: true; items: unknown[] } | { ok: false; line: number; message: string } {
+  const items: unknown[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === "") continue;
+    try {
+      items.push(JSON.parse(line));
+    } catch (e) {
+      return { ok: false, line: i + 1, message: `line ${i + 1} is not valid JSON (${(e as Error).message})` };
+    }
+  }
+  return { ok: true, items };
+}

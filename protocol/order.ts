@@ -1,0 +1,57 @@
+import * as v from "valibot";
+import { Id, JsonObject, LongText, ShortText, Timestamp } from "./common.ts";
+import { Signed } from "./signed.ts";
+
+/** Order types an appliance will execute; anything else is refused. */
+export const OrderType = v.picklist(["run_check", "run_runbook", "sync_rules", "update_agent", "collect_diagnostics"]);
+export type OrderType = v.InferOutput<typeof OrderType>;
+
+/** An instruction from the cloud to one appliance, signed by the cloud's order key. */
+export const Order = v.strictObject({
+  id: Id,
+  siteId: Id,
+  /** The one appliance this order is for (a broadcast is one order per appliance). */
+  applianceId: Id,
+  type: OrderType,
+  params: JsonObject,
+  issuedAt: Timestamp,
+  expiresAt: Timestamp,
+  /** 32 hex characters, never reused; the agent refuses a nonce it has seen. */
+  nonce: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex characters")),
+  issuedBy: ShortText,
+});
+export type Order = v.InferOutput<typeof Order>;
+
+export const SignedOrder = Signed(Order);
+export type SignedOrder = v.InferOutput<typeof SignedOrder>;
+
+/** GET /agent/orders: pending orders for the calling appliance. */
+export const PendingOrdersResponse = v.strictObject({ orders: v.array(SignedOrder) });
+export type PendingOrdersResponse = v.InferOutput<typeof PendingOrdersResponse>;
+
+/** POST /agent/orders/:id/ack. */
+export const OrderAck = v.strictObject({ receivedAt: Timestamp });
+export type OrderAck = v.InferOutput<typeof OrderAck>;
+
+/** POST /agent/orders/:id/complete: the outcome, including refusals with their reason. */
+export const OrderCompletion = v.strictObject({
+  status: v.picklist(["succeeded", "failed", "refused"]),
+  result: JsonObject,
+  error: v.optional(LongText),
+  finishedAt: Timestamp,
+});
+export type OrderCompletion = v.InferOutput<typeof OrderCompletion>;
+
+/** Lifecycle of an order as the cloud tracks it. */
+export const OrderState = v.picklist([
+  "pending-approval",
+  "pending",
+  "acknowledged",
+  "succeeded",
+  "failed",
+  "refused",
+  "expired",
+  "rejected",
+]);
+export type OrderState = v.InferOutput<typeof OrderState>;
+

@@ -1,0 +1,41 @@
+import { describe, expect, test } from "bun:test";
+import type { Finding } from "./finding.ts";
+import { computeScore } from "./score.ts";
+
+function finding(checkId: string, status: Finding["status"], citations: string[], observedAt = "2026-11-25T10:00:00.000Z"): Finding {
+  return { checkId, host: "h1", status, severity: "medium", title: checkId, citations, details: {}, observedAt };
+}
+
+describe("computeScore", () => {
+  test("no findings → no score, every control unassessed", () => {
+    const s = computeScore([]);
+    expect(s.score).toBeNull();
+    expect(s.controls.every((c) => c.status === "unassessed")).toBe(true);
+  });
+
+  test("worst status wins per control; pass=1 warn=½ fail=0", () => {
+    const s = computeScore([
+      finding("a", "pass", ["§164.312(b)"]),
+      finding("b", "fail", ["§164.312(b)"]),
+      finding("c", "warn", ["§164.312(d)"]),
+      finding("d", "pass", ["§164.312(a)(1)"]),
+    ]);
+    const b = s.controls.find((c) => c.control.citation === "§164.312(b)")!;
+    expect(b.status).toBe("fail");
+    expect(b.evidence.map((e) => e.checkId)).toEqual(["b", "a"]);
+    expect(s.assessed).toBe(3);
+    expect(s.score).toBe(50);
+  });
+
+  test("only the latest finding per check and host counts", () => {
+    const s = computeScore([
+      finding("a", "fail", ["§164.312(b)"], "2026-11-25T10:00:00.000Z"),
+      finding("a", "pass", ["§164.312(b)"], "2026-11-25T10:05:00.000Z"),
+    ]);
+    expect(s.score).toBe(100);
+  });
+
+  test("an errored check makes the control unknown and scores 0", () => {
+    expect(computeScore([finding("a", "error", ["§164.312(b)"])]).controls.find((c) => c.status === "unknown")).toBeDefined();
+  });
+});

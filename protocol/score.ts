@@ -1,0 +1,58 @@
+import type { CheckStatus } from "./common.ts";
+import type { Finding } from "./finding.ts";
+import { HIPAA_CONTROLS, type HipaaControl } from "./hipaa.ts";
+
+/** A control's status: the worst of the latest findings citing it; "unassessed" when none do. */
+export type ControlStatus = "pass" | "warn" | "fail" | "unknown" | "unassessed";
+
+export interface ControlScore {
+  control: HipaaControl;
+  status: ControlStatus;
+  /** The latest findings behind the status (check id + host), worst first. */
+  evidence: { checkId: string; host: string; status: CheckStatus; observedAt: string }[];
+}
+
+export interface ComplianceScore {
+  /** 0–100: pass = 1, warn = ½, fail and unknown (check errored) = 0, over assessed controls; null if none. */
+  score: number | null;
+  assessed: number;
+  controls: ControlScore[];
+}
+
+const rank: Record<CheckStatus, number> = { fail: 3, error: 2, warn: 1, pass: 0 };
+
+/**
+ * Compute a site's compliance score from the latest finding per (check, host). Reproducible:
+ * the same findings always give the same score, so an auditor can recompute it from evidence.
+ */
+export function computeScore(findings: readonly Finding[]): ComplianceScore {
+  const latest = new Map<string, Finding>();
+  for (const f of findings) {
+    const k = `${f.checkId}\u0000${f.host}`;
+    const prev = latest.get(k);
+    if (!prev || prev.observedAt <= f.observedAt) latest.set(k, f);
+  }
+  const byCitation = new Map<string, Finding[]>();
+  for (const f of latest.values()) {
+    for (const c of f.citations) {
+      const list = byCitation.get(c) ?? [];
+      list.push(f);
+      byCitation.set(c, list);
+    }
+  }
+  let points = 0;
+  let assessed = 0;
+  const controls = HIPAA_CONTROLS.map((control): ControlScore => {
+    const fs = (byCitation.get(control.citation) ?? []).sort(
+      (a, b) => rank[b.status] - rank[a.status] || a.checkId.localeCompare(b.checkId) || a.host.localeCompare(b.host),
+    );
+    const evidence = fs.map((f) => ({ checkId: f.checkId, host: f.host, status: f.status, observedAt: f.observedAt }));
+    if (fs.length === 0) return { control, status: "unassessed", evidence };
+    const worst = fs[0]!.status;
+    const status: ControlStatus = worst === "error" ? "unknown" : worst;
+    assessed++;
+    points += status === "pass" ? 1 : status === "warn" ? 0.5 : 0;
+    return { control, status, evidence };
+  });
+  return { score: assessed === 0 ? null : Math.round((points / assessed) * 1000) / 10, assessed, controls };
+}

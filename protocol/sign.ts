@@ -1,0 +1,72 @@
+import { createPublicKey, verify as nodeVerify, type KeyObject } from "node:crypto";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { sha256Hex } from "./hash.ts";
+
+/** An Ed25519 key pair as lowercase hex (32-byte secret seed, 32-byte public key). */
+export interface KeyPair {
+  secretKey: string;
+  publicKey: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Thrown when a key or signature is not well-formed hex of the right length. */
+export class KeyFormatError extends Error {
+  override name = "KeyFormatError";
+}
+
+function keyBytes(hex: string, what: string): Uint8Array {
+  const h = hex.trim().toLowerCase();
+  if (!HEX64.test(h)) throw new KeyFormatError(`${what} must be 64 hex characters (32 bytes)`);
+  return hexToBytes(h);
+}
+
+/** Create a fresh Ed25519 key pair. */
+export function generateKeyPair(): KeyPair {
+  const secret = ed25519.utils.randomSecretKey();
+  return { secretKey: bytesToHex(secret), publicKey: bytesToHex(ed25519.getPublicKey(secret)) };
+}
+
+/** Public key (hex) belonging to a secret seed (hex). */
+export function publicKeyOf(secretKeyHex: string): string {
+  return bytesToHex(ed25519.getPublicKey(keyBytes(secretKeyHex, "secret key")));
+}
+
+/** Short, stable identifier of a public key: the first 16 hex characters of its SHA-256. */
+export function keyIdOf(publicKeyHex: string): string {
+  return sha256Hex(keyBytes(publicKeyHex, "public key")).slice(0, 16);
+}
+
+/** Ed25519 signature (128 hex characters) over message bytes. */
+export function sign(message: Uint8Array, secretKeyHex: string): string {
+  return bytesToHex(ed25519.sign(message, keyBytes(secretKeyHex, "secret key")));
+}
+
+// DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it.
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+const keyObjects = new Map<string, KeyObject>();
+
+function keyObject(publicKeyHex: string): KeyObject {
+  let k = keyObjects.get(publicKeyHex);
+  if (!k) {
+    const der = Buffer.concat([SPKI_PREFIX, keyBytes(publicKeyHex, "public key")]);
+    k = createPublicKey({ key: der, format: "der", type: "spki" });
+    if (keyObjects.size > 10_000) keyObjects.clear();
+    keyObjects.set(publicKeyHex, k);
+  }
+  return k;
+}
+
+/**
+ * Verify an Ed25519 signature. Uses node:crypto (about 8× faster than noble under Bun, see
+ * FACTS.md) since the cloud verifies every ingested bundle. Malformed input is simply "false".
+ */
+export function verify(message: Uint8Array, signatureHex: string, publicKeyHex: string): boolean {
+  if (!/^[0-9a-f]{128}$/.test(signatureHex)) return false;
+  try {
+    return nodeVerify(null, message, keyObject(publicKeyHex), Buffer.from(signatureHex, "hex"));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+import { buildBundle, bundleHash, type EvidenceBundle } from "./evidence.ts";
+import type { Finding } from "./finding.ts";
+import { generateKeyPair, type KeyPair } from "./sign.ts";
+
+/** A sample finding for tests and fixtures. */
+export function sampleFinding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    checkId: "linux.ssh-hardening",
+    host: "appliance",
+    status: "pass",
+    severity: "high",
+    title: "SSH refuses root and password logins",
+    citations: ["§164.312(a)(1)", "§164.312(d)"],
+    expected: "PermitRootLogin no; PasswordAuthentication no",
+    actual: "PermitRootLogin no; PasswordAuthentication no",
+    details: { permitRootLogin: "no", passwordAuthentication: "no" },
+    observedAt: "2026-11-25T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
+/** Build a valid signed chain of `n` bundles for one appliance (test fixture). */
+export function sampleChain(
+  n: number,
+  opts: { key?: KeyPair; siteId?: string; applianceId?: string } = {},
+): { key: KeyPair; bundles: EvidenceBundle[] } {
+  const key = opts.key ?? generateKeyPair();
+  const ids = { siteId: opts.siteId ?? "site-a", applianceId: opts.applianceId ?? "app-1" };
+  const bundles: EvidenceBundle[] = [];
+  let head = { seq: 0, hash: "" };
+  for (let i = 0; i < n; i++) {
+    const at = new Date(Date.UTC(2026, 10, 25, 10, i)).toISOString();
+    const b = buildBundle(
+      ids,
+      head,
+      { kind: "check-cycle", findings: [sampleFinding({ observedAt: at, status: i % 3 === 0 ? "fail" : "pass" })], createdAt: at },
+      key.secretKey,
+    );
+    bundles.push(b);
+    head = { seq: b.seq, hash: bundleHash(b) };
+  }
+  return { key, bundles };
+}
