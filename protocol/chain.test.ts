@@ -32,22 +32,37 @@ describe("verifyChain", () => {
     ],
     ["a dropped bundle", () => clone(bundles).filter((_, i) => i !== 3), "sequence-gap", 3],
     ["a dropped first bundle", () => clone(bundles).slice(1), "sequence-gap", 0],
-    ["two bundles swapped", () => {
-      const bs = clone(bundles);
-      [bs[2], bs[3]] = [bs[3], bs[2]];
-      return bs;
-    }, "reordered", 2],
-    ["a duplicated bundle", () => {
-      const bs = clone(bundles);
-      bs.splice(4, 0, structuredClone(bs[3]));
-      return bs;
-    }, "duplicated", 4],
+    [
+      "two bundles swapped",
+      () => {
+        const bs = clone(bundles);
+        [bs[2], bs[3]] = [bs[3], bs[2]];
+        return bs;
+      },
+      "reordered",
+      2,
+    ],
+    [
+      "a duplicated bundle",
+      () => {
+        const bs = clone(bundles);
+        bs.splice(4, 0, structuredClone(bs[3]));
+        return bs;
+      },
+      "duplicated",
+      4,
+    ],
     ["the wrong key", () => clone(sampleChain(3).bundles), "bad-signature", 0],
-    ["a malformed bundle", () => {
-      const bs = clone(bundles);
-      (bs[1] as { seq: unknown }).seq = "two";
-      return bs;
-    }, "malformed", 1],
+    [
+      "a malformed bundle",
+      () => {
+        const bs = clone(bundles);
+        (bs[1] as { seq: unknown }).seq = "two";
+        return bs;
+      },
+      "malformed",
+      1,
+    ],
   ];
 
   test.each(cases)("detects %s", (_name, make, kind, index) => {

@@ -90,22 +90,42 @@ export function verifyChain(
     if (earlier !== undefined) {
       return earlier === hash
         ? { ok: false, ...where, kind: "duplicated", message: `${name} repeats an earlier bundle` }
-        : { ok: false, ...where, kind: "fork", message: `${name} differs from an earlier bundle with the same sequence number` };
+        : {
+            ok: false,
+            ...where,
+            kind: "fork",
+            message: `${name} differs from an earlier bundle with the same sequence number`,
+          };
     }
 
     const key = keys.get(b.keyId);
     if (!key) {
-      return { ok: false, ...where, kind: "bad-signature", message: `${name} is signed by key ${b.keyId}, which is not a trusted key` };
+      return {
+        ok: false,
+        ...where,
+        kind: "bad-signature",
+        message: `${name} is signed by key ${b.keyId}, which is not a trusted key`,
+      };
     }
     if (!check(bundleSigningBytes(b), b.sig, key)) {
-      return { ok: false, ...where, kind: "bad-signature", message: `${name} has a signature that does not match its content` };
+      return {
+        ok: false,
+        ...where,
+        kind: "bad-signature",
+        message: `${name} has a signature that does not match its content`,
+      };
     }
 
     const head = heads.get(b.applianceId) ?? opts.starts?.[b.applianceId] ?? { seq: 0, hash: GENESIS_HASH };
     const expected = head.seq + 1;
     if (b.seq !== expected) {
       if (b.seq < expected || present.has(`${b.applianceId}#${expected}`)) {
-        return { ok: false, ...where, kind: "reordered", message: `${name} is out of order: expected sequence ${expected}` };
+        return {
+          ok: false,
+          ...where,
+          kind: "reordered",
+          message: `${name} is out of order: expected sequence ${expected}`,
+        };
       }
       return {
         ok: false,
@@ -115,7 +135,12 @@ export function verifyChain(
       };
     }
     if (b.prevHash !== head.hash) {
-      return { ok: false, ...where, kind: "broken-link", message: `${name} does not link to the bundle before it (prevHash mismatch)` };
+      return {
+        ok: false,
+        ...where,
+        kind: "broken-link",
+        message: `${name} does not link to the bundle before it (prevHash mismatch)`,
+      };
     }
     bySeq.set(b.seq, hash);
     heads.set(b.applianceId, { seq: b.seq, hash });
@@ -124,7 +149,9 @@ export function verifyChain(
 }
 
 /** Parse JSONL text into values, naming the first line that is not JSON. */
-export function parseJsonl(text: string): { ok: true; items: unknown[] } | { ok: false; line: number; message: string } {
+export function parseJsonl(
+  text: string,
+): { ok: true; items: unknown[] } | { ok: false; line: number; message: string } {
   const items: unknown[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {

@@ -5,16 +5,24 @@ import { BundleSummary } from "./evidence.ts";
 /** POST /agent/checkin: the appliance reports health every cycle. */
 export const CheckinRequest = v.strictObject({
   protocolVersion: PosInt,
-  agentVersion: v.pipe(v.string(), v.regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "must be a semantic version")),
+  agentVersion: v.pipe(
+    v.string(),
+    v.regex(/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, "must be a semantic version"),
+  ),
   hostname: HostName,
   uptimeSec: NonNegInt,
-  lastCycle: v.nullable(v.strictObject({ at: Timestamp, durationMs: v.pipe(v.number(), v.minValue(0)), summary: BundleSummary })),
+  lastCycle: v.nullable(
+    v.strictObject({ at: Timestamp, durationMs: v.pipe(v.number(), v.minValue(0)), summary: BundleSummary }),
+  ),
   queue: v.strictObject({ depth: NonNegInt, bytes: NonNegInt, oldestAgeSec: NonNegInt }),
   chain: v.strictObject({ seq: NonNegInt, head: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)) }),
   configVersion: NonNegInt,
   rulesVersion: NonNegInt,
   /** Problems the appliance wants a technician to see (queue near bound, update metadata expired…). */
-  warnings: v.pipe(v.array(v.strictObject({ code: v.pipe(v.string(), v.maxLength(64)), message: ShortText })), v.maxLength(50)),
+  warnings: v.pipe(
+    v.array(v.strictObject({ code: v.pipe(v.string(), v.maxLength(64)), message: ShortText })),
+    v.maxLength(50),
+  ),
 });
 export type CheckinRequest = v.InferOutput<typeof CheckinRequest>;
 

@@ -3,13 +3,22 @@ import * as v from "valibot";
 /** Lowercase hex SHA-256 digest. */
 export const Hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters"));
 /** Ed25519 signature as lowercase hex. */
-export const SignatureHex = v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/, "must be 128 lowercase hex characters"));
+export const SignatureHex = v.pipe(
+  v.string(),
+  v.regex(/^[0-9a-f]{128}$/, "must be 128 lowercase hex characters"),
+);
 /** Key id: first 16 hex characters of the public key's SHA-256. */
 export const KeyId = v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/, "must be 16 lowercase hex characters"));
 /** Identifier of a site, appliance, order, incident…: 1–64 of [A-Za-z0-9._-]. */
-export const Id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1–64 of A-Z a-z 0-9 . _ -"));
+export const Id = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1–64 of A-Z a-z 0-9 . _ -"),
+);
 /** Check or runbook id: lowercase words joined by dots or dashes, e.g. `linux.ssh-hardening`. */
-export const Slug = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, "must be lowercase a-z 0-9 . _ - (≤ 80)"));
+export const Slug = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, "must be lowercase a-z 0-9 . _ - (≤ 80)"),
+);
 /** RFC 3339 timestamp in UTC with a Z suffix, as produced by Date.prototype.toISOString. */
 export const Timestamp = v.pipe(
   v.string(),
@@ -17,11 +26,19 @@ export const Timestamp = v.pipe(
   v.check((s) => !Number.isNaN(Date.parse(s)), "must be a real date"),
 );
 /** HIPAA citation such as §164.312(a)(2)(iv). */
-export const Citation = v.pipe(v.string(), v.regex(/^§164\.3(08|10|12|16)(\([a-z0-9]+\))+$/, "must look like §164.312(b)"));
+export const Citation = v.pipe(
+  v.string(),
+  v.regex(/^§164\.3(08|10|12|16)(\([a-z0-9]+\))+$/, "must look like §164.312(b)"),
+);
 export const NonNegInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const PosInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 /** A host name or address as the operator wrote it. */
-export const HostName = v.pipe(v.string(), v.minLength(1), v.maxLength(253), v.regex(/^[A-Za-z0-9._:\-[\]]+$/, "must be a host name or address"));
+export const HostName = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(253),
+  v.regex(/^[A-Za-z0-9._:\-[\]]+$/, "must be a host name or address"),
+);
 export const ShortText = v.pipe(v.string(), v.maxLength(500));
 export const LongText = v.pipe(v.string(), v.maxLength(20_000));
 
@@ -33,7 +50,10 @@ export const JsonValue: v.GenericSchema<Json> = v.union([
   v.boolean(),
   v.null(),
   v.array(v.lazy(() => JsonValue)),
-  v.record(v.string(), v.lazy(() => JsonValue)),
+  v.record(
+    v.string(),
+    v.lazy(() => JsonValue),
+  ),
 ]);
 /** A JSON object of free-form details. */
 export const JsonObject = v.record(v.string(), JsonValue);

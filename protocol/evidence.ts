@@ -41,7 +41,12 @@ export const EvidenceEvent = v.strictObject({
 });
 export type EvidenceEvent = v.InferOutput<typeof EvidenceEvent>;
 
-export const BundleSummary = v.strictObject({ pass: NonNegInt, fail: NonNegInt, warn: NonNegInt, error: NonNegInt });
+export const BundleSummary = v.strictObject({
+  pass: NonNegInt,
+  fail: NonNegInt,
+  warn: NonNegInt,
+  error: NonNegInt,
+});
 export type BundleSummary = v.InferOutput<typeof BundleSummary>;
 
 const bundleEntries = {

@@ -1,5 +1,14 @@
 import * as v from "valibot";
-import { CheckStatus, Citation, HostName, JsonObject, Severity, ShortText, Slug, Timestamp } from "./common.ts";
+import {
+  CheckStatus,
+  Citation,
+  HostName,
+  JsonObject,
+  Severity,
+  ShortText,
+  Slug,
+  Timestamp,
+} from "./common.ts";
 
 /** The result of one check on one host: what was expected, what was found, which controls it supports. */
 export const Finding = v.strictObject({

@@ -92,7 +92,12 @@ export const HIPAA_CONTROLS: readonly HipaaControl[] = [
     [`${s312}(a)(2)(iv)`, "Encryption and decryption", "A", `${s312}(a)(1)`],
     [`${s312}(b)`, "Audit controls", "R"],
     [`${s312}(c)(1)`, "Integrity", "R"],
-    [`${s312}(c)(2)`, "Mechanism to authenticate electronic protected health information", "A", `${s312}(c)(1)`],
+    [
+      `${s312}(c)(2)`,
+      "Mechanism to authenticate electronic protected health information",
+      "A",
+      `${s312}(c)(1)`,
+    ],
     [`${s312}(d)`, "Person or entity authentication", "R"],
     [`${s312}(e)(1)`, "Transmission security", "R"],
     [`${s312}(e)(2)(i)`, "Integrity controls", "A", `${s312}(e)(1)`],

@@ -1,5 +1,15 @@
 import * as v from "valibot";
-import { Citation, HostName, Id, JsonObject, LongText, Severity, ShortText, Slug, Timestamp } from "./common.ts";
+import {
+  Citation,
+  HostName,
+  Id,
+  JsonObject,
+  LongText,
+  Severity,
+  ShortText,
+  Slug,
+  Timestamp,
+} from "./common.ts";
 
 export const Tier = v.picklist(["L1", "L2", "L3"]);
 export type Tier = v.InferOutput<typeof Tier>;
@@ -29,7 +39,9 @@ export const Incident = v.strictObject({
 export type Incident = v.InferOutput<typeof Incident>;
 
 /** POST /agent/incidents: open or update incidents. */
-export const IncidentReport = v.strictObject({ incidents: v.pipe(v.array(Incident), v.minLength(1), v.maxLength(100)) });
+export const IncidentReport = v.strictObject({
+  incidents: v.pipe(v.array(Incident), v.minLength(1), v.maxLength(100)),
+});
 export type IncidentReport = v.InferOutput<typeof IncidentReport>;
 
 /** POST …/incidents/:id/resolve by a person. */

@@ -1,4 +1,5 @@
 /** The wire contract shared by agent and cloud. Import from here. */
+export * from "./api.ts";
 export * from "./canonical.ts";
 export * from "./chain.ts";
 export * from "./checkin.ts";

@@ -3,7 +3,13 @@ import { Id, JsonObject, LongText, ShortText, Timestamp } from "./common.ts";
 import { Signed } from "./signed.ts";
 
 /** Order types an appliance will execute; anything else is refused. */
-export const OrderType = v.picklist(["run_check", "run_runbook", "sync_rules", "update_agent", "collect_diagnostics"]);
+export const OrderType = v.picklist([
+  "run_check",
+  "run_runbook",
+  "sync_rules",
+  "update_agent",
+  "collect_diagnostics",
+]);
 export type OrderType = v.InferOutput<typeof OrderType>;
 
 /** An instruction from the cloud to one appliance, signed by the cloud's order key. */
@@ -54,4 +60,3 @@ export const OrderState = v.picklist([
   "rejected",
 ]);
 export type OrderState = v.InferOutput<typeof OrderState>;
-

@@ -14,7 +14,10 @@ export const ProvisionRecord = v.strictObject({
   siteId: Id,
   cloudUrl: v.pipe(v.string(), v.url()),
   /** One-time code the appliance presents to enroll. */
-  enrollCode: v.pipe(v.string(), v.regex(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/, "must look like ABCD-EFGH-JKLM-NPQR")),
+  enrollCode: v.pipe(
+    v.string(),
+    v.regex(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/, "must look like ABCD-EFGH-JKLM-NPQR"),
+  ),
   applianceName: v.optional(ShortText),
 });
 export type ProvisionRecord = v.InferOutput<typeof ProvisionRecord>;

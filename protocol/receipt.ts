@@ -3,7 +3,11 @@ import { CheckStatus, Hex64, HostName, Id, JsonObject, ShortText, Slug, Timestam
 
 /** Who decided a remediation: an L1 rule, an L2 plan (by hash and model) or a named person. */
 export const DecidedBy = v.variant("tier", [
-  v.strictObject({ tier: v.literal("L1"), ruleId: Id, ruleVersion: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+  v.strictObject({
+    tier: v.literal("L1"),
+    ruleId: Id,
+    ruleVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  }),
   v.strictObject({ tier: v.literal("L2"), planId: Id, planHash: Hex64, model: ShortText }),
   v.strictObject({ tier: v.literal("L3"), person: ShortText, orderId: v.optional(Id) }),
 ]);

@@ -1,5 +1,16 @@
 import * as v from "valibot";
-import { CheckStatus, Citation, Id, JsonObject, JsonValue, NonNegInt, PosInt, Severity, ShortText, Slug } from "./common.ts";
+import {
+  CheckStatus,
+  Citation,
+  Id,
+  JsonObject,
+  JsonValue,
+  NonNegInt,
+  PosInt,
+  Severity,
+  ShortText,
+  Slug,
+} from "./common.ts";
 
 /** A condition over a dotted field of a finding (`status`, `host`, `details.port`…). */
 export const RuleCondition = v.strictObject({

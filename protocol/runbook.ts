@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Citation, Json, ShortText, Severity, Slug } from "./common.ts";
+import { Citation, type Json, Severity, ShortText, Slug } from "./common.ts";
 
 /** One parameter a runbook accepts, with the bounds every caller (L1, L2, MCP, CLI) is held to. */
 export const RunbookParam = v.variant("type", [
@@ -70,7 +70,10 @@ export function checkRunbookParams(spec: RunbookSpec, input: Record<string, unkn
   }
   for (const p of spec.params) {
     const value = input[p.name] ?? p.default;
-    const bad = (why: string): ParamCheck => ({ ok: false, message: `parameter "${p.name}" of ${spec.id} ${why}` });
+    const bad = (why: string): ParamCheck => ({
+      ok: false,
+      message: `parameter "${p.name}" of ${spec.id} ${why}`,
+    });
     switch (p.type) {
       case "integer":
         if (typeof value !== "number" || !Number.isInteger(value)) return bad("must be an integer");
@@ -80,7 +83,8 @@ export function checkRunbookParams(spec: RunbookSpec, input: Record<string, unkn
         if (typeof value !== "boolean") return bad("must be true or false");
         break;
       case "enum":
-        if (typeof value !== "string" || !p.values.includes(value)) return bad(`must be one of ${p.values.join(", ")}`);
+        if (typeof value !== "string" || !p.values.includes(value))
+          return bad(`must be one of ${p.values.join(", ")}`);
         break;
       case "string":
         if (typeof value !== "string") return bad("must be a string");

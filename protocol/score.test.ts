@@ -2,8 +2,22 @@ import { describe, expect, test } from "bun:test";
 import type { Finding } from "./finding.ts";
 import { computeScore } from "./score.ts";
 
-function finding(checkId: string, status: Finding["status"], citations: string[], observedAt = "2026-11-25T10:00:00.000Z"): Finding {
-  return { checkId, host: "h1", status, severity: "medium", title: checkId, citations, details: {}, observedAt };
+function finding(
+  checkId: string,
+  status: Finding["status"],
+  citations: string[],
+  observedAt = "2026-11-25T10:00:00.000Z",
+): Finding {
+  return {
+    checkId,
+    host: "h1",
+    status,
+    severity: "medium",
+    title: checkId,
+    citations,
+    details: {},
+    observedAt,
+  };
 }
 
 describe("computeScore", () => {
@@ -36,6 +50,8 @@ describe("computeScore", () => {
   });
 
   test("an errored check makes the control unknown and scores 0", () => {
-    expect(computeScore([finding("a", "error", ["§164.312(b)"])]).controls.find((c) => c.status === "unknown")).toBeDefined();
+    expect(
+      computeScore([finding("a", "error", ["§164.312(b)"])]).controls.find((c) => c.status === "unknown"),
+    ).toBeDefined();
   });
 });

@@ -44,9 +44,15 @@ export function computeScore(findings: readonly Finding[]): ComplianceScore {
   let assessed = 0;
   const controls = HIPAA_CONTROLS.map((control): ControlScore => {
     const fs = (byCitation.get(control.citation) ?? []).sort(
-      (a, b) => rank[b.status] - rank[a.status] || a.checkId.localeCompare(b.checkId) || a.host.localeCompare(b.host),
+      (a, b) =>
+        rank[b.status] - rank[a.status] || a.checkId.localeCompare(b.checkId) || a.host.localeCompare(b.host),
     );
-    const evidence = fs.map((f) => ({ checkId: f.checkId, host: f.host, status: f.status, observedAt: f.observedAt }));
+    const evidence = fs.map((f) => ({
+      checkId: f.checkId,
+      host: f.host,
+      status: f.status,
+      observedAt: f.observedAt,
+    }));
     if (fs.length === 0) return { control, status: "unassessed", evidence };
     const worst = fs[0]!.status;
     const status: ControlStatus = worst === "error" ? "unknown" : worst;

@@ -1,4 +1,4 @@
-import { createPublicKey, verify as nodeVerify, type KeyObject } from "node:crypto";
+import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { sha256Hex } from "./hash.ts";

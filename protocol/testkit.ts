@@ -33,7 +33,11 @@ export function sampleChain(
     const b = buildBundle(
       ids,
       head,
-      { kind: "check-cycle", findings: [sampleFinding({ observedAt: at, status: i % 3 === 0 ? "fail" : "pass" })], createdAt: at },
+      {
+        kind: "check-cycle",
+        findings: [sampleFinding({ observedAt: at, status: i % 3 === 0 ? "fail" : "pass" })],
+        createdAt: at,
+      },
       key.secretKey,
     );
     bundles.push(b);

@@ -1,5 +1,5 @@
-import { COMMANDS } from "./cli/commands.ts";
 import { CliError, EXIT, type Io } from "./cli/command.ts";
+import { COMMANDS } from "./cli/commands.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 function help(): string {

@@ -7,14 +7,21 @@ const root = join(import.meta.dir, "..", "..");
 export function malachorBinary(): string {
   const bin = join(root, "dist", "malachor");
   if (!existsSync(bin)) {
-    const r = Bun.spawnSync([process.execPath, "run", "build"], { cwd: root, stdout: "ignore", stderr: "inherit" });
+    const r = Bun.spawnSync([process.execPath, "run", "build"], {
+      cwd: root,
+      stdout: "ignore",
+      stderr: "inherit",
+    });
     if (r.exitCode !== 0) throw new Error("bun run build failed");
   }
   return bin;
 }
 
 /** Run the compiled binary and collect its output. */
-export function runMalachor(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}) {
+export function runMalachor(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+) {
   const r = Bun.spawnSync([malachorBinary(), ...args], {
     env: { ...process.env, ...opts.env },
     cwd: opts.cwd,

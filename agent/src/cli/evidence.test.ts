@@ -16,7 +16,8 @@ function file(name: string, content: string | Uint8Array): string {
   writeFileSync(p, content);
   return p;
 }
-const verify = (path: string, pubkey = key.publicKey) => runMalachor(["evidence", "verify", path, "--pubkey", pubkey]);
+const verify = (path: string, pubkey = key.publicKey) =>
+  runMalachor(["evidence", "verify", path, "--pubkey", pubkey]);
 
 describe("malachor evidence verify (compiled binary)", () => {
   test("--version and --help", () => {
@@ -38,14 +39,28 @@ describe("malachor evidence verify (compiled binary)", () => {
   });
 
   const flipByte = () => {
-    const l = lines[2]!.replace('"status":"fail"', '"status":"pass"').replace('"status":"pass"', '"status":"fail"');
+    const l = lines[2]!
+      .replace('"status":"fail"', '"status":"pass"')
+      .replace('"status":"pass"', '"status":"fail"');
     return [lines[0], lines[1], l, lines[3], lines[4]];
   };
   const tampered: [string, () => (string | undefined)[], RegExp][] = [
     ["a flipped byte", flipByte, /BROKEN \(bad-signature\): bundle app-1#3/],
-    ["a dropped bundle", () => [lines[0], lines[1], lines[3], lines[4]], /BROKEN \(sequence-gap\): bundle app-1#4/],
-    ["reordered bundles", () => [lines[0], lines[2], lines[1], lines[3]], /BROKEN \(reordered\): bundle app-1#3/],
-    ["a duplicated bundle", () => [lines[0], lines[1], lines[1], lines[2]], /BROKEN \(duplicated\): bundle app-1#2/],
+    [
+      "a dropped bundle",
+      () => [lines[0], lines[1], lines[3], lines[4]],
+      /BROKEN \(sequence-gap\): bundle app-1#4/,
+    ],
+    [
+      "reordered bundles",
+      () => [lines[0], lines[2], lines[1], lines[3]],
+      /BROKEN \(reordered\): bundle app-1#3/,
+    ],
+    [
+      "a duplicated bundle",
+      () => [lines[0], lines[1], lines[1], lines[2]],
+      /BROKEN \(duplicated\): bundle app-1#2/,
+    ],
   ];
   test.each(tampered)("%s exits 1 naming the bundle", (name, make, msg) => {
     const r = verify(file(`${name}.jsonl`, make().join("\n")));
@@ -63,7 +78,11 @@ describe("malachor evidence verify (compiled binary)", () => {
     ["not JSON", `${lines[0]}\n{"seq": 2,\n`, /line 2 is not valid JSON/],
     ["not UTF-8", new Uint8Array([0xff, 0xfe, 0x00, 0x41]), /not a UTF-8 text file/],
     ["a JSON array", "[1,2,3]\n", /malformed/],
-    ["a bundle missing fields", '{"v":1,"seq":1}\n', /bundle at index 0 is malformed|bundle undefined#1|malformed/],
+    [
+      "a bundle missing fields",
+      '{"v":1,"seq":1}\n',
+      /bundle at index 0 is malformed|bundle undefined#1|malformed/,
+    ],
   ];
   test.each(malformed)("%s gets a clear error, no stack trace", (name, content, msg) => {
     const r = verify(file(`bad-${name}.jsonl`, content));
@@ -75,7 +94,11 @@ describe("malachor evidence verify (compiled binary)", () => {
   test.each([
     [["evidence", "verify", "/nonexistent.jsonl", "--pubkey", "ab".repeat(32)], 3, /no such file/],
     [["evidence", "verify", "x.jsonl"], 2, /--pubkey is required/],
-    [["evidence", "verify", "x.jsonl", "--pubkey", "nothex"], 2, /neither a 64-hex public key nor a readable file/],
+    [
+      ["evidence", "verify", "x.jsonl", "--pubkey", "nothex"],
+      2,
+      /neither a 64-hex public key nor a readable file/,
+    ],
     [["evidence", "frobnicate"], 2, /unknown evidence subcommand/],
     [["nope"], 2, /unknown command "nope"/],
   ])("usage errors: %p", (args, code, msg) => {

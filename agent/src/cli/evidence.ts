@@ -20,13 +20,19 @@ export function readPublicKeys(arg: string): string[] {
     .map((l) => l.split(/\s+/).pop()!.toLowerCase());
   const bad = keys.find((k) => !/^[0-9a-f]{64}$/.test(k));
   if (keys.length === 0 || bad !== undefined) {
-    throw new CliError(`--pubkey file ${arg}: expected one 64-hex public key per line${bad ? `, found "${bad.slice(0, 20)}"` : ""}`);
+    throw new CliError(
+      `--pubkey file ${arg}: expected one 64-hex public key per line${bad ? `, found "${bad.slice(0, 20)}"` : ""}`,
+    );
   }
   return keys;
 }
 
 async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { pubkey: { type: "string" }, json: { type: "boolean" } }, usage);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { pubkey: { type: "string" }, json: { type: "boolean" } },
+    usage,
+  );
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new CliError(`expected exactly one evidence file\nusage: ${usage}`);
   if (!values.pubkey) throw new CliError(`--pubkey is required\nusage: ${usage}`);
@@ -44,7 +50,9 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
   if (values.json) {
     io.out(JSON.stringify(result));
   } else if (result.ok) {
-    const heads = Object.entries(result.heads).map(([id, h]) => `${id} at #${h.seq} (head ${h.hash.slice(0, 16)}…)`);
+    const heads = Object.entries(result.heads).map(
+      ([id, h]) => `${id} at #${h.seq} (head ${h.hash.slice(0, 16)}…)`,
+    );
     io.out(`OK: ${result.count} bundles verified${heads.length ? `; ${heads.join(", ")}` : ""}`);
   } else {
     io.err(`BROKEN (${result.kind}): ${result.message}`);

@@ -1,0 +1,33 @@
+/**
+ * HTTP paths of the agent ↔ cloud API. Every agent request carries `Authorization: Bearer <apiKey>`;
+ * the cloud derives the appliance (and so the site) from the key. Bodies are the schemas named.
+ */
+export const AGENT_API = {
+  /** POST CheckinRequest → CheckinResponse */
+  checkin: "/agent/checkin",
+  /** GET → SyncResponse */
+  sync: "/agent/sync",
+  /** POST EvidenceUpload → EvidenceUploadResult */
+  evidence: "/agent/evidence",
+  /** GET → PendingOrdersResponse */
+  orders: "/agent/orders",
+  /** POST OrderAck */
+  orderAck: (id: string) => `/agent/orders/${encodeURIComponent(id)}/ack`,
+  /** POST OrderCompletion */
+  orderComplete: (id: string) => `/agent/orders/${encodeURIComponent(id)}/complete`,
+  /** POST IncidentReport */
+  incidents: "/agent/incidents",
+  /** POST PlanRequest → SignedPlan (429 + Retry-After past the per-site limit) */
+  plan: "/agent/plan",
+  /** POST KeyEscrow */
+  escrow: "/agent/escrow",
+  /** GET → SignedUpdate (404 when no release is published) */
+  update: "/agent/update",
+  /** POST EnrollRequest → EnrollResponse (no API key yet: the one-time code authenticates) */
+  enroll: "/agent/enroll",
+  /** GET → ProvisionRecord (unauthenticated, by MAC; POST/DELETE need an admin token) */
+  provision: (mac: string) => `/api/provision/${encodeURIComponent(mac)}`,
+} as const;
+
+/** Header carrying a request id through agent and cloud logs. */
+export const REQUEST_ID_HEADER = "x-request-id";
