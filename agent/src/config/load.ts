@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { parse as parseToml, TomlError } from "smol-toml";
+import * as v from "valibot";
+import { keyLines, lineOf } from "./locate.ts";
+import { type Config, ConfigFile, DEFAULT_CONFIG_PATH } from "./schema.ts";
+
+/** One problem in a config file, located by key and line. */
+export interface ConfigProblem {
+  key: string;
+  line?: number;
+  message: string;
+}
+
+/** A config file that cannot be used; the message names the file, line and key of every problem. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      problems
+        .map((p) => `${file}${p.line ? `:${p.line}` : ""}: ${p.key ? `${p.key}: ` : ""}${p.message}`)
+        .join("\n"),
+    );
+  }
+}
+
+/** The config path to use: `--config`, else MALACHOR_CONFIG, else /etc/malachor/config.toml. */
+export function configPath(flag?: string, env: Record<string, string | undefined> = process.env): string {
+  return resolve(flag || env.MALACHOR_CONFIG || DEFAULT_CONFIG_PATH);
+}
+
+function describe(issue: v.BaseIssue<unknown>): string {
+  if (issue.received === "undefined") return "is required";
+  if (issue.type === "strict_object") return "unknown key (check the spelling; keys are snake_case)";
+  const msg = issue.message.replace(/^Invalid \w+: /, "");
+  // valibot's own messages already say "Expected … but received …"; custom ones get the value.
+  return /received/i.test(msg) ? msg : `${msg} (got ${issue.received})`;
+}
+
+/** Parse and validate config text; `source` is the file it came from (for errors and relative paths). */
+export function parseConfig(text: string, source: string): Config {
+  let raw: unknown;
+  try {
+    raw = parseToml(text);
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.split("\n")[0]!.replace(/^Invalid TOML document: /, "");
+      throw new ConfigError(source, [{ key: "", line: e.line, message: `not valid TOML: ${first}` }]);
+    }
+    throw e;
+  }
+  const r = v.safeParse(ConfigFile, raw);
+  if (!r.success) {
+    const lines = keyLines(text);
+    const problems = r.issues.slice(0, 10).map((issue) => {
+      const path = (issue.path ?? []).map((p) => p.key as string | number);
+      return { key: path.join("."), line: lineOf(lines, path), message: describe(issue) };
+    });
+    throw new ConfigError(source, problems);
+  }
+  const c = r.output;
+  const base = dirname(source);
+  const abs = (p: string) => (isAbsolute(p) ? p : join(base, p));
+  const stateDir = abs(c.appliance.state_dir);
+  return {
+    ...c,
+    cloud: { ...c.cloud, api_key_file: abs(c.cloud.api_key_file) },
+    appliance: {
+      ...c.appliance,
+      state_dir: stateDir,
+      identity_key_file: c.appliance.identity_key_file
+        ? abs(c.appliance.identity_key_file)
+        : join(stateDir, "identity.key"),
+    },
+    windows: { hosts: c.windows.hosts.map((h) => ({ ...h, password_file: abs(h.password_file) })) },
+    source,
+  };
+}
+
+/** Read, parse and validate a config file. */
+export function loadConfig(path: string): Config {
+  const source = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(source, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(e);
+    throw new ConfigError(source, [{ key: "", message: `cannot read config: ${why}` }]);
+  }
+  return parseConfig(text, source);
+}

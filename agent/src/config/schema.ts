@@ -1,0 +1,166 @@
+/**
+ * The agent's config file schema (TOML, snake_case keys), in one place. Each section is a named
+ * constant so adding one (e.g. [heal], [notify]) is one `const` plus one line in `ConfigFile`.
+ * Relative paths are resolved against the config file's directory by load.ts (see PATH_KEYS).
+ */
+import * as v from "valibot";
+import { Hex64, HostName, Id, Slug } from "../../../protocol/common.ts";
+
+/** Default config path; overridden by `--config` or MALACHOR_CONFIG. */
+export const DEFAULT_CONFIG_PATH = "/etc/malachor/config.toml";
+
+const Path = v.pipe(v.string(), v.minLength(1, "must be a non-empty path"));
+const Port = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(65_535));
+const int = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer("must be an integer"), v.minValue(min), v.maxValue(max));
+/** `host:port` (IPv6 in brackets) the local status API listens on. */
+const BindAddress = v.pipe(
+  v.string(),
+  v.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be "host:port", e.g. "127.0.0.1:8710"'),
+);
+
+export const CloudSection = v.strictObject({
+  /** Base URL of the cloud service, e.g. https://cloud.example.com */
+  url: v.pipe(v.string(), v.url("must be a URL like https://cloud.example.com")),
+  /** File holding the appliance's API key (Bearer token), mode 0600. */
+  api_key_file: v.optional(Path, "/var/lib/malachor/api-key"),
+  /** The cloud's order-signing Ed25519 public key (64 hex); orders are refused without it. */
+  public_key: v.optional(Hex64),
+  /** Per-request timeout towards the cloud. */
+  timeout_sec: v.optional(int(1, 300), 15),
+});
+
+export const ApplianceSection = v.strictObject({
+  site_id: Id,
+  appliance_id: Id,
+  /** Directory for the queue database, chain head and other state. */
+  state_dir: v.optional(Path, "/var/lib/malachor"),
+  /** Ed25519 identity key (64 hex secret seed), mode 0600; default <state_dir>/identity.key. */
+  identity_key_file: v.optional(Path),
+  /** Name used for this host in findings; default the system hostname. */
+  hostname: v.optional(HostName),
+});
+
+export const ChecksSection = v.strictObject({
+  interval_sec: v.optional(int(10, 86_400), 60),
+  /** A check that runs longer than this yields status "error". */
+  timeout_sec: v.optional(int(1, 600), 10),
+  disabled: v.optional(v.array(Slug), []),
+  /** SNTP servers asked by linux.time-sync ("host" or "host:port"). */
+  ntp_servers: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), [
+    "0.pool.ntp.org",
+    "1.pool.ntp.org",
+    "2.pool.ntp.org",
+  ]),
+  /** Largest tolerated clock offset against the NTP servers. */
+  ntp_max_offset_ms: v.optional(int(1, 3_600_000), 500),
+  /** TCP/UDP ports allowed to listen on non-loopback addresses. */
+  allowed_ports: v.optional(v.array(Port), [22]),
+  /** systemd units that must be active. */
+  expected_services: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), [
+    "sshd.service",
+    "systemd-journald.service",
+  ]),
+  /** Fail linux.disk-space at or above this usage percent (warn 5 points below). */
+  disk_max_percent: v.optional(int(1, 100), 90),
+  /** NixOS system generation the appliance should run; unset means "report only". */
+  nixos_expected_generation: v.optional(int(1, 1_000_000)),
+});
+
+export const StatusSection = v.strictObject({
+  /** Address of the local status API and page; LAN only, never the WAN. */
+  bind: v.optional(BindAddress, "127.0.0.1:8710"),
+});
+
+export const QueueSection = v.strictObject({
+  /** Disk bound of the offline queue; telemetry is shed first, evidence is never dropped. */
+  max_bytes: v.optional(int(1_048_576, 1_000_000_000_000), 536_870_912),
+});
+
+export const LogSection = v.strictObject({
+  level: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),
+});
+
+export const WindowsHost = v.pipe(
+  v.strictObject({
+    host: HostName,
+    /** Default 5985 for http-ntlm, 5986 for https-basic. */
+    port: v.optional(Port),
+    transport: v.picklist(["http-ntlm", "https-basic"], 'must be "http-ntlm" or "https-basic"'),
+    username: v.pipe(v.string(), v.minLength(1)),
+    password_file: Path,
+    domain: v.optional(v.string()),
+    /** SHA-256 fingerprint (hex, colons allowed) of the host's TLS certificate to pin. */
+    cert_fingerprint: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/, "must be a SHA-256 hex fingerprint"),
+      ),
+    ),
+  }),
+  v.transform((h) => ({ ...h, port: h.port ?? (h.transport === "http-ntlm" ? 5985 : 5986) })),
+);
+
+export const WindowsSection = v.strictObject({
+  hosts: v.optional(v.array(WindowsHost), []),
+});
+
+/** The whole config file. */
+export const ConfigFile = v.strictObject({
+  cloud: CloudSection,
+  appliance: ApplianceSection,
+  checks: v.optional(ChecksSection, {}),
+  status: v.optional(StatusSection, {}),
+  queue: v.optional(QueueSection, {}),
+  log: v.optional(LogSection, {}),
+  windows: v.optional(WindowsSection, {}),
+});
+
+/** A validated config, with defaults filled and paths made absolute. */
+export type Config = v.InferOutput<typeof ConfigFile> & {
+  appliance: { identity_key_file: string };
+  /** Absolute path of the file this config came from. */
+  source: string;
+};
+
+/** Keys holding file paths; load.ts resolves them against the config file's directory. */
+export const PATH_KEYS = [
+  "cloud.api_key_file",
+  "appliance.state_dir",
+  "appliance.identity_key_file",
+  "windows.hosts[].password_file",
+] as const;
+
+type AnySchema = v.GenericSchema & {
+  entries?: Record<string, AnySchema>;
+  wrapped?: AnySchema;
+  item?: AnySchema;
+  pipe?: AnySchema[];
+};
+
+function unwrap(s: AnySchema): AnySchema {
+  if (s.wrapped) return unwrap(s.wrapped);
+  if (s.pipe?.[0] && s.pipe[0] !== s) return unwrap(s.pipe[0]);
+  return s;
+}
+
+function walk(s: AnySchema, prefix: string, out: string[]): void {
+  const inner = unwrap(s);
+  if (inner.entries) {
+    for (const [k, child] of Object.entries(inner.entries)) walk(child, prefix ? `${prefix}.${k}` : k, out);
+  } else if (inner.type === "array" && inner.item && unwrap(inner.item).entries) {
+    walk(inner.item, `${prefix}[]`, out);
+  } else {
+    out.push(prefix);
+  }
+}
+
+/**
+ * Every leaf key of the config, dotted (`checks.interval_sec`, `windows.hosts[].port`). The NixOS
+ * module's test compares its options with this list, so it is derived from the schema itself.
+ */
+export const CONFIG_KEYS: readonly string[] = (() => {
+  const out: string[] = [];
+  walk(ConfigFile as unknown as AnySchema, "", out);
+  return out;
+})();
