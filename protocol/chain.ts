@@ -4,14 +4,16 @@ import { bundleHash, bundleSigningBytes, EvidenceBundle, GENESIS_HASH } from "./
 import { keyIdOf, verify } from "./sign.ts";
 
 /** Kinds of chain break, in the words an auditor reads. */
-export type BreakKind =
-  | "malformed"
-  | "bad-signature"
-  | "broken-link"
-  | "sequence-gap"
-  | "reordered"
-  | "duplicated"
-  | "fork";
+export const BreakKind = v.picklist([
+  "malformed",
+  "bad-signature",
+  "broken-link",
+  "sequence-gap",
+  "reordered",
+  "duplicated",
+  "fork",
+]);
+export type BreakKind = v.InferOutput<typeof BreakKind>;
 
 /** The first break found: where (index in the input, 0-based), what kind, and a sentence saying why. */
 export interface ChainBreak {

@@ -4,19 +4,25 @@
  * rules and scores cite controls by their `citation`.
  */
 
-export type Safeguard = "administrative" | "physical" | "technical" | "documentation";
-export type Requirement = "required" | "addressable";
+import * as v from "valibot";
+
+/** Which part of the Security Rule a control belongs to. */
+export const Safeguard = v.picklist(["administrative", "physical", "technical", "documentation"]);
+export type Safeguard = v.InferOutput<typeof Safeguard>;
+export const Requirement = v.picklist(["required", "addressable"]);
+export type Requirement = v.InferOutput<typeof Requirement>;
 
 /** One control: a standard or an implementation specification under it. */
-export interface HipaaControl {
-  citation: string;
-  title: string;
-  safeguard: Safeguard;
-  kind: "standard" | "implementation";
-  requirement: Requirement;
+export const HipaaControl = v.strictObject({
+  citation: v.string(),
+  title: v.string(),
+  safeguard: Safeguard,
+  kind: v.picklist(["standard", "implementation"]),
+  requirement: Requirement,
   /** Citation of the standard an implementation specification belongs to. */
-  parent?: string;
-}
+  parent: v.optional(v.string()),
+});
+export type HipaaControl = v.InferOutput<typeof HipaaControl>;
 
 type Row = [citation: string, title: string, requirement: "R" | "A", parent?: string];
 

@@ -1,23 +1,29 @@
-import type { CheckStatus } from "./common.ts";
+import * as v from "valibot";
+import { CheckStatus, HostName, NonNegInt, Slug, Timestamp } from "./common.ts";
 import type { Finding } from "./finding.ts";
-import { HIPAA_CONTROLS, type HipaaControl } from "./hipaa.ts";
+import { HIPAA_CONTROLS, HipaaControl } from "./hipaa.ts";
 
 /** A control's status: the worst of the latest findings citing it; "unassessed" when none do. */
-export type ControlStatus = "pass" | "warn" | "fail" | "unknown" | "unassessed";
+export const ControlStatus = v.picklist(["pass", "warn", "fail", "unknown", "unassessed"]);
+export type ControlStatus = v.InferOutput<typeof ControlStatus>;
 
-export interface ControlScore {
-  control: HipaaControl;
-  status: ControlStatus;
+export const ControlScore = v.strictObject({
+  control: HipaaControl,
+  status: ControlStatus,
   /** The latest findings behind the status (check id + host), worst first. */
-  evidence: { checkId: string; host: string; status: CheckStatus; observedAt: string }[];
-}
+  evidence: v.array(
+    v.strictObject({ checkId: Slug, host: HostName, status: CheckStatus, observedAt: Timestamp }),
+  ),
+});
+export type ControlScore = v.InferOutput<typeof ControlScore>;
 
-export interface ComplianceScore {
+export const ComplianceScore = v.strictObject({
   /** 0–100: pass = 1, warn = ½, fail and unknown (check errored) = 0, over assessed controls; null if none. */
-  score: number | null;
-  assessed: number;
-  controls: ControlScore[];
-}
+  score: v.nullable(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+  assessed: NonNegInt,
+  controls: v.array(ControlScore),
+});
+export type ComplianceScore = v.InferOutput<typeof ComplianceScore>;
 
 const rank: Record<CheckStatus, number> = { fail: 3, error: 2, warn: 1, pass: 0 };
 
