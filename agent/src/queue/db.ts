@@ -1,0 +1,58 @@
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+// Migrations by PRAGMA user_version; append only, never edit a released step.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE queue (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     stream TEXT NOT NULL,
+     key TEXT NOT NULL UNIQUE,
+     payload TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     shed_rank INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     dead INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX queue_stream ON queue (stream, id);
+   CREATE INDEX queue_shed ON queue (shed_rank, id) WHERE shed_rank > 0;
+   CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+/**
+ * Open (creating if needed) the agent's state database: WAL with synchronous=FULL, so a commit
+ * that returned survives power loss and kill -9. The queue and the evidence chain head share it,
+ * which lets a bundle's enqueue and the head move in one transaction.
+ */
+export function openStateDb(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path, { create: true, strict: true });
+  db.run("PRAGMA busy_timeout = 5000");
+  db.run("PRAGMA journal_mode = WAL");
+  db.run("PRAGMA synchronous = FULL");
+  db.run("PRAGMA foreign_keys = ON");
+  const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
+  const version = row?.user_version ?? 0;
+  for (let i = version; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.run(MIGRATIONS[i]!);
+      db.run(`PRAGMA user_version = ${i + 1}`);
+    })();
+  }
+  return db;
+}
+
+/** Read a value from the meta table. */
+export function getMeta(db: Database, name: string): string | undefined {
+  return db.query<{ value: string }, [string]>("SELECT value FROM meta WHERE name = ?").get(name)?.value;
+}
+
+/** Write a value to the meta table (call inside the caller's transaction where atomicity matters). */
+export function setMeta(db: Database, name: string, value: string): void {
+  db.query(
+    "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+  ).run(name, value);
+}
