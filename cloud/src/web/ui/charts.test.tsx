@@ -1,0 +1,38 @@
+import { expect, test } from "bun:test";
+import { ScoreChart, TierChart } from "./charts.tsx";
+import { renderHtml } from "./render.ts";
+
+test("ScoreChart renders an accessible SVG naming the latest value", async () => {
+  const html = await renderHtml(
+    <ScoreChart
+      title="Score"
+      points={[
+        { label: "11-24", y: 80 },
+        { label: "11-25", y: 92.5 },
+      ]}
+    />,
+  );
+  expect(html).toContain("<svg");
+  expect(html).toContain('aria-label="Score: latest 92.5% on 11-25"');
+  expect(html).toContain('class="line"');
+  expect(html.match(/<circle/g)?.length).toBe(2);
+});
+
+test("ScoreChart with no data says so", async () => {
+  const html = await renderHtml(<ScoreChart title="Score" points={[]} />);
+  expect(html).toContain("no assessments yet");
+  expect(html).not.toContain('class="line"');
+});
+
+test("TierChart totals each tier in its summary and draws one rect per non-zero segment", async () => {
+  const html = await renderHtml(
+    <TierChart
+      groups={[
+        { label: "a", counts: { L1: 3, L2: 1, L3: 0 } },
+        { label: "b", counts: { L1: 2, L2: 0, L3: 1 } },
+      ]}
+    />,
+  );
+  expect(html).toContain("Incidents by tier: L1 5, L2 1, L3 1");
+  expect(html.match(/<rect/g)?.length).toBe(4);
+});

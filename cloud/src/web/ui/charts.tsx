@@ -1,0 +1,107 @@
+import { DEFAULT_FRAME, lineGeometry, type SeriesPoint, stackedBarGeometry } from "./chart-geometry.ts";
+
+const f = DEFAULT_FRAME;
+
+/** Compliance score over time (0–100) as an inline SVG line chart with an accessible summary. */
+export function ScoreChart(p: { points: readonly SeriesPoint[]; title: string }) {
+  const g = lineGeometry(p.points);
+  const last = [...p.points].reverse().find((x) => x.y !== null);
+  const summary = last ? `${p.title}: latest ${last.y}% on ${last.label}` : `${p.title}: no data yet`;
+  return (
+    <svg
+      class="chart"
+      viewBox={`0 0 ${f.width} ${f.height}`}
+      role="img"
+      aria-label={summary}
+      data-testid="score-chart"
+    >
+      <title>{summary}</title>
+      {g.yTicks.map((t) => (
+        <>
+          <line class="axis" x1={f.left} x2={f.width - f.right} y1={t.y} y2={t.y} />
+          <text x={f.left - 6} y={t.y + 4} text-anchor="end">
+            {t.label}
+          </text>
+        </>
+      ))}
+      {g.xLabels.map((l) => (
+        <text x={l.x} y={f.height - 6} text-anchor="middle">
+          {l.label}
+        </text>
+      ))}
+      {g.area ? <path class="area" d={g.area} /> : null}
+      {g.path ? <path class="line" d={g.path} /> : null}
+      {g.dots.map((d) => (
+        <circle cx={d.x} cy={d.y} r="2.5" fill="currentColor" class="dot">
+          <title>{`${d.label}: ${d.value}%`}</title>
+        </circle>
+      ))}
+      {g.dots.length === 0 ? (
+        <text x={f.width / 2} y={f.height / 2} text-anchor="middle">
+          no assessments yet
+        </text>
+      ) : null}
+    </svg>
+  );
+}
+
+const TIERS = ["L1", "L2", "L3"] as const;
+
+/** Incidents per day stacked by the tier that handled them (L1 automatic, L2 planned, L3 people). */
+export function TierChart(p: {
+  groups: readonly { label: string; counts: Record<"L1" | "L2" | "L3", number> }[];
+}) {
+  const g = stackedBarGeometry(p.groups, TIERS);
+  const totals = TIERS.map((t) => `${t} ${p.groups.reduce((s, x) => s + (x.counts[t] ?? 0), 0)}`).join(", ");
+  const summary = `Incidents by tier: ${totals}`;
+  return (
+    <figure style="margin:0">
+      <svg
+        class="chart"
+        viewBox={`0 0 ${f.width} ${f.height}`}
+        role="img"
+        aria-label={summary}
+        data-testid="tier-chart"
+      >
+        <title>{summary}</title>
+        {g.yTicks.map((t) => (
+          <>
+            <line class="axis" x1={f.left} x2={f.width - f.right} y1={t.y} y2={t.y} />
+            <text x={f.left - 6} y={t.y + 4} text-anchor="end">
+              {t.label}
+            </text>
+          </>
+        ))}
+        {g.xLabels.map((l) => (
+          <text x={l.x} y={f.height - 6} text-anchor="middle">
+            {l.label}
+          </text>
+        ))}
+        {g.bars.map((b) => (
+          <rect class={`bar ${b.key}`} x={b.x} y={b.y} width={b.width} height={b.height}>
+            <title>{`${b.label}: ${b.count} ${b.key}`}</title>
+          </rect>
+        ))}
+        {g.bars.length === 0 ? (
+          <text x={f.width / 2} y={f.height / 2} text-anchor="middle">
+            no incidents in this period
+          </text>
+        ) : null}
+      </svg>
+      <figcaption class="legend">
+        <span>
+          <i style="background:#4f8fbf" />
+          L1 automatic rule
+        </span>
+        <span>
+          <i style="background:#c08a1e" />
+          L2 planned fix
+        </span>
+        <span>
+          <i style="background:#b3261e" />
+          L3 people
+        </span>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,133 @@
+import type { Child } from "hono/jsx";
+
+/** A status word in a coloured pill; the class is the word itself so CSS maps it to a colour. */
+export function Badge(p: { status: string; label?: string }) {
+  return <span class={`badge ${p.status}`}>{p.label ?? p.status}</span>;
+}
+
+/** CSS class for a 0–100 score: pass ≥ 90, warn ≥ 70, fail below, none when nothing is assessed. */
+export function scoreClass(score: number | null): "pass" | "warn" | "fail" | "none" {
+  if (score === null) return "none";
+  return score >= 90 ? "pass" : score >= 70 ? "warn" : "fail";
+}
+
+/** A compliance score as a big number ("—" when no control is assessed yet). */
+export function Score(p: { score: number | null; assessed?: number }) {
+  return (
+    <div>
+      <div class={`score ${scoreClass(p.score)}`} data-testid="score">
+        {p.score === null ? "—" : `${p.score}%`}
+      </div>
+      {p.assessed !== undefined ? (
+        <div class="muted small">
+          {p.assessed === 0 ? "no controls assessed yet" : `${p.assessed} controls assessed`}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** A labelled figure in a small card. */
+export function Stat(p: { label: string; value: Child; hint?: Child }) {
+  return (
+    <div class="stat">
+      <div class="label">{p.label}</div>
+      <div class="value">{p.value}</div>
+      {p.hint ? <div class="muted small">{p.hint}</div> : null}
+    </div>
+  );
+}
+
+/** A friendly placeholder where a list has no rows yet. */
+export function Empty(p: { children: Child }) {
+  return <div class="empty">{p.children}</div>;
+}
+
+/** A table with a header row; renders `empty` instead when there are no rows. */
+export function Table(p: { head: string[]; rows: Child[]; empty: Child; testid?: string }) {
+  if (p.rows.length === 0) return <Empty>{p.empty}</Empty>;
+  return (
+    <div class="table-wrap">
+      <table data-testid={p.testid}>
+        <thead>
+          <tr>
+            {p.head.map((h) => (
+              <th>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{p.rows}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The hidden CSRF field every state-changing form carries. */
+export function Csrf(p: { token: string }) {
+  return <input type="hidden" name="_csrf" value={p.token} />;
+}
+
+/** A one-button POST form (approve, resolve, delete…), optionally asking for confirmation first. */
+export function ActionButton(p: {
+  action: string;
+  csrf: string;
+  label: string;
+  variant?: "secondary" | "danger";
+  confirm?: string;
+  fields?: Record<string, string>;
+}) {
+  return (
+    <form class="inline" method="post" action={p.action} data-confirm={p.confirm}>
+      <Csrf token={p.csrf} />
+      {Object.entries(p.fields ?? {}).map(([k, val]) => (
+        <input type="hidden" name={k} value={val} />
+      ))}
+      <button type="submit" class={p.variant}>
+        {p.label}
+      </button>
+    </form>
+  );
+}
+
+/** A flash message (from the `notice`/`error` query parameters after a redirect). */
+export function Notice(p: { kind: "ok" | "error" | "info"; children: Child }) {
+  return (
+    <div class={`notice ${p.kind}`} role={p.kind === "error" ? "alert" : "status"}>
+      {p.children}
+    </div>
+  );
+}
+
+/** Previous/next links for a keyset- or offset-paginated list. */
+export function Pager(p: { prev?: string; next?: string; label: string }) {
+  if (!p.prev && !p.next) return null;
+  return (
+    <nav class="pager" aria-label="pages">
+      {p.prev ? <a href={p.prev}>← newer</a> : <span class="muted">← newer</span>}
+      <span class="muted small">{p.label}</span>
+      {p.next ? <a href={p.next}>older →</a> : <span class="muted">older →</span>}
+    </nav>
+  );
+}
+
+/** A timestamp shown as UTC date-time with the exact ISO value on hover; "never" for null. */
+export function When(p: { at: Date | string | null | undefined; now?: Date }) {
+  if (!p.at) return <span class="muted">never</span>;
+  const d = typeof p.at === "string" ? new Date(p.at) : p.at;
+  const iso = d.toISOString();
+  return (
+    <time datetime={iso} title={iso}>
+      {p.now ? ago(d, p.now) : `${iso.slice(0, 16).replace("T", " ")} UTC`}
+    </time>
+  );
+}
+
+/** "3 min ago", "2 h ago", "5 d ago": coarse age of `d` at `now`. */
+export function ago(d: Date, now: Date): string {
+  const s = Math.round((now.getTime() - d.getTime()) / 1000);
+  if (s < 0) return "just now";
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}
