@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { Id, JsonObject, LongText, ShortText, Timestamp } from "./common.ts";
+import { HostName, Id, JsonObject, LongText, ShortText, Slug, Timestamp } from "./common.ts";
 import { Signed } from "./signed.ts";
 
 /** Order types an appliance will execute; anything else is refused. */
@@ -27,6 +27,23 @@ export const Order = v.strictObject({
   issuedBy: ShortText,
 });
 export type Order = v.InferOutput<typeof Order>;
+
+/**
+ * Parameters each order type accepts (the agent refuses anything else). run_check with no ids runs
+ * every enabled check; run_runbook names the runbook, the target host and the runbook's own params
+ * (held to the runbook's declared bounds by the agent).
+ */
+export const ORDER_PARAMS = {
+  run_check: v.strictObject({ checkIds: v.optional(v.pipe(v.array(Slug), v.maxLength(100))) }),
+  run_runbook: v.strictObject({ runbookId: Slug, host: HostName, params: v.optional(JsonObject) }),
+  sync_rules: v.strictObject({}),
+  update_agent: v.strictObject({}),
+  collect_diagnostics: v.strictObject({
+    logLines: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000))),
+  }),
+} as const satisfies Record<OrderType, v.GenericSchema>;
+/** Parameters of an order of type T. */
+export type OrderParams<T extends OrderType> = v.InferOutput<(typeof ORDER_PARAMS)[T]>;
 
 export const SignedOrder = Signed(Order);
 export type SignedOrder = v.InferOutput<typeof SignedOrder>;
