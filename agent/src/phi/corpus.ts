@@ -1,0 +1,450 @@
+/**
+ * Deterministic synthetic labelled corpus for measuring the PHI scrubber: log lines, CSV/JSON
+ * fragments and free-text notes as they leak into device logs and evidence, each with the exact
+ * spans that are PHI; plus PHI-free operational lines (timestamps, IPs, ports, builds, SIDs, KB ids)
+ * that must survive untouched. All people, numbers and places are invented by a seeded PRNG.
+ */
+import type { PhiKind } from "./detectors.ts";
+
+/** A labelled PHI span [start, end) in `text`. */
+export interface LabelledSpan {
+  kind: PhiKind;
+  start: number;
+  end: number;
+}
+
+/** One corpus line with its gold PHI spans (empty for PHI-free lines). */
+export interface CorpusLine {
+  text: string;
+  spans: LabelledSpan[];
+}
+
+type Part = string | [PhiKind, string];
+
+/** mulberry32: small, fast, deterministic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = [
+  "John",
+  "Maria",
+  "Wei",
+  "Aisha",
+  "Robert",
+  "Linda",
+  "José",
+  "Priya",
+  "Michael",
+  "Fatima",
+  "Dmitri",
+  "Grace",
+  "Kwame",
+  "Elena",
+  "Noah",
+  "Sofia",
+  "Hiroshi",
+  "Chloe",
+  "Mateo",
+  "Anne-Marie",
+];
+const LAST = [
+  "Smith",
+  "Garcia",
+  "Nguyen",
+  "O'Brien",
+  "Johnson",
+  "McDonald",
+  "Okafor",
+  "Patel",
+  "Kowalski",
+  "Lopez",
+  "Schmidt",
+  "Haddad",
+  "Brown",
+  "Rossi",
+  "Fitzgerald",
+  "Chen",
+  "Van Dyke",
+  "Martinez",
+  "Williams",
+  "Al-Sayed",
+];
+const STREETS = [
+  "Main",
+  "Oak",
+  "Maple",
+  "Cedar Hill",
+  "Washington",
+  "Lakeview",
+  "2nd",
+  "Elm",
+  "Sunset",
+  "River Bend",
+  "Park",
+  "47th",
+];
+const SUFFIXES = [
+  "St",
+  "Street",
+  "Ave",
+  "Avenue",
+  "Rd",
+  "Road",
+  "Blvd",
+  "Lane",
+  "Dr",
+  "Drive",
+  "Ct",
+  "Way",
+  "Pl",
+  "Pkwy",
+];
+const CITIES = [
+  ["Springfield", "IL"],
+  ["Denver", "CO"],
+  ["Fort Worth", "TX"],
+  ["Albany", "NY"],
+  ["Salem", "OR"],
+  ["Tampa", "FL"],
+  ["Boise", "ID"],
+  ["Dayton", "OH"],
+] as const;
+const MONTHS = [
+  "January",
+  "Feb",
+  "March",
+  "Apr",
+  "May",
+  "June",
+  "Jul",
+  "August",
+  "Sep",
+  "October",
+  "Nov",
+  "December",
+];
+const DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "icloud.com", "comcast.net", "proton.me"];
+const COMPLAINTS = [
+  "chest pain for 3 days",
+  "persistent cough and fever",
+  "lower back pain after a fall",
+  "shortness of breath on exertion",
+  "headache and blurred vision",
+  "rash on both forearms",
+  "dizziness when standing",
+];
+const DIAGNOSES = [
+  "type 2 diabetes mellitus",
+  "essential hypertension",
+  "major depressive disorder",
+  "HIV infection",
+  "chronic kidney disease stage 3",
+  "opioid use disorder",
+  "asthma, moderate persistent",
+];
+const DRUGS = [
+  "lisinopril 10 mg daily",
+  "metformin 500 mg twice daily",
+  "sertraline 50 mg",
+  "albuterol inhaler as needed",
+  "atorvastatin 40 mg at bedtime",
+  "insulin glargine 2.5 units",
+];
+const HOSTS = [
+  "DC01",
+  "FRONTDESK-02",
+  "EXAM-3",
+  "WS-BILLING-01",
+  "XRAY-PC",
+  "appliance",
+  "nas01.clinic.local",
+];
+
+/** Build the corpus: `phiLines` lines with PHI and `cleanLines` PHI-free lines, shuffled by seed. */
+export function generateCorpus(
+  opts: { seed?: number; phiLines?: number; cleanLines?: number } = {},
+): CorpusLine[] {
+  const rnd = prng(opts.seed ?? 20261125);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const digits = (n: number) => Array.from({ length: n }, () => String(int(0, 9))).join("");
+  const pad = (n: number, w: number) => String(n).padStart(w, "0");
+  const upper = (n: number) => Array.from({ length: n }, () => "ABCDEFGHJKLMNPRTUVWXY"[int(0, 20)]).join("");
+
+  const first = () => pick(FIRST);
+  const last = () => pick(LAST);
+  const fullName = () =>
+    pick([
+      () => `${first()} ${last()}`,
+      () => `${last()}, ${first()}`,
+      () => `${first()} ${upper(1)}. ${last()}`,
+      () => `${first()[0]}. ${last()}`,
+    ])();
+  const ssn = () => {
+    const a = pad(int(1, 665), 3);
+    const b = pad(int(1, 99), 2);
+    const c = pad(int(1, 9999), 4);
+    return pick([`${a}-${b}-${c}`, `${a} ${b} ${c}`]);
+  };
+  const date = () => {
+    const y = int(1930, 2024);
+    const m = int(1, 12);
+    const d = int(1, 28);
+    return pick([
+      `${pad(m, 2)}/${pad(d, 2)}/${y}`,
+      `${m}/${d}/${String(y).slice(2)}`,
+      `${y}-${pad(m, 2)}-${pad(d, 2)}`,
+      `${MONTHS[m - 1]} ${d}, ${y}`,
+      `${d} ${MONTHS[m - 1]} ${y}`,
+      `${pad(m, 2)}-${pad(d, 2)}-${y}`,
+    ]);
+  };
+  const phone = () => {
+    const a = int(201, 989);
+    const b = int(200, 999);
+    const c = pad(int(0, 9999), 4);
+    return pick([
+      `(${a}) ${b}-${c}`,
+      `${a}-${b}-${c}`,
+      `${a}.${b}.${c}`,
+      `+1 ${a} ${b} ${c}`,
+      `1-${a}-${b}-${c}`,
+      `(${a}) ${b}-${c} ext. ${int(1, 999)}`,
+    ]);
+  };
+  const email = () =>
+    `${pick([
+      first().toLowerCase(),
+      `${first()[0]!.toLowerCase()}${last()
+        .toLowerCase()
+        .replace(/[^a-z]/g, "")}`,
+      `${last()
+        .toLowerCase()
+        .replace(/[^a-z]/g, "")}${int(1, 99)}`,
+    ])}@${pick(DOMAINS)}`;
+  const street = () => `${int(1, 9999)} ${pick(["", "", "N. ", "S "])}${pick(STREETS)} ${pick(SUFFIXES)}`;
+  const address = () => {
+    const [city, st] = pick(CITIES);
+    return pick([
+      street(),
+      `${street()}, Apt ${int(1, 30)}${pick(["", "B", "C"])}`,
+      `${street()}, ${city}, ${st} ${pad(int(10000, 99999), 5)}`,
+      `${street()}, Suite ${int(100, 900)}, ${city}, ${st} ${pad(int(10000, 99999), 5)}-${pad(int(0, 9999), 4)}`,
+      `PO Box ${int(10, 9999)}, ${city}, ${st} ${pad(int(10000, 99999), 5)}`,
+    ]);
+  };
+  const mrn = () => pick([digits(8), `A${digits(7)}`, `MR-${digits(6)}`, digits(7), `P-${digits(7)}`]);
+  const memberId = () =>
+    pick([
+      `${upper(3)}${digits(9)}`,
+      `W${digits(9)}`,
+      `${digits(5)}-${upper(1)}`,
+      `${digits(6)}`,
+      `${upper(2)}${digits(8)}`,
+    ]);
+  const mbi = () =>
+    `${int(1, 9)}${upper(1)}${upper(1)}${int(0, 9)}-${upper(1)}${upper(1)}${int(0, 9)}-${upper(2)}${int(10, 99)}`;
+  const ts = () =>
+    `2026-11-${pad(int(1, 28), 2)}T${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}:${pad(int(0, 59), 2)}.${digits(3)}Z`;
+  const ip = () => `10.${int(0, 9)}.${int(0, 255)}.${int(1, 254)}`;
+  const host = () => pick(HOSTS);
+
+  // Lines that carry PHI: each template returns its parts; labelled parts are the gold spans.
+  const phi: Array<() => Part[]> = [
+    () => [
+      `${ts()} WARN ehr-export[${int(100, 9999)}]: row ${int(1, 9999)} rejected: patient=`,
+      ["name", `${first()} ${last()}`],
+      " ssn=",
+      ["ssn", ssn()],
+    ],
+    () => ["Patient: ", ["name", fullName()], "  DOB: ", ["dob", date()], "  MRN: ", ["mrn", mrn()]],
+    () => [
+      `${host()} print spool: job ${int(1, 500)} "Referral for `,
+      ["name", `${first()} ${last()}`],
+      ` DOB `,
+      ["dob", date()],
+      `.pdf"`,
+    ],
+    () => [
+      "scan C:\\Scans\\intake\\card.pdf patient: ",
+      ["name", `${last()}, ${first()}`],
+      " - insurance card - Member ID: ",
+      ["member-id", memberId()],
+    ],
+    () => [
+      `{"patientName":"`,
+      ["name", `${first()} ${last()}`],
+      `","dob":"`,
+      ["dob", date()],
+      `","phone":"`,
+      ["phone", phone()],
+      `"}`,
+    ],
+    () => [`callback requested by `, ["email", email()], ` at `, ["phone", phone()]],
+    () => ["Mailing address on file: ", ["address", address()]],
+    () => [
+      "Guarantor: ",
+      ["name", fullName()],
+      "; Policy #: ",
+      ["member-id", memberId()],
+      "; Group No. ",
+      ["member-id", `${digits(6)}`],
+    ],
+    () => ["Mrs. ", ["name", last()], " called about her lab results, best number ", ["phone", phone()]],
+    () => [
+      "spoke with Mr. ",
+      ["name", `${first()} ${last()}`],
+      " re: balance on Acct #: ",
+      ["mrn", digits(8)],
+    ],
+    () => ["Chief complaint: ", ["note", pick(COMPLAINTS)]],
+    () => ["Pt ", ["name", `${first()} ${last()}`], " ", ["note", `presented with ${pick(COMPLAINTS)}`], "."],
+    () => ["Dx: ", ["note", pick(DIAGNOSES)], "; MRN#", ["mrn", mrn()]],
+    () => ["Patient was ", ["note", `prescribed ${pick(DRUGS)}`], " by Dr. Adams."],
+    () => [
+      "Medicare MBI: ",
+      ["member-id", mbi()],
+      " verified for patient_name=",
+      ["name", `${first()} ${last()}`],
+    ],
+    () => [`first_name=`, ["name", first()], `&last_name=`, ["name", last()], `&email=`, ["email", email()]],
+    () => ["SSN ", ["ssn", digits(9)], " on file mismatch for chart #", ["mrn", digits(6)]],
+    () => ["Emergency contact: ", ["name", `${first()} ${last()}`], " (", ["phone", phone()], ")"],
+    () => [
+      `${ts()} sftp upload lab_results_batch.csv: patient `,
+      ["name", `${first()} ${last()}`],
+      ", born ",
+      ["dob", date()],
+      ", ",
+      ["address", address()],
+    ],
+    () => [
+      "Progress note: ",
+      ["note", `${pick(["Patient reports", "Pt states", "Family notes"])} ${pick(COMPLAINTS)}`],
+    ],
+    () => [
+      "Ms. ",
+      ["name", `${first()} ${last()}`],
+      " ",
+      ["note", `tested positive for ${pick(["influenza A", "COVID-19", "strep throat"])}`],
+    ],
+    () => ["Subscriber ID=", ["member-id", memberId()], " insured: ", ["name", fullName()]],
+    () => [
+      `"lastName": "`,
+      ["name", last()],
+      `", "firstName": "`,
+      ["name", first()],
+      `", "zip": "`,
+      ["address", pad(int(10000, 99999), 5)],
+      `"`,
+    ],
+    () => ["Fax results to ", ["phone", phone()], " attn ", ["email", email()]],
+    () => ["Medical Record Number ", ["mrn", digits(7)], " date of service ", ["dob", date()]],
+    () => [
+      "Admitted on ",
+      ["dob", date()],
+      ", discharged ",
+      ["dob", date()],
+      "; ",
+      ["note", `diagnosed with ${pick(DIAGNOSES)}`],
+    ],
+    () => ["Allergies: ", ["note", pick(["penicillin", "latex and sulfa drugs", "peanuts, shellfish"])]],
+    () => ["Next of kin: ", ["name", `${first()} ${last()}`], ", ", ["address", address()]],
+    () => [`${host()} Outlook: message from `, ["email", email()], ` subject "Re: appointment"`],
+    () => [
+      "PATIENT: ",
+      ["name", `${last().toUpperCase()}, ${first().toUpperCase()}`],
+      " ACCT# ",
+      ["mrn", digits(8)],
+    ],
+    () => ["Patient Portal reset for ", ["email", email()], " requested from ", ip()],
+    () => [
+      "SS# ",
+      ["ssn", `${pad(int(1, 665), 3)}-${pad(int(1, 99), 2)}-${pad(int(1, 9999), 4)}`],
+      " / D.O.B. ",
+      ["dob", date()],
+    ],
+  ];
+
+  // PHI-free lines: what device logs and check details really hold.
+  const clean: Array<() => string> = [
+    () => `${ts()} INFO winrm: 200 from ${ip()}:5985 in ${int(3, 900)} ms`,
+    () => `Installed KB50${digits(5)} (build 10.0.19045.${int(1000, 4000)}) on ${host()}`,
+    () => `Event 4625: An account failed to log on. Account: svc-backup Source: ${ip()} Count: ${int(1, 40)}`,
+    () => `Firewall rule 'Allow RDP' port 3389 enabled on profile ${pick(["Domain", "Private", "Public"])}`,
+    () => `bitlocker: C: protection ${pick(["on", "off"])}, XtsAes256, ${int(0, 100)}% encrypted`,
+    () =>
+      `Defender signature version 1.${int(380, 420)}.${int(100, 999)}.0, last update 2026-11-${pad(int(1, 28), 2)} ${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}`,
+    () => `sha256 ${Array.from({ length: 64 }, () => "0123456789abcdef"[int(0, 15)]).join("")}`,
+    () => `PID ${int(100, 65000)} exited with code 0x8007000${int(0, 9)}`,
+    () =>
+      `Scheduled task \\Microsoft\\Windows\\Defrag\\ScheduledDefrag last run ${int(1, 12)}/${int(1, 28)}/2026 03:00`,
+    () => `disk /dev/sda${int(1, 3)} ${int(10, 99)}% used (${digits(10)} bytes free)`,
+    () => `ntp: offset 0.0${digits(3)} s from ${ip()} stratum ${int(1, 4)}`,
+    () => `GPO {31B2F340-016D-11D2-945F-00C04FB984F9} applied to ${host()} in ${int(10, 999)} ms`,
+    () => `Service WinDefend (Microsoft Defender Antivirus Service) is ${pick(["Running", "Stopped"])}`,
+    () => `Printer HP LaserJet 4250 at ${ip()} port 9100 status ${pick(["Ready", "Paper Jam", "Offline"])}`,
+    () => `Listening on 0.0.0.0:${pick([443, 8443, 5986, 22])} (pid ${int(100, 9999)})`,
+    () =>
+      `SMB1Protocol: ${pick(["Disabled", "Enabled"])}; RequireSecuritySignature: ${pick(["True", "False"])}`,
+    () => `Local group Administrators members: MSP\\svc-malachor, ${host()}\\Administrator`,
+    () =>
+      `Account S-1-5-21-${digits(10)}-${digits(9)}-${digits(10)}-${int(500, 1200)} logged on type ${int(2, 10)}`,
+    () => `auditpol: Logon/Logoff Success and Failure; Object Access No Auditing`,
+    () =>
+      `Windows Update last installed ${int(1, 60)} days ago (2026-${pad(int(1, 11), 2)}-${pad(int(1, 28), 2)})`,
+    () =>
+      `backup job Nightly-${int(1, 9)} completed: ${int(1, 900)} GB in ${int(1, 300)} min, verified ${pick(["yes", "no"])}`,
+    () =>
+      `sshd_config: PermitRootLogin ${pick(["no", "yes"])}; PasswordAuthentication ${pick(["no", "yes"])}; Port 22`,
+    () => `screen saver timeout ${int(60, 1800)} s, ScreenSaverIsSecure=1`,
+    () => `Chrome ${int(120, 140)}.0.${int(1000, 9999)}.${int(10, 200)} update available`,
+    () =>
+      `Certificate CN=${host()} expires 2027-${pad(int(1, 12), 2)}-${pad(int(1, 28), 2)} (serial 0${digits(15)})`,
+    () => `EHR service restarted on ${host()} at ${ts()} after ${int(1, 60)} s`,
+    () => `Retrying upload of bundle #${int(1, 99999)} (${int(1, 9)} attempts, next in ${int(1, 300)} s)`,
+    () =>
+      `Policy "Password must meet complexity requirements" is Enabled; MinimumPasswordLength ${int(6, 14)}`,
+    () => `Exam room PC EXAM-${int(1, 9)} rebooted by Windows Update on Tuesday`,
+    () => `Patient Portal service restarted on ${host()} (pid ${int(100, 9999)})`,
+    () => `Results for scan ${int(1, 999)}: 0 threats found, ${int(1000, 99999)} files`,
+    () => `Dr. Adams signed in to ${host()} at ${pad(int(0, 23), 2)}:${pad(int(0, 59), 2)}`,
+    () =>
+      `Chart Viewer ${int(1, 9)}.${int(0, 9)} installed; license expires 2027-0${int(1, 9)}-1${int(0, 9)}`,
+    () => `Group Policy refresh completed on ${host()}; version ${int(1, 90)}`,
+  ];
+
+  const lines: CorpusLine[] = [];
+  const n = opts.phiLines ?? 520;
+  for (let i = 0; i < n; i++) lines.push(assemble(phi[i % phi.length]!()));
+  for (let i = 0; i < (opts.cleanLines ?? 260); i++)
+    lines.push({ text: clean[i % clean.length]!(), spans: [] });
+  // Deterministic Fisher–Yates so neither kind of line clusters.
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+  }
+  return lines;
+}
+
+function assemble(parts: Part[]): CorpusLine {
+  let text = "";
+  const spans: LabelledSpan[] = [];
+  for (const p of parts) {
+    if (typeof p === "string") {
+      text += p;
+    } else {
+      spans.push({ kind: p[0], start: text.length, end: text.length + p[1].length });
+      text += p[1];
+    }
+  }
+  return { text, spans };
+}
