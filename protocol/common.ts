@@ -28,7 +28,7 @@ export const Timestamp = v.pipe(
 /** HIPAA citation such as §164.312(a)(2)(iv). */
 export const Citation = v.pipe(
   v.string(),
-  v.regex(/^§164\.3(08|10|12|16)(\([a-z0-9]+\))+$/, "must look like §164.312(b)"),
+  v.regex(/^§164\.3(08|10|12|16)(\([A-Za-z0-9]+\))+$/, "must look like §164.312(b)"),
 );
 export const NonNegInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const PosInt = v.pipe(v.number(), v.integer(), v.minValue(1));

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import * as v from "valibot";
+import { Citation } from "./common.ts";
 import { HIPAA_CONTROLS, hipaaControl, isKnownCitation, standardOf } from "./hipaa.ts";
 
 describe("HIPAA catalogue", () => {
@@ -6,6 +8,10 @@ describe("HIPAA catalogue", () => {
     const sections = new Set(HIPAA_CONTROLS.map((c) => c.citation.slice(0, 8)));
     expect([...sections].sort()).toEqual(["§164.308", "§164.310", "§164.312", "§164.316"]);
     expect(new Set(HIPAA_CONTROLS.map((c) => c.citation)).size).toBe(HIPAA_CONTROLS.length);
+  });
+
+  test("every catalogue citation passes the wire schema (uppercase (A)…(E) included)", () => {
+    for (const c of HIPAA_CONTROLS) expect(v.safeParse(Citation, c.citation).success).toBe(true);
   });
 
   test("every implementation specification names an existing standard", () => {
