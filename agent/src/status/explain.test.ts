@@ -1,0 +1,37 @@
+import { expect, test } from "bun:test";
+import { explainCheck, statusMeaning } from "./explain.ts";
+
+test.each([
+  ["windows.bitlocker", [], "Disk encryption"],
+  ["linux.luks", [], "Disk encryption"],
+  ["windows.backup", [], "Backups"],
+  ["windows.defender", [], "Virus protection"],
+  ["windows.firewall", [], "Firewall"],
+  ["linux.open-ports", [], "Firewall"],
+  ["windows.smb-signing", [], "File sharing security"],
+  ["windows.update-age", [], "Security updates"],
+  ["windows.audit-policy", [], "Activity logging"],
+  ["windows.screen-lock", [], "Automatic screen lock"],
+  ["windows.password-policy", [], "Passwords"],
+  ["windows.rdp-nla", [], "Remote access"],
+  ["linux.ssh-hardening", [], "Administrator access"],
+  ["windows.local-admins", [], "User accounts"],
+  ["linux.time-sync", [], "Clock accuracy"],
+  ["linux.disk-space", [], "Disk space"],
+  // no topic word: the cited control explains it
+  ["custom.thing", ["§164.312(e)(2)(ii)"], "Transmission security"],
+  // nothing at all: the finding's title
+  ["custom.thing", [], "Custom title"],
+])("%s %j → %s", (checkId, citations, topic) => {
+  const e = explainCheck({ checkId, citations, title: "Custom title" });
+  expect(e.topic).toBe(topic);
+  expect(e.why.length).toBeGreaterThan(10);
+});
+
+test("every status has a label and advice", () => {
+  for (const s of ["pass", "warn", "fail", "error"] as const) {
+    const m = statusMeaning(s);
+    expect(m.label).not.toBe("");
+    expect(m.advice).not.toBe("");
+  }
+});

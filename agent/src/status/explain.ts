@@ -1,0 +1,115 @@
+/**
+ * Plain-language explanations of checks for clinic staff. Check ids differ between platforms and
+ * grow over time, so an explanation is found by the topic words in the id (firewall, backup…),
+ * falling back to the HIPAA control the finding cites, then to the finding's own title.
+ */
+import { type CheckStatus, type Finding, hipaaControl, standardOf } from "../../../protocol/index.ts";
+
+/** What a check is about, why it matters, and what (if anything) staff should do when it is not passing. */
+export interface Explanation {
+  topic: string;
+  why: string;
+}
+
+type Topic = [pattern: RegExp, topic: string, why: string];
+
+// Order matters: the first match wins, so specific words come before general ones.
+const TOPICS: Topic[] = [
+  [
+    /bitlocker|luks|encrypt/,
+    "Disk encryption",
+    "Keeps patient data unreadable if a computer or disk is stolen.",
+  ],
+  [/backup/, "Backups", "Makes sure patient records can be restored after a failure or ransomware."],
+  [
+    /defender|antivirus|malware/,
+    "Virus protection",
+    "Catches viruses and ransomware before they can spread.",
+  ],
+  [
+    /firewall|open-ports|ports/,
+    "Firewall",
+    "Blocks connections from outside that computers should never accept.",
+  ],
+  [/smb/, "File sharing security", "Stops others on the network from tampering with shared files."],
+  [
+    /update|patch|upgrade|nixos-generation|generation/,
+    "Security updates",
+    "Closes known holes attackers use to get in.",
+  ],
+  [/audit|journald|auditd|log/, "Activity logging", "Keeps a record of who did what, which HIPAA requires."],
+  [
+    /screen-?lock|screensaver|logoff/,
+    "Automatic screen lock",
+    "Locks an unattended screen so passers-by cannot see patient data.",
+  ],
+  [/password|lockout/, "Passwords", "Makes passwords hard to guess and locks out repeated guessing."],
+  [/rdp|remote/, "Remote access", "Makes sure only verified people can connect remotely."],
+  [/ssh/, "Administrator access", "Makes sure only your IT provider's keys can administer the appliance."],
+  [
+    /admin|guest|account|user/,
+    "User accounts",
+    "Makes sure only the right people have accounts and admin rights.",
+  ],
+  [
+    /persistence|scheduled-task|run-key|wmi/,
+    "Hidden startup programs",
+    "Looks for programs set up to run secretly, a sign of intrusion.",
+  ],
+  [/time|ntp|clock/, "Clock accuracy", "Keeps the clock right so records show when things really happened."],
+  [/disk|space|storage/, "Disk space", "Makes sure there is room to keep logs and records."],
+  [/cert/, "Certificates", "Keeps secure connections working before their certificates expire."],
+  [/service/, "Essential services", "Makes sure the programs that protect the system are running."],
+  [
+    /suid|permission/,
+    "File permissions",
+    "Makes sure sensitive files can only be changed by the right accounts.",
+  ],
+];
+
+/** Plain words for a standard of the Security Rule, used when no topic word matches. */
+const BY_STANDARD: Record<string, string> = {
+  "§164.312(a)(1)": "Controls who can get at patient data.",
+  "§164.312(b)": "Keeps a record of activity on systems holding patient data.",
+  "§164.312(c)(1)": "Protects patient data from being changed or destroyed.",
+  "§164.312(d)": "Makes sure people are who they say they are.",
+  "§164.312(e)(1)": "Protects patient data sent over the network.",
+  "§164.308(a)(5)": "Protects against malicious software and weak passwords.",
+  "§164.308(a)(7)": "Makes sure you can keep working and recover data after an emergency.",
+  "§164.308(a)(1)": "Spots security problems so they can be fixed.",
+};
+
+/** Explain a finding in plain language for clinic staff. */
+export function explainCheck(f: Pick<Finding, "checkId" | "title" | "citations">): Explanation {
+  const id = f.checkId.toLowerCase();
+  for (const [re, topic, why] of TOPICS) if (re.test(id)) return { topic, why };
+  for (const c of f.citations) {
+    const why = BY_STANDARD[standardOf(c)];
+    if (why) return { topic: hipaaControl(standardOf(c))?.title ?? f.title, why };
+  }
+  return { topic: f.title || f.checkId, why: "A safeguard your IT provider monitors for HIPAA compliance." };
+}
+
+/** What a status means for staff, and whether they need to do anything. */
+export function statusMeaning(status: CheckStatus): { label: string; advice: string } {
+  switch (status) {
+    case "pass":
+      return { label: "OK", advice: "Nothing to do." };
+    case "warn":
+      return {
+        label: "Needs a look",
+        advice: "Not urgent. Your IT provider sees this too and will follow up.",
+      };
+    case "fail":
+      return {
+        label: "Problem",
+        advice:
+          "The appliance tries to fix this automatically; if it stays red, your IT provider is alerted.",
+      };
+    case "error":
+      return {
+        label: "Could not check",
+        advice: "The appliance could not reach or read this computer. Check that it is switched on.",
+      };
+  }
+}

@@ -1,0 +1,45 @@
+import { expect, test } from "bun:test";
+import * as v from "valibot";
+import { sampleFinding } from "../../../protocol/testkit.ts";
+import { SAMPLE_NOW, sampleStatus } from "./fixture.ts";
+import { renderStatusPage, statusPageResponse } from "./handler.ts";
+import { StatusSnapshot } from "./snapshot.ts";
+
+test("the fixture is a valid snapshot", () => {
+  expect(v.safeParse(StatusSnapshot, sampleStatus()).success).toBe(true);
+});
+
+test("the page explains each check in plain words, problems first", async () => {
+  const html = await renderStatusPage(sampleStatus(), SAMPLE_NOW);
+  expect(html.startsWith("<!doctype html>")).toBe(true);
+  for (const topic of ["Disk encryption", "Virus protection", "Backups", "Clock accuracy"]) {
+    expect(html).toContain(topic);
+  }
+  expect(html).toContain("Keeps patient data unreadable if a computer or disk is stolen.");
+  expect(html.indexOf("windows.bitlocker")).toBeLessThan(html.indexOf("windows.defender"));
+  expect(html).toContain("Working, with things to look at");
+  expect(html).toContain("1 min ago"); // last cycle at 10:04, now 10:05
+  expect(html).toContain('http-equiv="refresh"');
+});
+
+test("with no findings yet the page says so instead of an empty table", async () => {
+  const html = await renderStatusPage(sampleStatus({ findings: [], lastCycle: null }), SAMPLE_NOW);
+  expect(html).toContain("No checks have finished yet");
+  expect(html).not.toContain('data-testid="checks"');
+});
+
+test("text from the appliance is escaped", async () => {
+  const f = sampleFinding({ title: "<script>alert(1)</script>", actual: '"><img src=x>', status: "fail" });
+  const html = await renderStatusPage(sampleStatus({ findings: [f] }), SAMPLE_NOW);
+  expect(html).not.toContain("<script>alert(1)");
+  expect(html).toContain("&lt;script&gt;");
+  expect(html).not.toContain('"><img');
+});
+
+test("the response forbids scripts, caching and framing", async () => {
+  const r = await statusPageResponse(sampleStatus(), SAMPLE_NOW);
+  expect(r.headers.get("content-type")).toBe("text/html; charset=utf-8");
+  expect(r.headers.get("cache-control")).toBe("no-store");
+  expect(r.headers.get("content-security-policy")).toContain("default-src 'none'");
+  expect(await r.text()).toContain("malachor-01");
+});
