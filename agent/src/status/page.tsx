@@ -79,7 +79,7 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
           value={s.lastCycle ? ago(new Date(s.lastCycle.at), now) : "not yet"}
           hint={
             counts
-              ? `${counts.pass} ok · ${counts.warn} to look at · ${counts.fail} problems · ${counts.error} could not check`
+              ? `${counts.pass} ok · ${counts.warn} to look at · ${counts.fail} with a problem · ${counts.error} could not check`
               : `checks run every ${duration(s.checkIntervalSec)}`
           }
         />
