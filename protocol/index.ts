@@ -9,6 +9,7 @@ export * from "./finding.ts";
 export * from "./hash.ts";
 export * from "./hipaa.ts";
 export * from "./incident.ts";
+export * from "./mcp.ts";
 export * from "./ingest.ts";
 export * from "./order.ts";
 export * from "./plan.ts";

@@ -1,0 +1,76 @@
+import * as v from "valibot";
+import { describeIssues } from "../../../protocol/common.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { assertSiteAccess, roleAtLeast } from "../auth/permissions.ts";
+import { ApiError, badRequest, forbidden } from "../http/errors.ts";
+import { enforce } from "../ratelimit/limiter.ts";
+import type { ToolContext, ToolDef } from "./tool.ts";
+
+/** The outcome of one tool call: the validated output, or an error meant for the caller. */
+export type ToolOutcome = { ok: true; output: unknown } | { ok: false; error: ApiError };
+
+/** Rate-limit bucket of a site's state-changing tool calls (shared by every cloud instance). */
+export function changeBucket(siteId: string): string {
+  return `tool-change:${siteId}`;
+}
+
+/**
+ * Call one tool as `ctx.actor`: role, argument validation (naming the field), site scope, the
+ * per-site budget of state-changing calls, the tool itself and a check of its output against the
+ * declared schema. Every call, refused or not, leaves an audit row (token, tool, hash of the
+ * arguments, outcome). Errors come back as values so a transport can map them.
+ */
+export async function callTool(ctx: ToolContext, tool: ToolDef, rawArgs: unknown): Promise<ToolOutcome> {
+  let siteId: string | undefined;
+  const audit = (outcome: "ok" | "denied" | "failed") =>
+    writeAudit(ctx.db, ctx, {
+      action: `tool.${tool.name}`,
+      target: siteId ?? tool.name,
+      siteId: siteId ?? null,
+      args: rawArgs ?? null,
+      outcome,
+    });
+  try {
+    const actor = ctx.actor;
+    if (actor.type === "appliance") throw forbidden(`tool ${tool.name} needs an admin token`);
+    if (actor.type === "admin" && !roleAtLeast(actor.role, tool.minRole)) {
+      throw forbidden(
+        `tool ${tool.name} needs role ${tool.minRole} or above; token "${actor.name}" has ${actor.role}`,
+      );
+    }
+    const parsed = v.safeParse(tool.input, rawArgs ?? {});
+    if (!parsed.success) {
+      throw badRequest(`invalid arguments for ${tool.name}: ${describeIssues(parsed.issues)}`);
+    }
+    siteId = tool.siteOf?.(parsed.output);
+    if (siteId !== undefined) assertSiteAccess(actor, siteId);
+    if (tool.kind === "change") {
+      if (siteId === undefined) throw new Error(`tool ${tool.name} changes state but names no site`);
+      await enforce(
+        ctx.db,
+        ctx.clock,
+        changeBucket(siteId),
+        ctx.config.rateLimits.remediationOrders,
+        `state-changing tool calls for site ${siteId}`,
+      );
+    }
+    const output = await tool.run({ ctx, input: parsed.output });
+    const checked = v.safeParse(tool.output, output);
+    if (!checked.success) {
+      throw new Error(
+        `tool ${tool.name} produced output outside its schema: ${describeIssues(checked.issues)}`,
+      );
+    }
+    await audit("ok");
+    return { ok: true, output: checked.output };
+  } catch (e) {
+    if (!(e instanceof ApiError)) {
+      await audit("failed");
+      throw e;
+    }
+    await audit(
+      e.status === 401 || e.status === 403 || e.status === 429 || e.status === 400 ? "denied" : "failed",
+    );
+    return { ok: false, error: e };
+  }
+}

@@ -1,0 +1,21 @@
+import type { RunbookCatalogue } from "./catalogue.ts";
+import { getRunbook } from "./get-runbook.ts";
+import { getSiteCompliance } from "./get-site-compliance.ts";
+import { listRunbooks } from "./list-runbooks.ts";
+import { listSites } from "./list-sites.ts";
+import type { ToolDef } from "./tool.ts";
+import { verifyChain } from "./verify-chain.ts";
+
+/** The one tool registry: MCP serves it, the L2 broker derives its allow-list from it. */
+export interface ToolRegistry {
+  tools: readonly ToolDef[];
+  get(name: string): ToolDef | undefined;
+}
+
+/** Build the registry over a runbook catalogue (which narrows what a proposal may name). */
+export function createToolRegistry(catalogue: RunbookCatalogue): ToolRegistry {
+  void catalogue;
+  const tools = [listSites, getSiteCompliance, listRunbooks, getRunbook, verifyChain];
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  return { tools, get: (name) => byName.get(name) };
+}

@@ -1,0 +1,194 @@
+import * as v from "valibot";
+import { BreakKind } from "./chain.ts";
+import {
+  Citation,
+  HostName,
+  Id,
+  JsonObject,
+  LongText,
+  NonNegInt,
+  ShortText,
+  Slug,
+  Timestamp,
+} from "./common.ts";
+import { Incident } from "./incident.ts";
+import { OrderState } from "./order.ts";
+import { RunbookSpec } from "./runbook.ts";
+import { ComplianceScore } from "./score.ts";
+
+/*
+ * Inputs and outputs of the cloud's MCP tools (the same tool registry the L2 planning broker reads).
+ * MCP clients see these as JSON Schema generated from the valibot definitions below.
+ */
+
+const Limit = v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200)), 50);
+
+/** list_sites: no arguments. */
+export const ListSitesInput = v.strictObject({});
+export type ListSitesInput = v.InferOutput<typeof ListSitesInput>;
+
+/** One site as an MCP client sees it. */
+export const SiteSummary = v.strictObject({
+  id: Id,
+  name: ShortText,
+  tier: ShortText,
+  appliances: v.array(
+    v.strictObject({
+      id: Id,
+      name: ShortText,
+      agentVersion: v.nullable(ShortText),
+      lastCheckinAt: v.nullable(Timestamp),
+    }),
+  ),
+});
+export type SiteSummary = v.InferOutput<typeof SiteSummary>;
+
+export const ListSitesOutput = v.strictObject({ sites: v.array(SiteSummary) });
+export type ListSitesOutput = v.InferOutput<typeof ListSitesOutput>;
+
+/** get_site_compliance and verify_chain take a site. */
+export const SiteInput = v.strictObject({ siteId: Id });
+export type SiteInput = v.InferOutput<typeof SiteInput>;
+
+/** A site's score per HIPAA control with the findings behind each status. */
+export const SiteComplianceOutput = v.strictObject({
+  siteId: Id,
+  computedAt: Timestamp,
+  /** Findings read from the site's stored evidence (the score uses the latest per check and host). */
+  findingsConsidered: NonNegInt,
+  ...ComplianceScore.entries,
+});
+export type SiteComplianceOutput = v.InferOutput<typeof SiteComplianceOutput>;
+
+/** list_incidents. */
+export const ListIncidentsInput = v.strictObject({
+  siteId: v.optional(Id),
+  status: v.optional(v.picklist(["open", "resolved"])),
+  limit: Limit,
+});
+export type ListIncidentsInput = v.InferOutput<typeof ListIncidentsInput>;
+
+/** An incident with the site it belongs to (text PHI-scrubbed again at the boundary). */
+export const SiteIncident = v.strictObject({ siteId: Id, incident: Incident });
+export type SiteIncident = v.InferOutput<typeof SiteIncident>;
+
+export const ListIncidentsOutput = v.strictObject({ incidents: v.array(SiteIncident) });
+export type ListIncidentsOutput = v.InferOutput<typeof ListIncidentsOutput>;
+
+/** get_incident. */
+export const GetIncidentInput = v.strictObject({ incidentId: Id });
+export type GetIncidentInput = v.InferOutput<typeof GetIncidentInput>;
+
+/** list_runbooks: optional filters. */
+export const ListRunbooksInput = v.strictObject({
+  platform: v.optional(v.picklist(["windows", "linux"])),
+  checkId: v.optional(Slug),
+  citation: v.optional(Citation),
+});
+export type ListRunbooksInput = v.InferOutput<typeof ListRunbooksInput>;
+
+export const ListRunbooksOutput = v.strictObject({ runbooks: v.array(RunbookSpec) });
+export type ListRunbooksOutput = v.InferOutput<typeof ListRunbooksOutput>;
+
+/** get_runbook. */
+export const GetRunbookInput = v.strictObject({ runbookId: Slug });
+export type GetRunbookInput = v.InferOutput<typeof GetRunbookInput>;
+
+export const GetRunbookOutput = v.strictObject({
+  runbook: RunbookSpec,
+  /** The runbook's documentation (also an MCP resource at `documentationUri`). */
+  documentation: LongText,
+  documentationUri: ShortText,
+});
+export type GetRunbookOutput = v.InferOutput<typeof GetRunbookOutput>;
+
+/** verify_chain: one appliance, or every appliance of the site. */
+export const VerifyChainInput = v.strictObject({ siteId: Id, applianceId: v.optional(Id) });
+export type VerifyChainInput = v.InferOutput<typeof VerifyChainInput>;
+
+/** The verdict for one appliance's stored chain: ok with its head, or the first break. */
+export const ApplianceChainVerdict = v.variant("ok", [
+  v.strictObject({ applianceId: Id, ok: v.literal(true), bundles: NonNegInt, headSeq: NonNegInt }),
+  v.strictObject({
+    applianceId: Id,
+    ok: v.literal(false),
+    bundles: NonNegInt,
+    kind: BreakKind,
+    seq: v.optional(NonNegInt),
+    message: LongText,
+  }),
+]);
+export type ApplianceChainVerdict = v.InferOutput<typeof ApplianceChainVerdict>;
+
+export const VerifyChainOutput = v.strictObject({
+  siteId: Id,
+  ok: v.boolean(),
+  appliances: v.array(ApplianceChainVerdict),
+});
+export type VerifyChainOutput = v.InferOutput<typeof VerifyChainOutput>;
+
+/** list_promotion_candidates. */
+export const ListPromotionCandidatesInput = v.strictObject({ siteId: v.optional(Id), limit: Limit });
+export type ListPromotionCandidatesInput = v.InferOutput<typeof ListPromotionCandidatesInput>;
+
+/** A recurring L2 resolution that may become an L1 rule once a person approves it. */
+export const PromotionCandidateView = v.strictObject({
+  id: Id,
+  siteId: v.nullable(Id),
+  checkId: Slug,
+  runbookId: Slug,
+  params: JsonObject,
+  occurrences: NonNegInt,
+  successes: NonNegInt,
+  /** Successes / attempts, 0–1. */
+  successRate: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  l2Resolutions: NonNegInt,
+  status: ShortText,
+  firstSeenAt: Timestamp,
+  lastSeenAt: Timestamp,
+});
+export type PromotionCandidateView = v.InferOutput<typeof PromotionCandidateView>;
+
+export const ListPromotionCandidatesOutput = v.strictObject({
+  candidates: v.array(PromotionCandidateView),
+});
+export type ListPromotionCandidatesOutput = v.InferOutput<typeof ListPromotionCandidatesOutput>;
+
+/**
+ * propose_remediation: ask for a runbook to run on one appliance. The cloud narrows `runbookId`
+ * to its allow-list and checks `params` against the runbook's bounds; the result is an order
+ * waiting for a person's approval.
+ */
+export const ProposeRemediationInput = v.strictObject({
+  siteId: Id,
+  applianceId: Id,
+  runbookId: Slug,
+  /** The machine the runbook acts on (a Windows host the appliance manages, or the appliance). */
+  host: HostName,
+  /** Runbook parameters; omitted ones take their defaults. */
+  params: v.optional(JsonObject),
+  /** Why, in the proposer's words; shown to the approver. */
+  reason: v.pipe(ShortText, v.minLength(1, "must say why")),
+  /** The incident this proposal answers; the runbook must fix that incident's check. */
+  incidentId: v.optional(Id),
+});
+export type ProposeRemediationInput = v.InferOutput<typeof ProposeRemediationInput>;
+
+export const ProposeRemediationOutput = v.strictObject({
+  orderId: Id,
+  state: OrderState,
+  siteId: Id,
+  applianceId: Id,
+  runbookId: Slug,
+  host: HostName,
+  /** Parameters as they will run: checked against the bounds, defaults filled in. */
+  params: JsonObject,
+  expiresAt: Timestamp,
+  /** What a person does to let it run. */
+  nextStep: ShortText,
+});
+export type ProposeRemediationOutput = v.InferOutput<typeof ProposeRemediationOutput>;
+
+/** Arguments of the incident-triage prompt (MCP prompt arguments are strings). */
+export const TriagePromptArgs = v.strictObject({ incidentId: Id });
+export type TriagePromptArgs = v.InferOutput<typeof TriagePromptArgs>;
