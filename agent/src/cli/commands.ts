@@ -1,5 +1,6 @@
 import type { Command } from "./command.ts";
 import { evidenceCommand } from "./evidence.ts";
+import { selfTestCommand } from "./self-test.ts";
 
 /** Every `malachor` subcommand, one line each; `--help` lists them in this order. */
-export const COMMANDS: Command[] = [evidenceCommand];
+export const COMMANDS: Command[] = [evidenceCommand, selfTestCommand];
