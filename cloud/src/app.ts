@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import type { CloudDeps, RouteDeps } from "./deps.ts";
+import type { AppEnv } from "./http/env.ts";
+import { ApiError, errorResponse } from "./http/errors.ts";
+import { requestContext } from "./http/request-context.ts";
+import { ApiDoc } from "./openapi/doc.ts";
+import { registerHealth } from "./routes/health.ts";
+import { registerMetrics } from "./routes/metrics.ts";
+import { registerOpenApi } from "./routes/openapi.ts";
+
+/** The composed cloud app, with the OpenAPI collector its routes filled. */
+export interface CloudApp {
+  app: Hono<AppEnv>;
+  doc: ApiDoc;
+}
+
+/**
+ * Build the Hono app from injected dependencies. One `registerX(app, deps)` line per route module;
+ * add yours in the block below (keep /openapi.json last so it sees every route).
+ */
+export function buildApp(deps: CloudDeps): CloudApp {
+  const app = new Hono<AppEnv>();
+  const rd: RouteDeps = { ...deps, doc: new ApiDoc() };
+  app.use(requestContext(deps));
+  app.onError((err, c) => errorResponse(err, c, deps.logger));
+  app.notFound((c) =>
+    errorResponse(
+      new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`),
+      c,
+      deps.logger,
+    ),
+  );
+
+  registerHealth(app, rd);
+  registerMetrics(app, rd);
+
+  registerOpenApi(app, rd);
+  return { app, doc: rd.doc };
+}

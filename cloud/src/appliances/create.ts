@@ -1,0 +1,47 @@
+import { eq } from "drizzle-orm";
+import type { EnrollResponse } from "../../../protocol/provision.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { newId } from "../auth/secrets.ts";
+import type { ServiceContext } from "../context.ts";
+import { appliances } from "../db/schema/appliances.ts";
+import { sites } from "../db/schema/sites.ts";
+import { conflict, notFound } from "../http/errors.ts";
+import { registerAppliance } from "./register.ts";
+import type { ApplianceCreate } from "./schemas.ts";
+
+/** Register an appliance directly (admin): returns its API key once, like an enrolment. */
+export async function createAppliance({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: ApplianceCreate & { siteId: string };
+}): Promise<EnrollResponse> {
+  assertRole(ctx.actor, "msp-admin");
+  assertSiteAccess(ctx.actor, input.siteId);
+  const applianceId = input.id ?? newId("app-", 6);
+  return ctx.db.transaction(async (tx) => {
+    const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));
+    if (!site) throw notFound(`no site "${input.siteId}"`);
+    const [dup] = await tx
+      .select({ id: appliances.id })
+      .from(appliances)
+      .where(eq(appliances.id, applianceId));
+    if (dup) throw conflict(`appliance "${applianceId}" already exists`);
+    const { apiKey } = await registerAppliance(tx, ctx.clock.now(), {
+      siteId: input.siteId,
+      applianceId,
+      name: input.name,
+      publicKey: input.publicKey,
+      hostname: input.hostname,
+    });
+    await writeAudit(tx, ctx, {
+      action: "appliance.create",
+      target: `appliance:${applianceId}`,
+      siteId: input.siteId,
+      args: input,
+    });
+    return { siteId: input.siteId, applianceId, apiKey, cloudPublicKey: ctx.keys.publicKey };
+  });
+}

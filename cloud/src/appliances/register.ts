@@ -1,0 +1,61 @@
+import { GENESIS_HASH } from "../../../protocol/evidence.ts";
+import { keyIdOf } from "../../../protocol/sign.ts";
+import { API_KEY_PREFIX, hashSecret, newId, newSecret } from "../auth/secrets.ts";
+import type { Db } from "../db/client.ts";
+import { apiKeys, applianceKeys, appliances } from "../db/schema/appliances.ts";
+
+/** What registering an appliance needs. */
+export interface NewAppliance {
+  siteId: string;
+  applianceId: string;
+  name: string;
+  publicKey: string;
+  hostname?: string | null;
+  mac?: string | null;
+  agentVersion?: string | null;
+}
+
+/**
+ * Insert an appliance, its identity key and a fresh API key inside the caller's transaction.
+ * Returns the API key in clear: the only time it exists outside the appliance.
+ */
+export async function registerAppliance(
+  tx: Db,
+  now: Date,
+  a: NewAppliance,
+): Promise<{ apiKey: string; apiKeyId: string }> {
+  const keyId = keyIdOf(a.publicKey);
+  await tx.insert(appliances).values({
+    id: a.applianceId,
+    siteId: a.siteId,
+    name: a.name,
+    hostname: a.hostname ?? null,
+    mac: a.mac ?? null,
+    publicKey: a.publicKey,
+    keyId,
+    agentVersion: a.agentVersion ?? null,
+    chainSeq: 0,
+    chainHead: GENESIS_HASH,
+    createdAt: now,
+  });
+  await tx
+    .insert(applianceKeys)
+    .values({ keyId, applianceId: a.applianceId, siteId: a.siteId, publicKey: a.publicKey, createdAt: now })
+    .onConflictDoNothing();
+  return issueApiKey(tx, now, a.siteId, a.applianceId);
+}
+
+/** Add a new API key for an appliance (enrolment or rotation). */
+export async function issueApiKey(
+  tx: Db,
+  now: Date,
+  siteId: string,
+  applianceId: string,
+): Promise<{ apiKey: string; apiKeyId: string }> {
+  const apiKey = newSecret(API_KEY_PREFIX);
+  const apiKeyId = newId("key_");
+  await tx
+    .insert(apiKeys)
+    .values({ id: apiKeyId, hash: hashSecret(apiKey), applianceId, siteId, createdAt: now });
+  return { apiKey, apiKeyId };
+}

@@ -1,0 +1,62 @@
+/** Evidence retention tiers and their default retain-until periods (days). */
+export const TIERS = ["essential", "professional", "enterprise"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** HIPAA's documentation retention: 6 years, the longest a tier may be configured to. */
+export const MAX_RETENTION_DAYS = 6 * 365 + 2;
+
+/** A fixed-window rate limit. */
+export interface RatePolicy {
+  limit: number;
+  windowSec: number;
+}
+
+/** Tunables of one cloud instance (defaults in defaultCloudConfig; env parsing in main.ts). */
+export interface CloudConfig {
+  /** Base URL appliances use to reach this cloud (written into provisioning records). */
+  publicUrl: string;
+  retentionDays: Record<Tier, number>;
+  rateLimits: {
+    /** Every agent request, per appliance. */
+    agent: RatePolicy;
+    /** Remediation orders (run_runbook), per site. */
+    remediationOrders: RatePolicy;
+    /** Every admin API request, per token. */
+    admin: RatePolicy;
+    /** Privileged admin actions (key rotation, delete-appliance, tokens, approvals), per token. */
+    privileged: RatePolicy;
+    /** Login attempts, per account/address (used by the web area). */
+    login: RatePolicy;
+    /** Magic-link requests, per address (used by the web area). */
+    magicLink: RatePolicy;
+    /** Unauthenticated provisioning look-ups and enrolls, per MAC / code. */
+    provisioning: RatePolicy;
+  };
+  /** Lifetime of orders unless the creator says otherwise. */
+  orderTtlSec: number;
+  /** Appliances silent for longer than this are "stale" for clear-stale. */
+  staleAfterSec: number;
+  /** Lifetime of an unused provisioning record. */
+  provisionTtlSec: number;
+}
+
+/** Defaults: agents poll every ~60 s, so 600/min per appliance is ≥ 10× any healthy cadence. */
+export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudConfig {
+  return {
+    publicUrl: "http://127.0.0.1:8080",
+    retentionDays: { essential: 30, professional: 90, enterprise: 730 },
+    rateLimits: {
+      agent: { limit: 600, windowSec: 60 },
+      remediationOrders: { limit: 10, windowSec: 300 },
+      admin: { limit: 1200, windowSec: 60 },
+      privileged: { limit: 30, windowSec: 3600 },
+      login: { limit: 5, windowSec: 300 },
+      magicLink: { limit: 3, windowSec: 900 },
+      provisioning: { limit: 30, windowSec: 300 },
+    },
+    orderTtlSec: 24 * 3600,
+    staleAfterSec: 7 * 24 * 3600,
+    provisionTtlSec: 30 * 24 * 3600,
+    ...overrides,
+  };
+}

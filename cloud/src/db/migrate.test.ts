@@ -1,0 +1,53 @@
+import { expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { describeEachDb } from "../testing/each-db.ts";
+import { pgErrorOf } from "./errors.ts";
+import { migrate, migrationFiles, splitStatements } from "./migrate.ts";
+
+test("splitStatements splits on breakpoint lines only and drops comment-only chunks", () => {
+  const text =
+    "-- header\nCREATE TABLE a (x int);\n--> statement-breakpoint\nCREATE FUNCTION f() AS $$ a; b $$;\n--> statement-breakpoint\n-- trailing comment\n";
+  expect(splitStatements(text)).toEqual([
+    "-- header\nCREATE TABLE a (x int);",
+    "CREATE FUNCTION f() AS $$ a; b $$;",
+  ]);
+});
+
+test("migration files are named NNNN_area.sql and sorted", () => {
+  const files = migrationFiles();
+  expect(files[0]).toBe("0000_core.sql");
+  expect([...files].sort()).toEqual(files);
+});
+
+describeEachDb("migrations", (cloud) => {
+  test("a second run applies nothing", async () => {
+    expect(await migrate(cloud().deps.db)).toEqual([]);
+  });
+
+  test.each([
+    ["UPDATE evidence_chain SET kind = 'x'"],
+    ["DELETE FROM evidence_chain"],
+    ["TRUNCATE evidence_chain"],
+    ["UPDATE audit_log SET outcome = 'x'"],
+    ["DELETE FROM audit_log"],
+    ["DELETE FROM evidence_alerts"],
+  ])("append-only trigger refuses: %s", async (stmt) => {
+    const db = cloud().deps.db;
+    const now = new Date().toISOString();
+    await db.execute(
+      sql`INSERT INTO evidence_chain (appliance_id, seq, site_id, hash, prev_hash, key_id, kind, created_at, received_at, object_key, body)
+          VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 'h', 'p', 'k', 'event', ${now}, ${now}, 'o', '{}')`,
+    );
+    await db.execute(
+      sql`INSERT INTO audit_log (at, actor, action, target, args_hash, outcome) VALUES (${now}, 'a', 'x', 't', 'h', 'ok')`,
+    );
+    await db.execute(
+      sql`INSERT INTO evidence_alerts (site_id, appliance_id, kind, message, detail, created_at) VALUES ('s', 'a', 'gap', 'm', '{}', ${now})`,
+    );
+    const err = await (async () => db.execute(sql.raw(stmt)))().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(pgErrorOf(err).message).toMatch(/append-only: (UPDATE|DELETE|TRUNCATE) refused/);
+  });
+});

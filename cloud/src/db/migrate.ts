@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { Db } from "./client.ts";
+
+/** Folder holding every area's migrations, named `NNNN_<area>.sql`, applied in filename order. */
+export const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
+
+/**
+ * Statements in a migration file are separated by a line that is exactly
+ * `--> statement-breakpoint`, because PGlite runs one statement per query.
+ */
+export const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
+
+const schemaMigrations = pgTable("schema_migrations", {
+  name: text("name").primaryKey(),
+  appliedAt: timestamp("applied_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/** Split a migration file into statements (see STATEMENT_BREAKPOINT). */
+export function splitStatements(fileText: string): string[] {
+  return fileText
+    .split(/^--> statement-breakpoint[ \t]*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.replace(/^--.*$/gm, "").trim() !== "");
+}
+
+/** Migration files in apply order. */
+export function migrationFiles(dir = MIGRATIONS_DIR): string[] {
+  const names = readdirSync(dir).filter((f) => f.endsWith(".sql"));
+  const bad = names.find((n) => !/^\d{4}_[a-z0-9_-]+\.sql$/.test(n));
+  if (bad) throw new Error(`migration ${bad}: name must look like 0123_area.sql`);
+  return names.sort();
+}
+
+/**
+ * Apply every migration not yet recorded in `schema_migrations`, in one transaction under an
+ * advisory lock so instances starting together do not race. Returns the names applied.
+ */
+export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const files = migrationFiles(dir);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(727001)`);
+    await tx.execute(
+      sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL)`,
+    );
+    const done = new Set((await tx.select().from(schemaMigrations)).map((r) => r.name));
+    const applied: string[] = [];
+    for (const name of files) {
+      if (done.has(name)) continue;
+      for (const [i, stmt] of splitStatements(readFileSync(join(dir, name), "utf8")).entries()) {
+        try {
+          await tx.execute(sql.raw(stmt));
+        } catch (e) {
+          throw new Error(`migration ${name}, statement ${i + 1}: ${(e as Error).message}`);
+        }
+      }
+      await tx.insert(schemaMigrations).values({ name, appliedAt: new Date() });
+      applied.push(name);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,51 @@
+import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * Append-only evidence chain: one row per verified bundle, `body` holding exactly the bytes that
+ * were verified (canonical JSON). Triggers refuse UPDATE and DELETE.
+ */
+export const evidenceChain = pgTable(
+  "evidence_chain",
+  {
+    applianceId: text("appliance_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    siteId: text("site_id").notNull(),
+    hash: text("hash").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    keyId: text("key_id").notNull(),
+    kind: text("kind").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
+    objectKey: text("object_key").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applianceId, t.seq] }), index("evidence_site_idx").on(t.siteId)],
+);
+
+/** Chain problems seen at ingest (gap, fork, bad link, bad signature): recorded, never silently dropped. */
+export const evidenceAlerts = pgTable(
+  "evidence_alerts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    siteId: text("site_id").notNull(),
+    applianceId: text("appliance_id").notNull(),
+    kind: text("kind").notNull(),
+    seq: bigint("seq", { mode: "number" }),
+    message: text("message").notNull(),
+    detail: jsonb("detail").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("evidence_alerts_site_idx").on(t.siteId, t.createdAt)],
+);
+
+/** Objects still to be written to the object store, added in the same transaction as the chain row. */
+export const evidenceOutbox = pgTable("evidence_outbox", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  applianceId: text("appliance_id").notNull(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  objectKey: text("object_key").notNull(),
+  retainUntil: timestamp("retain_until", { withTimezone: true, mode: "date" }).notNull(),
+  attempts: bigint("attempts", { mode: "number" }).notNull().default(0),
+  lastError: text("last_error"),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+});

@@ -1,0 +1,11 @@
+/** The cloud's drizzle schema: one file per area, re-exported here. Add your area with one line. */
+export * from "./appliances.ts";
+export * from "./audit.ts";
+export * from "./auth.ts";
+export * from "./evidence.ts";
+export * from "./orders.ts";
+export * from "./provisioning.ts";
+export * from "./rules.ts";
+export * from "./runtime.ts";
+export * from "./sites.ts";
+export * from "./web.ts";

@@ -1,0 +1,37 @@
+import type { CloudDeps } from "../deps.ts";
+import { pruneRateLimits } from "../ratelimit/limiter.ts";
+import { tryLease } from "./lease.ts";
+
+/** A scheduled job: runs every `everyMs` on whichever instance holds its lease. */
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(deps: CloudDeps): Promise<void>;
+}
+
+/** The cloud's scheduled jobs. Other areas add theirs with one line. */
+export const JOBS: Job[] = [
+  { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
+];
+
+/** Start every job on a timer; `stop` waits for running ones to finish. */
+export function startJobs(deps: CloudDeps, jobs: Job[] = JOBS): { stop(): Promise<void> } {
+  const running = new Set<Promise<void>>();
+  const timers = jobs.map((job) =>
+    setInterval(() => {
+      const p = (async () => {
+        if (!(await tryLease(deps.db, deps.clock, job.name, job.everyMs * 2))) return;
+        await job.run(deps);
+      })()
+        .catch((e) => deps.logger.error("job failed", { job: job.name, error: (e as Error).message }))
+        .finally(() => running.delete(p));
+      running.add(p);
+    }, job.everyMs),
+  );
+  return {
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await Promise.all(running);
+    },
+  };
+}

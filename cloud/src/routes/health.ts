@@ -1,0 +1,28 @@
+import { sql } from "drizzle-orm";
+import type { Hono } from "hono";
+import type { RouteDeps } from "../deps.ts";
+import type { AppEnv } from "../http/env.ts";
+import { route } from "../http/route.ts";
+
+/** GET /health: the process answers and the database answers. */
+export function registerHealth(app: Hono<AppEnv>, deps: RouteDeps): void {
+  route(
+    app,
+    deps,
+    { method: "get", path: "/health", summary: "Liveness and database check", auth: "none" },
+    async (c) => {
+      const started = performance.now();
+      try {
+        await deps.db.execute(sql`SELECT 1`);
+      } catch (e) {
+        return c.json({ ok: false, db: deps.dbKind, error: (e as Error).message }, 503);
+      }
+      return c.json({
+        ok: true,
+        db: deps.dbKind,
+        store: deps.store.kind,
+        dbMs: Math.round(performance.now() - started),
+      });
+    },
+  );
+}

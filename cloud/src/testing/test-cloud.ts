@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Hono } from "hono";
+import { bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
+import { generateKeyPair, type KeyPair } from "../../../protocol/sign.ts";
+import { sampleChain } from "../../../protocol/testkit.ts";
+import { buildApp } from "../app.ts";
+import { createAppliance } from "../appliances/create.ts";
+import { ManualClock } from "../clock.ts";
+import { type CloudConfig, defaultCloudConfig, type Tier } from "../config.ts";
+import type { Actor, Role, ServiceContext } from "../context.ts";
+import { openDb } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import type { CloudDeps } from "../deps.ts";
+import type { AppEnv } from "../http/env.ts";
+import { freshCloudKeys } from "../keys/cloud-keys.ts";
+import { memoryLogger } from "../logger.ts";
+import { Metrics } from "../metrics/registry.ts";
+import type { ApiDoc } from "../openapi/doc.ts";
+import { createSite } from "../sites/create.ts";
+import { dirStore } from "../store/dir-store.ts";
+import type { ObjectStore } from "../store/object-store.ts";
+import { createToken } from "../tokens/create.ts";
+import { createTestDatabase } from "./postgres.ts";
+
+/** Which database a test cloud runs on. */
+export type TestDbKind = "pglite" | "postgres";
+
+export interface TestCloudOptions {
+  db?: TestDbKind;
+  config?: Partial<CloudConfig>;
+  /** Replace the default temp-dir object store. */
+  store?: ObjectStore;
+}
+
+/** A test appliance: ids, its API key and identity key pair, and helpers to speak as it. */
+export interface TestAppliance {
+  siteId: string;
+  applianceId: string;
+  apiKey: string;
+  key: KeyPair;
+  headers: Record<string, string>;
+  /** Next `n` signed bundles continuing this appliance's local chain (state kept in the object). */
+  nextBundles(n: number): EvidenceBundle[];
+}
+
+/** A cloud on a fresh database, plus helpers. Always `close()` it (afterAll). */
+export interface TestCloud {
+  app: Hono<AppEnv>;
+  doc: ApiDoc;
+  deps: CloudDeps;
+  clock: ManualClock;
+  dataDir: string;
+  /** The app's answer to a request (no socket). */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** JSON request with an optional bearer secret. */
+  call(method: string, path: string, opts?: { bearer?: string; body?: unknown }): Promise<Response>;
+  /** A context acting as the system (for calling services directly). */
+  systemCtx(): ServiceContext;
+  createSite(id: string, tier?: Tier): Promise<void>;
+  createAppliance(siteId: string, id?: string): Promise<TestAppliance>;
+  /** A fresh admin token secret of `role`, optionally scoped to one site. */
+  adminToken(role: Role, siteId?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const SYSTEM: Actor = { type: "system", name: "test" };
+
+/** Build a cloud for tests on PGlite (in memory) or on a fresh database on the machine's Postgres. */
+export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCloud> {
+  const dataDir = mkdtempSync(join(tmpdir(), "malachor-cloud-"));
+  const pg = opts.db === "postgres" ? await createTestDatabase() : null;
+  const handle = await openDb(pg ? { url: pg.url, maxConnections: 8 } : { memory: true });
+  await migrate(handle.db);
+  const clock = new ManualClock(new Date());
+  const deps: CloudDeps = {
+    db: handle.db,
+    dbKind: handle.kind,
+    store: opts.store ?? dirStore(join(dataDir, "objects")),
+    clock,
+    keys: freshCloudKeys(),
+    logger: memoryLogger(),
+    metrics: new Metrics(),
+    config: defaultCloudConfig(opts.config),
+  };
+  const { app, doc } = buildApp(deps);
+  const systemCtx = (): ServiceContext => ({ ...deps, actor: SYSTEM, requestId: null });
+  const request = async (path: string, init?: RequestInit) => app.request(path, init);
+  return {
+    app,
+    doc,
+    deps,
+    clock,
+    dataDir,
+    request,
+    call(method, path, o = {}) {
+      const headers: Record<string, string> = {};
+      if (o.bearer) headers.authorization = `Bearer ${o.bearer}`;
+      if (o.body !== undefined) headers["content-type"] = "application/json";
+      return request(path, {
+        method,
+        headers,
+        body: o.body === undefined ? undefined : typeof o.body === "string" ? o.body : JSON.stringify(o.body),
+      });
+    },
+    systemCtx,
+    async createSite(id, tier = "professional") {
+      await createSite({ ctx: systemCtx(), input: { id, name: `Clinic ${id}`, tier } });
+    },
+    async createAppliance(siteId, id) {
+      const key = generateKeyPair();
+      const r = await createAppliance({
+        ctx: systemCtx(),
+        input: { siteId, id, name: `appliance ${id ?? ""}`.trim(), publicKey: key.publicKey },
+      });
+      let head = { seq: 0, hash: "" };
+      return {
+        siteId,
+        applianceId: r.applianceId,
+        apiKey: r.apiKey,
+        key,
+        headers: { authorization: `Bearer ${r.apiKey}`, "content-type": "application/json" },
+        nextBundles(n) {
+          const all = sampleChain(head.seq + n, { key, siteId, applianceId: r.applianceId }).bundles;
+          const out = all.slice(head.seq);
+          const last = out[out.length - 1];
+          if (last) head = { seq: last.seq, hash: bundleHash(last) };
+          return out;
+        },
+      };
+    },
+    async adminToken(role, siteId) {
+      const t = await createToken({
+        ctx: systemCtx(),
+        input: { name: `${role}${siteId ? `@${siteId}` : ""}`, role, siteId },
+      });
+      return t.token;
+    },
+    async close() {
+      await handle.close();
+      await pg?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
