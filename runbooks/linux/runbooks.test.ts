@@ -1,0 +1,88 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse as parseToml } from "smol-toml";
+import * as v from "valibot";
+import { LINUX_CHECKS } from "../../agent/src/checks/linux/index.ts";
+import { isKnownCitation } from "../../protocol/hipaa.ts";
+import { RunbookSpec } from "../../protocol/runbook.ts";
+
+const here = import.meta.dir;
+const ids = readdirSync(here, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const tmp = mkdtempSync(join(tmpdir(), "malachor-linux-runbooks-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Run a runbook script against a fake root; returns the parsed last stdout line. */
+function script(id: string, name: string, root: string): Record<string, unknown> {
+  const r = Bun.spawnSync(["sh", join(here, id, `${name}.sh`)], {
+    env: { PATH: "/usr/bin:/bin", MALACHOR_ROOT: root },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  expect({ name, code: r.exitCode, stderr: r.stderr.toString() }).toEqual({ name, code: 0, stderr: "" });
+  return JSON.parse(r.stdout.toString().trim().split("\n").at(-1)!);
+}
+
+describe("runbooks/linux", () => {
+  test.each(ids)("%s: runbook.toml is a valid RunbookSpec with its scripts", (id) => {
+    const spec = v.parse(RunbookSpec, parseToml(readFileSync(join(here, id, "runbook.toml"), "utf8")));
+    expect(spec.id).toBe(id);
+    expect(spec.platform).toBe("linux");
+    expect(LINUX_CHECKS.map((c) => c.id)).toContain(spec.checkId);
+    for (const c of spec.citations) expect(isKnownCitation(c)).toBe(true);
+    for (const s of ["detect", "remediate", "verify"])
+      expect(existsSync(join(here, id, `${s}.sh`))).toBe(true);
+    expect(existsSync(join(here, id, "rollback.sh"))).toBe(spec.rollback);
+  });
+
+  test("linux.ssh-hardening: detect → remediate → verify → rollback on a fake root", () => {
+    const root = join(tmp, "ssh");
+    mkdirSync(join(root, "etc/ssh"), { recursive: true });
+    const original = "PasswordAuthentication yes\nPermitRootLogin yes\n";
+    writeFileSync(join(root, "etc/ssh/sshd_config"), original);
+    expect(script("linux.ssh-hardening", "detect", root)).toMatchObject({ status: "fail" });
+    expect(script("linux.ssh-hardening", "remediate", root)).toMatchObject({
+      changed: true,
+      details: { includeAdded: true },
+    });
+    expect(script("linux.ssh-hardening", "verify", root)).toMatchObject({
+      status: "pass",
+      details: { permitrootlogin: "no", passwordauthentication: "no", kbdinteractiveauthentication: "no" },
+    });
+    expect(script("linux.ssh-hardening", "rollback", root)).toMatchObject({ restored: true });
+    expect(readFileSync(join(root, "etc/ssh/sshd_config"), "utf8")).toBe(original);
+    expect(existsSync(join(root, "etc/ssh/sshd_config.d/10-malachor-hardening.conf"))).toBe(false);
+    expect(script("linux.ssh-hardening", "detect", root)).toMatchObject({ status: "fail" });
+  });
+
+  test("linux.audit-logging: volatile journal made persistent, then rolled back", () => {
+    const root = join(tmp, "journal");
+    mkdirSync(join(root, "etc/systemd"), { recursive: true });
+    writeFileSync(join(root, "etc/systemd/journald.conf"), "[Journal]\nStorage=volatile\n");
+    expect(script("linux.audit-logging", "detect", root)).toMatchObject({
+      status: "fail",
+      details: { storage: "volatile" },
+    });
+    expect(script("linux.audit-logging", "remediate", root)).toMatchObject({ changed: true });
+    expect(script("linux.audit-logging", "verify", root)).toMatchObject({
+      status: "pass",
+      details: { storage: "persistent", journalDirectory: true },
+    });
+    expect(script("linux.audit-logging", "rollback", root)).toMatchObject({ restored: true });
+    expect(script("linux.audit-logging", "detect", root)).toMatchObject({
+      status: "fail",
+      details: { journalDirectory: false },
+    });
+  });
+});
