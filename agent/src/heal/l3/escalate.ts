@@ -1,0 +1,90 @@
+import type { JsonObject } from "../../../../protocol/common.ts";
+import type { Finding } from "../../../../protocol/finding.ts";
+import type { Incident, IncidentReport, Tier } from "../../../../protocol/incident.ts";
+import type { EnqueueItem } from "../../queue/queue.ts";
+import type { HealStore } from "../store.ts";
+import { type Delivery, type Notifier, notifyAll } from "./event.ts";
+import { newIncident, recurred, resolved } from "./incident.ts";
+
+/** Where incidents go towards the cloud: the agent's durable queue (delivered when online). */
+export interface Outbox {
+  enqueue(item: EnqueueItem): unknown;
+}
+
+/** What escalation needs. */
+export interface EscalationDeps {
+  store: HealStore;
+  outbox: Outbox;
+  notifiers: readonly Notifier[];
+  siteId: string;
+  applianceId: string;
+  now: () => Date;
+  newId: () => string;
+}
+
+/** Queue an incident's current state for POST /agent/incidents (keyed so each state is sent once). */
+export function queueIncident(outbox: Outbox, i: Incident): void {
+  const report: IncidentReport = { incidents: [i] };
+  outbox.enqueue({
+    stream: "incidents",
+    key: `incident:${i.id}:${i.status}:${i.occurrences}`,
+    payload: JSON.stringify(report),
+  });
+}
+
+/**
+ * Escalate a drift to people: open an incident (notifying every channel) or, when one is already
+ * open for the check on the host, count the recurrence. Either way the cloud copy is queued.
+ */
+export async function escalate(
+  d: EscalationDeps,
+  f: Finding,
+  tier: Tier,
+  reason: string,
+  details?: JsonObject,
+): Promise<{ incident: Incident; opened: boolean; deliveries: Delivery[] }> {
+  const open = d.store.openIncident(f.checkId, f.host);
+  if (open) {
+    const incident = recurred(open, tier, reason);
+    d.store.saveIncident(incident);
+    queueIncident(d.outbox, incident);
+    return { incident, opened: false, deliveries: [] };
+  }
+  const incident = newIncident(f, {
+    id: d.newId(),
+    applianceId: d.applianceId,
+    tier,
+    reason,
+    at: d.now().toISOString(),
+    ...(details ? { details } : {}),
+  });
+  d.store.saveIncident(incident);
+  queueIncident(d.outbox, incident);
+  const deliveries = await notifyAll(d.notifiers, { event: "incident.opened", siteId: d.siteId, incident });
+  return { incident, opened: true, deliveries };
+}
+
+/** Thrown when a resolution names no such incident or one already resolved. */
+export class IncidentError extends Error {
+  override name = "IncidentError";
+}
+
+/** A person resolves an incident: recorded locally, queued for the cloud, and announced. */
+export async function resolveIncident(
+  d: EscalationDeps,
+  id: string,
+  person: string,
+  resolution: string,
+): Promise<{ incident: Incident; deliveries: Delivery[] }> {
+  const i = d.store.incident(id);
+  if (!i) throw new IncidentError(`no incident ${id} on this appliance`);
+  if (i.status === "resolved")
+    throw new IncidentError(`incident ${id} was already resolved by ${i.resolvedBy}`);
+  if (!person.trim()) throw new IncidentError("a resolution needs the name of the person resolving it");
+  if (!resolution.trim()) throw new IncidentError("a resolution needs a short text saying what was done");
+  const incident = resolved(i, person.trim(), resolution.trim(), d.now().toISOString());
+  d.store.saveIncident(incident);
+  queueIncident(d.outbox, incident);
+  const deliveries = await notifyAll(d.notifiers, { event: "incident.resolved", siteId: d.siteId, incident });
+  return { incident, deliveries };
+}

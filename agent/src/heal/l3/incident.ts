@@ -1,0 +1,52 @@
+import type { JsonObject } from "../../../../protocol/common.ts";
+import type { Finding } from "../../../../protocol/finding.ts";
+import type { Incident, Tier } from "../../../../protocol/incident.ts";
+import { scrubJson, scrubText } from "../../phi/scrub.ts";
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** A new open incident for a finding, PHI-scrubbed (title, summary and details). */
+export function newIncident(
+  f: Finding,
+  o: { id: string; applianceId: string; tier: Tier; reason: string; at: string; details?: JsonObject },
+): Incident {
+  const found = f.actual !== undefined ? `; found ${f.actual}` : "";
+  const wanted = f.expected !== undefined ? `expected ${f.expected}` : `status ${f.status}`;
+  return {
+    id: o.id,
+    applianceId: o.applianceId,
+    checkId: f.checkId,
+    host: f.host,
+    severity: f.severity,
+    tier: o.tier,
+    status: "open",
+    title: clip(scrubText(f.title), 500),
+    summary: clip(scrubText(`${f.checkId} on ${f.host}: ${wanted}${found}. ${o.reason}`), 20_000),
+    details: scrubJson({ ...f.details, ...(o.details ?? {}), escalation: o.reason }),
+    citations: f.citations,
+    occurrences: 1,
+    openedAt: o.at,
+  };
+}
+
+/** The open incident after the same drift recurred (or moved up a tier). */
+export function recurred(i: Incident, tier: Tier, reason: string): Incident {
+  const rank = { L1: 1, L2: 2, L3: 3 } as const;
+  return {
+    ...i,
+    occurrences: i.occurrences + 1,
+    tier: rank[tier] > rank[i.tier] ? tier : i.tier,
+    details: { ...i.details, escalation: clip(scrubText(reason), 500) },
+  };
+}
+
+/** The incident as resolved by a named person. */
+export function resolved(i: Incident, person: string, resolution: string, at: string): Incident {
+  return {
+    ...i,
+    status: "resolved",
+    resolvedAt: at,
+    resolvedBy: clip(person, 500),
+    resolution: clip(resolution, 500),
+  };
+}
