@@ -41,3 +41,14 @@ export type Plan = v.InferOutput<typeof Plan>;
 
 export const SignedPlan = Signed(Plan);
 export type SignedPlan = v.InferOutput<typeof SignedPlan>;
+
+/**
+ * POST /agent/plan/:id/outcome: what came of an L2 plan on the appliance (from its remediation
+ * receipt), so the cloud's learning loop can count successes per pattern.
+ */
+export const PlanOutcome = v.strictObject({
+  outcome: v.picklist(["fixed", "failed", "rolled-back", "not-applied"]),
+  receiptId: v.optional(Id),
+  reason: v.optional(ShortText),
+});
+export type PlanOutcome = v.InferOutput<typeof PlanOutcome>;
