@@ -19,15 +19,19 @@ async function killMidStream(
   });
   const acked: string[] = [];
   let buf = "";
+  let killed = false;
   const decoder = new TextDecoder();
+  // Keep reading after the kill: every line already in the pipe was acknowledged before it.
   for await (const chunk of child.stdout) {
     buf += decoder.decode(chunk, { stream: true });
     const lines = buf.split("\n");
     buf = lines.pop()!;
     acked.push(...lines);
-    if (acked.length >= target) break;
+    if (!killed && acked.length >= target) {
+      child.kill("SIGKILL");
+      killed = true;
+    }
   }
-  child.kill("SIGKILL");
   await child.exited;
   expect(child.signalCode).toBe("SIGKILL");
   return { db, acked };

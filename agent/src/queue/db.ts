@@ -20,6 +20,13 @@ const MIGRATIONS: string[] = [
    CREATE INDEX queue_stream ON queue (stream, id);
    CREATE INDEX queue_shed ON queue (shed_rank, id) WHERE shed_rank > 0;
    CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Local copy of every bundle this appliance signed, so it can resend when the cloud is behind.
+  `CREATE TABLE evidence (
+     seq INTEGER PRIMARY KEY,
+     hash TEXT NOT NULL,
+     bundle TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
 ];
 
 /**
