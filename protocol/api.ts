@@ -19,12 +19,16 @@ export const AGENT_API = {
   incidents: "/agent/incidents",
   /** POST PlanRequest → SignedPlan (429 + Retry-After past the per-site limit) */
   plan: "/agent/plan",
+  /** POST PlanOutcome (what came of a signed plan; feeds the learning loop) */
+  planOutcome: (id: string) => `/agent/plan/${encodeURIComponent(id)}/outcome`,
   /** POST KeyEscrow */
   escrow: "/agent/escrow",
   /** GET → SignedUpdate (404 when no release is published) */
   update: "/agent/update",
   /** POST EnrollRequest → EnrollResponse (no API key yet: the one-time code authenticates) */
   enroll: "/agent/enroll",
+  /** POST RekeyRequest → RekeyResponse (new identity key, signed by the old and the new key) */
+  rekey: "/agent/rekey",
   /** GET → ProvisionRecord (unauthenticated, by MAC; POST/DELETE need an admin token) */
   provision: (mac: string) => `/api/provision/${encodeURIComponent(mac)}`,
 } as const;

@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { Hex64, Id, ShortText } from "./common.ts";
+import { canonicalBytes } from "./canonical.ts";
+import { Hex64, Id, KeyId, ShortText, SignatureHex } from "./common.ts";
 
 /** A MAC address in lowercase colon form. */
 export const MacAddress = v.pipe(
@@ -44,3 +45,23 @@ export const EnrollResponse = v.strictObject({
   cloudPublicKey: Hex64,
 });
 export type EnrollResponse = v.InferOutput<typeof EnrollResponse>;
+
+/**
+ * POST /agent/rekey (API key auth): replace the appliance's Ed25519 identity key. Both keys sign
+ * `rekeyMessage(applianceId, publicKey)`: the current one proves the holder of the old identity
+ * asked, the new one proves possession. Bundles already stored stay verifiable by the old key.
+ */
+export const RekeyRequest = v.strictObject({
+  publicKey: Hex64,
+  oldKeySignature: SignatureHex,
+  newKeySignature: SignatureHex,
+});
+export type RekeyRequest = v.InferOutput<typeof RekeyRequest>;
+
+export const RekeyResponse = v.strictObject({ applianceId: Id, keyId: KeyId });
+export type RekeyResponse = v.InferOutput<typeof RekeyResponse>;
+
+/** The bytes both keys sign in a RekeyRequest. */
+export function rekeyMessage(applianceId: string, publicKey: string): Uint8Array {
+  return canonicalBytes({ purpose: "malachor-rekey/v1", applianceId, publicKey });
+}

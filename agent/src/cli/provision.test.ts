@@ -1,0 +1,128 @@
+import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runMalachor } from "../../../test/support/binary.ts";
+import { main } from "../main.ts";
+import { type FakeCloud, fakeMedium, fakeSysfs, startFakeCloud } from "../provision/testing.ts";
+import type { Io } from "./command.ts";
+
+const MAC = "00:1a:2b:3c:4d:5e";
+let dir: string;
+let cloud: FakeCloud;
+const roots = () => ["--media", join(dir, "media"), "--sysfs", join(dir, "sys")];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "malachor-provision-cli-"));
+  cloud = startFakeCloud();
+  fakeSysfs(join(dir, "sys"), [{ name: "eth0", mac: MAC }]);
+  writeFileSync(join(dir, "base.toml"), `[appliance]\nstate_dir = "${join(dir, "state")}"\n`);
+});
+afterEach(() => {
+  cloud.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), interactive: false };
+  const code = await main(args, io);
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("malachor provision", () => {
+  test("auto by MAC, then show, re-run and rekey", async () => {
+    cloud.register(MAC, "clinic-7");
+    const config = join(dir, "state", "config.toml");
+    const base = ["--config", config, "--base", join(dir, "base.toml")];
+    const auto = await run(["provision", "auto", ...base, "--cloud", cloud.url, ...roots()]);
+    expect(auto.err).toContain(`cloud has a provisioning record for ${MAC} (eth0): site clinic-7`);
+    expect(auto.out).toMatch(
+      /^provisioned from .* record for 00:1a:2b:3c:4d:5e: appliance app-\d+ of site clinic-7, key [0-9a-f]{16}/,
+    );
+    expect(auto.code).toBe(0);
+
+    const show = await run(["provision", "show", "--config", config, "--json"]);
+    expect(show.code).toBe(0);
+    const id = JSON.parse(show.out);
+    expect(id).toMatchObject({ siteId: "clinic-7", cloud: cloud.url, config });
+    expect(id.publicKey).toMatch(/^[0-9a-f]{64}$/);
+
+    const again = await run(["provision", "auto", ...base, "--cloud", cloud.url, ...roots()]);
+    expect(again.out).toBe(`already provisioned: appliance ${id.applianceId} of site clinic-7`);
+
+    const rekey = await run(["provision", "rekey", "--config", config]);
+    expect(rekey.code).toBe(0);
+    expect(rekey.out).toContain(`key ${id.keyId} → `);
+    expect(cloud.keyOf(id.applianceId)).not.toBe(id.publicKey);
+  });
+
+  test("enroll with a one-time code", async () => {
+    const code = cloud.register("aa:aa:aa:aa:aa:aa", "clinic-8");
+    const config = join(dir, "state", "config.toml");
+    const r = await run([
+      "provision",
+      "enroll",
+      "--code",
+      code.toLowerCase(),
+      "--cloud",
+      cloud.url,
+      "--config",
+      config,
+      "--base",
+      join(dir, "base.toml"),
+      ...roots().slice(2),
+    ]);
+    expect(r.err).toStartWith(`enrolling with ${cloud.url} (code from the command line, key `);
+    expect(r.err).toMatch(/key [0-9a-f]{16}\)$/);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^enrolled: appliance app-\d+ of site clinic-8/);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+  });
+
+  test.each([
+    { args: ["provision"], code: 2, err: 'unknown provision subcommand ""' },
+    {
+      args: ["provision", "enroll", "--code", "ABCD-EFGH-JKLM-NPQR"],
+      code: 2,
+      err: "enroll needs --code and --cloud",
+    },
+    {
+      args: ["provision", "auto", "--retry-sec", "0"],
+      code: 2,
+      err: "--retry-sec: expected 1–86400 seconds",
+    },
+  ])("usage error: $args", async ({ args, code, err }) => {
+    const r = await run([...args]);
+    expect(r.code).toBe(code);
+    expect(r.err).toContain(err);
+  });
+});
+
+describe("the compiled binary", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "malachor-provision-bin-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test("a bad stick config exits 1 naming file, line and key; no stack trace", () => {
+    const stick = fakeMedium(
+      join(tmp, "usb"),
+      "",
+      '[cloud]\nurl = "http://127.0.0.1:9"\n\n[checks]\nintervl = 60\n',
+    );
+    const r = runMalachor([
+      "provision",
+      "auto",
+      "--config",
+      join(tmp, "state", "config.toml"),
+      "--media",
+      join(tmp, "usb"),
+      "--sysfs",
+      join(tmp, "none"),
+    ]);
+    expect(r.stderr.trim()).toBe(
+      `malachor: ${stick}:5: checks.intervl: unknown key (check the spelling; keys are snake_case)`,
+    );
+    expect(r.code).toBe(1);
+  });
+});

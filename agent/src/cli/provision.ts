@@ -1,0 +1,133 @@
+import { hostname } from "node:os";
+import { ConfigError, configPath, loadConfig } from "../config/load.ts";
+import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "../provision/auto.ts";
+import { ProvisionError } from "../provision/errors.ts";
+import { loadIdentity } from "../provision/identity.ts";
+import { DEFAULT_MEDIA_ROOTS } from "../provision/media.ts";
+import { rekeyIdentity } from "../provision/rekey.ts";
+import { parseCommandArgs } from "./args.ts";
+import { CliError, type Command, EXIT, type Io } from "./command.ts";
+
+const usage = [
+  "malachor provision show [--config <file>] [--json]",
+  "       malachor provision auto [--config <file>] [--base <file>] [--cloud <url>] [--media <dir>]… [--sysfs <dir>] [--retry-sec <n>]",
+  "       malachor provision enroll --code <one-time code> --cloud <url> [--config <file>] [--base <file>]",
+  "       malachor provision rekey [--config <file>]",
+].join("\n");
+
+const common = {
+  config: { type: "string" },
+  base: { type: "string" },
+  cloud: { type: "string" },
+  media: { type: "string", multiple: true },
+  sysfs: { type: "string" },
+  "retry-sec": { type: "string" },
+  code: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+/** Provisioning failures become CliErrors: exit 1 for what a person must fix, 3 for the environment. */
+function asCliError(e: unknown): never {
+  if (e instanceof ProvisionError)
+    throw new CliError(`provision: ${e.message}`, e.retryable ? EXIT.environment : EXIT.failed);
+  if (e instanceof ConfigError) throw new CliError(e.message, EXIT.failed);
+  throw e;
+}
+
+function show(path: string, json: boolean, io: Io): number {
+  const config = loadConfig(path);
+  const id = loadIdentity(config.appliance.identity_key_file);
+  const view = {
+    config: config.source,
+    cloud: config.cloud.url,
+    siteId: config.appliance.site_id,
+    applianceId: config.appliance.appliance_id,
+    keyId: id.keyId,
+    publicKey: id.publicKey,
+  };
+  if (json) io.out(JSON.stringify(view));
+  else {
+    io.out(
+      [
+        `appliance  ${view.applianceId}`,
+        `site       ${view.siteId}`,
+        `cloud      ${view.cloud}`,
+        `key id     ${view.keyId}`,
+        `public key ${view.publicKey}`,
+        `config     ${view.config}`,
+      ].join("\n"),
+    );
+  }
+  return EXIT.ok;
+}
+
+function retrySec(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 86_400)
+    throw new CliError(`--retry-sec: expected 1–86400 seconds, got "${raw}"`);
+  return n;
+}
+
+/** `malachor provision`: first-boot provisioning, identity display, manual enrollment, re-keying. */
+export const provisionCommand: Command = {
+  name: "provision",
+  summary: "provision this appliance (removable media or cloud by MAC), show its identity, enroll, re-key",
+  usage: `${usage}`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, common, usage);
+    const [sub, ...extra] = positionals;
+    if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\nusage: ${usage}`);
+    const path = configPath(values.config);
+    const env: ProvisionEnv = {
+      configPath: path,
+      basePath: values.base,
+      mediaRoots: values.media ?? DEFAULT_MEDIA_ROOTS,
+      sysfsRoot: values.sysfs ?? "/sys",
+      cloudUrl: values.cloud,
+      hostname: hostname(),
+      log: (l) => io.err(l),
+    };
+    try {
+      switch (sub) {
+        case "show":
+          return show(path, values.json ?? false, io);
+        case "auto": {
+          const every = retrySec(values["retry-sec"]);
+          const run = () => provisionAuto(env);
+          const r = every === undefined ? await run() : await withRetry(run, every, env.log!);
+          if (r.status === "already-provisioned") {
+            io.out(
+              `already provisioned: appliance ${r.config.appliance.appliance_id} of site ${r.config.appliance.site_id}`,
+            );
+          } else {
+            io.out(
+              `provisioned from ${r.source}: appliance ${r.config.appliance.appliance_id} of site ${r.config.appliance.site_id}, key ${r.keyId}; config ${path}`,
+            );
+          }
+          return EXIT.ok;
+        }
+        case "enroll": {
+          if (!values.code || !values.cloud)
+            throw new CliError(`enroll needs --code and --cloud\nusage: ${usage}`);
+          const r = await provisionWithCode(env, values.code.trim().toUpperCase(), values.cloud);
+          io.out(
+            `enrolled: appliance ${r.config.appliance.appliance_id} of site ${r.config.appliance.site_id}; config ${path}`,
+          );
+          return EXIT.ok;
+        }
+        case "rekey": {
+          const r = await rekeyIdentity(path);
+          io.out(
+            `re-keyed appliance ${r.applianceId}: key ${r.oldKeyId} → ${r.newKeyId}; restart the agent to sign with it (systemctl restart malachor)`,
+          );
+          return EXIT.ok;
+        }
+        default:
+          throw new CliError(`unknown provision subcommand "${sub ?? ""}"\nusage: ${usage}`);
+      }
+    } catch (e) {
+      return asCliError(e);
+    }
+  },
+};

@@ -1,0 +1,261 @@
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../config/load.ts";
+import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "./auto.ts";
+import { ProvisionError } from "./errors.ts";
+import { loadIdentity } from "./identity.ts";
+import { rekeyIdentity } from "./rekey.ts";
+import { type FakeCloud, fakeMedium, fakeSysfs, startFakeCloud } from "./testing.ts";
+
+const ETH0 = "00:1a:2b:3c:4d:5e";
+const WLAN0 = "00:1a:2b:3c:4d:99";
+
+let dir: string;
+let cloud: FakeCloud;
+let env: ProvisionEnv;
+let stateDir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "malachor-provision-"));
+  cloud = startFakeCloud();
+  stateDir = join(dir, "state");
+  // The base config is what the NixOS module renders from its settings.
+  writeFileSync(
+    join(dir, "base.toml"),
+    `[cloud]\nurl = "${cloud.url}"\n\n[appliance]\nstate_dir = "${stateDir}"\n`,
+  );
+  env = {
+    configPath: join(stateDir, "config.toml"),
+    basePath: join(dir, "base.toml"),
+    mediaRoots: [join(dir, "media"), join(dir, "run-media"), join(dir, "mnt-usb")],
+    sysfsRoot: fakeSysfs(join(dir, "sys"), [
+      { name: "lo", mac: "00:00:00:00:00:00", type: 772, virtual: true },
+      { name: "docker0", mac: "02:42:ac:11:00:01", virtual: true },
+      { name: "wlan0", mac: WLAN0, wireless: true },
+      { name: "eth0", mac: ETH0 },
+    ]),
+    hostname: "clinic-appliance",
+  };
+});
+
+afterEach(() => {
+  cloud.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+
+function expectProvisioned(siteId: string) {
+  const config = loadConfig(env.configPath);
+  expect(config.appliance.site_id).toBe(siteId);
+  expect(config.cloud.public_key).toBe(cloud.cloudPublicKey);
+  const id = loadIdentity(config.appliance.identity_key_file);
+  expect(cloud.keyOf(config.appliance.appliance_id)).toBe(id.publicKey);
+  expect(mode(config.appliance.identity_key_file)).toBe("600");
+  expect(mode(config.cloud.api_key_file)).toBe("600");
+  expect(readFileSync(config.cloud.api_key_file, "utf8")).toStartWith("mlk_");
+  return config;
+}
+
+/** Nothing written into the state dir (beyond, at most, the empty directory). */
+function expectNothingWritten() {
+  expect(existsSync(env.configPath)).toBe(false);
+  expect(existsSync(stateDir) ? readdirSync(stateDir) : []).toEqual([]);
+}
+
+describe("provision auto", () => {
+  test("USB config: enrolls with its code and keeps its settings", async () => {
+    const code = cloud.register("11:22:33:44:55:66", "site-usb");
+    fakeMedium(
+      join(dir, "run-media", "tech"),
+      "STICK",
+      `[cloud]\nurl = "${cloud.url}"\n\n[checks]\ninterval_sec = 300\n\n[enroll]\ncode = "${code}"\n`,
+    );
+    const r = await provisionAuto(env);
+    expect(r.status).toBe("provisioned");
+    if (r.status === "provisioned") expect(r.source).toEndWith(join("STICK", "malachor", "config.toml"));
+    const config = expectProvisioned("site-usb");
+    expect(config.checks.interval_sec).toBe(300);
+    expect(config.appliance.state_dir).toBe(stateDir);
+    // The code came from the stick: nobody asked the cloud by MAC.
+    expect(cloud.requests).toEqual(["POST /agent/enroll"]);
+  });
+
+  test("MAC lookup: asks for the wired interface first and enrolls with the record's code", async () => {
+    cloud.register(ETH0, "site-mac");
+    const r = await provisionAuto(env);
+    expect(r.status).toBe("provisioned");
+    expectProvisioned("site-mac");
+    expect(cloud.requests).toEqual([`GET /api/provision/${encodeURIComponent(ETH0)}`, "POST /agent/enroll"]);
+  });
+
+  test("MAC lookup falls back to the wireless interface", async () => {
+    cloud.register(WLAN0, "site-wifi");
+    await provisionAuto(env);
+    expectProvisioned("site-wifi");
+    expect(cloud.requests.filter((r) => r.startsWith("GET"))).toHaveLength(2);
+  });
+
+  test("re-run: a provisioned appliance is left alone and the cloud is not asked", async () => {
+    cloud.register(ETH0, "site-mac");
+    await provisionAuto(env);
+    const before = readFileSync(env.configPath, "utf8");
+    const key = readFileSync(join(stateDir, "identity.key"), "utf8");
+    cloud.requests.length = 0;
+    const again = await provisionAuto(env);
+    expect(again.status).toBe("already-provisioned");
+    expect(cloud.requests).toEqual([]);
+    expect(readFileSync(env.configPath, "utf8")).toBe(before);
+    expect(readFileSync(join(stateDir, "identity.key"), "utf8")).toBe(key);
+  });
+
+  test("re-run after the cloud was unreachable: same identity key, then provisioned", async () => {
+    cloud.register(ETH0, "site-mac");
+    const down = {
+      ...env,
+      fetch: (() => Promise.reject(new TypeError("fetch failed"))) as unknown as typeof fetch,
+    };
+    // The lookup itself fails first: retryable, nothing written.
+    const err = await provisionAuto(down).catch((e) => e);
+    expect(err).toBeInstanceOf(ProvisionError);
+    expect(err.retryable).toBe(true);
+    expect(existsSync(env.configPath)).toBe(false);
+
+    // Enrollment fails after the key was made: the key is kept for the next run.
+    let calls = 0;
+    const flaky = {
+      ...env,
+      fetch: ((url: string, init: RequestInit) =>
+        ++calls === 2
+          ? Promise.resolve(new Response("", { status: 503 }))
+          : fetch(url, init)) as typeof fetch,
+    };
+    const second = await provisionAuto(flaky).catch((e) => e);
+    expect(second.retryable).toBe(true);
+    expect(existsSync(env.configPath)).toBe(false);
+    const key = readFileSync(join(stateDir, "identity.key"), "utf8");
+    await provisionAuto(env);
+    const config = expectProvisioned("site-mac");
+    expect(readFileSync(config.appliance.identity_key_file, "utf8")).toBe(key);
+  });
+
+  test("withRetry keeps trying retryable failures and stops on the others", async () => {
+    const lines: string[] = [];
+    let n = 0;
+    const ok = await withRetry(
+      async () => {
+        if (++n < 3) throw new ProvisionError("cloud down", true);
+        return "done";
+      },
+      7,
+      (l) => lines.push(l),
+      async () => {},
+    );
+    expect(ok).toBe("done");
+    expect(lines).toEqual(Array(2).fill("provision: cloud down; retrying in 7 s"));
+    const fatal = await withRetry(
+      async () => {
+        throw new ProvisionError("bad stick");
+      },
+      7,
+      () => {},
+      async () => {},
+    ).catch((e) => e);
+    expect(fatal.message).toBe("bad stick");
+  });
+
+  test("no record for any MAC: retryable error naming the MACs, nothing written", async () => {
+    const err = await provisionAuto(env).catch((e) => e);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain(`${ETH0} (eth0), ${WLAN0} (wlan0)`);
+    expect(err.message).toContain("POST /api/provision/<mac>");
+    expectNothingWritten();
+  });
+
+  test("a refused enroll code is final and writes no config", async () => {
+    const code = cloud.register(ETH0, "site-mac");
+    await provisionWithCode({ ...env, basePath: env.basePath }, code, cloud.url);
+    rmSync(env.configPath);
+    const err = await provisionAuto(env).catch((e) => e);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain("401: enroll code unknown or already used");
+    expect(existsSync(env.configPath)).toBe(false);
+  });
+
+  test("an existing but broken config is reported, never overwritten", async () => {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(env.configPath, "[cloud]\nurl = 1\n");
+    const err = await provisionAuto(env).catch((e) => e);
+    expect(err.message).toContain("exists but is not usable");
+    expect(err.message).toContain("cloud.url");
+    expect(readFileSync(env.configPath, "utf8")).toBe("[cloud]\nurl = 1\n");
+  });
+
+  test.each([
+    {
+      name: "TOML syntax",
+      toml: '[cloud]\nurl = "https://c.example"\n[checks\n',
+      error: "config.toml:3: not valid TOML",
+    },
+    {
+      name: "unknown key",
+      toml: '[cloud]\nurl = "https://c.example"\n\n[checks]\nintervl = 60\n\n[enroll]\ncode = "ABCD-EFGH-JKLM-NPQR"\n',
+      error: "config.toml:5: checks.intervl: unknown key",
+    },
+    {
+      name: "value out of range",
+      toml: '[cloud]\nurl = "https://c.example"\n[checks]\ninterval_sec = 5\n',
+      error: "config.toml:4: checks.interval_sec:",
+    },
+    {
+      name: "malformed enroll code",
+      toml: '[cloud]\nurl = "https://c.example"\n[enroll]\ncode = "abc"\n',
+      error: "config.toml:4: enroll.code: must look like ABCD-EFGH-JKLM-NPQR",
+    },
+    {
+      name: "unknown key in [enroll]",
+      toml: '[cloud]\nurl = "https://c.example"\n[enroll]\ncode = "ABCD-EFGH-JKLM-NPQR"\nsite = "x"\n',
+      error: "config.toml:5: enroll.site: unknown key",
+    },
+  ])(
+    "bad USB config ($name): clear error, nothing half-written, cloud not asked",
+    async ({ toml, error }) => {
+      cloud.register(ETH0, "site-mac");
+      fakeMedium(join(dir, "mnt-usb"), "", toml);
+      const err = await provisionAuto({ ...env, mediaRoots: [join(dir, "mnt-usb")] }).catch((e) => e);
+      expect(err.message).toContain(error);
+      expect(err.message).toContain(join("mnt-usb", "malachor", "config.toml"));
+      expectNothingWritten();
+      expect(cloud.requests).toEqual([]);
+    },
+  );
+});
+
+describe("provision enroll and rekey", () => {
+  test("enroll with a typed code keeps local settings; rekey registers a new key", async () => {
+    const code = cloud.register(ETH0, "site-mac");
+    await provisionWithCode(env, code, cloud.url);
+    const config = expectProvisioned("site-mac");
+    const old = loadIdentity(config.appliance.identity_key_file);
+
+    const r = await rekeyIdentity(env.configPath);
+    const now = loadIdentity(config.appliance.identity_key_file);
+    expect(r.oldKeyId).toBe(old.keyId);
+    expect(r.newKeyId).toBe(now.keyId);
+    expect(now.publicKey).not.toBe(old.publicKey);
+    expect(cloud.keyOf(config.appliance.appliance_id)).toBe(now.publicKey);
+    expect(mode(config.appliance.identity_key_file)).toBe("600");
+    expect(existsSync(`${config.appliance.identity_key_file}.new`)).toBe(false);
+  });
+});

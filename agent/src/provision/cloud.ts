@@ -1,0 +1,110 @@
+import * as v from "valibot";
+import { AGENT_API } from "../../../protocol/api.ts";
+import { describeIssues } from "../../../protocol/common.ts";
+import {
+  EnrollRequest,
+  EnrollResponse,
+  ProvisionRecord,
+  RekeyRequest,
+  RekeyResponse,
+} from "../../../protocol/provision.ts";
+import { ProvisionError } from "./errors.ts";
+
+/** How provisioning talks HTTP; tests pass nothing and use a real loopback server. */
+export interface HttpOptions {
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+const ErrorEnvelope = v.object({ error: v.object({ message: v.string() }) });
+
+function join(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}${path}`;
+}
+
+async function request(
+  method: "GET" | "POST",
+  url: string,
+  body: unknown,
+  opts: HttpOptions & { bearer?: string },
+): Promise<{ status: number; json: unknown }> {
+  const f = opts.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await f(url, {
+      method,
+      headers: {
+        accept: "application/json",
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(opts.bearer ? { authorization: `Bearer ${opts.bearer}` } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    throw new ProvisionError(`cannot reach ${url}: ${cause}`, true);
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json };
+}
+
+function refused(what: string, url: string, status: number, json: unknown): ProvisionError {
+  const env = v.safeParse(ErrorEnvelope, json);
+  const why = env.success ? env.output.error.message : `HTTP ${status}`;
+  // 429 and 5xx pass; anything else means this request will never succeed as it is.
+  return new ProvisionError(`${what}: ${url} answered ${status}: ${why}`, status === 429 || status >= 500);
+}
+
+function expect<S extends v.GenericSchema>(schema: S, json: unknown, what: string, url: string) {
+  const r = v.safeParse(schema, json);
+  if (!r.success)
+    throw new ProvisionError(`${what}: ${url} sent a malformed answer: ${describeIssues(r.issues)}`);
+  return r.output as v.InferOutput<S>;
+}
+
+/** GET /api/provision/<mac>: the record an MSP registered for this MAC, or undefined (404). */
+export async function lookupByMac(
+  cloudUrl: string,
+  mac: string,
+  opts: HttpOptions = {},
+): Promise<ProvisionRecord | undefined> {
+  const url = join(cloudUrl, AGENT_API.provision(mac));
+  const r = await request("GET", url, undefined, opts);
+  if (r.status === 404) return undefined;
+  if (r.status !== 200) throw refused("provisioning lookup", url, r.status, r.json);
+  const record = expect(ProvisionRecord, r.json, "provisioning lookup", url);
+  if (record.mac !== mac) throw new ProvisionError(`provisioning lookup: ${url} answered for ${record.mac}`);
+  return record;
+}
+
+/** POST /agent/enroll: trade the one-time code and our public key for an API key. */
+export async function enroll(
+  cloudUrl: string,
+  body: EnrollRequest,
+  opts: HttpOptions = {},
+): Promise<EnrollResponse> {
+  const url = join(cloudUrl, AGENT_API.enroll);
+  const r = await request("POST", url, v.parse(EnrollRequest, body), opts);
+  if (r.status !== 200 && r.status !== 201) throw refused("enroll", url, r.status, r.json);
+  return expect(EnrollResponse, r.json, "enroll", url);
+}
+
+/** POST /agent/rekey: register a new identity key, authenticated by the API key. */
+export async function rekey(
+  cloudUrl: string,
+  apiKey: string,
+  body: RekeyRequest,
+  opts: HttpOptions = {},
+): Promise<RekeyResponse> {
+  const url = join(cloudUrl, AGENT_API.rekey);
+  const r = await request("POST", url, v.parse(RekeyRequest, body), { ...opts, bearer: apiKey });
+  if (r.status !== 200) throw refused("rekey", url, r.status, r.json);
+  return expect(RekeyResponse, r.json, "rekey", url);
+}
