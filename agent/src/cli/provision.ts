@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { ConfigError, configPath, loadConfig } from "../config/load.ts";
+import { IdentityError, loadIdentity } from "../evidence/identity.ts";
 import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "../provision/auto.ts";
 import { ProvisionError } from "../provision/errors.ts";
-import { loadIdentity } from "../provision/identity.ts";
 import { DEFAULT_MEDIA_ROOTS } from "../provision/media.ts";
 import { rekeyIdentity } from "../provision/rekey.ts";
 import { parseCommandArgs } from "./args.ts";
@@ -30,7 +30,7 @@ const common = {
 function asCliError(e: unknown): never {
   if (e instanceof ProvisionError)
     throw new CliError(`provision: ${e.message}`, e.retryable ? EXIT.environment : EXIT.failed);
-  if (e instanceof ConfigError) throw new CliError(e.message, EXIT.failed);
+  if (e instanceof ConfigError || e instanceof IdentityError) throw new CliError(e.message, EXIT.failed);
   throw e;
 }
 

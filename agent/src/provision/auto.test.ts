@@ -12,9 +12,9 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../config/load.ts";
+import { loadIdentity } from "../evidence/identity.ts";
 import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "./auto.ts";
 import { ProvisionError } from "./errors.ts";
-import { loadIdentity } from "./identity.ts";
 import { rekeyIdentity } from "./rekey.ts";
 import { type FakeCloud, fakeMedium, fakeSysfs, startFakeCloud } from "./testing.ts";
 

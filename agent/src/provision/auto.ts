@@ -4,10 +4,10 @@ import { stringify } from "smol-toml";
 import { ConfigError, loadConfig, parseConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { readSecretFile, SecretFileError, writeSecretFile } from "../config/secret.ts";
+import { IdentityError, loadIdentity } from "../evidence/identity.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { enroll, type HttpOptions, lookupByMac } from "./cloud.ts";
 import { ProvisionError } from "./errors.ts";
-import { ensureIdentity, loadIdentity } from "./identity.ts";
 import { mergeTables, parseProvisionInput, section, statePaths, type Table } from "./input.ts";
 import { listInterfaces } from "./interfaces.ts";
 import { findMediaConfig } from "./media.ts";
@@ -56,7 +56,7 @@ function existing(configPath: string): Config | undefined {
     readSecretFile(config.cloud.api_key_file, "API key");
     return config;
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof SecretFileError || e instanceof ProvisionError) {
+    if (e instanceof ConfigError || e instanceof SecretFileError || e instanceof IdentityError) {
       throw new ProvisionError(
         `${configPath} exists but is not usable (${e.message}); fix it, or remove it to provision again`,
       );
@@ -98,7 +98,8 @@ async function completeEnrollment(env: ProvisionEnv, e: Enrollment): Promise<Pro
 
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   mkdirSync(dirname(env.configPath), { recursive: true, mode: 0o700 });
-  const identity = ensureIdentity(paths.identityKeyFile);
+  // Re-running after a failed enrollment reuses this key: it was never registered.
+  const identity = loadIdentity(paths.identityKeyFile, { create: true });
   env.log?.(`enrolling with ${e.cloudUrl} (code from ${e.source}, key ${identity.keyId})`);
   const enrolled = await enroll(
     e.cloudUrl,

@@ -1,12 +1,12 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { rekeyMessage } from "../../../protocol/provision.ts";
 import { sign } from "../../../protocol/sign.ts";
 import { loadConfig } from "../config/load.ts";
 import { readSecretFile } from "../config/secret.ts";
+import { loadIdentity } from "../evidence/identity.ts";
 import { type HttpOptions, rekey } from "./cloud.ts";
 import { ProvisionError } from "./errors.ts";
-import { createIdentity, loadIdentity } from "./identity.ts";
 
 /** What a re-key changed. */
 export interface RekeyResult {
@@ -26,7 +26,7 @@ export async function rekeyIdentity(configPath: string, opts: HttpOptions = {}):
   const keyFile = config.appliance.identity_key_file;
   const current = loadIdentity(keyFile);
   const pendingFile = `${keyFile}.new`;
-  const next = existsSync(pendingFile) ? loadIdentity(pendingFile) : createIdentity(pendingFile);
+  const next = loadIdentity(pendingFile, { create: true });
   let apiKey: string;
   try {
     apiKey = readSecretFile(config.cloud.api_key_file, "API key");
