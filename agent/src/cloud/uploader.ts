@@ -1,0 +1,137 @@
+import type { IncidentReport } from "../../../protocol/incident.ts";
+import type { OrderCompletion } from "../../../protocol/order.ts";
+import type { ChainStore } from "../evidence/chain-store.ts";
+import type { Queue, QueueItem } from "../queue/queue.ts";
+import type { StreamName } from "../queue/streams.ts";
+import type { CloudClient } from "./client.ts";
+import { CloudError } from "./errors.ts";
+
+/** What one drain achieved, and why it stopped early (if it did). */
+export interface DrainResult {
+  delivered: Partial<Record<StreamName, number>>;
+  /** The error that stopped draining (cloud unreachable, 401, 429…); undefined when the queue emptied. */
+  stoppedBy?: CloudError;
+  warnings: string[];
+}
+
+/** Queue item of the order-results stream: the completion of one order. */
+interface OrderResult {
+  orderId: string;
+  completion: OrderCompletion;
+}
+
+/** Queue an incident report for the cloud (idempotent by `key`). */
+export function enqueueIncidents(queue: Queue, key: string, report: IncidentReport) {
+  return queue.enqueue({ stream: "incidents", key, payload: JSON.stringify(report) });
+}
+
+/** Queue an order's completion for the cloud; one per order. */
+export function enqueueOrderResult(queue: Queue, orderId: string, completion: OrderCompletion) {
+  const item: OrderResult = { orderId, completion };
+  return queue.enqueue({ stream: "order-results", key: `order:${orderId}`, payload: JSON.stringify(item) });
+}
+
+// One request per item for streams other than evidence (low volume).
+const SEND: Partial<Record<StreamName, (client: CloudClient, item: QueueItem) => Promise<unknown>>> = {
+  incidents: (c, i) => c.reportIncidents(JSON.parse(i.payload) as IncidentReport),
+  "order-results": (c, i) => {
+    const r = JSON.parse(i.payload) as OrderResult;
+    return c.completeOrder(r.orderId, r.completion);
+  },
+};
+
+const asCloudError = (e: unknown) =>
+  e instanceof CloudError ? e : new CloudError(`upload failed: ${(e as Error).message}`, "protocol");
+
+/**
+ * Deliver queued items to the cloud: evidence first, in chain order and in batches, then the other
+ * streams. Stops at the first error that says "later" (unreachable, 401, 429, 5xx), recording the
+ * attempt so backoff applies. Items the cloud refuses for good are dead-lettered, never deleted.
+ */
+export async function drainQueue(
+  queue: Queue,
+  client: CloudClient,
+  chain: ChainStore,
+  opts: { batchSize?: number; maxBatchBytes?: number; shouldStop?: () => boolean } = {},
+): Promise<DrainResult> {
+  const result: DrainResult = { delivered: {}, warnings: [] };
+  const count = (s: StreamName, n: number) => {
+    result.delivered[s] = (result.delivered[s] ?? 0) + n;
+  };
+  let reconciled = false;
+  for (;;) {
+    if (opts.shouldStop?.()) return result;
+    const items = queue.nextBatch("evidence", opts.batchSize ?? 100, opts.maxBatchBytes ?? 4_000_000);
+    if (items.length === 0) break;
+    let res: Awaited<ReturnType<CloudClient["uploadEvidence"]>>;
+    try {
+      res = await client.uploadEvidence(items.map((i) => i.payload));
+    } catch (e) {
+      const err = asCloudError(e);
+      queue.fail(
+        items.map((i) => i.id),
+        err.message,
+        err.retryAfterMs,
+      );
+      result.stoppedBy = err;
+      return result;
+    }
+    const bySeq = new Map(res.results.map((r) => [r.seq, r]));
+    const acked: number[] = [];
+    const retry: number[] = [];
+    let gap = false;
+    for (const item of items) {
+      const seq = (JSON.parse(item.payload) as { seq: number }).seq;
+      const r = bySeq.get(seq);
+      if (r?.status === "stored" || r?.status === "already-stored") acked.push(item.id);
+      else if (r?.status === "rejected" && res.headSeq < seq - 1) {
+        // The cloud lacks earlier bundles: resend from its head (once per drain, then back off).
+        if (reconciled) retry.push(item.id);
+        else gap = true;
+      } else if (r?.status === "rejected") {
+        queue.deadLetter([item.id], `rejected by the cloud: ${r.reason ?? "no reason given"}`);
+        result.warnings.push(`evidence #${seq} rejected by the cloud: ${r.reason ?? "no reason given"}`);
+      } else retry.push(item.id);
+    }
+    queue.ack(acked);
+    count("evidence", acked.length);
+    chain.confirm(res.headSeq);
+    if (gap) {
+      reconciled = true;
+      const r = chain.reconcile(res.headSeq);
+      if (r.warning) result.warnings.push(r.warning);
+      continue;
+    }
+    if (retry.length > 0) {
+      queue.fail(retry, "the cloud did not store these bundles");
+      result.stoppedBy = new CloudError("the cloud did not store every bundle of the batch", "protocol");
+      return result;
+    }
+  }
+  for (const [stream, send] of Object.entries(SEND) as [
+    StreamName,
+    NonNullable<(typeof SEND)[StreamName]>,
+  ][]) {
+    for (;;) {
+      if (opts.shouldStop?.()) return result;
+      const [item] = queue.nextBatch(stream, 1);
+      if (!item) break;
+      try {
+        await send(client, item);
+        queue.ack([item.id]);
+        count(stream, 1);
+      } catch (e) {
+        const err = asCloudError(e);
+        if (err.kind === "rejected" || (err.kind === "protocol" && !(e instanceof CloudError))) {
+          queue.deadLetter([item.id], err.message);
+          result.warnings.push(`${stream} item ${item.key} refused: ${err.message}`);
+          continue;
+        }
+        queue.fail([item.id], err.message, err.retryAfterMs);
+        result.stoppedBy = err;
+        return result;
+      }
+    }
+  }
+  return result;
+}
