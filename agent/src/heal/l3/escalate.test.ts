@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import * as v from "valibot";
 import { startSmtpTestServer } from "../../../../cloud/src/web/mail/smtp-test-server.ts";
+import type { BundleContent } from "../../../../protocol/evidence.ts";
 import { IncidentReport } from "../../../../protocol/incident.ts";
 import { sampleFinding } from "../../../../protocol/testkit.ts";
 import { openStateDb } from "../../queue/db.ts";
@@ -24,11 +25,14 @@ function setup() {
   const db = openStateDb(":memory:");
   const queue = new Queue(db, { maxBytes: 10_000_000 });
   let n = 0;
+  const evidence: BundleContent[] = [];
   return {
     queue,
+    evidence,
     deps: {
       store: new HealStore(db),
       outbox: queue,
+      evidence: { append: (c: BundleContent) => evidence.push(c) },
       notifiers: [
         webhookNotifier({ url: hook.url, secret: "s3cret" }),
         emailNotifier({ url: smtp.url, from: "malachor@clinic.example", to: ["it@msp.example"] }),
@@ -81,7 +85,7 @@ describe("L3 escalation", () => {
   });
 
   test("only a named person resolves it; resolution is announced and queued", async () => {
-    const { deps, queue } = setup();
+    const { deps, queue, evidence } = setup();
     const { incident } = await escalate(deps, drift, "L3", "no TPM");
     await expect(resolveIncident(deps, incident.id, " ", "done")).rejects.toThrow(IncidentError);
     await expect(resolveIncident(deps, "inc-404", "Ana", "done")).rejects.toThrow("no incident inc-404");
@@ -89,6 +93,7 @@ describe("L3 escalation", () => {
     expect(r.incident).toMatchObject({ status: "resolved", resolvedBy: "Ana Tech" });
     expect(hook.received.at(-1)!.body).toMatchObject({ event: "incident.resolved" });
     await expect(resolveIncident(deps, incident.id, "Ana", "again")).rejects.toThrow("already resolved");
+    expect(evidence.map((e) => e.events?.[0]?.type)).toEqual(["incident-opened", "incident-resolved"]);
     expect(queue.peek("incidents", 10).map((q) => q.key)).toEqual([
       `incident:${incident.id}:open:1`,
       `incident:${incident.id}:resolved:1`,

@@ -1,6 +1,8 @@
 import type { JsonObject } from "../../../../protocol/common.ts";
+import type { BundleContent } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { Incident, IncidentReport, Tier } from "../../../../protocol/incident.ts";
+import { scrubText } from "../../phi/scrub.ts";
 import type { EnqueueItem } from "../../queue/queue.ts";
 import type { HealStore } from "../store.ts";
 import { type Delivery, type Notifier, notifyAll } from "./event.ts";
@@ -11,10 +13,16 @@ export interface Outbox {
   enqueue(item: EnqueueItem): unknown;
 }
 
+/** The evidence chain (agent/src/evidence ChainStore): appends one signed bundle. */
+export interface EvidenceSink {
+  append(content: BundleContent): unknown;
+}
+
 /** What escalation needs. */
 export interface EscalationDeps {
   store: HealStore;
   outbox: Outbox;
+  evidence: EvidenceSink;
   notifiers: readonly Notifier[];
   siteId: string;
   applianceId: string;
@@ -60,8 +68,32 @@ export async function escalate(
   });
   d.store.saveIncident(incident);
   queueIncident(d.outbox, incident);
+  recordEvent(d, "incident-opened", incident, `${tier} escalation: ${reason}`);
   const deliveries = await notifyAll(d.notifiers, { event: "incident.opened", siteId: d.siteId, incident });
   return { incident, opened: true, deliveries };
+}
+
+// Opening and resolving an incident are evidence too: the chain shows when people were told.
+function recordEvent(
+  d: EscalationDeps,
+  type: "incident-opened" | "incident-resolved",
+  i: Incident,
+  summary: string,
+) {
+  const at = d.now().toISOString();
+  d.evidence.append({
+    kind: "event",
+    createdAt: at,
+    citations: i.citations,
+    events: [
+      {
+        type,
+        at,
+        summary: scrubText(summary).slice(0, 500),
+        details: { incidentId: i.id, checkId: i.checkId, host: i.host, severity: i.severity, tier: i.tier },
+      },
+    ],
+  });
 }
 
 /** Thrown when a resolution names no such incident or one already resolved. */
@@ -85,6 +117,7 @@ export async function resolveIncident(
   const incident = resolved(i, person.trim(), resolution.trim(), d.now().toISOString());
   d.store.saveIncident(incident);
   queueIncident(d.outbox, incident);
+  recordEvent(d, "incident-resolved", incident, `resolved by ${incident.resolvedBy}: ${incident.resolution}`);
   const deliveries = await notifyAll(d.notifiers, { event: "incident.resolved", siteId: d.siteId, incident });
   return { incident, deliveries };
 }

@@ -1,0 +1,69 @@
+import { AGENT_API } from "../../../../protocol/api.ts";
+import type { PlanOutcome, PlanRequest } from "../../../../protocol/plan.ts";
+
+/** What came back from asking the cloud for a plan. */
+export type PlanAnswer =
+  | { type: "plan"; signed: unknown }
+  /** Try later: offline, timed out, 5xx, or rate-limited (429 with Retry-After). */
+  | { type: "unavailable"; reason: string; retryAfterSec?: number }
+  /** The cloud refused the request (4xx): retrying will not help. */
+  | { type: "refused"; reason: string };
+
+/** The L2 planning endpoint as the healer sees it (HTTP in production, a loopback cloud in tests). */
+export interface PlanClient {
+  requestPlan(req: PlanRequest): Promise<PlanAnswer>;
+  reportOutcome(planId: string, outcome: PlanOutcome): Promise<boolean>;
+}
+
+/** Plan client over HTTP: POST /agent/plan with the appliance's API key. */
+export function httpPlanClient(o: { baseUrl: string; apiKey: string; timeoutMs?: number }): PlanClient {
+  const base = o.baseUrl.replace(/\/+$/, "");
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${o.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+    });
+  return {
+    async requestPlan(req) {
+      let res: Response;
+      try {
+        res = await post(AGENT_API.plan, req);
+      } catch (e) {
+        return { type: "unavailable", reason: `cloud unreachable at ${base}: ${(e as Error).message}` };
+      }
+      const text = await res.text();
+      if (res.ok) {
+        try {
+          return { type: "plan", signed: JSON.parse(text) };
+        } catch {
+          return { type: "unavailable", reason: `cloud sent a plan that is not JSON (HTTP ${res.status})` };
+        }
+      }
+      const detail = text.slice(0, 300);
+      if (res.status === 429) {
+        const retry = Number(res.headers.get("retry-after"));
+        return {
+          type: "unavailable",
+          reason: `L2 planning rate-limited for this site: ${detail}`,
+          ...(Number.isFinite(retry) && retry > 0 ? { retryAfterSec: retry } : {}),
+        };
+      }
+      if (res.status >= 500 || res.status === 408) {
+        return { type: "unavailable", reason: `cloud answered HTTP ${res.status}: ${detail}` };
+      }
+      return { type: "refused", reason: `cloud refused the plan request (HTTP ${res.status}): ${detail}` };
+    },
+    async reportOutcome(planId, outcome) {
+      try {
+        const res = await post(AGENT_API.planOutcome(planId), outcome);
+        await res.body?.cancel();
+        // 404/409: the cloud does not know the plan or already has its outcome — nothing to retry.
+        return res.ok || res.status === 404 || res.status === 409;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
