@@ -4,9 +4,18 @@ import type { AppEnv } from "./http/env.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
 import { ApiDoc } from "./openapi/doc.ts";
+import { registerRekey } from "./rekey/routes.ts";
+import { registerAgentRoutes } from "./routes/agent.ts";
+import { registerApplianceRoutes } from "./routes/appliances.ts";
+import { registerEvidenceRoutes } from "./routes/evidence.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerOpenApi } from "./routes/openapi.ts";
+import { registerOrderRoutes } from "./routes/orders.ts";
+import { registerProvisionRoutes } from "./routes/provision.ts";
+import { registerSiteRoutes } from "./routes/sites.ts";
+import { registerTokenRoutes } from "./routes/tokens.ts";
+import { registerUpdate } from "./update/routes.ts";
 
 /** The composed cloud app, with the OpenAPI collector its routes filled. */
 export interface CloudApp {
@@ -33,6 +42,15 @@ export function buildApp(deps: CloudDeps): CloudApp {
 
   registerHealth(app, rd);
   registerMetrics(app, rd);
+  registerAgentRoutes(app, rd);
+  registerOrderRoutes(app, rd);
+  registerProvisionRoutes(app, rd);
+  registerSiteRoutes(app, rd);
+  registerApplianceRoutes(app, rd);
+  registerTokenRoutes(app, rd);
+  registerEvidenceRoutes(app, rd);
+  registerUpdate(app, rd);
+  registerRekey(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };

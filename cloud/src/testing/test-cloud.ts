@@ -41,8 +41,10 @@ export interface TestAppliance {
   apiKey: string;
   key: KeyPair;
   headers: Record<string, string>;
-  /** Next `n` signed bundles continuing this appliance's local chain (state kept in the object). */
+  /** Next `n` signed bundles continuing this appliance's local chain (advances its local head). */
   nextBundles(n: number): EvidenceBundle[];
+  /** The next `n` bundles without advancing the local head (for probes that will be refused). */
+  peekBundles(n: number): EvidenceBundle[];
 }
 
 /** A cloud on a fresh database, plus helpers. Always `close()` it (afterAll). */
@@ -115,6 +117,8 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
         input: { siteId, id, name: `appliance ${id ?? ""}`.trim(), publicKey: key.publicKey },
       });
       let head = { seq: 0, hash: "" };
+      const after = (n: number) =>
+        sampleChain(head.seq + n, { key, siteId, applianceId: r.applianceId }).bundles.slice(head.seq);
       return {
         siteId,
         applianceId: r.applianceId,
@@ -122,12 +126,12 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
         key,
         headers: { authorization: `Bearer ${r.apiKey}`, "content-type": "application/json" },
         nextBundles(n) {
-          const all = sampleChain(head.seq + n, { key, siteId, applianceId: r.applianceId }).bundles;
-          const out = all.slice(head.seq);
+          const out = after(n);
           const last = out[out.length - 1];
           if (last) head = { seq: last.seq, hash: bundleHash(last) };
           return out;
         },
+        peekBundles: after,
       };
     },
     async adminToken(role, siteId) {

@@ -1,0 +1,21 @@
+import { eq } from "drizzle-orm";
+import { signPayload } from "../../../protocol/signed.ts";
+import type { SyncResponse } from "../../../protocol/sync.ts";
+import type { ServiceContext } from "../context.ts";
+import { sites } from "../db/schema/sites.ts";
+import { forbidden, notFound } from "../http/errors.ts";
+import { effectiveRuleSet } from "../rules/effective.ts";
+import { siteConfigOf } from "../sites/view.ts";
+
+/** The calling appliance's site config and L1 rule set, each signed by the cloud key. */
+export async function syncFor({ ctx }: { ctx: ServiceContext }): Promise<SyncResponse> {
+  const actor = ctx.actor;
+  if (actor.type !== "appliance") throw forbidden("only appliances sync");
+  const [site] = await ctx.db.select().from(sites).where(eq(sites.id, actor.siteId));
+  if (!site) throw notFound(`site ${actor.siteId} no longer exists`);
+  const rules = await effectiveRuleSet(ctx.db, actor.siteId);
+  return {
+    config: signPayload(siteConfigOf(site), ctx.keys.secretKey),
+    rules: signPayload(rules, ctx.keys.secretKey),
+  };
+}

@@ -1,0 +1,48 @@
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { writeAudit } from "../audit/audit.ts";
+import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import type { ServiceContext } from "../context.ts";
+import { appliances } from "../db/schema/appliances.ts";
+import { retireAppliances } from "./delete.ts";
+
+/**
+ * clear-stale: retire every appliance of a site silent for longer than `olderThanSec` (default
+ * config.staleAfterSec); one that never checked in counts from its creation. msp-admin, privileged.
+ */
+export async function clearStale({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { siteId: string; olderThanSec?: number };
+}): Promise<{ cleared: string[] }> {
+  assertRole(ctx.actor, "msp-admin");
+  assertSiteAccess(ctx.actor, input.siteId);
+  const now = ctx.clock.now();
+  const cutoff = new Date(now.getTime() - (input.olderThanSec ?? ctx.config.staleAfterSec) * 1000);
+  return ctx.db.transaction(async (tx) => {
+    const stale = await tx
+      .select({ id: appliances.id })
+      .from(appliances)
+      .where(
+        and(
+          eq(appliances.siteId, input.siteId),
+          isNull(appliances.deletedAt),
+          or(
+            lt(appliances.lastCheckinAt, cutoff),
+            and(isNull(appliances.lastCheckinAt), lt(appliances.createdAt, cutoff)),
+          ),
+        ),
+      )
+      .for("update");
+    const ids = stale.map((s) => s.id).sort();
+    await retireAppliances(tx, now, ids);
+    await writeAudit(tx, ctx, {
+      action: "appliance.clear-stale",
+      target: `site:${input.siteId}`,
+      siteId: input.siteId,
+      args: { ...input, cleared: ids },
+    });
+    return { cleared: ids };
+  });
+}

@@ -1,0 +1,24 @@
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import type { ServiceContext } from "../context.ts";
+import { appliances } from "../db/schema/appliances.ts";
+import type { ApplianceView } from "./schemas.ts";
+import { applianceView } from "./view.ts";
+
+/** A site's appliances (deleted ones excluded). */
+export async function listAppliances({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { siteId: string };
+}): Promise<{ appliances: ApplianceView[] }> {
+  assertRole(ctx.actor, "read-only");
+  assertSiteAccess(ctx.actor, input.siteId);
+  const rows = await ctx.db
+    .select()
+    .from(appliances)
+    .where(and(eq(appliances.siteId, input.siteId), isNull(appliances.deletedAt)))
+    .orderBy(asc(appliances.id));
+  return { appliances: rows.map(applianceView) };
+}

@@ -1,0 +1,258 @@
+import { and, eq, inArray } from "drizzle-orm";
+import * as v from "valibot";
+import { canonicalize } from "../../../protocol/canonical.ts";
+import { describeIssues } from "../../../protocol/common.ts";
+import { bundleHash, bundleSigningBytes, EvidenceBundle, GENESIS_HASH } from "../../../protocol/evidence.ts";
+import type { EvidenceUploadResult } from "../../../protocol/ingest.ts";
+import { verify } from "../../../protocol/sign.ts";
+import type { Tier } from "../config.ts";
+import type { ServiceContext } from "../context.ts";
+import type { Db } from "../db/client.ts";
+import { applianceKeys, appliances } from "../db/schema/appliances.ts";
+import { evidenceAlerts, evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
+import { sites } from "../db/schema/sites.ts";
+import { forbidden, notFound } from "../http/errors.ts";
+import { evidenceObjectKey } from "../store/object-store.ts";
+
+/** Why a bundle was refused; chain problems are also recorded as alerts. */
+export type RejectKind =
+  | "malformed"
+  | "wrong-appliance"
+  | "future-dated"
+  | "unknown-key"
+  | "bad-signature"
+  | "sequence-gap"
+  | "broken-link"
+  | "fork";
+
+/** Kinds that mean the chain itself is in question: recorded in evidence_alerts. */
+const ALERT_KINDS = new Set<RejectKind>([
+  "unknown-key",
+  "bad-signature",
+  "sequence-gap",
+  "broken-link",
+  "fork",
+]);
+
+/** How far a bundle's createdAt may be ahead of the cloud's clock. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The outcome of one upload: the per-bundle results plus the first refusal, if any. */
+export interface IngestOutcome {
+  result: EvidenceUploadResult;
+  rejection: { kind: RejectKind; seq: number; message: string } | null;
+}
+
+interface Pending {
+  seq: number;
+  hash: string;
+  prevHash: string;
+  keyId: string;
+  kind: string;
+  createdAt: Date;
+  body: string;
+  objectKey: string;
+}
+
+/**
+ * Ingest a batch of bundles (in chain order) from the calling appliance. Each bundle is checked
+ * against the stored head (locked for the transaction): signature by a key the appliance
+ * registered, sequence and prevHash link. Bundles before the first problem are stored (chain row +
+ * outbox entry in one transaction); an identical resend is "already-stored"; a gap, fork, broken
+ * link or bad signature is recorded as an alert and refused along with everything after it.
+ */
+export async function ingestEvidence({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { bundles: unknown[] };
+}): Promise<IngestOutcome> {
+  const actor = ctx.actor;
+  if (actor.type !== "appliance") throw forbidden("only appliances upload evidence");
+  const now = ctx.clock.now();
+  return ctx.db.transaction(async (tx) => {
+    const [app] = await tx
+      .select({
+        chainSeq: appliances.chainSeq,
+        chainHead: appliances.chainHead,
+        tier: sites.tier,
+      })
+      .from(appliances)
+      .innerJoin(sites, eq(sites.id, appliances.siteId))
+      .where(eq(appliances.id, actor.applianceId))
+      .for("update", { of: appliances });
+    if (!app) throw notFound(`appliance ${actor.applianceId} no longer exists`);
+    const keyRows = await tx
+      .select({ keyId: applianceKeys.keyId, publicKey: applianceKeys.publicKey })
+      .from(applianceKeys)
+      .where(eq(applianceKeys.applianceId, actor.applianceId));
+    const keys = new Map(keyRows.map((k) => [k.keyId, k.publicKey]));
+
+    let head = { seq: Number(app.chainSeq), hash: app.chainHead };
+    const results: EvidenceUploadResult["results"] = [];
+    const pending: Pending[] = [];
+    // Boxed so the closure below can set it without defeating type narrowing.
+    const state: { rejection: IngestOutcome["rejection"] } = { rejection: null };
+
+    // Stored hashes of resent sequence numbers, fetched in one query.
+    const resent = input.bundles
+      .map((b) => (b as { seq?: unknown })?.seq)
+      .filter((s): s is number => typeof s === "number" && Number.isInteger(s) && s >= 1 && s <= head.seq);
+    const stored = new Map<number, string>();
+    if (resent.length > 0) {
+      const rows = await tx
+        .select({ seq: evidenceChain.seq, hash: evidenceChain.hash })
+        .from(evidenceChain)
+        .where(and(eq(evidenceChain.applianceId, actor.applianceId), inArray(evidenceChain.seq, resent)));
+      for (const r of rows) stored.set(Number(r.seq), r.hash);
+    }
+
+    for (const raw of input.bundles) {
+      const rawSeq = (raw as { seq?: unknown })?.seq;
+      const seqOf = typeof rawSeq === "number" && Number.isInteger(rawSeq) && rawSeq >= 0 ? rawSeq : 0;
+      if (state.rejection) {
+        results.push({
+          seq: seqOf,
+          status: "rejected",
+          reason: `not processed: bundle #${state.rejection.seq} was refused`,
+        });
+        continue;
+      }
+      const refuse = (kind: RejectKind, message: string) => {
+        state.rejection = { kind, seq: seqOf, message };
+        results.push({ seq: seqOf, status: "rejected", reason: `${kind}: ${message}`.slice(0, 500) });
+      };
+      const parsed = v.safeParse(EvidenceBundle, raw);
+      if (!parsed.success) {
+        refuse("malformed", describeIssues(parsed.issues));
+        continue;
+      }
+      const b = parsed.output;
+      if (b.applianceId !== actor.applianceId || b.siteId !== actor.siteId) {
+        refuse(
+          "wrong-appliance",
+          `bundle names ${b.siteId}/${b.applianceId}, but this API key belongs to ${actor.siteId}/${actor.applianceId}`,
+        );
+        continue;
+      }
+      const hash = bundleHash(b);
+      if (b.seq <= head.seq) {
+        const prior = stored.get(b.seq) ?? pending.find((p) => p.seq === b.seq)?.hash;
+        if (prior === hash) {
+          results.push({ seq: b.seq, status: "already-stored" });
+          continue;
+        }
+        refuse("fork", `the cloud already holds a different bundle #${b.seq} for this appliance`);
+        continue;
+      }
+      if (b.seq > head.seq + 1) {
+        refuse(
+          "sequence-gap",
+          `the cloud holds up to #${head.seq}; bundles #${head.seq + 1}–#${b.seq - 1} are missing`,
+        );
+        continue;
+      }
+      const expectedPrev = head.seq === 0 ? GENESIS_HASH : head.hash;
+      if (b.prevHash !== expectedPrev) {
+        refuse("broken-link", `prevHash does not match the hash of stored bundle #${head.seq}`);
+        continue;
+      }
+      const publicKey = keys.get(b.keyId);
+      if (!publicKey) {
+        refuse("unknown-key", `signed by key ${b.keyId}, which is not registered for this appliance`);
+        continue;
+      }
+      if (!verify(bundleSigningBytes(b), b.sig, publicKey)) {
+        refuse("bad-signature", "the signature does not match the bundle's content");
+        continue;
+      }
+      const createdAt = new Date(b.createdAt);
+      if (createdAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+        refuse(
+          "future-dated",
+          `createdAt ${b.createdAt} is ahead of the cloud's clock (${now.toISOString()})`,
+        );
+        continue;
+      }
+      pending.push({
+        seq: b.seq,
+        hash,
+        prevHash: b.prevHash,
+        keyId: b.keyId,
+        kind: b.kind,
+        createdAt,
+        // Exactly what was verified: the canonical form the signature and hash cover.
+        body: canonicalize(raw),
+        objectKey: evidenceObjectKey(actor.siteId, actor.applianceId, b.seq, createdAt),
+      });
+      results.push({ seq: b.seq, status: "stored" });
+      head = { seq: b.seq, hash };
+    }
+
+    if (pending.length > 0) await storePending(tx, ctx, now, app.tier as Tier, pending, head);
+    const rej = state.rejection;
+    if (rej && ALERT_KINDS.has(rej.kind)) {
+      await tx.insert(evidenceAlerts).values({
+        siteId: actor.siteId,
+        applianceId: actor.applianceId,
+        kind: rej.kind,
+        seq: rej.seq,
+        message: rej.message,
+        detail: { headSeq: head.seq, requestId: ctx.requestId },
+        createdAt: now,
+      });
+    }
+    return { result: { headSeq: head.seq, results }, rejection: rej };
+  });
+}
+
+async function storePending(
+  tx: Db,
+  ctx: ServiceContext,
+  now: Date,
+  tier: Tier,
+  pending: Pending[],
+  head: { seq: number; hash: string },
+): Promise<void> {
+  const actor = ctx.actor as Extract<ServiceContext["actor"], { type: "appliance" }>;
+  const retainUntil = new Date(now.getTime() + ctx.config.retentionDays[tier] * 86_400_000);
+  // Chunked so a 500-bundle upload stays within the bind-parameter limit.
+  for (let i = 0; i < pending.length; i += 200) {
+    const chunk = pending.slice(i, i + 200);
+    await tx.insert(evidenceChain).values(
+      chunk.map((p) => ({
+        applianceId: actor.applianceId,
+        seq: p.seq,
+        siteId: actor.siteId,
+        hash: p.hash,
+        prevHash: p.prevHash,
+        keyId: p.keyId,
+        kind: p.kind,
+        createdAt: p.createdAt,
+        receivedAt: now,
+        objectKey: p.objectKey,
+        body: p.body,
+      })),
+    );
+    await tx.insert(evidenceOutbox).values(
+      chunk.map((p) => ({
+        applianceId: actor.applianceId,
+        seq: p.seq,
+        objectKey: p.objectKey,
+        retainUntil,
+        createdAt: now,
+      })),
+    );
+  }
+  await tx
+    .update(appliances)
+    .set({ chainSeq: head.seq, chainHead: head.hash })
+    .where(eq(appliances.id, actor.applianceId));
+  ctx.metrics.inc(
+    "malachor_evidence_bundles_stored_total",
+    "Evidence bundles verified and stored",
+    {},
+    pending.length,
+  );
+}

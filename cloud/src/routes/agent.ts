@@ -1,0 +1,108 @@
+import type { Hono } from "hono";
+import { AGENT_API } from "../../../protocol/api.ts";
+import { CheckinRequest, CheckinResponse } from "../../../protocol/checkin.ts";
+import { EvidenceUpload, EvidenceUploadResult } from "../../../protocol/ingest.ts";
+import { EnrollRequest, EnrollResponse } from "../../../protocol/provision.ts";
+import { SyncResponse } from "../../../protocol/sync.ts";
+import { checkin } from "../agent/checkin.ts";
+import { syncFor } from "../agent/sync.ts";
+import type { RouteDeps } from "../deps.ts";
+import { ingestEvidence, type RejectKind } from "../evidence/ingest.ts";
+import { readJson } from "../http/body.ts";
+import { type AppEnv, serviceContext } from "../http/env.ts";
+import { ApiError } from "../http/errors.ts";
+import { route } from "../http/route.ts";
+import { enroll } from "../provisioning/enroll.ts";
+
+/** Largest evidence upload accepted (500 bundles of a busy site). */
+export const MAX_EVIDENCE_BODY = 8 * 1024 * 1024;
+
+const STATUS_OF: Record<RejectKind, 403 | 409 | 422> = {
+  "wrong-appliance": 403,
+  "sequence-gap": 409,
+  fork: 409,
+  "broken-link": 409,
+  malformed: 422,
+  "future-dated": 422,
+  "unknown-key": 422,
+  "bad-signature": 422,
+};
+
+/** Agent endpoints: check-in, sync, evidence upload, enrolment (see protocol/api.ts). */
+export function registerAgentRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: AGENT_API.checkin,
+      summary: "Appliance check-in",
+      auth: "appliance",
+      body: CheckinRequest,
+      response: CheckinResponse,
+    },
+    async (c) => {
+      const input = await readJson(c, CheckinRequest, "check-in");
+      return c.json(await checkin({ ctx: serviceContext(c, deps), input }));
+    },
+  );
+
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: AGENT_API.sync,
+      summary: "Signed site config and L1 rules",
+      auth: "appliance",
+      response: SyncResponse,
+    },
+    async (c) => c.json(await syncFor({ ctx: serviceContext(c, deps) })),
+  );
+
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: AGENT_API.evidence,
+      summary:
+        "Upload evidence bundles in chain order. 200 when every bundle is stored or already stored; otherwise " +
+        "403/409/422 in the error envelope with details.result (an EvidenceUploadResult) naming each bundle's fate",
+      auth: "appliance",
+      body: EvidenceUpload,
+      response: EvidenceUploadResult,
+    },
+    async (c) => {
+      const input = await readJson(c, EvidenceUpload, "evidence upload", MAX_EVIDENCE_BODY);
+      const out = await ingestEvidence({ ctx: serviceContext(c, deps), input });
+      if (!out.rejection) return c.json(out.result);
+      const r = out.rejection;
+      throw new ApiError(STATUS_OF[r.kind], r.kind, `bundle #${r.seq} refused (${r.kind}): ${r.message}`, {
+        details: { result: out.result },
+      });
+    },
+  );
+
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: AGENT_API.enroll,
+      summary: "Exchange a one-time enroll code and identity key for an API key",
+      auth: "enroll-code",
+      body: EnrollRequest,
+      response: EnrollResponse,
+    },
+    async (c) => {
+      const input = await readJson(c, EnrollRequest, "enroll request");
+      return c.json(
+        await enroll({
+          ctx: { ...deps, actor: { type: "system", name: "enroll" }, requestId: c.get("requestId") },
+          input,
+        }),
+      );
+    },
+  );
+}

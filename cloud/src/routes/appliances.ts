@@ -1,0 +1,144 @@
+import type { Hono } from "hono";
+import * as v from "valibot";
+import { Id } from "../../../protocol/common.ts";
+import { EnrollResponse } from "../../../protocol/provision.ts";
+import { clearStale } from "../appliances/clear-stale.ts";
+import { createAppliance } from "../appliances/create.ts";
+import { deleteAppliance } from "../appliances/delete.ts";
+import { listAppliances } from "../appliances/list.ts";
+import { revokeApiKey } from "../appliances/revoke-key.ts";
+import { rotateApiKey } from "../appliances/rotate-key.ts";
+import { ApiKeyIssued, ApplianceCreate, ApplianceList } from "../appliances/schemas.ts";
+import type { RouteDeps } from "../deps.ts";
+import { param, readJson } from "../http/body.ts";
+import { type AppEnv, serviceContext } from "../http/env.ts";
+import { route } from "../http/route.ts";
+
+const KeyRotate = v.strictObject({ revokeOthers: v.optional(v.boolean()) });
+const ClearStale = v.strictObject({
+  olderThanSec: v.optional(v.pipe(v.number(), v.integer(), v.minValue(3600))),
+});
+const Cleared = v.strictObject({ cleared: v.array(Id) });
+const Deleted = v.strictObject({ applianceId: Id, deleted: v.literal(true) });
+const Revoked = v.strictObject({ apiKeyId: v.string(), revoked: v.literal(true) });
+
+/** Appliances of a site, their API keys, delete-appliance and clear-stale. */
+export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  const applianceIdOf = (c: { req: { param(n: string): string | undefined } }) =>
+    param(Id, c.req.param("applianceId"), "applianceId");
+
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: "/api/sites/:siteId/appliances",
+      summary: "A site's appliances",
+      auth: { admin: "read-only", siteParam: "siteId" },
+      response: ApplianceList,
+    },
+    async (c) =>
+      c.json(
+        await listAppliances({
+          ctx: serviceContext(c, deps),
+          input: { siteId: param(Id, c.req.param("siteId"), "siteId") },
+        }),
+      ),
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: "/api/sites/:siteId/appliances",
+      summary: "Register an appliance by its identity public key; answers its API key once",
+      auth: { admin: "msp-admin", siteParam: "siteId" },
+      privileged: true,
+      body: ApplianceCreate,
+      response: EnrollResponse,
+    },
+    async (c) => {
+      const siteId = param(Id, c.req.param("siteId"), "siteId");
+      const input = await readJson(c, ApplianceCreate, "appliance");
+      return c.json(
+        await createAppliance({ ctx: serviceContext(c, deps), input: { ...input, siteId } }),
+        201,
+      );
+    },
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: "/api/appliances/:applianceId/keys",
+      summary: "Issue a new API key (optionally revoking the others)",
+      auth: { admin: "msp-admin" },
+      privileged: true,
+      body: KeyRotate,
+      response: ApiKeyIssued,
+    },
+    async (c) => {
+      const applianceId = applianceIdOf(c);
+      const body = await readJson(c, KeyRotate, "key rotation");
+      return c.json(
+        await rotateApiKey({
+          ctx: serviceContext(c, deps),
+          input: { applianceId, revokeOthers: body.revokeOthers ?? false },
+        }),
+        201,
+      );
+    },
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "delete",
+      path: "/api/appliances/:applianceId/keys/:apiKeyId",
+      summary: "Revoke one API key",
+      auth: { admin: "msp-admin" },
+      privileged: true,
+      response: Revoked,
+    },
+    async (c) => {
+      const applianceId = applianceIdOf(c);
+      const apiKeyId = param(Id, c.req.param("apiKeyId"), "apiKeyId");
+      return c.json(await revokeApiKey({ ctx: serviceContext(c, deps), input: { applianceId, apiKeyId } }));
+    },
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "delete",
+      path: "/api/appliances/:applianceId",
+      summary: "delete-appliance: revoke its keys and open orders; its evidence stays",
+      auth: { admin: "msp-admin" },
+      privileged: true,
+      response: Deleted,
+    },
+    async (c) =>
+      c.json(
+        await deleteAppliance({ ctx: serviceContext(c, deps), input: { applianceId: applianceIdOf(c) } }),
+      ),
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: "/api/sites/:siteId/clear-stale",
+      summary: "clear-stale: retire appliances silent for longer than olderThanSec (default 7 days)",
+      auth: { admin: "msp-admin", siteParam: "siteId" },
+      privileged: true,
+      body: ClearStale,
+      response: Cleared,
+    },
+    async (c) => {
+      const siteId = param(Id, c.req.param("siteId"), "siteId");
+      const body = await readJson(c, ClearStale, "clear-stale");
+      return c.json(await clearStale({ ctx: serviceContext(c, deps), input: { siteId, ...body } }));
+    },
+  );
+}

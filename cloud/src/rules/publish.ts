@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import type { L1Rule } from "../../../protocol/rules.ts";
+import { writeAudit } from "../audit/audit.ts";
+import { assertFleetWide, assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { newId } from "../auth/secrets.ts";
+import { actorLabel, type ServiceContext } from "../context.ts";
+import { ruleSets } from "../db/schema/rules.ts";
+
+/**
+ * Publish a new version of the L1 rules, fleet-wide (`siteId` null) or for one site. Each publish
+ * is a new row with the next fleet-wide version; appliances pick it up at their next sync, signed.
+ * Used by the admin API and by the learning loop's promotions.
+ */
+export async function publishRuleSet({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { siteId: string | null; rules: L1Rule[] };
+}): Promise<{ version: number }> {
+  assertRole(ctx.actor, "msp-admin");
+  if (input.siteId === null) assertFleetWide(ctx.actor);
+  else assertSiteAccess(ctx.actor, input.siteId);
+  return ctx.db.transaction(async (tx) => {
+    // Serialise publishers so versions stay unique and increasing.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(727002)`);
+    const [max] = await tx
+      .select({ v: sql<number>`coalesce(max(${ruleSets.version}), 0)::int` })
+      .from(ruleSets);
+    const version = Number(max?.v ?? 0) + 1;
+    await tx.insert(ruleSets).values({
+      id: newId("rs_"),
+      siteId: input.siteId,
+      version,
+      rules: input.rules,
+      publishedBy: actorLabel(ctx.actor),
+      createdAt: ctx.clock.now(),
+    });
+    await writeAudit(tx, ctx, {
+      action: "rules.publish",
+      target: input.siteId ? `site:${input.siteId}` : "fleet",
+      siteId: input.siteId,
+      args: input,
+    });
+    return { version };
+  });
+}
