@@ -7,7 +7,7 @@ export const AGENT_API = {
   checkin: "/agent/checkin",
   /** GET → SyncResponse */
   sync: "/agent/sync",
-  /** POST EvidenceUpload → EvidenceUploadResult */
+  /** POST EvidenceUpload → EvidenceUploadResult (200), or EvidenceRefusal (403/409/422) naming each bundle's fate */
   evidence: "/agent/evidence",
   /** GET → PendingOrdersResponse */
   orders: "/agent/orders",

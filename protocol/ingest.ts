@@ -32,3 +32,18 @@ export const KeyEscrow = v.strictObject({
   recoveryPassword: v.pipe(v.string(), v.regex(/^(\d{6}-){7}\d{6}$/, "must be 8 groups of 6 digits")),
 });
 export type KeyEscrow = v.InferOutput<typeof KeyEscrow>;
+
+/**
+ * The answer when the cloud refuses a bundle of an upload (403 wrong appliance, 409 sequence gap /
+ * fork / broken link, 422 malformed / bad signature / unknown key / future-dated): the cloud's
+ * error envelope, whose `details.result` still says what happened to every bundle (bundles before
+ * the refused one are stored; `headSeq` is where the agent resends from after a gap).
+ */
+export const EvidenceRefusal = v.object({
+  error: v.object({
+    code: v.string(),
+    message: v.string(),
+    details: v.object({ result: EvidenceUploadResult }),
+  }),
+});
+export type EvidenceRefusal = v.InferOutput<typeof EvidenceRefusal>;
