@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import {
   existsSync,
   mkdirSync,
@@ -16,19 +16,27 @@ import { loadIdentity } from "../evidence/identity.ts";
 import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "./auto.ts";
 import { ProvisionError } from "./errors.ts";
 import { rekeyIdentity } from "./rekey.ts";
-import { type FakeCloud, fakeMedium, fakeSysfs, startFakeCloud } from "./testing.ts";
+import { fakeMedium, fakeSysfs, type LoopbackCloud, startLoopbackCloud } from "./testing.ts";
 
 const ETH0 = "00:1a:2b:3c:4d:5e";
 const WLAN0 = "00:1a:2b:3c:4d:99";
 
 let dir: string;
-let cloud: FakeCloud;
+let cloud: LoopbackCloud;
 let env: ProvisionEnv;
 let stateDir: string;
 
-beforeEach(() => {
+// One real cloud (in-memory PGlite) for the file: opening a database per test would be slow.
+beforeAll(async () => {
+  cloud = await startLoopbackCloud();
+}, 60_000);
+afterAll(() => cloud.stop());
+
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "malachor-provision-"));
-  cloud = startFakeCloud();
+  await cloud.unregister(ETH0);
+  await cloud.unregister(WLAN0);
+  cloud.requests.length = 0;
   stateDir = join(dir, "state");
   // The base config is what the NixOS module renders from its settings.
   writeFileSync(
@@ -50,18 +58,17 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  cloud.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
 
-function expectProvisioned(siteId: string) {
+async function expectProvisioned(siteId: string) {
   const config = loadConfig(env.configPath);
   expect(config.appliance.site_id).toBe(siteId);
   expect(config.cloud.public_key).toBe(cloud.cloudPublicKey);
   const id = loadIdentity(config.appliance.identity_key_file);
-  expect(cloud.keyOf(config.appliance.appliance_id)).toBe(id.publicKey);
+  expect(await cloud.keyOf(config.appliance.appliance_id)).toBe(id.publicKey);
   expect(mode(config.appliance.identity_key_file)).toBe("600");
   expect(mode(config.cloud.api_key_file)).toBe("600");
   expect(readFileSync(config.cloud.api_key_file, "utf8")).toStartWith("mlk_");
@@ -76,7 +83,7 @@ function expectNothingWritten() {
 
 describe("provision auto", () => {
   test("USB config: enrolls with its code and keeps its settings", async () => {
-    const code = cloud.register("11:22:33:44:55:66", "site-usb");
+    const code = await cloud.register("11:22:33:44:55:66", "site-usb");
     fakeMedium(
       join(dir, "run-media", "tech"),
       "STICK",
@@ -85,7 +92,7 @@ describe("provision auto", () => {
     const r = await provisionAuto(env);
     expect(r.status).toBe("provisioned");
     if (r.status === "provisioned") expect(r.source).toEndWith(join("STICK", "malachor", "config.toml"));
-    const config = expectProvisioned("site-usb");
+    const config = await expectProvisioned("site-usb");
     expect(config.checks.interval_sec).toBe(300);
     expect(config.appliance.state_dir).toBe(stateDir);
     // The code came from the stick: nobody asked the cloud by MAC.
@@ -93,22 +100,22 @@ describe("provision auto", () => {
   });
 
   test("MAC lookup: asks for the wired interface first and enrolls with the record's code", async () => {
-    cloud.register(ETH0, "site-mac");
+    await cloud.register(ETH0, "site-mac");
     const r = await provisionAuto(env);
     expect(r.status).toBe("provisioned");
-    expectProvisioned("site-mac");
+    await expectProvisioned("site-mac");
     expect(cloud.requests).toEqual([`GET /api/provision/${encodeURIComponent(ETH0)}`, "POST /agent/enroll"]);
   });
 
   test("MAC lookup falls back to the wireless interface", async () => {
-    cloud.register(WLAN0, "site-wifi");
+    await cloud.register(WLAN0, "site-wifi");
     await provisionAuto(env);
-    expectProvisioned("site-wifi");
+    await expectProvisioned("site-wifi");
     expect(cloud.requests.filter((r) => r.startsWith("GET"))).toHaveLength(2);
   });
 
   test("re-run: a provisioned appliance is left alone and the cloud is not asked", async () => {
-    cloud.register(ETH0, "site-mac");
+    await cloud.register(ETH0, "site-mac");
     await provisionAuto(env);
     const before = readFileSync(env.configPath, "utf8");
     const key = readFileSync(join(stateDir, "identity.key"), "utf8");
@@ -121,7 +128,7 @@ describe("provision auto", () => {
   });
 
   test("re-run after the cloud was unreachable: same identity key, then provisioned", async () => {
-    cloud.register(ETH0, "site-mac");
+    await cloud.register(ETH0, "site-mac");
     const down = {
       ...env,
       fetch: (() => Promise.reject(new TypeError("fetch failed"))) as unknown as typeof fetch,
@@ -146,7 +153,7 @@ describe("provision auto", () => {
     expect(existsSync(env.configPath)).toBe(false);
     const key = readFileSync(join(stateDir, "identity.key"), "utf8");
     await provisionAuto(env);
-    const config = expectProvisioned("site-mac");
+    const config = await expectProvisioned("site-mac");
     expect(readFileSync(config.appliance.identity_key_file, "utf8")).toBe(key);
   });
 
@@ -184,12 +191,14 @@ describe("provision auto", () => {
   });
 
   test("a refused enroll code is final and writes no config", async () => {
-    const code = cloud.register(ETH0, "site-mac");
-    await provisionWithCode({ ...env, basePath: env.basePath }, code, cloud.url);
+    const code = await cloud.register(ETH0, "site-mac");
+    await provisionWithCode(env, code, cloud.url);
     rmSync(env.configPath);
+    // A stick still carrying the code that was just used.
+    fakeMedium(join(dir, "media"), "STICK", `[enroll]\ncode = "${code}"\n`);
     const err = await provisionAuto(env).catch((e) => e);
     expect(err.retryable).toBe(false);
-    expect(err.message).toContain("401: enroll code unknown or already used");
+    expect(err.message).toContain("answered 401: enroll code is unknown, already used or expired");
     expect(existsSync(env.configPath)).toBe(false);
   });
 
@@ -231,7 +240,8 @@ describe("provision auto", () => {
   ])(
     "bad USB config ($name): clear error, nothing half-written, cloud not asked",
     async ({ toml, error }) => {
-      cloud.register(ETH0, "site-mac");
+      await cloud.register(ETH0, "site-mac");
+      cloud.requests.length = 0;
       fakeMedium(join(dir, "mnt-usb"), "", toml);
       const err = await provisionAuto({ ...env, mediaRoots: [join(dir, "mnt-usb")] }).catch((e) => e);
       expect(err.message).toContain(error);
@@ -244,9 +254,9 @@ describe("provision auto", () => {
 
 describe("provision enroll and rekey", () => {
   test("enroll with a typed code keeps local settings; rekey registers a new key", async () => {
-    const code = cloud.register(ETH0, "site-mac");
+    const code = await cloud.register(ETH0, "site-mac");
     await provisionWithCode(env, code, cloud.url);
-    const config = expectProvisioned("site-mac");
+    const config = await expectProvisioned("site-mac");
     const old = loadIdentity(config.appliance.identity_key_file);
 
     const r = await rekeyIdentity(env.configPath);
@@ -254,7 +264,7 @@ describe("provision enroll and rekey", () => {
     expect(r.oldKeyId).toBe(old.keyId);
     expect(r.newKeyId).toBe(now.keyId);
     expect(now.publicKey).not.toBe(old.publicKey);
-    expect(cloud.keyOf(config.appliance.appliance_id)).toBe(now.publicKey);
+    expect(await cloud.keyOf(config.appliance.appliance_id)).toBe(now.publicKey);
     expect(mode(config.appliance.identity_key_file)).toBe("600");
     expect(existsSync(`${config.appliance.identity_key_file}.new`)).toBe(false);
   });

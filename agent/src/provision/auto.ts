@@ -69,6 +69,8 @@ interface Enrollment {
   merged: Table;
   code: string;
   cloudUrl: string;
+  /** Sent only for a code found by MAC: the cloud binds such a code to that MAC. A code from a
+   * stick or typed by a tech may have been issued for another of the box's interfaces. */
   mac?: string;
   source: string;
 }
@@ -143,7 +145,6 @@ export async function provisionAuto(env: ProvisionEnv): Promise<ProvisionResult>
       merged,
       code: media.enrollCode,
       cloudUrl,
-      mac: ifaces[0]?.mac,
       source: media.source,
     });
   }
@@ -196,7 +197,6 @@ export async function provisionWithCode(
     merged: mergeTables(base, current),
     code,
     cloudUrl,
-    mac: listInterfaces(env.sysfsRoot)[0]?.mac,
     source: "the command line",
   });
 }

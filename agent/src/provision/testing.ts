@@ -1,22 +1,12 @@
 /**
- * Test support for provisioning: a fake sysfs tree, a removable medium, and a loopback cloud that
- * speaks the provisioning part of the protocol (every body validated with protocol/ schemas).
- * Used until / unless the real cloud app is at hand; see auto.test.ts.
+ * Test support for provisioning: a fake sysfs tree, a removable medium, and the real cloud app
+ * (cloud/src/testing, in-memory PGlite) served on a loopback port.
  */
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import * as v from "valibot";
-import { AGENT_API } from "../../../protocol/api.ts";
-import {
-  EnrollRequest,
-  type EnrollResponse,
-  MacAddress,
-  type ProvisionRecord,
-  RekeyRequest,
-  type RekeyResponse,
-  rekeyMessage,
-} from "../../../protocol/provision.ts";
-import { keyIdOf, verify } from "../../../protocol/sign.ts";
+import { eq } from "drizzle-orm";
+import { appliances } from "../../../cloud/src/db/schema/appliances.ts";
+import { makeTestCloud, type TestCloud } from "../../../cloud/src/testing/test-cloud.ts";
 
 /** One interface in a fake /sys. */
 export interface FakeIface {
@@ -51,97 +41,74 @@ export function fakeMedium(root: string, label: string, configToml: string): str
   return join(dir, "config.toml");
 }
 
-/** A loopback cloud for provisioning tests. */
-export interface FakeCloud {
+/** The real cloud on a loopback port, with helpers for provisioning tests. */
+export interface LoopbackCloud {
   url: string;
+  cloud: TestCloud;
   cloudPublicKey: string;
+  /** `METHOD /path` of every request the server received (tests may clear it). */
   requests: string[];
-  /** Register a MAC for a site; returns the one-time enroll code. */
-  register(mac: string, siteId: string): string;
-  /** Public key the cloud holds for an appliance. */
-  keyOf(applianceId: string): string | undefined;
-  stop(): void;
+  /** Register a MAC for a site as an MSP admin would (replacing any earlier record); returns the enroll code. */
+  register(mac: string, siteId: string): Promise<string>;
+  /** Remove a MAC's provisioning record, if any. */
+  unregister(mac: string): Promise<void>;
+  /** The identity public key the cloud holds for an appliance. */
+  keyOf(applianceId: string): Promise<string | undefined>;
+  stop(): Promise<void>;
 }
 
-const CLOUD_PUBLIC_KEY = "a".repeat(64);
-
-/** Start the loopback cloud on an ephemeral port. */
-export function startFakeCloud(): FakeCloud {
-  const records = new Map<string, ProvisionRecord>();
-  const codes = new Map<string, { siteId: string; used: boolean }>();
-  const appliances = new Map<
-    string,
-    { siteId: string; publicKey: string; previous?: string; apiKey: string }
-  >();
+/**
+ * Serve a fresh test cloud on 127.0.0.1. The port is bound first so the cloud's public URL (which
+ * it writes into provisioning records) is the address the agent really reaches it at.
+ */
+export async function startLoopbackCloud(): Promise<LoopbackCloud> {
   const requests: string[] = [];
-  let n = 0;
-  const error = (status: number, message: string) =>
-    Response.json({ error: { code: "x", message, retryable: status >= 500, requestId: "t" } }, { status });
+  let handle: (req: Request) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
-    async fetch(req) {
-      const path = new URL(req.url).pathname;
-      requests.push(`${req.method} ${path}`);
-      if (req.method === "GET" && path.startsWith("/api/provision/")) {
-        const mac = v.safeParse(MacAddress, decodeURIComponent(path.slice("/api/provision/".length)));
-        if (!mac.success) return error(400, "bad MAC");
-        const r = records.get(mac.output);
-        return r ? Response.json(r) : error(404, "no record");
-      }
-      if (req.method === "POST" && path === AGENT_API.enroll) {
-        const body = v.safeParse(EnrollRequest, await req.json());
-        if (!body.success) return error(400, "malformed enroll request");
-        const code = codes.get(body.output.enrollCode);
-        if (!code || code.used) return error(401, "enroll code unknown or already used");
-        code.used = true;
-        const applianceId = `app-${++n}`;
-        const apiKey = `mlk_${crypto.randomUUID()}`;
-        appliances.set(applianceId, { siteId: code.siteId, publicKey: body.output.publicKey, apiKey });
-        const out: EnrollResponse = {
-          siteId: code.siteId,
-          applianceId,
-          apiKey,
-          cloudPublicKey: CLOUD_PUBLIC_KEY,
-        };
-        return Response.json(out);
-      }
-      if (req.method === "POST" && path === AGENT_API.rekey) {
-        const bearer = req.headers.get("authorization")?.replace(/^Bearer /, "");
-        const entry = [...appliances.entries()].find(([, a]) => a.apiKey === bearer);
-        if (!entry) return error(401, "bad API key");
-        const [applianceId, a] = entry;
-        const body = v.safeParse(RekeyRequest, await req.json());
-        if (!body.success) return error(400, "malformed rekey request");
-        const msg = rekeyMessage(applianceId, body.output.publicKey);
-        const repeat = body.output.publicKey === a.publicKey && a.previous;
-        const oldKey = repeat ? a.previous! : a.publicKey;
-        if (
-          !verify(msg, body.output.oldKeySignature, oldKey) ||
-          !verify(msg, body.output.newKeySignature, body.output.publicKey)
-        ) {
-          return error(401, "rekey signatures do not verify");
-        }
-        if (!repeat)
-          appliances.set(applianceId, { ...a, previous: a.publicKey, publicKey: body.output.publicKey });
-        const out: RekeyResponse = { applianceId, keyId: keyIdOf(body.output.publicKey) };
-        return Response.json(out);
-      }
-      return error(404, "no route");
+    fetch(req) {
+      requests.push(`${req.method} ${new URL(req.url).pathname}`);
+      return handle(req);
     },
   });
   const url = `http://127.0.0.1:${server.port}`;
+  const cloud = await makeTestCloud({ config: { publicUrl: url } });
+  handle = (req) => cloud.app.fetch(req);
+  const admin = await cloud.adminToken("msp-admin");
+  const sites = new Set<string>();
+  const unregister = async (mac: string) => {
+    const r = await cloud.call("DELETE", `/api/provision/${mac}`, { bearer: admin });
+    if (r.status !== 200 && r.status !== 404)
+      throw new Error(`DELETE provision ${mac}: ${r.status} ${await r.text()}`);
+  };
   return {
     url,
-    cloudPublicKey: CLOUD_PUBLIC_KEY,
+    cloud,
+    cloudPublicKey: cloud.deps.keys.publicKey,
     requests,
-    register(mac, siteId) {
-      const code = `CODE-${String(++n).padStart(4, "0")}-ABCD-EFGH`;
-      codes.set(code, { siteId, used: false });
-      records.set(mac, { mac, siteId, cloudUrl: url, enrollCode: code });
-      return code;
+    unregister,
+    async register(mac, siteId) {
+      if (!sites.has(siteId)) {
+        await cloud.createSite(siteId);
+        sites.add(siteId);
+      }
+      await unregister(mac);
+      const r = await cloud.call("POST", `/api/provision/${mac}`, { bearer: admin, body: { siteId } });
+      if (r.status !== 201) throw new Error(`POST provision ${mac}: ${r.status} ${await r.text()}`);
+      return ((await r.json()) as { enrollCode: string }).enrollCode;
     },
-    keyOf: (id) => appliances.get(id)?.publicKey,
-    stop: () => server.stop(true),
+    async keyOf(applianceId) {
+      const [row] = await cloud.deps.db
+        .select({ publicKey: appliances.publicKey })
+        .from(appliances)
+        .where(eq(appliances.id, applianceId));
+      return row?.publicKey;
+    },
+    async stop() {
+      server.stop(true);
+      await cloud.close();
+    },
   };
 }
