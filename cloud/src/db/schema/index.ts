@@ -3,6 +3,7 @@ export * from "./appliances.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./evidence.ts";
+export * from "./heal.ts";
 export * from "./orders.ts";
 export * from "./provisioning.ts";
 export * from "./rules.ts";
