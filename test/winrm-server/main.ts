@@ -1,0 +1,53 @@
+/**
+ * Standalone WinRM test server: `bun test/winrm-server/main.ts --port 5985 --user U --password P
+ * [--hostname NAME] [--compliant] [--tls-key k.pem --tls-cert c.pem]`. Prints one JSON line with
+ * the URL once listening; stops on SIGINT/SIGTERM.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { startWinRmServer } from "./server.ts";
+import { compliantState, defaultState } from "./state.ts";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "5985" },
+    user: { type: "string" },
+    password: { type: "string" },
+    hostname: { type: "string", default: "CLINIC-FS01" },
+    compliant: { type: "boolean", default: false },
+    "tls-key": { type: "string" },
+    "tls-cert": { type: "string" },
+  },
+});
+const password = values.password ?? process.env.WINRM_TEST_PASSWORD;
+if (!values.user || !password) {
+  process.stderr.write(
+    "usage: bun test/winrm-server/main.ts --port N --user U --password P (or WINRM_TEST_PASSWORD)\n",
+  );
+  process.exit(2);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`--port: "${values.port}" is not a TCP port\n`);
+  process.exit(2);
+}
+const tls =
+  values["tls-key"] && values["tls-cert"]
+    ? { key: readFileSync(values["tls-key"], "utf8"), cert: readFileSync(values["tls-cert"], "utf8") }
+    : undefined;
+const server = await startWinRmServer({
+  user: values.user,
+  password,
+  port,
+  tls,
+  state: values.compliant ? compliantState(values.hostname) : defaultState(values.hostname),
+});
+process.stdout.write(
+  `${JSON.stringify({ url: server.url, port: server.port, hostname: server.state.hostname })}\n`,
+);
+const stop = async () => {
+  await server.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

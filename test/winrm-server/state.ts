@@ -1,0 +1,288 @@
+/**
+ * Simulated Windows host state: plain JSON so tests and the demo can read it and inject drift
+ * (POST /_sim/state merges a patch). The default is a typical unmanaged clinic server: every
+ * HIPAA check the runbooks cover starts out drifted.
+ */
+
+export type AuditSetting = "No Auditing" | "Success" | "Failure" | "Success and Failure";
+
+export interface WindowsState {
+  hostname: string;
+  domain: string;
+  tpmPresent: boolean;
+  bitlocker: {
+    volumes: {
+      mountPoint: string;
+      protectionStatus: "On" | "Off";
+      volumeStatus: "FullyEncrypted" | "FullyDecrypted" | "EncryptionInProgress";
+      encryptionMethod: string;
+      keyProtectors: { id: string; type: "Tpm" | "RecoveryPassword"; recoveryPassword?: string }[];
+      /** Protector ids backed up to Active Directory. */
+      adBackups: string[];
+    }[];
+  };
+  defender: {
+    realTimeProtectionEnabled: boolean;
+    antivirusEnabled: boolean;
+    signatureLastUpdated: string;
+    signatureVersion: string;
+    /** When false, Update-MpSignature fails as if the update source were unreachable. */
+    updateSourceReachable: boolean;
+  };
+  firewall: Record<
+    "Domain" | "Private" | "Public",
+    { enabled: boolean; defaultInboundAction: "Block" | "Allow" | "NotConfigured" }
+  >;
+  updates: {
+    hotfixes: { id: string; description: string; installedOn: string }[];
+    /** Updates Windows Update would install on the next install pass. */
+    available: { id: string; description: string }[];
+  };
+  services: Record<
+    string,
+    { displayName: string; status: "Running" | "Stopped"; startType: "Automatic" | "Manual" | "Disabled" }
+  >;
+  accounts: {
+    minPasswordLength: number;
+    maxPasswordAgeDays: number;
+    minPasswordAgeDays: number;
+    passwordHistory: number;
+    lockoutThreshold: number;
+    lockoutDurationMin: number;
+    lockoutWindowMin: number;
+    role: "PRIMARY" | "BACKUP" | "SERVER" | "WORKSTATION";
+  };
+  audit: Record<string, AuditSetting>;
+  backup: {
+    installed: boolean;
+    lastSuccessfulBackupTime: string | null;
+    targets: string[];
+    versions: number;
+    shadowCopies: { id: string; volume: string; installDate: string }[];
+  };
+  /** Registry keys (HKLM:\… paths) → value name → data. */
+  registry: Record<string, Record<string, string | number>>;
+  smb: { enableSMB1Protocol: boolean; enableSMB2Protocol: boolean; requireSecuritySignature: boolean };
+  users: { name: string; enabled: boolean; sid: string; description: string }[];
+  eventLogs: Record<
+    string,
+    {
+      maximumKilobytes: number;
+      overflowAction: "OverwriteAsNeeded" | "OverwriteOlder" | "DoNotOverwrite";
+      minimumRetentionDays: number;
+    }
+  >;
+  /** Files on the simulated disk, by Windows path (case-insensitive). */
+  files: Record<string, string>;
+}
+
+const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+
+export const AUDIT_SUBCATEGORIES: Record<string, string> = {
+  "Security System Extension": "0CCE9211",
+  Logon: "0CCE9215",
+  Logoff: "0CCE9216",
+  "Account Lockout": "0CCE9217",
+  "Special Logon": "0CCE921B",
+  "Other Logon/Logoff Events": "0CCE921C",
+  "Sensitive Privilege Use": "0CCE9228",
+  "Audit Policy Change": "0CCE922F",
+  "User Account Management": "0CCE9235",
+  "Computer Account Management": "0CCE9236",
+  "Security Group Management": "0CCE9237",
+  "Other Account Management Events": "0CCE923A",
+  "Credential Validation": "0CCE923F",
+};
+
+export const REG = {
+  system: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+  rdpTcp: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp",
+  terminalServer: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server",
+  rebootRequired:
+    "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired",
+};
+
+/** A fresh, drifted clinic file server. */
+export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
+  return {
+    hostname,
+    domain: "CLINIC",
+    tpmPresent: true,
+    bitlocker: {
+      volumes: [
+        {
+          mountPoint: "C:",
+          protectionStatus: "Off",
+          volumeStatus: "FullyDecrypted",
+          encryptionMethod: "None",
+          keyProtectors: [],
+          adBackups: [],
+        },
+      ],
+    },
+    defender: {
+      realTimeProtectionEnabled: false,
+      antivirusEnabled: true,
+      signatureLastUpdated: days(12),
+      signatureVersion: "1.405.112.0",
+      updateSourceReachable: true,
+    },
+    firewall: {
+      Domain: { enabled: true, defaultInboundAction: "Block" },
+      Private: { enabled: false, defaultInboundAction: "Block" },
+      Public: { enabled: false, defaultInboundAction: "Allow" },
+    },
+    updates: {
+      hotfixes: [
+        { id: "KB5034439", description: "Security Update", installedOn: days(95) },
+        { id: "KB5036909", description: "Security Update", installedOn: days(61) },
+      ],
+      available: [{ id: "KB5041160", description: "Security Update" }],
+    },
+    services: {
+      wuauserv: { displayName: "Windows Update", status: "Stopped", startType: "Disabled" },
+      WinDefend: {
+        displayName: "Microsoft Defender Antivirus Service",
+        status: "Running",
+        startType: "Automatic",
+      },
+      MpsSvc: { displayName: "Windows Defender Firewall", status: "Running", startType: "Automatic" },
+      VSS: { displayName: "Volume Shadow Copy", status: "Stopped", startType: "Manual" },
+    },
+    accounts: {
+      minPasswordLength: 0,
+      maxPasswordAgeDays: 42,
+      minPasswordAgeDays: 0,
+      passwordHistory: 0,
+      lockoutThreshold: 0,
+      lockoutDurationMin: 30,
+      lockoutWindowMin: 30,
+      role: "SERVER",
+    },
+    audit: Object.fromEntries(
+      Object.keys(AUDIT_SUBCATEGORIES).map((k) => [
+        k,
+        k === "Logon" || k === "Credential Validation" ? "Success" : "No Auditing",
+      ]),
+    ),
+    backup: {
+      installed: true,
+      lastSuccessfulBackupTime: days(16),
+      targets: ["E:"],
+      versions: 4,
+      shadowCopies: [],
+    },
+    registry: {
+      [REG.system]: { EnableLUA: 1, ConsentPromptBehaviorAdmin: 5 },
+      [REG.rdpTcp]: { UserAuthentication: 0, SecurityLayer: 1, PortNumber: 3389 },
+      [REG.terminalServer]: { fDenyTSConnections: 0 },
+      [REG.rebootRequired]: {},
+    },
+    smb: { enableSMB1Protocol: true, enableSMB2Protocol: true, requireSecuritySignature: false },
+    users: [
+      {
+        name: "Administrator",
+        enabled: true,
+        sid: "S-1-5-21-3623811015-3361044348-30300820-500",
+        description: "Built-in account for administering the computer/domain",
+      },
+      {
+        name: "Guest",
+        enabled: true,
+        sid: "S-1-5-21-3623811015-3361044348-30300820-501",
+        description: "Built-in account for guest access to the computer/domain",
+      },
+      {
+        name: "frontdesk",
+        enabled: true,
+        sid: "S-1-5-21-3623811015-3361044348-30300820-1001",
+        description: "",
+      },
+    ],
+    eventLogs: {
+      Security: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
+      Application: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
+      System: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
+    },
+    files: {},
+  };
+}
+
+/** A host where every check passes (for tests that need a clean baseline). */
+export function compliantState(hostname = "CLINIC-DC01"): WindowsState {
+  const s = defaultState(hostname);
+  s.bitlocker.volumes[0] = {
+    mountPoint: "C:",
+    protectionStatus: "On",
+    volumeStatus: "FullyEncrypted",
+    encryptionMethod: "XtsAes256",
+    keyProtectors: [
+      { id: "{0B0F2E7A-3C1D-4E5F-8A9B-1C2D3E4F5A6B}", type: "Tpm" },
+      {
+        id: "{6A1B2C3D-4E5F-4A7B-8C9D-0E1F2A3B4C5D}",
+        type: "RecoveryPassword",
+        recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
+      },
+    ],
+    adBackups: ["{6A1B2C3D-4E5F-4A7B-8C9D-0E1F2A3B4C5D}"],
+  };
+  s.defender = { ...s.defender, realTimeProtectionEnabled: true, signatureLastUpdated: days(0.5) };
+  for (const p of ["Domain", "Private", "Public"] as const)
+    s.firewall[p] = { enabled: true, defaultInboundAction: "Block" };
+  s.updates = {
+    hotfixes: [{ id: "KB5041160", description: "Security Update", installedOn: days(6) }],
+    available: [],
+  };
+  s.services.wuauserv = { displayName: "Windows Update", status: "Running", startType: "Manual" };
+  s.accounts = {
+    ...s.accounts,
+    minPasswordLength: 12,
+    passwordHistory: 24,
+    maxPasswordAgeDays: 90,
+    minPasswordAgeDays: 1,
+    lockoutThreshold: 5,
+    lockoutDurationMin: 30,
+    lockoutWindowMin: 15,
+  };
+  for (const k of Object.keys(s.audit)) s.audit[k] = "Success and Failure";
+  s.backup = {
+    ...s.backup,
+    lastSuccessfulBackupTime: days(1),
+    shadowCopies: [{ id: "{D1E2F3A4-B5C6-4D7E-8F90-A1B2C3D4E5F6}", volume: "C:\\", installDate: days(1) }],
+  };
+  s.registry[REG.system] = { EnableLUA: 1, InactivityTimeoutSecs: 900 };
+  s.registry[REG.rdpTcp] = { UserAuthentication: 1, SecurityLayer: 2, PortNumber: 3389 };
+  delete s.registry[REG.rebootRequired];
+  s.smb = { enableSMB1Protocol: false, enableSMB2Protocol: true, requireSecuritySignature: true };
+  for (const u of s.users) if (u.sid.endsWith("-501")) u.enabled = false;
+  s.eventLogs.Security = {
+    maximumKilobytes: 196608,
+    overflowAction: "OverwriteAsNeeded",
+    minimumRetentionDays: 0,
+  };
+  s.eventLogs.System = {
+    maximumKilobytes: 32768,
+    overflowAction: "OverwriteAsNeeded",
+    minimumRetentionDays: 0,
+  };
+  s.eventLogs.Application = {
+    maximumKilobytes: 32768,
+    overflowAction: "OverwriteAsNeeded",
+    minimumRetentionDays: 0,
+  };
+  return s;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Merge a JSON patch into state: objects merge, arrays and scalars replace, null deletes a key. */
+export function mergeState<T>(target: T, patch: unknown): T {
+  if (!isObject(patch) || !isObject(target)) return patch as T;
+  const out: Record<string, unknown> = { ...target };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = isObject(v) && isObject(out[k]) ? mergeState(out[k], v) : v;
+  }
+  return out as T;
+}
