@@ -107,7 +107,7 @@ describe("distinct, actionable errors", () => {
     make: () => WinRmClient;
     setup?: () => void;
     type: new (...a: never[]) => WinRmError;
-    kind: string;
+    kind: WinRmError["kind"];
     message: RegExp;
   }[] = [
     {

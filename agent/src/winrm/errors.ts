@@ -16,8 +16,7 @@ export class WinRmError extends Error {
       | "http"
       | "timeout"
       | "fault"
-      | "protocol"
-      | "command-too-long",
+      | "protocol",
     message: string,
     options?: { cause?: unknown },
   ) {
