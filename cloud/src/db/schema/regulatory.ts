@@ -1,0 +1,36 @@
+import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * Federal Register documents matching the HIPAA watch terms, one row per document number (the
+ * register's own stable id), as first seen. Shown on the dashboard with a link to the original.
+ */
+export const regulatoryDocuments = pgTable(
+  "regulatory_documents",
+  {
+    documentNumber: text("document_number").primaryKey(),
+    title: text("title").notNull(),
+    /** Rule, Proposed Rule, Notice, Presidential Document… */
+    type: text("type").notNull(),
+    abstract: text("abstract"),
+    htmlUrl: text("html_url").notNull(),
+    /** YYYY-MM-DD as published. */
+    publicationDate: text("publication_date").notNull(),
+    /** Agency names, in the register's order. */
+    agencies: jsonb("agencies").$type<string[]>().notNull(),
+    /** The watch term that first matched it. */
+    matchedTerm: text("matched_term").notNull(),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("regulatory_documents_pub_idx").on(t.publicationDate)],
+);
+
+/** One row per feed: when it was last polled and how that went (the dashboard shows staleness). */
+export const regulatoryPolls = pgTable("regulatory_polls", {
+  feed: text("feed").primaryKey(),
+  lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, mode: "date" }).notNull(),
+  lastSuccessAt: timestamp("last_success_at", { withTimezone: true, mode: "date" }),
+  /** Message of the last failure, null after a success. */
+  lastError: text("last_error"),
+  /** Documents stored by the last successful poll. */
+  lastNew: integer("last_new"),
+});

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  DeleteObjectCommand,
+  GetObjectLockConfigurationCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+} from "@aws-sdk/client-s3";
+import { motoAvailable, startMoto, startS3rver, type TestS3 } from "../testing/s3-servers.ts";
+import { ObjectLockedError } from "./object-store.ts";
+import { ensureBucket, s3Client, s3Store } from "./s3-store.ts";
+
+const enc = new TextEncoder();
+const servers: [string, () => Promise<TestS3>, boolean][] = [
+  ["s3rver", () => startS3rver(), true],
+  ["moto", () => startMoto(), motoAvailable()],
+];
+
+for (const [name, start, available] of servers) {
+  describe.skipIf(!available)(`S3 evidence store on ${name}`, () => {
+    let s3: TestS3;
+    beforeAll(async () => {
+      s3 = await start();
+      await ensureBucket(s3.settings);
+    }, 30_000);
+    afterAll(async () => {
+      await s3?.stop();
+    });
+
+    test("put creates, an identical put is already-present, a different body is refused", async () => {
+      const store = s3Store(s3.settings);
+      const key = "site-a/2026/11/app-1-1.json";
+      const retainUntil = new Date(Date.now() + 30 * 86_400_000);
+      expect(await store.put(key, enc.encode('{"a":1}'), { retainUntil })).toBe("created");
+      expect(await store.put(key, enc.encode('{"a":1}'), { retainUntil })).toBe("already-present");
+      await expect(store.put(key, enc.encode('{"a":2}'), { retainUntil })).rejects.toBeInstanceOf(
+        ObjectLockedError,
+      );
+      expect(new TextDecoder().decode((await store.get(key))!)).toBe('{"a":1}');
+      expect(await store.get("site-a/2026/11/missing.json")).toBeNull();
+      await expect(store.delete(key)).rejects.toBeInstanceOf(ObjectLockedError);
+    });
+
+    test("ensureBucket is idempotent", async () => {
+      await ensureBucket(s3.settings);
+    });
+  });
+}
+
+describe.skipIf(!motoAvailable())("Object Lock COMPLIANCE on moto", () => {
+  let s3: TestS3;
+  beforeAll(async () => {
+    s3 = await startMoto("locked");
+    await ensureBucket(s3.settings);
+  }, 30_000);
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  test("the bucket has Object Lock enabled", async () => {
+    const cfg = await s3Client(s3.settings).send(new GetObjectLockConfigurationCommand({ Bucket: "locked" }));
+    expect(cfg.ObjectLockConfiguration?.ObjectLockEnabled).toBe("Enabled");
+  });
+
+  test("each object carries COMPLIANCE retention until its tier's date, and a locked version cannot be deleted", async () => {
+    const client = s3Client(s3.settings);
+    const store = s3Store(s3.settings, client);
+    const key = "site-a/2026/11/app-1-7.json";
+    const retainUntil = new Date(Date.now() + 90 * 86_400_000);
+    await store.put(key, enc.encode("{}"), { retainUntil });
+    const head = await client.send(new HeadObjectCommand({ Bucket: "locked", Key: key }));
+    expect(head.ObjectLockMode).toBe("COMPLIANCE");
+    expect(Math.abs(head.ObjectLockRetainUntilDate!.getTime() - retainUntil.getTime())).toBeLessThan(2000);
+    const versions = await client.send(new ListObjectVersionsCommand({ Bucket: "locked", Prefix: key }));
+    const versionId = versions.Versions?.[0]?.VersionId;
+    expect(versionId).toBeTruthy();
+    const denied = await client
+      .send(
+        new DeleteObjectCommand({
+          Bucket: "locked",
+          Key: key,
+          VersionId: versionId,
+          BypassGovernanceRetention: true,
+        }),
+      )
+      .then(
+        () => null,
+        (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => e,
+      );
+    expect(denied?.$metadata?.httpStatusCode).toBe(403);
+    expect(new TextDecoder().decode((await store.get(key))!)).toBe("{}");
+  });
+});
