@@ -1,0 +1,67 @@
+import type { Database } from "bun:sqlite";
+import { hostname as osHostname } from "node:os";
+import { join } from "node:path";
+import { CloudClient } from "../cloud/client.ts";
+import type { Config } from "../config/schema.ts";
+import { readSecretFile, SecretFileError } from "../config/secret.ts";
+import { ChainStore } from "../evidence/chain-store.ts";
+import { type Identity, loadIdentity } from "../evidence/identity.ts";
+import { openStateDb } from "../queue/db.ts";
+import { Queue } from "../queue/queue.ts";
+import { AGENT_VERSION } from "../version.ts";
+
+/** The state database of a config: <state_dir>/state.db. */
+export const stateDbPath = (config: Config) => join(config.appliance.state_dir, "state.db");
+
+/** Name of this appliance in findings: [appliance] hostname, else the system's (made protocol-safe). */
+export function applianceHostName(config: Config): string {
+  return (
+    config.appliance.hostname ??
+    (osHostname()
+      .replace(/[^A-Za-z0-9._:-]/g, "-")
+      .slice(0, 253) ||
+      "appliance")
+  );
+}
+
+/** The durable pieces every command that touches state needs. */
+export interface AgentState {
+  db: Database;
+  queue: Queue;
+}
+
+/** Open the state database and queue of a config. */
+export function openState(config: Config): AgentState {
+  const db = openStateDb(stateDbPath(config));
+  return { db, queue: new Queue(db, { maxBytes: config.queue.max_bytes }) };
+}
+
+/** The cloud client, or why there is none (no API key yet: the agent runs offline). */
+export function cloudClient(config: Config): { client: CloudClient | null; reason?: string } {
+  let apiKey: string;
+  try {
+    apiKey = readSecretFile(config.cloud.api_key_file, "API key");
+  } catch (e) {
+    if (e instanceof SecretFileError) return { client: null, reason: e.message };
+    throw e;
+  }
+  return {
+    client: new CloudClient({
+      baseUrl: config.cloud.url,
+      apiKey,
+      timeoutMs: config.cloud.timeout_sec * 1000,
+      userAgent: `malachor-agent/${AGENT_VERSION}`,
+    }),
+  };
+}
+
+/** Open the evidence chain (creating the identity key on first boot when `create`). */
+export function openChain(
+  config: Config,
+  state: AgentState,
+  create: boolean,
+): { chain: ChainStore; identity: Identity } {
+  const identity = loadIdentity(config.appliance.identity_key_file, { create });
+  const ids = { siteId: config.appliance.site_id, applianceId: config.appliance.appliance_id };
+  return { chain: new ChainStore(state.queue, ids, identity), identity };
+}

@@ -1,0 +1,126 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as v from "valibot";
+import { verifyChain } from "../../../protocol/chain.ts";
+import { FixtureHost } from "../checks/fixture-host.ts";
+import { startFakeCloud } from "../cloud/fake-cloud.fixture.ts";
+import { loadConfig } from "../config/load.ts";
+import { loadIdentity } from "../evidence/identity.ts";
+import { jsonLogger } from "../log/logger.ts";
+import { StatusSnapshot } from "../status/snapshot.ts";
+import type { CheckProvider } from "./providers.ts";
+import { startDaemon } from "./start.ts";
+import { writeTestConfig } from "./test-config.fixture.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "malachor-daemon-"));
+const cloud = startFakeCloud();
+afterAll(async () => {
+  await cloud.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function until(what: string, ok: () => boolean, ms = 5_000) {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(10);
+  }
+}
+
+const host = new FixtureHost({
+  files: { "/etc/passwd": "root:x:0:0::/root:/bin/sh\n" },
+  commands: { "ss -H -tuln": "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n" },
+});
+const notes: string[] = [];
+const notifier = { active: true, watchdogIntervalMs: 20, notify: (m: string) => notes.push(m) };
+const hung: CheckProvider = { name: "windows", timeoutMs: 300, collect: () => new Promise(() => {}) };
+
+describe("malachor run (in process, against a loopback cloud)", async () => {
+  const config = loadConfig(
+    writeTestConfig(dir, { cloudUrl: cloud.url, apiKey: cloud.apiKey, publicKey: cloud.orderKey.publicKey }),
+  );
+  const logs: string[] = [];
+  const log = jsonLogger({ level: "debug", out: (l) => logs.push(l), err: (l) => logs.push(l) });
+  const agent = await startDaemon(config, {
+    log,
+    host,
+    notifier,
+    plugins: [() => ({ providers: [hung] })],
+  });
+  const publicKey = loadIdentity(config.appliance.identity_key_file).publicKey;
+
+  test("first cycle: READY=1, a signed bundle at the cloud, checkin with the chain head", async () => {
+    expect(notes[0]).toStartWith("READY=1");
+    await until("bundle 1 at the cloud", () => cloud.state.bundles.length >= 1);
+    const b = cloud.state.bundles[0]!;
+    expect(b.kind).toBe("check-cycle");
+    expect(b.findings.map((f) => f.checkId)).toContain("linux.uid0-accounts");
+    expect(b.findings.map((f) => f.checkId)).toContain("agent.queue-capacity");
+    // The hung provider costs one error finding, not the cycle.
+    expect(b.findings.find((f) => f.checkId === "windows.provider")).toMatchObject({ status: "error" });
+    expect(cloud.state.checkins[0]!.chain.seq).toBeGreaterThanOrEqual(1);
+    await until("watchdog pings", () => notes.includes("WATCHDOG=1"));
+  });
+
+  test("the local API serves a valid status snapshot and the status page", async () => {
+    const s = await (await fetch(`${agent.apiUrl}/api/status`)).json();
+    const snap = v.parse(StatusSnapshot, s);
+    expect(snap.applianceId).toBe("app-1");
+    expect(snap.findings.length).toBeGreaterThan(5);
+    expect(snap.lastSync?.ok).toBe(true);
+    const page = await fetch(`${agent.apiUrl}/`);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toContain("app-1");
+    expect((await fetch(`${agent.apiUrl}/api/nope`)).status).toBe(404);
+  });
+
+  test("the signed site config applies and is recorded as an event", async () => {
+    cloud.siteConfig = {
+      ...cloud.siteConfig,
+      version: 2,
+      checkIntervalSec: 30,
+      disabledChecks: ["linux.firewall"],
+    };
+    await until("v2 applied", () => {
+      agent.daemon.nudge();
+      return agent.daemon.intervalSec === 30;
+    });
+    const changed = () =>
+      cloud.state.bundles.find((b) =>
+        b.events.some((e) => e.type === "config-changed" && e.details.to === 2),
+      );
+    await until("the bundle recording the change", () => {
+      agent.daemon.nudge();
+      return changed() !== undefined;
+    });
+    // The event rides in the first cycle run under the new config.
+    expect(changed()!.findings.map((f) => f.checkId)).not.toContain("linux.firewall");
+  });
+
+  test("cloud down: cycles keep queueing; flush through the local API delivers them in order", async () => {
+    cloud.failWith = { status: 503 };
+    const held = cloud.state.bundles.length;
+    await until("a cycle while the cloud is down", () => {
+      agent.daemon.nudge();
+      return agent.daemon.snapshot().chain.seq > held;
+    });
+    await until("the failed contact is visible", () => agent.daemon.snapshot().lastSync?.ok === false);
+    expect(agent.daemon.snapshot().warnings.map((w) => w.code)).toContain("cloud-unreachable");
+    cloud.failWith = undefined;
+    const r = await (await fetch(`${agent.apiUrl}/api/queue/flush`, { method: "POST" })).json();
+    expect(r.cloud).toBe(true);
+    expect(r.stats.streams.evidence.depth).toBe(0);
+    const seq = agent.daemon.snapshot().chain.seq;
+    expect(cloud.state.bundles.map((b) => b.seq)).toEqual(Array.from({ length: seq }, (_, i) => i + 1));
+    expect(verifyChain(cloud.state.bundles, [publicKey]).ok).toBe(true);
+  });
+
+  test("SIGTERM-style stop finishes cleanly and the log is JSON lines", async () => {
+    await agent.stop();
+    expect(notes).toContain("STOPPING=1");
+    for (const l of logs) expect(() => JSON.parse(l)).not.toThrow();
+    expect(logs.map((l) => JSON.parse(l).msg)).toContain("stopped");
+  });
+});

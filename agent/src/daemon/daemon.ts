@@ -1,0 +1,387 @@
+import type { Database } from "bun:sqlite";
+import type { CheckinRequest } from "../../../protocol/checkin.ts";
+import type { BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
+import type { Finding } from "../../../protocol/finding.ts";
+import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
+import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
+import type { CloudClient } from "../cloud/client.ts";
+import { CloudError } from "../cloud/errors.ts";
+import { type DrainResult, drainQueue } from "../cloud/uploader.ts";
+import type { Config } from "../config/schema.ts";
+import type { ChainStore } from "../evidence/chain-store.ts";
+import type { Logger } from "../log/logger.ts";
+import { getMeta, setMeta } from "../queue/db.ts";
+import type { Queue } from "../queue/queue.ts";
+import type { CloudContact, StatusSnapshot } from "../status/snapshot.ts";
+import { AGENT_VERSION } from "../version.ts";
+import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./providers.ts";
+import type { SystemdNotifier } from "./sd-notify.ts";
+import { acceptSiteConfig } from "./site-config.ts";
+
+const SITE_CONFIG = "site.config";
+/** Meta key of the last status snapshot, read by `malachor status` when the daemon is down. */
+export const SNAPSHOT_META = "status.snapshot";
+
+/** Everything the daemon runs on; built by startDaemon (main) or by tests. */
+export interface DaemonDeps {
+  config: Config;
+  db: Database;
+  queue: Queue;
+  chain: ChainStore;
+  /** null when no API key is available yet: the daemon checks and queues, offline. */
+  client: CloudClient | null;
+  providers: CheckProvider[];
+  healer?: Healer;
+  orders?: OrderHandler;
+  log: Logger;
+  notifier: SystemdNotifier;
+  hostName: string;
+  now?: () => Date;
+  /** A loop with no progress for this long stops feeding the systemd watchdog (default 10 min). */
+  stallLimitMs?: number;
+}
+
+const iso = (d: Date) => d.toISOString();
+
+/**
+ * The `malachor run` loop: every interval run the checks, sign and enqueue the cycle's evidence,
+ * let the healer act, then talk to the cloud (checkin, sync, orders, upload) when it is reachable.
+ * Each step is bounded, so a hung check or a dead cloud never stalls the loop.
+ */
+export class Daemon {
+  private siteConfig: SiteConfig;
+  private readonly events: EvidenceEvent[] = [];
+  private readonly latest = new Map<string, Finding>();
+  private lastCycle: CheckinRequest["lastCycle"] = null;
+  private lastSync: CloudContact | null = null;
+  private lastUpload: CloudContact | null = null;
+  private readonly warnings = new Map<string, string>();
+  private readonly started: number;
+  private readonly stop$ = new AbortController();
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private lastProgress = Date.now();
+  private needSync = true;
+  private wasNearBound = false;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly d: DaemonDeps) {
+    this.started = Date.now();
+    const stored = getMeta(d.db, SITE_CONFIG);
+    this.siteConfig = stored ? (JSON.parse(stored) as SiteConfig) : DEFAULT_SITE_CONFIG;
+  }
+
+  private now(): Date {
+    return this.d.now?.() ?? new Date();
+  }
+
+  /** Record an event; it goes into the next cycle's bundle (the OrderProcessor's EventSink). */
+  recordEvent = (event: EvidenceEvent): void => {
+    this.events.push(event);
+  };
+
+  /** Seconds between cycles: the synced site config wins over the local [checks] interval. */
+  get intervalSec(): number {
+    return this.siteConfig.version > 0 ? this.siteConfig.checkIntervalSec : this.d.config.checks.interval_sec;
+  }
+
+  private context(): CycleContext {
+    return {
+      siteConfig: this.siteConfig,
+      disabled: new Set([...this.d.config.checks.disabled, ...this.siteConfig.disabledChecks]),
+      timeoutMs: this.d.config.checks.timeout_sec * 1000,
+      signal: this.stop$.signal,
+    };
+  }
+
+  private async collect(p: CheckProvider, ctx: CycleContext): Promise<Finding[]> {
+    // A provider gets a few check timeouts in all (its checks run concurrently, each bounded).
+    const limit = p.timeoutMs ?? ctx.timeoutMs * 3;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        p.collect(ctx),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`provider did not finish within ${limit} ms`)), limit);
+        }),
+      ]);
+    } catch (e) {
+      this.d.log.error("check provider failed", { provider: p.name, error: e });
+      return [
+        {
+          checkId: `${p.name}.provider`,
+          host: this.d.hostName,
+          status: "error",
+          severity: "high",
+          title: `${p.name} checks ran`,
+          citations: ["§164.308(a)(1)(ii)(D)"],
+          actual: `provider failed: ${(e as Error).message}`.slice(0, 500),
+          details: {},
+          observedAt: iso(this.now()),
+        },
+      ];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // The queue's own health as a finding: near the disk bound, evidence may soon exceed it.
+  private queueFinding(): Finding {
+    const s = this.d.queue.stats();
+    const pct = Math.round((s.bytes / s.maxBytes) * 100);
+    if (s.nearBound && !this.wasNearBound) {
+      this.recordEvent({
+        type: "queue-near-bound",
+        at: iso(this.now()),
+        summary: `offline queue at ${pct} % of its ${s.maxBytes} byte bound`,
+        details: { depth: s.depth, bytes: s.bytes, maxBytes: s.maxBytes },
+      });
+    }
+    this.wasNearBound = s.nearBound;
+    if (s.nearBound)
+      this.warnings.set(
+        "queue-near-bound",
+        `offline queue at ${pct} % of its bound; telemetry is being shed`,
+      );
+    else this.warnings.delete("queue-near-bound");
+    return {
+      checkId: "agent.queue-capacity",
+      host: this.d.hostName,
+      status: s.nearBound ? "warn" : "pass",
+      severity: "medium",
+      title: "Offline evidence queue has room",
+      citations: ["§164.312(b)", "§164.308(a)(7)(ii)(A)"],
+      expected: "queue below 90 % of [queue] max_bytes",
+      actual: `${pct} % used (${s.depth} items, oldest ${s.oldestAgeSec} s)`,
+      details: { depth: s.depth, bytes: s.bytes, maxBytes: s.maxBytes, shed: s.streams.telemetry.shed },
+      observedAt: iso(this.now()),
+    };
+  }
+
+  /** One check cycle: collect, sign + enqueue the bundle (atomically with the chain head), heal. */
+  async runCycle(): Promise<Finding[]> {
+    const t0 = performance.now();
+    const at = this.now();
+    const ctx = this.context();
+    const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
+    const findings = [...lists.flat(), this.queueFinding()];
+    const bundle = this.d.chain.append({
+      kind: "check-cycle",
+      createdAt: iso(at),
+      findings,
+      events: this.events.splice(0, 500),
+    });
+    for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
+    const summary: BundleSummary = bundle.summary;
+    this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
+    this.d.log.info("cycle done", { seq: bundle.seq, durationMs: this.lastCycle.durationMs, ...summary });
+    this.persistSnapshot();
+    if (this.d.healer) {
+      try {
+        await this.d.healer.heal(findings, this.siteConfig);
+      } catch (e) {
+        this.d.log.error("healing failed", { error: e });
+      }
+    }
+    this.lastProgress = Date.now();
+    return findings;
+  }
+
+  private checkinRequest(): CheckinRequest {
+    const s = this.d.queue.stats();
+    const head = this.d.chain.head();
+    return {
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: AGENT_VERSION,
+      hostname: this.d.hostName,
+      uptimeSec: Math.floor((Date.now() - this.started) / 1000),
+      lastCycle: this.lastCycle,
+      queue: { depth: s.depth, bytes: s.bytes, oldestAgeSec: s.oldestAgeSec },
+      chain: { seq: head.seq, head: head.hash },
+      configVersion: this.siteConfig.version,
+      rulesVersion: this.d.healer?.rulesVersion ?? 0,
+      warnings: [...this.warnings]
+        .slice(0, 50)
+        .map(([code, message]) => ({ code, message: message.slice(0, 500) })),
+    };
+  }
+
+  private async sync(client: CloudClient): Promise<void> {
+    const res = await client.sync();
+    this.needSync = false;
+    const accepted = acceptSiteConfig(res.config, this.d.config.cloud.public_key);
+    if (!accepted.ok) {
+      this.warnings.set("site-config-refused", `synced site config refused: ${accepted.reason}`);
+      this.d.log.warn("synced site config refused", { reason: accepted.reason });
+    } else {
+      this.warnings.delete("site-config-refused");
+      if (accepted.config.version !== this.siteConfig.version) {
+        this.recordEvent({
+          type: "config-changed",
+          at: iso(this.now()),
+          summary: `site config v${this.siteConfig.version} → v${accepted.config.version}`,
+          details: { from: this.siteConfig.version, to: accepted.config.version },
+        });
+        this.siteConfig = accepted.config;
+        setMeta(this.d.db, SITE_CONFIG, JSON.stringify(accepted.config));
+        this.d.log.info("site config applied", { version: accepted.config.version });
+      }
+    }
+    this.d.healer?.updateRules?.(res.rules);
+  }
+
+  /** Talk to the cloud: checkin, sync when the config moved, orders, then drain the queue. */
+  async cloudStep(): Promise<DrainResult | undefined> {
+    const client = this.d.client;
+    if (!client) return undefined;
+    const at = () => iso(this.now());
+    try {
+      const res = await client.checkin(this.checkinRequest());
+      if (res.configVersion !== this.siteConfig.version) this.needSync = true;
+      const r = this.d.chain.reconcile(res.chainSeq);
+      if (r.warning) this.warnings.set("chain-ahead", r.warning);
+      else this.warnings.delete("chain-ahead");
+      if (r.requeued > 0)
+        this.d.log.warn("cloud is behind our chain; resending", {
+          cloudSeq: res.chainSeq,
+          requeued: r.requeued,
+        });
+      if (this.needSync) await this.sync(client);
+      this.lastSync = { at: at(), ok: true };
+      this.warnings.delete("cloud-unreachable");
+      if (this.d.orders && res.pendingOrders > 0) {
+        await this.d.orders.poll().catch((e) => this.d.log.error("order handling failed", { error: e }));
+      }
+    } catch (e) {
+      const message = (e as Error).message.slice(0, 500);
+      this.lastSync = { at: at(), ok: false, error: message };
+      this.warnings.set("cloud-unreachable", message);
+      this.d.log.warn("cloud contact failed", {
+        error: message,
+        kind: e instanceof CloudError ? e.kind : "internal",
+      });
+      this.persistSnapshot();
+      return undefined;
+    }
+    const drained = await this.drain();
+    this.persistSnapshot();
+    return drained;
+  }
+
+  /** Deliver what is queued now (also `malachor queue flush` through the local API). */
+  async drain(): Promise<DrainResult | undefined> {
+    const client = this.d.client;
+    if (!client) return undefined;
+    const r = await drainQueue(this.d.queue, client, this.d.chain, {
+      shouldStop: () => this.stop$.signal.aborted,
+    });
+    for (const w of r.warnings) this.d.log.warn(w);
+    if (r.stoppedBy) {
+      this.lastUpload = { at: iso(this.now()), ok: false, error: r.stoppedBy.message.slice(0, 500) };
+      this.d.log.warn("upload paused", { error: r.stoppedBy.message, kind: r.stoppedBy.kind });
+    } else {
+      this.lastUpload = { at: iso(this.now()), ok: true };
+      if (Object.keys(r.delivered).length) this.d.log.info("uploaded", r.delivered);
+    }
+    this.lastProgress = Date.now();
+    return r;
+  }
+
+  /** The daemon's state as the local status API reports it. */
+  snapshot(): StatusSnapshot {
+    const c = this.checkinRequest();
+    return {
+      generatedAt: iso(this.now()),
+      siteId: this.d.config.appliance.site_id,
+      applianceId: this.d.config.appliance.appliance_id,
+      agentVersion: c.agentVersion,
+      hostname: c.hostname,
+      uptimeSec: c.uptimeSec,
+      checkIntervalSec: this.intervalSec,
+      lastCycle: c.lastCycle,
+      findings: [...this.latest.values()].slice(0, 5_000),
+      queue: c.queue,
+      chain: c.chain,
+      lastSync: this.lastSync,
+      lastUpload: this.lastUpload,
+      healing: { paused: this.siteConfig.healing.paused, dryRun: this.siteConfig.healing.dryRun },
+      warnings: c.warnings,
+    };
+  }
+
+  private persistSnapshot(): void {
+    setMeta(this.d.db, SNAPSHOT_META, JSON.stringify(this.snapshot()));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.stop$.signal.removeEventListener("abort", done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      this.stop$.signal.addEventListener("abort", done);
+    });
+  }
+
+  /** Start the loop (returns at once); READY=1 goes to systemd, and the watchdog is fed. */
+  start(): void {
+    const n = this.d.notifier;
+    if (n.watchdogIntervalMs) {
+      const stall = this.d.stallLimitMs ?? 600_000;
+      this.watchdog = setInterval(() => {
+        // Only a loop that still makes progress feeds the watchdog; a stuck one gets restarted.
+        if (Date.now() - this.lastProgress < stall) n.notify("WATCHDOG=1");
+      }, n.watchdogIntervalMs);
+    }
+    n.notify(`READY=1\nSTATUS=running checks every ${this.intervalSec} s\nMAINPID=${process.pid}`);
+    this.loop = (async () => {
+      while (!this.stop$.signal.aborted) {
+        const begin = Date.now();
+        try {
+          await this.runCycle();
+          if (this.stop$.signal.aborted) break;
+          await this.cloudStep();
+          const s = this.lastCycle?.summary;
+          if (s)
+            n.notify(`STATUS=last cycle ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.error} error`);
+        } catch (e) {
+          this.d.log.error("cycle failed", { error: e });
+        }
+        this.lastProgress = Date.now();
+        await this.sleep(Math.max(0, this.intervalSec * 1000 - (Date.now() - begin)));
+      }
+    })();
+  }
+
+  /** Run the next cycle now instead of waiting out the interval. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  /**
+   * Graceful stop: let the current step finish (or abandon it after `graceMs`: every write is a
+   * committed transaction, so nothing is half done), then close the database.
+   */
+  async stop(graceMs = 20_000): Promise<void> {
+    this.d.notifier.notify("STOPPING=1");
+    this.stop$.abort();
+    clearInterval(this.watchdog);
+    if (this.loop) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const abandoned = await Promise.race([
+        this.loop.then(() => false),
+        new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(true), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (abandoned) this.d.log.warn("stopping without waiting for the current step", { graceMs });
+    }
+    this.d.db.close();
+    this.d.log.info("stopped");
+  }
+}

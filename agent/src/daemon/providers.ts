@@ -1,0 +1,61 @@
+/**
+ * The daemon's plug points. Other parts of the agent implement these and main wires them in:
+ * the Windows checks (a CheckProvider), the three-tier healer (a Healer), signed orders (an
+ * OrderHandler). Each is optional except the local Linux checks.
+ */
+import type { Finding } from "../../../protocol/finding.ts";
+import type { SignedEnvelope } from "../../../protocol/signed.ts";
+import type { SiteConfig } from "../../../protocol/sync.ts";
+import type { CheckSettings } from "../checks/check.ts";
+import type { Host } from "../checks/host.ts";
+import { LINUX_CHECKS } from "../checks/linux/index.ts";
+import { runChecks } from "../checks/run.ts";
+
+/** What a provider knows about the current cycle. */
+export interface CycleContext {
+  /** The site config in force (defaults until the first verified sync). */
+  siteConfig: SiteConfig;
+  /** Check ids not to run (site config plus the local [checks] disabled list). */
+  disabled: ReadonlySet<string>;
+  /** Per-check time limit. */
+  timeoutMs: number;
+  /** Aborted when the daemon is stopping; long work should give up. */
+  signal: AbortSignal;
+}
+
+/** Produces findings each cycle for the hosts it manages. Errors become one "error" finding. */
+export interface CheckProvider {
+  name: string;
+  /** Longest one collect may take before it is reported as an error (default 3 × the check timeout). */
+  timeoutMs?: number;
+  collect(ctx: CycleContext): Promise<Finding[]>;
+}
+
+/**
+ * Heals a cycle's findings. It records its receipts and incidents itself (ChainStore, Queue);
+ * the daemon only calls it after each cycle and hands it the signed rule set from each sync.
+ */
+export interface Healer {
+  heal(findings: readonly Finding[], siteConfig: SiteConfig): Promise<unknown>;
+  /** Offer the signed L1 rule set from /agent/sync (the healer verifies and applies it). */
+  updateRules?(signed: SignedEnvelope<unknown>): unknown;
+  /** Version of the rule set in force, reported at checkin. */
+  readonly rulesVersion?: number;
+}
+
+/** Polls and runs the cloud's signed orders, once per cycle while the cloud is reachable. */
+export interface OrderHandler {
+  poll(): Promise<unknown>;
+}
+
+/** The appliance's own Linux/NixOS checks as a provider. */
+export function linuxProvider(host: Host, settings: CheckSettings, hostName: string): CheckProvider {
+  return {
+    name: "linux",
+    collect: (ctx) =>
+      runChecks(
+        LINUX_CHECKS.filter((c) => !ctx.disabled.has(c.id)),
+        { host, settings, hostName, timeoutMs: ctx.timeoutMs },
+      ),
+  };
+}
