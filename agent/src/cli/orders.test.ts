@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { makeTestCloud, type TestCloud } from "../../../cloud/src/testing/test-cloud.ts";
+import { CliError, type Io } from "./command.ts";
+import { ordersCommand } from "./orders.ts";
+
+let cloud: TestCloud;
+let server: ReturnType<typeof Bun.serve>;
+let base: string;
+let admin: string;
+let tech: string;
+
+beforeAll(async () => {
+  cloud = await makeTestCloud({ db: "pglite" });
+  await cloud.createSite("site-a");
+  await cloud.createAppliance("site-a", "app-a1");
+  admin = await cloud.adminToken("msp-admin");
+  tech = await cloud.adminToken("msp-tech");
+  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: cloud.app.fetch });
+  base = `http://127.0.0.1:${server.port}`;
+}, 60_000);
+
+afterAll(async () => {
+  server?.stop(true);
+  await cloud?.close();
+});
+
+async function run(args: string[], token: string): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (t) => out.push(t), interactive: false };
+  const prev = process.env.MALACHOR_ADMIN_TOKEN;
+  process.env.MALACHOR_ADMIN_TOKEN = token;
+  try {
+    return { code: await ordersCommand.run([...args, "--cloud", base], io), out };
+  } finally {
+    process.env.MALACHOR_ADMIN_TOKEN = prev;
+  }
+}
+
+async function proposal(): Promise<string> {
+  const r = await cloud.call("POST", "/api/sites/site-a/orders", {
+    bearer: tech,
+    body: {
+      applianceId: "app-a1",
+      type: "run_runbook",
+      params: { runbookId: "linux.time-sync", host: "appliance", params: {} },
+      reason: "proposed over MCP",
+      requireApproval: true,
+    },
+  });
+  expect(r.status).toBe(201);
+  return ((await r.json()) as { orders: { id: string }[] }).orders[0]!.id;
+}
+
+describe("malachor orders (against a cloud on loopback)", () => {
+  test("list shows orders waiting for approval; approve releases one", async () => {
+    const id = await proposal();
+    const listed = await run(["list", "site-a", "--state", "pending-approval"], admin);
+    expect(listed.code).toBe(0);
+    expect(listed.out.join("\n")).toContain(`${id}  pending-approval`);
+    expect(listed.out.join("\n")).toContain("run_runbook linux.time-sync on appliance");
+    const approved = await run(["approve", id, "--json"], admin);
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.out[0]!)).toMatchObject({ id, state: "pending" });
+  });
+
+  test("reject with a reason", async () => {
+    const id = await proposal();
+    const r = await run(["reject", id, "--reason", "not during clinic hours"], admin);
+    expect(r.out[0]).toMatch(new RegExp(`^rejected: ${id}  rejected .*not during clinic hours`));
+  });
+
+  test("refusals are CliErrors naming the problem", async () => {
+    const id = await proposal();
+    await expect(run(["approve", id], tech)).rejects.toThrow(/cloud refused \(403\): .*msp-admin/);
+    await expect(run(["approve", id], "wrong")).rejects.toThrow(/cloud refused \(401\)/);
+    await expect(run(["list", "bad id!"], admin)).rejects.toThrow(/siteId "bad id!"/);
+    await expect(run(["list", "site-a", "--state", "nope"], admin)).rejects.toThrow(
+      /--state "nope": must be one of/,
+    );
+    await expect(run(["frobnicate", "x"], admin)).rejects.toBeInstanceOf(CliError);
+    await expect(run(["approve", "ord_missing"], admin)).rejects.toThrow(/404.*no order/);
+  });
+});
