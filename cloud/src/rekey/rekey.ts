@@ -52,15 +52,13 @@ export async function rekeyAppliance({
       .update(appliances)
       .set({ publicKey: input.publicKey, keyId: newKeyId })
       .where(eq(appliances.id, applianceId));
-    await tx
-      .insert(applianceKeys)
-      .values({
-        keyId: newKeyId,
-        applianceId,
-        siteId: app.siteId,
-        publicKey: input.publicKey,
-        createdAt: now,
-      });
+    await tx.insert(applianceKeys).values({
+      keyId: newKeyId,
+      applianceId,
+      siteId: app.siteId,
+      publicKey: input.publicKey,
+      createdAt: now,
+    });
     await writeAudit(tx, ctx, {
       action: "appliance.rekey",
       target: `appliance:${applianceId}`,

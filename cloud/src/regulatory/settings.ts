@@ -1,0 +1,54 @@
+import * as v from "valibot";
+import { describeIssues } from "../../../protocol/common.ts";
+
+/** What the regulatory poller watches and how often. */
+export interface RegulatorySettings {
+  /** Federal Register API base, e.g. https://www.federalregister.gov/api/v1 */
+  baseUrl: string;
+  /** Search terms; a document matching several is stored once. */
+  terms: string[];
+  /** Minimum time between successful polls. */
+  intervalMs: number;
+  /** How far back the first poll looks. */
+  lookbackDays: number;
+}
+
+const Env = v.object({
+  FEDERAL_REGISTER_URL: v.optional(v.pipe(v.string(), v.url()), "https://www.federalregister.gov/api/v1"),
+  REGULATORY_TERMS: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) =>
+        s
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean),
+      ),
+      v.minLength(1, "must name at least one term"),
+    ),
+    "HIPAA,protected health information,HITECH",
+  ),
+  REGULATORY_POLL_HOURS: v.optional(
+    v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(1), v.maxValue(24 * 7)),
+    "6",
+  ),
+  REGULATORY_LOOKBACK_DAYS: v.optional(
+    v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(3650)),
+    "365",
+  ),
+});
+
+/**
+ * Settings from the environment: FEDERAL_REGISTER_URL, REGULATORY_TERMS (comma-separated),
+ * REGULATORY_POLL_HOURS (6), REGULATORY_LOOKBACK_DAYS (365). A bad value throws naming it.
+ */
+export function regulatorySettingsFromEnv(env: Record<string, string | undefined>): RegulatorySettings {
+  const r = v.safeParse(Env, env);
+  if (!r.success) throw new Error(`regulatory configuration: ${describeIssues(r.issues)}`);
+  return {
+    baseUrl: r.output.FEDERAL_REGISTER_URL,
+    terms: r.output.REGULATORY_TERMS,
+    intervalMs: r.output.REGULATORY_POLL_HOURS * 3_600_000,
+    lookbackDays: r.output.REGULATORY_LOOKBACK_DAYS,
+  };
+}
