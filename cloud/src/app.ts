@@ -4,6 +4,7 @@ import type { AppEnv } from "./http/env.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
 import { ApiDoc } from "./openapi/doc.ts";
+import { registerRegulatory } from "./regulatory/routes.ts";
 import { registerRekey } from "./rekey/routes.ts";
 import { registerAgentRoutes } from "./routes/agent.ts";
 import { registerApplianceRoutes } from "./routes/appliances.ts";
@@ -51,6 +52,7 @@ export function buildApp(deps: CloudDeps): CloudApp {
   registerEvidenceRoutes(app, rd);
   registerUpdate(app, rd);
   registerRekey(app, rd);
+  registerRegulatory(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };
