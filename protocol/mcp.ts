@@ -75,8 +75,8 @@ export type SiteIncident = v.InferOutput<typeof SiteIncident>;
 export const ListIncidentsOutput = v.strictObject({ incidents: v.array(SiteIncident) });
 export type ListIncidentsOutput = v.InferOutput<typeof ListIncidentsOutput>;
 
-/** get_incident. */
-export const GetIncidentInput = v.strictObject({ incidentId: Id });
+/** get_incident: incident ids are unique per appliance. */
+export const GetIncidentInput = v.strictObject({ applianceId: Id, incidentId: Id });
 export type GetIncidentInput = v.InferOutput<typeof GetIncidentInput>;
 
 /** list_runbooks: optional filters. */
@@ -127,25 +127,29 @@ export const VerifyChainOutput = v.strictObject({
 });
 export type VerifyChainOutput = v.InferOutput<typeof VerifyChainOutput>;
 
-/** list_promotion_candidates. */
-export const ListPromotionCandidatesInput = v.strictObject({ siteId: v.optional(Id), limit: Limit });
+/** list_promotion_candidates: patterns waiting for a person's decision (or every tracked one). */
+export const ListPromotionCandidatesInput = v.strictObject({
+  status: v.optional(v.picklist(["candidate", "tracking", "approved", "rejected"]), "candidate"),
+  limit: Limit,
+});
 export type ListPromotionCandidatesInput = v.InferOutput<typeof ListPromotionCandidatesInput>;
 
-/** A recurring L2 resolution that may become an L1 rule once a person approves it. */
+/** A learning-loop pattern: one check fixed by one runbook with the same parameters at L2, fleet-wide. */
 export const PromotionCandidateView = v.strictObject({
-  id: Id,
-  siteId: v.nullable(Id),
+  pattern: Id,
   checkId: Slug,
+  platform: v.picklist(["windows", "linux"]),
   runbookId: Slug,
   params: JsonObject,
-  occurrences: NonNegInt,
   successes: NonNegInt,
-  /** Successes / attempts, 0–1. */
+  failures: NonNegInt,
+  /** successes / (successes + failures), 0–1. */
   successRate: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
-  l2Resolutions: NonNegInt,
-  status: ShortText,
+  status: v.picklist(["candidate", "tracking", "approved", "rejected"]),
+  /** The L1 rule it became, once approved. */
+  ruleId: v.nullable(Id),
   firstSeenAt: Timestamp,
-  lastSeenAt: Timestamp,
+  lastOutcomeAt: Timestamp,
 });
 export type PromotionCandidateView = v.InferOutput<typeof PromotionCandidateView>;
 
@@ -190,5 +194,5 @@ export const ProposeRemediationOutput = v.strictObject({
 export type ProposeRemediationOutput = v.InferOutput<typeof ProposeRemediationOutput>;
 
 /** Arguments of the incident-triage prompt (MCP prompt arguments are strings). */
-export const TriagePromptArgs = v.strictObject({ incidentId: Id });
+export const TriagePromptArgs = v.strictObject({ applianceId: Id, incidentId: Id });
 export type TriagePromptArgs = v.InferOutput<typeof TriagePromptArgs>;

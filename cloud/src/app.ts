@@ -3,6 +3,7 @@ import type { CloudDeps, RouteDeps } from "./deps.ts";
 import type { AppEnv } from "./http/env.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
+import { registerMcp } from "./mcp/route.ts";
 import { ApiDoc } from "./openapi/doc.ts";
 import { registerRegulatory } from "./regulatory/routes.ts";
 import { registerRekey } from "./rekey/routes.ts";
@@ -53,6 +54,7 @@ export function buildApp(deps: CloudDeps): CloudApp {
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);
+  registerMcp(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };

@@ -6,9 +6,9 @@ import type { RunbookCatalogue } from "./catalogue.ts";
  * planner may ask for are this one set. Every catalogued runbook qualifies, because each is a
  * bounded detect → remediate → verify script; nothing outside the catalogue ever does.
  */
-export function remediationAllowList(catalogue: RunbookCatalogue): string[] {
+export function remediationAllowList(catalogue: Pick<RunbookCatalogue, "all">): string[] {
   return catalogue
-    .list()
+    .all()
     .map((r) => r.id)
     .sort();
 }

@@ -1,9 +1,11 @@
+import type { RunbookCatalogue as SpecCatalogue } from "../../../agent/src/heal/runner.ts";
 import type { RunbookSpec } from "../../../protocol/runbook.ts";
 
-/** The runbooks the cloud knows, with each one's documentation (what the tools and L2 read). */
-export interface RunbookCatalogue {
-  list(): readonly RunbookSpec[];
-  get(id: string): RunbookSpec | undefined;
+/**
+ * The runbooks the cloud knows (the appliance's catalogue interface) plus each one's
+ * documentation, which MCP serves as resources and get_runbook returns.
+ */
+export interface RunbookCatalogue extends SpecCatalogue {
   /** Markdown documentation of a runbook, or undefined for an unknown id. */
   documentation(id: string): string | undefined;
 }
@@ -14,7 +16,7 @@ export function catalogueOf(entries: readonly { spec: RunbookSpec; doc: string }
   const byId = new Map(sorted.map((e) => [e.spec.id, e]));
   const specs = sorted.map((e) => e.spec);
   return {
-    list: () => specs,
+    all: () => specs,
     get: (id) => byId.get(id)?.spec,
     documentation: (id) => byId.get(id)?.doc,
   };

@@ -14,7 +14,7 @@ export const listRunbooks = defineTool({
   output: ListRunbooksOutput,
   async run({ ctx, input }) {
     const runbooks = ctx.catalogue
-      .list()
+      .all()
       .filter(
         (r) =>
           (input.platform === undefined || r.platform === input.platform) &&

@@ -1,12 +1,16 @@
 import type { RunbookCatalogue } from "./catalogue.ts";
+import { getIncident } from "./get-incident.ts";
 import { getRunbook } from "./get-runbook.ts";
 import { getSiteCompliance } from "./get-site-compliance.ts";
+import { listIncidents } from "./list-incidents.ts";
+import { listPromotionCandidates } from "./list-promotion-candidates.ts";
 import { listRunbooks } from "./list-runbooks.ts";
 import { listSites } from "./list-sites.ts";
+import { proposeRemediationTool } from "./propose-remediation.ts";
 import type { ToolDef } from "./tool.ts";
 import { verifyChain } from "./verify-chain.ts";
 
-/** The one tool registry: MCP serves it, the L2 broker derives its allow-list from it. */
+/** The one tool registry: MCP serves it, the L2 broker derives its allow-list from the same catalogue. */
 export interface ToolRegistry {
   tools: readonly ToolDef[];
   get(name: string): ToolDef | undefined;
@@ -14,8 +18,17 @@ export interface ToolRegistry {
 
 /** Build the registry over a runbook catalogue (which narrows what a proposal may name). */
 export function createToolRegistry(catalogue: RunbookCatalogue): ToolRegistry {
-  void catalogue;
-  const tools = [listSites, getSiteCompliance, listRunbooks, getRunbook, verifyChain];
+  const tools = [
+    listSites,
+    getSiteCompliance,
+    listIncidents,
+    getIncident,
+    listRunbooks,
+    getRunbook,
+    verifyChain,
+    listPromotionCandidates,
+    proposeRemediationTool(catalogue),
+  ];
   const byName = new Map(tools.map((t) => [t.name, t]));
   return { tools, get: (name) => byName.get(name) };
 }

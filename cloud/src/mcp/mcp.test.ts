@@ -1,0 +1,371 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { eq, like } from "drizzle-orm";
+import { AGENT_API } from "../../../protocol/api.ts";
+import { HIPAA_CONTROLS } from "../../../protocol/hipaa.ts";
+import type { PendingOrdersResponse } from "../../../protocol/order.ts";
+import { auditLog } from "../db/schema/audit.ts";
+import { orders } from "../db/schema/orders.ts";
+import { l2AllowList } from "../plan/allowlist.ts";
+import { describeEachDb } from "../testing/each-db.ts";
+import type { TestAppliance } from "../testing/test-cloud.ts";
+import { remediationAllowList } from "../tools/allowlist.ts";
+import { RUNBOOK_CATALOGUE } from "../tools/runbook-catalogue.ts";
+import { MCP_MAX_BODY, MCP_PATH } from "./route.ts";
+
+const READ_TOOLS = [
+  "get_incident",
+  "get_runbook",
+  "get_site_compliance",
+  "list_incidents",
+  "list_promotion_candidates",
+  "list_runbooks",
+  "list_sites",
+  "verify_chain",
+];
+
+/** A runbook without parameters and one with a bounded string parameter, from the real catalogue. */
+const plain = RUNBOOK_CATALOGUE.all().find((r) => r.params.length === 0)!;
+const withString = RUNBOOK_CATALOGUE.all().find((r) => r.params.some((p) => p.type === "string"))!;
+
+describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTransport)", (cloud) => {
+  let server: ReturnType<typeof Bun.serve>;
+  let url: URL;
+  let a1: TestAppliance;
+  let b1: TestAppliance;
+  const tokens: Record<"admin" | "tech" | "ro" | "techA" | "roB", string> = {
+    admin: "",
+    tech: "",
+    ro: "",
+    techA: "",
+    roB: "",
+  };
+  const clients: Client[] = [];
+
+  async function connect(bearer: string): Promise<Client> {
+    const client = new Client({ name: "malachor-test", version: "1.0.0" });
+    const transport = new StreamableHTTPClientTransport(url, {
+      requestInit: { headers: { authorization: `Bearer ${bearer}` } },
+    });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  }
+
+  async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    return (await client.callTool({ name, arguments: args })) as CallToolResult;
+  }
+
+  function errorText(r: CallToolResult): string {
+    expect(r.isError).toBe(true);
+    const first = r.content[0];
+    return first?.type === "text" ? first.text : "";
+  }
+
+  beforeAll(async () => {
+    const c = cloud();
+    await c.createSite("site-a");
+    await c.createSite("site-b");
+    a1 = await c.createAppliance("site-a", "app-a1");
+    b1 = await c.createAppliance("site-b", "app-b1");
+    tokens.admin = await c.adminToken("msp-admin");
+    tokens.tech = await c.adminToken("msp-tech");
+    tokens.ro = await c.adminToken("read-only");
+    tokens.techA = await c.adminToken("msp-tech", "site-a");
+    tokens.roB = await c.adminToken("read-only", "site-b");
+    const up = await c.request(AGENT_API.evidence, {
+      method: "POST",
+      headers: a1.headers,
+      body: JSON.stringify({ bundles: a1.nextBundles(4) }),
+    });
+    expect(up.status).toBe(200);
+    server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: c.app.fetch });
+    url = new URL(`http://127.0.0.1:${server.port}${MCP_PATH}`);
+  });
+
+  afterAll(async () => {
+    for (const client of clients) await client.close();
+    server?.stop(true);
+  });
+
+  test("initialize: server identity, capabilities and instructions", async () => {
+    const client = await connect(tokens.ro);
+    expect(client.getServerVersion()?.name).toBe("malachor");
+    const caps = client.getServerCapabilities();
+    expect(caps?.tools).toBeDefined();
+    expect(caps?.resources).toBeDefined();
+    expect(caps?.prompts).toBeDefined();
+    expect(client.getInstructions()).toContain("approval");
+  });
+
+  test("tools/list: read-only sees read tools only; msp-tech also sees propose_remediation", async () => {
+    const ro = await (await connect(tokens.ro)).listTools();
+    expect(ro.tools.map((t) => t.name).sort()).toEqual(READ_TOOLS);
+    const tech = await (await connect(tokens.tech)).listTools();
+    expect(tech.tools.map((t) => t.name).sort()).toEqual([...READ_TOOLS, "propose_remediation"].sort());
+    for (const t of tech.tools) {
+      expect(t.inputSchema.type).toBe("object");
+      expect(t.outputSchema?.type).toBe("object");
+      expect(t.annotations?.readOnlyHint).toBe(t.name !== "propose_remediation");
+    }
+  });
+
+  test("the MCP propose allow-list and the L2 planner's allow-list are the same set", async () => {
+    const { tools } = await (await connect(tokens.tech)).listTools();
+    const propose = tools.find((t) => t.name === "propose_remediation")!;
+    const runbookId = (propose.inputSchema.properties as Record<string, { enum?: string[] }>).runbookId!;
+    const l2 = l2AllowList(RUNBOOK_CATALOGUE);
+    expect(new Set(runbookId.enum)).toEqual(new Set(l2));
+    expect(new Set(l2)).toEqual(new Set(remediationAllowList(RUNBOOK_CATALOGUE)));
+    expect(l2.length).toBe(RUNBOOK_CATALOGUE.all().length);
+  });
+
+  test("resources: HIPAA catalogue and each runbook's documentation", async () => {
+    const client = await connect(tokens.ro);
+    const { resources } = await client.listResources();
+    const uris = resources.map((r) => r.uri);
+    expect(uris).toContain("malachor://hipaa/controls");
+    for (const r of RUNBOOK_CATALOGUE.all()) expect(uris).toContain(`malachor://runbooks/${r.id}`);
+    const hipaa = await client.readResource({ uri: "malachor://hipaa/controls" });
+    const first = hipaa.contents[0] as { text: string };
+    expect(JSON.parse(first.text)).toHaveLength(HIPAA_CONTROLS.length);
+    const doc = await client.readResource({ uri: `malachor://runbooks/${plain.id}` });
+    expect((doc.contents[0] as { text: string }).text).toContain(plain.title);
+    await expect(client.readResource({ uri: "malachor://runbooks/nope" })).rejects.toThrow(/no resource/);
+  });
+
+  test("list_sites: fleet tokens see every site, a scoped token only its own", async () => {
+    const all = await call(await connect(tokens.ro), "list_sites", {});
+    const sites = (all.structuredContent as { sites: { id: string; appliances: { id: string }[] }[] }).sites;
+    expect(sites.map((s) => s.id)).toEqual(["site-a", "site-b"]);
+    expect(sites[0]!.appliances.map((a) => a.id)).toEqual(["app-a1"]);
+    const scoped = await call(await connect(tokens.roB), "list_sites", {});
+    expect((scoped.structuredContent as { sites: { id: string }[] }).sites.map((s) => s.id)).toEqual([
+      "site-b",
+    ]);
+  });
+
+  test("get_site_compliance: score per HIPAA control with the evidence behind each status", async () => {
+    const r = await call(await connect(tokens.ro), "get_site_compliance", { siteId: "site-a" });
+    expect(r.isError).toBeFalsy();
+    const out = r.structuredContent as {
+      score: number;
+      assessed: number;
+      findingsConsidered: number;
+      controls: {
+        control: { citation: string };
+        status: string;
+        evidence: { checkId: string; host: string }[];
+      }[];
+    };
+    expect(out.controls).toHaveLength(HIPAA_CONTROLS.length);
+    expect(out.findingsConsidered).toBe(4);
+    const ac = out.controls.find((c) => c.control.citation === "§164.312(a)(1)")!;
+    // The latest of the sample chain's findings (index 3) fails, so the control fails on that evidence.
+    expect(ac.status).toBe("fail");
+    expect(ac.evidence).toEqual([
+      expect.objectContaining({ checkId: "linux.ssh-hardening", host: "appliance" }),
+    ]);
+    expect(out.assessed).toBe(2);
+    expect(out.score).toBe(0);
+  });
+
+  test("refusals: another site's token, bad arguments, unknown site", async () => {
+    const roB = await connect(tokens.roB);
+    expect(errorText(await call(roB, "get_site_compliance", { siteId: "site-a" }))).toMatch(
+      /forbidden: .*scoped to site site-b/,
+    );
+    expect(errorText(await call(roB, "verify_chain", { siteId: "site-a" }))).toMatch(/scoped to site site-b/);
+    const ro = await connect(tokens.ro);
+    expect(errorText(await call(ro, "get_site_compliance", { siteId: "bad id!" }))).toMatch(
+      /siteId: must be 1–64/,
+    );
+    expect(errorText(await call(ro, "get_site_compliance", { siteId: "site-a", extra: 1 }))).toMatch(/extra/);
+    expect(errorText(await call(ro, "get_site_compliance", { siteId: "site-z" }))).toMatch(
+      /not_found: siteId: no site/,
+    );
+  });
+
+  test("list_runbooks / get_runbook: detects, remediates, verifies, citations, bounded parameters", async () => {
+    const client = await connect(tokens.ro);
+    const list = await call(client, "list_runbooks", { platform: plain.platform });
+    const ids = (list.structuredContent as { runbooks: { id: string; platform: string }[] }).runbooks;
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((r) => r.platform === plain.platform)).toBe(true);
+    const one = await call(client, "get_runbook", { runbookId: withString.id });
+    const out = one.structuredContent as { runbook: typeof withString; documentation: string };
+    expect(out.runbook).toEqual(withString);
+    expect(out.documentation).toContain(withString.title);
+    expect(errorText(await call(client, "get_runbook", { runbookId: "no.such-runbook" }))).toMatch(
+      /runbookId: no runbook "no.such-runbook"/,
+    );
+    expect(errorText(await call(client, "list_runbooks", { platform: "macos" }))).toMatch(/platform/);
+  });
+
+  test("verify_chain: ok with the head", async () => {
+    const r = await call(await connect(tokens.ro), "verify_chain", { siteId: "site-a" });
+    expect(r.structuredContent).toEqual({
+      siteId: "site-a",
+      ok: true,
+      appliances: [{ applianceId: "app-a1", ok: true, bundles: 4, headSeq: 4 }],
+    });
+  });
+
+  test("propose_remediation: read-only and other-site tokens are refused", async () => {
+    const args = {
+      siteId: "site-a",
+      applianceId: "app-a1",
+      host: "appliance",
+      runbookId: plain.id,
+      reason: "drift seen in compliance report",
+    };
+    expect(errorText(await call(await connect(tokens.ro), "propose_remediation", args))).toMatch(
+      /forbidden: tool propose_remediation needs role msp-tech or above/,
+    );
+    const techB = await cloud().adminToken("msp-tech", "site-b");
+    expect(errorText(await call(await connect(techB), "propose_remediation", args))).toMatch(
+      /scoped to site site-b/,
+    );
+  });
+
+  test("propose_remediation: arguments and parameter bounds are checked, naming the field", async () => {
+    const client = await connect(tokens.techA);
+    const base = { siteId: "site-a", applianceId: "app-a1", host: "appliance", reason: "fix drift" };
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      [
+        "unknown runbook",
+        { ...base, runbookId: "windows.disable-firewall" },
+        /runbookId: must be a runbook id/,
+      ],
+      ["missing reason", { ...base, runbookId: plain.id, reason: undefined }, /reason/],
+      [
+        "extra field",
+        { ...base, runbookId: plain.id, script: "Set-NetFirewallProfile -Enabled False" },
+        /script/,
+      ],
+      [
+        "unknown parameter",
+        { ...base, runbookId: plain.id, params: { force: true } },
+        /has no parameter "force"/,
+      ],
+      [
+        "parameter outside its pattern",
+        { ...base, runbookId: withString.id, params: { [withString.params[0]!.name]: "x; rm -rf /" } },
+        /params: parameter ".*" .* must match/,
+      ],
+      ["bad host", { ...base, runbookId: plain.id, host: "a b" }, /host: must be a host name/],
+      [
+        "appliance of another site",
+        { ...base, runbookId: plain.id, applianceId: "app-b1" },
+        /scoped to site site-a|another site/,
+      ],
+    ];
+    for (const [what, args, re] of cases) {
+      expect({ what, text: errorText(await call(client, "propose_remediation", args)) }).toEqual({
+        what,
+        text: expect.stringMatching(re),
+      });
+    }
+    const count = await cloud().deps.db.select().from(orders).where(eq(orders.siteId, "site-a"));
+    expect(count).toHaveLength(0);
+  });
+
+  test("a proposal is a pending-approval order that reaches the appliance only after approval", async () => {
+    const c = cloud();
+    const client = await connect(tokens.tech);
+    const r = await call(client, "propose_remediation", {
+      siteId: "site-a",
+      applianceId: "app-a1",
+      host: "appliance",
+      runbookId: plain.id,
+      reason: "control §164.312(a)(1) fails",
+    });
+    expect(r.isError).toBeFalsy();
+    const out = r.structuredContent as { orderId: string; state: string; params: Record<string, unknown> };
+    expect(out.state).toBe("pending-approval");
+    const pending = async () =>
+      ((await (await c.request(AGENT_API.orders, { headers: a1.headers })).json()) as PendingOrdersResponse)
+        .orders;
+    expect(await pending()).toEqual([]);
+    // A technician cannot approve; an msp-admin can.
+    expect(
+      (await c.call("POST", `/api/orders/${out.orderId}/approve`, { bearer: tokens.tech, body: {} })).status,
+    ).toBe(403);
+    expect(
+      (await c.call("POST", `/api/orders/${out.orderId}/approve`, { bearer: tokens.admin, body: {} })).status,
+    ).toBe(200);
+    const delivered = await pending();
+    expect(delivered.map((o) => o.payload.id)).toEqual([out.orderId]);
+    expect(delivered[0]!.payload.params).toEqual({ runbookId: plain.id, host: "appliance", params: {} });
+    expect(delivered[0]!.payload.type).toBe("run_runbook");
+  });
+
+  test("every tool call is audited: token, tool, argument hash, outcome", async () => {
+    const rows = await cloud().deps.db.select().from(auditLog).where(like(auditLog.action, "tool.%"));
+    const byAction = (a: string) => rows.filter((r) => r.action === a);
+    expect(byAction("tool.list_sites").length).toBeGreaterThanOrEqual(2);
+    const denied = byAction("tool.propose_remediation").filter((r) => r.outcome === "denied");
+    expect(denied.length).toBeGreaterThanOrEqual(2);
+    const ok = byAction("tool.propose_remediation").find((r) => r.outcome === "ok")!;
+    expect(ok.actor).toMatch(/^admin:tok_/);
+    expect(ok.siteId).toBe("site-a");
+    expect(ok.argsHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("per site at most 10 state-changing calls per 5 minutes, refused with the retry time", async () => {
+    const c = cloud();
+    c.clock.advance(300_000);
+    const client = await connect(tokens.tech);
+    const args = {
+      siteId: "site-b",
+      applianceId: "app-b1",
+      host: "appliance",
+      runbookId: plain.id,
+      reason: "r",
+    };
+    for (let i = 0; i < 10; i++)
+      expect((await call(client, "propose_remediation", args)).isError).toBeFalsy();
+    const refused = await call(client, "propose_remediation", args);
+    expect(errorText(refused)).toMatch(
+      /rate_limited: .*site site-b: limit of 10 per 300s reached; retry after \d+s/,
+    );
+    const meta = refused._meta?.["malachor/error"] as { retryAfterSec: number; retryable: boolean };
+    expect(meta.retryable).toBe(true);
+    expect(meta.retryAfterSec).toBeGreaterThan(0);
+    expect(meta.retryAfterSec).toBeLessThanOrEqual(300);
+    // Reads are not limited, and another site's budget is untouched.
+    expect((await call(client, "list_sites", {})).isError).toBeFalsy();
+    c.clock.advance(300_000);
+    expect((await call(client, "propose_remediation", args)).isError).toBeFalsy();
+  });
+
+  test("HTTP boundary: no token is 401; oversized requests are refused before parsing; GET is 405", async () => {
+    const noAuth = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(noAuth.status).toBe(401);
+    const big = `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"pad":"${"x".repeat(MCP_MAX_BODY)}"}}`;
+    const tooBig = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens.ro}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: big,
+    });
+    expect(tooBig.status).toBe(413);
+    const get = await fetch(url, {
+      headers: { authorization: `Bearer ${tokens.ro}`, accept: "text/event-stream" },
+    });
+    expect(get.status).toBe(405);
+    const bad = new StreamableHTTPClientTransport(url, {
+      requestInit: { headers: { authorization: "Bearer nope" } },
+    });
+    await expect(new Client({ name: "x", version: "1" }).connect(bad)).rejects.toThrow();
+  });
+});
