@@ -18,6 +18,7 @@ import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerUpdate } from "./update/routes.ts";
+import { registerWeb } from "./web/register.ts";
 
 /** The composed cloud app, with the OpenAPI collector its routes filled. */
 export interface CloudApp {
@@ -55,6 +56,7 @@ export function buildApp(deps: CloudDeps): CloudApp {
   registerRekey(app, rd);
   registerRegulatory(app, rd);
   registerMcp(app, rd);
+  registerWeb(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };

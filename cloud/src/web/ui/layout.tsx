@@ -16,7 +16,7 @@ export interface LayoutProps {
   /** Where the brand links to. */
   home: string;
   nav?: NavItem[];
-  /** Path of the current page, to mark its nav entry. */
+  /** The nav href of the section this page belongs to, to mark it. */
   current?: string;
   /** Signed-in person and the sign-out form target (omitted on public pages). */
   who?: { name: string; logoutAction: string; csrf: string };
@@ -77,6 +77,5 @@ export function Layout(p: LayoutProps) {
 }
 
 function isCurrent(href: string, current: string | undefined): boolean {
-  if (!current) return false;
-  return current === href || current.startsWith(`${href}/`);
+  return current === href;
 }

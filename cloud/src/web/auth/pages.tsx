@@ -1,0 +1,106 @@
+import { Notice } from "../ui/components.tsx";
+import { Layout } from "../ui/layout.tsx";
+
+const WHY: Record<string, string> = {
+  idle: "You were signed out after 15 minutes without activity.",
+  expired: "Your session ended. Please sign in again.",
+  revoked: "Your access was withdrawn or has expired.",
+  "signed-out": "You are signed out.",
+  none: "Please sign in.",
+};
+
+/** Explanation for a `why` query parameter (unknown values show nothing). */
+export function whyText(why: string | undefined): string | null {
+  return why ? (WHY[why] ?? null) : null;
+}
+
+/** Dashboard sign-in: paste an admin token once; the browser then holds a session cookie. */
+export function AdminSignIn(p: { pre: string; next?: string; why?: string | null; error?: string }) {
+  return (
+    <Layout title="Sign in" audience="MSP dashboard" home="/dashboard">
+      <div class="card login">
+        <h1>MSP dashboard</h1>
+        {p.error ? <Notice kind="error">{p.error}</Notice> : p.why ? <Notice kind="info">{p.why}</Notice> : null}
+        <form method="post" action="/dashboard/login">
+          <input type="hidden" name="_csrf" value={p.pre} />
+          {p.next ? <input type="hidden" name="next" value={p.next} /> : null}
+          <div class="field">
+            <label for="token">Admin token</label>
+            <input
+              id="token"
+              name="token"
+              type="password"
+              autocomplete="off"
+              required
+              style="width:100%"
+              placeholder="mla_…"
+            />
+          </div>
+          <button type="submit">Sign in</button>
+        </form>
+        <p class="muted small">
+          Tokens are issued by an msp-admin (<span class="mono">POST /api/tokens</span>). The token is exchanged
+          for a session that ends after 15 idle minutes.
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+/** Portal sign-in: ask for an e-mail address to send a link to. */
+export function PortalSignIn(p: { pre: string; why?: string | null; error?: string; email?: string }) {
+  return (
+    <Layout title="Sign in" audience="Client portal" home="/portal">
+      <div class="card login">
+        <h1>Compliance portal</h1>
+        {p.error ? <Notice kind="error">{p.error}</Notice> : p.why ? <Notice kind="info">{p.why}</Notice> : null}
+        <p>Enter your e-mail address and we will send you a sign-in link. No password needed.</p>
+        <form method="post" action="/portal/login">
+          <input type="hidden" name="_csrf" value={p.pre} />
+          <div class="field">
+            <label for="email">E-mail address</label>
+            <input id="email" name="email" type="email" required style="width:100%" value={p.email} />
+          </div>
+          <button type="submit">Send me a sign-in link</button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+/** After requesting a link: the same answer whether or not the address is known. */
+export function CheckInbox(p: { email: string }) {
+  return (
+    <Layout title="Check your e-mail" audience="Client portal" home="/portal">
+      <div class="card login" data-testid="check-inbox">
+        <h1>Check your e-mail</h1>
+        <p>
+          If <strong>{p.email}</strong> may use the portal, a sign-in link is on its way. It works once and expires
+          in 15 minutes.
+        </p>
+        <p>
+          <a href="/portal/login">Use another address</a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
+/**
+ * Landing page of a link: one button that signs in. The link is not used up by merely opening it,
+ * so mail scanners that prefetch links cannot burn it.
+ */
+export function ConfirmMagicLink(p: { pre: string; token: string }) {
+  return (
+    <Layout title="Sign in" audience="Client portal" home="/portal">
+      <div class="card login">
+        <h1>Sign in to the compliance portal</h1>
+        <form method="post" action="/portal/magic">
+          <input type="hidden" name="_csrf" value={p.pre} />
+          <input type="hidden" name="token" value={p.token} />
+          <button type="submit">Continue to the portal</button>
+        </form>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Child } from "hono/jsx";
+import { APP_JS_PATH } from "../assets.ts";
+import type { WebVars } from "../env.ts";
+import { Notice } from "../ui/components.tsx";
+import { Layout } from "../ui/layout.tsx";
+
+/** Dashboard URL of a site page. */
+export const siteUrl = (siteId: string, rest = "") => `/dashboard/sites/${encodeURIComponent(siteId)}${rest}`;
+
+/** Sections of the dashboard, in nav order. */
+export const DASHBOARD_NAV = [
+  { href: "/dashboard", label: "Sites" },
+  { href: "/dashboard/provisioning", label: "Provisioning" },
+];
+
+/** Messages shown after an action redirects back (`?done=<code>`); codes keep free text out of URLs. */
+export const DONE: Record<string, string> = {
+  "order-created": "Order created.",
+  "broadcast-created": "Order sent to every appliance of the site.",
+  "update-ordered": "Agent update ordered.",
+  "stale-cleared": "Stale appliances cleared.",
+  "appliance-deleted": "Appliance deleted; its keys no longer work and its evidence is kept.",
+  "order-approved": "Order approved and signed.",
+  "order-rejected": "Order rejected.",
+  "provisioned": "MAC registered.",
+  "provision-deleted": "Provisioning record removed.",
+  "portal-user-added": "Portal user added. They sign in with a link sent to their address.",
+  "portal-user-disabled": "Portal user disabled; their sessions ended.",
+};
+
+/** The dashboard's page shell. */
+export function DashboardShell(p: { web: WebVars; title: string; current: string; done?: string; children: Child }) {
+  const done = p.done ? DONE[p.done] : undefined;
+  return (
+    <Layout
+      title={p.title}
+      audience="MSP dashboard"
+      home="/dashboard"
+      current={p.current}
+      nav={DASHBOARD_NAV}
+      who={{ name: p.web.user.name, logoutAction: "/dashboard/logout", csrf: p.web.csrf }}
+      scripts={[APP_JS_PATH]}
+    >
+      {done ? <Notice kind="ok">{done}</Notice> : null}
+      {p.children}
+    </Layout>
+  );
+}

@@ -1,0 +1,326 @@
+import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
+import type { Role } from "../../context.ts";
+import type { ApplianceRow } from "../../db/schema/appliances.ts";
+import type { PortalUserRow } from "../../db/schema/web.ts";
+import type { OrderView } from "../../orders/schemas.ts";
+import type { SiteView } from "../../sites/schemas.ts";
+import type { DayScore, SiteCompliance } from "../data/compliance.ts";
+import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts";
+import type { WebVars } from "../env.ts";
+import { chartPoints } from "../portal/pages.tsx";
+import { ScoreChart, TierChart } from "../ui/charts.tsx";
+import { ActionButton, Badge, Csrf, Score, Stat, Table, When } from "../ui/components.tsx";
+import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { DashboardShell, siteUrl } from "./shell.tsx";
+
+/** Everything the site detail page shows. */
+export interface SitePageData {
+  site: SiteView;
+  role: Role;
+  compliance: SiteCompliance;
+  history: DayScore[];
+  tiers: { label: string; counts: Record<"L1" | "L2" | "L3", number> }[];
+  appliances: ApplianceRow[];
+  orders: OrderView[];
+  receipts: ReceiptRow[];
+  portalUsers: PortalUserRow[];
+  bundles: number;
+  alerts: number;
+  staleAfterSec: number;
+  now: Date;
+}
+
+const can = (role: Role, min: Role) =>
+  ["msp-admin", "msp-tech", "read-only"].indexOf(role) <= ["msp-admin", "msp-tech", "read-only"].indexOf(min);
+
+/** What the last check-in said about the queue and warnings (free-form JSON stored as sent). */
+function checkinFacts(a: ApplianceRow): { queue: number | null; warnings: string[] } {
+  const c = a.lastCheckin as { queue?: { depth?: number }; warnings?: { message?: string }[] } | null;
+  return {
+    queue: typeof c?.queue?.depth === "number" ? c.queue.depth : null,
+    warnings: (c?.warnings ?? []).map((w) => String(w.message ?? "")).filter(Boolean),
+  };
+}
+
+/** The site detail page of the dashboard. */
+export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
+  const { d, web } = p;
+  const s = d.site;
+  const u = (r: string) => siteUrl(s.id, r);
+  const counts = statusCounts(d.compliance.controls);
+  const tech = can(d.role, "msp-tech");
+  const admin = can(d.role, "msp-admin");
+  return (
+    <DashboardShell web={web} title={s.name} current="/dashboard" done={p.done}>
+      <p class="small">
+        <a href="/dashboard">Sites</a> / <span class="mono">{s.id}</span>
+      </p>
+      <h1>{s.name}</h1>
+      <div class="grid">
+        <div class="stat">
+          <div class="label">Compliance score</div>
+          <Score score={d.compliance.score} assessed={d.compliance.assessed} />
+        </div>
+        <Stat
+          label="Controls"
+          value={`${counts.pass} pass`}
+          hint={`${counts.warn} warn · ${counts.fail} fail · ${counts.unknown} unknown`}
+        />
+        <Stat label="Appliances" value={String(d.appliances.length)} hint={`tier ${s.tier}`} />
+        <Stat
+          label="Evidence"
+          value={d.bundles.toLocaleString("en-US")}
+          hint={
+            <>
+              {d.alerts > 0 ? <Badge status="fail" label={`${d.alerts} chain alerts`} /> : "no chain alerts"} ·{" "}
+              <a href={u("/evidence")}>chain status</a>
+            </>
+          }
+        />
+      </div>
+      <div class="grid">
+        <div class="card">
+          <h3 style="margin-top:0">Score, last {d.history.length} days</h3>
+          <ScoreChart title="Compliance score" points={chartPoints(d.history)} />
+        </div>
+        <div class="card">
+          <h3 style="margin-top:0">Healing by tier, last {d.tiers.length} days</h3>
+          <TierChart groups={d.tiers} />
+        </div>
+      </div>
+
+      <h2>Appliances</h2>
+      <Table
+        testid="appliances"
+        head={["Appliance", "Health", "Last check-in", "Agent", "Queue", "Chain", ""]}
+        empty="No appliance is enrolled yet. Register its MAC under Provisioning; it enrolls itself at first boot."
+        rows={d.appliances.map((a) => {
+          const h = applianceHealth(a.lastCheckinAt, d.now, d.staleAfterSec);
+          const f = checkinFacts(a);
+          return (
+            <tr data-appliance={a.id}>
+              <td>
+                <span class="mono">{a.id}</span>
+                <div class="muted small">
+                  {a.name}
+                  {a.hostname ? ` · ${a.hostname}` : ""}
+                  {a.mac ? ` · ${a.mac}` : ""}
+                </div>
+                {f.warnings.map((w) => (
+                  <div class="small">
+                    <Badge status="warn" label="warning" /> {w}
+                  </div>
+                ))}
+              </td>
+              <td>
+                <Badge status={healthBadge[h]} label={h} />
+              </td>
+              <td class="small">
+                <When at={a.lastCheckinAt} now={d.now} />
+              </td>
+              <td class="small">{a.agentVersion ?? "—"}</td>
+              <td>{f.queue ?? "—"}</td>
+              <td class="small">#{Number(a.chainSeq)}</td>
+              <td>
+                <div class="actions">
+                  {tech ? (
+                    <ActionButton
+                      action={u("/orders")}
+                      csrf={web.csrf}
+                      label="Update agent"
+                      variant="secondary"
+                      fields={{ applianceId: a.id, type: "update_agent", params: "{}", done: "update-ordered" }}
+                    />
+                  ) : null}
+                  {admin ? (
+                    <ActionButton
+                      action={u(`/appliances/${encodeURIComponent(a.id)}/delete`)}
+                      csrf={web.csrf}
+                      label="Delete"
+                      variant="danger"
+                      confirm={`Delete appliance ${a.id}? Its keys stop working; its evidence is kept.`}
+                    />
+                  ) : null}
+                </div>
+              </td>
+            </tr>
+          );
+        })}
+      />
+      {tech ? (
+        <div class="card no-print">
+          <h3 style="margin-top:0">Send an order</h3>
+          <form method="post" action={u("/orders")} data-testid="order-form">
+            <Csrf token={web.csrf} />
+            <div class="actions">
+              <div>
+                <label for="o-app">Appliance</label>
+                <select id="o-app" name="applianceId">
+                  <option value="">every appliance (broadcast)</option>
+                  {d.appliances.map((a) => (
+                    <option value={a.id}>{a.id}</option>
+                  ))}
+                </select>
+              </div>
+              <div>
+                <label for="o-type">Type</label>
+                <select id="o-type" name="type">
+                  {ORDER_TYPES_FOR_FORM.map((t) => (
+                    <option value={t.type}>{t.label}</option>
+                  ))}
+                </select>
+              </div>
+              <div style="flex:1;min-width:14rem">
+                <label for="o-params">Parameters (JSON)</label>
+                <input id="o-params" name="params" value="{}" style="width:100%" class="mono" />
+              </div>
+              <div style="flex:1;min-width:12rem">
+                <label for="o-reason">Reason</label>
+                <input id="o-reason" name="reason" style="width:100%" />
+              </div>
+              <label style="display:flex;gap:.3rem;align-items:center">
+                <input type="checkbox" name="requireApproval" value="1" /> hold for approval
+              </label>
+              <button type="submit">Create order</button>
+            </div>
+          </form>
+          <div class="actions" style="margin-top:.8rem">
+            <ActionButton
+              action={u("/orders")}
+              csrf={web.csrf}
+              label="Update agent on all appliances"
+              variant="secondary"
+              fields={{ applianceId: "", type: "update_agent", params: "{}", done: "update-ordered" }}
+            />
+            <ActionButton
+              action={u("/orders")}
+              csrf={web.csrf}
+              label="Broadcast: run all checks now"
+              variant="secondary"
+              fields={{ applianceId: "", type: "run_check", params: "{}", done: "broadcast-created" }}
+            />
+            {admin ? (
+              <ActionButton
+                action={u("/clear-stale")}
+                csrf={web.csrf}
+                label="Clear stale appliances"
+                variant="danger"
+                confirm={`Retire every appliance of ${s.id} silent for more than ${Math.round(d.staleAfterSec / 86400)} days?`}
+              />
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+
+      <h2>Orders</h2>
+      <Table
+        testid="orders"
+        head={["Order", "Appliance", "Type", "State", "Issued", "By", ""]}
+        empty="No orders yet."
+        rows={d.orders.map((o) => (
+          <tr data-order={o.id}>
+            <td class="mono small">{o.id}</td>
+            <td class="mono small">{o.applianceId}</td>
+            <td>
+              {o.type}
+              {Object.keys(o.params).length > 0 ? <div class="mono small">{JSON.stringify(o.params)}</div> : null}
+              {o.reason ? <div class="muted small">{o.reason}</div> : null}
+            </td>
+            <td>
+              <Badge status={o.state} />
+              {o.completion?.error ? <div class="small">{o.completion.error}</div> : null}
+            </td>
+            <td class="small">
+              <When at={o.createdAt} now={d.now} />
+            </td>
+            <td class="small">{o.issuedBy}</td>
+            <td>
+              {o.state === "pending-approval" && admin ? (
+                <div class="actions">
+                  <ActionButton action={`/dashboard/orders/${encodeURIComponent(o.id)}/approve`} csrf={web.csrf} label="Approve" fields={{ siteId: s.id }} />
+                  <ActionButton
+                    action={`/dashboard/orders/${encodeURIComponent(o.id)}/reject`}
+                    csrf={web.csrf}
+                    label="Reject"
+                    variant="danger"
+                    fields={{ siteId: s.id }}
+                  />
+                </div>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      />
+
+      <h2>Score per HIPAA control</h2>
+      <ControlReport c={d.compliance} assessedOnly />
+
+      <h2>Recent healing receipts</h2>
+      <Table
+        testid="receipts"
+        head={["When", "Check", "Host", "Runbook", "Tier", "Outcome", "Verify"]}
+        empty="No healing attempts recorded yet."
+        rows={d.receipts.map((r) => (
+          <tr>
+            <td class="small">
+              <When at={r.at} now={d.now} />
+            </td>
+            <td class="mono small">{r.checkId}</td>
+            <td class="mono small">{r.host}</td>
+            <td class="mono small">{r.runbookId}</td>
+            <td>{r.tier}</td>
+            <td>
+              <Badge status={r.outcome} />
+            </td>
+            <td>{r.verify}</td>
+          </tr>
+        ))}
+      />
+
+      <h2>Client portal users</h2>
+      <Table
+        testid="portal-users"
+        head={["E-mail", "Name", "Since", ""]}
+        empty="Nobody of this clinic can sign in to the portal yet."
+        rows={d.portalUsers.map((pu) => (
+          <tr>
+            <td>{pu.email}</td>
+            <td>{pu.name ?? "—"}</td>
+            <td class="small">
+              <When at={pu.createdAt} />
+            </td>
+            <td>
+              {pu.disabledAt ? (
+                <Badge status="none" label="disabled" />
+              ) : tech ? (
+                <ActionButton
+                  action={u(`/portal-users/${encodeURIComponent(pu.id)}/disable`)}
+                  csrf={web.csrf}
+                  label="Disable"
+                  variant="danger"
+                  confirm={`Take portal access away from ${pu.email}?`}
+                />
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      />
+      {tech ? (
+        <form method="post" action={u("/portal-users")} class="card no-print">
+          <Csrf token={web.csrf} />
+          <div class="actions">
+            <div>
+              <label for="pu-email">E-mail</label>
+              <input id="pu-email" name="email" type="email" required />
+            </div>
+            <div>
+              <label for="pu-name">Name</label>
+              <input id="pu-name" name="name" />
+            </div>
+            <button type="submit">Add portal user</button>
+          </div>
+        </form>
+      ) : null}
+    </DashboardShell>
+  );
+}

@@ -1,0 +1,62 @@
+import type { ComplianceScore } from "../../../../protocol/score.ts";
+import type { SiteView } from "../../sites/schemas.ts";
+import type { SiteFleet } from "../data/fleet.ts";
+import type { WebVars } from "../env.ts";
+import { Badge, scoreClass, Table, When } from "../ui/components.tsx";
+import { DashboardShell, siteUrl } from "./shell.tsx";
+
+/** The sites list: score and appliance health of every site the token may see. */
+export function SitesPage(p: {
+  web: WebVars;
+  sites: SiteView[];
+  scores: Map<string, ComplianceScore>;
+  fleet: Map<string, SiteFleet>;
+  now: Date;
+  done?: string;
+}) {
+  return (
+    <DashboardShell web={p.web} title="Sites" current="/dashboard" done={p.done}>
+      <h1>Sites</h1>
+      <Table
+        testid="sites"
+        head={["Site", "Compliance", "Appliances", "Last check-in", "Chain alerts"]}
+        empty="No sites yet. Create one with POST /api/sites (or `malachor` admin commands), then provision an appliance."
+        rows={p.sites.map((s) => {
+          const sc = p.scores.get(s.id);
+          const f = p.fleet.get(s.id);
+          const score = sc?.score ?? null;
+          return (
+            <tr data-site={s.id}>
+              <td>
+                <a href={siteUrl(s.id)}>
+                  <strong>{s.name}</strong>
+                </a>
+                <div class="muted small">
+                  <span class="mono">{s.id}</span> · {s.tier}
+                </div>
+              </td>
+              <td>
+                <Badge status={scoreClass(score)} label={score === null ? "not assessed" : `${score}%`} />
+                {sc ? <div class="muted small">{sc.assessed} controls</div> : null}
+              </td>
+              <td>
+                {f && f.appliances > 0 ? (
+                  <Badge
+                    status={f.online === f.appliances ? "ok" : f.online === 0 ? "offline" : "warn"}
+                    label={`${f.online}/${f.appliances} online`}
+                  />
+                ) : (
+                  <span class="muted small">none</span>
+                )}
+              </td>
+              <td class="small">
+                <When at={f?.lastCheckinAt} now={p.now} />
+              </td>
+              <td>{f && f.alerts > 0 ? <Badge status="fail" label={String(f.alerts)} /> : <span class="muted">0</span>}</td>
+            </tr>
+          );
+        })}
+      />
+    </DashboardShell>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * A site's compliance from its stored evidence: protocol's computeScore over the findings of the
+ * latest check-cycle bundle of each active appliance, with a pointer from every finding to the
+ * bundle that holds it. Only those few bundles are read (DISTINCT ON in SQL), however long the chain.
+ */
+import { and, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
+import type { Finding } from "../../../../protocol/finding.ts";
+import type { Db } from "../../db/client.ts";
+import { appliances } from "../../db/schema/appliances.ts";
+import { evidenceChain } from "../../db/schema/evidence.ts";
+
+/** Where a finding was recorded: appliance and sequence number of its bundle. */
+export interface BundleRef {
+  applianceId: string;
+  seq: number;
+}
+
+/** A site's score plus the findings and bundles behind it. */
+export interface SiteCompliance extends ComplianceScore {
+  findings: Map<string, Finding & { bundle: BundleRef }>;
+  /** Newest bundle considered (null when the site has no check results yet). */
+  asOf: string | null;
+}
+
+/** Key of a finding as computeScore groups them. */
+export const findingKey = (checkId: string, host: string) => `${checkId}\u0000${host}`;
+
+// Only the findings of a bundle are needed; extracting them in SQL spares moving whole bodies.
+const findingsOf = sql<string>`((${evidenceChain.body})::jsonb -> 'findings')::text`;
+
+function collect(rows: { applianceId: string; seq: number; findings: string }[]) {
+  const all: (Finding & { bundle: BundleRef })[] = [];
+  for (const r of rows) {
+    for (const f of JSON.parse(r.findings) as Finding[]) {
+      all.push({ ...f, bundle: { applianceId: r.applianceId, seq: Number(r.seq) } });
+    }
+  }
+  return all;
+}
+
+/** Latest check-cycle bundle of every active appliance of the given sites. */
+async function latestCycles(db: Db, siteIds: string[]) {
+  if (siteIds.length === 0) return [];
+  return db
+    .selectDistinctOn([evidenceChain.applianceId], {
+      siteId: evidenceChain.siteId,
+      applianceId: evidenceChain.applianceId,
+      seq: evidenceChain.seq,
+      createdAt: evidenceChain.createdAt,
+      findings: findingsOf,
+    })
+    .from(evidenceChain)
+    .innerJoin(appliances, eq(appliances.id, evidenceChain.applianceId))
+    .where(
+      and(
+        inArray(evidenceChain.siteId, siteIds),
+        eq(evidenceChain.kind, "check-cycle"),
+        isNull(appliances.deletedAt),
+      ),
+    )
+    .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
+}
+
+/** Compliance of one site. */
+export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompliance> {
+  const rows = await latestCycles(db, [siteId]);
+  const all = collect(rows);
+  const score = computeScore(all);
+  const findings = new Map<string, Finding & { bundle: BundleRef }>();
+  for (const f of all) {
+    const k = findingKey(f.checkId, f.host);
+    const prev = findings.get(k);
+    if (!prev || prev.observedAt <= f.observedAt) findings.set(k, f);
+  }
+  const asOf = rows.reduce<Date | null>((m, r) => (!m || r.createdAt > m ? r.createdAt : m), null);
+  return { ...score, findings, asOf: asOf?.toISOString() ?? null };
+}
+
+/** Score of many sites at once (sites list): one query for all their latest cycles. */
+export async function siteScores(db: Db, siteIds: string[]): Promise<Map<string, ComplianceScore>> {
+  const rows = await latestCycles(db, siteIds);
+  const bySite = new Map<string, Finding[]>();
+  for (const r of rows) {
+    const list = bySite.get(r.siteId) ?? [];
+    list.push(...(JSON.parse(r.findings) as Finding[]));
+    bySite.set(r.siteId, list);
+  }
+  return new Map(siteIds.map((id) => [id, computeScore(bySite.get(id) ?? [])]));
+}
+
+/** One day of the score history. */
+export interface DayScore {
+  day: string;
+  score: number | null;
+}
+
+/**
+ * Score per UTC day over the last `days` days: each day scores the last check-cycle bundle of
+ * each appliance that day. Days without any bundle are null (a gap in the chart, not a zero).
+ */
+export async function scoreHistory(db: Db, siteId: string, days: number, now: Date): Promise<DayScore[]> {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const day = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const rows = await db
+    .selectDistinctOn([evidenceChain.applianceId, day], {
+      applianceId: evidenceChain.applianceId,
+      seq: evidenceChain.seq,
+      day,
+      findings: findingsOf,
+    })
+    .from(evidenceChain)
+    .where(
+      and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.kind, "check-cycle"), gte(evidenceChain.createdAt, start)),
+    )
+    .orderBy(evidenceChain.applianceId, day, desc(evidenceChain.seq));
+  const byDay = new Map<string, Finding[]>();
+  for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...(JSON.parse(r.findings) as Finding[])]);
+  const out: DayScore[] = [];
+  for (let i = 0; i < days; i++) {
+    const d = new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+    const fs = byDay.get(d);
+    out.push({ day: d, score: fs ? computeScore(fs).score : null });
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+/** Fleet-level read models for the dashboard's sites list: aggregated per site in SQL. */
+import { and, count, desc, eq, gte, inArray, isNull, max, sql } from "drizzle-orm";
+import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import type { Db } from "../../db/client.ts";
+import { appliances } from "../../db/schema/appliances.ts";
+import { evidenceAlerts, evidenceChain } from "../../db/schema/evidence.ts";
+
+/** An appliance that checked in within this window is online. */
+export const ONLINE_WITHIN_SEC = 10 * 60;
+
+export type ApplianceHealth = "online" | "late" | "stale" | "never";
+
+/** Health of an appliance from its last check-in (pure). */
+export function applianceHealth(lastCheckinAt: Date | null, now: Date, staleAfterSec: number): ApplianceHealth {
+  if (!lastCheckinAt) return "never";
+  const age = (now.getTime() - lastCheckinAt.getTime()) / 1000;
+  if (age <= ONLINE_WITHIN_SEC) return "online";
+  return age < staleAfterSec ? "late" : "stale";
+}
+
+/** CSS badge class for a health word. */
+export const healthBadge: Record<ApplianceHealth, string> = {
+  online: "ok",
+  late: "warn",
+  stale: "offline",
+  never: "unknown",
+};
+
+/** Per-site appliance figures. */
+export interface SiteFleet {
+  appliances: number;
+  online: number;
+  lastCheckinAt: Date | null;
+  alerts: number;
+}
+
+/** Appliance counts, online counts, last check-in and chain alerts for many sites in two queries. */
+export async function fleetBySite(db: Db, siteIds: string[], now: Date): Promise<Map<string, SiteFleet>> {
+  const out = new Map<string, SiteFleet>(
+    siteIds.map((id) => [id, { appliances: 0, online: 0, lastCheckinAt: null, alerts: 0 }]),
+  );
+  if (siteIds.length === 0) return out;
+  const onlineSince = new Date(now.getTime() - ONLINE_WITHIN_SEC * 1000);
+  const apps = await db
+    .select({
+      siteId: appliances.siteId,
+      n: count(),
+      online: sql<number>`count(*) filter (where ${appliances.lastCheckinAt} >= ${onlineSince.toISOString()}::timestamptz)`,
+      last: max(appliances.lastCheckinAt),
+    })
+    .from(appliances)
+    .where(and(inArray(appliances.siteId, siteIds), isNull(appliances.deletedAt)))
+    .groupBy(appliances.siteId);
+  for (const a of apps) {
+    const f = out.get(a.siteId)!;
+    f.appliances = Number(a.n);
+    f.online = Number(a.online);
+    f.lastCheckinAt = a.last ? new Date(a.last) : null;
+  }
+  const alerts = await db
+    .select({ siteId: evidenceAlerts.siteId, n: count() })
+    .from(evidenceAlerts)
+    .where(inArray(evidenceAlerts.siteId, siteIds))
+    .groupBy(evidenceAlerts.siteId);
+  for (const a of alerts) out.get(a.siteId)!.alerts = Number(a.n);
+  return out;
+}
+
+/** One healing attempt as read back from the evidence chain. */
+export interface ReceiptRow {
+  applianceId: string;
+  seq: number;
+  at: string;
+  checkId: string;
+  host: string;
+  runbookId: string;
+  tier: string;
+  outcome: string;
+  verify: string;
+}
+
+/**
+ * The most recent healing receipts of a site, newest first: only the receipts of the last `limit`
+ * remediation bundles are read (extracted in SQL), never the whole chain.
+ */
+export async function recentReceipts(db: Db, siteId: string, limit = 20): Promise<ReceiptRow[]> {
+  const rows = await db
+    .select({
+      applianceId: evidenceChain.applianceId,
+      seq: evidenceChain.seq,
+      receipts: sql<string>`((${evidenceChain.body})::jsonb -> 'receipts')::text`,
+    })
+    .from(evidenceChain)
+    .where(and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.kind, "remediation")))
+    .orderBy(desc(evidenceChain.createdAt))
+    .limit(limit);
+  const out: ReceiptRow[] = [];
+  for (const r of rows) {
+    for (const x of JSON.parse(r.receipts) as RemediationReceipt[]) {
+      out.push({
+        applianceId: r.applianceId,
+        seq: Number(r.seq),
+        at: x.finishedAt,
+        checkId: x.checkId,
+        host: x.host,
+        runbookId: x.runbookId,
+        tier: x.decidedBy.tier,
+        outcome: x.outcome,
+        verify: x.verify,
+      });
+    }
+  }
+  return out.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+}
+
+/** Receipts of one tier in a bundle body, counted by Postgres (jsonpath). */
+const tierCount = (tier: "L1" | "L2" | "L3") =>
+  sql<number>`coalesce(sum(jsonb_array_length(jsonb_path_query_array((${evidenceChain.body})::jsonb, ${sql.raw(`'$.receipts[*] ? (@.decidedBy.tier == "${tier}")'`)}))), 0)`;
+
+/** Healing attempts per UTC day and deciding tier over the last `days` days (aggregated in SQL). */
+export async function receiptsByTier(
+  db: Db,
+  siteId: string,
+  days: number,
+  now: Date,
+): Promise<{ label: string; counts: Record<"L1" | "L2" | "L3", number> }[]> {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const day = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const rows = await db
+    .select({ day, L1: tierCount("L1"), L2: tierCount("L2"), L3: tierCount("L3") })
+    .from(evidenceChain)
+    .where(
+      and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.kind, "remediation"), gte(evidenceChain.createdAt, start)),
+    )
+    .groupBy(day);
+  const byDay = new Map<string, Record<"L1" | "L2" | "L3", number>>();
+  for (let i = 0; i < days; i++) {
+    byDay.set(new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10), { L1: 0, L2: 0, L3: 0 });
+  }
+  for (const r of rows) {
+    const d = byDay.get(r.day);
+    if (d) {
+      d.L1 = Number(r.L1);
+      d.L2 = Number(r.L2);
+      d.L3 = Number(r.L3);
+    }
+  }
+  return [...byDay.entries()].map(([d, counts]) => ({ label: d.slice(5), counts }));
+}

@@ -1,0 +1,102 @@
+import { raw } from "hono/html";
+import type { SiteCompliance } from "../data/compliance.ts";
+import type { ChainFigures } from "../data/evidence.ts";
+import { ScoreChart } from "../ui/charts.tsx";
+import { Score, When } from "../ui/components.tsx";
+import { STYLE } from "../ui/style.ts";
+import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { KeyTable } from "../views/evidence-panels.tsx";
+import { chartPoints } from "./pages.tsx";
+import type { DayScore } from "../data/compliance.ts";
+
+/**
+ * The printable compliance packet: a stand-alone document (no navigation) laid out for paper by
+ * the print CSS — cover, score and trend, every control with its evidence, chain and keys, and how
+ * to verify. Browsers print it to PDF.
+ */
+export function CompliancePacket(p: {
+  site: { id: string; name: string; tier: string };
+  c: SiteCompliance;
+  history: DayScore[];
+  chains: ChainFigures[];
+  keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];
+  bundles: number;
+  now: Date;
+  backHref: string;
+}) {
+  const counts = statusCounts(p.c.controls);
+  return (
+    <>
+      {raw("<!doctype html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`HIPAA compliance packet — ${p.site.name}`}</title>
+          <style>{raw(STYLE)}</style>
+          <style>{raw("@page{size:A4;margin:16mm} main{max-width:900px}")}</style>
+        </head>
+        <body>
+          <main>
+            <p class="no-print">
+              <a href={p.backHref}>← back to the portal</a> · use your browser's Print (Ctrl+P) to save this packet as
+              PDF.
+            </p>
+            <h1 data-testid="packet-title">HIPAA Security Rule compliance packet</h1>
+            <div class="card">
+              <div class="grid">
+                <div>
+                  <div class="muted small">Practice</div>
+                  <strong>{p.site.name}</strong> <span class="mono">({p.site.id})</span>
+                </div>
+                <div>
+                  <div class="muted small">Generated</div>
+                  <When at={p.now} />
+                </div>
+                <div>
+                  <div class="muted small">Evidence as of</div>
+                  <When at={p.c.asOf} />
+                </div>
+                <div>
+                  <div class="muted small">Compliance score</div>
+                  <Score score={p.c.score} assessed={p.c.assessed} />
+                </div>
+              </div>
+              <p class="small">
+                Controls checked automatically: {p.c.assessed} of {p.c.controls.length} — {counts.pass} pass,{" "}
+                {counts.warn} warn, {counts.fail} fail, {counts.unknown} unknown. The score counts pass as 1, warn as ½,
+                fail and unknown as 0, over the assessed controls; it is recomputed from the signed evidence listed
+                below.
+              </p>
+            </div>
+            <h2>Score over the last {p.history.length} days</h2>
+            <ScoreChart title="Compliance score" points={chartPoints(p.history)} />
+            <h2 class="page-break">Controls and evidence</h2>
+            <ControlReport c={p.c} />
+            <h2 class="page-break">Evidence chain</h2>
+            <p>
+              {p.bundles.toLocaleString("en-US")} signed bundles from {p.chains.length} appliance
+              {p.chains.length === 1 ? "" : "s"}:
+            </p>
+            <ul>
+              {p.chains.map((c) => (
+                <li>
+                  <span class="mono">{c.applianceId}</span>: {c.bundles.toLocaleString("en-US")} bundles, head #{c.headSeq}{" "}
+                  <span class="mono small">{c.headHash}</span>
+                </li>
+              ))}
+            </ul>
+            <h3>Appliance public keys</h3>
+            <KeyTable keys={p.keys} />
+            <h3>Independent verification</h3>
+            <p>
+              Download <span class="mono">chain.jsonl</span> and <span class="mono">keys.txt</span> from the portal's
+              Evidence page and run <span class="mono">malachor evidence verify chain.jsonl --pubkey keys.txt</span>.
+              Exit code 0 confirms every signature, hash link and sequence number.
+            </p>
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+import type { SiteVerification } from "../../evidence/verify-site.ts";
+import type { SiteCompliance, DayScore } from "../data/compliance.ts";
+import type { BundleRow, ChainFigures } from "../data/evidence.ts";
+import type { WebVars } from "../env.ts";
+import { ScoreChart } from "../ui/charts.tsx";
+import { Badge, Notice, Score, Stat, When } from "../ui/components.tsx";
+import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { BundleTable, ChainTable, KeyTable, VerificationNotice, VerifyInstructions } from "../views/evidence-panels.tsx";
+import { PortalShell, portalUrl } from "./shell.tsx";
+
+interface SiteHead {
+  id: string;
+  name: string;
+}
+
+/** Day labels for the chart ("11-25"). */
+export const chartPoints = (h: DayScore[]) => h.map((d) => ({ label: d.day.slice(5), y: d.score }));
+
+/** The practice overview: score, trend, what needs attention, appliances and evidence at a glance. */
+export function PortalOverview(p: {
+  web: WebVars;
+  site: SiteHead;
+  c: SiteCompliance;
+  history: DayScore[];
+  appliances: { id: string; name: string; lastCheckinAt: Date | null }[];
+  bundles: number;
+  now: Date;
+}) {
+  const counts = statusCounts(p.c.controls);
+  const attention = p.c.controls.filter((x) => x.status === "fail" || x.status === "warn" || x.status === "unknown");
+  const lastCheckin = p.appliances.reduce<Date | null>(
+    (m, a) => (a.lastCheckinAt && (!m || a.lastCheckinAt > m) ? a.lastCheckinAt : m),
+    null,
+  );
+  return (
+    <PortalShell web={p.web} siteId={p.site.id} title={p.site.name} current={portalUrl(p.site.id)}>
+      <h1>{p.site.name}</h1>
+      <div class="grid">
+        <div class="stat">
+          <div class="label">Compliance score</div>
+          <Score score={p.c.score} assessed={p.c.assessed} />
+        </div>
+        <Stat
+          label="Controls"
+          value={`${counts.pass} / ${p.c.assessed}`}
+          hint={`${counts.pass} pass · ${counts.warn} warn · ${counts.fail} fail · ${counts.unknown} unknown`}
+        />
+        <Stat
+          label="Appliances"
+          value={String(p.appliances.length)}
+          hint={<>last check-in <When at={lastCheckin} now={p.now} /></>}
+        />
+        <Stat label="Evidence bundles" value={p.bundles.toLocaleString("en-US")} hint={<a href={portalUrl(p.site.id, "/evidence")}>verify the chain</a>} />
+      </div>
+      <div class="card">
+        <h2 style="margin-top:0">Score over the last {p.history.length} days</h2>
+        <ScoreChart title="Compliance score" points={chartPoints(p.history)} />
+      </div>
+      <h2>Needs attention</h2>
+      {p.c.assessed === 0 ? (
+        <Notice kind="info">No check results yet: the score appears after the appliance's first round of checks.</Notice>
+      ) : attention.length === 0 ? (
+        <Notice kind="ok">Every automatically checked control passes.</Notice>
+      ) : (
+        <ul data-testid="attention">
+          {attention.map((x) => (
+            <li>
+              <Badge status={x.status} /> {x.control.title} <span class="muted small">{x.control.citation}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <a href={portalUrl(p.site.id, "/report")}>See the full report per HIPAA control →</a>
+      </p>
+      {p.c.asOf ? (
+        <p class="muted small">
+          Computed from the latest signed check results, as of <When at={p.c.asOf} />.
+        </p>
+      ) : null}
+    </PortalShell>
+  );
+}
+
+/** The compliance report per HIPAA control, with the evidence behind each status. */
+export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteCompliance }) {
+  const href = (a: string, seq: number) => portalUrl(p.site.id, `/evidence/bundle/${encodeURIComponent(a)}/${seq}`);
+  return (
+    <PortalShell web={p.web} siteId={p.site.id} title="Compliance report" current={portalUrl(p.site.id, "/report")}>
+      <h1>Compliance report — {p.site.name}</h1>
+      <div class="grid">
+        <div class="stat">
+          <div class="label">Score</div>
+          <Score score={p.c.score} assessed={p.c.assessed} />
+        </div>
+      </div>
+      <p class="muted">
+        Each HIPAA Security Rule control takes the worst status of the latest checks that support it. Unassessed
+        controls are not checked automatically and need documentation of their own.
+      </p>
+      <ControlReport c={p.c} bundleHref={href} />
+    </PortalShell>
+  );
+}
+
+/** The evidence verification page: chain status, public keys, bundles, download, instructions. */
+export function PortalEvidence(p: {
+  web: WebVars;
+  site: SiteHead;
+  chains: ChainFigures[];
+  verification?: SiteVerification;
+  keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];
+  alerts: { kind: string; applianceId: string; seq: number | null; message: string; createdAt: string }[];
+  page: { rows: BundleRow[]; next?: string; first?: string };
+  total: number;
+}) {
+  const u = (r: string) => portalUrl(p.site.id, r);
+  return (
+    <PortalShell web={p.web} siteId={p.site.id} title="Evidence" current={u("/evidence")}>
+      <h1>Evidence — {p.site.name}</h1>
+      <p class="muted">
+        Every check result and every fix is recorded in a signed, hash-chained evidence bundle by the appliance and
+        stored unchangeable. Verify it here, or download it and verify it yourself.
+      </p>
+      {p.verification ? <VerificationNotice v={p.verification} /> : null}
+      <div class="actions no-print" style="margin-bottom:1rem">
+        <form method="get" action={u("/evidence")}>
+          <input type="hidden" name="verify" value="1" />
+          <button type="submit" data-testid="verify">
+            Verify the chain now
+          </button>
+        </form>
+        <a class="button secondary" href={u("/evidence.jsonl")}>
+          Download chain.jsonl
+        </a>
+        <a class="button secondary" href={u("/keys.txt")}>
+          Download keys.txt
+        </a>
+      </div>
+      <h2>Chains per appliance</h2>
+      <ChainTable chains={p.chains} verification={p.verification} />
+      {p.alerts.length > 0 ? (
+        <>
+          <h2>Problems recorded at upload ({p.alerts.length >= 500 ? "500+" : p.alerts.length})</h2>
+          <ul>
+            {p.alerts.slice(0, 20).map((a) => (
+              <li class="small">
+                <Badge status="fail" label={a.kind} /> {a.applianceId}
+                {a.seq !== null ? `#${a.seq}` : ""}: {a.message} · <When at={a.createdAt} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h2>Public keys</h2>
+      <KeyTable keys={p.keys} />
+      <VerifyInstructions jsonlHref={u("/evidence.jsonl")} keysHref={u("/keys.txt")} />
+      <h2>Bundles</h2>
+      <BundleTable rows={p.page.rows} next={p.page.next} first={p.page.first} total={p.total} />
+    </PortalShell>
+  );
+}

@@ -1,0 +1,173 @@
+/** Client portal pages: every route is under /portal/s/:siteId and shows the user's own site only. */
+import { and, eq } from "drizzle-orm";
+import type { Context, Hono } from "hono";
+import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
+import type { CloudDeps } from "../../deps.ts";
+import { evidenceChain } from "../../db/schema/evidence.ts";
+import { portalPage } from "../auth/guard.ts";
+import { scoreHistory, siteCompliance } from "../data/compliance.ts";
+import { bundlePage, chainFigures, decodeCursor, encodeCursor } from "../data/evidence.ts";
+import { bundleCount, siteAppliances, siteOr404 } from "../data/site.ts";
+import { verifyForPage } from "../data/verify.ts";
+import { listEvidenceAlerts } from "../../evidence/alerts.ts";
+import { exportSiteChain } from "../../evidence/export.ts";
+import { siteKeyRows } from "../../evidence/site-keys.ts";
+import { type WebEnv, webCtx } from "../env.ts";
+import { pageNotFound } from "../errors.tsx";
+import { BundleDetail } from "./bundle-page.tsx";
+import { CompliancePacket } from "./packet.tsx";
+import { PortalEvidence, PortalOverview, PortalReport } from "./pages.tsx";
+import { portalUrl } from "./shell.tsx";
+
+/** Days of score history on the overview and in the packet. */
+export const HISTORY_DAYS = 30;
+/** Bundles per evidence page. */
+export const BUNDLES_PER_PAGE = 50;
+
+/** Every portal page path (relative to /portal/s/:siteId), for the cross-site 404 test. */
+export const PORTAL_SITE_PAGES = [
+  "",
+  "/report",
+  "/evidence",
+  "/evidence?verify=1",
+  "/evidence.jsonl",
+  "/keys.txt",
+  "/packet",
+  "/evidence/bundle/app-1/1",
+] as const;
+
+/** Data of the evidence page (shared with the dashboard's evidence view). */
+export async function evidencePageData(c: Context<WebEnv>, deps: CloudDeps, siteId: string, base: string) {
+  const cursor = decodeCursor(c.req.query("after"));
+  const verify = c.req.query("verify") === "1";
+  const ctx = webCtx(c, deps);
+  const [chains, keys, alerts, page, total] = await Promise.all([
+    chainFigures(deps.db, siteId),
+    siteKeyRows(deps.db, siteId),
+    listEvidenceAlerts({ ctx, input: { siteId } }).then((r) => r.alerts),
+    bundlePage(deps.db, siteId, BUNDLES_PER_PAGE, cursor),
+    bundleCount(deps.db, siteId),
+  ]);
+  const verification = verify ? await verifyForPage(ctx, siteId) : undefined;
+  const last = page.rows[page.rows.length - 1];
+  return {
+    chains,
+    keys,
+    alerts,
+    verification,
+    total,
+    page: {
+      rows: page.rows,
+      next: page.more && last ? `${base}?after=${encodeURIComponent(encodeCursor(last))}` : undefined,
+      first: cursor ? base : undefined,
+    },
+  };
+}
+
+/** The raw stored bundle `applianceId#seq` of a site, or the web's 404. */
+export async function storedBundle(deps: CloudDeps, siteId: string, applianceId: string, seqText: string) {
+  const seq = Number(seqText);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw pageNotFound();
+  const [row] = await deps.db
+    .select({ body: evidenceChain.body, hash: evidenceChain.hash })
+    .from(evidenceChain)
+    .where(
+      and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.applianceId, applianceId), eq(evidenceChain.seq, seq)),
+    );
+  if (!row) throw pageNotFound();
+  return { bundle: JSON.parse(row.body) as EvidenceBundle, raw: row.body, hash: row.hash };
+}
+
+/** The JSONL download response (the cloud's export service, streamed). */
+export function jsonlResponse(c: Context<WebEnv>, deps: CloudDeps, siteId: string): Response {
+  return new Response(exportSiteChain({ ctx: webCtx(c, deps), input: { siteId } }), {
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="${siteId}-chain.jsonl"`,
+    },
+  });
+}
+
+/** The keys.txt download response: one hex public key per line, the `--pubkey` file of the verifier. */
+export async function keysResponse(deps: CloudDeps, siteId: string): Promise<Response> {
+  const keys = await siteKeyRows(deps.db, siteId);
+  return new Response(keys.map((k) => `${k.publicKey}\n`).join(""), {
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `attachment; filename="${siteId}-keys.txt"`,
+    },
+  });
+}
+
+/** Register the portal's pages. */
+export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
+  const guard = portalPage(deps);
+  const site = (c: Context<WebEnv>) => c.req.param("siteId") ?? "";
+
+  web.get("/portal", guard, (c) => c.redirect(portalUrl(c.get("web").user.siteId ?? ""), 303));
+
+  web.get("/portal/s/:siteId", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    const now = deps.clock.now();
+    const [cmp, history, apps, bundles] = await Promise.all([
+      siteCompliance(deps.db, s.id),
+      scoreHistory(deps.db, s.id, HISTORY_DAYS, now),
+      siteAppliances(deps.db, s.id),
+      bundleCount(deps.db, s.id),
+    ]);
+    return c.html(
+      <PortalOverview web={c.get("web")} site={s} c={cmp} history={history} appliances={apps} bundles={bundles} now={now} />,
+    );
+  });
+
+  web.get("/portal/s/:siteId/report", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    return c.html(<PortalReport web={c.get("web")} site={s} c={await siteCompliance(deps.db, s.id)} />);
+  });
+
+  web.get("/portal/s/:siteId/evidence", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    const data = await evidencePageData(c, deps, s.id, portalUrl(s.id, "/evidence"));
+    return c.html(<PortalEvidence web={c.get("web")} site={s} {...data} />);
+  });
+
+  web.get("/portal/s/:siteId/evidence/bundle/:applianceId/:seq", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    const b = await storedBundle(deps, s.id, c.req.param("applianceId"), c.req.param("seq"));
+    return c.html(<BundleDetail web={c.get("web")} siteId={s.id} b={b.bundle} hash={b.hash} raw={b.raw} />);
+  });
+
+  web.get("/portal/s/:siteId/evidence.jsonl", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    return jsonlResponse(c, deps, s.id);
+  });
+
+  web.get("/portal/s/:siteId/keys.txt", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    return keysResponse(deps, s.id);
+  });
+
+  web.get("/portal/s/:siteId/packet", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    const now = deps.clock.now();
+    const [cmp, history, chains, keys, bundles] = await Promise.all([
+      siteCompliance(deps.db, s.id),
+      scoreHistory(deps.db, s.id, HISTORY_DAYS, now),
+      chainFigures(deps.db, s.id),
+      siteKeyRows(deps.db, s.id),
+      bundleCount(deps.db, s.id),
+    ]);
+    return c.html(
+      <CompliancePacket
+        site={s}
+        c={cmp}
+        history={history}
+        chains={chains}
+        keys={keys}
+        bundles={bundles}
+        now={now}
+        backHref={portalUrl(s.id)}
+      />,
+    );
+  });
+}

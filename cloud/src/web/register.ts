@@ -1,0 +1,33 @@
+/**
+ * The web area: MSP dashboard (/dashboard), client portal (/portal) and their sign-in flows,
+ * server-rendered with Hono JSX. Mounted on the cloud app with one line in app.ts.
+ */
+import { Hono } from "hono";
+import type { RouteDeps } from "../deps.ts";
+import type { AppEnv } from "../http/env.ts";
+import { APP_JS, APP_JS_PATH } from "./assets.ts";
+import { registerSignIn } from "./auth/routes.tsx";
+import { registerDashboard } from "./dashboard/routes.tsx";
+import type { WebEnv } from "./env.ts";
+import { webErrorPage } from "./errors.tsx";
+import { webHeaders } from "./headers.ts";
+import { type WebOptions, webOptionsFromEnv } from "./options.ts";
+import { registerPortal } from "./portal/routes.tsx";
+
+/** Register the dashboard and the portal. Mail goes by SMTP when SMTP_URL is set, else to the log. */
+export function registerWeb(app: Hono<AppEnv>, deps: RouteDeps, opts?: WebOptions): void {
+  const options = opts ?? webOptionsFromEnv(process.env, deps.logger);
+  const web = new Hono<WebEnv>();
+  // Scoped to our own paths: a "*" middleware here would also wrap the agent and admin APIs.
+  for (const p of ["/dashboard", "/dashboard/*", "/portal", "/portal/*", "/web/*"]) web.use(p, webHeaders);
+  web.onError((err, c) => webErrorPage(err, c, deps.logger));
+  web.get(APP_JS_PATH, (c) => {
+    c.header("content-type", "text/javascript; charset=utf-8");
+    c.header("cache-control", "public, max-age=3600");
+    return c.body(APP_JS);
+  });
+  registerSignIn(web, deps, options);
+  registerPortal(web, deps);
+  registerDashboard(web, deps);
+  app.route("/", web as unknown as Hono<AppEnv>);
+}

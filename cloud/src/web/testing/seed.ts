@@ -1,0 +1,115 @@
+/**
+ * Realistic evidence for web tests, the browser suite and screenshots: a signed chain of check
+ * cycles (several Windows and Linux checks whose statuses drift and heal over time) with healing
+ * receipts from every tier, uploaded through the cloud's own ingest service.
+ */
+import { buildBundle, bundleHash, type EvidenceBundle } from "../../../../protocol/evidence.ts";
+import type { Finding } from "../../../../protocol/finding.ts";
+import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import type { ServiceContext } from "../../context.ts";
+import { ingestEvidence } from "../../evidence/ingest.ts";
+import type { TestAppliance, TestCloud } from "../../testing/test-cloud.ts";
+
+/** Checks in the fixture: id, host, title, citations, and how often (1 in n cycles) it fails. */
+const CHECKS: [string, string, string, string[], number][] = [
+  ["windows.firewall", "FRONTDESK-01", "Firewall on for all profiles", ["§164.312(e)(1)"], 0],
+  ["windows.defender", "FRONTDESK-01", "Defender real-time protection on", ["§164.308(a)(5)(ii)(B)"], 9],
+  ["windows.bitlocker", "EXAM-02", "BitLocker protects the system drive", ["§164.312(a)(2)(iv)"], 4],
+  ["windows.backup", "EXAM-02", "Backup verified within 7 days", ["§164.308(a)(7)(ii)(A)"], 0],
+  ["windows.audit-policy", "FRONTDESK-01", "Audit policy records logons", ["§164.312(b)"], 0],
+  ["windows.screen-lock", "EXAM-02", "Screen locks within 15 minutes", ["§164.312(a)(2)(iii)"], 6],
+  ["windows.password-policy", "FRONTDESK-01", "Password policy and lockout", ["§164.312(d)", "§164.308(a)(5)(ii)(D)"], 0],
+  ["linux.ssh-hardening", "appliance", "SSH refuses root and password logins", ["§164.312(a)(1)", "§164.312(d)"], 0],
+  ["linux.time-sync", "appliance", "Clock within 500 ms of NTP", ["§164.312(b)"], 0],
+];
+
+function findingsAt(i: number, at: string): Finding[] {
+  return CHECKS.map(([checkId, host, title, citations, failEvery]) => {
+    // Deterministic drift: a check fails on its cycle, warns on the next; backups warn now and then.
+    const fail = failEvery > 0 && i % failEvery === 0;
+    const warn = (failEvery > 0 && i % failEvery === 1) || (checkId === "windows.backup" && i % 5 === 0);
+    const status = fail ? "fail" : warn ? "warn" : "pass";
+    return {
+      checkId,
+      host,
+      status,
+      severity: "high",
+      title,
+      citations,
+      expected: "compliant",
+      actual: status === "pass" ? "compliant" : status === "warn" ? "drifting" : "not compliant",
+      details: {},
+      observedAt: at,
+    } satisfies Finding;
+  });
+}
+
+function receiptAt(i: number, at: string, f: Finding): RemediationReceipt {
+  const tier = (["L1", "L1", "L1", "L2", "L3"] as const)[i % 5]!;
+  const decidedBy =
+    tier === "L1"
+      ? { tier, ruleId: "l1-fix", ruleVersion: 1 }
+      : tier === "L2"
+        ? { tier, planId: `plan-${i}`, planHash: "c".repeat(64), model: "test-model" }
+        : { tier, person: "tech@msp.example" };
+  return {
+    id: `rcpt-${i}`,
+    checkId: f.checkId,
+    host: f.host,
+    runbookId: `${f.checkId}-fix`,
+    params: {},
+    decidedBy,
+    dryRun: false,
+    before: { status: "fail", details: {}, at },
+    after: { status: "pass", details: {}, at },
+    verify: "pass",
+    rollback: null,
+    outcome: i % 7 === 0 ? "failed" : "fixed",
+    startedAt: at,
+    finishedAt: at,
+  };
+}
+
+/** Build `count` chained bundles evenly spread from `start` to `end` (every 4th a remediation bundle). */
+export function fixtureChain(app: TestAppliance, count: number, start: Date, end: Date): EvidenceBundle[] {
+  const out: EvidenceBundle[] = [];
+  let head = { seq: 0, hash: "" };
+  const step = count > 1 ? (end.getTime() - start.getTime()) / (count - 1) : 0;
+  for (let i = 0; i < count; i++) {
+    const at = new Date(start.getTime() + i * step).toISOString();
+    const findings = findingsAt(i, at);
+    const failing = findings.find((f) => f.status === "fail");
+    const remediation = i % 4 === 3 && failing !== undefined;
+    const b = buildBundle(
+      { siteId: app.siteId, applianceId: app.applianceId },
+      head,
+      remediation
+        ? { kind: "remediation", receipts: [receiptAt(i, at, failing)], citations: failing.citations, createdAt: at }
+        : { kind: "check-cycle", findings, createdAt: at },
+      app.key.secretKey,
+    );
+    out.push(b);
+    head = { seq: b.seq, hash: bundleHash(b) };
+  }
+  return out;
+}
+
+/** Upload bundles as the appliance through the ingest service, 500 per batch; throws on a refusal. */
+export async function uploadAs(cloud: TestCloud, app: TestAppliance, bundles: EvidenceBundle[]): Promise<void> {
+  const ctx: ServiceContext = {
+    ...cloud.deps,
+    actor: { type: "appliance", applianceId: app.applianceId, siteId: app.siteId, apiKeyId: "seed" },
+    requestId: null,
+  };
+  for (let i = 0; i < bundles.length; i += 500) {
+    const r = await ingestEvidence({ ctx, input: { bundles: bundles.slice(i, i + 500) } });
+    if (r.rejection) throw new Error(`seed: bundle refused: ${JSON.stringify(r.rejection)}`);
+  }
+}
+
+/** Seed `count` bundles over the `days` days before the cloud's clock. */
+export async function seedEvidence(cloud: TestCloud, app: TestAppliance, count: number, days = 30): Promise<void> {
+  const end = cloud.clock.now();
+  const start = new Date(end.getTime() - days * 86_400_000 + 60_000);
+  await uploadAs(cloud, app, fixtureChain(app, count, start, new Date(end.getTime() - 60_000)));
+}

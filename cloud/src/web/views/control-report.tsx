@@ -1,0 +1,116 @@
+import type { ControlScore } from "../../../../protocol/score.ts";
+import type { Safeguard } from "../../../../protocol/hipaa.ts";
+import { type SiteCompliance, findingKey } from "../data/compliance.ts";
+import { Badge, Empty, When } from "../ui/components.tsx";
+
+const SAFEGUARDS: [Safeguard, string][] = [
+  ["administrative", "Administrative safeguards (§164.308)"],
+  ["physical", "Physical safeguards (§164.310)"],
+  ["technical", "Technical safeguards (§164.312)"],
+  ["documentation", "Policies and documentation (§164.316)"],
+];
+
+/** Count of controls per status, for the summary line. */
+export function statusCounts(controls: readonly ControlScore[]): Record<string, number> {
+  const out: Record<string, number> = { pass: 0, warn: 0, fail: 0, unknown: 0, unassessed: 0 };
+  for (const c of controls) out[c.status] = (out[c.status] ?? 0) + 1;
+  return out;
+}
+
+/**
+ * The per-control compliance table: every HIPAA Security Rule control with its status and the
+ * findings (check, host, expected/actual, bundle) behind it. `bundleHref` links a bundle reference.
+ * With `assessedOnly`, unassessed controls are summarised in one line instead of listed.
+ */
+export function ControlReport(p: {
+  c: SiteCompliance;
+  bundleHref?: (applianceId: string, seq: number) => string;
+  assessedOnly?: boolean;
+}) {
+  if (p.c.assessed === 0) {
+    return (
+      <Empty>
+        No check results yet. Once the appliance has completed its first round of checks, each control shows its
+        status here with the evidence behind it.
+      </Empty>
+    );
+  }
+  return (
+    <>
+      {SAFEGUARDS.map(([sg, title]) => {
+        const controls = p.c.controls.filter((x) => x.control.safeguard === sg);
+        const shown = p.assessedOnly ? controls.filter((x) => x.status !== "unassessed") : controls;
+        const hidden = controls.length - shown.length;
+        return (
+          <section>
+            <h3>{title}</h3>
+            {shown.length === 0 ? (
+              <p class="muted small">None of these {controls.length} controls is checked automatically.</p>
+            ) : (
+              <div class="table-wrap">
+                <table data-testid={`controls-${sg}`}>
+                  <thead>
+                    <tr>
+                      <th style="width:9rem">Status</th>
+                      <th>Control</th>
+                      <th>Evidence</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {shown.map((x) => (
+                      <tr data-citation={x.control.citation}>
+                        <td>
+                          <Badge status={x.status} />
+                        </td>
+                        <td>
+                          <div>
+                            <strong>{x.control.title}</strong>
+                          </div>
+                          <div class="muted small">
+                            {x.control.citation} · {x.control.requirement}
+                          </div>
+                        </td>
+                        <td>
+                          {x.evidence.length === 0 ? (
+                            <span class="muted small">not covered by an automated check; document it separately</span>
+                          ) : (
+                            <ul style="margin:0;padding-left:1rem">
+                              {x.evidence.map((e) => {
+                                const f = p.c.findings.get(findingKey(e.checkId, e.host));
+                                return (
+                                  <li class="small">
+                                    <Badge status={e.status} /> <span class="mono">{e.checkId}</span> on{" "}
+                                    <span class="mono">{e.host}</span>
+                                    {f?.actual ? ` — found ${f.actual}` : ""}
+                                    {f?.expected && e.status !== "pass" ? ` (expected ${f.expected})` : ""} ·{" "}
+                                    <When at={e.observedAt} />
+                                    {f && p.bundleHref ? (
+                                      <>
+                                        {" "}
+                                        ·{" "}
+                                        <a href={p.bundleHref(f.bundle.applianceId, f.bundle.seq)}>
+                                          bundle {f.bundle.applianceId}#{f.bundle.seq}
+                                        </a>
+                                      </>
+                                    ) : null}
+                                  </li>
+                                );
+                              })}
+                            </ul>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            {hidden > 0 && shown.length > 0 ? (
+              <p class="muted small">{hidden} more controls of this safeguard are not checked automatically.</p>
+            ) : null}
+          </section>
+        );
+      })}
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+import type { SiteVerification } from "../../evidence/verify-site.ts";
+import type { BundleRow, ChainFigures } from "../data/evidence.ts";
+import { Badge, Notice, Pager, Table, When } from "../ui/components.tsx";
+
+/** What a site verification says about one appliance's chain. */
+function Verdict(p: { v: SiteVerification; c: ChainFigures }) {
+  const { v, c } = p;
+  if (c.bundles === 0) return <span class="muted small">no evidence yet</span>;
+  if (v.ok) {
+    return (
+      <>
+        <Badge status="ok" label="verified" />
+        <div class="small">
+          up to #{v.heads[c.applianceId]?.seq ?? c.headSeq}: every signature, link and sequence number checks out
+        </div>
+      </>
+    );
+  }
+  if (v.break.applianceId === c.applianceId) {
+    return (
+      <>
+        <Badge status="broken" label={v.break.kind} />
+        <div class="small">{v.break.message}</div>
+      </>
+    );
+  }
+  return <span class="muted small">verification stopped at the first break (another appliance)</span>;
+}
+
+/** Per-appliance chain figures, with the verification verdict when one was just run. */
+export function ChainTable(p: { chains: ChainFigures[]; verification?: SiteVerification }) {
+  return (
+    <Table
+      testid="chains"
+      head={["Appliance", "Bundles", "Head", "First – last", "Verification"]}
+      empty="No appliance is enrolled at this site yet."
+      rows={p.chains.map((c) => (
+        <tr data-appliance={c.applianceId}>
+          <td>
+            <span class="mono">{c.applianceId}</span>
+            <div class="muted small">
+              {c.name}
+              {c.deleted ? " · deleted (evidence kept)" : ""}
+            </div>
+          </td>
+          <td>{c.bundles.toLocaleString("en-US")}</td>
+          <td>
+            #{c.headSeq} <div class="mono small">{c.headHash.slice(0, 16)}…</div>
+          </td>
+          <td class="small">
+            <When at={c.first} /> – <When at={c.last} />
+          </td>
+          <td data-testid="verdict">
+            {p.verification ? (
+              <Verdict v={p.verification} c={c} />
+            ) : c.bundles === 0 ? (
+              <span class="muted small">no evidence yet</span>
+            ) : (
+              <span class="muted small">press “Verify the chain now”</span>
+            )}
+          </td>
+        </tr>
+      ))}
+    />
+  );
+}
+
+/** Site-level outcome of a verification, as a notice. */
+export function VerificationNotice(p: { v: SiteVerification }) {
+  return p.v.ok ? (
+    <Notice kind="ok">
+      <span data-testid="chain-ok">Chain verified</span>: all {p.v.count.toLocaleString("en-US")} bundles have valid
+      signatures, links and sequence numbers.
+    </Notice>
+  ) : (
+    <Notice kind="error">
+      <span data-testid="chain-broken">The chain does not verify</span>: {p.v.break.message}
+    </Notice>
+  );
+}
+
+/** The public keys, as hex, one per appliance key. */
+export function KeyTable(p: { keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[] }) {
+  return (
+    <Table
+      testid="keys"
+      head={["Appliance", "Key id", "Ed25519 public key (hex)", "Since"]}
+      empty="No appliance key is registered yet."
+      rows={p.keys.map((k) => (
+        <tr>
+          <td class="mono">{k.applianceId}</td>
+          <td class="mono">{k.keyId}</td>
+          <td class="mono">{k.publicKey}</td>
+          <td class="small">
+            <When at={k.createdAt} />
+          </td>
+        </tr>
+      ))}
+    />
+  );
+}
+
+/** One page of bundles (newest first) with older/newer links. */
+export function BundleTable(p: { rows: BundleRow[]; next?: string; first?: string; total: number }) {
+  return (
+    <>
+      <Table
+        testid="bundles"
+        head={["Bundle", "Kind", "Created", "Results", "SHA-256"]}
+        empty="No evidence bundle has been received yet."
+        rows={p.rows.map((b) => (
+          <tr id={`b-${b.applianceId}-${b.seq}`}>
+            <td class="mono">
+              {b.applianceId}#{b.seq}
+            </td>
+            <td>{b.kind}</td>
+            <td class="small">
+              <When at={b.createdAt} />
+            </td>
+            <td class="small">
+              {b.summary.pass} pass · {b.summary.warn} warn · {b.summary.fail} fail · {b.summary.error} error
+            </td>
+            <td class="mono small">{b.hash.slice(0, 20)}…</td>
+          </tr>
+        ))}
+      />
+      <Pager
+        prev={p.first}
+        next={p.next}
+        label={`${p.rows.length} of ${p.total.toLocaleString("en-US")} bundles shown`}
+      />
+    </>
+  );
+}
+
+/** How to check the evidence without trusting us. */
+export function VerifyInstructions(p: { jsonlHref: string; keysHref: string }) {
+  return (
+    <div class="card">
+      <h3>Verify it yourself</h3>
+      <ol>
+        <li>
+          Download the evidence chain: <a href={p.jsonlHref}>chain.jsonl</a> (one signed bundle per line) and the
+          public keys: <a href={p.keysHref}>keys.txt</a>.
+        </li>
+        <li>
+          Run the appliance's own verifier (the <span class="mono">malachor</span> executable runs on any Linux
+          machine):
+          <pre>malachor evidence verify chain.jsonl --pubkey keys.txt</pre>
+        </li>
+        <li>
+          Exit code 0 means every Ed25519 signature, every SHA-256 link and every sequence number checks out. Exit 1
+          names the first bundle that does not (bad signature, broken link, sequence gap, reordering, duplicate or
+          fork).
+        </li>
+      </ol>
+      <p class="muted small">
+        Each bundle is RFC 8785 canonical JSON signed with the appliance's Ed25519 key; its SHA-256 is carried as
+        prevHash by the next bundle, so any change, removal or insertion breaks the chain.
+      </p>
+    </div>
+  );
+}
