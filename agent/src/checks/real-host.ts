@@ -76,7 +76,7 @@ export class RealHost implements Host {
           () => reject(new Error(`no reply from ${host}:${port} within ${timeoutMs} ms`)),
           timeoutMs,
         );
-        socket.once("error", (e) => {
+        socket.on("error", (e) => {
           clearTimeout(timer);
           reject(e);
         });
@@ -85,7 +85,9 @@ export class RealHost implements Host {
           clearTimeout(timer);
           resolve({ reply: new Uint8Array(msg), receivedAt });
         });
-        socket.send(payload, port, address);
+        // Connected, so replies from anyone else are dropped by the kernel and the socket never
+        // shows up as a bound listener in linux.listening-ports running alongside.
+        socket.connect(port, address, () => socket.send(payload));
       });
     } finally {
       socket.close();

@@ -2,9 +2,7 @@ import type { Config } from "../config/schema.ts";
 import type { CheckSettings } from "./check.ts";
 
 /** Check settings from the config; the status page's own port counts as allowed when it faces the LAN. */
-export function checkSettings(config: Config): CheckSettings {
-  const c = config.checks;
-  const bind = config.status.bind;
+export function checkSettings(c: Config["checks"], bind: string): CheckSettings {
   const statusPort = Number(bind.slice(bind.lastIndexOf(":") + 1));
   const loopback = /^(127\.|\[::1\]|localhost)/.test(bind);
   const allowedPorts =

@@ -16,6 +16,8 @@ export async function startSntpServer(
   b: SntpServerBehaviour = {},
 ): Promise<{ address: string; close: () => void }> {
   const socket: Socket = createSocket("udp4");
+  // A client that gave up makes the kernel answer ICMP "unreachable"; that is not our error.
+  socket.on("error", () => {});
   socket.on("message", (msg, rinfo) => {
     if (b.silent) return;
     const now = Date.now() + (b.skewMs ?? 0);

@@ -45,7 +45,7 @@ export async function startDaemon(
     log,
     recordEvent: (e: Parameters<Daemon["recordEvent"]>[0]) => daemon?.recordEvent(e),
   };
-  const providers = [linuxProvider(host, checkSettings(config), hostName)];
+  const providers = [linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName)];
   let healer: Awaited<ReturnType<Plugin>>["healer"];
   let orders: Awaited<ReturnType<Plugin>>["orders"];
   for (const plugin of opts.plugins ?? PLUGINS) {

@@ -17,6 +17,12 @@ const CLOUD_SEQ = "chain.cloud-seq";
 /** Idempotency key of a bundle in the queue (and at the cloud): one per appliance and sequence. */
 export const bundleKey = (applianceId: string, seq: number) => `evidence:${applianceId}:${seq}`;
 
+/** The chain head stored in a state database (seq 0 for an empty chain); no key needed to read it. */
+export function chainHead(db: Database): ChainHead {
+  const raw = getMeta(db, HEAD);
+  return raw ? (JSON.parse(raw) as ChainHead) : { seq: 0, hash: "0".repeat(64) };
+}
+
 /**
  * The appliance's evidence chain. `append` signs the next bundle and, in ONE SQLite transaction,
  * archives it, enqueues it for upload and moves the head: after a crash either all three happened
@@ -35,8 +41,7 @@ export class ChainStore {
 
   /** Sequence number and hash of the newest bundle (seq 0 for an empty chain). */
   head(): ChainHead {
-    const raw = getMeta(this.db, HEAD);
-    return raw ? (JSON.parse(raw) as ChainHead) : { seq: 0, hash: "0".repeat(64) };
+    return chainHead(this.db);
   }
 
   /** Sign, archive, enqueue and advance the head, atomically. Returns the new bundle. */

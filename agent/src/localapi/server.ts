@@ -54,7 +54,7 @@ export const ROUTES: readonly Route[] = [
       return Response.json({
         waiting,
         delivered: result?.delivered ?? {},
-        stoppedBy: result?.stoppedBy?.message,
+        stoppedBy: result ? result.stoppedBy?.message : "no cloud API key yet: the agent is running offline",
         warnings: result?.warnings ?? [],
         cloud: result !== undefined,
         stats: b.queue.stats(),

@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { malachorBinary, runMalachor } from "../../../test/support/binary.ts";
+import { startSntpServer } from "../checks/sntp-server.fixture.ts";
+import { startFakeCloud } from "../cloud/fake-cloud.fixture.ts";
+import { writeTestConfig } from "../daemon/test-config.fixture.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "malachor-cli-"));
+const cloud = startFakeCloud();
+const ntp = await startSntpServer();
+afterAll(async () => {
+  ntp.close();
+  await cloud.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function freePort(): number {
+  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+const bind = `127.0.0.1:${freePort()}`;
+const config = writeTestConfig(dir, {
+  cloudUrl: cloud.url,
+  apiKey: cloud.apiKey,
+  bind,
+  ntpServers: [ntp.address],
+});
+const m = (...args: string[]) => runMalachor([...args, "--config", config]);
+
+describe("field-tech CLI (compiled binary)", () => {
+  test("check: selected checks, JSON, exit 0 when they pass", () => {
+    const r = m("check", "linux.uid0-accounts", "linux.disk-space", "--json");
+    expect(r.stderr).toBe("");
+    const { findings } = JSON.parse(r.stdout);
+    expect(findings.map((f: { checkId: string }) => f.checkId)).toEqual([
+      "linux.disk-space",
+      "linux.uid0-accounts",
+    ]);
+    expect(r.code).toBe(
+      findings.every((f: { status: string }) => f.status === "pass" || f.status === "warn") ? 0 : 1,
+    );
+  });
+
+  test("check: human output lists every check with a summary line", () => {
+    const r = m("check");
+    expect(r.stdout).toMatch(/^(PASS|FAIL|WARN|ERR) +linux\.nixos-generation/m);
+    expect(r.stdout).toMatch(/\d+ pass, \d+ warn, \d+ fail, \d+ error/);
+    expect([0, 1]).toContain(r.code);
+  });
+
+  test.each([
+    [["check", "linux.nope"], 2, /unknown check "linux.nope"; known: linux\./],
+    [["queue", "frobnicate"], 2, /unknown queue subcommand "frobnicate"/],
+    [["queue", "peek", "--stream", "bogus"], 2, /unknown stream "bogus"/],
+  ])("usage errors %p", (args, code, msg) => {
+    const r = m(...(args as string[]));
+    expect(r.code).toBe(code as number);
+    expect(r.stderr).toMatch(msg as RegExp);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("a bad config exits 3 naming file, line and key", () => {
+    const bad = join(dir, "bad.toml");
+    writeFileSync(
+      bad,
+      '[cloud]\nurl = "http://x"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\n[checks]\ninterval_sec = 1\n',
+    );
+    const r = runMalachor(["status"], { env: { MALACHOR_CONFIG: bad } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/bad\.toml:7: checks\.interval_sec: /);
+  });
+
+  test("status and queue before the daemon ever ran: exit 3 with the reason", () => {
+    for (const args of [["status"], ["queue", "stats"]]) {
+      const r = m(...args);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/never started with this config/);
+    }
+  });
+
+  test("run → status/queue through the local API → SIGTERM → status from saved state", async () => {
+    const daemon = Bun.spawn([malachorBinary(), "run", "--config", config], {
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      let s = m("status", "--json");
+      for (
+        let i = 0;
+        i < 100 && !(s.stdout.includes('"running"') && s.stdout.includes('"lastCycle":{'));
+        i++
+      ) {
+        await Bun.sleep(50);
+        s = m("status", "--json");
+      }
+      const snap = JSON.parse(s.stdout);
+      expect(snap.daemon).toBe("running");
+      expect(snap.applianceId).toBe("app-1");
+      expect([0, 1]).toContain(s.code);
+      for (let i = 0; i < 100 && cloud.state.bundles.length === 0; i++) await Bun.sleep(50);
+      expect(cloud.state.bundles[0]!.findings.length).toBeGreaterThan(10);
+
+      const human = m("status");
+      expect(human.stdout).toMatch(/daemon running/);
+      expect(human.stdout).toMatch(/evidence +chain at #\d+/);
+
+      const stats = JSON.parse(m("queue", "stats", "--json").stdout);
+      expect(stats.streams.evidence).toBeDefined();
+      const flush = m("queue", "flush");
+      expect(flush.stdout).toMatch(/0 items left/);
+      expect(flush.code).toBe(0);
+    } finally {
+      daemon.kill("SIGTERM");
+    }
+    expect(await daemon.exited).toBe(0);
+    const logs = (await new Response(daemon.stdout).text()).trim().split("\n");
+    for (const l of logs) expect(JSON.parse(l).ts).toBeDefined();
+    const after = m("status");
+    expect(after.code).toBe(3);
+    expect(after.stdout).toMatch(/daemon NOT RUNNING/);
+    expect(after.stdout).toMatch(/last cycle +\d+ s ago/);
+    const peek = m("queue", "peek", "--json");
+    expect(peek.code).toBe(0);
+    expect(JSON.parse(peek.stdout)).toEqual([]);
+  });
+});

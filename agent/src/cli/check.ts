@@ -1,0 +1,65 @@
+import * as v from "valibot";
+import type { Finding } from "../../../protocol/finding.ts";
+import { LINUX_CHECKS } from "../checks/linux/index.ts";
+import { RealHost } from "../checks/real-host.ts";
+import { runChecks, selectChecks } from "../checks/run.ts";
+import { checkSettings } from "../checks/settings.ts";
+import { ChecksSection, StatusSection } from "../config/schema.ts";
+import { applianceHostName } from "../daemon/agent.ts";
+import { parseCommandArgs } from "./args.ts";
+import { CliError, type Command, EXIT } from "./command.ts";
+import { configFromArgs, noConfigAtAll } from "./config-arg.ts";
+import { table } from "./format.ts";
+import { progress } from "./progress.ts";
+
+const usage =
+  "malachor check [<check-id>…] [--config <file>] [--json]\n" +
+  "  runs this host's Linux checks now (all enabled ones, or the ids given) and prints the results;\n" +
+  "  records no evidence. Exit 0 all pass or warn, 1 a check failed or errored, 2 bad usage, 3 bad config.";
+
+const MARK: Record<Finding["status"], string> = { pass: "PASS", warn: "WARN", fail: "FAIL", error: "ERR " };
+
+/** `malachor check`: run the local Linux checks on demand, for a field tech. */
+export const checkCommand: Command = {
+  name: "check",
+  summary: "run this host's drift checks now and show the results",
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { config: { type: "string" }, json: { type: "boolean" } },
+      usage,
+    );
+    // Without any config a tech can still check a box, with the documented defaults.
+    const bare = noConfigAtAll(values.config);
+    const config = bare ? undefined : configFromArgs(values.config);
+    const settings = config
+      ? checkSettings(config.checks, config.status.bind)
+      : checkSettings(v.parse(ChecksSection, {}), v.parse(StatusSection, {}).bind);
+    let checks: ReturnType<typeof selectChecks>;
+    try {
+      checks = selectChecks(LINUX_CHECKS, positionals, config?.checks.disabled ?? []);
+    } catch (e) {
+      throw new CliError((e as Error).message, EXIT.usage);
+    }
+    const p = progress(io);
+    p.update(`running ${checks.length} checks…`);
+    const findings = await runChecks(checks, {
+      host: new RealHost(),
+      settings,
+      hostName: config ? applianceHostName(config) : new RealHost().hostname(),
+      timeoutMs: (config?.checks.timeout_sec ?? 10) * 1000,
+      onProgress: (done, total, id) => p.update(`[${done}/${total}] ${id}`),
+    });
+    p.done();
+    if (values.json) {
+      io.out(JSON.stringify({ findings }));
+    } else {
+      const rows = findings.map((f) => [MARK[f.status], f.checkId, f.actual ?? ""]);
+      for (const line of table(rows)) io.out(line);
+      const n = (s: Finding["status"]) => findings.filter((f) => f.status === s).length;
+      io.out(`\n${n("pass")} pass, ${n("warn")} warn, ${n("fail")} fail, ${n("error")} error`);
+    }
+    return findings.some((f) => f.status === "fail" || f.status === "error") ? EXIT.failed : EXIT.ok;
+  },
+};

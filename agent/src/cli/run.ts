@@ -1,0 +1,39 @@
+import { startDaemon } from "../daemon/start.ts";
+import { jsonLogger } from "../log/logger.ts";
+import { scrubText } from "../phi/scrub.ts";
+import { parseCommandArgs } from "./args.ts";
+import { type Command, EXIT } from "./command.ts";
+import { configFromArgs } from "./config-arg.ts";
+
+const usage =
+  "malachor run [--config <file>]\n  the appliance daemon: checks, evidence, healing, cloud sync; stops cleanly on SIGTERM/SIGINT.";
+
+/** `malachor run`: the daemon (systemd runs this). */
+export const runCommand: Command = {
+  name: "run",
+  summary: "run the appliance daemon (checks, evidence, healing, cloud sync)",
+  usage,
+  async run(args) {
+    const { values } = parseCommandArgs(args, { config: { type: "string" } }, usage);
+    const config = configFromArgs(values.config);
+    // Logs leave the box (journald → support bundles): scrub PHI from every line.
+    const log = jsonLogger({ level: config.log.level, scrub: scrubText });
+    const agent = await startDaemon(config, { log });
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        log.info("stopping", { signal });
+        process.off("SIGTERM", onTerm);
+        process.off("SIGINT", onInt);
+        agent.stop().then(resolve, (e) => {
+          log.error("stop failed", { error: e });
+          resolve();
+        });
+      };
+      const onTerm = () => stop("SIGTERM");
+      const onInt = () => stop("SIGINT");
+      process.on("SIGTERM", onTerm);
+      process.on("SIGINT", onInt);
+    });
+    return EXIT.ok;
+  },
+};
