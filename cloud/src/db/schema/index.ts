@@ -2,6 +2,7 @@
 export * from "./appliances.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
+export * from "./escrow.ts";
 export * from "./evidence.ts";
 export * from "./heal.ts";
 export * from "./orders.ts";
