@@ -5,6 +5,7 @@ import { ApiError, errorResponse } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
 import { registerMcp } from "./mcp/route.ts";
 import { ApiDoc } from "./openapi/doc.ts";
+import { registerEscrow } from "./escrow/routes.ts";
 import { registerRegulatory } from "./regulatory/routes.ts";
 import { registerRekey } from "./rekey/routes.ts";
 import { registerAgentRoutes } from "./routes/agent.ts";
@@ -55,6 +56,7 @@ export function buildApp(deps: CloudDeps): CloudApp {
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);
+  registerEscrow(app, rd);
   registerMcp(app, rd);
   registerWeb(app, rd);
 
