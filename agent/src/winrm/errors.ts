@@ -8,15 +8,7 @@ export class WinRmError extends Error {
   override name = "WinRmError";
   readonly retryable: boolean = false;
   constructor(
-    readonly kind:
-      | "auth"
-      | "connect"
-      | "dns"
-      | "tls"
-      | "http"
-      | "timeout"
-      | "fault"
-      | "protocol",
+    readonly kind: "auth" | "connect" | "dns" | "tls" | "http" | "timeout" | "fault" | "protocol",
     message: string,
     options?: { cause?: unknown },
   ) {
