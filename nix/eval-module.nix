@@ -10,7 +10,15 @@
 
 let
   free = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; };
+  pkg = name: { inherit name; outPath = "/nix/store/00000000000000000000000000000000-${name}"; type = "derivation"; };
   stubPkgs = {
+    iproute2 = pkg "iproute2";
+    util-linux = pkg "util-linux";
+    coreutils = pkg "coreutils";
+    nftables = pkg "nftables";
+    iptables = pkg "iptables";
+    openssh = pkg "openssh";
+    chrony = pkg "chrony";
     formats.toml = { }: {
       # A store-path-like value that also carries what would be rendered (no store writes here).
       generate = name: value: {
@@ -18,7 +26,7 @@ let
         renderedValue = value;
       };
     };
-    callPackage = _: _: { name = "malachor"; outPath = "/nix/store/00000000000000000000000000000000-malachor"; type = "derivation"; };
+    callPackage = _: _: pkg "malachor";
   };
   evaluated = lib.evalModules {
     specialArgs = { pkgs = stubPkgs; };
@@ -30,7 +38,13 @@ let
           users = free;
           environment = free;
           networking = free;
-          systemd = free;
+          systemd = lib.mkOption {
+            type = lib.types.submodule {
+              freeformType = lib.types.attrsOf lib.types.anything;
+              options.package = lib.mkOption { default = pkg "systemd"; };
+            };
+            default = { };
+          };
         };
         config.services.malachor = {
           enable = true;

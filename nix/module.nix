@@ -74,7 +74,6 @@ let
     UMask = "0077";
     NoNewPrivileges = true;
     CapabilityBoundingSet = [ "" ];
-    AmbientCapabilities = [ "" ];
     ProtectSystem = "strict";
     ProtectHome = true;
     PrivateTmp = true;
@@ -223,15 +222,31 @@ in
       after = [ "network-online.target" ] ++ lib.optional cfg.provisioning.enable "malachor-provision.service";
       requires = lib.optional cfg.provisioning.enable "malachor-provision.service";
       environment.MALACHOR_CONFIG = cfg.configFile;
-      # The agent reads the journal for its audit-log checks.
+      # What the Linux checks run (agent/src/checks/linux): ports, disks, firewall, sshd, time, units.
+      path = [
+        pkgs.iproute2
+        pkgs.util-linux
+        pkgs.coreutils
+        pkgs.nftables
+        pkgs.iptables
+        pkgs.openssh
+        pkgs.chrony
+        config.systemd.package
+      ];
       serviceConfig = hardening // {
+        # Read-only inspection needs two capabilities and nothing more: CAP_NET_ADMIN to list the
+        # firewall ruleset (nft / iptables-save), CAP_DAC_READ_SEARCH to read root-only config
+        # such as sshd's (`sshd -T`). NoNewPrivileges still holds; no other capability exists.
+        CapabilityBoundingSet = [ "CAP_NET_ADMIN" "CAP_DAC_READ_SEARCH" ];
+        AmbientCapabilities = [ "CAP_NET_ADMIN" "CAP_DAC_READ_SEARCH" ];
+        # READY=1 and WATCHDOG=1 come from the agent's own process (agent/src/daemon/sd-notify.ts).
         Type = "notify";
-        # The agent may report readiness through a helper process, not only its main PID.
-        NotifyAccess = "all";
+        NotifyAccess = "main";
         WatchdogSec = cfg.watchdogSec;
         ExecStart = lib.escapeShellArgs [ "${cfg.package}/bin/malachor" "run" "--config" cfg.configFile ];
         Restart = "always";
         RestartSec = "10s";
+        # The audit-logging checks read the journal.
         SupplementaryGroups = [ "systemd-journal" ];
       };
       unitConfig.StartLimitIntervalSec = 0;

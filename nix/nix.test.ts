@@ -121,8 +121,11 @@ describe.skipIf(!haveNix || !nixpkgsLib)("module evaluation (MALACHOR_NIXPKGS_LI
       NoNewPrivileges: true,
       StateDirectory: "malachor",
       User: "malachor",
-      CapabilityBoundingSet: [""],
+      NotifyAccess: "main",
+      // Read-only inspection of the firewall and root-only config; nothing else.
+      CapabilityBoundingSet: ["CAP_NET_ADMIN", "CAP_DAC_READ_SEARCH"],
     });
+    expect(out.agent.path.some((p: string) => p.endsWith("-nftables"))).toBe(true);
     expect(out.agent.serviceConfig.WatchdogSec).toBeGreaterThan(0);
     expect(out.agent.serviceConfig.ExecStart).toContain(`run --config ${out.configFile}`);
   });
@@ -147,6 +150,11 @@ describe.skipIf(!haveNix || !nixpkgsLib)("module evaluation (MALACHOR_NIXPKGS_LI
     expect(out.failedAssertions).toEqual([]);
     expect(out.configFile).toBe("/var/lib/malachor/config.toml");
     expect(out.agent.requires).toEqual(["malachor-provision.service"]);
+    expect(out.provision.serviceConfig).toMatchObject({
+      Type: "oneshot",
+      CapabilityBoundingSet: [""],
+      ProtectSystem: "strict",
+    });
     expect(out.provision.serviceConfig.ExecStart).toContain(
       "provision auto --config /var/lib/malachor/config.toml --base /nix/store/",
     );
