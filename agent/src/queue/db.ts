@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 // Migrations by PRAGMA user_version; append only, never edit a released step.
 const MIGRATIONS: string[] = [
   `CREATE TABLE queue (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     id INTEGER PRIMARY KEY, -- rowid: always max+1, so id order is enqueue order
      stream TEXT NOT NULL,
      key TEXT NOT NULL UNIQUE,
      payload TEXT NOT NULL,

@@ -88,8 +88,6 @@ const toItem = (r: Row): QueueItem => ({
   dead: r.dead === 1,
 });
 
-const encoder = new TextEncoder();
-
 /**
  * Durable offline queue over the state database. At-least-once: an item stays until `ack`;
  * FIFO per stream (a stream's head in backoff holds back the items behind it); bounded disk:
@@ -137,7 +135,7 @@ export class Queue {
   insertInTransaction(item: EnqueueItem): EnqueueOutcome {
     if (!isStream(item.stream)) throw new Error(`queue: unknown stream "${item.stream}"`);
     const rank = STREAMS[item.stream].shedRank;
-    const bytes = encoder.encode(item.payload).length + encoder.encode(item.key).length + ROW_OVERHEAD_BYTES;
+    const bytes = Buffer.byteLength(item.payload) + Buffer.byteLength(item.key) + ROW_OVERHEAD_BYTES;
     let overBound = false;
     if (this.total + bytes > this.maxBytes) {
       this.total = this.exactTotal(); // another process (the CLI) may have changed it
