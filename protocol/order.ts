@@ -38,9 +38,7 @@ export const ORDER_PARAMS = {
   run_runbook: v.strictObject({ runbookId: Slug, host: HostName, params: v.optional(JsonObject) }),
   sync_rules: v.strictObject({}),
   update_agent: v.strictObject({}),
-  collect_diagnostics: v.strictObject({
-    logLines: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000))),
-  }),
+  collect_diagnostics: v.strictObject({}),
 } as const satisfies Record<OrderType, v.GenericSchema>;
 /** Parameters of an order of type T. */
 export type OrderParams<T extends OrderType> = v.InferOutput<(typeof ORDER_PARAMS)[T]>;

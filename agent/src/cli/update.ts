@@ -1,6 +1,7 @@
 import type { EvidenceEvent } from "../../../protocol/evidence.ts";
 import { configPath, loadConfig } from "../config/load.ts";
 import { readSecretFile } from "../config/secret.ts";
+import { runningBinary } from "../update/binary.ts";
 import { decideUpdate } from "../update/decide.ts";
 import { cloudUpdateSource } from "../update/source.ts";
 import { Updater } from "../update/updater.ts";
@@ -9,11 +10,6 @@ import { parseCommandArgs } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
 
 const usage = "malachor update check|apply [--config <file>] [--target <binary>] [--json]";
-
-/** True when running as the compiled `malachor` (then process.execPath is this binary). */
-function isCompiled(): boolean {
-  return import.meta.path.startsWith("/$bunfs/") || import.meta.path.startsWith("B:/~BUN/");
-}
 
 /** `malachor update check|apply`: ask the cloud for a release; apply installs it with health check and rollback. */
 export const updateCommand: Command = {
@@ -78,7 +74,7 @@ export const updateCommand: Command = {
       return d.code === "not-newer" ? EXIT.ok : EXIT.failed;
     }
 
-    const target = values.target ?? (isCompiled() ? process.execPath : undefined);
+    const target = values.target ?? runningBinary();
     if (!target)
       throw new CliError("not running as the compiled malachor binary; pass --target <path of malachor>");
     const events: EvidenceEvent[] = [];

@@ -10,6 +10,7 @@ import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import type { Identity } from "../evidence/identity.ts";
 import type { Logger } from "../log/logger.ts";
+import { ordersPlugin } from "../orders/plugin.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { CheckProvider, Healer, OrderHandler } from "./providers.ts";
 
@@ -38,4 +39,4 @@ export interface PluginParts {
 export type Plugin = (parts: AgentParts) => PluginParts | Promise<PluginParts>;
 
 /** Registered plug-ins, in order (a later healer or order handler replaces an earlier one). */
-export const PLUGINS: Plugin[] = [];
+export const PLUGINS: Plugin[] = [ordersPlugin()];

@@ -77,6 +77,11 @@ describe("checkOrder", () => {
     expect(r.reason).toMatch(reason);
   });
 
+  test("without a configured cloud key every order is refused", () => {
+    const r = checkOrder(signed(base), { ...ctx, cloudPublicKey: undefined });
+    expect(r).toMatchObject({ ok: false, code: "bad-signature", reason: expect.stringMatching(/no \[cloud\] public_key/) });
+  });
+
   test("a refusal carries the order id when the payload has a valid one", () => {
     const r = checkOrder(signOrder(base, generateKeyPair().secretKey), ctx);
     expect(r.ok ? undefined : r.orderId).toBe("ord-1");

@@ -21,8 +21,8 @@ export type OrderCheck =
 
 /** What the agent knows about itself when judging an order. */
 export interface OrderContext {
-  /** The cloud's order-signing public key (hex) the agent trusts. */
-  cloudPublicKey: string;
+  /** The cloud's order-signing public key (hex) the agent trusts; without one every order is refused. */
+  cloudPublicKey: string | undefined;
   siteId: string;
   applianceId: string;
   now: Date;
@@ -56,6 +56,9 @@ export function checkOrder(raw: unknown, ctx: OrderContext): OrderCheck {
 
   const env = v.safeParse(Envelope, raw);
   if (!env.success) return refuse("malformed", `order envelope is malformed: ${describeIssues(env.issues)}`);
+  if (!ctx.cloudPublicKey) {
+    return refuse("bad-signature", "no [cloud] public_key is configured on this appliance to verify orders");
+  }
   const sig = verifyEnvelope(env.output, ctx.cloudPublicKey);
   if (!sig.ok) return refuse("bad-signature", `order signature rejected: ${sig.reason}`);
 

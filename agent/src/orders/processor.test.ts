@@ -111,7 +111,7 @@ describe("OrderProcessor", () => {
     ],
     ["sync_rules", {}, { rulesVersion: 4 }],
     ["update_agent", {}, { installed: "0.2.0" }],
-    ["collect_diagnostics", { logLines: 50 }, { queueDepth: 0 }],
+    ["collect_diagnostics", {}, { queueDepth: 0 }],
   ] as const)("%s dispatches to its action", async (type, params, result) => {
     s.channel.queue = [sign(sampleOrder({ type, params }))];
     await s.processor.poll();
