@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import type { CloudDeps, RouteDeps } from "./deps.ts";
+import { registerEscrow } from "./escrow/routes.ts";
 import type { AppEnv } from "./http/env.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
 import { registerMcp } from "./mcp/route.ts";
 import { ApiDoc } from "./openapi/doc.ts";
-import { registerEscrow } from "./escrow/routes.ts";
+import { registerHeal } from "./plan/register.ts";
 import { registerRegulatory } from "./regulatory/routes.ts";
 import { registerRekey } from "./rekey/routes.ts";
 import { registerAgentRoutes } from "./routes/agent.ts";
@@ -59,6 +60,7 @@ export function buildApp(deps: CloudDeps): CloudApp {
   registerEscrow(app, rd);
   registerMcp(app, rd);
   registerWeb(app, rd);
+  registerHeal(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };

@@ -1,0 +1,28 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Incident } from "../../../protocol/incident.ts";
+import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import type { ServiceContext } from "../context.ts";
+import { incidents } from "../db/schema/heal.ts";
+import type { SiteIncidentView } from "./view.ts";
+
+/** A site's incidents, newest first, optionally only open or resolved ones. */
+export async function listIncidents({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { siteId: string; status?: "open" | "resolved"; limit?: number };
+}): Promise<SiteIncidentView[]> {
+  assertRole(ctx.actor, "read-only");
+  assertSiteAccess(ctx.actor, input.siteId);
+  const where = input.status
+    ? and(eq(incidents.siteId, input.siteId), eq(incidents.status, input.status))
+    : eq(incidents.siteId, input.siteId);
+  const rows = await ctx.db
+    .select({ siteId: incidents.siteId, body: incidents.body })
+    .from(incidents)
+    .where(where)
+    .orderBy(desc(incidents.openedAt))
+    .limit(Math.min(input.limit ?? 200, 1000));
+  return rows.map((r) => ({ siteId: r.siteId, incident: r.body as Incident }));
+}
