@@ -46,6 +46,10 @@ export async function readJson<S extends v.GenericSchema>(
     if (e instanceof StrictJsonError) throw badRequest(`${what}: ${e.message}`);
     throw e;
   }
+  // Every request body of this API is a JSON object; valibot's object schemas would accept an array.
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest(`invalid ${what}: the body must be a JSON object`);
+  }
   const r = v.safeParse(schema, value);
   if (!r.success) throw badRequest(`invalid ${what}: ${describeIssues(r.issues)}`);
   return r.output;
