@@ -33,7 +33,8 @@ let
       in m // { resolved = "https://registry.npmjs.org/${name}/-/${lib.last (lib.splitString "/" name)}-${m.version}.tgz"; };
   packageLock = lock // { packages = lib.mapAttrs withResolved lock.packages; };
 
-  # Only what the agent binary is built from: a change to cloud/ or docs does not rebuild it.
+  # What the agent's import graph reaches (it shares a few modules with cloud/, e.g. the SMTP
+  # client); docs, tests' data and nix/ itself stay out so editing them does not rebuild.
   src = lib.fileset.toSource {
     inherit root;
     fileset = lib.fileset.unions [
@@ -43,6 +44,7 @@ let
       (root + "/bunfig.toml")
       (root + "/agent")
       (root + "/protocol")
+      (root + "/cloud")
       (lib.fileset.maybeMissing (root + "/runbooks"))
     ];
   };
