@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as v from "valibot";
+import { KeyEscrow } from "../../../protocol/ingest.ts";
+import { RemediationReceipt } from "../../../protocol/receipt.ts";
+import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
+import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
+import {
+  compliantState,
+  defaultState,
+  mergeState,
+  type WindowsState,
+} from "../../../test/winrm-server/state.ts";
+import { WinRmClient } from "../winrm/client.ts";
+import type { RunbookExecutor, ScriptInput } from "./executor.ts";
+import { runRunbook } from "./runner.ts";
+import { LocalShellExecutor } from "./shell-executor.ts";
+import { WinRmExecutor } from "./winrm-executor.ts";
+
+const USER = "CLINIC\\svc-malachor";
+const PASSWORD = "runbook-test-pw";
+let server: WinRmServer;
+let client: WinRmClient;
+let executor: WinRmExecutor;
+
+beforeAll(async () => {
+  server = await startWinRmServer({ user: USER, password: PASSWORD });
+  client = new WinRmClient({
+    host: "127.0.0.1",
+    port: server.port,
+    auth: { scheme: "ntlm", user: USER, password: PASSWORD },
+  });
+  executor = new WinRmExecutor(client, "CLINIC-FS01");
+});
+afterAll(async () => {
+  await client.close();
+  await server.close();
+});
+beforeEach(() => {
+  server.state = defaultState();
+});
+
+/** Reports verify as failed (after remediation really ran) to force the rollback path. */
+class FailingVerify implements RunbookExecutor {
+  readonly platform = "windows" as const;
+  readonly host = "CLINIC-FS01";
+  constructor(readonly verifyScript: string) {}
+  run(script: string, input: ScriptInput, timeoutMs: number) {
+    if (script === this.verifyScript)
+      return Promise.resolve({
+        stdout: '{"status":"fail","actual":"forced failure"}\r\n',
+        stderr: "",
+        exitCode: 0,
+      });
+    return executor.run(script, input, timeoutMs);
+  }
+}
+
+type Row = {
+  id: string;
+  /** The part of the state this runbook changes (compared before/after rollback). */
+  pick: (s: WindowsState) => unknown;
+  /** After a successful fix. */
+  fixed: (s: WindowsState) => void;
+  patch?: unknown;
+};
+
+const ROWS: Row[] = [
+  {
+    id: "windows.bitlocker",
+    pick: (s) => ({
+      status: s.bitlocker.volumes[0]?.protectionStatus,
+      protectors: s.bitlocker.volumes[0]?.keyProtectors.length,
+    }),
+    fixed: (s) => {
+      expect(s.bitlocker.volumes[0]?.protectionStatus).toBe("On");
+      expect(s.bitlocker.volumes[0]?.keyProtectors.map((k) => k.type).sort()).toEqual([
+        "RecoveryPassword",
+        "Tpm",
+      ]);
+    },
+  },
+  {
+    id: "windows.defender",
+    pick: (s) => s.defender.realTimeProtectionEnabled,
+    fixed: (s) => {
+      expect(s.defender.realTimeProtectionEnabled).toBe(true);
+      expect(Date.now() - Date.parse(s.defender.signatureLastUpdated)).toBeLessThan(60_000);
+    },
+  },
+  {
+    id: "windows.firewall",
+    pick: (s) => s.firewall,
+    fixed: (s) => expect(Object.values(s.firewall).every((p) => p.enabled)).toBe(true),
+  },
+  {
+    id: "windows.patching",
+    pick: (s) => s.services.wuauserv,
+    fixed: (s) => {
+      expect(s.updates.hotfixes.map((h) => h.id)).toContain("KB5041160");
+      expect(s.services.wuauserv?.startType).toBe("Manual");
+    },
+  },
+  {
+    id: "windows.password-policy",
+    pick: (s) => s.accounts,
+    fixed: (s) =>
+      expect(s.accounts).toMatchObject({
+        minPasswordLength: 12,
+        lockoutThreshold: 5,
+        lockoutDurationMin: 30,
+      }),
+  },
+  {
+    id: "windows.audit-policy",
+    pick: (s) => s.audit,
+    fixed: (s) => {
+      expect(s.audit.Logon).toBe("Success and Failure");
+      expect(s.audit["User Account Management"]).toBe("Success and Failure");
+    },
+  },
+  {
+    id: "windows.backup",
+    pick: (s) => s.backup.lastSuccessfulBackupTime !== null,
+    fixed: (s) =>
+      expect(Date.now() - Date.parse(s.backup.lastSuccessfulBackupTime as string)).toBeLessThan(60_000),
+  },
+  {
+    id: "windows.screen-lock",
+    pick: (s) => s.registry["HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"],
+    fixed: (s) =>
+      expect(
+        s.registry["HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"]
+          ?.InactivityTimeoutSecs,
+      ).toBe(900),
+  },
+  {
+    id: "windows.smb1",
+    pick: (s) => s.smb,
+    fixed: (s) => expect(s.smb.enableSMB1Protocol).toBe(false),
+  },
+  {
+    id: "windows.rdp-nla",
+    pick: (s) =>
+      s.registry["HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp"],
+    fixed: (s) =>
+      expect(
+        s.registry["HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp"],
+      ).toMatchObject({ UserAuthentication: 1, SecurityLayer: 2 }),
+  },
+  {
+    id: "windows.guest-account",
+    pick: (s) => s.users,
+    fixed: (s) => expect(s.users.find((u) => u.sid.endsWith("-501"))?.enabled).toBe(false),
+  },
+  {
+    id: "windows.event-log",
+    pick: (s) => s.eventLogs,
+    fixed: (s) => {
+      expect(s.eventLogs.Security?.maximumKilobytes).toBe(196608);
+      expect(s.eventLogs.System?.maximumKilobytes).toBe(32768);
+    },
+  },
+];
+
+describe("Windows runbooks against the WinRM test server", () => {
+  test("every Windows runbook in the catalogue has a row here", () => {
+    const windows = RUNBOOKS.filter((r) => r.spec.platform === "windows").map((r) => r.spec.id);
+    expect(windows.length).toBeGreaterThanOrEqual(12);
+    expect(ROWS.map((r) => r.id).sort()).toEqual(windows.sort());
+  });
+
+  for (const row of ROWS) {
+    test(`${row.id}: detect fails → remediate → verify passes`, async () => {
+      if (row.patch) server.state = mergeState(server.state, row.patch);
+      const runbook = runbookById(row.id);
+      if (!runbook) throw new Error(`no runbook ${row.id}`);
+      const run = await runRunbook({ runbook, executor });
+      expect({ error: run.error, outcome: run.outcome }).toEqual({ error: undefined, outcome: "fixed" });
+      expect(run.before.status).toBe("fail");
+      expect(run.verify).toBe("pass");
+      expect(run.after?.status === "pass" || run.after?.status === "warn").toBe(true);
+      row.fixed(server.state);
+      // The run carries everything a receipt needs once the healer adds id + decidedBy.
+      const receipt = {
+        ...run,
+        id: "r-1",
+        decidedBy: { tier: "L3", person: "test" },
+        outcome: run.outcome as "fixed",
+      };
+      const { remediation: _r, escrow: _e, ...fields } = receipt;
+      expect(v.safeParse(RemediationReceipt, fields).issues).toBeUndefined();
+    });
+
+    test(`${row.id}: a failed verify rolls back to the captured state`, async () => {
+      const runbook = runbookById(row.id);
+      if (!runbook) throw new Error(`no runbook ${row.id}`);
+      const before = structuredClone(row.pick(server.state));
+      const run = await runRunbook({ runbook, executor: new FailingVerify(runbook.scripts.verify) });
+      expect(run.verify).toBe("fail");
+      if (runbook.spec.rollback) {
+        expect({ outcome: run.outcome, rollback: run.rollback?.ok }).toEqual({
+          outcome: "rolled-back",
+          rollback: true,
+        });
+        expect(row.pick(server.state)).toEqual(before);
+      } else {
+        expect(run.outcome).toBe("failed");
+        expect(run.rollback).toBeNull();
+      }
+    });
+  }
+
+  test("on a compliant host every detect passes and nothing is changed", async () => {
+    server.state = compliantState();
+    const snapshot = JSON.stringify(server.state);
+    for (const runbook of RUNBOOKS.filter((r) => r.spec.platform === "windows")) {
+      const run = await runRunbook({ runbook, executor });
+      expect({ id: runbook.spec.id, outcome: run.outcome, error: run.error }).toEqual({
+        id: runbook.spec.id,
+        outcome: "not-needed",
+        error: undefined,
+      });
+    }
+    expect(JSON.stringify(server.state)).toBe(snapshot);
+  });
+
+  test("BitLocker recovery key comes out as KeyEscrow and never stays in details", async () => {
+    const run = await runRunbook({ runbook: runbookById("windows.bitlocker")!, executor });
+    expect(run.escrow).toHaveLength(1);
+    const key = v.parse(KeyEscrow, run.escrow[0]);
+    expect(key).toMatchObject({ host: "CLINIC-FS01", volume: "C:" });
+    const stored = server.state.bitlocker.volumes[0]?.keyProtectors.find(
+      (k) => k.type === "RecoveryPassword",
+    );
+    expect(key.recoveryPassword).toBe(stored?.recoveryPassword as string);
+    expect(JSON.stringify({ ...run, escrow: [] })).not.toContain(key.recoveryPassword);
+    expect(run.remediation?.details.adBackup).toBe(true);
+  });
+
+  test("dry run detects and changes nothing", async () => {
+    const snapshot = JSON.stringify(server.state);
+    const run = await runRunbook({ runbook: runbookById("windows.firewall")!, executor, dryRun: true });
+    expect(run).toMatchObject({ outcome: "dry-run", verify: "skipped", after: null, dryRun: true });
+    expect(JSON.stringify(server.state)).toBe(snapshot);
+  });
+
+  test("a failing remediation is reported with the script's error", async () => {
+    server.state = mergeState(server.state, { backup: { targets: [] } });
+    const run = await runRunbook({ runbook: runbookById("windows.backup")!, executor });
+    expect(run.outcome).toBe("failed");
+    expect(run.error).toMatch(
+      /runbook windows\.backup on CLINIC-FS01: remediate exited 1: .*wbadmin failed with exit code 2/,
+    );
+  });
+
+  test("parameters are held to the runbook's bounds", async () => {
+    await expect(
+      runRunbook({ runbook: runbookById("windows.screen-lock")!, executor, params: { max_seconds: 3600 } }),
+    ).rejects.toThrow('parameter "max_seconds" of windows.screen-lock must be between 60 and 900');
+    await expect(
+      runRunbook({ runbook: runbookById("windows.screen-lock")!, executor, params: { bogus: 1 } }),
+    ).rejects.toThrow('has no parameter "bogus"');
+  });
+
+  test("parameters reach the script", async () => {
+    const run = await runRunbook({
+      runbook: runbookById("windows.screen-lock")!,
+      executor,
+      params: { max_seconds: 300 },
+    });
+    expect(run.outcome).toBe("fixed");
+    expect(
+      server.state.registry["HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"]
+        ?.InactivityTimeoutSecs,
+    ).toBe(300);
+  });
+});
+
+describe("Linux runbooks through the local shell executor", () => {
+  test("linux.ssh-hardening on a fake root: detect → remediate → verify", async () => {
+    const runbook = runbookById("linux.ssh-hardening");
+    if (!runbook) throw new Error("linux.ssh-hardening missing from the catalogue");
+    const root = mkdtempSync(join(tmpdir(), "malachor-runner-"));
+    try {
+      mkdirSync(join(root, "etc/ssh"), { recursive: true });
+      writeFileSync(join(root, "etc/ssh/sshd_config"), "PasswordAuthentication yes\nPermitRootLogin yes\n");
+      const run = await runRunbook({
+        runbook,
+        executor: new LocalShellExecutor("appliance", { MALACHOR_ROOT: root }),
+      });
+      expect({ outcome: run.outcome, error: run.error }).toEqual({ outcome: "fixed", error: undefined });
+      expect(readFileSync(join(root, "etc/ssh/sshd_config"), "utf8")).toContain("PasswordAuthentication");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
