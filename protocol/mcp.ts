@@ -134,30 +134,6 @@ export const ListPromotionCandidatesInput = v.strictObject({
 });
 export type ListPromotionCandidatesInput = v.InferOutput<typeof ListPromotionCandidatesInput>;
 
-/** A learning-loop pattern: one check fixed by one runbook with the same parameters at L2, fleet-wide. */
-export const PromotionCandidateView = v.strictObject({
-  pattern: Id,
-  checkId: Slug,
-  platform: v.picklist(["windows", "linux"]),
-  runbookId: Slug,
-  params: JsonObject,
-  successes: NonNegInt,
-  failures: NonNegInt,
-  /** successes / (successes + failures), 0–1. */
-  successRate: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
-  status: v.picklist(["candidate", "tracking", "approved", "rejected"]),
-  /** The L1 rule it became, once approved. */
-  ruleId: v.nullable(Id),
-  firstSeenAt: Timestamp,
-  lastOutcomeAt: Timestamp,
-});
-export type PromotionCandidateView = v.InferOutput<typeof PromotionCandidateView>;
-
-export const ListPromotionCandidatesOutput = v.strictObject({
-  candidates: v.array(PromotionCandidateView),
-});
-export type ListPromotionCandidatesOutput = v.InferOutput<typeof ListPromotionCandidatesOutput>;
-
 /**
  * propose_remediation: ask for a runbook to run on one appliance. The cloud narrows `runbookId`
  * to its allow-list and checks `params` against the runbook's bounds; the result is an order

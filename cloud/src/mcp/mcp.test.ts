@@ -545,6 +545,38 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       body: big,
     });
     expect(tooBig.status).toBe(413);
+    // Without a Content-Length the body is counted as it streams in, and refused at the bound.
+    const chunks = [
+      new TextEncoder().encode(big.slice(0, 40_000)),
+      new TextEncoder().encode(big.slice(40_000)),
+    ];
+    const streamed = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens.ro}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: new ReadableStream({
+        pull(ctrl) {
+          const next = chunks.shift();
+          if (next) ctrl.enqueue(next);
+          else ctrl.close();
+        },
+      }),
+    });
+    expect(streamed.status).toBe(413);
+    const garbage = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens.ro}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: '{"jsonrpc":"2.0",',
+    });
+    expect(garbage.status).toBe(400);
+    expect(((await garbage.json()) as { error: { code: number } }).error.code).toBe(-32700);
     const get = await fetch(url, {
       headers: { authorization: `Bearer ${tokens.ro}`, accept: "text/event-stream" },
     });

@@ -1,12 +1,13 @@
 import { desc, eq } from "drizzle-orm";
-import {
-  ListPromotionCandidatesInput,
-  ListPromotionCandidatesOutput,
-  type PromotionCandidateView,
-} from "../../../protocol/mcp.ts";
+import * as v from "valibot";
+import { ListPromotionCandidatesInput } from "../../../protocol/mcp.ts";
 import { assertFleetWide } from "../auth/permissions.ts";
 import { learningPatterns } from "../db/schema/heal.ts";
+import { LearningPatternView, patternView } from "../learning/view.ts";
 import { defineTool } from "./tool.ts";
+
+/** The answer: learning-loop patterns exactly as the admin API shows them. */
+export const ListPromotionCandidatesOutput = v.strictObject({ candidates: v.array(LearningPatternView) });
 
 /** list_promotion_candidates: learning-loop patterns that may become L1 rules once a person approves. */
 export const listPromotionCandidates = defineTool({
@@ -28,22 +29,6 @@ export const listPromotionCandidates = defineTool({
       .where(eq(learningPatterns.status, input.status))
       .orderBy(desc(learningPatterns.successes), desc(learningPatterns.lastOutcomeAt))
       .limit(input.limit);
-    const candidates = rows.map(
-      (r): PromotionCandidateView => ({
-        pattern: r.pattern,
-        checkId: r.checkId,
-        platform: r.platform as PromotionCandidateView["platform"],
-        runbookId: r.runbookId,
-        params: r.params as PromotionCandidateView["params"],
-        successes: r.successes,
-        failures: r.failures,
-        successRate: r.successes + r.failures === 0 ? 0 : r.successes / (r.successes + r.failures),
-        status: r.status as PromotionCandidateView["status"],
-        ruleId: r.ruleId,
-        firstSeenAt: r.firstSeenAt.toISOString(),
-        lastOutcomeAt: r.lastOutcomeAt.toISOString(),
-      }),
-    );
-    return { candidates };
+    return { candidates: rows.map(patternView) };
   },
 });
