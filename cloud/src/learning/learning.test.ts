@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import * as v from "valibot";
+import { decideL1 } from "../../../agent/src/heal/l1/decide.ts";
+import { acceptRuleSet } from "../../../agent/src/heal/l1/synced.ts";
+import { newIncident } from "../../../agent/src/heal/l3/incident.ts";
+import { catalogueOf } from "../../../agent/src/heal/runner.ts";
+import { TEST_SPECS } from "../../../agent/src/heal/testing/specs.ts";
+import { SignedPlan } from "../../../protocol/plan.ts";
+import { SyncResponse } from "../../../protocol/sync.ts";
+import { sampleFinding } from "../../../protocol/testkit.ts";
+import { toolName } from "../plan/prompt.ts";
+import { configurePlanner } from "../plan/settings.ts";
+import { startLlmServer } from "../plan/testing/llm-server.ts";
+import { describeEachDb } from "../testing/each-db.ts";
+import type { TestAppliance } from "../testing/test-cloud.ts";
+
+const llm = startLlmServer();
+afterAll(() => llm.stop());
+let n = 0;
+
+describeEachDb("learning loop", (cloud) => {
+  let app: TestAppliance;
+  let admin: string;
+  beforeAll(async () => {
+    const c = cloud();
+    configurePlanner(c.deps.db, {
+      url: llm.url,
+      apiKey: "",
+      model: "m",
+      timeoutMs: 2000,
+      siteLimit: { limit: 1000, windowSec: 300 },
+      dailyBudgetPerSite: 1000,
+      dailyBudgetFleet: 1000,
+      minConfidence: 0.7,
+      autoApplyMaxBlast: "low",
+      breaker: { failures: 5, openSec: 900 },
+      planTtlSec: 3600,
+      catalogue: catalogueOf(TEST_SPECS),
+    });
+    await c.createSite("site-learn");
+    app = await c.createAppliance("site-learn");
+    admin = await c.adminToken("msp-admin");
+  });
+
+  // One L2 round: plan for a drift of `checkId` with `params`, then report `outcome`.
+  async function round(scope: string, outcome: "fixed" | "failed" | "not-applied") {
+    const c = cloud();
+    llm.script.push({
+      tool: toolName("windows.smb-signing"),
+      args: { params: { scope }, confidence: 0.9, reasoning: "x", requiresHumanReview: false },
+    });
+    const f = sampleFinding({ checkId: "windows.smb-signing", host: "EXAM-3", status: "fail" });
+    const incident = newIncident(f, {
+      id: `inc-${++n}`,
+      applianceId: app.applianceId,
+      tier: "L2",
+      reason: "x",
+      at: "2026-11-25T10:00:00.000Z",
+    });
+    const r = await c.call("POST", "/agent/plan", {
+      bearer: app.apiKey,
+      body: { incident, allowedRunbooks: ["windows.smb-signing"] },
+    });
+    const plan = v.parse(SignedPlan, await r.json()).payload;
+    const o = await c.call("POST", `/agent/plan/${plan.id}/outcome`, {
+      bearer: app.apiKey,
+      body: { outcome },
+    });
+    expect(o.status).toBe(200);
+    return { plan, result: (await o.json()) as { pattern: string; status: string | null } };
+  }
+
+  test("a pattern with 5 successes at ≥ 90% becomes a candidate; an admin approves it into a signed L1 rule", async () => {
+    const c = cloud();
+    let last: Awaited<ReturnType<typeof round>> | undefined;
+    for (let i = 0; i < 4; i++) {
+      last = await round("server", "fixed");
+      expect(last.result.status).toBe("tracking");
+    }
+    await round("server", "not-applied"); // never counts
+    last = await round("server", "fixed");
+    expect(last.result.status).toBe("candidate");
+
+    // An outcome is recorded once, and only by the plan's appliance.
+    expect(
+      (
+        await c.call("POST", `/agent/plan/${last.plan.id}/outcome`, {
+          bearer: app.apiKey,
+          body: { outcome: "fixed" },
+        })
+      ).status,
+    ).toBe(409);
+
+    const list = await c.call("GET", "/api/learning/patterns?status=candidate", { bearer: admin });
+    const { patterns } = (await list.json()) as {
+      patterns: Array<{ pattern: string; successes: number; successRate: number }>;
+    };
+    expect(patterns).toHaveLength(1);
+    expect(patterns[0]).toMatchObject({ pattern: last.result.pattern, successes: 5, successRate: 1 });
+
+    const tech = await c.adminToken("msp-tech");
+    expect(
+      (await c.call("POST", `/api/learning/patterns/${last.result.pattern}/approve`, { bearer: tech }))
+        .status,
+    ).toBe(403);
+    const scoped = await c.adminToken("msp-admin", "site-learn");
+    expect(
+      (await c.call("POST", `/api/learning/patterns/${last.result.pattern}/approve`, { bearer: scoped }))
+        .status,
+    ).toBe(403);
+
+    const ok = await c.call("POST", `/api/learning/patterns/${last.result.pattern}/approve`, {
+      bearer: admin,
+    });
+    expect(ok.status).toBe(200);
+    const approved = (await ok.json()) as { ruleId: string; rulesVersion: number };
+    expect(
+      (await c.call("POST", `/api/learning/patterns/${last.result.pattern}/approve`, { bearer: admin }))
+        .status,
+    ).toBe(409);
+
+    // Every appliance's next sync carries it, signed, beside the builtin rules.
+    const sync = v.parse(
+      SyncResponse,
+      await (await c.call("GET", "/agent/sync", { bearer: app.apiKey })).json(),
+    );
+    const accepted = acceptRuleSet(sync.rules, c.deps.keys.publicKey, 0);
+    if (!accepted.ok) throw new Error(accepted.reason);
+    expect(accepted.set.version).toBe(approved.rulesVersion);
+    const rule = accepted.set.rules.find((r) => r.id === approved.ruleId)!;
+    expect(rule).toMatchObject({
+      source: "promoted",
+      action: { type: "runbook", runbookId: "windows.smb-signing", params: { scope: "server" } },
+    });
+    expect(accepted.set.rules.some((r) => r.id === "l1-windows-firewall")).toBe(true);
+    // And L1 now decides what L2 used to.
+    const d = decideL1(
+      sampleFinding({ checkId: "windows.smb-signing", host: "EXAM-9", status: "fail" }),
+      { platform: "windows" },
+      accepted.compiled,
+      new Map(),
+      Date.now(),
+    );
+    expect(d).toMatchObject({ type: "runbook", rule: { id: approved.ruleId } });
+  });
+
+  test("below 90% success it stays tracked; a rejected candidate is not proposed again", async () => {
+    const c = cloud();
+    let last: Awaited<ReturnType<typeof round>> | undefined;
+    for (const o of ["fixed", "fixed", "failed", "fixed", "fixed", "fixed"] as const)
+      last = await round("client", o);
+    expect(last!.result.status).toBe("tracking"); // 5 of 6 = 83%
+    for (let i = 0; i < 4; i++) last = await round("both", "fixed");
+    last = await round("both", "fixed");
+    expect(last.result.status).toBe("candidate");
+    const rej = await c.call("POST", `/api/learning/patterns/${last.result.pattern}/reject`, {
+      bearer: admin,
+      body: { reason: "too broad" },
+    });
+    expect(rej.status).toBe(200);
+    expect(((await rej.json()) as { status: string }).status).toBe("rejected");
+    expect((await round("both", "fixed")).result.status).toBe("rejected");
+  });
+});
