@@ -6,21 +6,18 @@ import * as v from "valibot";
 import { JsonObject } from "../../../protocol/common.ts";
 import type { ScriptRun } from "./executor.ts";
 
-// Typed as a plain schema: valibot's inference over the recursive JsonValue with a default is too deep for tsc.
-const Details = v.optional(JsonObject, {}) as unknown as v.GenericSchema<unknown, JsonObject>;
-
 export const CheckOutput = v.object({
   status: v.picklist(["pass", "fail", "warn"]),
   expected: v.optional(v.nullable(v.string())),
   actual: v.optional(v.nullable(v.string())),
-  details: Details,
+  details: v.optional(JsonObject),
 });
 export type CheckOutput = v.InferOutput<typeof CheckOutput>;
 
-export const RemediateOutput = v.object({ changed: v.boolean(), details: Details });
+export const RemediateOutput = v.object({ changed: v.boolean(), details: v.optional(JsonObject) });
 export type RemediateOutput = v.InferOutput<typeof RemediateOutput>;
 
-export const RollbackOutput = v.object({ restored: v.boolean(), details: Details });
+export const RollbackOutput = v.object({ restored: v.boolean(), details: v.optional(JsonObject) });
 export type RollbackOutput = v.InferOutput<typeof RollbackOutput>;
 
 export type Step = "detect" | "remediate" | "verify" | "rollback";

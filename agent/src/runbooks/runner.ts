@@ -78,7 +78,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunbookRun> {
   const snapshot = (o: CheckOutput): StateSnapshot => ({
     status: o.status,
     ...(short(o.actual) !== undefined ? { actual: short(o.actual) } : {}),
-    details: clean(o.details),
+    details: clean(o.details ?? {}),
     at: now().toISOString(),
   });
   const run: RunbookRun = {
@@ -127,7 +127,7 @@ export async function runRunbook(opts: RunOptions): Promise<RunbookRun> {
   } catch (e) {
     return finish("failed", e);
   }
-  run.remediation = { changed: remediation.changed, details: clean(remediation.details) };
+  run.remediation = { changed: remediation.changed, details: clean(remediation.details ?? {}) };
 
   let verifyError: unknown;
   try {
@@ -147,9 +147,9 @@ export async function runRunbook(opts: RunOptions): Promise<RunbookRun> {
     return finish("failed", why);
   }
   try {
-    const prior = remediation.details.before ?? null;
-    const rb = await step<{ restored: boolean; details: JsonObject }>("rollback", RollbackOutput, prior);
-    run.rollback = { attempted: true, ok: rb.restored, output: short(JSON.stringify(rb.details)) };
+    const prior = remediation.details?.before ?? null;
+    const rb = await step<RollbackOutput>("rollback", RollbackOutput, prior);
+    run.rollback = { attempted: true, ok: rb.restored, output: short(JSON.stringify(rb.details ?? {})) };
     return finish(rb.restored ? "rolled-back" : "failed", why);
   } catch (e) {
     run.rollback = {
