@@ -9,14 +9,20 @@ export type SiteVerification =
   | { siteId: string; ok: true; count: number; heads: ChainStarts }
   | { siteId: string; ok: false; count: number; break: Omit<ChainBreak, "ok"> & { index: number } };
 
-/** Verifies a page of parsed bundles continuing from `starts`; replaceable by the parallel verifier. */
+/** Verifies a page of stored bundles (JSON texts) continuing from `starts`; see parallel-verify.ts. */
 export type PageVerifier = (
-  items: unknown[],
+  bodies: string[],
   keys: string[],
   starts: ChainStarts,
 ) => Promise<ReturnType<typeof verifyChain>>;
 
-const inline: PageVerifier = async (items, keys, starts) => verifyChain(items, keys, { starts });
+/** The sequential verifier (one core). */
+export const inlineVerifier: PageVerifier = async (bodies, keys, starts) =>
+  verifyChain(
+    bodies.map((b) => JSON.parse(b) as unknown),
+    keys,
+    { starts },
+  );
 
 /**
  * Re-verify every stored bundle of a site from genesis (signatures, links, sequence numbers) with
@@ -25,7 +31,7 @@ const inline: PageVerifier = async (items, keys, starts) => verifyChain(items, k
 export async function verifySiteChain({
   ctx,
   input,
-  verifier = inline,
+  verifier = inlineVerifier,
 }: {
   ctx: ServiceContext;
   input: { siteId: string };
@@ -37,8 +43,11 @@ export async function verifySiteChain({
   let heads: ChainStarts = {};
   let count = 0;
   for await (const page of siteChainPages(ctx.db, input.siteId)) {
-    const items = page.map((r) => JSON.parse(r.body) as unknown);
-    const r = await verifier(items, keys, heads);
+    const r = await verifier(
+      page.map((row) => row.body),
+      keys,
+      heads,
+    );
     if (!r.ok) {
       const { ok: _ok, ...brk } = r;
       return {
@@ -49,7 +58,7 @@ export async function verifySiteChain({
       };
     }
     heads = { ...heads, ...r.heads };
-    count += items.length;
+    count += page.length;
   }
   return { siteId: input.siteId, ok: true, count, heads };
 }

@@ -4,6 +4,7 @@ import { Id } from "../../../protocol/common.ts";
 import type { RouteDeps } from "../deps.ts";
 import { listEvidenceAlerts } from "../evidence/alerts.ts";
 import { exportSiteChain } from "../evidence/export.ts";
+import { parallelVerifier } from "../evidence/parallel-verify.ts";
 import { siteKeys } from "../evidence/site-keys.ts";
 import { verifySiteChain } from "../evidence/verify-site.ts";
 import { param } from "../http/body.ts";
