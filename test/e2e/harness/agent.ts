@@ -1,0 +1,164 @@
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { malachorBinary } from "../../support/binary.ts";
+import { Service } from "./service.ts";
+import { freePort, waitFor } from "./wait.ts";
+
+/** Where the agent under test keeps things. */
+export interface AgentPaths {
+  dir: string;
+  bin: string;
+  config: string;
+  base: string;
+  stateDir: string;
+}
+
+/** A Windows host the agent manages (the WinRM test server). */
+export interface WindowsTarget {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+}
+
+/** Lay out an agent directory with its own copy of the compiled binary (updates replace the copy). */
+export function agentPaths(dir: string): AgentPaths {
+  mkdirSync(join(dir, "bin"), { recursive: true });
+  const bin = join(dir, "bin", "malachor");
+  copyFileSync(malachorBinary(), bin);
+  return {
+    dir,
+    bin,
+    config: join(dir, "config.toml"),
+    base: join(dir, "base.toml"),
+    stateDir: join(dir, "state"),
+  };
+}
+
+/**
+ * The base config enrollment completes (the NixOS module's role): state dir, a fast check cadence,
+ * the local status page on a free loopback port, and the Windows hosts with their password files.
+ */
+export function writeBaseConfig(
+  p: AgentPaths,
+  o: { cloudUrl: string; intervalSec: number; windows: WindowsTarget[]; statusPort?: number; extra?: string },
+): { statusUrl: string } {
+  const statusPort = o.statusPort ?? freePort();
+  const hosts = o.windows.map((w, i) => {
+    const pw = join(p.dir, `winrm-${i}.password`);
+    writeFileSync(pw, `${w.password}\n`, { mode: 0o600 });
+    return `[[windows.hosts]]\nhost = "${w.host}"\nport = ${w.port}\ntransport = "http-ntlm"\nusername = "${w.username}"\npassword_file = "${pw}"\n`;
+  });
+  writeFileSync(
+    p.base,
+    [
+      `[cloud]\nurl = "${o.cloudUrl}"\napi_key_file = "${join(p.stateDir, "api-key")}"\ntimeout_sec = 10\n`,
+      `[appliance]\nstate_dir = "${p.stateDir}"\nhostname = "clinic-appliance"\n`,
+      // Loopback only here: no public NTP; the time check asks a port nobody answers and reports it.
+      `[checks]\ninterval_sec = ${o.intervalSec}\ntimeout_sec = 5\nntp_servers = ["127.0.0.1:9"]\n`,
+      `[status]\nbind = "127.0.0.1:${statusPort}"\n`,
+      ...hosts,
+      o.extra ?? "",
+    ].join("\n"),
+  );
+  return { statusUrl: `http://127.0.0.1:${statusPort}` };
+}
+
+/** Run `malachor provision enroll` with a one-time code (the binary writes config.toml and its keys). */
+export async function enroll(p: AgentPaths, cloudUrl: string, code: string): Promise<string> {
+  const proc = Bun.spawn(
+    [
+      p.bin,
+      "provision",
+      "enroll",
+      "--code",
+      code,
+      "--cloud",
+      cloudUrl,
+      "--config",
+      p.config,
+      "--base",
+      p.base,
+    ],
+    { stdout: "pipe", stderr: "pipe" },
+  );
+  const [out, err, rc] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (rc !== 0) throw new Error(`malachor provision enroll exited ${rc}: ${err}${out}`);
+  return out.trim();
+}
+
+/**
+ * `malachor run` under a supervisor that restarts it whenever it exits unasked, as systemd's
+ * Restart=always does: an installed update stops the daemon so the new binary starts.
+ */
+export class SupervisedAgent {
+  service: Service | undefined;
+  /** Exit codes of runs that ended without being asked to. */
+  readonly unaskedExits: number[] = [];
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    readonly paths: AgentPaths,
+    readonly statusUrl: string,
+    private readonly opts: { echo?: boolean; env?: Record<string, string> } = {},
+  ) {}
+
+  /** Start supervising; resolves once the local status API answers. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    this.stopping = false;
+    this.loop = (async () => {
+      while (!this.stopping) {
+        const svc = Service.start("agent", [this.paths.bin, "run", "--config", this.paths.config], {
+          echo: this.opts.echo,
+          env: this.opts.env,
+        });
+        this.service = svc;
+        const code = await svc.exited;
+        if (this.stopping) break;
+        this.unaskedExits.push(code);
+        await Bun.sleep(300);
+      }
+    })();
+    await this.waitUp(timeoutMs);
+  }
+
+  /** Wait until the (possibly restarted) daemon's status API answers. */
+  async waitUp(timeoutMs = 60_000): Promise<void> {
+    await waitFor(
+      "the agent's local status API",
+      async () => (await fetch(`${this.statusUrl}/api/status`, { signal: AbortSignal.timeout(2_000) })).ok,
+      { timeoutMs },
+    );
+  }
+
+  /** The daemon's status snapshot. */
+  async status(): Promise<Record<string, unknown>> {
+    const r = await fetch(`${this.statusUrl}/api/status`, { signal: AbortSignal.timeout(5_000) });
+    if (!r.ok) throw new Error(`agent status → ${r.status}`);
+    return (await r.json()) as Record<string, unknown>;
+  }
+
+  /** Graceful stop (SIGTERM) without restart. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.service?.stop(30_000);
+    await this.loop;
+  }
+
+  /** kill -9 the daemon and do NOT restart it (the test restarts when it wants). */
+  async kill9(): Promise<void> {
+    this.stopping = true;
+    await this.service?.kill9();
+    await this.loop;
+  }
+
+  /** Recent output of the current run, for failure messages. */
+  tail(n = 60): string {
+    return this.service?.tail(n) ?? "(agent not started)";
+  }
+}

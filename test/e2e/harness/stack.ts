@@ -1,0 +1,153 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RUNBOOK_SPECS } from "../../../runbooks/index.ts";
+import { agentPaths, enroll, SupervisedAgent, writeBaseConfig } from "./agent.ts";
+import { CloudProcess } from "./cloud.ts";
+import { Service } from "./service.ts";
+import { freePort } from "./wait.ts";
+
+const root = join(import.meta.dir, "..", "..", "..");
+
+/** How to build the stack. */
+export interface StackOptions {
+  /** Seconds between the agent's check cycles (10 is the minimum the config allows). */
+  intervalSec?: number;
+  /** Start the simulated Windows host compliant (default) or as a drifted, unmanaged server. */
+  windowsCompliant?: boolean;
+  /** Echo every process's output to stderr, prefixed. */
+  echo?: boolean;
+  /** Keep the temp directory after stop (for a look at the data). */
+  keep?: boolean;
+  siteId?: string;
+}
+
+/** The WinRM test server as a child process. */
+export interface WinRmSim {
+  service: Service;
+  url: string;
+  port: number;
+  username: string;
+  password: string;
+}
+
+async function startWinRm(echo: boolean, compliant: boolean): Promise<WinRmSim> {
+  const port = freePort();
+  const username = "svc-malachor";
+  const password = randomBytes(12).toString("base64url");
+  const service = Service.start(
+    "winrm",
+    [
+      process.execPath,
+      join(root, "test", "winrm-server", "main.ts"),
+      "--port",
+      String(port),
+      "--user",
+      username,
+      "--password",
+      password,
+      ...(compliant ? ["--compliant"] : []),
+    ],
+    { cwd: root, echo },
+  );
+  await service.waitForLine(/"url"/, 60_000);
+  return { service, url: `http://127.0.0.1:${port}`, port, username, password };
+}
+
+/**
+ * The whole system on loopback, as a clinic would run it: the cloud process on its embedded
+ * defaults, a site, an appliance provisioned by one-time code, the WinRM test server as the
+ * clinic's Windows server, and the compiled `malachor run` checking the local Linux host and the
+ * Windows host, healing and shipping evidence.
+ */
+export class Stack {
+  private constructor(
+    readonly dir: string,
+    readonly cloud: CloudProcess,
+    readonly winrm: WinRmSim,
+    readonly agent: SupervisedAgent,
+    readonly siteId: string,
+    readonly applianceId: string,
+    private readonly keep: boolean,
+  ) {}
+
+  static async start(o: StackOptions = {}): Promise<Stack> {
+    const dir = mkdtempSync(join(tmpdir(), "malachor-stack-"));
+    const echo = o.echo ?? false;
+    const siteId = o.siteId ?? "riverside-clinic";
+    const started: { stop(): Promise<unknown> }[] = [];
+    try {
+      const [winrm, cloud] = await Promise.all([
+        startWinRm(echo, o.windowsCompliant ?? true),
+        (async () => {
+          const c = new CloudProcess(join(dir, "cloud"), { echo });
+          await c.start();
+          return c;
+        })(),
+      ]);
+      started.push({ stop: () => winrm.service.stop() }, cloud);
+      await cloud.api("POST", "/api/sites", {
+        id: siteId,
+        name: "Riverside Family Clinic",
+        tier: "professional",
+      });
+      // Healing may touch the simulated Windows host only, never the machine running the demo.
+      await cloud.api("PUT", `/api/sites/${siteId}/config`, {
+        checkIntervalSec: o.intervalSec ?? 10,
+        disabledChecks: [],
+        healing: {
+          paused: false,
+          dryRun: false,
+          enabledRunbooks: RUNBOOK_SPECS.filter((s) => s.platform === "windows").map((s) => s.id),
+        },
+        maintenanceWindow: null,
+      });
+      const mac = "02:00:5e:10:00:01";
+      const prov = await cloud.api<{ enrollCode: string }>("POST", `/api/provision/${mac}`, {
+        siteId,
+        applianceName: "front-desk appliance",
+      });
+      const paths = agentPaths(join(dir, "agent"));
+      const { statusUrl } = writeBaseConfig(paths, {
+        cloudUrl: cloud.url,
+        intervalSec: o.intervalSec ?? 10,
+        windows: [
+          { host: "127.0.0.1", port: winrm.port, username: winrm.username, password: winrm.password },
+        ],
+      });
+      const enrolled = await enroll(paths, cloud.url, prov.enrollCode);
+      const applianceId = /appliance (\S+) of site/.exec(enrolled)?.[1];
+      if (!applianceId) throw new Error(`could not read the appliance id from: ${enrolled}`);
+      const agent = new SupervisedAgent(paths, statusUrl, { echo });
+      await agent.start();
+      return new Stack(dir, cloud, winrm, agent, siteId, applianceId, o.keep ?? false);
+    } catch (e) {
+      for (const s of started.reverse()) await s.stop().catch(() => {});
+      if (!o.keep) rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Change the simulated Windows host (a JSON merge patch of its state). */
+  async patchWindows(patch: Record<string, unknown>): Promise<void> {
+    const r = await fetch(`${this.winrm.url}/_sim/state`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(patch),
+    });
+    if (!r.ok) throw new Error(`POST /_sim/state → ${r.status}: ${await r.text()}`);
+  }
+
+  /** The simulated Windows host's state. */
+  async windowsState(): Promise<Record<string, unknown>> {
+    return (await (await fetch(`${this.winrm.url}/_sim/state`)).json()) as Record<string, unknown>;
+  }
+
+  /** Stop everything (agent first, so it does not log a vanished cloud), then remove the temp dir. */
+  async stop(): Promise<void> {
+    await this.agent.stop().catch(() => {});
+    await Promise.all([this.cloud.stop().catch(() => {}), this.winrm.service.stop().catch(() => {})]);
+    if (!this.keep) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
