@@ -98,11 +98,17 @@ export function serveHttp<C>(
       } finally {
         busy = false;
       }
-      if (buf.indexOf("\r\n\r\n") >= 0) void pump();
+      // Data that arrived while a request was being handled has not been looked at yet.
+      if (arrived) {
+        arrived = false;
+        void pump();
+      }
     };
+    let arrived = false;
     socket.on("data", (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
-      void pump();
+      if (busy) arrived = true;
+      else void pump();
     });
     socket.on("error", () => socket.destroy());
   };

@@ -263,6 +263,17 @@ class Parser {
         continue;
       }
       if (ARG_END.has(ch)) break;
+      if (ch === "$" && bare && /[\w({]/.test(this.peek(1))) {
+        // `/minpwlen:$len` expands like a double-quoted string in command mode.
+        parts.push(bare);
+        bare = "";
+        if (this.peek(1) === "(") parts.push(this.primary());
+        else {
+          this.pos++;
+          parts.push({ t: "var", name: this.varName() });
+        }
+        continue;
+      }
       bare += ch;
       this.pos++;
     }
@@ -428,9 +439,14 @@ class Parser {
           this.peek() === "("
             ? { t: "call", obj: e, name, args: this.callArgs(), static: true }
             : { t: "member", obj: e, name, static: true };
-      } else if (this.peek() === "." && /[A-Za-z_]/.test(this.peek(1))) {
+      } else if (this.peek() === "." && /[A-Za-z_'"]/.test(this.peek(1))) {
         this.pos++;
-        const name = this.memberName();
+        const quoted = this.peek() === "'" || this.peek() === '"' ? this.stringLit() : undefined;
+        const name = quoted
+          ? quoted.t === "str"
+            ? quoted.v
+            : this.fail("member names cannot be expanded")
+          : this.memberName();
         e =
           this.peek() === "("
             ? { t: "call", obj: e, name, args: this.callArgs(), static: false }
