@@ -50,13 +50,14 @@ export type ListSitesOutput = v.InferOutput<typeof ListSitesOutput>;
 export const SiteInput = v.strictObject({ siteId: Id });
 export type SiteInput = v.InferOutput<typeof SiteInput>;
 
-/** A site's score per HIPAA control with the findings behind each status. */
+/** A site's score per HIPAA control with the findings behind each status and where they are recorded. */
 export const SiteComplianceOutput = v.strictObject({
   siteId: Id,
-  computedAt: Timestamp,
-  /** Findings read from the site's stored evidence (the score uses the latest per check and host). */
-  findingsConsidered: NonNegInt,
+  /** Newest evidence considered (null when the site has no check results yet). */
+  asOf: v.nullable(Timestamp),
   ...ComplianceScore.entries,
+  /** The evidence bundle (appliance + sequence number) holding each finding, for verify_chain or an export. */
+  sources: v.array(v.strictObject({ checkId: Slug, host: HostName, applianceId: Id, seq: NonNegInt })),
 });
 export type SiteComplianceOutput = v.InferOutput<typeof SiteComplianceOutput>;
 

@@ -206,7 +206,7 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     const out = r.structuredContent as {
       score: number;
       assessed: number;
-      findingsConsidered: number;
+      sources: { checkId: string; host: string; applianceId: string; seq: number }[];
       controls: {
         control: { citation: string };
         status: string;
@@ -214,7 +214,9 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       }[];
     };
     expect(out.controls).toHaveLength(HIPAA_CONTROLS.length);
-    expect(out.findingsConsidered).toBe(4);
+    expect(out.sources).toEqual([
+      { checkId: "linux.ssh-hardening", host: "appliance", applianceId: "app-a1", seq: 4 },
+    ]);
     const ac = out.controls.find((c) => c.control.citation === "§164.312(a)(1)")!;
     // The latest of the sample chain's findings (index 3) fails, so the control fails on that evidence.
     expect(ac.status).toBe("fail");
