@@ -2,12 +2,13 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { eq, like } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { HIPAA_CONTROLS } from "../../../protocol/hipaa.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import type { PendingOrdersResponse } from "../../../protocol/order.ts";
 import { auditLog } from "../db/schema/audit.ts";
+import { evidenceChain } from "../db/schema/evidence.ts";
 import { orders } from "../db/schema/orders.ts";
 import { patternKey } from "../learning/pattern.ts";
 import { recordPatternOutcome } from "../learning/record.ts";
@@ -381,6 +382,71 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     expect((none.structuredContent as { candidates: unknown[] }).candidates).toEqual([]);
     expect(errorText(await call(await connect(tokens.roB), "list_promotion_candidates", {}))).toMatch(
       /fleet-wide/,
+    );
+  });
+
+  test("verify_chain: a tampered stored bundle is reported as the first break", async () => {
+    const c = cloud();
+    await c.createSite("site-c");
+    const app = await c.createAppliance("site-c", "app-c1");
+    const up = await c.request(AGENT_API.evidence, {
+      method: "POST",
+      headers: app.headers,
+      body: JSON.stringify({ bundles: app.nextBundles(3) }),
+    });
+    expect(up.status).toBe(200);
+    // Only an attacker with database rights could do this: switch off the append-only trigger and edit.
+    const [row] = await c.deps.db
+      .select()
+      .from(evidenceChain)
+      .where(and(eq(evidenceChain.applianceId, "app-c1"), eq(evidenceChain.seq, 2)));
+    const forged = row!.body.replace('"status":"pass"', '"status":"fail"');
+    expect(forged).not.toBe(row!.body);
+    await c.deps.db.execute(sql`ALTER TABLE evidence_chain DISABLE TRIGGER evidence_chain_append_only`);
+    await c.deps.db
+      .update(evidenceChain)
+      .set({ body: forged })
+      .where(and(eq(evidenceChain.applianceId, "app-c1"), eq(evidenceChain.seq, 2)));
+    await c.deps.db.execute(sql`ALTER TABLE evidence_chain ENABLE TRIGGER evidence_chain_append_only`);
+    const r = await call(await connect(tokens.ro), "verify_chain", { siteId: "site-c" });
+    expect(r.structuredContent).toEqual({
+      siteId: "site-c",
+      ok: false,
+      appliances: [
+        {
+          applianceId: "app-c1",
+          ok: false,
+          bundles: 1,
+          kind: "bad-signature",
+          seq: 2,
+          message: expect.stringContaining("signature that does not match"),
+        },
+      ],
+    });
+  });
+
+  test("propose_remediation: a runbook the site's config does not enable is refused", async () => {
+    const c = cloud();
+    const other = RUNBOOK_CATALOGUE.all().find((r) => r.id !== plain.id)!;
+    const put = await c.call("PUT", "/api/sites/site-c/config", {
+      bearer: tokens.admin,
+      body: {
+        checkIntervalSec: 60,
+        disabledChecks: [],
+        healing: { paused: false, dryRun: false, enabledRunbooks: [other.id] },
+        maintenanceWindow: null,
+      },
+    });
+    expect(put.status).toBe(200);
+    const args = {
+      siteId: "site-c",
+      applianceId: "app-c1",
+      host: "appliance",
+      runbookId: plain.id,
+      reason: "r",
+    };
+    expect(errorText(await call(await connect(tokens.tech), "propose_remediation", args))).toMatch(
+      new RegExp(`forbidden: runbookId: ${plain.id} is not enabled for site site-c`),
     );
   });
 
