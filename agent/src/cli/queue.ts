@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { drainQueue } from "../cloud/uploader.ts";
 import type { Config } from "../config/schema.ts";
-import { cloudClient, openChain, openState, stateDbPath } from "../daemon/agent.ts";
+import { cloudClient, openChain } from "../daemon/agent.ts";
+import { openState, stateDbPath } from "../daemon/state.ts";
 import { DaemonUnavailable, localClient } from "../localapi/client.ts";
 import type { QueueItem, QueueStats } from "../queue/queue.ts";
 import { isStream, STREAM_NAMES } from "../queue/streams.ts";

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Config } from "../config/schema.ts";
-import { openState, stateDbPath } from "../daemon/agent.ts";
-import { SNAPSHOT_META } from "../daemon/daemon.ts";
-import { chainHead } from "../evidence/chain-store.ts";
+import { openState, SNAPSHOT_META, stateDbPath } from "../daemon/state.ts";
+import { chainHead } from "../evidence/head.ts";
 import { DaemonUnavailable, localClient } from "../localapi/client.ts";
 import { getMeta } from "../queue/db.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";

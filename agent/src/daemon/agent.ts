@@ -6,12 +6,8 @@ import type { Config } from "../config/schema.ts";
 import { readSecretFile, SecretFileError } from "../config/secret.ts";
 import { ChainStore } from "../evidence/chain-store.ts";
 import { type Identity, loadIdentity } from "../evidence/identity.ts";
-import { openStateDb } from "../queue/db.ts";
-import { Queue } from "../queue/queue.ts";
 import { AGENT_VERSION } from "../version.ts";
-
-/** The state database of a config: <state_dir>/state.db. */
-export const stateDbPath = (config: Config) => join(config.appliance.state_dir, "state.db");
+import type { AgentState } from "./state.ts";
 
 /** Name of this appliance in findings: [appliance] hostname, else the system's (made protocol-safe). */
 export function applianceHostName(config: Config): string {
@@ -22,18 +18,6 @@ export function applianceHostName(config: Config): string {
       .slice(0, 253) ||
       "appliance")
   );
-}
-
-/** The durable pieces every command that touches state needs. */
-export interface AgentState {
-  db: Database;
-  queue: Queue;
-}
-
-/** Open the state database and queue of a config. */
-export function openState(config: Config): AgentState {
-  const db = openStateDb(stateDbPath(config));
-  return { db, queue: new Queue(db, { maxBytes: config.queue.max_bytes }) };
 }
 
 /** The cloud client, or why there is none (no API key yet: the agent runs offline). */

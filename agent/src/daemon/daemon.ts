@@ -17,10 +17,11 @@ import { AGENT_VERSION } from "../version.ts";
 import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./providers.ts";
 import type { SystemdNotifier } from "./sd-notify.ts";
 import { acceptSiteConfig } from "./site-config.ts";
+import { SNAPSHOT_META } from "./state.ts";
+
+export { SNAPSHOT_META };
 
 const SITE_CONFIG = "site.config";
-/** Meta key of the last status snapshot, read by `malachor status` when the daemon is down. */
-export const SNAPSHOT_META = "status.snapshot";
 
 /** Everything the daemon runs on; built by startDaemon (main) or by tests. */
 export interface DaemonDeps {
@@ -352,6 +353,8 @@ export class Daemon {
           this.d.log.error("cycle failed", { error: e });
         }
         this.lastProgress = Date.now();
+        // Return the cycle's garbage before idling: keeps the appliance's resident memory low.
+        Bun.gc(true);
         await this.sleep(Math.max(0, this.intervalSec * 1000 - (Date.now() - begin)));
       }
     })();

@@ -4,11 +4,12 @@ import { checkSettings } from "../checks/settings.ts";
 import type { Config } from "../config/schema.ts";
 import { startLocalApi } from "../localapi/server.ts";
 import type { Logger } from "../log/logger.ts";
-import { applianceHostName, cloudClient, openChain, openState } from "./agent.ts";
+import { applianceHostName, cloudClient, openChain } from "./agent.ts";
 import { Daemon } from "./daemon.ts";
 import { PLUGINS, type Plugin } from "./plugins.ts";
 import { linuxProvider } from "./providers.ts";
 import { type SystemdNotifier, systemdNotifier } from "./sd-notify.ts";
+import { openState } from "./state.ts";
 
 /** A running daemon with its local API. */
 export interface RunningAgent {

@@ -9,19 +9,13 @@ import {
 } from "../../../protocol/evidence.ts";
 import { getMeta, setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
+import { chainHead, HEAD_META } from "./head.ts";
 import type { Identity } from "./identity.ts";
 
-const HEAD = "chain.head";
 const CLOUD_SEQ = "chain.cloud-seq";
 
 /** Idempotency key of a bundle in the queue (and at the cloud): one per appliance and sequence. */
 export const bundleKey = (applianceId: string, seq: number) => `evidence:${applianceId}:${seq}`;
-
-/** The chain head stored in a state database (seq 0 for an empty chain); no key needed to read it. */
-export function chainHead(db: Database): ChainHead {
-  const raw = getMeta(db, HEAD);
-  return raw ? (JSON.parse(raw) as ChainHead) : { seq: 0, hash: "0".repeat(64) };
-}
 
 /**
  * The appliance's evidence chain. `append` signs the next bundle and, in ONE SQLite transaction,
@@ -60,7 +54,7 @@ export class ChainStore {
         payload: text,
       });
       if (!r.accepted) throw new Error(`evidence refused by the queue: ${r.reason}`); // cannot happen: rank 0
-      setMeta(this.db, HEAD, JSON.stringify({ seq: bundle.seq, hash }));
+      setMeta(this.db, HEAD_META, JSON.stringify({ seq: bundle.seq, hash }));
       return bundle;
     })();
   }

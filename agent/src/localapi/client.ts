@@ -1,6 +1,6 @@
 import type { QueueItem, QueueStats } from "../queue/queue.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
-import { parseBind } from "./server.ts";
+import { parseBind } from "./bind.ts";
 
 /** The running daemon is not answering on its local API (not running, or another bind). */
 export class DaemonUnavailable extends Error {

@@ -3,8 +3,8 @@ import type { DrainResult } from "../cloud/uploader.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Queue } from "../queue/queue.ts";
 import { isStream } from "../queue/streams.ts";
-import { statusPageResponse } from "../status/handler.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
+import { parseBind } from "./bind.ts";
 
 /** What the local API asks of the running daemon. */
 export interface LocalApiBackend {
@@ -29,7 +29,13 @@ const clampInt = (s: string | null, dflt: number, max: number) => {
 
 /** Every local endpoint in one table (tailscale's localapi shape). */
 export const ROUTES: readonly Route[] = [
-  { method: "GET", path: "/", write: false, handle: (_r, b) => statusPageResponse(b.snapshot()) },
+  {
+    method: "GET",
+    path: "/",
+    write: false,
+    // The page renderer (JSX) loads on first view only: it would cost the idle daemon memory.
+    handle: async (_r, b) => (await import("../status/handler.ts")).statusPageResponse(b.snapshot()),
+  },
   { method: "GET", path: "/api/status", write: false, handle: (_r, b) => Response.json(b.snapshot()) },
   {
     method: "GET",
@@ -74,12 +80,6 @@ export const ROUTES: readonly Route[] = [
 
 const isLoopback = (ip: string | undefined) =>
   !!ip && (ip === "::1" || ip.startsWith("127.") || ip.startsWith("::ffff:127."));
-
-/** Split "host:port" / "[v6]:port". */
-export function parseBind(bind: string): { hostname: string; port: number } {
-  const i = bind.lastIndexOf(":");
-  return { hostname: bind.slice(0, i).replace(/^\[|\]$/g, ""), port: Number(bind.slice(i + 1)) };
-}
 
 /** Serve the local API on `bind`; returns the server (its `url` reflects the real port). */
 export function startLocalApi(bind: string, backend: LocalApiBackend, log: Logger): Server<undefined> {

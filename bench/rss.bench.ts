@@ -1,0 +1,77 @@
+/**
+ * Idle RSS of the compiled `malachor run` (target ≤ 45 MB) and `malachor status --json` latency
+ * against it (target ≤ 50 ms), each beside its ceiling measured in the same run: a bare compiled
+ * Bun program holding a bun:sqlite database, and `malachor --version` (process start alone).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSntpServer } from "../agent/src/checks/sntp-server.fixture.ts";
+import { writeTestConfig } from "../agent/src/daemon/test-config.fixture.ts";
+import { malachorBinary } from "../test/support/binary.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "malachor-bench-rss-"));
+const bin = malachorBinary();
+const rssMiB = (pid: number) => {
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+  return kb / 1024;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+
+// Ceiling: the smallest compiled Bun program that holds a SQLite database open.
+const bareSrc = join(dir, "bare.ts");
+writeFileSync(
+  bareSrc,
+  `import { Database } from "bun:sqlite";\nconst db = new Database(process.argv[2], { create: true });\ndb.run("PRAGMA journal_mode = WAL");\nconsole.log("ready");\nsetInterval(() => db.query("SELECT 1").get(), 1000);\n`,
+);
+const bareBin = join(dir, "bare");
+const build = Bun.spawnSync([process.execPath, "build", bareSrc, "--compile", "--outfile", bareBin], {
+  stdout: "ignore",
+  stderr: "inherit",
+});
+if (build.exitCode !== 0) throw new Error("could not compile the bare program");
+const bare = Bun.spawn([bareBin, join(dir, "bare.db")], { stdout: "pipe" });
+await bare.stdout.getReader().read();
+await Bun.sleep(2_000);
+const bareRss = rssMiB(bare.pid);
+bare.kill();
+
+const ntp = await startSntpServer();
+const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+const bind = `127.0.0.1:${s.port}`;
+s.stop(true);
+const config = writeTestConfig(dir, { bind, ntpServers: [ntp.address] });
+const daemon = Bun.spawn([bin, "run", "--config", config], { stdout: "ignore", stderr: "ignore" });
+const status = () =>
+  Bun.spawnSync([bin, "status", "--json", "--config", config], { stdout: "pipe", stderr: "pipe" });
+for (let i = 0; i < 200; i++) {
+  if (status().stdout.toString().includes('"lastCycle":{')) break;
+  await Bun.sleep(50);
+}
+await Bun.sleep(3_000); // idle between cycles
+const rss = rssMiB(daemon.pid);
+
+const time = (args: string[]) => {
+  const t = performance.now();
+  const r = Bun.spawnSync([bin, ...args], { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode === 2 || r.exitCode === 3) throw new Error(`malachor ${args.join(" ")}: ${r.stderr}`);
+  return performance.now() - t;
+};
+const statusMs: number[] = [];
+const versionMs: number[] = [];
+for (let i = 0; i < 21; i++) {
+  versionMs.push(time(["--version"]));
+  statusMs.push(time(["status", "--json", "--config", config]));
+}
+daemon.kill("SIGTERM");
+await daemon.exited;
+ntp.close();
+rmSync(dir, { recursive: true, force: true });
+
+console.log(
+  `idle RSS of malachor run: ${rss.toFixed(1)} MiB (target ≤ 45 MB; bare compiled Bun + bun:sqlite ceiling ${bareRss.toFixed(1)} MiB)`,
+);
+console.log(
+  `malachor status --json: median ${median(statusMs).toFixed(1)} ms, p95 ${p95(statusMs).toFixed(1)} ms (target ≤ 50 ms; malachor --version ceiling ${median(versionMs).toFixed(1)} ms)`,
+);
