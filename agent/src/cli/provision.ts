@@ -100,6 +100,10 @@ export const provisionCommand: Command = {
             io.out(
               `already provisioned: appliance ${r.config.appliance.appliance_id} of site ${r.config.appliance.site_id}`,
             );
+          } else if (r.status === "updated") {
+            io.out(
+              `already provisioned: appliance ${r.config.appliance.appliance_id}; ${path} updated from ${values.base}`,
+            );
           } else {
             io.out(
               `provisioned from ${r.source}: appliance ${r.config.appliance.appliance_id} of site ${r.config.appliance.site_id}, key ${r.keyId}; config ${path}`,

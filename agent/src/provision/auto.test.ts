@@ -127,6 +127,29 @@ describe("provision auto", () => {
     expect(readFileSync(join(stateDir, "identity.key"), "utf8")).toBe(key);
   });
 
+  test("re-run after a NixOS rebuild changed the base: settings merged in, identity kept", async () => {
+    await cloud.register(ETH0, "site-mac");
+    await provisionAuto(env);
+    const before = loadConfig(env.configPath);
+    writeFileSync(
+      env.basePath!,
+      `[cloud]\nurl = "https://elsewhere.example"\n\n[appliance]\nstate_dir = "${stateDir}"\nsite_id = "forged"\n\n[checks]\ninterval_sec = 120\n`,
+    );
+    cloud.requests.length = 0;
+    const r = await provisionAuto(env);
+    expect(r.status).toBe("updated");
+    const after = loadConfig(env.configPath);
+    expect(after.checks.interval_sec).toBe(120);
+    // What enrollment decided is pinned: cloud, ids, key files.
+    expect(after.cloud).toEqual(before.cloud);
+    expect(after.appliance).toEqual(before.appliance);
+    expect(mode(env.configPath)).toBe("600");
+    expect(cloud.requests).toEqual([]);
+    const text = readFileSync(env.configPath, "utf8");
+    expect((await provisionAuto(env)).status).toBe("already-provisioned");
+    expect(readFileSync(env.configPath, "utf8")).toBe(text);
+  });
+
   test("re-run after the cloud was unreachable: same identity key, then provisioned", async () => {
     await cloud.register(ETH0, "site-mac");
     const down = {

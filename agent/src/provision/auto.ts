@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { stringify } from "smol-toml";
+import { parse as parseToml, stringify } from "smol-toml";
 import { ConfigError, loadConfig, parseConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { readSecretFile, SecretFileError, writeSecretFile } from "../config/secret.ts";
@@ -29,6 +29,8 @@ export interface ProvisionEnv extends HttpOptions {
 /** What a provisioning run did. */
 export type ProvisionResult =
   | { status: "already-provisioned"; config: Config }
+  /** Already provisioned; the base config changed (a NixOS rebuild) and was merged in. */
+  | { status: "updated"; config: Config }
   | { status: "provisioned"; source: string; config: Config; keyId: string };
 
 const HEADER = "# Written by `malachor provision`; edit with care, the agent validates it at start.\n";
@@ -63,6 +65,33 @@ function existing(configPath: string): Config | undefined {
     }
     throw e;
   }
+}
+
+/** Keys that enrollment decided; a later base config never overrides them. */
+function pinned(config: Table): Table {
+  const cloud = section(config, "cloud");
+  const appliance = section(config, "appliance");
+  const pick = (t: Table, keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => k in t).map((k) => [k, t[k]]));
+  return {
+    cloud: pick(cloud, ["url", "api_key_file", "public_key"]),
+    appliance: pick(appliance, ["site_id", "appliance_id", "state_dir", "identity_key_file"]),
+  };
+}
+
+/**
+ * On a provisioned appliance, merge the base config in again so settings changed in the NixOS
+ * module (rendered to the base file) take effect, while the enrolled identity stays as it is.
+ * Rewrites the file only when the result differs.
+ */
+function refreshFromBase(env: ProvisionEnv, basePath: string, current: Config): ProvisionResult {
+  const text = readFileSync(env.configPath, "utf8");
+  const raw = parseToml(text) as Table;
+  const next = render(mergeTables(raw, readInput(basePath).config, pinned(raw)));
+  if (next === text) return { status: "already-provisioned", config: current };
+  const config = parseConfig(next, env.configPath);
+  writeSecretFile(env.configPath, next);
+  return { status: "updated", config };
 }
 
 interface Enrollment {
@@ -128,7 +157,10 @@ async function completeEnrollment(env: ProvisionEnv, e: Enrollment): Promise<Pro
  */
 export async function provisionAuto(env: ProvisionEnv): Promise<ProvisionResult> {
   const done = existing(env.configPath);
-  if (done) return { status: "already-provisioned", config: done };
+  if (done)
+    return env.basePath
+      ? refreshFromBase(env, env.basePath, done)
+      : { status: "already-provisioned", config: done };
 
   const base = env.basePath ? readInput(env.basePath).config : {};
   const found = findMediaConfig(env.mediaRoots);
