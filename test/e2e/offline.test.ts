@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cloudVerify, verifyExport } from "./harness/chain.ts";
+import { Stack } from "./harness/stack.ts";
+import { waitFor } from "./harness/wait.ts";
+
+// The compiled agent against the real cloud process: take the cloud away for several check
+// cycles, kill -9 the agent at random moments, bring the cloud back, and prove that every bundle
+// the agent committed arrives, in order, with no gap, verifiable by the cloud and by an auditor.
+const INTERVAL_SEC = 10;
+const OUTAGE_CYCLES = 3;
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await Stack.start({ intervalSec: INTERVAL_SEC });
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+type Status = { chain: { seq: number }; queue: { depth: number }; lastCycle: { at: string } | null };
+const status = async () => (await stack.agent.status()) as unknown as Status;
+const randomPause = () => Bun.sleep(Math.floor(Math.random() * INTERVAL_SEC * 1000));
+
+describe("offline survival (compiled agent, real cloud)", () => {
+  test("the cloud is down for several cycles and the agent is killed -9 twice: every bundle arrives in order, no gap", async () => {
+    await waitFor(
+      "the first bundles at the cloud",
+      async () => (await cloudVerify(stack.cloud, stack.siteId)).count >= 1,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    await stack.cloud.stop();
+    const atOutage = (await status()).chain.seq;
+
+    // Killed -9 at random points while offline: what it committed before each kill must stay.
+    const committed: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      await randomPause();
+      committed.push((await status()).chain.seq);
+      await stack.agent.kill9();
+      await stack.agent.start();
+      const after = (await status()).chain.seq;
+      expect(after).toBeGreaterThanOrEqual(committed.at(-1)!);
+    }
+    // It keeps checking (and queueing) while the cloud is away.
+    const offline = await waitFor(
+      `${OUTAGE_CYCLES} cycles past the outage`,
+      async () => {
+        const s = await status();
+        return s.chain.seq >= atOutage + OUTAGE_CYCLES ? s : undefined;
+      },
+      { timeoutMs: (OUTAGE_CYCLES + 3) * INTERVAL_SEC * 1000 },
+    );
+    expect(offline.queue.depth).toBeGreaterThanOrEqual(OUTAGE_CYCLES);
+
+    await stack.cloud.start();
+    // One more kill while it catches up, mid-upload if the timing falls that way.
+    await Bun.sleep(Math.floor(Math.random() * 1500));
+    await stack.agent.kill9();
+    await stack.agent.start();
+
+    const target = (await status()).chain.seq;
+    const verdict = await waitFor(
+      `the cloud to hold the agent's chain up to #${target}`,
+      async () => {
+        const v = await cloudVerify(stack.cloud, stack.siteId);
+        return v.ok && (v.heads?.[stack.applianceId]?.seq ?? 0) >= target ? v : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(verdict.ok).toBe(true);
+    // No gap: the cloud's count of bundles equals the head's sequence number.
+    expect(verdict.count).toBe(verdict.heads?.[stack.applianceId]?.seq ?? -1);
+    expect(verdict.count).toBeGreaterThanOrEqual(atOutage + OUTAGE_CYCLES);
+
+    const audit = await verifyExport(stack.cloud, stack.siteId, stack.agent.paths.bin, stack.dir);
+    expect(audit.code).toBe(0);
+    expect(audit.out).toContain(`OK: ${audit.lines.length} bundles verified`);
+    const seqs = audit.lines.map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    // The drain caught up: nothing is left waiting on the appliance.
+    await waitFor("the agent's queue to drain", async () => (await status()).queue.depth === 0, {
+      timeoutMs: 60_000,
+    });
+  }, 240_000);
+});
