@@ -174,7 +174,7 @@ describeEachDb("regulatory poll", (cloud) => {
 
     await releaseLease(c.deps.db, job.name, "other-instance");
     const running = startJobs(c.deps, [job]);
-    for (let i = 0; i < 100 && (await c.deps.db.select().from(regulatoryDocuments)).length < 4; i++)
+    for (let i = 0; i < 250 && (await c.deps.db.select().from(regulatoryDocuments)).length < 4; i++)
       await Bun.sleep(20);
     await running.stop();
     expect(await c.deps.db.select().from(regulatoryDocuments)).toHaveLength(4);
