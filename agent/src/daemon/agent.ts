@@ -1,6 +1,4 @@
-import type { Database } from "bun:sqlite";
 import { hostname as osHostname } from "node:os";
-import { join } from "node:path";
 import { CloudClient } from "../cloud/client.ts";
 import type { Config } from "../config/schema.ts";
 import { readSecretFile, SecretFileError } from "../config/secret.ts";
