@@ -58,7 +58,8 @@ let
 in
 {
   failedAssertions = map (a: a.message) (lib.filter (a: !a.assertion) c.assertions);
-  rendered = c.environment.etc."malachor/config.toml".source.renderedValue;
+  rendered = c.environment.etc."malachor/base.toml".source.renderedValue;
+  etc = lib.mapAttrs (_: e: toString e.source) c.environment.etc;
   configFile = c.services.malachor.configFile;
   agent = c.systemd.services.malachor;
   provision = c.systemd.services.malachor-provision or null;

@@ -191,7 +191,10 @@ in
     users.groups.malachor = { };
 
     environment.systemPackages = [ cfg.package ];
-    environment.etc."malachor/config.toml".source = settingsFile;
+    # `malachor` run by a person finds the agent's config at its default path either way; the
+    # rendered settings are beside it (with provisioning they are the base it completes).
+    environment.etc."malachor/config.toml".source = cfg.configFile;
+    environment.etc."malachor/base.toml".source = settingsFile;
 
     networking.firewall.allowedTCPPorts = lib.optional cfg.openFirewall statusPort;
 

@@ -152,6 +152,9 @@ describe.skipIf(!haveNix || !nixpkgsLib)("module evaluation (MALACHOR_NIXPKGS_LI
     const out = JSON.parse(evalModule('{ cloud.url = "https://c.example"; }', true).stdout);
     expect(out.failedAssertions).toEqual([]);
     expect(out.configFile).toBe("/var/lib/malachor/config.toml");
+    // A person running `malachor` finds the provisioned config at the default path.
+    expect(out.etc["malachor/config.toml"]).toBe("/var/lib/malachor/config.toml");
+    expect(out.etc["malachor/base.toml"]).toStartWith("/nix/store/");
     expect(out.agent.requires).toEqual(["malachor-provision.service"]);
     expect(out.provision.serviceConfig).toMatchObject({
       Type: "oneshot",

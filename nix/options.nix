@@ -206,4 +206,81 @@
       };
     };
   };
+  heal = {
+    l2 = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = true;
+    };
+    min_confidence = {
+      leaf = true;
+      required = false;
+      type = "float";
+      min = 0;
+      max = 1;
+      default = 0.8;
+    };
+    max_blast_radius = {
+      leaf = true;
+      required = false;
+      type = "enum";
+      values = [ "low" "medium" "high" ];
+      default = "low";
+    };
+    runbook_timeout_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 5;
+      max = 3600;
+      default = 120;
+    };
+  };
+  notify = {
+    webhooks = {
+      listOf = {
+        url = {
+          leaf = true;
+          required = true;
+          type = "str";
+        };
+        secret_file = {
+          leaf = true;
+          required = true;
+          type = "str";
+        };
+      };
+    };
+    smtp = {
+      url = {
+        leaf = true;
+        required = true;
+        type = "str";
+      };
+      username = {
+        leaf = true;
+        required = false;
+        type = "str";
+      };
+      password_file = {
+        leaf = true;
+        required = false;
+        type = "str";
+      };
+      from = {
+        leaf = true;
+        required = true;
+        type = "str";
+      };
+      to = {
+        leaf = true;
+        required = true;
+        type = "list";
+        item = {
+          type = "str";
+        };
+      };
+    };
+  };
 }
