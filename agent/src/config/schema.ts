@@ -105,6 +105,39 @@ export const WindowsSection = v.strictObject({
   hosts: v.optional(v.array(WindowsHost), []),
 });
 
+export const HealSection = v.strictObject({
+  /** Ask the cloud's L2 planner about drift no L1 rule covers (otherwise it goes to people). */
+  l2: v.optional(v.boolean(), true),
+  /** Lowest L2 plan confidence applied without a person. */
+  min_confidence: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.8),
+  /** Largest runbook blast radius an L2 plan may apply without a person. */
+  max_blast_radius: v.optional(v.picklist(["low", "medium", "high"]), "low"),
+  /** Per-script time limit of a runbook run. */
+  runbook_timeout_sec: v.optional(int(5, 3600), 120),
+});
+
+/** Where incidents (L3) are announced besides the cloud. */
+export const NotifySection = v.strictObject({
+  /** POSTed JSON, signed with HMAC-SHA256 (x-malachor-signature: sha256=…, over "<timestamp>.<body>"). */
+  webhooks: v.optional(
+    v.array(v.strictObject({ url: v.pipe(v.string(), v.url("must be a URL")), secret_file: Path })),
+    [],
+  ),
+  smtp: v.optional(
+    v.strictObject({
+      /** smtp://host[:port] (plain, LAN relay) or smtps://host[:port] (implicit TLS). */
+      url: v.pipe(
+        v.string(),
+        v.regex(/^smtps?:\/\/[^/@\s]+$/, "must be smtp://host[:port] or smtps://host[:port]"),
+      ),
+      username: v.optional(v.pipe(v.string(), v.minLength(1))),
+      password_file: v.optional(Path),
+      from: v.pipe(v.string(), v.email("must be an e-mail address")),
+      to: v.pipe(v.array(v.pipe(v.string(), v.email("must be an e-mail address"))), v.minLength(1)),
+    }),
+  ),
+});
+
 /** The whole config file. */
 export const ConfigFile = v.strictObject({
   cloud: CloudSection,
@@ -114,6 +147,8 @@ export const ConfigFile = v.strictObject({
   queue: v.optional(QueueSection, {}),
   log: v.optional(LogSection, {}),
   windows: v.optional(WindowsSection, {}),
+  heal: v.optional(HealSection, {}),
+  notify: v.optional(NotifySection, {}),
 });
 
 /** A validated config, with defaults filled and paths made absolute. */
@@ -129,6 +164,8 @@ export const PATH_KEYS = [
   "appliance.state_dir",
   "appliance.identity_key_file",
   "windows.hosts[].password_file",
+  "notify.webhooks[].secret_file",
+  "notify.smtp.password_file",
 ] as const;
 
 type AnySchema = v.GenericSchema & {

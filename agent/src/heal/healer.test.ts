@@ -192,6 +192,25 @@ describe("Healer", () => {
     expect(server.outcomes[0]!.outcome.outcome).toBe("failed");
   });
 
+  test("an outcome the cloud cannot take now is kept and delivered on a later pass", async () => {
+    const { runner, server, deps } = setup([{ plan: {} }]);
+    runner.set("EXAM-3", "windows.smb-signing", { drifted: true });
+    // The cloud goes away between planning and the outcome report.
+    const healer = new Healer({
+      ...deps,
+      runner: { execute: (req) => (server.setDown(true), runner.execute(req)) },
+    });
+    expect((await healer.heal([drift("windows.smb-signing")], config)).fixed.L2).toBe(1);
+    expect(server.outcomes).toEqual([]);
+    await healer.heal([], config);
+    expect(server.outcomes).toEqual([]);
+    server.setDown(false);
+    await healer.heal([], config);
+    expect(server.outcomes.map((o) => o.outcome.outcome)).toEqual(["fixed"]);
+    await healer.heal([], config);
+    expect(server.outcomes).toHaveLength(1);
+  });
+
   test("paused, disabled checks and dry runs", async () => {
     const { healer, runner } = setup();
     runner.set("EXAM-3", "windows.firewall", { drifted: true });

@@ -1,6 +1,8 @@
+import { AGENT_API } from "../../../protocol/api.ts";
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { Incident } from "../../../protocol/incident.ts";
+import type { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { PlanOutcome } from "../../../protocol/plan.ts";
 import type { DecidedBy, RemediationReceipt } from "../../../protocol/receipt.ts";
 import type { RuleSet } from "../../../protocol/rules.ts";
@@ -68,7 +70,13 @@ export interface HealReport {
 }
 
 const ACTIVE_RULES = "rules.active";
-const PENDING_OUTCOMES = "l2.pending-outcomes";
+const PENDING_POSTS = "cloud.pending-posts";
+
+/** A POST to the cloud that must not be lost (plan outcome, key escrow). */
+interface PendingPost {
+  path: string;
+  body: unknown;
+}
 
 /**
  * The three-tier healer: L1 rules first; drift no rule covers goes to the cloud's L2 planner;
@@ -111,7 +119,7 @@ export class Healer {
   /** Heal one check cycle's findings under the site's config. */
   async heal(findings: readonly Finding[], config: SiteConfig): Promise<HealReport> {
     const report: HealReport = { receipts: [], escalated: [], skipped: [], fixed: { L1: 0, L2: 0 } };
-    await this.flushOutcomes();
+    await this.flushPending();
     for (const f of findings) {
       if (f.status === "pass") continue;
       const skip = (why: string) => report.skipped.push({ checkId: f.checkId, host: f.host, why });
@@ -193,6 +201,14 @@ export class Healer {
           ruleId: rule.id,
           ruleVersion: rule.version,
         });
+        if (receipt === null) {
+          r.skipped.push({
+            checkId: f.checkId,
+            host: f.host,
+            why: `${spec.id} detect passes: nothing to fix`,
+          });
+          return;
+        }
         // A dry run only starts the cooldown; it neither opens the circuit nor counts as a fix.
         const prev = entryOf(this.d.store.history(), rule.id, f.host);
         const next = receipt.dryRun
@@ -213,13 +229,16 @@ export class Healer {
     dryRun: boolean,
     decidedBy: DecidedBy,
     incidentId?: string,
-  ): Promise<RemediationReceipt> {
+  ): Promise<RemediationReceipt | null> {
     const startedAt = this.d.now().toISOString();
     const execution = await this.d.runner
       .execute({ runbookId: spec.id, host: f.host, params, dryRun })
       .catch((e: unknown) => ({
         error: `runbook ${spec.id} on ${f.host}: ${(e as Error)?.message ?? String(e)}`,
       }));
+    // Drift already gone when the runbook looked again: nothing was done, so no receipt is due.
+    if ("before" in execution && execution.before.status === "pass" && !execution.after && !execution.error)
+      return null;
     const receipt = buildReceipt({
       id: this.d.newId("rcpt"),
       ...(incidentId ? { incidentId } : {}),
@@ -305,10 +324,14 @@ export class Healer {
       { tier: "L2", planId: plan.id, planHash: checked.hash, model: plan.model },
       draft.id,
     );
+    if (receipt === null) {
+      await this.reportOutcome(plan.id, { outcome: "not-applied", reason: "detect passed: nothing to fix" });
+      r.skipped.push({ checkId: f.checkId, host: f.host, why: `${spec.id} detect passes: nothing to fix` });
+      return;
+    }
     r.receipts.push(receipt);
     if (receipt.outcome !== "dry-run") {
-      const outcome = receipt.outcome === "fixed" ? "fixed" : receipt.outcome;
-      await this.reportOutcome(plan.id, { outcome, receiptId: receipt.id });
+      await this.reportOutcome(plan.id, { outcome: receipt.outcome, receiptId: receipt.id });
     }
     if (receipt.outcome === "fixed") r.fixed.L2++;
     else if (receipt.outcome !== "dry-run") {
@@ -319,22 +342,28 @@ export class Healer {
     }
   }
 
-  // Outcomes feed the cloud's learning loop; one that cannot be sent now is kept and retried.
-  private async reportOutcome(planId: string, outcome: PlanOutcome): Promise<void> {
-    const client = this.d.planClient;
-    if (client && (await client.reportOutcome(planId, outcome))) return;
-    const pending = this.d.store.get<Record<string, PlanOutcome>>(PENDING_OUTCOMES) ?? {};
-    pending[planId] = outcome;
-    this.d.store.set(PENDING_OUTCOMES, pending);
+  /** BitLocker recovery keys a remediation produced: delivered to the cloud's escrow, durably. */
+  escrow(keys: readonly KeyEscrow[]): Promise<void> {
+    return this.deliver(keys.map((k) => ({ path: AGENT_API.escrow, body: k })));
   }
 
-  private async flushOutcomes(): Promise<void> {
+  // Outcomes feed the cloud's learning loop; one that cannot be sent now is kept and retried.
+  private reportOutcome(planId: string, outcome: PlanOutcome): Promise<void> {
+    return this.deliver([{ path: AGENT_API.planOutcome(planId), body: outcome }]);
+  }
+
+  private async deliver(posts: PendingPost[]): Promise<void> {
     const client = this.d.planClient;
-    const pending = this.d.store.get<Record<string, PlanOutcome>>(PENDING_OUTCOMES);
-    if (!client || !pending) return;
-    for (const [id, o] of Object.entries(pending)) {
-      if (await client.reportOutcome(id, o)) delete pending[id];
-    }
-    this.d.store.set(PENDING_OUTCOMES, Object.keys(pending).length ? pending : undefined);
+    const keep: PendingPost[] = [];
+    for (const p of posts) if (!client || !(await client.deliver(p.path, p.body))) keep.push(p);
+    if (keep.length)
+      this.d.store.set(PENDING_POSTS, [...(this.d.store.get<PendingPost[]>(PENDING_POSTS) ?? []), ...keep]);
+  }
+
+  private async flushPending(): Promise<void> {
+    const pending = this.d.store.get<PendingPost[]>(PENDING_POSTS);
+    if (!this.d.planClient || !pending?.length) return;
+    this.d.store.set(PENDING_POSTS, undefined);
+    await this.deliver(pending);
   }
 }

@@ -44,9 +44,7 @@ export function buildReceipt(a: AttemptRecord): RemediationReceipt {
         { status: a.finding.status, actual: a.finding.actual, details: a.finding.details },
         a.finding.observedAt,
       );
-  // Detect already passing means nothing needed changing: the state after is the state before.
-  const alreadyFine = ex && !ex.after && !error && ex.before.status === "pass";
-  const after = ex?.after ? snapshot(ex.after, a.finishedAt) : alreadyFine ? before : null;
+  const after = ex?.after ? snapshot(ex.after, a.finishedAt) : null;
   const verify = after === null ? "skipped" : after.status === "pass" ? "pass" : "fail";
   const rollback = ex?.rollback
     ? {

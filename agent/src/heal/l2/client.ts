@@ -1,5 +1,5 @@
 import { AGENT_API } from "../../../../protocol/api.ts";
-import type { PlanOutcome, PlanRequest } from "../../../../protocol/plan.ts";
+import type { PlanRequest } from "../../../../protocol/plan.ts";
 
 /** What came back from asking the cloud for a plan. */
 export type PlanAnswer =
@@ -9,10 +9,14 @@ export type PlanAnswer =
   /** The cloud refused the request (4xx): retrying will not help. */
   | { type: "refused"; reason: string };
 
-/** The L2 planning endpoint as the healer sees it (HTTP in production, a loopback cloud in tests). */
+/** The cloud as the healer sees it (HTTP in production, a loopback cloud in tests). */
 export interface PlanClient {
   requestPlan(req: PlanRequest): Promise<PlanAnswer>;
-  reportOutcome(planId: string, outcome: PlanOutcome): Promise<boolean>;
+  /**
+   * POST a JSON body that must reach the cloud eventually (plan outcomes, key escrow). True when
+   * delivered or refused for good (4xx: retrying cannot help); false to keep it and retry.
+   */
+  deliver(path: string, body: unknown): Promise<boolean>;
 }
 
 /** Plan client over HTTP: POST /agent/plan with the appliance's API key. */
@@ -55,12 +59,11 @@ export function httpPlanClient(o: { baseUrl: string; apiKey: string; timeoutMs?:
       }
       return { type: "refused", reason: `cloud refused the plan request (HTTP ${res.status}): ${detail}` };
     },
-    async reportOutcome(planId, outcome) {
+    async deliver(path, body) {
       try {
-        const res = await post(AGENT_API.planOutcome(planId), outcome);
+        const res = await post(path, body);
         await res.body?.cancel();
-        // 404/409: the cloud does not know the plan or already has its outcome — nothing to retry.
-        return res.ok || res.status === 404 || res.status === 409;
+        return res.status < 500 && res.status !== 429 && res.status !== 408;
       } catch {
         return false;
       }

@@ -13,11 +13,13 @@ export type ScriptedAnswer =
 export function startPlanServer(cloudSecretKey: string, script: ScriptedAnswer[]) {
   const requests: PlanRequest[] = [];
   const outcomes: Array<{ planId: string; outcome: PlanOutcome }> = [];
+  let down = false;
   let n = 0;
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     async fetch(req) {
+      if (down) return new Response("maintenance", { status: 503 });
       const url = new URL(req.url);
       const m = /^\/agent\/plan\/([^/]+)\/outcome$/.exec(url.pathname);
       if (m) {
@@ -49,5 +51,14 @@ export function startPlanServer(cloudSecretKey: string, script: ScriptedAnswer[]
       return Response.json(signPayload(plan, next.signWith ?? cloudSecretKey));
     },
   });
-  return { url: `http://127.0.0.1:${server.port}`, requests, outcomes, stop: () => server.stop(true) };
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    requests,
+    outcomes,
+    /** Answer 503 to everything while true. */
+    setDown: (d: boolean) => {
+      down = d;
+    },
+    stop: () => server.stop(true),
+  };
 }
