@@ -595,7 +595,7 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     expect(((await waiting.json()) as PendingOrdersResponse).orders).toEqual([]);
   });
 
-  test("HTTP boundary: no token is 401; oversized requests are refused before parsing; GET is 405", async () => {
+  test("HTTP boundary: no token is 401; oversized requests are refused before parsing; foreign Origin 403; GET 405", async () => {
     const noAuth = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -645,6 +645,17 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     });
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { error: { code: number } }).error.code).toBe(-32700);
+    const foreign = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens.ro}`,
+        origin: "http://evil.example",
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
+    });
+    expect(foreign.status).toBe(403);
     const get = await fetch(url, {
       headers: { authorization: `Bearer ${tokens.ro}`, accept: "text/event-stream" },
     });

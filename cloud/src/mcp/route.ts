@@ -51,6 +51,10 @@ export function registerMcp(
         sessionIdGenerator: undefined,
         enableJsonResponse: true,
         maxRequestBodySize: MCP_MAX_BODY,
+        // The spec asks servers to check Origin against DNS rebinding: a browser page may only
+        // call from the cloud's own origin (desktop clients send no Origin).
+        enableDnsRebindingProtection: true,
+        allowedOrigins: [new URL(deps.config.publicUrl).origin],
       });
       await server.connect(transport);
       try {
