@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runMalachor } from "../../../test/support/binary.ts";
+import { malachorBinary, runMalachor } from "../../../test/support/binary.ts";
 import { main } from "../main.ts";
 import { fakeMedium, fakeSysfs, type LoopbackCloud, startLoopbackCloud } from "../provision/testing.ts";
 import type { Io } from "./command.ts";
@@ -104,6 +104,39 @@ describe("malachor provision", () => {
 });
 
 describe("the compiled binary", () => {
+  test("provisions by MAC against the cloud, then reports itself provisioned", async () => {
+    await cloud.register(MAC, "clinic-bin");
+    const config = join(dir, "state", "config.toml");
+    // Async spawn: the cloud answering it lives in this process.
+    const exec = async (args: string[]) => {
+      const p = Bun.spawn([malachorBinary(), ...args], { stdout: "pipe", stderr: "pipe" });
+      const [out, err, code] = await Promise.all([
+        new Response(p.stdout).text(),
+        new Response(p.stderr).text(),
+        p.exited,
+      ]);
+      return { out, err, code };
+    };
+    const args = [
+      "provision",
+      "auto",
+      "--config",
+      config,
+      "--base",
+      join(dir, "base.toml"),
+      "--cloud",
+      cloud.url,
+      ...roots(),
+    ];
+    const first = await exec(args);
+    expect(first.err).toContain(`cloud has a provisioning record for ${MAC}`);
+    expect(first.out).toContain("of site clinic-bin");
+    expect(first.code).toBe(0);
+    const again = await exec(args);
+    expect(again.out).toStartWith("already provisioned: appliance ");
+    expect(again.code).toBe(0);
+  });
+
   const tmp = mkdtempSync(join(tmpdir(), "malachor-provision-bin-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
