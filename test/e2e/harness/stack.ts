@@ -35,7 +35,7 @@ export interface WinRmSim {
 async function startWinRm(echo: boolean, compliant: boolean): Promise<WinRmSim> {
   const port = freePort();
   const username = "svc-malachor";
-  const password = randomBytes(12).toString("base64url");
+  const password = `Pw${randomBytes(12).toString("hex")}`;
   const service = Service.start(
     "winrm",
     [

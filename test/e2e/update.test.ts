@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { publishBinary } from "../../cloud/src/update/client.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { malachorBinary } from "../support/binary.ts";
+import { brokenRelease, buildAgentVersion } from "./harness/release.ts";
+import { Stack } from "./harness/stack.ts";
+import { waitFor } from "./harness/wait.ts";
+
+// Remote update of the compiled agent through the real cloud: a newer signed build is installed
+// atomically, health-checked and confirmed after the restart; a broken one is rolled back; an
+// older one and expired metadata are refused while the agent keeps running.
+let stack: Stack;
+let v2: string;
+const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+beforeAll(async () => {
+  stack = await Stack.start({ intervalSec: 10 });
+  v2 = buildAgentVersion("0.2.0", stack.dir);
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface OrderView {
+  id: string;
+  state: string;
+  completion: { status: string; error?: string; result: Record<string, unknown> } | null;
+}
+type Status = { agentVersion: string; findings: { checkId: string; status: string; actual?: string }[] };
+
+async function publish(file: string, version: string, expiresInSec?: number) {
+  return publishBinary({
+    cloudUrl: stack.cloud.url,
+    adminToken: stack.cloud.adminToken,
+    file,
+    version,
+    expiresInSec,
+  });
+}
+
+/** Order an update, wake the agent, and wait for the order's outcome at the cloud. */
+async function orderUpdate(): Promise<OrderView> {
+  const { orders } = await stack.cloud.api<{ orders: OrderView[] }>(
+    "POST",
+    `/api/sites/${stack.siteId}/orders`,
+    {
+      applianceId: stack.applianceId,
+      type: "update_agent",
+      params: {},
+      reason: "e2e",
+    },
+  );
+  const id = orders[0]!.id;
+  await fetch(`${stack.agent.statusUrl}/api/cycle`, { method: "POST" }).catch(() => {});
+  return waitFor(
+    `update order ${id} to complete`,
+    async () => {
+      const list = await stack.cloud.api<{ orders: OrderView[] }>("GET", `/api/sites/${stack.siteId}/orders`);
+      const o = list.orders.find((x) => x.id === id);
+      return o?.completion ? o : undefined;
+    },
+    { timeoutMs: 90_000 },
+  );
+}
+
+const status = async () => (await stack.agent.status()) as unknown as Status;
+
+/** Evidence events of the appliance, from the cloud's export. */
+async function events(): Promise<{ type: string; details: Record<string, unknown> }[]> {
+  const jsonl = await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`);
+  return jsonl
+    .split("\n")
+    .filter(Boolean)
+    .flatMap(
+      (l) => (JSON.parse(l) as { events: { type: string; details: Record<string, unknown> }[] }).events,
+    );
+}
+
+describe("remote update (compiled agent, real cloud)", () => {
+  test("a newer signed release is downloaded, verified, swapped, health-checked and confirmed after restart", async () => {
+    const before = (await status()).agentVersion;
+    expect(before).toBe(pkg.version);
+    await publish(v2, "0.2.0");
+    const order = await orderUpdate();
+    expect(order.completion).toMatchObject({
+      status: "succeeded",
+      result: { status: "installed", version: "0.2.0" },
+    });
+    // The supervisor (systemd's role) starts the swapped binary; it confirms after its first cycle.
+    await waitFor(
+      "the agent to run 0.2.0",
+      async () => (await status().catch(() => undefined))?.agentVersion === "0.2.0",
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    expect(sha(stack.agent.paths.bin)).toBe(sha(v2));
+    expect(sha(`${stack.agent.paths.bin}.prev`)).toBe(sha(malachorBinary()));
+    expect(stack.agent.unaskedExits.length).toBeGreaterThanOrEqual(1);
+    await waitFor(
+      "the agent-updated event at the cloud",
+      async () => (await events()).some((e) => e.type === "agent-updated" && e.details.to === "0.2.0"),
+      { timeoutMs: 60_000 },
+    );
+  }, 180_000);
+
+  test("a release failing its health check is rolled back; the agent keeps running the previous version", async () => {
+    await publish(brokenRelease("0.3.0", stack.dir), "0.3.0");
+    const order = await orderUpdate();
+    expect(order.completion?.status).toBe("failed");
+    expect(order.completion?.error).toMatch(/self-test exited 1/);
+    expect(order.completion?.result).toMatchObject({ status: "rolled-back", version: "0.3.0" });
+    expect(sha(stack.agent.paths.bin)).toBe(sha(v2));
+    expect((await status()).agentVersion).toBe("0.2.0");
+    await waitFor(
+      "the rollback event at the cloud",
+      async () =>
+        (await events()).some((e) => e.type === "update-refused" && e.details.code === "health-check-failed"),
+      { timeoutMs: 60_000 },
+    );
+  }, 180_000);
+
+  test("an older release is never installed", async () => {
+    await publish(brokenRelease("0.1.9", stack.dir), "0.1.9");
+    const order = await orderUpdate();
+    expect(order.completion).toMatchObject({
+      status: "succeeded",
+      result: { status: "skipped", code: "not-newer" },
+    });
+    expect(sha(stack.agent.paths.bin)).toBe(sha(v2));
+    await waitFor(
+      "the refusal event at the cloud",
+      async () => (await events()).some((e) => e.type === "update-refused" && e.details.version === "0.1.9"),
+      { timeoutMs: 60_000 },
+    );
+  }, 180_000);
+
+  test("expired metadata: the agent keeps running and raises a warning finding", async () => {
+    await publish(brokenRelease("0.5.0", stack.dir), "0.5.0", 1);
+    await Bun.sleep(1_500);
+    const order = await orderUpdate();
+    expect(order.completion?.status).toBe("failed");
+    expect(order.completion?.error).toMatch(/expired at .*staying on 0\.2\.0/);
+    const s = await waitFor(
+      "the agent.update-metadata warning",
+      async () => {
+        await fetch(`${stack.agent.statusUrl}/api/cycle`, { method: "POST" });
+        const st = await status();
+        return st.findings.find((f) => f.checkId === "agent.update-metadata" && f.status === "warn")
+          ? st
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(s.agentVersion).toBe("0.2.0");
+    expect(stack.agent.service?.running).toBe(true);
+  }, 180_000);
+});
