@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ValidationError } from "../../../protocol/common.ts";
-import type { Logger } from "../logger.ts";
 import { ApiError } from "../http/errors.ts";
+import type { Logger } from "../logger.ts";
 import { Layout } from "./ui/layout.tsx";
 
 /** An error shown to a person as a page: status, a title, and a sentence saying what to do. */
@@ -41,7 +41,11 @@ export function webErrorPage(err: unknown, c: Context, logger: Logger): Response
       error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
       stack: err instanceof Error ? err.stack : undefined,
     });
-    e = new WebError(500, "Something went wrong", `Internal error; request id ${requestId} identifies it in the logs.`);
+    e = new WebError(
+      500,
+      "Something went wrong",
+      `Internal error; request id ${requestId} identifies it in the logs.`,
+    );
   }
   const home = c.req.path.startsWith("/portal") ? "/portal" : "/dashboard";
   return c.html(

@@ -18,5 +18,7 @@ export const WebEnvVars = v.object({
 export function webOptionsFromEnv(env: Record<string, string | undefined>, logger: Logger): WebOptions {
   const r = v.safeParse(WebEnvVars, env);
   if (!r.success) throw new Error(`web configuration: ${describeIssues(r.issues)}`);
-  return { mailer: r.output.SMTP_URL ? smtpMailer(r.output.SMTP_URL, r.output.MAIL_FROM) : logMailer(logger) };
+  return {
+    mailer: r.output.SMTP_URL ? smtpMailer(r.output.SMTP_URL, r.output.MAIL_FROM) : logMailer(logger),
+  };
 }

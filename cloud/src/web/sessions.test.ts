@@ -90,7 +90,9 @@ describeEachDb("web sessions, CSRF and roles", (cloud) => {
     expect(list.html).toContain("site-s1");
     expect(list.html).not.toContain("site-s2");
     expect((await w.get("/dashboard/sites/site-s2")).status).toBe(403);
-    expect((await w.post("/dashboard/sites/site-s2/portal-users", { email: "d@clinic.example" })).status).toBe(403);
+    expect(
+      (await w.post("/dashboard/sites/site-s2/portal-users", { email: "d@clinic.example" })).status,
+    ).toBe(403);
   });
 
   test("15 idle minutes end the session; activity keeps it alive", async () => {

@@ -11,7 +11,13 @@ export function wantsSecure(c: Context, publicUrl: string): boolean {
 }
 
 /** Set a session-type cookie: HttpOnly, SameSite=Lax, Secure where https, path-wide. */
-export function setWebCookie(c: Context, name: CookieName, value: string, publicUrl: string, maxAgeSec: number): void {
+export function setWebCookie(
+  c: Context,
+  name: CookieName,
+  value: string,
+  publicUrl: string,
+  maxAgeSec: number,
+): void {
   setCookie(c, name, value, {
     httpOnly: true,
     secure: wantsSecure(c, publicUrl),

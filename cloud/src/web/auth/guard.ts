@@ -6,9 +6,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { roleAtLeast } from "../../auth/permissions.ts";
 import type { Actor, Role } from "../../context.ts";
-import type { CloudDeps } from "../../deps.ts";
 import { adminTokens } from "../../db/schema/auth.ts";
 import { portalUsers } from "../../db/schema/web.ts";
+import type { CloudDeps } from "../../deps.ts";
 import { enforce } from "../../ratelimit/limiter.ts";
 import type { WebEnv, WebUser } from "../env.ts";
 import { pageNotFound, WebError } from "../errors.tsx";
@@ -22,7 +22,8 @@ const MAX_FORM_BYTES = 64 * 1024;
 /** Read a POSTed urlencoded/multipart form as string fields, refusing oversized bodies. */
 export async function readForm(c: Context): Promise<Record<string, string>> {
   const len = Number(c.req.header("content-length") ?? "0");
-  if (len > MAX_FORM_BYTES) throw new WebError(413, "Form too large", `forms are limited to ${MAX_FORM_BYTES} bytes`);
+  if (len > MAX_FORM_BYTES)
+    throw new WebError(413, "Form too large", `forms are limited to ${MAX_FORM_BYTES} bytes`);
   const body = await c.req.parseBody();
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(body)) if (typeof val === "string") out[k] = val;
@@ -38,7 +39,11 @@ export async function checkedForm(c: Context, expected: string | undefined): Pro
   if (!ok) throw new WebError(403, "Refused", "This form was sent from another site.");
   const form = await readForm(c);
   if (!tokensMatch(form[CSRF_FIELD], expected)) {
-    throw new WebError(403, "Refused", "The form's security token is missing or stale. Reload the page and try again.");
+    throw new WebError(
+      403,
+      "Refused",
+      "The form's security token is missing or stale. Reload the page and try again.",
+    );
   }
   return form;
 }
@@ -68,13 +73,28 @@ export function adminPage(deps: CloudDeps, min: Role = "read-only"): MiddlewareH
       return toSignIn(c, "/dashboard/login", s.why);
     }
     const actor = await adminOfSession(deps, s.session.adminTokenId ?? "");
-    if (!actor || actor.type !== "admin") return toSignIn(c, "/dashboard/login", "revoked");
-    await enforce(deps.db, deps.clock, `admin:${actor.tokenId}`, deps.config.rateLimits.admin, "admin requests");
+    if (actor?.type !== "admin") return toSignIn(c, "/dashboard/login", "revoked");
+    await enforce(
+      deps.db,
+      deps.clock,
+      `admin:${actor.tokenId}`,
+      deps.config.rateLimits.admin,
+      "admin requests",
+    );
     if (!roleAtLeast(actor.role, min)) {
-      throw new WebError(403, "Not allowed", `This needs role ${min} or above; you are signed in as ${actor.role}.`);
+      throw new WebError(
+        403,
+        "Not allowed",
+        `This needs role ${min} or above; you are signed in as ${actor.role}.`,
+      );
     }
     const form = c.req.method === "POST" ? await checkedForm(c, s.session.csrf) : {};
-    const user: WebUser = { kind: "admin", name: `${actor.name} (${actor.role})`, siteId: null, portalUserId: null };
+    const user: WebUser = {
+      kind: "admin",
+      name: `${actor.name} (${actor.role})`,
+      siteId: null,
+      portalUserId: null,
+    };
     c.set("actor", actor);
     c.set("web", { user, csrf: s.session.csrf, form });
     await next();
@@ -102,7 +122,13 @@ export function portalPage(deps: CloudDeps): MiddlewareHandler<WebEnv> {
     if (siteParam !== undefined && siteParam !== u.siteId) throw pageNotFound();
     const form = c.req.method === "POST" ? await checkedForm(c, s.session.csrf) : {};
     // Portal users read through the same services as a read-only token scoped to their site.
-    c.set("actor", { type: "admin", tokenId: `portal:${u.id}`, name: u.email, role: "read-only", siteId: u.siteId });
+    c.set("actor", {
+      type: "admin",
+      tokenId: `portal:${u.id}`,
+      name: u.email,
+      role: "read-only",
+      siteId: u.siteId,
+    });
     c.set("web", {
       user: { kind: "portal", name: u.name ?? u.email, siteId: u.siteId, portalUserId: u.id },
       csrf: s.session.csrf,

@@ -7,10 +7,10 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import * as v from "valibot";
 import { hashSecret } from "../../auth/secrets.ts";
 import type { Clock } from "../../clock.ts";
-import type { CloudDeps } from "../../deps.ts";
 import type { Db } from "../../db/client.ts";
 import { sites } from "../../db/schema/sites.ts";
 import { magicLinks, portalUsers } from "../../db/schema/web.ts";
+import type { CloudDeps } from "../../deps.ts";
 import { enforce } from "../../ratelimit/limiter.ts";
 import type { Mailer } from "../mail/mailer.ts";
 
@@ -33,12 +33,14 @@ export const MAGIC_PATH = "/portal/magic";
  * Send a sign-in link to every active portal user with this address (one per site). Rate-limited
  * per address. Returns how many links were sent (the page never shows it).
  */
-export async function requestMagicLinks(
-  deps: CloudDeps,
-  mailer: Mailer,
-  email: string,
-): Promise<number> {
-  await enforce(deps.db, deps.clock, `magic-link:${email}`, deps.config.rateLimits.magicLink, "sign-in links");
+export async function requestMagicLinks(deps: CloudDeps, mailer: Mailer, email: string): Promise<number> {
+  await enforce(
+    deps.db,
+    deps.clock,
+    `magic-link:${email}`,
+    deps.config.rateLimits.magicLink,
+    "sign-in links",
+  );
   const users = await deps.db
     .select({ id: portalUsers.id, siteId: portalUsers.siteId, siteName: sites.name })
     .from(portalUsers)
@@ -92,7 +94,13 @@ export async function consumeMagicLink(
   const [row] = await db
     .update(magicLinks)
     .set({ usedAt: now })
-    .where(and(eq(magicLinks.tokenHash, hashSecret(token)), isNull(magicLinks.usedAt), gt(magicLinks.expiresAt, now)))
+    .where(
+      and(
+        eq(magicLinks.tokenHash, hashSecret(token)),
+        isNull(magicLinks.usedAt),
+        gt(magicLinks.expiresAt, now),
+      ),
+    )
     .returning({ userId: magicLinks.userId, siteId: magicLinks.siteId });
   return row ?? null;
 }

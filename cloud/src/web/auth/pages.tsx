@@ -20,7 +20,11 @@ export function AdminSignIn(p: { pre: string; next?: string; why?: string | null
     <Layout title="Sign in" audience="MSP dashboard" home="/dashboard">
       <div class="card login">
         <h1>MSP dashboard</h1>
-        {p.error ? <Notice kind="error">{p.error}</Notice> : p.why ? <Notice kind="info">{p.why}</Notice> : null}
+        {p.error ? (
+          <Notice kind="error">{p.error}</Notice>
+        ) : p.why ? (
+          <Notice kind="info">{p.why}</Notice>
+        ) : null}
         <form method="post" action="/dashboard/login">
           <input type="hidden" name="_csrf" value={p.pre} />
           {p.next ? <input type="hidden" name="next" value={p.next} /> : null}
@@ -39,8 +43,8 @@ export function AdminSignIn(p: { pre: string; next?: string; why?: string | null
           <button type="submit">Sign in</button>
         </form>
         <p class="muted small">
-          Tokens are issued by an msp-admin (<span class="mono">POST /api/tokens</span>). The token is exchanged
-          for a session that ends after 15 idle minutes.
+          Tokens are issued by an msp-admin (<span class="mono">POST /api/tokens</span>). The token is
+          exchanged for a session that ends after 15 idle minutes.
         </p>
       </div>
     </Layout>
@@ -53,7 +57,11 @@ export function PortalSignIn(p: { pre: string; why?: string | null; error?: stri
     <Layout title="Sign in" audience="Client portal" home="/portal">
       <div class="card login">
         <h1>Compliance portal</h1>
-        {p.error ? <Notice kind="error">{p.error}</Notice> : p.why ? <Notice kind="info">{p.why}</Notice> : null}
+        {p.error ? (
+          <Notice kind="error">{p.error}</Notice>
+        ) : p.why ? (
+          <Notice kind="info">{p.why}</Notice>
+        ) : null}
         <p>Enter your e-mail address and we will send you a sign-in link. No password needed.</p>
         <form method="post" action="/portal/login">
           <input type="hidden" name="_csrf" value={p.pre} />
@@ -75,8 +83,8 @@ export function CheckInbox(p: { email: string }) {
       <div class="card login" data-testid="check-inbox">
         <h1>Check your e-mail</h1>
         <p>
-          If <strong>{p.email}</strong> may use the portal, a sign-in link is on its way. It works once and expires
-          in 15 minutes.
+          If <strong>{p.email}</strong> may use the portal, a sign-in link is on its way. It works once and
+          expires in 15 minutes.
         </p>
         <p>
           <a href="/portal/login">Use another address</a>

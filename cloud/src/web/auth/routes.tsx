@@ -12,7 +12,13 @@ import type { WebOptions } from "../options.ts";
 import { COOKIE, clearWebCookie, readWebCookie, setWebCookie } from "./cookies.ts";
 import { newPreSessionToken } from "./csrf.ts";
 import { adminPage, checkedForm, portalPage } from "./guard.ts";
-import { consumeMagicLink, EmailAddress, looksLikeToken, MAGIC_PATH, requestMagicLinks } from "./magic-link.ts";
+import {
+  consumeMagicLink,
+  EmailAddress,
+  looksLikeToken,
+  MAGIC_PATH,
+  requestMagicLinks,
+} from "./magic-link.ts";
 import { AdminSignIn, CheckInbox, ConfirmMagicLink, PortalSignIn, whyText } from "./pages.tsx";
 import { createSession, revokeSession, SESSION_MAX_SEC } from "./sessions.ts";
 
@@ -44,7 +50,9 @@ function safeNext(next: string | undefined): string {
 /** Register sign-in/out routes of both audiences. */
 export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOptions): void {
   web.get("/dashboard/login", (c) =>
-    c.html(<AdminSignIn pre={preToken(c, deps)} next={c.req.query("next")} why={whyText(c.req.query("why"))} />),
+    c.html(
+      <AdminSignIn pre={preToken(c, deps)} next={c.req.query("next")} why={whyText(c.req.query("why"))} />,
+    ),
   );
 
   web.post("/dashboard/login", async (c) => {
@@ -58,11 +66,15 @@ export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOpti
       throw new WebError(429, "Slow down", `Too many failed sign-ins; try again in ${seen.retryAfterSec} s.`);
     }
     const actor = await adminActor(deps, (form.token ?? "").trim());
-    if (!actor || actor.type !== "admin") {
+    if (actor?.type !== "admin") {
       await consume(deps.db, deps.clock, bucket, policy, 1);
       deps.logger.warn("dashboard: sign-in refused", { requestId: c.get("requestId") });
       return c.html(
-        <AdminSignIn pre={preToken(c, deps)} next={form.next} error="That token is unknown, revoked or expired." />,
+        <AdminSignIn
+          pre={preToken(c, deps)}
+          next={form.next}
+          error="That token is unknown, revoked or expired."
+        />,
         401,
       );
     }
@@ -79,14 +91,20 @@ export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOpti
     return c.redirect("/dashboard/login?why=signed-out", 303);
   });
 
-  web.get("/portal/login", (c) => c.html(<PortalSignIn pre={preToken(c, deps)} why={whyText(c.req.query("why"))} />));
+  web.get("/portal/login", (c) =>
+    c.html(<PortalSignIn pre={preToken(c, deps)} why={whyText(c.req.query("why"))} />),
+  );
 
   web.post("/portal/login", async (c) => {
     const form = await checkedForm(c, readWebCookie(c, COOKIE.pre));
     const email = v.safeParse(EmailAddress, form.email ?? "");
     if (!email.success) {
       return c.html(
-        <PortalSignIn pre={preToken(c, deps)} email={form.email} error="Please enter an e-mail address like name@clinic.example." />,
+        <PortalSignIn
+          pre={preToken(c, deps)}
+          email={form.email}
+          error="Please enter an e-mail address like name@clinic.example."
+        />,
         400,
       );
     }
@@ -94,10 +112,17 @@ export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOpti
       await requestMagicLinks(deps, opts.mailer, email.output);
     } catch (e) {
       if (e instanceof ApiError && e.status === 429) {
-        throw new WebError(429, "Slow down", "Several links were sent to this address recently. Use the latest one or try again in 15 minutes.");
+        throw new WebError(
+          429,
+          "Slow down",
+          "Several links were sent to this address recently. Use the latest one or try again in 15 minutes.",
+        );
       }
       // Mail trouble is the MSP's to fix; the person still gets the same neutral page.
-      deps.logger.error("portal: sign-in link not sent", { error: (e as Error).message, requestId: c.get("requestId") });
+      deps.logger.error("portal: sign-in link not sent", {
+        error: (e as Error).message,
+        requestId: c.get("requestId"),
+      });
     }
     return c.html(<CheckInbox email={email.output} />);
   });
@@ -118,7 +143,11 @@ export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOpti
         "Sign-in links work once and expire after 15 minutes. Ask for a new one on the sign-in page.",
       );
     }
-    const s = await createSession(deps.db, deps.clock, { kind: "portal", portalUserId: used.userId, siteId: used.siteId });
+    const s = await createSession(deps.db, deps.clock, {
+      kind: "portal",
+      portalUserId: used.userId,
+      siteId: used.siteId,
+    });
     setWebCookie(c, COOKIE.portal, s.cookie, deps.config.publicUrl, SESSION_MAX_SEC);
     clearWebCookie(c, COOKIE.pre, deps.config.publicUrl);
     return c.redirect(`/portal/s/${encodeURIComponent(used.siteId)}`, 303);

@@ -22,7 +22,11 @@ export function orderFromForm(form: Record<string, string>): OrderCreate {
   try {
     params = JSON.parse(form.params?.trim() || "{}") as Json;
   } catch {
-    throw new WebError(400, "Please check the form", "Parameters must be a JSON object, e.g. {} or {\"checkIds\":[\"linux.firewall\"]}.");
+    throw new WebError(
+      400,
+      "Please check the form",
+      'Parameters must be a JSON object, e.g. {} or {"checkIds":["linux.firewall"]}.',
+    );
   }
   const candidate = {
     ...(form.applianceId ? { applianceId: form.applianceId } : {}),

@@ -17,8 +17,8 @@ export function ProvisioningPage(p: {
     <DashboardShell web={p.web} title="Provisioning" current="/dashboard/provisioning" done={p.done}>
       <h1>Provisioning</h1>
       <p class="muted">
-        Register an appliance's MAC address for a site. At first boot the appliance looks itself up by MAC, receives
-        a one-time enroll code, and enrolls with a fresh identity key.
+        Register an appliance's MAC address for a site. At first boot the appliance looks itself up by MAC,
+        receives a one-time enroll code, and enrolls with a fresh identity key.
       </p>
       {p.canWrite ? (
         <form method="post" action="/dashboard/provisioning" class="card" data-testid="provision-form">
@@ -61,7 +61,10 @@ export function ProvisioningPage(p: {
               <td>{r.applianceName ?? "—"}</td>
               <td class="mono">{r.usedAt ? "used" : r.enrollCode}</td>
               <td>
-                <Badge status={state === "enrolled" ? "ok" : state === "expired" ? "expired" : "pending"} label={state} />
+                <Badge
+                  status={state === "enrolled" ? "ok" : state === "expired" ? "expired" : "pending"}
+                  label={state}
+                />
                 {r.applianceId ? <div class="mono small">{r.applianceId}</div> : null}
               </td>
               <td class="small">

@@ -3,18 +3,18 @@
  * role it needs, is CSRF-checked by the guard, goes through the same service verb as the JSON API
  * (which checks role and site scope again and writes the audit row), and redirects back.
  */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
 import { MacAddress } from "../../../../protocol/provision.ts";
 import { clearStale } from "../../appliances/clear-stale.ts";
 import { deleteAppliance } from "../../appliances/delete.ts";
 import { assertSiteAccess } from "../../auth/permissions.ts";
-import type { CloudDeps } from "../../deps.ts";
+import type { Role } from "../../context.ts";
 import { provisions } from "../../db/schema/provisioning.ts";
 import { portalUsers } from "../../db/schema/web.ts";
+import type { CloudDeps } from "../../deps.ts";
 import { listEvidenceAlerts } from "../../evidence/alerts.ts";
-import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { createOrders } from "../../orders/create.ts";
 import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
@@ -22,22 +22,27 @@ import { createProvision } from "../../provisioning/create.ts";
 import { deleteProvision } from "../../provisioning/delete.ts";
 import { enforce } from "../../ratelimit/limiter.ts";
 import { getSite, listSites } from "../../sites/list.ts";
-import type { Role } from "../../context.ts";
 import { adminPage } from "../auth/guard.ts";
 import { scoreHistory, siteCompliance, siteScores } from "../data/compliance.ts";
 import { fleetBySite, receiptsByTier, recentReceipts } from "../data/fleet.ts";
 import { bundleCount, siteAppliances } from "../data/site.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { WebError } from "../errors.tsx";
+import {
+  evidencePageData,
+  HISTORY_DAYS,
+  jsonlResponse,
+  keysResponse,
+  storedBundle,
+} from "../portal/routes.tsx";
 import { createPortalUser, PortalUserCreate } from "../portal-users/create.ts";
 import { disablePortalUser } from "../portal-users/disable.ts";
-import { evidencePageData, HISTORY_DAYS, jsonlResponse, keysResponse, storedBundle } from "../portal/routes.tsx";
 import { DashboardEvidence } from "./evidence-page.tsx";
 import { orderFromForm } from "./order-form.ts";
 import { ProvisioningPage } from "./provisioning-page.tsx";
+import { siteUrl } from "./shell.tsx";
 import { SitePage } from "./site-page.tsx";
 import { SitesPage } from "./sites-page.tsx";
-import { siteUrl } from "./shell.tsx";
 
 /** Days in the healing-by-tier chart. */
 export const TIER_DAYS = 14;
@@ -46,13 +51,20 @@ export const TIER_DAYS = 14;
 export const DASHBOARD_SITE_PAGES = ["", "/evidence", "/evidence.jsonl", "/keys.txt"] as const;
 
 /** Redirect back to a page with a `done` message code. */
-const back = (c: Context, to: string, done: string) => c.redirect(`${to}${to.includes("?") ? "&" : "?"}done=${done}`, 303);
+const back = (c: Context, to: string, done: string) =>
+  c.redirect(`${to}${to.includes("?") ? "&" : "?"}done=${done}`, 303);
 
 /** Privileged web actions take from the same per-token budget as the privileged API routes. */
 async function privileged(c: Context<WebEnv>, deps: CloudDeps): Promise<void> {
   const a = c.get("actor");
   if (a.type !== "admin") return;
-  await enforce(deps.db, deps.clock, `privileged:${a.tokenId}`, deps.config.rateLimits.privileged, "privileged admin actions");
+  await enforce(
+    deps.db,
+    deps.clock,
+    `privileged:${a.tokenId}`,
+    deps.config.rateLimits.privileged,
+    "privileged admin actions",
+  );
 }
 
 /** Register the dashboard. */
@@ -66,7 +78,9 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const ids = sites.map((s) => s.id);
     const now = deps.clock.now();
     const [scores, fleet] = await Promise.all([siteScores(deps.db, ids), fleetBySite(deps.db, ids, now)]);
-    return c.html(<SitesPage web={c.get("web")} sites={sites} scores={scores} fleet={fleet} now={now} done={done(c)} />);
+    return c.html(
+      <SitesPage web={c.get("web")} sites={sites} scores={scores} fleet={fleet} now={now} done={done(c)} />,
+    );
   });
 
   web.get("/dashboard/sites/:siteId", page(), async (c) => {
@@ -80,7 +94,11 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
       siteAppliances(deps.db, site.id),
       listOrders({ ctx, input: { siteId: site.id, limit: 50 } }).then((r) => r.orders),
       recentReceipts(deps.db, site.id),
-      deps.db.select().from(portalUsers).where(eq(portalUsers.siteId, site.id)).orderBy(asc(portalUsers.email)),
+      deps.db
+        .select()
+        .from(portalUsers)
+        .where(eq(portalUsers.siteId, site.id))
+        .orderBy(asc(portalUsers.email)),
       bundleCount(deps.db, site.id),
       listEvidenceAlerts({ ctx, input: { siteId: site.id } }).then((r) => r.alerts.length),
     ]);
@@ -136,7 +154,8 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const form = c.get("web").form;
     const input = orderFromForm(form);
     await createOrders({ ctx: webCtx(c, deps), input: { ...input, siteId } });
-    const code = form.done === "update-ordered" || form.done === "broadcast-created" ? form.done : "order-created";
+    const code =
+      form.done === "update-ordered" || form.done === "broadcast-created" ? form.done : "order-created";
     return back(c, siteUrl(siteId), code);
   });
 
@@ -152,7 +171,8 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const ctx = webCtx(c, deps);
     assertSiteAccess(ctx.actor, siteId);
     const apps = await siteAppliances(deps.db, siteId);
-    if (!apps.some((a) => a.id === c.req.param("applianceId"))) throw new WebError(404, "Not found", "No such appliance at this site.");
+    if (!apps.some((a) => a.id === c.req.param("applianceId")))
+      throw new WebError(404, "Not found", "No such appliance at this site.");
     await privileged(c, deps);
     await deleteAppliance({ ctx, input: { applianceId: c.req.param("applianceId") } });
     return back(c, siteUrl(siteId), "appliance-deleted");
@@ -161,7 +181,10 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   for (const decision of ["approve", "reject"] as const) {
     web.post(`/dashboard/orders/:orderId/${decision}`, page("msp-admin"), async (c) => {
       await privileged(c, deps);
-      const o = await decideOrder({ ctx: webCtx(c, deps), input: { orderId: c.req.param("orderId"), decision } });
+      const o = await decideOrder({
+        ctx: webCtx(c, deps),
+        input: { orderId: c.req.param("orderId"), decision },
+      });
       return back(c, siteUrl(o.siteId), decision === "approve" ? "order-approved" : "order-rejected");
     });
   }
@@ -169,8 +192,17 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.post("/dashboard/sites/:siteId/portal-users", page("msp-tech"), async (c) => {
     const siteId = c.req.param("siteId");
     const form = c.get("web").form;
-    const r = v.safeParse(PortalUserCreate, { siteId, email: form.email ?? "", ...(form.name ? { name: form.name } : {}) });
-    if (!r.success) throw new WebError(400, "Please check the form", `${v.getDotPath(r.issues[0]!) ?? "form"}: ${r.issues[0]!.message}`);
+    const r = v.safeParse(PortalUserCreate, {
+      siteId,
+      email: form.email ?? "",
+      ...(form.name ? { name: form.name } : {}),
+    });
+    if (!r.success)
+      throw new WebError(
+        400,
+        "Please check the form",
+        `${v.getDotPath(r.issues[0]!) ?? "form"}: ${r.issues[0]!.message}`,
+      );
     await createPortalUser({ ctx: webCtx(c, deps), input: r.output });
     return back(c, siteUrl(siteId), "portal-user-added");
   });
@@ -188,21 +220,38 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const rows =
       ids.length === 0
         ? []
-        : await deps.db.select().from(provisions).where(inArray(provisions.siteId, ids)).orderBy(desc(provisions.createdAt)).limit(200);
+        : await deps.db
+            .select()
+            .from(provisions)
+            .where(inArray(provisions.siteId, ids))
+            .orderBy(desc(provisions.createdAt))
+            .limit(200);
     const actor = c.get("actor");
     const canWrite = actor.type === "admin" && actor.role !== "read-only";
     return c.html(
-      <ProvisioningPage web={c.get("web")} sites={sites} rows={rows} canWrite={canWrite} now={deps.clock.now()} done={done(c)} />,
+      <ProvisioningPage
+        web={c.get("web")}
+        sites={sites}
+        rows={rows}
+        canWrite={canWrite}
+        now={deps.clock.now()}
+        done={done(c)}
+      />,
     );
   });
 
   web.post("/dashboard/provisioning", page("msp-tech"), async (c) => {
     const form = c.get("web").form;
     const mac = v.safeParse(MacAddress, form.mac ?? "");
-    if (!mac.success) throw new WebError(400, "Please check the form", `MAC address: ${mac.issues[0]!.message}`);
+    if (!mac.success)
+      throw new WebError(400, "Please check the form", `MAC address: ${mac.issues[0]!.message}`);
     await createProvision({
       ctx: webCtx(c, deps),
-      input: { mac: mac.output, siteId: form.siteId ?? "", ...(form.applianceName?.trim() ? { applianceName: form.applianceName.trim() } : {}) },
+      input: {
+        mac: mac.output,
+        siteId: form.siteId ?? "",
+        ...(form.applianceName?.trim() ? { applianceName: form.applianceName.trim() } : {}),
+      },
     });
     return back(c, "/dashboard/provisioning", "provisioned");
   });

@@ -22,14 +22,20 @@ export const DONE: Record<string, string> = {
   "appliance-deleted": "Appliance deleted; its keys no longer work and its evidence is kept.",
   "order-approved": "Order approved and signed.",
   "order-rejected": "Order rejected.",
-  "provisioned": "MAC registered.",
+  provisioned: "MAC registered.",
   "provision-deleted": "Provisioning record removed.",
   "portal-user-added": "Portal user added. They sign in with a link sent to their address.",
   "portal-user-disabled": "Portal user disabled; their sessions ended.",
 };
 
 /** The dashboard's page shell. */
-export function DashboardShell(p: { web: WebVars; title: string; current: string; done?: string; children: Child }) {
+export function DashboardShell(p: {
+  web: WebVars;
+  title: string;
+  current: string;
+  done?: string;
+  children: Child;
+}) {
   const done = p.done ? DONE[p.done] : undefined;
   return (
     <Layout

@@ -1,4 +1,3 @@
-import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
 import type { Role } from "../../context.ts";
 import type { ApplianceRow } from "../../db/schema/appliances.ts";
 import type { PortalUserRow } from "../../db/schema/web.ts";
@@ -11,6 +10,7 @@ import { chartPoints } from "../portal/pages.tsx";
 import { ScoreChart, TierChart } from "../ui/charts.tsx";
 import { ActionButton, Badge, Csrf, Score, Stat, Table, When } from "../ui/components.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
 /** Everything the site detail page shows. */
@@ -72,8 +72,8 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
           value={d.bundles.toLocaleString("en-US")}
           hint={
             <>
-              {d.alerts > 0 ? <Badge status="fail" label={`${d.alerts} chain alerts`} /> : "no chain alerts"} ·{" "}
-              <a href={u("/evidence")}>chain status</a>
+              {d.alerts > 0 ? <Badge status="fail" label={`${d.alerts} chain alerts`} /> : "no chain alerts"}{" "}
+              · <a href={u("/evidence")}>chain status</a>
             </>
           }
         />
@@ -129,7 +129,12 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
                       csrf={web.csrf}
                       label="Update agent"
                       variant="secondary"
-                      fields={{ applianceId: a.id, type: "update_agent", params: "{}", done: "update-ordered" }}
+                      fields={{
+                        applianceId: a.id,
+                        type: "update_agent",
+                        params: "{}",
+                        done: "update-ordered",
+                      }}
                     />
                   ) : null}
                   {admin ? (
@@ -223,7 +228,9 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
             <td class="mono small">{o.applianceId}</td>
             <td>
               {o.type}
-              {Object.keys(o.params).length > 0 ? <div class="mono small">{JSON.stringify(o.params)}</div> : null}
+              {Object.keys(o.params).length > 0 ? (
+                <div class="mono small">{JSON.stringify(o.params)}</div>
+              ) : null}
               {o.reason ? <div class="muted small">{o.reason}</div> : null}
             </td>
             <td>
@@ -237,7 +244,12 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
             <td>
               {o.state === "pending-approval" && admin ? (
                 <div class="actions">
-                  <ActionButton action={`/dashboard/orders/${encodeURIComponent(o.id)}/approve`} csrf={web.csrf} label="Approve" fields={{ siteId: s.id }} />
+                  <ActionButton
+                    action={`/dashboard/orders/${encodeURIComponent(o.id)}/approve`}
+                    csrf={web.csrf}
+                    label="Approve"
+                    fields={{ siteId: s.id }}
+                  />
                   <ActionButton
                     action={`/dashboard/orders/${encodeURIComponent(o.id)}/reject`}
                     csrf={web.csrf}

@@ -52,7 +52,13 @@ export function SitesPage(p: {
               <td class="small">
                 <When at={f?.lastCheckinAt} now={p.now} />
               </td>
-              <td>{f && f.alerts > 0 ? <Badge status="fail" label={String(f.alerts)} /> : <span class="muted">0</span>}</td>
+              <td>
+                {f && f.alerts > 0 ? (
+                  <Badge status="fail" label={String(f.alerts)} />
+                ) : (
+                  <span class="muted">0</span>
+                )}
+              </td>
             </tr>
           );
         })}

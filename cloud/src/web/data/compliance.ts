@@ -3,9 +3,9 @@
  * latest check-cycle bundle of each active appliance, with a pointer from every finding to the
  * bundle that holds it. Only those few bundles are read (DISTINCT ON in SQL), however long the chain.
  */
-import { and, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
-import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
+import { and, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Finding } from "../../../../protocol/finding.ts";
+import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
@@ -39,16 +39,42 @@ function collect(rows: { applianceId: string; seq: number; findings: string }[])
   return all;
 }
 
-/** Latest check-cycle bundle of every active appliance of the given sites. */
-async function latestCycles(db: Db, siteIds: string[]) {
-  if (siteIds.length === 0) return [];
+/** The findings of the given bundles, fetched by primary key (appliance, seq). */
+async function findingsOfBundles(db: Db, refs: { applianceId: string; seq: number }[]) {
+  if (refs.length === 0) return [];
+  const byApp = new Map<string, number[]>();
+  for (const r of refs) byApp.set(r.applianceId, [...(byApp.get(r.applianceId) ?? []), Number(r.seq)]);
   return db
-    .selectDistinctOn([evidenceChain.applianceId], {
+    .select({
       siteId: evidenceChain.siteId,
       applianceId: evidenceChain.applianceId,
       seq: evidenceChain.seq,
       createdAt: evidenceChain.createdAt,
+      day: dayOf,
       findings: findingsOf,
+    })
+    .from(evidenceChain)
+    .where(
+      or(
+        ...[...byApp].map(([a, seqs]) =>
+          and(eq(evidenceChain.applianceId, a), inArray(evidenceChain.seq, seqs)),
+        ),
+      ),
+    );
+}
+
+const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+
+/**
+ * Latest check-cycle bundle of every active appliance of the given sites. The DISTINCT ON picks
+ * keys only; bodies are parsed for the chosen rows alone (casting every body would cost O(chain)).
+ */
+async function latestCycles(db: Db, siteIds: string[]) {
+  if (siteIds.length === 0) return [];
+  const refs = await db
+    .selectDistinctOn([evidenceChain.applianceId], {
+      applianceId: evidenceChain.applianceId,
+      seq: evidenceChain.seq,
     })
     .from(evidenceChain)
     .innerJoin(appliances, eq(appliances.id, evidenceChain.applianceId))
@@ -60,6 +86,7 @@ async function latestCycles(db: Db, siteIds: string[]) {
       ),
     )
     .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
+  return findingsOfBundles(db, refs);
 }
 
 /** Compliance of one site. */
@@ -101,21 +128,24 @@ export interface DayScore {
  */
 export async function scoreHistory(db: Db, siteId: string, days: number, now: Date): Promise<DayScore[]> {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
-  const day = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
-  const rows = await db
-    .selectDistinctOn([evidenceChain.applianceId, day], {
+  const refs = await db
+    .selectDistinctOn([evidenceChain.applianceId, dayOf], {
       applianceId: evidenceChain.applianceId,
       seq: evidenceChain.seq,
-      day,
-      findings: findingsOf,
     })
     .from(evidenceChain)
     .where(
-      and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.kind, "check-cycle"), gte(evidenceChain.createdAt, start)),
+      and(
+        eq(evidenceChain.siteId, siteId),
+        eq(evidenceChain.kind, "check-cycle"),
+        gte(evidenceChain.createdAt, start),
+      ),
     )
-    .orderBy(evidenceChain.applianceId, day, desc(evidenceChain.seq));
+    .orderBy(evidenceChain.applianceId, dayOf, desc(evidenceChain.seq));
+  const rows = await findingsOfBundles(db, refs);
   const byDay = new Map<string, Finding[]>();
-  for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...(JSON.parse(r.findings) as Finding[])]);
+  for (const r of rows)
+    byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...(JSON.parse(r.findings) as Finding[])]);
   const out: DayScore[] = [];
   for (let i = 0; i < days; i++) {
     const d = new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10);

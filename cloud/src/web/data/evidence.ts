@@ -2,7 +2,7 @@
  * Evidence read models for pages: per-appliance chain figures aggregated in SQL, one page of
  * bundles at a time. Nothing here loads a whole chain (keys, alerts, export: cloud/src/evidence/).
  */
-import { and, asc, count, desc, eq, gt, max, min, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, max, min, or, sql } from "drizzle-orm";
 import type { BundleSummary } from "../../../../protocol/evidence.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
@@ -85,7 +85,9 @@ export function encodeCursor(r: { createdAt: Date; applianceId: string; seq: num
 /** Parse a URL cursor; null when absent or malformed (then the list starts at the newest). */
 export function decodeCursor(s: string | undefined): BundleCursor | null {
   const m = s ? /^(\d{1,15})~([A-Za-z0-9._-]{1,64})~(\d{1,15})$/.exec(s) : null;
-  return m ? { createdAt: new Date(Number(m[1])).toISOString(), applianceId: m[2]!, seq: Number(m[3]) } : null;
+  return m
+    ? { createdAt: new Date(Number(m[1])).toISOString(), applianceId: m[2]!, seq: Number(m[3]) }
+    : null;
 }
 
 /** A page of a site's bundles, newest first, after `cursor`; `more` tells whether older ones exist. */
@@ -107,23 +109,44 @@ export async function bundlePage(
         ),
       )
     : undefined;
-  const rows = await db
-    .select({
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
-      kind: evidenceChain.kind,
-      createdAt: evidenceChain.createdAt,
-      receivedAt: evidenceChain.receivedAt,
-      hash: evidenceChain.hash,
-      keyId: evidenceChain.keyId,
-      summary: sql<string>`((${evidenceChain.body})::jsonb -> 'summary')::text`,
-    })
+  // Keys first (no body touched while sorting), then the shown rows' details by primary key.
+  const keys = await db
+    .select({ applianceId: evidenceChain.applianceId, seq: evidenceChain.seq })
     .from(evidenceChain)
     .where(and(eq(evidenceChain.siteId, siteId), after))
     .orderBy(desc(evidenceChain.createdAt), asc(evidenceChain.applianceId), desc(evidenceChain.seq))
     .limit(limit + 1);
+  const shown = keys.slice(0, limit);
+  const byApp = new Map<string, number[]>();
+  for (const k of shown) byApp.set(k.applianceId, [...(byApp.get(k.applianceId) ?? []), Number(k.seq)]);
+  const details =
+    shown.length === 0
+      ? []
+      : await db
+          .select({
+            applianceId: evidenceChain.applianceId,
+            seq: evidenceChain.seq,
+            kind: evidenceChain.kind,
+            createdAt: evidenceChain.createdAt,
+            receivedAt: evidenceChain.receivedAt,
+            hash: evidenceChain.hash,
+            keyId: evidenceChain.keyId,
+            summary: sql<string>`((${evidenceChain.body})::jsonb -> 'summary')::text`,
+          })
+          .from(evidenceChain)
+          .where(
+            or(
+              ...[...byApp].map(([a, seqs]) =>
+                and(eq(evidenceChain.applianceId, a), inArray(evidenceChain.seq, seqs)),
+              ),
+            ),
+          );
+  const byKey = new Map(details.map((d) => [`${d.applianceId}#${Number(d.seq)}`, d]));
   return {
-    rows: rows.slice(0, limit).map((r) => ({ ...r, seq: Number(r.seq), summary: JSON.parse(r.summary) })),
-    more: rows.length > limit,
+    rows: shown.map((k) => {
+      const r = byKey.get(`${k.applianceId}#${Number(k.seq)}`)!;
+      return { ...r, seq: Number(r.seq), summary: JSON.parse(r.summary) as BundleSummary };
+    }),
+    more: keys.length > limit,
   };
 }

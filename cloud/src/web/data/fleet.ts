@@ -11,7 +11,11 @@ export const ONLINE_WITHIN_SEC = 10 * 60;
 export type ApplianceHealth = "online" | "late" | "stale" | "never";
 
 /** Health of an appliance from its last check-in (pure). */
-export function applianceHealth(lastCheckinAt: Date | null, now: Date, staleAfterSec: number): ApplianceHealth {
+export function applianceHealth(
+  lastCheckinAt: Date | null,
+  now: Date,
+  staleAfterSec: number,
+): ApplianceHealth {
   if (!lastCheckinAt) return "never";
   const age = (now.getTime() - lastCheckinAt.getTime()) / 1000;
   if (age <= ONLINE_WITHIN_SEC) return "online";
@@ -130,7 +134,11 @@ export async function receiptsByTier(
     .select({ day, L1: tierCount("L1"), L2: tierCount("L2"), L3: tierCount("L3") })
     .from(evidenceChain)
     .where(
-      and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.kind, "remediation"), gte(evidenceChain.createdAt, start)),
+      and(
+        eq(evidenceChain.siteId, siteId),
+        eq(evidenceChain.kind, "remediation"),
+        gte(evidenceChain.createdAt, start),
+      ),
     )
     .groupBy(day);
   const byDay = new Map<string, Record<"L1" | "L2" | "L3", number>>();

@@ -21,7 +21,11 @@ export async function disablePortalUser({
       .update(portalUsers)
       .set({ disabledAt: now })
       .where(
-        and(eq(portalUsers.id, input.userId), eq(portalUsers.siteId, input.siteId), isNull(portalUsers.disabledAt)),
+        and(
+          eq(portalUsers.id, input.userId),
+          eq(portalUsers.siteId, input.siteId),
+          isNull(portalUsers.disabledAt),
+        ),
       )
       .returning({ id: portalUsers.id });
     if (done.length === 0) throw notFound(`no active portal user ${input.userId} at ${input.siteId}`);

@@ -4,12 +4,26 @@ import { Badge, Table, When } from "../ui/components.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 /** One bundle: what it recorded, and its exact signed JSON. */
-export function BundleDetail(p: { web: WebVars; siteId: string; b: EvidenceBundle; hash: string; raw: string }) {
+export function BundleDetail(p: {
+  web: WebVars;
+  siteId: string;
+  b: EvidenceBundle;
+  hash: string;
+  raw: string;
+}) {
   const { b } = p;
   return (
-    <PortalShell web={p.web} siteId={p.siteId} title={`Bundle ${b.applianceId}#${b.seq}`} current={portalUrl(p.siteId, "/evidence")}>
+    <PortalShell
+      web={p.web}
+      siteId={p.siteId}
+      title={`Bundle ${b.applianceId}#${b.seq}`}
+      current={portalUrl(p.siteId, "/evidence")}
+    >
       <h1>
-        Bundle <span class="mono">{b.applianceId}#{b.seq}</span>
+        Bundle{" "}
+        <span class="mono">
+          {b.applianceId}#{b.seq}
+        </span>
       </h1>
       <div class="card small">
         <div>

@@ -1,5 +1,5 @@
 import { raw } from "hono/html";
-import type { SiteCompliance } from "../data/compliance.ts";
+import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { ChainFigures } from "../data/evidence.ts";
 import { ScoreChart } from "../ui/charts.tsx";
 import { Score, When } from "../ui/components.tsx";
@@ -7,7 +7,6 @@ import { STYLE } from "../ui/style.ts";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
 import { KeyTable } from "../views/evidence-panels.tsx";
 import { chartPoints } from "./pages.tsx";
-import type { DayScore } from "../data/compliance.ts";
 
 /**
  * The printable compliance packet: a stand-alone document (no navigation) laid out for paper by
@@ -39,8 +38,8 @@ export function CompliancePacket(p: {
         <body>
           <main>
             <p class="no-print">
-              <a href={p.backHref}>← back to the portal</a> · use your browser's Print (Ctrl+P) to save this packet as
-              PDF.
+              <a href={p.backHref}>← back to the portal</a> · use your browser's Print (Ctrl+P) to save this
+              packet as PDF.
             </p>
             <h1 data-testid="packet-title">HIPAA Security Rule compliance packet</h1>
             <div class="card">
@@ -64,9 +63,9 @@ export function CompliancePacket(p: {
               </div>
               <p class="small">
                 Controls checked automatically: {p.c.assessed} of {p.c.controls.length} — {counts.pass} pass,{" "}
-                {counts.warn} warn, {counts.fail} fail, {counts.unknown} unknown. The score counts pass as 1, warn as ½,
-                fail and unknown as 0, over the assessed controls; it is recomputed from the signed evidence listed
-                below.
+                {counts.warn} warn, {counts.fail} fail, {counts.unknown} unknown. The score counts pass as 1,
+                warn as ½, fail and unknown as 0, over the assessed controls; it is recomputed from the signed
+                evidence listed below.
               </p>
             </div>
             <h2>Score over the last {p.history.length} days</h2>
@@ -81,8 +80,8 @@ export function CompliancePacket(p: {
             <ul>
               {p.chains.map((c) => (
                 <li>
-                  <span class="mono">{c.applianceId}</span>: {c.bundles.toLocaleString("en-US")} bundles, head #{c.headSeq}{" "}
-                  <span class="mono small">{c.headHash}</span>
+                  <span class="mono">{c.applianceId}</span>: {c.bundles.toLocaleString("en-US")} bundles, head
+                  #{c.headSeq} <span class="mono small">{c.headHash}</span>
                 </li>
               ))}
             </ul>
@@ -90,9 +89,10 @@ export function CompliancePacket(p: {
             <KeyTable keys={p.keys} />
             <h3>Independent verification</h3>
             <p>
-              Download <span class="mono">chain.jsonl</span> and <span class="mono">keys.txt</span> from the portal's
-              Evidence page and run <span class="mono">malachor evidence verify chain.jsonl --pubkey keys.txt</span>.
-              Exit code 0 confirms every signature, hash link and sequence number.
+              Download <span class="mono">chain.jsonl</span> and <span class="mono">keys.txt</span> from the
+              portal's Evidence page and run{" "}
+              <span class="mono">malachor evidence verify chain.jsonl --pubkey keys.txt</span>. Exit code 0
+              confirms every signature, hash link and sequence number.
             </p>
           </main>
         </body>

@@ -1,11 +1,17 @@
 import type { SiteVerification } from "../../evidence/verify-site.ts";
-import type { SiteCompliance, DayScore } from "../data/compliance.ts";
+import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { BundleRow, ChainFigures } from "../data/evidence.ts";
 import type { WebVars } from "../env.ts";
 import { ScoreChart } from "../ui/charts.tsx";
 import { Badge, Notice, Score, Stat, When } from "../ui/components.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
-import { BundleTable, ChainTable, KeyTable, VerificationNotice, VerifyInstructions } from "../views/evidence-panels.tsx";
+import {
+  BundleTable,
+  ChainTable,
+  KeyTable,
+  VerificationNotice,
+  VerifyInstructions,
+} from "../views/evidence-panels.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 interface SiteHead {
@@ -27,7 +33,9 @@ export function PortalOverview(p: {
   now: Date;
 }) {
   const counts = statusCounts(p.c.controls);
-  const attention = p.c.controls.filter((x) => x.status === "fail" || x.status === "warn" || x.status === "unknown");
+  const attention = p.c.controls.filter(
+    (x) => x.status === "fail" || x.status === "warn" || x.status === "unknown",
+  );
   const lastCheckin = p.appliances.reduce<Date | null>(
     (m, a) => (a.lastCheckinAt && (!m || a.lastCheckinAt > m) ? a.lastCheckinAt : m),
     null,
@@ -48,9 +56,17 @@ export function PortalOverview(p: {
         <Stat
           label="Appliances"
           value={String(p.appliances.length)}
-          hint={<>last check-in <When at={lastCheckin} now={p.now} /></>}
+          hint={
+            <>
+              last check-in <When at={lastCheckin} now={p.now} />
+            </>
+          }
         />
-        <Stat label="Evidence bundles" value={p.bundles.toLocaleString("en-US")} hint={<a href={portalUrl(p.site.id, "/evidence")}>verify the chain</a>} />
+        <Stat
+          label="Evidence bundles"
+          value={p.bundles.toLocaleString("en-US")}
+          hint={<a href={portalUrl(p.site.id, "/evidence")}>verify the chain</a>}
+        />
       </div>
       <div class="card">
         <h2 style="margin-top:0">Score over the last {p.history.length} days</h2>
@@ -58,14 +74,17 @@ export function PortalOverview(p: {
       </div>
       <h2>Needs attention</h2>
       {p.c.assessed === 0 ? (
-        <Notice kind="info">No check results yet: the score appears after the appliance's first round of checks.</Notice>
+        <Notice kind="info">
+          No check results yet: the score appears after the appliance's first round of checks.
+        </Notice>
       ) : attention.length === 0 ? (
         <Notice kind="ok">Every automatically checked control passes.</Notice>
       ) : (
         <ul data-testid="attention">
           {attention.map((x) => (
             <li>
-              <Badge status={x.status} /> {x.control.title} <span class="muted small">{x.control.citation}</span>
+              <Badge status={x.status} /> {x.control.title}{" "}
+              <span class="muted small">{x.control.citation}</span>
             </li>
           ))}
         </ul>
@@ -84,9 +103,15 @@ export function PortalOverview(p: {
 
 /** The compliance report per HIPAA control, with the evidence behind each status. */
 export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteCompliance }) {
-  const href = (a: string, seq: number) => portalUrl(p.site.id, `/evidence/bundle/${encodeURIComponent(a)}/${seq}`);
+  const href = (a: string, seq: number) =>
+    portalUrl(p.site.id, `/evidence/bundle/${encodeURIComponent(a)}/${seq}`);
   return (
-    <PortalShell web={p.web} siteId={p.site.id} title="Compliance report" current={portalUrl(p.site.id, "/report")}>
+    <PortalShell
+      web={p.web}
+      siteId={p.site.id}
+      title="Compliance report"
+      current={portalUrl(p.site.id, "/report")}
+    >
       <h1>Compliance report — {p.site.name}</h1>
       <div class="grid">
         <div class="stat">
@@ -95,8 +120,8 @@ export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteComplianc
         </div>
       </div>
       <p class="muted">
-        Each HIPAA Security Rule control takes the worst status of the latest checks that support it. Unassessed
-        controls are not checked automatically and need documentation of their own.
+        Each HIPAA Security Rule control takes the worst status of the latest checks that support it.
+        Unassessed controls are not checked automatically and need documentation of their own.
       </p>
       <ControlReport c={p.c} bundleHref={href} />
     </PortalShell>
@@ -119,8 +144,8 @@ export function PortalEvidence(p: {
     <PortalShell web={p.web} siteId={p.site.id} title="Evidence" current={u("/evidence")}>
       <h1>Evidence — {p.site.name}</h1>
       <p class="muted">
-        Every check result and every fix is recorded in a signed, hash-chained evidence bundle by the appliance and
-        stored unchangeable. Verify it here, or download it and verify it yourself.
+        Every check result and every fix is recorded in a signed, hash-chained evidence bundle by the
+        appliance and stored unchangeable. Verify it here, or download it and verify it yourself.
       </p>
       {p.verification ? <VerificationNotice v={p.verification} /> : null}
       <div class="actions no-print" style="margin-bottom:1rem">

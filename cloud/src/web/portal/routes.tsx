@@ -2,16 +2,16 @@
 import { and, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
-import type { CloudDeps } from "../../deps.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
+import type { CloudDeps } from "../../deps.ts";
+import { listEvidenceAlerts } from "../../evidence/alerts.ts";
+import { exportSiteChain } from "../../evidence/export.ts";
+import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { portalPage } from "../auth/guard.ts";
 import { scoreHistory, siteCompliance } from "../data/compliance.ts";
 import { bundlePage, chainFigures, decodeCursor, encodeCursor } from "../data/evidence.ts";
 import { bundleCount, siteAppliances, siteOr404 } from "../data/site.ts";
 import { verifyForPage } from "../data/verify.ts";
-import { listEvidenceAlerts } from "../../evidence/alerts.ts";
-import { exportSiteChain } from "../../evidence/export.ts";
-import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { pageNotFound } from "../errors.tsx";
 import { BundleDetail } from "./bundle-page.tsx";
@@ -72,7 +72,11 @@ export async function storedBundle(deps: CloudDeps, siteId: string, applianceId:
     .select({ body: evidenceChain.body, hash: evidenceChain.hash })
     .from(evidenceChain)
     .where(
-      and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.applianceId, applianceId), eq(evidenceChain.seq, seq)),
+      and(
+        eq(evidenceChain.siteId, siteId),
+        eq(evidenceChain.applianceId, applianceId),
+        eq(evidenceChain.seq, seq),
+      ),
     );
   if (!row) throw pageNotFound();
   return { bundle: JSON.parse(row.body) as EvidenceBundle, raw: row.body, hash: row.hash };
@@ -116,7 +120,15 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
       bundleCount(deps.db, s.id),
     ]);
     return c.html(
-      <PortalOverview web={c.get("web")} site={s} c={cmp} history={history} appliances={apps} bundles={bundles} now={now} />,
+      <PortalOverview
+        web={c.get("web")}
+        site={s}
+        c={cmp}
+        history={history}
+        appliances={apps}
+        bundles={bundles}
+        now={now}
+      />,
     );
   });
 

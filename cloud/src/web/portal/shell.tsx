@@ -1,13 +1,19 @@
 import type { Child } from "hono/jsx";
-import type { WebVars } from "../env.ts";
 import { APP_JS_PATH } from "../assets.ts";
+import type { WebVars } from "../env.ts";
 import { Layout } from "../ui/layout.tsx";
 
 /** URL helpers of the portal, all under the user's own site. */
 export const portalUrl = (siteId: string, rest = "") => `/portal/s/${encodeURIComponent(siteId)}${rest}`;
 
 /** The portal's page shell: its navigation and the signed-in person. */
-export function PortalShell(p: { web: WebVars; siteId: string; title: string; current: string; children: Child }) {
+export function PortalShell(p: {
+  web: WebVars;
+  siteId: string;
+  title: string;
+  current: string;
+  children: Child;
+}) {
   const u = (r: string) => portalUrl(p.siteId, r);
   return (
     <Layout

@@ -18,8 +18,20 @@ const CHECKS: [string, string, string, string[], number][] = [
   ["windows.backup", "EXAM-02", "Backup verified within 7 days", ["§164.308(a)(7)(ii)(A)"], 0],
   ["windows.audit-policy", "FRONTDESK-01", "Audit policy records logons", ["§164.312(b)"], 0],
   ["windows.screen-lock", "EXAM-02", "Screen locks within 15 minutes", ["§164.312(a)(2)(iii)"], 6],
-  ["windows.password-policy", "FRONTDESK-01", "Password policy and lockout", ["§164.312(d)", "§164.308(a)(5)(ii)(D)"], 0],
-  ["linux.ssh-hardening", "appliance", "SSH refuses root and password logins", ["§164.312(a)(1)", "§164.312(d)"], 0],
+  [
+    "windows.password-policy",
+    "FRONTDESK-01",
+    "Password policy and lockout",
+    ["§164.312(d)", "§164.308(a)(5)(ii)(D)"],
+    0,
+  ],
+  [
+    "linux.ssh-hardening",
+    "appliance",
+    "SSH refuses root and password logins",
+    ["§164.312(a)(1)", "§164.312(d)"],
+    0,
+  ],
   ["linux.time-sync", "appliance", "Clock within 500 ms of NTP", ["§164.312(b)"], 0],
 ];
 
@@ -84,7 +96,12 @@ export function fixtureChain(app: TestAppliance, count: number, start: Date, end
       { siteId: app.siteId, applianceId: app.applianceId },
       head,
       remediation
-        ? { kind: "remediation", receipts: [receiptAt(i, at, failing)], citations: failing.citations, createdAt: at }
+        ? {
+            kind: "remediation",
+            receipts: [receiptAt(i, at, failing)],
+            citations: failing.citations,
+            createdAt: at,
+          }
         : { kind: "check-cycle", findings, createdAt: at },
       app.key.secretKey,
     );
@@ -95,7 +112,11 @@ export function fixtureChain(app: TestAppliance, count: number, start: Date, end
 }
 
 /** Upload bundles as the appliance through the ingest service, 500 per batch; throws on a refusal. */
-export async function uploadAs(cloud: TestCloud, app: TestAppliance, bundles: EvidenceBundle[]): Promise<void> {
+export async function uploadAs(
+  cloud: TestCloud,
+  app: TestAppliance,
+  bundles: EvidenceBundle[],
+): Promise<void> {
   const ctx: ServiceContext = {
     ...cloud.deps,
     actor: { type: "appliance", applianceId: app.applianceId, siteId: app.siteId, apiKeyId: "seed" },
@@ -108,7 +129,12 @@ export async function uploadAs(cloud: TestCloud, app: TestAppliance, bundles: Ev
 }
 
 /** Seed `count` bundles over the `days` days before the cloud's clock. */
-export async function seedEvidence(cloud: TestCloud, app: TestAppliance, count: number, days = 30): Promise<void> {
+export async function seedEvidence(
+  cloud: TestCloud,
+  app: TestAppliance,
+  count: number,
+  days = 30,
+): Promise<void> {
   const end = cloud.clock.now();
   const start = new Date(end.getTime() - days * 86_400_000 + 60_000);
   await uploadAs(cloud, app, fixtureChain(app, count, start, new Date(end.getTime() - 60_000)));

@@ -1,6 +1,6 @@
-import type { ControlScore } from "../../../../protocol/score.ts";
 import type { Safeguard } from "../../../../protocol/hipaa.ts";
-import { type SiteCompliance, findingKey } from "../data/compliance.ts";
+import type { ControlScore } from "../../../../protocol/score.ts";
+import { findingKey, type SiteCompliance } from "../data/compliance.ts";
 import { Badge, Empty, When } from "../ui/components.tsx";
 
 const SAFEGUARDS: [Safeguard, string][] = [
@@ -30,8 +30,8 @@ export function ControlReport(p: {
   if (p.c.assessed === 0) {
     return (
       <Empty>
-        No check results yet. Once the appliance has completed its first round of checks, each control shows its
-        status here with the evidence behind it.
+        No check results yet. Once the appliance has completed its first round of checks, each control shows
+        its status here with the evidence behind it.
       </Empty>
     );
   }
@@ -72,7 +72,9 @@ export function ControlReport(p: {
                         </td>
                         <td>
                           {x.evidence.length === 0 ? (
-                            <span class="muted small">not covered by an automated check; document it separately</span>
+                            <span class="muted small">
+                              not covered by an automated check; document it separately
+                            </span>
                           ) : (
                             <ul style="margin:0;padding-left:1rem">
                               {x.evidence.map((e) => {
@@ -106,7 +108,9 @@ export function ControlReport(p: {
               </div>
             )}
             {hidden > 0 && shown.length > 0 ? (
-              <p class="muted small">{hidden} more controls of this safeguard are not checked automatically.</p>
+              <p class="muted small">
+                {hidden} more controls of this safeguard are not checked automatically.
+              </p>
             ) : null}
           </section>
         );

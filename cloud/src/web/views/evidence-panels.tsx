@@ -11,7 +11,8 @@ function Verdict(p: { v: SiteVerification; c: ChainFigures }) {
       <>
         <Badge status="ok" label="verified" />
         <div class="small">
-          up to #{v.heads[c.applianceId]?.seq ?? c.headSeq}: every signature, link and sequence number checks out
+          up to #{v.heads[c.applianceId]?.seq ?? c.headSeq}: every signature, link and sequence number checks
+          out
         </div>
       </>
     );
@@ -69,8 +70,8 @@ export function ChainTable(p: { chains: ChainFigures[]; verification?: SiteVerif
 export function VerificationNotice(p: { v: SiteVerification }) {
   return p.v.ok ? (
     <Notice kind="ok">
-      <span data-testid="chain-ok">Chain verified</span>: all {p.v.count.toLocaleString("en-US")} bundles have valid
-      signatures, links and sequence numbers.
+      <span data-testid="chain-ok">Chain verified</span>: all {p.v.count.toLocaleString("en-US")} bundles have
+      valid signatures, links and sequence numbers.
     </Notice>
   ) : (
     <Notice kind="error">
@@ -80,7 +81,9 @@ export function VerificationNotice(p: { v: SiteVerification }) {
 }
 
 /** The public keys, as hex, one per appliance key. */
-export function KeyTable(p: { keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[] }) {
+export function KeyTable(p: {
+  keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];
+}) {
   return (
     <Table
       testid="keys"
@@ -140,23 +143,23 @@ export function VerifyInstructions(p: { jsonlHref: string; keysHref: string }) {
       <h3>Verify it yourself</h3>
       <ol>
         <li>
-          Download the evidence chain: <a href={p.jsonlHref}>chain.jsonl</a> (one signed bundle per line) and the
-          public keys: <a href={p.keysHref}>keys.txt</a>.
+          Download the evidence chain: <a href={p.jsonlHref}>chain.jsonl</a> (one signed bundle per line) and
+          the public keys: <a href={p.keysHref}>keys.txt</a>.
         </li>
         <li>
-          Run the appliance's own verifier (the <span class="mono">malachor</span> executable runs on any Linux
-          machine):
+          Run the appliance's own verifier (the <span class="mono">malachor</span> executable runs on any
+          Linux machine):
           <pre>malachor evidence verify chain.jsonl --pubkey keys.txt</pre>
         </li>
         <li>
-          Exit code 0 means every Ed25519 signature, every SHA-256 link and every sequence number checks out. Exit 1
-          names the first bundle that does not (bad signature, broken link, sequence gap, reordering, duplicate or
-          fork).
+          Exit code 0 means every Ed25519 signature, every SHA-256 link and every sequence number checks out.
+          Exit 1 names the first bundle that does not (bad signature, broken link, sequence gap, reordering,
+          duplicate or fork).
         </li>
       </ol>
       <p class="muted small">
-        Each bundle is RFC 8785 canonical JSON signed with the appliance's Ed25519 key; its SHA-256 is carried as
-        prevHash by the next bundle, so any change, removal or insertion breaks the chain.
+        Each bundle is RFC 8785 canonical JSON signed with the appliance's Ed25519 key; its SHA-256 is carried
+        as prevHash by the next bundle, so any change, removal or insertion breaks the chain.
       </p>
     </div>
   );
