@@ -24,16 +24,17 @@ function notFound(what: string): never {
 
 /** Build the PowerShell host for a state object (mutated in place by remediation cmdlets). */
 export function windowsHost(state: WindowsState, user: string, now: () => number = Date.now): PsHost {
+  const name = user.split("\\").pop() as string;
   const env: Record<string, string> = {
     COMPUTERNAME: state.hostname,
-    USERNAME: user,
+    USERNAME: name,
     USERDOMAIN: state.domain,
     SystemDrive: "C:",
     SystemRoot: "C:\\Windows",
     windir: "C:\\Windows",
     ProgramData: "C:\\ProgramData",
-    TEMP: `C:\\Users\\${user}\\AppData\\Local\\Temp`,
-    TMP: `C:\\Users\\${user}\\AppData\\Local\\Temp`,
+    TEMP: `C:\\Users\\${name}\\AppData\\Local\\Temp`,
+    TMP: `C:\\Users\\${name}\\AppData\\Local\\Temp`,
   };
   const fileKey = (p: string) => Object.keys(state.files).find((k) => k.toLowerCase() === p.toLowerCase());
   const regKey = (p: string) => {

@@ -5,9 +5,11 @@ import { ordersCommand } from "./orders.ts";
 import { provisionCommand } from "./provision.ts";
 import { queueCommand } from "./queue.ts";
 import { runCommand } from "./run.ts";
+import { runbookCommand } from "./runbook.ts";
 import { selfTestCommand } from "./self-test.ts";
 import { statusCommand } from "./status.ts";
 import { updateCommand } from "./update.ts";
+import { winrmCommand } from "./winrm.ts";
 
 /** Every `malachor` subcommand, one line each; `--help` lists them in this order. */
 export const COMMANDS: Command[] = [
@@ -20,4 +22,6 @@ export const COMMANDS: Command[] = [
   updateCommand,
   provisionCommand,
   ordersCommand,
+  winrmCommand,
+  runbookCommand,
 ];

@@ -1,0 +1,184 @@
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { RunbookParam } from "../../../protocol/runbook.ts";
+import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
+import { writeSecretFile } from "../config/secret.ts";
+import type { RunbookExecutor } from "../runbooks/executor.ts";
+import { RunbookParamError, type RunbookRun, runRunbook } from "../runbooks/runner.ts";
+import { LocalShellExecutor } from "../runbooks/shell-executor.ts";
+import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
+import { WinRmClient } from "../winrm/client.ts";
+import { parseCommandArgs } from "./args.ts";
+import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { configFromArgs, noConfigAtAll } from "./config-arg.ts";
+import { table } from "./format.ts";
+import { resolveTarget, TARGET_OPTIONS } from "./winrm-target.ts";
+
+const usage =
+  "malachor runbook list [--platform windows|linux] [--json]\n" +
+  "malachor runbook run <id> --host <host|local> [--dry-run] [--param name=value]… [--config <file>]\n" +
+  "                     [--user U --password-file F] [--https] [--port N] [--pin <sha256>] [--json]\n" +
+  "  run: detect → remediate → verify (rollback when verify fails) on one host; --dry-run only detects.\n" +
+  "  Exit 0 fixed / already compliant / dry run, 1 failed or rolled back, 2 bad usage, 3 environment.";
+
+function list(args: string[], io: Io): number {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { platform: { type: "string" }, json: { type: "boolean" } },
+    usage,
+  );
+  if (positionals.length) throw new CliError(`runbook list takes no arguments\nusage: ${usage}`);
+  if (values.platform && values.platform !== "windows" && values.platform !== "linux") {
+    throw new CliError(`--platform must be windows or linux, not "${values.platform}"`);
+  }
+  const specs = RUNBOOKS.map((r) => r.spec).filter((s) => !values.platform || s.platform === values.platform);
+  if (values.json) {
+    io.out(JSON.stringify({ runbooks: specs }));
+    return EXIT.ok;
+  }
+  const rows = [["ID", "PLATFORM", "SEVERITY", "BLAST", "ROLLBACK", "CITATIONS", "TITLE"]];
+  for (const s of specs) {
+    rows.push([
+      s.id,
+      s.platform,
+      s.severity,
+      s.blastRadius,
+      s.rollback ? "yes" : "no",
+      s.citations.join(" "),
+      s.title,
+    ]);
+  }
+  for (const line of table(rows)) io.out(line);
+  return EXIT.ok;
+}
+
+/** `--param name=value` strings typed by the runbook's declared parameters. */
+export function parseParams(
+  pairs: string[],
+  params: readonly RunbookParam[],
+  id: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new CliError(`--param "${pair}": expected name=value`);
+    const name = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    const p = params.find((x) => x.name === name);
+    if (!p) {
+      const known = params.map((x) => x.name).join(", ") || "none";
+      throw new CliError(`runbook ${id} has no parameter "${name}" (parameters: ${known})`);
+    }
+    if (p.type === "integer") {
+      if (!/^-?\d+$/.test(raw)) throw new CliError(`--param ${name}: "${raw}" is not an integer`);
+      out[name] = Number(raw);
+    } else if (p.type === "boolean") {
+      if (raw !== "true" && raw !== "false") throw new CliError(`--param ${name}: expected true or false`);
+      out[name] = raw === "true";
+    } else out[name] = raw;
+  }
+  return out;
+}
+
+function summary(run: RunbookRun): string[] {
+  const lines = [
+    `runbook ${run.runbookId} on ${run.host}: ${run.outcome.toUpperCase()}`,
+    `  before: ${run.before.status}${run.before.actual ? ` — ${run.before.actual}` : ""}`,
+  ];
+  if (run.remediation) lines.push(`  remediate: ${run.remediation.changed ? "changed" : "no change"}`);
+  if (run.after) lines.push(`  verify: ${run.verify} — ${run.after.actual ?? run.after.status}`);
+  if (run.rollback)
+    lines.push(
+      `  rollback: ${run.rollback.attempted ? (run.rollback.ok ? "restored" : "FAILED") : "not needed"}`,
+    );
+  if (run.error) lines.push(`  error: ${run.error}`);
+  return lines;
+}
+
+async function runOne(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      ...TARGET_OPTIONS,
+      host: { type: "string" },
+      "dry-run": { type: "boolean" },
+      param: { type: "string", multiple: true },
+      json: { type: "boolean" },
+    },
+    usage,
+  );
+  const [id, ...extra] = positionals;
+  if (!id || extra.length) throw new CliError(`expected one runbook id\nusage: ${usage}`);
+  const runbook = runbookById(id);
+  if (!runbook) throw new CliError(`no runbook "${id}" (see malachor runbook list)`);
+  if (!values.host) throw new CliError(`--host is required\nusage: ${usage}`);
+  const params = parseParams(values.param ?? [], runbook.spec.params, id);
+
+  let executor: RunbookExecutor;
+  let client: WinRmClient | undefined;
+  if (runbook.spec.platform === "linux") {
+    if (values.host !== "local" && values.host !== hostname()) {
+      throw new CliError(`${id} is a Linux runbook; it runs on this appliance only (--host local)`);
+    }
+    executor = new LocalShellExecutor(hostname());
+  } else {
+    const target = resolveTarget(values.host, values);
+    client = new WinRmClient(target);
+    executor = new WinRmExecutor(client, target.host);
+  }
+  let run: RunbookRun;
+  try {
+    run = await runRunbook({ runbook, executor, params, dryRun: Boolean(values["dry-run"]) });
+  } catch (e) {
+    if (e instanceof RunbookParamError) throw new CliError(e.message);
+    throw e;
+  } finally {
+    await client?.close().catch(() => {});
+  }
+  const saved = run.escrow.length ? saveEscrow(run, values.config) : [];
+  if (values.json) io.out(JSON.stringify({ ...run, escrow: saved.map((f) => ({ pendingFile: f })) }));
+  else {
+    for (const line of summary(run)) io.out(line);
+    for (const f of saved) io.out(`  recovery key saved for escrow (mode 0600): ${f}`);
+  }
+  return run.outcome === "fixed" || run.outcome === "not-needed" || run.outcome === "dry-run"
+    ? EXIT.ok
+    : EXIT.failed;
+}
+
+/**
+ * A recovery key created by a CLI run must not be lost: keep it in <state_dir>/escrow-pending/
+ * (0600) for the daemon to send to the cloud; it is never printed.
+ */
+function saveEscrow(run: RunbookRun, configFlag: string | undefined): string[] {
+  if (noConfigAtAll(configFlag)) {
+    throw new CliError(
+      `runbook ${run.runbookId} created a BitLocker recovery key on ${run.host} but there is no config (state_dir) to keep it for escrow; rerun with --config`,
+      EXIT.environment,
+    );
+  }
+  const dir = join(configFromArgs(configFlag).appliance.state_dir, "escrow-pending");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return run.escrow.map((key) => {
+    const file = join(
+      dir,
+      `${key.host}-${key.volume.replace(":", "")}-${key.protectorId.replace(/[{}]/g, "")}.json`,
+    );
+    writeSecretFile(file, `${JSON.stringify(key)}\n`);
+    return file;
+  });
+}
+
+/** `malachor runbook list|run`: the runbook catalogue and on-demand remediation. */
+export const runbookCommand: Command = {
+  name: "runbook",
+  summary: "list the runbook catalogue, or run one runbook against a host",
+  usage,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === "list") return list(rest, io);
+    if (sub === "run") return runOne(rest, io);
+    throw new CliError(`unknown runbook subcommand "${sub ?? ""}"\nusage: ${usage}`);
+  },
+};
