@@ -18,7 +18,8 @@ export function changeBucket(siteId: string): string {
  * Call one tool as `ctx.actor`: role, argument validation (naming the field), site scope, the
  * per-site budget of state-changing calls, the tool itself and a check of its output against the
  * declared schema. Every call, refused or not, leaves an audit row (token, tool, hash of the
- * arguments, outcome). Errors come back as values so a transport can map them.
+ * arguments, outcome). Errors come back as values so a transport can map them; unexpected ones
+ * are logged and answered as a retryable internal error without their details.
  */
 export async function callTool(ctx: ToolContext, tool: ToolDef, rawArgs: unknown): Promise<ToolOutcome> {
   let siteId: string | undefined;
@@ -65,8 +66,25 @@ export async function callTool(ctx: ToolContext, tool: ToolDef, rawArgs: unknown
     return { ok: true, output: checked.output };
   } catch (e) {
     if (!(e instanceof ApiError)) {
+      // A bug or an outage, not the caller's fault: the details go to the log, never to the client.
+      ctx.logger.error("tool failed", {
+        requestId: ctx.requestId,
+        tool: tool.name,
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        stack: e instanceof Error ? e.stack : undefined,
+      });
       await audit("failed");
-      throw e;
+      return {
+        ok: false,
+        error: new ApiError(
+          500,
+          "internal",
+          `tool ${tool.name} failed; request id ${ctx.requestId ?? "-"} identifies it in the logs`,
+          {
+            retryable: true,
+          },
+        ),
+      };
     }
     await audit(
       e.status === 401 || e.status === 403 || e.status === 429 || e.status === 400 ? "denied" : "failed",
