@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { sampleCheckin } from "../../../cloud/src/testing/fixtures.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";
 import { sampleChain } from "../../../protocol/testkit.ts";
-import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import { CloudClient } from "./client.ts";
 import { CloudError, parseRetryAfter } from "./errors.ts";
 import { startFakeCloud } from "./fake-cloud.fixture.ts";
@@ -23,18 +23,7 @@ afterAll(async () => {
 const client = (over: Partial<ConstructorParameters<typeof CloudClient>[0]> = {}) =>
   new CloudClient({ baseUrl: `${cloud.url}/`, apiKey: cloud.apiKey, timeoutMs: 2_000, ...over });
 
-const checkin = {
-  protocolVersion: PROTOCOL_VERSION,
-  agentVersion: "0.1.0",
-  hostname: "appliance",
-  uptimeSec: 5,
-  lastCycle: null,
-  queue: { depth: 0, bytes: 0, oldestAgeSec: 0 },
-  chain: { seq: 0, head: "0".repeat(64) },
-  configVersion: 0,
-  rulesVersion: 0,
-  warnings: [],
-};
+const checkin = sampleCheckin();
 
 async function failure(p: Promise<unknown>): Promise<CloudError> {
   try {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sampleCheckin } from "../../../cloud/src/testing/fixtures.ts";
 import { makeTestCloud } from "../../../cloud/src/testing/test-cloud.ts";
 import { keyIdOf } from "../../../protocol/sign.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";
@@ -39,18 +40,7 @@ describe("agent ↔ real cloud app over loopback", async () => {
   const chain = new ChainStore(queue, { siteId: "site-r", applianceId: "app-r" }, identity);
 
   test("checkin is accepted and reports the cloud's chain position", async () => {
-    const r = await client.checkin({
-      protocolVersion: PROTOCOL_VERSION,
-      agentVersion: "0.1.0",
-      hostname: "appliance",
-      uptimeSec: 1,
-      lastCycle: null,
-      queue: { depth: 0, bytes: 0, oldestAgeSec: 0 },
-      chain: { seq: 0, head: "0".repeat(64) },
-      configVersion: 0,
-      rulesVersion: 0,
-      warnings: [],
-    });
+    const r = await client.checkin(sampleCheckin());
     expect(r.chainSeq).toBe(0);
     expect(r.protocolVersion).toBe(PROTOCOL_VERSION);
   });
@@ -73,18 +63,7 @@ describe("agent ↔ real cloud app over loopback", async () => {
     // Sending bundle 5 again is answered as already stored.
     const again = await client.uploadEvidence(chain.bundlesAfter(4).map((b) => JSON.stringify(b)));
     expect(again.results).toEqual([{ seq: 5, status: "already-stored" }]);
-    const after = await client.checkin({
-      protocolVersion: PROTOCOL_VERSION,
-      agentVersion: "0.1.0",
-      hostname: "appliance",
-      uptimeSec: 2,
-      lastCycle: null,
-      queue: { depth: 0, bytes: 0, oldestAgeSec: 0 },
-      chain: { seq: 5, head: chain.head().hash },
-      configVersion: 0,
-      rulesVersion: 0,
-      warnings: [],
-    });
+    const after = await client.checkin(sampleCheckin({ chain: { seq: 5, head: chain.head().hash } }));
     expect(after.chainSeq).toBe(5);
   });
 
