@@ -2,9 +2,9 @@ import { and, eq, inArray } from "drizzle-orm";
 import * as v from "valibot";
 import { canonicalize } from "../../../protocol/canonical.ts";
 import { describeIssues } from "../../../protocol/common.ts";
-import { bundleHash, bundleSigningBytes, EvidenceBundle, GENESIS_HASH } from "../../../protocol/evidence.ts";
+import { EvidenceBundle, GENESIS_HASH } from "../../../protocol/evidence.ts";
+import { sha256Hex } from "../../../protocol/hash.ts";
 import type { EvidenceUploadResult } from "../../../protocol/ingest.ts";
-import { verify } from "../../../protocol/sign.ts";
 import type { Tier } from "../config.ts";
 import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
@@ -13,6 +13,7 @@ import { evidenceAlerts, evidenceChain, evidenceOutbox } from "../db/schema/evid
 import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { evidenceObjectKey } from "../store/object-store.ts";
+import { verifyBatch } from "./batch-verify.ts";
 
 /** Why a bundle was refused; chain problems are also recorded as alerts. */
 export type RejectKind =
@@ -71,6 +72,22 @@ export async function ingestEvidence({
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances upload evidence");
   const now = ctx.clock.now();
+  // CPU work outside the transaction (so the head lock is held briefly): validate, canonicalise
+  // once, hash, and check every signature in one parallel batch.
+  const keyRows = await ctx.db
+    .select({ keyId: applianceKeys.keyId, publicKey: applianceKeys.publicKey })
+    .from(applianceKeys)
+    .where(eq(applianceKeys.applianceId, actor.applianceId));
+  const keys = new Map(keyRows.map((k) => [k.keyId, k.publicKey]));
+  const prepared = input.bundles.map(prepare);
+  const sigOk = await verifyBatch(
+    prepared.flatMap((p) => {
+      const publicKeyHex = p.ok ? keys.get(p.bundle.keyId) : undefined;
+      return p.ok && publicKeyHex ? [{ message: p.signingBytes, sigHex: p.bundle.sig, publicKeyHex }] : [];
+    }),
+  );
+  let nextSig = 0;
+  for (const p of prepared) if (p.ok && keys.has(p.bundle.keyId)) p.sigValid = sigOk[nextSig++]!;
   return ctx.db.transaction(async (tx) => {
     const [app] = await tx
       .select({
@@ -83,11 +100,6 @@ export async function ingestEvidence({
       .where(eq(appliances.id, actor.applianceId))
       .for("update", { of: appliances });
     if (!app) throw notFound(`appliance ${actor.applianceId} no longer exists`);
-    const keyRows = await tx
-      .select({ keyId: applianceKeys.keyId, publicKey: applianceKeys.publicKey })
-      .from(applianceKeys)
-      .where(eq(applianceKeys.applianceId, actor.applianceId));
-    const keys = new Map(keyRows.map((k) => [k.keyId, k.publicKey]));
 
     let head = { seq: Number(app.chainSeq), hash: app.chainHead };
     const results: EvidenceUploadResult["results"] = [];
@@ -108,7 +120,8 @@ export async function ingestEvidence({
       for (const r of rows) stored.set(Number(r.seq), r.hash);
     }
 
-    for (const raw of input.bundles) {
+    for (const [i, raw] of input.bundles.entries()) {
+      const prep = prepared[i]!;
       const rawSeq = (raw as { seq?: unknown })?.seq;
       const seqOf = typeof rawSeq === "number" && Number.isInteger(rawSeq) && rawSeq >= 0 ? rawSeq : 0;
       if (state.rejection) {
@@ -123,12 +136,11 @@ export async function ingestEvidence({
         state.rejection = { kind, seq: seqOf, message };
         results.push({ seq: seqOf, status: "rejected", reason: `${kind}: ${message}`.slice(0, 500) });
       };
-      const parsed = v.safeParse(EvidenceBundle, raw);
-      if (!parsed.success) {
-        refuse("malformed", describeIssues(parsed.issues));
+      if (!prep.ok) {
+        refuse("malformed", prep.reason);
         continue;
       }
-      const b = parsed.output;
+      const b = prep.bundle;
       if (b.applianceId !== actor.applianceId || b.siteId !== actor.siteId) {
         refuse(
           "wrong-appliance",
@@ -136,7 +148,7 @@ export async function ingestEvidence({
         );
         continue;
       }
-      const hash = bundleHash(b);
+      const hash = prep.hash;
       if (b.seq <= head.seq) {
         const prior = stored.get(b.seq) ?? pending.find((p) => p.seq === b.seq)?.hash;
         if (prior === hash) {
@@ -158,12 +170,11 @@ export async function ingestEvidence({
         refuse("broken-link", `prevHash does not match the hash of stored bundle #${head.seq}`);
         continue;
       }
-      const publicKey = keys.get(b.keyId);
-      if (!publicKey) {
+      if (!keys.has(b.keyId)) {
         refuse("unknown-key", `signed by key ${b.keyId}, which is not registered for this appliance`);
         continue;
       }
-      if (!verify(bundleSigningBytes(b), b.sig, publicKey)) {
+      if (!prep.sigValid) {
         refuse("bad-signature", "the signature does not match the bundle's content");
         continue;
       }
@@ -183,7 +194,7 @@ export async function ingestEvidence({
         kind: b.kind,
         createdAt,
         // Exactly what was verified: the canonical form the signature and hash cover.
-        body: canonicalize(raw),
+        body: prep.body,
         objectKey: evidenceObjectKey(actor.siteId, actor.applianceId, b.seq, createdAt),
       });
       results.push({ seq: b.seq, status: "stored" });
@@ -205,6 +216,46 @@ export async function ingestEvidence({
     }
     return { result: { headSeq: head.seq, results }, rejection: rej };
   });
+}
+
+/** A bundle checked and canonicalised ahead of the chain walk. */
+type Prepared =
+  | { ok: false; reason: string }
+  | {
+      ok: true;
+      bundle: EvidenceBundle;
+      body: string;
+      hash: string;
+      signingBytes: Uint8Array;
+      sigValid: boolean;
+    };
+
+const encoder = new TextEncoder();
+
+function prepare(raw: unknown): Prepared {
+  const parsed = v.safeParse(EvidenceBundle, raw);
+  if (!parsed.success) return { ok: false, reason: describeIssues(parsed.issues) };
+  const bundle = parsed.output;
+  let body: string;
+  try {
+    body = canonicalize(raw);
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+  // The signed bytes are the canonical form without the top-level "sig" member. Canonical keys are
+  // sorted, so that member is the last `,"sig":"…"` in the text (nested ones come before it);
+  // cutting it out equals canonicalising the unsigned bundle, without a second pass.
+  const member = `,"sig":"${bundle.sig}"`;
+  const at = body.lastIndexOf(member);
+  const signing = at < 0 ? body : body.slice(0, at) + body.slice(at + member.length);
+  return {
+    ok: true,
+    bundle,
+    body,
+    hash: sha256Hex(body),
+    signingBytes: encoder.encode(signing),
+    sigValid: false,
+  };
 }
 
 async function storePending(

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { ObjectStore } from "../store/object-store.ts";
@@ -40,15 +40,23 @@ export async function drainOutbox(
     .limit(limit);
   const report: DrainReport = { written: 0, alreadyPresent: 0, failed: 0 };
   const encoder = new TextEncoder();
-  for (const r of rows) {
-    try {
-      const outcome = await store.put(r.objectKey, encoder.encode(r.body), { retainUntil: r.retainUntil });
-      if (outcome === "created") report.written++;
-      else report.alreadyPresent++;
-      await deps.db.delete(evidenceOutbox).where(eq(evidenceOutbox.id, r.id));
-    } catch (e) {
+  const done: number[] = [];
+  // Writes in small parallel groups (each one fsyncs); entries cleared in one statement per group.
+  for (let i = 0; i < rows.length; i += 16) {
+    const group = rows.slice(i, i + 16);
+    const outcomes = await Promise.allSettled(
+      group.map((r) => store.put(r.objectKey, encoder.encode(r.body), { retainUntil: r.retainUntil })),
+    );
+    for (const [j, o] of outcomes.entries()) {
+      const r = group[j]!;
+      if (o.status === "fulfilled") {
+        if (o.value === "created") report.written++;
+        else report.alreadyPresent++;
+        done.push(r.id);
+        continue;
+      }
       report.failed++;
-      const message = (e as Error).message.slice(0, 500);
+      const message = String((o.reason as Error)?.message ?? o.reason).slice(0, 500);
       await deps.db
         .update(evidenceOutbox)
         .set({ attempts: sql`${evidenceOutbox.attempts} + 1`, lastError: message })
@@ -58,6 +66,8 @@ export async function drainOutbox(
         error: message,
       });
     }
+    if (done.length > 0)
+      await deps.db.delete(evidenceOutbox).where(inArray(evidenceOutbox.id, done.splice(0)));
   }
   if (report.written) {
     deps.metrics.inc(

@@ -1,7 +1,7 @@
 import type { CloudDeps } from "../deps.ts";
 import { drainOutbox } from "../evidence/outbox.ts";
 import { pruneRateLimits } from "../ratelimit/limiter.ts";
-import { regulatoryJob } from "../regulatory/job.ts";
+import { regulatoryJobsFromEnv } from "../regulatory/job.ts";
 import { tryLease } from "./lease.ts";
 
 /** A scheduled job: runs every `everyMs` on whichever instance holds its lease. */
@@ -25,7 +25,7 @@ export const JOBS: Job[] = [
     },
   },
   { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
-  regulatoryJob(),
+  ...regulatoryJobsFromEnv(process.env),
 ];
 
 /** Start every job on a timer; `stop` waits for running ones to finish. */

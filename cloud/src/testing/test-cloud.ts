@@ -32,6 +32,8 @@ export interface TestCloudOptions {
   config?: Partial<CloudConfig>;
   /** Replace the default temp-dir object store. */
   store?: ObjectStore;
+  /** Postgres pool size (benchmarks raise it). */
+  maxConnections?: number;
 }
 
 /** A test appliance: ids, its API key and identity key pair, and helpers to speak as it. */
@@ -73,7 +75,9 @@ const SYSTEM: Actor = { type: "system", name: "test" };
 export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), "malachor-cloud-"));
   const pg = opts.db === "postgres" ? await createTestDatabase() : null;
-  const handle = await openDb(pg ? { url: pg.url, maxConnections: 8 } : { memory: true });
+  const handle = await openDb(
+    pg ? { url: pg.url, maxConnections: opts.maxConnections ?? 8 } : { memory: true },
+  );
   await migrate(handle.db);
   const clock = new ManualClock(new Date());
   const deps: CloudDeps = {
