@@ -12,6 +12,7 @@ import type { Identity } from "../evidence/identity.ts";
 import type { Logger } from "../log/logger.ts";
 import { ordersPlugin } from "../orders/plugin.ts";
 import type { Queue } from "../queue/queue.ts";
+import { windowsPlugin } from "../runbooks/windows-plugin.ts";
 import type { CheckProvider, Healer, OrderHandler } from "./providers.ts";
 
 /** What a plug-in is handed. */
@@ -39,4 +40,4 @@ export interface PluginParts {
 export type Plugin = (parts: AgentParts) => PluginParts | Promise<PluginParts>;
 
 /** Registered plug-ins, in order (a later healer or order handler replaces an earlier one). */
-export const PLUGINS: Plugin[] = [ordersPlugin()];
+export const PLUGINS: Plugin[] = [ordersPlugin(), windowsPlugin()];
