@@ -7,10 +7,7 @@ import { type RegulatorySettings, regulatorySettingsFromEnv } from "./settings.t
  * at a time); pollRegulatory itself skips ticks until the configured interval has passed since
  * the last success, so a failed poll is retried at the next tick and a fresh cloud polls at once.
  */
-export function regulatoryJob(
-  settings: RegulatorySettings = regulatorySettingsFromEnv(process.env),
-  everyMs = 10 * 60_000,
-): Job {
+export function regulatoryJob(settings: RegulatorySettings, everyMs = 10 * 60_000): Job {
   return {
     name: "regulatory-poll",
     everyMs,
@@ -18,4 +15,10 @@ export function regulatoryJob(
       await pollRegulatory(deps, settings);
     },
   };
+}
+
+/** The poll job when FEDERAL_REGISTER_URL is configured, else none (polling is opt-in). */
+export function regulatoryJobsFromEnv(env: Record<string, string | undefined>): Job[] {
+  const settings = regulatorySettingsFromEnv(env);
+  return settings ? [regulatoryJob(settings)] : [];
 }

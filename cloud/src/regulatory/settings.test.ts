@@ -1,9 +1,13 @@
 import { expect, test } from "bun:test";
-import { regulatorySettingsFromEnv } from "./settings.ts";
+import { FEDERAL_REGISTER_API, regulatorySettingsFromEnv } from "./settings.ts";
 
-test("defaults watch HIPAA terms on the public Federal Register every 6 hours", () => {
-  expect(regulatorySettingsFromEnv({})).toEqual({
-    baseUrl: "https://www.federalregister.gov/api/v1",
+test("polling is off unless FEDERAL_REGISTER_URL is set", () => {
+  expect(regulatorySettingsFromEnv({ REGULATORY_TERMS: "HIPAA" })).toBeNull();
+});
+
+test("defaults watch HIPAA terms every 6 hours", () => {
+  expect(regulatorySettingsFromEnv({ FEDERAL_REGISTER_URL: FEDERAL_REGISTER_API })).toEqual({
+    baseUrl: FEDERAL_REGISTER_API,
     terms: ["HIPAA", "protected health information", "HITECH"],
     intervalMs: 6 * 3_600_000,
     lookbackDays: 365,
@@ -32,5 +36,5 @@ test.each([
   { env: { REGULATORY_POLL_HOURS: "soon" }, error: "REGULATORY_POLL_HOURS" },
   { env: { REGULATORY_LOOKBACK_DAYS: "2.5" }, error: "REGULATORY_LOOKBACK_DAYS" },
 ])("a bad value stops start-up naming it: $env", ({ env, error }) => {
-  expect(() => regulatorySettingsFromEnv(env)).toThrow(error);
+  expect(() => regulatorySettingsFromEnv({ FEDERAL_REGISTER_URL: FEDERAL_REGISTER_API, ...env })).toThrow(error);
 });

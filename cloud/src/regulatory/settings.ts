@@ -14,7 +14,7 @@ export interface RegulatorySettings {
 }
 
 const Env = v.object({
-  FEDERAL_REGISTER_URL: v.optional(v.pipe(v.string(), v.url()), "https://www.federalregister.gov/api/v1"),
+  FEDERAL_REGISTER_URL: v.optional(v.pipe(v.string(), v.url())),
   REGULATORY_TERMS: v.optional(
     v.pipe(
       v.string(),
@@ -38,13 +38,19 @@ const Env = v.object({
   ),
 });
 
+/** The public Federal Register API; set FEDERAL_REGISTER_URL to it in production. */
+export const FEDERAL_REGISTER_API = "https://www.federalregister.gov/api/v1";
+
 /**
  * Settings from the environment: FEDERAL_REGISTER_URL, REGULATORY_TERMS (comma-separated),
  * REGULATORY_POLL_HOURS (6), REGULATORY_LOOKBACK_DAYS (365). A bad value throws naming it.
+ * Polling is opt-in: without FEDERAL_REGISTER_URL the result is null and nothing is polled, so a
+ * dev, test or demo cloud never reaches outside the machine.
  */
-export function regulatorySettingsFromEnv(env: Record<string, string | undefined>): RegulatorySettings {
+export function regulatorySettingsFromEnv(env: Record<string, string | undefined>): RegulatorySettings | null {
   const r = v.safeParse(Env, env);
   if (!r.success) throw new Error(`regulatory configuration: ${describeIssues(r.issues)}`);
+  if (r.output.FEDERAL_REGISTER_URL === undefined) return null;
   return {
     baseUrl: r.output.FEDERAL_REGISTER_URL,
     terms: r.output.REGULATORY_TERMS,
