@@ -6,6 +6,7 @@ import type { Actor } from "../context.ts";
 import { auditLog } from "../db/schema/audit.ts";
 import { makeTestCloud, type TestCloud } from "../testing/test-cloud.ts";
 import { callTool } from "./call.ts";
+import { nestedDeeperThan } from "./nesting.ts";
 import { RUNBOOK_CATALOGUE } from "./runbook-catalogue.ts";
 import { defineTool, type ToolContext } from "./tool.ts";
 
@@ -71,6 +72,29 @@ describe("callTool", () => {
     expect(r.ok ? "" : r.error.message).toMatch(/needs an admin token/);
     const rows = await cloud.deps.db.select().from(auditLog).where(eq(auditLog.action, "tool.t_app"));
     expect(rows.map((x) => [x.actor, x.outcome])).toEqual([["appliance:app-1", "denied"]]);
+  });
+
+  test("arguments nested 20,000 levels deep are refused as bad arguments, and still audited", async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const r = await callTool(
+      ctx(),
+      tool("t_deep", async () => ({ n: 1 })),
+      { id: "x", extra: deep },
+    );
+    expect(r.ok ? "" : r.error.message).toMatch(/invalid arguments for t_deep: nested deeper than 32 levels/);
+    const rows = await cloud.deps.db.select().from(auditLog).where(eq(auditLog.action, "tool.t_deep"));
+    expect(rows.map((x) => x.outcome)).toEqual(["denied"]);
+  });
+
+  test.each([
+    [1, 0, false],
+    [{ a: [1] }, 2, false],
+    [{ a: [1] }, 1, true],
+    [[[[]]], 3, false],
+    [[[[]]], 2, true],
+  ])("nestedDeeperThan(%p, %d) = %p", (value, max, deeper) => {
+    expect(nestedDeeperThan(value, max)).toBe(deeper);
   });
 
   test("a good call returns the validated output and is audited with the hash of its arguments", async () => {

@@ -4,6 +4,7 @@ import { writeAudit } from "../audit/audit.ts";
 import { assertSiteAccess, roleAtLeast } from "../auth/permissions.ts";
 import { ApiError, badRequest, forbidden } from "../http/errors.ts";
 import { enforce } from "../ratelimit/limiter.ts";
+import { MAX_ARGUMENT_DEPTH, nestedDeeperThan } from "./nesting.ts";
 import type { ToolContext, ToolDef } from "./tool.ts";
 
 /** The outcome of one tool call: the validated output, or an error meant for the caller. */
@@ -23,15 +24,18 @@ export function changeBucket(siteId: string): string {
  */
 export async function callTool(ctx: ToolContext, tool: ToolDef, rawArgs: unknown): Promise<ToolOutcome> {
   let siteId: string | undefined;
+  const tooDeep = nestedDeeperThan(rawArgs, MAX_ARGUMENT_DEPTH);
   const audit = (outcome: "ok" | "denied" | "failed") =>
     writeAudit(ctx.db, ctx, {
       action: `tool.${tool.name}`,
       target: siteId ?? tool.name,
       siteId: siteId ?? null,
-      args: rawArgs ?? null,
+      args: tooDeep ? { refused: `nested deeper than ${MAX_ARGUMENT_DEPTH} levels` } : (rawArgs ?? null),
       outcome,
     });
   try {
+    if (tooDeep)
+      throw badRequest(`invalid arguments for ${tool.name}: nested deeper than ${MAX_ARGUMENT_DEPTH} levels`);
     const actor = ctx.actor;
     if (actor.type === "appliance") throw forbidden(`tool ${tool.name} needs an admin token`);
     if (actor.type === "admin" && !roleAtLeast(actor.role, tool.minRole)) {
