@@ -6,30 +6,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hasPywinrm, OPENSSL_LEGACY_CONF, PYTHON } from "./pywinrm.ts";
 import { startWinRmServer, type WinRmServer } from "./server.ts";
 
-const PYTHON = "/usr/bin/python3";
-const hasPywinrm =
-  Bun.spawnSync([PYTHON, "-c", "import winrm, requests_ntlm"], { stdout: "ignore", stderr: "ignore" })
-    .exitCode === 0;
-if (!hasPywinrm) {
+const available = hasPywinrm();
+if (!available) {
   console.warn(
     "pywinrm interop test skipped: /usr/bin/python3 lacks winrm/requests_ntlm (apt-get install python3-winrm python3-requests-ntlm)",
   );
 }
-
-/** pywinrm's NTLM needs MD4, which OpenSSL 3 only has in its legacy provider. */
-export const OPENSSL_LEGACY_CONF = `openssl_conf = openssl_init
-[openssl_init]
-providers = provider_sect
-[provider_sect]
-default = default_sect
-legacy = legacy_sect
-[default_sect]
-activate = 1
-[legacy_sect]
-activate = 1
-`;
 
 const SCRIPT = `
 import json, sys, winrm
@@ -50,7 +35,7 @@ except Exception as e:
 print(json.dumps(out))
 `;
 
-describe.skipIf(!hasPywinrm)("pywinrm interop", () => {
+describe.skipIf(!available)("pywinrm interop", () => {
   let server: WinRmServer;
   let dir: string;
   beforeAll(async () => {

@@ -199,7 +199,10 @@ export class WinRmClient {
         throw e;
       }
       try {
-        return await this.receive(shellId, commandId, deadline, opts.onOutput);
+        const result = await this.receive(shellId, commandId, deadline, opts.onOutput);
+        // Release the command on the server (as winrs does); its output is already ours.
+        await this.signal(shellId, commandId, 5_000).catch(() => {});
+        return result;
       } catch (e) {
         if (e instanceof WinRmTimeoutError) {
           await this.signal(shellId, commandId, 5_000).catch(() => {});
