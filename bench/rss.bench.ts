@@ -31,11 +31,28 @@ const build = Bun.spawnSync([process.execPath, "build", bareSrc, "--compile", "-
   stderr: "inherit",
 });
 if (build.exitCode !== 0) throw new Error("could not compile the bare program");
-const bare = Bun.spawn([bareBin, join(dir, "bare.db")], { stdout: "pipe" });
-await bare.stdout.getReader().read();
-await Bun.sleep(2_000);
-const bareRss = rssMiB(bare.pid);
-bare.kill();
+async function idleRss(argv: string[]): Promise<number> {
+  const p = Bun.spawn(argv, { stdout: "pipe" });
+  await p.stdout.getReader().read();
+  await Bun.sleep(2_000);
+  const rss = rssMiB(p.pid);
+  p.kill();
+  return rss;
+}
+const bareRss = await idleRss([bareBin, join(dir, "bare.db")]);
+
+// Second reference: the same binary's whole module graph loaded and idle (what main.ts imports).
+const modulesSrc = join(dir, "modules.ts");
+writeFileSync(
+  modulesSrc,
+  `import { COMMANDS } from ${JSON.stringify(join(import.meta.dir, "..", "agent", "src", "cli", "commands.ts"))};\nconsole.log(COMMANDS.length);\nsetInterval(() => {}, 1000);\n`,
+);
+const modulesBin = join(dir, "modules");
+Bun.spawnSync([process.execPath, "build", modulesSrc, "--compile", "--outfile", modulesBin], {
+  stdout: "ignore",
+  stderr: "inherit",
+});
+const modulesRss = await idleRss([modulesBin]);
 
 const ntp = await startSntpServer();
 const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
@@ -70,7 +87,7 @@ ntp.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `idle RSS of malachor run: ${rss.toFixed(1)} MiB (target ≤ 45 MB; bare compiled Bun + bun:sqlite ceiling ${bareRss.toFixed(1)} MiB)`,
+  `idle RSS of malachor run: ${rss.toFixed(1)} MiB (target ≤ 45 MB; bare compiled Bun + bun:sqlite ceiling ${bareRss.toFixed(1)} MiB; every agent module loaded, idle: ${modulesRss.toFixed(1)} MiB)`,
 );
 console.log(
   `malachor status --json: median ${median(statusMs).toFixed(1)} ms, p95 ${p95(statusMs).toFixed(1)} ms (target ≤ 50 ms; malachor --version ceiling ${median(versionMs).toFixed(1)} ms)`,
