@@ -1,6 +1,7 @@
 import { checkCommand } from "./check.ts";
 import type { Command } from "./command.ts";
 import { evidenceCommand } from "./evidence.ts";
+import { incidentCommand } from "./incident.ts";
 import { ordersCommand } from "./orders.ts";
 import { provisionCommand } from "./provision.ts";
 import { queueCommand } from "./queue.ts";
@@ -24,4 +25,5 @@ export const COMMANDS: Command[] = [
   ordersCommand,
   winrmCommand,
   runbookCommand,
+  incidentCommand,
 ];

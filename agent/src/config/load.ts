@@ -76,6 +76,17 @@ export function parseConfig(text: string, source: string): Config {
         : join(stateDir, "identity.key"),
     },
     windows: { hosts: c.windows.hosts.map((h) => ({ ...h, password_file: abs(h.password_file) })) },
+    notify: {
+      webhooks: c.notify.webhooks.map((w) => ({ ...w, secret_file: abs(w.secret_file) })),
+      ...(c.notify.smtp
+        ? {
+            smtp: {
+              ...c.notify.smtp,
+              ...(c.notify.smtp.password_file ? { password_file: abs(c.notify.smtp.password_file) } : {}),
+            },
+          }
+        : {}),
+    },
     source,
   };
 }
