@@ -60,7 +60,17 @@ test("malachor incident list and resolve", async () => {
   expect(listed.out).toContain("windows.bitlocker");
 
   expect((await run("incident", "resolve", "inc-cli-1", "--config", configPath, "--note", "x")).code).toBe(2);
-  const nope = await run("incident", "resolve", "inc-nope", "--config", configPath, "--by", "Ana", "--note", "x");
+  const nope = await run(
+    "incident",
+    "resolve",
+    "inc-nope",
+    "--config",
+    configPath,
+    "--by",
+    "Ana",
+    "--note",
+    "x",
+  );
   expect(nope.err).toContain("no incident inc-nope");
   expect(nope.code).toBe(1);
   const r = await run(
