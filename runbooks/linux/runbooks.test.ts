@@ -24,9 +24,14 @@ const tmp = mkdtempSync(join(tmpdir(), "malachor-linux-runbooks-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Run a runbook script against a fake root; returns the parsed last stdout line. */
-function script(id: string, name: string, root: string): Record<string, unknown> {
+function script(
+  id: string,
+  name: string,
+  root: string,
+  env: Record<string, string> = {},
+): Record<string, unknown> {
   const r = Bun.spawnSync(["sh", join(here, id, `${name}.sh`)], {
-    env: { PATH: "/usr/bin:/bin", MALACHOR_ROOT: root },
+    env: { PATH: "/usr/bin:/bin", ...(root ? { MALACHOR_ROOT: root } : {}), ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -83,6 +88,69 @@ describe("runbooks/linux", () => {
     expect(script("linux.audit-logging", "detect", root)).toMatchObject({
       status: "fail",
       details: { journalDirectory: false },
+    });
+  });
+
+  // No systemd here: timedatectl and systemctl are stand-ins on PATH that keep their state in files.
+  function stubs(name: string, state: Record<string, string>): { PATH: string; STUB_STATE: string } {
+    const bin = join(tmp, name, "bin");
+    const st = join(tmp, name, "stub-state");
+    mkdirSync(bin, { recursive: true });
+    mkdirSync(st, { recursive: true });
+    for (const [k, v] of Object.entries(state)) writeFileSync(join(st, k), `${v}\n`);
+    writeFileSync(
+      join(bin, "timedatectl"),
+      `#!/bin/sh
+S="$STUB_STATE"
+case "$1" in
+  show) if [ "$*" = "show -p NTP --value" ]; then cat "$S/ntp"; else echo "NTP=$(cat "$S/ntp")"; echo "NTPSynchronized=$(cat "$S/synced")"; fi ;;
+  set-ntp) if [ "$2" = true ]; then echo yes >"$S/ntp"; else echo no >"$S/ntp"; fi ;;
+  *) exit 1 ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      join(bin, "systemctl"),
+      `#!/bin/sh
+S="$STUB_STATE"
+case "$1" in
+  is-active) cat "$S/$2"; [ "$(cat "$S/$2")" = active ] ;;
+  restart) echo active >"$S/$2" ;;
+  reset-failed) exit 0 ;;
+  *) exit 1 ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    return { PATH: `${bin}:/usr/bin:/bin`, STUB_STATE: st };
+  }
+
+  test("linux.time-sync: NTP off → set-ntp true → verify → rollback turns it off again", () => {
+    const env = { ...stubs("ntp", { ntp: "no", synced: "no" }), MALACHOR_STATE_DIR: join(tmp, "ntp") };
+    expect(script("linux.time-sync", "detect", "", env)).toMatchObject({
+      status: "fail",
+      details: { ntp: "no" },
+    });
+    expect(script("linux.time-sync", "remediate", "", env)).toMatchObject({
+      changed: true,
+      details: { ntpBefore: "no" },
+    });
+    expect(script("linux.time-sync", "verify", "", env)).toMatchObject({ status: "pass" });
+    expect(script("linux.time-sync", "rollback", "", env)).toMatchObject({ restored: true });
+    expect(script("linux.time-sync", "detect", "", env)).toMatchObject({ status: "fail" });
+  });
+
+  test("linux.services: a stopped unit is restarted and verified", () => {
+    const env = { ...stubs("svc", { "sshd.service": "failed" }), MALACHOR_PARAM_SERVICE: "sshd.service" };
+    expect(script("linux.services", "detect", "", env)).toMatchObject({
+      status: "fail",
+      details: { state: "failed" },
+    });
+    expect(script("linux.services", "remediate", "", env)).toMatchObject({ changed: true });
+    expect(script("linux.services", "verify", "", env)).toMatchObject({
+      status: "pass",
+      details: { state: "active" },
     });
   });
 });
