@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { sampleFinding } from "../../../protocol/testkit.ts";
 import { generateCorpus } from "./corpus.ts";
 import { scoreCorpus } from "./measure.ts";
-import { findPhi, scrubJson, scrubText } from "./scrub.ts";
+import { findPhi, scrubFinding, scrubJson, scrubText } from "./scrub.ts";
 
 describe("scrubText", () => {
   const cases: Array<[string, string]> = [
@@ -71,6 +72,20 @@ describe("scrubJson", () => {
     const input = { email: "a@b.org" };
     scrubJson(input);
     expect(input.email).toBe("a@b.org");
+  });
+});
+
+test("scrubFinding scrubs a finding's text and details, leaving the rest", () => {
+  const f = sampleFinding({
+    title: "Chart for MRN: 00482913",
+    actual: "last logon by jane@example.org",
+    details: { ssn: "123-45-6789", port: 22 },
+  });
+  expect(scrubFinding(f)).toEqual({
+    ...f,
+    title: "Chart for MRN: [REDACTED:mrn]",
+    actual: "last logon by [REDACTED:email]",
+    details: { ssn: "[REDACTED:ssn]", port: 22 },
   });
 });
 

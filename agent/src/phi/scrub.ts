@@ -151,3 +151,16 @@ function scrubValue(value: Json, kind: PhiKind | undefined): Json {
   }
   return out;
 }
+
+/** A finding with its free text (title, expected, actual) and details scrubbed, for evidence. */
+export function scrubFinding<
+  F extends { title: string; expected?: string; actual?: string; details: { [k: string]: Json } },
+>(f: F): F {
+  return {
+    ...f,
+    title: scrubText(f.title),
+    ...(f.expected !== undefined ? { expected: scrubText(f.expected) } : {}),
+    ...(f.actual !== undefined ? { actual: scrubText(f.actual) } : {}),
+    details: scrubJson(f.details),
+  };
+}
