@@ -1,50 +1,32 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { malachorBinary } from "../../../test/support/binary.ts";
-import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
+import {
+  runMalachorAsync as runMalachor,
+  serverWithPasswordFile,
+} from "../../../test/winrm-server/cli-fixture.ts";
 
-/** The server runs in this process, so the binary must run without blocking the event loop. */
-async function runMalachor(args: string[]) {
-  const p = Bun.spawn([malachorBinary(), ...args], {
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, MALACHOR_CONFIG: "" },
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(p.stdout).text(),
-    new Response(p.stderr).text(),
-    p.exited,
-  ]);
-  return { code, stdout, stderr };
-}
-
-const PASSWORD = "cli-runbook-pw-1";
-let server: WinRmServer;
-let dir: string;
-let pwFile: string;
-
+let fx: Awaited<ReturnType<typeof serverWithPasswordFile>>;
 beforeAll(async () => {
-  server = await startWinRmServer({ user: "svc", password: PASSWORD });
-  dir = mkdtempSync(join(tmpdir(), "malachor-cli-runbook-"));
-  pwFile = join(dir, "pw");
-  writeFileSync(pwFile, PASSWORD, { mode: 0o600 });
+  fx = await serverWithPasswordFile("svc", "cli-runbook-pw-1");
 });
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fx.close());
 
 const target = () => [
   "--host",
   "127.0.0.1",
   "--port",
-  String(server.port),
+  String(fx.server.port),
   "--user",
   "svc",
   "--password-file",
-  pwFile,
+  fx.passwordFile,
+];
+const screenLock = (value: number) => [
+  "runbook",
+  "run",
+  "windows.screen-lock",
+  ...target(),
+  "--param",
+  `max_seconds=${value}`,
 ];
 
 describe("malachor runbook (compiled binary, catalogue embedded)", () => {
@@ -64,18 +46,11 @@ describe("malachor runbook (compiled binary, catalogue embedded)", () => {
     expect(r.stdout).toContain("runbook windows.firewall on 127.0.0.1: DRY-RUN");
     expect(r.stdout).toContain("before: fail — disabled: Private, Public");
     expect(r.code).toBe(0);
-    expect(server.state.firewall.Public.enabled).toBe(false);
+    expect(fx.server.state.firewall.Public.enabled).toBe(false);
   });
 
   test("run fixes the drift and verifies it", async () => {
-    const r = await runMalachor([
-      "runbook",
-      "run",
-      "windows.screen-lock",
-      ...target(),
-      "--param",
-      "max_seconds=600",
-    ]);
+    const r = await runMalachor(screenLock(600));
     expect(r.stdout).toContain("FIXED");
     expect(r.stdout).toContain("verify: pass — InactivityTimeoutSecs = 600");
     expect(r.code).toBe(0);
@@ -85,14 +60,7 @@ describe("malachor runbook (compiled binary, catalogue embedded)", () => {
     expect((await runMalachor(["runbook", "run", "windows.nope", ...target()])).stderr).toContain(
       'no runbook "windows.nope"',
     );
-    const r = await runMalachor([
-      "runbook",
-      "run",
-      "windows.screen-lock",
-      ...target(),
-      "--param",
-      "max_seconds=5000",
-    ]);
+    const r = await runMalachor(screenLock(5000));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('parameter "max_seconds" of windows.screen-lock must be between 60 and 900');
   });

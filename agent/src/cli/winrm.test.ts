@@ -1,50 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { malachorBinary } from "../../../test/support/binary.ts";
-import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
+import {
+  runMalachorAsync as runMalachor,
+  serverWithPasswordFile,
+} from "../../../test/winrm-server/cli-fixture.ts";
 
-/** The server runs in this process, so the binary must run without blocking the event loop. */
-async function runMalachor(args: string[]) {
-  const p = Bun.spawn([malachorBinary(), ...args], {
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, MALACHOR_CONFIG: "" },
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(p.stdout).text(),
-    new Response(p.stderr).text(),
-    p.exited,
-  ]);
-  return { code, stdout, stderr };
-}
-
-const PASSWORD = "cli-winrm-pw-1";
-let server: WinRmServer;
-let dir: string;
-let good: string;
-let bad: string;
-
+let fx: Awaited<ReturnType<typeof serverWithPasswordFile>>;
 beforeAll(async () => {
-  server = await startWinRmServer({ user: "CLINIC\\svc-malachor", password: PASSWORD });
-  dir = mkdtempSync(join(tmpdir(), "malachor-cli-winrm-"));
-  good = join(dir, "good");
-  bad = join(dir, "bad");
-  writeFileSync(good, `${PASSWORD}\n`, { mode: 0o600 });
-  writeFileSync(bad, "nope\n", { mode: 0o600 });
+  fx = await serverWithPasswordFile("CLINIC\\svc-malachor", "cli-winrm-pw-1");
 });
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fx.close());
 
 const args = (file: string) => [
   "winrm",
   "test",
   "127.0.0.1",
   "--port",
-  String(server.port),
+  String(fx.server.port),
   "--user",
   "CLINIC\\svc-malachor",
   "--password-file",
@@ -53,7 +25,7 @@ const args = (file: string) => [
 
 describe("malachor winrm test (compiled binary)", () => {
   test("passes every step against a reachable host", async () => {
-    const r = await runMalachor(args(good));
+    const r = await runMalachor(args(fx.passwordFile));
     expect(r.stdout).toContain("PASS  connect, authenticate, open shell, run cmd");
     expect(r.stdout).toContain("PASS  run PowerShell");
     expect(r.stdout).toContain("running as CLINIC-FS01 CLINIC\\svc-malachor");
@@ -61,12 +33,16 @@ describe("malachor winrm test (compiled binary)", () => {
   });
 
   test("a wrong password fails with the next step to take, never the password", async () => {
+    const bad = join(fx.dir, "bad");
+    await Bun.write(bad, "nope-wrong\n");
+    const { chmodSync } = await import("node:fs");
+    chmodSync(bad, 0o600);
     const r = await runMalachor([...args(bad), "--json"]);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.steps[0]).toMatchObject({ ok: false, kind: "auth" });
     expect(out.steps[0].next).toContain("Remote Management Users");
-    expect(r.stdout + r.stderr).not.toContain("nope");
+    expect(r.stdout + r.stderr).not.toContain("nope-wrong");
   });
 
   test("a closed port is a connect failure", async () => {
@@ -79,14 +55,14 @@ describe("malachor winrm test (compiled binary)", () => {
       "--user",
       "u",
       "--password-file",
-      good,
+      fx.passwordFile,
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("connection refused by 127.0.0.1:1");
   });
 
-  test("an unknown host without flags or config is a usage error", async () => {
-    const r = await runMalachor(["winrm", "test", "somehost", "--config", join(dir, "missing.toml")]);
+  test("a host that is neither configured nor given with --user is an environment error", async () => {
+    const r = await runMalachor(["winrm", "test", "somehost", "--config", join(fx.dir, "missing.toml")]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("missing.toml");
   });

@@ -52,16 +52,9 @@ export function readStep<S extends v.GenericSchema>(
   r: ScriptRun,
 ): v.InferOutput<S> {
   const where = `runbook ${runbookId} on ${host}: ${step}`;
-  if (r.exitCode !== 0) {
-    throw new RunbookStepError(
-      step,
-      runbookId,
-      host,
-      r.exitCode,
-      r.stderr,
-      `${where} exited ${r.exitCode}${r.stderr.trim() ? `: ${excerpt(r.stderr)}` : ""}`,
-    );
-  }
+  const fail = (why: string) =>
+    new RunbookStepError(step, runbookId, host, r.exitCode, r.stderr, `${where} ${why}`);
+  if (r.exitCode !== 0) throw fail(`exited ${r.exitCode}${r.stderr.trim() ? `: ${excerpt(r.stderr)}` : ""}`);
   const last =
     r.stdout
       .split(/\r?\n/)
@@ -72,26 +65,12 @@ export function readStep<S extends v.GenericSchema>(
   try {
     json = JSON.parse(last);
   } catch {
-    throw new RunbookStepError(
-      step,
-      runbookId,
-      host,
-      r.exitCode,
-      r.stderr,
-      `${where} printed no JSON result on its last line (got "${excerpt(last, 120)}")`,
-    );
+    throw fail(`printed no JSON result on its last line (got "${excerpt(last, 120)}")`);
   }
   const parsed = v.safeParse(schema, json);
   if (!parsed.success) {
     const issue = parsed.issues[0] as v.BaseIssue<unknown>;
-    throw new RunbookStepError(
-      step,
-      runbookId,
-      host,
-      r.exitCode,
-      r.stderr,
-      `${where} result is malformed: ${v.getDotPath(issue) ?? "result"}: ${issue.message}`,
-    );
+    throw fail(`result is malformed: ${v.getDotPath(issue) ?? "result"}: ${issue.message}`);
   }
   return parsed.output;
 }
