@@ -35,8 +35,8 @@ describe("runbook catalogue", () => {
   });
 
   const bad: [string, (f: RunbookFiles) => RunbookFiles, string][] = [
-    ["missing runbook.toml", (f) => void (f.toml = ""), "runbook.toml: missing"],
-    ["not TOML", (f) => void (f.toml = "id = ="), "runbook.toml: not valid TOML"],
+    ["missing runbook.toml", (f) => ({ ...f, toml: "" }), "runbook.toml: missing"],
+    ["not TOML", (f) => ({ ...f, toml: "id = =" }), "runbook.toml: not valid TOML"],
     [
       "bad citation format",
       (f) => ({ ...f, toml: f.toml.replace("§164.312(b)", "164.312b") }),
@@ -47,7 +47,7 @@ describe("runbook catalogue", () => {
       (f) => ({ ...f, toml: f.toml.replace("§164.312(b)", "§164.312(z)") }),
       "key citations[0]: §164.312(z) is not in the HIPAA control catalogue",
     ],
-    ["unknown key", (f) => void (f.toml += 'extra = "x"\n'), "key extra"],
+    ["unknown key", (f) => ({ ...f, toml: `${f.toml}extra = "x"\n` }), "key extra"],
     [
       "id differs from folder",
       (f) => ({ ...f, path: "runbooks/windows/windows.other" }),
