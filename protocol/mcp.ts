@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { BreakKind } from "./chain.ts";
 import {
   Citation,
+  Hex64,
   HostName,
   Id,
   JsonObject,
@@ -103,28 +104,23 @@ export const GetRunbookOutput = v.strictObject({
 });
 export type GetRunbookOutput = v.InferOutput<typeof GetRunbookOutput>;
 
-/** verify_chain: one appliance, or every appliance of the site. */
-export const VerifyChainInput = v.strictObject({ siteId: Id, applianceId: v.optional(Id) });
-export type VerifyChainInput = v.InferOutput<typeof VerifyChainInput>;
-
-/** The verdict for one appliance's stored chain: ok with its head, or the first break. */
-export const ApplianceChainVerdict = v.variant("ok", [
-  v.strictObject({ applianceId: Id, ok: v.literal(true), bundles: NonNegInt, headSeq: NonNegInt }),
-  v.strictObject({
-    applianceId: Id,
-    ok: v.literal(false),
-    bundles: NonNegInt,
-    kind: BreakKind,
-    seq: v.optional(NonNegInt),
-    message: LongText,
-  }),
-]);
-export type ApplianceChainVerdict = v.InferOutput<typeof ApplianceChainVerdict>;
-
+/** verify_chain: ok with each appliance's head, or the first break (`break` only when not ok). */
 export const VerifyChainOutput = v.strictObject({
   siteId: Id,
   ok: v.boolean(),
-  appliances: v.array(ApplianceChainVerdict),
+  /** Bundles verified (before the break, when there is one). */
+  bundles: NonNegInt,
+  heads: v.array(v.strictObject({ applianceId: Id, seq: NonNegInt, hash: Hex64 })),
+  break: v.optional(
+    v.strictObject({
+      /** 0-based position in the site's export order (appliance id, then sequence number). */
+      index: NonNegInt,
+      kind: BreakKind,
+      applianceId: v.optional(Id),
+      seq: v.optional(NonNegInt),
+      message: LongText,
+    }),
+  ),
 });
 export type VerifyChainOutput = v.InferOutput<typeof VerifyChainOutput>;
 

@@ -260,12 +260,13 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     expect(errorText(await call(client, "list_runbooks", { platform: "macos" }))).toMatch(/platform/);
   });
 
-  test("verify_chain: ok with the head", async () => {
+  test("verify_chain: ok with each appliance's head", async () => {
     const r = await call(await connect(tokens.ro), "verify_chain", { siteId: "site-a" });
     expect(r.structuredContent).toEqual({
       siteId: "site-a",
       ok: true,
-      appliances: [{ applianceId: "app-a1", ok: true, bundles: 4, headSeq: 4 }],
+      bundles: 4,
+      heads: [{ applianceId: "app-a1", seq: 4, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }],
     });
   });
 
@@ -412,16 +413,15 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     expect(r.structuredContent).toEqual({
       siteId: "site-c",
       ok: false,
-      appliances: [
-        {
-          applianceId: "app-c1",
-          ok: false,
-          bundles: 1,
-          kind: "bad-signature",
-          seq: 2,
-          message: expect.stringContaining("signature that does not match"),
-        },
-      ],
+      bundles: 1,
+      heads: [],
+      break: {
+        index: 1,
+        kind: "bad-signature",
+        applianceId: "app-c1",
+        seq: 2,
+        message: expect.stringContaining("signature that does not match"),
+      },
     });
   });
 
