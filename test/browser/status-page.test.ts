@@ -14,7 +14,7 @@ let b: Browser;
 
 beforeAll(async () => {
   b = await launchBrowser();
-});
+}, 60_000);
 afterAll(async () => {
   await b?.close();
   server.stop(true);
@@ -32,7 +32,7 @@ test("clinic staff see health, per-check explanations and queue state", async ()
   await expect(rows.first().textContent()).resolves.toContain("Disk encryption");
   await expect(b.page.textContent("body")).resolves.toContain("Records waiting to send");
   await b.shot("status-page");
-});
+}, 60_000);
 
 test("a fresh appliance with nothing checked yet still renders a useful page", async () => {
   snapshot = sampleStatus({
@@ -45,4 +45,4 @@ test("a fresh appliance with nothing checked yet still renders a useful page", a
   await b.page.goto(server.url.href);
   await expect(b.page.textContent("body")).resolves.toContain("No checks have finished yet");
   await b.shot("status-page-empty");
-});
+}, 60_000);

@@ -2,14 +2,15 @@ import type { MiddlewareHandler } from "hono";
 
 /**
  * Headers on every web page: same-origin scripts only, no framing, no caching of pages that show
- * compliance data, no Referer (a magic-link token is in its landing page's path).
+ * compliance data, Referer only to ourselves (a magic-link token is in its landing page's path; "no-referrer"
+ * would also make browsers send `Origin: null` on our own form posts).
  */
 export const WEB_HEADERS: Record<string, string> = {
   "content-security-policy":
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  "referrer-policy": "same-origin",
   "cache-control": "no-store",
 };
 

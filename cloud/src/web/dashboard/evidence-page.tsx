@@ -55,7 +55,13 @@ export function DashboardEvidence(p: {
       <h2>Public keys</h2>
       <KeyTable keys={p.keys} />
       <h2>Bundles</h2>
-      <BundleTable rows={p.page.rows} next={p.page.next} first={p.page.first} total={p.total} />
+      <BundleTable
+        rows={p.page.rows}
+        next={p.page.next}
+        first={p.page.first}
+        total={p.total}
+        href={(a, seq) => u(`/evidence/bundle/${encodeURIComponent(a)}/${seq}`)}
+      />
     </DashboardShell>
   );
 }

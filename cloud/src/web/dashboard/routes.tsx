@@ -145,7 +145,8 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.get("/dashboard/sites/:siteId/evidence/bundle/:applianceId/:seq", page(), async (c) => {
     const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
     const b = await storedBundle(deps, site.id, c.req.param("applianceId"), c.req.param("seq"));
-    return c.json(b.bundle);
+    // Exactly the stored, verified bytes.
+    return c.body(b.raw, 200, { "content-type": "application/json; charset=utf-8" });
   });
 
   // Actions. The guard's role is the same minimum the service asserts; the service stays the authority.

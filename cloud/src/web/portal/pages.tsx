@@ -181,7 +181,13 @@ export function PortalEvidence(p: {
       <KeyTable keys={p.keys} />
       <VerifyInstructions jsonlHref={u("/evidence.jsonl")} keysHref={u("/keys.txt")} />
       <h2>Bundles</h2>
-      <BundleTable rows={p.page.rows} next={p.page.next} first={p.page.first} total={p.total} />
+      <BundleTable
+        rows={p.page.rows}
+        next={p.page.next}
+        first={p.page.first}
+        total={p.total}
+        href={(a, seq) => u(`/evidence/bundle/${encodeURIComponent(a)}/${seq}`)}
+      />
     </PortalShell>
   );
 }

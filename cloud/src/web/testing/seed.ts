@@ -3,9 +3,12 @@
  * cycles (several Windows and Linux checks whose statuses drift and heal over time) with healing
  * receipts from every tier, uploaded through the cloud's own ingest service.
  */
+import { AGENT_API } from "../../../../protocol/api.ts";
+import type { CheckinRequest } from "../../../../protocol/checkin.ts";
 import { buildBundle, bundleHash, type EvidenceBundle } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import { PROTOCOL_VERSION } from "../../../../protocol/version.ts";
 import type { ServiceContext } from "../../context.ts";
 import { ingestEvidence } from "../../evidence/ingest.ts";
 import type { TestAppliance, TestCloud } from "../../testing/test-cloud.ts";
@@ -35,10 +38,11 @@ const CHECKS: [string, string, string, string[], number][] = [
   ["linux.time-sync", "appliance", "Clock within 500 ms of NTP", ["§164.312(b)"], 0],
 ];
 
-function findingsAt(i: number, at: string): Finding[] {
+function findingsAt(i: number, at: string, last: boolean): Finding[] {
   return CHECKS.map(([checkId, host, title, citations, failEvery]) => {
     // Deterministic drift: a check fails on its cycle, warns on the next; backups warn now and then.
-    const fail = failEvery > 0 && i % failEvery === 0;
+    // The latest cycle always shows one open problem (BitLocker off), as a real practice would.
+    const fail = (failEvery > 0 && i % failEvery === 0) || (last && checkId === "windows.bitlocker");
     const warn = (failEvery > 0 && i % failEvery === 1) || (checkId === "windows.backup" && i % 5 === 0);
     const status = fail ? "fail" : warn ? "warn" : "pass";
     return {
@@ -89,17 +93,19 @@ export function fixtureChain(app: TestAppliance, count: number, start: Date, end
   const step = count > 1 ? (end.getTime() - start.getTime()) / (count - 1) : 0;
   for (let i = 0; i < count; i++) {
     const at = new Date(start.getTime() + i * step).toISOString();
-    const findings = findingsAt(i, at);
-    const failing = findings.find((f) => f.status === "fail");
-    const remediation = i % 4 === 3 && failing !== undefined;
+    const findings = findingsAt(i, at, i >= count - 2);
+    // Every 4th bundle records a healing attempt on one of the drifting checks, in rotation.
+    const drifting = findings.filter((_, k) => CHECKS[k]![4] > 0);
+    const healed = drifting[Math.floor(i / 4) % drifting.length]!;
+    const remediation = i % 4 === 3 && i < count - 2;
     const b = buildBundle(
       { siteId: app.siteId, applianceId: app.applianceId },
       head,
       remediation
         ? {
             kind: "remediation",
-            receipts: [receiptAt(i, at, failing)],
-            citations: failing.citations,
+            receipts: [receiptAt(i, at, healed)],
+            citations: healed.citations,
             createdAt: at,
           }
         : { kind: "check-cycle", findings, createdAt: at },
@@ -126,6 +132,32 @@ export async function uploadAs(
     const r = await ingestEvidence({ ctx, input: { bundles: bundles.slice(i, i + 500) } });
     if (r.rejection) throw new Error(`seed: bundle refused: ${JSON.stringify(r.rejection)}`);
   }
+}
+
+/** Check in as the appliance over the agent API, so the dashboard shows it online with its queue. */
+export async function checkinAs(
+  cloud: TestCloud,
+  app: TestAppliance,
+  warnings: { code: string; message: string }[] = [],
+) {
+  const body: CheckinRequest = {
+    protocolVersion: PROTOCOL_VERSION,
+    agentVersion: "0.1.0",
+    hostname: `${app.applianceId}.clinic.lan`,
+    uptimeSec: 86_400,
+    lastCycle: {
+      at: cloud.clock.now().toISOString(),
+      durationMs: 2300,
+      summary: { pass: 8, fail: 1, warn: 0, error: 0 },
+    },
+    queue: { depth: 3, bytes: 4096, oldestAgeSec: 40 },
+    chain: { seq: 0, head: "0".repeat(64) },
+    configVersion: 0,
+    rulesVersion: 0,
+    warnings,
+  };
+  const r = await cloud.call("POST", AGENT_API.checkin, { bearer: app.apiKey, body });
+  if (r.status !== 200) throw new Error(`seed: checkin refused: ${r.status} ${await r.text()}`);
 }
 
 /** Seed `count` bundles over the `days` days before the cloud's clock. */

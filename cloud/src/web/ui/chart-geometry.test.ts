@@ -73,6 +73,16 @@ describe("stackedBarGeometry", () => {
     const g = stackedBarGeometry([{ label: "x", counts: { a: 0 } }], ["a"]);
     expect(g.bars).toEqual([]);
     expect(g.max).toBe(1);
+    expect(g.yTicks.map((t) => t.label)).toEqual(["0", "1"]);
+  });
+
+  test.each([
+    [2, ["0", "1", "2"]],
+    [5, ["0", "5"]],
+    [10, ["0", "5", "10"]],
+  ])("y ticks for a maximum of %d are whole numbers", (n, labels) => {
+    const g = stackedBarGeometry([{ label: "x", counts: { a: n } }], ["a"]);
+    expect(g.yTicks.map((t) => t.label)).toEqual(labels);
   });
 });
 

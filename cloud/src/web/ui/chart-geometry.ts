@@ -130,10 +130,10 @@ export function stackedBarGeometry<K extends string>(
       acc += count;
     }
   });
-  const yTicks = [0, 0.5, 1].map((t) => ({
-    y: r1(frame.top + plotH - t * plotH),
-    label: String(Math.round(t * max)),
-  }));
+  // Whole numbers only: a half-way tick is drawn when it is an integer count.
+  const yTicks = [0, 0.5, 1]
+    .filter((t) => Number.isInteger(t * max))
+    .map((t) => ({ y: r1(frame.top + plotH - t * plotH), label: String(t * max) }));
   const step = Math.max(1, Math.ceil(groups.length / 7));
   const xLabels = groups
     .map((g, i) => ({ x: r1(frame.left + i * slot + slot / 2), label: g.label, i }))

@@ -104,7 +104,13 @@ export function KeyTable(p: {
 }
 
 /** One page of bundles (newest first) with older/newer links. */
-export function BundleTable(p: { rows: BundleRow[]; next?: string; first?: string; total: number }) {
+export function BundleTable(p: {
+  rows: BundleRow[];
+  next?: string;
+  first?: string;
+  total: number;
+  href?: (applianceId: string, seq: number) => string;
+}) {
   return (
     <>
       <Table
@@ -114,7 +120,13 @@ export function BundleTable(p: { rows: BundleRow[]; next?: string; first?: strin
         rows={p.rows.map((b) => (
           <tr id={`b-${b.applianceId}-${b.seq}`}>
             <td class="mono">
-              {b.applianceId}#{b.seq}
+              {p.href ? (
+                <a href={p.href(b.applianceId, b.seq)}>
+                  {b.applianceId}#{b.seq}
+                </a>
+              ) : (
+                `${b.applianceId}#${b.seq}`
+              )}
             </td>
             <td>{b.kind}</td>
             <td class="small">
