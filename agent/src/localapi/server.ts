@@ -78,7 +78,8 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-const isLoopback = (ip: string | undefined) =>
+/** True for a peer address on this machine (write endpoints answer only those). */
+export const isLoopback = (ip: string | undefined) =>
   !!ip && (ip === "::1" || ip.startsWith("127.") || ip.startsWith("::ffff:127."));
 
 /** Serve the local API on `bind`; returns the server (its `url` reflects the real port). */
