@@ -1,12 +1,12 @@
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { CheckinRequest, CheckinResponse } from "../../../protocol/checkin.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { ServiceContext } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
+import { ruleSets } from "../db/schema/rules.ts";
 import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
-import { effectiveRulesVersion } from "../rules/effective.ts";
 
 /** Record an appliance's check-in and tell it what changed (config, rules, orders, chain head). */
 export async function checkin({
@@ -19,6 +19,7 @@ export async function checkin({
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances check in");
   const now = ctx.clock.now();
+  // One round trip: record the check-in and read back everything the answer needs.
   const [row] = await ctx.db
     .update(appliances)
     .set({
@@ -28,25 +29,26 @@ export async function checkin({
       hostname: input.hostname,
     })
     .where(eq(appliances.id, actor.applianceId))
-    .returning({ chainSeq: appliances.chainSeq });
-  if (!row) throw notFound(`appliance ${actor.applianceId} no longer exists`);
-  const [counts] = await ctx.db
-    .select({
-      configVersion: sites.configVersion,
+    .returning({
+      chainSeq: appliances.chainSeq,
+      configVersion: sql<number>`(SELECT ${sites.configVersion} FROM ${sites} WHERE ${sites.id} = ${appliances.siteId})`,
       pending: sql<number>`(SELECT count(*)::int FROM ${orders} WHERE ${and(
         eq(orders.applianceId, actor.applianceId),
-        inArray(orders.state, ["pending"]),
+        eq(orders.state, "pending"),
         gt(orders.expiresAt, now),
       )})`,
-    })
-    .from(sites)
-    .where(eq(sites.id, actor.siteId));
+      rulesVersion: sql<number>`(SELECT coalesce(max(${ruleSets.version}), 0)::int FROM ${ruleSets} WHERE ${or(
+        isNull(ruleSets.siteId),
+        eq(ruleSets.siteId, actor.siteId),
+      )})`,
+    });
+  if (!row) throw notFound(`appliance ${actor.applianceId} no longer exists`);
   return {
     serverTime: now.toISOString(),
     protocolVersion: PROTOCOL_VERSION,
-    configVersion: counts?.configVersion ?? 0,
-    rulesVersion: await effectiveRulesVersion(ctx.db, actor.siteId),
-    pendingOrders: Number(counts?.pending ?? 0),
+    configVersion: Number(row.configVersion ?? 0),
+    rulesVersion: Number(row.rulesVersion ?? 0),
+    pendingOrders: Number(row.pending ?? 0),
     chainSeq: Number(row.chainSeq),
   };
 }

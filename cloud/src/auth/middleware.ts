@@ -1,27 +1,16 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { Actor, Role } from "../context.ts";
+import { rowsOf } from "../db/rows.ts";
 import { apiKeys, appliances } from "../db/schema/appliances.ts";
 import { adminTokens } from "../db/schema/auth.ts";
+import { rateLimits } from "../db/schema/runtime.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
-import { forbidden, unauthorized } from "../http/errors.ts";
+import { ApiError, forbidden, unauthorized } from "../http/errors.ts";
 import { enforce } from "../ratelimit/limiter.ts";
 import { assertSiteAccess, roleAtLeast } from "./permissions.ts";
 import { bearerOf, hashSecret } from "./secrets.ts";
-
-/** Resolve an appliance API key to its actor, or null when unknown, revoked or deleted. */
-export async function applianceActor(deps: CloudDeps, secret: string): Promise<Actor | null> {
-  const [row] = await deps.db
-    .select({ keyId: apiKeys.id, applianceId: apiKeys.applianceId, siteId: apiKeys.siteId })
-    .from(apiKeys)
-    .innerJoin(appliances, eq(appliances.id, apiKeys.applianceId))
-    .where(and(eq(apiKeys.hash, hashSecret(secret)), isNull(apiKeys.revokedAt), isNull(appliances.deletedAt)))
-    .limit(1);
-  return row
-    ? { type: "appliance", applianceId: row.applianceId, siteId: row.siteId, apiKeyId: row.keyId }
-    : null;
-}
 
 /** Resolve an admin bearer token to its actor, or null when unknown, revoked or expired. */
 export async function adminActor(deps: CloudDeps, secret: string): Promise<Actor | null> {
@@ -34,22 +23,49 @@ export async function adminActor(deps: CloudDeps, secret: string): Promise<Actor
   return { type: "admin", tokenId: row.id, name: row.name, role: row.role as Role, siteId: row.siteId };
 }
 
-/** Agent routes: a valid appliance API key, then the per-appliance rate limit. */
+/**
+ * Agent routes: a valid appliance API key, then the per-appliance rate limit, in one round trip
+ * (a CTE looks the key up and counts the request against that appliance's window).
+ */
 export function requireAppliance(deps: CloudDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const secret = bearerOf(c.req.header("authorization"));
     if (!secret) throw unauthorized("missing bearer API key (Authorization: Bearer <apiKey>)");
-    const actor = await applianceActor(deps, secret);
-    if (!actor || actor.type !== "appliance")
-      throw unauthorized("API key is unknown, revoked or its appliance was deleted");
-    c.set("actor", actor);
-    await enforce(
-      deps.db,
-      deps.clock,
-      `agent:${actor.applianceId}`,
-      deps.config.rateLimits.agent,
-      "agent requests",
+    const policy = deps.config.rateLimits.agent;
+    const nowMs = deps.clock.now().getTime();
+    const windowMs = policy.windowSec * 1000;
+    const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+    const [row] = rowsOf<{ key_id: string; appliance_id: string; site_id: string; count: string | number }>(
+      await deps.db.execute(sql`
+        WITH k AS (
+          SELECT ${apiKeys.id} AS key_id, ${apiKeys.applianceId} AS appliance_id, ${apiKeys.siteId} AS site_id
+          FROM ${apiKeys} JOIN ${appliances} ON ${appliances.id} = ${apiKeys.applianceId}
+          WHERE ${apiKeys.hash} = ${hashSecret(secret)} AND ${apiKeys.revokedAt} IS NULL AND ${appliances.deletedAt} IS NULL
+          LIMIT 1
+        ), rl AS (
+          INSERT INTO ${rateLimits} (bucket, window_start, count)
+          SELECT 'agent:' || k.appliance_id, ${windowStart}, 1 FROM k
+          ON CONFLICT (bucket, window_start) DO UPDATE SET count = ${rateLimits}.count + 1
+          RETURNING count
+        )
+        SELECT k.key_id, k.appliance_id, k.site_id, rl.count FROM k CROSS JOIN rl`),
     );
+    if (!row) throw unauthorized("API key is unknown, revoked or its appliance was deleted");
+    c.set("actor", {
+      type: "appliance",
+      applianceId: row.appliance_id,
+      siteId: row.site_id,
+      apiKeyId: row.key_id,
+    });
+    if (Number(row.count) > policy.limit) {
+      const retryAfterSec = Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000));
+      throw new ApiError(
+        429,
+        "rate_limited",
+        `agent requests: limit of ${policy.limit} per ${policy.windowSec}s reached; retry after ${retryAfterSec}s`,
+        { retryable: true, retryAfterSec },
+      );
+    }
     await next();
   };
 }

@@ -1,4 +1,4 @@
-import { desc, eq, isNull, or } from "drizzle-orm";
+import { desc, eq, isNull } from "drizzle-orm";
 import type { L1Rule, RuleSet } from "../../../protocol/rules.ts";
 import type { Db } from "../db/client.ts";
 import { ruleSets } from "../db/schema/rules.ts";
@@ -27,15 +27,4 @@ export async function effectiveRuleSet(db: Db, siteId: string): Promise<RuleSet>
     version: Math.max(fleet?.version ?? 0, site?.version ?? 0),
     rules: [...byId.values()].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id)),
   };
-}
-
-/** Just the version of the effective rule set (cheap, for check-ins). */
-export async function effectiveRulesVersion(db: Db, siteId: string): Promise<number> {
-  const [row] = await db
-    .select({ version: ruleSets.version })
-    .from(ruleSets)
-    .where(or(isNull(ruleSets.siteId), eq(ruleSets.siteId, siteId)))
-    .orderBy(desc(ruleSets.version))
-    .limit(1);
-  return row?.version ?? 0;
 }
