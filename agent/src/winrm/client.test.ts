@@ -8,6 +8,7 @@ import {
   WinRmAuthError,
   WinRmConnectError,
   type WinRmError,
+  WinRmFaultError,
   WinRmHttpError,
   WinRmTimeoutError,
   WinRmTlsError,
@@ -89,6 +90,28 @@ describe("WinRM client over NTLM with sealing", () => {
     const c = ntlm();
     for (let i = 0; i < 5; i++) expect((await c.run("hostname")).exitCode).toBe(0);
     expect(logs.some((l) => l.includes("quota fault"))).toBe(true);
+    await c.close();
+  });
+
+  test("a shell the server forgot is replaced transparently", async () => {
+    const c = ntlm();
+    await c.run("hostname");
+    server.wsman.shells.clear();
+    expect((await c.run("hostname")).exitCode).toBe(0);
+    expect(logs.some((l) => l.includes("shell gone"))).toBe(true);
+    await c.close();
+  });
+
+  test("SOAP faults become WinRmFaultError with subcode, code and reason", async () => {
+    const c = ntlm();
+    const shell = await c.createShell();
+    const err = await c.receive(shell, "NO-SUCH-COMMAND", Date.now() + 5000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WinRmFaultError);
+    expect(err).toMatchObject({ kind: "fault", subcode: "w:InvalidParameter", wsmanCode: 2150858770 });
+    expect((err as Error).message).toMatch(
+      /winrm: 127\.0\.0\.1:\d+ answered fault w:InvalidParameter \(2150858770\): The command NO-SUCH-COMMAND was not found/,
+    );
+    await c.deleteShell(shell);
     await c.close();
   });
 
