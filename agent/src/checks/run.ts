@@ -29,6 +29,19 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+// Commands a check starts die with its time limit instead of outliving the reported timeout.
+function bounded(host: Host, timeoutMs: number): Host {
+  return {
+    run: (argv, o) => host.run(argv, { timeoutMs: Math.min(o?.timeoutMs ?? timeoutMs, timeoutMs) }),
+    readFile: (p) => host.readFile(p),
+    readLink: (p) => host.readLink(p),
+    listDir: (p) => host.listDir(p),
+    now: () => host.now(),
+    udpRequest: (h, port, payload, t) => host.udpRequest(h, port, payload, Math.min(t, timeoutMs)),
+    hostname: () => host.hostname(),
+  };
+}
+
 /** Run one check and turn whatever happens (result, exception, hang) into a valid Finding. */
 export async function runCheck(check: LinuxCheck, opts: RunOptions): Promise<Finding> {
   const started = performance.now();
@@ -36,7 +49,11 @@ export async function runCheck(check: LinuxCheck, opts: RunOptions): Promise<Fin
   let result: CheckOutcome;
   try {
     result = await withTimeout(
-      check.detect({ host: opts.host, settings: opts.settings, timeoutMs: opts.timeoutMs }),
+      check.detect({
+        host: bounded(opts.host, opts.timeoutMs),
+        settings: opts.settings,
+        timeoutMs: opts.timeoutMs,
+      }),
       opts.timeoutMs,
     );
   } catch (e) {

@@ -1,0 +1,78 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../config/load.ts";
+import { jsonLogger } from "../log/logger.ts";
+import { openChain } from "./agent.ts";
+import { Daemon } from "./daemon.ts";
+import { openState } from "./state.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "malachor-daemon-unit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+function daemon(extra = "", notes: string[] = [], stallLimitMs?: number) {
+  const sub = join(dir, `d${++n}`);
+  const config = parseConfig(
+    `[cloud]\nurl = "http://127.0.0.1:9"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\nstate_dir = "state"\n${extra}`,
+    join(sub, "config.toml"),
+  );
+  const state = openState(config);
+  const { chain } = openChain(config, state, true);
+  const d = new Daemon({
+    config,
+    db: state.db,
+    queue: state.queue,
+    chain,
+    client: null,
+    providers: [],
+    log: jsonLogger({ level: "error", err: () => {} }),
+    notifier: { active: true, watchdogIntervalMs: 10, notify: (m) => notes.push(m) },
+    hostName: "appliance",
+    stallLimitMs,
+  });
+  return { d, state, chain };
+}
+
+test("near the queue bound: a warn finding, a queue-near-bound event once, a checkin warning", async () => {
+  const { d, state, chain } = daemon("[queue]\nmax_bytes = 1048576\n");
+  const pad = "x".repeat(10_000);
+  state.queue.enqueueMany(
+    Array.from({ length: 100 }, (_, i) => ({ stream: "telemetry" as const, key: `t${i}`, payload: pad })),
+  );
+  const first = await d.runCycle();
+  expect(first.find((f) => f.checkId === "agent.queue-capacity")).toMatchObject({ status: "warn" });
+  expect(d.snapshot().warnings.map((w) => w.code)).toContain("queue-near-bound");
+  await d.runCycle();
+  const events = chain.bundlesAfter(0).flatMap((b) => b.events.map((e) => e.type));
+  expect(events.filter((t) => t === "queue-near-bound")).toHaveLength(1);
+  await d.stop();
+});
+
+test("offline (no API key): cycles still sign and queue evidence; cloud step is skipped", async () => {
+  const { d, chain, state } = daemon();
+  await d.runCycle();
+  expect(await d.cloudStep()).toBeUndefined();
+  expect(chain.head().seq).toBe(1);
+  expect(state.queue.stats().streams.evidence.depth).toBe(1);
+  expect(d.intervalSec).toBe(60);
+  await d.stop();
+});
+
+test("the watchdog is fed only while the loop makes progress", async () => {
+  const fed: string[] = [];
+  const healthy = daemon("", fed);
+  healthy.d.start();
+  await Bun.sleep(100);
+  await healthy.d.stop();
+  expect(fed.filter((m) => m === "WATCHDOG=1").length).toBeGreaterThan(2);
+
+  const starved: string[] = [];
+  const stuck = daemon("", starved, 1); // any pause counts as a stall
+  stuck.d.start();
+  await Bun.sleep(100);
+  await stuck.d.stop();
+  expect(starved[0]).toStartWith("READY=1");
+  expect(starved.filter((m) => m === "WATCHDOG=1").length).toBeLessThanOrEqual(1);
+});
