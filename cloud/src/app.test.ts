@@ -46,4 +46,19 @@ describeEachDb("app skeleton", (cloud) => {
     expect(doc.openapi).toBe("3.0.3");
     expect(Object.keys(doc.paths)).toContain("/health");
   });
+
+  test("/openapi.json request and response schemas come from the protocol's valibot schemas", async () => {
+    const doc = (await (await cloud().request("/openapi.json")).json()) as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { properties: object } }> } }>
+      >;
+    };
+    const checkin = doc.paths["/agent/checkin"]?.post;
+    const props = checkin?.requestBody?.content["application/json"]?.schema.properties ?? {};
+    expect(Object.keys(props)).toEqual(
+      expect.arrayContaining(["protocolVersion", "agentVersion", "queue", "chain"]),
+    );
+    expect(doc.paths["/api/orders/{orderId}/approve"]).toBeDefined();
+  });
 });

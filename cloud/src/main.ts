@@ -11,7 +11,7 @@ import { migrate } from "./db/migrate.ts";
 import type { CloudDeps } from "./deps.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
-import { jsonLogger } from "./logger.ts";
+import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
 import { dirStore } from "./store/dir-store.ts";
 import { ensureBucket, s3Store } from "./store/s3-store.ts";
@@ -63,8 +63,8 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
-/** Open the database and store named by `env`, migrate, and serve. */
-export async function startCloud(env: CloudEnv): Promise<RunningCloud> {
+/** Open the database and store named by `env`, migrate, and serve (logs to stdout unless given a logger). */
+export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}): Promise<RunningCloud> {
   mkdirSync(env.DATA_DIR, { recursive: true });
   const handle = await openDb(
     env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, "pglite") },
@@ -104,7 +104,7 @@ export async function startCloud(env: CloudEnv): Promise<RunningCloud> {
     store,
     clock: systemClock,
     keys: loadOrCreateCloudKeys(env.CLOUD_KEY_FILE ?? join(env.DATA_DIR, "cloud-key")),
-    logger: jsonLogger(),
+    logger: opts.logger ?? jsonLogger(),
     metrics: new Metrics(),
     config,
   };

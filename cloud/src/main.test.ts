@@ -1,0 +1,67 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { memoryLogger } from "./logger.ts";
+import { parseEnv, startCloud } from "./main.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "malachor-main-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test.each([
+  [{ PORT: "http" }, /PORT/],
+  [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgres:\/\/ URL/],
+  [{ OBJECT_STORE: "ftp" }, /OBJECT_STORE/],
+  [{ RETENTION_DAYS_ENTERPRISE: "3000" }, /at most 2192 days \(6 years\)/],
+  [{ ADMIN_TOKEN: "short" }, /ADMIN_TOKEN: must be at least 24 characters/],
+])("a bad environment stops start-up naming the variable: %o", (env, message) => {
+  expect(() => parseEnv(env)).toThrow(message);
+});
+
+test("OBJECT_STORE=s3 without credentials is refused", async () => {
+  await expect(
+    startCloud(parseEnv({ DATA_DIR: join(dir, "s3"), OBJECT_STORE: "s3", PORT: "0" })),
+  ).rejects.toThrow(/S3_ACCESS_KEY_ID/);
+});
+
+test("serves on a port from PGlite in DATA_DIR; data and the cloud key survive a restart", async () => {
+  const env = parseEnv({
+    DATA_DIR: join(dir, "data"),
+    PORT: "0",
+    ADMIN_TOKEN: "admin-token-for-the-main-test-0123",
+  });
+  const first = await startCloud(env, { logger: memoryLogger() });
+  let keyId: string;
+  try {
+    expect(((await (await fetch(`${first.url}/health`)).json()) as { ok: boolean; db: string }).db).toBe(
+      "pglite",
+    );
+    const r = await fetch(`${first.url}/api/sites`, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer admin-token-for-the-main-test-0123",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ id: "site-main", name: "Main", tier: "enterprise" }),
+    });
+    expect(r.status).toBe(201);
+    keyId = ((await (await fetch(`${first.url}/api/keys/cloud`)).json()) as { keyId: string }).keyId;
+  } finally {
+    await first.stop();
+  }
+  expect(statSync(join(dir, "data", "cloud-key")).mode & 0o777).toBe(0o600);
+  const second = await startCloud(env, { logger: memoryLogger() });
+  try {
+    const sites = (await (
+      await fetch(`${second.url}/api/sites`, {
+        headers: { authorization: "Bearer admin-token-for-the-main-test-0123" },
+      })
+    ).json()) as { sites: { id: string }[] };
+    expect(sites.sites.map((s) => s.id)).toEqual(["site-main"]);
+    expect(((await (await fetch(`${second.url}/api/keys/cloud`)).json()) as { keyId: string }).keyId).toBe(
+      keyId,
+    );
+  } finally {
+    await second.stop();
+  }
+}, 60_000);
