@@ -1,7 +1,8 @@
 import { type LinuxCheck, outcome } from "../check.ts";
+import type { Host } from "../host.ts";
 
 /** The journal's Storage= setting from journald.conf and its drop-ins (last one wins, as systemd does). */
-async function journalStorage(host: Parameters<LinuxCheck["detect"]>[0]["host"]): Promise<string> {
+async function journalStorage(host: Host): Promise<string> {
   const files = ["/etc/systemd/journald.conf"];
   for (const dir of ["/usr/lib/systemd/journald.conf.d", "/etc/systemd/journald.conf.d"]) {
     const names = ((await host.listDir(dir)) ?? []).filter((n) => n.endsWith(".conf")).sort();

@@ -1,9 +1,7 @@
 import { type LinuxCheck, outcome } from "../check.ts";
+import type { Host } from "../host.ts";
 
-async function timerEnabled(
-  host: Parameters<LinuxCheck["detect"]>[0]["host"],
-  unit: string,
-): Promise<string> {
+async function timerEnabled(host: Host, unit: string): Promise<string> {
   const r = await host.run(["systemctl", "is-enabled", unit]);
   return r.stdout.trim() || r.stderr.trim().split("\n")[0] || `exit ${r.code}`;
 }
