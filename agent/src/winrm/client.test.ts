@@ -61,6 +61,13 @@ describe("WinRM client over NTLM with sealing", () => {
     expect(server.wsman.actions.at(-1)).toBe("Delete");
   });
 
+  test("concurrent commands on one client share one NTLM session and shell", async () => {
+    const c = ntlm();
+    const results = await Promise.all(Array.from({ length: 6 }, () => c.run("hostname")));
+    expect(results.every((r) => r.stdout === "CLINIC-FS01\r\n")).toBe(true);
+    await c.close();
+  });
+
   test("sends scripts longer than the command-line limit in pieces", async () => {
     const c = ntlm();
     const script = `$n = 0\n${"# filler line to push the script past the cmd.exe command-line limit\n".repeat(400)}"script ran: $n"`;

@@ -67,6 +67,8 @@ export class WinRmTransport {
   readonly #https: boolean;
   #client: Client | undefined;
   #security: SessionSecurity | undefined;
+  // Concurrent first requests share one handshake (NTLM binds the session to the connection).
+  #handshaking: Promise<void> | undefined;
 
   constructor(endpoint: WinRmEndpoint, auth: WinRmAuth, log: (line: string) => void = () => {}) {
     this.#https = endpoint.https ?? auth.scheme === "basic";
@@ -273,7 +275,12 @@ export class WinRmTransport {
     const auth = this.#auth;
     let res: RawResponse;
     if (auth.scheme === "ntlm") {
-      if (!this.#security) await this.#handshake(timeoutMs);
+      if (!this.#security) {
+        this.#handshaking ??= this.#handshake(timeoutMs).finally(() => {
+          this.#handshaking = undefined;
+        });
+        await this.#handshaking;
+      }
       const security = this.#security as SessionSecurity;
       res = await this.#request(
         wrapEncrypted(security, plain),
