@@ -10,6 +10,7 @@ import * as v from "valibot";
 import { toolName } from "../../../cloud/src/plan/prompt.ts";
 import { configurePlanner } from "../../../cloud/src/plan/settings.ts";
 import { startLlmServer } from "../../../cloud/src/plan/testing/llm-server.ts";
+import { testPlannerSettings } from "../../../cloud/src/plan/testing/settings.ts";
 import { makeTestCloud, type TestAppliance, type TestCloud } from "../../../cloud/src/testing/test-cloud.ts";
 import { startSmtpTestServer } from "../../../cloud/src/web/mail/smtp-test-server.ts";
 import { AGENT_API } from "../../../protocol/api.ts";
@@ -58,20 +59,10 @@ beforeAll(async () => {
   cloudServer = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => cloud.app.fetch(req) });
   await cloud.createSite("site-e2e");
   app = await cloud.createAppliance("site-e2e");
-  configurePlanner(cloud.deps.db, {
-    url: llm.url,
-    apiKey: "sk-e2e",
-    model: "e2e-model",
-    timeoutMs: 5000,
-    siteLimit: { limit: 10, windowSec: 300 },
-    dailyBudgetPerSite: 100,
-    dailyBudgetFleet: 500,
-    minConfidence: 0.7,
-    autoApplyMaxBlast: "low",
-    breaker: { failures: 5, openSec: 900 },
-    planTtlSec: 3600,
-    catalogue: catalogueOf(RUNBOOK_SPECS),
-  });
+  configurePlanner(
+    cloud.deps.db,
+    testPlannerSettings(llm.url, { timeoutMs: 5000, catalogue: catalogueOf(RUNBOOK_SPECS) }),
+  );
   winrm = await startWinRmServer({ user: USER, password: PASSWORD });
   client = new WinRmClient({
     host: "127.0.0.1",

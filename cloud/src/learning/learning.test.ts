@@ -3,14 +3,13 @@ import * as v from "valibot";
 import { decideL1 } from "../../../agent/src/heal/l1/decide.ts";
 import { acceptRuleSet } from "../../../agent/src/heal/l1/synced.ts";
 import { newIncident } from "../../../agent/src/heal/l3/incident.ts";
-import { catalogueOf } from "../../../agent/src/heal/runner.ts";
-import { TEST_SPECS } from "../../../agent/src/heal/testing/specs.ts";
 import { SignedPlan } from "../../../protocol/plan.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import { toolName } from "../plan/prompt.ts";
 import { configurePlanner } from "../plan/settings.ts";
 import { startLlmServer } from "../plan/testing/llm-server.ts";
+import { testPlannerSettings } from "../plan/testing/settings.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import type { TestAppliance } from "../testing/test-cloud.ts";
 
@@ -23,20 +22,14 @@ describeEachDb("learning loop", (cloud) => {
   let admin: string;
   beforeAll(async () => {
     const c = cloud();
-    configurePlanner(c.deps.db, {
-      url: llm.url,
-      apiKey: "",
-      model: "m",
-      timeoutMs: 2000,
-      siteLimit: { limit: 1000, windowSec: 300 },
-      dailyBudgetPerSite: 1000,
-      dailyBudgetFleet: 1000,
-      minConfidence: 0.7,
-      autoApplyMaxBlast: "low",
-      breaker: { failures: 5, openSec: 900 },
-      planTtlSec: 3600,
-      catalogue: catalogueOf(TEST_SPECS),
-    });
+    configurePlanner(
+      c.deps.db,
+      testPlannerSettings(llm.url, {
+        siteLimit: { limit: 1000, windowSec: 300 },
+        dailyBudgetPerSite: 1000,
+        dailyBudgetFleet: 1000,
+      }),
+    );
     await c.createSite("site-learn");
     app = await c.createAppliance("site-learn");
     admin = await c.adminToken("msp-admin");

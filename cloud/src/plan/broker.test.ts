@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as v from "valibot";
 import { newIncident } from "../../../agent/src/heal/l3/incident.ts";
-import { catalogueOf } from "../../../agent/src/heal/runner.ts";
-import { TEST_SPECS } from "../../../agent/src/heal/testing/specs.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import { SignedPlan } from "../../../protocol/plan.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";
@@ -13,27 +11,12 @@ import { DANGEROUS_PATTERNS, findDangerous } from "./dangerous.ts";
 import { toolName } from "./prompt.ts";
 import { configurePlanner, type PlannerSettings } from "./settings.ts";
 import { type Completion, startLlmServer } from "./testing/llm-server.ts";
+import { testPlannerSettings } from "./testing/settings.ts";
 
 const llm = startLlmServer();
 afterAll(() => llm.stop());
 
-function settings(over: Partial<PlannerSettings> = {}): PlannerSettings {
-  return {
-    url: llm.url,
-    apiKey: "sk-test",
-    model: "test-model",
-    timeoutMs: 2000,
-    siteLimit: { limit: 10, windowSec: 300 },
-    dailyBudgetPerSite: 100,
-    dailyBudgetFleet: 500,
-    minConfidence: 0.7,
-    autoApplyMaxBlast: "low",
-    breaker: { failures: 5, openSec: 900 },
-    planTtlSec: 3600,
-    catalogue: catalogueOf(TEST_SPECS),
-    ...over,
-  };
-}
+const settings = (over: Partial<PlannerSettings> = {}) => testPlannerSettings(llm.url, over);
 
 let n = 0;
 function incident(
