@@ -273,8 +273,10 @@ export class Daemon {
   async drain(): Promise<DrainResult | undefined> {
     const client = this.d.client;
     if (!client) return undefined;
+    // A long backlog (days offline) drains over several steps so the checks keep their schedule.
+    const until = Date.now() + Math.max(10_000, (this.intervalSec * 1000) / 2);
     const r = await drainQueue(this.d.queue, client, this.d.chain, {
-      shouldStop: () => this.stop$.signal.aborted,
+      shouldStop: () => this.stop$.signal.aborted || Date.now() > until,
     });
     for (const w of r.warnings) this.d.log.warn(w);
     if (r.stoppedBy) {
