@@ -14,7 +14,7 @@ import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
 import { dirStore } from "./store/dir-store.ts";
-import { ensureBucket, s3Store } from "./store/s3-store.ts";
+import { ensureBucket, type S3Settings, s3Store } from "./store/s3-store.ts";
 
 const Days = v.pipe(
   v.string(),
@@ -65,17 +65,13 @@ export interface RunningCloud {
 
 /** Open the database and store named by `env`, migrate, and serve (logs to stdout unless given a logger). */
 export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}): Promise<RunningCloud> {
-  mkdirSync(env.DATA_DIR, { recursive: true });
-  const handle = await openDb(
-    env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, "pglite") },
-  );
-  await migrate(handle.db);
-  let store: CloudDeps["store"];
+  // Check the whole configuration before opening anything, so a mistake fails fast and leaks nothing.
+  let s3: S3Settings | null = null;
   if (env.OBJECT_STORE === "s3") {
     if (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY) {
       throw new Error("cloud configuration: OBJECT_STORE=s3 needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY");
     }
-    const s3 = {
+    s3 = {
       endpoint: env.S3_ENDPOINT,
       region: env.S3_REGION,
       bucket: env.S3_BUCKET,
@@ -83,10 +79,24 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
       secretAccessKey: env.S3_SECRET_ACCESS_KEY,
       objectLock: env.S3_OBJECT_LOCK === "on",
     };
+  }
+  mkdirSync(env.DATA_DIR, { recursive: true });
+  const keys = loadOrCreateCloudKeys(env.CLOUD_KEY_FILE ?? join(env.DATA_DIR, "cloud-key"));
+  let store: CloudDeps["store"];
+  if (s3) {
     await ensureBucket(s3);
     store = s3Store(s3);
   } else {
     store = dirStore(join(env.DATA_DIR, "objects"));
+  }
+  const handle = await openDb(
+    env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, "pglite") },
+  );
+  try {
+    await migrate(handle.db);
+  } catch (e) {
+    await handle.close();
+    throw e;
   }
   const defaults = defaultCloudConfig();
   const config: CloudConfig = {
@@ -103,7 +113,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     dbKind: handle.kind,
     store,
     clock: systemClock,
-    keys: loadOrCreateCloudKeys(env.CLOUD_KEY_FILE ?? join(env.DATA_DIR, "cloud-key")),
+    keys,
     logger: opts.logger ?? jsonLogger(),
     metrics: new Metrics(),
     config,
@@ -118,6 +128,8 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
   });
   const jobs = startJobs(deps);
   const url = `http://${env.HOST}:${server.port}`;
+  // With PORT=0 the real port is known only now.
+  if (!env.PUBLIC_URL) config.publicUrl = url;
   deps.logger.info("cloud listening", {
     url,
     db: handle.kind,
