@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   runMalachorAsync as runMalachor,
@@ -35,7 +36,6 @@ describe("malachor winrm test (compiled binary)", () => {
   test("a wrong password fails with the next step to take, never the password", async () => {
     const bad = join(fx.dir, "bad");
     await Bun.write(bad, "nope-wrong\n");
-    const { chmodSync } = await import("node:fs");
     chmodSync(bad, 0o600);
     const r = await runMalachor([...args(bad), "--json"]);
     expect(r.code).toBe(1);
@@ -65,5 +65,41 @@ describe("malachor winrm test (compiled binary)", () => {
     const r = await runMalachor(["winrm", "test", "somehost", "--config", join(fx.dir, "missing.toml")]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("missing.toml");
+  });
+});
+
+describe("malachor winrm test over HTTPS", () => {
+  test("an unpinned self-signed certificate fails with its fingerprint to pin; pinning it passes", async () => {
+    const fixtures = join(import.meta.dir, "../../../test/winrm-server/fixtures");
+    const tls = {
+      key: readFileSync(join(fixtures, "tls-key.pem"), "utf8"),
+      cert: readFileSync(join(fixtures, "tls-cert.pem"), "utf8"),
+    };
+    const https = await startWinRmServer({ user: "CLINIC\\svc-malachor", password: "cli-winrm-pw-1", tls });
+    try {
+      const out: string[] = [];
+      const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), interactive: false };
+      const base = [
+        "test",
+        "127.0.0.1",
+        "--https",
+        "--port",
+        String(https.port),
+        "--user",
+        "CLINIC\\svc-malachor",
+        "--password-file",
+        fx.passwordFile,
+      ];
+      expect(await winrmCommand.run(base, io)).toBe(1);
+      const text = out.join("\n");
+      expect(text).toContain("is not trusted");
+      const fp = /certificate SHA-256: ([0-9a-f]{64})/.exec(text)?.[1];
+      expect(fp).toBeDefined();
+      out.length = 0;
+      expect(await winrmCommand.run([...base, "--pin", fp as string], io)).toBe(0);
+      expect(out.join("\n")).toContain("Basic over HTTPS, pinned");
+    } finally {
+      await https.close();
+    }
   });
 });
