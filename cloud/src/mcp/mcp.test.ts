@@ -7,6 +7,7 @@ import { AGENT_API } from "../../../protocol/api.ts";
 import { HIPAA_CONTROLS } from "../../../protocol/hipaa.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import type { PendingOrdersResponse } from "../../../protocol/order.ts";
+import { sampleFinding } from "../../../protocol/testkit.ts";
 import { auditLog } from "../db/schema/audit.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 import { orders } from "../db/schema/orders.ts";
@@ -30,8 +31,14 @@ const READ_TOOLS = [
   "verify_chain",
 ];
 
-/** A runbook without parameters and one with a bounded string parameter, from the real catalogue. */
-const plain = RUNBOOK_CATALOGUE.all().find((r) => r.params.length === 0)!;
+/**
+ * From the real catalogue: a runbook without parameters for the check the sample evidence reports
+ * (so proposals for it pass the "check reported on that host" guard), and runbooks with bounded
+ * string and integer parameters.
+ */
+const plain = RUNBOOK_CATALOGUE.all().find(
+  (r) => r.checkId === sampleFinding().checkId && r.params.length === 0,
+)!;
 const withString = RUNBOOK_CATALOGUE.all().find((r) => r.params.some((p) => p.type === "string"))!;
 const withInteger = RUNBOOK_CATALOGUE.all().find((r) => r.params.some((p) => p.type === "integer"));
 /** What the injected incident text asks for: a runbook for another check (the firewall if catalogued). */
@@ -113,6 +120,12 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       body: JSON.stringify({ bundles: a1.nextBundles(4) }),
     });
     expect(up.status).toBe(200);
+    const upB = await c.request(AGENT_API.evidence, {
+      method: "POST",
+      headers: b1.headers,
+      body: JSON.stringify({ bundles: b1.nextBundles(1) }),
+    });
+    expect(upB.status).toBe(200);
     for (const [app, id] of [
       [a1, "inc-a"],
       [b1, "inc-b"],
@@ -468,6 +481,7 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
   });
 
   test("propose_remediation: arguments and parameter bounds are checked, naming the field", async () => {
+    cloud().clock.advance(300_000); // a fresh window of the per-site budget
     const client = await connect(tokens.techA);
     const siteOrders = () => cloud().deps.db.select().from(orders).where(eq(orders.siteId, "site-a"));
     const before = (await siteOrders()).length;
@@ -495,6 +509,18 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
         /params: parameter ".*" .* must match/,
       ],
       ["bad host", { ...base, runbookId: plain.id, host: "a b" }, /host: must be a host name/],
+      [
+        "a host the appliance does not report",
+        { ...base, runbookId: plain.id, host: "dc01" },
+        new RegExp(
+          `host: appliance app-a1 reports no ${plain.checkId} result for host dc01 .*hosts it reports: appliance`,
+        ),
+      ],
+      [
+        "a check the host does not run",
+        { ...base, runbookId: injected.id, host: "appliance" },
+        new RegExp(`host: appliance app-a1 reports no ${injected.checkId} result for host appliance`),
+      ],
       ...(withInteger
         ? [
             [
@@ -525,6 +551,7 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
 
   test("a proposal is a pending-approval order that reaches the appliance only after approval", async () => {
     const c = cloud();
+    c.clock.advance(300_000); // a fresh window of the per-site budget the refusal tests used
     const client = await connect(tokens.tech);
     const r = await call(client, "propose_remediation", {
       siteId: "site-a",
@@ -533,7 +560,7 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       runbookId: plain.id,
       reason: "control §164.312(a)(1) fails",
     });
-    expect(r.isError).toBeFalsy();
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
     const out = r.structuredContent as { orderId: string; state: string; params: Record<string, unknown> };
     expect(out.state).toBe("pending-approval");
     const pending = async () =>

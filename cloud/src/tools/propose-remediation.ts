@@ -5,6 +5,7 @@ import { findAppliance } from "../appliances/find.ts";
 import { badRequest, forbidden } from "../http/errors.ts";
 import { createOrders } from "../orders/create.ts";
 import { siteConfigOf } from "../sites/view.ts";
+import { findingKey, siteCompliance } from "../web/data/compliance.ts";
 import { remediationAllowList, siteAllowsRunbook } from "./allowlist.ts";
 import type { RunbookCatalogue } from "./catalogue.ts";
 import { findSiteIncident } from "./incidents.ts";
@@ -18,9 +19,10 @@ export const APPROVAL_HINT =
 /**
  * propose_remediation over a catalogue: `runbookId` is narrowed to the allow-list (so tools/list
  * shows exactly which runbooks may be proposed), parameters are held to the runbook's bounds, the
- * site must allow the runbook, and a proposal tied to an incident must fix that incident's own
- * check on that incident's own host. Incident text is never read here: whatever it says, it cannot
- * widen what a proposal may do. The result is an order in pending-approval.
+ * site must allow the runbook, the runbook's check must be one the appliance reports for that host,
+ * and a proposal tied to an incident must fix that incident's own check on its own host. Incident
+ * text is never read here: whatever it says, it cannot widen what a proposal may do. The result is
+ * an order in pending-approval.
  */
 export function proposeRemediationTool(catalogue: RunbookCatalogue): ToolDef {
   const allowed = remediationAllowList(catalogue);
@@ -66,6 +68,21 @@ export function proposeRemediationTool(catalogue: RunbookCatalogue): ToolDef {
       }
       const checked = checkRunbookParams(spec, i.params ?? {});
       if (!checked.ok) throw badRequest(`params: ${checked.message}`);
+      // Only where the runbook's check actually runs: the appliance's latest signed check cycle
+      // must hold a finding of that check for that host (so the platform matches too).
+      const { findings } = await siteCompliance(ctx.db, i.siteId);
+      const seen = findings.get(findingKey(spec.checkId, i.host));
+      if (!seen || seen.bundle.applianceId !== i.applianceId) {
+        const hosts = [
+          ...new Set(
+            [...findings.values()].filter((f) => f.bundle.applianceId === i.applianceId).map((f) => f.host),
+          ),
+        ];
+        throw badRequest(
+          `host: appliance ${i.applianceId} reports no ${spec.checkId} result for host ${i.host} in its latest check cycle ` +
+            `(hosts it reports: ${hosts.sort().join(", ") || "none yet"})`,
+        );
+      }
       const reason = i.incidentId ? `${i.reason} (incident ${i.incidentId})` : i.reason;
       const { orders } = await createOrders({
         ctx,
