@@ -9,7 +9,7 @@ import type { CloudClient } from "../cloud/client.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import type { Identity } from "../evidence/identity.ts";
-import { healPlugin, runbooksFor } from "../heal/plugin.ts";
+import { healPlugin } from "../heal/plugin.ts";
 import type { Logger } from "../log/logger.ts";
 import { ordersPlugin } from "../orders/plugin.ts";
 import type { Queue } from "../queue/queue.ts";
@@ -41,8 +41,4 @@ export interface PluginParts {
 export type Plugin = (parts: AgentParts) => PluginParts | Promise<PluginParts>;
 
 /** Registered plug-ins, in order (a later healer or order handler replaces an earlier one). */
-export const PLUGINS: Plugin[] = [
-  ordersPlugin({ runbooks: (parts) => runbooksFor(parts) }),
-  windowsPlugin(),
-  healPlugin(),
-];
+export const PLUGINS: Plugin[] = [ordersPlugin(), windowsPlugin(), healPlugin()];

@@ -9,8 +9,10 @@ import { SNAPSHOT_META } from "../daemon/daemon.ts";
 import type { AgentParts, Plugin, PluginParts } from "../daemon/plugins.ts";
 import { type CheckProvider, linuxProvider } from "../daemon/providers.ts";
 import { acceptSiteConfig } from "../daemon/site-config.ts";
+import { runbooksFor } from "../heal/plugin.ts";
 import type { RunbookCatalogue, RunbookRunner } from "../heal/runner.ts";
 import { getMeta } from "../queue/db.ts";
+import { windowsPlugin } from "../runbooks/windows-plugin.ts";
 import { chainEvents, createUpdateAgent } from "../update/plugin.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { type OrderActions, OrderFailed } from "./actions.ts";
@@ -21,7 +23,7 @@ import { OrderProcessor } from "./processor.ts";
 /** Parts of the agent that other areas own, handed to the order actions when they exist. */
 export interface OrderExtras {
   /** Check providers beyond the local Linux checks (the Windows hosts). */
-  providers?: (parts: AgentParts) => CheckProvider[];
+  providers?: (parts: AgentParts) => Promise<CheckProvider[]>;
   /** Runs runbooks on hosts, with the catalogue that bounds their parameters. */
   runbooks?: (parts: AgentParts) => { runner: RunbookRunner; catalogue: RunbookCatalogue } | null;
 }
@@ -48,9 +50,9 @@ export function orderActions(
 ): OrderActions {
   const { config, client } = parts;
   const started = Date.now();
-  const providers = () => [
+  const providers = async () => [
     linuxProvider(parts.host, checkSettings(config.checks, config.status.bind), parts.hostName),
-    ...(extras.providers?.(parts) ?? []),
+    ...((await extras.providers?.(parts)) ?? []),
   ];
   const runbooks = extras.runbooks?.(parts) ?? null;
   return {
@@ -61,7 +63,7 @@ export function orderActions(
         timeoutMs: config.checks.timeout_sec * 1000,
         signal: new AbortController().signal,
       };
-      const all = (await Promise.all(providers().map((pr) => pr.collect(ctx)))).flat();
+      const all = (await Promise.all((await providers()).map((pr) => pr.collect(ctx)))).flat();
       const wanted = p.checkIds && p.checkIds.length > 0 ? new Set(p.checkIds) : null;
       const findings = wanted ? all.filter((f) => wanted.has(f.checkId)) : all;
       if (wanted && findings.length === 0) {
@@ -140,11 +142,17 @@ export function orderActions(
   };
 }
 
+/** What the agent has today: the Windows checks of every configured host, and the runbook runner. */
+export const DEFAULT_EXTRAS: OrderExtras = {
+  providers: async (parts) => (await windowsPlugin()(parts)).providers ?? [],
+  runbooks: (parts) => runbooksFor(parts),
+};
+
 /**
  * The daemon plug-in for signed orders and remote update: an OrderHandler polling the cloud, and
  * the update provider (finding + periodic check + post-update confirmation).
  */
-export function ordersPlugin(extras: OrderExtras = {}): Plugin {
+export function ordersPlugin(extras: OrderExtras = DEFAULT_EXTRAS): Plugin {
   return async (parts): Promise<PluginParts> => {
     const update = await createUpdateAgent(parts);
     if (!parts.client) return { providers: update ? [update.provider] : [] };
