@@ -5,6 +5,8 @@ import {
   runMalachorAsync as runMalachor,
   serverWithPasswordFile,
 } from "../../../test/winrm-server/cli-fixture.ts";
+import { startWinRmServer } from "../../../test/winrm-server/server.ts";
+import { winrmCommand } from "./winrm.ts";
 
 let fx: Awaited<ReturnType<typeof serverWithPasswordFile>>;
 beforeAll(async () => {
