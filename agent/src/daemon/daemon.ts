@@ -10,6 +10,7 @@ import { type DrainResult, drainQueue } from "../cloud/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import type { Logger } from "../log/logger.ts";
+import { scrubFinding } from "../phi/scrub.ts";
 import { getMeta, setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { CloudContact, StatusSnapshot } from "../status/snapshot.ts";
@@ -165,7 +166,8 @@ export class Daemon {
     const at = this.now();
     const ctx = this.context();
     const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
-    const findings = [...lists.flat(), this.queueFinding()];
+    // PHI never enters the chain: findings are scrubbed before they are signed.
+    const findings = [...lists.flat(), this.queueFinding()].map(scrubFinding);
     const bundle = this.d.chain.append({
       kind: "check-cycle",
       createdAt: iso(at),
