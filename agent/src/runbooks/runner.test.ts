@@ -142,6 +142,11 @@ const ROWS: Row[] = [
     fixed: (s) => expect(s.smb.enableSMB1Protocol).toBe(false),
   },
   {
+    id: "windows.smb-signing",
+    pick: (s) => s.smb,
+    fixed: (s) => expect(s.smb.requireSecuritySignature).toBe(true),
+  },
+  {
     id: "windows.rdp-nla",
     pick: (s) =>
       s.registry["HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp"],
