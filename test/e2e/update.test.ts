@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { publishBinary } from "../../cloud/src/update/client.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { malachorBinary } from "../support/binary.ts";
+import { runOrder } from "./harness/orders.ts";
 import { brokenRelease, buildAgentVersion } from "./harness/release.ts";
 import { Stack } from "./harness/stack.ts";
 import { waitFor } from "./harness/wait.ts";
@@ -23,11 +24,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface OrderView {
-  id: string;
-  state: string;
-  completion: { status: string; error?: string; result: Record<string, unknown> } | null;
-}
 type Status = { agentVersion: string; findings: { checkId: string; status: string; actual?: string }[] };
 
 async function publish(file: string, version: string, expiresInSec?: number) {
@@ -40,30 +36,13 @@ async function publish(file: string, version: string, expiresInSec?: number) {
   });
 }
 
-/** Order an update, wake the agent, and wait for the order's outcome at the cloud. */
-async function orderUpdate(): Promise<OrderView> {
-  const { orders } = await stack.cloud.api<{ orders: OrderView[] }>(
-    "POST",
-    `/api/sites/${stack.siteId}/orders`,
-    {
-      applianceId: stack.applianceId,
-      type: "update_agent",
-      params: {},
-      reason: "e2e",
-    },
+/** Order an update and wait for the agent's answer. */
+const orderUpdate = () =>
+  runOrder(
+    stack.cloud,
+    { siteId: stack.siteId, applianceId: stack.applianceId, statusUrl: stack.agent.statusUrl },
+    "update_agent",
   );
-  const id = orders[0]!.id;
-  await fetch(`${stack.agent.statusUrl}/api/cycle`, { method: "POST" }).catch(() => {});
-  return waitFor(
-    `update order ${id} to complete`,
-    async () => {
-      const list = await stack.cloud.api<{ orders: OrderView[] }>("GET", `/api/sites/${stack.siteId}/orders`);
-      const o = list.orders.find((x) => x.id === id);
-      return o?.completion ? o : undefined;
-    },
-    { timeoutMs: 90_000 },
-  );
-}
 
 const status = async () => (await stack.agent.status()) as unknown as Status;
 

@@ -55,7 +55,12 @@ export function writeBaseConfig(
       `[cloud]\nurl = "${o.cloudUrl}"\napi_key_file = "${join(p.stateDir, "api-key")}"\ntimeout_sec = 10\n`,
       `[appliance]\nstate_dir = "${p.stateDir}"\nhostname = "clinic-appliance"\n`,
       // Loopback only here: no public NTP; the time check asks a port nobody answers and reports it.
-      `[checks]\ninterval_sec = ${o.intervalSec}\ntimeout_sec = 5\nntp_servers = ["127.0.0.1:9"]\n`,
+      // The two Linux checks with L1 runbooks are off: their fixes (restarting time sync and
+      // services) would act on the machine running the tests before the first sync limits healing
+      // to the simulated Windows host.
+      `[checks]\ninterval_sec = ${o.intervalSec}\ntimeout_sec = 5\nntp_servers = ["127.0.0.1:9"]\ndisabled = ["linux.time-sync", "linux.services"]\n`,
+      // No LLM on loopback: drift without an L1 rule goes straight to people (L3).
+      "[heal]\nl2 = false\n",
       `[status]\nbind = "127.0.0.1:${statusPort}"\n`,
       ...hosts,
       o.extra ?? "",

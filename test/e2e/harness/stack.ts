@@ -21,6 +21,8 @@ export interface StackOptions {
   /** Keep the temp directory after stop (for a look at the data). */
   keep?: boolean;
   siteId?: string;
+  /** Pause healing for the site (orders tests act by hand). */
+  healingPaused?: boolean;
 }
 
 /** The WinRM test server as a child process. */
@@ -97,7 +99,7 @@ export class Stack {
         checkIntervalSec: o.intervalSec ?? 10,
         disabledChecks: [],
         healing: {
-          paused: false,
+          paused: o.healingPaused ?? false,
           dryRun: false,
           enabledRunbooks: RUNBOOK_SPECS.filter((s) => s.platform === "windows").map((s) => s.id),
         },

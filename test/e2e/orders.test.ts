@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { runOrder } from "./harness/orders.ts";
+import { Stack } from "./harness/stack.ts";
+import { waitFor } from "./harness/wait.ts";
+
+// Signed orders end to end: the real cloud signs them, the compiled agent verifies signature,
+// target, expiry and nonce, runs them and reports back. (Forged, mis-targeted, expired, replayed
+// and unknown orders cannot be made through the cloud; agent/src/orders tests them with signed
+// envelopes.)
+let stack: Stack;
+beforeAll(async () => {
+  stack = await Stack.start({ intervalSec: 10, healingPaused: true });
+  // Healing is paused once the synced site config is in force; then SMBv1 drifts back on.
+  await waitFor("the paused site config on the agent", async () => {
+    const s = (await stack.agent.status()) as { healing: { paused: boolean } };
+    return s.healing.paused;
+  });
+  await stack.patchWindows({ smb: { enableSMB1Protocol: true } });
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+const order = (type: string, params: Record<string, unknown> = {}) =>
+  runOrder(
+    stack.cloud,
+    { siteId: stack.siteId, applianceId: stack.applianceId, statusUrl: stack.agent.statusUrl },
+    type,
+    params,
+  );
+
+describe("signed orders (compiled agent, real cloud)", () => {
+  test("run_check runs the named checks now and reports their results", async () => {
+    const o = await order("run_check", { checkIds: ["windows.smb1", "linux.ssh-hardening"] });
+    expect(o.completion?.status).toBe("succeeded");
+    const findings = o.completion?.result.findings as { checkId: string; status: string }[];
+    expect(findings.map((f) => f.checkId).sort()).toEqual(["linux.ssh-hardening", "windows.smb1"]);
+    expect(findings.find((f) => f.checkId === "windows.smb1")?.status).toBe("fail");
+  }, 120_000);
+
+  test("run_runbook fixes a drift on the Windows host and verifies it", async () => {
+    const o = await order("run_runbook", { runbookId: "windows.smb1", host: "127.0.0.1" });
+    expect(o.completion).toMatchObject({
+      status: "succeeded",
+      result: { runbookId: "windows.smb1", after: "pass" },
+    });
+    const state = (await stack.windowsState()) as { smb: { enableSMB1Protocol: boolean } };
+    expect(state.smb.enableSMB1Protocol).toBe(false);
+  }, 120_000);
+
+  test("run_runbook with parameters outside the runbook's bounds fails without touching the host", async () => {
+    const o = await order("run_runbook", {
+      runbookId: "windows.smb1",
+      host: "127.0.0.1",
+      params: { nope: 1 },
+    });
+    expect(o.completion?.status).toBe("failed");
+    expect(o.completion?.error).toMatch(/has no parameter "nope"/);
+  }, 120_000);
+
+  test("sync_rules fetches and verifies the signed config and rules", async () => {
+    const o = await order("sync_rules");
+    expect(o.completion?.status).toBe("succeeded");
+    expect(o.completion?.result.configVersion).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  test("collect_diagnostics reports the appliance's state", async () => {
+    const o = await order("collect_diagnostics");
+    expect(o.completion?.status).toBe("succeeded");
+    expect(o.completion?.result).toMatchObject({ applianceId: stack.applianceId, siteId: stack.siteId });
+    const chain = o.completion?.result.chain as { seq: number } | undefined;
+    expect(chain?.seq).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  test("every executed order is in the evidence chain", async () => {
+    const jsonl = await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`);
+    const events = jsonl
+      .split("\n")
+      .filter(Boolean)
+      .flatMap((l) => (JSON.parse(l) as { events: { type: string; details: { type?: string } }[] }).events);
+    const executed = events.filter((e) => e.type === "order-executed").map((e) => e.details.type);
+    expect(executed).toEqual(
+      expect.arrayContaining(["run_check", "run_runbook", "sync_rules", "collect_diagnostics"]),
+    );
+  }, 60_000);
+});
