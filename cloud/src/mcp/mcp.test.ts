@@ -167,9 +167,13 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     expect(client.getInstructions()).toContain("approval");
   });
 
-  test("tools/list: read-only sees read tools only; msp-tech also sees propose_remediation", async () => {
+  test("tools/list: read-only sees read tools only; msp-tech also propose_remediation; scoped tokens no fleet-wide tools", async () => {
     const ro = await (await connect(tokens.ro)).listTools();
     expect(ro.tools.map((t) => t.name).sort()).toEqual(READ_TOOLS);
+    const scoped = await (await connect(tokens.techA)).listTools();
+    expect(scoped.tools.map((t) => t.name).sort()).toEqual(
+      [...READ_TOOLS, "propose_remediation"].filter((n) => n !== "list_promotion_candidates").sort(),
+    );
     const tech = await (await connect(tokens.tech)).listTools();
     expect(tech.tools.map((t) => t.name).sort()).toEqual([...READ_TOOLS, "propose_remediation"].sort());
     for (const t of tech.tools) {

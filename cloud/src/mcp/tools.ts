@@ -4,9 +4,15 @@ import type { Actor } from "../context.ts";
 import type { ToolDef } from "../tools/tool.ts";
 import { mcpJsonSchema } from "./json-schema.ts";
 
-/** Tools an actor may call, i.e. what its tools/list shows (read-only tokens see read tools only). */
+/**
+ * Tools an actor may call, i.e. what its tools/list shows: read-only tokens see read tools only,
+ * site-scoped tokens no fleet-wide tools.
+ */
 export function visibleTools(tools: readonly ToolDef[], actor: Actor): ToolDef[] {
-  return tools.filter((t) => actor.type === "admin" && roleAtLeast(actor.role, t.minRole));
+  return tools.filter(
+    (t) =>
+      actor.type === "admin" && roleAtLeast(actor.role, t.minRole) && !(t.fleetOnly && actor.siteId !== null),
+  );
 }
 
 /** A registry tool as an MCP tool description, schemas generated from its valibot definitions. */

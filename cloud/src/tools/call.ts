@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { describeIssues } from "../../../protocol/common.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { assertSiteAccess, roleAtLeast } from "../auth/permissions.ts";
+import { assertFleetWide, assertSiteAccess, roleAtLeast } from "../auth/permissions.ts";
 import { ApiError, badRequest, forbidden } from "../http/errors.ts";
 import { enforce } from "../ratelimit/limiter.ts";
 import { MAX_ARGUMENT_DEPTH, nestedDeeperThan } from "./nesting.ts";
@@ -43,6 +43,7 @@ export async function callTool(ctx: ToolContext, tool: ToolDef, rawArgs: unknown
         `tool ${tool.name} needs role ${tool.minRole} or above; token "${actor.name}" has ${actor.role}`,
       );
     }
+    if (tool.fleetOnly) assertFleetWide(actor);
     const parsed = v.safeParse(tool.input, rawArgs ?? {});
     if (!parsed.success) {
       throw badRequest(`invalid arguments for ${tool.name}: ${describeIssues(parsed.issues)}`);

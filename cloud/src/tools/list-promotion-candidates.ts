@@ -1,7 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { ListPromotionCandidatesInput } from "../../../protocol/mcp.ts";
-import { assertFleetWide } from "../auth/permissions.ts";
 import { learningPatterns } from "../db/schema/heal.ts";
 import { LearningPatternView, patternView } from "../learning/view.ts";
 import { defineTool } from "./tool.ts";
@@ -19,10 +18,10 @@ export const listPromotionCandidates = defineTool({
     "person approves in the dashboard. Fleet-wide data: needs a token without site scope.",
   kind: "read",
   minRole: "read-only",
+  fleetOnly: true,
   input: ListPromotionCandidatesInput,
   output: ListPromotionCandidatesOutput,
   async run({ ctx, input }) {
-    assertFleetWide(ctx.actor);
     const rows = await ctx.db
       .select()
       .from(learningPatterns)

@@ -23,6 +23,8 @@ export interface ToolDef<
   minRole: Role;
   input: I;
   output: O;
+  /** Fleet-wide data (no site to scope it to): only tokens without a site scope see and call it. */
+  fleetOnly?: boolean;
   /** The site the call is about, when the arguments name one (for scope, rate limit and audit). */
   siteOf?: (input: v.InferOutput<I>) => string | undefined;
   run(args: { ctx: ToolContext; input: v.InferOutput<I> }): Promise<v.InferOutput<O>>;
