@@ -3,7 +3,7 @@ import { createSite } from "../../cloud/src/sites/create.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { linkFromLog } from "../../cloud/src/web/testing/client.ts";
-import { checkinAs, seedEvidence } from "../../cloud/src/web/testing/seed.ts";
+import { checkinAs, seedCandidate, seedEvidence, seedIncidents } from "../../cloud/src/web/testing/seed.ts";
 import { type Browser, launchBrowser } from "./browser.ts";
 import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
 
@@ -24,6 +24,8 @@ beforeAll(async () => {
   await s.cloud.createAppliance("riverside", "app-2");
   await seedEvidence(s.cloud, app, 600, 30);
   await checkinAs(s.cloud, app);
+  await seedIncidents(s.cloud, app);
+  await seedCandidate(s.cloud);
   await createPortalUser({
     ctx,
     input: { siteId: "riverside", email: "officer@riverside.example", name: "Dana Officer" },
@@ -155,4 +157,30 @@ test("dashboard: register a MAC for a site and see the chain status", async () =
   await p.getByTestId("verify").click();
   await p.getByTestId("chain-ok").waitFor();
   await b.shot("dashboard-evidence");
+}, 60_000);
+
+test("dashboard: resolve an L3 incident, approve a learning candidate, read regulatory updates", async () => {
+  const p = b.page;
+  await p.goto(`${s.url}/dashboard/incidents`);
+  const l3 = p.getByTestId("l3-queue");
+  expect(await l3.textContent()).toContain("BitLocker is off on EXAM-02");
+  await b.shot("dashboard-incidents");
+  await l3
+    .locator('tr[data-incident="inc-bitlocker"] input[name=resolution]')
+    .fill("recovery key escrowed; BitLocker on");
+  await l3.locator('tr[data-incident="inc-bitlocker"] button[type=submit]').click();
+  await p.locator(".notice.ok", { hasText: "Incident resolved" }).waitFor();
+  expect(await p.getByTestId("l3-queue").count()).toBe(0); // the queue is empty now
+
+  await p.click("nav >> text=Learning");
+  const cand = p.getByTestId("candidates").locator("tbody tr").first();
+  await b.shot("dashboard-learning");
+  p.once("dialog", (d) => d.accept()); // the confirm() of progressive enhancement
+  await cand.locator("text=Approve as L1 rule").click();
+  await p.locator(".notice.ok", { hasText: "Approved" }).waitFor();
+  expect(await p.getByTestId("patterns").textContent()).toContain("approved");
+
+  await p.click("nav >> text=Regulatory");
+  await p.getByTestId("regulatory").or(p.locator(".empty")).first().waitFor();
+  await b.shot("dashboard-regulatory");
 }, 60_000);

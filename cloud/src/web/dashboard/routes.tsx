@@ -15,16 +15,21 @@ import { provisions } from "../../db/schema/provisioning.ts";
 import { portalUsers } from "../../db/schema/web.ts";
 import type { CloudDeps } from "../../deps.ts";
 import { listEvidenceAlerts } from "../../evidence/alerts.ts";
+import { listIncidents } from "../../incidents/list.ts";
+import { resolveSiteIncident } from "../../incidents/resolve.ts";
+import { approveCandidate, listPatterns, rejectCandidate } from "../../learning/promote.ts";
 import { createOrders } from "../../orders/create.ts";
 import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
 import { createProvision } from "../../provisioning/create.ts";
 import { deleteProvision } from "../../provisioning/delete.ts";
 import { enforce } from "../../ratelimit/limiter.ts";
+import { regulatoryFeed } from "../../regulatory/feed.ts";
 import { getSite, listSites } from "../../sites/list.ts";
+import { RUNBOOK_CATALOGUE } from "../../tools/runbook-catalogue.ts";
 import { adminPage } from "../auth/guard.ts";
 import { scoreHistory, siteCompliance, siteScores } from "../data/compliance.ts";
-import { fleetBySite, receiptsByTier, recentReceipts } from "../data/fleet.ts";
+import { fleetBySite, incidentsByTier, receiptsByTier, recentReceipts } from "../data/fleet.ts";
 import { bundleCount, siteAppliances } from "../data/site.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { WebError } from "../errors.tsx";
@@ -38,8 +43,11 @@ import {
 import { createPortalUser, PortalUserCreate } from "../portal-users/create.ts";
 import { disablePortalUser } from "../portal-users/disable.ts";
 import { DashboardEvidence } from "./evidence-page.tsx";
+import { IncidentsPage } from "./incidents-page.tsx";
+import { LearningPage } from "./learning-page.tsx";
 import { orderFromForm } from "./order-form.ts";
 import { ProvisioningPage } from "./provisioning-page.tsx";
+import { RegulatoryPage } from "./regulatory-page.tsx";
 import { siteUrl } from "./shell.tsx";
 import { SitePage } from "./site-page.tsx";
 import { SitesPage } from "./sites-page.tsx";
@@ -87,10 +95,24 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const ctx = webCtx(c, deps);
     const site = await getSite({ ctx, input: { siteId: c.req.param("siteId") } });
     const now = deps.clock.now();
-    const [compliance, history, tiers, apps, orders, receipts, users, bundles, alerts] = await Promise.all([
+    const [
+      compliance,
+      history,
+      tiers,
+      incidentTiers,
+      openIncidents,
+      apps,
+      orders,
+      receipts,
+      users,
+      bundles,
+      alerts,
+    ] = await Promise.all([
       siteCompliance(deps.db, site.id),
       scoreHistory(deps.db, site.id, HISTORY_DAYS, now),
       receiptsByTier(deps.db, site.id, TIER_DAYS, now),
+      incidentsByTier(deps.db, site.id, TIER_DAYS, now),
+      listIncidents({ ctx, input: { siteId: site.id, status: "open", limit: 100 } }),
       siteAppliances(deps.db, site.id),
       listOrders({ ctx, input: { siteId: site.id, limit: 50 } }).then((r) => r.orders),
       recentReceipts(deps.db, site.id),
@@ -113,6 +135,8 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
           compliance,
           history,
           tiers,
+          incidentTiers,
+          openIncidents,
           appliances: apps,
           orders,
           receipts,
@@ -212,6 +236,89 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const siteId = c.req.param("siteId");
     await disablePortalUser({ ctx: webCtx(c, deps), input: { siteId, userId: c.req.param("userId") } });
     return back(c, siteUrl(siteId), "portal-user-disabled");
+  });
+
+  web.get("/dashboard/incidents", page(), async (c) => {
+    const ctx = webCtx(c, deps);
+    const { sites } = await listSites({ ctx });
+    const open = (
+      await Promise.all(
+        sites.map((s) => listIncidents({ ctx, input: { siteId: s.id, status: "open", limit: 200 } })),
+      )
+    )
+      .flat()
+      .sort((a, b) => b.incident.openedAt.localeCompare(a.incident.openedAt));
+    const actor = c.get("actor");
+    return c.html(
+      <IncidentsPage
+        web={c.get("web")}
+        l3={open.filter((x) => x.incident.tier === "L3")}
+        other={open.filter((x) => x.incident.tier !== "L3")}
+        canResolve={actor.type === "admin" && actor.role !== "read-only"}
+        now={deps.clock.now()}
+        done={done(c)}
+      />,
+    );
+  });
+
+  web.post(
+    "/dashboard/sites/:siteId/incidents/:applianceId/:incidentId/resolve",
+    page("msp-tech"),
+    async (c) => {
+      const siteId = c.req.param("siteId");
+      const form = c.get("web").form;
+      const resolution = (form.resolution ?? "").trim();
+      if (!resolution || resolution.length > 500) {
+        throw new WebError(
+          400,
+          "Please check the form",
+          "Say in a few words (at most 500 characters) what was done.",
+        );
+      }
+      await resolveSiteIncident({
+        ctx: webCtx(c, deps),
+        input: {
+          siteId,
+          applianceId: c.req.param("applianceId"),
+          incidentId: c.req.param("incidentId"),
+          resolution,
+        },
+      });
+      const to = form.back === "/dashboard/incidents" ? form.back : siteUrl(siteId);
+      return back(c, to, "incident-resolved");
+    },
+  );
+
+  web.get("/dashboard/learning", page(), async (c) => {
+    const patterns = await listPatterns({ ctx: webCtx(c, deps), input: {} });
+    const actor = c.get("actor");
+    const canDecide = actor.type === "admin" && actor.role === "msp-admin" && actor.siteId === null;
+    return c.html(
+      <LearningPage web={c.get("web")} patterns={patterns} canDecide={canDecide} done={done(c)} />,
+    );
+  });
+
+  web.post("/dashboard/learning/:pattern/approve", page("msp-admin"), async (c) => {
+    await privileged(c, deps);
+    await approveCandidate({
+      ctx: webCtx(c, deps),
+      input: { pattern: c.req.param("pattern") },
+      catalogue: RUNBOOK_CATALOGUE,
+    });
+    return back(c, "/dashboard/learning", "candidate-approved");
+  });
+
+  web.post("/dashboard/learning/:pattern/reject", page("msp-admin"), async (c) => {
+    const reason = (c.get("web").form.reason ?? "").trim();
+    if (!reason || reason.length > 500)
+      throw new WebError(400, "Please check the form", "Say why (at most 500 characters).");
+    await privileged(c, deps);
+    await rejectCandidate({ ctx: webCtx(c, deps), input: { pattern: c.req.param("pattern"), reason } });
+    return back(c, "/dashboard/learning", "candidate-rejected");
+  });
+
+  web.get("/dashboard/regulatory", page(), async (c) => {
+    return c.html(<RegulatoryPage web={c.get("web")} feed={await regulatoryFeed(deps.db, { limit: 100 })} />);
   });
 
   web.get("/dashboard/provisioning", page(), async (c) => {

@@ -10,7 +10,10 @@ export const siteUrl = (siteId: string, rest = "") => `/dashboard/sites/${encode
 /** Sections of the dashboard, in nav order. */
 export const DASHBOARD_NAV = [
   { href: "/dashboard", label: "Sites" },
+  { href: "/dashboard/incidents", label: "Incidents" },
+  { href: "/dashboard/learning", label: "Learning" },
   { href: "/dashboard/provisioning", label: "Provisioning" },
+  { href: "/dashboard/regulatory", label: "Regulatory" },
 ];
 
 /** Messages shown after an action redirects back (`?done=<code>`); codes keep free text out of URLs. */
@@ -26,6 +29,9 @@ export const DONE: Record<string, string> = {
   "provision-deleted": "Provisioning record removed.",
   "portal-user-added": "Portal user added. They sign in with a link sent to their address.",
   "portal-user-disabled": "Portal user disabled; their sessions ended.",
+  "incident-resolved": "Incident resolved.",
+  "candidate-approved": "Approved: the new L1 rule is signed and reaches every appliance at its next sync.",
+  "candidate-rejected": "Candidate rejected.",
 };
 
 /** The dashboard's page shell. */

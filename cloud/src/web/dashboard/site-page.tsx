@@ -10,6 +10,7 @@ import { chartPoints } from "../portal/pages.tsx";
 import { ScoreChart, TierChart } from "../ui/charts.tsx";
 import { ActionButton, Badge, Csrf, Score, Stat, Table, When } from "../ui/components.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { IncidentTable, type OpenIncident } from "./incidents-page.tsx";
 import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
@@ -20,6 +21,8 @@ export interface SitePageData {
   compliance: SiteCompliance;
   history: DayScore[];
   tiers: { label: string; counts: Record<"L1" | "L2" | "L3", number> }[];
+  incidentTiers: { label: string; counts: Record<"L1" | "L2" | "L3", number> }[];
+  openIncidents: OpenIncident[];
   appliances: ApplianceRow[];
   orders: OrderView[];
   receipts: ReceiptRow[];
@@ -84,10 +87,25 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
           <ScoreChart title="Compliance score" points={chartPoints(d.history)} />
         </div>
         <div class="card">
-          <h3 style="margin-top:0">Healing by tier, last {d.tiers.length} days</h3>
+          <h3 style="margin-top:0">Incidents by tier, last {d.incidentTiers.length} days</h3>
+          <TierChart groups={d.incidentTiers} />
+        </div>
+        <div class="card">
+          <h3 style="margin-top:0">Healing attempts by tier, last {d.tiers.length} days</h3>
           <TierChart groups={d.tiers} />
         </div>
       </div>
+
+      <h2>Open incidents ({d.openIncidents.length})</h2>
+      <IncidentTable
+        testid="site-incidents"
+        rows={d.openIncidents}
+        csrf={web.csrf}
+        canResolve={tech}
+        now={d.now}
+        back={u("")}
+        empty="No open incident."
+      />
 
       <h2>Appliances</h2>
       <Table

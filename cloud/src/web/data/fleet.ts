@@ -4,6 +4,7 @@ import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceAlerts, evidenceChain } from "../../db/schema/evidence.ts";
+import { incidents } from "../../db/schema/heal.ts";
 
 /** An appliance that checked in within this window is online. */
 export const ONLINE_WITHIN_SEC = 10 * 60;
@@ -152,6 +153,31 @@ export async function receiptsByTier(
       d.L2 = Number(r.L2);
       d.L3 = Number(r.L3);
     }
+  }
+  return [...byDay.entries()].map(([d, counts]) => ({ label: d.slice(5), counts }));
+}
+
+/** Incidents opened per UTC day by their current tier over the last `days` days (aggregated in SQL). */
+export async function incidentsByTier(
+  db: Db,
+  siteId: string,
+  days: number,
+  now: Date,
+): Promise<{ label: string; counts: Record<"L1" | "L2" | "L3", number> }[]> {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const day = sql<string>`to_char(${incidents.openedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const rows = await db
+    .select({ day, tier: incidents.tier, n: count() })
+    .from(incidents)
+    .where(and(eq(incidents.siteId, siteId), gte(incidents.openedAt, start)))
+    .groupBy(day, incidents.tier);
+  const byDay = new Map<string, Record<"L1" | "L2" | "L3", number>>();
+  for (let i = 0; i < days; i++) {
+    byDay.set(new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10), { L1: 0, L2: 0, L3: 0 });
+  }
+  for (const r of rows) {
+    const d = byDay.get(r.day);
+    if (d && (r.tier === "L1" || r.tier === "L2" || r.tier === "L3")) d[r.tier] += Number(r.n);
   }
   return [...byDay.entries()].map(([d, counts]) => ({ label: d.slice(5), counts }));
 }

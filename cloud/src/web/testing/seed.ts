@@ -11,7 +11,11 @@ import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { PROTOCOL_VERSION } from "../../../../protocol/version.ts";
 import type { ServiceContext } from "../../context.ts";
 import { ingestEvidence } from "../../evidence/ingest.ts";
+import { ingestIncidents } from "../../incidents/ingest.ts";
+import { patternKey } from "../../learning/pattern.ts";
+import { recordPatternOutcome } from "../../learning/record.ts";
 import type { TestAppliance, TestCloud } from "../../testing/test-cloud.ts";
+import { RUNBOOK_CATALOGUE } from "../../tools/runbook-catalogue.ts";
 
 /** Checks in the fixture: id, host, title, citations, and how often (1 in n cycles) it fails. */
 const CHECKS: [string, string, string, string[], number][] = [
@@ -117,17 +121,22 @@ export function fixtureChain(app: TestAppliance, count: number, start: Date, end
   return out;
 }
 
+/** A service context acting as the appliance (what its API key would authenticate). */
+function asAppliance(cloud: TestCloud, app: TestAppliance): ServiceContext {
+  return {
+    ...cloud.deps,
+    actor: { type: "appliance", applianceId: app.applianceId, siteId: app.siteId, apiKeyId: "seed" },
+    requestId: null,
+  };
+}
+
 /** Upload bundles as the appliance through the ingest service, 500 per batch; throws on a refusal. */
 export async function uploadAs(
   cloud: TestCloud,
   app: TestAppliance,
   bundles: EvidenceBundle[],
 ): Promise<void> {
-  const ctx: ServiceContext = {
-    ...cloud.deps,
-    actor: { type: "appliance", applianceId: app.applianceId, siteId: app.siteId, apiKeyId: "seed" },
-    requestId: null,
-  };
+  const ctx = asAppliance(cloud, app);
   for (let i = 0; i < bundles.length; i += 500) {
     const r = await ingestEvidence({ ctx, input: { bundles: bundles.slice(i, i + 500) } });
     if (r.rejection) throw new Error(`seed: bundle refused: ${JSON.stringify(r.rejection)}`);
@@ -170,4 +179,80 @@ export async function seedEvidence(
   const end = cloud.clock.now();
   const start = new Date(end.getTime() - days * 86_400_000 + 60_000);
   await uploadAs(cloud, app, fixtureChain(app, count, start, new Date(end.getTime() - 60_000)));
+}
+
+/** Report incidents as the appliance: one waiting for a person (L3), one with the L2 planner, spread over days. */
+export async function seedIncidents(cloud: TestCloud, app: TestAppliance): Promise<void> {
+  const now = cloud.clock.now().getTime();
+  const at = (hoursAgo: number) => new Date(now - hoursAgo * 3_600_000).toISOString();
+  const base = {
+    applianceId: app.applianceId,
+    status: "open" as const,
+    details: {},
+    severity: "high" as const,
+  };
+  await ingestIncidents({
+    ctx: asAppliance(cloud, app),
+    input: {
+      incidents: [
+        {
+          ...base,
+          id: "inc-bitlocker",
+          checkId: "windows.bitlocker",
+          host: "EXAM-02",
+          tier: "L3",
+          title: "BitLocker is off on EXAM-02",
+          summary: "Re-enabling BitLocker needs the recovery key escrowed first; a technician must approve.",
+          citations: ["§164.312(a)(2)(iv)"],
+          occurrences: 3,
+          openedAt: at(5),
+        },
+        {
+          ...base,
+          id: "inc-backup",
+          checkId: "windows.backup",
+          host: "EXAM-02",
+          tier: "L2",
+          severity: "medium",
+          title: "Backup not verified for 6 days",
+          summary: "The nightly backup job reports success but no restore test ran this week.",
+          citations: ["§164.308(a)(7)(ii)(A)"],
+          occurrences: 1,
+          openedAt: at(30),
+        },
+        ...[2, 4, 6, 9, 12].map((d, k) => ({
+          ...base,
+          id: `inc-defender-${k}`,
+          checkId: "windows.defender",
+          host: "FRONTDESK-01",
+          tier: "L1" as const,
+          status: "resolved" as const,
+          title: "Defender real-time protection was off",
+          summary: "Turned back on by an L1 rule.",
+          citations: ["§164.308(a)(5)(ii)(B)"],
+          occurrences: k + 1,
+          openedAt: at(d * 24),
+          resolvedAt: at(d * 24 - 1),
+          resolvedBy: "L1 rule l1-fix",
+          resolution: "re-enabled",
+        })),
+      ],
+    },
+  });
+}
+
+/** Make one real catalogue runbook a promotion candidate (six successful L2 resolutions). */
+export async function seedCandidate(cloud: TestCloud): Promise<string> {
+  const spec = RUNBOOK_CATALOGUE.all()[0]!;
+  const pattern = patternKey(spec.checkId, spec.id, {});
+  for (let i = 0; i < 6; i++) {
+    await recordPatternOutcome(
+      cloud.deps.db,
+      { pattern, checkId: spec.checkId, platform: spec.platform, runbookId: spec.id, params: {} },
+      true,
+      cloud.clock.now(),
+      { minSuccesses: 5, minSuccessRate: 0.9 },
+    );
+  }
+  return pattern;
 }

@@ -1,0 +1,159 @@
+import { expect, test } from "bun:test";
+import { describeEachDb } from "../testing/each-db.ts";
+import { DASHBOARD_NAV } from "./dashboard/shell.tsx";
+import { WebClient } from "./testing/client.ts";
+import { checkinAs, seedCandidate, seedEvidence, seedIncidents } from "./testing/seed.ts";
+
+/** The message of an error page, or null. */
+const errorText = (html: string) => /data-testid="error"><h1>[^<]*<\/h1><p>([^<]*)/.exec(html)?.[1] ?? null;
+
+describeEachDb("dashboard pages and actions", (cloud) => {
+  test("every section renders for a read-only token, with no action buttons", async () => {
+    const c = cloud();
+    await c.createSite("site-ro");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("read-only"));
+    for (const n of DASHBOARD_NAV) {
+      const r = await w.get(n.href);
+      expect({ href: n.href, status: r.status }).toEqual({ href: n.href, status: 200 });
+      expect(r.html).toContain('aria-current="page"');
+    }
+    const site = await w.get("/dashboard/sites/site-ro");
+    expect(site.html).not.toContain("Create order");
+    expect(site.html).not.toContain(">Delete<");
+  });
+
+  test("site page: health from check-ins, open incidents, score per control, receipts", async () => {
+    const c = cloud();
+    await c.createSite("site-full");
+    const app = await c.createAppliance("site-full", "app-f");
+    await seedEvidence(c, app, 80, 10);
+    await checkinAs(c, app, [{ code: "queue-near-bound", message: "Queue is 91% full" }]);
+    await seedIncidents(c, app);
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-tech"));
+    const r = await w.get("/dashboard/sites/site-full");
+    expect(r.status).toBe(200);
+    expect(r.html).toContain(">online<");
+    expect(r.html).toContain("Queue is 91% full");
+    expect(r.html).toContain("BitLocker is off on EXAM-02");
+    expect(r.html).toContain('data-citation="§164.312(a)(2)(iv)"');
+    expect(r.html).toContain("windows.bitlocker-fix");
+    expect(r.html).toContain("Incidents: L1 5, L2 1, L3 1".replace("Incidents:", "Incidents by tier:"));
+  });
+
+  test("an msp-tech resolves an L3 incident from the queue; it leaves the queue", async () => {
+    const c = cloud();
+    await c.createSite("site-inc");
+    const app = await c.createAppliance("site-inc", "app-i");
+    await seedIncidents(c, app);
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-tech"));
+    const form = 'action="/dashboard/sites/site-inc/incidents/app-i/inc-bitlocker/resolve"';
+    const q = await w.get("/dashboard/incidents");
+    expect(q.html).toContain(form);
+    const r = await w.post("/dashboard/sites/site-inc/incidents/app-i/inc-bitlocker/resolve", {
+      resolution: "recovery key escrowed, BitLocker on",
+      back: "/dashboard/incidents",
+    });
+    expect(r.status).toBe(303);
+    expect(r.location).toBe("/dashboard/incidents?done=incident-resolved");
+    const after = await w.get("/dashboard/incidents");
+    expect(after.html).not.toContain(form);
+    // Resolving twice is refused with the service's reason.
+    const again = await w.post("/dashboard/sites/site-inc/incidents/app-i/inc-bitlocker/resolve", {
+      resolution: "x",
+    });
+    expect(again.status).toBe(409);
+  });
+
+  test("learning candidates: msp-admin approves one and rejects another with a reason", async () => {
+    const c = cloud();
+    const pattern = await seedCandidate(c);
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-admin"));
+    const page = await w.get("/dashboard/learning");
+    expect(page.html).toContain(`data-pattern="${pattern}"`);
+    expect((await w.post(`/dashboard/learning/${pattern}/reject`, { reason: "" })).status).toBe(400);
+    const ok = await w.post(`/dashboard/learning/${pattern}/approve`);
+    expect(ok.location).toBe("/dashboard/learning?done=candidate-approved");
+    const after = await w.get("/dashboard/learning");
+    expect(after.html).toContain(">approved<");
+    // A site-scoped admin may not decide fleet-wide rules.
+    const scoped = new WebClient(c);
+    await c.createSite("site-l").catch(() => {});
+    await scoped.signInAdmin(await c.adminToken("msp-admin", "site-l"));
+    await scoped.get("/dashboard/learning");
+    expect((await scoped.post(`/dashboard/learning/${pattern}/reject`, { reason: "no" })).status).toBe(403);
+  });
+
+  test("orders: create, hold for approval, approve; bad parameters are named", async () => {
+    const c = cloud();
+    await c.createSite("site-ord");
+    await c.createAppliance("site-ord", "app-o");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-admin"));
+    await w.get("/dashboard/sites/site-ord");
+    const bad = await w.post("/dashboard/sites/site-ord/orders", { type: "run_check", params: "{nope" });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain("Parameters must be a JSON object");
+    const wrong = await w.post("/dashboard/sites/site-ord/orders", { type: "run_check", params: '{"x":1}' });
+    expect(wrong.status).toBe(400);
+    const held = await w.post("/dashboard/sites/site-ord/orders", {
+      applianceId: "app-o",
+      type: "collect_diagnostics",
+      params: "{}",
+      requireApproval: "1",
+    });
+    expect({ status: held.status, error: errorText(held.html), location: held.location }).toEqual({
+      status: 303,
+      error: null,
+      location: "/dashboard/sites/site-ord?done=order-created",
+    });
+    const page = await w.get("/dashboard/sites/site-ord");
+    const approve = /action="(\/dashboard\/orders\/[^"]+\/approve)"/.exec(page.html)![1]!;
+    expect((await w.post(approve, { siteId: "site-ord" })).location).toBe(
+      "/dashboard/sites/site-ord?done=order-approved",
+    );
+    const broadcast = await w.post("/dashboard/sites/site-ord/orders", {
+      applianceId: "",
+      type: "update_agent",
+      params: "{}",
+      done: "update-ordered",
+    });
+    expect(broadcast.location).toBe("/dashboard/sites/site-ord?done=update-ordered");
+  });
+
+  test("appliance delete and clear-stale need msp-admin and keep evidence", async () => {
+    const c = cloud();
+    await c.createSite("site-del");
+    const app = await c.createAppliance("site-del", "app-d");
+    await seedEvidence(c, app, 5, 1);
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-admin"));
+    await w.get("/dashboard/sites/site-del");
+    expect((await w.post("/dashboard/sites/site-del/appliances/app-x/delete")).status).toBe(404);
+    expect((await w.post("/dashboard/sites/site-del/appliances/app-d/delete")).location).toBe(
+      "/dashboard/sites/site-del?done=appliance-deleted",
+    );
+    expect((await w.post("/dashboard/sites/site-del/clear-stale")).status).toBe(303);
+    const ev = await w.get("/dashboard/sites/site-del/evidence");
+    expect(ev.html).toContain("deleted (evidence kept)");
+  });
+
+  test("provisioning: register a MAC (any notation), refuse a bad one, remove it", async () => {
+    const c = cloud();
+    await c.createSite("site-prov");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-tech"));
+    await w.get("/dashboard/provisioning");
+    const bad = await w.post("/dashboard/provisioning", { mac: "not-a-mac", siteId: "site-prov" });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain("MAC address");
+    const ok = await w.post("/dashboard/provisioning", { mac: "AA-BB-CC-DD-EE-01", siteId: "site-prov" });
+    expect(ok.location).toBe("/dashboard/provisioning?done=provisioned");
+    const list = await w.get("/dashboard/provisioning");
+    expect(list.html).toContain('data-mac="aa:bb:cc:dd:ee:01"');
+    expect((await w.post("/dashboard/provisioning/aa:bb:cc:dd:ee:01/delete")).status).toBe(303);
+  });
+});

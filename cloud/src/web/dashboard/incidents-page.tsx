@@ -1,0 +1,106 @@
+import type { Incident } from "../../../../protocol/incident.ts";
+import type { WebVars } from "../env.ts";
+import { Badge, Csrf, Table, When } from "../ui/components.tsx";
+import { DashboardShell, siteUrl } from "./shell.tsx";
+
+/** One open incident with its site. */
+export interface OpenIncident {
+  siteId: string;
+  incident: Incident;
+}
+
+/** Open incidents with a resolve form each (when the viewer may resolve). */
+export function IncidentTable(p: {
+  rows: OpenIncident[];
+  csrf: string;
+  canResolve: boolean;
+  now: Date;
+  back: string;
+  empty: string;
+  testid: string;
+}) {
+  return (
+    <Table
+      testid={p.testid}
+      head={["Incident", "Site / appliance", "Tier", "Opened", "Resolve"]}
+      empty={p.empty}
+      rows={p.rows.map(({ siteId, incident: i }) => (
+        <tr data-incident={i.id}>
+          <td>
+            <Badge
+              status={i.severity === "critical" || i.severity === "high" ? "fail" : "warn"}
+              label={i.severity}
+            />{" "}
+            <strong>{i.title}</strong>
+            <div class="small">{i.summary}</div>
+            <div class="muted small">
+              <span class="mono">{i.checkId}</span> on <span class="mono">{i.host}</span> · seen{" "}
+              {i.occurrences}× · {i.citations.join(", ")}
+            </div>
+          </td>
+          <td class="small">
+            <a href={siteUrl(siteId)}>{siteId}</a>
+            <div class="mono">{i.applianceId}</div>
+          </td>
+          <td>
+            <Badge status={i.tier === "L3" ? "fail" : "warn"} label={i.tier} />
+          </td>
+          <td class="small">
+            <When at={i.openedAt} now={p.now} />
+          </td>
+          <td>
+            {p.canResolve ? (
+              <form
+                method="post"
+                action={`${siteUrl(siteId)}/incidents/${encodeURIComponent(i.applianceId)}/${encodeURIComponent(i.id)}/resolve`}
+              >
+                <Csrf token={p.csrf} />
+                <input type="hidden" name="back" value={p.back} />
+                <input name="resolution" required placeholder="what was done" aria-label="resolution" />{" "}
+                <button type="submit">Resolve</button>
+              </form>
+            ) : (
+              <span class="muted small">msp-tech can resolve</span>
+            )}
+          </td>
+        </tr>
+      ))}
+    />
+  );
+}
+
+/** The L3 queue: open incidents that need a person, fleet-wide (within the token's scope). */
+export function IncidentsPage(p: {
+  web: WebVars;
+  l3: OpenIncident[];
+  other: OpenIncident[];
+  canResolve: boolean;
+  now: Date;
+  done?: string;
+}) {
+  return (
+    <DashboardShell web={p.web} title="Incidents" current="/dashboard/incidents" done={p.done}>
+      <h1>Incidents</h1>
+      <h2>L3 queue — needs a person ({p.l3.length})</h2>
+      <IncidentTable
+        testid="l3-queue"
+        rows={p.l3}
+        csrf={p.web.csrf}
+        canResolve={p.canResolve}
+        now={p.now}
+        back="/dashboard/incidents"
+        empty="Nothing waits for a person. Healing handled everything else."
+      />
+      <h2>Other open incidents ({p.other.length})</h2>
+      <IncidentTable
+        testid="open-incidents"
+        rows={p.other}
+        csrf={p.web.csrf}
+        canResolve={p.canResolve}
+        now={p.now}
+        back="/dashboard/incidents"
+        empty="No other incident is open."
+      />
+    </DashboardShell>
+  );
+}
