@@ -2,7 +2,7 @@
  * WinRM remote-shell client: create shell, run command, receive streamed output, signal, delete.
  * Keeps one shell per host and resets it when the server reports a quota fault or forgets it.
  */
-import { WinRmFaultError, WinRmTimeoutError } from "./errors.ts";
+import { WinRmFaultError, WinRmProtocolError, WinRmTimeoutError } from "./errors.ts";
 import { powerShellCommands } from "./powershell.ts";
 import {
   ACTION,
@@ -225,11 +225,9 @@ export class WinRmClient {
     for (const step of steps.slice(0, -1)) {
       const r = await this.run(step, [], { timeoutMs: Math.max(1, deadline - Date.now()) });
       if (r.exitCode !== 0) {
-        throw new WinRmFaultError(
-          "upload",
-          undefined,
-          r.stderr.trim(),
-          `winrm: uploading script to ${this.where} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`,
+        // The temp directory is not writable or cmd refused the line: nothing ran yet.
+        throw new WinRmProtocolError(
+          `winrm: uploading a script to %TEMP% on ${this.where} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`,
         );
       }
     }
