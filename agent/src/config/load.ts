@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import * as v from "valibot";
 import { keyLines, lineOf } from "./locate.ts";
-import { type Config, ConfigFile, DEFAULT_CONFIG_PATH } from "./schema.ts";
+import { type Config, ConfigFile, DEFAULT_CONFIG_PATH, PATH_KEYS } from "./schema.ts";
 
 /** One problem in a config file, located by key and line. */
 export interface ConfigProblem {
@@ -61,34 +61,32 @@ export function parseConfig(text: string, source: string): Config {
     });
     throw new ConfigError(source, problems);
   }
-  const c = r.output;
+  const c = structuredClone(r.output);
   const base = dirname(source);
-  const abs = (p: string) => (isAbsolute(p) ? p : join(base, p));
-  const stateDir = abs(c.appliance.state_dir);
+  for (const key of PATH_KEYS) resolvePath(c, key.split("."), (p) => (isAbsolute(p) ? p : join(base, p)));
   return {
     ...c,
-    cloud: { ...c.cloud, api_key_file: abs(c.cloud.api_key_file) },
     appliance: {
       ...c.appliance,
-      state_dir: stateDir,
-      identity_key_file: c.appliance.identity_key_file
-        ? abs(c.appliance.identity_key_file)
-        : join(stateDir, "identity.key"),
-    },
-    windows: { hosts: c.windows.hosts.map((h) => ({ ...h, password_file: abs(h.password_file) })) },
-    notify: {
-      webhooks: c.notify.webhooks.map((w) => ({ ...w, secret_file: abs(w.secret_file) })),
-      ...(c.notify.smtp
-        ? {
-            smtp: {
-              ...c.notify.smtp,
-              ...(c.notify.smtp.password_file ? { password_file: abs(c.notify.smtp.password_file) } : {}),
-            },
-          }
-        : {}),
+      identity_key_file: c.appliance.identity_key_file ?? join(c.appliance.state_dir, "identity.key"),
     },
     source,
   };
+}
+
+// Make the path at `parts` (`a.b[].c`) absolute wherever it is present.
+function resolvePath(node: unknown, parts: string[], abs: (p: string) => string): void {
+  if (node === null || typeof node !== "object") return;
+  const [head, ...rest] = parts as [string, ...string[]];
+  const name = head.replace(/\[\]$/, "");
+  const o = node as Record<string, unknown>;
+  if (rest.length === 0) {
+    if (typeof o[name] === "string") o[name] = abs(o[name] as string);
+  } else if (head.endsWith("[]") && Array.isArray(o[name])) {
+    for (const item of o[name] as unknown[]) resolvePath(item, rest, abs);
+  } else {
+    resolvePath(o[name], rest, abs);
+  }
 }
 
 /** Read, parse and validate a config file. */
