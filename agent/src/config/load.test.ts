@@ -44,6 +44,11 @@ describe("config", () => {
     expect(c.appliance.state_dir).toBe(join(dir, "state"));
     expect(c.appliance.identity_key_file).toBe(join(dir, "state", "identity.key"));
     expect(c.windows.hosts[0]!.password_file).toBe(join(dir, "pw"));
+    const n = parseConfig(
+      `${minimal}[[notify.webhooks]]\nurl = "http://127.0.0.1:1/hook"\nsecret_file = "/abs/secret"\n[[notify.webhooks]]\nurl = "http://127.0.0.1:1/b"\nsecret_file = "rel/secret"\n`,
+      join(dir, "n.toml"),
+    );
+    expect(n.notify.webhooks.map((w) => w.secret_file)).toEqual(["/abs/secret", join(dir, "rel", "secret")]);
     expect(c.windows.hosts[0]!.port).toBe(5986);
   });
 
