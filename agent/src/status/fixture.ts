@@ -66,3 +66,19 @@ export function sampleStatus(overrides: Partial<StatusSnapshot> = {}): StatusSna
 
 /** The moment `sampleStatus` describes, for rendering relative times deterministically. */
 export const SAMPLE_NOW = new Date("2026-11-25T10:05:00.000Z");
+
+/** `sampleStatus` moved in time so that it describes `now` (for pages rendered with the real clock). */
+export function sampleStatusAt(now: Date, overrides: Partial<StatusSnapshot> = {}): StatusSnapshot {
+  const shift = now.getTime() - SAMPLE_NOW.getTime();
+  const move = (iso: string) => new Date(Date.parse(iso) + shift).toISOString();
+  const s = sampleStatus();
+  return {
+    ...s,
+    generatedAt: move(s.generatedAt),
+    lastCycle: s.lastCycle && { ...s.lastCycle, at: move(s.lastCycle.at) },
+    findings: s.findings.map((f) => ({ ...f, observedAt: move(f.observedAt) })),
+    lastSync: s.lastSync && { ...s.lastSync, at: move(s.lastSync.at) },
+    lastUpload: s.lastUpload && { ...s.lastUpload, at: move(s.lastUpload.at) },
+    ...overrides,
+  };
+}
