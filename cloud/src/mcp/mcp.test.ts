@@ -585,9 +585,13 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
   });
 
   test("every tool call is audited: token, tool, argument hash, outcome", async () => {
+    await expect((await connect(tokens.ro)).callTool({ name: "drop_tables", arguments: {} })).rejects.toThrow(
+      /unknown tool "drop_tables"/,
+    );
     const rows = await cloud().deps.db.select().from(auditLog).where(like(auditLog.action, "tool.%"));
     const byAction = (a: string) => rows.filter((r) => r.action === a);
     expect(byAction("tool.list_sites").length).toBeGreaterThanOrEqual(2);
+    expect(byAction("tool.unknown").map((r) => [r.target, r.outcome])).toEqual([["drop_tables", "denied"]]);
     const denied = byAction("tool.propose_remediation").filter((r) => r.outcome === "denied");
     expect(denied.length).toBeGreaterThanOrEqual(2);
     const ok = byAction("tool.propose_remediation").find((r) => r.outcome === "ok")!;

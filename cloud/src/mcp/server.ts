@@ -14,6 +14,7 @@ import * as v from "valibot";
 import pkg from "../../../package.json" with { type: "json" };
 import { describeIssues } from "../../../protocol/common.ts";
 import { type SiteIncident, TriagePromptArgs } from "../../../protocol/mcp.ts";
+import { writeAudit } from "../audit/audit.ts";
 import { ApiError } from "../http/errors.ts";
 import { callTool } from "../tools/call.ts";
 import type { ToolRegistry } from "../tools/registry.ts";
@@ -65,8 +66,16 @@ export function createMcpServer(ctx: ToolContext, registry: ToolRegistry): Serve
 
   server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
     const tool = registry.get(req.params.name);
-    if (!tool)
-      throw new McpError(ErrorCode.InvalidParams, `unknown tool "${req.params.name}" (see tools/list)`);
+    if (!tool) {
+      const name = req.params.name.slice(0, 80);
+      await writeAudit(ctx.db, ctx, {
+        action: "tool.unknown",
+        target: name,
+        args: { name },
+        outcome: "denied",
+      });
+      throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}" (see tools/list)`);
+    }
     const r = await callTool(ctx, tool, req.params.arguments);
     if (!r.ok) return errorResult(r.error);
     return {
