@@ -45,6 +45,8 @@ export interface WinRmServer {
   wsman: WsManService;
   /** Every Authorization failure reason, for tests. */
   authFailures: string[];
+  /** Drop every open connection (their NTLM sessions die with them), as an idle timeout would. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -227,6 +229,7 @@ export async function startWinRmServer(opts: WinRmServerOptions): Promise<WinRmS
   self.port = port;
   self.url = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}/wsman`;
   self.wsman = new WsManService(() => self.state, self.faults, self.url);
+  self.dropConnections = destroyAll;
   self.close = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -100,6 +100,16 @@ describe("WinRM client over NTLM with sealing", () => {
     await c.close();
   });
 
+  test("re-authenticates when the server drops the connection and its NTLM session", async () => {
+    const c = ntlm();
+    await c.run("hostname");
+    server.dropConnections();
+    await Bun.sleep(20);
+    expect((await c.run("hostname")).stdout).toBe("CLINIC-FS01\r\n");
+    expect(logs.filter((l) => l.includes("NTLM session established")).length).toBeGreaterThanOrEqual(2);
+    await c.close();
+  });
+
   test("a shell the server forgot is replaced transparently", async () => {
     const c = ntlm();
     await c.run("hostname");
