@@ -23,7 +23,7 @@ function CheckRow(p: { f: Finding }) {
         <strong>{e.topic}</strong>
         <p class="explain">{e.why}</p>
       </td>
-      <td class="mono">{p.f.host}</td>
+      <td class="mono nowrap">{p.f.host}</td>
       <td>
         <Badge status={p.f.status} label={m.label} />
         {p.f.status === "pass" ? null : <p class="explain">{m.advice}</p>}

@@ -24,6 +24,7 @@ h2{font-size:1.15rem;margin:1.5rem 0 .6rem}
 h3{font-size:1rem;margin:1rem 0 .4rem}
 .muted{color:var(--muted)}
 .small{font-size:.85rem}
+.nowrap{white-space:nowrap}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1rem 1.25rem;margin-bottom:1rem}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}

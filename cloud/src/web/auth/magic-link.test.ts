@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { memoryLogger } from "../../logger.ts";
+import { makeTestCloud, type TestCloud } from "../../testing/test-cloud.ts";
+import { smtpMailer } from "../mail/mailer.ts";
+import { type SmtpTestServer, startSmtpTestServer } from "../mail/smtp-test-server.ts";
+import { webOptionsFromEnv } from "../options.ts";
+import { createPortalUser } from "../portal-users/create.ts";
+import { consumeMagicLink, requestMagicLinks } from "./magic-link.ts";
+
+let c: TestCloud;
+let smtp: SmtpTestServer;
+
+beforeAll(async () => {
+  c = await makeTestCloud();
+  smtp = await startSmtpTestServer();
+  await c.createSite("site-mail");
+  await c.createSite("site-mail-2");
+  for (const siteId of ["site-mail", "site-mail-2"]) {
+    await createPortalUser({ ctx: c.systemCtx(), input: { siteId, email: "officer@clinic.example" } });
+  }
+}, 60_000);
+afterAll(async () => {
+  await smtp?.close();
+  await c?.close();
+});
+
+test("links go out by real SMTP, one per site of the address, each single-use", async () => {
+  const sent = await requestMagicLinks(
+    c.deps,
+    smtpMailer(smtp.url, "portal@msp.example"),
+    "officer@clinic.example",
+  );
+  expect(sent).toBe(2);
+  expect(smtp.received.length).toBe(2);
+  const sites = new Set<string>();
+  for (const m of smtp.received) {
+    expect(m.from).toBe("portal@msp.example");
+    expect(m.to).toEqual(["officer@clinic.example"]);
+    const token = /\/portal\/magic\/([A-Za-z0-9_-]{43})/.exec(m.data)![1]!;
+    const used = await consumeMagicLink(c.deps.db, c.clock, token);
+    expect(used).not.toBeNull();
+    sites.add(used!.siteId);
+    expect(await consumeMagicLink(c.deps.db, c.clock, token)).toBeNull();
+  }
+  expect([...sites].sort()).toEqual(["site-mail", "site-mail-2"]);
+});
+
+test.each(["", "short", "x".repeat(43).replace(/x/g, "!")])(
+  "junk token %p is refused without a query",
+  async (t) => {
+    expect(await consumeMagicLink(c.deps.db, c.clock, t)).toBeNull();
+  },
+);
+
+test("SMTP_URL picks the SMTP mailer; without it links are printed to the log; a bad URL names the variable", () => {
+  const log = memoryLogger();
+  expect(webOptionsFromEnv({ SMTP_URL: "smtp://relay.lan:25" }, log).mailer.describe).toBe(
+    "smtp://relay.lan:25",
+  );
+  expect(webOptionsFromEnv({}, log).mailer.describe).toBe("the log");
+  expect(() => webOptionsFromEnv({ SMTP_URL: "http://relay" }, log)).toThrow(
+    /SMTP_URL: must start with smtp/,
+  );
+});
