@@ -15,7 +15,7 @@ export const AGENT_API = {
   orderAck: (id: string) => `/agent/orders/${encodeURIComponent(id)}/ack`,
   /** POST OrderCompletion */
   orderComplete: (id: string) => `/agent/orders/${encodeURIComponent(id)}/complete`,
-  /** POST IncidentReport */
+  /** POST IncidentReport; GET → CloudResolvedIncidents (resolved by a person in the cloud) */
   incidents: "/agent/incidents",
   /** POST PlanRequest → SignedPlan (429 + Retry-After past the per-site limit) */
   plan: "/agent/plan",

@@ -47,3 +47,9 @@ export type IncidentReport = v.InferOutput<typeof IncidentReport>;
 /** POST …/incidents/:id/resolve by a person. */
 export const IncidentResolution = v.strictObject({ resolution: v.pipe(ShortText, v.minLength(1)) });
 export type IncidentResolution = v.InferOutput<typeof IncidentResolution>;
+
+/** GET /agent/incidents: this appliance's incidents a person resolved in the cloud (newest first). */
+export const CloudResolvedIncidents = v.strictObject({
+  incidents: v.pipe(v.array(Incident), v.maxLength(100)),
+});
+export type CloudResolvedIncidents = v.InferOutput<typeof CloudResolvedIncidents>;

@@ -211,6 +211,32 @@ describe("Healer", () => {
     expect(server.outcomes).toHaveLength(1);
   });
 
+  test("an incident a person resolved in the cloud is closed locally, and the drift is healed again", async () => {
+    const { healer, runner, server, store, chain } = setup([
+      { plan: { runbookId: null, decision: "none", reasoning: "unclear" } },
+    ]);
+    runner.set("EXAM-3", "windows.smb-signing", { drifted: true });
+    const [incident] = (await healer.heal([drift("windows.smb-signing")], config)).escalated;
+    expect((await healer.heal([drift("windows.smb-signing")], config)).skipped[0]!.why).toContain(
+      "open incident",
+    );
+    server.resolved.push({
+      ...incident!,
+      status: "resolved",
+      resolvedBy: "admin:tok(Ana)",
+      resolution: "fixed by hand",
+      resolvedAt: "2026-11-25T11:00:00.000Z",
+    });
+    server.script.push({ plan: {} });
+    const r = await healer.heal([drift("windows.smb-signing")], config);
+    expect(store.incident(incident!.id)).toMatchObject({ status: "resolved", resolvedBy: "admin:tok(Ana)" });
+    expect(r.fixed.L2).toBe(1);
+    expect(chain.bundlesAfter(0).flatMap((b) => b.events.map((e) => e.type))).toEqual([
+      "incident-opened",
+      "incident-resolved",
+    ]);
+  });
+
   test("paused, disabled checks and dry runs", async () => {
     const { healer, runner } = setup();
     runner.set("EXAM-3", "windows.firewall", { drifted: true });

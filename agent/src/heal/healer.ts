@@ -17,6 +17,7 @@ import { acceptRuleSet, type RuleSetUpdate } from "./l1/synced.ts";
 import { checkPlan, gatePlan } from "./l2/check-plan.ts";
 import type { PlanClient } from "./l2/client.ts";
 import {
+  adoptCloudResolution,
   type EscalationDeps,
   type EvidenceSink,
   escalate,
@@ -120,6 +121,7 @@ export class Healer {
   async heal(findings: readonly Finding[], config: SiteConfig): Promise<HealReport> {
     const report: HealReport = { receipts: [], escalated: [], skipped: [], fixed: { L1: 0, L2: 0 } };
     await this.flushPending();
+    await this.adoptCloudResolutions();
     for (const f of findings) {
       if (f.status === "pass") continue;
       const skip = (why: string) => report.skipped.push({ checkId: f.checkId, host: f.host, why });
@@ -340,6 +342,13 @@ export class Healer {
         receiptId: receipt.id,
       });
     }
+  }
+
+  // Incidents people resolved in the cloud close here too; asked only while some are open.
+  private async adoptCloudResolutions(): Promise<void> {
+    if (!this.d.planClient || this.d.store.incidents("open").length === 0) return;
+    const resolvedInCloud = await this.d.planClient.cloudResolved();
+    for (const i of resolvedInCloud ?? []) await adoptCloudResolution(this.escalation(), i);
   }
 
   /** BitLocker recovery keys a remediation produced: delivered to the cloud's escrow, durably. */

@@ -61,6 +61,15 @@ describeEachDb("incidents", (cloud) => {
       resolution: "TPM enabled, BitLocker on",
     });
     expect((await c.call("POST", path, { bearer: tech, body: { resolution: "again" } })).status).toBe(409);
+    // The appliance reads what people resolved in the cloud; another appliance sees none of it.
+    const mine = (await (await c.call("GET", "/agent/incidents", { bearer: app.apiKey })).json()) as {
+      incidents: Incident[];
+    };
+    expect(mine.incidents.map((i) => [i.id, i.status])).toEqual([["inc-1", "resolved"]]);
+    const theirs = (await (await c.call("GET", "/agent/incidents", { bearer: other.apiKey })).json()) as {
+      incidents: Incident[];
+    };
+    expect(theirs.incidents).toEqual([]);
 
     // The appliance, not yet aware, reports a recurrence: counts update, the resolution stays.
     await post(app, [incident(app, "inc-1", { occurrences: 3 })]);

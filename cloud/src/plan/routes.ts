@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { Id } from "../../../protocol/common.ts";
-import { IncidentReport, IncidentResolution } from "../../../protocol/incident.ts";
+import { CloudResolvedIncidents, IncidentReport, IncidentResolution } from "../../../protocol/incident.ts";
 import { PlanOutcome, PlanRequest, SignedPlan } from "../../../protocol/plan.ts";
 import type { RouteDeps } from "../deps.ts";
 import { param, readJson } from "../http/body.ts";
@@ -12,6 +12,7 @@ import { route } from "../http/route.ts";
 import { ingestIncidents } from "../incidents/ingest.ts";
 import { listIncidents } from "../incidents/list.ts";
 import { resolveSiteIncident } from "../incidents/resolve.ts";
+import { cloudResolvedFor } from "../incidents/resolved.ts";
 import { IncidentList, IncidentStored, SiteIncidentView } from "../incidents/view.ts";
 import { approveCandidate, listPatterns, rejectCandidate } from "../learning/promote.ts";
 import type { LearningSettings } from "../learning/settings.ts";
@@ -93,6 +94,19 @@ export function registerHealRoutesWith(
       const input = await readJson(c, IncidentReport, "incident report");
       return c.json(await ingestIncidents({ ctx: serviceContext(c, deps), input }));
     },
+  );
+
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: AGENT_API.incidents,
+      summary: "This appliance's incidents a person resolved in the cloud (the appliance closes its copy)",
+      auth: "appliance",
+      response: CloudResolvedIncidents,
+    },
+    async (c) => c.json(await cloudResolvedFor({ ctx: serviceContext(c, deps) })),
   );
 
   route(

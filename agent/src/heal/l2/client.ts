@@ -1,4 +1,6 @@
+import * as v from "valibot";
 import { AGENT_API } from "../../../../protocol/api.ts";
+import { CloudResolvedIncidents, type Incident } from "../../../../protocol/incident.ts";
 import type { PlanRequest } from "../../../../protocol/plan.ts";
 
 /** What came back from asking the cloud for a plan. */
@@ -17,6 +19,8 @@ export interface PlanClient {
    * delivered or refused for good (4xx: retrying cannot help); false to keep it and retry.
    */
   deliver(path: string, body: unknown): Promise<boolean>;
+  /** Incidents of this appliance a person resolved in the cloud; null when the cloud cannot be asked now. */
+  cloudResolved(): Promise<Incident[] | null>;
 }
 
 /** Plan client over HTTP: POST /agent/plan with the appliance's API key. */
@@ -58,6 +62,22 @@ export function httpPlanClient(o: { baseUrl: string; apiKey: string; timeoutMs?:
         return { type: "unavailable", reason: `cloud answered HTTP ${res.status}: ${detail}` };
       }
       return { type: "refused", reason: `cloud refused the plan request (HTTP ${res.status}): ${detail}` };
+    },
+    async cloudResolved() {
+      try {
+        const res = await fetch(`${base}${AGENT_API.incidents}`, {
+          headers: { authorization: `Bearer ${o.apiKey}` },
+          signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+        });
+        if (!res.ok) {
+          await res.body?.cancel();
+          return null;
+        }
+        const r = v.safeParse(CloudResolvedIncidents, await res.json());
+        return r.success ? r.output.incidents : null;
+      } catch {
+        return null;
+      }
     },
     async deliver(path, body) {
       try {

@@ -121,3 +121,27 @@ export async function resolveIncident(
   const deliveries = await notifyAll(d.notifiers, { event: "incident.resolved", siteId: d.siteId, incident });
   return { incident, deliveries };
 }
+
+/**
+ * A person resolved the incident in the cloud: close the local copy with their name and words
+ * (recorded in the chain and announced), so the appliance heals that drift again.
+ */
+export async function adoptCloudResolution(d: EscalationDeps, cloud: Incident): Promise<Incident | null> {
+  const local = d.store.incident(cloud.id);
+  if (!local || local.status === "resolved" || cloud.status !== "resolved") return null;
+  const incident = resolved(
+    local,
+    cloud.resolvedBy ?? "a person in the cloud",
+    cloud.resolution ?? "resolved in the cloud",
+    cloud.resolvedAt ?? d.now().toISOString(),
+  );
+  d.store.saveIncident(incident);
+  recordEvent(
+    d,
+    "incident-resolved",
+    incident,
+    `resolved in the cloud by ${incident.resolvedBy}: ${incident.resolution}`,
+  );
+  await notifyAll(d.notifiers, { event: "incident.resolved", siteId: d.siteId, incident });
+  return incident;
+}

@@ -2,6 +2,7 @@
  * A loopback stand-in for the cloud's POST /agent/plan, for agent-side tests: answers each request
  * with the next scripted reply (a plan it signs with the given key, a status, or a broken body).
  */
+import type { Incident } from "../../../../protocol/incident.ts";
 import type { Plan, PlanOutcome, PlanRequest } from "../../../../protocol/plan.ts";
 import { signPayload } from "../../../../protocol/signed.ts";
 
@@ -14,6 +15,8 @@ export function startPlanServer(cloudSecretKey: string, script: ScriptedAnswer[]
   const requests: PlanRequest[] = [];
   const outcomes: Array<{ planId: string; outcome: PlanOutcome }> = [];
   let down = false;
+  /** What GET /agent/incidents answers: incidents "resolved by a person in the cloud". */
+  const resolved: Incident[] = [];
   let n = 0;
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -21,6 +24,8 @@ export function startPlanServer(cloudSecretKey: string, script: ScriptedAnswer[]
     async fetch(req) {
       if (down) return new Response("maintenance", { status: 503 });
       const url = new URL(req.url);
+      if (req.method === "GET" && url.pathname === "/agent/incidents")
+        return Response.json({ incidents: resolved });
       const m = /^\/agent\/plan\/([^/]+)\/outcome$/.exec(url.pathname);
       if (m) {
         outcomes.push({ planId: decodeURIComponent(m[1]!), outcome: (await req.json()) as PlanOutcome });
@@ -55,6 +60,8 @@ export function startPlanServer(cloudSecretKey: string, script: ScriptedAnswer[]
     url: `http://127.0.0.1:${server.port}`,
     requests,
     outcomes,
+    resolved,
+    script,
     /** Answer 503 to everything while true. */
     setDown: (d: boolean) => {
       down = d;
