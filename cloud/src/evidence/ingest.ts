@@ -203,6 +203,11 @@ export async function ingestEvidence({
 
     if (pending.length > 0) await storePending(tx, ctx, now, app.tier as Tier, pending, head);
     const rej = state.rejection;
+    if (rej) {
+      ctx.metrics.inc("malachor_evidence_bundles_refused_total", "Evidence bundles refused at ingest", {
+        kind: rej.kind,
+      });
+    }
     if (rej && ALERT_KINDS.has(rej.kind)) {
       await tx.insert(evidenceAlerts).values({
         siteId: actor.siteId,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Hono } from "hono";
 import type { RouteDeps } from "../deps.ts";
+import { outboxDepth } from "../evidence/outbox.ts";
 import type { AppEnv } from "../http/env.ts";
 import { route } from "../http/route.ts";
 
