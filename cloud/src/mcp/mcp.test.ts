@@ -205,6 +205,8 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     const doc = await client.readResource({ uri: `malachor://runbooks/${plain.id}` });
     expect((doc.contents[0] as { text: string }).text).toContain(plain.title);
     await expect(client.readResource({ uri: "malachor://runbooks/nope" })).rejects.toThrow(/no resource/);
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(["malachor://runbooks/{runbookId}"]);
   });
 
   test("list_sites: fleet tokens see every site, a scoped token only its own", async () => {

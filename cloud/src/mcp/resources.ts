@@ -1,4 +1,4 @@
-import type { ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
+import type { ReadResourceResult, Resource, ResourceTemplate } from "@modelcontextprotocol/sdk/types.js";
 import { HIPAA_CONTROLS } from "../../../protocol/hipaa.ts";
 import { notFound } from "../http/errors.ts";
 import type { RunbookCatalogue } from "../tools/catalogue.ts";
@@ -28,6 +28,18 @@ export function listResources(catalogue: RunbookCatalogue): Resource[] {
     ),
   ];
 }
+
+/** The runbook documentation URIs as a template (clients that browse by template find them). */
+export const RESOURCE_TEMPLATES: ResourceTemplate[] = [
+  {
+    uriTemplate: runbookDocUri("{runbookId}"),
+    name: "runbook-documentation",
+    title: "Runbook documentation",
+    description:
+      "What a runbook detects, remediates and verifies, its HIPAA citations, parameters and scripts.",
+    mimeType: "text/markdown",
+  },
+];
 
 /** Read one resource by URI; an unknown URI is a not-found error naming it. */
 export function readResource(catalogue: RunbookCatalogue, uri: string): ReadResourceResult {

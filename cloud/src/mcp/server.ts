@@ -6,6 +6,7 @@ import {
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
@@ -19,7 +20,7 @@ import { ApiError } from "../http/errors.ts";
 import { callTool } from "../tools/call.ts";
 import type { ToolRegistry } from "../tools/registry.ts";
 import type { ToolContext } from "../tools/tool.ts";
-import { listResources, readResource } from "./resources.ts";
+import { listResources, RESOURCE_TEMPLATES, readResource } from "./resources.ts";
 import { mcpTool, visibleTools } from "./tools.ts";
 import { TRIAGE_PROMPT, triagePrompt } from "./triage-prompt.ts";
 
@@ -86,6 +87,9 @@ export function createMcpServer(ctx: ToolContext, registry: ToolRegistry): Serve
 
   server.setRequestHandler(ListResourcesRequestSchema, async () => ({
     resources: listResources(ctx.catalogue),
+  }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+    resourceTemplates: RESOURCE_TEMPLATES,
   }));
   server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
     try {
