@@ -44,7 +44,9 @@ describe("malachor runbook (compiled binary, catalogue embedded)", () => {
   test("run --dry-run detects without changing the host", async () => {
     const r = await runMalachor(["runbook", "run", "windows.firewall", ...target(), "--dry-run"]);
     expect(r.stdout).toContain("runbook windows.firewall on 127.0.0.1: DRY-RUN");
-    expect(r.stdout).toContain("before: fail — disabled: Private, Public");
+    expect(r.stdout).toContain(
+      "before: fail — disabled: Private, Public; inbound allowed by default: Public",
+    );
     expect(r.code).toBe(0);
     expect(fx.server.state.firewall.Public.enabled).toBe(false);
   });

@@ -93,7 +93,10 @@ const ROWS: Row[] = [
   {
     id: "windows.firewall",
     pick: (s) => s.firewall,
-    fixed: (s) => expect(Object.values(s.firewall).every((p) => p.enabled)).toBe(true),
+    fixed: (s) =>
+      expect(Object.values(s.firewall).every((p) => p.enabled && p.defaultInboundAction === "Block")).toBe(
+        true,
+      ),
   },
   {
     id: "windows.patching",

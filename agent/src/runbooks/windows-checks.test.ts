@@ -57,7 +57,7 @@ describe("Windows CheckProvider", () => {
     expect(drifted.find((f) => f.checkId === "windows.firewall")).toMatchObject({
       severity: "high",
       citations: ["§164.312(e)(1)", "§164.312(a)(1)"],
-      actual: "disabled: Private, Public",
+      actual: "disabled: Private, Public; inbound allowed by default: Public",
     });
     // The scan is uploaded in command-line-sized pieces, then runs once.
     expect(a.wsman.actions.filter((x) => x === "Command").length - before).toBeLessThan(8);

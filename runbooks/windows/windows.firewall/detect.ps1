@@ -1,11 +1,17 @@
-# Which firewall profiles are off?
+# Which firewall profiles are off, or let unsolicited inbound traffic in?
 $profiles = @(Get-NetFirewallProfile)
-$enabled = [ordered]@{}
-foreach ($p in $profiles) { $enabled["$($p.Name)"] = ("$($p.Enabled)" -eq 'True') }
+$state = [ordered]@{}
+foreach ($p in $profiles) {
+  $state["$($p.Name)"] = [ordered]@{ enabled = ("$($p.Enabled)" -eq 'True'); defaultInboundAction = "$($p.DefaultInboundAction)" }
+}
 $off = @($profiles | Where-Object { "$($_.Enabled)" -ne 'True' } | ForEach-Object { "$($_.Name)" })
+$open = @($profiles | Where-Object { "$($_.DefaultInboundAction)" -eq 'Allow' } | ForEach-Object { "$($_.Name)" })
+$problems = @()
+if ($off.Count -gt 0) { $problems += "disabled: $($off -join ', ')" }
+if ($open.Count -gt 0) { $problems += "inbound allowed by default: $($open -join ', ')" }
 [ordered]@{
-  status   = $(if ($off.Count -eq 0) { 'pass' } else { 'fail' })
-  expected = 'Domain, Private and Public profiles enabled'
-  actual   = $(if ($off.Count -eq 0) { 'all profiles enabled' } else { "disabled: $($off -join ', ')" })
-  details  = [ordered]@{ enabled = $enabled; disabled = $off }
+  status   = $(if ($problems.Count -eq 0) { 'pass' } else { 'fail' })
+  expected = 'Domain, Private and Public profiles enabled, inbound blocked by default'
+  actual   = $(if ($problems.Count -eq 0) { 'all profiles enabled, inbound blocked' } else { $problems -join '; ' })
+  details  = [ordered]@{ profiles = $state; disabled = $off; inboundAllowed = $open }
 } | ConvertTo-Json -Compress -Depth 5

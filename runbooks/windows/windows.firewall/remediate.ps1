@@ -1,4 +1,11 @@
-# Enable only the profiles that are off, and remember them for rollback.
-$off = @(Get-NetFirewallProfile | Where-Object { "$($_.Enabled)" -ne 'True' } | ForEach-Object { "$($_.Name)" })
-if ($off.Count -gt 0) { Set-NetFirewallProfile -Profile $off -Enabled True }
-[ordered]@{ changed = ($off.Count -gt 0); details = [ordered]@{ before = [ordered]@{ disabled = $off }; enabled = $off } } | ConvertTo-Json -Compress -Depth 5
+# Change only the profiles that need it, and remember their settings for rollback.
+$before = [ordered]@{}
+foreach ($p in @(Get-NetFirewallProfile)) {
+  $enabled = "$($p.Enabled)" -eq 'True'
+  $inbound = "$($p.DefaultInboundAction)"
+  if (-not $enabled -or $inbound -eq 'Allow') {
+    $before["$($p.Name)"] = [ordered]@{ enabled = $enabled; defaultInboundAction = $inbound }
+    Set-NetFirewallProfile -Profile $p.Name -Enabled True -DefaultInboundAction Block
+  }
+}
+[ordered]@{ changed = ($before.Count -gt 0); details = [ordered]@{ before = $before } } | ConvertTo-Json -Compress -Depth 5

@@ -1,4 +1,9 @@
-# Turn off again exactly the profiles remediation turned on.
-$profiles = @($Prior.disabled)
-if ($profiles.Count -gt 0) { Set-NetFirewallProfile -Profile $profiles -Enabled False }
-[ordered]@{ restored = $true; details = [ordered]@{ disabledAgain = $profiles } } | ConvertTo-Json -Compress -Depth 5
+# Put back exactly the settings remediation changed, profile by profile.
+$restoredProfiles = @()
+foreach ($name in @($Prior.Keys)) {
+  $p = $Prior[$name]
+  $enabled = $(if ($p.enabled) { 'True' } else { 'False' })
+  Set-NetFirewallProfile -Profile $name -Enabled $enabled -DefaultInboundAction $p.defaultInboundAction
+  $restoredProfiles += $name
+}
+[ordered]@{ restored = $true; details = [ordered]@{ profiles = $restoredProfiles } } | ConvertTo-Json -Compress -Depth 5
