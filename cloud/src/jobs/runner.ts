@@ -2,6 +2,7 @@ import type { CloudDeps } from "../deps.ts";
 import { drainOutbox } from "../evidence/outbox.ts";
 import { pruneRateLimits } from "../ratelimit/limiter.ts";
 import { regulatoryJobsFromEnv } from "../regulatory/job.ts";
+import { pruneWebAuthJob } from "../web/jobs.ts";
 import { tryLease } from "./lease.ts";
 
 /** A scheduled job: runs every `everyMs` on whichever instance holds its lease. */
@@ -26,6 +27,7 @@ export const JOBS: Job[] = [
   },
   { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
   ...regulatoryJobsFromEnv(process.env),
+  pruneWebAuthJob,
 ];
 
 /** Start every job on a timer; `stop` waits for running ones to finish. */

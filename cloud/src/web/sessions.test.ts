@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { describeEachDb } from "../testing/each-db.ts";
-import { SESSION_IDLE_SEC } from "./auth/sessions.ts";
+import { pruneWebAuth, SESSION_IDLE_SEC } from "./auth/sessions.ts";
 import { WebClient } from "./testing/client.ts";
 
 describeEachDb("web sessions, CSRF and roles", (cloud) => {
@@ -128,5 +128,25 @@ describeEachDb("web sessions, CSRF and roles", (cloud) => {
     expect(r.status).toBe(401);
     expect(r.headers.get("content-type")).toContain("application/json");
     expect(r.headers.get("x-frame-options")).toBeNull();
+  });
+});
+
+describeEachDb("web auth pruning", (cloud) => {
+  test("ended sessions and links go after a day; live ones stay", async () => {
+    const c = cloud();
+    await c.createSite("site-prune");
+    const live = new WebClient(c);
+    await live.signInAdmin(await c.adminToken("read-only"));
+    const old = new WebClient(c);
+    await old.signInAdmin(await c.adminToken("read-only"));
+    await old.get("/portal/login");
+    await old.post("/portal/login", { email: "x@prune.example" });
+    c.clock.advance(SESSION_IDLE_SEC * 1000 - 1000);
+    await live.get("/dashboard");
+    c.clock.advance(25 * 3600 * 1000);
+    const r = await pruneWebAuth(c.deps.db, c.clock);
+    expect(r.sessions).toBeGreaterThanOrEqual(2);
+    // Still pruned on a second run: nothing left to delete.
+    expect((await pruneWebAuth(c.deps.db, c.clock)).sessions).toBe(0);
   });
 });

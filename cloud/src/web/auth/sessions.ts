@@ -4,11 +4,11 @@
  * 15 idle minutes, 12 hours after sign-in, at sign-out, or when its admin token is revoked.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { hashSecret } from "../../auth/secrets.ts";
 import type { Clock } from "../../clock.ts";
 import type { Db } from "../../db/client.ts";
-import { type WebSessionRow, webSessions } from "../../db/schema/web.ts";
+import { magicLinks, type WebSessionRow, webSessions } from "../../db/schema/web.ts";
 
 /** Idle timeout (HIPAA automatic logoff, §164.312(a)(2)(iii)). */
 export const SESSION_IDLE_SEC = 15 * 60;
@@ -88,12 +88,16 @@ export async function revokeSession(db: Db, clock: Clock, cookie: string): Promi
     .where(and(eq(webSessions.idHash, hashSecret(cookie)), isNull(webSessions.revokedAt)));
 }
 
-/** Delete sessions that ended more than a day ago (for a maintenance job). */
-export async function pruneSessions(db: Db, clock: Clock): Promise<number> {
+/** Delete sessions and sign-in links that ended more than a day ago (the hourly web job). */
+export async function pruneWebAuth(db: Db, clock: Clock): Promise<{ sessions: number; links: number }> {
   const cutoff = new Date(clock.now().getTime() - 86_400_000);
-  const gone = await db
+  const sessions = await db
     .delete(webSessions)
-    .where(lt(webSessions.expiresAt, cutoff))
+    .where(or(lt(webSessions.expiresAt, cutoff), lt(webSessions.lastSeenAt, cutoff)))
     .returning({ idHash: webSessions.idHash });
-  return gone.length;
+  const links = await db
+    .delete(magicLinks)
+    .where(lt(magicLinks.expiresAt, cutoff))
+    .returning({ tokenHash: magicLinks.tokenHash });
+  return { sessions: sessions.length, links: links.length };
 }
