@@ -3,7 +3,6 @@ import type { Hono } from "hono";
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { serviceContext } from "../http/env.ts";
-import { ApiError } from "../http/errors.ts";
 import { route } from "../http/route.ts";
 import type { RunbookCatalogue } from "../tools/catalogue.ts";
 import { createToolRegistry } from "../tools/registry.ts";
@@ -13,7 +12,10 @@ import { createMcpServer } from "./server.ts";
 /** Path of the MCP endpoint. */
 export const MCP_PATH = "/mcp";
 
-/** Largest JSON-RPC request accepted; bigger ones are refused (413) before any parsing. */
+/**
+ * Largest JSON-RPC request accepted: the transport answers 413 before parsing, by the declared
+ * Content-Length or while the body streams in.
+ */
 export const MCP_MAX_BODY = 64 * 1024;
 
 /**
@@ -37,14 +39,6 @@ export function registerMcp(
       auth: { admin: "read-only" },
     },
     async (c) => {
-      const declared = Number(c.req.header("content-length") ?? "0");
-      if (declared > MCP_MAX_BODY) {
-        throw new ApiError(
-          413,
-          "payload_too_large",
-          `body of ${declared} bytes exceeds the ${MCP_MAX_BODY}-byte limit`,
-        );
-      }
       const ctx = { ...serviceContext(c, deps), catalogue };
       const server = createMcpServer(ctx, registry);
       const transport = new WebStandardStreamableHTTPServerTransport({
