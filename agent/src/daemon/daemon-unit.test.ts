@@ -2,17 +2,19 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sampleFinding } from "../../../protocol/testkit.ts";
 import { parseConfig } from "../config/load.ts";
 import { jsonLogger } from "../log/logger.ts";
 import { openChain } from "./agent.ts";
 import { Daemon } from "./daemon.ts";
+import type { CheckProvider } from "./providers.ts";
 import { openState } from "./state.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-daemon-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-function daemon(extra = "", notes: string[] = [], stallLimitMs?: number) {
+function daemon(extra = "", notes: string[] = [], stallLimitMs?: number, providers: CheckProvider[] = []) {
   const sub = join(dir, `d${++n}`);
   const config = parseConfig(
     `[cloud]\nurl = "http://127.0.0.1:9"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\nstate_dir = "state"\n${extra}`,
@@ -26,7 +28,7 @@ function daemon(extra = "", notes: string[] = [], stallLimitMs?: number) {
     queue: state.queue,
     chain,
     client: null,
-    providers: [],
+    providers,
     log: jsonLogger({ level: "error", err: () => {} }),
     notifier: { active: true, watchdogIntervalMs: 10, notify: (m) => notes.push(m) },
     hostName: "appliance",
@@ -76,4 +78,26 @@ test("the watchdog is fed only while the loop makes progress", async () => {
   await stuck.d.stop();
   expect(starved[0]).toStartWith("READY=1");
   expect(starved.filter((m) => m === "WATCHDOG=1").length).toBeLessThanOrEqual(1);
+});
+
+test("a provider's malformed or disabled findings never reach the chain", async () => {
+  const good = sampleFinding({ checkId: "windows.defender", host: "FRONTDESK-01" });
+  const provider: CheckProvider = {
+    name: "windows",
+    collect: async () => [
+      good,
+      { ...good, checkId: "windows.firewall", citations: ["not a citation"] },
+      { ...good, checkId: "windows.bitlocker" },
+    ],
+  };
+  const { d, chain } = daemon('[checks]\ndisabled = ["windows.bitlocker"]\n', [], undefined, [provider]);
+  const findings = await d.runCycle();
+  expect(findings.map((f) => [f.checkId, f.status])).toEqual([
+    ["windows.defender", "pass"],
+    ["windows.provider", "error"],
+    ["agent.queue-capacity", "pass"],
+  ]);
+  expect(findings[1]!.actual).toMatch(/malformed finding from windows: citations\.0/);
+  expect(chain.bundlesAfter(0)).toHaveLength(1);
+  await d.stop();
 });

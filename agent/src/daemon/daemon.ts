@@ -1,7 +1,9 @@
 import type { Database } from "bun:sqlite";
+import * as v from "valibot";
 import type { CheckinRequest } from "../../../protocol/checkin.ts";
+import { describeIssues } from "../../../protocol/common.ts";
 import type { BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
-import type { Finding } from "../../../protocol/finding.ts";
+import { Finding } from "../../../protocol/finding.ts";
 import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud/client.ts";
@@ -100,8 +102,20 @@ export class Daemon {
     // A provider gets a few check timeouts in all (its checks run concurrently, each bounded).
     const limit = p.timeoutMs ?? ctx.timeoutMs * 3;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const failed = (why: string): Finding => ({
+      checkId: `${p.name}.provider`,
+      host: this.d.hostName,
+      status: "error",
+      severity: "high",
+      title: `${p.name} checks ran`,
+      citations: ["§164.308(a)(1)(ii)(D)"],
+      actual: why.slice(0, 500),
+      details: {},
+      observedAt: iso(this.now()),
+    });
+    let found: Finding[];
     try {
-      return await Promise.race([
+      found = await Promise.race([
         p.collect(ctx),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`provider did not finish within ${limit} ms`)), limit);
@@ -109,22 +123,19 @@ export class Daemon {
       ]);
     } catch (e) {
       this.d.log.error("check provider failed", { provider: p.name, error: e });
-      return [
-        {
-          checkId: `${p.name}.provider`,
-          host: this.d.hostName,
-          status: "error",
-          severity: "high",
-          title: `${p.name} checks ran`,
-          citations: ["§164.308(a)(1)(ii)(D)"],
-          actual: `provider failed: ${(e as Error).message}`.slice(0, 500),
-          details: {},
-          observedAt: iso(this.now()),
-        },
-      ];
+      return [failed(`provider failed: ${(e as Error).message}`)];
     } finally {
       clearTimeout(timer);
     }
+    // A malformed finding would make the whole bundle unacceptable to the cloud (and stall the
+    // chain there), so each is checked here and a bad one is reported instead of sent.
+    const out: Finding[] = [];
+    for (const f of found.filter((x) => !ctx.disabled.has(x?.checkId))) {
+      const r = v.safeParse(Finding, f);
+      if (r.success) out.push(r.output);
+      else out.push(failed(`malformed finding from ${p.name}: ${describeIssues(r.issues)}`));
+    }
+    return out;
   }
 
   // The queue's own health as a finding: near the disk bound, evidence may soon exceed it.
@@ -166,8 +177,12 @@ export class Daemon {
     const at = this.now();
     const ctx = this.context();
     const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
+    // A bundle holds at most 2,000 findings (protocol/evidence.ts): a larger fleet is cut, loudly.
+    const all = [...lists.flat(), this.queueFinding()];
+    if (all.length > 2_000)
+      this.d.log.error("too many findings for one bundle; keeping 2000", { count: all.length });
     // PHI never enters the chain: findings are scrubbed before they are signed.
-    const findings = [...lists.flat(), this.queueFinding()].map(scrubFinding);
+    const findings = all.slice(0, 2_000).map(scrubFinding);
     const bundle = this.d.chain.append({
       kind: "check-cycle",
       createdAt: iso(at),
