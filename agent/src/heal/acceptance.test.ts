@@ -23,6 +23,8 @@ import { sampleFinding } from "../../../protocol/testkit.ts";
 import { RUNBOOK_SPECS, runbookById } from "../../../runbooks/index.ts";
 import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
 import { REG } from "../../../test/winrm-server/state.ts";
+import { CloudClient } from "../cloud/client.ts";
+import { drainQueue } from "../cloud/uploader.ts";
 import { ChainStore } from "../evidence/chain-store.ts";
 import { openStateDb } from "../queue/db.ts";
 import { Queue } from "../queue/queue.ts";
@@ -54,6 +56,7 @@ let store: HealStore;
 let chain: ChainStore;
 let queue: Queue;
 let n = 0;
+const cloudUrl = () => `http://127.0.0.1:${cloudServer.port}`;
 
 beforeAll(async () => {
   cloud = await makeTestCloud();
@@ -189,11 +192,15 @@ describe("three-tier healing, end to end", () => {
     expect(hook.received.at(-1)!.verified).toBe(true);
     expect(smtp.received.at(-1)!.data).toContain("windows.backup on CLINIC-FS01");
 
-    // The queued incident reaches the cloud as the uploader would send it; a person resolves it there.
-    for (const item of queue.peek("incidents", 10)) {
-      const res = await cloud.call("POST", AGENT_API.incidents, { bearer: app.apiKey, body: item.payload });
-      expect(res.status).toBe(200);
-    }
+    // The agent's uploader delivers the queue: the incident, and the receipts' evidence bundles,
+    // which the cloud verifies (signature, link, sequence) and stores.
+    const drained = await drainQueue(
+      queue,
+      new CloudClient({ baseUrl: cloudUrl(), apiKey: app.apiKey }),
+      chain,
+    );
+    expect(drained.warnings).toEqual([]);
+    expect(drained.delivered).toMatchObject({ incidents: 1, evidence: 3 });
     const tech = await cloud.adminToken("msp-tech", "site-e2e");
     const listed = (await (
       await cloud.call("GET", "/api/sites/site-e2e/incidents?status=open", { bearer: tech })
