@@ -204,7 +204,10 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     expect(JSON.parse(first.text)).toHaveLength(HIPAA_CONTROLS.length);
     const doc = await client.readResource({ uri: `malachor://runbooks/${plain.id}` });
     expect((doc.contents[0] as { text: string }).text).toContain(plain.title);
-    await expect(client.readResource({ uri: "malachor://runbooks/nope" })).rejects.toThrow(/no resource/);
+    await expect(client.readResource({ uri: "malachor://runbooks/nope" })).rejects.toMatchObject({
+      code: -32002,
+      message: expect.stringContaining('no resource "malachor://runbooks/nope"'),
+    });
     const { resourceTemplates } = await client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(["malachor://runbooks/{runbookId}"]);
   });

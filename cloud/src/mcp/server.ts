@@ -46,6 +46,9 @@ export function errorResult(e: ApiError): CallToolResult {
   };
 }
 
+/** The error code the MCP specification gives an unknown resource URI. */
+const RESOURCE_NOT_FOUND = -32002;
+
 function protocolError(e: ApiError): McpError {
   return new McpError(e.status === 404 ? ErrorCode.InvalidParams : ErrorCode.InvalidRequest, e.message);
 }
@@ -95,7 +98,7 @@ export function createMcpServer(ctx: ToolContext, registry: ToolRegistry): Serve
     try {
       return readResource(ctx.catalogue, req.params.uri);
     } catch (e) {
-      if (e instanceof ApiError) throw protocolError(e);
+      if (e instanceof ApiError) throw new McpError(RESOURCE_NOT_FOUND, e.message, { uri: req.params.uri });
       throw e;
     }
   });
