@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import * as v from "valibot";
 import type { CheckinRequest } from "../../../protocol/checkin.ts";
 import { describeIssues } from "../../../protocol/common.ts";
-import type { BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
+import { type BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
 import { Finding } from "../../../protocol/finding.ts";
 import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
@@ -81,7 +81,10 @@ export class Daemon {
 
   /** Record an event; it goes into the next cycle's bundle (the OrderProcessor's EventSink). */
   recordEvent = (event: EvidenceEvent): void => {
-    this.events.push(event);
+    // Checked on the way in: one bad event must not make a whole bundle unacceptable.
+    const r = v.safeParse(EvidenceEvent, event);
+    if (r.success) this.events.push(r.output);
+    else this.d.log.error("malformed evidence event dropped", { issues: describeIssues(r.issues) });
   };
 
   /** Seconds between cycles: the synced site config wins over the local [checks] interval. */
