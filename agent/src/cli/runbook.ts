@@ -1,9 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import type { RunbookParam } from "../../../protocol/runbook.ts";
 import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
-import { writeSecretFile } from "../config/secret.ts";
+import { savePendingEscrow } from "../runbooks/escrow-pending.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { RunbookParamError, type RunbookRun, runRunbook } from "../runbooks/runner.ts";
 import { LocalShellExecutor } from "../runbooks/shell-executor.ts";
@@ -148,8 +146,8 @@ async function runOne(args: string[], io: Io): Promise<number> {
 }
 
 /**
- * A recovery key created by a CLI run must not be lost: keep it in <state_dir>/escrow-pending/
- * (0600) for the daemon to send to the cloud; it is never printed.
+ * A recovery key created by a CLI run must not be lost: it waits in <state_dir>/escrow-pending/
+ * (0600) until the daemon delivers it to the cloud; it is never printed.
  */
 function saveEscrow(run: RunbookRun, configFlag: string | undefined): string[] {
   if (noConfigAtAll(configFlag)) {
@@ -158,16 +156,7 @@ function saveEscrow(run: RunbookRun, configFlag: string | undefined): string[] {
       EXIT.environment,
     );
   }
-  const dir = join(configFromArgs(configFlag).appliance.state_dir, "escrow-pending");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return run.escrow.map((key) => {
-    const file = join(
-      dir,
-      `${key.host}-${key.volume.replace(":", "")}-${key.protectorId.replace(/[{}]/g, "")}.json`,
-    );
-    writeSecretFile(file, `${JSON.stringify(key)}\n`);
-    return file;
-  });
+  return savePendingEscrow(configFromArgs(configFlag).appliance.state_dir, run.escrow);
 }
 
 /** `malachor runbook list|run`: the runbook catalogue and on-demand remediation. */

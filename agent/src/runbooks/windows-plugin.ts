@@ -1,15 +1,48 @@
-/** `malachor run` plug-in: Windows checks for every `[[windows.hosts]]` entry. */
+/**
+ * `malachor run` plug-in for Windows: the Windows CheckProvider for every `[[windows.hosts]]`
+ * entry, and delivery of recovery keys that `malachor runbook run` left in escrow-pending/.
+ */
+import { AGENT_API } from "../../../protocol/api.ts";
 import { RUNBOOKS } from "../../../runbooks/index.ts";
+import { readSecretFile } from "../config/secret.ts";
 import type { Plugin } from "../daemon/plugins.ts";
+import type { CheckProvider } from "../daemon/providers.ts";
+import { httpPlanClient } from "../heal/l2/client.ts";
 import { WindowsExecutors } from "../winrm/hosts.ts";
+import { flushPendingEscrow } from "./escrow-pending.ts";
 import { windowsCheckProvider } from "./windows-checks.ts";
 
-/** Adds the Windows CheckProvider when Windows hosts are configured. */
+/** Adds the Windows provider (each cycle: deliver pending escrow, then scan the hosts). */
 export function windowsPlugin(): Plugin {
-  return ({ config }) => {
-    if (config.windows.hosts.length === 0) return {};
+  return ({ config, log }) => {
     const executors = new WindowsExecutors(config.windows.hosts);
     const all = () => config.windows.hosts.map((h) => executors.get(h.host)).filter((e) => e !== undefined);
-    return { providers: [windowsCheckProvider({ runbooks: RUNBOOKS, executors: all })] };
+    const scan = windowsCheckProvider({ runbooks: RUNBOOKS, executors: all });
+    const provider: CheckProvider = {
+      name: scan.name,
+      async collect(ctx) {
+        await deliverPending();
+        return config.windows.hosts.length ? scan.collect(ctx) : [];
+      },
+    };
+    async function deliverPending() {
+      let apiKey: string;
+      try {
+        apiKey = readSecretFile(config.cloud.api_key_file, "API key");
+      } catch {
+        return;
+      }
+      const client = httpPlanClient({
+        baseUrl: config.cloud.url,
+        apiKey,
+        timeoutMs: config.cloud.timeout_sec * 1000,
+      });
+      const r = await flushPendingEscrow(config.appliance.state_dir, (key) =>
+        client.deliver(AGENT_API.escrow, key),
+      );
+      if (r.delivered) log.info("recovery keys delivered to cloud escrow", { count: r.delivered });
+      if (r.invalid.length) log.warn("unreadable files in escrow-pending", { files: r.invalid });
+    }
+    return { providers: [provider] };
   };
 }
