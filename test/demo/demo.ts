@@ -1,0 +1,240 @@
+/**
+ * `npm run demo`: the whole system on loopback — the cloud on its embedded defaults, a clinic
+ * site with one appliance provisioned by one-time code, the WinRM test server as the clinic's
+ * Windows server, and the compiled `malachor run` — then URLs to open and a drift to introduce.
+ *
+ *   bun test/demo/demo.ts [--once] [--interval SEC] [--verbose] [--keep]
+ *
+ * --once runs the scenario unattended (score → drift → L1 fix → receipt checked in the portal and
+ * by `malachor evidence verify`) and exits 0 or 1.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { cloudVerify } from "../e2e/harness/chain.ts";
+import { Stack } from "../e2e/harness/stack.ts";
+import { WaitTimeout, waitFor } from "../e2e/harness/wait.ts";
+import {
+  dashboardSession,
+  invitePortalUser,
+  magicLinkIn,
+  portalSession,
+  requestMagicLink,
+  type WebSession,
+} from "../e2e/harness/web.ts";
+import { applyDrift, DRIFTS, LAST_DRIFT_FILE, SESSION_FILE } from "./drifts.ts";
+import { fixesIn, type ObservedFix, scoreOnPage } from "./watch.ts";
+
+const { values } = parseArgs({
+  options: {
+    once: { type: "boolean", default: false },
+    interval: { type: "string", default: "15" },
+    verbose: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+const intervalSec = Number(values.interval);
+if (!Number.isInteger(intervalSec) || intervalSec < 10 || intervalSec > 3600) {
+  process.stderr.write(`--interval: expected 10–3600 seconds, got "${values.interval}"\n`);
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const clock = () => {
+  const s = Math.floor((Date.now() - t0) / 1000);
+  return `[${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}]`;
+};
+const say = (line = "") => process.stdout.write(`${line}\n`);
+const PORTAL_EMAIL = "privacy.officer@riverside-clinic.example";
+
+say("Malachor demo: starting the cloud, the simulated Windows server and the appliance…");
+const stack = await Stack.start({ intervalSec, echo: values.verbose, keep: values.keep }).catch((e) => {
+  process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
+  process.exit(1);
+});
+
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say(`${clock()} stopping everything…`);
+    rmSync(SESSION_FILE, { force: true });
+    rmSync(LAST_DRIFT_FILE, { force: true });
+    await stack.stop();
+    say(values.keep ? `data kept in ${stack.dir}` : "stopped; temporary data removed.");
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+const cloud = stack.cloud;
+mkdirSync(dirname(SESSION_FILE), { recursive: true });
+writeFileSync(
+  SESSION_FILE,
+  JSON.stringify({ simUrl: stack.winrm.url, cloudUrl: cloud.url, pid: process.pid }),
+);
+
+// A portal user for the clinic's privacy officer, and a sign-in link (logged: no SMTP in the demo).
+let admin: WebSession;
+let link: string | undefined;
+try {
+  admin = await dashboardSession(cloud.url, cloud.adminToken);
+  await invitePortalUser(admin, stack.siteId, PORTAL_EMAIL, "Dana Reyes (privacy officer)");
+  await requestMagicLink(cloud.url, PORTAL_EMAIL);
+  link = await waitFor(
+    "the portal sign-in link in the cloud log",
+    () => magicLinkIn(cloud.service?.output() ?? []),
+    {
+      timeoutMs: 15_000,
+    },
+  );
+} catch (e) {
+  process.stderr.write(`demo: web sign-in set-up failed: ${(e as Error).message}\n`);
+  await shutdown(1);
+}
+
+const dashboardUrl = `${cloud.url}/dashboard/sites/${stack.siteId}`;
+const curl = `curl -X POST ${stack.winrm.url}/_sim/state -H 'content-type: application/json' -d '${JSON.stringify(DRIFTS["firewall-off"].patch)}'`;
+say(`
+  cloud        ${cloud.url}   (PGlite + evidence store in ${cloud.dataDir})
+  Windows      ${stack.winrm.url}/wsman   (WinRM test server: simulated clinic file server)
+  appliance    ${stack.applianceId} of site ${stack.siteId}   (compiled malachor, checks every ${intervalSec} s)
+
+Open in a browser:
+  Dashboard    ${dashboardUrl}
+               sign in with the admin token  ${cloud.adminToken}
+  Portal       ${link}
+               (the privacy officer's one-time sign-in link, valid 15 min; for another, sign in at
+                ${cloud.url}/portal/login as ${PORTAL_EMAIL}: the demo prints the new link here)
+  Status page  ${stack.agent.statusUrl}/   (the appliance's local page)
+`);
+
+async function score(): Promise<number | undefined> {
+  const page = await admin.get(`/dashboard/sites/${stack.siteId}`);
+  return scoreOnPage(page.html);
+}
+
+async function fixes(): Promise<ObservedFix[]> {
+  return fixesIn(await cloud.text(`/api/sites/${stack.siteId}/evidence/export`));
+}
+
+function describeFix(f: ObservedFix): string {
+  const r = f.receipt;
+  const by = r.decidedBy.tier === "L1" ? `L1 rule ${r.decidedBy.ruleId}` : r.decidedBy.tier;
+  const timing =
+    f.detectToFixMs === undefined
+      ? ""
+      : `\n          detect → verified fix: ${(f.detectToFixMs / 1000).toFixed(2)} s`;
+  return `fixed ${r.checkId} on ${r.host} by ${by} (runbook ${r.runbookId}, verify ${r.verify}); receipt ${r.id} in bundle #${f.seq}${timing}
+          portal: ${cloud.url}/portal/s/${stack.siteId}/evidence/bundle/${f.applianceId}/${f.seq}`;
+}
+
+const firstScore = await waitFor("a compliance score on the dashboard", score, { timeoutMs: 60_000 }).catch(
+  (e) => {
+    process.stderr.write(`demo: ${(e as Error).message}\n${stack.agent.tail(20)}\n`);
+    return undefined;
+  },
+);
+if (firstScore === undefined) await shutdown(1);
+say(`${clock()} dashboard shows a compliance score of ${firstScore}%`);
+
+if (values.once) await unattended();
+else await interactive();
+
+function lastDrift(): { check: string; at: string } | undefined {
+  if (!existsSync(LAST_DRIFT_FILE)) return undefined;
+  try {
+    return JSON.parse(readFileSync(LAST_DRIFT_FILE, "utf8")) as { check: string; at: string };
+  } catch {
+    return undefined;
+  }
+}
+
+async function interactive(): Promise<never> {
+  say(`
+Introduce drift on the simulated Windows server, then watch it get fixed:
+  bun test/demo/drift.ts firewall-off      (also: ${Object.keys(DRIFTS)
+    .filter((d) => d !== "firewall-off")
+    .join(", ")})
+  or: ${curl}
+
+Ctrl-C stops everything.`);
+  const seen = new Set((await fixes()).map((f) => f.receipt.id));
+  let lastLink = link;
+  for (;;) {
+    await Bun.sleep(2_000);
+    if (stopping) await new Promise(() => {});
+    const newest = magicLinkIn(cloud.service?.output() ?? []);
+    if (newest && newest !== lastLink) {
+      lastLink = newest;
+      say(`${clock()} new portal sign-in link (the demo's mailer is the cloud log): ${newest}`);
+    }
+    try {
+      for (const f of await fixes()) {
+        if (seen.has(f.receipt.id)) continue;
+        seen.add(f.receipt.id);
+        say(`${clock()} ${describeFix(f)}`);
+        const drift = lastDrift();
+        if (drift?.check === f.receipt.checkId && Date.parse(drift.at) <= Date.parse(f.receipt.finishedAt)) {
+          const s = (Date.parse(f.receipt.finishedAt) - Date.parse(drift.at)) / 1000;
+          say(
+            `          drift introduced → verified fix: ${s.toFixed(1)} s (includes waiting for the next ${intervalSec} s cycle)`,
+          );
+        }
+      }
+    } catch (e) {
+      if (!stopping) say(`${clock()} (cloud not answering: ${(e as Error).message})`);
+    }
+  }
+}
+
+async function unattended(): Promise<never> {
+  const fail = async (why: string) => {
+    process.stderr.write(`demo --once: FAILED: ${why}\n--- agent ---\n${stack.agent.tail(30)}\n`);
+    return shutdown(1);
+  };
+  try {
+    const drift = DRIFTS["firewall-off"];
+    const before = new Set((await fixes()).map((f) => f.receipt.id));
+    const injected = Date.now();
+    await applyDrift(stack.winrm.url, "firewall-off");
+    say(`${clock()} drift introduced: ${drift.what}`);
+    const fix = await waitFor(
+      `an L1 fix of ${drift.check} verified in the evidence`,
+      async () => (await fixes()).find((f) => !before.has(f.receipt.id) && f.receipt.checkId === drift.check),
+      { timeoutMs: (intervalSec * 2 + 60) * 1000 },
+    );
+    say(`${clock()} ${describeFix(fix)}`);
+    say(
+      `          drift introduced → verified fix: ${((Date.parse(fix.receipt.finishedAt) - injected) / 1000).toFixed(1)} s`,
+    );
+    if (fix.receipt.decidedBy.tier !== "L1")
+      return fail(`expected an L1 fix, got ${fix.receipt.decidedBy.tier}`);
+
+    // The privacy officer sees the receipt in the portal and can verify the chain herself.
+    const portal = await portalSession(link!);
+    const page = await portal.get(`/portal/s/${stack.siteId}/evidence/bundle/${fix.applianceId}/${fix.seq}`);
+    if (page.status !== 200 || !page.html.includes(fix.receipt.runbookId)) {
+      return fail(`the portal's bundle page (HTTP ${page.status}) does not show receipt ${fix.receipt.id}`);
+    }
+    const exported = await portal.get(`/portal/s/${stack.siteId}/evidence.jsonl`);
+    if (exported.status !== 200) return fail(`portal export → HTTP ${exported.status}`);
+    const chainFile = join(stack.dir, "portal-export.jsonl");
+    const keyFile = join(stack.dir, "keys.txt");
+    writeFileSync(chainFile, exported.html);
+    writeFileSync(keyFile, await cloud.text(`/api/sites/${stack.siteId}/keys?format=text`));
+    const v = Bun.spawnSync([stack.agent.paths.bin, "evidence", "verify", chainFile, "--pubkey", keyFile]);
+    const out = `${v.stdout.toString()}${v.stderr.toString()}`.trim();
+    if (v.exitCode !== 0) return fail(`malachor evidence verify on the portal export: ${out}`);
+    const server = await cloudVerify(cloud, stack.siteId);
+    if (!server.ok) return fail(`cloud chain verify: ${server.kind}: ${server.message}`);
+    say(`${clock()} receipt shown in the portal; portal export verified by malachor evidence verify: ${out}`);
+    say(
+      `DEMO OK: score ${firstScore}%, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s`,
+    );
+    return shutdown(0);
+  } catch (e) {
+    return fail(e instanceof WaitTimeout ? e.message : String((e as Error)?.stack ?? e));
+  }
+}

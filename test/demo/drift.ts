@@ -1,0 +1,30 @@
+/**
+ * Introduce drift on the demo's simulated Windows host: `bun test/demo/drift.ts firewall-off`
+ * (while `npm run demo` runs). Lists the drifts without an argument.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { applyDrift, DRIFTS, type DriftName, LAST_DRIFT_FILE, SESSION_FILE } from "./drifts.ts";
+
+const name = process.argv[2];
+if (!name || !(name in DRIFTS)) {
+  process.stderr.write(
+    `usage: bun test/demo/drift.ts <drift>\n${Object.entries(DRIFTS)
+      .map(([n, d]) => `  ${n.padEnd(14)} ${d.what}`)
+      .join("\n")}\n`,
+  );
+  process.exit(2);
+}
+if (!existsSync(SESSION_FILE)) {
+  process.stderr.write("no running demo found (start it with: npm run demo)\n");
+  process.exit(3);
+}
+const { simUrl } = JSON.parse(readFileSync(SESSION_FILE, "utf8")) as { simUrl: string };
+try {
+  const at = new Date().toISOString();
+  await applyDrift(simUrl, name as DriftName);
+  writeFileSync(LAST_DRIFT_FILE, JSON.stringify({ name, check: DRIFTS[name as DriftName].check, at }));
+  process.stdout.write(`drift "${name}" applied at ${at}: ${DRIFTS[name as DriftName].what}\n`);
+} catch (e) {
+  process.stderr.write(`drift: ${(e as Error).message} (is the demo still running?)\n`);
+  process.exit(3);
+}
