@@ -1,6 +1,13 @@
 import * as v from "valibot";
 import { describeIssues } from "./common.ts";
-import { bundleHash, bundleSigningBytes, EvidenceBundle, GENESIS_HASH } from "./evidence.ts";
+import {
+  bundleHash,
+  bundleSigningBytes,
+  EvidenceBundle,
+  GENESIS_HASH,
+  signingBytesFromCanonical,
+} from "./evidence.ts";
+import { sha256Hex } from "./hash.ts";
 import { keyIdOf, verify } from "./sign.ts";
 
 /** Kinds of chain break, in the words an auditor reads. */
@@ -42,6 +49,13 @@ export interface VerifyChainOptions {
   starts?: ChainStarts;
   /** Signature check, replaceable so a caller can batch or parallelise it. */
   verifySignature?: (message: Uint8Array, sig: string, publicKeyHex: string) => boolean;
+  /**
+   * The canonical JSON text of each item, when the caller already holds it (a stored chain): the
+   * verifier then hashes those bytes and cuts the signature out of them instead of canonicalising
+   * again. A text that is not its item's canonical form makes its hash and signed bytes wrong, so
+   * it can only fail verification.
+   */
+  canonicalTexts?: readonly string[];
 }
 
 function describe(b: { applianceId?: string; seq?: number }): string {
@@ -84,7 +98,8 @@ export function verifyChain(
     const b = parsed.output;
     const where = { index, applianceId: b.applianceId, seq: b.seq };
     const name = `bundle ${b.applianceId}#${b.seq} (index ${index})`;
-    const hash = bundleHash(b);
+    const text = opts.canonicalTexts?.[index];
+    const hash = text === undefined ? bundleHash(b) : sha256Hex(text);
     const bySeq = seen.get(b.applianceId) ?? new Map<number, string>();
     seen.set(b.applianceId, bySeq);
 
@@ -109,7 +124,8 @@ export function verifyChain(
         message: `${name} is signed by key ${b.keyId}, which is not a trusted key`,
       };
     }
-    if (!check(bundleSigningBytes(b), b.sig, key)) {
+    const signed = text === undefined ? bundleSigningBytes(b) : signingBytesFromCanonical(text, b.sig);
+    if (!check(signed, b.sig, key)) {
       return {
         ok: false,
         ...where,

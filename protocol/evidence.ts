@@ -87,6 +87,19 @@ export function bundleSigningBytes(bundle: EvidenceBundle | UnsignedBundle): Uin
   return canonicalBytes(unsigned);
 }
 
+/**
+ * The signed bytes of a bundle from its canonical text, without canonicalising again: canonical
+ * keys are sorted, so the top-level `"sig"` member is the last `,"sig":"…"` in the text (nested
+ * members come before it); cutting it out equals `bundleSigningBytes`. Given text that is not the
+ * canonical form, the result is simply not what was signed, so verification fails, never passes.
+ */
+export function signingBytesFromCanonical(canonicalText: string, sig: string): Uint8Array {
+  const member = `,"sig":"${sig}"`;
+  const at = canonicalText.lastIndexOf(member);
+  const text = at < 0 ? canonicalText : canonicalText.slice(0, at) + canonicalText.slice(at + member.length);
+  return new TextEncoder().encode(text);
+}
+
 /** What a caller supplies to build the next bundle of a chain. */
 export interface BundleContent {
   kind: UnsignedBundle["kind"];

@@ -2,7 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import * as v from "valibot";
 import { canonicalize } from "../../../protocol/canonical.ts";
 import { describeIssues } from "../../../protocol/common.ts";
-import { EvidenceBundle, GENESIS_HASH } from "../../../protocol/evidence.ts";
+import { EvidenceBundle, GENESIS_HASH, signingBytesFromCanonical } from "../../../protocol/evidence.ts";
 import { sha256Hex } from "../../../protocol/hash.ts";
 import type { EvidenceUploadResult } from "../../../protocol/ingest.ts";
 import type { Tier } from "../config.ts";
@@ -235,8 +235,6 @@ type Prepared =
       sigValid: boolean;
     };
 
-const encoder = new TextEncoder();
-
 function prepare(raw: unknown): Prepared {
   const parsed = v.safeParse(EvidenceBundle, raw);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.issues) };
@@ -247,18 +245,12 @@ function prepare(raw: unknown): Prepared {
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   }
-  // The signed bytes are the canonical form without the top-level "sig" member. Canonical keys are
-  // sorted, so that member is the last `,"sig":"…"` in the text (nested ones come before it);
-  // cutting it out equals canonicalising the unsigned bundle, without a second pass.
-  const member = `,"sig":"${bundle.sig}"`;
-  const at = body.lastIndexOf(member);
-  const signing = at < 0 ? body : body.slice(0, at) + body.slice(at + member.length);
   return {
     ok: true,
     bundle,
     body,
     hash: sha256Hex(body),
-    signingBytes: encoder.encode(signing),
+    signingBytes: signingBytesFromCanonical(body, bundle.sig),
     sigValid: false,
   };
 }

@@ -21,7 +21,7 @@ export const inlineVerifier: PageVerifier = async (bodies, keys, starts) =>
   verifyChain(
     bodies.map((b) => JSON.parse(b) as unknown),
     keys,
-    { starts },
+    { starts, canonicalTexts: bodies },
   );
 
 /**
@@ -42,13 +42,21 @@ export async function verifySiteChain({
   const keys = (await siteKeyRows(ctx.db, input.siteId)).map((k) => k.publicKey);
   let heads: ChainStarts = {};
   let count = 0;
-  for await (const page of siteChainPages(ctx.db, input.siteId)) {
+  // The next page is read from the database while the current one is being verified.
+  const pages = siteChainPages(ctx.db, input.siteId, 4000);
+  let next = pages.next();
+  for (;;) {
+    const current = await next;
+    if (current.done) break;
+    const page = current.value;
+    next = pages.next();
     const r = await verifier(
       page.map((row) => row.body),
       keys,
       heads,
     );
     if (!r.ok) {
+      await next;
       const { ok: _ok, ...brk } = r;
       return {
         siteId: input.siteId,

@@ -1,5 +1,6 @@
 import { desc, eq, isNull } from "drizzle-orm";
 import type { L1Rule, RuleSet } from "../../../protocol/rules.ts";
+import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
 import type { Db } from "../db/client.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 
@@ -14,14 +15,15 @@ async function latest(db: Db, siteId: string | null) {
 }
 
 /**
- * The rule set a site runs: the latest fleet-wide set overlaid by the latest set published for
+ * The rule set a site runs: the latest fleet-wide set (the builtin rules before any) overlaid by the latest set published for
  * the site (same rule id → the site's wins). Versions come from one fleet-wide sequence, so the
  * larger of the two always grows when either changes.
  */
 export async function effectiveRuleSet(db: Db, siteId: string): Promise<RuleSet> {
   const [fleet, site] = await Promise.all([latest(db, null), latest(db, siteId)]);
   const byId = new Map<string, L1Rule>();
-  for (const r of fleet?.rules ?? []) byId.set(r.id, r);
+  // Until a fleet-wide set is published, the builtin rules (runbooks/rules) are the fleet's.
+  for (const r of fleet?.rules ?? BUILTIN_RULES.rules) byId.set(r.id, r);
   for (const r of site?.rules ?? []) byId.set(r.id, r);
   return {
     version: Math.max(fleet?.version ?? 0, site?.version ?? 0),
