@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import * as v from "valibot";
 import { decideL1 } from "../../../agent/src/heal/l1/decide.ts";
 import { acceptRuleSet } from "../../../agent/src/heal/l1/synced.ts";
+import { testRule } from "../../../agent/src/heal/l1/testing.ts";
 import { newIncident } from "../../../agent/src/heal/l3/incident.ts";
 import { SignedPlan } from "../../../protocol/plan.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
@@ -10,6 +11,7 @@ import { toolName } from "../plan/prompt.ts";
 import { configurePlanner } from "../plan/settings.ts";
 import { startLlmServer } from "../plan/testing/llm-server.ts";
 import { testPlannerSettings } from "../plan/testing/settings.ts";
+import { publishRuleSet } from "../rules/publish.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import type { TestAppliance } from "../testing/test-cloud.ts";
 
@@ -62,6 +64,29 @@ describeEachDb("learning loop", (cloud) => {
     expect(o.status).toBe(200);
     return { plan, result: (await o.json()) as { pattern: string; status: string | null } };
   }
+
+  test("before any fleet publish, a site's own rules overlay the builtin rules", async () => {
+    const c = cloud();
+    await c.createSite("site-own");
+    const own = await c.createAppliance("site-own");
+    const before = v.parse(
+      SyncResponse,
+      await (await c.call("GET", "/agent/sync", { bearer: own.apiKey })).json(),
+    );
+    expect(before.rules.payload.version).toBe(0);
+    expect(before.rules.payload.rules.map((r) => r.id)).toContain("l1-windows-firewall");
+    await publishRuleSet({
+      ctx: c.systemCtx(),
+      input: { siteId: "site-own", rules: [testRule({ id: "site-only" })] },
+    });
+    const after = v.parse(
+      SyncResponse,
+      await (await c.call("GET", "/agent/sync", { bearer: own.apiKey })).json(),
+    );
+    expect(after.rules.payload.rules.map((r) => r.id)).toEqual(
+      expect.arrayContaining(["site-only", "l1-windows-firewall"]),
+    );
+  });
 
   test("a pattern with 5 successes at ≥ 90% becomes a candidate; an admin approves it into a signed L1 rule", async () => {
     const c = cloud();
