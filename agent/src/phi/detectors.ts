@@ -43,7 +43,8 @@ export const DETECTORS: readonly Detector[] = [
       String.raw`\b(?:SSN|social security(?: number| no\.?| #)?|SS#)${SEP}(?<v>\d{3}[- ]?\d{2}[- ]?\d{4})\b`,
     ),
   },
-  { kind: "email", re: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/dgu },
+  // Starts only where a run of address characters starts, so long runs are scanned once (linear).
+  { kind: "email", re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/dgu },
   // Phone numbers need separators, parentheses or +1, so build numbers and byte counts stay.
   {
     kind: "phone",
