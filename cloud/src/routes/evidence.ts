@@ -56,8 +56,21 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       summary: "Re-verify the site's whole stored chain; answers the first break, if any",
       auth: siteOnly,
     },
-    async (c) =>
-      c.json(await verifySiteChain({ ctx: serviceContext(c, deps), input: { siteId: siteIdOf(c) } })),
+    async (c) => {
+      // Verification is CPU-bound: spread it over worker threads for the duration of the request.
+      const pool = parallelVerifier();
+      try {
+        return c.json(
+          await verifySiteChain({
+            ctx: serviceContext(c, deps),
+            input: { siteId: siteIdOf(c) },
+            verifier: pool.verify,
+          }),
+        );
+      } finally {
+        pool.close();
+      }
+    },
   );
   route(
     app,

@@ -18,11 +18,14 @@ export function registerHealth(app: Hono<AppEnv>, deps: RouteDeps): void {
       } catch (e) {
         return c.json({ ok: false, db: deps.dbKind, error: (e as Error).message }, 503);
       }
+      const dbMs = Math.round(performance.now() - started);
+      // Objects verified but not yet in the WORM store: a growing number means the store is failing.
       return c.json({
         ok: true,
         db: deps.dbKind,
         store: deps.store.kind,
-        dbMs: Math.round(performance.now() - started),
+        dbMs,
+        outboxDepth: await outboxDepth(deps),
       });
     },
   );
