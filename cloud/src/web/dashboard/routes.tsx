@@ -153,7 +153,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.get("/dashboard/sites/:siteId/evidence", page(), async (c) => {
     const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
     const data = await evidencePageData(c, deps, site.id, siteUrl(site.id, "/evidence"));
-    return c.html(<DashboardEvidence web={c.get("web")} site={site} {...data} />);
+    return c.html(<DashboardEvidence web={c.get("web")} site={site} d={data} />);
   });
 
   web.get("/dashboard/sites/:siteId/evidence.jsonl", page(), async (c) => {

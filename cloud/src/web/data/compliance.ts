@@ -9,6 +9,7 @@ import { type ComplianceScore, computeScore } from "../../../../protocol/score.t
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
+import { dayKeys, windowStart } from "./days.ts";
 
 /** Where a finding was recorded: appliance and sequence number of its bundle. */
 export interface BundleRef {
@@ -127,7 +128,7 @@ export interface DayScore {
  * each appliance that day. Days without any bundle are null (a gap in the chart, not a zero).
  */
 export async function scoreHistory(db: Db, siteId: string, days: number, now: Date): Promise<DayScore[]> {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const start = windowStart(now, days);
   const refs = await db
     .selectDistinctOn([evidenceChain.applianceId, dayOf], {
       applianceId: evidenceChain.applianceId,
@@ -146,11 +147,8 @@ export async function scoreHistory(db: Db, siteId: string, days: number, now: Da
   const byDay = new Map<string, Finding[]>();
   for (const r of rows)
     byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...(JSON.parse(r.findings) as Finding[])]);
-  const out: DayScore[] = [];
-  for (let i = 0; i < days; i++) {
-    const d = new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+  return dayKeys(now, days).map((d) => {
     const fs = byDay.get(d);
-    out.push({ day: d, score: fs ? computeScore(fs).score : null });
-  }
-  return out;
+    return { day: d, score: fs ? computeScore(fs).score : null };
+  });
 }

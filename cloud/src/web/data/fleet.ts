@@ -5,6 +5,7 @@ import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceAlerts, evidenceChain } from "../../db/schema/evidence.ts";
 import { incidents } from "../../db/schema/heal.ts";
+import { dayKeys, windowStart } from "./days.ts";
 
 /** An appliance that checked in within this window is online. */
 export const ONLINE_WITHIN_SEC = 10 * 60;
@@ -129,7 +130,7 @@ export async function receiptsByTier(
   days: number,
   now: Date,
 ): Promise<{ label: string; counts: Record<"L1" | "L2" | "L3", number> }[]> {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const start = windowStart(now, days);
   const day = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
     .select({ day, L1: tierCount("L1"), L2: tierCount("L2"), L3: tierCount("L3") })
@@ -142,10 +143,7 @@ export async function receiptsByTier(
       ),
     )
     .groupBy(day);
-  const byDay = new Map<string, Record<"L1" | "L2" | "L3", number>>();
-  for (let i = 0; i < days; i++) {
-    byDay.set(new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10), { L1: 0, L2: 0, L3: 0 });
-  }
+  const byDay = new Map(dayKeys(now, days).map((d) => [d, { L1: 0, L2: 0, L3: 0 }]));
   for (const r of rows) {
     const d = byDay.get(r.day);
     if (d) {
@@ -164,17 +162,14 @@ export async function incidentsByTier(
   days: number,
   now: Date,
 ): Promise<{ label: string; counts: Record<"L1" | "L2" | "L3", number> }[]> {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const start = windowStart(now, days);
   const day = sql<string>`to_char(${incidents.openedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
     .select({ day, tier: incidents.tier, n: count() })
     .from(incidents)
     .where(and(eq(incidents.siteId, siteId), gte(incidents.openedAt, start)))
     .groupBy(day, incidents.tier);
-  const byDay = new Map<string, Record<"L1" | "L2" | "L3", number>>();
-  for (let i = 0; i < days; i++) {
-    byDay.set(new Date(start.getTime() + i * 86_400_000).toISOString().slice(0, 10), { L1: 0, L2: 0, L3: 0 });
-  }
+  const byDay = new Map(dayKeys(now, days).map((d) => [d, { L1: 0, L2: 0, L3: 0 }]));
   for (const r of rows) {
     const d = byDay.get(r.day);
     if (d && (r.tier === "L1" || r.tier === "L2" || r.tier === "L3")) d[r.tier] += Number(r.n);

@@ -1,17 +1,9 @@
-import type { SiteVerification } from "../../evidence/verify-site.ts";
 import type { DayScore, SiteCompliance } from "../data/compliance.ts";
-import type { BundleRow, ChainFigures } from "../data/evidence.ts";
 import type { WebVars } from "../env.ts";
 import { ScoreChart } from "../ui/charts.tsx";
 import { Badge, Notice, Score, Stat, When } from "../ui/components.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
-import {
-  BundleTable,
-  ChainTable,
-  KeyTable,
-  VerificationNotice,
-  VerifyInstructions,
-} from "../views/evidence-panels.tsx";
+import { type EvidenceData, EvidenceSections } from "../views/evidence-panels.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 interface SiteHead {
@@ -129,16 +121,7 @@ export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteComplianc
 }
 
 /** The evidence verification page: chain status, public keys, bundles, download, instructions. */
-export function PortalEvidence(p: {
-  web: WebVars;
-  site: SiteHead;
-  chains: ChainFigures[];
-  verification?: SiteVerification;
-  keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];
-  alerts: { kind: string; applianceId: string; seq: number | null; message: string; createdAt: string }[];
-  page: { rows: BundleRow[]; next?: string; first?: string };
-  total: number;
-}) {
+export function PortalEvidence(p: { web: WebVars; site: SiteHead; d: EvidenceData }) {
   const u = (r: string) => portalUrl(p.site.id, r);
   return (
     <PortalShell web={p.web} siteId={p.site.id} title="Evidence" current={u("/evidence")}>
@@ -147,47 +130,7 @@ export function PortalEvidence(p: {
         Every check result and every fix is recorded in a signed, hash-chained evidence bundle by the
         appliance and stored unchangeable. Verify it here, or download it and verify it yourself.
       </p>
-      {p.verification ? <VerificationNotice v={p.verification} /> : null}
-      <div class="actions no-print" style="margin-bottom:1rem">
-        <form method="get" action={u("/evidence")}>
-          <input type="hidden" name="verify" value="1" />
-          <button type="submit" data-testid="verify">
-            Verify the chain now
-          </button>
-        </form>
-        <a class="button secondary" href={u("/evidence.jsonl")}>
-          Download chain.jsonl
-        </a>
-        <a class="button secondary" href={u("/keys.txt")}>
-          Download keys.txt
-        </a>
-      </div>
-      <h2>Chains per appliance</h2>
-      <ChainTable chains={p.chains} verification={p.verification} />
-      {p.alerts.length > 0 ? (
-        <>
-          <h2>Problems recorded at upload ({p.alerts.length >= 500 ? "500+" : p.alerts.length})</h2>
-          <ul>
-            {p.alerts.slice(0, 20).map((a) => (
-              <li class="small">
-                <Badge status="fail" label={a.kind} /> {a.applianceId}
-                {a.seq !== null ? `#${a.seq}` : ""}: {a.message} · <When at={a.createdAt} />
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-      <h2>Public keys</h2>
-      <KeyTable keys={p.keys} />
-      <VerifyInstructions jsonlHref={u("/evidence.jsonl")} keysHref={u("/keys.txt")} />
-      <h2>Bundles</h2>
-      <BundleTable
-        rows={p.page.rows}
-        next={p.page.next}
-        first={p.page.first}
-        total={p.total}
-        href={(a, seq) => u(`/evidence/bundle/${encodeURIComponent(a)}/${seq}`)}
-      />
+      <EvidenceSections d={p.d} u={u} />
     </PortalShell>
   );
 }

@@ -14,6 +14,7 @@ import { bundleCount, siteAppliances, siteOr404 } from "../data/site.ts";
 import { verifyForPage } from "../data/verify.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { pageNotFound } from "../errors.tsx";
+import type { EvidenceData } from "../views/evidence-panels.tsx";
 import { BundleDetail } from "./bundle-page.tsx";
 import { CompliancePacket } from "./packet.tsx";
 import { PortalEvidence, PortalOverview, PortalReport } from "./pages.tsx";
@@ -37,7 +38,12 @@ export const PORTAL_SITE_PAGES = [
 ] as const;
 
 /** Data of the evidence page (shared with the dashboard's evidence view). */
-export async function evidencePageData(c: Context<WebEnv>, deps: CloudDeps, siteId: string, base: string) {
+export async function evidencePageData(
+  c: Context<WebEnv>,
+  deps: CloudDeps,
+  siteId: string,
+  base: string,
+): Promise<EvidenceData> {
   const cursor = decodeCursor(c.req.query("after"));
   const verify = c.req.query("verify") === "1";
   const ctx = webCtx(c, deps);
@@ -140,7 +146,7 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.get("/portal/s/:siteId/evidence", guard, async (c) => {
     const s = await siteOr404(deps.db, site(c));
     const data = await evidencePageData(c, deps, s.id, portalUrl(s.id, "/evidence"));
-    return c.html(<PortalEvidence web={c.get("web")} site={s} {...data} />);
+    return c.html(<PortalEvidence web={c.get("web")} site={s} d={data} />);
   });
 
   web.get("/portal/s/:siteId/evidence/bundle/:applianceId/:seq", guard, async (c) => {

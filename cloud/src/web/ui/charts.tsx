@@ -2,6 +2,27 @@ import { DEFAULT_FRAME, lineGeometry, type SeriesPoint, stackedBarGeometry } fro
 
 const f = DEFAULT_FRAME;
 
+/** Horizontal grid lines with their y labels, and the x labels under the plot. */
+function Axes(p: { yTicks: { y: number; label: string }[]; xLabels: { x: number; label: string }[] }) {
+  return (
+    <>
+      {p.yTicks.map((t) => (
+        <>
+          <line class="axis" x1={f.left} x2={f.width - f.right} y1={t.y} y2={t.y} />
+          <text x={f.left - 6} y={t.y + 4} text-anchor="end">
+            {t.label}
+          </text>
+        </>
+      ))}
+      {p.xLabels.map((l) => (
+        <text x={l.x} y={f.height - 6} text-anchor="middle">
+          {l.label}
+        </text>
+      ))}
+    </>
+  );
+}
+
 /** Compliance score over time (0–100) as an inline SVG line chart with an accessible summary. */
 export function ScoreChart(p: { points: readonly SeriesPoint[]; title: string }) {
   const g = lineGeometry(p.points);
@@ -16,19 +37,7 @@ export function ScoreChart(p: { points: readonly SeriesPoint[]; title: string })
       data-testid="score-chart"
     >
       <title>{summary}</title>
-      {g.yTicks.map((t) => (
-        <>
-          <line class="axis" x1={f.left} x2={f.width - f.right} y1={t.y} y2={t.y} />
-          <text x={f.left - 6} y={t.y + 4} text-anchor="end">
-            {t.label}
-          </text>
-        </>
-      ))}
-      {g.xLabels.map((l) => (
-        <text x={l.x} y={f.height - 6} text-anchor="middle">
-          {l.label}
-        </text>
-      ))}
+      <Axes yTicks={g.yTicks} xLabels={g.xLabels} />
       {g.area ? <path class="area" d={g.area} /> : null}
       {g.path ? <path class="line" d={g.path} /> : null}
       {g.dots.map((d) => (
@@ -64,19 +73,7 @@ export function TierChart(p: {
         data-testid="tier-chart"
       >
         <title>{summary}</title>
-        {g.yTicks.map((t) => (
-          <>
-            <line class="axis" x1={f.left} x2={f.width - f.right} y1={t.y} y2={t.y} />
-            <text x={f.left - 6} y={t.y + 4} text-anchor="end">
-              {t.label}
-            </text>
-          </>
-        ))}
-        {g.xLabels.map((l) => (
-          <text x={l.x} y={f.height - 6} text-anchor="middle">
-            {l.label}
-          </text>
-        ))}
+        <Axes yTicks={g.yTicks} xLabels={g.xLabels} />
         {g.bars.map((b) => (
           <rect class={`bar ${b.key}`} x={b.x} y={b.y} width={b.width} height={b.height}>
             <title>{`${b.label}: ${b.count} ${b.key}`}</title>

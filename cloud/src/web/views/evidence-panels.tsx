@@ -176,3 +176,67 @@ export function VerifyInstructions(p: { jsonlHref: string; keysHref: string }) {
     </div>
   );
 }
+
+/** What an evidence page shows, read once by the route (see portal/routes.tsx evidencePageData). */
+export interface EvidenceData {
+  chains: ChainFigures[];
+  verification?: SiteVerification;
+  keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];
+  alerts: { kind: string; applianceId: string; seq: number | null; message: string; createdAt: string }[];
+  page: { rows: BundleRow[]; next?: string; first?: string };
+  total: number;
+}
+
+/**
+ * The body of an evidence page, the same for the MSP and the clinic: verdict, verify and download
+ * buttons, chains per appliance, alerts, keys, how to verify independently, and the bundle list.
+ * `u` maps a suffix ("/evidence", "/keys.txt"…) to the audience's URL of this site.
+ */
+export function EvidenceSections(p: { d: EvidenceData; u: (rest: string) => string }) {
+  const { d, u } = p;
+  return (
+    <>
+      {d.verification ? <VerificationNotice v={d.verification} /> : null}
+      <div class="actions no-print" style="margin-bottom:1rem">
+        <form method="get" action={u("/evidence")}>
+          <input type="hidden" name="verify" value="1" />
+          <button type="submit" data-testid="verify">
+            Verify the chain now
+          </button>
+        </form>
+        <a class="button secondary" href={u("/evidence.jsonl")}>
+          Download chain.jsonl
+        </a>
+        <a class="button secondary" href={u("/keys.txt")}>
+          Download keys.txt
+        </a>
+      </div>
+      <h2>Chains per appliance</h2>
+      <ChainTable chains={d.chains} verification={d.verification} />
+      <h2>Problems recorded at upload ({d.alerts.length >= 500 ? "500+" : d.alerts.length})</h2>
+      {d.alerts.length === 0 ? (
+        <p class="muted">No gap, fork, broken link or bad signature was seen at upload.</p>
+      ) : (
+        <ul data-testid="alerts">
+          {d.alerts.slice(0, 50).map((a) => (
+            <li class="small">
+              <Badge status="fail" label={a.kind} /> {a.applianceId}
+              {a.seq !== null ? `#${a.seq}` : ""}: {a.message} · <When at={a.createdAt} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Public keys</h2>
+      <KeyTable keys={d.keys} />
+      <VerifyInstructions jsonlHref={u("/evidence.jsonl")} keysHref={u("/keys.txt")} />
+      <h2>Bundles</h2>
+      <BundleTable
+        rows={d.page.rows}
+        next={d.page.next}
+        first={d.page.first}
+        total={d.total}
+        href={(a, seq) => u(`/evidence/bundle/${encodeURIComponent(a)}/${seq}`)}
+      />
+    </>
+  );
+}
