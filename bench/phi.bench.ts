@@ -1,5 +1,6 @@
 /** PHI scrubber: precision and recall on the synthetic labelled corpus, and scrub throughput. */
 import { generateCorpus } from "../agent/src/phi/corpus.ts";
+import { heldOutLines } from "../agent/src/phi/heldout.ts";
 import { scoreCorpus } from "../agent/src/phi/measure.ts";
 import { scrubText } from "../agent/src/phi/scrub.ts";
 
@@ -8,8 +9,12 @@ const s = scoreCorpus(corpus);
 console.log(
   `phi scrubber on ${corpus.length} lines (${s.gold} PHI spans): recall ${s.recall.toFixed(4)} (target ≥ 0.98), precision ${s.precision.toFixed(4)} (target ≥ 0.9)`,
 );
-for (const m of s.missed.slice(0, 5)) console.log(`  missed ${m.kind}: ${m.text}`);
-for (const m of s.spurious.slice(0, 5)) console.log(`  spurious ${m.kind}: ${m.text}`);
+const h = scoreCorpus(heldOutLines());
+console.log(
+  `held-out hand-written lines (${h.gold} PHI spans, phrasing not from the generator): recall ${h.recall.toFixed(3)}, precision ${h.precision.toFixed(3)}`,
+);
+for (const m of [...s.missed, ...h.missed].slice(0, 5)) console.log(`  missed ${m.kind}: ${m.text}`);
+for (const m of [...s.spurious, ...h.spurious].slice(0, 5)) console.log(`  spurious ${m.kind}: ${m.text}`);
 
 const texts = corpus.map((l) => l.text);
 const bytes = texts.reduce((n, t) => n + t.length, 0);

@@ -21,8 +21,9 @@ const MONTHS =
 const DATE = String.raw`(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:${MONTHS})\.? \d{1,2},? \d{4}|\d{1,2} (?:${MONTHS})\.? \d{4})`;
 // A personal name: 1–4 capitalised words, initials, particles; also "Last, First".
 const NAME_WORD = String.raw`(?:(?:Mc|Mac|O')\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.|(?!(?:ID|MRN|DOB|NAME|NO|NUMBER|ACCT|SSN|DATE)\b)\p{Lu}['’]?\p{Lu}+(?:[-'’]\p{Lu}+)*)`;
-// Words that follow "Patient" in product and service names, never a person's name.
-const NOT_A_NAME = String.raw`(?!(?:Portal|Portals|Education|Services?|Access|Safety|Monitor|Check-?in|Intake|Kiosk|Records?|Chart|Data|List|Lookup|Search|Room|Care|Experience|Engagement|Registration|Scheduling|Information|Info|Management|Flow|Tracker|Summary|Statement)\b)`;
+// Words that follow "Patient" in product and service names, never a person's name, and honorifics
+// (the honorific detector takes the name after them).
+const NOT_A_NAME = String.raw`(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Portal|Portals|Education|Services?|Access|Safety|Monitor|Check-?in|Intake|Kiosk|Records?|Chart|Data|List|Lookup|Search|Room|Care|Experience|Engagement|Registration|Scheduling|Information|Info|Management|Flow|Tracker|Summary|Statement)\b)`;
 const NAME = `${NAME_WORD}(?:,? ${NAME_WORD}){0,3}`;
 const STREET_SUFFIX =
   "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl";
@@ -90,7 +91,7 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: "name",
     re: new RegExp(
-      String.raw`(?:\b(?:[Pp]atient|PATIENT|[Pp]t\.?|PT)(?:[ _]?(?:[Nn]ame|NAME|[Ff]ull[ _]?[Nn]ame))?|\b(?:[Pp]atient|[Pp]t)(?:[Nn]ame|[Ff]ullName)|\b(?:[Gg]uarantor|[Ss]ubscriber|[Ii]nsured|[Rr]esponsible party|[Ee]mergency[ _]?[Cc]ontact|[Nn]ext of kin|NOK|[Pp]arent|[Gg]uardian|[Ss]pouse)(?:[ _]?[Nn]ame)?|\b(?:[Ff]irst|[Ll]ast|[Mm]iddle|[Gg]iven|[Ff]amily|[Ff]ull|[Mm]aiden)[ _]?[Nn]ame|\b(?:first|last|full|given|family)name|\b(?:[Rr]eferral|[Rr]esults|[Ll]etter|[Rr]ecords|[Ll]abs?|[Cc]hart|[Ss]tatement|[Ii]nvoice) (?:for|of|to))["']?\s*[:=]?\s*["']?${NOT_A_NAME}(?<v>${NAME})(?!\p{Ll})`,
+      String.raw`(?:\b(?:[Pp]atient|PATIENT|[Pp]t\.?|PT)(?:[ _]?(?:[Nn]ame|NAME|[Ff]ull[ _]?[Nn]ame))?|\b(?:[Pp]atient|[Pp]t)(?:[Nn]ame|[Ff]ullName)|\b(?:[Gg]uarantor|[Ss]ubscriber|[Ii]nsured|[Rr]esponsible party|[Ee]mergency[ _]?[Cc]ontact|[Nn]ext of kin|NOK|[Pp]arent|[Gg]uardian|[Ss]pouse)(?:[ _]?[Nn]ame)?|\b(?:[Ff]irst|[Ll]ast|[Mm]iddle|[Gg]iven|[Ff]amily|[Ff]ull|[Mm]aiden)[ _]?[Nn]ame|\b(?:first|last|full|given|family)name|\b(?:[Rr]eferrals?|[Rr]esults?|[Ll]etters?|[Rr]ecords?|[Ll]abs?|[Cc]hart|[Ss]tatements?|[Ii]nvoices?) (?:for|of|to)|\bPID-5)["']?\s*[:=]?\s*["']?${NOT_A_NAME}(?<v>${NAME})(?!\p{Ll})`,
       "gdu",
     ),
   },
