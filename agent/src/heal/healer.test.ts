@@ -198,7 +198,12 @@ describe("Healer", () => {
     // The cloud goes away between planning and the outcome report.
     const healer = new Healer({
       ...deps,
-      runner: { execute: (req) => (server.setDown(true), runner.execute(req)) },
+      runner: {
+        execute: (req) => {
+          server.setDown(true);
+          return runner.execute(req);
+        },
+      },
     });
     expect((await healer.heal([drift("windows.smb-signing")], config)).fixed.L2).toBe(1);
     expect(server.outcomes).toEqual([]);
