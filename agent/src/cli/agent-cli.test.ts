@@ -98,7 +98,11 @@ describe("field-tech CLI (compiled binary)", () => {
         s = m("status", "--json");
       }
       const snap = JSON.parse(s.stdout);
-      expect(snap.daemon).toBe("running");
+      if (snap.daemon !== "running") {
+        daemon.kill("SIGKILL");
+        const logs = await new Response(daemon.stderr).text();
+        throw new Error(`daemon not answering; status said ${s.stderr}; daemon stderr: ${logs.slice(0, 2000)}`);
+      }
       expect(snap.applianceId).toBe("app-1");
       expect([0, 1]).toContain(s.code);
       while (Date.now() < deadline && cloud.state.bundles.length === 0) await Bun.sleep(50);

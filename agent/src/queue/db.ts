@@ -41,14 +41,15 @@ export function openStateDb(path: string): Database {
   db.run("PRAGMA journal_mode = WAL");
   db.run("PRAGMA synchronous = FULL");
   db.run("PRAGMA foreign_keys = ON");
-  const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
-  const version = row?.user_version ?? 0;
-  for (let i = version; i < MIGRATIONS.length; i++) {
-    db.transaction(() => {
+  // BEGIN IMMEDIATE takes the write lock before reading the version, so two processes opening a
+  // fresh database at once (the daemon starting, `malachor status` peeking) never both migrate.
+  db.transaction(() => {
+    const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
+    for (let i = row?.user_version ?? 0; i < MIGRATIONS.length; i++) {
       db.run(MIGRATIONS[i]!);
       db.run(`PRAGMA user_version = ${i + 1}`);
-    })();
-  }
+    }
+  }).immediate();
   return db;
 }
 

@@ -142,3 +142,21 @@ describe("queue", () => {
     );
   });
 });
+
+test("processes opening a fresh database at the same moment migrate it once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "malachor-migrate-"));
+  dirs.push(dir);
+  const path = join(dir, "state.db");
+  const script = `import { openStateDb } from ${JSON.stringify(join(import.meta.dir, "db.ts"))};\nopenStateDb(process.argv[2]).close();\n`;
+  const file = join(dir, "open.ts");
+  await Bun.write(file, script);
+  const procs = Array.from({ length: 6 }, () =>
+    Bun.spawn([process.execPath, file, path], { stderr: "pipe" }),
+  );
+  const codes = await Promise.all(procs.map((p) => p.exited));
+  const errors = await Promise.all(procs.map((p) => new Response(p.stderr).text()));
+  expect({ codes, errors: errors.filter(Boolean) }).toEqual({ codes: [0, 0, 0, 0, 0, 0], errors: [] });
+  const db = openStateDb(path);
+  expect(db.query("PRAGMA user_version").get()).toEqual({ user_version: 2 });
+  db.close();
+});
