@@ -166,7 +166,7 @@ describeEachDb("fuzz: malformed and oversized bodies never cause a 5xx or a chan
             "content-type": "application/json",
             ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
           },
-          body,
+          body: body as BodyInit,
         });
         sent++;
         if (res.status < 400 || res.status >= 500) {

@@ -7,13 +7,16 @@ import { adminTokens } from "../db/schema/auth.ts";
 import { rateLimits } from "../db/schema/runtime.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
-import { ApiError, forbidden, unauthorized } from "../http/errors.ts";
-import { enforce } from "../ratelimit/limiter.ts";
+import { forbidden, unauthorized } from "../http/errors.ts";
+import { currentWindow, enforce, rateLimited } from "../ratelimit/limiter.ts";
 import { assertSiteAccess, roleAtLeast } from "./permissions.ts";
 import { bearerOf, hashSecret } from "./secrets.ts";
 
 /** Resolve an admin bearer token to its actor, or null when unknown, revoked or expired. */
-export async function adminActor(deps: CloudDeps, secret: string): Promise<Actor | null> {
+export async function adminActor(
+  deps: CloudDeps,
+  secret: string,
+): Promise<Extract<Actor, { type: "admin" }> | null> {
   const [row] = await deps.db
     .select()
     .from(adminTokens)
@@ -32,9 +35,7 @@ export function requireAppliance(deps: CloudDeps): MiddlewareHandler<AppEnv> {
     const secret = bearerOf(c.req.header("authorization"));
     if (!secret) throw unauthorized("missing bearer API key (Authorization: Bearer <apiKey>)");
     const policy = deps.config.rateLimits.agent;
-    const nowMs = deps.clock.now().getTime();
-    const windowMs = policy.windowSec * 1000;
-    const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+    const { windowStart, retryAfterSec } = currentWindow(deps.clock, policy);
     const [row] = rowsOf<{ key_id: string; appliance_id: string; site_id: string; count: string | number }>(
       await deps.db.execute(sql`
         WITH k AS (
@@ -57,15 +58,7 @@ export function requireAppliance(deps: CloudDeps): MiddlewareHandler<AppEnv> {
       siteId: row.site_id,
       apiKeyId: row.key_id,
     });
-    if (Number(row.count) > policy.limit) {
-      const retryAfterSec = Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000));
-      throw new ApiError(
-        429,
-        "rate_limited",
-        `agent requests: limit of ${policy.limit} per ${policy.windowSec}s reached; retry after ${retryAfterSec}s`,
-        { retryable: true, retryAfterSec },
-      );
-    }
+    if (Number(row.count) > policy.limit) throw rateLimited("agent requests", policy, retryAfterSec);
     await next();
   };
 }
@@ -84,7 +77,7 @@ export function requireAdmin(
     const secret = bearerOf(c.req.header("authorization"));
     if (!secret) throw unauthorized("missing bearer admin token (Authorization: Bearer <token>)");
     const actor = await adminActor(deps, secret);
-    if (!actor || actor.type !== "admin") throw unauthorized("admin token is unknown, revoked or expired");
+    if (!actor) throw unauthorized("admin token is unknown, revoked or expired");
     c.set("actor", actor);
     await enforce(
       deps.db,

@@ -12,6 +12,27 @@ export interface RateDecision {
   retryAfterSec: number;
 }
 
+/** The fixed window `now` falls in, and how long until it ends. */
+export function currentWindow(
+  clock: Clock,
+  policy: RatePolicy,
+): { windowStart: number; retryAfterSec: number } {
+  const nowMs = clock.now().getTime();
+  const windowMs = policy.windowSec * 1000;
+  const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+  return { windowStart, retryAfterSec: Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000)) };
+}
+
+/** The 429 answer for `what` over `policy`. */
+export function rateLimited(what: string, policy: RatePolicy, retryAfterSec: number): ApiError {
+  return new ApiError(
+    429,
+    "rate_limited",
+    `${what}: limit of ${policy.limit} per ${policy.windowSec}s reached; retry after ${retryAfterSec}s`,
+    { retryable: true, retryAfterSec },
+  );
+}
+
 /**
  * Count `cost` against `bucket` in the current fixed window (one upsert; counters live in the DB
  * so every instance shares them).
@@ -23,9 +44,7 @@ export async function consume(
   policy: RatePolicy,
   cost = 1,
 ): Promise<RateDecision> {
-  const nowMs = clock.now().getTime();
-  const windowMs = policy.windowSec * 1000;
-  const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+  const { windowStart, retryAfterSec } = currentWindow(clock, policy);
   const [row] = await db
     .insert(rateLimits)
     .values({ bucket, windowStart, count: cost })
@@ -35,11 +54,7 @@ export async function consume(
     })
     .returning({ count: rateLimits.count });
   const count = Number(row!.count);
-  return {
-    ok: count <= policy.limit,
-    count,
-    retryAfterSec: Math.max(1, Math.ceil((windowStart + windowMs - nowMs) / 1000)),
-  };
+  return { ok: count <= policy.limit, count, retryAfterSec };
 }
 
 /** Like consume, but throws a 429 ApiError (with Retry-After) when over the limit. */
@@ -52,14 +67,7 @@ export async function enforce(
   cost = 1,
 ): Promise<void> {
   const d = await consume(db, clock, bucket, policy, cost);
-  if (!d.ok) {
-    throw new ApiError(
-      429,
-      "rate_limited",
-      `${what}: limit of ${policy.limit} per ${policy.windowSec}s reached; retry after ${d.retryAfterSec}s`,
-      { retryable: true, retryAfterSec: d.retryAfterSec },
-    );
-  }
+  if (!d.ok) throw rateLimited(what, policy, d.retryAfterSec);
 }
 
 /** Drop windows that ended more than a day ago (run by the maintenance job). */
