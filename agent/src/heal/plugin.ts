@@ -70,7 +70,12 @@ export function healPlugin(): Plugin {
     }
     const planClient =
       apiKey && config.heal.l2
-        ? httpPlanClient({ baseUrl: config.cloud.url, apiKey, timeoutMs: config.cloud.timeout_sec * 1000 })
+        ? // The broker may wait up to its own model timeout (30 s by default): give it room.
+          httpPlanClient({
+            baseUrl: config.cloud.url,
+            apiKey,
+            timeoutMs: Math.max(config.cloud.timeout_sec, 45) * 1000,
+          })
         : null;
     const windowsHosts = new Set(config.windows.hosts.map((h) => h.host.toLowerCase()));
     healer = new Healer({
