@@ -7,7 +7,7 @@ import { waitFor } from "./harness/wait.ts";
 // cycles, kill -9 the agent at random moments, bring the cloud back, and prove that every bundle
 // the agent committed arrives, in order, with no gap, verifiable by the cloud and by an auditor.
 const INTERVAL_SEC = 10;
-const OUTAGE_CYCLES = 3;
+const OUTAGE_CYCLES = 4;
 let stack: Stack;
 
 beforeAll(async () => {
@@ -22,7 +22,7 @@ const status = async () => (await stack.agent.status()) as unknown as Status;
 const randomPause = () => Bun.sleep(Math.floor(Math.random() * INTERVAL_SEC * 1000));
 
 describe("offline survival (compiled agent, real cloud)", () => {
-  test("the cloud is down for several cycles and the agent is killed -9 twice: every bundle arrives in order, no gap", async () => {
+  test("cloud down for several cycles, drift healed offline, agent killed -9 three times: every bundle arrives in order, no gap", async () => {
     await waitFor(
       "the first bundles at the cloud",
       async () => (await cloudVerify(stack.cloud, stack.siteId)).count >= 1,
@@ -32,6 +32,9 @@ describe("offline survival (compiled agent, real cloud)", () => {
     );
     await stack.cloud.stop();
     const atOutage = (await status()).chain.seq;
+    const outageStart = new Date().toISOString();
+    // Drift while the cloud is away: healing is local, so the agent fixes it offline.
+    await stack.patchWindows({ firewall: { Public: { enabled: false } } });
 
     // Killed -9 at random points while offline: what it committed before each kill must stay.
     const committed: number[] = [];
@@ -53,6 +56,14 @@ describe("offline survival (compiled agent, real cloud)", () => {
       { timeoutMs: (OUTAGE_CYCLES + 3) * INTERVAL_SEC * 1000 },
     );
     expect(offline.queue.depth).toBeGreaterThanOrEqual(OUTAGE_CYCLES);
+    await waitFor(
+      "the firewall healed while offline",
+      async () => {
+        const st = (await stack.windowsState()) as { firewall: { Public: { enabled: boolean } } };
+        return st.firewall.Public.enabled;
+      },
+      { timeoutMs: 3 * INTERVAL_SEC * 1000 },
+    );
 
     await stack.cloud.start();
     // One more kill while it catches up, mid-upload if the timing falls that way.
@@ -77,8 +88,19 @@ describe("offline survival (compiled agent, real cloud)", () => {
     const audit = await verifyExport(stack.cloud, stack.siteId, stack.agent.paths.bin, stack.dir);
     expect(audit.code).toBe(0);
     expect(audit.out).toContain(`OK: ${audit.lines.length} bundles verified`);
-    const seqs = audit.lines.map((l) => (JSON.parse(l) as { seq: number }).seq);
-    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    const bundles = audit.lines.map(
+      (l) =>
+        JSON.parse(l) as {
+          seq: number;
+          receipts: { checkId: string; outcome: string; finishedAt: string }[];
+        },
+    );
+    expect(bundles.map((b) => b.seq)).toEqual(bundles.map((_, i) => i + 1));
+    // The receipt of the offline fix arrived with the rest.
+    const offlineFix = bundles
+      .flatMap((b) => b.receipts)
+      .find((r) => r.checkId === "windows.firewall" && r.outcome === "fixed" && r.finishedAt > outageStart);
+    expect(offlineFix).toBeDefined();
     // The drain caught up: nothing is left waiting on the appliance.
     await waitFor("the agent's queue to drain", async () => (await status()).queue.depth === 0, {
       timeoutMs: 60_000,
