@@ -19,7 +19,7 @@ export function SitesPage(p: {
       <h1>Sites</h1>
       <Table
         testid="sites"
-        head={["Site", "Compliance", "Appliances", "Last check-in", "Chain alerts"]}
+        head={["Site", "Compliance", "Appliances", "Last check-in", "Open incidents", "Chain alerts"]}
         empty="No sites yet. Create one with POST /api/sites (or `malachor` admin commands), then provision an appliance."
         rows={p.sites.map((s) => {
           const sc = p.scores.get(s.id);
@@ -51,6 +51,16 @@ export function SitesPage(p: {
               </td>
               <td class="small">
                 <When at={f?.lastCheckinAt} now={p.now} />
+              </td>
+              <td>
+                {f && f.openIncidents > 0 ? (
+                  <Badge
+                    status={f.openL3 > 0 ? "fail" : "warn"}
+                    label={`${f.openIncidents} open${f.openL3 > 0 ? ` · ${f.openL3} L3` : ""}`}
+                  />
+                ) : (
+                  <span class="muted">0</span>
+                )}
               </td>
               <td>
                 {f && f.alerts > 0 ? (

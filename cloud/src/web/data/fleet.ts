@@ -38,12 +38,18 @@ export interface SiteFleet {
   online: number;
   lastCheckinAt: Date | null;
   alerts: number;
+  /** Open incidents, and how many of them wait for a person (L3). */
+  openIncidents: number;
+  openL3: number;
 }
 
-/** Appliance counts, online counts, last check-in and chain alerts for many sites in two queries. */
+/** Appliance counts, online counts, last check-in, chain alerts and open incidents for many sites (three queries). */
 export async function fleetBySite(db: Db, siteIds: string[], now: Date): Promise<Map<string, SiteFleet>> {
   const out = new Map<string, SiteFleet>(
-    siteIds.map((id) => [id, { appliances: 0, online: 0, lastCheckinAt: null, alerts: 0 }]),
+    siteIds.map((id) => [
+      id,
+      { appliances: 0, online: 0, lastCheckinAt: null, alerts: 0, openIncidents: 0, openL3: 0 },
+    ]),
   );
   if (siteIds.length === 0) return out;
   const onlineSince = new Date(now.getTime() - ONLINE_WITHIN_SEC * 1000);
@@ -69,6 +75,20 @@ export async function fleetBySite(db: Db, siteIds: string[], now: Date): Promise
     .where(inArray(evidenceAlerts.siteId, siteIds))
     .groupBy(evidenceAlerts.siteId);
   for (const a of alerts) out.get(a.siteId)!.alerts = Number(a.n);
+  const open = await db
+    .select({
+      siteId: incidents.siteId,
+      n: count(),
+      l3: sql<number>`count(*) filter (where ${incidents.tier} = 'L3')`,
+    })
+    .from(incidents)
+    .where(and(inArray(incidents.siteId, siteIds), eq(incidents.status, "open")))
+    .groupBy(incidents.siteId);
+  for (const o of open) {
+    const f = out.get(o.siteId)!;
+    f.openIncidents = Number(o.n);
+    f.openL3 = Number(o.l3);
+  }
   return out;
 }
 

@@ -125,7 +125,7 @@ export function When(p: { at: Date | string | null | undefined; now?: Date }) {
 /** "3 min ago", "2 h ago", "5 d ago": coarse age of `d` at `now`. */
 export function ago(d: Date, now: Date): string {
   const s = Math.round((now.getTime() - d.getTime()) / 1000);
-  if (s < 0) return "just now";
+  if (s < 10) return "just now";
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
