@@ -30,6 +30,17 @@ const config = writeTestConfig(dir, {
   ntpServers: [ntp.address],
 });
 const m = (...args: string[]) => runMalachor([...args, "--config", config]);
+// For commands that make the daemon call the fake cloud: a synchronous spawn would block this
+// process, and with it the fake cloud's event loop.
+async function mAsync(...args: string[]) {
+  const p = Bun.spawn([malachorBinary(), ...args, "--config", config], { stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
+  return { stdout, stderr, code };
+}
 
 describe("field-tech CLI (compiled binary)", () => {
   test("check: selected checks, JSON, exit 0 when they pass", () => {
@@ -101,7 +112,9 @@ describe("field-tech CLI (compiled binary)", () => {
       if (snap.daemon !== "running") {
         daemon.kill("SIGKILL");
         const logs = await new Response(daemon.stderr).text();
-        throw new Error(`daemon not answering; status said ${s.stderr}; daemon stderr: ${logs.slice(0, 2000)}`);
+        throw new Error(
+          `daemon not answering; status said ${s.stderr}; daemon stderr: ${logs.slice(0, 2000)}`,
+        );
       }
       expect(snap.applianceId).toBe("app-1");
       expect([0, 1]).toContain(s.code);
@@ -114,7 +127,7 @@ describe("field-tech CLI (compiled binary)", () => {
 
       const stats = JSON.parse(m("queue", "stats", "--json").stdout);
       expect(stats.streams.evidence).toBeDefined();
-      const flush = m("queue", "flush");
+      const flush = await mAsync("queue", "flush");
       expect(flush.stdout).toMatch(/0 items left/);
       expect(flush.code).toBe(0);
     } finally {
