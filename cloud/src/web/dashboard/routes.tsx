@@ -55,9 +55,6 @@ import { SitesPage } from "./sites-page.tsx";
 /** Days in the healing-by-tier chart. */
 export const TIER_DAYS = 14;
 
-/** Every dashboard GET page under a site, for the authorization tests. */
-export const DASHBOARD_SITE_PAGES = ["", "/evidence", "/evidence.jsonl", "/keys.txt"] as const;
-
 /** Redirect back to a page with a `done` message code. */
 const back = (c: Context, to: string, done: string) =>
   c.redirect(`${to}${to.includes("?") ? "&" : "?"}done=${done}`, 303);

@@ -25,7 +25,7 @@ export const HISTORY_DAYS = 30;
 /** Bundles per evidence page. */
 export const BUNDLES_PER_PAGE = 50;
 
-/** Every portal page path (relative to /portal/s/:siteId), for the cross-site 404 test. */
+/** Every portal page of a site with data behind it (the 0-bundle test renders each). */
 export const PORTAL_SITE_PAGES = [
   "",
   "/report",
@@ -34,7 +34,6 @@ export const PORTAL_SITE_PAGES = [
   "/evidence.jsonl",
   "/keys.txt",
   "/packet",
-  "/evidence/bundle/app-1/1",
 ] as const;
 
 /** Data of the evidence page (shared with the dashboard's evidence view). */
