@@ -136,4 +136,11 @@ describe("remote update (compiled agent, real cloud)", () => {
     expect(s.agentVersion).toBe("0.2.0");
     expect(stack.agent.service?.running).toBe(true);
   }, 180_000);
+
+  test("malachor update check tells a technician the same", () => {
+    const r = Bun.spawnSync([stack.agent.paths.bin, "update", "check", "--config", stack.agent.paths.config]);
+    const out = `${r.stdout.toString()}${r.stderr.toString()}`;
+    expect(r.exitCode).toBe(1);
+    expect(out).toMatch(/no update: update metadata for 0\.5\.0 expired at .*staying on 0\.2\.0/);
+  });
 });
