@@ -79,7 +79,11 @@ describe("checkOrder", () => {
 
   test("without a configured cloud key every order is refused", () => {
     const r = checkOrder(signed(base), { ...ctx, cloudPublicKey: undefined });
-    expect(r).toMatchObject({ ok: false, code: "bad-signature", reason: expect.stringMatching(/no \[cloud\] public_key/) });
+    expect(r).toMatchObject({
+      ok: false,
+      code: "bad-signature",
+      reason: expect.stringMatching(/no \[cloud\] public_key/),
+    });
   });
 
   test("a refusal carries the order id when the payload has a valid one", () => {
