@@ -7,7 +7,7 @@ import { linkFromLog, WebClient } from "./testing/client.ts";
 function webRoutes(c: TestCloud, method: string, prefix: string): string[] {
   const seen = new Set<string>();
   for (const r of c.app.routes) {
-    if (r.method === method && r.path.startsWith(prefix)) seen.add(r.path);
+    if (r.method === method && r.path.startsWith(prefix) && !r.path.endsWith("*")) seen.add(r.path);
   }
   return [...seen].sort();
 }
@@ -93,6 +93,10 @@ describeEachDb("web authorization matrix (every route the app has)", (cloud) => 
         expect(r.html).not.toContain("site-b1");
       }
     }
+    // Unknown pages are the same HTML 404.
+    const unknown = await w.get("/portal/s/site-a1/nothing-here");
+    expect(unknown.status).toBe(404);
+    expect(unknown.html).toContain('data-testid="error"');
     // A portal session is not a dashboard session.
     expect((await w.get("/dashboard")).status).toBe(303);
   });

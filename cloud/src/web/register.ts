@@ -9,7 +9,7 @@ import { APP_JS, APP_JS_PATH } from "./assets.ts";
 import { registerSignIn } from "./auth/routes.tsx";
 import { registerDashboard } from "./dashboard/routes.tsx";
 import type { WebEnv } from "./env.ts";
-import { webErrorPage } from "./errors.tsx";
+import { pageNotFound, webErrorPage } from "./errors.tsx";
 import { webHeaders } from "./headers.ts";
 import { type WebOptions, webOptionsFromEnv } from "./options.ts";
 import { registerPortal } from "./portal/routes.tsx";
@@ -29,5 +29,11 @@ export function registerWeb(app: Hono<AppEnv>, deps: RouteDeps, opts?: WebOption
   registerSignIn(web, deps, options);
   registerPortal(web, deps);
   registerDashboard(web, deps);
+  // Anything else under our prefixes is a page people typed or followed: answer with the HTML 404.
+  for (const p of ["/dashboard/*", "/portal/*"]) {
+    web.all(p, () => {
+      throw pageNotFound();
+    });
+  }
   app.route("/", web as unknown as Hono<AppEnv>);
 }
