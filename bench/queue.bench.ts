@@ -42,7 +42,7 @@ raw.close();
 
 const queue = new Queue(openStateDb(join(dir, "state.db")), { maxBytes: 10_000_000_000 });
 let k = 0;
-const item = (): EnqueueItem => ({ stream: "telemetry", key: `k${++k}`, payload });
+const item = (): EnqueueItem => ({ stream: "evidence", key: `k${++k}`, payload });
 t = performance.now();
 for (let i = 0; i < single; i++) queue.enqueue(item());
 const qSingle = rate(single, performance.now() - t);
