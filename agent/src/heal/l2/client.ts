@@ -16,7 +16,9 @@ export interface PlanClient {
   requestPlan(req: PlanRequest): Promise<PlanAnswer>;
   /**
    * POST a JSON body that must reach the cloud eventually (plan outcomes, key escrow). True when
-   * delivered or refused for good (4xx: retrying cannot help); false to keep it and retry.
+   * delivered or refused for good (a 4xx about the content: retrying cannot help); false to keep it
+   * and retry (offline, 5xx, 408, 429, and 401/403 — a revoked or not-yet-rotated key must never
+   * cost a BitLocker recovery key).
    */
   deliver(path: string, body: unknown): Promise<boolean>;
   /** Incidents of this appliance a person resolved in the cloud; null when the cloud cannot be asked now. */
@@ -83,7 +85,7 @@ export function httpPlanClient(o: { baseUrl: string; apiKey: string; timeoutMs?:
       try {
         const res = await post(path, body);
         await res.body?.cancel();
-        return res.status < 500 && res.status !== 429 && res.status !== 408;
+        return res.status < 500 && ![401, 403, 408, 429].includes(res.status);
       } catch {
         return false;
       }
