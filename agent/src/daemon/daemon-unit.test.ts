@@ -8,13 +8,23 @@ import { jsonLogger } from "../log/logger.ts";
 import { openChain } from "./agent.ts";
 import { Daemon } from "./daemon.ts";
 import type { CheckProvider } from "./providers.ts";
+import type { SystemdNotifier } from "./sd-notify.ts";
 import { openState } from "./state.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-daemon-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-function daemon(extra = "", notes: string[] = [], stallLimitMs?: number, providers: CheckProvider[] = []) {
+function daemon(
+  opts: {
+    extra?: string;
+    notes?: string[];
+    stallLimitMs?: number;
+    providers?: CheckProvider[];
+    notifier?: SystemdNotifier;
+  } = {},
+) {
+  const { extra = "", notes = [], stallLimitMs, providers = [] } = opts;
   const sub = join(dir, `d${++n}`);
   const config = parseConfig(
     `[cloud]\nurl = "http://127.0.0.1:9"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\nstate_dir = "state"\n${extra}`,
@@ -30,7 +40,7 @@ function daemon(extra = "", notes: string[] = [], stallLimitMs?: number, provide
     client: null,
     providers,
     log: jsonLogger({ level: "error", err: () => {} }),
-    notifier: { active: true, watchdogIntervalMs: 10, notify: (m) => notes.push(m) },
+    notifier: opts.notifier ?? { active: true, watchdogIntervalMs: 10, notify: (m) => notes.push(m) },
     hostName: "appliance",
     stallLimitMs,
   });
@@ -38,7 +48,7 @@ function daemon(extra = "", notes: string[] = [], stallLimitMs?: number, provide
 }
 
 test("near the queue bound: a warn finding, a queue-near-bound event once, a checkin warning", async () => {
-  const { d, state, chain } = daemon("[queue]\nmax_bytes = 1048576\n");
+  const { d, state, chain } = daemon({ extra: "[queue]\nmax_bytes = 1048576\n" });
   const pad = "x".repeat(10_000);
   state.queue.enqueueMany(
     Array.from({ length: 100 }, (_, i) => ({ stream: "telemetry" as const, key: `t${i}`, payload: pad })),
@@ -64,7 +74,7 @@ test("offline (no API key): cycles still sign and queue evidence; cloud step is 
 
 test("the watchdog is fed only while the loop makes progress", async () => {
   const fed: string[] = [];
-  const healthy = daemon("", fed);
+  const healthy = daemon({ notes: fed });
   healthy.d.start();
   const pings = () => fed.filter((m) => m === "WATCHDOG=1").length;
   for (let i = 0; i < 300 && pings() < 3; i++) await Bun.sleep(10);
@@ -72,7 +82,7 @@ test("the watchdog is fed only while the loop makes progress", async () => {
   expect(pings()).toBeGreaterThanOrEqual(3);
 
   const starved: string[] = [];
-  const stuck = daemon("", starved, 1); // any pause counts as a stall
+  const stuck = daemon({ notes: starved, stallLimitMs: 1 }); // any pause counts as a stall
   stuck.d.start();
   await Bun.sleep(100);
   await stuck.d.stop();
@@ -90,7 +100,10 @@ test("a provider's malformed or disabled findings never reach the chain", async 
       { ...good, checkId: "windows.bitlocker" },
     ],
   };
-  const { d, chain } = daemon('[checks]\ndisabled = ["windows.bitlocker"]\n', [], undefined, [provider]);
+  const { d, chain } = daemon({
+    extra: '[checks]\ndisabled = ["windows.bitlocker"]\n',
+    providers: [provider],
+  });
   const findings = await d.runCycle();
   expect(findings.map((f) => [f.checkId, f.status])).toEqual([
     ["windows.defender", "pass"],
@@ -100,4 +113,21 @@ test("a provider's malformed or disabled findings never reach the chain", async 
   expect(findings[1]!.actual).toMatch(/malformed finding from windows: citations\.0/);
   expect(chain.bundlesAfter(0)).toHaveLength(1);
   await d.stop();
+});
+
+test("a broken notify socket is logged once, never fatal", async () => {
+  let calls = 0;
+  const broken: SystemdNotifier = {
+    active: true,
+    watchdogIntervalMs: 5,
+    notify: () => {
+      calls++;
+      throw new Error("sendto failed");
+    },
+  };
+  const { d } = daemon({ notifier: broken });
+  d.start();
+  await Bun.sleep(50);
+  await d.stop();
+  expect(calls).toBeGreaterThan(2);
 });

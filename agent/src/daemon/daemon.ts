@@ -350,17 +350,28 @@ export class Daemon {
     });
   }
 
+  // systemd must never take the daemon down: a failed notify is logged once, then ignored.
+  private notifyFailed = false;
+  private notify(message: string): void {
+    try {
+      this.d.notifier.notify(message);
+    } catch (e) {
+      if (!this.notifyFailed) this.d.log.warn("systemd notify failed", { error: e });
+      this.notifyFailed = true;
+    }
+  }
+
   /** Start the loop (returns at once); READY=1 goes to systemd, and the watchdog is fed. */
   start(): void {
-    const n = this.d.notifier;
-    if (n.watchdogIntervalMs) {
+    const every = this.d.notifier.watchdogIntervalMs;
+    if (every) {
       const stall = this.d.stallLimitMs ?? 600_000;
       this.watchdog = setInterval(() => {
         // Only a loop that still makes progress feeds the watchdog; a stuck one gets restarted.
-        if (Date.now() - this.lastProgress < stall) n.notify("WATCHDOG=1");
-      }, n.watchdogIntervalMs);
+        if (Date.now() - this.lastProgress < stall) this.notify("WATCHDOG=1");
+      }, every);
     }
-    n.notify(`READY=1\nSTATUS=running checks every ${this.intervalSec} s\nMAINPID=${process.pid}`);
+    this.notify(`READY=1\nSTATUS=running checks every ${this.intervalSec} s\nMAINPID=${process.pid}`);
     this.loop = (async () => {
       while (!this.stop$.signal.aborted) {
         const begin = Date.now();
@@ -370,7 +381,7 @@ export class Daemon {
           await this.cloudStep();
           const s = this.lastCycle?.summary;
           if (s)
-            n.notify(`STATUS=last cycle ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.error} error`);
+            this.notify(`STATUS=last cycle ${s.pass} pass, ${s.fail} fail, ${s.warn} warn, ${s.error} error`);
         } catch (e) {
           this.d.log.error("cycle failed", { error: e });
         }
@@ -392,7 +403,7 @@ export class Daemon {
    * committed transaction, so nothing is half done), then close the database.
    */
   async stop(graceMs = 20_000): Promise<void> {
-    this.d.notifier.notify("STOPPING=1");
+    this.notify("STOPPING=1");
     this.stop$.abort();
     clearInterval(this.watchdog);
     if (this.loop) {
