@@ -143,5 +143,18 @@ describe("field-tech CLI (compiled binary)", () => {
     const peek = m("queue", "peek", "--json");
     expect(peek.code).toBe(0);
     expect(JSON.parse(peek.stdout)).toEqual([]);
+    // A second daemon on the same bind address says what is wrong.
+    const blocker = Bun.serve({
+      hostname: "127.0.0.1",
+      port: Number(bind.split(":")[1]),
+      fetch: () => new Response(),
+    });
+    try {
+      const second = m("run");
+      expect(second.code).toBe(3);
+      expect(second.stderr).toMatch(/\[status\] bind = "127\.0\.0\.1:\d+": cannot listen there/);
+    } finally {
+      blocker.stop(true);
+    }
   }, 60_000);
 });

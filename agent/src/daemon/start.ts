@@ -69,11 +69,19 @@ export async function startDaemon(
     hostName,
   });
   const d = daemon;
-  const api = startLocalApi(
-    config.status.bind,
-    { snapshot: () => d.snapshot(), drain: () => d.drain(), nudge: () => d.nudge(), queue: state.queue },
-    log,
-  );
+  let api: ReturnType<typeof startLocalApi>;
+  try {
+    api = startLocalApi(
+      config.status.bind,
+      { snapshot: () => d.snapshot(), drain: () => d.drain(), nudge: () => d.nudge(), queue: state.queue },
+      log,
+    );
+  } catch (e) {
+    state.db.close();
+    throw new Error(
+      `[status] bind = "${config.status.bind}": cannot listen there (${(e as Error).message}); is another malachor running?`,
+    );
+  }
   log.info("malachor running", {
     site: config.appliance.site_id,
     appliance: config.appliance.appliance_id,
