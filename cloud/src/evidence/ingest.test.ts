@@ -65,6 +65,23 @@ describeEachDb("evidence ingest", (cloud) => {
     expect(r.body.headSeq).toBe(7);
   });
 
+  test("the same batch sent twice at once: stored exactly once, both answered 200", async () => {
+    const c = cloud();
+    const batch = a.nextBundles(3);
+    const [r1, r2] = await Promise.all([upload(c, a, batch), upload(c, a, batch)]);
+    expect([r1.status, r2.status]).toEqual([200, 200]);
+    const statuses = [...r1.body.results, ...r2.body.results].map((x) => x.status).sort();
+    expect(statuses).toEqual([
+      "already-stored",
+      "already-stored",
+      "already-stored",
+      "stored",
+      "stored",
+      "stored",
+    ]);
+    expect(await chainCount(c, "app-a1")).toBe(10);
+  });
+
   test("stored bodies are exactly the canonical bytes that were verified", async () => {
     const c = cloud();
     const [row] = await c.deps.db.select().from(evidenceChain).where(eq(evidenceChain.seq, 1)).limit(1);
@@ -112,7 +129,7 @@ describeEachDb("evidence ingest", (cloud) => {
       "rejected",
       "rejected",
     ]);
-    expect(r.body.error.details?.result.headSeq).toBe(8);
+    expect(r.body.error.details?.result.headSeq).toBe(11);
     expect(r.body.error.details?.result.results[2]?.reason).toMatch(/not processed/);
   });
 
@@ -163,10 +180,10 @@ describeEachDb("evidence ingest", (cloud) => {
       count: number;
       heads: Record<string, { seq: number }>;
     };
-    expect(v).toMatchObject({ ok: true, count: 8 });
-    expect(v.heads["app-a1"]?.seq).toBe(8);
+    expect(v).toMatchObject({ ok: true, count: 11 });
+    expect(v.heads["app-a1"]?.seq).toBe(11);
     const jsonl = await (await c.call("GET", "/api/sites/site-a/evidence/export", { bearer: admin })).text();
-    expect(jsonl.trim().split("\n")).toHaveLength(8);
+    expect(jsonl.trim().split("\n")).toHaveLength(11);
     const keys = await (await c.call("GET", "/api/sites/site-a/keys?format=text", { bearer: admin })).text();
     writeFileSync(join(c.dataDir, "chain.jsonl"), jsonl);
     writeFileSync(join(c.dataDir, "keys.txt"), keys);
@@ -179,7 +196,7 @@ describeEachDb("evidence ingest", (cloud) => {
     ]);
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain("OK: 8 bundles verified");
+    expect(ok.stdout).toContain("OK: 11 bundles verified");
   });
 
   test("verify endpoint names the first break of a tampered chain (row inserted behind the API)", async () => {
