@@ -8,37 +8,49 @@ export class CanonicalizeError extends Error {
   override name = "CanonicalizeError";
 }
 
-// Lone surrogates are not valid Unicode text; RFC 8785 §3.2.2.2 requires rejecting them.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Where the serializer is, kept as a stack of keys and indexes and turned into "$.a[1]" text only
+// for an error message: building that text for every value cost more than the serialization.
+type PathStack = (string | number)[];
 
-function serializeString(s: string, path: string): string {
-  if (LONE_SURROGATE.test(s)) throw new CanonicalizeError(`lone surrogate in string at ${path}`);
+function pathText(stack: PathStack): string {
+  return `$${stack.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")}`;
+}
+
+function serializeString(s: string, stack: PathStack): string {
+  // Lone surrogates are not valid Unicode text; RFC 8785 §3.2.2.2 requires rejecting them.
+  if (!s.isWellFormed()) throw new CanonicalizeError(`lone surrogate in string at ${pathText(stack)}`);
   // JSON.stringify escapes exactly the RFC 8785 set (", \, control characters as \b \t \n \f \r or \u00xx).
   return JSON.stringify(s);
 }
 
-function serializeNumber(n: number, path: string): string {
-  if (!Number.isFinite(n)) throw new CanonicalizeError(`non-finite number at ${path}`);
+function serializeNumber(n: number, stack: PathStack): string {
+  if (!Number.isFinite(n)) throw new CanonicalizeError(`non-finite number at ${pathText(stack)}`);
   // ECMAScript Number-to-String is the RFC's number format; -0 serializes as 0.
   return Object.is(n, -0) ? "0" : String(n);
 }
 
-function serialize(value: unknown, path: string): string {
+function serialize(value: unknown, stack: PathStack): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      return serializeNumber(value, path);
+      return serializeNumber(value, stack);
     case "string":
-      return serializeString(value, path);
+      return serializeString(value, stack);
     case "object": {
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => serialize(v, `${path}[${i}]`)).join(",")}]`;
+        const items: string[] = [];
+        for (let i = 0; i < value.length; i++) {
+          stack.push(i);
+          items.push(serialize(value[i], stack));
+          stack.pop();
+        }
+        return `[${items.join(",")}]`;
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
-        throw new CanonicalizeError(`unsupported object type at ${path}`);
+        throw new CanonicalizeError(`unsupported object type at ${pathText(stack)}`);
       }
       // Default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 asks for.
       const keys = Object.keys(value).sort();
@@ -46,18 +58,21 @@ function serialize(value: unknown, path: string): string {
       for (const k of keys) {
         const v = (value as Record<string, unknown>)[k];
         if (v === undefined) continue;
-        parts.push(`${serializeString(k, path)}:${serialize(v, `${path}.${k}`)}`);
+        const key = serializeString(k, stack);
+        stack.push(k);
+        parts.push(`${key}:${serialize(v, stack)}`);
+        stack.pop();
       }
       return `{${parts.join(",")}}`;
     }
     default:
-      throw new CanonicalizeError(`unsupported ${typeof value} at ${path}`);
+      throw new CanonicalizeError(`unsupported ${typeof value} at ${pathText(stack)}`);
   }
 }
 
 /** Canonical JSON text of a JSON-compatible value (RFC 8785). */
 export function canonicalize(value: unknown): string {
-  return serialize(value, "$");
+  return serialize(value, []);
 }
 
 const encoder = new TextEncoder();
