@@ -131,3 +131,20 @@ test("a broken notify socket is logged once, never fatal", async () => {
   await d.stop();
   expect(calls).toBeGreaterThan(2);
 });
+
+test("a cycle larger than one bundle spans several chained bundles, losing nothing", async () => {
+  const many: CheckProvider = {
+    name: "windows",
+    collect: async () =>
+      Array.from({ length: 2_500 }, (_, i) =>
+        sampleFinding({ checkId: "windows.defender", host: `PC-${i}` }),
+      ),
+  };
+  const { d, chain } = daemon({ providers: [many] });
+  const findings = await d.runCycle();
+  expect(findings).toHaveLength(2_501);
+  const bundles = chain.bundlesAfter(0);
+  expect(bundles.map((b) => b.findings.length)).toEqual([2_000, 501]);
+  expect(d.snapshot().lastCycle?.summary.pass).toBe(2_501);
+  await d.stop();
+});

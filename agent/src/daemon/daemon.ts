@@ -17,6 +17,7 @@ import { getMeta, setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { CloudContact, StatusSnapshot } from "../status/snapshot.ts";
 import { AGENT_VERSION } from "../version.ts";
+import { chunkFindings } from "./chunk.ts";
 import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./providers.ts";
 import type { SystemdNotifier } from "./sd-notify.ts";
 import { acceptSiteConfig } from "./site-config.ts";
@@ -180,22 +181,29 @@ export class Daemon {
     const at = this.now();
     const ctx = this.context();
     const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
-    // A bundle holds at most 2,000 findings (protocol/evidence.ts): a larger fleet is cut, loudly.
-    const all = [...lists.flat(), this.queueFinding()];
-    if (all.length > 2_000)
-      this.d.log.error("too many findings for one bundle; keeping 2000", { count: all.length });
     // PHI never enters the chain: findings are scrubbed before they are signed.
-    const findings = all.slice(0, 2_000).map(scrubFinding);
-    const bundle = this.d.chain.append({
-      kind: "check-cycle",
-      createdAt: iso(at),
-      findings,
-      events: this.events.splice(0, 500),
-    });
+    const findings = [...lists.flat(), this.queueFinding()].map(scrubFinding);
+    // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
+    const events = this.events.splice(0, 500);
+    const bundles = chunkFindings(findings).map((part, i) =>
+      this.d.chain.append({
+        kind: "check-cycle",
+        createdAt: iso(at),
+        findings: part,
+        events: i === 0 ? events : [],
+      }),
+    );
+    const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
+    for (const b of bundles)
+      for (const k of ["pass", "fail", "warn", "error"] as const) summary[k] += b.summary[k];
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
-    const summary: BundleSummary = bundle.summary;
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
-    this.d.log.info("cycle done", { seq: bundle.seq, durationMs: this.lastCycle.durationMs, ...summary });
+    this.d.log.info("cycle done", {
+      seq: bundles.at(-1)!.seq,
+      bundles: bundles.length,
+      durationMs: this.lastCycle.durationMs,
+      ...summary,
+    });
     this.persistSnapshot();
     if (this.d.healer) {
       try {
