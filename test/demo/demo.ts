@@ -48,10 +48,20 @@ const say = (line = "") => process.stdout.write(`${line}\n`);
 const PORTAL_EMAIL = "privacy.officer@riverside-clinic.example";
 
 say("Malachor demo: starting the cloud, the simulated Windows server and the appliance…");
+// Ctrl-C during start-up: let the step in progress end (it cleans up after itself), then stop.
+let interrupted = false;
+const onEarlySignal = () => {
+  interrupted = true;
+  say("interrupted: stopping as soon as the current start-up step ends…");
+};
+process.on("SIGINT", onEarlySignal);
+process.on("SIGTERM", onEarlySignal);
 const stack = await Stack.start({ intervalSec, echo: values.verbose, keep: values.keep }).catch((e) => {
-  process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
-  process.exit(1);
+  if (!interrupted) process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
+  process.exit(interrupted ? 130 : 1);
 });
+process.off("SIGINT", onEarlySignal);
+process.off("SIGTERM", onEarlySignal);
 
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
@@ -67,6 +77,7 @@ async function shutdown(code: number): Promise<never> {
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+if (interrupted) await shutdown(130);
 
 const cloud = stack.cloud;
 mkdirSync(dirname(SESSION_FILE), { recursive: true });

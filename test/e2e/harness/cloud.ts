@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Service } from "./service.ts";
-import { freePort, waitFor } from "./wait.ts";
+import { freePort, GiveUp, waitFor } from "./wait.ts";
 
 const root = join(import.meta.dir, "..", "..", "..");
 
@@ -51,7 +51,7 @@ export class CloudProcess {
     await waitFor(
       "the cloud's /health",
       async () => {
-        if (!svc.running) throw new Error(`cloud exited with ${await svc.exited}\n${svc.tail()}`);
+        if (!svc.running) throw new GiveUp(`cloud exited with ${await svc.exited}\n${svc.tail()}`);
         const r = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2_000) });
         return r.ok;
       },

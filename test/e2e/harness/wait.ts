@@ -3,6 +3,11 @@ export class WaitTimeout extends Error {
   override name = "WaitTimeout";
 }
 
+/** Thrown by a probe when waiting longer cannot help (the process it waits on has died). */
+export class GiveUp extends Error {
+  override name = "GiveUp";
+}
+
 /**
  * Poll `probe` until it returns a value other than undefined/false, or fail after `timeoutMs`
  * naming `what` and the last error or value seen. Polling (not sleeping) keeps tests fast on an
@@ -21,6 +26,7 @@ export async function waitFor<T>(
       if (v !== undefined && v !== false) return v as T;
       last = v;
     } catch (e) {
+      if (e instanceof GiveUp) throw e;
       last = e;
     }
     if (Date.now() >= deadline) {
