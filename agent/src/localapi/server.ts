@@ -98,7 +98,9 @@ export function startLocalApi(bind: string, backend: LocalApiBackend, log: Logge
           { status: known ? 405 : 404 },
         );
       }
-      if (route.write && !isLoopback(srv.requestIP(req)?.address)) {
+      // Bound to a LAN address, the CLI on this box connects from that same address.
+      const peer = srv.requestIP(req)?.address;
+      if (route.write && !isLoopback(peer) && peer !== hostname) {
         return Response.json(
           { error: "this endpoint only answers on the appliance itself" },
           { status: 403 },
