@@ -57,10 +57,28 @@ describe("signed orders (compiled agent, real cloud)", () => {
     expect(o.completion?.error).toMatch(/has no parameter "nope"/);
   }, 120_000);
 
-  test("sync_rules fetches and verifies the signed config and rules", async () => {
+  test("sync_rules applies a newly published rule set at once", async () => {
+    const rule = {
+      id: "r-clinic-smb1",
+      version: 1,
+      description: "this clinic: turn SMBv1 off whenever it is seen",
+      enabled: true,
+      priority: 50,
+      match: { checks: ["windows.smb1"], statuses: ["fail"], conditions: [] },
+      action: { type: "runbook", runbookId: "windows.smb1", params: {} },
+      citations: ["§164.312(e)(1)"],
+      cooldownSec: 0,
+      maxAttempts: 3,
+      flap: { windowSec: 3600, maxFixes: 5 },
+      source: "custom",
+    };
+    await stack.cloud.api("PUT", `/api/sites/${stack.siteId}/rules`, { rules: [rule] });
     const o = await order("sync_rules");
-    expect(o.completion?.status).toBe("succeeded");
-    expect(o.completion?.result.configVersion).toBeGreaterThanOrEqual(1);
+    expect(o.completion).toMatchObject({ status: "succeeded", result: { applied: true } });
+    expect(o.completion?.result.rulesVersion).toBeGreaterThanOrEqual(1);
+    // Asked again, the same set is already in use: nothing to apply, still a success.
+    const again = await order("sync_rules");
+    expect(again.completion).toMatchObject({ status: "succeeded", result: { applied: false } });
   }, 120_000);
 
   test("collect_diagnostics reports the appliance's state", async () => {

@@ -11,7 +11,7 @@ import type { ChainStore } from "../evidence/chain-store.ts";
 import type { Identity } from "../evidence/identity.ts";
 import { healPlugin } from "../heal/plugin.ts";
 import type { Logger } from "../log/logger.ts";
-import { ordersPlugin } from "../orders/plugin.ts";
+import { ordersPlugin, sharingHealer } from "../orders/plugin.ts";
 import type { Queue } from "../queue/queue.ts";
 import { windowsPlugin } from "../runbooks/windows-plugin.ts";
 import type { CheckProvider, Healer, OrderHandler } from "./providers.ts";
@@ -41,4 +41,4 @@ export interface PluginParts {
 export type Plugin = (parts: AgentParts) => PluginParts | Promise<PluginParts>;
 
 /** Registered plug-ins, in order (a later healer or order handler replaces an earlier one). */
-export const PLUGINS: Plugin[] = [ordersPlugin(), windowsPlugin(), healPlugin()];
+export const PLUGINS: Plugin[] = [ordersPlugin(), windowsPlugin(), sharingHealer(healPlugin())];

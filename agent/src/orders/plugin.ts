@@ -7,7 +7,7 @@ import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
 import { checkSettings } from "../checks/settings.ts";
 import { SNAPSHOT_META } from "../daemon/daemon.ts";
 import type { AgentParts, Plugin, PluginParts } from "../daemon/plugins.ts";
-import { type CheckProvider, linuxProvider } from "../daemon/providers.ts";
+import { type CheckProvider, type Healer, linuxProvider } from "../daemon/providers.ts";
 import { acceptSiteConfig } from "../daemon/site-config.ts";
 import { runbooksFor } from "../heal/plugin.ts";
 import type { RunbookCatalogue, RunbookRunner } from "../heal/runner.ts";
@@ -39,6 +39,19 @@ function summarize(findings: readonly Finding[]): JsonObject {
       status: f.status,
       ...(f.actual === undefined ? {} : { actual: f.actual }),
     })),
+  };
+}
+
+// The daemon hands every plug-in the same parts object: the healer a later plug-in builds is found
+// through it (see sharingHealer), so sync_rules can apply a rule set at once.
+const healers = new WeakMap<AgentParts, Healer>();
+
+/** Wrap the plug-in that builds the healer so sync_rules orders can hand it a fresh rule set. */
+export function sharingHealer(plugin: Plugin): Plugin {
+  return async (parts) => {
+    const p = await plugin(parts);
+    if (p.healer) healers.set(parts, p.healer);
+    return p;
   };
 }
 
@@ -100,10 +113,24 @@ export function orderActions(
       const res = await client.sync();
       const cfg = acceptSiteConfig(res.config, config.cloud.public_key);
       if (!cfg.ok) throw new OrderFailed(`synced site config refused: ${cfg.reason}`);
-      const sig = verifyEnvelope(res.rules, config.cloud.public_key ?? "");
-      if (!sig.ok) throw new OrderFailed(`synced rule set refused: ${sig.reason}`);
-      const rules = res.rules.payload as RuleSet;
-      return { configVersion: cfg.config.version, rulesVersion: rules.version, rules: rules.rules.length };
+      const healer = healers.get(parts);
+      if (!healer?.updateRules) {
+        const sig = verifyEnvelope(res.rules, config.cloud.public_key ?? "");
+        if (!sig.ok) throw new OrderFailed(`synced rule set refused: ${sig.reason}`);
+        throw new OrderFailed("no healer on this appliance to apply the rule set to", {
+          configVersion: cfg.config.version,
+          rulesVersion: (res.rules.payload as RuleSet).version,
+        });
+      }
+      // The healer verifies the cloud's signature again and refuses an older set (replay).
+      const r = healer.updateRules(res.rules) as { ok: boolean; reason?: string; unchanged?: true };
+      const result = {
+        configVersion: cfg.config.version,
+        rulesVersion: healer.rulesVersion ?? 0,
+        applied: r.ok,
+      };
+      if (!r.ok && !r.unchanged) throw new OrderFailed(r.reason ?? "rule set refused", result);
+      return r.ok ? result : { ...result, note: r.reason ?? "unchanged" };
     },
     async update_agent() {
       if (!update)
