@@ -50,11 +50,16 @@ describeEachDb("appliance administration", (cloud) => {
     );
   });
 
-  test("msp-tech may not rotate keys or delete appliances", async () => {
+  test("msp-tech may not rotate keys or delete appliances; the refusal is audited", async () => {
     const c = cloud();
     const tech = await c.adminToken("msp-tech");
     expect((await c.call("POST", "/api/appliances/a1/keys", { bearer: tech, body: {} })).status).toBe(403);
     expect((await c.call("DELETE", "/api/appliances/a1", { bearer: tech })).status).toBe(403);
+    const denied = await c.deps.db.select().from(auditLog).where(eq(auditLog.outcome, "denied"));
+    expect(denied.map((d) => d.action).sort()).toEqual([
+      "DELETE /api/appliances/:applianceId",
+      "POST /api/appliances/:applianceId/keys",
+    ]);
   });
 
   test("clear-stale retires only appliances silent past the threshold", async () => {

@@ -1,5 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { writeAudit } from "../audit/audit.ts";
 import type { Actor, Role } from "../context.ts";
 import { rowsOf } from "../db/rows.ts";
 import { apiKeys, appliances } from "../db/schema/appliances.ts";
@@ -86,11 +88,25 @@ export function requireAdmin(
       deps.config.rateLimits.admin,
       "admin requests",
     );
-    if (!roleAtLeast(actor.role, min)) {
-      throw forbidden(`this action needs role ${min} or above; token "${actor.name}" has ${actor.role}`);
+    try {
+      if (!roleAtLeast(actor.role, min)) {
+        throw forbidden(`this action needs role ${min} or above; token "${actor.name}" has ${actor.role}`);
+      }
+      // Routes without a site in the path check the scope in their service (object → its site).
+      if (opts.siteParam !== undefined) assertSiteAccess(actor, c.req.param(opts.siteParam) ?? "");
+    } catch (e) {
+      // A refused privileged attempt is itself worth an audit row.
+      if (opts.privileged) {
+        const ctx = { ...deps, actor, requestId: c.get("requestId") };
+        await writeAudit(deps.db, ctx, {
+          action: `${c.req.method} ${routePath(c)}`,
+          target: c.req.path,
+          siteId: actor.siteId,
+          outcome: "denied",
+        });
+      }
+      throw e;
     }
-    // Routes without a site in the path check the scope in their service (object → its site).
-    if (opts.siteParam !== undefined) assertSiteAccess(actor, c.req.param(opts.siteParam) ?? "");
     if (opts.privileged) {
       await enforce(
         deps.db,
