@@ -26,7 +26,16 @@ export async function downloadVerified(
     await res.body?.cancel();
     throw new UpdateError("download", `${meta.url}: HTTP ${res.status}`);
   }
-  const fd = openSync(dest, "w", 0o700);
+  let fd: number;
+  try {
+    fd = openSync(dest, "w", 0o700);
+  } catch (e) {
+    await res.body.cancel();
+    throw new UpdateError(
+      "install",
+      `cannot write ${dest} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): remote update needs the binary in a writable directory`,
+    );
+  }
   const hash = createHash("sha256");
   let size = 0;
   try {

@@ -178,4 +178,27 @@ describe("Updater", () => {
     });
     expect(await old.startup()).toEqual({ status: "none" });
   });
+
+  test("a binary in a directory it cannot write is not updated, with a clear reason", async () => {
+    publish("0.2.0", fakeAgentScript("0.2.0"));
+    const events: EvidenceEvent[] = [];
+    // /proc refuses new files even to root: like the read-only store of a NixOS appliance.
+    const updater = new Updater({
+      source: {
+        latest: async () => (await fetch(`${base}/agent/update`)).json(),
+        fetchBinary: (url) => fetch(new URL(url, base)),
+      },
+      trustedKey: key.publicKey,
+      currentVersion: "0.1.0",
+      target: "/proc/self/malachor",
+      stateDir: root,
+      events: (e) => {
+        events.push(e);
+      },
+    });
+    const r = await updater.check();
+    expect(r.status).toBe("failed");
+    expect(r.status === "failed" && r.reason).toMatch(/needs the binary in a writable directory/);
+    expect(events[0]?.type).toBe("update-refused");
+  });
 });
