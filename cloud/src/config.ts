@@ -31,6 +31,8 @@ export interface CloudConfig {
     magicLink: RatePolicy;
     /** Unauthenticated provisioning look-ups and enrolls, per MAC / code. */
     provisioning: RatePolicy;
+    /** Whole-chain verifications (CPU-heavy), per token. */
+    chainVerify: RatePolicy;
   };
   /** Lifetime of orders unless the creator says otherwise. */
   orderTtlSec: number;
@@ -53,6 +55,7 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
       login: { limit: 5, windowSec: 300 },
       magicLink: { limit: 3, windowSec: 900 },
       provisioning: { limit: 30, windowSec: 300 },
+      chainVerify: { limit: 30, windowSec: 3600 },
     },
     orderTtlSec: 24 * 3600,
     staleAfterSec: 7 * 24 * 3600,

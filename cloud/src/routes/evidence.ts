@@ -10,6 +10,7 @@ import { verifySiteChain } from "../evidence/verify-site.ts";
 import { param } from "../http/body.ts";
 import { type AppEnv, serviceContext } from "../http/env.ts";
 import { route } from "../http/route.ts";
+import { enforce } from "../ratelimit/limiter.ts";
 
 const CloudKey = v.strictObject({ keyId: v.string(), publicKey: v.string() });
 const siteOnly = { admin: "read-only" as const, siteParam: "siteId" };
@@ -57,12 +58,21 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       auth: siteOnly,
     },
     async (c) => {
-      // Verification is CPU-bound: spread it over worker threads for the duration of the request.
+      const ctx = serviceContext(c, deps);
+      // CPU-heavy: its own budget per caller, then worker threads for the duration of the request.
+      const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
+      await enforce(
+        deps.db,
+        deps.clock,
+        `verify:${who}`,
+        deps.config.rateLimits.chainVerify,
+        "chain verifications",
+      );
       const pool = parallelVerifier();
       try {
         return c.json(
           await verifySiteChain({
-            ctx: serviceContext(c, deps),
+            ctx,
             input: { siteId: siteIdOf(c) },
             verifier: pool.verify,
           }),
