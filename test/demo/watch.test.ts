@@ -1,0 +1,66 @@
+import { describe, expect, test } from "bun:test";
+import { buildBundle, bundleHash, type EvidenceBundle } from "../../protocol/evidence.ts";
+import type { RemediationReceipt } from "../../protocol/receipt.ts";
+import { generateKeyPair } from "../../protocol/sign.ts";
+import { sampleFinding } from "../../protocol/testkit.ts";
+import { fixesIn, scoreOnPage } from "./watch.ts";
+
+const key = generateKeyPair();
+const ids = { siteId: "s", applianceId: "a" };
+const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s)).toISOString();
+const fw = (status: "pass" | "fail", s: number) =>
+  sampleFinding({ checkId: "windows.firewall", host: "fs01", status, observedAt: at(s) });
+const receipt = (s: number, outcome: RemediationReceipt["outcome"] = "fixed"): RemediationReceipt => ({
+  id: `r-${s}`,
+  checkId: "windows.firewall",
+  host: "fs01",
+  runbookId: "windows.firewall",
+  params: {},
+  decidedBy: { tier: "L1", ruleId: "l1-windows-firewall", ruleVersion: 1 },
+  dryRun: false,
+  before: { status: "fail", details: {}, at: at(s - 1) },
+  after: { status: "pass", details: {}, at: at(s) },
+  verify: outcome === "fixed" ? "pass" : "fail",
+  rollback: null,
+  outcome,
+  startedAt: at(s - 1),
+  finishedAt: at(s),
+});
+
+function chain(contents: Parameters<typeof buildBundle>[2][]): string {
+  let head = { seq: 0, hash: "" };
+  const out: EvidenceBundle[] = [];
+  for (const c of contents) {
+    const b = buildBundle(ids, head, c, key.secretKey);
+    out.push(b);
+    head = { seq: b.seq, hash: bundleHash(b) };
+  }
+  return out.map((b) => JSON.stringify(b)).join("\n");
+}
+
+describe("demo watcher", () => {
+  test("times each verified fix from the first failing finding of its streak", () => {
+    const jsonl = chain([
+      { kind: "check-cycle", createdAt: at(0), findings: [fw("pass", 0)] },
+      { kind: "check-cycle", createdAt: at(10), findings: [fw("fail", 10)] },
+      { kind: "check-cycle", createdAt: at(20), findings: [fw("fail", 20)] },
+      { kind: "remediation", createdAt: at(23), receipts: [receipt(23, "failed")] },
+      { kind: "remediation", createdAt: at(25), receipts: [receipt(25)] },
+      { kind: "check-cycle", createdAt: at(30), findings: [fw("fail", 30)] },
+      { kind: "remediation", createdAt: at(31), receipts: [receipt(31)] },
+    ]);
+    const fixes = fixesIn(jsonl);
+    expect(fixes.map((f) => [f.receipt.id, f.seq, f.detectToFixMs])).toEqual([
+      ["r-25", 5, 15_000],
+      ["r-31", 7, 1_000],
+    ]);
+  });
+
+  test.each([
+    ['<div class="score fail" data-testid="score">60.5%</div>', 60.5],
+    ['<div data-testid="score">100%</div>', 100],
+    ['<div data-testid="score">—</div>', undefined],
+  ])("reads the dashboard score from %s", (html, score) => {
+    expect(scoreOnPage(html)).toBe(score);
+  });
+});
