@@ -68,8 +68,10 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     say(`${clock()} stopping everything…`);
-    rmSync(SESSION_FILE, { force: true });
-    rmSync(LAST_DRIFT_FILE, { force: true });
+    if (!values.once) {
+      rmSync(SESSION_FILE, { force: true });
+      rmSync(LAST_DRIFT_FILE, { force: true });
+    }
     await stack.stop();
     say(values.keep ? `data kept in ${stack.dir}` : "stopped; temporary data removed.");
   }
@@ -80,11 +82,15 @@ process.on("SIGTERM", () => void shutdown(0));
 if (interrupted) await shutdown(130);
 
 const cloud = stack.cloud;
-mkdirSync(dirname(SESSION_FILE), { recursive: true });
-writeFileSync(
-  SESSION_FILE,
-  JSON.stringify({ simUrl: stack.winrm.url, cloudUrl: cloud.url, pid: process.pid }),
-);
+// drift.ts finds the interactive demo's simulator here (--once drifts by itself: no file, so a
+// test run never disturbs a demo someone is watching).
+if (!values.once) {
+  mkdirSync(dirname(SESSION_FILE), { recursive: true });
+  writeFileSync(
+    SESSION_FILE,
+    JSON.stringify({ simUrl: stack.winrm.url, cloudUrl: cloud.url, pid: process.pid }),
+  );
+}
 
 // A portal user for the clinic's privacy officer, and a sign-in link (logged: no SMTP in the demo).
 let admin: WebSession;
