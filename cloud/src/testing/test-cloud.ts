@@ -34,6 +34,11 @@ export interface TestCloudOptions {
   store?: ObjectStore;
   /** Postgres pool size (benchmarks raise it). */
   maxConnections?: number;
+  /**
+   * Another instance of an existing test cloud: same Postgres database, cloud key and object store,
+   * its own connection pool and app (what N instances behind a load balancer look like).
+   */
+  sameDatabaseAs?: TestCloud;
 }
 
 /** A test appliance: ids, its API key and identity key pair, and helpers to speak as it. */
@@ -56,6 +61,8 @@ export interface TestCloud {
   deps: CloudDeps;
   clock: ManualClock;
   dataDir: string;
+  /** The Postgres URL of this cloud's database (null on PGlite). */
+  databaseUrl: string | null;
   /** The app's answer to a request (no socket). */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** JSON request with an optional bearer secret. */
@@ -74,18 +81,19 @@ const SYSTEM: Actor = { type: "system", name: "test" };
 /** Build a cloud for tests on PGlite (in memory) or on a fresh database on the machine's Postgres. */
 export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), "malachor-cloud-"));
-  const pg = opts.db === "postgres" ? await createTestDatabase() : null;
-  const handle = await openDb(
-    pg ? { url: pg.url, maxConnections: opts.maxConnections ?? 8 } : { memory: true },
-  );
+  const peer = opts.sameDatabaseAs;
+  if (peer && !peer.databaseUrl) throw new Error("sameDatabaseAs needs a cloud on Postgres");
+  const pg = !peer && opts.db === "postgres" ? await createTestDatabase() : null;
+  const url = peer?.databaseUrl ?? pg?.url ?? null;
+  const handle = await openDb(url ? { url, maxConnections: opts.maxConnections ?? 8 } : { memory: true });
   await migrate(handle.db);
   const clock = new ManualClock(new Date());
   const deps: CloudDeps = {
     db: handle.db,
     dbKind: handle.kind,
-    store: opts.store ?? dirStore(join(dataDir, "objects")),
+    store: opts.store ?? peer?.deps.store ?? dirStore(join(dataDir, "objects")),
     clock,
-    keys: freshCloudKeys(),
+    keys: peer?.deps.keys ?? freshCloudKeys(),
     logger: memoryLogger(),
     metrics: new Metrics(),
     config: defaultCloudConfig(opts.config),
@@ -99,6 +107,7 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
     deps,
     clock,
     dataDir,
+    databaseUrl: url,
     request,
     call(method, path, o = {}) {
       const headers: Record<string, string> = {};
