@@ -1,0 +1,165 @@
+import type { JsonObject } from "../../../protocol/common.ts";
+import type { Finding } from "../../../protocol/finding.ts";
+import type { RuleSet } from "../../../protocol/rules.ts";
+import { checkRunbookParams } from "../../../protocol/runbook.ts";
+import { verifyEnvelope } from "../../../protocol/signed.ts";
+import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
+import { checkSettings } from "../checks/settings.ts";
+import { SNAPSHOT_META } from "../daemon/daemon.ts";
+import type { AgentParts, Plugin } from "../daemon/plugins.ts";
+import { type CheckProvider, type Healer, linuxProvider } from "../daemon/providers.ts";
+import { acceptSiteConfig } from "../daemon/site-config.ts";
+import type { RunbookCatalogue, RunbookRunner } from "../heal/runner.ts";
+import { getMeta } from "../queue/db.ts";
+import type { UpdateAgent } from "../update/plugin.ts";
+import { AGENT_VERSION } from "../version.ts";
+import { type OrderActions, OrderFailed } from "./actions.ts";
+
+/** Parts of the agent that other areas own, handed to the order actions when they exist. */
+export interface OrderExtras {
+  /** Check providers beyond the local Linux checks (the Windows hosts). */
+  providers?: (parts: AgentParts) => Promise<CheckProvider[]>;
+  /** Runs runbooks on hosts, with the catalogue that bounds their parameters. */
+  runbooks?: (parts: AgentParts) => { runner: RunbookRunner; catalogue: RunbookCatalogue } | null;
+}
+
+function summarize(findings: readonly Finding[]): JsonObject {
+  const counts = { pass: 0, fail: 0, warn: 0, error: 0 };
+  for (const f of findings) counts[f.status]++;
+  return {
+    ...counts,
+    findings: findings.slice(0, 200).map((f) => ({
+      checkId: f.checkId,
+      host: f.host,
+      status: f.status,
+      ...(f.actual === undefined ? {} : { actual: f.actual }),
+    })),
+  };
+}
+
+// The daemon hands every plug-in the same parts object: the healer a later plug-in builds is found
+// through it (see sharingHealer), so sync_rules can apply a rule set at once.
+const healers = new WeakMap<AgentParts, Healer>();
+
+/** Wrap the plug-in that builds the healer so sync_rules orders can hand it a fresh rule set. */
+export function sharingHealer(plugin: Plugin): Plugin {
+  return async (parts) => {
+    const p = await plugin(parts);
+    if (p.healer) healers.set(parts, p.healer);
+    return p;
+  };
+}
+
+/** The five order actions over the agent's parts. */
+export function orderActions(
+  parts: AgentParts,
+  extras: OrderExtras,
+  update: UpdateAgent | null,
+): OrderActions {
+  const { config, client } = parts;
+  const started = Date.now();
+  const providers = async () => [
+    linuxProvider(parts.host, checkSettings(config.checks, config.status.bind), parts.hostName),
+    ...((await extras.providers?.(parts)) ?? []),
+  ];
+  const runbooks = extras.runbooks?.(parts) ?? null;
+  return {
+    async run_check(p) {
+      const ctx = {
+        siteConfig: DEFAULT_SITE_CONFIG,
+        disabled: new Set<string>(),
+        timeoutMs: config.checks.timeout_sec * 1000,
+        signal: new AbortController().signal,
+      };
+      const all = (await Promise.all((await providers()).map((pr) => pr.collect(ctx)))).flat();
+      const wanted = p.checkIds && p.checkIds.length > 0 ? new Set(p.checkIds) : null;
+      const findings = wanted ? all.filter((f) => wanted.has(f.checkId)) : all;
+      if (wanted && findings.length === 0) {
+        throw new OrderFailed(`no check on this appliance has the id(s) ${[...wanted].join(", ")}`);
+      }
+      return summarize(findings);
+    },
+    async run_runbook(p) {
+      if (!runbooks) throw new OrderFailed("this appliance has no runbook runner configured");
+      const spec = runbooks.catalogue.get(p.runbookId);
+      if (!spec) throw new OrderFailed(`runbook ${p.runbookId} is not in this appliance's catalogue`);
+      const params = checkRunbookParams(spec, p.params ?? {});
+      if (!params.ok) throw new OrderFailed(params.message);
+      const r = await runbooks.runner.execute({
+        runbookId: p.runbookId,
+        host: p.host,
+        params: params.params,
+        dryRun: false,
+      });
+      const result: JsonObject = {
+        runbookId: p.runbookId,
+        host: p.host,
+        before: r.before.status,
+        after: r.after?.status ?? null,
+        rollback: r.rollback ? { attempted: r.rollback.attempted, ok: r.rollback.ok } : null,
+      };
+      if (r.error) throw new OrderFailed(r.error, result);
+      if (r.after && r.after.status !== "pass")
+        throw new OrderFailed(`verify after remediation: ${r.after.status}`, result);
+      return result;
+    },
+    async sync_rules() {
+      if (!client) throw new OrderFailed("no cloud client (no API key)");
+      const res = await client.sync();
+      const cfg = acceptSiteConfig(res.config, config.cloud.public_key);
+      if (!cfg.ok) throw new OrderFailed(`synced site config refused: ${cfg.reason}`);
+      const healer = healers.get(parts);
+      if (!healer?.updateRules) {
+        const sig = verifyEnvelope(res.rules, config.cloud.public_key ?? "");
+        if (!sig.ok) throw new OrderFailed(`synced rule set refused: ${sig.reason}`);
+        throw new OrderFailed("no healer on this appliance to apply the rule set to", {
+          configVersion: cfg.config.version,
+          rulesVersion: (res.rules.payload as RuleSet).version,
+        });
+      }
+      // The healer verifies the cloud's signature again and refuses an older set (replay).
+      const r = healer.updateRules(res.rules) as { ok: boolean; reason?: string; unchanged?: true };
+      const result = {
+        configVersion: cfg.config.version,
+        rulesVersion: healer.rulesVersion ?? 0,
+        applied: r.ok,
+      };
+      if (!r.ok && !r.unchanged) throw new OrderFailed(r.reason ?? "rule set refused", result);
+      return r.ok ? result : { ...result, note: r.reason ?? "unchanged" };
+    },
+    async update_agent() {
+      if (!update)
+        throw new OrderFailed(
+          "remote update is off on this appliance (not the compiled binary, or no cloud key)",
+        );
+      const r = await update.checkNow();
+      if (r.status === "failed" || r.status === "rolled-back") throw new OrderFailed(r.reason, { ...r });
+      if (r.status === "skipped" && r.code !== "not-newer") throw new OrderFailed(r.reason, { ...r });
+      return { running: AGENT_VERSION, ...r };
+    },
+    async collect_diagnostics() {
+      const snapshot = getMeta(parts.db, SNAPSHOT_META);
+      const q = parts.queue.stats();
+      return {
+        agentVersion: AGENT_VERSION,
+        processUptimeSec: Math.floor((Date.now() - started) / 1000),
+        platform: `${process.platform}-${process.arch}`,
+        bun: Bun.version,
+        siteId: config.appliance.site_id,
+        applianceId: config.appliance.appliance_id,
+        keyId: parts.identity.keyId,
+        chain: { ...parts.chain.head() },
+        queue: {
+          depth: q.depth,
+          bytes: q.bytes,
+          maxBytes: q.maxBytes,
+          oldestAgeSec: q.oldestAgeSec,
+          nearBound: q.nearBound,
+        },
+        windowsHosts: config.windows.hosts.map((h) => `${h.host}:${h.port}`),
+        checkIntervalSec: config.checks.interval_sec,
+        lastStatus: snapshot ? (JSON.parse(snapshot) as JsonObject) : null,
+      };
+    },
+  };
+}
