@@ -45,7 +45,7 @@ const bareRss = await idleRss([bareBin, join(dir, "bare.db")]);
 const modulesSrc = join(dir, "modules.ts");
 writeFileSync(
   modulesSrc,
-  `import { COMMANDS } from ${JSON.stringify(join(import.meta.dir, "..", "agent", "src", "cli", "commands.ts"))};\nconsole.log(COMMANDS.length);\nsetInterval(() => {}, 1000);\n`,
+  `import { loadAllCommands } from ${JSON.stringify(join(import.meta.dir, "..", "agent", "src", "cli", "commands.ts"))};\nconsole.log((await loadAllCommands()).length);\nsetInterval(() => {}, 1000);\n`,
 );
 const modulesBin = join(dir, "modules");
 Bun.spawnSync([process.execPath, "build", modulesSrc, "--compile", "--outfile", modulesBin], {

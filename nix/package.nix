@@ -65,7 +65,7 @@ buildNpmPackage {
     runHook preBuild
     bun=node_modules/@oven/bun-linux-x64/bin/bun
     patchelf --set-interpreter "$(cat ${stdenv.cc}/nix-support/dynamic-linker)" "$bun"
-    "$bun" build agent/src/main.ts --compile --outfile dist/malachor
+    "$bun" build agent/src/main.ts --compile --bytecode --outfile dist/malachor
     runHook postBuild
   '';
 

@@ -1,16 +1,17 @@
 import { CliError, EXIT, type Io } from "./cli/command.ts";
-import { COMMANDS } from "./cli/commands.ts";
+import { COMMANDS, loadAllCommands } from "./cli/commands.ts";
 import { AGENT_VERSION } from "./version.ts";
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function help(): Promise<string> {
+  const commands = await loadAllCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `malachor ${AGENT_VERSION} — HIPAA drift detection, healing and signed evidence for clinic appliances`,
     "",
     "usage: malachor <command> [options]",
     "",
     "commands:",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "  --version  print the version",
     "  --help     print this help; `malachor <command> --help` for a command's usage",
@@ -21,18 +22,19 @@ function help(): string {
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.out(help());
+    io.out(await help());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version" || name === "-V" || name === "version") {
     io.out(`malachor ${AGENT_VERSION}`);
     return EXIT.ok;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.err(`malachor: unknown command "${name}" (see malachor --help)`);
     return EXIT.usage;
   }
+  const cmd = await load();
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(`usage: ${cmd.usage}`);
     return EXIT.ok;
@@ -57,6 +59,8 @@ if (import.meta.main) {
     err: (t) => process.stderr.write(`${t}\n`),
     interactive: Boolean(process.stderr.isTTY),
   };
-  const code = await main(process.argv.slice(2), io);
-  process.exitCode = code;
+  // No top-level await: the compiled binary is built as bytecode, which needs a CommonJS entry.
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
 }

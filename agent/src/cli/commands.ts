@@ -1,29 +1,26 @@
-import { checkCommand } from "./check.ts";
 import type { Command } from "./command.ts";
-import { evidenceCommand } from "./evidence.ts";
-import { incidentCommand } from "./incident.ts";
-import { ordersCommand } from "./orders.ts";
-import { provisionCommand } from "./provision.ts";
-import { queueCommand } from "./queue.ts";
-import { runCommand } from "./run.ts";
-import { runbookCommand } from "./runbook.ts";
-import { selfTestCommand } from "./self-test.ts";
-import { statusCommand } from "./status.ts";
-import { updateCommand } from "./update.ts";
-import { winrmCommand } from "./winrm.ts";
 
-/** Every `malachor` subcommand, one line each; `--help` lists them in this order. */
-export const COMMANDS: Command[] = [
-  runCommand,
-  statusCommand,
-  checkCommand,
-  queueCommand,
-  evidenceCommand,
-  selfTestCommand,
-  updateCommand,
-  provisionCommand,
-  ordersCommand,
-  winrmCommand,
-  runbookCommand,
-  incidentCommand,
-];
+/**
+ * Every `malachor` subcommand by name, loaded on demand so that a command starts only the code it
+ * needs (`status` must answer in milliseconds; `run` idles in little memory). `--help` loads them
+ * all and lists them in this order. Add a command with one line.
+ */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import("./run.ts")).runCommand,
+  status: async () => (await import("./status.ts")).statusCommand,
+  check: async () => (await import("./check.ts")).checkCommand,
+  queue: async () => (await import("./queue.ts")).queueCommand,
+  evidence: async () => (await import("./evidence.ts")).evidenceCommand,
+  "self-test": async () => (await import("./self-test.ts")).selfTestCommand,
+  update: async () => (await import("./update.ts")).updateCommand,
+  provision: async () => (await import("./provision.ts")).provisionCommand,
+  orders: async () => (await import("./orders.ts")).ordersCommand,
+  winrm: async () => (await import("./winrm.ts")).winrmCommand,
+  runbook: async () => (await import("./runbook.ts")).runbookCommand,
+  incident: async () => (await import("./incident.ts")).incidentCommand,
+};
+
+/** Load every command (for `--help` and tests). */
+export function loadAllCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}

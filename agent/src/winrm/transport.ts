@@ -4,7 +4,7 @@
  * HTTPS, optionally pinned to a certificate's SHA-256 fingerprint.
  */
 import type { TLSSocket } from "node:tls";
-import { buildConnector, Client } from "undici/index.js";
+import type { Client } from "undici/index.js";
 import { ENCRYPTED_CONTENT_TYPE, isEncrypted, unwrapEncrypted, wrapEncrypted } from "./envelope.ts";
 import {
   WinRmAuthError,
@@ -17,6 +17,12 @@ import {
 } from "./errors.ts";
 import { type NtlmError, negotiateMessage, respondToChallenge } from "./ntlm.ts";
 import { type SealError, SessionSecurity } from "./sealing.ts";
+
+type Undici = typeof import("undici/index.js");
+let undiciModule: Promise<Undici> | undefined;
+// undici is over 1 MB of code: load it on first use so an appliance without Windows hosts (and
+// every CLI command but winrm/runbook) never pays its start-up time and memory.
+const loadUndici = () => (undiciModule ??= import("undici/index.js"));
 
 /** How to authenticate. Passwords stay inside the transport and never reach messages or logs. */
 export type WinRmAuth =
@@ -100,7 +106,7 @@ export class WinRmTransport {
     if (c) await c.close().catch(() => c.destroy());
   }
 
-  #newClient(): Client {
+  #newClient({ Client, buildConnector }: Undici): Client {
     const origin = new URL(this.url).origin;
     if (!this.#https) return new Client(origin, { pipelining: 1, keepAliveTimeout: 30_000 });
     const auth = this.#auth;
@@ -132,7 +138,8 @@ export class WinRmTransport {
   }
 
   async #request(body: Buffer, headers: Record<string, string>, timeoutMs: number): Promise<RawResponse> {
-    this.#client ??= this.#newClient();
+    const undici = await loadUndici();
+    this.#client ??= this.#newClient(undici);
     try {
       const res = await this.#client.request({
         method: "POST",
