@@ -8,13 +8,23 @@ export interface ParallelVerifier {
   close(): void;
 }
 
-/** Where each appliance's part of a chunk claims to start: (seq − 1, prevHash) of its first bundle. */
+const APPLIANCE_PREFIX = '{"applianceId":';
+
+/**
+ * Where each appliance's part of a chunk claims to start: (seq − 1, prevHash) of its first bundle.
+ * Stored texts are canonical, so `applianceId` is the first member and only the first bundle of
+ * each appliance needs parsing. Wrong claims (from odd texts) only send the page to the inline path.
+ */
 function claimedStarts(bodies: string[]): ChainStarts {
   const starts: ChainStarts = {};
   for (const b of bodies) {
+    const end = b.startsWith(APPLIANCE_PREFIX) ? b.indexOf('"', APPLIANCE_PREFIX.length + 1) : -1;
+    const app = end > 0 ? b.slice(APPLIANCE_PREFIX.length + 1, end) : null;
+    if (app !== null && app in starts) continue;
     const o = JSON.parse(b) as { applianceId?: unknown; seq?: unknown; prevHash?: unknown };
-    if (typeof o.applianceId !== "string" || typeof o.seq !== "number" || typeof o.prevHash !== "string")
+    if (typeof o.applianceId !== "string" || typeof o.seq !== "number" || typeof o.prevHash !== "string") {
       return {};
+    }
     if (!(o.applianceId in starts)) starts[o.applianceId] = { seq: o.seq - 1, hash: o.prevHash };
   }
   return starts;
@@ -59,16 +69,17 @@ export function parallelVerifier(
     if (bodies.length < 256 * workers) return inline();
     const size = Math.ceil(bodies.length / workers);
     const chunks = pool.map((_, i) => bodies.slice(i * size, (i + 1) * size)).filter((c) => c.length > 0);
-    const claims = chunks.map((c, i) => (i === 0 ? starts : { ...starts, ...claimedStarts(c) }));
+    const claimed = chunks.map((c) => claimedStarts(c));
+    const claims = chunks.map((_, i) => (i === 0 ? starts : { ...starts, ...claimed[i] }));
     const results = await Promise.all(chunks.map((c, i) => run(pool[i]!, c, keys, claims[i]!)));
     let heads: ChainStarts = { ...starts };
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
       if (!r.ok) return inline();
       // Seam check: what chunk i assumed must be what the chunks before it really ended at.
-      for (const [app, claimed] of Object.entries(claimedStarts(chunks[i]!))) {
+      for (const [app, claim] of Object.entries(claimed[i]!)) {
         const real = heads[app] ?? { seq: 0, hash: "0".repeat(64) };
-        if (i > 0 && (real.seq !== claimed.seq || real.hash !== claimed.hash)) return inline();
+        if (i > 0 && (real.seq !== claim.seq || real.hash !== claim.hash)) return inline();
       }
       heads = { ...heads, ...r.heads };
     }
