@@ -16,6 +16,9 @@ export interface KeyPair {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+// DER prefixes of Ed25519 SubjectPublicKeyInfo and PKCS#8 keys; the raw 32 bytes follow them.
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
 /** Thrown when a key or signature is not well-formed hex of the right length. */
 export class KeyFormatError extends Error {
@@ -40,7 +43,10 @@ const publicKeys = new Map<string, string>();
 export function publicKeyOf(secretKeyHex: string): string {
   let pub = publicKeys.get(secretKeyHex);
   if (pub === undefined) {
-    pub = bytesToHex(ed25519.getPublicKey(keyBytes(secretKeyHex, "secret key")));
+    // Derived through node:crypto: noble would build its precomputed tables (~5 MB resident) in
+    // the daemon, which only ever needs its own public key.
+    const spki = createPublicKey(privateKeyObject(secretKeyHex)).export({ format: "der", type: "spki" });
+    pub = spki.subarray(SPKI_PREFIX.length).toString("hex");
     if (publicKeys.size > 1_000) publicKeys.clear();
     publicKeys.set(secretKeyHex, pub);
   }
@@ -52,8 +58,6 @@ export function keyIdOf(publicKeyHex: string): string {
   return sha256Hex(keyBytes(publicKeyHex, "public key")).slice(0, 16);
 }
 
-// DER prefix of an Ed25519 PKCS#8 private key; the raw 32-byte seed follows it.
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const privateKeys = new Map<string, KeyObject>();
 
 /**
@@ -62,6 +66,10 @@ const privateKeys = new Map<string, KeyObject>();
  * matters for the cloud signing orders and for building test chains.
  */
 export function sign(message: Uint8Array, secretKeyHex: string): string {
+  return nodeSign(null, message, privateKeyObject(secretKeyHex)).toString("hex");
+}
+
+function privateKeyObject(secretKeyHex: string): KeyObject {
   let k = privateKeys.get(secretKeyHex);
   if (!k) {
     const der = Buffer.concat([PKCS8_PREFIX, keyBytes(secretKeyHex, "secret key")]);
@@ -69,11 +77,9 @@ export function sign(message: Uint8Array, secretKeyHex: string): string {
     if (privateKeys.size > 1_000) privateKeys.clear();
     privateKeys.set(secretKeyHex, k);
   }
-  return nodeSign(null, message, k).toString("hex");
+  return k;
 }
 
-// DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it.
-const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const keyObjects = new Map<string, KeyObject>();
 
 function keyObject(publicKeyHex: string): KeyObject {
