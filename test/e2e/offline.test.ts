@@ -15,7 +15,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
-});
+}, 60_000);
 
 type Status = { chain: { seq: number }; queue: { depth: number }; lastCycle: { at: string } | null };
 const status = async () => (await stack.agent.status()) as unknown as Status;

@@ -19,7 +19,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
-});
+}, 60_000);
 const order = (type: string, params: Record<string, unknown> = {}) =>
   runOrder(
     stack.cloud,

@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
-});
+}, 60_000);
 
 type Status = { agentVersion: string; findings: { checkId: string; status: string; actual?: string }[] };
 

@@ -4,8 +4,8 @@ import { join } from "node:path";
 const root = join(import.meta.dir, "..", "..", "..");
 
 /**
- * Compile the agent as another version: the same source with the version string replaced at
- * build time (`--define MALACHOR_VERSION`), as a release build with a bumped version would be.
+ * Compile the agent as another version: the same build as `npm run build` with the version string
+ * replaced at build time (`--define MALACHOR_VERSION`), as a release with a bumped version would be.
  */
 export function buildAgentVersion(version: string, outDir: string): string {
   const out = join(outDir, `malachor-${version}`);
@@ -15,6 +15,7 @@ export function buildAgentVersion(version: string, outDir: string): string {
       "build",
       join(root, "agent", "src", "main.ts"),
       "--compile",
+      "--bytecode",
       "--define",
       `MALACHOR_VERSION=${JSON.stringify(version)}`,
       "--outfile",
