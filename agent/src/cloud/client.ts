@@ -3,7 +3,7 @@ import { AGENT_API, REQUEST_ID_HEADER } from "../../../protocol/api.ts";
 import { CheckinRequest, CheckinResponse } from "../../../protocol/checkin.ts";
 import { describeIssues, parse } from "../../../protocol/common.ts";
 import { IncidentReport } from "../../../protocol/incident.ts";
-import { EvidenceUploadResult } from "../../../protocol/ingest.ts";
+import { EvidenceRefusal, EvidenceUploadResult } from "../../../protocol/ingest.ts";
 import { OrderAck, OrderCompletion, PendingOrdersResponse } from "../../../protocol/order.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
 import { CloudError, parseRetryAfter } from "./errors.ts";
@@ -36,6 +36,11 @@ export class CloudClient {
     path: string,
     body: string | undefined,
     schema: S,
+    /** Reads a refusal that still carries an answer (an evidence upload's per-bundle results). */
+    refusal?: (
+      status: number,
+      json: unknown,
+    ) => (S extends v.GenericSchema ? v.InferOutput<S> : undefined) | undefined,
   ): Promise<S extends v.GenericSchema ? v.InferOutput<S> : undefined> {
     const url = `${this.base}${path}`;
     const requestId = crypto.randomUUID();
@@ -61,7 +66,18 @@ export class CloudClient {
       throw new CloudError(`cloud unreachable: ${method} ${url}: ${why}`, "unreachable");
     }
     const text = await res.text().catch(() => "");
-    if (!res.ok) throw this.httpError(res, text, `${method} ${path}`, requestId);
+    if (!res.ok) {
+      if (refusal) {
+        let answer: ReturnType<typeof refusal>;
+        try {
+          answer = refusal(res.status, JSON.parse(text));
+        } catch {
+          answer = undefined;
+        }
+        if (answer !== undefined) return answer;
+      }
+      throw this.httpError(res, text, `${method} ${path}`, requestId);
+    }
     if (schema === undefined) return undefined as never;
     let json: unknown;
     try {
@@ -132,13 +148,22 @@ export class CloudClient {
     return this.request("GET", AGENT_API.sync, undefined, SyncResponse);
   }
 
-  /** POST /agent/evidence with bundles already serialized (sent byte for byte as stored and signed). */
+  /**
+   * POST /agent/evidence with bundles already serialized (sent byte for byte as stored and signed).
+   * A refusal (gap, fork, bad signature: 403/409/422) still says what happened to each bundle, so it
+   * is returned as a result for the uploader to act on (resend from the cloud's head, set aside).
+   */
   uploadEvidence(bundleTexts: readonly string[]) {
     return this.request(
       "POST",
       AGENT_API.evidence,
       `{"bundles":[${bundleTexts.join(",")}]}`,
       EvidenceUploadResult,
+      (status, json) => {
+        if (status !== 403 && status !== 409 && status !== 422) return undefined;
+        const r = v.safeParse(EvidenceRefusal, json);
+        return r.success ? r.output.error.details.result : undefined;
+      },
     );
   }
 

@@ -67,6 +67,20 @@ describe("agent ↔ real cloud app over loopback", async () => {
     expect(after.chainSeq).toBe(5);
   });
 
+  test("a refused upload (a gap) is answered per bundle, and the uploader resends from the cloud's head", async () => {
+    for (let i = 0; i < 3; i++) {
+      const at = new Date().toISOString();
+      chain.append({ kind: "check-cycle", createdAt: at, findings: [sampleFinding({ observedAt: at })] });
+    }
+    // Bundle 8 alone: the cloud holds 5, so 6–7 are missing.
+    const gap = await client.uploadEvidence(chain.bundlesAfter(7).map((b) => JSON.stringify(b)));
+    expect(gap.headSeq).toBe(5);
+    expect(gap.results).toMatchObject([{ seq: 8, status: "rejected" }]);
+    const r = await drainQueue(queue, client, chain, { batchSize: 10 });
+    expect(r.stoppedBy).toBeUndefined();
+    expect(chain.cloudSeq()).toBe(8);
+  });
+
   test("a wrong API key is a typed 401", async () => {
     const bad = new CloudClient({
       baseUrl: `http://127.0.0.1:${server.port}`,
