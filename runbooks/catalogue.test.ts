@@ -32,6 +32,9 @@ describe("runbook catalogue", () => {
 
   test("a well-formed folder loads", () => {
     expect(parseRunbook(good()).scripts).toEqual({ detect: "d", remediate: "r", verify: "v", rollback: "b" });
+    const noVerify = good();
+    const { "verify.ps1": _v, ...rest } = noVerify.scripts;
+    expect(parseRunbook({ ...noVerify, scripts: rest }).scripts.verify).toBe("d");
   });
 
   const bad: [string, (f: RunbookFiles) => RunbookFiles, string][] = [
@@ -59,9 +62,9 @@ describe("runbook catalogue", () => {
       'key platform: "windows" but the folder is under runbooks/linux',
     ],
     [
-      "missing verify script",
-      (f) => ({ ...f, scripts: { "detect.ps1": "d", "remediate.ps1": "r", "rollback.ps1": "b" } }),
-      "verify.ps1 is missing beside it",
+      "missing remediate script",
+      (f) => ({ ...f, scripts: { "detect.ps1": "d", "verify.ps1": "v", "rollback.ps1": "b" } }),
+      "remediate.ps1 is missing beside it",
     ],
     [
       "rollback script without rollback",

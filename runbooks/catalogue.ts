@@ -62,10 +62,12 @@ export function parseRunbook(files: RunbookFiles): Runbook {
     if (text === undefined) fail(`${name}${ext} is missing beside it`);
     return text as string;
   };
+  const detect = script("detect");
   const scripts: Runbook["scripts"] = {
-    detect: script("detect"),
+    detect,
     remediate: script("remediate"),
-    verify: script("verify"),
+    // Verifying usually means detecting again; a separate verify script is only for when it differs.
+    verify: files.scripts[`verify${ext}`] ?? detect,
   };
   if (spec.rollback) scripts.rollback = script("rollback");
   else if (files.scripts[`rollback${ext}`] !== undefined)
