@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { publishBinary } from "../../cloud/src/update/client.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { malachorBinary } from "../support/binary.ts";
@@ -143,4 +144,30 @@ describe("remote update (compiled agent, real cloud)", () => {
     expect(r.exitCode).toBe(1);
     expect(out).toMatch(/no update: update metadata for 0\.5\.0 expired at .*staying on 0\.2\.0/);
   });
+
+  test("re-signed metadata makes a release current again; malachor update apply installs it by hand", async () => {
+    await stack.cloud.api("POST", "/api/releases/0.2.0/sign", { expiresInSec: 3600 });
+    // A technician's 0.1.0 binary elsewhere, with its own state dir, updated from the command line.
+    const dir = join(stack.dir, "by-hand");
+    mkdirSync(join(dir, "state"), { recursive: true });
+    const target = join(dir, "malachor");
+    copyFileSync(malachorBinary(), target);
+    const config = join(dir, "config.toml");
+    writeFileSync(
+      config,
+      readFileSync(stack.agent.paths.config, "utf8").replace(
+        /^state_dir = .*$/m,
+        `state_dir = "${join(dir, "state")}"`,
+      ),
+    );
+    const r = Bun.spawnSync([target, "update", "apply", "--config", config]);
+    const out = `${r.stdout.toString()}${r.stderr.toString()}`;
+    expect(r.exitCode).toBe(0);
+    expect(out).toMatch(/installed 0\.2\.0 at .*; restart the malachor service/);
+    expect(sha(target)).toBe(sha(v2));
+    expect(sha(`${target}.prev`)).toBe(sha(malachorBinary()));
+    // The new binary confirms at its first daemon cycle; the marker is in this binary's state dir.
+    expect(existsSync(join(dir, "state", "update-pending.json"))).toBe(true);
+    expect(existsSync(join(stack.agent.paths.stateDir, "update-pending.json"))).toBe(false);
+  }, 120_000);
 });
