@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPair } from "../../protocol/sign.ts";
 import { runOrder } from "./harness/orders.ts";
 import { Stack } from "./harness/stack.ts";
 import { waitFor } from "./harness/wait.ts";
 
 // Signed orders end to end: the real cloud signs them, the compiled agent verifies signature,
-// target, expiry and nonce, runs them and reports back. (Forged, mis-targeted, expired, replayed
-// and unknown orders cannot be made through the cloud; agent/src/orders tests them with signed
-// envelopes.)
+// target, expiry and nonce, runs them and reports back; an order signed by a key it does not trust
+// is refused. (Mis-targeted, expired, replayed and unknown orders cannot be made through the cloud;
+// agent/src/orders tests them with signed envelopes.)
 let stack: Stack;
 beforeAll(async () => {
   stack = await Stack.start({ intervalSec: 10, healingPaused: true });
@@ -100,4 +102,27 @@ describe("signed orders (compiled agent, real cloud)", () => {
       expect.arrayContaining(["run_check", "run_runbook", "sync_rules", "collect_diagnostics"]),
     );
   }, 60_000);
+
+  test("an order signed by a key the appliance does not trust is refused, with the reason, and recorded", async () => {
+    // Same as a forged order: the appliance now trusts another cloud key than the one signing.
+    await stack.agent.stop();
+    const other = generateKeyPair().publicKey;
+    const cfg = readFileSync(stack.agent.paths.config, "utf8");
+    writeFileSync(stack.agent.paths.config, cfg.replace(/^public_key = ".*"$/m, `public_key = "${other}"`));
+    await stack.agent.start();
+    const o = await order("collect_diagnostics");
+    expect(o.completion?.status).toBe("refused");
+    expect(o.completion?.error).toMatch(
+      /order signature rejected: signed by key [0-9a-f]{16}, not the trusted key/,
+    );
+    expect(o.completion?.result).toEqual({ code: "bad-signature" });
+    await waitFor(
+      "the order-refused event at the cloud",
+      async () => {
+        const jsonl = await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`);
+        return jsonl.includes('"order-refused"') && jsonl.includes("bad-signature");
+      },
+      { timeoutMs: 60_000 },
+    );
+  }, 120_000);
 });
