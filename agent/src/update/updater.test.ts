@@ -7,7 +7,7 @@ import { generateKeyPair } from "../../../protocol/sign.ts";
 import { signPayload } from "../../../protocol/signed.ts";
 import type { UpdateMetadata } from "../../../protocol/update.ts";
 import { fakeAgentScript, metadataFor } from "./testing.ts";
-import { EXPIRED_WARNING, Updater } from "./updater.ts";
+import { Updater } from "./updater.ts";
 
 const root = mkdtempSync(join(tmpdir(), "malachor-update-"));
 const key = generateKeyPair();
@@ -140,24 +140,21 @@ describe("Updater", () => {
     expect(s.events).toHaveLength(1); // the running version itself is the steady state, not news
   });
 
-  test("expired metadata: keep running, warn in check-ins, a warn finding, one event", async () => {
+  test("expired metadata: keep running, a warn finding naming the expiry, one event", async () => {
     const s = setup();
     publish("0.2.0", fakeAgentScript("0.2.0"), { expiresAt: new Date(Date.now() - 60_000).toISOString() });
     expect(await s.updater.check()).toMatchObject({ status: "skipped", code: "expired" });
     await s.updater.check();
     expect(readFileSync(s.target, "utf8")).toBe(fakeAgentScript("0.1.0"));
-    expect(s.updater.warnings()).toEqual([
-      { code: EXPIRED_WARNING, message: expect.stringMatching(/expired at/) },
-    ]);
     expect(s.updater.finding("appliance")).toMatchObject({
       checkId: "agent.update-metadata",
       status: "warn",
+      actual: expect.stringMatching(/expired at .*staying on 0\.1\.0/),
     });
     expect(s.events.map((e) => e.type)).toEqual(["update-refused"]);
     // Re-signed metadata clears the warning.
     publish("0.1.0", fakeAgentScript("0.1.0"));
     await s.updater.check();
-    expect(s.updater.warnings()).toEqual([]);
     expect(s.updater.finding("appliance").status).toBe("pass");
   });
 

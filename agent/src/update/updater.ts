@@ -48,14 +48,11 @@ export type StartupResult =
   | { status: "confirming"; version: string }
   | { status: "rolled-back"; version: string; restart: boolean; reason: string };
 
-/** Warning code shown in check-ins while the published metadata is expired. */
-export const EXPIRED_WARNING = "update-metadata-expired";
-
 /**
  * Remote update: judge signed metadata, download and verify, swap atomically (previous kept as
  * `.prev`), health-check the installed binary and roll back on failure; the restarted daemon then
  * confirms the new version after a healthy cycle. Expired metadata never stops the agent: it keeps
- * running and raises a warning and a finding.
+ * running and reports the `agent.update-metadata` finding as a warning.
  */
 export class Updater {
   private expired: string | undefined;
@@ -72,11 +69,6 @@ export class Updater {
 
   private async event(type: EvidenceEvent["type"], summary: string, details: JsonObject): Promise<void> {
     await this.deps.events({ type, at: this.now().toISOString(), summary: summary.slice(0, 500), details });
-  }
-
-  /** Check-in warnings (`code`, `message`) the updater currently raises. */
-  warnings(): { code: string; message: string }[] {
-    return this.expired ? [{ code: EXPIRED_WARNING, message: this.expired.slice(0, 500) }] : [];
   }
 
   /** The `agent.update-metadata` finding for a check cycle: warn while metadata is expired. */
