@@ -86,7 +86,11 @@ describe("signed orders (compiled agent, real cloud)", () => {
   test("collect_diagnostics reports the appliance's state", async () => {
     const o = await order("collect_diagnostics");
     expect(o.completion?.status).toBe("succeeded");
-    expect(o.completion?.result).toMatchObject({ applianceId: stack.applianceId, siteId: stack.siteId });
+    expect(o.completion?.result).toMatchObject({
+      applianceId: stack.applianceId,
+      siteId: stack.siteId,
+      update: { status: "pass" },
+    });
     const chain = o.completion?.result.chain as { seq: number } | undefined;
     expect(chain?.seq).toBeGreaterThanOrEqual(1);
   }, 120_000);

@@ -140,6 +140,7 @@ export function orderActions(
     async collect_diagnostics() {
       const snapshot = getMeta(parts.db, SNAPSHOT_META);
       const q = parts.queue.stats();
+      const upd = update?.updater.finding(parts.hostName);
       return {
         agentVersion: AGENT_VERSION,
         processUptimeSec: Math.floor((Date.now() - started) / 1000),
@@ -158,6 +159,7 @@ export function orderActions(
         },
         windowsHosts: config.windows.hosts.map((h) => `${h.host}:${h.port}`),
         checkIntervalSec: config.checks.interval_sec,
+        update: upd ? { status: upd.status, detail: upd.actual ?? "" } : "off",
         lastStatus: snapshot ? (JSON.parse(snapshot) as JsonObject) : null,
       };
     },
