@@ -11,6 +11,7 @@ import { bundleHash, bundleSigningBytes, EvidenceBundle } from "../../../protoco
 import { IncidentReport } from "../../../protocol/incident.ts";
 import { EvidenceUpload, type EvidenceUploadResult } from "../../../protocol/ingest.ts";
 import { OrderAck, OrderCompletion, type SignedOrder } from "../../../protocol/order.ts";
+import type { RuleSet } from "../../../protocol/rules.ts";
 import { generateKeyPair, type KeyPair, verify } from "../../../protocol/sign.ts";
 import { signPayload } from "../../../protocol/signed.ts";
 import { parseJsonStrict } from "../../../protocol/strict-json.ts";
@@ -35,6 +36,8 @@ export interface FakeCloud {
   /** Answer every request with this status (e.g. 500, 429) until cleared. */
   failWith?: { status: number; retryAfter?: string };
   siteConfig: SiteConfig;
+  /** The L1 rule set sync serves; checkin announces its version. */
+  ruleSet: RuleSet;
   orders: SignedOrder[];
   /** Forget evidence above `seq` (a cloud restored from an older backup). */
   forgetAfter(seq: number): void;
@@ -89,6 +92,7 @@ export function startFakeCloud(
     orderKey: generateKeyPair(),
     state,
     siteConfig: { ...DEFAULT_SITE_CONFIG, version: 1 },
+    ruleSet: { version: 1, rules: [] },
     orders: [],
     forgetAfter(seq) {
       state.bundles.length = Math.min(state.bundles.length, seq);
@@ -132,7 +136,7 @@ export function startFakeCloud(
           serverTime: new Date().toISOString(),
           protocolVersion: PROTOCOL_VERSION,
           configVersion: cloud.siteConfig.version,
-          rulesVersion: 1,
+          rulesVersion: cloud.ruleSet.version,
           pendingOrders: cloud.orders.length,
           chainSeq: state.bundles.length,
         };
@@ -141,7 +145,7 @@ export function startFakeCloud(
       if (req.method === "GET" && path === AGENT_API.sync) {
         return json({
           config: signPayload(cloud.siteConfig, cloud.orderKey.secretKey),
-          rules: signPayload({ version: 1, rules: [] }, cloud.orderKey.secretKey),
+          rules: signPayload(cloud.ruleSet, cloud.orderKey.secretKey),
         });
       }
       if (req.method === "POST" && path === AGENT_API.evidence) {

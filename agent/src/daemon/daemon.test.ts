@@ -10,7 +10,7 @@ import { loadConfig } from "../config/load.ts";
 import { loadIdentity } from "../evidence/identity.ts";
 import { jsonLogger } from "../log/logger.ts";
 import { StatusSnapshot } from "../status/snapshot.ts";
-import type { CheckProvider } from "./providers.ts";
+import type { CheckProvider, Healer } from "./providers.ts";
 import { startDaemon } from "./start.ts";
 import { writeTestConfig } from "./test-config.fixture.ts";
 
@@ -36,6 +36,17 @@ const host = new FixtureHost({
 const notes: string[] = [];
 const notifier = { active: true, watchdogIntervalMs: 20, notify: (m: string) => notes.push(m) };
 const hung: CheckProvider = { name: "windows", timeoutMs: 300, collect: () => new Promise(() => {}) };
+// A healer that only tracks the rule set it was offered (the real one verifies; see heal/).
+const offeredRules: number[] = [];
+const healer: Healer = {
+  heal: async () => undefined,
+  updateRules(signed) {
+    offeredRules.push((signed.payload as { version: number }).version);
+  },
+  get rulesVersion() {
+    return offeredRules.at(-1) ?? 0;
+  },
+};
 
 describe("malachor run (in process, against a loopback cloud)", async () => {
   const config = loadConfig(
@@ -47,7 +58,7 @@ describe("malachor run (in process, against a loopback cloud)", async () => {
     log,
     host,
     notifier,
-    plugins: [() => ({ providers: [hung] })],
+    plugins: [() => ({ providers: [hung], healer })],
   });
   const publicKey = loadIdentity(config.appliance.identity_key_file).publicKey;
 
@@ -97,6 +108,16 @@ describe("malachor run (in process, against a loopback cloud)", async () => {
     });
     // The event rides in the first cycle run under the new config.
     expect(changed()!.findings.map((f) => f.checkId)).not.toContain("linux.firewall");
+  });
+
+  test("a new rule set is synced when only the rules moved (e.g. a promoted L1 rule)", async () => {
+    await until("the first rule set", () => offeredRules.includes(1));
+    cloud.ruleSet = { version: 2, rules: [] };
+    await until("rule set v2 offered to the healer", () => {
+      agent.daemon.nudge();
+      return offeredRules.includes(2);
+    });
+    expect(cloud.siteConfig.version).toBe(2);
   });
 
   test("cloud down: cycles keep queueing; flush through the local API delivers them in order", async () => {

@@ -259,14 +259,21 @@ export class Daemon {
     this.d.healer?.updateRules?.(res.rules);
   }
 
-  /** Talk to the cloud: checkin, sync when the config moved, orders, then drain the queue. */
+  /** Talk to the cloud: checkin, sync when the config or rules moved, orders, then drain the queue. */
   async cloudStep(): Promise<DrainResult | undefined> {
     const client = this.d.client;
     if (!client) return undefined;
     const at = () => iso(this.now());
     try {
       const res = await client.checkin(this.checkinRequest());
-      if (res.configVersion !== this.siteConfig.version) this.needSync = true;
+      // Sync when either signed document moved: a promoted L1 rule must reach every appliance even
+      // when the site config stays the same.
+      const rulesVersion = this.d.healer?.rulesVersion;
+      if (
+        res.configVersion !== this.siteConfig.version ||
+        (rulesVersion !== undefined && res.rulesVersion !== rulesVersion)
+      )
+        this.needSync = true;
       const r = this.d.chain.reconcile(res.chainSeq);
       if (r.warning) this.warnings.set("chain-ahead", r.warning);
       else this.warnings.delete("chain-ahead");
