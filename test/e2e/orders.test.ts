@@ -74,10 +74,14 @@ describe("signed orders (compiled agent, real cloud)", () => {
       flap: { windowSec: 3600, maxFixes: 5 },
       source: "custom",
     };
-    await stack.cloud.api("PUT", `/api/sites/${stack.siteId}/rules`, { rules: [rule] });
+    const published = await stack.cloud.api<{ version: number }>("PUT", `/api/sites/${stack.siteId}/rules`, {
+      rules: [rule],
+    });
     const o = await order("sync_rules");
-    expect(o.completion).toMatchObject({ status: "succeeded", result: { applied: true } });
-    expect(o.completion?.result.rulesVersion).toBeGreaterThanOrEqual(1);
+    // The order applies the set, unless the daemon's check-in (which syncs whenever the rules
+    // version moves) got there first; either way the published set is the one in force.
+    expect(o.completion?.status).toBe("succeeded");
+    expect(o.completion?.result.rulesVersion).toBe(published.version);
     // Asked again, the same set is already in use: nothing to apply, still a success.
     const again = await order("sync_rules");
     expect(again.completion).toMatchObject({ status: "succeeded", result: { applied: false } });
@@ -104,6 +108,29 @@ describe("signed orders (compiled agent, real cloud)", () => {
     const executed = events.filter((e) => e.type === "order-executed").map((e) => e.details.type);
     expect(executed).toEqual(
       expect.arrayContaining(["run_check", "run_runbook", "sync_rules", "collect_diagnostics"]),
+    );
+    // The person-ordered runbook left a remediation receipt naming the order.
+    const receipts = jsonl
+      .split("\n")
+      .filter(Boolean)
+      .flatMap(
+        (l) =>
+          (
+            JSON.parse(l) as {
+              receipts: {
+                runbookId: string;
+                decidedBy: { tier: string; orderId?: string };
+                outcome: string;
+              }[];
+            }
+          ).receipts,
+      );
+    expect(receipts).toContainEqual(
+      expect.objectContaining({
+        runbookId: "windows.smb1",
+        outcome: "fixed",
+        decidedBy: expect.objectContaining({ tier: "L3", orderId: expect.any(String) }),
+      }),
     );
   }, 60_000);
 

@@ -9,6 +9,7 @@ import { SNAPSHOT_META } from "../daemon/daemon.ts";
 import type { AgentParts, Plugin } from "../daemon/plugins.ts";
 import { type CheckProvider, type Healer, linuxProvider } from "../daemon/providers.ts";
 import { acceptSiteConfig } from "../daemon/site-config.ts";
+import { buildReceipt } from "../heal/receipt.ts";
 import type { RunbookCatalogue, RunbookRunner } from "../heal/runner.ts";
 import { getMeta } from "../queue/db.ts";
 import type { UpdateAgent } from "../update/plugin.ts";
@@ -79,17 +80,45 @@ export function orderActions(
       }
       return summarize(findings);
     },
-    async run_runbook(p) {
+    async run_runbook(p, order) {
       if (!runbooks) throw new OrderFailed("this appliance has no runbook runner configured");
       const spec = runbooks.catalogue.get(p.runbookId);
       if (!spec) throw new OrderFailed(`runbook ${p.runbookId} is not in this appliance's catalogue`);
       const params = checkRunbookParams(spec, p.params ?? {});
       if (!params.ok) throw new OrderFailed(params.message);
+      const startedAt = new Date().toISOString();
       const r = await runbooks.runner.execute({
         runbookId: p.runbookId,
         host: p.host,
         params: params.params,
         dryRun: false,
+      });
+      // Every healing attempt leaves a receipt; here a person decided, through a signed order.
+      const receipt = buildReceipt({
+        id: `rcpt-${order.nonce.slice(0, 16)}`,
+        finding: {
+          checkId: spec.checkId,
+          host: p.host,
+          status: r.before.status,
+          severity: spec.severity,
+          title: spec.title,
+          citations: spec.citations,
+          details: {},
+          observedAt: startedAt,
+        },
+        runbookId: spec.id,
+        params: params.params,
+        decidedBy: { tier: "L3", person: order.issuedBy, orderId: order.id },
+        dryRun: false,
+        execution: r,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      });
+      parts.chain.append({
+        kind: "remediation",
+        createdAt: receipt.finishedAt,
+        receipts: [receipt],
+        citations: spec.citations,
       });
       const result: JsonObject = {
         runbookId: p.runbookId,
