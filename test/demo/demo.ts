@@ -171,7 +171,7 @@ function lastDrift(): { check: string; at: string } | undefined {
 async function interactive(): Promise<never> {
   say(`
 Introduce drift on the simulated Windows server, then watch it get fixed:
-  bun test/demo/drift.ts firewall-off      (also: ${Object.keys(DRIFTS)
+  npx bun test/demo/drift.ts firewall-off  (also: ${Object.keys(DRIFTS)
     .filter((d) => d !== "firewall-off")
     .join(", ")})
   or: ${curl}

@@ -1,5 +1,5 @@
 /**
- * Introduce drift on the demo's simulated Windows host: `bun test/demo/drift.ts firewall-off`
+ * Introduce drift on the demo's simulated Windows host: `npx bun test/demo/drift.ts firewall-off`
  * (while `npm run demo` runs). Lists the drifts without an argument.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { applyDrift, DRIFTS, type DriftName, LAST_DRIFT_FILE, SESSION_FILE } fro
 const name = process.argv[2];
 if (!name || !(name in DRIFTS)) {
   process.stderr.write(
-    `usage: bun test/demo/drift.ts <drift>\n${Object.entries(DRIFTS)
+    `usage: npx bun test/demo/drift.ts <drift>\n${Object.entries(DRIFTS)
       .map(([n, d]) => `  ${n.padEnd(14)} ${d.what}`)
       .join("\n")}\n`,
   );

@@ -36,5 +36,7 @@ test.each([
   { env: { REGULATORY_POLL_HOURS: "soon" }, error: "REGULATORY_POLL_HOURS" },
   { env: { REGULATORY_LOOKBACK_DAYS: "2.5" }, error: "REGULATORY_LOOKBACK_DAYS" },
 ])("a bad value stops start-up naming it: $env", ({ env, error }) => {
-  expect(() => regulatorySettingsFromEnv({ FEDERAL_REGISTER_URL: FEDERAL_REGISTER_API, ...env })).toThrow(error);
+  expect(() => regulatorySettingsFromEnv({ FEDERAL_REGISTER_URL: FEDERAL_REGISTER_API, ...env })).toThrow(
+    error,
+  );
 });

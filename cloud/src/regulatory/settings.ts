@@ -47,7 +47,9 @@ export const FEDERAL_REGISTER_API = "https://www.federalregister.gov/api/v1";
  * Polling is opt-in: without FEDERAL_REGISTER_URL the result is null and nothing is polled, so a
  * dev, test or demo cloud never reaches outside the machine.
  */
-export function regulatorySettingsFromEnv(env: Record<string, string | undefined>): RegulatorySettings | null {
+export function regulatorySettingsFromEnv(
+  env: Record<string, string | undefined>,
+): RegulatorySettings | null {
   const r = v.safeParse(Env, env);
   if (!r.success) throw new Error(`regulatory configuration: ${describeIssues(r.issues)}`);
   if (r.output.FEDERAL_REGISTER_URL === undefined) return null;
