@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { decideL1 } from "../../../agent/src/heal/l1/decide.ts";
 import { acceptRuleSet } from "../../../agent/src/heal/l1/synced.ts";
@@ -7,6 +8,7 @@ import { newIncident } from "../../../agent/src/heal/l3/incident.ts";
 import { SignedPlan } from "../../../protocol/plan.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
+import { learningPatterns } from "../db/schema/heal.ts";
 import { toolName } from "../plan/prompt.ts";
 import { configurePlanner } from "../plan/settings.ts";
 import { startLlmServer } from "../plan/testing/llm-server.ts";
@@ -178,5 +180,34 @@ describeEachDb("learning loop", (cloud) => {
     expect(rej.status).toBe(200);
     expect(((await rej.json()) as { status: string }).status).toBe("rejected");
     expect((await round("both", "fixed")).result.status).toBe("rejected");
+  });
+
+  test("two candidates approved at the same moment both end up in the fleet rule set", async () => {
+    const c = cloud();
+    let last: Awaited<ReturnType<typeof round>> | undefined;
+    for (let i = 0; i < 4; i++) last = await round("client", "fixed"); // 9 of 10 = 90 %
+    expect(last!.result.status).toBe("candidate");
+    // A second candidate, as the loop would have recorded it from another fleet.
+    const [row] = await c.deps.db
+      .select()
+      .from(learningPatterns)
+      .where(eq(learningPatterns.pattern, last!.result.pattern));
+    await c.deps.db
+      .insert(learningPatterns)
+      .values({ ...row!, pattern: "pat_concurrent", params: { scope: "both" } });
+
+    const approvals = await Promise.all(
+      [last!.result.pattern, "pat_concurrent"].map(async (pattern) => {
+        const r = await c.call("POST", `/api/learning/patterns/${pattern}/approve`, { bearer: admin });
+        expect(r.status).toBe(200);
+        return (await r.json()) as { ruleId: string };
+      }),
+    );
+    const sync = v.parse(
+      SyncResponse,
+      await (await c.call("GET", "/agent/sync", { bearer: app.apiKey })).json(),
+    );
+    const ids = sync.rules.payload.rules.map((r) => r.id);
+    for (const a of approvals) expect(ids).toContain(a.ruleId);
   });
 });

@@ -6,11 +6,11 @@ import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole } from "../auth/permissions.ts";
 import { actorLabel, type ServiceContext } from "../context.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { learningPatterns } from "../db/schema/heal.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 import { conflict, notFound } from "../http/errors.ts";
-import { publishRuleSet } from "../rules/publish.ts";
+import { insertRuleSet, lockRuleSets } from "../rules/publish.ts";
 import { type LearningPatternView, patternView } from "./view.ts";
 
 type PatternRow = typeof learningPatterns.$inferSelect;
@@ -41,7 +41,7 @@ export function promotedRule(p: PatternRow, spec: RunbookSpec): L1Rule {
 }
 
 /** The rules of the latest fleet-wide set, or the builtin rules before anything was published. */
-async function fleetRules(db: Db): Promise<L1Rule[]> {
+async function fleetRules(db: Db | Tx): Promise<L1Rule[]> {
   const [row] = await db
     .select({ rules: ruleSets.rules })
     .from(ruleSets)
@@ -51,7 +51,7 @@ async function fleetRules(db: Db): Promise<L1Rule[]> {
   return row ? (row.rules as L1Rule[]) : BUILTIN_RULES.rules;
 }
 
-async function candidate(db: Db, pattern: string): Promise<PatternRow> {
+async function candidate(db: Db | Tx, pattern: string): Promise<PatternRow> {
   const [p] = await db.select().from(learningPatterns).where(eq(learningPatterns.pattern, pattern));
   if (!p) throw notFound(`no learning pattern ${pattern}`);
   if (p.status !== "candidate")
@@ -74,13 +74,16 @@ export async function approveCandidate({
 }): Promise<{ pattern: LearningPatternView; rule: L1Rule; rulesVersion: number }> {
   assertRole(ctx.actor, "msp-admin");
   assertFleetWide(ctx.actor);
-  const p = await candidate(ctx.db, input.pattern);
-  const spec = catalogue.get(p.runbookId);
-  if (!spec) throw conflict(`runbook ${p.runbookId} is no longer in the catalogue`);
-  const rule = promotedRule(p, spec);
-  const rules = [...(await fleetRules(ctx.db)).filter((r) => r.id !== rule.id), rule];
-  const { version } = await publishRuleSet({ ctx, input: { siteId: null, rules } });
-  const row = await ctx.db.transaction(async (tx) => {
+  // One transaction, publish lock first: the promoted rule, the new fleet set and the pattern's
+  // status commit together, and a concurrent promotion cannot drop this rule from the set.
+  const { row, rule, version } = await ctx.db.transaction(async (tx) => {
+    await lockRuleSets(tx);
+    const p = await candidate(tx, input.pattern);
+    const spec = catalogue.get(p.runbookId);
+    if (!spec) throw conflict(`runbook ${p.runbookId} is no longer in the catalogue`);
+    const rule = promotedRule(p, spec);
+    const rules = [...(await fleetRules(tx)).filter((r) => r.id !== rule.id), rule];
+    const { version } = await insertRuleSet(tx, ctx, { siteId: null, rules });
     const [updated] = await tx
       .update(learningPatterns)
       .set({
@@ -96,7 +99,7 @@ export async function approveCandidate({
       target: `pattern:${p.pattern}`,
       args: { rule, version },
     });
-    return updated!;
+    return { row: updated!, rule, version };
   });
   return { pattern: patternView(row), rule, rulesVersion: version };
 }
