@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startSntpServer } from "../agent/src/checks/sntp-server.fixture.ts";
 import { writeTestConfig } from "../agent/src/daemon/test-config.fixture.ts";
 import { malachorBinary } from "../test/support/binary.ts";
+import { freePort } from "../test/support/ports.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-bench-rss-"));
 const bin = malachorBinary();
@@ -55,9 +56,7 @@ Bun.spawnSync([process.execPath, "build", modulesSrc, "--compile", "--outfile", 
 const modulesRss = await idleRss([modulesBin]);
 
 const ntp = await startSntpServer();
-const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-const bind = `127.0.0.1:${s.port}`;
-s.stop(true);
+const bind = `127.0.0.1:${freePort()}`;
 const config = writeTestConfig(dir, { bind, ntpServers: [ntp.address] });
 const daemon = Bun.spawn([bin, "run", "--config", config], { stdout: "ignore", stderr: "ignore" });
 const status = () =>

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { malachorBinary, runMalachor } from "../../../test/support/binary.ts";
+import { freePort } from "../../../test/support/ports.ts";
 import { startSntpServer } from "../checks/sntp-server.fixture.ts";
 import { startFakeCloud } from "../cloud/fake-cloud.fixture.ts";
 import { writeTestConfig } from "../daemon/test-config.fixture.ts";
@@ -16,12 +17,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): number {
-  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
-}
 const bind = `127.0.0.1:${freePort()}`;
 const config = writeTestConfig(dir, {
   cloudUrl: cloud.url,

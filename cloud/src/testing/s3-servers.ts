@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
+import { freePort } from "../../../test/support/ports.ts";
 import type { S3Settings } from "../store/s3-store.ts";
 
 /** A loopback S3 server for tests and how to stop it. */
@@ -12,23 +12,12 @@ export interface TestS3 {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
-    });
-  });
-}
-
 const creds = { region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
 /** s3rver (npm) on 127.0.0.1: S3 API without Object Lock, so the lock is off for it. */
 export async function startS3rver(bucket = "evidence"): Promise<TestS3> {
   const dir = mkdtempSync(join(tmpdir(), "malachor-s3rver-"));
-  const port = await freePort();
+  const port = freePort();
   const server = new S3rver({ address: "127.0.0.1", port, silent: true, directory: dir });
   await server.run();
   return {
@@ -48,7 +37,7 @@ export function motoAvailable(): boolean {
 
 /** moto_server on 127.0.0.1 (versioning + Object Lock COMPLIANCE, like S3). */
 export async function startMoto(bucket = "evidence"): Promise<TestS3> {
-  const port = await freePort();
+  const port = freePort();
   const proc = Bun.spawn(["moto_server", "-H", "127.0.0.1", "-p", String(port)], {
     stdout: "ignore",
     stderr: "ignore",

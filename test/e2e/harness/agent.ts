@@ -1,8 +1,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { malachorBinary } from "../../support/binary.ts";
+import { freePort } from "../../support/ports.ts";
 import { Service } from "./service.ts";
-import { freePort, waitFor } from "./wait.ts";
+import { waitFor } from "./wait.ts";
 
 /** Where the agent under test keeps things. */
 export interface AgentPaths {

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { freePort } from "../../support/ports.ts";
 import { Service } from "./service.ts";
-import { freePort, GiveUp, waitFor } from "./wait.ts";
+import { GiveUp, waitFor } from "./wait.ts";
 
 const root = join(import.meta.dir, "..", "..", "..");
 

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RUNBOOK_SPECS } from "../../../runbooks/index.ts";
+import { freePort } from "../../support/ports.ts";
 import { agentPaths, enroll, SupervisedAgent, writeBaseConfig } from "./agent.ts";
 import { CloudProcess } from "./cloud.ts";
 import { Service } from "./service.ts";
-import { freePort } from "./wait.ts";
 
 const root = join(import.meta.dir, "..", "..", "..");
 

@@ -38,11 +38,3 @@ export async function waitFor<T>(
     await Bun.sleep(opts.intervalMs ?? 250);
   }
 }
-
-/** A TCP port free on 127.0.0.1 right now (for services that must keep their port across restarts). */
-export function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-}
