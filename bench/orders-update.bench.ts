@@ -4,7 +4,7 @@
  * download → size + SHA-256 verify → atomic swap path for a 100 MB release from a loopback server.
  */
 import { Database } from "bun:sqlite";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { NonceStore } from "../agent/src/orders/nonces.ts";
 import { sampleOrder, signOrder } from "../agent/src/orders/testing.ts";
 import { downloadVerified } from "../agent/src/update/download.ts";
 import { swapBinary } from "../agent/src/update/swap.ts";
+import { sha256Hex } from "../protocol/hash.ts";
 import { generateKeyPair } from "../protocol/sign.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-bench-orders-"));
@@ -45,7 +46,7 @@ try {
 
   const size = 100 * 1024 * 1024;
   const release = new Uint8Array(randomBytes(size));
-  const sha256 = createHash("sha256").update(release).digest("hex");
+  const sha256 = sha256Hex(release);
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(release) });
   const target = join(dir, "malachor");
   writeFileSync(target, "old binary", { mode: 0o755 });

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../../protocol/hash.ts";
 import type { UpdateMetadata } from "../../../protocol/update.ts";
 
 /** A stand-in agent executable for update tests: a shell script answering --version and self-test. */
@@ -22,7 +22,7 @@ export function metadataFor(
   const buf = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
   return {
     version,
-    sha256: createHash("sha256").update(buf).digest("hex"),
+    sha256: sha256Hex(buf),
     size: buf.byteLength,
     url,
     platform: "linux-x64",

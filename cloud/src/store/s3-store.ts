@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -8,6 +7,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
+import { sha256Hex } from "../../../protocol/hash.ts";
 import { assertSafeKey, ObjectLockedError, type ObjectStore, type PutOutcome } from "./object-store.ts";
 
 /** Where and how to reach the bucket. */
@@ -63,7 +63,7 @@ export function s3Store(s: S3Settings, client = s3Client(s)): ObjectStore {
     kind: "s3",
     async put(key, body, opts): Promise<PutOutcome> {
       assertSafeKey(key);
-      const sha = createHash("sha256").update(body).digest("hex");
+      const sha = sha256Hex(body);
       try {
         const head = await client.send(new HeadObjectCommand({ Bucket: s.bucket, Key: key }));
         if (head.Metadata?.sha256 === sha) return "already-present";

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import * as v from "valibot";
+import { sha256Hex } from "../../../protocol/hash.ts";
 import { ReleaseView } from "./schemas.ts";
 
 /** What publishing a release binary needs. */
@@ -34,7 +34,7 @@ async function call(o: PublishOptions, method: string, path: string, body?: Body
 export async function publishBinary(o: PublishOptions): Promise<ReleaseView> {
   const file = Bun.file(o.file);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const sha256 = sha256Hex(bytes);
   const created = v.parse(
     ReleaseView,
     await call(
