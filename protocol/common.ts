@@ -42,6 +42,11 @@ export const HostName = v.pipe(
 export const ShortText = v.pipe(v.string(), v.maxLength(500));
 export const LongText = v.pipe(v.string(), v.maxLength(20_000));
 
+/** Cut text to fit a length bound (ShortText's 500 by default), marking the cut with "…". */
+export function clipText(s: string, max = 500): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
 /** Any JSON value (recursive). */
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 export const JsonValue: v.GenericSchema<Json> = v.union([

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type * as v from "valibot";
 import { CheckinRequest } from "./checkin.ts";
-import { parse, ValidationError } from "./common.ts";
+import { clipText, parse, ValidationError } from "./common.ts";
 import { EvidenceBundle } from "./evidence.ts";
 import { IncidentReport } from "./incident.ts";
 import { EvidenceUpload, KeyEscrow } from "./ingest.ts";
@@ -256,4 +256,14 @@ test.each([
   ["2.0.0", "2.0.0", 0],
 ])("compareVersions(%s, %s) has sign %d", (a, b, sign) => {
   expect(Math.sign(compareVersions(a, b))).toBe(sign);
+});
+
+test.each([
+  ["short", 500, "short"],
+  ["x".repeat(500), 500, "x".repeat(500)],
+  ["x".repeat(501), 500, `${"x".repeat(499)}…`],
+  ["abcdef", 4, "abc…"],
+])("clipText keeps text within its bound: %#", (s, max, out) => {
+  expect(clipText(s, max)).toBe(out);
+  expect(clipText(s, max).length).toBeLessThanOrEqual(max);
 });

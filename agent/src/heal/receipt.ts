@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../../protocol/common.ts";
+import { clipText, type JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { DecidedBy, RemediationReceipt, StateSnapshot } from "../../../protocol/receipt.ts";
 import { scrubJson, scrubText } from "../phi/scrub.ts";
@@ -19,12 +19,10 @@ export interface AttemptRecord {
   finishedAt: string;
 }
 
-const clip = (s: string, n = 500) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
 function snapshot(v: ScriptVerdict, at: string): StateSnapshot {
   return {
     status: v.status,
-    ...(v.actual !== undefined ? { actual: clip(scrubText(v.actual)) } : {}),
+    ...(v.actual !== undefined ? { actual: clipText(scrubText(v.actual)) } : {}),
     details: scrubJson(v.details),
     at,
   };
@@ -49,7 +47,7 @@ export function buildReceipt(a: AttemptRecord): RemediationReceipt {
   const rollback = ex?.rollback
     ? {
         ...ex.rollback,
-        ...(ex.rollback.output !== undefined ? { output: clip(scrubText(ex.rollback.output)) } : {}),
+        ...(ex.rollback.output !== undefined ? { output: clipText(scrubText(ex.rollback.output)) } : {}),
       }
     : null;
   const outcome: RemediationReceipt["outcome"] = a.dryRun
@@ -73,7 +71,7 @@ export function buildReceipt(a: AttemptRecord): RemediationReceipt {
     verify,
     rollback,
     outcome,
-    ...(error ? { error: clip(scrubText(error)) } : {}),
+    ...(error ? { error: clipText(scrubText(error)) } : {}),
     startedAt: a.startedAt,
     finishedAt: a.finishedAt,
   };

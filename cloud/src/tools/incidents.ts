@@ -1,13 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import { scrubJson, scrubText } from "../../../agent/src/phi/scrub.ts";
+import { clipText } from "../../../protocol/common.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import type { SiteIncident } from "../../../protocol/mcp.ts";
 import type { ServiceContext } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";
 import { notFound } from "../http/errors.ts";
 import { scopedSite } from "./site-scope.ts";
-
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
  * An incident as tools show it, its free text scrubbed of PHI once more at this boundary:
@@ -17,10 +16,10 @@ export function scrubbedIncident(row: typeof incidents.$inferSelect): SiteIncide
   const i = row.body as Incident;
   const incident: Incident = {
     ...i,
-    title: clip(scrubText(i.title), 500),
-    summary: clip(scrubText(i.summary), 20_000),
+    title: clipText(scrubText(i.title), 500),
+    summary: clipText(scrubText(i.summary), 20_000),
     details: scrubJson(i.details),
-    ...(i.resolution !== undefined ? { resolution: clip(scrubText(i.resolution), 500) } : {}),
+    ...(i.resolution !== undefined ? { resolution: clipText(scrubText(i.resolution), 500) } : {}),
   };
   return { siteId: row.siteId, incident };
 }

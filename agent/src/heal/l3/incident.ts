@@ -1,9 +1,7 @@
-import type { JsonObject } from "../../../../protocol/common.ts";
+import { clipText, type JsonObject } from "../../../../protocol/common.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { Incident, Tier } from "../../../../protocol/incident.ts";
 import { scrubJson, scrubText } from "../../phi/scrub.ts";
-
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** A new open incident for a finding, PHI-scrubbed (title, summary and details). */
 export function newIncident(
@@ -20,8 +18,8 @@ export function newIncident(
     severity: f.severity,
     tier: o.tier,
     status: "open",
-    title: clip(scrubText(f.title), 500),
-    summary: clip(scrubText(`${f.checkId} on ${f.host}: ${wanted}${found}. ${o.reason}`), 20_000),
+    title: clipText(scrubText(f.title), 500),
+    summary: clipText(scrubText(`${f.checkId} on ${f.host}: ${wanted}${found}. ${o.reason}`), 20_000),
     details: scrubJson({ ...f.details, ...(o.details ?? {}), escalation: o.reason }),
     citations: f.citations,
     occurrences: 1,
@@ -36,7 +34,7 @@ export function recurred(i: Incident, tier: Tier, reason: string): Incident {
     ...i,
     occurrences: i.occurrences + 1,
     tier: rank[tier] > rank[i.tier] ? tier : i.tier,
-    details: { ...i.details, escalation: clip(scrubText(reason), 500) },
+    details: { ...i.details, escalation: clipText(scrubText(reason), 500) },
   };
 }
 
@@ -46,7 +44,7 @@ export function resolved(i: Incident, person: string, resolution: string, at: st
     ...i,
     status: "resolved",
     resolvedAt: at,
-    resolvedBy: clip(person, 500),
-    resolution: clip(resolution, 500),
+    resolvedBy: clipText(person, 500),
+    resolution: clipText(resolution, 500),
   };
 }
