@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 
@@ -10,38 +10,42 @@ export interface ChainRow {
 }
 
 /**
- * A site's chain rows in export order (appliance id, then sequence), page by page with a keyset
- * cursor so memory stays flat however long the chain is.
+ * A site's chain rows in export order (appliance id, then sequence), page by page so memory stays
+ * flat however long the chain is. Each query reads one appliance's rows after a sequence number,
+ * which is a range of the (appliance_id, seq) primary key already in order: no sort, whatever the
+ * planner's statistics say. A page that ends one appliance's chain is filled from the next one's.
  */
 export async function* siteChainPages(db: Db, siteId: string, pageSize = 2000): AsyncGenerator<ChainRow[]> {
-  let after: { applianceId: string; seq: number } | null = null;
-  for (;;) {
-    const cursor: { applianceId: string; seq: number } | null = after;
-    const rows: { applianceId: string; seq: number; body: string }[] = await db
-      .select({ applianceId: evidenceChain.applianceId, seq: evidenceChain.seq, body: evidenceChain.body })
-      .from(evidenceChain)
-      .where(
-        and(
-          eq(evidenceChain.siteId, siteId),
-          cursor
-            ? or(
-                gt(evidenceChain.applianceId, cursor.applianceId),
-                and(eq(evidenceChain.applianceId, cursor.applianceId), gt(evidenceChain.seq, cursor.seq)),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(asc(evidenceChain.applianceId), asc(evidenceChain.seq))
-      .limit(pageSize);
-    if (rows.length === 0) return;
-    const page: ChainRow[] = rows.map((r) => ({
-      applianceId: r.applianceId,
-      seq: Number(r.seq),
-      body: r.body,
-    }));
-    yield page;
-    const last: ChainRow = page[page.length - 1]!;
-    after = { applianceId: last.applianceId, seq: last.seq };
-    if (rows.length < pageSize) return;
+  const appliances = await db
+    .selectDistinct({ applianceId: evidenceChain.applianceId })
+    .from(evidenceChain)
+    .where(eq(evidenceChain.siteId, siteId))
+    .orderBy(asc(evidenceChain.applianceId));
+  let page: ChainRow[] = [];
+  for (const { applianceId } of appliances) {
+    let after = 0;
+    for (;;) {
+      const want = pageSize - page.length;
+      const rows = await db
+        .select({ seq: evidenceChain.seq, body: evidenceChain.body })
+        .from(evidenceChain)
+        .where(
+          and(
+            eq(evidenceChain.applianceId, applianceId),
+            eq(evidenceChain.siteId, siteId),
+            gt(evidenceChain.seq, after),
+          ),
+        )
+        .orderBy(asc(evidenceChain.seq))
+        .limit(want);
+      for (const r of rows) page.push({ applianceId, seq: Number(r.seq), body: r.body });
+      if (page.length === pageSize) {
+        yield page;
+        page = [];
+      }
+      if (rows.length < want) break;
+      after = Number(rows[rows.length - 1]!.seq);
+    }
   }
+  if (page.length > 0) yield page;
 }
