@@ -9,6 +9,7 @@ import { type CloudConfig, defaultCloudConfig, MAX_RETENTION_DAYS } from "./conf
 import { openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import type { CloudDeps } from "./deps.ts";
+import { nativeBatchVerifier } from "./evidence/ed25519-batch.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
@@ -135,6 +136,8 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     db: handle.kind,
     store: store.kind,
     cloudKeyId: deps.keys.keyId,
+    // "node:crypto" means `npm run build` has not compiled the batch verifier (cloud/native/).
+    signatureBatches: nativeBatchVerifier() ? "native" : "node:crypto",
   });
   return {
     url,

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
-import { type ChainResult, type ChainStarts, verifyChain } from "../../../protocol/chain.ts";
+import type { ChainResult, ChainStarts } from "../../../protocol/chain.ts";
 import type { PageVerifier } from "./verify-site.ts";
+import { verifyStoredChain } from "./verify-stored.ts";
 
 /** A pool of verifier workers and how to stop it. */
 export interface ParallelVerifier {
@@ -60,12 +61,7 @@ export function parallelVerifier(
     });
 
   const verify: PageVerifier = async (bodies, keys, starts) => {
-    const inline = () =>
-      verifyChain(
-        bodies.map((b) => JSON.parse(b) as unknown),
-        keys,
-        { starts },
-      );
+    const inline = () => verifyStoredChain(bodies, keys, starts);
     if (bodies.length < 256 * workers) return inline();
     const size = Math.ceil(bodies.length / workers);
     const chunks = pool.map((_, i) => bodies.slice(i * size, (i + 1) * size)).filter((c) => c.length > 0);

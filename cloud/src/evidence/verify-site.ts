@@ -1,8 +1,9 @@
-import { type ChainBreak, type ChainStarts, verifyChain } from "../../../protocol/chain.ts";
+import type { ChainBreak, ChainResult, ChainStarts } from "../../../protocol/chain.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import { siteChainPages } from "./site-chain.ts";
 import { siteKeyRows } from "./site-keys.ts";
+import { verifyStoredChain } from "./verify-stored.ts";
 
 /** Result of auditing a site's stored chain: ok with heads, or the first break. */
 export type SiteVerification =
@@ -10,19 +11,11 @@ export type SiteVerification =
   | { siteId: string; ok: false; count: number; break: Omit<ChainBreak, "ok"> & { index: number } };
 
 /** Verifies a page of stored bundles (JSON texts) continuing from `starts`; see parallel-verify.ts. */
-export type PageVerifier = (
-  bodies: string[],
-  keys: string[],
-  starts: ChainStarts,
-) => Promise<ReturnType<typeof verifyChain>>;
+export type PageVerifier = (bodies: string[], keys: string[], starts: ChainStarts) => Promise<ChainResult>;
 
-/** The sequential verifier (one core). */
+/** The verifier on the calling thread (one core). */
 export const inlineVerifier: PageVerifier = async (bodies, keys, starts) =>
-  verifyChain(
-    bodies.map((b) => JSON.parse(b) as unknown),
-    keys,
-    { starts, canonicalTexts: bodies },
-  );
+  verifyStoredChain(bodies, keys, starts);
 
 /**
  * Re-verify every stored bundle of a site from genesis (signatures, links, sequence numbers) with

@@ -3,10 +3,11 @@ import * as v from "valibot";
 import { Id } from "../../../protocol/common.ts";
 import type { RouteDeps } from "../deps.ts";
 import { listEvidenceAlerts } from "../evidence/alerts.ts";
+import { nativeBatchVerifier } from "../evidence/ed25519-batch.ts";
 import { exportSiteChain } from "../evidence/export.ts";
 import { parallelVerifier } from "../evidence/parallel-verify.ts";
 import { siteKeys } from "../evidence/site-keys.ts";
-import { verifySiteChain } from "../evidence/verify-site.ts";
+import { inlineVerifier, verifySiteChain } from "../evidence/verify-site.ts";
 import { param } from "../http/body.ts";
 import { type AppEnv, serviceContext } from "../http/env.ts";
 import { route } from "../http/route.ts";
@@ -68,17 +69,19 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
         deps.config.rateLimits.chainVerify,
         "chain verifications",
       );
-      const pool = parallelVerifier();
+      // With the native batch verifier one thread feeds native threads best; without it,
+      // node:crypto verifies one signature at a time, so worker threads share the load.
+      const pool = nativeBatchVerifier() ? null : parallelVerifier();
       try {
         return c.json(
           await verifySiteChain({
             ctx,
             input: { siteId: siteIdOf(c) },
-            verifier: pool.verify,
+            verifier: pool?.verify ?? inlineVerifier,
           }),
         );
       } finally {
-        pool.close();
+        pool?.close();
       }
     },
   );
