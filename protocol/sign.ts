@@ -4,9 +4,9 @@ import {
   type KeyObject,
   sign as nodeSign,
   verify as nodeVerify,
+  randomBytes,
 } from "node:crypto";
-import { ed25519 } from "@noble/curves/ed25519.js";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { hexToBytes } from "@noble/hashes/utils.js";
 import { sha256Hex } from "./hash.ts";
 
 /** An Ed25519 key pair as lowercase hex (32-byte secret seed, 32-byte public key). */
@@ -31,10 +31,10 @@ function keyBytes(hex: string, what: string): Uint8Array {
   return hexToBytes(h);
 }
 
-/** Create a fresh Ed25519 key pair. */
+/** Create a fresh Ed25519 key pair (any 32 random bytes are a valid secret seed). */
 export function generateKeyPair(): KeyPair {
-  const secret = ed25519.utils.randomSecretKey();
-  return { secretKey: bytesToHex(secret), publicKey: bytesToHex(ed25519.getPublicKey(secret)) };
+  const secretKey = randomBytes(32).toString("hex");
+  return { secretKey, publicKey: publicKeyOf(secretKey) };
 }
 
 const publicKeys = new Map<string, string>();
