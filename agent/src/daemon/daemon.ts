@@ -44,6 +44,8 @@ export interface DaemonDeps {
   now?: () => Date;
   /** A loop with no progress for this long stops feeding the systemd watchdog (default 10 min). */
   stallLimitMs?: number;
+  /** Called when a cycle is done and the loop goes to sleep (start.ts: give back clean pages). */
+  idle?: () => void;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -403,6 +405,7 @@ export class Daemon {
         this.lastProgress = Date.now();
         // Return the cycle's garbage before idling: keeps the appliance's resident memory low.
         Bun.gc(true);
+        this.d.idle?.();
         await this.sleep(Math.max(0, this.intervalSec * 1000 - (Date.now() - begin)));
       }
     })();

@@ -10,6 +10,7 @@ import { PLUGINS, type Plugin } from "./plugins.ts";
 import { linuxProvider } from "./providers.ts";
 import { type SystemdNotifier, systemdNotifier } from "./sd-notify.ts";
 import { openState } from "./state.ts";
+import { pageTrimmer } from "./trim.ts";
 
 /** A running daemon with its local API. */
 export interface RunningAgent {
@@ -55,6 +56,7 @@ export async function startDaemon(
     healer = p.healer ?? healer;
     orders = p.orders ?? orders;
   }
+  const trimPages = process.env.MALACHOR_TRIM_PAGES === "0" ? null : pageTrimmer();
   daemon = new Daemon({
     config,
     db: state.db,
@@ -67,6 +69,7 @@ export async function startDaemon(
     log,
     notifier: opts.notifier ?? systemdNotifier(),
     hostName,
+    idle: trimPages?.soon,
   });
   const d = daemon;
   let api: ReturnType<typeof startLocalApi>;
