@@ -6,7 +6,7 @@ import { torsionSignature } from "../testing/ed25519-edge-cases.ts";
 import { testNativeVerifier } from "../testing/native-verifier.ts";
 import { verifyStoredChain } from "./verify-stored.ts";
 
-const { start } = testNativeVerifier();
+const start = testNativeVerifier();
 // Two appliances in export order (appliance, then sequence): more than two native sub-batches.
 const a = sampleChain(700, { applianceId: "app-a" });
 const b = sampleChain(500, { applianceId: "app-b" });
