@@ -241,40 +241,38 @@ static void ge_finish(ge *r, const fe *A, const fe *B, const fe *C, const fe *D)
   fe_mul(&r->Z, &F, &G);
 }
 
-/* r = p + q (add-2008-hwcd-3). */
+/* r = p + q for q given as (Y+X, Y−X, 2dT) and D = 2·Z1·Z2 (add-2008-hwcd-3). */
+static void ge_add_parts(ge *r, const ge *p, const fe *YpX, const fe *YmX, const fe *T2d, const fe *D) {
+  fe A, B, C, t;
+  fe_sub_nc(&t, &p->Y, &p->X);
+  fe_mul(&A, &t, YmX);
+  fe_add_nc(&t, &p->Y, &p->X);
+  fe_mul(&B, &t, YpX);
+  fe_mul(&C, &p->T, T2d);
+  ge_finish(r, &A, &B, &C, D);
+}
+
+/* r = p + q. */
 static void ge_add(ge *r, const ge *p, const ge_cached *q) {
-  fe A, B, C, D, t;
-  fe_sub_nc(&t, &p->Y, &p->X);
-  fe_mul(&A, &t, &q->YmX);
-  fe_add_nc(&t, &p->Y, &p->X);
-  fe_mul(&B, &t, &q->YpX);
-  fe_mul(&C, &p->T, &q->T2d);
+  fe D;
   fe_mul(&D, &p->Z, &q->Z2);
-  ge_finish(r, &A, &B, &C, &D);
+  ge_add_parts(r, p, &q->YpX, &q->YmX, &q->T2d, &D);
 }
 
-/* r = p − q: −q is (−X, Y, Z, −T), which swaps Y±X and negates 2dT. */
-static void ge_sub(ge *r, const ge *p, const ge_cached *q) {
-  fe A, B, C, D, t;
-  fe_sub_nc(&t, &p->Y, &p->X);
-  fe_mul(&A, &t, &q->YpX);
-  fe_add_nc(&t, &p->Y, &p->X);
-  fe_mul(&B, &t, &q->YmX);
-  fe_mul(&t, &p->T, &q->T2d);
-  fe_neg(&C, &t);
-  fe_mul(&D, &p->Z, &q->Z2);
-  ge_finish(r, &A, &B, &C, &D);
-}
-
+/* r = p + q for q with Z = 1: one multiplication fewer. */
 static void ge_add_niels(ge *r, const ge *p, const ge_niels *q) {
-  fe A, B, C, D, t;
-  fe_sub_nc(&t, &p->Y, &p->X);
-  fe_mul(&A, &t, &q->YmX);
-  fe_add_nc(&t, &p->Y, &p->X);
-  fe_mul(&B, &t, &q->YpX);
-  fe_mul(&C, &p->T, &q->T2d);
+  fe D;
   fe_add_nc(&D, &p->Z, &p->Z);
-  ge_finish(r, &A, &B, &C, &D);
+  ge_add_parts(r, p, &q->YpX, &q->YmX, &q->T2d, &D);
+}
+
+/* −q is (−X, Y, Z, −T): Y±X swap and 2dT changes sign. */
+static void ge_cached_neg(ge_cached *r, const ge_cached *q) {
+  const fe ypx = q->YpX;
+  r->YpX = q->YmX;
+  r->YmX = ypx;
+  r->Z2 = q->Z2;
+  fe_neg(&r->T2d, &q->T2d);
 }
 
 /* r = 2p (dbl-2008-hwcd with a = −1). */
@@ -660,7 +658,8 @@ int malachor_ed25519_verify_batch(uint32_t n, const uint8_t *msgs, const uint32_
     goto done;
   }
   ge_to_cached(&qc, &q);
-  ge_sub(&p, &p, &qc);
+  ge_cached_neg(&qc, &qc);
+  ge_add(&p, &p, &qc);
   for (int d = 0; d < 3; d++) ge_dbl(&p, &p);
   result = ge_is_identity(&p);
 
