@@ -1,3 +1,4 @@
+import { sampleCheckin } from "../protocol/testkit.ts";
 /**
  * Appliance check-ins over HTTP on loopback (real Postgres when reachable): requests/s and latency
  * percentiles with many appliances checking in concurrently. Each check-in authenticates the API
@@ -6,7 +7,6 @@
  */
 
 import { percentile, startBenchCloud } from "../cloud/src/testing/bench-cloud.ts";
-import { sampleCheckin } from "../cloud/src/testing/fixtures.ts";
 import { AGENT_API } from "../protocol/api.ts";
 
 const APPLIANCES = 200;

@@ -1,9 +1,9 @@
 /** L1 decision latency: p50/p99 of decideL1 over a 500-rule set (target p99 ≤ 50 µs). */
 
-import { compileRules } from "../agent/src/heal/l1/compile.ts";
 import { decideL1 } from "../agent/src/heal/l1/decide.ts";
 import { afterAttempt, entryOf, historyKey, type RuleHostHistory } from "../agent/src/heal/l1/history.ts";
-import { testRule } from "../agent/src/heal/l1/testing.ts";
+import { compileRules } from "../lib/rules/compile.ts";
+import { testRule } from "../lib/rules/testing.ts";
 import type { Finding } from "../protocol/finding.ts";
 import type { L1Rule, RuleCondition } from "../protocol/rules.ts";
 import { sampleFinding } from "../protocol/testkit.ts";

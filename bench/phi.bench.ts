@@ -1,8 +1,9 @@
 /** PHI scrubber: precision and recall on the synthetic labelled corpus, and scrub throughput. */
-import { generateCorpus } from "../agent/src/phi/corpus.ts";
-import { heldOutLines } from "../agent/src/phi/heldout.ts";
-import { scoreCorpus } from "../agent/src/phi/measure.ts";
-import { scrubText } from "../agent/src/phi/scrub.ts";
+
+import { scrubText } from "../lib/phi/scrub.ts";
+import { generateCorpus } from "../test/phi/corpus.ts";
+import { heldOutLines } from "../test/phi/heldout.ts";
+import { scoreCorpus } from "../test/phi/measure.ts";
 
 const corpus = generateCorpus({ phiLines: 2_000, cleanLines: 1_000, seed: 99 });
 const s = scoreCorpus(corpus);

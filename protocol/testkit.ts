@@ -1,6 +1,8 @@
+import type { CheckinRequest } from "./checkin.ts";
 import { buildBundle, bundleHash, type EvidenceBundle } from "./evidence.ts";
 import type { Finding } from "./finding.ts";
 import { generateKeyPair, type KeyPair } from "./sign.ts";
+import { PROTOCOL_VERSION } from "./version.ts";
 
 /** A sample finding for tests and fixtures. */
 export function sampleFinding(overrides: Partial<Finding> = {}): Finding {
@@ -44,4 +46,21 @@ export function sampleChain(
     head = { seq: b.seq, hash: bundleHash(b) };
   }
   return { key, bundles };
+}
+
+/** A valid check-in body. */
+export function sampleCheckin(over: Partial<CheckinRequest> = {}): CheckinRequest {
+  return {
+    protocolVersion: PROTOCOL_VERSION,
+    agentVersion: "0.1.0",
+    hostname: "appliance-1",
+    uptimeSec: 120,
+    lastCycle: null,
+    queue: { depth: 0, bytes: 0, oldestAgeSec: 0 },
+    chain: { seq: 0, head: "0".repeat(64) },
+    configVersion: 0,
+    rulesVersion: 0,
+    warnings: [],
+    ...over,
+  };
 }

@@ -10,12 +10,17 @@ import { openDb } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import type { CloudDeps } from "./deps.ts";
 import { nativeBatchVerifier } from "./evidence/ed25519-batch.ts";
+import { drainOutbox } from "./evidence/outbox.ts";
+import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
+import { pruneRateLimits } from "./ratelimit/limiter.ts";
+import { regulatoryJobsFromEnv } from "./regulatory/job.ts";
 import { dirStore } from "./store/dir-store.ts";
 import { ensureBucket, type S3Settings, s3Store } from "./store/s3-store.ts";
+import { pruneWebAuthJob } from "./web/jobs.ts";
 
 const Days = v.pipe(
   v.string(),
@@ -55,6 +60,26 @@ export function parseEnv(env: Record<string, string | undefined>): CloudEnv {
   const r = v.safeParse(CloudEnv, env);
   if (!r.success) throw new Error(`cloud configuration: ${describeIssues(r.issues)}`);
   return r.output;
+}
+
+/** The cloud's scheduled jobs. Other areas add theirs with one line. */
+export function cloudJobs(env: Record<string, string | undefined>): Job[] {
+  return [
+    {
+      name: "evidence-outbox",
+      everyMs: 1000,
+      run: async (d) => {
+        // Keep draining while there is a backlog, one bounded pass at a time.
+        for (let i = 0; i < 20; i++) {
+          const r = await drainOutbox(d);
+          if (r.written + r.alreadyPresent + r.failed < 500 || r.failed > 0) break;
+        }
+      },
+    },
+    { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
+    ...regulatoryJobsFromEnv(env),
+    pruneWebAuthJob,
+  ];
 }
 
 /** A running cloud: its URL and how to stop it. */
@@ -127,7 +152,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     fetch: app.fetch,
     maxRequestBodySize: 8 * 1024 * 1024,
   });
-  const jobs = startJobs(deps);
+  const jobs = startJobs(deps, cloudJobs(process.env));
   const url = `http://${env.HOST}:${server.port}`;
   // With PORT=0 the real port is known only now.
   if (!env.PUBLIC_URL) config.publicUrl = url;

@@ -4,7 +4,7 @@
  * an appliance uses them until its first sync.
  */
 
-import { ruleSetFromFiles } from "../../agent/src/heal/l1/rule-file.ts";
+import { ruleSetFromFiles } from "../../lib/rules/rule-file.ts";
 import type { RuleSet } from "../../protocol/rules.ts";
 import linux from "./linux.rules.toml" with { type: "text" };
 import windows from "./windows.rules.toml" with { type: "text" };

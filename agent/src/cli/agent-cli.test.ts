@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { malachorBinary, runMalachor } from "../../../test/support/binary.ts";
 import { freePort } from "../../../test/support/ports.ts";
 import { startSntpServer } from "../checks/sntp-server.fixture.ts";
-import { startFakeCloud } from "../cloud/fake-cloud.fixture.ts";
+import { startFakeCloud } from "../cloud-client/fake-cloud.fixture.ts";
 import { writeTestConfig } from "../daemon/test-config.fixture.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-cli-"));

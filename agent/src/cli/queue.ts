@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { drainQueue } from "../cloud/uploader.ts";
+import { drainQueue } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import { cloudClient, openChain } from "../daemon/agent.ts";
 import { openState, stateDbPath } from "../daemon/state.ts";

@@ -1,6 +1,6 @@
+import { scrubText } from "../../../lib/phi/scrub.ts";
 import { startDaemon } from "../daemon/start.ts";
 import { jsonLogger } from "../log/logger.ts";
-import { scrubText } from "../phi/scrub.ts";
 import { parseCommandArgs } from "./args.ts";
 import { type Command, EXIT } from "./command.ts";
 import { configFromArgs } from "./config-arg.ts";

@@ -1,5 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { CloudClient } from "../cloud/client.ts";
+import { CloudClient } from "../cloud-client/client.ts";
 import type { Config } from "../config/schema.ts";
 import { readSecretFile, SecretFileError } from "../config/secret.ts";
 import { ChainStore } from "../evidence/chain-store.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import { verifyChain } from "../../../protocol/chain.ts";
 import { FixtureHost } from "../checks/fixture-host.ts";
-import { startFakeCloud } from "../cloud/fake-cloud.fixture.ts";
+import { startFakeCloud } from "../cloud-client/fake-cloud.fixture.ts";
 import { loadConfig } from "../config/load.ts";
 import { loadIdentity } from "../evidence/identity.ts";
 import { jsonLogger } from "../log/logger.ts";

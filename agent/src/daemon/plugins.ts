@@ -5,7 +5,7 @@
 import type { Database } from "bun:sqlite";
 import type { EvidenceEvent } from "../../../protocol/evidence.ts";
 import type { Host } from "../checks/host.ts";
-import type { CloudClient } from "../cloud/client.ts";
+import type { CloudClient } from "../cloud-client/client.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import type { Identity } from "../evidence/identity.ts";

@@ -1,8 +1,8 @@
+import type { RunbookExecution, RunbookRunner } from "../../../lib/runbook-types.ts";
 import type { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { Runbook } from "../../../runbooks/catalogue.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { runRunbook } from "../runbooks/runner.ts";
-import type { RunbookExecution, RunbookRunner } from "./runner.ts";
 
 /** What the catalogue runner needs: the runbooks, an executor per host, and where recovery keys go. */
 export interface CatalogueRunnerOptions {

@@ -1,4 +1,7 @@
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { testRule } from "../../../lib/rules/testing.ts";
+import { catalogueOf } from "../../../lib/runbook-types.ts";
+import { TEST_SPECS } from "../../../lib/testing/runbook-specs.ts";
 import { verifyChain } from "../../../protocol/chain.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import { generateKeyPair, keyIdOf } from "../../../protocol/sign.ts";
@@ -9,15 +12,12 @@ import { ChainStore } from "../evidence/chain-store.ts";
 import { openStateDb } from "../queue/db.ts";
 import { Queue } from "../queue/queue.ts";
 import { Healer, type HealerDeps } from "./healer.ts";
-import { testRule } from "./l1/testing.ts";
 import { httpPlanClient } from "./l2/client.ts";
 import { webhookNotifier } from "./l3/webhook.ts";
-import { catalogueOf } from "./runner.ts";
 import { HealStore } from "./store.ts";
 import { type ScriptedAnswer, startPlanServer } from "./testing/plan-server.ts";
 import { startWebhookReceiver } from "./testing/receivers.ts";
 import { SimRunner } from "./testing/sim-runner.ts";
-import { TEST_SPECS } from "./testing/specs.ts";
 
 const cloud = generateKeyPair();
 const appliance = generateKeyPair();

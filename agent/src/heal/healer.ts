@@ -1,3 +1,6 @@
+import { newIncident } from "../../../lib/incident.ts";
+import { type CompiledRules, compileRules } from "../../../lib/rules/compile.ts";
+import type { RunbookCatalogue, RunbookRunner } from "../../../lib/runbook-types.ts";
 import { AGENT_API } from "../../../protocol/api.ts";
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
@@ -10,7 +13,6 @@ import { checkRunbookParams, type RunbookSpec } from "../../../protocol/runbook.
 import type { SignedEnvelope } from "../../../protocol/signed.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
-import { type CompiledRules, compileRules } from "./l1/compile.ts";
 import { decideL1, type HostAttributes } from "./l1/decide.ts";
 import { afterAttempt, entryOf } from "./l1/history.ts";
 import { acceptRuleSet, type RuleSetUpdate } from "./l1/synced.ts";
@@ -25,9 +27,7 @@ import {
   resolveIncident,
 } from "./l3/escalate.ts";
 import type { Notifier } from "./l3/event.ts";
-import { newIncident } from "./l3/incident.ts";
 import { buildReceipt } from "./receipt.ts";
-import type { RunbookCatalogue, RunbookRunner } from "./runner.ts";
 import type { HealStore } from "./store.ts";
 import { inWindow } from "./window.ts";
 

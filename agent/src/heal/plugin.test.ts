@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startSmtpTestServer } from "../../../cloud/src/web/mail/smtp-test-server.ts";
+import { startSmtpTestServer } from "../../../lib/mail/smtp-test-server.ts";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import { RealHost } from "../checks/real-host.ts";

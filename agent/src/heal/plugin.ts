@@ -3,6 +3,7 @@
  * ([heal], [notify], [[windows.hosts]]), and the runbook runner the order actions share.
  */
 import { randomUUID } from "node:crypto";
+import { catalogueOf, type RunbookCatalogue, type RunbookRunner } from "../../../lib/runbook-types.ts";
 import type { KeyEscrow } from "../../../protocol/ingest.ts";
 import { RUNBOOK_SPECS, runbookById } from "../../../runbooks/index.ts";
 import type { Config } from "../config/schema.ts";
@@ -16,7 +17,6 @@ import { httpPlanClient } from "./l2/client.ts";
 import { emailNotifier } from "./l3/email.ts";
 import type { Notifier } from "./l3/event.ts";
 import { webhookNotifier } from "./l3/webhook.ts";
-import { catalogueOf, type RunbookCatalogue, type RunbookRunner } from "./runner.ts";
 import { HealStore } from "./store.ts";
 
 /** The notifiers [notify] configures (secrets read from their 0600 files now). */

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
+import type { RunbookExecution } from "../../../lib/runbook-types.ts";
 import { RemediationReceipt } from "../../../protocol/receipt.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import { type AttemptRecord, buildReceipt } from "./receipt.ts";
-import type { RunbookExecution } from "./runner.ts";
 
 const finding = sampleFinding({
   checkId: "windows.firewall",

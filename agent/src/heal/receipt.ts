@@ -1,8 +1,8 @@
+import { scrubJson, scrubText } from "../../../lib/phi/scrub.ts";
+import type { RunbookExecution, ScriptVerdict } from "../../../lib/runbook-types.ts";
 import { clipText, type JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { DecidedBy, RemediationReceipt, StateSnapshot } from "../../../protocol/receipt.ts";
-import { scrubJson, scrubText } from "../phi/scrub.ts";
-import type { RunbookExecution, ScriptVerdict } from "./runner.ts";
 
 /** Everything that went into one healing attempt. */
 export interface AttemptRecord {

@@ -1,5 +1,5 @@
 import type { Server } from "bun";
-import type { DrainResult } from "../cloud/uploader.ts";
+import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Queue } from "../queue/queue.ts";
 import { isStream } from "../queue/streams.ts";

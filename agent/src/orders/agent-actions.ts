@@ -1,3 +1,4 @@
+import type { RunbookCatalogue, RunbookRunner } from "../../../lib/runbook-types.ts";
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { RuleSet } from "../../../protocol/rules.ts";
@@ -10,7 +11,6 @@ import type { AgentParts, Plugin } from "../daemon/plugins.ts";
 import { type CheckProvider, type Healer, linuxProvider } from "../daemon/providers.ts";
 import { acceptSiteConfig } from "../daemon/site-config.ts";
 import { buildReceipt } from "../heal/receipt.ts";
-import type { RunbookCatalogue, RunbookRunner } from "../heal/runner.ts";
 import { getMeta } from "../queue/db.ts";
 import type { UpdateAgent } from "../update/plugin.ts";
 import { AGENT_VERSION } from "../version.ts";

@@ -1,5 +1,5 @@
-import type { CloudClient } from "../cloud/client.ts";
-import { enqueueOrderResult } from "../cloud/uploader.ts";
+import type { CloudClient } from "../cloud-client/client.ts";
+import { enqueueOrderResult } from "../cloud-client/uploader.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { OrderChannel } from "./processor.ts";
 

@@ -11,12 +11,17 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  fakeMedium,
+  fakeSysfs,
+  type LoopbackCloud,
+  startLoopbackCloud,
+} from "../../../test/integration/provision-cloud.ts";
 import { loadConfig } from "../config/load.ts";
 import { loadIdentity } from "../evidence/identity.ts";
 import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "./auto.ts";
 import { ProvisionError } from "./errors.ts";
 import { rekeyIdentity } from "./rekey.ts";
-import { fakeMedium, fakeSysfs, type LoopbackCloud, startLoopbackCloud } from "./testing.ts";
 
 const ETH0 = "00:1a:2b:3c:4d:5e";
 const WLAN0 = "00:1a:2b:3c:4d:99";

@@ -2,8 +2,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type FakeIface, fakeSysfs } from "../../../test/integration/provision-cloud.ts";
 import { listInterfaces, type NetInterface } from "./interfaces.ts";
-import { type FakeIface, fakeSysfs } from "./testing.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-sysfs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,8 +2,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fakeMedium } from "../../../test/integration/provision-cloud.ts";
 import { findMediaConfig } from "./media.ts";
-import { fakeMedium } from "./testing.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-media-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

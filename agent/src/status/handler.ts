@@ -1,4 +1,4 @@
-import { renderHtml } from "../../../cloud/src/web/ui/render.ts";
+import { renderHtml } from "../../../lib/ui/render.ts";
 import { StatusPage } from "./page.tsx";
 import type { StatusSnapshot } from "./snapshot.ts";
 

@@ -1,5 +1,5 @@
-import { ago, Badge, Empty, Stat, Table } from "../../../cloud/src/web/ui/components.tsx";
-import { Layout } from "../../../cloud/src/web/ui/layout.tsx";
+import { ago, Badge, Empty, Stat, Table } from "../../../lib/ui/components.tsx";
+import { Layout } from "../../../lib/ui/layout.tsx";
 import type { Finding } from "../../../protocol/index.ts";
 import { explainCheck, statusMeaning } from "./explain.ts";
 import { assessHealth, type HealthLevel } from "./health.ts";

@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { AGENT_API } from "../../../protocol/api.ts";
+import { sampleCheckin } from "../../../protocol/testkit.ts";
 import { auditLog } from "../db/schema/audit.ts";
 import { describeEachDb } from "../testing/each-db.ts";
-import { sampleCheckin } from "../testing/fixtures.ts";
 import type { TestAppliance } from "../testing/test-cloud.ts";
 
 describeEachDb("appliance administration", (cloud) => {

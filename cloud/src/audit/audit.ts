@@ -1,5 +1,6 @@
 import { canonicalHash } from "../../../protocol/hash.ts";
-import { actorLabel, type ServiceContext } from "../context.ts";
+import { actorLabel } from "../actor.ts";
+import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { auditLog } from "../db/schema/audit.ts";
 

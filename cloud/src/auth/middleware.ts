@@ -1,8 +1,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import type { Actor, Role } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
-import type { Actor, Role } from "../context.ts";
 import { rowsOf } from "../db/rows.ts";
 import { apiKeys, appliances } from "../db/schema/appliances.ts";
 import { adminTokens } from "../db/schema/auth.ts";

@@ -1,4 +1,4 @@
-import { type Actor, ROLES, type Role } from "../context.ts";
+import { type Actor, ROLES, type Role } from "../actor.ts";
 import { forbidden } from "../http/errors.ts";
 
 /** True when `role` is at least as privileged as `min`. */

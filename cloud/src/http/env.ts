@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import type { Actor, ServiceContext } from "../context.ts";
+import type { Actor } from "../actor.ts";
+import type { ServiceContext } from "../context.ts";
 import type { CloudDeps } from "../deps.ts";
 
 /** Hono environment of the cloud app: per-request variables set by middleware. */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { REQUEST_ID_HEADER } from "../../../protocol/api.ts";
-import { actorLabel } from "../context.ts";
+import { actorLabel } from "../actor.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AppEnv } from "./env.ts";
 

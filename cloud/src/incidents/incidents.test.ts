@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from "bun:test";
-import { newIncident } from "../../../agent/src/heal/l3/incident.ts";
+import { newIncident } from "../../../lib/incident.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import { describeEachDb } from "../testing/each-db.ts";

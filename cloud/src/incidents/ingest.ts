@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { scrubJson } from "../../../agent/src/phi/scrub.ts";
+import { scrubJson } from "../../../lib/phi/scrub.ts";
 import type { Incident, IncidentReport } from "../../../protocol/incident.ts";
 import type { ServiceContext } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";

@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import { resolved } from "../../../agent/src/heal/l3/incident.ts";
+import { resolved } from "../../../lib/incident.ts";
 import type { Incident } from "../../../protocol/incident.ts";
+import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import { actorLabel, type ServiceContext } from "../context.ts";
+import type { ServiceContext } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";
 import { conflict, notFound } from "../http/errors.ts";
 import type { SiteIncidentView } from "./view.ts";

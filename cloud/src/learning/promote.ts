@@ -1,11 +1,12 @@
 import { desc, eq, isNull } from "drizzle-orm";
-import type { RunbookCatalogue } from "../../../agent/src/heal/runner.ts";
+import type { RunbookCatalogue } from "../../../lib/runbook-types.ts";
 import type { L1Rule } from "../../../protocol/rules.ts";
 import type { RunbookSpec } from "../../../protocol/runbook.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
+import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole } from "../auth/permissions.ts";
-import { actorLabel, type ServiceContext } from "../context.ts";
+import type { ServiceContext } from "../context.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { learningPatterns } from "../db/schema/heal.ts";
 import { ruleSets } from "../db/schema/rules.ts";

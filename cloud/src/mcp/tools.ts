@@ -1,6 +1,6 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Actor } from "../actor.ts";
 import { roleAtLeast } from "../auth/permissions.ts";
-import type { Actor } from "../context.ts";
 import type { ToolDef } from "../tools/tool.ts";
 import { mcpJsonSchema } from "./json-schema.ts";
 

@@ -1,6 +1,6 @@
 import { toJsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
-import type { Role } from "../context.ts";
+import type { Role } from "../actor.ts";
 
 /** Who may call a route: nobody needs a key, an appliance key, or an admin token of at least a role. */
 export type RouteAuth = "none" | "appliance" | { admin: Role; siteParam?: string } | "enroll-code" | "portal";

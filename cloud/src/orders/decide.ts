@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
+import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import { actorLabel, type ServiceContext } from "../context.ts";
+import type { ServiceContext } from "../context.ts";
 import { orders } from "../db/schema/orders.ts";
 import { conflict, notFound } from "../http/errors.ts";
 import type { OrderView } from "./schemas.ts";

@@ -1,4 +1,4 @@
-import type { RunbookCatalogue } from "../../../agent/src/heal/runner.ts";
+import type { RunbookCatalogue } from "../../../lib/runbook-types.ts";
 import type { RunbookSpec } from "../../../protocol/runbook.ts";
 import { remediationAllowList } from "../tools/allowlist.ts";
 import { RUNBOOK_CATALOGUE } from "../tools/runbook-catalogue.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { newIncident } from "../../../agent/src/heal/l3/incident.ts";
+import { newIncident } from "../../../lib/incident.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import { SignedPlan } from "../../../protocol/plan.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";

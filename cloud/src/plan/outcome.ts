@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { RunbookCatalogue } from "../../../agent/src/heal/runner.ts";
+import type { RunbookCatalogue } from "../../../lib/runbook-types.ts";
 import type { Json } from "../../../protocol/common.ts";
 import type { PlanOutcome, SignedPlan } from "../../../protocol/plan.ts";
 import { writeAudit } from "../audit/audit.ts";

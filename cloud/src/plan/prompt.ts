@@ -1,4 +1,4 @@
-import { scrubJson, scrubText } from "../../../agent/src/phi/scrub.ts";
+import { scrubJson, scrubText } from "../../../lib/phi/scrub.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import type { RunbookParam, RunbookSpec } from "../../../protocol/runbook.ts";
 import type { ChatMessage, ChatTool } from "./provider.ts";

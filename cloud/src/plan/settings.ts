@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { RunbookCatalogue } from "../../../agent/src/heal/runner.ts";
+import type { RunbookCatalogue } from "../../../lib/runbook-types.ts";
 import type { Db } from "../db/client.ts";
 
 /** How the L2 broker reaches its model and what it allows. */

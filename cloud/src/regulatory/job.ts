@@ -1,4 +1,4 @@
-import type { Job } from "../jobs/runner.ts";
+import type { Job } from "../jobs/job.ts";
 import { pollRegulatory } from "./poll.ts";
 import { type RegulatorySettings, regulatorySettingsFromEnv } from "./settings.ts";
 

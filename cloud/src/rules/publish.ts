@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { L1Rule } from "../../../protocol/rules.ts";
+import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
-import { actorLabel, type ServiceContext } from "../context.ts";
+import type { ServiceContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 

@@ -1,6 +1,6 @@
 import type { L1Rule } from "../../../protocol/rules.ts";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
-import { sampleCheckin } from "./fixtures.ts";
+import { sampleCheckin } from "../../../protocol/testkit.ts";
 
 const { version: _v, ...config } = DEFAULT_SITE_CONFIG;
 const rule: L1Rule = {

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { Id, ShortText } from "../../../protocol/common.ts";
-import { ROLES } from "../context.ts";
+import { ROLES } from "../actor.ts";
 
 /** POST /api/tokens body. */
 export const TokenCreate = v.strictObject({

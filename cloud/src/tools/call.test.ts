@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { Id } from "../../../protocol/common.ts";
-import type { Actor } from "../context.ts";
+import type { Actor } from "../actor.ts";
 import { auditLog } from "../db/schema/audit.ts";
 import { makeTestCloud, type TestCloud } from "../testing/test-cloud.ts";
 import { callTool } from "./call.ts";

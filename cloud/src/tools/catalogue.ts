@@ -1,4 +1,4 @@
-import type { RunbookCatalogue as SpecCatalogue } from "../../../agent/src/heal/runner.ts";
+import type { RunbookCatalogue as SpecCatalogue } from "../../../lib/runbook-types.ts";
 import type { RunbookSpec } from "../../../protocol/runbook.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
-import { scrubJson, scrubText } from "../../../agent/src/phi/scrub.ts";
+import { scrubJson, scrubText } from "../../../lib/phi/scrub.ts";
 import { clipText } from "../../../protocol/common.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import type { SiteIncident } from "../../../protocol/mcp.ts";

@@ -1,4 +1,4 @@
-import type { Actor } from "../context.ts";
+import type { Actor } from "../actor.ts";
 
 /** The one site an actor is confined to, or null when it may see every site. */
 export function scopedSite(actor: Actor): string | null {

@@ -1,5 +1,6 @@
 import type * as v from "valibot";
-import type { Role, ServiceContext } from "../context.ts";
+import type { Role } from "../actor.ts";
+import type { ServiceContext } from "../context.ts";
 import type { RunbookCatalogue } from "./catalogue.ts";
 
 /** What every tool receives as `ctx`: the service context plus the runbook catalogue. */

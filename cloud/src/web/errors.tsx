@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { Layout } from "../../../lib/ui/layout.tsx";
 import { ValidationError } from "../../../protocol/common.ts";
 import { ApiError } from "../http/errors.ts";
 import type { Logger } from "../logger.ts";
-import { Layout } from "./ui/layout.tsx";
 
 /** An error shown to a person as a page: status, a title, and a sentence saying what to do. */
 export class WebError extends Error {

@@ -1,4 +1,4 @@
-import type { Job } from "../jobs/runner.ts";
+import type { Job } from "../jobs/job.ts";
 import { pruneWebAuth } from "./auth/sessions.ts";
 
 /** Hourly: forget web sessions and sign-in links that ended more than a day ago. */

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { compileRules } from "../../../../lib/rules/compile.ts";
+import { testRule } from "../../../../lib/rules/testing.ts";
 import { sampleFinding } from "../../../../protocol/testkit.ts";
-import { compileRules } from "./compile.ts";
 import { decideL1, type HostAttributes } from "./decide.ts";
 import { afterAttempt, entryOf, type HealHistory, historyKey } from "./history.ts";
-import { testRule } from "./testing.ts";
 
 const win: HostAttributes = { platform: "windows", role: "workstation" };
 const drift = sampleFinding({

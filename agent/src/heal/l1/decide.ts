@@ -1,8 +1,8 @@
+import type { CompiledRule, CompiledRules } from "../../../../lib/rules/compile.ts";
+import { severityRank } from "../../../../lib/rules/compile.ts";
 import type { JsonObject } from "../../../../protocol/common.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { L1Rule } from "../../../../protocol/rules.ts";
-import type { CompiledRule, CompiledRules } from "./compile.ts";
-import { severityRank } from "./compile.ts";
 import { entryOf, type HealHistory } from "./history.ts";
 
 /** What the engine knows about the host a finding came from (platform plus free attributes). */

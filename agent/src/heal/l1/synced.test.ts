@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
+import { testRule } from "../../../../lib/rules/testing.ts";
 import { generateKeyPair } from "../../../../protocol/sign.ts";
 import { signPayload } from "../../../../protocol/signed.ts";
 import { acceptRuleSet } from "./synced.ts";
-import { testRule } from "./testing.ts";
 
 const cloud = generateKeyPair();
 const set = (version: number, rules = [testRule({ id: "fw" })]) => ({ version, rules });

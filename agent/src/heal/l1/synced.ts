@@ -1,9 +1,9 @@
 import * as v from "valibot";
+import { type CompiledRules, compileRules } from "../../../../lib/rules/compile.ts";
+import { RuleConditionError } from "../../../../lib/rules/conditions.ts";
 import { describeIssues } from "../../../../protocol/common.ts";
 import { RuleSet } from "../../../../protocol/rules.ts";
 import { type SignedEnvelope, verifyEnvelope } from "../../../../protocol/signed.ts";
-import { type CompiledRules, compileRules } from "./compile.ts";
-import { RuleConditionError } from "./conditions.ts";
 
 /** The outcome of offering a signed rule set from a sync. */
 export type RuleSetUpdate =

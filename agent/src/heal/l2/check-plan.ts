@@ -1,10 +1,10 @@
 import * as v from "valibot";
+import type { RunbookCatalogue } from "../../../../lib/runbook-types.ts";
 import type { Json } from "../../../../protocol/common.ts";
 import { describeIssues } from "../../../../protocol/common.ts";
 import { type Plan, SignedPlan } from "../../../../protocol/plan.ts";
 import { checkRunbookParams, type RunbookSpec } from "../../../../protocol/runbook.ts";
 import { envelopeHash, verifyEnvelope } from "../../../../protocol/signed.ts";
-import type { RunbookCatalogue } from "../runner.ts";
 
 /** What the appliance holds a plan against. */
 export interface PlanExpectations {

@@ -1,4 +1,4 @@
-import { type MailMessage, parseSmtpUrl, sendMail } from "../../../../cloud/src/web/mail/smtp.ts";
+import { type MailMessage, parseSmtpUrl, sendMail } from "../../../../lib/mail/smtp.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./event.ts";
 
 /** SMTP receivers for incident mail: `smtp://[user:pass@]host[:port]` or `smtps://…`. */

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { startSmtpTestServer } from "../../../../cloud/src/web/mail/smtp-test-server.ts";
+import { startSmtpTestServer } from "../../../../lib/mail/smtp-test-server.ts";
 import type { BundleContent } from "../../../../protocol/evidence.ts";
 import { IncidentReport } from "../../../../protocol/incident.ts";
 import { sampleFinding } from "../../../../protocol/testkit.ts";

@@ -1,12 +1,12 @@
+import { newIncident, recurred, resolved } from "../../../../lib/incident.ts";
+import { scrubText } from "../../../../lib/phi/scrub.ts";
 import type { JsonObject } from "../../../../protocol/common.ts";
 import type { BundleContent } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { Incident, IncidentReport, Tier } from "../../../../protocol/incident.ts";
-import { scrubText } from "../../phi/scrub.ts";
 import type { EnqueueItem } from "../../queue/queue.ts";
 import type { HealStore } from "../store.ts";
 import { type Delivery, type Notifier, notifyAll } from "./event.ts";
-import { newIncident, recurred, resolved } from "./incident.ts";
 
 /** Where incidents go towards the cloud: the agent's durable queue (delivered when online). */
 export interface Outbox {

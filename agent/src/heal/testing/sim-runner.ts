@@ -4,7 +4,7 @@
  * against the WinRM test server; it follows the runner's detect → remediate → verify → rollback
  * contract, including failing verifies and rollbacks.
  */
-import type { RunbookExecution, RunbookRequest, RunbookRunner } from "../runner.ts";
+import type { RunbookExecution, RunbookRequest, RunbookRunner } from "../../../../lib/runbook-types.ts";
 
 /** How one simulated item behaves when remediated. */
 export interface SimItem {

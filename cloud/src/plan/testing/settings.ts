@@ -1,5 +1,5 @@
-import { catalogueOf, type RunbookCatalogue } from "../../../../agent/src/heal/runner.ts";
-import { TEST_SPECS } from "../../../../agent/src/heal/testing/specs.ts";
+import { catalogueOf, type RunbookCatalogue } from "../../../../lib/runbook-types.ts";
+import { TEST_SPECS } from "../../../../lib/testing/runbook-specs.ts";
 import type { PlannerSettings } from "../settings.ts";
 
 /** Planner settings for tests against a loopback LLM at `url` (defaults as in production). */

@@ -4,8 +4,8 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
+import type { Actor, Role } from "../../actor.ts";
 import { roleAtLeast } from "../../auth/permissions.ts";
-import type { Actor, Role } from "../../context.ts";
 import { adminTokens } from "../../db/schema/auth.ts";
 import { portalUsers } from "../../db/schema/web.ts";
 import type { CloudDeps } from "../../deps.ts";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { type SmtpTestServer, startSmtpTestServer } from "../../../../lib/mail/smtp-test-server.ts";
 import { memoryLogger } from "../../logger.ts";
 import { makeTestCloud, type TestCloud } from "../../testing/test-cloud.ts";
 import { smtpMailer } from "../mail/mailer.ts";
-import { type SmtpTestServer, startSmtpTestServer } from "../mail/smtp-test-server.ts";
 import { webOptionsFromEnv } from "../options.ts";
 import { createPortalUser } from "../portal-users/create.ts";
 import { consumeMagicLink, requestMagicLinks } from "./magic-link.ts";

@@ -1,5 +1,5 @@
-import { Notice } from "../ui/components.tsx";
-import { Layout } from "../ui/layout.tsx";
+import { Notice } from "../../../../lib/ui/components.tsx";
+import { Layout } from "../../../../lib/ui/layout.tsx";
 
 const WHY: Record<string, string> = {
   idle: "You were signed out after 15 minutes without activity.",

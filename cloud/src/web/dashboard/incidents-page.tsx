@@ -1,6 +1,6 @@
+import { Badge, Csrf, Table, When } from "../../../../lib/ui/components.tsx";
 import type { Incident } from "../../../../protocol/incident.ts";
 import type { WebVars } from "../env.ts";
-import { Badge, Csrf, Table, When } from "../ui/components.tsx";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
 /** One open incident with its site. */

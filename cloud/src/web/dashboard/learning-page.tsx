@@ -1,6 +1,6 @@
+import { ActionButton, Badge, Csrf, Table, When } from "../../../../lib/ui/components.tsx";
 import type { LearningPatternView } from "../../learning/view.ts";
 import type { WebVars } from "../env.ts";
-import { ActionButton, Badge, Csrf, Table, When } from "../ui/components.tsx";
 import { DashboardShell } from "./shell.tsx";
 
 /** Learning loop: L2 fixes that worked often enough to become L1 rules, for a person to approve. */

@@ -1,7 +1,7 @@
+import { ActionButton, Badge, Csrf, Table, When } from "../../../../lib/ui/components.tsx";
 import type { provisions } from "../../db/schema/provisioning.ts";
 import type { SiteView } from "../../sites/schemas.ts";
 import type { WebVars } from "../env.ts";
-import { ActionButton, Badge, Csrf, Table, When } from "../ui/components.tsx";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
 /** Provisioning: register an appliance's MAC for a site before it first boots; see pending records. */

@@ -1,6 +1,6 @@
+import { Badge, Notice, Table, When } from "../../../../lib/ui/components.tsx";
 import type { RegulatoryFeedView } from "../../regulatory/schemas.ts";
 import type { WebVars } from "../env.ts";
-import { Badge, Notice, Table, When } from "../ui/components.tsx";
 import { DashboardShell } from "./shell.tsx";
 
 /** Federal Register documents that may change what HIPAA asks of the practices. */

@@ -1,8 +1,8 @@
 import type { Child } from "hono/jsx";
+import { Notice } from "../../../../lib/ui/components.tsx";
+import { Layout } from "../../../../lib/ui/layout.tsx";
 import { APP_JS_PATH } from "../assets.ts";
 import type { WebVars } from "../env.ts";
-import { Notice } from "../ui/components.tsx";
-import { Layout } from "../ui/layout.tsx";
 
 /** Dashboard URL of a site page. */
 export const siteUrl = (siteId: string, rest = "") => `/dashboard/sites/${encodeURIComponent(siteId)}${rest}`;

@@ -1,4 +1,6 @@
-import type { Role } from "../../context.ts";
+import { ScoreChart, TierChart } from "../../../../lib/ui/charts.tsx";
+import { ActionButton, Badge, Csrf, Score, Stat, Table, When } from "../../../../lib/ui/components.tsx";
+import type { Role } from "../../actor.ts";
 import type { ApplianceRow } from "../../db/schema/appliances.ts";
 import type { PortalUserRow } from "../../db/schema/web.ts";
 import type { OrderView } from "../../orders/schemas.ts";
@@ -7,8 +9,6 @@ import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts";
 import type { WebVars } from "../env.ts";
 import { chartPoints } from "../portal/pages.tsx";
-import { ScoreChart, TierChart } from "../ui/charts.tsx";
-import { ActionButton, Badge, Csrf, Score, Stat, Table, When } from "../ui/components.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
 import { IncidentTable, type OpenIncident } from "./incidents-page.tsx";
 import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";

@@ -1,8 +1,8 @@
+import { Badge, scoreClass, Table, When } from "../../../../lib/ui/components.tsx";
 import type { ComplianceScore } from "../../../../protocol/score.ts";
 import type { SiteView } from "../../sites/schemas.ts";
 import type { SiteFleet } from "../data/fleet.ts";
 import type { WebVars } from "../env.ts";
-import { Badge, scoreClass, Table, When } from "../ui/components.tsx";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
 /** The sites list: score and appliance health of every site the token may see. */

@@ -1,6 +1,7 @@
 /** How the cloud sends e-mail: SMTP in production, the log in development (the link is printed). */
+
+import { type MailMessage, parseSmtpUrl, sendMail } from "../../../../lib/mail/smtp.ts";
 import type { Logger } from "../../logger.ts";
-import { type MailMessage, parseSmtpUrl, sendMail } from "./smtp.ts";
 
 /** Something that delivers a message (or says where it went). */
 export interface Mailer {

@@ -1,6 +1,6 @@
+import { Badge, Table, When } from "../../../../lib/ui/components.tsx";
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
 import type { WebVars } from "../env.ts";
-import { Badge, Table, When } from "../ui/components.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 /** One bundle: what it recorded, and its exact signed JSON. */

@@ -1,9 +1,9 @@
 import { raw } from "hono/html";
+import { ScoreChart } from "../../../../lib/ui/charts.tsx";
+import { Score, When } from "../../../../lib/ui/components.tsx";
+import { STYLE } from "../../../../lib/ui/style.ts";
 import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { ChainFigures } from "../data/evidence.ts";
-import { ScoreChart } from "../ui/charts.tsx";
-import { Score, When } from "../ui/components.tsx";
-import { STYLE } from "../ui/style.ts";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
 import { KeyTable } from "../views/evidence-panels.tsx";
 import { chartPoints } from "./pages.tsx";

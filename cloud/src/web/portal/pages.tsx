@@ -1,7 +1,7 @@
+import { ScoreChart } from "../../../../lib/ui/charts.tsx";
+import { Badge, Notice, Score, Stat, When } from "../../../../lib/ui/components.tsx";
 import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { WebVars } from "../env.ts";
-import { ScoreChart } from "../ui/charts.tsx";
-import { Badge, Notice, Score, Stat, When } from "../ui/components.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
 import { type EvidenceData, EvidenceSections } from "../views/evidence-panels.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";

@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
+import { Layout } from "../../../../lib/ui/layout.tsx";
 import { APP_JS_PATH } from "../assets.ts";
 import type { WebVars } from "../env.ts";
-import { Layout } from "../ui/layout.tsx";
 
 /** URL helpers of the portal, all under the user's own site. */
 export const portalUrl = (siteId: string, rest = "") => `/portal/s/${encodeURIComponent(siteId)}${rest}`;

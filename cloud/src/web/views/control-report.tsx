@@ -1,7 +1,7 @@
+import { Badge, Empty, When } from "../../../../lib/ui/components.tsx";
 import type { Safeguard } from "../../../../protocol/hipaa.ts";
 import type { ControlScore } from "../../../../protocol/score.ts";
 import { findingKey, type SiteCompliance } from "../data/compliance.ts";
-import { Badge, Empty, When } from "../ui/components.tsx";
 
 const SAFEGUARDS: [Safeguard, string][] = [
   ["administrative", "Administrative safeguards (§164.308)"],

@@ -1,6 +1,6 @@
+import { Badge, Notice, Pager, Table, When } from "../../../../lib/ui/components.tsx";
 import type { SiteVerification } from "../../evidence/verify-site.ts";
 import type { BundleRow, ChainFigures } from "../data/evidence.ts";
-import { Badge, Notice, Pager, Table, When } from "../ui/components.tsx";
 
 /** What a site verification says about one appliance's chain. */
 function Verdict(p: { v: SiteVerification; c: ChainFigures }) {

@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { malachorBinary, runMalachor } from "../../../test/support/binary.ts";
-import { main } from "../main.ts";
-import { fakeMedium, fakeSysfs, type LoopbackCloud, startLoopbackCloud } from "../provision/testing.ts";
-import type { Io } from "./command.ts";
+import type { Io } from "../../agent/src/cli/command.ts";
+import { main } from "../../agent/src/main.ts";
+import { malachorBinary, runMalachor } from "../support/binary.ts";
+import { fakeMedium, fakeSysfs, type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
 
 const MAC = "00:1a:2b:3c:4d:5e";
 let dir: string;

@@ -1,4 +1,4 @@
-import type { Json } from "../../../protocol/common.ts";
+import type { Json } from "../../protocol/common.ts";
 import { DETECTORS, type PhiKind } from "./detectors.ts";
 
 /** One detected PHI span: [start, end) in UTF-16 code units of the scanned text. */

@@ -5,9 +5,9 @@ import { CheckinResponse } from "../../../protocol/checkin.ts";
 import type { L1Rule } from "../../../protocol/rules.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";
 import { DEFAULT_SITE_CONFIG, SyncResponse } from "../../../protocol/sync.ts";
+import { sampleCheckin } from "../../../protocol/testkit.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import { describeEachDb } from "../testing/each-db.ts";
-import { sampleCheckin } from "../testing/fixtures.ts";
 import type { TestAppliance } from "../testing/test-cloud.ts";
 
 const rule = (id: string, priority: number): L1Rule => ({

@@ -1,5 +1,5 @@
-import type { Json } from "../../../../protocol/common.ts";
-import type { RuleCondition } from "../../../../protocol/rules.ts";
+import type { Json } from "../../protocol/common.ts";
+import type { RuleCondition } from "../../protocol/rules.ts";
 
 /** A condition prepared for repeated evaluation (regex compiled, `in` lists as sets). */
 export type CompiledCondition = (subject: Record<string, unknown>) => boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { RuleCondition } from "../../../../protocol/rules.ts";
+import type { RuleCondition } from "../../protocol/rules.ts";
 import { compileCondition, RuleConditionError } from "./conditions.ts";
 
 const subject = {

@@ -1,4 +1,4 @@
-import type { L1Rule } from "../../../../protocol/rules.ts";
+import type { L1Rule } from "../../protocol/rules.ts";
 
 /** A valid runbook rule for tests, with overrides. */
 export function testRule(overrides: Partial<L1Rule> & { id: string }): L1Rule {

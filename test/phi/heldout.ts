@@ -2,8 +2,9 @@
  * Hand-written held-out lines, not produced by the corpus templates, so the benchmark also shows
  * how the scrubber does on phrasing it was not tuned against. PHI is marked `{{kind:text}}`.
  */
+
+import type { PhiKind } from "../../lib/phi/detectors.ts";
 import type { CorpusLine, LabelledSpan } from "./corpus.ts";
-import type { PhiKind } from "./detectors.ts";
 
 const LINES = [
   "Faxed the referral to {{phone:(503) 555-0142}} for {{name:Rosa Delgado}}, DOB {{dob:7/4/1961}}",

@@ -1,5 +1,5 @@
+import { findPhi } from "../../lib/phi/scrub.ts";
 import type { CorpusLine } from "./corpus.ts";
-import { findPhi } from "./scrub.ts";
 
 /** Precision and recall of the scrubber on a labelled corpus, with the misses for diagnosis. */
 export interface PhiScore {

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { sampleCheckin } from "../../../cloud/src/testing/fixtures.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";
-import { sampleChain } from "../../../protocol/testkit.ts";
+import { sampleChain, sampleCheckin } from "../../../protocol/testkit.ts";
 import { CloudClient } from "./client.ts";
 import { CloudError, parseRetryAfter } from "./errors.ts";
 import { startFakeCloud } from "./fake-cloud.fixture.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { makeTestCloud, type TestCloud } from "../../../cloud/src/testing/test-cloud.ts";
-import { CliError, type Io } from "./command.ts";
-import { ordersCommand } from "./orders.ts";
+import { CliError, type Io } from "../../agent/src/cli/command.ts";
+import { ordersCommand } from "../../agent/src/cli/orders.ts";
+import { makeTestCloud, type TestCloud } from "../../cloud/src/testing/test-cloud.ts";
 
 let cloud: TestCloud;
 let server: ReturnType<typeof Bun.serve>;

@@ -5,8 +5,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { appliances } from "../../../cloud/src/db/schema/appliances.ts";
-import { makeTestCloud, type TestCloud } from "../../../cloud/src/testing/test-cloud.ts";
+import { appliances } from "../../cloud/src/db/schema/appliances.ts";
+import { makeTestCloud, type TestCloud } from "../../cloud/src/testing/test-cloud.ts";
 
 /** One interface in a fake /sys. */
 export interface FakeIface {

@@ -1,4 +1,4 @@
-import type { RunbookSpec } from "../../../../protocol/runbook.ts";
+import type { RunbookSpec } from "../../protocol/runbook.ts";
 
 /** Runbook specs for healing tests (the real catalogue lives in runbooks/). */
 export const TEST_SPECS: RunbookSpec[] = [

@@ -4,7 +4,7 @@
  * spans that are PHI; plus PHI-free operational lines (timestamps, IPs, ports, builds, SIDs, KB ids)
  * that must survive untouched. All people, numbers and places are invented by a seeded PRNG.
  */
-import type { PhiKind } from "./detectors.ts";
+import type { PhiKind } from "../../lib/phi/detectors.ts";
 
 /** A labelled PHI span [start, end) in `text`. */
 export interface LabelledSpan {

@@ -1,8 +1,8 @@
 import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
-import { describeIssues } from "../../../../protocol/common.ts";
-import { isKnownCitation } from "../../../../protocol/hipaa.ts";
-import { L1Rule, RuleSet } from "../../../../protocol/rules.ts";
+import { describeIssues } from "../../protocol/common.ts";
+import { isKnownCitation } from "../../protocol/hipaa.ts";
+import { L1Rule, RuleSet } from "../../protocol/rules.ts";
 import { compileRules } from "./compile.ts";
 
 /** Thrown when a rules file is not valid TOML or a rule in it does not match protocol L1Rule. */

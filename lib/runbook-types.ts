@@ -1,5 +1,5 @@
-import type { CheckStatus, JsonObject } from "../../../protocol/common.ts";
-import type { RunbookSpec } from "../../../protocol/runbook.ts";
+import type { CheckStatus, JsonObject } from "../protocol/common.ts";
+import type { RunbookSpec } from "../protocol/runbook.ts";
 
 /** What detect or verify reported (the last JSON line of the script, per the runbook contract). */
 export interface ScriptVerdict {

@@ -1,7 +1,7 @@
-import { clipText, type JsonObject } from "../../../../protocol/common.ts";
-import type { Finding } from "../../../../protocol/finding.ts";
-import type { Incident, Tier } from "../../../../protocol/incident.ts";
-import { scrubJson, scrubText } from "../../phi/scrub.ts";
+import { clipText, type JsonObject } from "../protocol/common.ts";
+import type { Finding } from "../protocol/finding.ts";
+import type { Incident, Tier } from "../protocol/incident.ts";
+import { scrubJson, scrubText } from "./phi/scrub.ts";
 
 /** A new open incident for a finding, PHI-scrubbed (title, summary and details). */
 export function newIncident(

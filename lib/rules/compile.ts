@@ -1,4 +1,4 @@
-import type { L1Rule, RuleSet } from "../../../../protocol/rules.ts";
+import type { L1Rule, RuleSet } from "../../protocol/rules.ts";
 import { type CompiledCondition, compileCondition } from "./conditions.ts";
 
 const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { sampleFinding } from "../../../protocol/testkit.ts";
-import { generateCorpus } from "./corpus.ts";
-import { heldOutLines } from "./heldout.ts";
-import { scoreCorpus } from "./measure.ts";
+import { sampleFinding } from "../../protocol/testkit.ts";
+import { generateCorpus } from "../../test/phi/corpus.ts";
+import { heldOutLines } from "../../test/phi/heldout.ts";
+import { scoreCorpus } from "../../test/phi/measure.ts";
 import { findPhi, scrubFinding, scrubJson, scrubText } from "./scrub.ts";
 
 describe("scrubText", () => {
