@@ -18,7 +18,10 @@ if (!haveNix)
 const nixpkgsLib = process.env.MALACHOR_NIXPKGS_LIB;
 
 function nix(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = Bun.spawnSync(["nix-instantiate", ...args], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  // Run as root without a Nix daemon, nix warns that the nixbld group is missing: no builds happen
+  // here (parse and eval only), so no build users are needed.
+  const env = { ...process.env, NIX_CONFIG: "build-users-group =" };
+  const r = Bun.spawnSync(["nix-instantiate", ...args], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
   return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 

@@ -2,10 +2,11 @@
  * The browser harness: playwright-core driving Debian's Chromium, headless, with a fresh profile
  * per launch, and screenshots written to artifacts/screenshots/ for people to look at.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { requirement } from "../support/requirement.ts";
 
 /** Chromium from Debian (`apt-get install chromium`); override with MALACHOR_CHROMIUM. */
 export const CHROMIUM = process.env.MALACHOR_CHROMIUM ?? "/usr/bin/chromium";
@@ -21,6 +22,14 @@ export const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/** Whether the browser suites can run here (under CI a missing Chromium fails by name). */
+export const chromiumPresent = (): boolean =>
+  requirement(
+    `Chromium (${CHROMIUM})`,
+    existsSync(CHROMIUM),
+    "apt-get install chromium (npm test's pretest does this as root)",
+  );
 
 const root = join(import.meta.dir, "..", "..");
 /** Where screenshots go (gitignored). */
@@ -38,13 +47,20 @@ export interface Browser {
 /** Launch Chromium with a fresh --user-data-dir (a persistent context is how playwright accepts one). */
 export async function launchBrowser(): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "malachor-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 900 },
-    timeout: 30_000,
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 900 },
+      timeout: 30_000,
+    });
+  } catch (e) {
+    // A browser that never started must not leave its profile behind.
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
   context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { requirement } from "../support/requirement.ts";
 import { hasPywinrm, OPENSSL_LEGACY_CONF, PYTHON } from "./pywinrm.ts";
 import { startWinRmServer, type WinRmServer } from "./server.ts";
 
-const available = hasPywinrm();
-if (!available) {
-  console.warn(
-    "pywinrm interop test skipped: /usr/bin/python3 lacks winrm/requests_ntlm (apt-get install python3-winrm python3-requests-ntlm)",
-  );
-}
+const available = requirement(
+  "pywinrm (/usr/bin/python3 with winrm and requests_ntlm)",
+  hasPywinrm(),
+  "apt-get install python3-winrm python3-requests-ntlm (npm test's pretest does this as root)",
+);
 
 const SCRIPT = `
 import json, sys, winrm

@@ -22,7 +22,7 @@ function importKey(publicKeyHex: string): Promise<CryptoKey> {
  * Verify many Ed25519 signatures at once. The native batch verifier settles an all-valid batch in
  * one pass; otherwise (a bad signature among them, or no native library) each is checked with
  * WebCrypto on Bun's thread pool (both cores, ~1.5× node:crypto's one-at-a-time rate here,
- * FACTS.md), and any WebCrypto failure falls back to node:crypto for that item, so the verdict
+ * as measured on our machines), and any WebCrypto failure falls back to node:crypto for that item, so the verdict
  * never depends on which path ran.
  */
 export async function verifyBatch(checks: SigCheck[]): Promise<boolean[]> {

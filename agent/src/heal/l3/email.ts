@@ -35,7 +35,7 @@ export function incidentMail(e: IncidentEvent, from: string, to: string): MailMe
 
 /**
  * Notifier that mails every recipient (one SMTP transaction each, so one refused address does not
- * hide the others). Uses the project's SMTP client (cloud/src/web/mail/smtp.ts, node:net/tls).
+ * hide the others). Uses the project's SMTP client (lib/mail/smtp.ts, node:net/tls).
  */
 export function emailNotifier(t: EmailTarget): Notifier {
   const target = parseSmtpUrl(t.url);
