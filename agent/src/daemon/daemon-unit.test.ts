@@ -22,7 +22,6 @@ function daemon(
     stallLimitMs?: number;
     providers?: CheckProvider[];
     notifier?: SystemdNotifier;
-    idle?: () => void;
   } = {},
 ) {
   const { extra = "", notes = [], stallLimitMs, providers = [] } = opts;
@@ -44,7 +43,6 @@ function daemon(
     notifier: opts.notifier ?? { active: true, watchdogIntervalMs: 10, notify: (m) => notes.push(m) },
     hostName: "appliance",
     stallLimitMs,
-    idle: opts.idle,
   });
   return { d, state, chain };
 }
@@ -90,22 +88,6 @@ test("the watchdog is fed only while the loop makes progress", async () => {
   await stuck.d.stop();
   expect(starved[0]).toStartWith("READY=1");
   expect(starved.filter((m) => m === "WATCHDOG=1").length).toBeLessThanOrEqual(1);
-});
-
-test("the loop calls idle once per cycle, after the cycle, before sleeping", async () => {
-  let idles = 0;
-  let cyclesAtIdle = -1;
-  const { d, chain } = daemon({
-    idle: () => {
-      idles++;
-      cyclesAtIdle = chain.head().seq;
-    },
-  });
-  d.start();
-  for (let i = 0; i < 300 && idles === 0; i++) await Bun.sleep(10);
-  await d.stop();
-  expect(idles).toBe(1); // the next cycle is a minute away
-  expect(cyclesAtIdle).toBe(1);
 });
 
 test("a provider's malformed or disabled findings never reach the chain", async () => {

@@ -66,6 +66,14 @@ function setup(script: ScriptedAnswer[] = [], over: Partial<HealerDeps> = {}) {
   return { healer: new Healer(deps), runner, server, chain, queue, store, db, deps };
 }
 
+/** The plan outcomes waiting in the queue, oldest first. */
+const outcomes = (queue: Queue) =>
+  queue
+    .nextBatch("plan-outcomes", 100)
+    .map(
+      (i) => JSON.parse(i.payload) as { planId: string; outcome: { outcome: string; receiptId?: string } },
+    );
+
 beforeEach(() => {
   stopServer?.();
   clock = Date.parse("2026-11-25T10:00:00Z");
@@ -111,14 +119,14 @@ describe("Healer", () => {
   });
 
   test("L2 fixes a novel drift with a signed, re-checked plan and reports the outcome", async () => {
-    const { healer, runner, server, chain } = setup([{ plan: { params: { scope: "server" } } }]);
+    const { healer, runner, server, chain, queue } = setup([{ plan: { params: { scope: "server" } } }]);
     runner.set("EXAM-3", "windows.smb-signing", { drifted: true });
     const r = await healer.heal([drift("windows.smb-signing")], config);
     expect(r.fixed).toEqual({ L1: 0, L2: 1 });
     expect(server.requests[0]!.allowedRunbooks).toEqual(["windows.smb-signing"]);
     expect(runner.calls[0]).toMatchObject({ runbookId: "windows.smb-signing", params: { scope: "server" } });
     expect(r.receipts[0]!.decidedBy).toMatchObject({ tier: "L2", planId: "plan-1", model: "scripted-model" });
-    expect(server.outcomes).toEqual([
+    expect(outcomes(queue)).toEqual([
       { planId: "plan-1", outcome: { outcome: "fixed", receiptId: r.receipts[0]!.id } },
     ]);
     expect(verifyChain(JSON.parse(JSON.stringify(chain.bundlesAfter(0))), [appliance.publicKey]).ok).toBe(
@@ -184,19 +192,19 @@ describe("Healer", () => {
   });
 
   test("a failed L2 fix escalates and reports the failure", async () => {
-    const { healer, runner, server } = setup([{ plan: {} }]);
+    const { healer, runner, queue } = setup([{ plan: {} }]);
     runner.set("EXAM-3", "windows.smb-signing", { drifted: true, remediation: "throws" });
     const r = await healer.heal([drift("windows.smb-signing")], config);
     expect(r.receipts[0]!.outcome).toBe("failed");
     expect(r.escalated[0]!.summary).toContain("did not fix it");
-    expect(server.outcomes[0]!.outcome.outcome).toBe("failed");
+    expect(outcomes(queue)[0]!.outcome.outcome).toBe("failed");
   });
 
-  test("an outcome the cloud cannot take now is kept and delivered on a later pass", async () => {
-    const { runner, server, deps } = setup([{ plan: {} }]);
+  test("outcomes and recovery keys go into the durable queue, never straight to the cloud", async () => {
+    const { healer, runner, server, queue, deps } = setup([{ plan: {} }]);
     runner.set("EXAM-3", "windows.smb-signing", { drifted: true });
-    // The cloud goes away between planning and the outcome report.
-    const healer = new Healer({
+    // The cloud goes away between planning and the outcome: the outcome waits in the queue.
+    const r = await new Healer({
       ...deps,
       runner: {
         execute: (req) => {
@@ -204,16 +212,18 @@ describe("Healer", () => {
           return runner.execute(req);
         },
       },
-    });
-    expect((await healer.heal([drift("windows.smb-signing")], config)).fixed.L2).toBe(1);
+    }).heal([drift("windows.smb-signing")], config);
+    expect(r.fixed.L2).toBe(1);
     expect(server.outcomes).toEqual([]);
-    await healer.heal([], config);
-    expect(server.outcomes).toEqual([]);
-    server.setDown(false);
-    await healer.heal([], config);
-    expect(server.outcomes.map((o) => o.outcome.outcome)).toEqual(["fixed"]);
-    await healer.heal([], config);
-    expect(server.outcomes).toHaveLength(1);
+    expect(outcomes(queue).map((o) => o.outcome.outcome)).toEqual(["fixed"]);
+    const key = {
+      host: "EXAM-3",
+      volume: "C:",
+      protectorId: "{6A1B2C3D-4E5F-4A7B-8C9D-0E1F2A3B4C5D}",
+      recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
+    };
+    healer.escrow([key]);
+    expect(queue.nextBatch("escrow", 5).map((i) => JSON.parse(i.payload))).toEqual([key]);
   });
 
   test("an incident a person resolved in the cloud is closed locally, and the drift is healed again", async () => {

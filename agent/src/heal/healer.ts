@@ -1,7 +1,6 @@
 import { newIncident } from "../../../lib/incident.ts";
 import { type CompiledRules, compileRules } from "../../../lib/rules/compile.ts";
 import type { RunbookCatalogue, RunbookRunner } from "../../../lib/runbook-types.ts";
-import { AGENT_API } from "../../../protocol/api.ts";
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { Incident } from "../../../protocol/incident.ts";
@@ -13,6 +12,7 @@ import { checkRunbookParams, type RunbookSpec } from "../../../protocol/runbook.
 import type { SignedEnvelope } from "../../../protocol/signed.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
+import { enqueueEscrow, enqueuePlanOutcome } from "../cloud-client/uploader.ts";
 import { decideL1, type HostAttributes } from "./l1/decide.ts";
 import { afterAttempt, entryOf } from "./l1/history.ts";
 import { acceptRuleSet, type RuleSetUpdate } from "./l1/synced.ts";
@@ -71,13 +71,6 @@ export interface HealReport {
 }
 
 const ACTIVE_RULES = "rules.active";
-const PENDING_POSTS = "cloud.pending-posts";
-
-/** A POST to the cloud that must not be lost (plan outcome, key escrow). */
-interface PendingPost {
-  path: string;
-  body: unknown;
-}
 
 /**
  * The three-tier healer: L1 rules first; drift no rule covers goes to the cloud's L2 planner;
@@ -120,7 +113,6 @@ export class Healer {
   /** Heal one check cycle's findings under the site's config. */
   async heal(findings: readonly Finding[], config: SiteConfig): Promise<HealReport> {
     const report: HealReport = { receipts: [], escalated: [], skipped: [], fixed: { L1: 0, L2: 0 } };
-    await this.flushPending();
     await this.adoptCloudResolutions();
     for (const f of findings) {
       if (f.status === "pass") continue;
@@ -298,7 +290,7 @@ export class Healer {
     });
     if (!checked.ok) {
       if (checked.plan)
-        await this.reportOutcome(checked.plan.id, {
+        this.reportOutcome(checked.plan.id, {
           outcome: "not-applied",
           reason: checked.reason.slice(0, 500),
         });
@@ -307,7 +299,7 @@ export class Healer {
     const { plan, spec } = checked;
     const gate = gatePlan(checked, this.d.policy);
     if (!gate.apply || spec === null) {
-      await this.reportOutcome(plan.id, {
+      this.reportOutcome(plan.id, {
         outcome: "not-applied",
         reason: (gate.apply ? "no runbook" : gate.reason).slice(0, 500),
       });
@@ -327,13 +319,13 @@ export class Healer {
       draft.id,
     );
     if (receipt === null) {
-      await this.reportOutcome(plan.id, { outcome: "not-applied", reason: "detect passed: nothing to fix" });
+      this.reportOutcome(plan.id, { outcome: "not-applied", reason: "detect passed: nothing to fix" });
       r.skipped.push({ checkId: f.checkId, host: f.host, why: `${spec.id} detect passes: nothing to fix` });
       return;
     }
     r.receipts.push(receipt);
     if (receipt.outcome !== "dry-run") {
-      await this.reportOutcome(plan.id, { outcome: receipt.outcome, receiptId: receipt.id });
+      this.reportOutcome(plan.id, { outcome: receipt.outcome, receiptId: receipt.id });
     }
     if (receipt.outcome === "fixed") r.fixed.L2++;
     else if (receipt.outcome !== "dry-run") {
@@ -351,28 +343,16 @@ export class Healer {
     for (const i of resolvedInCloud ?? []) await adoptCloudResolution(this.escalation(), i);
   }
 
-  /** BitLocker recovery keys a remediation produced: delivered to the cloud's escrow, durably. */
-  escrow(keys: readonly KeyEscrow[]): Promise<void> {
-    return this.deliver(keys.map((k) => ({ path: AGENT_API.escrow, body: k })));
+  /**
+   * BitLocker recovery keys a remediation produced: queued for the cloud's escrow (stream
+   * `escrow`, never shed). When this returns they survive a crash; the daemon's drain delivers them.
+   */
+  escrow(keys: readonly KeyEscrow[]): void {
+    if (keys.length) enqueueEscrow(this.d.outbox, keys);
   }
 
-  // Outcomes feed the cloud's learning loop; one that cannot be sent now is kept and retried.
-  private reportOutcome(planId: string, outcome: PlanOutcome): Promise<void> {
-    return this.deliver([{ path: AGENT_API.planOutcome(planId), body: outcome }]);
-  }
-
-  private async deliver(posts: PendingPost[]): Promise<void> {
-    const client = this.d.planClient;
-    const keep: PendingPost[] = [];
-    for (const p of posts) if (!client || !(await client.deliver(p.path, p.body))) keep.push(p);
-    if (keep.length)
-      this.d.store.set(PENDING_POSTS, [...(this.d.store.get<PendingPost[]>(PENDING_POSTS) ?? []), ...keep]);
-  }
-
-  private async flushPending(): Promise<void> {
-    const pending = this.d.store.get<PendingPost[]>(PENDING_POSTS);
-    if (!this.d.planClient || !pending?.length) return;
-    this.d.store.set(PENDING_POSTS, undefined);
-    await this.deliver(pending);
+  // Outcomes feed the cloud's learning loop; queued like every other message to the cloud.
+  private reportOutcome(planId: string, outcome: PlanOutcome): void {
+    enqueuePlanOutcome(this.d.outbox, planId, outcome);
   }
 }
