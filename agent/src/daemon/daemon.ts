@@ -291,6 +291,8 @@ export class Daemon {
   }
 
   private sleep(ms: number): Promise<void> {
+    // An abort that came during the step has already fired: it would never wake this sleep.
+    if (this.stop$.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
