@@ -102,7 +102,7 @@ beforeAll(async () => {
     }),
     cloudPublicKey: cloud.deps.keys.publicKey,
     hostAttributes: () => ({ platform: "windows" }),
-    policy: { l2: true, minConfidence: 0.7, maxBlastRadius: "low" },
+    policy: { l2: true, minConfidence: 0.7, maxBlastRadius: "low", unmonitoredAfterCycles: 3 },
     now: () => new Date(),
     newId: (p) => `${p}-e2e-${++n}`,
   });

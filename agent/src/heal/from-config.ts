@@ -61,6 +61,7 @@ export function healerFromConfig(p: HealerParts): Healer {
       l2: config.heal.l2,
       minConfidence: config.heal.min_confidence,
       maxBlastRadius: config.heal.max_blast_radius,
+      unmonitoredAfterCycles: config.heal.unmonitored_after_cycles,
     },
     now: () => new Date(),
     newId: (prefix) => `${prefix}-${randomUUID()}`,

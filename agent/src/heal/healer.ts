@@ -27,6 +27,7 @@ import {
   resolveIncident,
 } from "./l3/escalate.ts";
 import type { Notifier } from "./l3/event.ts";
+import { type FailedCycles, judgeMonitoring, MONITORING_CHECK_ID, unmonitoredFinding } from "./monitoring.ts";
 import { buildReceipt } from "./receipt.ts";
 import type { HealStore } from "./store.ts";
 import { inWindow } from "./window.ts";
@@ -39,6 +40,8 @@ export interface HealPolicy {
   minConfidence: number;
   /** Largest runbook blast radius applied without a person. */
   maxBlastRadius: "low" | "medium" | "high";
+  /** Cycles in a row with every check of a host in error before a monitoring incident opens. */
+  unmonitoredAfterCycles: number;
 }
 
 /** Everything the healer is handed (I/O lives behind these). */
@@ -71,6 +74,7 @@ export interface HealReport {
 }
 
 const ACTIVE_RULES = "rules.active";
+const FAILED_CYCLES = "monitoring.failed-cycles";
 
 /**
  * The three-tier healer: L1 rules first; drift no rule covers goes to the cloud's L2 planner;
@@ -114,6 +118,8 @@ export class Healer {
   async heal(findings: readonly Finding[], config: SiteConfig): Promise<HealReport> {
     const report: HealReport = { receipts: [], escalated: [], skipped: [], fixed: { L1: 0, L2: 0 } };
     await this.adoptCloudResolutions();
+    // Monitoring is not healing: a host nobody can check is raised even while healing is paused.
+    await this.watchMonitoring(findings, report);
     for (const f of findings) {
       if (f.status === "pass") continue;
       const skip = (why: string) => report.skipped.push({ checkId: f.checkId, host: f.host, why });
@@ -123,6 +129,25 @@ export class Healer {
       else await this.healOne(f, config, report);
     }
     return report;
+  }
+
+  // Open a monitoring incident for a host whose checks keep erroring; close it once they run.
+  private async watchMonitoring(findings: readonly Finding[], r: HealReport): Promise<void> {
+    const prev = this.d.store.get<FailedCycles>(FAILED_CYCLES) ?? {};
+    const verdict = judgeMonitoring(findings, prev, this.d.policy.unmonitoredAfterCycles);
+    if (JSON.stringify(verdict.counts) !== JSON.stringify(prev))
+      this.d.store.set(FAILED_CYCLES, verdict.counts);
+    const at = this.d.now().toISOString();
+    for (const u of verdict.unmonitored) {
+      if (this.d.store.openIncident(MONITORING_CHECK_ID, u.host)) continue;
+      const reason = `no check has run on ${u.host} for ${u.cycles} cycles: its compliance is not being monitored`;
+      const { incident } = await escalate(this.escalation(), unmonitoredFinding(u, at), "L3", reason);
+      r.escalated.push(incident);
+    }
+    for (const host of verdict.monitored) {
+      const open = this.d.store.openIncident(MONITORING_CHECK_ID, host);
+      if (open) await this.resolve(open.id, "malachor (automatic)", `checks ran again on ${host} at ${at}`);
+    }
   }
 
   private escalation(): EscalationDeps {
