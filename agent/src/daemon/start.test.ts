@@ -3,55 +3,21 @@
  * the WinRM test server (counting remote shells).
  */
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { signPayload } from "../../../protocol/signed.ts";
-import { startWinRmServer } from "../../../test/winrm-server/server.ts";
+import { waitFor } from "../../../test/e2e/harness/wait.ts";
 import { FixtureHost } from "../checks/fixture-host.ts";
-import { startFakeCloud } from "../cloud-client/fake-cloud.fixture.ts";
 import { loadConfig } from "../config/load.ts";
-import { writeSecretFile } from "../config/secret.ts";
 import { jsonLogger } from "../log/logger.ts";
 import { sampleOrder } from "../orders/testing.ts";
 import { startDaemon } from "./start.ts";
-import { writeTestConfig } from "./test-config.fixture.ts";
+import { startWindowsSite } from "./windows-site.fixture.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "malachor-start-"));
-const cloud = startFakeCloud();
-const winrm = await startWinRmServer({ user: "CLINIC\\svc-malachor", password: "start-pw" });
-afterAll(async () => {
-  await cloud.stop();
-  await winrm.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function until(what: string, ok: () => boolean, ms: number) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
+const site = await startWindowsSite();
+afterAll(() => site.close());
 
 test("100 run_check orders, the checks and the healer share one WinRM shell per host; stop closes it", async () => {
-  writeSecretFile(join(dir, "winrm-password"), "start-pw\n");
-  const config = loadConfig(
-    writeTestConfig(dir, {
-      cloudUrl: cloud.url,
-      apiKey: cloud.apiKey,
-      publicKey: cloud.orderKey.publicKey,
-      extra: [
-        "[[windows.hosts]]",
-        'host = "127.0.0.1"',
-        `port = ${winrm.port}`,
-        'transport = "http-ntlm"',
-        'username = "svc-malachor"',
-        'domain = "CLINIC"',
-        'password_file = "winrm-password"',
-      ].join("\n"),
-    }),
-  );
+  const { cloud, winrm } = site;
+  const config = loadConfig(site.config);
   cloud.orders = Array.from({ length: 100 }, () =>
     signPayload(
       sampleOrder({ type: "run_check", params: { checkIds: ["windows.smb1"] } }),
@@ -69,7 +35,9 @@ test("100 run_check orders, the checks and the healer share one WinRM shell per 
     notifier: { active: false, notify: () => {} },
   });
   try {
-    await until("100 order completions at the cloud", () => cloud.state.completions.length >= 100, 90_000);
+    await waitFor("100 order completions at the cloud", () => cloud.state.completions.length >= 100, {
+      timeoutMs: 90_000,
+    });
   } finally {
     clearInterval(watch);
   }
