@@ -205,8 +205,8 @@ describe("Healer", () => {
     expect(outcomes(queue)[0]!.outcome.outcome).toBe("failed");
   });
 
-  test("outcomes and recovery keys go into the durable queue, never straight to the cloud", async () => {
-    const { healer, runner, server, queue, deps } = setup([{ plan: {} }]);
+  test("plan outcomes go into the durable queue, never straight to the cloud", async () => {
+    const { runner, server, queue, deps } = setup([{ plan: {} }]);
     runner.set("EXAM-3", "windows.smb-signing", { drifted: true });
     // The cloud goes away between planning and the outcome: the outcome waits in the queue.
     const r = await new Healer({
@@ -221,14 +221,6 @@ describe("Healer", () => {
     expect(r.fixed.L2).toBe(1);
     expect(server.outcomes).toEqual([]);
     expect(outcomes(queue).map((o) => o.outcome.outcome)).toEqual(["fixed"]);
-    const key = {
-      host: "EXAM-3",
-      volume: "C:",
-      protectorId: "{6A1B2C3D-4E5F-4A7B-8C9D-0E1F2A3B4C5D}",
-      recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
-    };
-    healer.escrow([key]);
-    expect(queue.nextBatch("escrow", 5).map((i) => JSON.parse(i.payload))).toEqual([key]);
   });
 
   test("an incident a person resolved in the cloud is closed locally, and the drift is healed again", async () => {

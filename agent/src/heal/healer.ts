@@ -4,7 +4,6 @@ import type { RunbookCatalogue, RunbookRunner } from "../../../lib/runbook-types
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { Incident } from "../../../protocol/incident.ts";
-import type { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { PlanOutcome } from "../../../protocol/plan.ts";
 import type { DecidedBy, RemediationReceipt } from "../../../protocol/receipt.ts";
 import type { RuleSet } from "../../../protocol/rules.ts";
@@ -12,7 +11,7 @@ import { checkRunbookParams, type RunbookSpec } from "../../../protocol/runbook.
 import type { SignedEnvelope } from "../../../protocol/signed.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
-import { enqueueEscrow, enqueuePlanOutcome } from "../cloud-client/uploader.ts";
+import { enqueuePlanOutcome } from "../cloud-client/uploader.ts";
 import { decideL1, type HostAttributes } from "./l1/decide.ts";
 import { afterAttempt, entryOf } from "./l1/history.ts";
 import { acceptRuleSet, type RuleSetUpdate } from "./l1/synced.ts";
@@ -366,14 +365,6 @@ export class Healer {
     if (!this.d.planClient || this.d.store.incidents("open").length === 0) return;
     const resolvedInCloud = await this.d.planClient.cloudResolved();
     for (const i of resolvedInCloud ?? []) await adoptCloudResolution(this.escalation(), i);
-  }
-
-  /**
-   * BitLocker recovery keys a remediation produced: queued for the cloud's escrow (stream
-   * `escrow`, never shed). When this returns they survive a crash; the daemon's drain delivers them.
-   */
-  escrow(keys: readonly KeyEscrow[]): void {
-    if (keys.length) enqueueEscrow(this.d.outbox, keys);
   }
 
   // Outcomes feed the cloud's learning loop; queued like every other message to the cloud.
