@@ -5,6 +5,8 @@ import type { CheckinRequest } from "../../../protocol/checkin.ts";
 import { describeIssues } from "../../../protocol/common.ts";
 import { type BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
 import { Finding } from "../../../protocol/finding.ts";
+import { keyFingerprint } from "../../../protocol/provision.ts";
+import { keyIdOf } from "../../../protocol/sign.ts";
 import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
@@ -12,7 +14,9 @@ import { CloudError } from "../cloud-client/errors.ts";
 import { type DrainResult, drainQueue } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
+import { pendingClaimIn } from "../provision/pending.ts";
 import { getMeta, setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { CloudContact, StatusSnapshot } from "../status/snapshot.ts";
@@ -71,9 +75,11 @@ export class Daemon {
   private needSync = true;
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
+  private readonly uploads: UploadWatch;
 
   constructor(private readonly d: DaemonDeps) {
     this.started = Date.now();
+    this.uploads = new UploadWatch(d.db);
     const stored = getMeta(d.db, SITE_CONFIG);
     this.siteConfig = stored ? (JSON.parse(stored) as SiteConfig) : DEFAULT_SITE_CONFIG;
   }
@@ -184,7 +190,11 @@ export class Daemon {
     const ctx = this.context();
     const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
     // PHI never enters the chain: findings are scrubbed before they are signed.
-    const findings = [...lists.flat(), this.queueFinding()].map(scrubFinding);
+    const findings = [
+      ...lists.flat(),
+      this.queueFinding(),
+      this.uploads.finding(this.d.hostName, iso(at)),
+    ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
     const bundles = chunkFindings(findings).map((part, i) =>
@@ -298,12 +308,22 @@ export class Daemon {
         error: message,
         kind: e instanceof CloudError ? e.kind : "internal",
       });
+      this.watchUploads(e as Error);
       this.persistSnapshot();
       return undefined;
     }
     const drained = await this.drain();
+    this.watchUploads(drained);
     this.persistSnapshot();
     return drained;
+  }
+
+  // A stuck evidence upload (the cloud refusing the same thing step after step) is a warning.
+  private watchUploads(outcome: DrainResult | Error | undefined): void {
+    this.uploads.observe(outcome, this.d.queue.stats().streams.evidence.depth, this.now());
+    const w = this.uploads.warning();
+    if (w) this.warnings.set("evidence-upload-stuck", w);
+    else this.warnings.delete("evidence-upload-stuck");
   }
 
   /** Deliver what is queued now (also `malachor queue flush` through the local API). */
@@ -330,6 +350,7 @@ export class Daemon {
   /** The daemon's state as the local status API reports it. */
   snapshot(): StatusSnapshot {
     const c = this.checkinRequest();
+    const pendingClaim = pendingClaimIn(this.d.db);
     return {
       generatedAt: iso(this.now()),
       siteId: this.d.config.appliance.site_id,
@@ -346,6 +367,11 @@ export class Daemon {
       lastUpload: this.lastUpload,
       healing: { paused: this.siteConfig.healing.paused, dryRun: this.siteConfig.healing.dryRun },
       warnings: c.warnings,
+      identity: {
+        keyId: keyIdOf(this.d.chain.publicKey),
+        fingerprint: keyFingerprint(this.d.chain.publicKey),
+      },
+      ...(pendingClaim ? { pendingClaim } : {}),
     };
   }
 

@@ -2,9 +2,10 @@ import * as v from "valibot";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { describeIssues } from "../../../protocol/common.ts";
 import {
+  ClaimPending,
+  ClaimRequest,
   EnrollRequest,
   EnrollResponse,
-  ProvisionRecord,
   RekeyRequest,
   RekeyResponse,
 } from "../../../protocol/provision.ts";
@@ -69,22 +70,7 @@ function expect<S extends v.GenericSchema>(schema: S, json: unknown, what: strin
   return r.output as v.InferOutput<S>;
 }
 
-/** GET /api/provision/<mac>: the record an MSP registered for this MAC, or undefined (404). */
-export async function lookupByMac(
-  cloudUrl: string,
-  mac: string,
-  opts: HttpOptions = {},
-): Promise<ProvisionRecord | undefined> {
-  const url = join(cloudUrl, AGENT_API.provision(mac));
-  const r = await request("GET", url, undefined, opts);
-  if (r.status === 404) return undefined;
-  if (r.status !== 200) throw refused("provisioning lookup", url, r.status, r.json);
-  const record = expect(ProvisionRecord, r.json, "provisioning lookup", url);
-  if (record.mac !== mac) throw new ProvisionError(`provisioning lookup: ${url} answered for ${record.mac}`);
-  return record;
-}
-
-/** POST /agent/enroll: trade the one-time code and our public key for an API key. */
+/** POST /agent/enroll: trade a one-time code and our (signed) public key for an API key. */
 export async function enroll(
   cloudUrl: string,
   body: EnrollRequest,
@@ -94,6 +80,30 @@ export async function enroll(
   const r = await request("POST", url, v.parse(EnrollRequest, body), opts);
   if (r.status !== 200 && r.status !== 201) throw refused("enroll", url, r.status, r.json);
   return expect(EnrollResponse, r.json, "enroll", url);
+}
+
+/** What the cloud said to a claim. */
+export type ClaimAnswer =
+  | { kind: "unregistered" }
+  | { kind: "pending"; pending: ClaimPending }
+  | { kind: "enrolled"; response: EnrollResponse };
+
+/**
+ * POST /api/provision/<mac>/claim: 404 when the MAC is not registered, 202 while a technician
+ * has not approved this key, 200 with the API key once approved.
+ */
+export async function claim(
+  cloudUrl: string,
+  mac: string,
+  body: ClaimRequest,
+  opts: HttpOptions = {},
+): Promise<ClaimAnswer> {
+  const url = join(cloudUrl, AGENT_API.claim(mac));
+  const r = await request("POST", url, v.parse(ClaimRequest, body), opts);
+  if (r.status === 404) return { kind: "unregistered" };
+  if (r.status === 202) return { kind: "pending", pending: expect(ClaimPending, r.json, "claim", url) };
+  if (r.status === 200) return { kind: "enrolled", response: expect(EnrollResponse, r.json, "claim", url) };
+  throw refused("claim", url, r.status, r.json);
 }
 
 /** POST /agent/rekey: register a new identity key, authenticated by the API key. */
