@@ -59,6 +59,19 @@ function applianceDir(mac: string) {
   return { dir, config, state: join(dir, "state"), sysfs: join(dir, "sys") };
 }
 
+/** `malachor provision enroll` for an appliance's files, with `extra` flags. */
+const enrollArgs = (a: ReturnType<typeof applianceDir>, extra: string[]) => [
+  "provision",
+  "enroll",
+  "--cloud",
+  cloud.url,
+  "--config",
+  a.config,
+  "--sysfs",
+  a.sysfs,
+  ...extra,
+];
+
 /** The real daemon for `configPath`, stepped by the test instead of its timer. */
 function daemonOf(configPath: string) {
   const config = loadConfig(configPath);
@@ -125,18 +138,7 @@ describe("re-enrolment hands the evidence chain over", () => {
     await offline.d.stop();
 
     const code = await cloud.register(mac, "clinic-offline");
-    const enrolled = await malachor([
-      "provision",
-      "enroll",
-      "--code",
-      code,
-      "--cloud",
-      cloud.url,
-      "--config",
-      a.config,
-      "--sysfs",
-      a.sysfs,
-    ]);
+    const enrolled = await malachor(enrollArgs(a, ["--code", code]));
     expect(enrolled.err).toContain("handing over the evidence chain of app-handwritten (#21)");
     expect(enrolled.err).toContain("evidence chain closed at #22 and handed over to app-");
     expect(enrolled.code).toBe(0);
@@ -167,18 +169,7 @@ describe("re-enrolment hands the evidence chain over", () => {
       join(a.dir, "base.toml"),
       `[appliance]\nstate_dir = "${a.state}"\n\n[status]\nbind = "127.0.0.1:${freePort()}"\n`,
     );
-    const first = await malachor([
-      "provision",
-      "enroll",
-      "--code",
-      code,
-      "--cloud",
-      cloud.url,
-      "--config",
-      a.config,
-      "--base",
-      join(a.dir, "base.toml"),
-    ]);
+    const first = await malachor(enrollArgs(a, ["--code", code, "--base", join(a.dir, "base.toml")]));
     expect(first.code).toBe(0);
     const oldId = loadConfig(a.config).appliance.appliance_id;
 
@@ -204,24 +195,10 @@ describe("re-enrolment hands the evidence chain over", () => {
     // The technician registers the MAC again; the appliance claims it and shows its fingerprint.
     await cloud.register(mac, "clinic-deleted");
     let approved: Promise<unknown> | undefined;
-    const claimed = await malachor(
-      [
-        "provision",
-        "enroll",
-        "--cloud",
-        cloud.url,
-        "--config",
-        a.config,
-        "--sysfs",
-        a.sysfs,
-        "--retry-sec",
-        "1",
-      ],
-      (line) => {
-        const fp = /key fingerprint ([0-9a-f]{4}(?:-[0-9a-f]{4}){3}): approve only/.exec(line)?.[1];
-        if (fp && !approved) approved = cloud.approve(mac, fp);
-      },
-    );
+    const claimed = await malachor(enrollArgs(a, ["--retry-sec", "1"]), (line) => {
+      const fp = /key fingerprint ([0-9a-f]{4}(?:-[0-9a-f]{4}){3}): approve only/.exec(line)?.[1];
+      if (fp && !approved) approved = cloud.approve(mac, fp);
+    });
     await approved;
     expect(claimed.err).toContain(`handing over the evidence chain of ${oldId} (#7)`);
     expect(claimed.code).toBe(0);

@@ -28,15 +28,7 @@ export async function registerAppliance(
   a: NewAppliance,
 ): Promise<{ apiKey: string; apiKeyId: string }> {
   const keyId = keyIdOf(a.publicKey);
-  const [taken] = await tx
-    .select({ applianceId: applianceKeys.applianceId })
-    .from(applianceKeys)
-    .where(eq(applianceKeys.keyId, keyId));
-  if (taken) {
-    throw conflict(
-      `identity key ${keyId} is already registered for appliance ${taken.applianceId}; enrol with a fresh key`,
-    );
-  }
+  await assertKeyFree(tx, keyId, "; enrol with a fresh key");
   await tx.insert(appliances).values({
     id: a.applianceId,
     siteId: a.siteId,
@@ -54,6 +46,16 @@ export async function registerAppliance(
     .insert(applianceKeys)
     .values({ keyId, applianceId: a.applianceId, siteId: a.siteId, publicKey: a.publicKey, createdAt: now });
   return issueApiKey(tx, now, a.siteId, a.applianceId);
+}
+
+/** Throw 409 if an identity key is registered for an appliance already (`hint` ends the message). */
+export async function assertKeyFree(tx: Db, keyId: string, hint = ""): Promise<void> {
+  const [taken] = await tx
+    .select({ applianceId: applianceKeys.applianceId })
+    .from(applianceKeys)
+    .where(eq(applianceKeys.keyId, keyId));
+  if (taken)
+    throw conflict(`identity key ${keyId} is already registered for appliance ${taken.applianceId}${hint}`);
 }
 
 /** Add a new API key for an appliance (enrolment or rotation). */

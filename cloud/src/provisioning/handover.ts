@@ -3,6 +3,7 @@ import { GENESIS_HASH } from "../../../protocol/evidence.ts";
 import type { Predecessor } from "../../../protocol/handover.ts";
 import { keyIdOf } from "../../../protocol/sign.ts";
 import { retireAppliances } from "../appliances/delete.ts";
+import { assertKeyFree } from "../appliances/register.ts";
 import { writeAudit } from "../audit/audit.ts";
 import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
@@ -66,15 +67,7 @@ export async function registerHandover(
           `it can be handed over only when the appliance enrols into site ${p.siteId}: register its MAC for that site (create the site first if needed), then enrol again`,
       );
     }
-    const [taken] = await tx
-      .select({ applianceId: applianceKeys.applianceId })
-      .from(applianceKeys)
-      .where(eq(applianceKeys.keyId, keyId));
-    if (taken) {
-      throw conflict(
-        `key ${keyId} of the chain handed over is registered for appliance ${taken.applianceId}`,
-      );
-    }
+    await assertKeyFree(tx, keyId, " (the key of the chain handed over)");
     await tx.insert(appliances).values({
       id: p.applianceId,
       siteId: p.siteId,
