@@ -258,6 +258,15 @@ describe("provision auto", () => {
     expectNothingWritten(["identity.key.enrol"]);
   });
 
+  test("a clock far from the cloud's is named and retried, not final", async () => {
+    await cloud.register(ETH0, "site-mac");
+    const skewed = { ...env, now: () => new Date(Date.now() - 3_600_000) };
+    const err = await provisionAuto(skewed).catch((e) => e);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain("set the appliance's clock");
+    expect(await cloud.claims(ETH0)).toEqual([]);
+  });
+
   test("a rejected claim is final", async () => {
     await cloud.register(ETH0, "site-mac");
     await provisionAuto(env).catch((e) => e);

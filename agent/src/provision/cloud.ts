@@ -17,7 +17,9 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
-const ErrorEnvelope = v.object({ error: v.object({ message: v.string() }) });
+const ErrorEnvelope = v.object({
+  error: v.object({ message: v.string(), retryable: v.optional(v.boolean()) }),
+});
 
 function join(base: string, path: string): string {
   return `${base.replace(/\/+$/, "")}${path}`;
@@ -59,8 +61,10 @@ async function request(
 function refused(what: string, url: string, status: number, json: unknown): ProvisionError {
   const env = v.safeParse(ErrorEnvelope, json);
   const why = env.success ? env.output.error.message : `HTTP ${status}`;
-  // 429 and 5xx pass; anything else means this request will never succeed as it is.
-  return new ProvisionError(`${what}: ${url} answered ${status}: ${why}`, status === 429 || status >= 500);
+  // 429 and 5xx pass, and what the cloud marks retryable (a clock being set); anything else means
+  // this request will never succeed as it is.
+  const retryable = status === 429 || status >= 500 || (env.success && env.output.error.retryable === true);
+  return new ProvisionError(`${what}: ${url} answered ${status}: ${why}`, retryable);
 }
 
 function expect<S extends v.GenericSchema>(schema: S, json: unknown, what: string, url: string) {

@@ -2,11 +2,17 @@ import { verifyPredecessor } from "../../../protocol/handover.ts";
 import type { ClaimRequest, EnrollRequest } from "../../../protocol/provision.ts";
 import { verifyRequestSignature } from "../../../protocol/provision.ts";
 import type { ServiceContext } from "../context.ts";
-import { unauthorized } from "../http/errors.ts";
+import { ApiError, unauthorized } from "../http/errors.ts";
 import { enforce } from "../ratelimit/limiter.ts";
 
 /** How far a signed enrolment request's `at` may be from the cloud's clock. */
 export const REQUEST_WINDOW_MS = 10 * 60_000;
+
+/**
+ * 401 for a request whose `at` does not fit the cloud's clock. Marked retryable: an appliance
+ * whose clock is being corrected (NTP at first boot) succeeds once it is.
+ */
+export const clockSkew = (message: string) => new ApiError(401, "clock_skew", message, { retryable: true });
 
 /** An unauthenticated enrolment request as it arrived. */
 export type EnrolRequest =
@@ -43,7 +49,7 @@ export async function admitEnrolRequest(
     throw unauthorized("the request is not signed by the identity key it enrols");
   const now = ctx.clock.now().getTime();
   if (Math.abs(Date.parse(r.body.at) - now) > REQUEST_WINDOW_MS) {
-    throw unauthorized(
+    throw clockSkew(
       `the request was signed at ${r.body.at}, more than ${REQUEST_WINDOW_MS / 60_000} minutes from the cloud's clock (${new Date(now).toISOString()}); set the appliance's clock`,
     );
   }

@@ -10,8 +10,8 @@ import { writeAudit } from "../audit/audit.ts";
 import { newId } from "../auth/secrets.ts";
 import type { ServiceContext } from "../context.ts";
 import { provisionClaims, provisions } from "../db/schema/provisioning.ts";
-import { conflict, forbidden, notFound, unauthorized } from "../http/errors.ts";
-import { admitEnrolRequest } from "./admission.ts";
+import { conflict, forbidden, notFound } from "../http/errors.ts";
+import { admitEnrolRequest, clockSkew } from "./admission.ts";
 import { admitAppliance } from "./admit.ts";
 
 /** What a claim request gets: 202 while it waits, 200 with the API key once approved. */
@@ -91,8 +91,8 @@ export async function submitClaim({
       return pending(id);
     }
     if (signedAt <= claim.lastSignedAt) {
-      throw unauthorized(
-        `claim request signed at ${body.at} is not newer than the last one (${claim.lastSignedAt.toISOString()}): a replay`,
+      throw clockSkew(
+        `claim request signed at ${body.at} is not newer than the last one (${claim.lastSignedAt.toISOString()}): a replay, or the appliance's clock went back`,
       );
     }
     await tx

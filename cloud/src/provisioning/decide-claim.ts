@@ -77,3 +77,32 @@ export async function decideClaim({
     return claimView(row!);
   });
 }
+
+/**
+ * Approve the pending claim for `mac` whose key has `fingerprint`, as the technician reads both off
+ * the appliance: the right claim is found however many others wait for the same MAC.
+ */
+export async function approveByFingerprint({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { mac: string; fingerprint: string };
+}): Promise<ClaimView> {
+  assertRole(ctx.actor, "msp-tech");
+  const [claim] = await ctx.db
+    .select({ id: provisionClaims.id })
+    .from(provisionClaims)
+    .where(
+      and(
+        eq(provisionClaims.mac, input.mac),
+        eq(provisionClaims.keyId, input.fingerprint.replaceAll("-", "")),
+        eq(provisionClaims.state, "pending"),
+      ),
+    );
+  if (!claim) throw notFound(`no pending claim for ${input.mac} with key fingerprint ${input.fingerprint}`);
+  return decideClaim({
+    ctx,
+    input: { claimId: claim.id, decision: { approve: true, fingerprint: input.fingerprint } },
+  });
+}

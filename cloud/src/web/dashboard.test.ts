@@ -190,4 +190,41 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     expect(ok.location).toBe("/dashboard/provisioning?done=claim-approved");
     expect((await w.get("/dashboard/provisioning")).html).toContain(">approved<");
   });
+
+  test("provisioning: among many claims for a MAC, the one with the appliance's fingerprint is approved", async () => {
+    const c = cloud();
+    await c.createSite("site-flood");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-tech"));
+    await w.get("/dashboard/provisioning");
+    const mac = "aa:bb:cc:dd:ee:03";
+    await w.post("/dashboard/provisioning", { mac, siteId: "site-flood" });
+    const claimWith = async (key: ReturnType<typeof generateKeyPair>) => {
+      const body = signClaim(
+        mac,
+        { publicKey: key.publicKey, hostname: "x", agentVersion: "0.1.0", at: c.clock.now().toISOString() },
+        key.secretKey,
+      );
+      return (await c.call("POST", AGENT_API.claim(mac), { body })).status;
+    };
+    const real = generateKeyPair();
+    expect(await claimWith(real)).toBe(202);
+    for (let i = 0; i < 5; i++) expect(await claimWith(generateKeyPair())).toBe(202);
+    const missing = await w.post("/dashboard/provisioning/claims/approve", {
+      mac,
+      fingerprint: "0000-0000-0000-0000",
+    });
+    expect(missing.status).toBe(404);
+    const ok = await w.post("/dashboard/provisioning/claims/approve", {
+      mac: mac.toUpperCase(),
+      fingerprint: keyFingerprint(real.publicKey),
+    });
+    expect(ok.location).toBe("/dashboard/provisioning?done=claim-approved");
+    const list = await c.call("GET", `/api/provision-claims?mac=${mac}&state=approved`, {
+      bearer: await c.adminToken("read-only"),
+    });
+    expect(
+      ((await list.json()) as { claims: { publicKey: string }[] }).claims.map((x) => x.publicKey),
+    ).toEqual([real.publicKey]);
+  });
 });

@@ -127,6 +127,34 @@ export function ProvisioningPage(p: {
         </form>
       ) : null}
       <h2>Claims</h2>
+      {p.canWrite ? (
+        <form
+          method="post"
+          action="/dashboard/provisioning/claims/approve"
+          class="card"
+          data-testid="approve-by-fingerprint"
+        >
+          <Csrf token={p.web.csrf} />
+          <div class="actions">
+            <div>
+              <label for="claim-mac">MAC address</label>
+              <input id="claim-mac" name="mac" required placeholder="00:1a:2b:3c:4d:5e" class="mono" />
+            </div>
+            <div>
+              <label for="claim-fp">Key fingerprint shown on the appliance</label>
+              <input
+                id="claim-fp"
+                name="fingerprint"
+                required
+                placeholder="xxxx-xxxx-xxxx-xxxx"
+                class="mono"
+                autocomplete="off"
+              />
+            </div>
+            <button type="submit">Approve the matching claim</button>
+          </div>
+        </form>
+      ) : null}
       <Table
         testid="claims"
         head={["MAC", "Site", "Key fingerprint", "Appliance", "State", "Claimed", ""]}

@@ -22,7 +22,7 @@ import { createOrders } from "../../orders/create.ts";
 import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
 import { createProvision } from "../../provisioning/create.ts";
-import { decideClaim } from "../../provisioning/decide-claim.ts";
+import { approveByFingerprint, decideClaim } from "../../provisioning/decide-claim.ts";
 import { deleteProvision } from "../../provisioning/delete.ts";
 import { listClaims } from "../../provisioning/list-claims.ts";
 import { enforce } from "../../ratelimit/limiter.ts";
@@ -363,6 +363,18 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
       },
     });
     return back(c, "/dashboard/provisioning", "provisioned");
+  });
+
+  web.post("/dashboard/provisioning/claims/approve", page("msp-tech"), async (c) => {
+    const form = c.get("web").form;
+    const mac = v.safeParse(MacAddress, form.mac ?? "");
+    if (!mac.success)
+      throw new WebError(400, "Please check the form", `MAC address: ${mac.issues[0]!.message}`);
+    const fp = v.safeParse(Fingerprint, form.fingerprint ?? "");
+    if (!fp.success)
+      throw new WebError(400, "Please check the form", `Fingerprint: ${fp.issues[0]!.message}`);
+    await approveByFingerprint({ ctx: webCtx(c, deps), input: { mac: mac.output, fingerprint: fp.output } });
+    return back(c, "/dashboard/provisioning", "claim-approved");
   });
 
   web.post("/dashboard/provisioning/claims/:claimId/approve", page("msp-tech"), async (c) => {
