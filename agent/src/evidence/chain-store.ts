@@ -138,7 +138,7 @@ export class ChainStore {
     });
     if (!r.accepted) throw new Error(`evidence refused by the queue: ${r.reason}`); // cannot happen: rank 0
     setMeta(this.db, HEAD_META, JSON.stringify({ seq: bundle.seq, hash }));
-    if (bundle.seq === 1) setMeta(this.db, OWNER_META, JSON.stringify(ids));
+    if (bundle.seq === 1 || !getMeta(this.db, OWNER_META)) setMeta(this.db, OWNER_META, JSON.stringify(ids));
     return bundle;
   }
 

@@ -19,6 +19,9 @@ import {
   startLoopbackCloud,
 } from "../../../test/integration/provision-cloud.ts";
 import { loadConfig } from "../config/load.ts";
+import { openChain } from "../daemon/agent.ts";
+import { openState } from "../daemon/state.ts";
+import { ChainStore } from "../evidence/chain-store.ts";
 import { loadIdentity } from "../evidence/identity.ts";
 import { type ProvisionEnv, provisionAuto, provisionEnroll, withRetry } from "./auto.ts";
 import { ProvisionError } from "./errors.ts";
@@ -345,6 +348,49 @@ describe("provision auto", () => {
 });
 
 describe("provision enroll and rekey", () => {
+  test("interrupted after the cloud granted the enrolment: a re-run resumes without asking again", async () => {
+    // An appliance that already holds evidence under hand-written ids.
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(
+      env.configPath,
+      `[cloud]\nurl = "${cloud.url}"\n\n[appliance]\nsite_id = "site-mac"\nappliance_id = "app-offline"\nstate_dir = "${stateDir}"\n`,
+    );
+    const offline = loadConfig(env.configPath);
+    const state = openState(offline);
+    const { chain } = openChain(offline, state, true);
+    for (let i = 0; i < 3; i++)
+      chain.append({ kind: "event", createdAt: new Date().toISOString(), events: [] });
+    state.db.close();
+    const code = await cloud.register(ETH0, "site-mac");
+    // Power is lost right after the hand-over's transaction committed.
+    const crash = {
+      ...env,
+      log: (line: string) => {
+        if (line.startsWith("evidence chain closed")) throw new Error("power lost");
+      },
+    };
+    await expect(provisionEnroll(crash, { cloudUrl: cloud.url, code })).rejects.toThrow("power lost");
+    cloud.requests.length = 0;
+    const lines: string[] = [];
+    const r = await provisionEnroll({ ...env, log: (l) => lines.push(l) }, { cloudUrl: cloud.url, code });
+    expect(r.status).toBe("provisioned");
+    expect(cloud.requests).toEqual([]); // the code, already spent, was not offered again
+    expect(lines[0]).toStartWith(`resuming the enrolment as ${r.config.appliance.appliance_id}`);
+    const after = openState(r.config);
+    try {
+      const store = new ChainStore(
+        after.queue,
+        { siteId: "site-mac", applianceId: r.config.appliance.appliance_id },
+        loadIdentity(r.config.appliance.identity_key_file),
+      );
+      expect(store.handedOver()).toMatchObject([{ applianceId: "app-offline", headSeq: 4 }]);
+      expect(store.head().seq).toBe(1);
+      expect(() => store.assertOwner()).not.toThrow();
+    } finally {
+      after.db.close();
+    }
+  });
+
   test("enroll with a typed code keeps local settings; rekey registers a new key", async () => {
     const code = await cloud.register(ETH0, "site-mac");
     await provisionEnroll(env, { cloudUrl: cloud.url, code });
