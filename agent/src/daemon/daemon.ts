@@ -80,6 +80,7 @@ export class Daemon {
   constructor(private readonly d: DaemonDeps) {
     this.started = Date.now();
     this.uploads = new UploadWatch(d.db);
+    this.watchUploads(); // a stuck upload outlives a restart
     const stored = getMeta(d.db, SITE_CONFIG);
     this.siteConfig = stored ? (JSON.parse(stored) as SiteConfig) : DEFAULT_SITE_CONFIG;
   }
@@ -319,8 +320,8 @@ export class Daemon {
   }
 
   // A stuck evidence upload (the cloud refusing the same thing step after step) is a warning.
-  private watchUploads(outcome: DrainResult | Error | undefined): void {
-    this.uploads.observe(outcome, this.d.queue.stats().streams.evidence.depth, this.now());
+  private watchUploads(outcome?: DrainResult | Error): void {
+    if (outcome) this.uploads.observe(outcome, this.d.queue.stats().streams.evidence.depth, this.now());
     const w = this.uploads.warning();
     if (w) this.warnings.set("evidence-upload-stuck", w);
     else this.warnings.delete("evidence-upload-stuck");
