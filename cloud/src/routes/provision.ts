@@ -4,6 +4,7 @@ import { Id } from "../../../protocol/common.ts";
 import {
   ClaimApprove,
   ClaimList,
+  ClaimPending,
   ClaimReject,
   ClaimRequest,
   ClaimState,
@@ -91,7 +92,7 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
         "Zero-touch enrolment: a claim signed by the fresh key it enrols; 202 while it waits for a technician's approval, 200 with the API key once approved",
       auth: "none",
       body: ClaimRequest,
-      response: v.union([EnrollResponse, v.object({ state: v.literal("pending") })]),
+      response: v.union([EnrollResponse, ClaimPending]),
     },
     async (c) => {
       const mac = macOf(c);
