@@ -3,9 +3,10 @@
 #
 #   1. a USB stick labelled MALACHOR-CFG holding malachor/config.toml (mounted read-only at
 #      /mnt/usb), else
-#   2. the cloud's provisioning record for this box's wired MAC address,
+#   2. a claim for this box's wired MAC address, which waits until a technician approves it in the
+#      dashboard after comparing the key fingerprint shown on this console,
 #
-# then it creates its Ed25519 identity key and enrolls. Provisioned state (config, identity key,
+# with a fresh Ed25519 identity key, then enrolls. Provisioned state (config, identity key,
 # API key, evidence queue) lives on the internal disk's partition labelled MALACHOR-STATE, so it
 # survives reboots and ISO updates; without that partition provisioning refuses to start rather
 # than spend a one-time enroll code on state that would vanish at the next boot.

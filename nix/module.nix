@@ -153,7 +153,8 @@ in
     provisioning = {
       enable = mkEnableOption ''
         first-boot provisioning: `malachor provision auto` looks for malachor/config.toml on
-        removable media, else asks the cloud by MAC address, creates the identity key and enrolls
+        removable media, else claims this box's MAC address at the cloud with a fresh identity key
+        and waits until a technician approves the claim whose key fingerprint the console shows
       '';
       mediaRoots = mkOption {
         type = types.listOf types.str;
@@ -163,7 +164,7 @@ in
       retrySec = mkOption {
         type = types.ints.between 5 86400;
         default = 30;
-        description = "Seconds between attempts while the cloud is unreachable or has no record for this MAC yet.";
+        description = "Seconds between attempts while the cloud is unreachable, has no registration for this MAC yet, or the claim waits for approval.";
       };
     };
   };
@@ -199,7 +200,7 @@ in
     networking.firewall.allowedTCPPorts = lib.optional cfg.openFirewall statusPort;
 
     systemd.services.malachor-provision = mkIf cfg.provisioning.enable {
-      description = "Malachor appliance provisioning (removable media, then cloud lookup by MAC)";
+      description = "Malachor appliance provisioning (removable media, then a claim by MAC approved in the dashboard)";
       wantedBy = [ "multi-user.target" ];
       before = [ "malachor.service" ];
       wants = [ "network-online.target" ];
@@ -209,6 +210,9 @@ in
         Type = "oneshot";
         RemainAfterExit = true;
         TimeoutStartSec = "infinity";
+        # The key fingerprint a technician compares with the dashboard goes to the console too.
+        StandardOutput = "journal+console";
+        StandardError = "journal+console";
         ExecStart = lib.escapeShellArgs ([
           "${cfg.package}/bin/malachor" "provision" "auto"
           "--config" cfg.configFile

@@ -25,12 +25,14 @@ export const AGENT_API = {
   escrow: "/agent/escrow",
   /** GET → SignedUpdate (404 when no release is published) */
   update: "/agent/update",
-  /** POST EnrollRequest → EnrollResponse (no API key yet: the one-time code authenticates) */
+  /** POST EnrollRequest → EnrollResponse (no API key yet: a one-time code delivered out of band authenticates) */
   enroll: "/agent/enroll",
   /** POST RekeyRequest → RekeyResponse (new identity key, signed by the old and the new key) */
   rekey: "/agent/rekey",
-  /** GET → ProvisionRecord (unauthenticated, by MAC; POST/DELETE need an admin token) */
+  /** GET/POST/DELETE a MAC's registration (admin token; the record holds a secret code) */
   provision: (mac: string) => `/api/provision/${encodeURIComponent(mac)}`,
+  /** POST ClaimRequest → 202 ClaimPending while a technician has not approved it, 200 EnrollResponse once approved (no credentials: the request is signed by the key it enrols) */
+  claim: (mac: string) => `/api/provision/${encodeURIComponent(mac)}/claim`,
 } as const;
 
 /** Header carrying a request id through agent and cloud logs. */

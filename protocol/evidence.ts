@@ -34,6 +34,10 @@ export const EvidenceEvent = v.strictObject({
     "config-changed",
     "key-escrowed",
     "attestation",
+    // The last bundle of a chain handed over to a new identity, and the first of that identity's
+    // chain (protocol/handover.ts): each names the other side.
+    "chain-handed-over",
+    "chain-taken-over",
   ]),
   at: Timestamp,
   summary: ShortText,

@@ -6,6 +6,7 @@ export * from "./checkin.ts";
 export * from "./common.ts";
 export * from "./evidence.ts";
 export * from "./finding.ts";
+export * from "./handover.ts";
 export * from "./hash.ts";
 export * from "./hipaa.ts";
 export * from "./incident.ts";

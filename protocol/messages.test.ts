@@ -115,8 +115,22 @@ const cases: [string, v.GenericSchema, unknown, unknown, string][] = [
   [
     "EnrollRequest",
     EnrollRequest,
-    { enrollCode: "ABCD-EFGH-JKLM-NPQR", publicKey: "a".repeat(64), hostname: "h", agentVersion: "0.1.0" },
-    { enrollCode: "x", publicKey: "xyz", hostname: "h", agentVersion: "0.1.0" },
+    {
+      enrollCode: "ABCD-EFGH-JKLM-NPQR",
+      publicKey: "a".repeat(64),
+      hostname: "h",
+      agentVersion: "0.1.0",
+      at: "2026-11-25T12:00:00.000Z",
+      signature: "b".repeat(128),
+    },
+    {
+      enrollCode: "x",
+      publicKey: "xyz",
+      hostname: "h",
+      agentVersion: "0.1.0",
+      at: "2026-11-25T12:00:00.000Z",
+      signature: "b".repeat(128),
+    },
     "publicKey",
   ],
   [

@@ -147,7 +147,7 @@ describeEachDb("authorization matrix: every route × every kind of caller", (clo
           failures.push(`${key} as ${p.name}: ${status} — ${why} ${text.slice(0, 160)}`);
         // A deliberate 5xx with its own code (e.g. 503 "not configured") is not a crash.
         if (status === 500 || (status > 500 && text.includes('"code":"internal"'))) fail("server error");
-        // Public by design (GET /api/provision/:mac serves a MAC's record to the unprovisioned box).
+        // Authenticated inside the handler: a one-time code, or a claim signed by the key it enrols.
         if (r.auth === "none" || r.auth === "enroll-code") continue;
         const crossSite = p.kind === "appliance-b" || p.site === "site-b";
         if (crossSite && status < 300 && SITE_A_MARKERS.some((m) => text.includes(m)))

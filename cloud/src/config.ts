@@ -29,8 +29,12 @@ export interface CloudConfig {
     login: RatePolicy;
     /** Magic-link requests, per address (used by the web area). */
     magicLink: RatePolicy;
-    /** Unauthenticated provisioning look-ups and enrolls, per MAC / code. */
+    /** Enrolments by one-time code, per code. */
     provisioning: RatePolicy;
+    /** Unauthenticated enrolment requests (claims and codes), per source address. */
+    provisioningPerAddress: RatePolicy;
+    /** Unauthenticated enrolment requests (claims and codes), all callers together. */
+    provisioningGlobal: RatePolicy;
     /** Whole-chain verifications (CPU-heavy), per token. */
     chainVerify: RatePolicy;
   };
@@ -55,6 +59,10 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
       login: { limit: 5, windowSec: 300 },
       magicLink: { limit: 3, windowSec: 900 },
       provisioning: { limit: 30, windowSec: 300 },
+      // An appliance waiting for approval asks every `provisioning.retrySec` (nix/module.nix,
+      // 30 s by default): 10 per 5 min. A whole fleet coming up at once stays under the global cap.
+      provisioningPerAddress: { limit: 60, windowSec: 300 },
+      provisioningGlobal: { limit: 3000, windowSec: 300 },
       chainVerify: { limit: 30, windowSec: 3600 },
     },
     orderTtlSec: 24 * 3600,

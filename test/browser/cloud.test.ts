@@ -4,6 +4,9 @@ import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { linkFromLog } from "../../cloud/src/web/testing/client.ts";
 import { checkinAs, seedCandidate, seedEvidence, seedIncidents } from "../../cloud/src/web/testing/seed.ts";
+import { AGENT_API } from "../../protocol/api.ts";
+import { keyFingerprint, signClaim } from "../../protocol/provision.ts";
+import { generateKeyPair } from "../../protocol/sign.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
 import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
 
@@ -151,8 +154,29 @@ describe.skipIf(!chromiumPresent())("dashboard and portal in Chromium", () => {
     await p.selectOption("#site", "newclinic");
     await p.fill("#name", "front office");
     await p.click("text=Register MAC");
-    await p.locator('tr[data-mac="00:1a:2b:3c:4d:5e"]').waitFor();
+    await p.locator('[data-testid=provisions] tr[data-mac="00:1a:2b:3c:4d:5e"]').waitFor();
+    // The appliance claims its MAC; the technician types the fingerprint its console shows.
+    const key = generateKeyPair();
+    const claim = signClaim(
+      "00:1a:2b:3c:4d:5e",
+      {
+        publicKey: key.publicKey,
+        hostname: "front-office",
+        agentVersion: "0.1.0",
+        at: new Date().toISOString(),
+      },
+      key.secretKey,
+    );
+    expect((await s.cloud.call("POST", AGENT_API.claim("00:1a:2b:3c:4d:5e"), { body: claim })).status).toBe(
+      202,
+    );
+    await p.goto(`${s.url}/dashboard/provisioning`);
+    const row = p.locator('[data-testid=claims] tr[data-mac="00:1a:2b:3c:4d:5e"]');
+    expect(await row.getByTestId("fingerprint").textContent()).toBe(keyFingerprint(key.publicKey));
     await b.shot("dashboard-provisioning");
+    await row.locator("input[name=fingerprint]").fill(keyFingerprint(key.publicKey));
+    await row.locator("text=Approve").click();
+    await p.locator(".notice.ok", { hasText: "Claim approved" }).waitFor();
 
     await p.goto(`${s.url}/dashboard/sites/riverside/evidence`);
     await p.getByTestId("verify").click();

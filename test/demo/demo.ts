@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: the whole system on loopback — the cloud on its embedded defaults, a clinic
- * site with one appliance provisioned by one-time code, the WinRM test server as the clinic's
- * Windows server, and the compiled `malachor run` — then URLs to open and a drift to introduce.
+ * site with one appliance enrolled by zero-touch claim (its MAC registered, the claim approved
+ * through the admin API as a technician would, comparing the key fingerprint the appliance
+ * printed), the WinRM test server as the clinic's Windows server, and the compiled `malachor run`
+ * — then URLs to open and a drift to introduce.
  *
  *   bun test/demo/demo.ts [--once] [--interval SEC] [--verbose] [--keep]
  *
@@ -117,6 +119,7 @@ say(`
   cloud        ${cloud.url}   (PGlite + evidence store in ${cloud.dataDir})
   Windows      ${stack.winrm.url}/wsman   (WinRM test server: simulated clinic file server)
   appliance    ${stack.applianceId} of site ${stack.siteId}   (compiled malachor, checks every ${intervalSec} s)
+               enrolled by claim ${stack.enrolment.claimId}, approved for key fingerprint ${stack.enrolment.fingerprint}
 
 Open in a browser:
   Dashboard    ${dashboardUrl}

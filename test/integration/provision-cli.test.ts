@@ -35,21 +35,26 @@ async function run(args: string[]) {
 }
 
 describe("malachor provision", () => {
-  test("auto by MAC, then show, re-run and rekey", async () => {
+  test("auto by MAC: claim, wait, approval by fingerprint, then show, re-run and rekey", async () => {
     await cloud.register(MAC, "clinic-7");
     const config = join(dir, "state", "config.toml");
     const base = ["--config", config, "--base", join(dir, "base.toml")];
+    const wait = await run(["provision", "auto", ...base, "--cloud", cloud.url, ...roots()]);
+    expect(wait.code).toBe(3);
+    const fingerprint = /key fingerprint ([0-9a-f]{4}(?:-[0-9a-f]{4}){3})/.exec(wait.err)?.[1];
+    expect(wait.err).toContain(`waits for a technician's approval`);
+    expect(fingerprint).toBeDefined();
+    await cloud.approve(MAC, fingerprint!);
     const auto = await run(["provision", "auto", ...base, "--cloud", cloud.url, ...roots()]);
-    expect(auto.err).toContain(`cloud has a provisioning record for ${MAC} (eth0): site clinic-7`);
     expect(auto.out).toMatch(
-      /^provisioned from .* record for 00:1a:2b:3c:4d:5e: appliance app-[\w-]+ of site clinic-7, key [0-9a-f]{16}/,
+      /^provisioned from a claim approved at .*: appliance app-[\w-]+ of site clinic-7, key [0-9a-f]{16}/,
     );
     expect(auto.code).toBe(0);
 
     const show = await run(["provision", "show", "--config", config, "--json"]);
     expect(show.code).toBe(0);
     const id = JSON.parse(show.out);
-    expect(id).toMatchObject({ siteId: "clinic-7", cloud: cloud.url, config });
+    expect(id).toMatchObject({ siteId: "clinic-7", cloud: cloud.url, config, fingerprint });
     expect(id.publicKey).toMatch(/^[0-9a-f]{64}$/);
 
     const again = await run(["provision", "auto", ...base, "--cloud", cloud.url, ...roots()]);
@@ -77,8 +82,7 @@ describe("malachor provision", () => {
       join(dir, "base.toml"),
       ...roots().slice(2),
     ]);
-    expect(r.err).toStartWith(`enrolling with ${cloud.url} (code from the command line, key `);
-    expect(r.err).toMatch(/key [0-9a-f]{16}\)$/);
+    expect(r.err).toContain(`enrolling with ${cloud.url}: code from the command line, key fingerprint `);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^enrolled: appliance app-[\w-]+ of site clinic-8/);
     expect(statSync(config).mode & 0o777).toBe(0o600);
@@ -89,7 +93,7 @@ describe("malachor provision", () => {
     {
       args: ["provision", "enroll", "--code", "ABCD-EFGH-JKLM-NPQR"],
       code: 2,
-      err: "enroll needs --code and --cloud",
+      err: "enroll needs --cloud",
     },
     {
       args: ["provision", "auto", "--retry-sec", "0"],
@@ -128,8 +132,12 @@ describe("the compiled binary", () => {
       cloud.url,
       ...roots(),
     ];
+    // Waits for the technician (exit 3: try again), prints the fingerprint for the console.
+    const wait = await exec(args);
+    expect(wait.code).toBe(3);
+    const fingerprint = /key fingerprint ([0-9a-f-]{19})/.exec(wait.err)?.[1];
+    await cloud.approve(MAC, fingerprint!);
     const first = await exec(args);
-    expect(first.err).toContain(`cloud has a provisioning record for ${MAC}`);
     expect(first.out).toContain("of site clinic-bin");
     expect(first.code).toBe(0);
     const again = await exec(args);

@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { keyFingerprint } from "../../../protocol/provision.ts";
 import { ConfigError, configPath, loadConfig } from "../config/load.ts";
 import { IdentityError, loadIdentity } from "../evidence/identity.ts";
-import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "../provision/auto.ts";
+import { type ProvisionEnv, provisionAuto, provisionEnroll, withRetry } from "../provision/auto.ts";
 import { ProvisionError } from "../provision/errors.ts";
 import { DEFAULT_MEDIA_ROOTS } from "../provision/media.ts";
 import { rekeyIdentity } from "../provision/rekey.ts";
@@ -11,8 +13,11 @@ import { CliError, type Command, EXIT, type Io } from "./command.ts";
 const usage = [
   "malachor provision show [--config <file>] [--json]",
   "       malachor provision auto [--config <file>] [--base <file>] [--cloud <url>] [--media <dir>]… [--sysfs <dir>] [--retry-sec <n>]",
-  "       malachor provision enroll --code <one-time code> --cloud <url> [--config <file>] [--base <file>]",
+  "       malachor provision enroll --cloud <url> [--code <one-time code>] [--config <file>] [--base <file>] [--sysfs <dir>] [--retry-sec <n>]",
   "       malachor provision rekey [--config <file>]",
+  "  enroll without --code claims this appliance's MAC and waits (every --retry-sec, default 10) until a",
+  "  technician approves the claim showing the printed key fingerprint; the evidence chain it holds is",
+  "  handed over to the new identity. Restart the agent afterwards.",
 ].join("\n");
 
 const common = {
@@ -37,24 +42,32 @@ function asCliError(e: unknown): never {
 function show(path: string, json: boolean, io: Io): number {
   const config = loadConfig(path);
   const id = loadIdentity(config.appliance.identity_key_file);
+  const pendingFile = `${config.appliance.identity_key_file}.enrol`;
+  const pending = existsSync(pendingFile) ? loadIdentity(pendingFile) : undefined;
   const view = {
     config: config.source,
     cloud: config.cloud.url,
     siteId: config.appliance.site_id,
     applianceId: config.appliance.appliance_id,
     keyId: id.keyId,
+    fingerprint: keyFingerprint(id.publicKey),
     publicKey: id.publicKey,
+    ...(pending
+      ? { enrolling: { keyId: pending.keyId, fingerprint: keyFingerprint(pending.publicKey) } }
+      : {}),
   };
   if (json) io.out(JSON.stringify(view));
   else {
     io.out(
       [
-        `appliance  ${view.applianceId}`,
-        `site       ${view.siteId}`,
-        `cloud      ${view.cloud}`,
-        `key id     ${view.keyId}`,
-        `public key ${view.publicKey}`,
-        `config     ${view.config}`,
+        `appliance   ${view.applianceId}`,
+        `site        ${view.siteId}`,
+        `cloud       ${view.cloud}`,
+        `key id      ${view.keyId}`,
+        `fingerprint ${view.fingerprint}`,
+        `public key  ${view.publicKey}`,
+        `config      ${view.config}`,
+        ...(view.enrolling ? [`enrolling   new key, fingerprint ${view.enrolling.fingerprint}`] : []),
       ].join("\n"),
     );
   }
@@ -112,11 +125,14 @@ export const provisionCommand: Command = {
           return EXIT.ok;
         }
         case "enroll": {
-          if (!values.code || !values.cloud)
-            throw new CliError(`enroll needs --code and --cloud\nusage: ${usage}`);
-          const r = await provisionWithCode(env, values.code.trim().toUpperCase(), values.cloud);
+          const cloudUrl = values.cloud;
+          if (!cloudUrl) throw new CliError(`enroll needs --cloud\nusage: ${usage}`);
+          const code = values.code?.trim().toUpperCase();
+          const run = () => provisionEnroll(env, { cloudUrl, code });
+          // A claim waits for a technician: keep asking. A code either works or it does not.
+          const r = code ? await run() : await withRetry(run, retrySec(values["retry-sec"]) ?? 10, env.log!);
           io.out(
-            `enrolled: appliance ${r.config.appliance.appliance_id} of site ${r.config.appliance.site_id}; config ${path}`,
+            `enrolled: appliance ${r.config.appliance.appliance_id} of site ${r.config.appliance.site_id}; config ${path}; restart the agent to run as it (systemctl restart malachor)`,
           );
           return EXIT.ok;
         }

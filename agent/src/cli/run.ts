@@ -1,8 +1,9 @@
 import { scrubText } from "../../../lib/phi/scrub.ts";
 import { startDaemon } from "../daemon/start.ts";
+import { ChainOwnerError } from "../evidence/chain-store.ts";
 import { jsonLogger } from "../log/logger.ts";
 import { parseCommandArgs } from "./args.ts";
-import { type Command, EXIT } from "./command.ts";
+import { CliError, type Command, EXIT } from "./command.ts";
 import { configFromArgs } from "./config-arg.ts";
 
 const usage =
@@ -18,7 +19,13 @@ export const runCommand: Command = {
     const config = configFromArgs(values.config);
     // Logs leave the box (journald → support bundles): scrub PHI from every line.
     const log = jsonLogger({ level: config.log.level, scrub: scrubText });
-    const agent = await startDaemon(config, { log });
+    let agent: Awaited<ReturnType<typeof startDaemon>>;
+    try {
+      agent = await startDaemon(config, { log });
+    } catch (e) {
+      if (e instanceof ChainOwnerError) throw new CliError(e.message, EXIT.failed);
+      throw e;
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         log.info("stopping", { signal });

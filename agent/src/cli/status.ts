@@ -57,6 +57,11 @@ function human(
     `queue        ${s.queue.depth} items, ${bytes(s.queue.bytes)}${s.queue.depth ? `, oldest ${duration(s.queue.oldestAgeSec)}` : ""}`,
   );
   io.out(`evidence     chain at #${s.chain.seq} (head ${s.chain.head.slice(0, 16)}…)`);
+  if (s.identity) io.out(`identity     key ${s.identity.keyId}, fingerprint ${s.identity.fingerprint}`);
+  if (s.pendingClaim)
+    io.out(
+      `enrolment    claim ${s.pendingClaim.claimId} for ${s.pendingClaim.mac} waits for approval; key fingerprint ${s.pendingClaim.fingerprint}`,
+    );
   const contact = (x: StatusSnapshot["lastSync"] | undefined) =>
     !x ? "never" : x.ok ? `ok ${ago(x.at)}` : `FAILED ${ago(x.at)}: ${x.error ?? ""}`;
   io.out(`cloud        contact ${contact(s.lastSync)}; upload ${contact(s.lastUpload)}`);

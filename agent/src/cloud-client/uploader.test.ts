@@ -97,6 +97,28 @@ describe("draining the queue to the cloud", () => {
     expect(verifyChain(cloud.state.bundles, [identity.publicKey]).ok).toBe(true);
   });
 
+  test("a bundle the cloud refuses for good stays queued, stops the stream and is reported", async () => {
+    const { cloud, queue, chain, append, drain } = setup();
+    append(2);
+    // Signed by a key the cloud does not hold for this appliance (e.g. a key file replaced by hand).
+    const stray = new ChainStore(
+      queue,
+      { siteId: "site-a", applianceId: "app-1" },
+      loadIdentity(join(dir, `stray${n}.key`), { create: true }),
+    );
+    stray.append({ kind: "event", createdAt: new Date().toISOString(), events: [] });
+    append(1);
+    const r = await drain();
+    expect(r.delivered).toEqual({ evidence: 2 });
+    expect(r.refused).toEqual({ applianceId: "app-1", seq: 3, reason: "bad signature" });
+    expect(r.stoppedBy?.kind).toBe("rejected");
+    expect(queue.stats().streams.evidence).toMatchObject({ depth: 2, dead: 0 });
+    queue.resetBackoff();
+    expect((await drain()).refused?.seq).toBe(3);
+    expect(cloud.state.bundles).toHaveLength(2);
+    expect(chain.cloudSeq()).toBe(2);
+  });
+
   test("incidents and order results are delivered; a refused one is set aside with a warning", async () => {
     const { cloud, queue, drain } = setup();
     const incident = {

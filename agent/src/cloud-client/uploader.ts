@@ -4,7 +4,7 @@ import type { IncidentReport } from "../../../protocol/incident.ts";
 import { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { OrderCompletion } from "../../../protocol/order.ts";
 import { PlanOutcome } from "../../../protocol/plan.ts";
-import type { ChainStore } from "../evidence/chain-store.ts";
+import { type ChainStore, chainOfKey } from "../evidence/chain-store.ts";
 import type { Queue, QueueItem } from "../queue/queue.ts";
 import type { StreamName } from "../queue/streams.ts";
 import type { CloudClient } from "./client.ts";
@@ -15,6 +15,12 @@ export interface DrainResult {
   delivered: Partial<Record<StreamName, number>>;
   /** The error that stopped draining (cloud unreachable, 401, 429…); undefined when the queue emptied. */
   stoppedBy?: CloudError;
+  /**
+   * The bundle the cloud refused for good, if one stopped the evidence stream. It stays queued
+   * (a chain cannot continue past a missing bundle, and evidence is never dropped); the reason is
+   * the cloud's, e.g. "wrong-appliance: …".
+   */
+  refused?: { applianceId: string; seq: number; reason: string };
   warnings: string[];
 }
 
@@ -83,10 +89,21 @@ const SEND: Partial<Record<StreamName, (client: CloudClient, item: QueueItem) =>
 const asCloudError = (e: unknown) =>
   e instanceof CloudError ? e : new CloudError(`upload failed: ${(e as Error).message}`, "protocol");
 
+/** The next evidence batch, cut where the queue moves on to another chain (one chain per upload). */
+function nextChainBatch(queue: Queue, size: number, maxBytes: number): { chain: string; items: QueueItem[] } {
+  const items = queue.nextBatch("evidence", size, maxBytes);
+  const chain = items[0] ? chainOfKey(items[0].key) : "";
+  const end = items.findIndex((i) => chainOfKey(i.key) !== chain);
+  return { chain, items: end < 0 ? items : items.slice(0, end) };
+}
+
 /**
- * Deliver queued items to the cloud: evidence first, in chain order and in batches, then the other
- * streams. Stops at the first error that says "later" (unreachable, 401, 429, 5xx), recording the
- * attempt so backoff applies. Items the cloud refuses for good are dead-lettered, never deleted.
+ * Deliver queued items to the cloud: evidence first, in chain order and in batches of one chain
+ * each (a chain handed over at re-enrolment goes up before the chain that continues it), then
+ * the other streams. Stops at the first error that says "later" (unreachable, 401, 429, 5xx),
+ * recording the attempt so backoff applies. A bundle the cloud refuses for good stays queued and
+ * stops the evidence stream (`refused`); other items the cloud refuses are dead-lettered, never
+ * deleted.
  */
 export async function drainQueue(
   queue: Queue,
@@ -98,10 +115,14 @@ export async function drainQueue(
   const count = (s: StreamName, n: number) => {
     result.delivered[s] = (result.delivered[s] ?? 0) + n;
   };
-  let reconciled = false;
+  const reconciled = new Set<string>();
   for (;;) {
     if (opts.shouldStop?.()) return result;
-    const items = queue.nextBatch("evidence", opts.batchSize ?? 100, opts.maxBatchBytes ?? 4_000_000);
+    const { chain: owner, items } = nextChainBatch(
+      queue,
+      opts.batchSize ?? 100,
+      opts.maxBatchBytes ?? 4_000_000,
+    );
     if (items.length === 0) break;
     let res: Awaited<ReturnType<CloudClient["uploadEvidence"]>>;
     try {
@@ -124,27 +145,38 @@ export async function drainQueue(
       const seq = (JSON.parse(item.payload) as { seq: number }).seq;
       const r = bySeq.get(seq);
       if (r?.status === "stored" || r?.status === "already-stored") acked.push(item.id);
+      else if (result.refused) retry.push(item.id);
       else if (r?.status === "rejected" && res.headSeq < seq - 1) {
         // The cloud lacks earlier bundles: resend from its head (once per drain, then back off).
-        if (reconciled) retry.push(item.id);
+        if (reconciled.has(owner)) retry.push(item.id);
         else gap = true;
-      } else if (r?.status === "rejected") {
-        queue.deadLetter([item.id], `rejected by the cloud: ${r.reason ?? "no reason given"}`);
-        result.warnings.push(`evidence #${seq} rejected by the cloud: ${r.reason ?? "no reason given"}`);
+      } else if (r?.status === "rejected" && !r.reason?.startsWith("not processed")) {
+        const reason = r.reason ?? "no reason given";
+        result.refused = { applianceId: owner, seq, reason };
+        result.warnings.push(`evidence ${owner}#${seq} refused by the cloud: ${reason}`);
+        retry.push(item.id);
       } else retry.push(item.id);
     }
     queue.ack(acked);
     count("evidence", acked.length);
-    chain.confirm(res.headSeq);
-    if (gap) {
-      reconciled = true;
-      const r = chain.reconcile(res.headSeq);
+    chain.confirm(res.headSeq, undefined, owner);
+    if (gap && !result.refused) {
+      reconciled.add(owner);
+      const r = chain.reconcile(res.headSeq, owner);
       if (r.warning) result.warnings.push(r.warning);
       continue;
     }
     if (retry.length > 0) {
-      queue.fail(retry, "the cloud did not store these bundles");
-      result.stoppedBy = new CloudError("the cloud did not store every bundle of the batch", "protocol");
+      const why = result.refused
+        ? `refused by the cloud: ${result.refused.reason}`
+        : "the cloud did not store these bundles";
+      queue.fail(retry, why);
+      result.stoppedBy = new CloudError(
+        result.refused
+          ? `evidence ${owner}#${result.refused.seq} ${why}`
+          : "the cloud did not store every bundle of the batch",
+        result.refused ? "rejected" : "protocol",
+      );
       return result;
     }
   }

@@ -38,8 +38,13 @@ export function writeSecretFile(path: string, content: string): void {
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
-  const dfd = openSync(dirname(path), "r");
+  renameDurably(tmp, path);
+}
+
+/** Rename a file over another and fsync the directory, so the move survives a power loss. */
+export function renameDurably(from: string, to: string): void {
+  renameSync(from, to);
+  const dfd = openSync(dirname(to), "r");
   try {
     fsyncSync(dfd);
   } finally {

@@ -37,7 +37,10 @@ export function cloudClient(config: Config): { client: CloudClient | null; reaso
   };
 }
 
-/** Open the evidence chain (creating the identity key on first boot when `create`). */
+/**
+ * Open the evidence chain (creating the identity key on first boot when `create`). Throws a
+ * ChainOwnerError when the state holds another identity's chain than the config names.
+ */
 export function openChain(
   config: Config,
   state: AgentState,
@@ -45,5 +48,7 @@ export function openChain(
 ): { chain: ChainStore; identity: Identity } {
   const identity = loadIdentity(config.appliance.identity_key_file, { create });
   const ids = { siteId: config.appliance.site_id, applianceId: config.appliance.appliance_id };
-  return { chain: new ChainStore(state.queue, ids, identity), identity };
+  const chain = new ChainStore(state.queue, ids, identity);
+  chain.assertOwner();
+  return { chain, identity };
 }

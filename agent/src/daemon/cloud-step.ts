@@ -9,6 +9,7 @@ import type { CloudClient } from "../cloud-client/client.ts";
 import { CloudError } from "../cloud-client/errors.ts";
 import { type DrainResult, drainQueue } from "../cloud-client/uploader.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import type { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { CloudContact } from "../status/snapshot.ts";
@@ -35,6 +36,8 @@ export interface CloudStepDeps {
   /** How long one drain may go on before the checks' schedule comes first. */
   drainBudgetMs: () => number;
   stopping: () => boolean;
+  /** Watches for an evidence upload the cloud refuses step after step. */
+  uploads: UploadWatch;
 }
 
 /** Checkin → sync → orders → drain, remembering how the last contact and upload went. */
@@ -107,9 +110,21 @@ export class CloudStep {
         error: message,
         kind: e instanceof CloudError ? e.kind : "internal",
       });
+      this.watchUploads(e as Error);
       return undefined;
     }
-    return this.drain();
+    const drained = await this.drain();
+    this.watchUploads(drained);
+    return drained;
+  }
+
+  /** A stuck evidence upload (the same refusal step after step) becomes a checkin warning. */
+  watchUploads(outcome?: DrainResult | Error): void {
+    const { uploads, warnings } = this.d;
+    if (outcome) uploads.observe(outcome, this.d.queue.stats().streams.evidence.depth, this.d.now());
+    const w = uploads.warning();
+    if (w) warnings.set("evidence-upload-stuck", w);
+    else warnings.delete("evidence-upload-stuck");
   }
 
   /** Deliver what is queued now (also `malachor queue flush` through the local API). */

@@ -114,6 +114,7 @@ test("a provider's malformed or disabled findings never reach the chain", async 
     ["windows.defender", "pass"],
     ["windows.provider", "error"],
     ["agent.queue-capacity", "pass"],
+    ["agent.evidence-upload", "pass"],
   ]);
   expect(findings[1]!.actual).toMatch(/malformed finding from windows: citations\.0/);
   expect(chain.bundlesAfter(0)).toHaveLength(1);
@@ -147,10 +148,10 @@ test("a cycle larger than one bundle spans several chained bundles, losing nothi
   };
   const { d, chain } = daemon({ providers: [many] });
   const findings = await d.runCycle();
-  expect(findings).toHaveLength(2_501);
+  expect(findings).toHaveLength(2_502); // 2,500 + the agent's own queue and upload findings
   const bundles = chain.bundlesAfter(0);
-  expect(bundles.map((b) => b.findings.length)).toEqual([2_000, 501]);
-  expect(d.snapshot().lastCycle?.summary.pass).toBe(2_501);
+  expect(bundles.map((b) => b.findings.length)).toEqual([2_000, 502]);
+  expect(d.snapshot().lastCycle?.summary.pass).toBe(2_502);
   await d.stop();
 });
 

@@ -5,13 +5,17 @@ import type { CheckinRequest } from "../../../protocol/checkin.ts";
 import { describeIssues } from "../../../protocol/common.ts";
 import { type BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
 import { Finding } from "../../../protocol/finding.ts";
+import { keyFingerprint } from "../../../protocol/provision.ts";
+import { keyIdOf } from "../../../protocol/sign.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
+import { pendingClaimIn } from "../provision/pending.ts";
 import { setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
@@ -63,10 +67,12 @@ export class Daemon {
   private lastProgress = Date.now();
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
+  private readonly uploads: UploadWatch;
 
   constructor(private readonly d: DaemonDeps) {
     this.started = Date.now();
     this.site = new SiteConfigState(d.db);
+    this.uploads = new UploadWatch(d.db);
     this.cloud = new CloudStep({
       client: d.client,
       queue: d.queue,
@@ -82,7 +88,9 @@ export class Daemon {
       now: () => this.now(),
       drainBudgetMs: () => Math.max(10_000, (this.intervalSec * 1000) / 2),
       stopping: () => this.stop$.signal.aborted,
+      uploads: this.uploads,
     });
+    this.cloud.watchUploads(); // a stuck upload outlives a restart
   }
 
   private get siteConfig(): SiteConfig {
@@ -195,7 +203,11 @@ export class Daemon {
     const ctx = this.context();
     const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
     // PHI never enters the chain: findings are scrubbed before they are signed.
-    const findings = [...lists.flat(), this.queueFinding()].map(scrubFinding);
+    const findings = [
+      ...lists.flat(),
+      this.queueFinding(),
+      this.uploads.finding(this.d.hostName, iso(at)),
+    ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
     const bundles = chunkFindings(findings).map((part, i) =>
@@ -267,6 +279,7 @@ export class Daemon {
   /** The daemon's state as the local status API reports it. */
   snapshot(): StatusSnapshot {
     const c = this.checkinRequest();
+    const pendingClaim = pendingClaimIn(this.d.db);
     return {
       generatedAt: iso(this.now()),
       siteId: this.d.config.appliance.site_id,
@@ -283,6 +296,11 @@ export class Daemon {
       lastUpload: this.cloud.lastUpload,
       healing: { paused: this.siteConfig.healing.paused, dryRun: this.siteConfig.healing.dryRun },
       warnings: c.warnings,
+      identity: {
+        keyId: keyIdOf(this.d.chain.publicKey),
+        fingerprint: keyFingerprint(this.d.chain.publicKey),
+      },
+      ...(pendingClaim ? { pendingClaim } : {}),
     };
   }
 

@@ -3,12 +3,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as v from "valibot";
 import { verifyChain } from "../../../protocol/chain.ts";
-import type { EvidenceBundle } from "../../../protocol/evidence.ts";
+import { buildBundle, bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
+import { ChainHandedOver, ChainTakenOver } from "../../../protocol/handover.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import { openStateDb } from "../queue/db.ts";
 import { Queue } from "../queue/queue.ts";
-import { bundleKey, ChainStore } from "./chain-store.ts";
+import { bundleKey, ChainOwnerError, ChainStore, chainOwner } from "./chain-store.ts";
 import { IdentityError, loadIdentity } from "./identity.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-chain-"));
@@ -128,5 +130,106 @@ describe("chain store", () => {
     expect(all.map((b) => b.seq)).toEqual(Array.from({ length: head.seq + 1 }, (_, i) => i + 1));
     const verdict = verifyChain(all, [identity.publicKey]);
     expect(verdict.ok).toBe(true);
+  });
+});
+
+describe("identities and hand-over", () => {
+  test("a state made before chains had owners keeps its chain and owner", () => {
+    const path = join(dir, "legacy.db");
+    const identity = loadIdentity(join(dir, "legacy.key"), { create: true });
+    // Version 2 of the state database: one unnamed chain, as agents before hand-over kept it.
+    const old = new Database(path, { create: true });
+    old.run(
+      "CREATE TABLE queue (id INTEGER PRIMARY KEY, stream TEXT NOT NULL, key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL, bytes INTEGER NOT NULL, shed_rank INTEGER NOT NULL, created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT, dead INTEGER NOT NULL DEFAULT 0)",
+    );
+    old.run("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    old.run(
+      "CREATE TABLE evidence (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, bundle TEXT NOT NULL, created_at TEXT NOT NULL)",
+    );
+    let head = { seq: 0, hash: "" };
+    for (let i = 0; i < 3; i++) {
+      const at = new Date().toISOString();
+      const b = buildBundle(ids, head, { kind: "event", createdAt: at, events: [] }, identity.secretKey);
+      head = { seq: b.seq, hash: bundleHash(b) };
+      old.query("INSERT INTO evidence VALUES (?, ?, ?, ?)").run(b.seq, head.hash, JSON.stringify(b), at);
+    }
+    old.query("INSERT INTO meta VALUES ('chain.head', ?)").run(JSON.stringify(head));
+    old.run("PRAGMA user_version = 2");
+    old.close();
+
+    const queue = new Queue(openStateDb(path), { maxBytes: 1e9 });
+    expect(chainOwner(queue.db)).toEqual(ids);
+    const store = new ChainStore(queue, ids, identity);
+    expect(store.bundlesAfter(0).map((b) => b.seq)).toEqual([1, 2, 3]);
+    expect(cycle(store).seq).toBe(4);
+    expect(verifyChain(store.bundlesAfter(0), [identity.publicKey]).ok).toBe(true);
+    // Another identity's config may not extend this chain.
+    const other = new ChainStore(queue, { siteId: "site-a", applianceId: "app-typo" }, identity);
+    expect(() => cycle(other)).toThrow(ChainOwnerError);
+    expect(() => other.assertOwner()).toThrow(
+      /holds the evidence chain of appliance app-1 .* `malachor provision enroll`/,
+    );
+  });
+
+  test("hand-over closes the old chain, opens the new one, and both verify with their keys", () => {
+    const { store, queue, identity } = open();
+    for (let i = 0; i < 4; i++) cycle(store);
+    // The cloud delivered 1–2, and set #3 aside under the old identity.
+    queue.ack(queue.nextBatch("evidence", 2).map((i) => i.id));
+    store.confirm(2);
+    queue.deadLetter([queue.nextBatch("evidence", 1)[0]!.id], "rejected: wrong-appliance");
+    const next = loadIdentity(join(dir, "successor.key"), { create: true });
+    const { closing, opening } = store.handOver(
+      { siteId: "site-a", applianceId: "app-2", identity: next },
+      new Date().toISOString(),
+    );
+    expect(closing).toMatchObject({ applianceId: "app-1", seq: 5, keyId: identity.keyId });
+    expect(v.parse(ChainHandedOver, closing.events[0]!.details).successor).toMatchObject({
+      applianceId: "app-2",
+      publicKey: next.publicKey,
+    });
+    expect(opening).toMatchObject({ applianceId: "app-2", seq: 1, keyId: next.keyId });
+    expect(v.parse(ChainTakenOver, opening.events[0]!.details).predecessor).toMatchObject({
+      applianceId: "app-1",
+      seq: 5,
+      hash: bundleHash(closing),
+    });
+    expect(chainOwner(queue.db)).toEqual({ siteId: "site-a", applianceId: "app-2" });
+    expect(store.handedOver()).toMatchObject([
+      { applianceId: "app-1", headSeq: 5, successorId: "app-2", cloudSeq: 2 },
+    ]);
+
+    // Everything the cloud lacks goes up, old chain first (the set-aside #3 included), then the new one.
+    expect(queue.peek("evidence", 10).map((i) => [i.key, i.dead])).toEqual([
+      [bundleKey("app-1", 3), false],
+      [bundleKey("app-1", 4), false],
+      [bundleKey("app-1", 5), false],
+      [bundleKey("app-2", 1), false],
+    ]);
+    const oldChain = store.bundlesAfter(0, 100, "app-1");
+    const successor = new ChainStore(queue, { siteId: "site-a", applianceId: "app-2" }, next);
+    cycle(successor);
+    const newChain = successor.bundlesAfter(0);
+    expect(newChain.map((b) => b.seq)).toEqual([1, 2]);
+    expect(verifyChain([...oldChain, ...newChain], [identity.publicKey, next.publicKey])).toMatchObject({
+      ok: true,
+      heads: { "app-1": { seq: 5 }, "app-2": { seq: 2 } },
+    });
+    // The old identity can neither extend nor hand over its chain again.
+    expect(() => cycle(store)).toThrow(/handed over to app-2 .* restart the agent/);
+    expect(() => store.handOver({ siteId: "site-a", applianceId: "app-3", identity: next }, "")).toThrow(
+      ChainOwnerError,
+    );
+    // Confirmations and resends are kept per chain: a cloud that lost #4–#5 of the old chain gets them again.
+    queue.ack(queue.nextBatch("evidence", 3).map((i) => i.id));
+    successor.confirm(5, 20_000, "app-1");
+    expect([successor.cloudSeq("app-1"), successor.cloudSeq()]).toEqual([5, 0]);
+    expect(successor.reconcile(3, "app-1")).toEqual({ requeued: 2 });
+    expect(queue.peek("evidence", 10).map((i) => i.key)).toEqual([
+      bundleKey("app-2", 1),
+      bundleKey("app-2", 2),
+      bundleKey("app-1", 4),
+      bundleKey("app-1", 5),
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { keyFingerprint } from "../../../protocol/provision.ts";
 import {
   fakeMedium,
   fakeSysfs,
@@ -18,8 +19,11 @@ import {
   startLoopbackCloud,
 } from "../../../test/integration/provision-cloud.ts";
 import { loadConfig } from "../config/load.ts";
+import { openChain } from "../daemon/agent.ts";
+import { openState } from "../daemon/state.ts";
+import { ChainStore } from "../evidence/chain-store.ts";
 import { loadIdentity } from "../evidence/identity.ts";
-import { type ProvisionEnv, provisionAuto, provisionWithCode, withRetry } from "./auto.ts";
+import { type ProvisionEnv, provisionAuto, provisionEnroll, withRetry } from "./auto.ts";
 import { ProvisionError } from "./errors.ts";
 import { rekeyIdentity } from "./rekey.ts";
 
@@ -80,10 +84,28 @@ async function expectProvisioned(siteId: string) {
   return config;
 }
 
-/** Nothing written into the state dir (beyond, at most, the empty directory). */
-function expectNothingWritten() {
+/** Nothing written into the state dir beyond, at most, `allowed` (the pending enrolment key). */
+function expectNothingWritten(allowed: string[] = []) {
   expect(existsSync(env.configPath)).toBe(false);
-  expect(existsSync(stateDir) ? readdirSync(stateDir) : []).toEqual([]);
+  expect(existsSync(stateDir) ? readdirSync(stateDir) : []).toEqual(allowed);
+}
+
+/** The fingerprint of the key this appliance is enrolling with, as its console shows it. */
+const consoleFingerprint = () => keyFingerprint(loadIdentity(join(stateDir, "identity.key.enrol")).publicKey);
+
+/** Claim, get told to wait, have a technician approve the claim showing our fingerprint, claim again. */
+async function claimApproveAndEnrol(mac: string) {
+  const wait = await provisionAuto(env).catch((e) => e);
+  expect(wait).toBeInstanceOf(ProvisionError);
+  expect(wait.retryable).toBe(true);
+  expect(wait.message).toContain(`for ${mac}`);
+  expect(wait.message).toContain(`key fingerprint ${consoleFingerprint()}`);
+  expect(existsSync(env.configPath)).toBe(false);
+  const fingerprint = consoleFingerprint();
+  await cloud.approve(mac, fingerprint);
+  const r = await provisionAuto(env);
+  expect(r.status).toBe("provisioned");
+  return { r, fingerprint };
 }
 
 describe("provision auto", () => {
@@ -104,24 +126,51 @@ describe("provision auto", () => {
     expect(cloud.requests).toEqual(["POST /agent/enroll"]);
   });
 
-  test("MAC lookup: asks for the wired interface first and enrolls with the record's code", async () => {
+  test("MAC claim: the wired interface first; enrols once a technician approves its fingerprint", async () => {
     await cloud.register(ETH0, "site-mac");
-    const r = await provisionAuto(env);
-    expect(r.status).toBe("provisioned");
-    await expectProvisioned("site-mac");
-    expect(cloud.requests).toEqual([`GET /api/provision/${encodeURIComponent(ETH0)}`, "POST /agent/enroll"]);
+    const { fingerprint } = await claimApproveAndEnrol(ETH0);
+    const config = await expectProvisioned("site-mac");
+    // The key the technician compared is the appliance's identity key now.
+    expect(keyFingerprint(loadIdentity(config.appliance.identity_key_file).publicKey)).toBe(fingerprint);
+    const claim = `POST /api/provision/${encodeURIComponent(ETH0)}/claim`;
+    expect(cloud.requests).toEqual([claim, claim]);
+    expect((await cloud.claims(ETH0)).map((c) => c.state)).toEqual(["enrolled"]);
   });
 
-  test("MAC lookup falls back to the wireless interface", async () => {
+  test("MAC claim falls back to the wireless interface", async () => {
     await cloud.register(WLAN0, "site-wifi");
-    await provisionAuto(env);
+    await claimApproveAndEnrol(WLAN0);
     await expectProvisioned("site-wifi");
-    expect(cloud.requests.filter((r) => r.startsWith("GET"))).toHaveLength(2);
+    expect(cloud.requests.filter((r) => r.includes(encodeURIComponent(ETH0)))).toHaveLength(2);
+  });
+
+  test("a rogue's earlier claim for the same MAC neither blocks nor gets anything", async () => {
+    await cloud.register(ETH0, "site-mac");
+    // Someone else who knows the MAC claims it first, from another box.
+    const rogueDir = mkdtempSync(join(tmpdir(), "malachor-rogue-"));
+    try {
+      const rogue = {
+        ...env,
+        configPath: join(rogueDir, "state", "config.toml"),
+        basePath: undefined,
+        cloudUrl: cloud.url,
+      };
+      const rogueWait = await provisionAuto(rogue).catch((e) => e);
+      expect(rogueWait.message).toContain("waits for a technician's approval");
+      await claimApproveAndEnrol(ETH0);
+      await expectProvisioned("site-mac");
+      const again = await provisionAuto(rogue).catch((e) => e);
+      expect(again.retryable).toBe(false);
+      expect(again.message).toContain("superseded");
+      expect(existsSync(rogue.configPath)).toBe(false);
+    } finally {
+      rmSync(rogueDir, { recursive: true, force: true });
+    }
   });
 
   test("re-run: a provisioned appliance is left alone and the cloud is not asked", async () => {
     await cloud.register(ETH0, "site-mac");
-    await provisionAuto(env);
+    await claimApproveAndEnrol(ETH0);
     const before = readFileSync(env.configPath, "utf8");
     const key = readFileSync(join(stateDir, "identity.key"), "utf8");
     cloud.requests.length = 0;
@@ -134,7 +183,7 @@ describe("provision auto", () => {
 
   test("re-run after a NixOS rebuild changed the base: settings merged in, identity kept", async () => {
     await cloud.register(ETH0, "site-mac");
-    await provisionAuto(env);
+    await claimApproveAndEnrol(ETH0);
     const before = loadConfig(env.configPath);
     writeFileSync(
       env.basePath!,
@@ -155,34 +204,28 @@ describe("provision auto", () => {
     expect(readFileSync(env.configPath, "utf8")).toBe(text);
   });
 
-  test("re-run after the cloud was unreachable: same identity key, then provisioned", async () => {
+  test("re-run after the cloud was unreachable: same pending key, then provisioned", async () => {
     await cloud.register(ETH0, "site-mac");
     const down = {
       ...env,
       fetch: (() => Promise.reject(new TypeError("fetch failed"))) as unknown as typeof fetch,
     };
-    // The lookup itself fails first: retryable, nothing written.
     const err = await provisionAuto(down).catch((e) => e);
     expect(err).toBeInstanceOf(ProvisionError);
     expect(err.retryable).toBe(true);
-    expect(existsSync(env.configPath)).toBe(false);
-
-    // Enrollment fails after the key was made: the key is kept for the next run.
-    let calls = 0;
-    const flaky = {
+    expect(err.message).toContain("cannot reach");
+    expectNothingWritten(["identity.key.enrol"]);
+    const key = readFileSync(join(stateDir, "identity.key.enrol"), "utf8");
+    // A 503 is retried too, with the same key.
+    const busy = {
       ...env,
-      fetch: ((url: string, init: RequestInit) =>
-        ++calls === 2
-          ? Promise.resolve(new Response("", { status: 503 }))
-          : fetch(url, init)) as typeof fetch,
+      fetch: (() => Promise.resolve(new Response("", { status: 503 }))) as unknown as typeof fetch,
     };
-    const second = await provisionAuto(flaky).catch((e) => e);
-    expect(second.retryable).toBe(true);
-    expect(existsSync(env.configPath)).toBe(false);
-    const key = readFileSync(join(stateDir, "identity.key"), "utf8");
-    await provisionAuto(env);
+    expect((await provisionAuto(busy).catch((e) => e)).retryable).toBe(true);
+    await claimApproveAndEnrol(ETH0);
     const config = await expectProvisioned("site-mac");
     expect(readFileSync(config.appliance.identity_key_file, "utf8")).toBe(key);
+    expect(existsSync(join(stateDir, "identity.key.enrol"))).toBe(false);
   });
 
   test("withRetry keeps trying retryable failures and stops on the others", async () => {
@@ -210,17 +253,41 @@ describe("provision auto", () => {
     expect(fatal.message).toBe("bad stick");
   });
 
-  test("no record for any MAC: retryable error naming the MACs, nothing written", async () => {
+  test("no registration for any MAC: retryable error naming the MACs, only the pending key written", async () => {
     const err = await provisionAuto(env).catch((e) => e);
     expect(err.retryable).toBe(true);
     expect(err.message).toContain(`${ETH0} (eth0), ${WLAN0} (wlan0)`);
-    expect(err.message).toContain("POST /api/provision/<mac>");
-    expectNothingWritten();
+    expect(err.message).toContain("registers the MAC");
+    expectNothingWritten(["identity.key.enrol"]);
+  });
+
+  test("a clock far from the cloud's is named and retried, not final", async () => {
+    await cloud.register(ETH0, "site-mac");
+    const skewed = { ...env, now: () => new Date(Date.now() - 3_600_000) };
+    const err = await provisionAuto(skewed).catch((e) => e);
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain("set the appliance's clock");
+    expect(await cloud.claims(ETH0)).toEqual([]);
+  });
+
+  test("a rejected claim is final", async () => {
+    await cloud.register(ETH0, "site-mac");
+    await provisionAuto(env).catch((e) => e);
+    const [claim] = await cloud.claims(ETH0);
+    const r = await cloud.cloud.call("POST", `/api/provision-claims/${claim!.id}/reject`, {
+      bearer: await cloud.cloud.adminToken("msp-tech"),
+      body: { reason: "not ours" },
+    });
+    expect(r.status).toBe(200);
+    const err = await provisionAuto(env).catch((e) => e);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain("was rejected");
+    expect(existsSync(env.configPath)).toBe(false);
   });
 
   test("a refused enroll code is final and writes no config", async () => {
     const code = await cloud.register(ETH0, "site-mac");
-    await provisionWithCode(env, code, cloud.url);
+    await provisionEnroll(env, { cloudUrl: cloud.url, code });
     rmSync(env.configPath);
     // A stick still carrying the code that was just used.
     fakeMedium(join(dir, "media"), "STICK", `[enroll]\ncode = "${code}"\n`);
@@ -281,9 +348,52 @@ describe("provision auto", () => {
 });
 
 describe("provision enroll and rekey", () => {
+  test("interrupted after the cloud granted the enrolment: a re-run resumes without asking again", async () => {
+    // An appliance that already holds evidence under hand-written ids.
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(
+      env.configPath,
+      `[cloud]\nurl = "${cloud.url}"\n\n[appliance]\nsite_id = "site-mac"\nappliance_id = "app-offline"\nstate_dir = "${stateDir}"\n`,
+    );
+    const offline = loadConfig(env.configPath);
+    const state = openState(offline);
+    const { chain } = openChain(offline, state, true);
+    for (let i = 0; i < 3; i++)
+      chain.append({ kind: "event", createdAt: new Date().toISOString(), events: [] });
+    state.db.close();
+    const code = await cloud.register(ETH0, "site-mac");
+    // Power is lost right after the hand-over's transaction committed.
+    const crash = {
+      ...env,
+      log: (line: string) => {
+        if (line.startsWith("evidence chain closed")) throw new Error("power lost");
+      },
+    };
+    await expect(provisionEnroll(crash, { cloudUrl: cloud.url, code })).rejects.toThrow("power lost");
+    cloud.requests.length = 0;
+    const lines: string[] = [];
+    const r = await provisionEnroll({ ...env, log: (l) => lines.push(l) }, { cloudUrl: cloud.url, code });
+    expect(r.status).toBe("provisioned");
+    expect(cloud.requests).toEqual([]); // the code, already spent, was not offered again
+    expect(lines[0]).toStartWith(`resuming the enrolment as ${r.config.appliance.appliance_id}`);
+    const after = openState(r.config);
+    try {
+      const store = new ChainStore(
+        after.queue,
+        { siteId: "site-mac", applianceId: r.config.appliance.appliance_id },
+        loadIdentity(r.config.appliance.identity_key_file),
+      );
+      expect(store.handedOver()).toMatchObject([{ applianceId: "app-offline", headSeq: 4 }]);
+      expect(store.head().seq).toBe(1);
+      expect(() => store.assertOwner()).not.toThrow();
+    } finally {
+      after.db.close();
+    }
+  });
+
   test("enroll with a typed code keeps local settings; rekey registers a new key", async () => {
     const code = await cloud.register(ETH0, "site-mac");
-    await provisionWithCode(env, code, cloud.url);
+    await provisionEnroll(env, { cloudUrl: cloud.url, code });
     const config = await expectProvisioned("site-mac");
     const old = loadIdentity(config.appliance.identity_key_file);
 

@@ -1,16 +1,20 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parse as parseToml, stringify } from "smol-toml";
+import type { Predecessor } from "../../../protocol/handover.ts";
+import { type EnrollResponse, keyFingerprint, signClaim, signEnroll } from "../../../protocol/provision.ts";
 import { ConfigError, loadConfig, parseConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import { readSecretFile, SecretFileError, writeSecretFile } from "../config/secret.ts";
-import { IdentityError, loadIdentity } from "../evidence/identity.ts";
+import { readSecretFile, renameDurably, SecretFileError, writeSecretFile } from "../config/secret.ts";
+import { type Identity, IdentityError, loadIdentity } from "../evidence/identity.ts";
 import { AGENT_VERSION } from "../version.ts";
-import { enroll, type HttpOptions, lookupByMac } from "./cloud.ts";
+import { claim, enroll, type HttpOptions } from "./cloud.ts";
 import { ProvisionError } from "./errors.ts";
+import { carriedChain, declare, handOverChain } from "./handover.ts";
 import { mergeTables, parseProvisionInput, section, statePaths, type Table } from "./input.ts";
-import { listInterfaces } from "./interfaces.ts";
+import { listInterfaces, type NetInterface } from "./interfaces.ts";
 import { findMediaConfig } from "./media.ts";
+import { clearGranted, readGranted, recordPendingClaim, writeGranted } from "./pending.ts";
 
 /** Everything provisioning reads from the machine, injectable so tests use temp dirs. */
 export interface ProvisionEnv extends HttpOptions {
@@ -24,6 +28,8 @@ export interface ProvisionEnv extends HttpOptions {
   cloudUrl?: string;
   hostname: string;
   log?: (line: string) => void;
+  /** The clock requests are signed with (tests). */
+  now?: () => Date;
 }
 
 /** What a provisioning run did. */
@@ -94,27 +100,87 @@ function refreshFromBase(env: ProvisionEnv, basePath: string, current: Config): 
   return { status: "updated", config };
 }
 
+/** How this appliance proves it may enrol. */
+type Proof =
+  /** A one-time code delivered out of band. `mac` binds it when the code came with a MAC. */
+  | { code: string; mac?: string }
+  /** Claims by MAC, wired interfaces first, approved by a technician in the dashboard. */
+  | { claim: NetInterface[] };
+
 interface Enrollment {
   merged: Table;
-  code: string;
   cloudUrl: string;
-  /** Sent only for a code found by MAC: the cloud binds such a code to that MAC. A code from a
-   * stick or typed by a tech may have been issued for another of the box's interfaces. */
-  mac?: string;
+  proof: Proof;
   source: string;
 }
 
+const fresh = (e: Enrollment) =>
+  "code" in e.proof ? `code from ${e.source}` : `claim by MAC ${e.proof.claim.map((i) => i.mac).join(", ")}`;
+
 /**
- * Identity key, enrollment, API key, config — in that order, so that each failure leaves a state
- * a re-run completes: the key is reused, the config (the "provisioned" marker) is written last
- * and atomically. The config is checked with placeholder ids before the one-time code is spent.
+ * Ask the cloud for an enrolment: with the code, or by claiming each MAC in turn until one is
+ * registered. A claim still waiting for a technician is a retryable ProvisionError naming the
+ * key's fingerprint, the one the dashboard shows beside the claim.
+ */
+async function ask(
+  env: ProvisionEnv,
+  e: Enrollment,
+  draft: Config,
+  next: Identity,
+  predecessor: Predecessor | undefined,
+): Promise<EnrollResponse> {
+  const signed = {
+    publicKey: next.publicKey,
+    hostname: env.hostname.slice(0, 500),
+    agentVersion: AGENT_VERSION,
+    at: (env.now?.() ?? new Date()).toISOString(),
+    ...(predecessor ? { predecessor } : {}),
+  };
+  const fingerprint = keyFingerprint(next.publicKey);
+  if ("code" in e.proof) {
+    env.log?.(`enrolling with ${e.cloudUrl} (${fresh(e)}, key ${next.keyId})`);
+    const body = { enrollCode: e.proof.code, ...(e.proof.mac ? { mac: e.proof.mac } : {}), ...signed };
+    return enroll(e.cloudUrl, signEnroll(body, next.secretKey), env);
+  }
+  for (const iface of e.proof.claim) {
+    const answer = await claim(e.cloudUrl, iface.mac, signClaim(iface.mac, signed, next.secretKey), env);
+    if (answer.kind === "unregistered") continue;
+    if (answer.kind === "enrolled") return answer.response;
+    const p = answer.pending;
+    recordPendingClaim(draft, {
+      mac: iface.mac,
+      claimId: p.claimId,
+      fingerprint,
+      cloudUrl: e.cloudUrl,
+      since: signed.at,
+    });
+    throw new ProvisionError(
+      `claim ${p.claimId} for ${iface.mac} (${iface.name}) waits for a technician's approval in the dashboard (${e.cloudUrl}/dashboard/provisioning); ` +
+        `key fingerprint ${fingerprint}: approve only the claim showing exactly this fingerprint`,
+      true,
+    );
+  }
+  throw new ProvisionError(
+    `${e.cloudUrl} has no registration for ${e.proof.claim.map((i) => `${i.mac} (${i.name})`).join(", ")}; an MSP technician registers the MAC (dashboard: Provisioning) or gives you a one-time code`,
+    true,
+  );
+}
+
+/**
+ * Fresh identity key, enrolment, hand-over of the evidence chain this appliance already holds,
+ * key swap, config — in that order, so each failure leaves a state a re-run completes: the
+ * pending key (`<identity key>.enrol`) is reused until the cloud granted the enrolment; a grant
+ * is remembered with the API key, so an interrupted run resumes without asking again; the
+ * hand-over is one SQLite transaction and does nothing once done; the config (the "provisioned"
+ * marker) is written last and atomically. The config is checked with placeholder ids before the
+ * cloud is asked.
  */
 async function completeEnrollment(env: ProvisionEnv, e: Enrollment): Promise<ProvisionResult> {
   const paths = statePaths(e.merged, dirname(env.configPath));
-  const final = (siteId: string, applianceId: string, publicKey?: string) =>
+  const final = (siteId: string, applianceId: string, publicKey?: string, cloudUrl = e.cloudUrl) =>
     mergeTables(e.merged, {
       cloud: {
-        url: e.cloudUrl,
+        url: cloudUrl,
         api_key_file: paths.apiKeyFile,
         ...(publicKey ? { public_key: publicKey } : {}),
       },
@@ -125,35 +191,60 @@ async function completeEnrollment(env: ProvisionEnv, e: Enrollment): Promise<Pro
         identity_key_file: paths.identityKeyFile,
       },
     });
-  parseConfig(render(final("pending", "pending")), env.configPath);
+  const draft = parseConfig(render(final("pending", "pending")), env.configPath);
 
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   mkdirSync(dirname(env.configPath), { recursive: true, mode: 0o700 });
-  // Re-running after a failed enrollment reuses this key: it was never registered.
-  const identity = loadIdentity(paths.identityKeyFile, { create: true });
-  env.log?.(`enrolling with ${e.cloudUrl} (code from ${e.source}, key ${identity.keyId})`);
-  const enrolled = await enroll(
-    e.cloudUrl,
-    {
-      enrollCode: e.code,
-      publicKey: identity.publicKey,
-      hostname: env.hostname.slice(0, 500),
-      ...(e.mac ? { mac: e.mac } : {}),
-      agentVersion: AGENT_VERSION,
-    },
-    env,
-  );
-  writeSecretFile(paths.apiKeyFile, `${enrolled.apiKey}\n`);
-  const text = render(final(enrolled.siteId, enrolled.applianceId, enrolled.cloudPublicKey));
+  // Never registered until the cloud grants the enrolment, so a re-run after a failure reuses it.
+  const pendingKeyFile = `${paths.identityKeyFile}.enrol`;
+  let granted = readGranted(paths.stateDir);
+  if (granted) {
+    env.log?.(`resuming the enrolment as ${granted.applianceId} granted at ${granted.at}`);
+  } else {
+    const next = loadIdentity(pendingKeyFile, { create: true });
+    const carried = carriedChain(draft);
+    if (carried) {
+      env.log?.(
+        `handing over the evidence chain of ${carried.owner.applianceId} (#${carried.head.seq}) to the new identity`,
+      );
+    }
+    env.log?.(`enrolling with ${e.cloudUrl}: ${fresh(e)}, key fingerprint ${keyFingerprint(next.publicKey)}`);
+    const answer = await ask(env, e, draft, next, carried && declare(carried, next.publicKey));
+    writeSecretFile(paths.apiKeyFile, `${answer.apiKey}\n`);
+    granted = {
+      siteId: answer.siteId,
+      applianceId: answer.applianceId,
+      cloudUrl: e.cloudUrl,
+      cloudPublicKey: answer.cloudPublicKey,
+      keyId: next.keyId,
+      at: (env.now?.() ?? new Date()).toISOString(),
+    };
+    writeGranted(paths.stateDir, granted);
+  }
+  if (existsSync(pendingKeyFile)) {
+    const next = loadIdentity(pendingKeyFile);
+    const closed = handOverChain(
+      draft,
+      { siteId: granted.siteId, applianceId: granted.applianceId, identity: next },
+      env.now?.() ?? new Date(),
+    );
+    if (closed) env.log?.(`evidence chain closed at #${closed} and handed over to ${granted.applianceId}`);
+    renameDurably(pendingKeyFile, paths.identityKeyFile);
+  }
+  const identity = loadIdentity(paths.identityKeyFile);
+  const text = render(final(granted.siteId, granted.applianceId, granted.cloudPublicKey, granted.cloudUrl));
   const config = parseConfig(text, env.configPath);
   writeSecretFile(env.configPath, text);
+  recordPendingClaim(config, undefined);
+  clearGranted(paths.stateDir);
   return { status: "provisioned", source: e.source, config, keyId: identity.keyId };
 }
 
 /**
  * First-boot provisioning, safe to re-run: a complete config means there is nothing to do.
- * Otherwise: a config on removable media (with `[enroll] code`), else the cloud's record for one
- * of this box's MACs (wired first); then identity key, enrollment and the final config.
+ * Otherwise: a config on removable media with a one-time code (`[enroll] code`), else a claim by
+ * MAC (wired first) that a technician approves in the dashboard; then identity key, enrolment and
+ * the final config.
  */
 export async function provisionAuto(env: ProvisionEnv): Promise<ProvisionResult> {
   const done = existing(env.configPath);
@@ -168,15 +259,14 @@ export async function provisionAuto(env: ProvisionEnv): Promise<ProvisionResult>
   const merged = mergeTables(base, media?.config ?? {});
   const named = section(merged, "cloud").url;
   const cloudUrl = env.cloudUrl ?? (typeof named === "string" ? named : undefined);
-  const ifaces = listInterfaces(env.sysfsRoot);
 
   if (media?.enrollCode) {
     if (!cloudUrl)
       throw new ProvisionError(`${media.source}: [enroll] code needs [cloud] url to enroll with`);
     return completeEnrollment(env, {
       merged,
-      code: media.enrollCode,
       cloudUrl,
+      proof: { code: media.enrollCode },
       source: media.source,
     });
   }
@@ -185,51 +275,46 @@ export async function provisionAuto(env: ProvisionEnv): Promise<ProvisionResult>
     : `none under ${env.mediaRoots.join(", ")}`;
   if (!cloudUrl) {
     throw new ProvisionError(
-      `nothing to provision from: malachor/config.toml on removable media: ${looked}; and no cloud URL to ask by MAC address (set [cloud] url or pass --cloud)`,
+      `nothing to provision from: malachor/config.toml on removable media: ${looked}; and no cloud URL to claim this appliance's MAC address with (set [cloud] url or pass --cloud)`,
       true,
     );
   }
+  return completeEnrollment(env, {
+    merged: mergeTables(merged, { cloud: { url: cloudUrl } }),
+    cloudUrl,
+    proof: { claim: interfacesOf(env) },
+    source: `a claim approved at ${cloudUrl}`,
+  });
+}
+
+function interfacesOf(env: ProvisionEnv): NetInterface[] {
+  const ifaces = listInterfaces(env.sysfsRoot);
   if (ifaces.length === 0) {
     throw new ProvisionError(
       `no wired or wireless network interface found under ${env.sysfsRoot}/class/net`,
       true,
     );
   }
-  for (const iface of ifaces) {
-    const record = await lookupByMac(cloudUrl, iface.mac, env);
-    if (!record) continue;
-    env.log?.(`cloud has a provisioning record for ${iface.mac} (${iface.name}): site ${record.siteId}`);
-    return completeEnrollment(env, {
-      merged: mergeTables(merged, { cloud: { url: record.cloudUrl } }),
-      code: record.enrollCode,
-      cloudUrl: record.cloudUrl,
-      mac: iface.mac,
-      source: `${cloudUrl} record for ${iface.mac}`,
-    });
-  }
-  throw new ProvisionError(
-    `${cloudUrl} has no provisioning record for ${ifaces.map((i) => `${i.mac} (${i.name})`).join(", ")}; removable media: ${looked}. An MSP admin registers the MAC with POST /api/provision/<mac>`,
-    true,
-  );
+  return ifaces;
 }
 
 /**
- * Enroll with a one-time code a field tech types (`malachor provision enroll`). An existing
- * config at configPath is kept as the base (its ids and API key are replaced), so re-enrolling a
- * box keeps its local settings; the identity key is kept too.
+ * Enrol (again) on a technician's command (`malachor provision enroll`): with a one-time code, or
+ * without one by claiming this appliance's MAC. An existing config at configPath is kept as the
+ * base (its ids and API key are replaced), so local settings survive; the evidence chain it holds
+ * is handed over to the new identity (agent/src/provision/README.md).
  */
-export async function provisionWithCode(
+export async function provisionEnroll(
   env: ProvisionEnv,
-  code: string,
-  cloudUrl: string,
+  how: { cloudUrl: string; code?: string },
 ): Promise<ProvisionResult> {
   const base = env.basePath ? readInput(env.basePath).config : {};
   const current = existsSync(env.configPath) ? readInput(env.configPath).config : {};
   return completeEnrollment(env, {
     merged: mergeTables(base, current),
-    code,
-    cloudUrl,
-    source: "the command line",
+    cloudUrl: how.cloudUrl,
+    proof: how.code ? { code: how.code } : { claim: interfacesOf(env) },
+    source: how.code ? "the command line" : `a claim approved at ${how.cloudUrl}`,
   });
 }
 

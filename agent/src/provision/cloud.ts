@@ -2,9 +2,10 @@ import * as v from "valibot";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { describeIssues } from "../../../protocol/common.ts";
 import {
+  ClaimPending,
+  ClaimRequest,
   EnrollRequest,
   EnrollResponse,
-  ProvisionRecord,
   RekeyRequest,
   RekeyResponse,
 } from "../../../protocol/provision.ts";
@@ -16,7 +17,9 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
-const ErrorEnvelope = v.object({ error: v.object({ message: v.string() }) });
+const ErrorEnvelope = v.object({
+  error: v.object({ message: v.string(), retryable: v.optional(v.boolean()) }),
+});
 
 function join(base: string, path: string): string {
   return `${base.replace(/\/+$/, "")}${path}`;
@@ -58,8 +61,10 @@ async function request(
 function refused(what: string, url: string, status: number, json: unknown): ProvisionError {
   const env = v.safeParse(ErrorEnvelope, json);
   const why = env.success ? env.output.error.message : `HTTP ${status}`;
-  // 429 and 5xx pass; anything else means this request will never succeed as it is.
-  return new ProvisionError(`${what}: ${url} answered ${status}: ${why}`, status === 429 || status >= 500);
+  // 429 and 5xx pass, and what the cloud marks retryable (a clock being set); anything else means
+  // this request will never succeed as it is.
+  const retryable = status === 429 || status >= 500 || (env.success && env.output.error.retryable === true);
+  return new ProvisionError(`${what}: ${url} answered ${status}: ${why}`, retryable);
 }
 
 function expect<S extends v.GenericSchema>(schema: S, json: unknown, what: string, url: string) {
@@ -69,22 +74,7 @@ function expect<S extends v.GenericSchema>(schema: S, json: unknown, what: strin
   return r.output as v.InferOutput<S>;
 }
 
-/** GET /api/provision/<mac>: the record an MSP registered for this MAC, or undefined (404). */
-export async function lookupByMac(
-  cloudUrl: string,
-  mac: string,
-  opts: HttpOptions = {},
-): Promise<ProvisionRecord | undefined> {
-  const url = join(cloudUrl, AGENT_API.provision(mac));
-  const r = await request("GET", url, undefined, opts);
-  if (r.status === 404) return undefined;
-  if (r.status !== 200) throw refused("provisioning lookup", url, r.status, r.json);
-  const record = expect(ProvisionRecord, r.json, "provisioning lookup", url);
-  if (record.mac !== mac) throw new ProvisionError(`provisioning lookup: ${url} answered for ${record.mac}`);
-  return record;
-}
-
-/** POST /agent/enroll: trade the one-time code and our public key for an API key. */
+/** POST /agent/enroll: trade a one-time code and our (signed) public key for an API key. */
 export async function enroll(
   cloudUrl: string,
   body: EnrollRequest,
@@ -94,6 +84,30 @@ export async function enroll(
   const r = await request("POST", url, v.parse(EnrollRequest, body), opts);
   if (r.status !== 200 && r.status !== 201) throw refused("enroll", url, r.status, r.json);
   return expect(EnrollResponse, r.json, "enroll", url);
+}
+
+/** What the cloud said to a claim. */
+export type ClaimAnswer =
+  | { kind: "unregistered" }
+  | { kind: "pending"; pending: ClaimPending }
+  | { kind: "enrolled"; response: EnrollResponse };
+
+/**
+ * POST /api/provision/<mac>/claim: 404 when the MAC is not registered, 202 while a technician
+ * has not approved this key, 200 with the API key once approved.
+ */
+export async function claim(
+  cloudUrl: string,
+  mac: string,
+  body: ClaimRequest,
+  opts: HttpOptions = {},
+): Promise<ClaimAnswer> {
+  const url = join(cloudUrl, AGENT_API.claim(mac));
+  const r = await request("POST", url, v.parse(ClaimRequest, body), opts);
+  if (r.status === 404) return { kind: "unregistered" };
+  if (r.status === 202) return { kind: "pending", pending: expect(ClaimPending, r.json, "claim", url) };
+  if (r.status === 200) return { kind: "enrolled", response: expect(EnrollResponse, r.json, "claim", url) };
+  throw refused("claim", url, r.status, r.json);
 }
 
 /** POST /agent/rekey: register a new identity key, authenticated by the API key. */

@@ -1,7 +1,7 @@
 import { isAbsolute, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
-import { ProvisionRecord } from "../../../protocol/provision.ts";
+import { EnrollCode } from "../../../protocol/provision.ts";
 import { ConfigError, parseConfig } from "../config/load.ts";
 import { keyLines, lineOf } from "../config/locate.ts";
 
@@ -20,7 +20,7 @@ const MAY_BE_MISSING = new Set([
   "appliance.appliance_id",
 ]);
 
-const EnrollTable = v.strictObject({ code: ProvisionRecord.entries.enrollCode });
+const EnrollTable = v.strictObject({ code: EnrollCode });
 
 /** A validated provisioning config: agent config keys (raw, no defaults filled) plus an enroll code. */
 export interface ProvisionInput {

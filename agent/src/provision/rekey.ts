@@ -1,9 +1,7 @@
-import { closeSync, fsyncSync, openSync, renameSync } from "node:fs";
-import { dirname } from "node:path";
 import { rekeyMessage } from "../../../protocol/provision.ts";
 import { sign } from "../../../protocol/sign.ts";
 import { loadConfig } from "../config/load.ts";
-import { readSecretFile } from "../config/secret.ts";
+import { readSecretFile, renameDurably } from "../config/secret.ts";
 import { loadIdentity } from "../evidence/identity.ts";
 import { type HttpOptions, rekey } from "./cloud.ts";
 import { ProvisionError } from "./errors.ts";
@@ -47,12 +45,6 @@ export async function rekeyIdentity(configPath: string, opts: HttpOptions = {}):
   if (answer.keyId !== next.keyId) {
     throw new ProvisionError(`rekey: the cloud registered key ${answer.keyId}, expected ${next.keyId}`);
   }
-  renameSync(pendingFile, keyFile);
-  const dir = openSync(dirname(keyFile), "r");
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  renameDurably(pendingFile, keyFile);
   return { applianceId: config.appliance.appliance_id, oldKeyId: current.keyId, newKeyId: next.keyId };
 }

@@ -27,6 +27,35 @@ const MIGRATIONS: string[] = [
      bundle TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // Several chains: the current one and those handed over at re-enrolment (agent/src/provision/
+  // README.md), each archived under its appliance id. The current chain's owner is what its
+  // newest bundle names, so an existing chain keeps its identity.
+  `CREATE TABLE evidence_by_chain (
+     appliance_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     bundle TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (appliance_id, seq)
+   );
+   INSERT INTO evidence_by_chain
+     SELECT json_extract(bundle, '$.applianceId'), seq, hash, bundle, created_at FROM evidence;
+   DROP TABLE evidence;
+   ALTER TABLE evidence_by_chain RENAME TO evidence;
+   INSERT INTO meta (name, value)
+     SELECT 'chain.owner', json_object('siteId', json_extract(bundle, '$.siteId'),
+                                       'applianceId', json_extract(bundle, '$.applianceId'))
+     FROM evidence ORDER BY seq DESC LIMIT 1;
+   CREATE TABLE handed_over (
+     appliance_id TEXT PRIMARY KEY,
+     site_id TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     head_seq INTEGER NOT NULL,
+     head_hash TEXT NOT NULL,
+     successor_id TEXT NOT NULL,
+     cloud_seq INTEGER NOT NULL DEFAULT 0,
+     handed_over_at TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -16,6 +16,11 @@ type Topic = [pattern: RegExp, topic: string, why: string];
 // Order matters: the first match wins, so specific words come before general ones.
 const TOPICS: Topic[] = [
   [
+    /evidence-upload/,
+    "Records sent to the cloud",
+    "Makes sure the signed compliance records reach your IT provider, where an auditor can check them.",
+  ],
+  [
     /bitlocker|luks|encrypt/,
     "Disk encryption",
     "Keeps patient data unreadable if a computer or disk is stolen.",

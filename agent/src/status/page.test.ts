@@ -43,3 +43,25 @@ test("the response forbids scripts, caching and framing", async () => {
   expect(r.headers.get("content-security-policy")).toContain("default-src 'none'");
   expect(await r.text()).toContain("malachor-01");
 });
+
+test("the page shows the identity key's fingerprint and a claim waiting for approval", async () => {
+  const plain = await renderStatusPage(
+    sampleStatus({ identity: { keyId: "3f9a77c20b1e9d44", fingerprint: "3f9a-77c2-0b1e-9d44" } }),
+    SAMPLE_NOW,
+  );
+  expect(plain).toContain('data-testid="fingerprint">3f9a-77c2-0b1e-9d44<');
+  expect(plain).not.toContain("pending-claim");
+  const waiting = sampleStatus({
+    pendingClaim: {
+      mac: "00:1a:2b:3c:4d:5e",
+      claimId: "clm-0123456789abcdef",
+      fingerprint: "8b0c-1d2e-3f40-5162",
+      cloudUrl: "https://cloud.example",
+      since: "2026-11-25T10:00:00.000Z",
+    },
+  });
+  expect(v.safeParse(StatusSnapshot, waiting).success).toBe(true);
+  const html = await renderStatusPage(waiting, SAMPLE_NOW);
+  expect(html).toContain('data-testid="pending-fingerprint">8b0c-1d2e-3f40-5162<');
+  expect(html).toContain("clm-0123456789abcdef");
+});

@@ -105,6 +105,20 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
           hint={s.lastUpload ? `last sent ${ago(new Date(s.lastUpload.at), now)}` : undefined}
         />
       </div>
+      {s.pendingClaim ? (
+        <div class="card" data-testid="pending-claim">
+          <Badge status="pending" label="Waiting for your IT provider" />
+          <p class="explain">
+            This appliance asked to be enrolled again (claim{" "}
+            <span class="mono">{s.pendingClaim.claimId}</span> for{" "}
+            <span class="mono">{s.pendingClaim.mac}</span>, since {ago(new Date(s.pendingClaim.since), now)}
+            ). Your IT provider approves it only if the key fingerprint they see matches this one:
+          </p>
+          <p class="mono" data-testid="pending-fingerprint">
+            {s.pendingClaim.fingerprint}
+          </p>
+        </div>
+      ) : null}
       <h2>Checks</h2>
       {s.findings.length === 0 ? (
         <Empty>No checks have finished yet. This page refreshes by itself.</Empty>
@@ -118,6 +132,16 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
       )}
       <p class="muted small">
         Site <span class="mono">{s.siteId}</span> · appliance <span class="mono">{s.applianceId}</span> ·
+        {s.identity ? (
+          <>
+            {" "}
+            key fingerprint{" "}
+            <span class="mono" data-testid="fingerprint">
+              {s.identity.fingerprint}
+            </span>{" "}
+            ·
+          </>
+        ) : null}{" "}
         agent {s.agentVersion} · up {duration(s.uptimeSec)}
         {s.healing.dryRun ? " · fixes in dry-run mode" : ""} · this page is read-only and only reachable
         inside the clinic network.

@@ -5,8 +5,9 @@
  */
 import * as v from "valibot";
 import { CheckinRequest } from "../../../protocol/checkin.ts";
-import { Id, PosInt, ShortText, Timestamp } from "../../../protocol/common.ts";
+import { Id, KeyId, PosInt, ShortText, Timestamp } from "../../../protocol/common.ts";
 import { Finding } from "../../../protocol/finding.ts";
+import { PendingClaim } from "../provision/pending.ts";
 
 const { agentVersion, hostname, uptimeSec, lastCycle, queue, chain, warnings } = CheckinRequest.entries;
 
@@ -38,5 +39,9 @@ export const StatusSnapshot = v.strictObject({
   lastUpload: v.nullable(CloudContact),
   healing: v.strictObject({ paused: v.boolean(), dryRun: v.boolean() }),
   warnings,
+  /** The identity key, as a person compares it with the dashboard (protocol/provision.ts keyFingerprint). */
+  identity: v.optional(v.strictObject({ keyId: KeyId, fingerprint: v.string() })),
+  /** A re-enrolment claim waiting for a technician's approval (`malachor provision enroll`). */
+  pendingClaim: v.optional(PendingClaim),
 });
 export type StatusSnapshot = v.InferOutput<typeof StatusSnapshot>;

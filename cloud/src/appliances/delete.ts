@@ -5,15 +5,29 @@ import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { apiKeys, appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
+import { provisionClaims, provisions } from "../db/schema/provisioning.ts";
 import { findAppliance } from "./find.ts";
 
 /**
  * Retire appliances inside a transaction: mark deleted, revoke their API keys, expire their open
- * orders. Their evidence stays (append-only) and remains verifiable.
+ * orders, and free the MAC registrations they enrolled with (so the box can be registered and
+ * enrolled again). Their evidence stays (append-only) and remains verifiable.
  */
 export async function retireAppliances(tx: Db, now: Date, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await tx.update(appliances).set({ deletedAt: now }).where(inArray(appliances.id, ids));
+  const freed = await tx
+    .delete(provisions)
+    .where(inArray(provisions.applianceId, ids))
+    .returning({ mac: provisions.mac });
+  if (freed.length > 0) {
+    await tx.delete(provisionClaims).where(
+      inArray(
+        provisionClaims.mac,
+        freed.map((f) => f.mac),
+      ),
+    );
+  }
   await tx
     .update(apiKeys)
     .set({ revokedAt: now })

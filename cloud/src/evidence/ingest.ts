@@ -12,6 +12,7 @@ import { applianceKeys, appliances } from "../db/schema/appliances.ts";
 import { evidenceAlerts, evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
 import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
+import { chainOwnerContext } from "../provisioning/handover.ts";
 import { evidenceObjectKey } from "../store/object-store.ts";
 import { verifyBatch } from "./batch-verify.ts";
 
@@ -63,12 +64,14 @@ interface Pending {
  * link or bad signature is recorded as an alert and refused along with everything after it.
  */
 export async function ingestEvidence({
-  ctx,
+  ctx: caller,
   input,
 }: {
   ctx: ServiceContext;
   input: { bundles: unknown[] };
 }): Promise<IngestOutcome> {
+  // A successor appliance uploads the rest of a chain handed over to it as that chain's owner.
+  const ctx = await chainOwnerContext(caller, input.bundles);
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances upload evidence");
   const now = ctx.clock.now();

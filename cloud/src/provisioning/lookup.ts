@@ -1,32 +1,25 @@
 import { eq } from "drizzle-orm";
 import type { ProvisionRecord } from "../../../protocol/provision.ts";
+import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import { provisions } from "../db/schema/provisioning.ts";
 import { notFound } from "../http/errors.ts";
-import { enforce } from "../ratelimit/limiter.ts";
 import { provisionRecord } from "./view.ts";
 
 /**
- * What an unprovisioned appliance learns by its MAC (no credentials yet). Only unused, unexpired
- * records are served; look-ups are rate-limited per MAC.
+ * A MAC's registration, one-time code included (msp-tech, within the token's site). The code is a
+ * secret for a technician to deliver out of band; an appliance enrolling by MAC claims instead.
  */
-export async function lookupProvision({
+export async function getProvision({
   ctx,
   input,
 }: {
   ctx: ServiceContext;
   input: { mac: string };
 }): Promise<ProvisionRecord> {
-  await enforce(
-    ctx.db,
-    ctx.clock,
-    `provision:${input.mac}`,
-    ctx.config.rateLimits.provisioning,
-    "provisioning look-ups",
-  );
+  assertRole(ctx.actor, "msp-tech");
   const [row] = await ctx.db.select().from(provisions).where(eq(provisions.mac, input.mac));
-  if (!row || row.usedAt || row.expiresAt <= ctx.clock.now()) {
-    throw notFound(`MAC ${input.mac} is not provisioned (or its record was used or expired)`);
-  }
+  if (!row) throw notFound(`MAC ${input.mac} is not registered`);
+  assertSiteAccess(ctx.actor, row.siteId);
   return provisionRecord(row, ctx.config.publicUrl);
 }

@@ -12,6 +12,7 @@ import { readJson } from "../http/body.ts";
 import { type AppEnv, serviceContext } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { route } from "../http/route.ts";
+import { sourceAddress } from "../http/source-address.ts";
 import { enroll } from "../provisioning/enroll.ts";
 
 /** Largest evidence upload accepted (500 bundles of a busy site). */
@@ -90,17 +91,18 @@ export function registerAgentRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     {
       method: "post",
       path: AGENT_API.enroll,
-      summary: "Exchange a one-time enroll code and identity key for an API key",
+      summary:
+        "Exchange a one-time enroll code (delivered out of band) and a fresh identity key, signed by it, for an API key",
       auth: "enroll-code",
       body: EnrollRequest,
       response: EnrollResponse,
     },
     async (c) => {
-      const input = await readJson(c, EnrollRequest, "enroll request");
+      const body = await readJson(c, EnrollRequest, "enroll request");
       return c.json(
         await enroll({
           ctx: { ...deps, actor: { type: "system", name: "enroll" }, requestId: c.get("requestId") },
-          input,
+          input: { body, sourceAddress: sourceAddress(c) },
         }),
       );
     },

@@ -1,4 +1,7 @@
 import { expect, test } from "bun:test";
+import { AGENT_API } from "../../../protocol/api.ts";
+import { keyFingerprint, signClaim } from "../../../protocol/provision.ts";
+import { generateKeyPair } from "../../../protocol/sign.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import { DASHBOARD_NAV } from "./dashboard/shell.tsx";
 import { WebClient } from "./testing/client.ts";
@@ -157,5 +160,71 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     const list = await w.get("/dashboard/provisioning");
     expect(list.html).toContain('data-mac="aa:bb:cc:dd:ee:01"');
     expect((await w.post("/dashboard/provisioning/aa:bb:cc:dd:ee:01/delete")).status).toBe(303);
+  });
+
+  test("provisioning: a claim shows its key's fingerprint; approving it needs that fingerprint", async () => {
+    const c = cloud();
+    await c.createSite("site-claim");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-tech"));
+    await w.get("/dashboard/provisioning");
+    await w.post("/dashboard/provisioning", { mac: "aa:bb:cc:dd:ee:02", siteId: "site-claim" });
+    const key = generateKeyPair();
+    const claim = signClaim(
+      "aa:bb:cc:dd:ee:02",
+      { publicKey: key.publicKey, hostname: "fd-02", agentVersion: "0.1.0", at: c.clock.now().toISOString() },
+      key.secretKey,
+    );
+    const r = await c.call("POST", AGENT_API.claim("aa:bb:cc:dd:ee:02"), { body: claim });
+    const { claimId } = (await r.json()) as { claimId: string };
+    const page = await w.get("/dashboard/provisioning");
+    const fingerprint = keyFingerprint(key.publicKey);
+    expect(page.html).toContain(`data-claim="${claimId}"`);
+    expect(page.html).toContain(fingerprint);
+    const wrong = await w.post(`/dashboard/provisioning/claims/${claimId}/approve`, {
+      fingerprint: "0000-0000-0000-0000",
+    });
+    expect(wrong.status).toBe(400);
+    expect(errorText(wrong.html)).toContain("is not this claim&#39;s key");
+    const ok = await w.post(`/dashboard/provisioning/claims/${claimId}/approve`, { fingerprint });
+    expect(ok.location).toBe("/dashboard/provisioning?done=claim-approved");
+    expect((await w.get("/dashboard/provisioning")).html).toContain(">approved<");
+  });
+
+  test("provisioning: among many claims for a MAC, the one with the appliance's fingerprint is approved", async () => {
+    const c = cloud();
+    await c.createSite("site-flood");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-tech"));
+    await w.get("/dashboard/provisioning");
+    const mac = "aa:bb:cc:dd:ee:03";
+    await w.post("/dashboard/provisioning", { mac, siteId: "site-flood" });
+    const claimWith = async (key: ReturnType<typeof generateKeyPair>) => {
+      const body = signClaim(
+        mac,
+        { publicKey: key.publicKey, hostname: "x", agentVersion: "0.1.0", at: c.clock.now().toISOString() },
+        key.secretKey,
+      );
+      return (await c.call("POST", AGENT_API.claim(mac), { body })).status;
+    };
+    const real = generateKeyPair();
+    expect(await claimWith(real)).toBe(202);
+    for (let i = 0; i < 5; i++) expect(await claimWith(generateKeyPair())).toBe(202);
+    const missing = await w.post("/dashboard/provisioning/claims/approve", {
+      mac,
+      fingerprint: "0000-0000-0000-0000",
+    });
+    expect(missing.status).toBe(404);
+    const ok = await w.post("/dashboard/provisioning/claims/approve", {
+      mac: mac.toUpperCase(),
+      fingerprint: keyFingerprint(real.publicKey),
+    });
+    expect(ok.location).toBe("/dashboard/provisioning?done=claim-approved");
+    const list = await c.call("GET", `/api/provision-claims?mac=${mac}&state=approved`, {
+      bearer: await c.adminToken("read-only"),
+    });
+    expect(
+      ((await list.json()) as { claims: { publicKey: string }[] }).claims.map((x) => x.publicKey),
+    ).toEqual([real.publicKey]);
   });
 });

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { malachorBinary } from "../../support/binary.ts";
 import { freePort } from "../../support/ports.ts";
+import { fakeSysfs } from "../../support/sysfs.ts";
 import { Service } from "./service.ts";
 import { waitFor } from "./wait.ts";
 
@@ -70,31 +71,64 @@ export function writeBaseConfig(
   return { statusUrl: `http://127.0.0.1:${statusPort}` };
 }
 
-/** Run `malachor provision enroll` with a one-time code (the binary writes config.toml and its keys). */
-export async function enroll(p: AgentPaths, cloudUrl: string, code: string): Promise<string> {
+/** What zero-touch enrolment did: the appliance's answer and the fingerprint the technician approved. */
+export interface Enrolled {
+  out: string;
+  fingerprint: string;
+  claimId: string;
+}
+
+/**
+ * Zero-touch enrolment the real way: the binary (`malachor provision auto`, as the appliance's
+ * boot service runs it) claims its MAC (read from a fake /sys) and prints its key fingerprint
+ * while it waits; a technician finds the claim with that fingerprint in the cloud and approves
+ * it (`approve`, the admin API); the binary then enrolls and writes config.toml and its keys.
+ */
+export async function provisionByClaim(
+  p: AgentPaths,
+  cloudUrl: string,
+  mac: string,
+  approve: (fingerprint: string) => Promise<string>,
+): Promise<Enrolled> {
+  const sysfs = fakeSysfs(join(p.dir, "sys"), [{ name: "eth0", mac }]);
+  const noMedia = join(p.dir, "no-media");
+  mkdirSync(noMedia, { recursive: true });
   const proc = Bun.spawn(
     [
       p.bin,
       "provision",
-      "enroll",
-      "--code",
-      code,
-      "--cloud",
-      cloudUrl,
+      "auto",
       "--config",
       p.config,
       "--base",
       p.base,
+      "--cloud",
+      cloudUrl,
+      "--sysfs",
+      sysfs,
+      "--media",
+      noMedia,
+      "--retry-sec",
+      "1",
     ],
     { stdout: "pipe", stderr: "pipe" },
   );
-  const [out, err, rc] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (rc !== 0) throw new Error(`malachor provision enroll exited ${rc}: ${err}${out}`);
-  return out.trim();
+  let err = "";
+  let approval: Promise<{ fingerprint: string; claimId: string }> | undefined;
+  const reading = (async () => {
+    const dec = new TextDecoder();
+    for await (const chunk of proc.stderr) {
+      err += dec.decode(chunk);
+      const fp = /key fingerprint ([0-9a-f]{4}(?:-[0-9a-f]{4}){3}): approve only/.exec(err)?.[1];
+      if (fp && !approval) approval = approve(fp).then((claimId) => ({ fingerprint: fp, claimId }));
+    }
+  })();
+  const timer = setTimeout(() => proc.kill(), 60_000);
+  const [out, rc] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  clearTimeout(timer);
+  await reading;
+  if (rc !== 0 || !approval) throw new Error(`malachor provision auto exited ${rc}: ${err}${out}`);
+  return { out: out.trim(), ...(await approval) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RUNBOOK_SPECS } from "../../../runbooks/index.ts";
 import { freePort } from "../../support/ports.ts";
-import { agentPaths, enroll, SupervisedAgent, writeBaseConfig } from "./agent.ts";
+import { agentPaths, type Enrolled, provisionByClaim, SupervisedAgent, writeBaseConfig } from "./agent.ts";
 import { CloudProcess } from "./cloud.ts";
 import { Service } from "./service.ts";
 
@@ -58,8 +58,23 @@ async function startWinRm(echo: boolean, compliant: boolean): Promise<WinRmSim> 
 }
 
 /**
+ * What a technician does in the dashboard, through the admin API: find the pending claim for the
+ * MAC whose key fingerprint the appliance shows, and approve it naming that fingerprint.
+ */
+async function approveClaim(cloud: CloudProcess, mac: string, fingerprint: string): Promise<string> {
+  const { claims } = await cloud.api<{ claims: { id: string; state: string; fingerprint: string }[] }>(
+    "GET",
+    `/api/provision-claims?mac=${mac}&state=pending`,
+  );
+  const claim = claims.find((c) => c.fingerprint === fingerprint);
+  if (!claim) throw new Error(`no pending claim for ${mac} with fingerprint ${fingerprint}`);
+  await cloud.api("POST", `/api/provision-claims/${claim.id}/approve`, { fingerprint });
+  return claim.id;
+}
+
+/**
  * The whole system on loopback, as a clinic would run it: the cloud process on its embedded
- * defaults, a site, an appliance provisioned by one-time code, the WinRM test server as the
+ * defaults, a site, an appliance enrolled by a claim a technician approved, the WinRM test server as the
  * clinic's Windows server, and the compiled `malachor run` checking the local Linux host and the
  * Windows host, healing and shipping evidence.
  */
@@ -71,6 +86,8 @@ export class Stack {
     readonly agent: SupervisedAgent,
     readonly siteId: string,
     readonly applianceId: string,
+    /** The claim a technician approved, and the key fingerprint the appliance showed. */
+    readonly enrolment: Enrolled,
     private readonly keep: boolean,
   ) {}
 
@@ -106,10 +123,7 @@ export class Stack {
         maintenanceWindow: null,
       });
       const mac = "02:00:5e:10:00:01";
-      const prov = await cloud.api<{ enrollCode: string }>("POST", `/api/provision/${mac}`, {
-        siteId,
-        applianceName: "front-desk appliance",
-      });
+      await cloud.api("POST", `/api/provision/${mac}`, { siteId, applianceName: "front-desk appliance" });
       const paths = agentPaths(join(dir, "agent"));
       const { statusUrl } = writeBaseConfig(paths, {
         cloudUrl: cloud.url,
@@ -118,12 +132,12 @@ export class Stack {
           { host: "127.0.0.1", port: winrm.port, username: winrm.username, password: winrm.password },
         ],
       });
-      const enrolled = await enroll(paths, cloud.url, prov.enrollCode);
-      const applianceId = /appliance (\S+) of site/.exec(enrolled)?.[1];
-      if (!applianceId) throw new Error(`could not read the appliance id from: ${enrolled}`);
+      const enrolled = await provisionByClaim(paths, cloud.url, mac, (fp) => approveClaim(cloud, mac, fp));
+      const applianceId = /appliance (\S+) of site/.exec(enrolled.out)?.[1];
+      if (!applianceId) throw new Error(`could not read the appliance id from: ${enrolled.out}`);
       const agent = new SupervisedAgent(paths, statusUrl, { echo });
       await agent.start();
-      return new Stack(dir, cloud, winrm, agent, siteId, applianceId, o.keep ?? false);
+      return new Stack(dir, cloud, winrm, agent, siteId, applianceId, enrolled, o.keep ?? false);
     } catch (e) {
       for (const s of started.reverse()) await s.stop().catch(() => {});
       if (!o.keep) rmSync(dir, { recursive: true, force: true });

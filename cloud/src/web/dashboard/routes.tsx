@@ -6,7 +6,7 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import * as v from "valibot";
-import { MacAddress } from "../../../../protocol/provision.ts";
+import { Fingerprint, MacAddress } from "../../../../protocol/provision.ts";
 import type { Role } from "../../actor.ts";
 import { clearStale } from "../../appliances/clear-stale.ts";
 import { deleteAppliance } from "../../appliances/delete.ts";
@@ -22,7 +22,9 @@ import { createOrders } from "../../orders/create.ts";
 import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
 import { createProvision } from "../../provisioning/create.ts";
+import { approveByFingerprint, decideClaim } from "../../provisioning/decide-claim.ts";
 import { deleteProvision } from "../../provisioning/delete.ts";
+import { listClaims } from "../../provisioning/list-claims.ts";
 import { enforce } from "../../ratelimit/limiter.ts";
 import { regulatoryFeed } from "../../regulatory/feed.ts";
 import { getSite, listSites } from "../../sites/list.ts";
@@ -331,6 +333,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
             .where(inArray(provisions.siteId, ids))
             .orderBy(desc(provisions.createdAt))
             .limit(200);
+    const claims = ids.length === 0 ? [] : await listClaims({ ctx, input: { siteIds: ids } });
     const actor = c.get("actor");
     const canWrite = actor.type === "admin" && actor.role !== "read-only";
     return c.html(
@@ -338,6 +341,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
         web={c.get("web")}
         sites={sites}
         rows={rows}
+        claims={claims}
         canWrite={canWrite}
         now={deps.clock.now()}
         done={done(c)}
@@ -359,6 +363,37 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
       },
     });
     return back(c, "/dashboard/provisioning", "provisioned");
+  });
+
+  web.post("/dashboard/provisioning/claims/approve", page("msp-tech"), async (c) => {
+    const form = c.get("web").form;
+    const mac = v.safeParse(MacAddress, form.mac ?? "");
+    if (!mac.success)
+      throw new WebError(400, "Please check the form", `MAC address: ${mac.issues[0]!.message}`);
+    const fp = v.safeParse(Fingerprint, form.fingerprint ?? "");
+    if (!fp.success)
+      throw new WebError(400, "Please check the form", `Fingerprint: ${fp.issues[0]!.message}`);
+    await approveByFingerprint({ ctx: webCtx(c, deps), input: { mac: mac.output, fingerprint: fp.output } });
+    return back(c, "/dashboard/provisioning", "claim-approved");
+  });
+
+  web.post("/dashboard/provisioning/claims/:claimId/approve", page("msp-tech"), async (c) => {
+    const fp = v.safeParse(Fingerprint, c.get("web").form.fingerprint ?? "");
+    if (!fp.success)
+      throw new WebError(400, "Please check the form", `Fingerprint: ${fp.issues[0]!.message}`);
+    await decideClaim({
+      ctx: webCtx(c, deps),
+      input: { claimId: c.req.param("claimId"), decision: { approve: true, fingerprint: fp.output } },
+    });
+    return back(c, "/dashboard/provisioning", "claim-approved");
+  });
+
+  web.post("/dashboard/provisioning/claims/:claimId/reject", page("msp-tech"), async (c) => {
+    await decideClaim({
+      ctx: webCtx(c, deps),
+      input: { claimId: c.req.param("claimId"), decision: { approve: false } },
+    });
+    return back(c, "/dashboard/provisioning", "claim-rejected");
   });
 
   web.post("/dashboard/provisioning/:mac/delete", page("msp-tech"), async (c) => {

@@ -27,6 +27,8 @@ export const DONE: Record<string, string> = {
   "order-rejected": "Order rejected.",
   provisioned: "MAC registered.",
   "provision-deleted": "Provisioning record removed.",
+  "claim-approved": "Claim approved: the appliance enrols at its next attempt.",
+  "claim-rejected": "Claim rejected: its key will not be enrolled.",
   "portal-user-added": "Portal user added. They sign in with a link sent to their address.",
   "portal-user-disabled": "Portal user disabled; their sessions ended.",
   "incident-resolved": "Incident resolved.",
