@@ -48,6 +48,7 @@ export const CloudEnv = v.object({
   S3_ACCESS_KEY_ID: v.optional(v.string()),
   S3_SECRET_ACCESS_KEY: v.optional(v.string()),
   S3_OBJECT_LOCK: v.optional(v.picklist(["on", "off"]), "on"),
+  S3_CONDITIONAL_WRITES: v.optional(v.picklist(["on", "off"]), "on"),
   CLOUD_KEY_FILE: v.optional(v.string()),
   PUBLIC_URL: v.optional(v.pipe(v.string(), v.url())),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(24, "must be at least 24 characters"))),
@@ -111,6 +112,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
       accessKeyId: env.S3_ACCESS_KEY_ID,
       secretAccessKey: env.S3_SECRET_ACCESS_KEY,
       objectLock: env.S3_OBJECT_LOCK === "on",
+      conditionalWrites: env.S3_CONDITIONAL_WRITES === "on",
     };
   }
   mkdirSync(env.DATA_DIR, { recursive: true });
