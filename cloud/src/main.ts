@@ -9,7 +9,7 @@ import { type CloudConfig, defaultCloudConfig, MAX_RETENTION_DAYS } from "./conf
 import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { nativeBatchVerifier } from "./evidence/ed25519-batch.ts";
-import { drainOutbox } from "./evidence/outbox.ts";
+import { evidenceOutboxJob } from "./evidence/outbox.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
@@ -68,17 +68,7 @@ export function parseEnv(env: Record<string, string | undefined>): CloudEnv {
 /** The cloud's scheduled jobs. Other areas add theirs with one line. */
 export function cloudJobs(env: Record<string, string | undefined>): Job[] {
   return [
-    {
-      name: "evidence-outbox",
-      everyMs: 1000,
-      run: async (d) => {
-        // Keep draining while there is a backlog, one bounded pass at a time.
-        for (let i = 0; i < 20; i++) {
-          const r = await drainOutbox(d);
-          if (r.written + r.alreadyPresent + r.failed < 500 || r.failed > 0) break;
-        }
-      },
-    },
+    evidenceOutboxJob,
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
     ...regulatoryJobsFromEnv(env),
     pruneWebAuthJob,
