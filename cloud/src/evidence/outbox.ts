@@ -14,7 +14,7 @@ export interface DrainReport {
 }
 
 /** Entries read per pass. */
-export const DRAIN_BATCH = 500;
+const DRAIN_BATCH = 500;
 /** A failing entry waits 1 s, 2 s, 4 s… up to this before its next attempt. */
 export const MAX_BACKOFF_MS = 3_600_000;
 /** Failures in a row after which a transient error is alerted on, as a permanent one is at once. */
