@@ -42,7 +42,7 @@ try {
   const t2 = performance.now();
   let written = 0;
   for (;;) {
-    const r = await drainOutbox(b.cloud.deps, 1000);
+    const r = await drainOutbox(b.cloud.deps, { limit: 1000 });
     written += r.written;
     if (r.written + r.alreadyPresent + r.failed === 0) break;
   }

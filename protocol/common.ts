@@ -9,15 +9,25 @@ export const SignatureHex = v.pipe(
 );
 /** Key id: first 16 hex characters of the public key's SHA-256. */
 export const KeyId = v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/, "must be 16 lowercase hex characters"));
-/** Identifier of a site, appliance, order, incident…: 1–64 of [A-Za-z0-9._-]. */
+/**
+ * The one identifier pattern (site, appliance, order, token, incident, rule, plan…): 1–64
+ * characters, segments of A-Z a-z 0-9 _ - joined by single dots, starting with a letter or digit.
+ * No `/`, no empty, `.` or `..` segment and no leading or trailing dot, so an id is safe by
+ * construction as a file name or an object-key segment (the evidence store refuses keys with `..`).
+ * The database repeats it as a CHECK on the tables whose ids name objects
+ * (cloud/src/db/migrations/0001_storage.sql; cloud/src/db/ids.test.ts keeps the two equal).
+ */
+export const ID_PATTERN = /^(?=.{1,64}$)[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+/** Identifier of a site, appliance, order, incident…: see ID_PATTERN. */
 export const Id = v.pipe(
   v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1–64 of A-Z a-z 0-9 . _ -"),
+  v.regex(ID_PATTERN, "must be 1–64 of A-Z a-z 0-9 _ -, in segments joined by single dots"),
 );
-/** Check or runbook id: lowercase words joined by dots or dashes, e.g. `linux.ssh-hardening`. */
+/** Check or runbook id: ID_PATTERN in lowercase, up to 80 characters, e.g. `linux.ssh-hardening`. */
+const SLUG_PATTERN = /^(?=.{1,80}$)[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*$/;
 export const Slug = v.pipe(
   v.string(),
-  v.regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, "must be lowercase a-z 0-9 . _ - (≤ 80)"),
+  v.regex(SLUG_PATTERN, "must be 1–80 of lowercase a-z 0-9 _ -, in segments joined by single dots"),
 );
 /** RFC 3339 timestamp in UTC with a Z suffix, as produced by Date.prototype.toISOString. */
 export const Timestamp = v.pipe(

@@ -44,6 +44,8 @@ export interface CloudConfig {
   staleAfterSec: number;
   /** Lifetime of an unused provisioning record. */
   provisionTtlSec: number;
+  /** /health turns not-ok when an evidence object has waited longer than this for the store. */
+  outboxMaxAgeSec: number;
 }
 
 /** Defaults: agents poll every ~60 s, so 600/min per appliance is ≥ 10× any healthy cadence. */
@@ -68,6 +70,7 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
     orderTtlSec: 24 * 3600,
     staleAfterSec: 7 * 24 * 3600,
     provisionTtlSec: 30 * 24 * 3600,
+    outboxMaxAgeSec: 900,
     ...overrides,
   };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryLogger } from "./logger.ts";
 import { parseEnv, startCloud } from "./main.ts";
+import { POSTGRES_AVAILABLE } from "./testing/each-db.ts";
+import { createTestDatabase, POSTGRES_ADMIN_URL } from "./testing/postgres.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-main-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,12 +13,50 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test.each([
   [{ PORT: "http" }, /PORT/],
   [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgres:\/\/ URL/],
+  [{ DATABASE_OWNER_URL: "sqlite:x" }, /DATABASE_OWNER_URL: must be a postgres:\/\/ URL/],
   [{ OBJECT_STORE: "ftp" }, /OBJECT_STORE/],
   [{ RETENTION_DAYS_ENTERPRISE: "3000" }, /at most 2192 days \(6 years\)/],
   [{ ADMIN_TOKEN: "short" }, /ADMIN_TOKEN: must be at least 24 characters/],
 ])("a bad environment stops start-up naming the variable: %o", (env, message) => {
   expect(() => parseEnv(env)).toThrow(message);
 });
+
+test("DATABASE_OWNER_URL without DATABASE_URL is refused", async () => {
+  await expect(
+    startCloud(parseEnv({ DATA_DIR: join(dir, "owner"), DATABASE_OWNER_URL: POSTGRES_ADMIN_URL, PORT: "0" })),
+  ).rejects.toThrow(/DATABASE_OWNER_URL needs DATABASE_URL/);
+});
+
+test.skipIf(!POSTGRES_AVAILABLE)(
+  "Postgres with two URLs: migrates as the owner, serves as the restricted role; one superuser URL is warned about",
+  async () => {
+    const pg = await createTestDatabase();
+    try {
+      const logger = memoryLogger();
+      const env = { DATA_DIR: join(dir, "pg"), PORT: "0", DATABASE_URL: pg.url };
+      const two = await startCloud(parseEnv({ ...env, DATABASE_OWNER_URL: pg.ownerUrl }), { logger });
+      try {
+        const health = (await (await fetch(`${two.url}/health`)).json()) as { ok: boolean; db: string };
+        expect(health).toMatchObject({ ok: true, db: "postgres" });
+        expect(logger.lines.filter((l) => l.level === "warn")).toEqual([]);
+      } finally {
+        await two.stop();
+      }
+      const single = new URL(pg.url);
+      single.username = new URL(POSTGRES_ADMIN_URL).username;
+      const warned = memoryLogger();
+      const one = await startCloud(parseEnv({ ...env, DATABASE_URL: single.toString() }), { logger: warned });
+      await one.stop();
+      expect(warned.lines.find((l) => l.level === "warn")).toMatchObject({
+        msg: "database: DATABASE_URL's role could change or un-trigger evidence; set DATABASE_OWNER_URL",
+        problems: expect.arrayContaining([expect.stringMatching(/is a superuser/)]),
+      });
+    } finally {
+      await pg.drop();
+    }
+  },
+  60_000,
+);
 
 test("OBJECT_STORE=s3 without credentials is refused", async () => {
   await expect(

@@ -6,11 +6,10 @@ import { buildApp } from "./app.ts";
 import { bootstrapAdminToken } from "./auth/bootstrap.ts";
 import { systemClock } from "./clock.ts";
 import { type CloudConfig, defaultCloudConfig, MAX_RETENTION_DAYS } from "./config.ts";
-import { openDb } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
+import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { nativeBatchVerifier } from "./evidence/ed25519-batch.ts";
-import { drainOutbox } from "./evidence/outbox.ts";
+import { evidenceOutboxJob } from "./evidence/outbox.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
@@ -38,6 +37,9 @@ export const CloudEnv = v.object({
   ),
   HOST: v.optional(v.string(), "127.0.0.1"),
   DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"))),
+  DATABASE_OWNER_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")),
+  ),
   DATA_DIR: v.optional(v.string(), ".data/cloud"),
   OBJECT_STORE: v.optional(v.picklist(["dir", "s3"]), "dir"),
   S3_ENDPOINT: v.optional(v.pipe(v.string(), v.url())),
@@ -46,6 +48,7 @@ export const CloudEnv = v.object({
   S3_ACCESS_KEY_ID: v.optional(v.string()),
   S3_SECRET_ACCESS_KEY: v.optional(v.string()),
   S3_OBJECT_LOCK: v.optional(v.picklist(["on", "off"]), "on"),
+  S3_CONDITIONAL_WRITES: v.optional(v.picklist(["on", "off"]), "on"),
   CLOUD_KEY_FILE: v.optional(v.string()),
   PUBLIC_URL: v.optional(v.pipe(v.string(), v.url())),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(24, "must be at least 24 characters"))),
@@ -65,17 +68,7 @@ export function parseEnv(env: Record<string, string | undefined>): CloudEnv {
 /** The cloud's scheduled jobs. Other areas add theirs with one line. */
 export function cloudJobs(env: Record<string, string | undefined>): Job[] {
   return [
-    {
-      name: "evidence-outbox",
-      everyMs: 1000,
-      run: async (d) => {
-        // Keep draining while there is a backlog, one bounded pass at a time.
-        for (let i = 0; i < 20; i++) {
-          const r = await drainOutbox(d);
-          if (r.written + r.alreadyPresent + r.failed < 500 || r.failed > 0) break;
-        }
-      },
-    },
+    evidenceOutboxJob,
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
     ...regulatoryJobsFromEnv(env),
     pruneWebAuthJob,
@@ -92,6 +85,11 @@ export interface RunningCloud {
 /** Open the database and store named by `env`, migrate, and serve (logs to stdout unless given a logger). */
 export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}): Promise<RunningCloud> {
   // Check the whole configuration before opening anything, so a mistake fails fast and leaks nothing.
+  if (env.DATABASE_OWNER_URL && !env.DATABASE_URL) {
+    throw new Error(
+      "cloud configuration: DATABASE_OWNER_URL needs DATABASE_URL (the service's restricted role)",
+    );
+  }
   let s3: S3Settings | null = null;
   if (env.OBJECT_STORE === "s3") {
     if (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY) {
@@ -104,6 +102,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
       accessKeyId: env.S3_ACCESS_KEY_ID,
       secretAccessKey: env.S3_SECRET_ACCESS_KEY,
       objectLock: env.S3_OBJECT_LOCK === "on",
+      conditionalWrites: env.S3_CONDITIONAL_WRITES === "on",
     };
   }
   mkdirSync(env.DATA_DIR, { recursive: true });
@@ -115,15 +114,11 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
   } else {
     store = dirStore(join(env.DATA_DIR, "objects"));
   }
-  const handle = await openDb(
+  // Postgres: migrations run as the owner (DATABASE_OWNER_URL), the service as a restricted role.
+  const { handle, roleWarnings } = await openCloudDb(
     env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, "pglite") },
+    env.DATABASE_OWNER_URL ? { ownerUrl: env.DATABASE_OWNER_URL } : {},
   );
-  try {
-    await migrate(handle.db);
-  } catch (e) {
-    await handle.close();
-    throw e;
-  }
   const defaults = defaultCloudConfig();
   const config: CloudConfig = {
     ...defaults,
@@ -144,6 +139,14 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     metrics: new Metrics(),
     config,
   };
+  if (roleWarnings.length > 0) {
+    deps.logger.warn(
+      "database: DATABASE_URL's role could change or un-trigger evidence; set DATABASE_OWNER_URL",
+      {
+        problems: roleWarnings,
+      },
+    );
+  }
   if (env.ADMIN_TOKEN) await bootstrapAdminToken(deps, env.ADMIN_TOKEN);
   const { app } = buildApp(deps);
   const server = Bun.serve({

@@ -2,9 +2,12 @@
  * `npm test`'s pretest: puts on this machine what the test suites need, so the README's one test
  * command passes on a fresh Debian machine with nothing installed by hand. As root it installs the
  * missing Debian packages; otherwise it names them and the suites that need them skip (or, with
- * `CI` set, fail by name: see test/support/requirement.ts).
+ * `CI` set, fail by name: see test/support/requirement.ts). On the machine's Postgres it creates
+ * the cloud's owner and service roles (cloud/src/db/setup-roles.ts; the tests do it too).
  */
 import { existsSync } from "node:fs";
+import { DEFAULT_ADMIN_URL, setupRoles } from "../../cloud/src/db/setup-roles.ts";
+import { postgresReachable } from "../../cloud/src/testing/postgres.ts";
 
 /** A Debian package a suite needs, and how to tell it is there. */
 interface Need {
@@ -64,5 +67,9 @@ if (import.meta.main) {
           `  Install them with: sudo apt-get install ${names.join(" ")}\n`,
       );
     }
+  }
+  if (await postgresReachable()) {
+    for (const line of await setupRoles({ adminUrl: process.env.TEST_POSTGRES_URL ?? DEFAULT_ADMIN_URL }))
+      process.stderr.write(`test set-up: ${line}\n`);
   }
 }

@@ -21,7 +21,7 @@ test("migration files are named NNNN_area.sql and sorted", () => {
 
 describeEachDb("migrations", (cloud) => {
   test("a second run applies nothing", async () => {
-    expect(await migrate(cloud().deps.db)).toEqual([]);
+    expect(await cloud().withOwnerDb((db) => migrate(db))).toEqual([]);
   });
 
   test.each([
@@ -30,8 +30,11 @@ describeEachDb("migrations", (cloud) => {
     ["TRUNCATE evidence_chain"],
     ["UPDATE audit_log SET outcome = 'x'"],
     ["DELETE FROM audit_log"],
+    ["TRUNCATE audit_log"],
     ["DELETE FROM evidence_alerts"],
-  ])("append-only trigger refuses: %s", async (stmt) => {
+    ["UPDATE evidence_alerts SET message = 'x'"],
+    ["TRUNCATE evidence_alerts"],
+  ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
     await db.execute(
@@ -44,10 +47,14 @@ describeEachDb("migrations", (cloud) => {
     await db.execute(
       sql`INSERT INTO evidence_alerts (site_id, appliance_id, kind, message, detail, created_at) VALUES ('s', 'a', 'gap', 'm', '{}', ${now})`,
     );
-    const err = await (async () => db.execute(sql.raw(stmt)))().then(
-      () => null,
-      (e: unknown) => e,
-    );
+    // The owner holds every table right, so only the trigger stands in its way (the service role
+    // is refused earlier, by missing rights: roles.test.ts).
+    const err = await cloud()
+      .withOwnerDb(async (owner) => owner.execute(sql.raw(stmt)))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(pgErrorOf(err).message).toMatch(/append-only: (UPDATE|DELETE|TRUNCATE) refused/);
   });
 });

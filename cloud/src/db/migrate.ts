@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { Db } from "./client.ts";
+import { currentRole, grantServiceRights } from "./roles.ts";
 
 /** Folder holding every area's migrations, named `NNNN_<area>.sql`, applied in filename order. */
 export const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
@@ -34,11 +35,24 @@ export function migrationFiles(dir = MIGRATIONS_DIR): string[] {
   return names.sort();
 }
 
+/** Options of `migrate`. */
+export interface MigrateOptions {
+  /** Folder of migration files (MIGRATIONS_DIR). */
+  dir?: string;
+  /**
+   * Postgres only: the role the service connects as. After applying, the owner (this connection)
+   * gives it exactly the service's rights on every table (db/roles.ts), every time, so tables a
+   * migration added or made append-only are covered before the service uses them.
+   */
+  serviceRole?: string;
+}
+
 /**
  * Apply every migration not yet recorded in `schema_migrations`, in one transaction under an
  * advisory lock so instances starting together do not race. Returns the names applied.
  */
-export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(db: Db, opts: MigrateOptions = {}): Promise<string[]> {
+  const dir = opts.dir ?? MIGRATIONS_DIR;
   const files = migrationFiles(dir);
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(727001)`);
@@ -58,6 +72,15 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
       }
       await tx.insert(schemaMigrations).values({ name, appliedAt: new Date() });
       applied.push(name);
+    }
+    if (opts.serviceRole !== undefined) {
+      const owner = await currentRole(tx);
+      if (opts.serviceRole === owner) {
+        throw new Error(
+          `database roles: the service role "${owner}" is the migration (owner) role; give the service its own role`,
+        );
+      }
+      await grantServiceRights(tx, opts.serviceRole);
     }
     return applied;
   });

@@ -1,15 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { AGENT_API } from "../../../protocol/api.ts";
 import type { Tier } from "../config.ts";
-import { evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
+import { evidenceAlerts, evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import { ensureBucket, s3Client, s3Store } from "../store/s3-store.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import { motoAvailable, startMoto, type TestS3 } from "../testing/s3-servers.ts";
 import { makeTestCloud, type TestAppliance, type TestCloud } from "../testing/test-cloud.ts";
-import { drainOutbox } from "./outbox.ts";
+import {
+  ALERT_AFTER_ATTEMPTS,
+  backoffMs,
+  drainOutbox,
+  evidenceOutboxJob,
+  MAX_BACKOFF_MS,
+  OBJECT_WRITE_ALERT,
+} from "./outbox.ts";
 
 async function ingest(c: TestCloud, a: TestAppliance, n: number) {
   const r = await c.request(AGENT_API.evidence, {
@@ -19,6 +26,20 @@ async function ingest(c: TestCloud, a: TestAppliance, n: number) {
   });
   expect(r.status).toBe(200);
 }
+
+/** The /health answer. */
+interface HealthBody {
+  ok: boolean;
+  outbox: { depth: number; oldestAgeSec: number; failing: number; alerted: number };
+  problems?: string[];
+}
+
+const objectAlerts = (c: TestCloud, applianceId: string) =>
+  c.deps.db
+    .select()
+    .from(evidenceAlerts)
+    .where(and(eq(evidenceAlerts.kind, OBJECT_WRITE_ALERT), eq(evidenceAlerts.applianceId, applianceId)))
+    .orderBy(asc(evidenceAlerts.id));
 
 const outboxSize = async (c: TestCloud) =>
   Number((await c.deps.db.select({ n: sql<number>`count(*)::int` }).from(evidenceOutbox))[0]!.n);
@@ -46,13 +67,16 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
         throw new Error("store unreachable");
       },
     };
-    const r1 = await drainOutbox(c.deps, 500, down);
-    expect(r1).toEqual({ written: 0, alreadyPresent: 0, failed: 4 });
+    const r1 = await drainOutbox(c.deps, { store: down });
+    expect(r1).toEqual({ written: 0, alreadyPresent: 0, failed: 4, alerted: 0 });
     expect(await outboxSize(c)).toBe(4);
     const [row] = await c.deps.db.select().from(evidenceOutbox).limit(1);
-    expect(row).toMatchObject({ attempts: 1, lastError: "store unreachable" });
+    expect(row).toMatchObject({ attempts: 1, lastError: "store unreachable", alertedAt: null });
+    // Backed off: not due again for a second.
+    expect(await drainOutbox(c.deps)).toEqual({ written: 0, alreadyPresent: 0, failed: 0, alerted: 0 });
+    c.clock.advance(1000);
     const r2 = await drainOutbox(c.deps);
-    expect(r2).toEqual({ written: 4, alreadyPresent: 0, failed: 0 });
+    expect(r2).toEqual({ written: 4, alreadyPresent: 0, failed: 0, alerted: 0 });
     expect(await outboxSize(c)).toBe(0);
     await assertStoreMatchesChain(c);
   });
@@ -69,10 +93,11 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
         throw new Error("process killed after PUT");
       },
     };
-    await drainOutbox(c.deps, 500, dies);
+    await drainOutbox(c.deps, { store: dies });
     expect(calls).toBe(3);
     expect(await outboxSize(c)).toBe(3);
-    expect(await drainOutbox(c.deps)).toEqual({ written: 0, alreadyPresent: 3, failed: 0 });
+    c.clock.advance(1000);
+    expect(await drainOutbox(c.deps)).toEqual({ written: 0, alreadyPresent: 3, failed: 0, alerted: 0 });
     expect(await outboxSize(c)).toBe(0);
     await assertStoreMatchesChain(c);
   });
@@ -98,6 +123,123 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
     expect((await c.deps.db.select().from(evidenceChain)).length).toBe(before);
     expect(await outboxSize(c)).toBe(outBefore);
   });
+
+  const health = async (c: TestCloud) => {
+    const r = await c.request("/health");
+    return { status: r.status, body: (await r.json()) as HealthBody };
+  };
+
+  test("/health turns not-ok when an object has waited too long for the store, and ok again once written", async () => {
+    const c = cloud();
+    await ingest(c, a, 1);
+    expect((await health(c)).body).toMatchObject({ ok: true, outbox: { depth: 1, oldestAgeSec: 0 } });
+    c.clock.advance((c.deps.config.outboxMaxAgeSec + 1) * 1000);
+    const late = await health(c);
+    expect(late.status).toBe(503);
+    expect(late.body.problems).toEqual([
+      `the oldest evidence object has waited ${c.deps.config.outboxMaxAgeSec + 1} s for the store (limit ${c.deps.config.outboxMaxAgeSec} s)`,
+    ]);
+    await drainOutbox(c.deps);
+    expect(await health(c)).toEqual({
+      status: 200,
+      body: expect.objectContaining({
+        ok: true,
+        outbox: { depth: 0, oldestAgeSec: 0, failing: 0, alerted: 0 },
+      }),
+    });
+  });
+
+  test("a store that keeps failing: entries back off, one alert each after repeated failures, written once it recovers", async () => {
+    const c = cloud();
+    await ingest(c, a, 2);
+    const down: ObjectStore = {
+      ...c.deps.store,
+      put: async () => {
+        throw new Error("503 SlowDown");
+      },
+    };
+    for (let attempt = 1; attempt <= ALERT_AFTER_ATTEMPTS; attempt++) {
+      const r = await drainOutbox(c.deps, { store: down });
+      expect(r).toEqual({
+        written: 0,
+        alreadyPresent: 0,
+        failed: 2,
+        alerted: attempt === ALERT_AFTER_ATTEMPTS ? 2 : 0,
+      });
+      // Not due again before its delay has passed.
+      c.clock.advance(backoffMs(attempt, false) - 1);
+      expect((await drainOutbox(c.deps, { store: down })).failed).toBe(0);
+      c.clock.advance(1);
+    }
+    const alerts = await objectAlerts(c, "a1");
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0]!.message).toMatch(
+      /^evidence object site-a\/\d{4}\/\d{2}\/a1-\d+\.json could not be written to the dir store after 5 attempt\(s\): 503 SlowDown$/,
+    );
+    expect((await health(c)).body).toMatchObject({ ok: false, outbox: { depth: 2, failing: 2, alerted: 2 } });
+    // Another failure does not alert again.
+    await drainOutbox(c.deps, { store: down });
+    expect(await objectAlerts(c, "a1")).toHaveLength(2);
+    c.clock.advance(MAX_BACKOFF_MS);
+    expect(await drainOutbox(c.deps)).toMatchObject({ written: 2, failed: 0 });
+    expect((await health(c)).body).toMatchObject({ ok: true, outbox: { depth: 0, alerted: 0 } });
+    await assertStoreMatchesChain(c);
+  });
+
+  test("600 poisoned entries ahead of good ones: the good ones are written in the same tick, each poisoned one alerted once, /health names the count", async () => {
+    const c = cloud();
+    // Rows of an appliance id from before ids were safe by construction: the store refuses its keys.
+    const now = c.clock.now();
+    const [model] = await c.deps.db.select().from(evidenceChain).limit(1);
+    const legacy = Array.from({ length: 600 }, (_, i) => ({
+      ...model!,
+      applianceId: "legacy..app",
+      seq: i + 1,
+      objectKey: `site-a/2026/11/legacy..app-${i + 1}.json`,
+    }));
+    await c.deps.db.insert(evidenceChain).values(legacy);
+    await c.deps.db.insert(evidenceOutbox).values(
+      legacy.map((r) => ({
+        applianceId: r.applianceId,
+        seq: r.seq,
+        objectKey: r.objectKey,
+        retainUntil: new Date(now.getTime() + 86_400_000),
+        createdAt: now,
+      })),
+    );
+    await ingest(c, a, 30);
+    const job = (deps = c.deps) => evidenceOutboxJob.run(deps, new AbortController().signal);
+    await job();
+    // Every good object is in the store, exactly as stored in the chain.
+    const good = await c.deps.db.select().from(evidenceChain).where(eq(evidenceChain.applianceId, "a1"));
+    for (const r of good)
+      expect(new TextDecoder().decode((await c.deps.store.get(r.objectKey))!)).toBe(r.body);
+    const left = await c.deps.db.select().from(evidenceOutbox);
+    expect(left).toHaveLength(600);
+    expect(
+      left.every((r) => r.applianceId === "legacy..app" && r.attempts === 1 && r.alertedAt !== null),
+    ).toBe(true);
+    const alerts = await objectAlerts(c, "legacy..app");
+    expect(alerts).toHaveLength(600);
+    expect(alerts[0]!.message).toContain("legacy..app");
+    const h = await health(c);
+    expect(h.status).toBe(503);
+    expect(h.body).toMatchObject({ ok: false, outbox: { depth: 600, failing: 600, alerted: 600 } });
+    expect(h.body.problems?.[0]).toBe(
+      "600 evidence object(s) the store keeps refusing (see the sites' evidence alerts)",
+    );
+    // Parked: the next ticks leave them alone; after the longest delay each is tried once more, not alerted again.
+    await job();
+    expect((await c.deps.db.select().from(evidenceOutbox)).every((r) => r.attempts === 1)).toBe(true);
+    c.clock.advance(MAX_BACKOFF_MS);
+    await job();
+    expect((await c.deps.db.select().from(evidenceOutbox)).every((r) => r.attempts === 2)).toBe(true);
+    expect(await objectAlerts(c, "legacy..app")).toHaveLength(600);
+    // New evidence keeps flowing meanwhile.
+    await ingest(c, a, 3);
+    await job();
+    expect(await c.deps.db.select().from(evidenceOutbox)).toHaveLength(600);
+  }, 60_000);
 });
 
 describe.skipIf(!motoAvailable())("evidence objects in S3 with Object Lock per tier (moto)", () => {

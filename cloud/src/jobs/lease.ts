@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { jobLeases } from "../db/schema/runtime.ts";
 
-/** This process's lease holder name (one per process). */
+/** This process's prefix for lease holder names (each job runner adds its own suffix). */
 export const HOLDER = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /**

@@ -418,19 +418,22 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       body: JSON.stringify({ bundles: app.nextBundles(3) }),
     });
     expect(up.status).toBe(200);
-    // Only an attacker with database rights could do this: switch off the append-only trigger and edit.
+    // Only an attacker with the owner's database rights could do this: switch off the append-only trigger and edit.
     const [row] = await c.deps.db
       .select()
       .from(evidenceChain)
       .where(and(eq(evidenceChain.applianceId, "app-c1"), eq(evidenceChain.seq, 2)));
     const forged = row!.body.replace('"status":"pass"', '"status":"fail"');
     expect(forged).not.toBe(row!.body);
-    await c.deps.db.execute(sql`ALTER TABLE evidence_chain DISABLE TRIGGER evidence_chain_append_only`);
-    await c.deps.db
-      .update(evidenceChain)
-      .set({ body: forged })
-      .where(and(eq(evidenceChain.applianceId, "app-c1"), eq(evidenceChain.seq, 2)));
-    await c.deps.db.execute(sql`ALTER TABLE evidence_chain ENABLE TRIGGER evidence_chain_append_only`);
+    // The owner role: the service's own role may not (db/roles.test.ts).
+    await c.withOwnerDb(async (owner) => {
+      await owner.execute(sql`ALTER TABLE evidence_chain DISABLE TRIGGER evidence_chain_append_only`);
+      await owner
+        .update(evidenceChain)
+        .set({ body: forged })
+        .where(and(eq(evidenceChain.applianceId, "app-c1"), eq(evidenceChain.seq, 2)));
+      await owner.execute(sql`ALTER TABLE evidence_chain ENABLE TRIGGER evidence_chain_append_only`);
+    });
     const r = await call(await connect(tokens.ro), "verify_chain", { siteId: "site-c" });
     expect(r.structuredContent).toEqual({
       siteId: "site-c",

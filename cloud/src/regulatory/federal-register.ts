@@ -3,7 +3,7 @@
  * term, follows `next_page_url`, and validates every page. Knows nothing about the database.
  */
 import * as v from "valibot";
-import { describeIssues } from "../../../protocol/common.ts";
+import { describeIssues, ID_PATTERN } from "../../../protocol/common.ts";
 
 /** A feed answer that cannot be used; the message names the URL and what was wrong. */
 export class RegulatoryFeedError extends Error {
@@ -17,10 +17,8 @@ const Agency = v.object({
 
 /** One search result. Unknown fields (pdf_url, excerpts…) are ignored. */
 export const FederalRegisterDocument = v.object({
-  document_number: v.pipe(
-    v.string(),
-    v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be a document number"),
-  ),
+  // Stored and shown as an id, so it follows the one id pattern.
+  document_number: v.pipe(v.string(), v.regex(ID_PATTERN, "must be a document number")),
   title: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
   type: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   abstract: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(20_000)))),

@@ -1,3 +1,5 @@
+import { ID_PATTERN } from "../../../protocol/common.ts";
+
 /** Result of writing an evidence object. */
 export type PutOutcome = "created" | "already-present";
 
@@ -13,13 +15,38 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
 }
 
+/**
+ * A write the store refuses for good: retrying it can never succeed (the outbox parks such an
+ * entry and raises an alert instead of retrying it at full speed).
+ */
+export class PermanentStoreError extends Error {
+  override name = "PermanentStoreError";
+}
+
 /** A write that would change or remove stored evidence. */
-export class ObjectLockedError extends Error {
+export class ObjectLockedError extends PermanentStoreError {
   override name = "ObjectLockedError";
 }
 
-/** Object keys: `{site}/{YYYY}/{MM}/{appliance}-{seq}.json` (month of the bundle's creation, UTC). */
+/** A key the store will not accept (not built from valid ids). */
+export class UnsafeKeyError extends PermanentStoreError {
+  override name = "UnsafeKeyError";
+}
+
+/**
+ * Object keys: `{site}/{YYYY}/{MM}/{appliance}-{seq}.json` (month of the bundle's creation, UTC).
+ * Built only from ids matching protocol's ID_PATTERN, so every key it returns passes assertSafeKey.
+ */
 export function evidenceObjectKey(siteId: string, applianceId: string, seq: number, createdAt: Date): string {
+  for (const [what, id] of [
+    ["site id", siteId],
+    ["appliance id", applianceId],
+  ] as const) {
+    if (!ID_PATTERN.test(id))
+      throw new UnsafeKeyError(`${what} "${id}" is not a valid id; no object key for it`);
+  }
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new UnsafeKeyError(`sequence number ${seq} is not valid`);
+  if (Number.isNaN(createdAt.getTime())) throw new UnsafeKeyError("the bundle's creation time is not a date");
   const yyyy = createdAt.getUTCFullYear().toString().padStart(4, "0");
   const mm = (createdAt.getUTCMonth() + 1).toString().padStart(2, "0");
   return `${siteId}/${yyyy}/${mm}/${applianceId}-${seq}.json`;
@@ -28,6 +55,6 @@ export function evidenceObjectKey(siteId: string, applianceId: string, seq: numb
 /** Keys are built from validated ids; refuse anything that could escape a directory. */
 export function assertSafeKey(key: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(key) || key.includes("..")) {
-    throw new Error(`object key "${key}" is not a safe relative path`);
+    throw new UnsafeKeyError(`object key "${key}" is not a safe relative path`);
   }
 }

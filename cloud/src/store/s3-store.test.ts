@@ -6,7 +6,7 @@ import {
   ListObjectVersionsCommand,
 } from "@aws-sdk/client-s3";
 import { motoAvailable, startMoto, startS3rver, type TestS3 } from "../testing/s3-servers.ts";
-import { ObjectLockedError } from "./object-store.ts";
+import { evidenceObjectKey, ObjectLockedError } from "./object-store.ts";
 import { ensureBucket, s3Client, s3Store } from "./s3-store.ts";
 
 const enc = new TextEncoder();
@@ -40,6 +40,16 @@ for (const [name, start, available] of servers) {
       await expect(store.delete(key)).rejects.toBeInstanceOf(ObjectLockedError);
     });
 
+    test("keys built from any valid id are accepted", async () => {
+      const store = s3Store(s3.settings);
+      const retainUntil = new Date(Date.now() + 86_400_000);
+      for (const id of ["a", "front.desk-2_A", `${"x.".repeat(31)}yy`]) {
+        const key = evidenceObjectKey(id, id, 1, new Date("2026-11-25T00:00:00Z"));
+        expect(await store.put(key, enc.encode("{}"), { retainUntil })).toBe("created");
+        expect(new TextDecoder().decode((await store.get(key))!)).toBe("{}");
+      }
+    });
+
     test("ensureBucket is idempotent", async () => {
       await ensureBucket(s3.settings);
     });
@@ -60,6 +70,31 @@ describe.skipIf(!motoAvailable())("Object Lock COMPLIANCE on moto", () => {
     const cfg = await s3Client(s3.settings).send(new GetObjectLockConfigurationCommand({ Bucket: "locked" }));
     expect(cfg.ObjectLockConfiguration?.ObjectLockEnabled).toBe("Enabled");
   });
+
+  test("writers racing on one key leave exactly one version (If-None-Match: *)", async () => {
+    const client = s3Client(s3.settings);
+    const retainUntil = new Date(Date.now() + 86_400_000);
+    for (let round = 0; round < 3; round++) {
+      const key = `site-a/2026/11/race-${round}.json`;
+      // Separate stores, as separate instances would have.
+      const outcomes = await Promise.all(
+        Array.from({ length: 16 }, () =>
+          s3Store(s3.settings).put(key, enc.encode('{"r":1}'), { retainUntil }),
+        ),
+      );
+      expect(outcomes.filter((o) => o === "created")).toHaveLength(1);
+      expect(outcomes.filter((o) => o === "already-present")).toHaveLength(15);
+      const versions = await client.send(new ListObjectVersionsCommand({ Bucket: "locked", Prefix: key }));
+      expect(versions.Versions?.length).toBe(1);
+    }
+    // A racer with other bytes is refused, and adds no version either.
+    const key = "site-a/2026/11/race-0.json";
+    await expect(
+      s3Store(s3.settings).put(key, enc.encode('{"r":2}'), { retainUntil }),
+    ).rejects.toBeInstanceOf(ObjectLockedError);
+    const versions = await client.send(new ListObjectVersionsCommand({ Bucket: "locked", Prefix: key }));
+    expect(versions.Versions?.length).toBe(1);
+  }, 30_000);
 
   test("each object carries COMPLIANCE retention until its tier's date, and a locked version cannot be deleted", async () => {
     const client = s3Client(s3.settings);

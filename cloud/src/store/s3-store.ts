@@ -19,6 +19,12 @@ export interface S3Settings {
   secretAccessKey: string;
   /** Put each object under Object Lock COMPLIANCE until its retain-until date (off only for servers without lock support). */
   objectLock: boolean;
+  /**
+   * The server honours `If-None-Match: *` on PutObject (AWS S3 since 2024, moto): a write never
+   * adds a second version, however many writers race. Off only for servers that ignore the header
+   * (s3rver); there the store checks for the key first, which two racing writers can both pass.
+   */
+  conditionalWrites: boolean;
 }
 
 /** An S3 client configured for path-style addressing (works with MinIO, moto and s3rver on loopback). */
@@ -29,6 +35,17 @@ export function s3Client(s: S3Settings): S3Client {
     forcePathStyle: true,
     credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
   });
+}
+
+/** 412: the conditional write found the key taken; 409: a conditional write of it is in flight. */
+function lostRace(e: unknown): boolean {
+  return (
+    e instanceof S3ServiceException &&
+    (e.$metadata.httpStatusCode === 412 ||
+      e.$metadata.httpStatusCode === 409 ||
+      e.name === "PreconditionFailed" ||
+      e.name === "ConditionalRequestConflict")
+  );
 }
 
 function isNotFound(e: unknown): boolean {
@@ -55,35 +72,54 @@ export async function ensureBucket(s: S3Settings, client = s3Client(s)): Promise
 
 /**
  * S3 evidence store: PutObject with Object Lock COMPLIANCE and a retain-until date per object, so
- * not even the account root can delete a version before it expires. A key already holding the same
- * bytes (by SHA-256 metadata) is "already-present"; different bytes are refused before writing.
+ * not even the account root can delete a version before it expires. Each key is written once: with
+ * conditional writes the PUT itself refuses a taken key; without, the key is checked first. A key
+ * already holding the same bytes (by SHA-256 metadata) is "already-present"; different bytes are
+ * refused (ObjectLockedError).
  */
 export function s3Store(s: S3Settings, client = s3Client(s)): ObjectStore {
+  /** What the key holds now: null when absent. */
+  async function existing(key: string, sha: string): Promise<PutOutcome | null> {
+    try {
+      const head = await client.send(new HeadObjectCommand({ Bucket: s.bucket, Key: key }));
+      if (head.Metadata?.sha256 === sha) return "already-present";
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+    throw new ObjectLockedError(`${key} already exists with different content; refusing to overwrite`);
+  }
   return {
     kind: "s3",
     async put(key, body, opts): Promise<PutOutcome> {
       assertSafeKey(key);
       const sha = sha256Hex(body);
-      try {
-        const head = await client.send(new HeadObjectCommand({ Bucket: s.bucket, Key: key }));
-        if (head.Metadata?.sha256 === sha) return "already-present";
-        throw new ObjectLockedError(`${key} already exists with different content; refusing to overwrite`);
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
+      if (!s.conditionalWrites) {
+        const found = await existing(key, sha);
+        if (found) return found;
       }
-      await client.send(
-        new PutObjectCommand({
-          Bucket: s.bucket,
-          Key: key,
-          Body: body,
-          ContentType: "application/json",
-          Metadata: { sha256: sha },
-          ...(s.objectLock
-            ? { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: opts.retainUntil }
-            : {}),
-        }),
-      );
-      return "created";
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: s.bucket,
+            Key: key,
+            Body: body,
+            ContentType: "application/json",
+            Metadata: { sha256: sha },
+            ...(s.conditionalWrites ? { IfNoneMatch: "*" } : {}),
+            ...(s.objectLock
+              ? { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: opts.retainUntil }
+              : {}),
+          }),
+        );
+        return "created";
+      } catch (e) {
+        if (!s.conditionalWrites || !lostRace(e)) throw e;
+        // Another writer got there first: what it wrote decides (a write still in flight: retry later).
+        const found = await existing(key, sha);
+        if (found) return found;
+        throw new Error(`${key}: another write of this object is in progress (S3 409/412); will retry`);
+      }
     },
     async get(key) {
       assertSafeKey(key);

@@ -37,6 +37,6 @@ const deps = {
   metrics: new Metrics(),
   config: defaultCloudConfig(),
 };
-await drainOutbox(deps, 500, slow);
+await drainOutbox(deps, { store: slow });
 process.stdout.write("done\n");
 await handle.close();

@@ -14,7 +14,7 @@ export interface TestS3 {
 
 const creds = { region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
-/** s3rver (npm) on 127.0.0.1: S3 API without Object Lock, so the lock is off for it. */
+/** s3rver (npm) on 127.0.0.1: S3 API without Object Lock or conditional writes, so both are off for it. */
 export async function startS3rver(bucket = "evidence"): Promise<TestS3> {
   const dir = mkdtempSync(join(tmpdir(), "malachor-s3rver-"));
   const port = freePort();
@@ -22,7 +22,13 @@ export async function startS3rver(bucket = "evidence"): Promise<TestS3> {
   await server.run();
   return {
     name: "s3rver",
-    settings: { endpoint: `http://127.0.0.1:${port}`, bucket, objectLock: false, ...creds },
+    settings: {
+      endpoint: `http://127.0.0.1:${port}`,
+      bucket,
+      objectLock: false,
+      conditionalWrites: false,
+      ...creds,
+    },
     async stop() {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -30,12 +36,15 @@ export async function startS3rver(bucket = "evidence"): Promise<TestS3> {
   };
 }
 
-/** Whether `moto_server` is on PATH. */
+/** Whether `moto_server` is on PATH. With `CI` set its absence is an error: CI must fail, never skip. */
 export function motoAvailable(): boolean {
-  return Bun.which("moto_server") !== null;
+  const found = Bun.which("moto_server") !== null;
+  if (!found && process.env.CI)
+    throw new Error("CI: moto_server is required on PATH (Python moto) and missing");
+  return found;
 }
 
-/** moto_server on 127.0.0.1 (versioning + Object Lock COMPLIANCE, like S3). */
+/** moto_server on 127.0.0.1 (versioning, Object Lock COMPLIANCE and If-None-Match on PUT, like S3). */
 export async function startMoto(bucket = "evidence"): Promise<TestS3> {
   const port = freePort();
   const proc = Bun.spawn(["moto_server", "-H", "127.0.0.1", "-p", String(port)], {
@@ -62,6 +71,7 @@ export async function startMoto(bucket = "evidence"): Promise<TestS3> {
       endpoint,
       bucket,
       objectLock: true,
+      conditionalWrites: true,
       region: "us-east-1",
       accessKeyId: "testing",
       secretAccessKey: "testing",

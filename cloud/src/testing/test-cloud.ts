@@ -11,8 +11,8 @@ import { createAppliance } from "../appliances/create.ts";
 import { ManualClock } from "../clock.ts";
 import { type CloudConfig, defaultCloudConfig, type Tier } from "../config.ts";
 import type { ServiceContext } from "../context.ts";
-import { openDb } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
+import { type Db, openDb } from "../db/client.ts";
+import { openCloudDb } from "../db/prepare.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { freshCloudKeys } from "../keys/cloud-keys.ts";
@@ -62,8 +62,12 @@ export interface TestCloud {
   deps: CloudDeps;
   clock: ManualClock;
   dataDir: string;
-  /** The Postgres URL of this cloud's database (null on PGlite). */
+  /** The Postgres URL of this cloud's database, as the restricted service role (null on PGlite). */
   databaseUrl: string | null;
+  /** The same database as the owner role, which runs migrations (null on PGlite). */
+  ownerDatabaseUrl: string | null;
+  /** Run `fn` on an owner connection (on PGlite, the one connection there is). */
+  withOwnerDb<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** The app's answer to a request (no socket). */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** JSON request with an optional bearer secret. */
@@ -86,8 +90,15 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
   if (peer && !peer.databaseUrl) throw new Error("sameDatabaseAs needs a cloud on Postgres");
   const pg = !peer && opts.db === "postgres" ? await createTestDatabase() : null;
   const url = peer?.databaseUrl ?? pg?.url ?? null;
-  const handle = await openDb(url ? { url, maxConnections: opts.maxConnections ?? 8 } : { memory: true });
-  await migrate(handle.db);
+  const ownerUrl = peer?.ownerDatabaseUrl ?? pg?.ownerUrl ?? null;
+  // Postgres: migrate as the owner, serve as the restricted role (as production does).
+  const { handle } = await openCloudDb(
+    url ? { url, maxConnections: opts.maxConnections ?? 8 } : { memory: true },
+    ownerUrl ? { ownerUrl } : {},
+  ).catch(async (e) => {
+    await pg?.drop();
+    throw e;
+  });
   const clock = new ManualClock(new Date());
   const deps: CloudDeps = {
     db: handle.db,
@@ -109,6 +120,16 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
     clock,
     dataDir,
     databaseUrl: url,
+    ownerDatabaseUrl: ownerUrl,
+    async withOwnerDb(fn) {
+      if (!ownerUrl) return fn(handle.db);
+      const owner = await openDb({ url: ownerUrl, maxConnections: 1 });
+      try {
+        return await fn(owner.db);
+      } finally {
+        await owner.close();
+      }
+    },
     request,
     call(method, path, o = {}) {
       const headers: Record<string, string> = {};

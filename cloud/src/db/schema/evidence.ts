@@ -2,7 +2,7 @@ import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp }
 
 /**
  * Append-only evidence chain: one row per verified bundle, `body` holding exactly the bytes that
- * were verified (canonical JSON). Triggers refuse UPDATE and DELETE.
+ * were verified (canonical JSON). Triggers refuse UPDATE, DELETE and TRUNCATE.
  */
 export const evidenceChain = pgTable(
   "evidence_chain",
@@ -22,7 +22,10 @@ export const evidenceChain = pgTable(
   (t) => [primaryKey({ columns: [t.applianceId, t.seq] }), index("evidence_site_idx").on(t.siteId)],
 );
 
-/** Chain problems seen at ingest (gap, fork, bad link, bad signature): recorded, never silently dropped. */
+/**
+ * Chain problems seen at ingest (gap, fork, bad link, bad signature) and evidence objects the store
+ * would not take: recorded, never silently dropped. Append-only.
+ */
 export const evidenceAlerts = pgTable(
   "evidence_alerts",
   {
@@ -48,4 +51,8 @@ export const evidenceOutbox = pgTable("evidence_outbox", {
   attempts: bigint("attempts", { mode: "number" }).notNull().default(0),
   lastError: text("last_error"),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  /** A failed entry waits until then (backoff); null: due now. */
+  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }),
+  /** When an evidence alert was raised for this entry (it failed for good or too often). */
+  alertedAt: timestamp("alerted_at", { withTimezone: true, mode: "date" }),
 });
