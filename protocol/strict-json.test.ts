@@ -25,3 +25,35 @@ test.each([
 ])("accepts %s", (text, value) => {
   expect(parseJsonStrict(enc.encode(text))).toEqual(value);
 });
+
+test.each([
+  ["a duplicate key", '{"a":1,"b":2,"a":3}', /key "a" twice in one object at \$/],
+  [
+    "a duplicate key spelled with an escape",
+    '{"x":{"a":1,"\\u0061":2}}',
+    /key "a" twice in one object at \$\.x/,
+  ],
+  ["a duplicate empty key", '[{"":1,"":2}]', /key "" twice/],
+  ["nesting past the bound", `{"a":${"[".repeat(65)}${"]".repeat(65)}}`, /nests deeper than 64 levels/],
+  [
+    "100,000 levels in a free-form field",
+    `{"details":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+    /nests deeper/,
+  ],
+])("refuses %s", (_name, text, message) => {
+  expect(() => parseJsonStrict(enc.encode(text))).toThrow(message);
+});
+
+test.each([
+  ['{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}', { a: { a: { a: 1 } }, b: [{ a: 1 }, { a: 2 }] }],
+  ['{"q\\"":"\\\\","q":"x\\\\\\"y"}', { 'q"': "\\", q: 'x\\"y' }],
+  [`${"[".repeat(64)}${"]".repeat(64)}`, JSON.parse(`${"[".repeat(64)}${"]".repeat(64)}`)],
+  ['{"a":"{[","b":"]}]}"}', { a: "{[", b: "]}]}" }],
+])("accepts %s (same keys in different objects, brackets inside strings, depth 64)", (text, value) => {
+  expect(parseJsonStrict(enc.encode(text))).toEqual(value);
+});
+
+test("maxDepth is a parameter", () => {
+  expect(() => parseJsonStrict(enc.encode("[[[1]]]"), { maxDepth: 2 })).toThrow(/deeper than 2/);
+  expect(parseJsonStrict(enc.encode("[[1]]"), { maxDepth: 2 })).toEqual([[1]]);
+});
