@@ -11,7 +11,7 @@ export function registerHealth(app: Hono<AppEnv>, deps: RouteDeps): void {
     app,
     deps,
     { method: "get", path: "/health", summary: "Liveness and database check", auth: "none" },
-    async (c) => {
+    async ({ c }) => {
       const started = performance.now();
       try {
         await deps.db.execute(sql`SELECT 1`);
