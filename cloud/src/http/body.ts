@@ -79,7 +79,11 @@ export async function readJson<S extends v.GenericSchema>(
 }
 
 /** Validate a value against a schema; a mismatch is a 400 naming the field (after `prefix`, if any). */
-export function param<S extends v.GenericSchema>(schema: S, value: unknown, prefix?: string): v.InferOutput<S> {
+export function param<S extends v.GenericSchema>(
+  schema: S,
+  value: unknown,
+  prefix?: string,
+): v.InferOutput<S> {
   const r = v.safeParse(schema, value);
   if (!r.success) throw badRequest(`${prefix ? `${prefix}: ` : ""}${describeIssues(r.issues)}`);
   return r.output;
