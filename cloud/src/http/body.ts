@@ -7,23 +7,31 @@ import { ApiError, badRequest } from "./errors.ts";
 /** Default cap on a JSON request body. */
 export const DEFAULT_MAX_BODY = 256 * 1024;
 
-/** Read the raw body, refusing more than `maxBytes` (by header and by actual length). */
+const tooLarge = (size: string, maxBytes: number) =>
+  new ApiError(413, "payload_too_large", `body of ${size} bytes exceeds the ${maxBytes}-byte limit`);
+
+/**
+ * Read the raw body, refusing more than `maxBytes`: by the declared Content-Length before reading,
+ * and while it streams in (a body without a length is never buffered past the bound).
+ */
 export async function readBodyBytes(c: Context, maxBytes = DEFAULT_MAX_BODY): Promise<Uint8Array> {
   const declared = c.req.header("content-length");
-  if (declared !== undefined && Number(declared) > maxBytes) {
-    throw new ApiError(
-      413,
-      "payload_too_large",
-      `body of ${declared} bytes exceeds the ${maxBytes}-byte limit`,
-    );
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(declared, maxBytes);
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw tooLarge(`more than ${maxBytes}`, maxBytes);
+    chunks.push(chunk);
   }
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.byteLength > maxBytes) {
-    throw new ApiError(
-      413,
-      "payload_too_large",
-      `body of ${bytes.byteLength} bytes exceeds the ${maxBytes}-byte limit`,
-    );
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
   }
   return bytes;
 }
