@@ -96,14 +96,18 @@ function malformedBodies(sample: unknown, rand: () => number, n: number): (Uint8
   return out;
 }
 
+/** Limits out of the way, site A with appliance "a-app", and a fleet msp-admin token. */
+async function fuzzSetup(c: TestCloud) {
+  const rl = c.deps.config.rateLimits;
+  for (const k of Object.keys(rl) as (keyof typeof rl)[]) rl[k] = { limit: 1_000_000, windowSec: 60 };
+  await c.createSite("site-a");
+  return { app: await c.createAppliance("site-a", "a-app"), root: await c.adminToken("msp-admin") };
+}
+
 describeEachDb("fuzz: malformed and oversized bodies never cause a 5xx or a change", (cloud) => {
   test("≥ 2,000 malformed requests across every route", async () => {
     const c = cloud();
-    const rl = c.deps.config.rateLimits;
-    for (const k of Object.keys(rl) as (keyof typeof rl)[]) rl[k] = { limit: 1_000_000, windowSec: 60 };
-    await c.createSite("site-a");
-    const app = await c.createAppliance("site-a", "a-app");
-    const root = await c.adminToken("msp-admin");
+    const { app, root } = await fuzzSetup(c);
     const ord = await c.call("POST", "/api/sites/site-a/orders", {
       bearer: root,
       body: { applianceId: "a-app", type: "sync_rules", params: {}, requireApproval: true },
@@ -307,11 +311,7 @@ function hostileVariants(sample: unknown, maxBody: number): Hostile[] {
 describeEachDb("fuzz: every route in /openapi.json refuses hostile bodies before validation", (cloud) => {
   test("deep nesting, invalid UTF-8, duplicate keys and wrong content types: the right 4xx, nothing stored", async () => {
     const c = cloud();
-    const rl = c.deps.config.rateLimits;
-    for (const k of Object.keys(rl) as (keyof typeof rl)[]) rl[k] = { limit: 1_000_000, windowSec: 60 };
-    await c.createSite("site-a");
-    const app = await c.createAppliance("site-a", "a-app");
-    const root = await c.adminToken("msp-admin");
+    const { app, root } = await fuzzSetup(c);
     const samples: Record<string, unknown> = {
       ...SAMPLE_BODIES,
       "POST /agent/evidence": { bundles: app.peekBundles(1) },

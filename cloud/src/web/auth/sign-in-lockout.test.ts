@@ -3,8 +3,13 @@ import { describeEachDb } from "../../testing/each-db.ts";
 import type { TestCloud } from "../../testing/test-cloud.ts";
 import { WebClient } from "../testing/client.ts";
 
-/** Serve the test cloud on a loopback socket, so addresses come from the connection (and X-Forwarded-For). */
-function serve(c: TestCloud) {
+/**
+ * Serve the test cloud on a loopback socket, so addresses come from the connection (and
+ * X-Forwarded-For from trusted `proxies`), in a fresh rate-limit window (`hours` ahead).
+ */
+function serve(c: TestCloud, proxies: string[], hours: number) {
+  c.clock.advance(hours * 3600_000);
+  c.deps.config.trustedProxies = proxies;
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req, s) => c.app.fetch(req, s) });
   const base = `http://127.0.0.1:${server.port}`;
   c.deps.config.publicUrl = base;
@@ -27,9 +32,7 @@ describeEachDb("dashboard sign-in: wrong tokens never lock out a right one", (cl
 
   test("behind a trusted proxy: one client's wrong tokens slow that client only; the right token works from anywhere", async () => {
     const c = cloud();
-    c.clock.advance(3600_000);
-    c.deps.config.trustedProxies = ["127.0.0.1/32"];
-    const { server, browser } = serve(c);
+    const { server, browser } = serve(c, ["127.0.0.1/32"], 1);
     stop = () => server.stop(true);
     const attacker = browser();
     const codes: number[] = [];
@@ -46,9 +49,7 @@ describeEachDb("dashboard sign-in: wrong tokens never lock out a right one", (cl
 
   test("without TRUSTED_PROXIES, X-Forwarded-For is ignored: forged addresses do not escape the limit", async () => {
     const c = cloud();
-    c.clock.advance(7200_000);
-    c.deps.config.trustedProxies = [];
-    const { server, browser } = serve(c);
+    const { server, browser } = serve(c, [], 2);
     stop = () => server.stop(true);
     const w = browser();
     const codes: number[] = [];
@@ -59,9 +60,7 @@ describeEachDb("dashboard sign-in: wrong tokens never lock out a right one", (cl
 
   test("wrong tokens aimed at one prefix are limited per prefix, from any address", async () => {
     const c = cloud();
-    c.clock.advance(10_800_000);
-    c.deps.config.trustedProxies = ["127.0.0.0/8"];
-    const { server, browser } = serve(c);
+    const { server, browser } = serve(c, ["127.0.0.0/8"], 3);
     stop = () => server.stop(true);
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) codes.push(await signIn(browser(), wrong("SAMEPFX", i), `192.0.2.${i + 1}`));
