@@ -30,11 +30,7 @@ export function decodeUtf8Strict(bytes: Uint8Array): string {
  * stored as sent.
  */
 export function parseJsonStrict(bytes: Uint8Array, opts: { maxDepth?: number } = {}): unknown {
-  return parseJsonTextStrict(decodeUtf8Strict(bytes), opts);
-}
-
-/** parseJsonStrict for text already decoded strictly. */
-export function parseJsonTextStrict(text: string, opts: { maxDepth?: number } = {}): unknown {
+  const text = decodeUtf8Strict(bytes);
   if (text.charCodeAt(0) === 0xfeff) throw new StrictJsonError("body starts with a byte-order mark");
   let value: unknown;
   try {
