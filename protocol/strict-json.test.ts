@@ -57,3 +57,18 @@ test("maxDepth is a parameter", () => {
   expect(() => parseJsonStrict(enc.encode("[[[1]]]"), { maxDepth: 2 })).toThrow(/deeper than 2/);
   expect(parseJsonStrict(enc.encode("[[1]]"), { maxDepth: 2 })).toEqual([[1]]);
 });
+
+const manyKeys = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(",");
+
+test.each([
+  ["in an object of 40 keys (looked up by hash)", `{${manyKeys(40)},"k3":0}`, /key "k3" twice/],
+  ["spelled with an escape in an object of 40 keys", `{${manyKeys(40)},"\\u006b7":0}`, /key "k7" twice/],
+  ["that is non-ASCII, once raw and once escaped", '{"é":1,"\\u00e9":2}', /key "é" twice/],
+])("refuses a duplicate key %s", (_name, text, message) => {
+  expect(() => parseJsonStrict(enc.encode(text))).toThrow(message);
+});
+
+test("accepts an object of 1,000 distinct keys, and keys that differ only past a shared prefix", () => {
+  expect(Object.keys(parseJsonStrict(enc.encode(`{${manyKeys(1000)}}`)) as object).length).toBe(1000);
+  expect(parseJsonStrict(enc.encode('{"ab":1,"abc":2,"é":3,"e":4}'))).toEqual({ ab: 1, abc: 2, é: 3, e: 4 });
+});
