@@ -20,6 +20,7 @@ import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerUpdate } from "./update/routes.ts";
+import type { WebOptions } from "./web/options.ts";
 import { registerWeb } from "./web/register.ts";
 
 /** The composed cloud app, with the OpenAPI collector its routes filled. */
@@ -32,7 +33,7 @@ export interface CloudApp {
  * Build the Hono app from injected dependencies. One `registerX(app, deps)` line per route module;
  * add yours in the block below (keep /openapi.json last so it sees every route).
  */
-export function buildApp(deps: CloudDeps): CloudApp {
+export function buildApp(deps: CloudDeps, opts: { web?: WebOptions } = {}): CloudApp {
   const app = new Hono<AppEnv>();
   const rd: RouteDeps = { ...deps, doc: new ApiDoc() };
   app.use(requestContext(deps));
@@ -59,7 +60,7 @@ export function buildApp(deps: CloudDeps): CloudApp {
   registerRegulatory(app, rd);
   registerEscrow(app, rd);
   registerMcp(app, rd);
-  registerWeb(app, rd);
+  registerWeb(app, rd, opts.web);
   registerHeal(app, rd);
 
   registerOpenApi(app, rd);

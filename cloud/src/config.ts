@@ -25,7 +25,7 @@ export interface CloudConfig {
     admin: RatePolicy;
     /** Privileged admin actions (key rotation, delete-appliance, tokens, approvals), per token. */
     privileged: RatePolicy;
-    /** Login attempts, per account/address (used by the web area). */
+    /** Failed sign-ins, per client address and per secret prefix (a right secret is never refused). */
     login: RatePolicy;
     /** Magic-link requests, per address (used by the web area). */
     magicLink: RatePolicy;
@@ -38,6 +38,11 @@ export interface CloudConfig {
     /** Whole-chain verifications (CPU-heavy), per token. */
     chainVerify: RatePolicy;
   };
+  /**
+   * Reverse proxies (CIDR ranges) whose X-Forwarded-For is believed when counting per-address
+   * limits; empty: the header is ignored and the connection's peer is the client.
+   */
+  trustedProxies: string[];
   /** Lifetime of orders unless the creator says otherwise. */
   orderTtlSec: number;
   /** Appliances silent for longer than this are "stale" for clear-stale. */
@@ -67,6 +72,7 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
       provisioningGlobal: { limit: 3000, windowSec: 300 },
       chainVerify: { limit: 30, windowSec: 3600 },
     },
+    trustedProxies: [],
     orderTtlSec: 24 * 3600,
     staleAfterSec: 7 * 24 * 3600,
     provisionTtlSec: 30 * 24 * 3600,

@@ -96,14 +96,18 @@ function malformedBodies(sample: unknown, rand: () => number, n: number): (Uint8
   return out;
 }
 
+/** Limits out of the way, site A with appliance "a-app", and a fleet msp-admin token. */
+async function fuzzSetup(c: TestCloud) {
+  const rl = c.deps.config.rateLimits;
+  for (const k of Object.keys(rl) as (keyof typeof rl)[]) rl[k] = { limit: 1_000_000, windowSec: 60 };
+  await c.createSite("site-a");
+  return { app: await c.createAppliance("site-a", "a-app"), root: await c.adminToken("msp-admin") };
+}
+
 describeEachDb("fuzz: malformed and oversized bodies never cause a 5xx or a change", (cloud) => {
   test("≥ 2,000 malformed requests across every route", async () => {
     const c = cloud();
-    const rl = c.deps.config.rateLimits;
-    for (const k of Object.keys(rl) as (keyof typeof rl)[]) rl[k] = { limit: 1_000_000, windowSec: 60 };
-    await c.createSite("site-a");
-    const app = await c.createAppliance("site-a", "a-app");
-    const root = await c.adminToken("msp-admin");
+    const { app, root } = await fuzzSetup(c);
     const ord = await c.call("POST", "/api/sites/site-a/orders", {
       bearer: root,
       body: { applianceId: "a-app", type: "sync_rules", params: {}, requireApproval: true },
@@ -197,6 +201,168 @@ describeEachDb("fuzz: malformed and oversized bodies never cause a 5xx or a chan
     }
     expect(bad).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(2_000);
+    expect(await snapshot(c)).toEqual(before);
+  }, 240_000);
+});
+
+/** One operation of /openapi.json. */
+interface Operation {
+  method: string;
+  path: string;
+  auth: string;
+  hasBody: boolean;
+}
+
+/** Every operation the served OpenAPI document lists (Hono path syntax restored). */
+async function operations(c: TestCloud): Promise<Operation[]> {
+  const doc = (await (await c.request("/openapi.json")).json()) as {
+    paths: Record<string, Record<string, { "x-auth": string; requestBody?: unknown }>>;
+  };
+  return Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path: p.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1"),
+      auth: op["x-auth"],
+      hasBody: op.requestBody !== undefined,
+    })),
+  );
+}
+
+/** A variant of a well-formed body that must be refused before validation, with the status and text expected. */
+interface Hostile {
+  what: string;
+  body: Uint8Array | string;
+  contentType?: string;
+  status: number;
+  message: RegExp;
+}
+
+const deepArray = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+
+/** Deep nesting (inside each top-level field and each free-form field), invalid UTF-8, duplicate keys, wrong content types. */
+function hostileVariants(sample: unknown, maxBody: number): Hostile[] {
+  const text = JSON.stringify(sample);
+  // As deep as fits the route's size limit, up to the 100,000 levels of the report.
+  const levels = Math.min(100_000, Math.floor((maxBody - text.length - 64) / 2));
+  const deep = deepArray(levels);
+  const out: Hostile[] = [];
+  const nests = /nests deeper than 64 levels/;
+  const isObject = sample !== null && typeof sample === "object" && !Array.isArray(sample);
+  const keys = isObject ? Object.keys(sample as object) : [];
+  for (const k of keys) {
+    out.push({
+      what: `${levels} levels in "${k}"`,
+      body: text.replace(`${JSON.stringify(k)}:`, `${JSON.stringify(k)}:${deep},"zz":`),
+      status: 400,
+      message: nests,
+    });
+  }
+  for (const field of ["details", "params", "result"]) {
+    const at = `"${field}":{`;
+    if (text.includes(at)) {
+      out.push({
+        what: `${levels} levels in the free-form "${field}"`,
+        body: text.replace(at, `${at}"deep":${deep}${text.includes(`${at}}`) ? "" : ","}`),
+        status: 400,
+        message: nests,
+      });
+    }
+  }
+  const [head, tail] = [text.slice(0, text.length - 1), text.slice(text.length - 1)];
+  out.push({
+    what: "invalid UTF-8 in a string",
+    body: new Uint8Array([
+      ...enc.encode(`${head}${keys.length ? "," : ""}"zz":"`),
+      0xff,
+      0xfe,
+      ...enc.encode(`"${tail}`),
+    ]),
+    status: 400,
+    message: /not valid UTF-8/,
+  });
+  if (keys.length > 0) {
+    const k = JSON.stringify(keys[0]);
+    const first = JSON.stringify((sample as Record<string, unknown>)[keys[0]!]);
+    out.push({
+      what: `the key ${k} twice`,
+      body: `${head},${k}:${first}${tail}`,
+      status: 400,
+      message: /twice in one object/,
+    });
+  }
+  for (const ct of [
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/json; charset=iso-8859-1",
+    "",
+  ]) {
+    out.push({
+      what: `Content-Type "${ct}"`,
+      body: text,
+      contentType: ct,
+      status: 415,
+      message: /Content-Type: application\/json/,
+    });
+  }
+  return out;
+}
+
+describeEachDb("fuzz: every route in /openapi.json refuses hostile bodies before validation", (cloud) => {
+  test("deep nesting, invalid UTF-8, duplicate keys and wrong content types: the right 4xx, nothing stored", async () => {
+    const c = cloud();
+    const { app, root } = await fuzzSetup(c);
+    const samples: Record<string, unknown> = {
+      ...SAMPLE_BODIES,
+      "POST /agent/evidence": { bundles: app.peekBundles(1) },
+      "POST /api/sites/:siteId/orders": { applianceId: "a-app", type: "sync_rules", params: { a: 1 } },
+      "POST /mcp": { jsonrpc: "2.0", id: 1, method: "tools/list", params: {} },
+      // Well-formed (signatures are checked only after the body is read).
+      "POST /agent/rekey": {
+        publicKey: "c".repeat(64),
+        oldKeySignature: "d".repeat(128),
+        newKeySignature: "e".repeat(128),
+      },
+    };
+    const before = await snapshot(c);
+    const ops = (await operations(c)).filter((o) => o.method === "POST" || o.method === "PUT");
+    // Every documented JSON body route, and /mcp (JSON-RPC, not a documented schema), is walked.
+    expect(ops.filter((o) => o.hasBody).length).toBeGreaterThan(25);
+    expect(ops.some((o) => o.path === "/mcp")).toBe(true);
+    const bad: string[] = [];
+    let sent = 0;
+    for (const o of ops) {
+      if (!o.hasBody && o.path !== "/mcp") continue;
+      const key = `${o.method} ${o.path}`;
+      const sample = samples[key];
+      if (sample === undefined) {
+        bad.push(`${key}: no sample body in testing/route-samples.ts`);
+        continue;
+      }
+      const maxBody = o.path === "/mcp" ? 64 * 1024 : 256 * 1024;
+      const bearer = o.auth === "appliance" ? app.apiKey : o.auth.startsWith("admin:") ? root : undefined;
+      for (const h of hostileVariants(sample, maxBody)) {
+        const headers: Record<string, string> = { accept: "application/json, text/event-stream" };
+        if (bearer) headers.authorization = `Bearer ${bearer}`;
+        const ct = h.contentType ?? "application/json";
+        if (ct) headers["content-type"] = ct;
+        const path = o.path.replace(
+          /:([A-Za-z0-9_]+)/g,
+          (_m, n: string) =>
+            ({ siteId: "site-a", applianceId: "a-app", version: "1.0.0", mac: "00:00:00:00:00:09" })[n] ??
+            "x1",
+        );
+        const body = typeof h.body === "string" ? enc.encode(h.body) : h.body;
+        const res = await c.request(path, { method: o.method, headers, body: body as BodyInit });
+        sent++;
+        const answer = await res.text();
+        if (res.status !== h.status || !h.message.test(answer)) {
+          bad.push(`${key} with ${h.what}: ${res.status} ${answer.slice(0, 160)}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(sent).toBeGreaterThan(200);
     expect(await snapshot(c)).toEqual(before);
   }, 240_000);
 });

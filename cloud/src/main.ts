@@ -10,6 +10,7 @@ import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { nativeBatchVerifier } from "./evidence/ed25519-batch.ts";
 import { evidenceOutboxJob } from "./evidence/outbox.ts";
+import { parseTrustedProxies } from "./http/client-address.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
@@ -55,6 +56,20 @@ export const CloudEnv = v.object({
   RETENTION_DAYS_ESSENTIAL: v.optional(Days),
   RETENTION_DAYS_PROFESSIONAL: v.optional(Days),
   RETENTION_DAYS_ENTERPRISE: v.optional(Days),
+  TRUSTED_PROXIES: v.optional(
+    v.pipe(
+      v.string(),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        try {
+          return parseTrustedProxies(dataset.value);
+        } catch (e) {
+          addIssue({ message: (e as Error).message });
+          return NEVER;
+        }
+      }),
+    ),
+    "",
+  ),
 });
 export type CloudEnv = v.InferOutput<typeof CloudEnv>;
 
@@ -128,6 +143,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
       professional: env.RETENTION_DAYS_PROFESSIONAL ?? defaults.retentionDays.professional,
       enterprise: env.RETENTION_DAYS_ENTERPRISE ?? defaults.retentionDays.enterprise,
     },
+    trustedProxies: env.TRUSTED_PROXIES,
   };
   const deps: CloudDeps = {
     db: handle.db,

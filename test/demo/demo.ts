@@ -94,7 +94,8 @@ if (!values.once) {
   );
 }
 
-// A portal user for the clinic's privacy officer, and a sign-in link (logged: no SMTP in the demo).
+// A portal user for the clinic's privacy officer, and a sign-in link (no SMTP in the demo: the cloud
+// runs with MAIL_LOG_LINKS=dev, set by the stack, so it logs whole mails).
 let admin: WebSession;
 let link: string | undefined;
 try {

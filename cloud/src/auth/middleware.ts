@@ -9,9 +9,10 @@ import { adminTokens } from "../db/schema/auth.ts";
 import { rateLimits } from "../db/schema/runtime.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
-import { forbidden, unauthorized } from "../http/errors.ts";
-import { currentWindow, enforce, rateLimited } from "../ratelimit/limiter.ts";
-import { assertSiteAccess, roleAtLeast } from "./permissions.ts";
+import { ApiError, unauthorized } from "../http/errors.ts";
+import { currentWindow, rateLimited } from "../ratelimit/limiter.ts";
+import { admitAdmin, takePrivileged } from "./admit.ts";
+import { assertSiteAccess } from "./permissions.ts";
 import { bearerOf, hashSecret } from "./secrets.ts";
 
 /** Resolve an admin bearer token to its actor, or null when unknown, revoked or expired. */
@@ -81,22 +82,13 @@ export function requireAdmin(
     const actor = await adminActor(deps, secret);
     if (!actor) throw unauthorized("admin token is unknown, revoked or expired");
     c.set("actor", actor);
-    await enforce(
-      deps.db,
-      deps.clock,
-      `admin:${actor.tokenId}`,
-      deps.config.rateLimits.admin,
-      "admin requests",
-    );
     try {
-      if (!roleAtLeast(actor.role, min)) {
-        throw forbidden(`this action needs role ${min} or above; token "${actor.name}" has ${actor.role}`);
-      }
+      await admitAdmin(deps, actor, min);
       // Routes without a site in the path check the scope in their service (object → its site).
       if (opts.siteParam !== undefined) assertSiteAccess(actor, c.req.param(opts.siteParam) ?? "");
     } catch (e) {
-      // A refused privileged attempt is itself worth an audit row.
-      if (opts.privileged) {
+      // A refused privileged attempt is itself worth an audit row (a 429 is not a refusal of the caller).
+      if (opts.privileged && !(e instanceof ApiError && e.status === 429)) {
         const ctx = { ...deps, actor, requestId: c.get("requestId") };
         await writeAudit(deps.db, ctx, {
           action: `${c.req.method} ${routePath(c)}`,
@@ -107,15 +99,7 @@ export function requireAdmin(
       }
       throw e;
     }
-    if (opts.privileged) {
-      await enforce(
-        deps.db,
-        deps.clock,
-        `privileged:${actor.tokenId}`,
-        deps.config.rateLimits.privileged,
-        "privileged admin actions",
-      );
-    }
+    if (opts.privileged) await takePrivileged(deps, actor);
     await next();
   };
 }

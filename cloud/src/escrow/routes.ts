@@ -1,11 +1,10 @@
 import type { Hono } from "hono";
 import { AGENT_API } from "../../../protocol/api.ts";
-import { Id } from "../../../protocol/common.ts";
 import { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import type { AppEnv } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
+import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import { EscrowConfigError, type Kek, loadEscrowKek } from "./kek.ts";
 import { listEscrow } from "./list.ts";
@@ -49,10 +48,7 @@ export function registerEscrow(
       body: KeyEscrow,
       response: EscrowStored,
     },
-    async (c) => {
-      const input = await readJson(c, KeyEscrow, "key escrow");
-      return c.json(await storeEscrow({ ctx: serviceContext(c, deps), input, kek: kek() }));
-    },
+    async ({ c, ctx, body }) => c.json(await storeEscrow({ ctx, input: body, kek: kek() })),
   );
   route(
     app,
@@ -62,15 +58,10 @@ export function registerEscrow(
       path: "/api/sites/:siteId/escrow",
       summary: "Escrowed BitLocker recovery keys of a site, without the keys (msp-admin)",
       auth: { admin: "msp-admin", siteParam: "siteId" },
+      params: idParams("siteId"),
       response: EscrowList,
     },
-    async (c) =>
-      c.json(
-        await listEscrow({
-          ctx: serviceContext(c, deps),
-          input: { siteId: param(Id, c.req.param("siteId"), "siteId") },
-        }),
-      ),
+    async ({ c, ctx, params }) => c.json(await listEscrow({ ctx, input: params })),
   );
   route(
     app,
@@ -81,15 +72,12 @@ export function registerEscrow(
       summary: "Reveal one BitLocker recovery key (msp-admin; every view is audited)",
       auth: { admin: "msp-admin", siteParam: "siteId" },
       privileged: true,
+      params: idParams("siteId", "id"),
       response: EscrowSecret,
     },
-    async (c) => {
-      const input = {
-        siteId: param(Id, c.req.param("siteId"), "siteId"),
-        id: param(Id, c.req.param("id"), "id"),
-      };
+    async ({ c, ctx, params }) => {
       c.header("cache-control", "no-store");
-      return c.json(await viewEscrow({ ctx: serviceContext(c, deps), input, kek: kek() }));
+      return c.json(await viewEscrow({ ctx, input: params, kek: kek() }));
     },
   );
 }

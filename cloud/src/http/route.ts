@@ -1,20 +1,51 @@
-import type { Context, Handler, Hono, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import type * as v from "valibot";
 import { requireAdmin, requireAppliance } from "../auth/middleware.ts";
+import type { ServiceContext } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
-import type { RouteDoc } from "../openapi/doc.ts";
-import type { AppEnv } from "./env.ts";
+import { pathParams, type RouteDoc } from "../openapi/doc.ts";
+import { DEFAULT_MAX_BODY, param, readJson } from "./body.ts";
+import { type AppEnv, serviceContext } from "./env.ts";
+
+type Output<D, K extends "body" | "params" | "query"> = D extends {
+  [P in K]: infer S extends v.GenericSchema;
+}
+  ? v.InferOutput<S>
+  : undefined;
+
+/** What a handler receives: its input already read and validated against the schemas its doc publishes. */
+export interface RouteArgs<D extends RouteDoc> {
+  c: Context<AppEnv>;
+  /** The caller's service context (unauthenticated routes act as the system actor `doc.system`). */
+  ctx: ServiceContext;
+  /** The JSON body, validated by `doc.body`. */
+  body: Output<D, "body">;
+  /** The path parameters, validated by `doc.params`. */
+  params: Output<D, "params">;
+  /** The query parameters, validated by `doc.query`. */
+  query: Output<D, "query">;
+}
 
 /**
- * Register a route and its documentation in one call, so the auth a route enforces is exactly
- * the auth /openapi.json (and the authorization matrix test) says it has.
+ * Register a route and its documentation in one call: the auth it enforces, the path and query
+ * parameters and the JSON body it validates are exactly what /openapi.json (and the authorization
+ * matrix and fuzz tests, which walk `doc.routes`) say. The handler receives parsed input; the body
+ * goes through the one strict reader (`readJson`: 415, 413, 400 before the schema sees it).
  * "enroll-code" and "portal" routes authenticate inside their handler.
  */
-export function route(
+export function route<const D extends RouteDoc>(
   app: Hono<AppEnv>,
   deps: RouteDeps,
-  doc: RouteDoc,
-  handler: (c: Context<AppEnv>) => Promise<Response> | Response,
+  doc: D,
+  handler: (args: RouteArgs<D>) => Promise<Response> | Response,
 ): void {
+  const declared = Object.keys(doc.params?.entries ?? {}).sort();
+  const inPath = pathParams(doc.path).sort();
+  if (declared.join() !== inPath.join()) {
+    throw new Error(
+      `route ${doc.method.toUpperCase()} ${doc.path}: params schema declares [${declared}], the path has [${inPath}]`,
+    );
+  }
   deps.doc.add(doc);
   const guards: MiddlewareHandler<AppEnv>[] = [];
   if (doc.auth === "appliance") guards.push(requireAppliance(deps));
@@ -23,5 +54,20 @@ export function route(
       requireAdmin(deps, doc.auth.admin, { siteParam: doc.auth.siteParam, privileged: doc.privileged }),
     );
   }
-  app.on([doc.method.toUpperCase()], [doc.path], ...guards, handler as Handler<AppEnv>);
+  app.on([doc.method.toUpperCase()], [doc.path], ...guards, async (c) => {
+    const params = doc.params ? param(doc.params, c.req.param()) : undefined;
+    const query = doc.query ? param(doc.query, c.req.query()) : undefined;
+    const body = doc.body ? await readJson(c, doc.body, doc.maxBody ?? DEFAULT_MAX_BODY) : undefined;
+    const actor = c.get("actor") ?? (doc.system ? { type: "system" as const, name: doc.system } : undefined);
+    return handler({
+      c,
+      get ctx(): ServiceContext {
+        if (!actor) throw new Error(`route ${doc.path} has no caller: declare auth or doc.system`);
+        return { ...serviceContext(c, deps), actor };
+      },
+      body,
+      params,
+      query,
+    } as RouteArgs<D>);
+  });
 }

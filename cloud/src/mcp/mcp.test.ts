@@ -638,6 +638,44 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     expect(((await waiting.json()) as PendingOrdersResponse).orders).toEqual([]);
   });
 
+  test("bodies are read strictly: invalid UTF-8 is a 400 (never U+FFFD in a stored order), duplicate keys 400, wrong content type 415", async () => {
+    const c = cloud();
+    c.clock.advance(300_000); // a fresh window of the per-site budget
+    const ordersNow = async () => (await c.deps.db.select({ id: orders.id }).from(orders)).length;
+    const before = await ordersNow();
+    const proposal = (reason: string) =>
+      `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"propose_remediation","arguments":` +
+      `{"siteId":"site-a","applianceId":"app-a1","host":"appliance","runbookId":"${plain.id}","reason":"${reason}"}}}`;
+    const post = (body: Uint8Array, contentType = "application/json") =>
+      fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${tokens.tech}`,
+          "content-type": contentType,
+          accept: "application/json, text/event-stream",
+        },
+        body: body as BodyInit,
+      });
+    const enc = new TextEncoder();
+    const [head, tail] = proposal("SPLIT").split("SPLIT") as [string, string];
+    const invalid = await post(
+      new Uint8Array([...enc.encode(`${head}fix `), 0xff, 0xc3, ...enc.encode(tail)]),
+    );
+    expect(invalid.status).toBe(400);
+    const answer = (await invalid.json()) as { error: { code: number; message: string } };
+    expect(answer.error.code).toBe(-32700);
+    expect(answer.error.message).toMatch(/not valid UTF-8/);
+    const dup = await post(enc.encode(proposal("x").replace('"id":7,', '"id":7,"id":8,')));
+    expect(dup.status).toBe(400);
+    expect(((await dup.json()) as { error: { message: string } }).error.message).toMatch(/"id" twice/);
+    expect((await post(enc.encode(proposal("x")), "text/plain")).status).toBe(415);
+    expect(await ordersNow()).toBe(before);
+    // The same proposal, well-formed, is taken: what was refused was only the encoding.
+    const ok = await post(enc.encode(proposal("fix it")));
+    expect(ok.status).toBe(200);
+    expect(await ordersNow()).toBe(before + 1);
+  });
+
   test("HTTP boundary: no token is 401; oversized requests are refused before parsing; foreign Origin 403; GET 405", async () => {
     const noAuth = await fetch(url, {
       method: "POST",

@@ -1,8 +1,10 @@
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { RouteDeps } from "../deps.ts";
+import { readJsonValue } from "../http/body.ts";
 import type { AppEnv } from "../http/env.ts";
-import { serviceContext } from "../http/env.ts";
+import { ApiError } from "../http/errors.ts";
 import { route } from "../http/route.ts";
 import type { RunbookCatalogue } from "../tools/catalogue.ts";
 import { createToolRegistry } from "../tools/registry.ts";
@@ -12,11 +14,13 @@ import { createMcpServer } from "./server.ts";
 /** Path of the MCP endpoint. */
 export const MCP_PATH = "/mcp";
 
-/**
- * Largest JSON-RPC request accepted: the transport answers 413 before parsing, by the declared
- * Content-Length or while the body streams in.
- */
+/** Largest JSON-RPC request accepted (413 by the declared Content-Length or the bytes received). */
 export const MCP_MAX_BODY = 64 * 1024;
+
+/** A JSON-RPC error answer (what MCP clients read), with the HTTP status of our body checks. */
+function jsonRpcError(c: Context, status: ContentfulStatusCode, code: number, message: string): Response {
+  return c.json({ jsonrpc: "2.0", error: { code, message }, id: null }, status);
+}
 
 /**
  * POST /mcp: the Model Context Protocol over Streamable HTTP, stateless (every request carries
@@ -38,8 +42,18 @@ export function registerMcp(
       summary: "Model Context Protocol (Streamable HTTP)",
       auth: { admin: "read-only" },
     },
-    async (c) => {
-      const ctx = { ...serviceContext(c, deps), catalogue };
+    async ({ c, ctx: caller }) => {
+      // The one strict reader REST bodies use (415, 413; invalid UTF-8, duplicate keys, deep
+      // nesting → 400), so the transport never decodes bytes itself (it would turn invalid UTF-8
+      // into U+FFFD and pass it on to the tools).
+      let parsedBody: unknown;
+      try {
+        parsedBody = await readJsonValue(c, MCP_MAX_BODY);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        return jsonRpcError(c, e.status, e.status === 400 ? -32700 : -32000, e.message);
+      }
+      const ctx = { ...caller, catalogue };
       const server = createMcpServer(ctx, registry);
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
@@ -52,7 +66,7 @@ export function registerMcp(
       });
       await server.connect(transport);
       try {
-        return await transport.handleRequest(c.req.raw);
+        return await transport.handleRequest(c.req.raw, { parsedBody });
       } finally {
         await server.close();
       }
@@ -68,16 +82,10 @@ export function registerMcp(
         summary: "Not offered: the MCP endpoint is stateless (POST only)",
         auth: { admin: "read-only" },
       },
-      (c) =>
-        c.json(
-          {
-            jsonrpc: "2.0",
-            error: { code: -32000, message: "method not allowed: this MCP endpoint is stateless; use POST" },
-            id: null,
-          },
-          405,
-          { allow: "POST" },
-        ),
+      ({ c }) => {
+        c.header("allow", "POST");
+        return jsonRpcError(c, 405, -32000, "method not allowed: this MCP endpoint is stateless; use POST");
+      },
     );
   }
 }

@@ -5,14 +5,30 @@ import type { Role } from "../actor.ts";
 /** Who may call a route: nobody needs a key, an appliance key, or an admin token of at least a role. */
 export type RouteAuth = "none" | "appliance" | { admin: Role; siteParam?: string } | "enroll-code" | "portal";
 
-/** One documented route (Hono path syntax, `:name` parameters). */
+/** A valibot object schema of named string inputs (path or query parameters). */
+export type ParamsSchema = v.GenericSchema<Record<string, string | undefined>, unknown> & {
+  entries: Record<string, v.GenericSchema>;
+};
+
+/**
+ * One documented route (Hono path syntax, `:name` parameters). `route()` validates exactly these
+ * schemas before the handler runs, so what is documented is what is enforced.
+ */
 export interface RouteDoc {
   method: "get" | "post" | "put" | "delete";
   path: string;
   summary: string;
   auth: RouteAuth;
+  /** valibot schema of the path parameters: one entry per `:name` in the path (checked at registration). */
+  params?: ParamsSchema;
+  /** valibot schema of the query parameters (unknown ones are ignored). */
+  query?: ParamsSchema;
   /** valibot schema of the JSON body (the protocol's, never restated). */
   body?: v.GenericSchema;
+  /** Largest body accepted, in bytes (256 KiB when unset). */
+  maxBody?: number;
+  /** Unauthenticated routes whose service acts as the system: the system actor's name. */
+  system?: string;
   /** valibot schema of the JSON answer, when it has one. */
   response?: v.GenericSchema;
   /** Content type when the answer is not JSON. */
@@ -37,12 +53,20 @@ export class ApiDoc {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const r of this.routes) {
       const oaPath = r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
-      const params = [...r.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
-        name: m[1],
-        in: "path",
-        required: true,
-        schema: { type: "string" },
-      }));
+      const params = [
+        ...pathParams(r.path).map((name) => ({
+          name,
+          in: "path",
+          required: true,
+          schema: r.params?.entries[name] ? schemaOf(r.params.entries[name], "input") : { type: "string" },
+        })),
+        ...Object.entries(r.query?.entries ?? {}).map(([name, s]) => ({
+          name,
+          in: "query",
+          required: s.type !== "optional",
+          schema: schemaOf(s, "input"),
+        })),
+      ];
       const op: Record<string, unknown> = {
         summary: r.summary,
         "x-auth": typeof r.auth === "string" ? r.auth : `admin:${r.auth.admin}`,
@@ -94,6 +118,11 @@ export class ApiDoc {
   }
 }
 
-function schemaOf(s: v.GenericSchema): unknown {
-  return toJsonSchema(s, { target: "openapi-3.0", errorMode: "ignore", typeMode: "output" });
+/** The `:name` parameters of a Hono path, in order. */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+}
+
+function schemaOf(s: v.GenericSchema, typeMode: "input" | "output" = "output"): unknown {
+  return toJsonSchema(s, { target: "openapi-3.0", errorMode: "ignore", typeMode });
 }

@@ -5,9 +5,8 @@ import { Id } from "../../../protocol/common.ts";
 import { CloudResolvedIncidents, IncidentReport, IncidentResolution } from "../../../protocol/incident.ts";
 import { PlanOutcome, PlanRequest, SignedPlan } from "../../../protocol/plan.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
-import { badRequest } from "../http/errors.ts";
+import type { AppEnv } from "../http/env.ts";
+import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import { ingestIncidents } from "../incidents/ingest.ts";
 import { listIncidents } from "../incidents/list.ts";
@@ -48,10 +47,7 @@ export function registerHealRoutesWith(
       body: PlanRequest,
       response: SignedPlan,
     },
-    async (c) => {
-      const input = await readJson(c, PlanRequest, "plan request");
-      return c.json(await planForIncident({ ctx: serviceContext(c, deps), input, settings: settings() }));
-    },
+    async ({ c, ctx, body }) => c.json(await planForIncident({ ctx, input: body, settings: settings() })),
   );
 
   route(
@@ -62,21 +58,19 @@ export function registerHealRoutesWith(
       path: "/agent/plan/:planId/outcome",
       summary: "What came of an L2 plan on the appliance (feeds the learning loop)",
       auth: "appliance",
+      params: idParams("planId"),
       body: PlanOutcome,
       response: OutcomeRecorded,
     },
-    async (c) => {
-      const outcome = await readJson(c, PlanOutcome, "plan outcome");
-      const planId = param(Id, c.req.param("planId"), "planId");
-      return c.json(
+    async ({ c, ctx, params, body }) =>
+      c.json(
         await recordPlanOutcome({
-          ctx: serviceContext(c, deps),
-          input: { planId, outcome },
+          ctx,
+          input: { ...params, outcome: body },
           catalogue: settings().catalogue,
           learning,
         }),
-      );
-    },
+      ),
   );
 
   route(
@@ -90,10 +84,7 @@ export function registerHealRoutesWith(
       body: IncidentReport,
       response: IncidentStored,
     },
-    async (c) => {
-      const input = await readJson(c, IncidentReport, "incident report");
-      return c.json(await ingestIncidents({ ctx: serviceContext(c, deps), input }));
-    },
+    async ({ c, ctx, body }) => c.json(await ingestIncidents({ ctx, input: body })),
   );
 
   route(
@@ -106,7 +97,7 @@ export function registerHealRoutesWith(
       auth: "appliance",
       response: CloudResolvedIncidents,
     },
-    async (c) => c.json(await cloudResolvedFor({ ctx: serviceContext(c, deps) })),
+    async ({ c, ctx }) => c.json(await cloudResolvedFor({ ctx })),
   );
 
   route(
@@ -117,19 +108,12 @@ export function registerHealRoutesWith(
       path: "/api/sites/:siteId/incidents",
       summary: "A site's incidents, newest first (?status=open|resolved)",
       auth: { admin: "read-only", siteParam: "siteId" },
+      params: idParams("siteId"),
+      query: v.object({ status: v.optional(v.picklist(["open", "resolved"])) }),
       response: IncidentList,
     },
-    async (c) => {
-      const status = c.req.query("status");
-      if (status !== undefined && status !== "open" && status !== "resolved") {
-        throw badRequest('status must be "open" or "resolved"');
-      }
-      const list = await listIncidents({
-        ctx: serviceContext(c, deps),
-        input: { siteId: param(Id, c.req.param("siteId"), "siteId"), ...(status ? { status } : {}) },
-      });
-      return c.json({ incidents: list });
-    },
+    async ({ c, ctx, params, query }) =>
+      c.json({ incidents: await listIncidents({ ctx, input: { ...params, ...query } }) }),
   );
 
   route(
@@ -140,23 +124,12 @@ export function registerHealRoutesWith(
       path: "/api/sites/:siteId/incidents/:applianceId/:incidentId/resolve",
       summary: "A person resolves an incident",
       auth: { admin: "msp-tech", siteParam: "siteId" },
+      params: idParams("siteId", "applianceId", "incidentId"),
       body: IncidentResolution,
       response: SiteIncidentView,
     },
-    async (c) => {
-      const body = await readJson(c, IncidentResolution, "incident resolution");
-      return c.json(
-        await resolveSiteIncident({
-          ctx: serviceContext(c, deps),
-          input: {
-            siteId: param(Id, c.req.param("siteId"), "siteId"),
-            applianceId: param(Id, c.req.param("applianceId"), "applianceId"),
-            incidentId: param(Id, c.req.param("incidentId"), "incidentId"),
-            resolution: body.resolution,
-          },
-        }),
-      );
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await resolveSiteIncident({ ctx, input: { ...params, resolution: body.resolution } })),
   );
 
   route(
@@ -167,13 +140,10 @@ export function registerHealRoutesWith(
       path: "/api/learning/patterns",
       summary: "Learning-loop patterns (L2 resolutions), promotion candidates first (?status=…)",
       auth: { admin: "read-only" },
+      query: v.object({ status: v.optional(LearningPatternView.entries.status) }),
       response: LearningPatternList,
     },
-    async (c) => {
-      const status = c.req.query("status");
-      const patterns = await listPatterns({ ctx: serviceContext(c, deps), input: status ? { status } : {} });
-      return c.json({ patterns });
-    },
+    async ({ c, ctx, query }) => c.json({ patterns: await listPatterns({ ctx, input: query }) }),
   );
 
   route(
@@ -185,14 +155,11 @@ export function registerHealRoutesWith(
       summary: "Approve a candidate: it becomes a promoted L1 rule in a new signed fleet rule set",
       auth: { admin: "msp-admin" },
       privileged: true,
+      params: idParams("pattern"),
       response: Approved,
     },
-    async (c) => {
-      const r = await approveCandidate({
-        ctx: serviceContext(c, deps),
-        input: { pattern: param(Id, c.req.param("pattern"), "pattern") },
-        catalogue: settings().catalogue,
-      });
+    async ({ c, ctx, params }) => {
+      const r = await approveCandidate({ ctx, input: params, catalogue: settings().catalogue });
       return c.json({ pattern: r.pattern, ruleId: r.rule.id, rulesVersion: r.rulesVersion });
     },
   );
@@ -205,17 +172,11 @@ export function registerHealRoutesWith(
       path: "/api/learning/patterns/:pattern/reject",
       summary: "Reject a candidate (with a reason); it is not proposed again",
       auth: { admin: "msp-admin" },
+      params: idParams("pattern"),
       body: PatternRejection,
       response: LearningPatternView,
     },
-    async (c) => {
-      const body = await readJson(c, PatternRejection, "rejection");
-      return c.json(
-        await rejectCandidate({
-          ctx: serviceContext(c, deps),
-          input: { pattern: param(Id, c.req.param("pattern"), "pattern"), reason: body.reason },
-        }),
-      );
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await rejectCandidate({ ctx, input: { ...params, reason: body.reason } })),
   );
 }

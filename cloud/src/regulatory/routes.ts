@@ -1,13 +1,18 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import type { RouteDeps } from "../deps.ts";
-import { param } from "../http/body.ts";
 import type { AppEnv } from "../http/env.ts";
 import { route } from "../http/route.ts";
 import { regulatoryFeed } from "./feed.ts";
 import { RegulatoryFeedView } from "./schemas.ts";
 
-const Limit = v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(500));
+const Limit = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,3}$/, "must be a whole number"),
+  v.transform(Number),
+  v.minValue(1),
+  v.maxValue(500),
+);
 
 /** GET /api/regulatory: Federal Register documents matching the HIPAA watch terms (any admin role). */
 export function registerRegulatory(app: Hono<AppEnv>, deps: RouteDeps): void {
@@ -19,12 +24,9 @@ export function registerRegulatory(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/regulatory",
       summary: "Federal Register documents matching the HIPAA watch terms, newest first (?limit=1..500)",
       auth: { admin: "read-only" },
+      query: v.object({ limit: v.optional(Limit) }),
       response: RegulatoryFeedView,
     },
-    async (c) => {
-      const raw = c.req.query("limit");
-      const limit = raw === undefined ? undefined : param(Limit, raw, "limit");
-      return c.json(await regulatoryFeed(deps.db, { limit }));
-    },
+    async ({ c, query }) => c.json(await regulatoryFeed(deps.db, query)),
   );
 }

@@ -2,8 +2,7 @@ import type { Hono } from "hono";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { RekeyRequest, RekeyResponse } from "../../../protocol/provision.ts";
 import type { RouteDeps } from "../deps.ts";
-import { readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import type { AppEnv } from "../http/env.ts";
 import { route } from "../http/route.ts";
 import { rekeyAppliance } from "./rekey.ts";
 
@@ -20,9 +19,6 @@ export function registerRekey(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: RekeyRequest,
       response: RekeyResponse,
     },
-    async (c) => {
-      const input = await readJson(c, RekeyRequest, "rekey request");
-      return c.json(await rekeyAppliance({ ctx: serviceContext(c, deps), input }));
-    },
+    async ({ c, ctx, body }) => c.json(await rekeyAppliance({ ctx, input: body })),
   );
 }

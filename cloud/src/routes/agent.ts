@@ -8,11 +8,10 @@ import { checkin } from "../agent-api/checkin.ts";
 import { syncFor } from "../agent-api/sync.ts";
 import type { RouteDeps } from "../deps.ts";
 import { ingestEvidence, type RejectKind } from "../evidence/ingest.ts";
-import { readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import { requestAddress } from "../http/client-address.ts";
+import type { AppEnv } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { route } from "../http/route.ts";
-import { sourceAddress } from "../http/source-address.ts";
 import { enroll } from "../provisioning/enroll.ts";
 
 /** Largest evidence upload accepted (500 bundles of a busy site). */
@@ -42,10 +41,7 @@ export function registerAgentRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: CheckinRequest,
       response: CheckinResponse,
     },
-    async (c) => {
-      const input = await readJson(c, CheckinRequest, "check-in");
-      return c.json(await checkin({ ctx: serviceContext(c, deps), input }));
-    },
+    async ({ c, ctx, body }) => c.json(await checkin({ ctx, input: body })),
   );
 
   route(
@@ -58,7 +54,7 @@ export function registerAgentRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       auth: "appliance",
       response: SyncResponse,
     },
-    async (c) => c.json(await syncFor({ ctx: serviceContext(c, deps) })),
+    async ({ c, ctx }) => c.json(await syncFor({ ctx })),
   );
 
   route(
@@ -72,11 +68,11 @@ export function registerAgentRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
         "403/409/422 in the error envelope with details.result (an EvidenceUploadResult) naming each bundle's fate",
       auth: "appliance",
       body: EvidenceUpload,
+      maxBody: MAX_EVIDENCE_BODY,
       response: EvidenceUploadResult,
     },
-    async (c) => {
-      const input = await readJson(c, EvidenceUpload, "evidence upload", MAX_EVIDENCE_BODY);
-      const out = await ingestEvidence({ ctx: serviceContext(c, deps), input });
+    async ({ c, ctx, body }) => {
+      const out = await ingestEvidence({ ctx, input: body });
       if (!out.rejection) return c.json(out.result);
       const r = out.rejection;
       throw new ApiError(STATUS_OF[r.kind], r.kind, `bundle #${r.seq} refused (${r.kind}): ${r.message}`, {
@@ -96,15 +92,9 @@ export function registerAgentRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       auth: "enroll-code",
       body: EnrollRequest,
       response: EnrollResponse,
+      system: "enroll",
     },
-    async (c) => {
-      const body = await readJson(c, EnrollRequest, "enroll request");
-      return c.json(
-        await enroll({
-          ctx: { ...deps, actor: { type: "system", name: "enroll" }, requestId: c.get("requestId") },
-          input: { body, sourceAddress: sourceAddress(c) },
-        }),
-      );
-    },
+    async ({ c, ctx, body }) =>
+      c.json(await enroll({ ctx, input: { body, sourceAddress: requestAddress(c, deps.config) } })),
   );
 }

@@ -10,8 +10,8 @@ import { revokeApiKey } from "../appliances/revoke-key.ts";
 import { rotateApiKey } from "../appliances/rotate-key.ts";
 import { ApiKeyIssued, ApplianceCreate, ApplianceList } from "../appliances/schemas.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import type { AppEnv } from "../http/env.ts";
+import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 
 const KeyRotate = v.strictObject({ revokeOthers: v.optional(v.boolean()) });
@@ -24,9 +24,6 @@ const Revoked = v.strictObject({ apiKeyId: v.string(), revoked: v.literal(true) 
 
 /** Appliances of a site, their API keys, delete-appliance and clear-stale. */
 export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  const applianceIdOf = (c: { req: { param(n: string): string | undefined } }) =>
-    param(Id, c.req.param("applianceId"), "applianceId");
-
   route(
     app,
     deps,
@@ -35,15 +32,10 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       path: "/api/sites/:siteId/appliances",
       summary: "A site's appliances",
       auth: { admin: "read-only", siteParam: "siteId" },
+      params: idParams("siteId"),
       response: ApplianceList,
     },
-    async (c) =>
-      c.json(
-        await listAppliances({
-          ctx: serviceContext(c, deps),
-          input: { siteId: param(Id, c.req.param("siteId"), "siteId") },
-        }),
-      ),
+    async ({ c, ctx, params }) => c.json(await listAppliances({ ctx, input: params })),
   );
   route(
     app,
@@ -54,17 +46,12 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       summary: "Register an appliance by its identity public key; answers its API key once",
       auth: { admin: "msp-admin", siteParam: "siteId" },
       privileged: true,
+      params: idParams("siteId"),
       body: ApplianceCreate,
       response: EnrollResponse,
     },
-    async (c) => {
-      const siteId = param(Id, c.req.param("siteId"), "siteId");
-      const input = await readJson(c, ApplianceCreate, "appliance");
-      return c.json(
-        await createAppliance({ ctx: serviceContext(c, deps), input: { ...input, siteId } }),
-        201,
-      );
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await createAppliance({ ctx, input: { ...body, siteId: params.siteId } }), 201),
   );
   route(
     app,
@@ -75,20 +62,18 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       summary: "Issue a new API key (optionally revoking the others)",
       auth: { admin: "msp-admin" },
       privileged: true,
+      params: idParams("applianceId"),
       body: KeyRotate,
       response: ApiKeyIssued,
     },
-    async (c) => {
-      const applianceId = applianceIdOf(c);
-      const body = await readJson(c, KeyRotate, "key rotation");
-      return c.json(
+    async ({ c, ctx, params, body }) =>
+      c.json(
         await rotateApiKey({
-          ctx: serviceContext(c, deps),
-          input: { applianceId, revokeOthers: body.revokeOthers ?? false },
+          ctx,
+          input: { applianceId: params.applianceId, revokeOthers: body.revokeOthers ?? false },
         }),
         201,
-      );
-    },
+      ),
   );
   route(
     app,
@@ -99,13 +84,10 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       summary: "Revoke one API key",
       auth: { admin: "msp-admin" },
       privileged: true,
+      params: idParams("applianceId", "apiKeyId"),
       response: Revoked,
     },
-    async (c) => {
-      const applianceId = applianceIdOf(c);
-      const apiKeyId = param(Id, c.req.param("apiKeyId"), "apiKeyId");
-      return c.json(await revokeApiKey({ ctx: serviceContext(c, deps), input: { applianceId, apiKeyId } }));
-    },
+    async ({ c, ctx, params }) => c.json(await revokeApiKey({ ctx, input: params })),
   );
   route(
     app,
@@ -116,12 +98,10 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       summary: "delete-appliance: revoke its keys and open orders; its evidence stays",
       auth: { admin: "msp-admin" },
       privileged: true,
+      params: idParams("applianceId"),
       response: Deleted,
     },
-    async (c) =>
-      c.json(
-        await deleteAppliance({ ctx: serviceContext(c, deps), input: { applianceId: applianceIdOf(c) } }),
-      ),
+    async ({ c, ctx, params }) => c.json(await deleteAppliance({ ctx, input: params })),
   );
   route(
     app,
@@ -132,13 +112,10 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       summary: "clear-stale: retire appliances silent for longer than olderThanSec (default 7 days)",
       auth: { admin: "msp-admin", siteParam: "siteId" },
       privileged: true,
+      params: idParams("siteId"),
       body: ClearStale,
       response: Cleared,
     },
-    async (c) => {
-      const siteId = param(Id, c.req.param("siteId"), "siteId");
-      const body = await readJson(c, ClearStale, "clear-stale");
-      return c.json(await clearStale({ ctx: serviceContext(c, deps), input: { siteId, ...body } }));
-    },
+    async ({ c, ctx, params, body }) => c.json(await clearStale({ ctx, input: { ...params, ...body } })),
   );
 }

@@ -1,6 +1,5 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { Id } from "../../../protocol/common.ts";
 import type { RouteDeps } from "../deps.ts";
 import { listEvidenceAlerts } from "../evidence/alerts.ts";
 import { nativeBatchVerifier } from "../evidence/ed25519-batch.ts";
@@ -8,18 +7,18 @@ import { exportSiteChain } from "../evidence/export.ts";
 import { parallelVerifier } from "../evidence/parallel-verify.ts";
 import { siteKeys } from "../evidence/site-keys.ts";
 import { inlineVerifier, verifySiteChain } from "../evidence/verify-site.ts";
-import { param } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import type { AppEnv } from "../http/env.ts";
+import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import { enforce } from "../ratelimit/limiter.ts";
 
 const CloudKey = v.strictObject({ keyId: v.string(), publicKey: v.string() });
 const siteOnly = { admin: "read-only" as const, siteParam: "siteId" };
+const SiteParams = idParams("siteId");
+const KeysQuery = v.object({ format: v.optional(v.picklist(["json", "text"])) });
 
 /** Verification: public keys, per-site chain audit, JSONL export, chain alerts. */
 export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  const siteIdOf = (c: { req: { param(n: string): string | undefined } }) =>
-    param(Id, c.req.param("siteId"), "siteId");
   route(
     app,
     deps,
@@ -30,7 +29,7 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       auth: "none",
       response: CloudKey,
     },
-    (c) => c.json({ keyId: deps.keys.keyId, publicKey: deps.keys.publicKey }),
+    ({ c }) => c.json({ keyId: deps.keys.keyId, publicKey: deps.keys.publicKey }),
   );
   route(
     app,
@@ -40,10 +39,12 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       path: "/api/sites/:siteId/keys",
       summary: "Identity public keys of a site's appliances (?format=text: one key per line, for --pubkey)",
       auth: siteOnly,
+      params: SiteParams,
+      query: KeysQuery,
     },
-    async (c) => {
-      const keys = await siteKeys({ ctx: serviceContext(c, deps), input: { siteId: siteIdOf(c) } });
-      if (c.req.query("format") === "text") {
+    async ({ c, ctx, params, query }) => {
+      const keys = await siteKeys({ ctx, input: params });
+      if (query.format === "text") {
         return c.text(keys.appliances.map((k) => `${k.applianceId} ${k.publicKey}\n`).join(""));
       }
       return c.json(keys);
@@ -57,9 +58,9 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       path: "/api/sites/:siteId/evidence/verify",
       summary: "Re-verify the site's whole stored chain; answers the first break, if any",
       auth: siteOnly,
+      params: SiteParams,
     },
-    async (c) => {
-      const ctx = serviceContext(c, deps);
+    async ({ c, ctx, params }) => {
       // CPU-heavy: its own budget per caller, then worker threads for the duration of the request.
       const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
       await enforce(
@@ -76,7 +77,7 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
         return c.json(
           await verifySiteChain({
             ctx,
-            input: { siteId: siteIdOf(c) },
+            input: params,
             verifier: pool?.verify ?? inlineVerifier,
           }),
         );
@@ -93,11 +94,12 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       path: "/api/sites/:siteId/evidence/export",
       summary: "The site's chain as JSONL (malachor evidence verify accepts it)",
       auth: siteOnly,
+      params: SiteParams,
       produces: "application/x-ndjson",
     },
-    (c) => {
-      const siteId = siteIdOf(c);
-      const body = exportSiteChain({ ctx: serviceContext(c, deps), input: { siteId } });
+    ({ c, ctx, params }) => {
+      const { siteId } = params;
+      const body = exportSiteChain({ ctx, input: { siteId } });
       return c.body(body, 200, {
         "content-type": "application/x-ndjson",
         "content-disposition": `attachment; filename="${siteId}-evidence.jsonl"`,
@@ -112,8 +114,8 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       path: "/api/sites/:siteId/evidence/alerts",
       summary: "Chain alerts recorded at ingest",
       auth: siteOnly,
+      params: SiteParams,
     },
-    async (c) =>
-      c.json(await listEvidenceAlerts({ ctx: serviceContext(c, deps), input: { siteId: siteIdOf(c) } })),
+    async ({ c, ctx, params }) => c.json(await listEvidenceAlerts({ ctx, input: params })),
   );
 }

@@ -21,7 +21,7 @@ export function registerHealth(app: Hono<AppEnv>, deps: RouteDeps): void {
       summary: "Database and evidence-storage health (503 when either fails)",
       auth: "none",
     },
-    async (c) => {
+    async ({ c }) => {
       const started = performance.now();
       try {
         await deps.db.execute(sql`SELECT 1`);

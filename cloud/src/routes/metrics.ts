@@ -9,6 +9,6 @@ export function registerMetrics(app: Hono<AppEnv>, deps: RouteDeps): void {
     app,
     deps,
     { method: "get", path: "/metrics", summary: "Prometheus metrics", auth: "none", produces: "text/plain" },
-    (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
+    ({ c }) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4" }),
   );
 }

@@ -4,8 +4,8 @@ import { AGENT_API } from "../../../protocol/api.ts";
 import { Id } from "../../../protocol/common.ts";
 import { OrderAck, OrderCompletion, OrderState, PendingOrdersResponse } from "../../../protocol/order.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import type { AppEnv } from "../http/env.ts";
+import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import { ackOrder, completeOrder, pendingOrders } from "../orders/agent.ts";
 import { createOrders } from "../orders/create.ts";
@@ -14,6 +14,8 @@ import { listOrders } from "../orders/list.ts";
 import { OrderCreate, OrderDecision, OrderList, OrderView } from "../orders/schemas.ts";
 
 const OrderAnswer = v.strictObject({ id: Id, state: OrderState });
+const OrderParams = idParams("orderId");
+const SiteParams = idParams("siteId");
 
 /** Orders: the appliance's pending/ack/complete, and the admin's create/list/approve/reject. */
 export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
@@ -27,7 +29,7 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       auth: "appliance",
       response: PendingOrdersResponse,
     },
-    async (c) => c.json(await pendingOrders({ ctx: serviceContext(c, deps) })),
+    async ({ c, ctx }) => c.json(await pendingOrders({ ctx })),
   );
   route(
     app,
@@ -37,14 +39,11 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/agent/orders/:orderId/ack",
       summary: "Acknowledge receipt of an order",
       auth: "appliance",
+      params: OrderParams,
       body: OrderAck,
       response: OrderAnswer,
     },
-    async (c) => {
-      const orderId = param(Id, c.req.param("orderId"), "orderId");
-      const body = await readJson(c, OrderAck, "order ack");
-      return c.json(await ackOrder({ ctx: serviceContext(c, deps), input: { ...body, orderId } }));
-    },
+    async ({ c, ctx, params, body }) => c.json(await ackOrder({ ctx, input: { ...body, ...params } })),
   );
   route(
     app,
@@ -54,14 +53,12 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/agent/orders/:orderId/complete",
       summary: "Report an order's outcome",
       auth: "appliance",
+      params: OrderParams,
       body: OrderCompletion,
       response: OrderAnswer,
     },
-    async (c) => {
-      const orderId = param(Id, c.req.param("orderId"), "orderId");
-      const completion = await readJson(c, OrderCompletion, "order completion");
-      return c.json(await completeOrder({ ctx: serviceContext(c, deps), input: { orderId, completion } }));
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await completeOrder({ ctx, input: { ...params, completion: body } })),
   );
 
   route(
@@ -72,14 +69,12 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/sites/:siteId/orders",
       summary: "Create an order for one appliance, or one signed order per appliance of the site (broadcast)",
       auth: { admin: "msp-tech", siteParam: "siteId" },
+      params: SiteParams,
       body: OrderCreate,
       response: OrderList,
     },
-    async (c) => {
-      const siteId = param(Id, c.req.param("siteId"), "siteId");
-      const input = await readJson(c, OrderCreate, "order");
-      return c.json(await createOrders({ ctx: serviceContext(c, deps), input: { ...input, siteId } }), 201);
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await createOrders({ ctx, input: { ...body, ...params } }), 201),
   );
   route(
     app,
@@ -89,18 +84,11 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/sites/:siteId/orders",
       summary: "A site's orders, newest first (?state=…)",
       auth: { admin: "read-only", siteParam: "siteId" },
+      params: SiteParams,
+      query: v.object({ state: v.optional(OrderState) }),
       response: OrderList,
     },
-    async (c) => {
-      const siteId = param(Id, c.req.param("siteId"), "siteId");
-      const state = c.req.query("state");
-      return c.json(
-        await listOrders({
-          ctx: serviceContext(c, deps),
-          input: { siteId, state: state === undefined ? undefined : param(OrderState, state, "state") },
-        }),
-      );
-    },
+    async ({ c, ctx, params, query }) => c.json(await listOrders({ ctx, input: { ...params, ...query } })),
   );
   for (const decision of ["approve", "reject"] as const) {
     route(
@@ -112,19 +100,12 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
         summary: `${decision === "approve" ? "Approve (sign and release)" : "Reject"} an order waiting for approval`,
         auth: { admin: "msp-admin" },
         privileged: true,
+        params: OrderParams,
         body: OrderDecision,
         response: OrderView,
       },
-      async (c) => {
-        const orderId = param(Id, c.req.param("orderId"), "orderId");
-        const body = await readJson(c, OrderDecision, "decision");
-        return c.json(
-          await decideOrder({
-            ctx: serviceContext(c, deps),
-            input: { orderId, decision, reason: body.reason },
-          }),
-        );
-      },
+      async ({ c, ctx, params, body }) =>
+        c.json(await decideOrder({ ctx, input: { ...params, decision, reason: body.reason } })),
     );
   }
 }

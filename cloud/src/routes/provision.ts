@@ -15,10 +15,9 @@ import {
   ProvisionRecord,
 } from "../../../protocol/provision.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import { requestAddress } from "../http/client-address.ts";
+import type { AppEnv } from "../http/env.ts";
 import { route } from "../http/route.ts";
-import { sourceAddress } from "../http/source-address.ts";
 import { submitClaim } from "../provisioning/claim.ts";
 import { createProvision } from "../provisioning/create.ts";
 import { decideClaim } from "../provisioning/decide-claim.ts";
@@ -27,11 +26,18 @@ import { listClaims } from "../provisioning/list-claims.ts";
 import { getProvision } from "../provisioning/lookup.ts";
 
 const Deleted = v.strictObject({ mac: v.string(), deleted: v.literal(true) });
-const States = v.pipe(
-  v.string(),
-  v.transform((s) => s.split(",")),
-  v.array(ClaimState),
-);
+const MacParams = v.object({ mac: MacAddress });
+const ClaimParams = v.object({ claimId: Id });
+const ClaimsQuery = v.object({
+  mac: v.optional(MacAddress),
+  state: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) => s.split(",")),
+      v.array(ClaimState),
+    ),
+  ),
+});
 
 /**
  * /api/provision/:mac (admin: register, view, remove a MAC), POST /api/provision/:mac/claim
@@ -39,8 +45,6 @@ const States = v.pipe(
  * approve, reject claims).
  */
 export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  const macOf = (c: { req: { param(n: string): string | undefined } }) =>
-    param(MacAddress, c.req.param("mac"), "mac");
   route(
     app,
     deps,
@@ -49,9 +53,10 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       path: "/api/provision/:mac",
       summary: "A MAC's registration, with its one-time enroll code (a secret for out-of-band delivery)",
       auth: { admin: "msp-tech" },
+      params: MacParams,
       response: ProvisionRecord,
     },
-    async (c) => c.json(await getProvision({ ctx: serviceContext(c, deps), input: { mac: macOf(c) } })),
+    async ({ c, ctx, params }) => c.json(await getProvision({ ctx, input: params })),
   );
   route(
     app,
@@ -61,14 +66,12 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       path: "/api/provision/:mac",
       summary: "Register a MAC for a site (creates a one-time enroll code)",
       auth: { admin: "msp-tech" },
+      params: MacParams,
       body: ProvisionCreate,
       response: ProvisionRecord,
     },
-    async (c) => {
-      const mac = macOf(c);
-      const input = await readJson(c, ProvisionCreate, "provisioning");
-      return c.json(await createProvision({ ctx: serviceContext(c, deps), input: { ...input, mac } }), 201);
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await createProvision({ ctx, input: { ...body, ...params } }), 201),
   );
   route(
     app,
@@ -78,9 +81,10 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       path: "/api/provision/:mac",
       summary: "Remove a MAC's registration and its claims",
       auth: { admin: "msp-tech" },
+      params: MacParams,
       response: Deleted,
     },
-    async (c) => c.json(await deleteProvision({ ctx: serviceContext(c, deps), input: { mac: macOf(c) } })),
+    async ({ c, ctx, params }) => c.json(await deleteProvision({ ctx, input: params })),
   );
   route(
     app,
@@ -91,15 +95,15 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       summary:
         "Zero-touch enrolment: a claim signed by the fresh key it enrols; 202 while it waits for a technician's approval, 200 with the API key once approved",
       auth: "none",
+      system: "provision-claim",
+      params: MacParams,
       body: ClaimRequest,
       response: v.union([EnrollResponse, ClaimPending]),
     },
-    async (c) => {
-      const mac = macOf(c);
-      const body = await readJson(c, ClaimRequest, "claim");
+    async ({ c, ctx, params, body }) => {
       const out = await submitClaim({
-        ctx: { ...deps, actor: { type: "system", name: "provision-claim" }, requestId: c.get("requestId") },
-        input: { mac, body, sourceAddress: sourceAddress(c) },
+        ctx,
+        input: { mac: params.mac, body, sourceAddress: requestAddress(c, deps.config) },
       });
       return c.json(out.body, out.status);
     },
@@ -112,46 +116,49 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       path: "/api/provision-claims",
       summary: "Enrolment claims, newest first (?mac=, ?state=pending,approved)",
       auth: { admin: "read-only" },
+      query: ClaimsQuery,
       response: ClaimList,
     },
-    async (c) => {
-      const mac = c.req.query("mac");
-      const state = c.req.query("state");
+    async ({ c, ctx, query }) => {
       const claims = await listClaims({
-        ctx: serviceContext(c, deps),
+        ctx,
         input: {
-          ...(mac !== undefined ? { mac: param(MacAddress, mac, "mac") } : {}),
-          ...(state !== undefined ? { states: param(States, state, "state") } : {}),
+          ...(query.mac !== undefined ? { mac: query.mac } : {}),
+          ...(query.state !== undefined ? { states: query.state } : {}),
         },
       });
       return c.json({ claims });
     },
   );
-  const decide = (verb: "approve" | "reject", summary: string, body: v.GenericSchema) =>
-    route(
-      app,
-      deps,
-      {
-        method: "post",
-        path: `/api/provision-claims/:claimId/${verb}`,
-        summary,
-        auth: { admin: "msp-tech" },
-        body,
-        response: ClaimView,
-      },
-      async (c) => {
-        const claimId = param(Id, c.req.param("claimId"), "claimId");
-        const decision =
-          verb === "approve"
-            ? { approve: true as const, ...(await readJson(c, ClaimApprove, "claim approval")) }
-            : { approve: false as const, ...(await readJson(c, ClaimReject, "claim rejection")) };
-        return c.json(await decideClaim({ ctx: serviceContext(c, deps), input: { claimId, decision } }));
-      },
-    );
-  decide(
-    "approve",
-    "Approve a claim: the body names the key fingerprint read on the appliance, which must be the claim's",
-    ClaimApprove,
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: "/api/provision-claims/:claimId/approve",
+      summary:
+        "Approve a claim: the body names the key fingerprint read on the appliance, which must be the claim's",
+      auth: { admin: "msp-tech" },
+      params: ClaimParams,
+      body: ClaimApprove,
+      response: ClaimView,
+    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await decideClaim({ ctx, input: { ...params, decision: { approve: true, ...body } } })),
   );
-  decide("reject", "Reject a claim: its key is never enrolled", ClaimReject);
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: "/api/provision-claims/:claimId/reject",
+      summary: "Reject a claim: its key is never enrolled",
+      auth: { admin: "msp-tech" },
+      params: ClaimParams,
+      body: ClaimReject,
+      response: ClaimView,
+    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await decideClaim({ ctx, input: { ...params, decision: { approve: false, ...body } } })),
+  );
 }

@@ -1,10 +1,9 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { Id } from "../../../protocol/common.ts";
 import { L1Rule } from "../../../protocol/rules.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import type { AppEnv } from "../http/env.ts";
+import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import { publishRuleSet } from "../rules/publish.ts";
 import { createSite } from "../sites/create.ts";
@@ -15,6 +14,9 @@ import { updateSiteConfig } from "../sites/update-config.ts";
 /** PUT /api/rules and /api/sites/:siteId/rules body. */
 export const RuleSetInput = v.strictObject({ rules: v.pipe(v.array(L1Rule), v.maxLength(1000)) });
 const Published = v.strictObject({ version: v.number() });
+const SiteParams = idParams("siteId");
+/** Rule sets may hold up to 1,000 rules. */
+const MAX_RULES_BODY = 2 * 1024 * 1024;
 
 /** Sites, their config and their L1 rules. */
 export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
@@ -29,11 +31,7 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: SiteCreate,
       response: SiteView,
     },
-    async (c) =>
-      c.json(
-        await createSite({ ctx: serviceContext(c, deps), input: await readJson(c, SiteCreate, "site") }),
-        201,
-      ),
+    async ({ c, ctx, body }) => c.json(await createSite({ ctx, input: body }), 201),
   );
   route(
     app,
@@ -45,7 +43,7 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       auth: { admin: "read-only" },
       response: SiteList,
     },
-    async (c) => c.json(await listSites({ ctx: serviceContext(c, deps) })),
+    async ({ c, ctx }) => c.json(await listSites({ ctx })),
   );
   route(
     app,
@@ -55,15 +53,10 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/sites/:siteId",
       summary: "One site",
       auth: { admin: "read-only", siteParam: "siteId" },
+      params: SiteParams,
       response: SiteView,
     },
-    async (c) =>
-      c.json(
-        await getSite({
-          ctx: serviceContext(c, deps),
-          input: { siteId: param(Id, c.req.param("siteId"), "siteId") },
-        }),
-      ),
+    async ({ c, ctx, params }) => c.json(await getSite({ ctx, input: params })),
   );
   route(
     app,
@@ -73,14 +66,12 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/sites/:siteId/config",
       summary: "Replace a site's config (version increases; appliances pick it up at the next sync)",
       auth: { admin: "msp-tech", siteParam: "siteId" },
+      params: SiteParams,
       body: SiteConfigInput,
       response: SiteView,
     },
-    async (c) => {
-      const siteId = param(Id, c.req.param("siteId"), "siteId");
-      const config = await readJson(c, SiteConfigInput, "site config");
-      return c.json(await updateSiteConfig({ ctx: serviceContext(c, deps), input: { siteId, config } }));
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await updateSiteConfig({ ctx, input: { ...params, config: body } })),
   );
   route(
     app,
@@ -92,12 +83,11 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       auth: { admin: "msp-admin" },
       privileged: true,
       body: RuleSetInput,
+      maxBody: MAX_RULES_BODY,
       response: Published,
     },
-    async (c) => {
-      const { rules } = await readJson(c, RuleSetInput, "rule set", 2 * 1024 * 1024);
-      return c.json(await publishRuleSet({ ctx: serviceContext(c, deps), input: { siteId: null, rules } }));
-    },
+    async ({ c, ctx, body }) =>
+      c.json(await publishRuleSet({ ctx, input: { siteId: null, rules: body.rules } })),
   );
   route(
     app,
@@ -108,13 +98,12 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       summary: "Publish a site's own L1 rules (overlaid on the fleet-wide set)",
       auth: { admin: "msp-admin", siteParam: "siteId" },
       privileged: true,
+      params: SiteParams,
       body: RuleSetInput,
+      maxBody: MAX_RULES_BODY,
       response: Published,
     },
-    async (c) => {
-      const siteId = param(Id, c.req.param("siteId"), "siteId");
-      const { rules } = await readJson(c, RuleSetInput, "rule set", 2 * 1024 * 1024);
-      return c.json(await publishRuleSet({ ctx: serviceContext(c, deps), input: { siteId, rules } }));
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await publishRuleSet({ ctx, input: { siteId: params.siteId, rules: body.rules } })),
   );
 }

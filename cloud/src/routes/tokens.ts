@@ -1,9 +1,8 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { Id } from "../../../protocol/common.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import type { AppEnv } from "../http/env.ts";
+import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import { createToken } from "../tokens/create.ts";
 import { listTokens, revokeToken } from "../tokens/revoke.ts";
@@ -25,11 +24,7 @@ export function registerTokenRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: TokenCreate,
       response: TokenIssued,
     },
-    async (c) =>
-      c.json(
-        await createToken({ ctx: serviceContext(c, deps), input: await readJson(c, TokenCreate, "token") }),
-        201,
-      ),
+    async ({ c, ctx, body }) => c.json(await createToken({ ctx, input: body }), 201),
   );
   route(
     app,
@@ -40,7 +35,7 @@ export function registerTokenRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       summary: "Admin tokens (no secrets)",
       auth: { admin: "msp-admin" },
     },
-    async (c) => c.json(await listTokens({ ctx: serviceContext(c, deps) })),
+    async ({ c, ctx }) => c.json(await listTokens({ ctx })),
   );
   route(
     app,
@@ -51,14 +46,9 @@ export function registerTokenRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       summary: "Revoke an admin token",
       auth: { admin: "msp-admin" },
       privileged: true,
+      params: idParams("tokenId"),
       response: Revoked,
     },
-    async (c) =>
-      c.json(
-        await revokeToken({
-          ctx: serviceContext(c, deps),
-          input: { tokenId: param(Id, c.req.param("tokenId"), "tokenId") },
-        }),
-      ),
+    async ({ c, ctx, params }) => c.json(await revokeToken({ ctx, input: params })),
   );
 }

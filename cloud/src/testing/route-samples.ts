@@ -1,3 +1,4 @@
+import type { Incident } from "../../../protocol/incident.ts";
 import type { L1Rule } from "../../../protocol/rules.ts";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
 import { sampleCheckin } from "../../../protocol/testkit.ts";
@@ -18,8 +19,25 @@ const rule: L1Rule = {
   source: "custom",
 };
 
+/** An incident of appliance "a-app" (the appliance the authorization matrix and the fuzzer create). */
+export const SAMPLE_INCIDENT: Incident = {
+  id: "inc-1",
+  applianceId: "a-app",
+  checkId: "windows.firewall",
+  host: "fs01",
+  severity: "high",
+  tier: "L3",
+  status: "open",
+  title: "Firewall off",
+  summary: "The public profile is off.",
+  details: { profiles: { Public: { enabled: false } } },
+  citations: ["§164.312(e)(1)"],
+  occurrences: 1,
+  openedAt: "2026-11-25T12:00:00.000Z",
+};
+
 /**
- * A valid body per core route ("METHOD path" as registered), so the authorization matrix reaches
+ * A valid body per route that takes one ("METHOD path" as registered), so the authorization matrix reaches
  * the service's own scope checks and the fuzzer has something well-formed to mutate.
  */
 export const SAMPLE_BODIES: Record<string, unknown> = {
@@ -59,4 +77,17 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/sites/:siteId/clear-stale": {},
   "POST /api/tokens": { name: "t", role: "read-only" },
   "POST /api/provision/:mac": { siteId: "site-a" },
+  "POST /agent/incidents": { incidents: [SAMPLE_INCIDENT] },
+  "POST /agent/plan": { incident: SAMPLE_INCIDENT, allowedRunbooks: ["windows.firewall"] },
+  "POST /agent/plan/:planId/outcome": { outcome: "fixed" },
+  "POST /api/sites/:siteId/incidents/:applianceId/:incidentId/resolve": { resolution: "re-enabled" },
+  "POST /api/learning/patterns/:pattern/reject": { reason: "not wanted" },
+  "POST /agent/escrow": {
+    host: "fs01",
+    volume: "C:",
+    protectorId: "{01234567-89ab-cdef-0123-456789abcdef}",
+    recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
+  },
+  "POST /api/releases": { version: "9.9.9", sha256: "f".repeat(64), size: 1 },
+  "POST /api/releases/:version/sign": { expiresInSec: 3600 },
 };

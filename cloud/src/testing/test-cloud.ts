@@ -23,6 +23,7 @@ import { createSite } from "../sites/create.ts";
 import { dirStore } from "../store/dir-store.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import { createToken } from "../tokens/create.ts";
+import { logMailer } from "../web/mail/mailer.ts";
 import { createTestDatabase } from "./postgres.ts";
 
 /** Which database a test cloud runs on. */
@@ -110,7 +111,8 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
     metrics: new Metrics(),
     config: defaultCloudConfig(opts.config),
   };
-  const { app, doc } = buildApp(deps);
+  // Tests read sign-in links from the log, as the demo does (MAIL_LOG_LINKS=dev).
+  const { app, doc } = buildApp(deps, { web: { mailer: logMailer(deps.logger, { logLinks: true }) } });
   const systemCtx = (): ServiceContext => ({ ...deps, actor: SYSTEM, requestId: null });
   const request = async (path: string, init?: RequestInit) => app.request(path, init);
   return {

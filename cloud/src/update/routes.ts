@@ -3,8 +3,8 @@ import * as v from "valibot";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { SignedUpdate, UpdateMetadata } from "../../../protocol/update.ts";
 import type { RouteDeps } from "../deps.ts";
-import { param, readBodyBytes, readJson } from "../http/body.ts";
-import { type AppEnv, serviceContext } from "../http/env.ts";
+import { readBodyBytes } from "../http/body.ts";
+import type { AppEnv } from "../http/env.ts";
 import { notFound } from "../http/errors.ts";
 import { route } from "../http/route.ts";
 import {
@@ -21,6 +21,7 @@ import { RELEASE_CHUNK_SIZE, ReleaseCreate, ReleaseList, ReleaseResign, ReleaseV
 
 const Version = UpdateMetadata.entries.version;
 const ChunkIndex = v.pipe(v.string(), v.regex(/^\d{1,5}$/, "must be a chunk number"), v.transform(Number));
+const VersionParams = v.object({ version: Version });
 
 /**
  * Remote update: admins announce, upload (in chunks) and publish agent releases, whose metadata the
@@ -37,7 +38,7 @@ export function registerUpdate(app: Hono<AppEnv>, deps: RouteDeps): void {
       auth: "appliance",
       response: SignedUpdate,
     },
-    async (c) => {
+    async ({ c }) => {
       const r = await currentRelease(deps.db);
       if (!r?.signed) throw notFound("no agent release is published");
       return c.json(r.signed);
@@ -51,10 +52,11 @@ export function registerUpdate(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: binaryPath(":version"),
       summary: "The binary of a published agent release",
       auth: "appliance",
+      params: VersionParams,
       produces: "application/octet-stream",
     },
-    async (c) => {
-      const { size, body } = await releaseStream(deps, param(Version, c.req.param("version"), "version"));
+    async ({ params }) => {
+      const { size, body } = await releaseStream(deps, params.version);
       return new Response(body, {
         headers: { "content-type": "application/octet-stream", "content-length": String(size) },
       });
@@ -70,7 +72,7 @@ export function registerUpdate(app: Hono<AppEnv>, deps: RouteDeps): void {
       auth: { admin: "read-only" },
       response: ReleaseList,
     },
-    async (c) => c.json({ releases: await listReleases(deps.db) }),
+    async ({ c }) => c.json({ releases: await listReleases(deps.db) }),
   );
   route(
     app,
@@ -84,10 +86,7 @@ export function registerUpdate(app: Hono<AppEnv>, deps: RouteDeps): void {
       response: ReleaseView,
       privileged: true,
     },
-    async (c) => {
-      const input = await readJson(c, ReleaseCreate, "release");
-      return c.json(await createRelease({ ctx: serviceContext(c, deps), input }), 201);
-    },
+    async ({ c, ctx, body }) => c.json(await createRelease({ ctx, input: body }), 201),
   );
   route(
     app,
@@ -97,12 +96,11 @@ export function registerUpdate(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/releases/:version/chunks/:index",
       summary: `Upload one chunk (${RELEASE_CHUNK_SIZE} bytes, the last one shorter) of an announced release`,
       auth: { admin: "msp-admin" },
+      params: v.object({ version: Version, index: ChunkIndex }),
     },
-    async (c) => {
-      const version = param(Version, c.req.param("version"), "version");
-      const index = param(ChunkIndex, c.req.param("index"), "index");
+    async ({ c, ctx, params }) => {
       const body = await readBodyBytes(c, RELEASE_CHUNK_SIZE);
-      return c.json(await uploadChunk({ ctx: serviceContext(c, deps), input: { version, index, body } }));
+      return c.json(await uploadChunk({ ctx, input: { ...params, body } }));
     },
   );
   route(
@@ -113,13 +111,11 @@ export function registerUpdate(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/releases/:version/publish",
       summary: "Verify an uploaded release and publish its signed metadata to appliances",
       auth: { admin: "msp-admin" },
+      params: VersionParams,
       response: ReleaseView,
       privileged: true,
     },
-    async (c) => {
-      const version = param(Version, c.req.param("version"), "version");
-      return c.json(await publishRelease({ ctx: serviceContext(c, deps), version }));
-    },
+    async ({ c, ctx, params }) => c.json(await publishRelease({ ctx, version: params.version })),
   );
   route(
     app,
@@ -129,14 +125,12 @@ export function registerUpdate(app: Hono<AppEnv>, deps: RouteDeps): void {
       path: "/api/releases/:version/sign",
       summary: "Re-sign a published release's metadata with a new expiry and offer it as current",
       auth: { admin: "msp-admin" },
+      params: VersionParams,
       body: ReleaseResign,
       response: ReleaseView,
       privileged: true,
     },
-    async (c) => {
-      const version = param(Version, c.req.param("version"), "version");
-      const input = await readJson(c, ReleaseResign, "re-sign request");
-      return c.json(await resignRelease({ ctx: serviceContext(c, deps), version, input }));
-    },
+    async ({ c, ctx, params, body }) =>
+      c.json(await resignRelease({ ctx, version: params.version, input: body })),
   );
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as v from "valibot";
 import { describeIssues } from "../../../protocol/common.ts";
 import type { Logger } from "../logger.ts";
@@ -8,17 +9,34 @@ export interface WebOptions {
   mailer: Mailer;
 }
 
-/** Environment of the web area: `SMTP_URL` (smtp://[user:pass@]host:port) and `MAIL_FROM`. */
+/**
+ * Environment of the web area: `SMTP_URL` (smtp://[user:pass@]host:port with STARTTLS, or smtps://;
+ * TLS is required unless the host is loopback), `SMTP_CA_FILE` (PEM CA certificates trusted for
+ * the relay), `MAIL_FROM`, and `MAIL_LOG_LINKS=dev` (no SMTP: log whole messages, sign-in links
+ * included — development and the demo only).
+ */
 export const WebEnvVars = v.object({
   SMTP_URL: v.optional(v.pipe(v.string(), v.regex(/^smtps?:\/\//, "must start with smtp:// or smtps://"))),
+  SMTP_CA_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
   MAIL_FROM: v.optional(v.pipe(v.string(), v.email("must be an e-mail address")), "portal@malachor.invalid"),
+  MAIL_LOG_LINKS: v.optional(v.picklist(["dev"], 'must be "dev" (or unset)')),
 });
 
-/** Options from the environment: SMTP when `SMTP_URL` is set, else links are printed to the log (dev). */
+/** Options from the environment: SMTP when `SMTP_URL` is set, else the log (links only with MAIL_LOG_LINKS=dev). */
 export function webOptionsFromEnv(env: Record<string, string | undefined>, logger: Logger): WebOptions {
   const r = v.safeParse(WebEnvVars, env);
   if (!r.success) throw new Error(`web configuration: ${describeIssues(r.issues)}`);
-  return {
-    mailer: r.output.SMTP_URL ? smtpMailer(r.output.SMTP_URL, r.output.MAIL_FROM) : logMailer(logger),
-  };
+  const e = r.output;
+  if (!e.SMTP_URL) return { mailer: logMailer(logger, { logLinks: e.MAIL_LOG_LINKS === "dev" }) };
+  let ca: string | undefined;
+  if (e.SMTP_CA_FILE) {
+    try {
+      ca = readFileSync(e.SMTP_CA_FILE, "utf8");
+    } catch (err) {
+      throw new Error(
+        `web configuration: SMTP_CA_FILE: cannot read ${e.SMTP_CA_FILE} (${(err as Error).message})`,
+      );
+    }
+  }
+  return { mailer: smtpMailer(e.SMTP_URL, e.MAIL_FROM, { ca }) };
 }

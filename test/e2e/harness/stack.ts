@@ -100,7 +100,9 @@ export class Stack {
       const [winrm, cloud] = await Promise.all([
         startWinRm(echo, o.windowsCompliant ?? true),
         (async () => {
-          const c = new CloudProcess(join(dir, "cloud"), { echo });
+          // No SMTP here: MAIL_LOG_LINKS=dev makes the cloud log whole mails, so the demo can print
+          // the portal's sign-in links (without it a cloud never logs a link).
+          const c = new CloudProcess(join(dir, "cloud"), { echo, env: { MAIL_LOG_LINKS: "dev" } });
           await c.start();
           return c;
         })(),

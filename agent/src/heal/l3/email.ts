@@ -1,7 +1,7 @@
 import { type MailMessage, parseSmtpUrl, sendMail } from "../../../../lib/mail/smtp.ts";
 import type { Delivery, IncidentEvent, Notifier } from "./event.ts";
 
-/** SMTP receivers for incident mail: `smtp://[user:pass@]host[:port]` or `smtps://…`. */
+/** SMTP receivers for incident mail: `smtp://[user:pass@]host[:port]` (STARTTLS) or `smtps://…` (implicit TLS). */
 export interface EmailTarget {
   url: string;
   from: string;
@@ -35,7 +35,8 @@ export function incidentMail(e: IncidentEvent, from: string, to: string): MailMe
 
 /**
  * Notifier that mails every recipient (one SMTP transaction each, so one refused address does not
- * hide the others). Uses the project's SMTP client (lib/mail/smtp.ts, node:net/tls).
+ * hide the others), through lib/mail/smtp.ts: TLS (STARTTLS or smtps://) with a verified
+ * certificate for any relay but loopback.
  */
 export function emailNotifier(t: EmailTarget): Notifier {
   const target = parseSmtpUrl(t.url);

@@ -5,11 +5,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Actor, Role } from "../../actor.ts";
-import { roleAtLeast } from "../../auth/permissions.ts";
+import { admitAdmin } from "../../auth/admit.ts";
 import { adminTokens } from "../../db/schema/auth.ts";
 import { portalUsers } from "../../db/schema/web.ts";
 import type { CloudDeps } from "../../deps.ts";
-import { enforce } from "../../ratelimit/limiter.ts";
 import type { WebEnv, WebUser } from "../env.ts";
 import { pageNotFound, WebError } from "../errors.tsx";
 import { COOKIE, clearWebCookie, readWebCookie } from "./cookies.ts";
@@ -74,20 +73,7 @@ export function adminPage(deps: CloudDeps, min: Role = "read-only"): MiddlewareH
     }
     const actor = await adminOfSession(deps, s.session.adminTokenId ?? "");
     if (actor?.type !== "admin") return toSignIn(c, "/dashboard/login", "revoked");
-    await enforce(
-      deps.db,
-      deps.clock,
-      `admin:${actor.tokenId}`,
-      deps.config.rateLimits.admin,
-      "admin requests",
-    );
-    if (!roleAtLeast(actor.role, min)) {
-      throw new WebError(
-        403,
-        "Not allowed",
-        `This needs role ${min} or above; you are signed in as ${actor.role}.`,
-      );
-    }
+    await admitAdmin(deps, actor, min);
     const form = c.req.method === "POST" ? await checkedForm(c, s.session.csrf) : {};
     const user: WebUser = {
       kind: "admin",

@@ -31,7 +31,10 @@ export const MAGIC_PATH = "/portal/magic";
 
 /**
  * Send a sign-in link to every active portal user with this address (one per site). Rate-limited
- * per address. Returns how many links were sent (the page never shows it).
+ * per e-mail address only: a request's only effect is mail to that inbox, so whoever floods it
+ * cannot lock the owner out (the links are in the owner's inbox), while a per-client-address limit
+ * would let one client behind a shared proxy lock out everyone else. Returns how many links were
+ * sent (the page never shows it).
  */
 export async function requestMagicLinks(deps: CloudDeps, mailer: Mailer, email: string): Promise<number> {
   await enforce(

@@ -1,11 +1,11 @@
 /** Sign-in and sign-out of the dashboard (admin token → session) and the portal (magic link → session). */
 import type { Context, Hono } from "hono";
-import { getConnInfo } from "hono/bun";
 import * as v from "valibot";
 import { adminActor } from "../../auth/middleware.ts";
+import { countFailedSignIn } from "../../auth/sign-in-limit.ts";
 import type { CloudDeps } from "../../deps.ts";
+import { requestAddress } from "../../http/client-address.ts";
 import { ApiError } from "../../http/errors.ts";
-import { consume } from "../../ratelimit/limiter.ts";
 import type { WebEnv } from "../env.ts";
 import { pageNotFound, WebError } from "../errors.tsx";
 import type { WebOptions } from "../options.ts";
@@ -33,15 +33,6 @@ function preToken(c: Context, deps: CloudDeps): string {
   return t;
 }
 
-/** The client's address for rate limits ("unknown" when not served by Bun.serve, e.g. in app.request). */
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 /** Only local dashboard paths are followed after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string {
   return next && /^\/dashboard(\/[A-Za-z0-9._~%/-]*)?$/.test(next) ? next : "/dashboard";
@@ -57,17 +48,12 @@ export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOpti
 
   web.post("/dashboard/login", async (c) => {
     const form = await checkedForm(c, readWebCookie(c, COOKIE.pre));
-    // Lockout after repeated failures from one address: peek (cost 0) first, count only failures.
-    const bucket = `web-login:${clientAddress(c)}`;
-    const policy = deps.config.rateLimits.login;
-    const seen = await consume(deps.db, deps.clock, bucket, policy, 0);
-    if (seen.count >= policy.limit) {
-      c.header("Retry-After", String(seen.retryAfterSec));
-      throw new WebError(429, "Slow down", `Too many failed sign-ins; try again in ${seen.retryAfterSec} s.`);
-    }
-    const actor = await adminActor(deps, (form.token ?? "").trim());
+    const token = (form.token ?? "").trim();
+    // The token is checked first: a right one signs in whatever wrong ones did from the same
+    // address; wrong ones are limited per address and per token prefix (429 past the limit).
+    const actor = await adminActor(deps, token);
     if (actor?.type !== "admin") {
-      await consume(deps.db, deps.clock, bucket, policy, 1);
+      await countFailedSignIn(deps, "web-login", { address: requestAddress(c, deps.config), secret: token });
       deps.logger.warn("dashboard: sign-in refused", { requestId: c.get("requestId") });
       return c.html(
         <AdminSignIn
@@ -137,6 +123,11 @@ export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOpti
     const form = await checkedForm(c, readWebCookie(c, COOKIE.pre));
     const used = await consumeMagicLink(deps.db, deps.clock, form.token ?? "");
     if (!used) {
+      // Like the dashboard: a working link is never refused; dead ones are limited per address/prefix.
+      await countFailedSignIn(deps, "magic-link-use", {
+        address: requestAddress(c, deps.config),
+        secret: form.token ?? "",
+      });
       throw new WebError(
         410,
         "This link no longer works",

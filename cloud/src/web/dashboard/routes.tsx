@@ -10,6 +10,7 @@ import { Fingerprint, MacAddress } from "../../../../protocol/provision.ts";
 import type { Role } from "../../actor.ts";
 import { clearStale } from "../../appliances/clear-stale.ts";
 import { deleteAppliance } from "../../appliances/delete.ts";
+import { takePrivileged } from "../../auth/admit.ts";
 import { assertSiteAccess } from "../../auth/permissions.ts";
 import { provisions } from "../../db/schema/provisioning.ts";
 import { portalUsers } from "../../db/schema/web.ts";
@@ -25,7 +26,6 @@ import { createProvision } from "../../provisioning/create.ts";
 import { approveByFingerprint, decideClaim } from "../../provisioning/decide-claim.ts";
 import { deleteProvision } from "../../provisioning/delete.ts";
 import { listClaims } from "../../provisioning/list-claims.ts";
-import { enforce } from "../../ratelimit/limiter.ts";
 import { regulatoryFeed } from "../../regulatory/feed.ts";
 import { getSite, listSites } from "../../sites/list.ts";
 import { RUNBOOK_CATALOGUE } from "../../tools/runbook-catalogue.ts";
@@ -62,17 +62,7 @@ const back = (c: Context, to: string, done: string) =>
   c.redirect(`${to}${to.includes("?") ? "&" : "?"}done=${done}`, 303);
 
 /** Privileged web actions take from the same per-token budget as the privileged API routes. */
-async function privileged(c: Context<WebEnv>, deps: CloudDeps): Promise<void> {
-  const a = c.get("actor");
-  if (a.type !== "admin") return;
-  await enforce(
-    deps.db,
-    deps.clock,
-    `privileged:${a.tokenId}`,
-    deps.config.rateLimits.privileged,
-    "privileged admin actions",
-  );
-}
+const privileged = (c: Context<WebEnv>, deps: CloudDeps) => takePrivileged(deps, c.get("actor"));
 
 /** Register the dashboard. */
 export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {

@@ -20,7 +20,8 @@ export class WebClient {
   readonly setCookies: string[] = [];
 
   constructor(
-    private readonly cloud: TestCloud,
+    /** The app (a TestCloud), or anything else that answers requests, e.g. fetch to a served cloud. */
+    private readonly cloud: Pick<TestCloud, "request">,
     private readonly origin = "http://localhost",
   ) {}
 
@@ -52,7 +53,7 @@ export class WebClient {
   post(
     path: string,
     fields: Record<string, string> = {},
-    opts: { csrf?: string | null; origin?: string } = {},
+    opts: { csrf?: string | null; origin?: string; headers?: Record<string, string> } = {},
   ): Promise<Got> {
     const token = opts.csrf === undefined ? this.csrf : opts.csrf;
     const body = new URLSearchParams({ ...(token ? { _csrf: token } : {}), ...fields });
@@ -62,6 +63,7 @@ export class WebClient {
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         origin: opts.origin ?? this.origin,
+        ...opts.headers,
       },
     });
   }
