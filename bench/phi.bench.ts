@@ -2,7 +2,7 @@
 
 import { scrubText } from "../lib/phi/scrub.ts";
 import { generateCorpus } from "../test/phi/corpus.ts";
-import { heldOutLines } from "../test/phi/heldout.ts";
+import { handWrittenLines } from "../test/phi/handwritten.ts";
 import { scoreCorpus } from "../test/phi/measure.ts";
 
 const corpus = generateCorpus({ phiLines: 2_000, cleanLines: 1_000, seed: 99 });
@@ -10,7 +10,7 @@ const s = scoreCorpus(corpus);
 console.log(
   `phi scrubber on ${corpus.length} lines (${s.gold} PHI spans): recall ${s.recall.toFixed(4)} (target ≥ 0.98), precision ${s.precision.toFixed(4)} (target ≥ 0.9)`,
 );
-const h = scoreCorpus(heldOutLines());
+const h = scoreCorpus(handWrittenLines());
 console.log(
   `held-out hand-written lines (${h.gold} PHI spans, phrasing not from the generator): recall ${h.recall.toFixed(3)}, precision ${h.precision.toFixed(3)}`,
 );

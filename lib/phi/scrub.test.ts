@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { sampleFinding } from "../../protocol/testkit.ts";
 import { generateCorpus } from "../../test/phi/corpus.ts";
-import { heldOutLines } from "../../test/phi/heldout.ts";
+import { handWrittenLines } from "../../test/phi/handwritten.ts";
 import { scoreCorpus } from "../../test/phi/measure.ts";
 import { findPhi, scrubFinding, scrubJson, scrubText } from "./scrub.ts";
 
@@ -107,7 +107,7 @@ describe("synthetic corpus", () => {
   });
 
   test("hand-written held-out lines: recall ≥ 0.9 and precision ≥ 0.9 (names without a field are out of scope)", () => {
-    const s = scoreCorpus(heldOutLines());
+    const s = scoreCorpus(handWrittenLines());
     expect(s.gold).toBeGreaterThan(20);
     expect(s.recall).toBeGreaterThanOrEqual(0.9);
     expect(s.precision).toBeGreaterThanOrEqual(0.9);
