@@ -34,26 +34,22 @@ export class NameIndex {
    * Throws when the text does not hold the three lists at their known sizes.
    */
   constructor(private readonly text: string) {
+    // Each list starts at its `module.exports.<list> = [` line; each quoted word after it is the next
+    // name, in frequency order.
+    const starts = (["first_male", "first_female", "last"] as const)
+      .map((list) => ({ list, at: text.indexOf(`module.exports.${list} = [`) }))
+      .filter((s) => s.at >= 0)
+      .sort((a, b) => a.at - b.at);
     const counts: Record<List, number> = { first_male: 0, first_female: 0, last: 0 };
-    let list: List | undefined;
-    let at = 0;
-    while (at < text.length) {
-      let end = text.indexOf("\n", at);
-      if (end < 0) end = text.length;
-      const header =
-        text.charCodeAt(at) === 109 /* m */
-          ? /^module\.exports\.(first_male|first_female|last) = \[/.exec(text.slice(at, end))
-          : null;
-      if (header) list = header[1] as List;
-      else if (list) {
-        const open = text.indexOf("'", at);
-        const close = open < 0 || open > end ? -1 : text.indexOf("'", open + 1);
-        if (close > open + 1 && close < end) {
-          this.insert(open + 1, close, list === "last" ? "surname" : "given", counts[list]);
-          counts[list]++;
-        }
+    for (const [n, { list, at }] of starts.entries()) {
+      const end = n + 1 < starts.length ? starts[n + 1]!.at : text.length;
+      const role = list === "last" ? "surname" : "given";
+      for (let open = text.indexOf("'", at); open >= 0 && open < end; open = text.indexOf("'", open + 1)) {
+        const close = text.indexOf("'", open + 1);
+        if (close < 0 || close > end) break;
+        if (close > open + 1) this.insert(open + 1, close, role, counts[list]++);
+        open = close;
       }
-      at = end + 1;
     }
     // The package is data we did not write: refuse a file that is not the lists we expect.
     if (counts.first_male < 1000 || counts.first_female < 4000 || counts.last < 80000) {

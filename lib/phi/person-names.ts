@@ -39,7 +39,9 @@ const NEVER = new Set(
     "org www http https where object get set select foreach invoke remove write start stop dob mrn ssn acct ext fax " +
     "tel phone email zip reader acrobat chrome edge office teams zoom word excel outlook adobe google microsoft apple " +
     "java oracle about with from was were are been has had tested positive negative presented presents seen returned " +
-    "denies reports states called asked phoned said says"
+    "denies reports states called asked phoned said says remote desktop active directory advanced task scheduler " +
+    "viewer device manager control panel spooler discovery explorer sharing updates services servers settings " +
+    "center console protection antivirus endpoint azure exchange online sql"
   ).split(" "),
 );
 
@@ -196,6 +198,11 @@ interface Token {
 // A word: letters with inner apostrophes ("O'Brien", "D’Angelo"); hyphens split, and rejoin below.
 const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
 const COMPOUND_SEP = /^(?:[_.+^/\\-]|%20|%2C)$/;
+/** Whether `sep` joins the words of a file name, path or URL ("_", ".", "/", "%20"…). */
+function compoundSep(sep: string): boolean {
+  if (sep.length === 1) return "_.+^/\\-".includes(sep);
+  return sep.length === 3 && COMPOUND_SEP.test(sep);
+}
 const MAX_TOKENS = 5;
 // What may follow a lowercase surname the census lacks ("for robert rantanen, born…", "… at 555-…").
 const NAME_END = /^(?:$|[,.;:)(]|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned)\b)/;
@@ -513,8 +520,10 @@ function tokenize(text: string): Token[] {
   let prevEnd = 0;
   for (const m of text.matchAll(WORD)) {
     const sep = text.slice(prevEnd, m.index);
-    const possessive = m[0].length > 3 && /['’][sS]$/.test(m[0]);
-    const word = possessive ? m[0].slice(0, -2) : m[0];
+    const w = m[0];
+    const possessive =
+      w.length > 3 && (w[w.length - 1] === "s" || w[w.length - 1] === "S") && /['’]/.test(w[w.length - 2]!);
+    const word = possessive ? w.slice(0, -2) : w;
     const parts = camelParts(word);
     for (const [n, [off, part]] of parts.entries()) {
       const start = m.index + off;
@@ -543,11 +552,9 @@ function tokenize(text: string): Token[] {
     const prev = i > 0 ? toks[i - 1] : undefined;
     // A hyphen between capitalised words is part of a name ("Anne-Marie", "AL-SAYED"); between
     // lowercase words it joins a file name ("nguyen-robert-labs.csv").
-    const hyphenOk = (sep: string, other: Token | undefined) =>
-      sep !== "-" || t.shape === "lower" || other?.shape === "lower";
     t.compound =
-      (COMPOUND_SEP.test(before) && hyphenOk(before, prev)) ||
-      (COMPOUND_SEP.test(after) && hyphenOk(after, next));
+      (compoundSep(before) && (before !== "-" || t.shape === "lower" || prev?.shape === "lower")) ||
+      (compoundSep(after) && (after !== "-" || t.shape === "lower" || next?.shape === "lower"));
   }
   for (let i = toks.length - 1; i > 0; i--)
     if (toks[i]!.sep === "" && toks[i]!.compound) toks[i - 1]!.compound = true;
@@ -557,30 +564,47 @@ function tokenize(text: string): Token[] {
 }
 
 // "JohnsonJennifer" → Johnson, Jennifer; "McDonald", "LaToya", "DeShawn" stay whole.
+const CAMEL_BREAK = /(?<=\p{Ll})(?=\p{Lu}\p{Ll})/u;
 function camelParts(word: string): Array<[number, string]> {
+  // Most words have no inner capital: one part, no scan.
+  if (!CAMEL_BREAK.test(word)) return [[0, word]];
   const parts: Array<[number, string]> = [];
   let from = 0;
-  for (let i = 1; i < word.length; i++) {
-    const prev = word[i - 1]!;
-    const cur = word[i]!;
-    if (/\p{Ll}/u.test(prev) && /\p{Lu}/u.test(cur) && i - from >= 3 && /\p{Ll}/u.test(word[i + 1] ?? "")) {
-      parts.push([from, word.slice(from, i)]);
-      from = i;
-    }
+  for (const m of word.matchAll(/(?<=\p{Ll})(?=\p{Lu}\p{Ll})/gu)) {
+    if (m.index - from < 3) continue;
+    parts.push([from, word.slice(from, m.index)]);
+    from = m.index;
   }
   parts.push([from, word.slice(from)]);
   return parts;
 }
 
 function shapeOf(w: string): Shape {
-  if (w.length === 1) return /\p{Lu}/u.test(w) ? "initial" : "lower";
-  if (w === w.toUpperCase()) return "upper";
-  if (w === w.toLowerCase()) return "lower";
-  const rest = w.slice(1);
-  if (
-    /^\p{Lu}/u.test(w) &&
-    (rest === rest.toLowerCase() || /^(?:Mc|Mac|O['’]?|D['’]|De|La|Le|Van|Di|Al|El)\p{Lu}\p{Ll}/u.test(w))
-  )
+  // ASCII words (most of a log) by character codes; others by case mapping.
+  let upper = 0;
+  let lower = 0;
+  let ascii = true;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+    else if (c > 127) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) {
+    upper = w === w.toLowerCase() ? 0 : 1;
+    lower = w === w.toUpperCase() ? 0 : 1;
+    // Mixed case: one capital if the rest is lowercase ("Łukasz"), else more.
+    if (upper && lower) upper = w.slice(1) === w.slice(1).toLowerCase() ? 1 : 2;
+  }
+  if (w.length === 1) return upper ? "initial" : "lower";
+  if (!lower) return "upper";
+  if (!upper) return "lower";
+  const first = w.charCodeAt(0);
+  const firstUpper = ascii ? first >= 65 && first <= 90 : /^\p{Lu}/u.test(w);
+  if (firstUpper && (upper === 1 || /^(?:Mc|Mac|O['’]?|D['’]|De|La|Le|Van|Di|Al|El)\p{Lu}\p{Ll}/u.test(w)))
     return "title";
   return "mixed";
 }
@@ -678,7 +702,7 @@ function sameCase(a: Token, b: Token): boolean {
 // Separators that may sit inside one name.
 function nameSep(sep: string, compound: boolean): boolean {
   if (sep === " ") return true;
-  if (compound) return sep === "" || COMPOUND_SEP.test(sep);
+  if (compound) return sep === "" || compoundSep(sep);
   return sep === "-";
 }
 
@@ -856,8 +880,9 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
   }
   // A trailing initial belongs to the name only when a period follows it.
   while (end >= i && toks[end]!.shape === "initial" && text[toks[end]!.end] !== ".") end--;
-  // A capitalised word and a census surname after it ("Dmitri Rallis") count, as do, however rare ("Meza Romero"); shouted text
-  // ("SORRY FOR MAKING YOU YELL") is too full of them.
+  // Without such evidence: a capitalised word and a census surname after it ("Dmitri Rallis"), or two
+  // capitalised census surnames, however rare ("Meza Romero"); shouted text ("SORRY FOR MAKING YOU
+  // YELL") is too full of surnames for either.
   const words = toks.slice(i, end + 1);
   const lastSurname =
     words.length >= 2 &&
