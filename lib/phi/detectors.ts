@@ -44,16 +44,18 @@ const CITY_STATE_ZIP = String.raw`${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?(?!\d
 // A word of a street name; not a dose or size unit nor a small word ("40 MG AT BEDTIME BY DR. ADAMS").
 const STREET_WORD = String.raw`(?!(?:MG|MCG|ML|KG|GB|MB|KB|TB|MS|AM|PM|AT|BY|IN|ON|OF|TO|FOR|AND|THE|OR|Mg|Ml|At|By|In|On|Of|To|For|And|The)\b)(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))`;
 // Suffixes as written and shouted ("Street", "ST"), never lowercase: "3 jobs in 2 days" is no address.
-const SUFFIXES = STREET_SUFFIX.split("|")
-  .flatMap((x) => [x, x.toUpperCase()])
-  .join("|");
+// The suffixes every city has; the rest of the USPS list is English too ("Key", "Route", "Plain", "Is").
+const COMMON_SUFFIX =
+  "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl|Square|Sq";
+// Shouted, the rare suffixes count only after a number that is not a protocol reply ("250 AUTH PLAIN").
+const SUFFIXES = `${STREET_SUFFIX}|${COMMON_SUFFIX.toUpperCase()}|(?<!(?<![\\d])[1-5]\\d\\d [A-Z ]+)(?:${STREET_SUFFIX.toUpperCase()})`;
 const NOT_STREET_LOWER = String.raw`(?!(?:mg|mcg|ml|kg|gb|mb|kb|tb|ms|am|pm|at|by|in|on|of|to|for|and|the|or|units?|daily|tabs?|times)\b)`;
 /**
  * Addresses in a line typed all in lowercase ("7402 n. 47th st, denver, co 85764"), where
  * capitals cannot tell a street from other words: only applied to lines without capitals.
  */
 export const LOWERCASE_ADDRESS = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])\d{1,6} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${NOT_STREET_LOWER}[\p{Ll}]+|\d{1,3}(?:st|nd|rd|th))(?: ${NOT_STREET_LOWER}[\p{Ll}]+){0,3} (?:${STREET_SUFFIX.toLowerCase()})(?![\p{L}\p{N}])(?!(?<=dr)\.? [\p{Ll}]{3})\.?(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[a-z0-9-]{1,6})?(?:,? [\p{Ll}'’. -]{2,30},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?)?|(?<![\p{L}\p{N}])[\p{Ll}][\p{Ll}'’.-]*(?: [\p{Ll}][\p{Ll}'’.-]*){0,2},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?(?!\d)`,
+  String.raw`(?<![\p{L}\p{N}])\d{1,6} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${NOT_STREET_LOWER}[\p{Ll}]+|\d{1,3}(?:st|nd|rd|th))(?: ${NOT_STREET_LOWER}[\p{Ll}]+){0,3} (?:${COMMON_SUFFIX.toLowerCase()})(?![\p{L}\p{N}])(?!(?<=dr)\.? [\p{Ll}]{3})\.?(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[a-z0-9-]{1,6})?(?:,? [\p{Ll}'’. -]{2,30},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?)?|(?<![\p{L}\p{N}])[\p{Ll}][\p{Ll}'’.-]*(?: [\p{Ll}][\p{Ll}'’.-]*){0,2},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?(?!\d)`,
   "gdu",
 );
 /** A date next to a patient's name: not part of a log timestamp ("2026-11-25T10:14", "11/25/2026 10:14"). */
@@ -177,7 +179,7 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: "note",
     re: re(
-      String.raw`\b(?:chief complaint|CC|HPI|history of present illness|Dx|diagnosis|diagnoses|assessment|plan of care|medications?|allergies|reason for visit)\s*[:=]\s*["']?(?<v>(?:[^"'\n;|.]|\.(?=\d))(?:[^"'\n;|]){2,})`,
+      String.raw`(?<![:\w])(?:chief complaint|CC(?!:[0-9A-Fa-f]{2})|HPI|history of present illness|Dx|diagnosis|diagnoses|assessment|plan of care|medications?|allergies|reason for visit)\s*[:=]\s*["']?(?<v>(?:[^"'\n;|.]|\.(?=\d))(?:[^"'\n;|]){2,})`,
     ),
   },
 ];

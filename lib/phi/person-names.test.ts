@@ -27,8 +27,8 @@ describe("findPersonNames", () => {
     ["name before a birth-date label", "NguyenPriya_DOB19940827.pdf", ["NguyenPriya"]],
     [
       "file name words before a document word",
-      "/srv/export/kaufmann-viktor-consent.csv",
-      ["kaufmann-viktor"],
+      "/srv/export/kaufmann-victor-consent.csv",
+      ["kaufmann-victor"],
     ],
     ["CamelCase file name", "copied \\\\NAS01\\adult\\ObergfollLiana_DOB19561024.pdf", ["ObergfollLiana"]],
     ["URL path under /patients/", "GET /portal/patients/pacome-gerard/chart", ["pacome-gerard"]],

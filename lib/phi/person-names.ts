@@ -41,7 +41,8 @@ const NEVER = new Set(
     "java oracle about with from was were are been has had tested positive negative presented presents seen returned " +
     "denies reports states called asked phoned said says remote desktop active directory advanced task scheduler " +
     "viewer device manager control panel spooler discovery explorer sharing updates services servers settings " +
-    "center console protection antivirus endpoint azure exchange online sql"
+    "center console protection antivirus endpoint azure exchange online sql jan feb mar apr jun jul aug sep sept oct " +
+    "nov dec sun mon tue wed thu fri sat"
   ).split(" "),
 );
 
@@ -101,6 +102,9 @@ const CLINICIAN = new Set(["dr", "doctor", "np", "pa", "rn", "md", "dds", "do", 
 const SUBJECT_VERB =
   /^\s+(?:called|calls|phoned|asked|asks|said|says|states|stated|reports|reported|requested|requests|wants|needs|left|came|arrived|cancel+ed|rescheduled|no-showed|emailed|texted|wrote|signed|declined|agreed|seen|presents|presented|denies|denied|complains|is|was|has|had)\b/i;
 const DOB_LABEL = /^(?:DOB|dob|Dob|born|BORN)$/;
+// Verbs only people do: "Kwame called", "Viren Carew no-showed", "… was seen".
+const PERSON_VERB =
+  /^\s+(?:called|phoned|asked|texted|emailed|no-showed|rescheduled|cancell?ed|arrived|presented|presents|denies|complains|(?:is|was) (?:waiting|seen|admitted|discharged))\b/i;
 // " - Immunization record", " — Discharge summary": a document title after a name.
 // Record-number labels after a name: "Jaime Meza - Acct 419540381".
 const RECORD_LABEL = new Set([
@@ -204,8 +208,11 @@ function compoundSep(sep: string): boolean {
   return sep.length === 3 && COMPOUND_SEP.test(sep);
 }
 const MAX_TOKENS = 5;
+// ".entries(", ".name.toLowerCase" follow an identifier; ".pdf", ".docx" end a file name.
+const METHOD_CALL = /^\.\p{Ll}(?![a-z0-9]{0,3}(?:["'\s)\],;]|$))/u;
 // What may follow a lowercase surname the census lacks ("for robert rantanen, born…", "… at 555-…").
-const NAME_END = /^(?:$|[,.;:)(]|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned)\b)/;
+const NAME_END =
+  /^(?:$|[,.;:)(/]|['’]s\b|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned|presented|presents|was|is|reports|states|denies|seen|no-showed|returned)\b)/;
 // Surnames ranked past this are mostly rare enough that the English words among them ("Keep",
 // "Reasons", "Common", "Fill") outnumber the people a clinic meets; alone they are no evidence.
 const COMMON_SURNAMES = 10000;
@@ -333,7 +340,11 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
         doc &&
         /^[_-]$/.test(doc.sep) &&
         DOCUMENT.has(doc.lower) &&
-        (initialForm || (words.length === 2 && (words.some(evident) || words.filter(isSurname).length > 0)))
+        (initialForm ||
+          (words.length === 2 &&
+            (t.shape === "lower"
+              ? words.some((w) => strongGiven(w) || accented(w))
+              : words.some(evident) || words.some(isSurname))))
       ) {
         claim(i, end);
         i = end;
@@ -341,30 +352,52 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
       }
     }
     // "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
-    if ((t.shape === "title" || t.shape === "upper") && nameWord(t) && !DOCUMENT.has(t.lower)) {
+    const dobShape = (x: Token) =>
+      x.shape === "title" ||
+      x.shape === "upper" ||
+      (lowerLine && x.shape === "lower" && !DOB_LABEL.test(x.text));
+    if (
+      dobShape(t) &&
+      nameWord(t) &&
+      !DOCUMENT.has(t.lower) &&
+      (t.shape !== "lower" || clauseStart(toks, i, text))
+    ) {
       let end = i;
-      while (
-        end + 1 < toks.length &&
-        end - i < 3 &&
-        nameSep(toks[end + 1]!.sep, toks[end + 1]!.compound) &&
-        (toks[end + 1]!.shape === "title" ||
-          toks[end + 1]!.shape === "upper" ||
-          toks[end + 1]!.shape === "initial") &&
-        nameWord(toks[end + 1]!) &&
-        !DOB_LABEL.test(toks[end + 1]!.text)
-      )
+      let comma = false;
+      while (end + 1 < toks.length && end - i < 3) {
+        const n = toks[end + 1]!;
+        // "NGUYEN, ROBERT DOB: …": one comma between surname and given name.
+        const commaSep = /^,\s?$/.test(n.sep) && !comma;
+        if (!(nameSep(n.sep, n.compound) || commaSep)) break;
+        if (!(dobShape(n) || n.shape === "initial") || !nameWord(n) || DOB_LABEL.test(n.text)) break;
+        if (commaSep) comma = true;
         end++;
+      }
       const label = end + 1 < toks.length ? toks[end + 1]! : undefined;
       if (
         label &&
         DOB_LABEL.test(label.text) &&
         /^(?:[_\s,(-]|\s-\s)?$/.test(label.sep.trim() === "" ? "" : label.sep) &&
         (end > i || t.compound || evident(t)) &&
+        (t.shape !== "lower" || toks.slice(i, end + 1).some(evident)) &&
         !touchesDigits(t, text)
       ) {
         claim(i, end);
         i = end;
         continue;
+      }
+    }
+    // A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf".
+    if (PERSON_PATH.has(t.lower) && text[t.end] === "\\" && /^[/\\]$/.test(text[t.start - 1] ?? "")) {
+      const folder = /^\\([\p{L}\p{M}'’ ,.-]{2,60})(?=\\)/u.exec(text.slice(t.end));
+      if (folder) {
+        let end = i;
+        while (end + 1 < toks.length && toks[end + 1]!.end <= t.end + 1 + folder[1]!.length) end++;
+        if (end > i) {
+          claim(i + 1, end);
+          i = end;
+          continue;
+        }
       }
     }
     // A path segment under /patients/, or the value of ?patient= / &name=.
@@ -430,12 +463,12 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
         !DOCUMENT.has(toks[from - 1]!.lower)
       )
         from--;
-      // Two capitalised words or one census name ("Mateo Fitzgerald's", "Nguyen's"); shouted or
+      // A census name among the words ("Mateo Fitzgerald's", "Nguyen's"); shouted or
       // lowercase words need a census name ("the JSON API's answers", "a person's approval").
       const words = toks.slice(from, i + 1);
       const ok =
         t.shape === "title"
-          ? from < i || strongSingle(t)
+          ? (from < i && words.some(evident)) || strongSingle(t)
           : words.some(evident) && (from < i || t.shape === "upper");
       if (ok) {
         claim(from, i);
@@ -463,14 +496,15 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
           /^\s+(?:is|was|has|had)\b/i.test(after) &&
           !/^\s+(?:is|was) (?:waiting|seen|admitted|discharged)\b/i.test(after);
         // One capitalised word opening the line and a verb only people do: "Kwame called asking…".
-        const personVerb =
-          /^\s+(?:called|phoned|asked|texted|emailed|no-showed|rescheduled|cancell?ed|arrived)\b/i.test(
-            after,
-          );
+        const personVerb = PERSON_VERB.test(after);
         const lone =
           single && t.shape === "title" && i === 0 && personVerb && !WORDLIKE.has(t.lower) && t.parts === 1;
+        const titled = tokens.every((x) => x.shape === "title" || x.shape === "initial");
         const named =
-          (verb && (single ? (strongGiven(t) && !copula) || lone : evidence || !copula)) ||
+          (verb &&
+            (single
+              ? (strongGiven(t) && !copula) || lone
+              : evidence || (titled && PERSON_VERB.test(after)))) ||
           (!single && documentAfter(after));
         if (named) {
           claim(i, end);
@@ -497,8 +531,12 @@ function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): 
   }
   if (end < 0 || taken[end] || !/^\s*[,/|;]?\s*$/.test(text.slice(toks[end]!.end, at))) return undefined;
   let from = end;
+  const lowerLine = !/\p{Lu}/u.test(text);
   const ok = (t: Token) =>
-    (t.shape === "title" || t.shape === "upper" || t.shape === "initial") &&
+    (t.shape === "title" ||
+      t.shape === "upper" ||
+      t.shape === "initial" ||
+      (lowerLine && t.shape === "lower")) &&
     nameWord(t) &&
     !DOCUMENT.has(t.lower);
   if (!ok(toks[end]!)) return undefined;
@@ -511,7 +549,10 @@ function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): 
   )
     from--;
   // A label before the name ("Label printed: …") ends at its colon.
-  const dictionary = toks.slice(from, end + 1).some((t) => t.shape !== "initial" && strongSingle(t));
+  const words = toks.slice(from, end + 1);
+  const dictionary = words.some((t) => t.shape !== "initial" && strongSingle(t));
+  // In a lowercase line only census names tell an addressee from other words.
+  if (lowerLine) return dictionary ? [from, end] : undefined;
   return end > from || dictionary ? [from, end] : undefined;
 }
 
@@ -677,11 +718,13 @@ function touchesDigits(t: Token, text: string): boolean {
 function accented(t: Token): boolean {
   return /[^\p{ASCII}]/u.test(t.text);
 }
-/** Words among toks[from, to): hyphenated parts ("AL-SAYED") count once, initials not at all. */
+/** Words among toks[from, to): hyphenated parts ("AL-SAYED") count once, initials and particles ("VAN") not at all. */
 function wordsBefore(toks: Token[], from: number, to: number): number {
   let n = 0;
-  for (let w = from; w < to; w++)
-    if (toks[w]!.shape !== "initial" && (w === from || toks[w]!.sep !== "-")) n++;
+  for (let w = from; w < to; w++) {
+    const t = toks[w]!;
+    if (t.shape !== "initial" && !PARTICLE.has(t.lower) && (w === from || t.sep !== "-")) n++;
+  }
   return n;
 }
 /** A common surname: what an everyday-word given name needs beside it. */
@@ -692,11 +735,8 @@ function commonSurname(t: Token): boolean {
 function sameCase(a: Token, b: Token): boolean {
   if (a.shape === "initial" || b.shape === "initial") return true;
   if (a.shape === b.shape) return true;
-  // Title-case words and CamelCase splits may sit beside shouted surnames: "Robert NGUYEN".
-  return (
-    (a.shape === "title" && b.shape === "upper") ||
-    (a.shape === "upper" && b.shape === "title" && a.text.length > 1)
-  );
+  // A given name may sit beside a shouted surname: "Robert NGUYEN" (not "JOSE Errors").
+  return a.shape === "title" && b.shape === "upper";
 }
 
 // Separators that may sit inside one name.
@@ -750,7 +790,7 @@ function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): n
   }
   // "LOPEZ,HIROSHI", "Nguyen, Đức": a surname, a comma, and a word the census lacks that ends the field.
   if (
-    commaForm &&
+    /^, $/.test(b.sep) &&
     likelySurname(a) &&
     ranks(a).surname < COMMON_SURNAMES &&
     (unknownWord(b) || evident(b)) &&
@@ -823,6 +863,7 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
   let end = i - 1;
   let dictionary = false;
   let comma = false;
+  let commaAt: number | undefined;
   for (let k = i; k < toks.length && k - i < MAX_TOKENS; k++) {
     const t = toks[k]!;
     if (k > i) {
@@ -838,6 +879,7 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
         if (!(t.shape === "title" || t.shape === "upper" || (o.lowerOk && t.shape === "lower"))) break;
         if (t.shape === "lower" && !isGiven(t) && !evident(t)) break;
         comma = true;
+        commaAt = k;
       } else if (!(sep === " " || sep === "-" || sep === "^")) break;
     }
     if (k === i && (CLINICIAN.has(t.lower) || honorific(t, text))) break;
@@ -849,10 +891,10 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     if (!shapeOk || (!nameWord(t) && t.shape !== "initial")) break;
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
     // Part of an identifier ("ShortText", "Object.entries"), not a name.
-    if (t.parts > 1 || /^\.[\p{Ll}]/u.test(text.slice(t.end, t.end + 2))) break;
+    if (t.parts > 1 || METHOD_CALL.test(text.slice(t.end, t.end + 24))) break;
     // A word right before a colon or equals sign is a field label ("Member ID: …"), not a name.
-    if (/^\s*[:=]/.test(text.slice(t.end, t.end + 2))) break;
     const known = evident(t);
+    if (/^\s*[:=]/.test(text.slice(t.end, t.end + 2)) && !known && !(k > i && evident(toks[k - 1]!))) break;
     if (known) dictionary = true;
     // "C. Soder": an initial and a capitalised word; "Quaid, Priya": a census name in "Last, First".
     if (
@@ -863,7 +905,7 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       dictionary = true;
     // Shouted runs stop after two words unless the next is a census name: "MS. KWAME FITZGERALD TESTED…"
     // (hyphenated parts and initials do not count as words: "PRIYA AL-SAYED", "HIROSHI C. MCMILLIAN").
-    if (t.shape === "upper" && t.sep !== "-" && wordsBefore(toks, i, k) >= 2 && !known) break;
+    if (t.shape === "upper" && t.sep !== "-" && wordsBefore(toks, commaAt ?? i, k) >= 2 && !known) break;
     if (comma && (isSurname(t) || isGiven(t) || isSurname(toks[i]!))) dictionary = true;
     // In lowercase text only census names count, and a name the census lacks beside one it has.
     const next = toks[k + 1];
@@ -872,7 +914,7 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       t.shape === "lower" &&
       !known &&
       !o.lowerAny &&
-      !(next?.sep === " " && next.shape === "lower" && evident(next)) &&
+      !((next?.sep === " " || next?.sep === ", ") && next.shape === "lower" && evident(next)) &&
       !(prev && strongGiven(prev) && t.sep === " " && NAME_END.test(text.slice(t.end)))
     )
       break;

@@ -525,6 +525,31 @@ export function generateCorpus(
       ["dob", `${pad(int(1, 12), 2)}/${pad(int(1, 28), 2)}/${int(1930, 2020)}`],
     ],
     () => [`anyone seen mrs `, ["name", last().toLowerCase()], `? her ride is here`],
+    () => [`Refill request from `, ["name", `${first()} ${last()}`], ` for ${pick(DRUGS)}`],
+    () => [`Appointment reminder sent to `, ["name", fullName()], ` (`, ["phone", phone()], `)`],
+    () => [`Fax cover: To: Dr. Adams; Re: `, ["name", `${first()} ${last()}`], `, DOB `, ["dob", date()]],
+    () => [
+      ["name", `${last().toUpperCase()}, ${first().toUpperCase()}`],
+      ` DOB: `,
+      ["dob", date()],
+      ` seen in clinic`,
+    ],
+    () => [`Portal message from `, ["name", `${first()} ${last()}`], `: please call me back`],
+    () => [
+      `Saved "${pick(["Lab Results", "Referral", "Consent"])} - `,
+      ["name", `${first()} ${last()}`],
+      `.pdf" to the shared drive`,
+    ],
+    () => [
+      `opened D:\\Patients\\`,
+      ["name", `${plain(last())}, ${plain(first())}`],
+      `\\intake.pdf on ${host()}`,
+    ],
+    () => [
+      `Pt `,
+      ["name", `${first()} ${last()}`],
+      `, ${int(2, 95)} y/o, checked in at ${pad(int(7, 17), 2)}:${pad(int(0, 59), 2)}`,
+    ],
   ];
 
   // PHI-free lines: what device logs and check details really hold.
