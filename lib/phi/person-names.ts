@@ -208,6 +208,8 @@ function compoundSep(sep: string): boolean {
   return sep.length === 3 && COMPOUND_SEP.test(sep);
 }
 const MAX_TOKENS = 5;
+// What follows a lowercase name in a message: "left voicemail for priya lopez at 555-…", "(…".
+const LOWER_NAME_END = /^(?:\s+(?:at|re|dob|about|called|asked)\b|\s*\()/;
 // ".entries(", ".name.toLowerCase" follow an identifier; ".pdf", ".docx" end a file name.
 const METHOD_CALL = /^\.\p{Ll}(?![a-z0-9]{0,3}(?:["'\s)\],;]|$))/u;
 // What may follow a lowercase surname the census lacks ("for robert rantanen, born…", "… at 555-…").
@@ -277,9 +279,16 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
           ? strongGiven(toks[i + 1]!)
           : evident(toks[i + 1]!)
         : strongSingle(toks[i + 1]!);
-      // Lowercase prose ("for various reasons", "to keep around") needs two words and a census given name.
+      // Lowercase prose ("for various reasons", "to keep around") needs two words and a census given
+      // name, or a census surname last and what follows a name in a message ("for priya lopez at 555…").
       const lowerRun = toks[i + 1]!.shape === "lower";
-      const lowerOk = !lowerRun || (end > i + 1 && toks.slice(i + 1, end + 1).some(strongGiven));
+      const words = toks.slice(i + 1, end + 1);
+      const lowerOk =
+        !lowerRun ||
+        (end > i + 1 &&
+          (words.some(strongGiven) ||
+            (evident(words[words.length - 1]!) &&
+              LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
       if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
         claim(i + 1, end);
         i = end;
@@ -477,7 +486,10 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     }
     // A name opening a clause: "Robert called asking…", "Zora Bartoletti no-showed again",
     // "Elias Fitschen seen today…", "Zora Hayden Bartoletti - Immunization record".
-    const lowerSubject = lowerLine && t.shape === "lower" && (strongGiven(t) || accented(t));
+    const lowerSubject =
+      lowerLine &&
+      t.shape === "lower" &&
+      (strongGiven(t) || accented(t) || (toks[i + 1]?.shape === "lower" && evident(toks[i + 1]!)));
     const initial = t.shape === "initial" && text[t.end] === "." && toks[i + 1]?.shape === "title";
     if (
       (t.shape === "title" || t.shape === "upper" || lowerSubject || initial) &&
