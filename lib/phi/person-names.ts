@@ -6,9 +6,40 @@
  * title's "for", a possessive, a given name that calls or asks, a path segment under /patients/. A
  * dictionary word alone is never enough, because the lists also hold "Will", "Grant", "Record",
  * "Service" and "Street": the words below that the lists share with English and with device logs
- * need more evidence or never count. Clinicians ("Dr. Adams") are not patients and are left alone.
+ *  need more evidence or never count (name-words.ts). Clinicians ("Dr. Adams") are not patients and are left alone.
  */
-import { type NameRanks, nameRanks } from "./names.ts";
+import { compoundSep, type Token, tokenize } from "./name-tokens.ts";
+import {
+  accented,
+  BEFORE_NAME,
+  BY_PERSON,
+  CLINICIAN,
+  COMMON_SURNAMES,
+  clauseStart,
+  commonSurname,
+  DOB_LABEL,
+  DOCUMENT,
+  documentAfter,
+  evident,
+  honorific,
+  isGiven,
+  isSurname,
+  likelySurname,
+  nameWord,
+  PARTICLE,
+  PERSON_KEY,
+  PERSON_PATH,
+  PERSON_VERB,
+  ranks,
+  SAYS,
+  SEARCH_KEY,
+  SUBJECT_VERB,
+  strongGiven,
+  strongSingle,
+  touchesDigits,
+  WORDLIKE,
+  wordsBefore,
+} from "./name-words.ts";
 
 /** A name found in text: [start, end) in UTF-16 code units. */
 export interface NameSpan {
@@ -16,197 +47,6 @@ export interface NameSpan {
   end: number;
 }
 
-// Words the census lists hold that in clinic logs are almost always something else: device-log and
-// IT vocabulary, document and address words, places, function words. They never start or continue
-// a name found here (a labelled field such as "Patient: Jane Street" is the field detectors' job).
-const NEVER = new Set(
-  (
-    "in an on to no so my ok see man else many soon echo meta manual val del lang le li fe un era tiny carry dot hang " +
-    "ping lan sid len sha mac numbers genesis alpha ai pa the and or of for at by as is it be we us am do go " +
-    "report summary referral letter note notes result results lab labs record records statement invoice chart form " +
-    "plan authorization list request consent history scan card file files folder order orders claim visit appointment " +
-    "street avenue road lane drive court way place boulevard north south east west main office campus center clinic " +
-    "medical family health hospital group care doctor nurse service server host portal patient number public rule " +
-    "client check chain score storage stack running key job code test stream block lock guest agent force shell state " +
-    "body base model store fetch update windows defender firewall policy security network domain private ready " +
-    "online offline backup bank access user admin system print printer scanner share drive disk memory power reboot " +
-    "login logon event account source count status case post home house room desk door window wall floor box link " +
-    "edge core cloud route table index value data entry item mode level total sum cross gold silver red blue " +
-    "monday tuesday wednesday thursday friday saturday sunday january february march july september october " +
-    "november december fall spring winter autumn summer london paris phoenix florida nevada dakota virginia georgia " +
-    "carolina washington all any each every some this that these those its his her their our your me him them up " +
-    "down out off over new old next last first more less id front batch export import final draft copy temp net com " +
-    "org www http https where object get set select foreach invoke remove write start stop dob mrn ssn acct ext fax " +
-    "tel phone email zip reader acrobat chrome edge office teams zoom word excel outlook adobe google microsoft apple " +
-    "java oracle about with from was were are been has had tested positive negative presented presents seen returned " +
-    "denies reports states called asked phoned said says remote desktop active directory advanced task scheduler " +
-    "viewer device manager control panel spooler discovery explorer sharing updates services servers settings " +
-    "center console protection antivirus endpoint azure exchange online sql jan feb mar apr jun jul aug sep sept oct " +
-    "nov dec sun mon tue wed thu fri sat"
-  ).split(" "),
-);
-
-// Given names that are everyday English words ("Will retry", "Mark as read", "Grant access", "May
-// 2026"): they count as a given name only beside a common surname, never alone.
-const WORDLIKE = new Set(
-  (
-    "will mark grant bill hope chase max min page dawn joy faith long rich guy ray art major king young golden " +
-    "sterling noble temple love bell ward hunter miles pat don ed hung april may june august austin dallas houston " +
-    "jackson denver lincoln franklin madison monroe sunny rocky rusty buddy junior son brain jack frank gene glen " +
-    "dale cliff forest royal prince earl norm les sue rob drew dean chance price rose lily ivy holly iris daisy sky"
-  ).split(" "),
-);
-
-// Document words: "<document> for <name>", "<DOCUMENT> - <NAME>".
-const DOCUMENT = new Set(
-  (
-    "summary summaries referral referrals letter letters report reports result results lab labs note notes record " +
-    "records statement statements invoice invoices chart charts form forms plan authorization list request requests " +
-    "consent history xray x-ray ekg ecg mri scan scans card packet order orders prescription rx claim claims eob " +
-    "appointment appointments visit encounter bill bills voicemail message fax faxes documents document file files " +
-    "folder attachment image images photo photos discharge intake insurance invoice immunization immunizations"
-  ).split(" "),
-);
-// Words that introduce a person after them ("for", "to", "from", "re:", "signed by").
-const BEFORE_NAME = new Set([
-  "for",
-  "to",
-  "from",
-  "with",
-  "by",
-  "about",
-  "re",
-  "regarding",
-  "attn",
-  "cc",
-  "patient",
-  "pt",
-  "client",
-]);
-// Verbs whose "by" introduces a person: "signed by Thaskiara Tontha".
-const BY_PERSON = new Set([
-  "signed",
-  "referred",
-  "requested",
-  "entered",
-  "completed",
-  "faxed",
-  "sent",
-  "dropped",
-  "brought",
-  "picked",
-]);
-const HONORIFIC = new Set(["mr", "mrs", "ms", "miss", "mx", "mister"]);
-const CLINICIAN = new Set(["dr", "doctor", "np", "pa", "rn", "md", "dds", "do", "lpn", "provider", "prof"]);
-// Verbs after a name that opens a clause ("Robert called asking…", "Elias Fitschen seen today").
-const SUBJECT_VERB =
-  /^\s+(?:called|calls|phoned|asked|asks|said|says|states|stated|reports|reported|requested|requests|wants|needs|left|came|arrived|cancel+ed|rescheduled|no-showed|emailed|texted|wrote|signed|declined|agreed|seen|presents|presented|denies|denied|complains|is|was|has|had)\b/i;
-const DOB_LABEL = /^(?:DOB|dob|Dob|born|BORN)$/;
-// Verbs only people do: "Kwame called", "Viren Carew no-showed", "… was seen".
-const PERSON_VERB =
-  /^\s+(?:called|phoned|asked|texted|emailed|no-showed|rescheduled|cancell?ed|arrived|presented|presents|denies|complains|(?:is|was) (?:waiting|seen|admitted|discharged))\b/i;
-// " - Immunization record", " — Discharge summary": a document title after a name.
-// Record-number labels after a name: "Jaime Meza - Acct 419540381".
-const RECORD_LABEL = new Set([
-  "mrn",
-  "mr",
-  "acct",
-  "account",
-  "med",
-  "enc",
-  "encounter",
-  "chart",
-  "dob",
-  "ssn",
-]);
-const DOCUMENT_AFTER = /^\s+[-–—]\s+(\p{L}+)(?:\s+(\p{L}+))?/u;
-// Surname particles: "Van Dyke, Priya" is a surname first, whatever the census says of "Van".
-const PARTICLE = new Set([
-  "van",
-  "von",
-  "de",
-  "del",
-  "della",
-  "di",
-  "da",
-  "du",
-  "la",
-  "le",
-  "st",
-  "al",
-  "el",
-  "ter",
-  "ten",
-  "bin",
-  "ibn",
-]);
-const SAYS = new Set(
-  (
-    "called calls phoned asked asks said says states stated reports reported requested requests wants needs left " +
-    "came arrived cancelled canceled rescheduled no-showed emailed texted wrote signed declined agreed"
-  ).split(" "),
-);
-// URL path segments and query keys whose value is a person.
-const PERSON_PATH = new Set([
-  "patients",
-  "patient",
-  "pt",
-  "pts",
-  "people",
-  "person",
-  "members",
-  "member",
-  "clients",
-  "residents",
-]);
-const PERSON_KEY = new Set([
-  "name",
-  "patientid_name",
-  "patient",
-  "pt",
-  "fullname",
-  "full_name",
-  "patientname",
-  "patient_name",
-  "first",
-  "last",
-  "firstname",
-  "lastname",
-  "first_name",
-  "last_name",
-  "fname",
-  "lname",
-]);
-
-const SEARCH_KEY = new Set(["q", "query", "search", "term", "s"]);
-
-type Shape = "title" | "upper" | "lower" | "initial" | "mixed";
-
-interface Token {
-  start: number;
-  end: number;
-  text: string;
-  lower: string;
-  shape: Shape;
-  /** The characters between the previous token and this one ("" for a CamelCase split). */
-  sep: string;
-  /** No whitespace around: part of a file name, path, URL or identifier. */
-  compound: boolean;
-  /** How many CamelCase parts the word this token came from has (1 for most words). */
-  parts: number;
-  /** Followed by a possessive "'s", which is not part of the token. */
-  possessive: boolean;
-  ranks?: NameRanks;
-}
-
-// A word: letters with inner apostrophes ("O'Brien", "D’Angelo"); hyphens split, and rejoin below.
-const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
-const COMPOUND_SEP = /^(?:[_.+^/\\-]|%20|%2C)$/;
-/** Whether `sep` joins the words of a file name, path or URL ("_", ".", "/", "%20"…). */
-function compoundSep(sep: string): boolean {
-  if (sep.length === 1) return "_.+^/\\-".includes(sep);
-  return sep.length === 3 && COMPOUND_SEP.test(sep);
-}
 const MAX_TOKENS = 5;
 // What follows a lowercase name in a message: "left voicemail for priya lopez at 555-…", "(…".
 const LOWER_NAME_END = /^(?:\s+(?:at|re|dob|about|called|asked)\b|\s*\()/;
@@ -215,9 +55,6 @@ const METHOD_CALL = /^\.\p{Ll}(?![a-z0-9]{0,3}(?:["'\s)\],;]|$))/u;
 // What may follow a lowercase surname the census lacks ("for robert rantanen, born…", "… at 555-…").
 const NAME_END =
   /^(?:$|[,.;:)(/]|['’]s\b|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned|presented|presents|was|is|reports|states|denies|seen|no-showed|returned)\b)/;
-// Surnames ranked past this are mostly rare enough that the English words among them ("Keep",
-// "Reasons", "Common", "Fill") outnumber the people a clinic meets; alone they are no evidence.
-const COMMON_SURNAMES = 10000;
 
 /**
  * Find personal names in `text` that no field label announces. `addressStarts` are where street
@@ -237,291 +74,21 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     add(from, to);
   };
 
+  const line: Line = { toks, text, lowerLine, taken };
   for (let i = 0; i < toks.length; i++) {
     if (taken[i]) continue;
     const t = toks[i]!;
     // Clinicians are staff, not patients: skip "Dr. Priya Patel" whole.
     if (CLINICIAN.has(t.lower) && (t.shape === "title" || t.shape === "upper") && text[t.end] === ".") {
-      i = skipRun(toks, i + 1, text);
+      i = skipRun(toks, i + 1);
       continue;
     }
-    // "Mr. Nguyen", "MRS GARCIA", "mrs wilderman".
-    if (honorific(t, text) && i + 1 < toks.length && /^\.?\s+$/.test(toks[i + 1]!.sep)) {
-      const end = run(toks, i + 1, text, {
-        lowerOk: t.shape === "lower",
-        lowerAny: true,
-        needDictionary: false,
-      });
-      if (end >= i + 1) {
-        claim(i + 1, end);
-        i = end;
-        continue;
-      }
-    }
-    // "<document> for <name>", "<DOCUMENT> — <NAME>", "signed by <name>", "for <name>".
-    const before =
-      BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep);
-    const titleDash =
-      DOCUMENT.has(t.lower) && i + 1 < toks.length && /^\s*(?:[-–—:|]|\s-)\s+$/.test(toks[i + 1]!.sep);
-    if (before || titleDash) {
-      // After "<document> for" or "signed by" any capitalised words are the name; after a title dash
-      // two of them are; elsewhere a census name must be among them.
-      const prev = i > 0 ? toks[i - 1]!.lower : "";
-      const afterDocument =
-        before && (DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) && !lowerLine;
-      const end = run(toks, i + 1, text, {
-        lowerOk: lowerLine,
-        needDictionary: !afterDocument && !titleDash,
-      });
-      const colon = titleDash && /:/.test(toks[i + 1]!.sep);
-      const single = titleDash
-        ? colon
-          ? strongGiven(toks[i + 1]!)
-          : evident(toks[i + 1]!)
-        : strongSingle(toks[i + 1]!);
-      // Lowercase prose ("for various reasons", "to keep around") needs two words and a census given
-      // name, or a census surname last and what follows a name in a message ("for priya lopez at 555…").
-      const lowerRun = toks[i + 1]!.shape === "lower";
-      const words = toks.slice(i + 1, end + 1);
-      const lowerOk =
-        !lowerRun ||
-        (end > i + 1 &&
-          (words.some(strongGiven) ||
-            (evident(words[words.length - 1]!) &&
-              LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
-      if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
-        claim(i + 1, end);
-        i = end;
-        continue;
-      }
-    }
-    // "Referral_Haddad_Priya.pdf", "Intake_GARCIA_M.pdf": capitalised words after a document word in a
-    // file name (joined by "_", or by "-" when not shouted like a host name "XRAY-PC").
-    if (t.compound && DOCUMENT.has(t.lower) && i + 1 < toks.length && /^[_-]$/.test(toks[i + 1]!.sep)) {
-      let end = i;
-      for (let k = i + 1; k < toks.length && k - i <= 3; k++) {
-        const n = toks[k]!;
-        if (!/^[_-]?$/.test(n.sep) || (n.sep === "-" && n.shape === "upper") || touchesDigits(n, text)) break;
-        const shaped = n.shape === "title" || n.shape === "upper" || (n.shape === "lower" && n.sep !== "");
-        const word = shaped && nameWord(n) && !DOCUMENT.has(n.lower);
-        const initial = (n.shape === "initial" || (n.shape === "lower" && n.text.length === 1)) && k > i + 1;
-        if (!(word || initial)) break;
-        end = k;
-      }
-      // One word needs to look like a name; lowercase words need a census name among them.
-      const words = toks.slice(i + 1, end + 1);
-      const lower = words.some((w) => w.shape === "lower");
-      const withInitial = words.length === 2 && words[1]!.text.length === 1 && evident(words[0]!);
-      const ok = lower
-        ? words.length > 1 && (words.some(strongGiven) || withInitial)
-        : end > i + 1 || evident(toks[i + 1]!);
-      if (end > i && ok) {
-        claim(i + 1, end);
-        i = end;
-        continue;
-      }
-    }
-    // "kaufmann-viktor-consent.csv", "KOZIE_E_ekg.tif": words of a file name right before a document word.
-    if (
-      t.compound &&
-      t.shape !== "mixed" &&
-      nameWord(t) &&
-      !DOCUMENT.has(t.lower) &&
-      !touchesDigits(t, text)
-    ) {
-      let end = i;
-      while (
-        end + 1 < toks.length &&
-        end - i < 2 &&
-        /^[_-]$/.test(toks[end + 1]!.sep) &&
-        toks[end + 1]!.shape !== "mixed" &&
-        !DOCUMENT.has(toks[end + 1]!.lower) &&
-        (nameWord(toks[end + 1]!) || toks[end + 1]!.shape === "initial")
-      )
-        end++;
-      const doc = toks[end + 1];
-      const words = toks.slice(i, end + 1);
-      const initialForm =
-        words.length === 2 &&
-        (words[1]!.shape === "initial" || (words[1]!.text.length === 1 && t.shape === "lower")) &&
-        (t.shape === "upper" || evident(t));
-      if (
-        doc &&
-        /^[_-]$/.test(doc.sep) &&
-        DOCUMENT.has(doc.lower) &&
-        (initialForm ||
-          (words.length === 2 &&
-            (t.shape === "lower"
-              ? words.some((w) => strongGiven(w) || accented(w))
-              : words.some(evident) || words.some(isSurname))))
-      ) {
-        claim(i, end);
-        i = end;
-        continue;
-      }
-    }
-    // "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
-    const dobShape = (x: Token) =>
-      x.shape === "title" ||
-      x.shape === "upper" ||
-      (lowerLine && x.shape === "lower" && !DOB_LABEL.test(x.text));
-    if (
-      dobShape(t) &&
-      nameWord(t) &&
-      !DOCUMENT.has(t.lower) &&
-      (t.shape !== "lower" || clauseStart(toks, i, text))
-    ) {
-      let end = i;
-      let comma = false;
-      while (end + 1 < toks.length && end - i < 3) {
-        const n = toks[end + 1]!;
-        // "NGUYEN, ROBERT DOB: …": one comma between surname and given name.
-        const commaSep = /^,\s?$/.test(n.sep) && !comma;
-        if (!(nameSep(n.sep, n.compound) || commaSep)) break;
-        if (!(dobShape(n) || n.shape === "initial") || !nameWord(n) || DOB_LABEL.test(n.text)) break;
-        if (commaSep) comma = true;
-        end++;
-      }
-      const label = end + 1 < toks.length ? toks[end + 1]! : undefined;
-      if (
-        label &&
-        DOB_LABEL.test(label.text) &&
-        /^(?:[_\s,(-]|\s-\s)?$/.test(label.sep.trim() === "" ? "" : label.sep) &&
-        (end > i || t.compound || evident(t)) &&
-        (t.shape !== "lower" || toks.slice(i, end + 1).some(evident)) &&
-        !touchesDigits(t, text)
-      ) {
-        claim(i, end);
-        i = end;
-        continue;
-      }
-    }
-    // A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf".
-    if (PERSON_PATH.has(t.lower) && text[t.end] === "\\" && /^[/\\]$/.test(text[t.start - 1] ?? "")) {
-      const folder = /^\\([\p{L}\p{M}'’ ,.-]{2,60})(?=\\)/u.exec(text.slice(t.end));
-      if (folder) {
-        let end = i;
-        while (end + 1 < toks.length && toks[end + 1]!.end <= t.end + 1 + folder[1]!.length) end++;
-        if (end > i) {
-          claim(i + 1, end);
-          i = end;
-          continue;
-        }
-      }
-    }
-    // A path segment under /patients/, or the value of ?patient= / &name=.
-    if (
-      t.compound &&
-      PERSON_PATH.has(t.lower) &&
-      text[t.start - 1] === "/" &&
-      i + 1 < toks.length &&
-      toks[i + 1]!.sep === "/"
-    ) {
-      const end = valueEnd(toks, i + 1, text, 1);
-      if (end >= i + 1) {
-        claim(i + 1, end);
-        i = end;
-        continue;
-      }
-    }
-    if (text[t.end] === "=" && i + 1 < toks.length && toks[i + 1]!.start === t.end + 1) {
-      const key = /[\p{L}\p{N}_.-]*$/u.exec(text.slice(0, t.end))![0].toLowerCase();
-      // ?patient=…, &name=…; a search box (?q=…) when its value is two or three words.
-      const minWords = PERSON_KEY.has(key) ? 1 : SEARCH_KEY.has(key) ? 2 : 0;
-      const end = minWords > 0 ? valueEnd(toks, i + 1, text, minWords) : -1;
-      if (end >= i + 1) {
-        claim(i + 1, end);
-        i = end;
-        continue;
-      }
-    }
-    // A given name beside a surname (either order), in prose or inside a file name or URL.
-    const pair = namePair(toks, i, lowerLine, text);
-    if (pair >= 0) {
-      const from = extendLeft(toks, i, taken);
-      const end = extendRight(toks, pair);
-      claim(from, end);
-      i = end;
-      continue;
-    }
-    // "NGUYEN_R_discharge.tif": a surname and an initial in a file name.
-    if (
-      t.compound &&
-      i + 1 < toks.length &&
-      isSurname(t) &&
-      t.shape !== "lower" &&
-      toks[i + 1]!.text.length === 1
-    ) {
-      if (/^[_-]$/.test(toks[i + 1]!.sep) && /^[\p{Lu}]$/u.test(toks[i + 1]!.text)) {
-        claim(i, i + 1);
-        i++;
-        continue;
-      }
-    }
-    // "Nguyen's chart", "Mateo Fitzgerald's lab results".
-    const shaped = t.shape === "title" || t.shape === "upper" || (lowerLine && t.shape === "lower");
-    if (t.possessive && shaped && nameWord(t) && !DOCUMENT.has(t.lower)) {
-      let from = i;
-      while (
-        from > 0 &&
-        i - from < 2 &&
-        !taken[from - 1] &&
-        (toks[from]!.sep === " " || toks[from]!.sep === "-") &&
-        toks[from - 1]!.shape === toks[i]!.shape &&
-        nameWord(toks[from - 1]!) &&
-        !DOCUMENT.has(toks[from - 1]!.lower)
-      )
-        from--;
-      // A census name among the words ("Mateo Fitzgerald's", "Nguyen's"); shouted or
-      // lowercase words need a census name ("the JSON API's answers", "a person's approval").
-      const words = toks.slice(from, i + 1);
-      const ok =
-        t.shape === "title"
-          ? (from < i && words.some(evident)) || strongSingle(t)
-          : words.some(evident) && (from < i || t.shape === "upper");
-      if (ok) {
-        claim(from, i);
-        continue;
-      }
-    }
-    // A name opening a clause: "Robert called asking…", "Zora Bartoletti no-showed again",
-    // "Elias Fitschen seen today…", "Zora Hayden Bartoletti - Immunization record".
-    const lowerSubject =
-      lowerLine &&
-      t.shape === "lower" &&
-      (strongGiven(t) || accented(t) || (toks[i + 1]?.shape === "lower" && evident(toks[i + 1]!)));
-    const initial = t.shape === "initial" && text[t.end] === "." && toks[i + 1]?.shape === "title";
-    if (
-      (t.shape === "title" || t.shape === "upper" || lowerSubject || initial) &&
-      clauseStart(toks, i, text)
-    ) {
-      const end = run(toks, i, text, { lowerOk: lowerSubject, needDictionary: false });
-      if (end >= i) {
-        const after = text.slice(toks[end]!.end, toks[end]!.end + 40);
-        const tokens = toks.slice(i, end + 1);
-        const evidence = tokens.some(evident);
-        const verb = SUBJECT_VERB.exec(after);
-        const single = end === i;
-        // Two capitalised words and a verb only people do ("Viren Carew no-showed") need no census name;
-        // "is", "was", "has" follow devices too ("Windows Update was…"), so they need one.
-        const copula =
-          /^\s+(?:is|was|has|had)\b/i.test(after) &&
-          !/^\s+(?:is|was) (?:waiting|seen|admitted|discharged)\b/i.test(after);
-        // One capitalised word opening the line and a verb only people do: "Kwame called asking…".
-        const personVerb = PERSON_VERB.test(after);
-        const lone =
-          single && t.shape === "title" && i === 0 && personVerb && !WORDLIKE.has(t.lower) && t.parts === 1;
-        const titled = tokens.every((x) => x.shape === "title" || x.shape === "initial");
-        const named =
-          (verb &&
-            (single
-              ? (strongGiven(t) && !copula) || lone
-              : evidence || (titled && PERSON_VERB.test(after)))) ||
-          (!single && documentAfter(after));
-        if (named) {
-          claim(i, end);
-          i = end;
-        }
+    for (const rule of RULES) {
+      const found = rule(line, i);
+      if (found) {
+        claim(found[0], found[1]);
+        i = Math.max(i, found[1]);
+        break;
       }
     }
   }
@@ -530,6 +97,349 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     if (span) claim(span[0], span[1]);
   }
   return out;
+}
+
+/** A line being read: its words, which of them a rule has claimed, and whether it has no capitals. */
+interface Line {
+  toks: Token[];
+  text: string;
+  lowerLine: boolean;
+  taken: Uint8Array;
+}
+/** The first and last word of a name a rule found. */
+type Found = [number, number];
+/** The rules, in the order they are tried on each word; the first that finds a name claims it. */
+const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
+  afterHonorific,
+  afterContextWord,
+  inFileAfterDocument,
+  inFileBeforeDocument,
+  beforeBirthDateLabel,
+  patientFolder,
+  patientPathOrQuery,
+  givenAndSurname,
+  surnameAndInitial,
+  possessive,
+  clauseSubject,
+];
+
+/** "Mr. Nguyen", "MRS GARCIA", "mrs wilderman". */
+function afterHonorific(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (honorific(t, text) && i + 1 < toks.length && /^\.?\s+$/.test(toks[i + 1]!.sep)) {
+    const end = run(toks, i + 1, text, {
+      lowerOk: t.shape === "lower",
+      lowerAny: true,
+      needDictionary: false,
+    });
+    if (end >= i + 1) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/** "<document> for <name>", "<DOCUMENT> — <NAME>", "signed by <name>", "for <name>". */
+function afterContextWord(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const before =
+    BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep);
+  const titleDash =
+    DOCUMENT.has(t.lower) && i + 1 < toks.length && /^\s*(?:[-–—:|]|\s-)\s+$/.test(toks[i + 1]!.sep);
+  if (before || titleDash) {
+    // After "<document> for" or "signed by" any capitalised words are the name; after a title dash
+    // two of them are; elsewhere a census name must be among them.
+    const prev = i > 0 ? toks[i - 1]!.lower : "";
+    const afterDocument =
+      before && (DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) && !lowerLine;
+    const end = run(toks, i + 1, text, {
+      lowerOk: lowerLine,
+      needDictionary: !afterDocument && !titleDash,
+    });
+    const colon = titleDash && /:/.test(toks[i + 1]!.sep);
+    const single = titleDash
+      ? colon
+        ? strongGiven(toks[i + 1]!)
+        : evident(toks[i + 1]!)
+      : strongSingle(toks[i + 1]!);
+    // Lowercase prose ("for various reasons", "to keep around") needs two words and a census given
+    // name, or a census surname last and what follows a name in a message ("for priya lopez at 555…").
+    const lowerRun = toks[i + 1]!.shape === "lower";
+    const words = toks.slice(i + 1, end + 1);
+    const lowerOk =
+      !lowerRun ||
+      (end > i + 1 &&
+        (words.some(strongGiven) ||
+          (evident(words[words.length - 1]!) &&
+            LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
+    if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "Referral_Haddad_Priya.pdf", "Intake_GARCIA_M.pdf": capitalised words after a document word in a
+ * file name (joined by "_", or by "-" when not shouted like a host name "XRAY-PC").
+ */
+function inFileAfterDocument(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (t.compound && DOCUMENT.has(t.lower) && i + 1 < toks.length && /^[_-]$/.test(toks[i + 1]!.sep)) {
+    let end = i;
+    for (let k = i + 1; k < toks.length && k - i <= 3; k++) {
+      const n = toks[k]!;
+      if (!/^[_-]?$/.test(n.sep) || (n.sep === "-" && n.shape === "upper") || touchesDigits(n, text)) break;
+      const shaped = n.shape === "title" || n.shape === "upper" || (n.shape === "lower" && n.sep !== "");
+      const word = shaped && nameWord(n) && !DOCUMENT.has(n.lower);
+      const initial = (n.shape === "initial" || (n.shape === "lower" && n.text.length === 1)) && k > i + 1;
+      if (!(word || initial)) break;
+      end = k;
+    }
+    // One word needs to look like a name; lowercase words need a census name among them.
+    const words = toks.slice(i + 1, end + 1);
+    const lower = words.some((w) => w.shape === "lower");
+    const withInitial = words.length === 2 && words[1]!.text.length === 1 && evident(words[0]!);
+    const ok = lower
+      ? words.length > 1 && (words.some(strongGiven) || withInitial)
+      : end > i + 1 || evident(toks[i + 1]!);
+    if (end > i && ok) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "kaufmann-viktor-consent.csv", "KOZIE_E_ekg.tif": words of a file name right before a document word.
+ */
+function inFileBeforeDocument(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (t.compound && t.shape !== "mixed" && nameWord(t) && !DOCUMENT.has(t.lower) && !touchesDigits(t, text)) {
+    let end = i;
+    while (
+      end + 1 < toks.length &&
+      end - i < 2 &&
+      /^[_-]$/.test(toks[end + 1]!.sep) &&
+      toks[end + 1]!.shape !== "mixed" &&
+      !DOCUMENT.has(toks[end + 1]!.lower) &&
+      (nameWord(toks[end + 1]!) || toks[end + 1]!.shape === "initial")
+    )
+      end++;
+    const doc = toks[end + 1];
+    const words = toks.slice(i, end + 1);
+    const initialForm =
+      words.length === 2 &&
+      (words[1]!.shape === "initial" || (words[1]!.text.length === 1 && t.shape === "lower")) &&
+      (t.shape === "upper" || evident(t));
+    if (
+      doc &&
+      /^[_-]$/.test(doc.sep) &&
+      DOCUMENT.has(doc.lower) &&
+      (initialForm ||
+        (words.length === 2 &&
+          (t.shape === "lower"
+            ? words.some((w) => strongGiven(w) || accented(w))
+            : words.some(evident) || words.some(isSurname))))
+    ) {
+      return [i, end];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
+ */
+function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const dobShape = (x: Token) =>
+    x.shape === "title" ||
+    x.shape === "upper" ||
+    (lowerLine && x.shape === "lower" && !DOB_LABEL.test(x.text));
+  if (
+    dobShape(t) &&
+    nameWord(t) &&
+    !DOCUMENT.has(t.lower) &&
+    (t.shape !== "lower" || clauseStart(toks, i, text))
+  ) {
+    let end = i;
+    let comma = false;
+    while (end + 1 < toks.length && end - i < 3) {
+      const n = toks[end + 1]!;
+      // "NGUYEN, ROBERT DOB: …": one comma between surname and given name.
+      const commaSep = /^,\s?$/.test(n.sep) && !comma;
+      if (!(nameSep(n.sep, n.compound) || commaSep)) break;
+      if (!(dobShape(n) || n.shape === "initial") || !nameWord(n) || DOB_LABEL.test(n.text)) break;
+      if (commaSep) comma = true;
+      end++;
+    }
+    const label = end + 1 < toks.length ? toks[end + 1]! : undefined;
+    if (
+      label &&
+      DOB_LABEL.test(label.text) &&
+      /^(?:[_\s,(-]|\s-\s)?$/.test(label.sep.trim() === "" ? "" : label.sep) &&
+      (end > i || t.compound || evident(t)) &&
+      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident)) &&
+      !touchesDigits(t, text)
+    ) {
+      return [i, end];
+    }
+  }
+  return undefined;
+}
+
+/** A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf". */
+function patientFolder(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (PERSON_PATH.has(t.lower) && text[t.end] === "\\" && /^[/\\]$/.test(text[t.start - 1] ?? "")) {
+    const folder = /^\\([\p{L}\p{M}'’ ,.-]{2,60})(?=\\)/u.exec(text.slice(t.end));
+    if (folder) {
+      let end = i;
+      while (end + 1 < toks.length && toks[end + 1]!.end <= t.end + 1 + folder[1]!.length) end++;
+      if (end > i) {
+        return [i + 1, end];
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A path segment under /patients/, or the value of ?patient= / &name=. */
+function patientPathOrQuery(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (
+    t.compound &&
+    PERSON_PATH.has(t.lower) &&
+    text[t.start - 1] === "/" &&
+    i + 1 < toks.length &&
+    toks[i + 1]!.sep === "/"
+  ) {
+    const end = valueEnd(toks, i + 1, text, 1);
+    if (end >= i + 1) {
+      return [i + 1, end];
+    }
+  }
+  if (text[t.end] === "=" && i + 1 < toks.length && toks[i + 1]!.start === t.end + 1) {
+    const key = /[\p{L}\p{N}_.-]*$/u.exec(text.slice(0, t.end))![0].toLowerCase();
+    // ?patient=…, &name=…; a search box (?q=…) when its value is two or three words.
+    const minWords = PERSON_KEY.has(key) ? 1 : SEARCH_KEY.has(key) ? 2 : 0;
+    const end = minWords > 0 ? valueEnd(toks, i + 1, text, minWords) : -1;
+    if (end >= i + 1) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/** A given name beside a surname (either order), in prose or inside a file name or URL. */
+function givenAndSurname(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine, taken } = line;
+  const pair = namePair(toks, i, lowerLine, text);
+  if (pair >= 0) {
+    const from = extendLeft(toks, i, taken);
+    const end = extendRight(toks, pair);
+    return [from, end];
+  }
+  return undefined;
+}
+
+/** "NGUYEN_R_discharge.tif": a surname and an initial in a file name. */
+function surnameAndInitial(line: Line, i: number): Found | undefined {
+  const { toks } = line;
+  const t = toks[i]!;
+  if (
+    t.compound &&
+    i + 1 < toks.length &&
+    isSurname(t) &&
+    t.shape !== "lower" &&
+    toks[i + 1]!.text.length === 1
+  ) {
+    if (/^[_-]$/.test(toks[i + 1]!.sep) && /^[\p{Lu}]$/u.test(toks[i + 1]!.text)) {
+      return [i, i + 1];
+    }
+  }
+  return undefined;
+}
+
+/** "Nguyen's chart", "Mateo Fitzgerald's lab results". */
+function possessive(line: Line, i: number): Found | undefined {
+  const { toks, lowerLine, taken } = line;
+  const t = toks[i]!;
+  const shaped = t.shape === "title" || t.shape === "upper" || (lowerLine && t.shape === "lower");
+  if (t.possessive && shaped && nameWord(t) && !DOCUMENT.has(t.lower)) {
+    let from = i;
+    while (
+      from > 0 &&
+      i - from < 2 &&
+      !taken[from - 1] &&
+      (toks[from]!.sep === " " || toks[from]!.sep === "-") &&
+      toks[from - 1]!.shape === toks[i]!.shape &&
+      nameWord(toks[from - 1]!) &&
+      !DOCUMENT.has(toks[from - 1]!.lower)
+    )
+      from--;
+    // A census name among the words ("Mateo Fitzgerald's", "Nguyen's"); shouted or
+    // lowercase words need a census name ("the JSON API's answers", "a person's approval").
+    const words = toks.slice(from, i + 1);
+    const ok =
+      t.shape === "title"
+        ? (from < i && words.some(evident)) || strongSingle(t)
+        : words.some(evident) && (from < i || t.shape === "upper");
+    if (ok) {
+      return [from, i];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A name opening a clause: "Robert called asking…", "Zora Bartoletti no-showed again",
+ * "Elias Fitschen seen today…", "Zora Hayden Bartoletti - Immunization record".
+ */
+function clauseSubject(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const lowerSubject =
+    lowerLine &&
+    t.shape === "lower" &&
+    (strongGiven(t) || accented(t) || (toks[i + 1]?.shape === "lower" && evident(toks[i + 1]!)));
+  const initial = t.shape === "initial" && text[t.end] === "." && toks[i + 1]?.shape === "title";
+  if ((t.shape === "title" || t.shape === "upper" || lowerSubject || initial) && clauseStart(toks, i, text)) {
+    const end = run(toks, i, text, { lowerOk: lowerSubject, needDictionary: false });
+    if (end >= i) {
+      const after = text.slice(toks[end]!.end, toks[end]!.end + 40);
+      const tokens = toks.slice(i, end + 1);
+      const evidence = tokens.some(evident);
+      const verb = SUBJECT_VERB.exec(after);
+      const single = end === i;
+      // Two capitalised words and a verb only people do ("Viren Carew no-showed") need no census name;
+      // "is", "was", "has" follow devices too ("Windows Update was…"), so they need one.
+      const copula =
+        /^\s+(?:is|was|has|had)\b/i.test(after) &&
+        !/^\s+(?:is|was) (?:waiting|seen|admitted|discharged)\b/i.test(after);
+      // One capitalised word opening the line and a verb only people do: "Kwame called asking…".
+      const personVerb = PERSON_VERB.test(after);
+      const lone =
+        single && t.shape === "title" && i === 0 && personVerb && !WORDLIKE.has(t.lower) && t.parts === 1;
+      const titled = tokens.every((x) => x.shape === "title" || x.shape === "initial");
+      const named =
+        (verb &&
+          (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
+        (!single && documentAfter(after));
+      if (named) {
+        return [i, end];
+      }
+    }
+  }
+  return undefined;
 }
 
 // The words right before a street address, after a label or separator: "ROBERT NGUYEN / 12 MAIN ST".
@@ -566,182 +476,6 @@ function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): 
   // In a lowercase line only census names tell an addressee from other words.
   if (lowerLine) return dictionary ? [from, end] : undefined;
   return end > from || dictionary ? [from, end] : undefined;
-}
-
-function tokenize(text: string): Token[] {
-  const toks: Token[] = [];
-  let prevEnd = 0;
-  for (const m of text.matchAll(WORD)) {
-    const sep = text.slice(prevEnd, m.index);
-    const w = m[0];
-    const possessive =
-      w.length > 3 && (w[w.length - 1] === "s" || w[w.length - 1] === "S") && /['’]/.test(w[w.length - 2]!);
-    const word = possessive ? w.slice(0, -2) : w;
-    const parts = camelParts(word);
-    for (const [n, [off, part]] of parts.entries()) {
-      const start = m.index + off;
-      const end = start + part.length;
-      toks.push({
-        start,
-        end,
-        text: part,
-        lower: part.toLowerCase(),
-        shape: shapeOf(part),
-        sep: off === 0 ? sep : "",
-        compound: false,
-        possessive: possessive && n === parts.length - 1,
-        parts: parts.length,
-      });
-    }
-    prevEnd = m.index + m[0].length;
-  }
-  // A token is part of a compound (file name, path, URL) when it touches a non-space separator;
-  // the CamelCase parts of one word share the word's answer.
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i]!;
-    const before = t.sep;
-    const after = i + 1 < toks.length ? toks[i + 1]!.sep : text.slice(t.end, t.end + 1);
-    const next = toks[i + 1];
-    const prev = i > 0 ? toks[i - 1] : undefined;
-    // A hyphen between capitalised words is part of a name ("Anne-Marie", "AL-SAYED"); between
-    // lowercase words it joins a file name ("nguyen-robert-labs.csv").
-    t.compound =
-      (compoundSep(before) && (before !== "-" || t.shape === "lower" || prev?.shape === "lower")) ||
-      (compoundSep(after) && (after !== "-" || t.shape === "lower" || next?.shape === "lower"));
-  }
-  for (let i = toks.length - 1; i > 0; i--)
-    if (toks[i]!.sep === "" && toks[i]!.compound) toks[i - 1]!.compound = true;
-  for (let i = 1; i < toks.length; i++)
-    if (toks[i]!.sep === "" && toks[i - 1]!.compound) toks[i]!.compound = true;
-  return toks;
-}
-
-// "JohnsonJennifer" → Johnson, Jennifer; "McDonald", "LaToya", "DeShawn" stay whole.
-const CAMEL_BREAK = /(?<=\p{Ll})(?=\p{Lu}\p{Ll})/u;
-function camelParts(word: string): Array<[number, string]> {
-  // Most words have no inner capital: one part, no scan.
-  if (!CAMEL_BREAK.test(word)) return [[0, word]];
-  const parts: Array<[number, string]> = [];
-  let from = 0;
-  for (const m of word.matchAll(/(?<=\p{Ll})(?=\p{Lu}\p{Ll})/gu)) {
-    if (m.index - from < 3) continue;
-    parts.push([from, word.slice(from, m.index)]);
-    from = m.index;
-  }
-  parts.push([from, word.slice(from)]);
-  return parts;
-}
-
-function shapeOf(w: string): Shape {
-  // ASCII words (most of a log) by character codes; others by case mapping.
-  let upper = 0;
-  let lower = 0;
-  let ascii = true;
-  for (let i = 0; i < w.length; i++) {
-    const c = w.charCodeAt(i);
-    if (c >= 65 && c <= 90) upper++;
-    else if (c >= 97 && c <= 122) lower++;
-    else if (c > 127) {
-      ascii = false;
-      break;
-    }
-  }
-  if (!ascii) {
-    upper = w === w.toLowerCase() ? 0 : 1;
-    lower = w === w.toUpperCase() ? 0 : 1;
-    // Mixed case: one capital if the rest is lowercase ("Łukasz"), else more.
-    if (upper && lower) upper = w.slice(1) === w.slice(1).toLowerCase() ? 1 : 2;
-  }
-  if (w.length === 1) return upper ? "initial" : "lower";
-  if (!lower) return "upper";
-  if (!upper) return "lower";
-  const first = w.charCodeAt(0);
-  const firstUpper = ascii ? first >= 65 && first <= 90 : /^\p{Lu}/u.test(w);
-  if (firstUpper && (upper === 1 || /^(?:Mc|Mac|O['’]?|D['’]|De|La|Le|Van|Di|Al|El)\p{Lu}\p{Ll}/u.test(w)))
-    return "title";
-  return "mixed";
-}
-
-function ranks(t: Token): NameRanks {
-  t.ranks ??= nameRanks(t.text);
-  return t.ranks;
-}
-function nameWord(t: Token): boolean {
-  return t.text.length >= 2 && !NEVER.has(t.lower);
-}
-function isGiven(t: Token): boolean {
-  return nameWord(t) && ranks(t).given >= 0;
-}
-function isSurname(t: Token): boolean {
-  return nameWord(t) && ranks(t).surname >= 0;
-}
-/** A given name that is not also an everyday word. */
-function strongGiven(t: Token): boolean {
-  return isGiven(t) && !WORDLIKE.has(t.lower);
-}
-/** One word that is a name on its own: a surname or given name that is not an everyday word. */
-function strongSingle(t: Token): boolean {
-  if (!nameWord(t) || WORDLIKE.has(t.lower)) return false;
-  const r = ranks(t);
-  return r.given >= 0 || (r.surname >= 0 && r.surname < COMMON_SURNAMES);
-}
-/**
- * "Mr.", "Mrs", "MRS", "Ms." — but not "42 ms" (milliseconds), "cache miss", "MS Word", "rd mr mw":
- * lowercase and shouted forms other than "mrs" need their period.
- */
-function honorific(t: Token, text: string): boolean {
-  if (!HONORIFIC.has(t.lower) || t.shape === "mixed") return false;
-  const period = text[t.end] === ".";
-  if (t.shape === "title") return t.lower !== "miss" || !/\d\s*$/.test(text.slice(0, t.start));
-  return t.lower === "mrs" || period;
-}
-/** Evidence that a capitalised word is a name: a census name that is not an everyday word, or letters
- * with diacritics ("Vương", "Łukasz"), which product and device names do not use. */
-function evident(t: Token): boolean {
-  if (t.shape === "initial" || !nameWord(t)) return false;
-  if (accented(t)) return true;
-  const r = ranks(t);
-  // Shouted text is full of words that are also surnames ("LOWER BACK PAIN"): only common ones count.
-  const cutoff = t.shape === "upper" ? 2000 : COMMON_SURNAMES;
-  return (r.given >= 0 || (r.surname >= 0 && r.surname < cutoff)) && !WORDLIKE.has(t.lower);
-}
-
-function documentAfter(after: string): boolean {
-  const m = DOCUMENT_AFTER.exec(after);
-  if (!m) return false;
-  const a = m[1]!.toLowerCase();
-  return DOCUMENT.has(a) || RECORD_LABEL.has(a) || DOCUMENT.has(m[2]?.toLowerCase() ?? "");
-}
-// A clause starts at the line start or after punctuation: "…: Robert", "(Robert", " - Robert".
-function clauseStart(toks: Token[], i: number, text: string): boolean {
-  if (i === 0) return /^[\s"'(]*$/.test(text.slice(0, toks[0]!.start));
-  return /(?:[:;.!?(\]"]|\s[-–—|])\s*$/.test(text.slice(toks[i - 1]!.end, toks[i]!.start));
-}
-/** More common as a surname than as a given name ("Johnson", not "Robert"). */
-function likelySurname(t: Token): boolean {
-  const r = ranks(t);
-  return r.surname >= 0 && (r.given < 0 || r.surname < r.given);
-}
-/** Part of a host or build name: "XRAY-PC", "WS-BILLING-01", "EXAM3". */
-function touchesDigits(t: Token, text: string): boolean {
-  return /\d/.test(text[t.start - 1] ?? "") || /^-?\d/.test(text.slice(t.end, t.end + 2));
-}
-/** Letters outside ASCII: "Vương", "Łukasz", "Núñez". */
-function accented(t: Token): boolean {
-  return /[^\p{ASCII}]/u.test(t.text);
-}
-/** Words among toks[from, to): hyphenated parts ("AL-SAYED") count once, initials and particles ("VAN") not at all. */
-function wordsBefore(toks: Token[], from: number, to: number): number {
-  let n = 0;
-  for (let w = from; w < to; w++) {
-    const t = toks[w]!;
-    if (t.shape !== "initial" && !PARTICLE.has(t.lower) && (w === from || t.sep !== "-")) n++;
-  }
-  return n;
-}
-/** A common surname: what an everyday-word given name needs beside it. */
-function commonSurname(t: Token): boolean {
-  return isSurname(t) && !WORDLIKE.has(t.lower) && ranks(t).surname < 5000;
 }
 
 function sameCase(a: Token, b: Token): boolean {
@@ -967,7 +701,8 @@ function valueEnd(toks: Token[], i: number, text: string, minWords: number): num
   return end - i + 1 >= minWords ? end : i - 1;
 }
 
-function skipRun(toks: Token[], i: number, text: string): number {
+/** The last word of the capitalised run starting at i ("Dr. Priya Patel" after the title). */
+function skipRun(toks: Token[], i: number): number {
   let k = i;
   while (
     k < toks.length &&
@@ -976,6 +711,5 @@ function skipRun(toks: Token[], i: number, text: string): number {
     if (k > i && !/^\.?\s$/.test(toks[k]!.sep)) break;
     k++;
   }
-  void text;
   return k - 1;
 }
