@@ -24,7 +24,7 @@ export const NEVER = new Set(
     "edge core cloud route table index value data entry item mode level total sum cross gold silver red blue " +
     "monday tuesday wednesday thursday friday saturday sunday january february march july september october " +
     "november december fall spring winter autumn summer london paris phoenix florida nevada dakota virginia georgia " +
-    "carolina washington all any each every some this that these those its his her their our your me him them up " +
+    "carolina back all any each every some this that these those its his her their our your me him them up " +
     "down out off over new old next last first more less id front batch export import final draft copy temp net com " +
     "org www http https where object get set select foreach invoke remove write start stop dob mrn ssn acct ext fax " +
     "tel phone email zip reader acrobat chrome edge office teams zoom word excel outlook adobe google microsoft apple " +
@@ -57,7 +57,7 @@ export const DOCUMENT = new Set(
     "folder attachment image images photo photos discharge intake insurance invoice immunization immunizations"
   ).split(" "),
 );
-// Words that introduce a person after them ("for", "to", "from", "re:", "signed by").
+// Words that introduce a person after them ("for", "to", "from", "re:", "signed by", "call").
 export const BEFORE_NAME = new Set([
   "for",
   "to",
@@ -72,6 +72,12 @@ export const BEFORE_NAME = new Set([
   "patient",
   "pt",
   "client",
+  // Asking someone to reach a person: "Call Yolanda re: biopsy results".
+  "call",
+  "ask",
+  "tell",
+  "remind",
+  "notify",
 ]);
 // Verbs whose "by" introduces a person: "signed by Thaskiara Tontha".
 export const BY_PERSON = new Set([

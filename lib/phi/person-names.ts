@@ -547,7 +547,9 @@ function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): n
   // Surname first: "NGUYEN, ROBERT", "Nguyen^Robert", "JohnsonJennifer".
   if (isSurname(a) && isGiven(b)) {
     if (commaForm || compound) return bw ? (commonSurname(a) ? j : -1) : j;
-    if (!aw && !bw && strongGiven(b) && ranks(a).surname < 5000) return j;
+    // Without a comma only shouted ("NGUYEN ROBERT"): in prose a word before a given name is more
+    // often a verb ("Call Yolanda", "Ask Robert") than a surname.
+    if (a.shape === "upper" && !aw && !bw && strongGiven(b) && ranks(a).surname < 5000) return j;
   }
   return -1;
 }
@@ -599,7 +601,7 @@ function extendRight(toks: Token[], j: number): number {
 interface RunOptions {
   /** Lowercase words may be part of the name (a lowercase line, or after "mrs"). */
   lowerOk: boolean;
-  /** Any lowercase word counts, not only census names (after an honorific or a field label). */
+  /** The first word may be any lowercase word, not only a census name (after an honorific). */
   lowerAny?: boolean;
   /** At least one word must be evidence of a name (see `evident`). */
   needDictionary: boolean;
@@ -659,7 +661,7 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     if (
       t.shape === "lower" &&
       !known &&
-      !o.lowerAny &&
+      !(o.lowerAny && k === i) &&
       !((next?.sep === " " || next?.sep === ", ") && next.shape === "lower" && evident(next)) &&
       !(prev && strongGiven(prev) && t.sep === " " && NAME_END.test(text.slice(t.end)))
     )
