@@ -13,6 +13,8 @@ export type PhiKind = "ssn" | "mrn" | "dob" | "phone" | "email" | "address" | "n
 export interface Detector {
   kind: PhiKind;
   re: RegExp;
+  /** A cheap test the text must pass before `re` runs (most lines have no "PID|", no ZIP, no "box"). */
+  requires?: RegExp;
 }
 
 const SEP = String.raw`["']?\s*(?:[:=#]|no\.?|number|num|id)?\s*[:=#]?\s*["']?`;
@@ -100,6 +102,7 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: "phone",
     re: re(String.raw`\b(?:phone|tel|telephone|cell|mobile|fax|ph|contact number)${SEP}(?<v>\+?\d{10,11})\b`),
+    requires: /\d{10}/,
   },
   // Record, account and encounter numbers: "MRN 00123", "MR# 64358", "Med Rec No. 1234567", "Acct 419540381".
   // A Windows SID ("Account S-1-5-21-…") is not one.
@@ -136,8 +139,16 @@ export const DETECTORS: readonly Detector[] = [
     ),
   },
   // City, state and ZIP together ("Wilkes-Barre, PA 18701", "ART TX 76820"): Safe Harbor identifiers.
-  { kind: "address", re: re(String.raw`(?<![\p{L}\p{N}.'’-])(?<v>${CITY_STATE_ZIP})`, "gdu") },
-  { kind: "address", re: re(String.raw`\b(?<v>P\.? ?O\.? Box \d{1,6}(?:,? ${CITY_STATE_ZIP})?)`, "gdiu") },
+  {
+    kind: "address",
+    re: re(String.raw`(?<![\p{L}\p{N}.'’-])(?<v>${CITY_STATE_ZIP})`, "gdu"),
+    requires: /[A-Z]{2},? \d{5}/,
+  },
+  {
+    kind: "address",
+    re: re(String.raw`\b(?<v>P\.? ?O\.? Box \d{1,6}(?:,? ${CITY_STATE_ZIP})?)`, "gdiu"),
+    requires: /box/i,
+  },
   { kind: "address", re: re(String.raw`\b(?:zip(?: ?code)?|postal code)${SEP}(?<v>\d{5}(?:-\d{4})?)\b`) },
   // HL7 v2 PID segment: PID-3 patient identifiers, PID-5 name, PID-7 birth date, PID-11 address,
   // PID-13/14 phones, PID-19 SSN ("PID|1||123456^^^MAIN^MR||NGUYEN^ROBERT^J||19850314|M").
@@ -159,6 +170,7 @@ export const DETECTORS: readonly Detector[] = [
       String.raw`(?<=\bPID\|(?:[^|\n]*\|){${field - 1}})(?<v>${field === 3 ? "[^|^\\n]+" : "[^|\\n]+"})`,
       "gdi",
     ),
+    requires: /PID\|/i,
   })),
   // Names in known fields: patient name, guarantor, emergency contact, first/last name keys…
   { kind: "name", re: new RegExp(NAME_LABEL, "gdu") },

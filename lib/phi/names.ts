@@ -59,6 +59,11 @@ export class NameIndex {
     }
   }
 
+  /** Bytes the index holds beside the text it indexes. */
+  get byteLength(): number {
+    return this.keys.byteLength + this.given.byteLength + this.surname.byteLength;
+  }
+
   /** The census ranks of a word, or `{ given: -1, surname: -1 }` when it is in neither list. */
   ranks(word: string): NameRanks {
     const key = fold(word);

@@ -25,6 +25,7 @@ export function findPhi(text: string): PhiSpan[] {
   if (text.length === 0 || !/[\p{L}\p{N}]/u.test(text)) return [];
   const spans: PhiSpan[] = [];
   for (const d of DETECTORS) {
+    if (d.requires && !d.requires.test(text)) continue;
     d.re.lastIndex = 0;
     for (const m of text.matchAll(d.re)) {
       const range = m.indices?.groups?.v ?? m.indices?.groups?.q ?? m.indices?.[0];
