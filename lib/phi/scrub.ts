@@ -1,5 +1,12 @@
 import type { Json } from "../../protocol/common.ts";
-import { DETECTORS, type PhiKind } from "./detectors.ts";
+import {
+  DATE_BESIDE_NAME,
+  DETECTORS,
+  LOWERCASE_ADDRESS,
+  type PhiKind,
+  SHOUTED_NAME_LABEL,
+} from "./detectors.ts";
+import { findPersonNames } from "./person-names.ts";
 
 /** One detected PHI span: [start, end) in UTF-16 code units of the scanned text. */
 export interface PhiSpan {
@@ -13,22 +20,49 @@ export function redaction(kind: PhiKind): string {
   return `[REDACTED:${kind}]`;
 }
 
-// Cheap prefilter: text without a digit, an @ or a capital letter followed by a lowercase one
-// cannot contain anything the detectors look for, and most log lines are short and boring.
-const MAYBE_PHI =
-  /[0-9@]|[A-Z][a-z]|\b(?:c\/o|presented|presents|prescribed|diagnosed|complain|positive|treated|referred|admitted|follow-up|was seen)\b/;
-
 /** Find the PHI spans in `text`, sorted and merged (overlaps keep the earlier span's kind). */
 export function findPhi(text: string): PhiSpan[] {
-  if (text.length === 0 || !MAYBE_PHI.test(text)) return [];
+  if (text.length === 0 || !/[\p{L}\p{N}]/u.test(text)) return [];
   const spans: PhiSpan[] = [];
   for (const d of DETECTORS) {
+    if (d.requires && !d.requires.test(text)) continue;
     d.re.lastIndex = 0;
     for (const m of text.matchAll(d.re)) {
-      const range = m.indices?.groups?.v ?? m.indices?.[0];
+      const range = m.indices?.groups?.v ?? m.indices?.groups?.q ?? m.indices?.[0];
       if (range && range[1] > range[0]) spans.push({ kind: d.kind, start: range[0], end: range[1] });
     }
   }
+  // Shouted lines: the name-label detector with labels in any case (its name words are capitals anyway).
+  if (!/\p{Ll}/u.test(text)) {
+    for (const m of text.matchAll(SHOUTED_NAME_LABEL)) {
+      const range = m.indices?.groups?.v;
+      if (range) spans.push({ kind: "name", start: range[0], end: range[1] });
+    }
+  }
+  if (!/\p{Lu}/u.test(text)) {
+    for (const m of text.matchAll(LOWERCASE_ADDRESS)) {
+      const range = m.indices?.[0];
+      if (range) spans.push({ kind: "address", start: range[0], end: range[1] });
+    }
+  }
+  const streets = spans.filter((s) => s.kind === "address" && /^\d/.test(text.slice(s.start, s.start + 1)));
+  for (const n of findPersonNames(
+    text,
+    streets.map((s) => s.start),
+  ))
+    spans.push({ kind: "name", start: n.start, end: n.end });
+  // A date on a line that names a patient is that patient's date (birth, visit, admission), unless
+  // it is part of a log timestamp.
+  if (spans.some((s) => s.kind === "name")) {
+    for (const m of text.matchAll(DATE_BESIDE_NAME)) {
+      const range = m.indices?.groups?.v;
+      if (range) spans.push({ kind: "dob", start: range[0], end: range[1] });
+    }
+  }
+  return merge(spans);
+}
+
+function merge(spans: PhiSpan[]): PhiSpan[] {
   if (spans.length < 2) return spans;
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: PhiSpan[] = [spans[0]!];

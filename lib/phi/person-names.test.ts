@@ -1,0 +1,63 @@
+import { describe, expect, test } from "bun:test";
+import { findPersonNames } from "./person-names.ts";
+
+const names = (text: string, streets: number[] = []) =>
+  findPersonNames(text, streets).map((s) => text.slice(s.start, s.end));
+
+describe("findPersonNames", () => {
+  const cases: Array<[string, string, string[]]> = [
+    ["given name and surname", "Robert Nguyen no-showed again", ["Robert Nguyen"]],
+    ["middle initial", "Printed for Robert J. Nguyen on EXAM-4", ["Robert J. Nguyen"]],
+    ["surname first", "ROBERT LETTER - NGUYEN, ROBERT", ["NGUYEN, ROBERT"]],
+    [
+      "after a document title, any capitalised words",
+      "Referral letter for Quovi Thavimar",
+      ["Quovi Thavimar"],
+    ],
+    ["after 'signed by'", "consent signed by Thaskiara Tontha at the desk", ["Thaskiara Tontha"]],
+    ["initial and surname", "eligibility check for C. Soder returned active", ["C. Soder"]],
+    ["honorific, lowercase", "can someone pull the chart for mrs wilderman?", ["wilderman"]],
+    ["honorific, shouted", "SPOKE WITH MRS. GARCIA ABOUT THE BALANCE", ["GARCIA"]],
+    ["diacritics are evidence", "Returned for Yên Bằng Vương today", ["Yên Bằng Vương"]],
+    [
+      "name before a document title",
+      "Zora Hayden Bartoletti - Immunization record",
+      ["Zora Hayden Bartoletti"],
+    ],
+    ["name before a birth-date label", "NguyenPriya_DOB19940827.pdf", ["NguyenPriya"]],
+    [
+      "file name words before a document word",
+      "/srv/export/kaufmann-victor-consent.csv",
+      ["kaufmann-victor"],
+    ],
+    ["CamelCase file name", "copied \\\\NAS01\\adult\\ObergfollLiana_DOB19561024.pdf", ["ObergfollLiana"]],
+    ["URL path under /patients/", "GET /portal/patients/pacome-gerard/chart", ["pacome-gerard"]],
+    ["query value", "?patient=Robert+Nguyen&page=2", ["Robert+Nguyen"]],
+    ["exported row", "row 3 skipped: TONIS,KAOVARA,04/25/1955,F", ["TONIS,KAOVARA"]],
+  ];
+  test.each(cases)("%s", (_, text, want) => {
+    expect(names(text)).toEqual(want);
+  });
+
+  test("the addressee of a mailing label is the words before the street", () => {
+    const text = "Label: KWAME OKAFOR / 12 MAIN ST / DENVER CO 80202";
+    expect(names(text, [text.indexOf("12 MAIN")])).toEqual(["KWAME OKAFOR"]);
+  });
+
+  const none: Array<[string, string]> = [
+    ["clinicians", "Dr. Priya Patel reviewed the chart"],
+    ["milliseconds", "timed out after 30 ms waiting for the lock"],
+    ["identifiers", "export const FederalRegisterPage = v.object({"],
+    ["method calls", "for (const [k, v] of Object.entries(claims))"],
+    ["PowerShell", "Get-EventLog -List | Where-Object { $_.Log }"],
+    ["host names", "Dr. Adams signed in to WS-BILLING-01 from XRAY-PC"],
+    ["lowercase prose", "this is done for various reasons, to keep memory around"],
+    ["shouted prose", "SORRY FOR MAKING YOU YELL IN YOUR HEAD"],
+    ["product names", "update available for Adobe Reader and Google Chrome"],
+    ["field labels", "insurance card - Member ID: W123456789"],
+    ["everyday words that are given names", "Will retry; Mark as read; Grant access; May 2026 update"],
+  ];
+  test.each(none)("leaves %s alone", (_, text) => {
+    expect(names(text)).toEqual([]);
+  });
+});

@@ -1,0 +1,717 @@
+/**
+ * Personal names without a field label: "Discharge summary for Robert Nguyen", "Referral_Jennifer_
+ * Johnson.pdf", "/patients/jennifer-johnson/chart", "NGUYEN^ROBERT^J", "Mailing label: ROBERT NGUYEN".
+ * The census lists (names.ts) say which words can be given names and surnames; context decides
+ * whether they are: a given name beside a surname, a name after an honorific or after a document
+ * title's "for", a possessive, a given name that calls or asks, a path segment under /patients/. A
+ * dictionary word alone is never enough, because the lists also hold "Will", "Grant", "Record",
+ * "Service" and "Street": the words below that the lists share with English and with device logs
+ *  need more evidence or never count (name-words.ts). Clinicians ("Dr. Adams") are not patients and are left alone.
+ */
+import { compoundSep, type Token, tokenize } from "./name-tokens.ts";
+import {
+  accented,
+  BEFORE_NAME,
+  BY_PERSON,
+  CLINICIAN,
+  COMMON_SURNAMES,
+  clauseStart,
+  commonSurname,
+  DOB_LABEL,
+  DOCUMENT,
+  documentAfter,
+  evident,
+  honorific,
+  isGiven,
+  isSurname,
+  likelySurname,
+  nameWord,
+  PARTICLE,
+  PERSON_KEY,
+  PERSON_PATH,
+  PERSON_VERB,
+  ranks,
+  SAYS,
+  SEARCH_KEY,
+  SUBJECT_VERB,
+  strongGiven,
+  strongSingle,
+  touchesDigits,
+  WORDLIKE,
+  wordsBefore,
+} from "./name-words.ts";
+
+/** A name found in text: [start, end) in UTF-16 code units. */
+export interface NameSpan {
+  start: number;
+  end: number;
+}
+
+const MAX_TOKENS = 5;
+// What follows a lowercase name in a message: "left voicemail for priya lopez at 555-…", "(…".
+const LOWER_NAME_END = /^(?:\s+(?:at|re|dob|about|called|asked)\b|\s*\()/;
+// ".entries(", ".name.toLowerCase" follow an identifier; ".pdf", ".docx" end a file name.
+const METHOD_CALL = /^\.\p{Ll}(?![a-z0-9]{0,3}(?:["'\s)\],;]|$))/u;
+// What may follow a lowercase surname the census lacks ("for robert rantanen, born…", "… at 555-…").
+const NAME_END =
+  /^(?:$|[,.;:)(/]|['’]s\b|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned|presented|presents|was|is|reports|states|denies|seen|no-showed|returned)\b)/;
+
+/**
+ * Find personal names in `text` that no field label announces. `addressStarts` are where street
+ * addresses begin: the words just before one, on a mailing label, are the addressee.
+ */
+export function findPersonNames(text: string, addressStarts: readonly number[] = []): NameSpan[] {
+  const toks = tokenize(text);
+  if (toks.length === 0) return [];
+  const lowerLine = !/\p{Lu}/u.test(text);
+  const out: NameSpan[] = [];
+  const add = (from: number, to: number) => {
+    if (to >= from) out.push({ start: toks[from]!.start, end: toks[to]!.end });
+  };
+  const taken = new Uint8Array(toks.length);
+  const claim = (from: number, to: number) => {
+    for (let k = from; k <= to; k++) taken[k] = 1;
+    add(from, to);
+  };
+
+  const line: Line = { toks, text, lowerLine, taken };
+  for (let i = 0; i < toks.length; i++) {
+    if (taken[i]) continue;
+    const t = toks[i]!;
+    // Clinicians are staff, not patients: skip "Dr. Priya Patel" whole.
+    if (CLINICIAN.has(t.lower) && (t.shape === "title" || t.shape === "upper") && text[t.end] === ".") {
+      i = skipRun(toks, i + 1);
+      continue;
+    }
+    for (const rule of RULES) {
+      const found = rule(line, i);
+      if (found) {
+        claim(found[0], found[1]);
+        i = Math.max(i, found[1]);
+        break;
+      }
+    }
+  }
+  for (const at of addressStarts) {
+    const span = addressee(toks, text, at, taken);
+    if (span) claim(span[0], span[1]);
+  }
+  return out;
+}
+
+/** A line being read: its words, which of them a rule has claimed, and whether it has no capitals. */
+interface Line {
+  toks: Token[];
+  text: string;
+  lowerLine: boolean;
+  taken: Uint8Array;
+}
+/** The first and last word of a name a rule found. */
+type Found = [number, number];
+/** The rules, in the order they are tried on each word; the first that finds a name claims it. */
+const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
+  afterHonorific,
+  afterContextWord,
+  inFileAfterDocument,
+  inFileBeforeDocument,
+  beforeBirthDateLabel,
+  patientFolder,
+  patientPathOrQuery,
+  givenAndSurname,
+  surnameAndInitial,
+  possessive,
+  clauseSubject,
+];
+
+/** "Mr. Nguyen", "MRS GARCIA", "mrs wilderman". */
+function afterHonorific(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (honorific(t, text) && i + 1 < toks.length && /^\.?\s+$/.test(toks[i + 1]!.sep)) {
+    const end = run(toks, i + 1, text, {
+      lowerOk: t.shape === "lower",
+      lowerAny: true,
+      needDictionary: false,
+    });
+    if (end >= i + 1) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/** "<document> for <name>", "<DOCUMENT> — <NAME>", "signed by <name>", "for <name>". */
+function afterContextWord(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const before =
+    BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep);
+  const titleDash =
+    DOCUMENT.has(t.lower) && i + 1 < toks.length && /^\s*(?:[-–—:|]|\s-)\s+$/.test(toks[i + 1]!.sep);
+  if (before || titleDash) {
+    // After "<document> for" or "signed by" any capitalised words are the name; after a title dash
+    // two of them are; elsewhere a census name must be among them.
+    const prev = i > 0 ? toks[i - 1]!.lower : "";
+    const afterDocument =
+      before && (DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) && !lowerLine;
+    const end = run(toks, i + 1, text, {
+      lowerOk: lowerLine,
+      needDictionary: !afterDocument && !titleDash,
+    });
+    const colon = titleDash && /:/.test(toks[i + 1]!.sep);
+    const single = titleDash
+      ? colon
+        ? strongGiven(toks[i + 1]!)
+        : evident(toks[i + 1]!)
+      : strongSingle(toks[i + 1]!);
+    // Lowercase prose ("for various reasons", "to keep around") needs two words and a census given
+    // name, or a census surname last and what follows a name in a message ("for priya lopez at 555…").
+    const lowerRun = toks[i + 1]!.shape === "lower";
+    const words = toks.slice(i + 1, end + 1);
+    const lowerOk =
+      !lowerRun ||
+      (end > i + 1 &&
+        (words.some(strongGiven) ||
+          (evident(words[words.length - 1]!) &&
+            LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
+    if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "Referral_Haddad_Priya.pdf", "Intake_GARCIA_M.pdf": capitalised words after a document word in a
+ * file name (joined by "_", or by "-" when not shouted like a host name "XRAY-PC").
+ */
+function inFileAfterDocument(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (t.compound && DOCUMENT.has(t.lower) && i + 1 < toks.length && /^[_-]$/.test(toks[i + 1]!.sep)) {
+    let end = i;
+    for (let k = i + 1; k < toks.length && k - i <= 3; k++) {
+      const n = toks[k]!;
+      if (!/^[_-]?$/.test(n.sep) || (n.sep === "-" && n.shape === "upper") || touchesDigits(n, text)) break;
+      const shaped = n.shape === "title" || n.shape === "upper" || (n.shape === "lower" && n.sep !== "");
+      const word = shaped && nameWord(n) && !DOCUMENT.has(n.lower);
+      const initial = (n.shape === "initial" || (n.shape === "lower" && n.text.length === 1)) && k > i + 1;
+      if (!(word || initial)) break;
+      end = k;
+    }
+    // One word needs to look like a name; lowercase words need a census name among them.
+    const words = toks.slice(i + 1, end + 1);
+    const lower = words.some((w) => w.shape === "lower");
+    const withInitial = words.length === 2 && words[1]!.text.length === 1 && evident(words[0]!);
+    const ok = lower
+      ? words.length > 1 && (words.some(strongGiven) || withInitial)
+      : end > i + 1 || evident(toks[i + 1]!);
+    if (end > i && ok) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "kaufmann-viktor-consent.csv", "KOZIE_E_ekg.tif": words of a file name right before a document word.
+ */
+function inFileBeforeDocument(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (t.compound && t.shape !== "mixed" && nameWord(t) && !DOCUMENT.has(t.lower) && !touchesDigits(t, text)) {
+    let end = i;
+    while (
+      end + 1 < toks.length &&
+      end - i < 2 &&
+      /^[_-]$/.test(toks[end + 1]!.sep) &&
+      toks[end + 1]!.shape !== "mixed" &&
+      !DOCUMENT.has(toks[end + 1]!.lower) &&
+      (nameWord(toks[end + 1]!) || toks[end + 1]!.shape === "initial")
+    )
+      end++;
+    const doc = toks[end + 1];
+    const words = toks.slice(i, end + 1);
+    const initialForm =
+      words.length === 2 &&
+      (words[1]!.shape === "initial" || (words[1]!.text.length === 1 && t.shape === "lower")) &&
+      (t.shape === "upper" || evident(t));
+    if (
+      doc &&
+      /^[_-]$/.test(doc.sep) &&
+      DOCUMENT.has(doc.lower) &&
+      (initialForm ||
+        (words.length === 2 &&
+          (t.shape === "lower"
+            ? words.some((w) => strongGiven(w) || accented(w))
+            : words.some(evident) || words.some(isSurname))))
+    ) {
+      return [i, end];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
+ */
+function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const dobShape = (x: Token) =>
+    x.shape === "title" ||
+    x.shape === "upper" ||
+    (lowerLine && x.shape === "lower" && !DOB_LABEL.test(x.text));
+  if (
+    dobShape(t) &&
+    nameWord(t) &&
+    !DOCUMENT.has(t.lower) &&
+    (t.shape !== "lower" || clauseStart(toks, i, text))
+  ) {
+    let end = i;
+    let comma = false;
+    while (end + 1 < toks.length && end - i < 3) {
+      const n = toks[end + 1]!;
+      // "NGUYEN, ROBERT DOB: …": one comma between surname and given name.
+      const commaSep = /^,\s?$/.test(n.sep) && !comma;
+      if (!(nameSep(n.sep, n.compound) || commaSep)) break;
+      if (!(dobShape(n) || n.shape === "initial") || !nameWord(n) || DOB_LABEL.test(n.text)) break;
+      if (commaSep) comma = true;
+      end++;
+    }
+    const label = end + 1 < toks.length ? toks[end + 1]! : undefined;
+    if (
+      label &&
+      DOB_LABEL.test(label.text) &&
+      /^(?:[_\s,(-]|\s-\s)?$/.test(label.sep.trim() === "" ? "" : label.sep) &&
+      (end > i || t.compound || evident(t)) &&
+      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident)) &&
+      !touchesDigits(t, text)
+    ) {
+      return [i, end];
+    }
+  }
+  return undefined;
+}
+
+/** A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf". */
+function patientFolder(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (PERSON_PATH.has(t.lower) && text[t.end] === "\\" && /^[/\\]$/.test(text[t.start - 1] ?? "")) {
+    const folder = /^\\([\p{L}\p{M}'’ ,.-]{2,60})(?=\\)/u.exec(text.slice(t.end));
+    if (folder) {
+      let end = i;
+      while (end + 1 < toks.length && toks[end + 1]!.end <= t.end + 1 + folder[1]!.length) end++;
+      if (end > i) {
+        return [i + 1, end];
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A path segment under /patients/, or the value of ?patient= / &name=. */
+function patientPathOrQuery(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (
+    t.compound &&
+    PERSON_PATH.has(t.lower) &&
+    text[t.start - 1] === "/" &&
+    i + 1 < toks.length &&
+    toks[i + 1]!.sep === "/"
+  ) {
+    const end = valueEnd(toks, i + 1, text, 1);
+    if (end >= i + 1) {
+      return [i + 1, end];
+    }
+  }
+  if (text[t.end] === "=" && i + 1 < toks.length && toks[i + 1]!.start === t.end + 1) {
+    const key = /[\p{L}\p{N}_.-]*$/u.exec(text.slice(0, t.end))![0].toLowerCase();
+    // ?patient=…, &name=…; a search box (?q=…) when its value is two or three words.
+    const minWords = PERSON_KEY.has(key) ? 1 : SEARCH_KEY.has(key) ? 2 : 0;
+    const end = minWords > 0 ? valueEnd(toks, i + 1, text, minWords) : -1;
+    if (end >= i + 1) {
+      return [i + 1, end];
+    }
+  }
+  return undefined;
+}
+
+/** A given name beside a surname (either order), in prose or inside a file name or URL. */
+function givenAndSurname(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine, taken } = line;
+  const pair = namePair(toks, i, lowerLine, text);
+  if (pair >= 0) {
+    const from = extendLeft(toks, i, taken);
+    const end = extendRight(toks, pair);
+    return [from, end];
+  }
+  return undefined;
+}
+
+/** "NGUYEN_R_discharge.tif": a surname and an initial in a file name. */
+function surnameAndInitial(line: Line, i: number): Found | undefined {
+  const { toks } = line;
+  const t = toks[i]!;
+  if (
+    t.compound &&
+    i + 1 < toks.length &&
+    isSurname(t) &&
+    t.shape !== "lower" &&
+    toks[i + 1]!.text.length === 1
+  ) {
+    if (/^[_-]$/.test(toks[i + 1]!.sep) && /^[\p{Lu}]$/u.test(toks[i + 1]!.text)) {
+      return [i, i + 1];
+    }
+  }
+  return undefined;
+}
+
+/** "Nguyen's chart", "Mateo Fitzgerald's lab results". */
+function possessive(line: Line, i: number): Found | undefined {
+  const { toks, lowerLine, taken } = line;
+  const t = toks[i]!;
+  const shaped = t.shape === "title" || t.shape === "upper" || (lowerLine && t.shape === "lower");
+  if (t.possessive && shaped && nameWord(t) && !DOCUMENT.has(t.lower)) {
+    let from = i;
+    while (
+      from > 0 &&
+      i - from < 2 &&
+      !taken[from - 1] &&
+      (toks[from]!.sep === " " || toks[from]!.sep === "-") &&
+      toks[from - 1]!.shape === toks[i]!.shape &&
+      nameWord(toks[from - 1]!) &&
+      !DOCUMENT.has(toks[from - 1]!.lower)
+    )
+      from--;
+    // A census name among the words ("Mateo Fitzgerald's", "Nguyen's"); shouted or
+    // lowercase words need a census name ("the JSON API's answers", "a person's approval").
+    const words = toks.slice(from, i + 1);
+    const ok =
+      t.shape === "title"
+        ? (from < i && words.some(evident)) || strongSingle(t)
+        : words.some(evident) && (from < i || t.shape === "upper");
+    if (ok) {
+      return [from, i];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A name opening a clause: "Robert called asking…", "Zora Bartoletti no-showed again",
+ * "Elias Fitschen seen today…", "Zora Hayden Bartoletti - Immunization record".
+ */
+function clauseSubject(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const lowerSubject =
+    lowerLine &&
+    t.shape === "lower" &&
+    (strongGiven(t) || accented(t) || (toks[i + 1]?.shape === "lower" && evident(toks[i + 1]!)));
+  const initial = t.shape === "initial" && text[t.end] === "." && toks[i + 1]?.shape === "title";
+  if ((t.shape === "title" || t.shape === "upper" || lowerSubject || initial) && clauseStart(toks, i, text)) {
+    const end = run(toks, i, text, { lowerOk: lowerSubject, needDictionary: false });
+    if (end >= i) {
+      const after = text.slice(toks[end]!.end, toks[end]!.end + 40);
+      const tokens = toks.slice(i, end + 1);
+      const evidence = tokens.some(evident);
+      const verb = SUBJECT_VERB.exec(after);
+      const single = end === i;
+      // Two capitalised words and a verb only people do ("Viren Carew no-showed") need no census name;
+      // "is", "was", "has" follow devices too ("Windows Update was…"), so they need one.
+      const copula =
+        /^\s+(?:is|was|has|had)\b/i.test(after) &&
+        !/^\s+(?:is|was) (?:waiting|seen|admitted|discharged)\b/i.test(after);
+      // One capitalised word opening the line and a verb only people do: "Kwame called asking…".
+      const personVerb = PERSON_VERB.test(after);
+      const lone =
+        single && t.shape === "title" && i === 0 && personVerb && !WORDLIKE.has(t.lower) && t.parts === 1;
+      const titled = tokens.every((x) => x.shape === "title" || x.shape === "initial");
+      const named =
+        (verb &&
+          (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
+        (!single && documentAfter(after));
+      if (named) {
+        return [i, end];
+      }
+    }
+  }
+  return undefined;
+}
+
+// The words right before a street address, after a label or separator: "ROBERT NGUYEN / 12 MAIN ST".
+function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): [number, number] | undefined {
+  let end = -1;
+  for (let k = toks.length - 1; k >= 0; k--) {
+    if (toks[k]!.end <= at) {
+      end = k;
+      break;
+    }
+  }
+  if (end < 0 || taken[end] || !/^\s*[,/|;]?\s*$/.test(text.slice(toks[end]!.end, at))) return undefined;
+  let from = end;
+  const lowerLine = !/\p{Lu}/u.test(text);
+  const ok = (t: Token) =>
+    (t.shape === "title" ||
+      t.shape === "upper" ||
+      t.shape === "initial" ||
+      (lowerLine && t.shape === "lower")) &&
+    nameWord(t) &&
+    !DOCUMENT.has(t.lower);
+  if (!ok(toks[end]!)) return undefined;
+  while (
+    from > 0 &&
+    end - from < 3 &&
+    !taken[from - 1] &&
+    /^(?:\.?\s|-)$/.test(toks[from]!.sep) &&
+    ok(toks[from - 1]!)
+  )
+    from--;
+  // A label before the name ("Label printed: …") ends at its colon.
+  const words = toks.slice(from, end + 1);
+  const dictionary = words.some((t) => t.shape !== "initial" && strongSingle(t));
+  // In a lowercase line only census names tell an addressee from other words.
+  if (lowerLine) return dictionary ? [from, end] : undefined;
+  return end > from || dictionary ? [from, end] : undefined;
+}
+
+function sameCase(a: Token, b: Token): boolean {
+  if (a.shape === "initial" || b.shape === "initial") return true;
+  if (a.shape === b.shape) return true;
+  // A given name may sit beside a shouted surname: "Robert NGUYEN" (not "JOSE Errors").
+  return a.shape === "title" && b.shape === "upper";
+}
+
+// Separators that may sit inside one name.
+function nameSep(sep: string, compound: boolean): boolean {
+  if (sep === " ") return true;
+  if (compound) return sep === "" || compoundSep(sep);
+  return sep === "-";
+}
+
+// "NguyenPriya" is a name; "FederalRegisterPage" and "MAJOR.MINOR" are identifiers.
+function identifierJoin(a: Token, b: Token): boolean {
+  if (b.sep === "" && (a.parts > 3 || !a.compound)) return true;
+  return b.sep === "." && (a.shape === "upper" || b.shape === "upper");
+}
+
+/**
+ * Whether tokens i and i+1 (or i, an initial, i+2) form a name; returns the index of the last token
+ * of the pair, or -1.
+ */
+function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): number {
+  const a = toks[i]!;
+  let j = i + 1;
+  if (j >= toks.length) return -1;
+  // "Robert J. Nguyen": skip a middle initial.
+  if (toks[j]!.shape === "initial" && j + 1 < toks.length && nameSep(toks[j]!.sep, a.compound)) j++;
+  const b = toks[j]!;
+  const sep = b.sep.replace(/^\.(?=\s)/, "");
+  const compound = a.compound && b.compound;
+  const commaForm = /^,\s?$/.test(b.sep) || b.sep === "^";
+  if (!(nameSep(sep, compound) || commaForm) || identifierJoin(a, b)) return -1;
+  if (!sameCase(a, b) || a.shape === "mixed" || b.shape === "mixed" || a.shape === "initial") return -1;
+  // "TONIS,KAOVARA,04/25/1955": two words and a date, the fields of an exported row.
+  if (
+    b.sep === "," &&
+    /^,\s?\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}/.test(text.slice(b.end, b.end + 12)) &&
+    (a.shape !== "lower" || lowerLine)
+  )
+    return j;
+  // Lowercase names only inside file names and URLs, or in a lowercase line after the rules above.
+  if ((a.shape === "lower" || b.shape === "lower") && !compound && !lowerLine) return -1;
+  if (a.shape === "lower" && !compound) return -1;
+  if (!nameWord(a) || !nameWord(b)) return -1;
+  const aw = WORDLIKE.has(a.lower);
+  const bw = WORDLIKE.has(b.lower);
+  if (aw && bw) return -1;
+  // Given name first: "Robert Nguyen", "jennifer_johnson".
+  if (!commaForm && isGiven(a)) {
+    if (aw ? commonSurname(b) : isSurname(b) && !bw) return j;
+    if (!aw && a.shape !== "lower" && b.shape !== "lower" && !bw && unknownWord(b) && ranks(a).given < 2000)
+      return j;
+  }
+  // "LOPEZ,HIROSHI", "Nguyen, Đức": a surname, a comma, and a word the census lacks that ends the field.
+  if (
+    /^, $/.test(b.sep) &&
+    likelySurname(a) &&
+    ranks(a).surname < COMMON_SURNAMES &&
+    (unknownWord(b) || evident(b)) &&
+    b.shape !== "lower" &&
+    /^(?:$|[,;|)\]"'^]|\s[-–—|/]|\.?$)/.test(text.slice(b.end, b.end + 2))
+  )
+    return j;
+  // Surname first: "NGUYEN, ROBERT", "Nguyen^Robert", "JohnsonJennifer".
+  if (isSurname(a) && isGiven(b)) {
+    if (commaForm || compound) return bw ? (commonSurname(a) ? j : -1) : j;
+    // Without a comma only shouted ("NGUYEN ROBERT"): in prose a word before a given name is more
+    // often a verb ("Call Yolanda", "Ask Robert") than a surname.
+    if (a.shape === "upper" && !aw && !bw && strongGiven(b) && ranks(a).surname < 5000) return j;
+  }
+  return -1;
+}
+
+function unknownWord(t: Token): boolean {
+  const r = ranks(t);
+  return r.given < 0 && r.surname < 0 && t.text.length >= 2;
+}
+
+function extendLeft(toks: Token[], i: number, taken: Uint8Array): number {
+  let from = i;
+  while (from > 0 && i - from < 2 && !taken[from - 1]) {
+    const p = toks[from - 1]!;
+    const cur = toks[from]!;
+    if (!nameSep(cur.sep, cur.compound) || !sameCase(p, cur) || p.shape === "initial" || p.shape === "mixed")
+      break;
+    if (p.compound !== cur.compound || identifierJoin(p, cur)) break;
+    if (!(strongGiven(p) || (isSurname(p) && !WORDLIKE.has(p.lower) && (p.shape !== "lower" || evident(p)))))
+      break;
+    from--;
+  }
+  return from;
+}
+
+function extendRight(toks: Token[], j: number): number {
+  let end = j;
+  while (end + 1 < toks.length && end - j < 2) {
+    const n = toks[end + 1]!;
+    const cur = toks[end]!;
+    // "VAN DYKE,ARLENE", "NGUYEN^ROBERT": a given name after a field separator.
+    if ((n.sep === "," || n.sep === "^") && isGiven(n) && sameCase(cur, n)) {
+      end++;
+      break;
+    }
+    if (!nameSep(n.sep, n.compound) || !sameCase(cur, n) || n.shape === "mixed" || n.shape === "initial")
+      break;
+    if (n.compound !== cur.compound || identifierJoin(cur, n)) break;
+    if (!(isSurname(n) && !WORDLIKE.has(n.lower) && (n.shape !== "lower" || evident(n)))) break;
+    end++;
+  }
+  return end;
+}
+
+/**
+ * The run of name-shaped words starting at i (after a context word): capitalised (or, in a
+ * lowercase line, lowercase) name words and initials, "Last, First" allowed once. Returns the last
+ * token of the run, or i - 1 when there is none.
+ */
+interface RunOptions {
+  /** Lowercase words may be part of the name (a lowercase line, or after "mrs"). */
+  lowerOk: boolean;
+  /** The first word may be any lowercase word, not only a census name (after an honorific). */
+  lowerAny?: boolean;
+  /** At least one word must be evidence of a name (see `evident`). */
+  needDictionary: boolean;
+}
+
+function run(toks: Token[], i: number, text: string, o: RunOptions): number {
+  let end = i - 1;
+  let dictionary = false;
+  let comma = false;
+  let commaAt: number | undefined;
+  for (let k = i; k < toks.length && k - i < MAX_TOKENS; k++) {
+    const t = toks[k]!;
+    if (k > i) {
+      const sep = t.sep.replace(/^\.(?=\s)/, "");
+      if (/^,\s?$/.test(sep)) {
+        // "Nguyen, Robert", "AL-SAYED, KAIS", "Van Dyke, Noah": one comma, after one or two words
+        // (hyphenated ones count once) and before a capitalised word; "Robert Nguyen, …" ends at its
+        // comma unless a given name follows.
+        const before = wordsBefore(toks, i, k);
+        const first = toks[i]!;
+        const givenFirst = strongGiven(first) && !likelySurname(first) && !PARTICLE.has(first.lower);
+        if (comma || before > 2 || (before === 2 && givenFirst && !isGiven(t))) break;
+        if (!(t.shape === "title" || t.shape === "upper" || (o.lowerOk && t.shape === "lower"))) break;
+        if (t.shape === "lower" && !isGiven(t) && !evident(t)) break;
+        comma = true;
+        commaAt = k;
+      } else if (!(sep === " " || sep === "-" || sep === "^")) break;
+    }
+    if (k === i && (CLINICIAN.has(t.lower) || honorific(t, text))) break;
+    const shapeOk =
+      t.shape === "title" ||
+      t.shape === "upper" ||
+      t.shape === "initial" ||
+      (o.lowerOk && t.shape === "lower");
+    if (!shapeOk || (!nameWord(t) && t.shape !== "initial")) break;
+    if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
+    // Part of an identifier ("ShortText", "Object.entries"), not a name.
+    if (t.parts > 1 || METHOD_CALL.test(text.slice(t.end, t.end + 24))) break;
+    // A word right before a colon or equals sign is a field label ("Member ID: …"), not a name.
+    const known = evident(t);
+    if (/^\s*[:=]/.test(text.slice(t.end, t.end + 2)) && !known && !(k > i && evident(toks[k - 1]!))) break;
+    if (known) dictionary = true;
+    // "C. Soder": an initial and a capitalised word; "Quaid, Priya": a census name in "Last, First".
+    if (
+      t.shape === "initial" &&
+      text[t.end] === "." &&
+      (toks[k + 1]?.shape === "title" || toks[k + 1]?.shape === "upper")
+    )
+      dictionary = true;
+    // Shouted runs stop after two words unless the next is a census name: "MS. KWAME FITZGERALD TESTED…"
+    // (hyphenated parts and initials do not count as words: "PRIYA AL-SAYED", "HIROSHI C. MCMILLIAN").
+    if (t.shape === "upper" && t.sep !== "-" && wordsBefore(toks, commaAt ?? i, k) >= 2 && !known) break;
+    if (comma && (isSurname(t) || isGiven(t) || isSurname(toks[i]!))) dictionary = true;
+    // In lowercase text only census names count, and a name the census lacks beside one it has.
+    const next = toks[k + 1];
+    const prev = k > i ? toks[k - 1]! : undefined;
+    if (
+      t.shape === "lower" &&
+      !known &&
+      !(o.lowerAny && k === i) &&
+      !((next?.sep === " " || next?.sep === ", ") && next.shape === "lower" && evident(next)) &&
+      !(prev && strongGiven(prev) && t.sep === " " && NAME_END.test(text.slice(t.end)))
+    )
+      break;
+    end = k;
+  }
+  // A trailing initial belongs to the name only when a period follows it.
+  while (end >= i && toks[end]!.shape === "initial" && text[toks[end]!.end] !== ".") end--;
+  // Without such evidence: a capitalised word and a census surname after it ("Dmitri Rallis"), or two
+  // capitalised census surnames, however rare ("Meza Romero"); shouted text ("SORRY FOR MAKING YOU
+  // YELL") is too full of surnames for either.
+  const words = toks.slice(i, end + 1);
+  const lastSurname =
+    words.length >= 2 &&
+    words.every((t) => t.shape === "title" || t.shape === "initial") &&
+    isSurname(words[words.length - 1]!) &&
+    ranks(words[words.length - 1]!).surname < 40000;
+  if (
+    o.needDictionary &&
+    !dictionary &&
+    !lastSurname &&
+    words.filter((t) => t.shape === "title" && isSurname(t)).length < 2
+  )
+    return i - 1;
+  return end;
+}
+
+// The tokens of one path segment or query value (up to "/", "?", "&", "#", "=", a quote or a space)
+// when it is letters only, at least `minWords` words of them; else i - 1. A trailing file extension
+// or document word ("…-labs.csv") is not part of the name.
+function valueEnd(toks: Token[], i: number, text: string, minWords: number): number {
+  const start = toks[i]!.start;
+  const rest = text.slice(start);
+  const value = /^[^/?&#=\s"'<>]*/.exec(rest)![0];
+  if (!/^[\p{L}\p{M}'’._+-]+(?:%20|%2C|%2c|[\p{L}\p{M}'’._+-])*$/u.test(value)) return i - 1;
+  let end = i;
+  while (end + 1 < toks.length && toks[end + 1]!.end <= start + value.length) end++;
+  while (end > i && (DOCUMENT.has(toks[end]!.lower) || text[toks[end]!.start - 1] === ".")) end--;
+  return end - i + 1 >= minWords ? end : i - 1;
+}
+
+/** The last word of the capitalised run starting at i ("Dr. Priya Patel" after the title). */
+function skipRun(toks: Token[], i: number): number {
+  let k = i;
+  while (
+    k < toks.length &&
+    (toks[k]!.shape === "title" || toks[k]!.shape === "upper" || toks[k]!.shape === "initial")
+  ) {
+    if (k > i && !/^\.?\s$/.test(toks[k]!.sep)) break;
+    k++;
+  }
+  return k - 1;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Glob } from "bun";
+import { findPhi } from "../../lib/phi/scrub.ts";
+import { generateCorpus } from "./corpus.ts";
+import { handWrittenLines } from "./handwritten.ts";
+import { heldOutCorpus } from "./heldout.ts";
+import { scoreCorpus } from "./measure.ts";
+
+describe("tuning corpus (corpus.ts)", () => {
+  const corpus = generateCorpus();
+
+  test("is deterministic and big enough", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(500);
+    expect(generateCorpus()).toEqual(corpus);
+    expect(corpus.filter((l) => l.spans.length === 0).length).toBeGreaterThan(100);
+  });
+
+  test("recall ≥ 0.98, precision ≥ 0.95, preservation ≥ 0.98", () => {
+    const s = scoreCorpus(corpus);
+    expect(s.recall).toBeGreaterThanOrEqual(0.98);
+    expect(s.precision).toBeGreaterThanOrEqual(0.95);
+    expect(s.preservation).toBeGreaterThanOrEqual(0.98);
+  });
+
+  test("a different seed scores as well (no tuning to one draw)", () => {
+    const s = scoreCorpus(generateCorpus({ seed: 7 }));
+    expect(s.recall).toBeGreaterThanOrEqual(0.98);
+    expect(s.precision).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+// The held-out corpus (heldout.ts) was written before the scrubber changes it measures and is never
+// used to tune them: these are the targets of issue #15 item 3.
+describe("held-out corpus (heldout.ts)", () => {
+  const corpus = heldOutCorpus();
+
+  test("is deterministic, mixed and big enough", () => {
+    expect(heldOutCorpus()).toEqual(corpus);
+    expect(corpus.filter((l) => l.spans.length > 0).length).toBeGreaterThanOrEqual(500);
+    expect(corpus.filter((l) => l.spans.length === 0).length).toBeGreaterThanOrEqual(200);
+    expect(corpus.some((l) => l.spans.length > 0 && l.text === l.text.toUpperCase())).toBe(true);
+    expect(corpus.some((l) => l.spans.length > 0 && l.text === l.text.toLowerCase())).toBe(true);
+  });
+
+  // Reached so far: recall 0.946 with preservation 0.99. A drop below is a regression.
+  test("recall ≥ 0.94 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
+    const s = scoreCorpus(corpus);
+    expect(s.preservation).toBeGreaterThanOrEqual(0.95);
+    expect(s.recall).toBeGreaterThanOrEqual(0.94);
+  });
+
+  // The issue's target is not met yet; when it is, this test fails and should become a plain test.
+  test.failing("recall ≥ 0.98 (issue #15.3 target, not yet met)", () => {
+    expect(scoreCorpus(corpus).recall).toBeGreaterThanOrEqual(0.98);
+  });
+});
+
+test("hand-written lines: recall ≥ 0.95, precision ≥ 0.95", () => {
+  const s = scoreCorpus(handWrittenLines());
+  expect(s.gold).toBeGreaterThan(20);
+  expect(s.recall).toBeGreaterThanOrEqual(0.95);
+  expect(s.precision).toBeGreaterThanOrEqual(0.95);
+});
+
+// The project's own operational text (runbook scripts and rules: PowerShell cmdlets, check names,
+// Windows vocabulary) holds no PHI, so the scrubber must leave every line of it alone.
+test("runbooks' own text survives untouched", () => {
+  const root = join(import.meta.dir, "..", "..", "runbooks");
+  const found: string[] = [];
+  let lines = 0;
+  for (const f of new Glob("**/*.{ps1,toml}").scanSync(root)) {
+    for (const line of readFileSync(join(root, f), "utf8").split("\n")) {
+      lines++;
+      for (const s of findPhi(line)) found.push(`${f}: ${s.kind} ${line.slice(s.start, s.end)}`);
+    }
+  }
+  expect(lines).toBeGreaterThan(1000);
+  expect(found).toEqual([]);
+});
