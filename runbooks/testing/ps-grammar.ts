@@ -102,6 +102,7 @@ export const ALLOWED_COMMANDS: Readonly<Record<string, readonly string[]>> = {
   ],
   CimCmdlets: ["Get-CimInstance", "Invoke-CimMethod", "Remove-CimInstance"],
   NetSecurity: [
+    "Get-NetFirewallPortFilter",
     "Get-NetFirewallProfile",
     "Set-NetFirewallProfile",
     "Get-NetFirewallRule",

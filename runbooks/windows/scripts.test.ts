@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import { Glob } from "bun";
 import type { Parser } from "web-tree-sitter";
 import { parseScript } from "../../test/winrm-server/ps/parser.ts";
+import { RUNBOOKS } from "../index.ts";
 import { GRAMMAR_GAPS, lintScript, powerShellParser, syntaxErrors } from "../testing/ps-grammar.ts";
 
 const root = join(import.meta.dir, "..");
@@ -30,6 +31,14 @@ describe("PowerShell grammar gate", () => {
       (x) => `${relative(".", join("runbooks", file))}:${x.line}: ${x.message}`,
     );
     expect(problems).toEqual([]);
+  });
+
+  // Generated scripts (registry and service runbooks) exist only in the catalogue, not as files.
+  const generated = RUNBOOKS.filter((r) => r.spec.platform === "windows").flatMap((r) =>
+    Object.entries(r.scripts).map(([step, text]) => [`${r.spec.id} ${step}`, text as string] as const),
+  );
+  test.each(generated)("catalogue script %s parses and passes the lint", (_name, text) => {
+    expect([...syntaxErrors(p, text), ...lintScript(p, text)]).toEqual([]);
   });
 
   test.each(GRAMMAR_GAPS.map((g) => [g.name, g] as const))(

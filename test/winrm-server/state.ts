@@ -9,6 +9,11 @@ export type AuditSetting = "No Auditing" | "Success" | "Failure" | "Success and 
 export interface WindowsState {
   hostname: string;
   domain: string;
+  /** Win32_OperatingSystem.ProductType: 1 workstation, 2 domain controller, 3 server. */
+  productType: 1 | 2 | 3;
+  /** Win32_ComputerSystem.DomainRole: 0/1 workstation, 2/3 server, 4/5 domain controller. */
+  domainRole: 0 | 1 | 2 | 3 | 4 | 5;
+  caption: string;
   tpmPresent: boolean;
   bitlocker: {
     volumes: {
@@ -64,6 +69,37 @@ export interface WindowsState {
   registry: Record<string, Record<string, string | number>>;
   smb: { enableSMB1Protocol: boolean; enableSMB2Protocol: boolean; requireSecuritySignature: boolean };
   users: { name: string; enabled: boolean; sid: string; description: string }[];
+  /** Local group → members (Get-LocalGroupMember). */
+  localGroups: Record<string, { name: string; objectClass: "User" | "Group"; principalSource: string }[]>;
+  /** Inbound firewall rules (Get-NetFirewallRule, Get-NetFirewallPortFilter). */
+  firewallRules: {
+    name: string;
+    displayName: string;
+    enabled: boolean;
+    action: "Allow" | "Block";
+    protocol: string;
+    /** "Any" or port numbers/ranges. */
+    localPort: string;
+  }[];
+  scheduledTasks: { taskName: string; taskPath: string; state: "Ready" | "Disabled" | "Running"; execute: string }[];
+  /** Permanent WMI event subscriptions (root\subscription __FilterToConsumerBinding). */
+  wmiSubscriptions: { filter: string; consumer: string; consumerClass: string }[];
+  /** Executable path of each service (Win32_Service.PathName), by service name. */
+  servicePaths: Record<string, string>;
+  /** Active Directory, on a domain controller. */
+  ad: {
+    passwordPolicy: {
+      minPasswordLength: number;
+      passwordHistoryCount: number;
+      complexityEnabled: boolean;
+      maxPasswordAgeDays: number;
+      lockoutThreshold: number;
+      lockoutDurationMin: number;
+    };
+    users: { samAccountName: string; enabled: boolean; lastLogonDate: string | null; passwordLastSet: string }[];
+    groups: Record<string, { samAccountName: string; objectClass: "user" | "group" }[]>;
+    computers: { name: string; isDomainController: boolean; lapsExpiry: string | null }[];
+  } | null;
   eventLogs: Record<
     string,
     {
@@ -95,6 +131,8 @@ export const AUDIT_SUBCATEGORIES: Record<string, string> = {
 };
 
 export const REG = {
+  lsa: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa",
+  run: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run",
   system: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
   rdpTcp: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp",
   terminalServer: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server",
@@ -107,6 +145,9 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
   return {
     hostname,
     domain: "CLINIC",
+    productType: 3,
+    domainRole: 3,
+    caption: "Microsoft Windows Server 2019 Standard",
     tpmPresent: true,
     bitlocker: {
       volumes: [
@@ -148,6 +189,8 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
       },
       MpsSvc: { displayName: "Windows Defender Firewall", status: "Running", startType: "Automatic" },
       VSS: { displayName: "Volume Shadow Copy", status: "Stopped", startType: "Manual" },
+      RemoteRegistry: { displayName: "Remote Registry", status: "Running", startType: "Automatic" },
+      Spooler: { displayName: "Print Spooler", status: "Running", startType: "Automatic" },
     },
     accounts: {
       minPasswordLength: 0,
@@ -177,6 +220,8 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
       [REG.rdpTcp]: { UserAuthentication: 0, SecurityLayer: 1, PortNumber: 3389 },
       [REG.terminalServer]: { fDenyTSConnections: 0 },
       [REG.rebootRequired]: {},
+      [REG.lsa]: { LmCompatibilityLevel: 3, NoLMHash: 0, RestrictAnonymous: 0, RestrictAnonymousSAM: 1 },
+      [REG.run]: { SecurityHealth: "C:\\Windows\\system32\\SecurityHealthSystray.exe" },
     },
     smb: { enableSMB1Protocol: true, enableSMB2Protocol: true, requireSecuritySignature: false },
     users: [
@@ -199,6 +244,45 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
         description: "",
       },
     ],
+    localGroups: {
+      Administrators: [
+        { name: "CLINIC-FS01\\Administrator", objectClass: "User", principalSource: "Local" },
+        { name: "CLINIC\\Domain Admins", objectClass: "Group", principalSource: "ActiveDirectory" },
+      ],
+    },
+    firewallRules: [
+      {
+        name: "RemoteDesktop-UserMode-In-TCP",
+        displayName: "Remote Desktop - User Mode (TCP-In)",
+        enabled: true,
+        action: "Allow",
+        protocol: "TCP",
+        localPort: "3389",
+      },
+      {
+        name: "FPS-SMB-In-TCP",
+        displayName: "File and Printer Sharing (SMB-In)",
+        enabled: true,
+        action: "Allow",
+        protocol: "TCP",
+        localPort: "445",
+      },
+      {
+        name: "Vendor-Support-Any",
+        displayName: "Vendor remote support (any port)",
+        enabled: true,
+        action: "Allow",
+        protocol: "Any",
+        localPort: "Any",
+      },
+    ],
+    scheduledTasks: [
+      { taskName: "ScheduledDefrag", taskPath: "\\Microsoft\\Windows\\Defrag\\", state: "Ready", execute: "%windir%\\system32\\defrag.exe" },
+      { taskName: "EHR Sync", taskPath: "\\", state: "Ready", execute: "C:\\Program Files\\EHR\\sync.exe" },
+    ],
+    wmiSubscriptions: [],
+    servicePaths: { wuauserv: "C:\\Windows\\system32\\svchost.exe -k netsvcs -p", WinDefend: '"C:\\ProgramData\\Microsoft\\Windows Defender\\platform\\MsMpEng.exe"' },
+    ad: null,
     eventLogs: {
       Security: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
       Application: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
