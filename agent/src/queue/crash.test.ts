@@ -53,7 +53,6 @@ test.each([
     );
     for (const k of acked) expect(keys.has(k)).toBe(true);
     // The writer may have committed at most one more enqueue (batch) than it managed to print.
-    expect(keys.size - acked.length).toBeGreaterThanOrEqual(0);
     expect(keys.size - acked.length).toBeLessThanOrEqual(step);
     // Rows are contiguous k1..kN: nothing in the middle went missing either.
     for (let i = 1; i <= keys.size; i++) expect(keys.has(`k${i}`)).toBe(true);

@@ -73,6 +73,28 @@ export function ntowfv2(password: string, user: string, domain: string): Buffer 
   return hmacMd5(md4(utf16(password)), utf16(user.toUpperCase() + domain));
 }
 
+/** The NTLMv2 client blob ("temp", MS-NLMP 3.3.2): version, timestamp, client challenge, target info. */
+export function ntlmv2Temp(timestamp: Buffer, clientChallenge: Buffer, targetInfo: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]),
+    timestamp,
+    clientChallenge,
+    Buffer.alloc(4),
+    targetInfo,
+    Buffer.alloc(4),
+  ]);
+}
+
+/** NTProofStr and SessionBaseKey (MS-NLMP 3.3.2) from NTOWFv2, the server challenge and the blob. */
+export function ntlmv2Proof(
+  responseKey: Buffer,
+  serverChallenge: Buffer,
+  temp: Buffer,
+): { proof: Buffer; sessionBaseKey: Buffer } {
+  const proof = hmacMd5(responseKey, serverChallenge, temp);
+  return { proof, sessionBaseKey: hmacMd5(responseKey, proof) };
+}
+
 /** Windows FILETIME (100 ns ticks since 1601) for a JS time in ms. */
 export function fileTime(ms: number): Buffer {
   const b = Buffer.alloc(8);
@@ -285,18 +307,9 @@ export function respondToChallenge(opts: {
   const existing = pairs.find((p) => p.id === AV.FLAGS);
   avFlags.writeUInt32LE(((existing ? existing.value.readUInt32LE(0) : 0) | 0x2) >>> 0);
   const info = encodeAvPairs([...pairs.filter((p) => p.id !== AV.FLAGS), { id: AV.FLAGS, value: avFlags }]);
-  const clientChallenge = opts.clientChallenge ?? randomBytes(8);
-  const temp = Buffer.concat([
-    Buffer.from([1, 1, 0, 0, 0, 0, 0, 0]),
-    ts,
-    clientChallenge,
-    Buffer.alloc(4),
-    info,
-    Buffer.alloc(4),
-  ]);
+  const temp = ntlmv2Temp(ts, opts.clientChallenge ?? randomBytes(8), info);
   const key = ntowfv2(opts.password, opts.user, opts.domain);
-  const proof = hmacMd5(key, ch.serverChallenge, temp);
-  const sessionBaseKey = hmacMd5(key, proof);
+  const { proof, sessionBaseKey } = ntlmv2Proof(key, ch.serverChallenge, temp);
   const flags = (ch.flags & CLIENT_FLAGS) >>> 0;
   if (!(flags & FLAGS.EXTENDED_SESSIONSECURITY) || !(flags & FLAGS.SEAL)) {
     throw new NtlmError("server refused NTLMv2 session security with sealing");
@@ -331,9 +344,8 @@ export function verifyAuthenticate(opts: {
   const proof = auth.ntResponse.subarray(0, 16);
   const temp = auth.ntResponse.subarray(16);
   const key = ntowfv2(opts.password, auth.user, auth.domain);
-  const expected = hmacMd5(key, opts.serverChallenge, temp);
+  const { proof: expected, sessionBaseKey } = ntlmv2Proof(key, opts.serverChallenge, temp);
   if (!timingSafeEqual(expected, proof)) return { ok: false, auth, reason: "NTLMv2 response does not match" };
-  const sessionBaseKey = hmacMd5(key, proof);
   const exported =
     auth.flags & FLAGS.KEY_EXCH && auth.encryptedSessionKey.length === 16
       ? rc4(sessionBaseKey, auth.encryptedSessionKey)

@@ -13,13 +13,25 @@ export class SealError extends Error {
   override name = "SealError";
 }
 
+/** SIGNKEY and SEALKEY (MS-NLMP 3.4.5.2–3) of each direction, from the exported session key (128-bit). */
+export function sessionKeys(exportedSessionKey: Buffer) {
+  const derive = (what: string) => md5(Buffer.concat([exportedSessionKey, magic(what)]));
+  return {
+    clientSigning: derive("client-to-server signing"),
+    clientSealing: derive("client-to-server sealing"),
+    serverSigning: derive("server-to-client signing"),
+    serverSealing: derive("server-to-client sealing"),
+  };
+}
+
 class Direction {
-  readonly signKey: Buffer;
   readonly cipher: Cipheriv;
   seq = 0;
-  constructor(sessionKey: Buffer, name: "client-to-server" | "server-to-client") {
-    this.signKey = md5(Buffer.concat([sessionKey, magic(`${name} signing`)]));
-    this.cipher = createCipheriv("rc4", md5(Buffer.concat([sessionKey, magic(`${name} sealing`)])), null);
+  constructor(
+    readonly signKey: Buffer,
+    sealKey: Buffer,
+  ) {
+    this.cipher = createCipheriv("rc4", sealKey, null);
   }
   signature(plain: Buffer, keyExchange: boolean): Buffer {
     const seq = Buffer.alloc(4);
@@ -40,8 +52,9 @@ export class SessionSecurity {
   constructor(exportedSessionKey: Buffer, flags: number, side: "client" | "server") {
     if (!(flags & FLAGS.EXTENDED_SESSIONSECURITY))
       throw new SealError("extended session security is required");
-    const c2s = new Direction(exportedSessionKey, "client-to-server");
-    const s2c = new Direction(exportedSessionKey, "server-to-client");
+    const k = sessionKeys(exportedSessionKey);
+    const c2s = new Direction(k.clientSigning, k.clientSealing);
+    const s2c = new Direction(k.serverSigning, k.serverSealing);
     this.#out = side === "client" ? c2s : s2c;
     this.#in = side === "client" ? s2c : c2s;
     this.#keyExchange = Boolean(flags & FLAGS.KEY_EXCH);
