@@ -25,7 +25,7 @@ export interface OrderExtras {
 }
 
 function summarize(findings: readonly Finding[]): JsonObject {
-  const counts = { pass: 0, fail: 0, warn: 0, error: 0 };
+  const counts = { pass: 0, fail: 0, warn: 0, error: 0, unreachable: 0 };
   for (const f of findings) counts[f.status]++;
   return {
     ...counts,

@@ -106,6 +106,12 @@ export function statusMeaning(status: CheckStatus): { label: string; advice: str
         advice:
           "The appliance tries to fix this automatically; if it stays red, your IT provider is alerted.",
       };
+    case "unreachable":
+      return {
+        label: "Switched off",
+        advice:
+          "This computer did not answer; that is fine for a workstation that is off. It is checked again when it is back.",
+      };
     case "error":
       return {
         label: "Could not check",
