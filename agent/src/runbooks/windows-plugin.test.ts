@@ -9,6 +9,7 @@ import { writeSecretFile } from "../config/secret.ts";
 import type { AgentParts } from "../daemon/plugins.ts";
 import type { CycleContext } from "../daemon/providers.ts";
 import { writeTestConfig } from "../daemon/test-config.fixture.ts";
+import { openStateDb } from "../queue/db.ts";
 import { savePendingEscrow } from "./escrow-pending.ts";
 import { windowsPlugin } from "./windows-plugin.ts";
 
@@ -44,7 +45,7 @@ afterAll(async () => {
 
 test("malachor run's Windows plug-in scans each [[windows.hosts]] entry", async () => {
   const config = loadConfig(configPath);
-  const parts = await windowsPlugin()({ config } as AgentParts);
+  const parts = await windowsPlugin()({ config, db: openStateDb(":memory:") } as AgentParts);
   expect(parts.providers).toHaveLength(1);
   const ctx = {
     siteConfig: {},
@@ -85,7 +86,11 @@ test("recovery keys left by the CLI are delivered to the cloud's escrow and remo
     expect((statSync(file as string).mode & 0o777).toString(8)).toBe("600");
     const logged: string[] = [];
     const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) };
-    const parts = await windowsPlugin()({ config, log } as unknown as AgentParts);
+    const parts = await windowsPlugin()({
+      config,
+      log,
+      db: openStateDb(":memory:"),
+    } as unknown as AgentParts);
     expect(await parts.providers?.[0]?.collect(ctx)).toEqual([]);
     expect(got).toEqual([key]);
     expect(existsSync(file as string)).toBe(false);

@@ -3,21 +3,36 @@
  * entry, and delivery of recovery keys that `malachor runbook run` left in escrow-pending/.
  */
 import { AGENT_API } from "../../../protocol/api.ts";
-import { RUNBOOKS } from "../../../runbooks/index.ts";
+import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
 import { readSecretFile } from "../config/secret.ts";
 import type { Plugin } from "../daemon/plugins.ts";
 import type { CheckProvider } from "../daemon/providers.ts";
 import { httpPlanClient } from "../heal/l2/client.ts";
 import { WindowsExecutors } from "../winrm/hosts.ts";
+import { sqliteBaselines } from "./baselines.ts";
 import { flushPendingEscrow } from "./escrow-pending.ts";
 import { windowsCheckProvider } from "./windows-checks.ts";
 
 /** Adds the Windows provider (each cycle: deliver pending escrow, then scan the hosts). */
 export function windowsPlugin(): Plugin {
-  return ({ config, log }) => {
+  return ({ config, log, db }) => {
     const executors = new WindowsExecutors(config.windows.hosts);
-    const all = () => config.windows.hosts.map((h) => executors.get(h.host)).filter((e) => e !== undefined);
-    const scan = windowsCheckProvider({ runbooks: RUNBOOKS, executors: all });
+    const w = config.windows;
+    const targets = () =>
+      w.hosts.flatMap((h) => {
+        const executor = executors.get(h.host);
+        return executor ? [{ executor, ...(h.role ? { role: h.role } : {}) }] : [];
+      });
+    const scan = windowsCheckProvider({
+      checks: WINDOWS_CHECKS,
+      targets,
+      cadenceSec: {
+        server: w.server_interval_sec,
+        "domain-controller": w.domain_controller_interval_sec,
+        workstation: w.workstation_interval_sec,
+      },
+      baselines: sqliteBaselines(db),
+    });
     const provider: CheckProvider = {
       name: scan.name,
       async collect(ctx) {
