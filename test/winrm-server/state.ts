@@ -1,3 +1,5 @@
+import { type EventLog, emptyLogs } from "./events.ts";
+
 /**
  * Simulated Windows host state: plain JSON so tests and the demo can read it and inject drift
  * (POST /_sim/state merges a patch). The default is a typical unmanaged clinic server: every
@@ -118,6 +120,8 @@ export interface WindowsState {
       minimumRetentionDays: number;
     }
   >;
+  /** Event records by log name (Get-WinEvent); see events.ts. */
+  events: Record<string, EventLog>;
   /** Files on the simulated disk, by Windows path (case-insensitive). */
   files: Record<string, string>;
 }
@@ -306,6 +310,7 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
       Application: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
       System: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
     },
+    events: emptyLogs(),
     files: {},
   };
 }

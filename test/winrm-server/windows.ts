@@ -4,6 +4,7 @@
  * event logs, Windows Server Backup, VSS, net accounts, auditpol, usoclient) over WindowsState.
  */
 import { randomInt, randomUUID } from "node:crypto";
+import { getWinEvent } from "./events.ts";
 import { GENERIC_CMDLETS } from "./ps/cmdlets.ts";
 import { type Cmdlet, type CmdletCall, type NativeResult, type PsHost, param } from "./ps/interp.ts";
 import {
@@ -520,6 +521,7 @@ export function windowsHost(state: WindowsState, user: string, now: () => number
           }),
       ),
     ...adCmdlets(state),
+    "get-winevent": (c) => getWinEvent(state.events, c),
     "invoke-cimmethod": (c) => {
       const cls = toStr(param(c, "ClassName")).toLowerCase();
       const method = toStr(param(c, "MethodName")).toLowerCase();
