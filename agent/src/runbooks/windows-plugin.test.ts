@@ -46,7 +46,7 @@ afterAll(async () => {
 test("malachor run's Windows plug-in scans each [[windows.hosts]] entry", async () => {
   const config = loadConfig(configPath);
   const parts = await windowsPlugin()({ config, db: openStateDb(":memory:") } as AgentParts);
-  expect(parts.providers).toHaveLength(1);
+  expect(parts.providers).toHaveLength(2);
   const ctx = {
     siteConfig: {},
     disabled: new Set<string>(),

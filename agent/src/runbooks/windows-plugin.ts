@@ -1,6 +1,7 @@
 /**
  * `malachor run` plug-in for Windows: the Windows CheckProvider for every `[[windows.hosts]]`
- * entry, and delivery of recovery keys that `malachor runbook run` left in escrow-pending/.
+ * entry (scan by role), the event-log threat provider over the same hosts, and delivery of
+ * recovery keys that `malachor runbook run` left in escrow-pending/.
  */
 import { AGENT_API } from "../../../protocol/api.ts";
 import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
@@ -8,6 +9,7 @@ import { readSecretFile } from "../config/secret.ts";
 import type { Plugin } from "../daemon/plugins.ts";
 import type { CheckProvider } from "../daemon/providers.ts";
 import { httpPlanClient } from "../heal/l2/client.ts";
+import { windowsThreatProvider } from "../windows/threat-provider.ts";
 import { WindowsExecutors } from "../winrm/hosts.ts";
 import { sqliteBaselines } from "./baselines.ts";
 import { flushPendingEscrow } from "./escrow-pending.ts";
@@ -58,6 +60,12 @@ export function windowsPlugin(): Plugin {
       if (r.delivered) log.info("recovery keys delivered to cloud escrow", { count: r.delivered });
       if (r.invalid.length) log.warn("unreadable files in escrow-pending", { files: r.invalid });
     }
-    return { providers: [provider] };
+    // Event-log threats ride the same executors: read after the scan, every cycle.
+    const threats = windowsThreatProvider({
+      db,
+      executors: () => targets().map((t) => t.executor),
+      log: (msg, fields) => log.warn(msg, fields),
+    });
+    return { providers: [provider, threats] };
   };
 }
