@@ -15,7 +15,7 @@ import { startSntpServer } from "../agent/src/checks/sntp-server.fixture.ts";
 import { loadConfig } from "../agent/src/config/load.ts";
 import { openChain } from "../agent/src/daemon/agent.ts";
 import { Daemon } from "../agent/src/daemon/daemon.ts";
-import { linuxProvider } from "../agent/src/daemon/providers.ts";
+import { linuxProvider } from "../agent/src/daemon/linux-provider.ts";
 import { openState } from "../agent/src/daemon/state.ts";
 import { writeTestConfig } from "../agent/src/daemon/test-config.fixture.ts";
 import { jsonLogger } from "../agent/src/log/logger.ts";

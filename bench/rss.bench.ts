@@ -1,10 +1,13 @@
 /**
- * Idle RSS of the compiled `malachor run` (target ≤ 45 MB; also its peak during a cycle, and both
- * with page trimming off) and `malachor status --json` latency against it (target ≤ 50 ms), each
- * beside its ceiling measured in the same run: a bare compiled Bun program holding a bun:sqlite
- * database, and `malachor --version` (process start alone).
+ * Memory of the compiled `malachor run` as the kernel charges it: proportional set size (PSS:
+ * private pages plus a share of shared ones) and private memory, from /proc/<pid>/smaps_rollup,
+ * idle and at its peak during a check cycle (target: idle PSS ≤ 60 MB), with PSS broken down by
+ * mapping (the executable, anonymous memory, libraries, …) from /proc/<pid>/smaps. Also
+ * `malachor status --json` latency against it (target ≤ 50 ms). Beside each figure its ceiling
+ * measured in the same run: a bare compiled Bun program holding a bun:sqlite database, the same
+ * binary's whole module graph loaded and idle, and `malachor --version` (process start alone).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSntpServer } from "../agent/src/checks/sntp-server.fixture.ts";
@@ -14,47 +17,94 @@ import { freePort } from "../test/support/ports.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-bench-rss-"));
 const bin = malachorBinary();
-const rssMiB = (pid: number) => {
-  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
-  return kb / 1024;
-};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+const mib = (kib: number) => (kib / 1024).toFixed(1);
+const mb = (kib: number) => ((kib * 1024) / 1e6).toFixed(1);
 
-// Ceiling: the smallest compiled Bun program that holds a SQLite database open.
-const bareSrc = join(dir, "bare.ts");
-writeFileSync(
-  bareSrc,
-  `import { Database } from "bun:sqlite";\nconst db = new Database(process.argv[2], { create: true });\ndb.run("PRAGMA journal_mode = WAL");\nconsole.log("ready");\nsetInterval(() => db.query("SELECT 1").get(), 1000);\n`,
-);
-const bareBin = join(dir, "bare");
-const build = Bun.spawnSync([process.execPath, "build", bareSrc, "--compile", "--outfile", bareBin], {
-  stdout: "ignore",
-  stderr: "inherit",
-});
-if (build.exitCode !== 0) throw new Error("could not compile the bare program");
-async function idleRss(argv: string[]): Promise<number> {
+/** PSS, private and RSS of a process, in KiB. */
+interface Memory {
+  pss: number;
+  private: number;
+  rss: number;
+}
+function memory(pid: number): Memory {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+  return { pss: kib("Pss"), private: kib("Private_Clean") + kib("Private_Dirty"), rss: kib("Rss") };
+}
+
+/** PSS in KiB per kind of mapping, from /proc/<pid>/smaps. */
+function pssByMapping(pid: number): Map<string, number> {
+  const exe = realpathSync(`/proc/${pid}/exe`);
+  const kindOf = (path: string, perms: string) => {
+    if (path === exe)
+      return perms[2] === "x"
+        ? "executable: code"
+        : perms[1] === "w"
+          ? "executable: data"
+          : "executable: read-only data";
+    if (path === "" || path.startsWith("[anon")) return "anonymous (JS heap, malloc incl. SQLite page cache)";
+    if (path === "[heap]") return "[heap] (brk)";
+    if (path.startsWith("[stack")) return "stacks";
+    if (path.endsWith("-shm")) return "SQLite WAL index (state.db-shm)";
+    if (/\.so(\.|$)/.test(path)) return "shared libraries";
+    return "other";
+  };
+  const out = new Map<string, number>();
+  let kind = "other";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ (\S{4}) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      kind = kindOf(head[2]!.trim(), head[1]!);
+      continue;
+    }
+    const pss = /^Pss:\s+(\d+) kB/.exec(line);
+    if (pss) out.set(kind, (out.get(kind) ?? 0) + Number(pss[1]));
+  }
+  return out;
+}
+const describeBreakdown = (m: Map<string, number>) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${mib(v)}`)
+    .join(", ");
+
+// Ceilings: the smallest compiled Bun program holding a SQLite database open, and the binary's
+// whole module graph loaded and idle (what main.ts can import).
+async function compile(name: string, source: string): Promise<string> {
+  const src = join(dir, `${name}.ts`);
+  writeFileSync(src, source);
+  const out = join(dir, name);
+  const build = Bun.spawnSync([process.execPath, "build", src, "--compile", "--outfile", out], {
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  if (build.exitCode !== 0) throw new Error(`could not compile ${name}`);
+  return out;
+}
+async function idleMemory(argv: string[]): Promise<Memory> {
   const p = Bun.spawn(argv, { stdout: "pipe" });
   await p.stdout.getReader().read();
   await Bun.sleep(2_000);
-  const rss = rssMiB(p.pid);
+  const m = memory(p.pid);
   p.kill();
-  return rss;
+  await p.exited;
+  return m;
 }
-const bareRss = await idleRss([bareBin, join(dir, "bare.db")]);
-
-// Second reference: the same binary's whole module graph loaded and idle (what main.ts imports).
-const modulesSrc = join(dir, "modules.ts");
-writeFileSync(
-  modulesSrc,
-  `import { loadAllCommands } from ${JSON.stringify(join(import.meta.dir, "..", "agent", "src", "cli", "commands.ts"))};\nconsole.log((await loadAllCommands()).length);\nsetInterval(() => {}, 1000);\n`,
-);
-const modulesBin = join(dir, "modules");
-Bun.spawnSync([process.execPath, "build", modulesSrc, "--compile", "--outfile", modulesBin], {
-  stdout: "ignore",
-  stderr: "inherit",
-});
-const modulesRss = await idleRss([modulesBin]);
+const bare = await idleMemory([
+  await compile(
+    "bare",
+    `import { Database } from "bun:sqlite";\nconst db = new Database(process.argv[2], { create: true });\ndb.run("PRAGMA journal_mode = WAL");\nconsole.log("ready");\nsetInterval(() => db.query("SELECT 1").get(), 1000);\n`,
+  ),
+  join(dir, "bare.db"),
+]);
+const modules = await idleMemory([
+  await compile(
+    "modules",
+    `import { loadAllCommands } from ${JSON.stringify(join(import.meta.dir, "..", "agent", "src", "cli", "commands.ts"))};\nconsole.log((await loadAllCommands()).length);\nsetInterval(() => {}, 1000);\n`,
+  ),
+]);
 
 const ntp = await startSntpServer();
 const bind = `127.0.0.1:${freePort()}`;
@@ -62,36 +112,29 @@ const config = writeTestConfig(dir, { bind, ntpServers: [ntp.address] }); // che
 const status = () =>
   Bun.spawnSync([bin, "status", "--json", "--config", config], { stdout: "pipe", stderr: "pipe" });
 
-/** `malachor run` with its first cycle done. */
-async function startDaemon(env: Record<string, string> = {}) {
-  const daemon = Bun.spawn([bin, "run", "--config", config], {
-    stdout: "ignore",
-    stderr: "ignore",
-    env: { ...process.env, ...env },
-  });
-  for (let i = 0; i < 200; i++) {
-    if (status().stdout.toString().includes('"lastCycle":{')) break;
-    await Bun.sleep(50);
-  }
-  return daemon;
+const daemon = Bun.spawn([bin, "run", "--config", config], { stdout: "ignore", stderr: "ignore" });
+for (let i = 0; i < 200; i++) {
+  if (status().stdout.toString().includes('"lastCycle":{')) break;
+  await Bun.sleep(50);
 }
-
-/**
- * RSS of `malachor run` sampled every 100 ms over two check intervals after its first cycle:
- * median (what it holds while idle, most of the time) and peak (a cycle running).
- */
-async function daemonRss(env: Record<string, string>): Promise<{ median: number; peak: number }> {
-  const daemon = await startDaemon(env);
-  const samples: number[] = [];
-  for (const end = Date.now() + 20_000; Date.now() < end; await Bun.sleep(100))
-    samples.push(rssMiB(daemon.pid));
-  daemon.kill("SIGTERM");
-  await daemon.exited;
-  return { median: median(samples), peak: Math.max(...samples) };
+// Two check intervals sampled every 100 ms: the median is what it holds idle (most of the time),
+// the peak is a cycle running. The breakdown is taken at the peak and again once idle.
+const samples: Memory[] = [];
+let peak: { m: Memory; byMapping: Map<string, number> } | undefined;
+for (const end = Date.now() + 20_000; Date.now() < end; await Bun.sleep(100)) {
+  const m = memory(daemon.pid);
+  samples.push(m);
+  if (!peak || m.pss > peak.m.pss) peak = { m, byMapping: pssByMapping(daemon.pid) };
 }
-const trimmed = await daemonRss({});
-const untrimmed = await daemonRss({ MALACHOR_TRIM_PAGES: "0" });
-const daemon = await startDaemon();
+const idle: Memory = {
+  pss: median(samples.map((s) => s.pss)),
+  private: median(samples.map((s) => s.private)),
+  rss: median(samples.map((s) => s.rss)),
+};
+// Wait for a quiet moment (not within 3 s after a cycle started) for the idle breakdown.
+const lastCycleAt = () => Date.parse(JSON.parse(status().stdout.toString()).lastCycle?.at ?? "0");
+while (Date.now() - lastCycleAt() < 3_000) await Bun.sleep(200);
+const idleByMapping = pssByMapping(daemon.pid);
 
 const time = (args: string[]) => {
   const t = performance.now();
@@ -111,8 +154,13 @@ ntp.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `idle RSS of malachor run: median ${trimmed.median.toFixed(1)} MiB, peak ${trimmed.peak.toFixed(1)} MiB during a cycle (target ≤ 45 MB; without giving back clean executable pages: median ${untrimmed.median.toFixed(1)}, peak ${untrimmed.peak.toFixed(1)}; bare compiled Bun + bun:sqlite ceiling ${bareRss.toFixed(1)} MiB; every agent module loaded, idle: ${modulesRss.toFixed(1)} MiB)`,
+  `malachor run, idle: PSS ${mib(idle.pss)} MiB = ${mb(idle.pss)} MB (target ≤ 60 MB), private ${mib(idle.private)} MiB, RSS ${mib(idle.rss)} MiB; ` +
+    `peak during a cycle: PSS ${mib(peak!.m.pss)} MiB, private ${mib(peak!.m.private)} MiB ` +
+    `(ceilings: bare compiled Bun + bun:sqlite PSS ${mib(bare.pss)} MiB / private ${mib(bare.private)} MiB; ` +
+    `every agent module loaded, idle: PSS ${mib(modules.pss)} MiB / private ${mib(modules.private)} MiB)`,
 );
+console.log(`  idle PSS by mapping (MiB): ${describeBreakdown(idleByMapping)}`);
+console.log(`  peak PSS by mapping (MiB): ${describeBreakdown(peak!.byMapping)}`);
 console.log(
   `malachor status --json: median ${median(statusMs).toFixed(1)} ms, p95 ${p95(statusMs).toFixed(1)} ms (target ≤ 50 ms; malachor --version ceiling ${median(versionMs).toFixed(1)} ms)`,
 );

@@ -266,6 +266,14 @@
       max = 3600;
       default = 120;
     };
+    unmonitored_after_cycles = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 1;
+      max = 1000;
+      default = 3;
+    };
   };
   notify = {
     webhooks = {

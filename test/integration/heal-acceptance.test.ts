@@ -102,7 +102,7 @@ beforeAll(async () => {
     }),
     cloudPublicKey: cloud.deps.keys.publicKey,
     hostAttributes: () => ({ platform: "windows" }),
-    policy: { l2: true, minConfidence: 0.7, maxBlastRadius: "low" },
+    policy: { l2: true, minConfidence: 0.7, maxBlastRadius: "low", unmonitoredAfterCycles: 3 },
     now: () => new Date(),
     newId: (p) => `${p}-e2e-${++n}`,
   });
@@ -248,6 +248,14 @@ describe("three-tier healing, end to end", () => {
       const r = await healer.heal([drift("windows.screen-lock")], DEFAULT_SITE_CONFIG);
       expect(r.fixed.L2).toBe(1);
     }
+    // Plan outcomes travel through the appliance's queue, like every other message to the cloud.
+    const drained = await drainQueue(
+      queue,
+      new CloudClient({ baseUrl: cloudUrl(), apiKey: app.apiKey }),
+      chain,
+    );
+    expect(drained.warnings).toEqual([]);
+    expect(drained.delivered["plan-outcomes"]).toBe(4);
     const list = (await (
       await cloud.call("GET", "/api/learning/patterns?status=candidate", { bearer: admin })
     ).json()) as {

@@ -106,6 +106,14 @@ export function serveHttp<C>(
     };
     let arrived = false;
     socket.on("data", (d: Buffer) => {
+      // What HTTP.sys does with bytes that are no request line (a TLS ClientHello on the HTTP port).
+      if (buf.length === 0 && !/^[A-Z]/.test(d.toString("latin1", 0, 1))) {
+        const page = "<h2>Bad Request - Invalid Verb</h2>";
+        socket.end(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=us-ascii\r\nServer: Microsoft-HTTPAPI/2.0\r\nConnection: close\r\nContent-Length: ${page.length}\r\n\r\n${page}`,
+        );
+        return;
+      }
       buf = Buffer.concat([buf, d]);
       if (busy) arrived = true;
       else void pump();

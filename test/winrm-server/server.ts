@@ -47,6 +47,8 @@ export interface WinRmServer {
   wsman: WsManService;
   /** Every Authorization failure reason, for tests. */
   authFailures: string[];
+  /** Remote shells open now and created so far (also `GET /_sim/shells`). */
+  shells(): { open: number; created: number };
   /** Drop every open connection (their NTLM sessions die with them), as an idle timeout would. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -107,6 +109,8 @@ export async function startWinRmServer(opts: WinRmServerOptions): Promise<WinRmS
         writeEvents(log, Array.isArray(body.events) ? body.events : []);
         return json(200, { nextRecordId: log.nextRecordId, records: log.records.length });
       }
+      case "GET /_sim/shells":
+        return json(200, self.shells());
       case "GET /_sim/faults":
         return json(200, self.faults);
       case "POST /_sim/faults":
@@ -240,6 +244,10 @@ export async function startWinRmServer(opts: WinRmServerOptions): Promise<WinRmS
   self.url = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}/wsman`;
   self.wsman = new WsManService(() => self.state, self.faults, self.url);
   self.dropConnections = destroyAll;
+  self.shells = () => ({
+    open: self.wsman.shells.size,
+    created: self.wsman.actions.filter((a) => a === "Create").length,
+  });
   self.close = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -4,7 +4,7 @@ import type { Incident } from "../../../protocol/incident.ts";
 import { openChain } from "../daemon/agent.ts";
 import { openState, stateDbPath } from "../daemon/state.ts";
 import { IncidentError, resolveIncident } from "../heal/l3/escalate.ts";
-import { notifiersFrom } from "../heal/plugin.ts";
+import { notifiersFrom } from "../heal/l3/notifiers.ts";
 import { HealStore } from "../heal/store.ts";
 import { parseCommandArgs } from "./args.ts";
 import { CliError, type Command, EXIT, type Io } from "./command.ts";

@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import {
   runMalachorAsync as runMalachor,
   serverWithPasswordFile,
 } from "../../../test/winrm-server/cli-fixture.ts";
+import { loadConfig } from "../config/load.ts";
+import { openState } from "../daemon/state.ts";
+import { writeTestConfig } from "../daemon/test-config.fixture.ts";
 
 let fx: Awaited<ReturnType<typeof serverWithPasswordFile>>;
 beforeAll(async () => {
@@ -65,5 +69,28 @@ describe("malachor runbook (compiled binary, catalogue embedded)", () => {
     const r = await runMalachor(screenLock(5000));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('parameter "max_seconds" of windows.screen-lock must be between 60 and 900');
+  });
+
+  test("a recovery key it creates goes into the state database's escrow queue, never to the screen", async () => {
+    const config = writeTestConfig(join(fx.dir, "escrow"));
+    const r = await runMalachor(["runbook", "run", "windows.bitlocker", ...target(), "--config", config]);
+    expect(r.code).toBe(0);
+    const protector = fx.server.state.bitlocker.volumes[0]!.keyProtectors.find(
+      (p) => p.type === "RecoveryPassword",
+    )!;
+    const state = openState(loadConfig(config));
+    try {
+      const [item] = state.queue.nextBatch("escrow", 10);
+      expect(JSON.parse(item!.payload)).toEqual({
+        host: "127.0.0.1",
+        volume: "C:",
+        protectorId: protector.id,
+        recoveryPassword: protector.recoveryPassword,
+      });
+    } finally {
+      state.db.close();
+    }
+    expect(r.stdout).toContain(`recovery key of C: (${protector.id}) queued for cloud escrow in`);
+    expect(r.stdout + r.stderr).not.toContain(protector.recoveryPassword!);
   });
 });

@@ -1,7 +1,8 @@
 import { hostname } from "node:os";
 import type { RunbookParam } from "../../../protocol/runbook.ts";
 import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
-import { savePendingEscrow } from "../runbooks/escrow-pending.ts";
+import { enqueueEscrow } from "../cloud-client/uploader.ts";
+import { openState, stateDbPath } from "../daemon/state.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { RunbookParamError, type RunbookRun, runRunbook } from "../runbooks/runner.ts";
 import { LocalShellExecutor } from "../runbooks/shell-executor.ts";
@@ -134,11 +135,19 @@ async function runOne(args: string[], io: Io): Promise<number> {
   } finally {
     await client?.close().catch(() => {});
   }
-  const saved = run.escrow.length ? saveEscrow(run, values.config) : [];
-  if (values.json) io.out(JSON.stringify({ ...run, escrow: saved.map((f) => ({ pendingFile: f })) }));
+  const queuedIn = run.escrow.length ? queueEscrow(run, values.config) : undefined;
+  // The keys themselves are never printed: only which protectors were queued, and where.
+  const escrow = run.escrow.map((k) => ({
+    host: k.host,
+    volume: k.volume,
+    protectorId: k.protectorId,
+    queuedIn,
+  }));
+  if (values.json) io.out(JSON.stringify({ ...run, escrow }));
   else {
     for (const line of summary(run)) io.out(line);
-    for (const f of saved) io.out(`  recovery key saved for escrow (mode 0600): ${f}`);
+    for (const k of escrow)
+      io.out(`  recovery key of ${k.volume} (${k.protectorId}) queued for cloud escrow in ${queuedIn}`);
   }
   return run.outcome === "fixed" || run.outcome === "not-needed" || run.outcome === "dry-run"
     ? EXIT.ok
@@ -146,17 +155,24 @@ async function runOne(args: string[], io: Io): Promise<number> {
 }
 
 /**
- * A recovery key created by a CLI run must not be lost: it waits in <state_dir>/escrow-pending/
- * (0600) until the daemon delivers it to the cloud; it is never printed.
+ * A recovery key created by a CLI run must not be lost: it goes into the state database's queue
+ * (stream `escrow`, never shed), which the daemon drains to the cloud. Returns the database path.
  */
-function saveEscrow(run: RunbookRun, configFlag: string | undefined): string[] {
+function queueEscrow(run: RunbookRun, configFlag: string | undefined): string {
   if (noConfigAtAll(configFlag)) {
     throw new CliError(
-      `runbook ${run.runbookId} created a BitLocker recovery key on ${run.host} but there is no config (state_dir) to keep it for escrow; rerun with --config`,
+      `runbook ${run.runbookId} created a BitLocker recovery key on ${run.host} but there is no config (state_dir) to queue it for escrow; rerun with --config`,
       EXIT.environment,
     );
   }
-  return savePendingEscrow(configFromArgs(configFlag).appliance.state_dir, run.escrow);
+  const config = configFromArgs(configFlag);
+  const state = openState(config);
+  try {
+    enqueueEscrow(state.queue, run.escrow);
+  } finally {
+    state.db.close();
+  }
+  return stateDbPath(config);
 }
 
 /** `malachor runbook list|run`: the runbook catalogue and on-demand remediation. */

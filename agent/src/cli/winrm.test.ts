@@ -6,7 +6,17 @@ import {
   serverWithPasswordFile,
 } from "../../../test/winrm-server/cli-fixture.ts";
 import { startWinRmServer } from "../../../test/winrm-server/server.ts";
-import { winrmCommand } from "./winrm.ts";
+import { outputSummary, winrmCommand } from "./winrm.ts";
+
+test.each([
+  ["CLINIC-FS01\r\n", "CLINIC-FS01"],
+  ["", "(no output)"],
+  ["\r\n  \r\n", "(no output)"],
+  ["Welcome to CLINIC\r\nAuthorized use only\r\nCLINIC-FS01\r\n", "Welcome to CLINIC (+2 more lines)"],
+  ["x".repeat(200), `${"x".repeat(79)}…`],
+])("a PASS line summarises command output %#", (text, summary) => {
+  expect(outputSummary(text)).toBe(summary);
+});
 
 let fx: Awaited<ReturnType<typeof serverWithPasswordFile>>;
 beforeAll(async () => {
@@ -71,6 +81,32 @@ describe("malachor winrm test (compiled binary)", () => {
 });
 
 describe("malachor winrm test over HTTPS", () => {
+  test("HTTPS against a plain-HTTP port says so, with no fingerprint to compare", async () => {
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), interactive: false };
+    const code = await winrmCommand.run(
+      [
+        "test",
+        "127.0.0.1",
+        "--https",
+        "--port",
+        String(fx.server.port),
+        "--user",
+        "CLINIC\\svc-malachor",
+        "--password-file",
+        fx.passwordFile,
+      ],
+      io,
+    );
+    expect(code).toBe(1);
+    const text = out.join("\n");
+    expect(text).toContain(`FAIL  connect, authenticate, open shell, run cmd`);
+    expect(text).toContain(`127.0.0.1:${fx.server.port} speaks plain HTTP, not HTTPS`);
+    expect(text).toContain('next: this port is an HTTP listener: set transport = "http-ntlm"');
+    expect(text).not.toContain("not trusted");
+    expect(text).not.toContain("fingerprint");
+  });
+
   test("an unpinned self-signed certificate fails with its fingerprint to pin; pinning it passes", async () => {
     const fixtures = join(import.meta.dir, "../../../test/winrm-server/fixtures");
     const tls = {

@@ -17,6 +17,8 @@ const NEXT_STEP: Record<WinRmError["kind"], string> = {
     "on the host run `winrm quickconfig` and allow TCP 5985/5986 in its firewall; check routing from the appliance",
   dns: "check the host name in [[windows.hosts]] or use its IP address",
   tls: "compare the fingerprint below with the host's WinRM certificate, then set cert_fingerprint in [[windows.hosts]]",
+  "plain-http":
+    'this port is an HTTP listener: set transport = "http-ntlm" for it (drop --https), or use the HTTPS listener\'s port (`winrm enumerate winrm/config/listener` on the host lists them)',
   http: "the WinRM service answered with an error page; check the host's Microsoft-Windows-WinRM event log",
   timeout: "the host or network is slow or dropping packets; check the host is up and not overloaded",
   fault: "the WS-Management service refused the request; see the fault text",
@@ -40,6 +42,20 @@ export function probeCertificate(host: string, port: number, timeoutMs = 5000): 
     });
     s.on("error", () => resolve(undefined));
   });
+}
+
+/**
+ * A command's output as a PASS line can hold it: its first non-empty line, cut to `max`
+ * characters, and how much more there was (a logon banner or profile script can print pages).
+ */
+export function outputSummary(text: string, max = 80): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  if (lines.length === 0) return "(no output)";
+  const first = lines[0]!.length > max ? `${lines[0]!.slice(0, max - 1)}…` : lines[0]!;
+  return lines.length > 1 ? `${first} (+${lines.length - 1} more lines)` : first;
 }
 
 type StepResult = { step: string; ok: boolean; detail: string; ms: number; kind?: string; next?: string };
@@ -75,20 +91,22 @@ async function testHost(args: string[], io: Io): Promise<number> {
     }
   };
   let fingerprint: string | undefined;
+  let probed = false;
   try {
     const ok = await step("connect, authenticate, open shell, run cmd", async () => {
       const r = await client.run("hostname");
       if (r.exitCode !== 0) throw new Error(`hostname exited ${r.exitCode}: ${r.stderr.trim()}`);
-      return `hostname ${r.stdout.trim()}`;
+      return `hostname ${outputSummary(r.stdout)}`;
     });
     if (ok) {
       await step("run PowerShell", async () => {
         const r = await client.runPowerShell('"$env:COMPUTERNAME $env:USERDOMAIN\\$env:USERNAME"');
         if (r.exitCode !== 0)
           throw new Error(`powershell exited ${r.exitCode}: ${r.stderr.trim().slice(0, 200)}`);
-        return `running as ${r.stdout.trim()}`;
+        return `running as ${outputSummary(r.stdout)}`;
       });
     } else if (results[0]?.kind === "tls" && target.https) {
+      probed = true;
       fingerprint = await probeCertificate(target.host, target.port as number);
     }
   } finally {
@@ -111,6 +129,7 @@ async function testHost(args: string[], io: Io): Promise<number> {
       if (r.next) io.out(`        next: ${r.next}`);
     }
     if (fingerprint) io.out(`        certificate SHA-256: ${fingerprint}`);
+    else if (probed) io.out(`        no certificate could be read from ${target.host}:${target.port}`);
   }
   return ok ? EXIT.ok : EXIT.failed;
 }

@@ -3,8 +3,9 @@ import { AGENT_API, REQUEST_ID_HEADER } from "../../../protocol/api.ts";
 import { CheckinRequest, CheckinResponse } from "../../../protocol/checkin.ts";
 import { describeIssues, parse } from "../../../protocol/common.ts";
 import { IncidentReport } from "../../../protocol/incident.ts";
-import { EvidenceRefusal, EvidenceUploadResult } from "../../../protocol/ingest.ts";
+import { EvidenceRefusal, EvidenceUploadResult, KeyEscrow } from "../../../protocol/ingest.ts";
 import { OrderAck, OrderCompletion, PendingOrdersResponse } from "../../../protocol/order.ts";
+import { PlanOutcome } from "../../../protocol/plan.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
 import { CloudError, parseRetryAfter } from "./errors.ts";
 
@@ -188,5 +189,17 @@ export class CloudClient {
   async reportIncidents(report: IncidentReport) {
     const body = JSON.stringify(parse(IncidentReport, report, "incident report"));
     return this.request("POST", AGENT_API.incidents, body, undefined);
+  }
+
+  /** POST /agent/escrow: one BitLocker recovery key for the cloud's encrypted escrow. */
+  async escrowKey(key: KeyEscrow) {
+    const body = JSON.stringify(parse(KeyEscrow, key, "key escrow"));
+    return this.request("POST", AGENT_API.escrow, body, undefined);
+  }
+
+  /** POST /agent/plan/:id/outcome: what came of a signed L2 plan. */
+  async reportPlanOutcome(planId: string, outcome: PlanOutcome) {
+    const body = JSON.stringify(parse(PlanOutcome, outcome, "plan outcome"));
+    return this.request("POST", AGENT_API.planOutcome(planId), body, undefined);
   }
 }

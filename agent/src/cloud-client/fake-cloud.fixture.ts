@@ -9,8 +9,9 @@ import { CheckinRequest, type CheckinResponse } from "../../../protocol/checkin.
 import { describeIssues } from "../../../protocol/common.ts";
 import { bundleHash, bundleSigningBytes, EvidenceBundle } from "../../../protocol/evidence.ts";
 import { IncidentReport } from "../../../protocol/incident.ts";
-import { EvidenceUpload, type EvidenceUploadResult } from "../../../protocol/ingest.ts";
+import { EvidenceUpload, type EvidenceUploadResult, KeyEscrow } from "../../../protocol/ingest.ts";
 import { OrderAck, OrderCompletion, type SignedOrder } from "../../../protocol/order.ts";
+import { PlanOutcome } from "../../../protocol/plan.ts";
 import type { RuleSet } from "../../../protocol/rules.ts";
 import { generateKeyPair, type KeyPair, verify } from "../../../protocol/sign.ts";
 import { signPayload } from "../../../protocol/signed.ts";
@@ -25,6 +26,10 @@ export interface FakeCloudState {
   incidents: IncidentReport[];
   acks: { id: string; body: OrderAck }[];
   completions: { id: string; body: OrderCompletion }[];
+  escrow: KeyEscrow[];
+  /** Escrow requests received, answered or not. */
+  escrowAttempts: number;
+  planOutcomes: { id: string; body: PlanOutcome }[];
   requests: number;
 }
 
@@ -39,6 +44,8 @@ export interface FakeCloud {
   /** The L1 rule set sync serves; checkin announces its version. */
   ruleSet: RuleSet;
   orders: SignedOrder[];
+  /** Take escrow requests in but never answer them (a cloud that dies mid-request). */
+  holdEscrow?: boolean;
   /** Forget evidence above `seq` (a cloud restored from an older backup). */
   forgetAfter(seq: number): void;
   stop(): Promise<void>;
@@ -55,6 +62,9 @@ export function startFakeCloud(
     incidents: [],
     acks: [],
     completions: [],
+    escrow: [],
+    escrowAttempts: 0,
+    planOutcomes: [],
     requests: 0,
   };
   const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
@@ -160,6 +170,21 @@ export function startFakeCloud(
         if (r instanceof Response) return r;
         state.incidents.push(r);
         return json({ ok: true });
+      }
+      if (req.method === "POST" && path === AGENT_API.escrow) {
+        state.escrowAttempts++;
+        if (cloud.holdEscrow) return new Promise<Response>(() => {});
+        const k = check(KeyEscrow);
+        if (k instanceof Response) return k;
+        state.escrow.push(k);
+        return new Response(null, { status: 204 });
+      }
+      const outcome = /^\/agent\/plan\/([^/]+)\/outcome$/.exec(path);
+      if (req.method === "POST" && outcome) {
+        const o = check(PlanOutcome);
+        if (o instanceof Response) return o;
+        state.planOutcomes.push({ id: decodeURIComponent(outcome[1]!), body: o });
+        return new Response(null, { status: 204 });
       }
       const order = /^\/agent\/orders\/([^/]+)\/(ack|complete)$/.exec(path);
       if (req.method === "POST" && order) {

@@ -10,7 +10,13 @@ import { openStateDb } from "../queue/db.ts";
 import { Queue } from "../queue/queue.ts";
 import { CloudClient } from "./client.ts";
 import { startFakeCloud } from "./fake-cloud.fixture.ts";
-import { drainQueue, enqueueIncidents, enqueueOrderResult } from "./uploader.ts";
+import {
+  drainQueue,
+  enqueueEscrow,
+  enqueueIncidents,
+  enqueueOrderResult,
+  enqueuePlanOutcome,
+} from "./uploader.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-upload-"));
 const stops: (() => Promise<void>)[] = [];
@@ -119,5 +125,38 @@ describe("draining the queue to the cloud", () => {
     expect(cloud.state.incidents[0]!.incidents[0]!.id).toBe("inc-1");
     expect(r.warnings.join()).toMatch(/order-results item order:no-such-order refused: .*404/);
     expect(queue.stats().streams["order-results"].dead).toBe(1);
+  });
+
+  test("recovery keys and plan outcomes are delivered at least once; a revoked key keeps them queued", async () => {
+    const { cloud, queue, drain } = setup();
+    const key = {
+      host: "CLINIC-FS01",
+      volume: "C:",
+      protectorId: "{6A1B2C3D-4E5F-4A7B-8C9D-0E1F2A3B4C5D}",
+      recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
+    };
+    enqueueEscrow(queue, [key]);
+    enqueueEscrow(queue, [key]); // the same protector again: one item
+    enqueuePlanOutcome(queue, "plan-1", { outcome: "fixed", receiptId: "rcpt-1" });
+    cloud.failWith = { status: 401 };
+    expect((await drain()).stoppedBy?.kind).toBe("unauthorized");
+    expect(queue.stats().streams.escrow).toMatchObject({ depth: 1, dead: 0 });
+    cloud.failWith = undefined;
+    queue.resetBackoff();
+    expect((await drain()).delivered).toEqual({ escrow: 1, "plan-outcomes": 1 });
+    expect(cloud.state.escrow).toEqual([key]);
+    expect(cloud.state.planOutcomes).toEqual([
+      { id: "plan-1", body: { outcome: "fixed", receiptId: "rcpt-1" } },
+    ]);
+    expect(queue.stats().depth).toBe(0);
+  });
+
+  test("a malformed queued escrow item is set aside, never sent", async () => {
+    const { cloud, queue, drain } = setup();
+    queue.enqueue({ stream: "escrow", key: "escrow:bad", payload: JSON.stringify({ host: "x" }) });
+    const r = await drain();
+    expect(r.warnings.join()).toMatch(/escrow item escrow:bad refused: queued escrow item is malformed/);
+    expect(cloud.state.escrowAttempts).toBe(0);
+    expect(queue.stats().streams.escrow.dead).toBe(1);
   });
 });

@@ -1,5 +1,9 @@
+import * as v from "valibot";
+import { describeIssues, Id } from "../../../protocol/common.ts";
 import type { IncidentReport } from "../../../protocol/incident.ts";
+import { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { OrderCompletion } from "../../../protocol/order.ts";
+import { PlanOutcome } from "../../../protocol/plan.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import type { Queue, QueueItem } from "../queue/queue.ts";
 import type { StreamName } from "../queue/streams.ts";
@@ -31,8 +35,44 @@ export function enqueueOrderResult(queue: Queue, orderId: string, completion: Or
   return queue.enqueue({ stream: "order-results", key: `order:${orderId}`, payload: JSON.stringify(item) });
 }
 
+/**
+ * Queue BitLocker recovery keys for the cloud's escrow, in one transaction: when this returns the
+ * keys survive a crash, and they stay queued (never shed) until the cloud has them.
+ */
+export function enqueueEscrow(queue: Pick<Queue, "enqueueMany">, keys: readonly KeyEscrow[]) {
+  return queue.enqueueMany(
+    keys.map((k) => ({
+      stream: "escrow" as const,
+      key: `escrow:${k.host}:${k.volume}:${k.protectorId}`,
+      payload: JSON.stringify(k),
+    })),
+  );
+}
+
+/** Queue item of the plan-outcomes stream. */
+const PlanOutcomeItem = v.strictObject({ planId: Id, outcome: PlanOutcome });
+
+/** Queue what came of a signed L2 plan for the cloud's learning loop; one per plan. */
+export function enqueuePlanOutcome(queue: Pick<Queue, "enqueue">, planId: string, outcome: PlanOutcome) {
+  const item: v.InferOutput<typeof PlanOutcomeItem> = { planId, outcome };
+  return queue.enqueue({ stream: "plan-outcomes", key: `plan:${planId}`, payload: JSON.stringify(item) });
+}
+
+/** A queued payload read back against its schema (a bad one is refused for good: dead-lettered). */
+function queued<S extends v.GenericSchema>(schema: S, item: QueueItem): v.InferOutput<S> {
+  const r = v.safeParse(schema, JSON.parse(item.payload));
+  if (!r.success)
+    throw new CloudError(`queued ${item.stream} item is malformed: ${describeIssues(r.issues)}`, "rejected");
+  return r.output;
+}
+
 // One request per item for streams other than evidence (low volume).
 const SEND: Partial<Record<StreamName, (client: CloudClient, item: QueueItem) => Promise<unknown>>> = {
+  escrow: (c, i) => c.escrowKey(queued(KeyEscrow, i)),
+  "plan-outcomes": (c, i) => {
+    const r = queued(PlanOutcomeItem, i);
+    return c.reportPlanOutcome(r.planId, r.outcome);
+  },
   incidents: (c, i) => c.reportIncidents(JSON.parse(i.payload) as IncidentReport),
   "order-results": (c, i) => {
     const r = JSON.parse(i.payload) as OrderResult;

@@ -122,6 +122,8 @@ export const HealSection = v.strictObject({
   max_blast_radius: v.optional(v.picklist(["low", "medium", "high"]), "low"),
   /** Per-script time limit of a runbook run. */
   runbook_timeout_sec: v.optional(int(5, 3600), 120),
+  /** Cycles in a row with every check of a host in error before a monitoring incident opens. */
+  unmonitored_after_cycles: v.optional(int(1, 1000), 3),
 });
 
 /** Where incidents (L3) are announced besides the cloud. */

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleFinding } from "../../../protocol/testkit.ts";
+import { CloudClient } from "../cloud-client/client.ts";
 import { parseConfig } from "../config/load.ts";
 import { jsonLogger } from "../log/logger.ts";
 import { openChain } from "./agent.ts";
@@ -22,7 +23,8 @@ function daemon(
     stallLimitMs?: number;
     providers?: CheckProvider[];
     notifier?: SystemdNotifier;
-    idle?: () => void;
+    log?: (line: string) => void;
+    client?: CloudClient;
   } = {},
 ) {
   const { extra = "", notes = [], stallLimitMs, providers = [] } = opts;
@@ -38,13 +40,14 @@ function daemon(
     db: state.db,
     queue: state.queue,
     chain,
-    client: null,
+    client: opts.client ?? null,
     providers,
-    log: jsonLogger({ level: "error", err: () => {} }),
+    log: opts.log
+      ? jsonLogger({ level: "info", out: opts.log, err: opts.log })
+      : jsonLogger({ level: "error", err: () => {} }),
     notifier: opts.notifier ?? { active: true, watchdogIntervalMs: 10, notify: (m) => notes.push(m) },
     hostName: "appliance",
     stallLimitMs,
-    idle: opts.idle,
   });
   return { d, state, chain };
 }
@@ -90,22 +93,6 @@ test("the watchdog is fed only while the loop makes progress", async () => {
   await stuck.d.stop();
   expect(starved[0]).toStartWith("READY=1");
   expect(starved.filter((m) => m === "WATCHDOG=1").length).toBeLessThanOrEqual(1);
-});
-
-test("the loop calls idle once per cycle, after the cycle, before sleeping", async () => {
-  let idles = 0;
-  let cyclesAtIdle = -1;
-  const { d, chain } = daemon({
-    idle: () => {
-      idles++;
-      cyclesAtIdle = chain.head().seq;
-    },
-  });
-  d.start();
-  for (let i = 0; i < 300 && idles === 0; i++) await Bun.sleep(10);
-  await d.stop();
-  expect(idles).toBe(1); // the next cycle is a minute away
-  expect(cyclesAtIdle).toBe(1);
 });
 
 test("a provider's malformed or disabled findings never reach the chain", async () => {
@@ -165,4 +152,38 @@ test("a cycle larger than one bundle spans several chained bundles, losing nothi
   expect(bundles.map((b) => b.findings.length)).toEqual([2_000, 501]);
   expect(d.snapshot().lastCycle?.summary.pass).toBe(2_501);
   await d.stop();
+});
+
+test("a stop that arrives during the cloud step ends the loop when the step ends, not after the interval", async () => {
+  let release: () => void = () => {};
+  let called: () => void = () => {};
+  const checkin = new Promise<void>((r) => {
+    called = r;
+  });
+  // A cloud that holds the checkin until the test lets it answer.
+  const cloud = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: () => {
+      called();
+      return new Promise<Response>((r) => {
+        release = () => r(new Response("down", { status: 503 }));
+      });
+    },
+  });
+  const logs: string[] = [];
+  const client = new CloudClient({
+    baseUrl: `http://127.0.0.1:${cloud.port}`,
+    apiKey: "k",
+    timeoutMs: 60_000,
+  });
+  const { d } = daemon({ client, log: (l) => logs.push(l) });
+  d.start();
+  await checkin;
+  const stopped = d.stop(30_000); // the interval is 60 s: the loop must not sleep it out
+  release();
+  await stopped;
+  cloud.stop(true);
+  expect(logs.join("\n")).not.toContain("stopping without waiting");
+  expect(logs.join("\n")).toContain('"msg":"stopped"');
 });

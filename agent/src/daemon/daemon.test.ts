@@ -42,6 +42,7 @@ const healer: Healer = {
   heal: async () => undefined,
   updateRules(signed) {
     offeredRules.push((signed.payload as { version: number }).version);
+    return { ok: true };
   },
   get rulesVersion() {
     return offeredRules.at(-1) ?? 0;
@@ -58,7 +59,8 @@ describe("malachor run (in process, against a loopback cloud)", async () => {
     log,
     host,
     notifier,
-    plugins: [() => ({ providers: [hung], healer })],
+    providers: [hung],
+    healer,
   });
   const publicKey = loadIdentity(config.appliance.identity_key_file).publicKey;
 

@@ -5,27 +5,23 @@ import type { CheckinRequest } from "../../../protocol/checkin.ts";
 import { describeIssues } from "../../../protocol/common.ts";
 import { type BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
 import { Finding } from "../../../protocol/finding.ts";
-import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
+import type { SiteConfig } from "../../../protocol/sync.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
-import { CloudError } from "../cloud-client/errors.ts";
-import { type DrainResult, drainQueue } from "../cloud-client/uploader.ts";
+import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import type { Logger } from "../log/logger.ts";
-import { getMeta, setMeta } from "../queue/db.ts";
+import { setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
-import type { CloudContact, StatusSnapshot } from "../status/snapshot.ts";
+import type { StatusSnapshot } from "../status/snapshot.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { chunkFindings } from "./chunk.ts";
+import { CloudStep } from "./cloud-step.ts";
 import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./providers.ts";
 import type { SystemdNotifier } from "./sd-notify.ts";
-import { acceptSiteConfig } from "./site-config.ts";
+import { SiteConfigState } from "./site-config.ts";
 import { SNAPSHOT_META } from "./state.ts";
-
-export { SNAPSHOT_META };
-
-const SITE_CONFIG = "site.config";
 
 /** Everything the daemon runs on; built by startDaemon (main) or by tests. */
 export interface DaemonDeps {
@@ -44,38 +40,53 @@ export interface DaemonDeps {
   now?: () => Date;
   /** A loop with no progress for this long stops feeding the systemd watchdog (default 10 min). */
   stallLimitMs?: number;
-  /** Called when a cycle is done and the loop goes to sleep (start.ts: give back clean pages). */
-  idle?: () => void;
 }
 
 const iso = (d: Date) => d.toISOString();
 
 /**
  * The `malachor run` loop: every interval run the checks, sign and enqueue the cycle's evidence,
- * let the healer act, then talk to the cloud (checkin, sync, orders, upload) when it is reachable.
- * Each step is bounded, so a hung check or a dead cloud never stalls the loop.
+ * let the healer act, then talk to the cloud (cloud-step.ts: checkin, sync, orders, upload) when
+ * it is reachable. Each step is bounded, so a hung check or a dead cloud never stalls the loop.
  */
 export class Daemon {
-  private siteConfig: SiteConfig;
+  private readonly site: SiteConfigState;
+  private readonly cloud: CloudStep;
   private readonly events: EvidenceEvent[] = [];
   private readonly latest = new Map<string, Finding>();
   private lastCycle: CheckinRequest["lastCycle"] = null;
-  private lastSync: CloudContact | null = null;
-  private lastUpload: CloudContact | null = null;
   private readonly warnings = new Map<string, string>();
   private readonly started: number;
   private readonly stop$ = new AbortController();
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private lastProgress = Date.now();
-  private needSync = true;
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly d: DaemonDeps) {
     this.started = Date.now();
-    const stored = getMeta(d.db, SITE_CONFIG);
-    this.siteConfig = stored ? (JSON.parse(stored) as SiteConfig) : DEFAULT_SITE_CONFIG;
+    this.site = new SiteConfigState(d.db);
+    this.cloud = new CloudStep({
+      client: d.client,
+      queue: d.queue,
+      chain: d.chain,
+      healer: d.healer,
+      orders: d.orders,
+      log: d.log,
+      cloudPublicKey: d.config.cloud.public_key,
+      site: this.site,
+      warnings: this.warnings,
+      checkinRequest: () => this.checkinRequest(),
+      recordEvent: this.recordEvent,
+      now: () => this.now(),
+      drainBudgetMs: () => Math.max(10_000, (this.intervalSec * 1000) / 2),
+      stopping: () => this.stop$.signal.aborted,
+    });
+  }
+
+  private get siteConfig(): SiteConfig {
+    return this.site.current;
   }
 
   private now(): Date {
@@ -239,92 +250,18 @@ export class Daemon {
     };
   }
 
-  private async sync(client: CloudClient): Promise<void> {
-    const res = await client.sync();
-    this.needSync = false;
-    const accepted = acceptSiteConfig(res.config, this.d.config.cloud.public_key);
-    if (!accepted.ok) {
-      this.warnings.set("site-config-refused", `synced site config refused: ${accepted.reason}`);
-      this.d.log.warn("synced site config refused", { reason: accepted.reason });
-    } else {
-      this.warnings.delete("site-config-refused");
-      if (accepted.config.version !== this.siteConfig.version) {
-        this.recordEvent({
-          type: "config-changed",
-          at: iso(this.now()),
-          summary: `site config v${this.siteConfig.version} → v${accepted.config.version}`,
-          details: { from: this.siteConfig.version, to: accepted.config.version },
-        });
-        this.siteConfig = accepted.config;
-        setMeta(this.d.db, SITE_CONFIG, JSON.stringify(accepted.config));
-        this.d.log.info("site config applied", { version: accepted.config.version });
-      }
-    }
-    this.d.healer?.updateRules?.(res.rules);
-  }
-
-  /** Talk to the cloud: checkin, sync when the config or rules moved, orders, then drain the queue. */
+  /** Talk to the cloud (see cloud-step.ts); the snapshot is saved whatever came of it. */
   async cloudStep(): Promise<DrainResult | undefined> {
-    const client = this.d.client;
-    if (!client) return undefined;
-    const at = () => iso(this.now());
-    try {
-      const res = await client.checkin(this.checkinRequest());
-      // Sync when either signed document moved: a promoted L1 rule must reach every appliance even
-      // when the site config stays the same.
-      const rulesVersion = this.d.healer?.rulesVersion;
-      if (
-        res.configVersion !== this.siteConfig.version ||
-        (rulesVersion !== undefined && res.rulesVersion !== rulesVersion)
-      )
-        this.needSync = true;
-      const r = this.d.chain.reconcile(res.chainSeq);
-      if (r.warning) this.warnings.set("chain-ahead", r.warning);
-      else this.warnings.delete("chain-ahead");
-      if (r.requeued > 0)
-        this.d.log.warn("cloud is behind our chain; resending", {
-          cloudSeq: res.chainSeq,
-          requeued: r.requeued,
-        });
-      if (this.needSync) await this.sync(client);
-      this.lastSync = { at: at(), ok: true };
-      this.warnings.delete("cloud-unreachable");
-      if (this.d.orders && res.pendingOrders > 0) {
-        await this.d.orders.poll().catch((e) => this.d.log.error("order handling failed", { error: e }));
-      }
-    } catch (e) {
-      const message = (e as Error).message.slice(0, 500);
-      this.lastSync = { at: at(), ok: false, error: message };
-      this.warnings.set("cloud-unreachable", message);
-      this.d.log.warn("cloud contact failed", {
-        error: message,
-        kind: e instanceof CloudError ? e.kind : "internal",
-      });
-      this.persistSnapshot();
-      return undefined;
-    }
-    const drained = await this.drain();
+    if (!this.d.client) return undefined;
+    const r = await this.cloud.run();
+    if (r) this.lastProgress = Date.now();
     this.persistSnapshot();
-    return drained;
+    return r;
   }
 
   /** Deliver what is queued now (also `malachor queue flush` through the local API). */
   async drain(): Promise<DrainResult | undefined> {
-    const client = this.d.client;
-    if (!client) return undefined;
-    // A long backlog (days offline) drains over several steps so the checks keep their schedule.
-    const until = Date.now() + Math.max(10_000, (this.intervalSec * 1000) / 2);
-    const r = await drainQueue(this.d.queue, client, this.d.chain, {
-      shouldStop: () => this.stop$.signal.aborted || Date.now() > until,
-    });
-    for (const w of r.warnings) this.d.log.warn(w);
-    if (r.stoppedBy) {
-      this.lastUpload = { at: iso(this.now()), ok: false, error: r.stoppedBy.message.slice(0, 500) };
-      this.d.log.warn("upload paused", { error: r.stoppedBy.message, kind: r.stoppedBy.kind });
-    } else {
-      this.lastUpload = { at: iso(this.now()), ok: true };
-      if (Object.keys(r.delivered).length) this.d.log.info("uploaded", r.delivered);
-    }
+    const r = await this.cloud.drain();
     this.lastProgress = Date.now();
     return r;
   }
@@ -344,8 +281,8 @@ export class Daemon {
       findings: [...this.latest.values()].slice(0, 5_000),
       queue: c.queue,
       chain: c.chain,
-      lastSync: this.lastSync,
-      lastUpload: this.lastUpload,
+      lastSync: this.cloud.lastSync,
+      lastUpload: this.cloud.lastUpload,
       healing: { paused: this.siteConfig.healing.paused, dryRun: this.siteConfig.healing.dryRun },
       warnings: c.warnings,
     };
@@ -356,6 +293,8 @@ export class Daemon {
   }
 
   private sleep(ms: number): Promise<void> {
+    // An abort that came during the step has already fired: it would never wake this sleep.
+    if (this.stop$.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -407,7 +346,6 @@ export class Daemon {
         this.lastProgress = Date.now();
         // Return the cycle's garbage before idling: keeps the appliance's resident memory low.
         Bun.gc(true);
-        this.d.idle?.();
         await this.sleep(Math.max(0, this.intervalSec * 1000 - (Date.now() - begin)));
       }
     })();

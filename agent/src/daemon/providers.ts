@@ -1,15 +1,11 @@
 /**
- * The daemon's plug points. Other parts of the agent implement these and main wires them in:
- * the Windows checks (a CheckProvider), the three-tier healer (a Healer), signed orders (an
- * OrderHandler). Each is optional except the local Linux checks.
+ * The daemon's plug points, as types only (this module imports no feature, so every feature may
+ * import it without a cycle): check providers (the Linux checks, the Windows hosts, the updater),
+ * the three-tier healer, signed orders. start.ts wires the implementations explicitly.
  */
 import type { Finding } from "../../../protocol/finding.ts";
 import type { SignedEnvelope } from "../../../protocol/signed.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
-import type { CheckSettings } from "../checks/check.ts";
-import type { Host } from "../checks/host.ts";
-import { LINUX_CHECKS } from "../checks/linux/index.ts";
-import { runChecks } from "../checks/run.ts";
 
 /** What a provider knows about the current cycle. */
 export interface CycleContext {
@@ -21,6 +17,11 @@ export interface CycleContext {
   timeoutMs: number;
   /** Aborted when the daemon is stopping; long work should give up. */
   signal: AbortSignal;
+  /**
+   * A person asked for these results now (a run_check order), outside the cycle: run every check
+   * regardless of cadence, and consume nothing the next cycle needs (event-log bookmarks).
+   */
+  onDemand?: boolean;
 }
 
 /** Produces findings each cycle for the hosts it manages. Errors become one "error" finding. */
@@ -38,24 +39,15 @@ export interface CheckProvider {
 export interface Healer {
   heal(findings: readonly Finding[], siteConfig: SiteConfig): Promise<unknown>;
   /** Offer the signed L1 rule set from /agent/sync (the healer verifies and applies it). */
-  updateRules?(signed: SignedEnvelope<unknown>): unknown;
+  updateRules?(signed: SignedEnvelope<unknown>): RuleSetOffer;
   /** Version of the rule set in force, reported at checkin. */
   readonly rulesVersion?: number;
 }
 
+/** What became of a rule set offered to the healer. */
+export type RuleSetOffer = { ok: true } | { ok: false; reason: string; unchanged?: true } | undefined;
+
 /** Polls and runs the cloud's signed orders, once per cycle while the cloud is reachable. */
 export interface OrderHandler {
   poll(): Promise<unknown>;
-}
-
-/** The appliance's own Linux/NixOS checks as a provider. */
-export function linuxProvider(host: Host, settings: CheckSettings, hostName: string): CheckProvider {
-  return {
-    name: "linux",
-    collect: (ctx) =>
-      runChecks(
-        LINUX_CHECKS.filter((c) => !ctx.disabled.has(c.id)),
-        { host, settings, hostName, timeoutMs: ctx.timeoutMs },
-      ),
-  };
 }

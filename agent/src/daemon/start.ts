@@ -1,16 +1,31 @@
+/**
+ * `malachor run`'s start-up: every part built once, explicitly, and closed on stop. One executor
+ * per host (the appliance's shell, one WinRM shell per Windows host) serves the checks, the runbook
+ * runner, the healer and the orders; the updater adds its provider; one queue carries every
+ * message to the cloud.
+ */
+import { catalogueOf } from "../../../lib/runbook-types.ts";
+import { RUNBOOK_SPECS, runbookById } from "../../../runbooks/index.ts";
 import type { Host } from "../checks/host.ts";
 import { RealHost } from "../checks/real-host.ts";
 import { checkSettings } from "../checks/settings.ts";
+import { enqueueEscrow } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
+import { catalogueRunner } from "../heal/catalogue-runner.ts";
+import { healerFromConfig } from "../heal/from-config.ts";
 import { startLocalApi } from "../localapi/server.ts";
 import type { Logger } from "../log/logger.ts";
+import { orderProcessorFromConfig } from "../orders/from-config.ts";
+import { adoptLegacyOutbox } from "../queue/legacy-outbox.ts";
+import { HostExecutors } from "../runbooks/host-executors.ts";
+import { createUpdateAgent } from "../update/update-agent.ts";
+import { windowsProviderFromConfig } from "../windows/from-config.ts";
 import { applianceHostName, cloudClient, openChain } from "./agent.ts";
 import { Daemon } from "./daemon.ts";
-import { PLUGINS, type Plugin } from "./plugins.ts";
-import { linuxProvider } from "./providers.ts";
+import { linuxProvider } from "./linux-provider.ts";
+import type { CheckProvider, Healer } from "./providers.ts";
 import { type SystemdNotifier, systemdNotifier } from "./sd-notify.ts";
 import { openState } from "./state.ts";
-import { pageTrimmer } from "./trim.ts";
 
 /** A running daemon with its local API. */
 export interface RunningAgent {
@@ -20,63 +35,90 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+/** Start-up options; tests replace the host, the notifier, or the healer and add providers. */
+export interface StartOptions {
+  log: Logger;
+  host?: Host;
+  notifier?: SystemdNotifier;
+  /** Replaces the three-tier healer built from the config. */
+  healer?: Healer;
+  /** Check providers run beside the built-in ones. */
+  providers?: readonly CheckProvider[];
+}
+
 /** Build every part from the config, start the local API and the loop. */
-export async function startDaemon(
-  config: Config,
-  opts: { log: Logger; host?: Host; notifier?: SystemdNotifier; plugins?: readonly Plugin[] },
-): Promise<RunningAgent> {
+export async function startDaemon(config: Config, opts: StartOptions): Promise<RunningAgent> {
   const { log } = opts;
   const host = opts.host ?? new RealHost();
   const state = openState(config);
   const { chain, identity } = openChain(config, state, true);
   if (chain.head().seq === 0)
     log.info("evidence chain starts", { keyId: identity.keyId, publicKey: identity.publicKey });
+  const adopted = adoptLegacyOutbox(state.db, state.queue, config.appliance.state_dir);
+  if (adopted.adopted)
+    log.info("messages of an earlier version moved into the queue", { count: adopted.adopted });
+  if (adopted.unreadable.length)
+    log.warn("unreadable messages of an earlier version left in place", { where: adopted.unreadable });
   const { client, reason } = cloudClient(config);
   if (!client) log.warn("no cloud API key: checking and queueing offline", { reason });
   const hostName = applianceHostName(config);
-  let daemon: Daemon | undefined;
-  const parts = {
+
+  const executors = new HostExecutors(hostName, config.windows.hosts);
+  const checks: CheckProvider[] = [
+    linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName),
+    windowsProviderFromConfig({ config, db: state.db, executors: () => executors.windows(), log }),
+  ];
+  // Recovery keys go into the queue the moment a runbook hands them over: from the healer and
+  // from a run_runbook order alike.
+  const runbooks = {
+    runner: catalogueRunner({
+      runbook: runbookById,
+      executorFor: (h) => executors.get(h),
+      timeoutMs: config.heal.runbook_timeout_sec * 1000,
+      onEscrow: (keys) => enqueueEscrow(state.queue, keys),
+    }),
+    catalogue: catalogueOf(RUNBOOK_SPECS),
+  };
+  const healer =
+    opts.healer ?? healerFromConfig({ config, db: state.db, queue: state.queue, chain, ...runbooks, log });
+  const update = await createUpdateAgent({ config, client, chain, hostName, log });
+  const orders = orderProcessorFromConfig({
     config,
+    client,
     db: state.db,
     queue: state.queue,
     chain,
     identity,
-    client,
-    host,
     hostName,
+    providers: checks,
+    runbooks,
+    healer,
+    update,
     log,
-    recordEvent: (e: Parameters<Daemon["recordEvent"]>[0]) => daemon?.recordEvent(e),
-  };
-  const providers = [linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName)];
-  let healer: Awaited<ReturnType<Plugin>>["healer"];
-  let orders: Awaited<ReturnType<Plugin>>["orders"];
-  for (const plugin of opts.plugins ?? PLUGINS) {
-    const p = await plugin(parts);
-    providers.push(...(p.providers ?? []));
-    healer = p.healer ?? healer;
-    orders = p.orders ?? orders;
-  }
-  const trimPages = process.env.MALACHOR_TRIM_PAGES === "0" ? null : pageTrimmer();
-  daemon = new Daemon({
+  });
+  const daemon = new Daemon({
     config,
     db: state.db,
     queue: state.queue,
     chain,
     client,
-    providers,
+    providers: [...checks, ...(update ? [update.provider] : []), ...(opts.providers ?? [])],
     healer,
-    orders,
+    ...(orders ? { orders } : {}),
     log,
     notifier: opts.notifier ?? systemdNotifier(),
     hostName,
-    idle: trimPages?.soon,
   });
-  const d = daemon;
   let api: ReturnType<typeof startLocalApi>;
   try {
     api = startLocalApi(
       config.status.bind,
-      { snapshot: () => d.snapshot(), drain: () => d.drain(), nudge: () => d.nudge(), queue: state.queue },
+      {
+        snapshot: () => daemon.snapshot(),
+        drain: () => daemon.drain(),
+        nudge: () => daemon.nudge(),
+        queue: state.queue,
+      },
       log,
     );
   } catch (e) {
@@ -89,15 +131,17 @@ export async function startDaemon(
     site: config.appliance.site_id,
     appliance: config.appliance.appliance_id,
     statusApi: api.url.href,
-    intervalSec: d.intervalSec,
+    intervalSec: daemon.intervalSec,
   });
-  d.start();
+  daemon.start();
   return {
-    daemon: d,
+    daemon,
     apiUrl: api.url.href.replace(/\/$/, ""),
     async stop() {
       await api.stop(true);
-      await d.stop();
+      await daemon.stop();
+      // After the loop: no check, fix or order is using a shell any more.
+      await executors.close();
     },
   };
 }

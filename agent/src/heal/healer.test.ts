@@ -8,9 +8,14 @@ import { generateKeyPair, keyIdOf } from "../../../protocol/sign.ts";
 import { signPayload } from "../../../protocol/signed.ts";
 import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
+import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
+import { startWinRmServer } from "../../../test/winrm-server/server.ts";
 import { ChainStore } from "../evidence/chain-store.ts";
 import { openStateDb } from "../queue/db.ts";
 import { Queue } from "../queue/queue.ts";
+import { scanWindowsHost } from "../runbooks/windows-checks.ts";
+import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
+import { WinRmClient } from "../winrm/client.ts";
 import { Healer, type HealerDeps } from "./healer.ts";
 import { httpPlanClient } from "./l2/client.ts";
 import { webhookNotifier } from "./l3/webhook.ts";
@@ -58,13 +63,21 @@ function setup(script: ScriptedAnswer[] = [], over: Partial<HealerDeps> = {}) {
     planClient: httpPlanClient({ baseUrl: server.url, apiKey: "mlk_test", timeoutMs: 5000 }),
     cloudPublicKey: cloud.publicKey,
     hostAttributes: () => ({ platform: "windows" }),
-    policy: { l2: true, minConfidence: 0.8, maxBlastRadius: "medium" },
+    policy: { l2: true, minConfidence: 0.8, maxBlastRadius: "medium", unmonitoredAfterCycles: 3 },
     now: () => new Date(clock),
     newId: (p) => `${p}-${++n}`,
     ...over,
   };
   return { healer: new Healer(deps), runner, server, chain, queue, store, db, deps };
 }
+
+/** The plan outcomes waiting in the queue, oldest first. */
+const outcomes = (queue: Queue) =>
+  queue
+    .nextBatch("plan-outcomes", 100)
+    .map(
+      (i) => JSON.parse(i.payload) as { planId: string; outcome: { outcome: string; receiptId?: string } },
+    );
 
 beforeEach(() => {
   stopServer?.();
@@ -111,14 +124,14 @@ describe("Healer", () => {
   });
 
   test("L2 fixes a novel drift with a signed, re-checked plan and reports the outcome", async () => {
-    const { healer, runner, server, chain } = setup([{ plan: { params: { scope: "server" } } }]);
+    const { healer, runner, server, chain, queue } = setup([{ plan: { params: { scope: "server" } } }]);
     runner.set("EXAM-3", "windows.smb-signing", { drifted: true });
     const r = await healer.heal([drift("windows.smb-signing")], config);
     expect(r.fixed).toEqual({ L1: 0, L2: 1 });
     expect(server.requests[0]!.allowedRunbooks).toEqual(["windows.smb-signing"]);
     expect(runner.calls[0]).toMatchObject({ runbookId: "windows.smb-signing", params: { scope: "server" } });
     expect(r.receipts[0]!.decidedBy).toMatchObject({ tier: "L2", planId: "plan-1", model: "scripted-model" });
-    expect(server.outcomes).toEqual([
+    expect(outcomes(queue)).toEqual([
       { planId: "plan-1", outcome: { outcome: "fixed", receiptId: r.receipts[0]!.id } },
     ]);
     expect(verifyChain(JSON.parse(JSON.stringify(chain.bundlesAfter(0))), [appliance.publicKey]).ok).toBe(
@@ -176,7 +189,7 @@ describe("Healer", () => {
 
   test("a plan for a high blast-radius runbook waits for a person", async () => {
     const { healer } = setup([{ plan: {} }], {
-      policy: { l2: true, minConfidence: 0.8, maxBlastRadius: "low" },
+      policy: { l2: true, minConfidence: 0.8, maxBlastRadius: "low", unmonitoredAfterCycles: 3 },
     });
     const r = await healer.heal([drift("windows.screen-lock")], config);
     expect(r.escalated[0]!.summary).toContain("medium blast radius");
@@ -184,19 +197,19 @@ describe("Healer", () => {
   });
 
   test("a failed L2 fix escalates and reports the failure", async () => {
-    const { healer, runner, server } = setup([{ plan: {} }]);
+    const { healer, runner, queue } = setup([{ plan: {} }]);
     runner.set("EXAM-3", "windows.smb-signing", { drifted: true, remediation: "throws" });
     const r = await healer.heal([drift("windows.smb-signing")], config);
     expect(r.receipts[0]!.outcome).toBe("failed");
     expect(r.escalated[0]!.summary).toContain("did not fix it");
-    expect(server.outcomes[0]!.outcome.outcome).toBe("failed");
+    expect(outcomes(queue)[0]!.outcome.outcome).toBe("failed");
   });
 
-  test("an outcome the cloud cannot take now is kept and delivered on a later pass", async () => {
-    const { runner, server, deps } = setup([{ plan: {} }]);
+  test("plan outcomes go into the durable queue, never straight to the cloud", async () => {
+    const { runner, server, queue, deps } = setup([{ plan: {} }]);
     runner.set("EXAM-3", "windows.smb-signing", { drifted: true });
-    // The cloud goes away between planning and the outcome report.
-    const healer = new Healer({
+    // The cloud goes away between planning and the outcome: the outcome waits in the queue.
+    const r = await new Healer({
       ...deps,
       runner: {
         execute: (req) => {
@@ -204,16 +217,10 @@ describe("Healer", () => {
           return runner.execute(req);
         },
       },
-    });
-    expect((await healer.heal([drift("windows.smb-signing")], config)).fixed.L2).toBe(1);
+    }).heal([drift("windows.smb-signing")], config);
+    expect(r.fixed.L2).toBe(1);
     expect(server.outcomes).toEqual([]);
-    await healer.heal([], config);
-    expect(server.outcomes).toEqual([]);
-    server.setDown(false);
-    await healer.heal([], config);
-    expect(server.outcomes.map((o) => o.outcome.outcome)).toEqual(["fixed"]);
-    await healer.heal([], config);
-    expect(server.outcomes).toHaveLength(1);
+    expect(outcomes(queue).map((o) => o.outcome.outcome)).toEqual(["fixed"]);
   });
 
   test("an incident a person resolved in the cloud is closed locally, and the drift is healed again", async () => {
@@ -277,5 +284,56 @@ describe("Healer", () => {
     runner.set("EXAM-3", "windows.firewall", { drifted: true });
     const r = await restarted.heal([drift("windows.firewall")], config);
     expect(r.escalated[0]!.details.escalation).toBe("hands off");
+  });
+
+  test("a host whose checks fail every cycle (credentials refused) gets an incident, closed when they run again", async () => {
+    const { healer, queue, store } = setup();
+    const server = await startWinRmServer({ user: "svc", password: "right" });
+    const scan = async (password: string) => {
+      const client = new WinRmClient({
+        host: "127.0.0.1",
+        port: server.port,
+        auth: { scheme: "ntlm", user: "svc", password },
+      });
+      try {
+        return (
+          await scanWindowsHost({ executor: new WinRmExecutor(client, "FS01") }, WINDOWS_CHECKS, 10_000)
+        ).findings;
+      } finally {
+        await client.close();
+      }
+    };
+    try {
+      const seen = hook.received.length;
+      // Healing paused or not, nobody monitoring a host is raised.
+      const paused = { ...config, healing: { ...config.healing, paused: true } };
+      for (let cycle = 1; cycle < 3; cycle++)
+        expect((await healer.heal(await scan("wrong"), paused)).escalated).toEqual([]);
+      const third = await healer.heal(await scan("wrong"), paused);
+      expect(third.escalated).toHaveLength(1);
+      const incident = third.escalated[0]!;
+      expect(incident).toMatchObject({
+        checkId: "agent.host-monitoring",
+        host: "FS01",
+        tier: "L3",
+        status: "open",
+      });
+      expect(incident.summary).toContain("credentials rejected");
+      expect(incident.summary).toContain("not being monitored");
+      expect(hook.received.length).toBe(seen + 1);
+      // Still failing: the same incident stays open, nobody is told twice.
+      expect((await healer.heal(await scan("wrong"), paused)).escalated).toEqual([]);
+      expect(store.incidents("open").map((i) => i.id)).toEqual([incident.id]);
+      // The password is fixed: checks run (and find drift), the incident closes by itself.
+      await healer.heal(await scan("right"), paused);
+      expect(store.incident(incident.id)).toMatchObject({
+        status: "resolved",
+        resolvedBy: "malachor (automatic)",
+      });
+      const sent = queue.nextBatch("incidents", 10).map((i) => JSON.parse(i.payload).incidents[0].status);
+      expect(sent).toEqual(["open", "resolved"]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,11 +1,9 @@
 import { newIncident } from "../../../lib/incident.ts";
 import { type CompiledRules, compileRules } from "../../../lib/rules/compile.ts";
 import type { RunbookCatalogue, RunbookRunner } from "../../../lib/runbook-types.ts";
-import { AGENT_API } from "../../../protocol/api.ts";
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { Incident } from "../../../protocol/incident.ts";
-import type { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { PlanOutcome } from "../../../protocol/plan.ts";
 import type { DecidedBy, RemediationReceipt } from "../../../protocol/receipt.ts";
 import type { RuleSet } from "../../../protocol/rules.ts";
@@ -13,6 +11,7 @@ import { checkRunbookParams, type RunbookSpec } from "../../../protocol/runbook.
 import type { SignedEnvelope } from "../../../protocol/signed.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
+import { enqueuePlanOutcome } from "../cloud-client/uploader.ts";
 import { decideL1, type HostAttributes } from "./l1/decide.ts";
 import { afterAttempt, entryOf } from "./l1/history.ts";
 import { acceptRuleSet, type RuleSetUpdate } from "./l1/synced.ts";
@@ -27,6 +26,7 @@ import {
   resolveIncident,
 } from "./l3/escalate.ts";
 import type { Notifier } from "./l3/event.ts";
+import { type FailedCycles, judgeMonitoring, MONITORING_CHECK_ID, unmonitoredFinding } from "./monitoring.ts";
 import { buildReceipt } from "./receipt.ts";
 import type { HealStore } from "./store.ts";
 import { inWindow } from "./window.ts";
@@ -39,6 +39,8 @@ export interface HealPolicy {
   minConfidence: number;
   /** Largest runbook blast radius applied without a person. */
   maxBlastRadius: "low" | "medium" | "high";
+  /** Cycles in a row with every check of a host in error before a monitoring incident opens. */
+  unmonitoredAfterCycles: number;
 }
 
 /** Everything the healer is handed (I/O lives behind these). */
@@ -71,13 +73,7 @@ export interface HealReport {
 }
 
 const ACTIVE_RULES = "rules.active";
-const PENDING_POSTS = "cloud.pending-posts";
-
-/** A POST to the cloud that must not be lost (plan outcome, key escrow). */
-interface PendingPost {
-  path: string;
-  body: unknown;
-}
+const FAILED_CYCLES = "monitoring.failed-cycles";
 
 /**
  * The three-tier healer: L1 rules first; drift no rule covers goes to the cloud's L2 planner;
@@ -120,8 +116,9 @@ export class Healer {
   /** Heal one check cycle's findings under the site's config. */
   async heal(findings: readonly Finding[], config: SiteConfig): Promise<HealReport> {
     const report: HealReport = { receipts: [], escalated: [], skipped: [], fixed: { L1: 0, L2: 0 } };
-    await this.flushPending();
     await this.adoptCloudResolutions();
+    // Monitoring is not healing: a host nobody can check is raised even while healing is paused.
+    await this.watchMonitoring(findings, report);
     for (const f of findings) {
       if (f.status === "pass") continue;
       const skip = (why: string) => report.skipped.push({ checkId: f.checkId, host: f.host, why });
@@ -131,6 +128,25 @@ export class Healer {
       else await this.healOne(f, config, report);
     }
     return report;
+  }
+
+  // Open a monitoring incident for a host whose checks keep erroring; close it once they run.
+  private async watchMonitoring(findings: readonly Finding[], r: HealReport): Promise<void> {
+    const prev = this.d.store.get<FailedCycles>(FAILED_CYCLES) ?? {};
+    const verdict = judgeMonitoring(findings, prev, this.d.policy.unmonitoredAfterCycles);
+    if (JSON.stringify(verdict.counts) !== JSON.stringify(prev))
+      this.d.store.set(FAILED_CYCLES, verdict.counts);
+    const at = this.d.now().toISOString();
+    for (const u of verdict.unmonitored) {
+      if (this.d.store.openIncident(MONITORING_CHECK_ID, u.host)) continue;
+      const reason = `no check has run on ${u.host} for ${u.cycles} cycles: its compliance is not being monitored`;
+      const { incident } = await escalate(this.escalation(), unmonitoredFinding(u, at), "L3", reason);
+      r.escalated.push(incident);
+    }
+    for (const host of verdict.monitored) {
+      const open = this.d.store.openIncident(MONITORING_CHECK_ID, host);
+      if (open) await this.resolve(open.id, "malachor (automatic)", `checks ran again on ${host} at ${at}`);
+    }
   }
 
   private escalation(): EscalationDeps {
@@ -298,7 +314,7 @@ export class Healer {
     });
     if (!checked.ok) {
       if (checked.plan)
-        await this.reportOutcome(checked.plan.id, {
+        this.reportOutcome(checked.plan.id, {
           outcome: "not-applied",
           reason: checked.reason.slice(0, 500),
         });
@@ -307,7 +323,7 @@ export class Healer {
     const { plan, spec } = checked;
     const gate = gatePlan(checked, this.d.policy);
     if (!gate.apply || spec === null) {
-      await this.reportOutcome(plan.id, {
+      this.reportOutcome(plan.id, {
         outcome: "not-applied",
         reason: (gate.apply ? "no runbook" : gate.reason).slice(0, 500),
       });
@@ -327,13 +343,13 @@ export class Healer {
       draft.id,
     );
     if (receipt === null) {
-      await this.reportOutcome(plan.id, { outcome: "not-applied", reason: "detect passed: nothing to fix" });
+      this.reportOutcome(plan.id, { outcome: "not-applied", reason: "detect passed: nothing to fix" });
       r.skipped.push({ checkId: f.checkId, host: f.host, why: `${spec.id} detect passes: nothing to fix` });
       return;
     }
     r.receipts.push(receipt);
     if (receipt.outcome !== "dry-run") {
-      await this.reportOutcome(plan.id, { outcome: receipt.outcome, receiptId: receipt.id });
+      this.reportOutcome(plan.id, { outcome: receipt.outcome, receiptId: receipt.id });
     }
     if (receipt.outcome === "fixed") r.fixed.L2++;
     else if (receipt.outcome !== "dry-run") {
@@ -351,28 +367,8 @@ export class Healer {
     for (const i of resolvedInCloud ?? []) await adoptCloudResolution(this.escalation(), i);
   }
 
-  /** BitLocker recovery keys a remediation produced: delivered to the cloud's escrow, durably. */
-  escrow(keys: readonly KeyEscrow[]): Promise<void> {
-    return this.deliver(keys.map((k) => ({ path: AGENT_API.escrow, body: k })));
-  }
-
-  // Outcomes feed the cloud's learning loop; one that cannot be sent now is kept and retried.
-  private reportOutcome(planId: string, outcome: PlanOutcome): Promise<void> {
-    return this.deliver([{ path: AGENT_API.planOutcome(planId), body: outcome }]);
-  }
-
-  private async deliver(posts: PendingPost[]): Promise<void> {
-    const client = this.d.planClient;
-    const keep: PendingPost[] = [];
-    for (const p of posts) if (!client || !(await client.deliver(p.path, p.body))) keep.push(p);
-    if (keep.length)
-      this.d.store.set(PENDING_POSTS, [...(this.d.store.get<PendingPost[]>(PENDING_POSTS) ?? []), ...keep]);
-  }
-
-  private async flushPending(): Promise<void> {
-    const pending = this.d.store.get<PendingPost[]>(PENDING_POSTS);
-    if (!this.d.planClient || !pending?.length) return;
-    this.d.store.set(PENDING_POSTS, undefined);
-    await this.deliver(pending);
+  // Outcomes feed the cloud's learning loop; queued like every other message to the cloud.
+  private reportOutcome(planId: string, outcome: PlanOutcome): void {
+    enqueuePlanOutcome(this.d.outbox, planId, outcome);
   }
 }

@@ -1,3 +1,4 @@
+import type { Database } from "bun:sqlite";
 import type { RunbookCatalogue, RunbookRunner } from "../../../lib/runbook-types.ts";
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
@@ -5,23 +6,37 @@ import type { RuleSet } from "../../../protocol/rules.ts";
 import { checkRunbookParams } from "../../../protocol/runbook.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
-import { checkSettings } from "../checks/settings.ts";
-import { SNAPSHOT_META } from "../daemon/daemon.ts";
-import type { AgentParts, Plugin } from "../daemon/plugins.ts";
-import { type CheckProvider, type Healer, linuxProvider } from "../daemon/providers.ts";
+import type { CloudClient } from "../cloud-client/client.ts";
+import type { Config } from "../config/schema.ts";
+import type { CheckProvider, Healer } from "../daemon/providers.ts";
 import { acceptSiteConfig } from "../daemon/site-config.ts";
+import { SNAPSHOT_META } from "../daemon/state.ts";
+import type { ChainStore } from "../evidence/chain-store.ts";
+import type { Identity } from "../evidence/identity.ts";
 import { buildReceipt } from "../heal/receipt.ts";
 import { getMeta } from "../queue/db.ts";
-import type { UpdateAgent } from "../update/plugin.ts";
+import type { Queue } from "../queue/queue.ts";
+import type { UpdateAgent } from "../update/update-agent.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { type OrderActions, OrderFailed } from "./actions.ts";
 
-/** Parts of the agent that other areas own, handed to the order actions when they exist. */
-export interface OrderExtras {
-  /** Check providers beyond the local Linux checks (the Windows hosts). */
-  providers?: (parts: AgentParts) => Promise<CheckProvider[]>;
-  /** Runs runbooks on hosts, with the catalogue that bounds their parameters. */
-  runbooks?: (parts: AgentParts) => { runner: RunbookRunner; catalogue: RunbookCatalogue } | null;
+/** The running daemon's parts the order actions act through (the same ones its loop uses). */
+export interface OrderActionParts {
+  config: Config;
+  /** null without an API key (sync_rules needs the cloud). */
+  client: CloudClient | null;
+  db: Database;
+  queue: Queue;
+  chain: ChainStore;
+  identity: Identity;
+  hostName: string;
+  /** The daemon's check providers for run_check (Linux checks, Windows hosts over the shared executors). */
+  providers: readonly CheckProvider[];
+  /** The daemon's runbook runner (over the same executors) and the catalogue bounding parameters. */
+  runbooks: { runner: RunbookRunner; catalogue: RunbookCatalogue } | null;
+  /** The daemon's healer: sync_rules hands it the verified rule set at once. */
+  healer: Healer | undefined;
+  update: UpdateAgent | null;
 }
 
 function summarize(findings: readonly Finding[]): JsonObject {
@@ -38,32 +53,10 @@ function summarize(findings: readonly Finding[]): JsonObject {
   };
 }
 
-// The daemon hands every plug-in the same parts object: the healer a later plug-in builds is found
-// through it (see sharingHealer), so sync_rules can apply a rule set at once.
-const healers = new WeakMap<AgentParts, Healer>();
-
-/** Wrap the plug-in that builds the healer so sync_rules orders can hand it a fresh rule set. */
-export function sharingHealer(plugin: Plugin): Plugin {
-  return async (parts) => {
-    const p = await plugin(parts);
-    if (p.healer) healers.set(parts, p.healer);
-    return p;
-  };
-}
-
-/** The five order actions over the agent's parts. */
-export function orderActions(
-  parts: AgentParts,
-  extras: OrderExtras,
-  update: UpdateAgent | null,
-): OrderActions {
-  const { config, client } = parts;
+/** The five order actions over the daemon's parts. */
+export function orderActions(parts: OrderActionParts): OrderActions {
+  const { config, client, runbooks, update, healer } = parts;
   const started = Date.now();
-  const providers = async () => [
-    linuxProvider(parts.host, checkSettings(config.checks, config.status.bind), parts.hostName),
-    ...((await extras.providers?.(parts)) ?? []),
-  ];
-  const runbooks = extras.runbooks?.(parts) ?? null;
   return {
     async run_check(p) {
       const ctx = {
@@ -71,8 +64,9 @@ export function orderActions(
         disabled: new Set<string>(),
         timeoutMs: config.checks.timeout_sec * 1000,
         signal: new AbortController().signal,
+        onDemand: true,
       };
-      const all = (await Promise.all((await providers()).map((pr) => pr.collect(ctx)))).flat();
+      const all = (await Promise.all(parts.providers.map((pr) => pr.collect(ctx)))).flat();
       const wanted = p.checkIds && p.checkIds.length > 0 ? new Set(p.checkIds) : null;
       const findings = wanted ? all.filter((f) => wanted.has(f.checkId)) : all;
       if (wanted && findings.length === 0) {
@@ -137,7 +131,6 @@ export function orderActions(
       const res = await client.sync();
       const cfg = acceptSiteConfig(res.config, config.cloud.public_key);
       if (!cfg.ok) throw new OrderFailed(`synced site config refused: ${cfg.reason}`);
-      const healer = healers.get(parts);
       if (!healer?.updateRules) {
         const sig = verifyEnvelope(res.rules, config.cloud.public_key ?? "");
         if (!sig.ok) throw new OrderFailed(`synced rule set refused: ${sig.reason}`);
@@ -147,14 +140,15 @@ export function orderActions(
         });
       }
       // The healer verifies the cloud's signature again and refuses an older set (replay).
-      const r = healer.updateRules(res.rules) as { ok: boolean; reason?: string; unchanged?: true };
+      const r = healer.updateRules(res.rules) ?? { ok: false, reason: "the healer gave no answer" };
       const result = {
         configVersion: cfg.config.version,
         rulesVersion: healer.rulesVersion ?? 0,
         applied: r.ok,
       };
-      if (!r.ok && !r.unchanged) throw new OrderFailed(r.reason ?? "rule set refused", result);
-      return r.ok ? result : { ...result, note: r.reason ?? "unchanged" };
+      if (r.ok) return result;
+      if (!r.unchanged) throw new OrderFailed(r.reason, result);
+      return { ...result, note: r.reason };
     },
     async update_agent() {
       if (!update)

@@ -119,6 +119,21 @@ describe("queue", () => {
     expect(s.bytes).toBeGreaterThan(s.maxBytes);
   });
 
+  test("escrow is never shed and its payloads are withheld from peek, not from delivery", () => {
+    const row = 100 + ROW_OVERHEAD_BYTES + 2;
+    const { q } = setup(row * 4);
+    const secret = "1".repeat(100);
+    q.enqueueMany(Array.from({ length: 3 }, (_, i) => item(`t${i}`, "telemetry", secret)));
+    q.enqueueMany(Array.from({ length: 6 }, (_, i) => item(`k${i}`, "escrow", secret)));
+    const s = q.stats();
+    expect(s.streams.escrow.depth).toBe(6);
+    expect(s.streams.escrow.shed).toBe(0);
+    expect(s.streams.telemetry.depth).toBe(0);
+    expect(JSON.stringify(q.peek(undefined, 20))).not.toContain(secret);
+    expect(q.peek("escrow", 1)[0]!.payload).toMatch(/withheld/);
+    expect(q.nextBatch("escrow", 1)[0]!.payload).toBe(secret);
+  });
+
   test("dead-lettered items are kept but no longer block the stream", () => {
     const { q } = setup();
     q.enqueueMany([item("a"), item("b")]);

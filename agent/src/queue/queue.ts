@@ -263,14 +263,22 @@ export class Queue {
       .run().changes;
   }
 
-  /** The oldest items, of one stream or all, without changing anything. */
+  /**
+   * The oldest items, of one stream or all, without changing anything. The payload of a secret
+   * stream (recovery keys) is withheld: peek feeds `malachor queue peek` and the local API.
+   */
   peek(stream: StreamName | undefined, limit: number): QueueItem[] {
     const rows = stream
       ? this.db
           .query<Row, [string, number]>("SELECT * FROM queue WHERE stream = ? ORDER BY id LIMIT ?")
           .all(stream, limit)
       : this.db.query<Row, [number]>("SELECT * FROM queue ORDER BY id LIMIT ?").all(limit);
-    return rows.map(toItem);
+    return rows.map((r) => {
+      const item = toItem(r);
+      return isStream(item.stream) && STREAMS[item.stream].secret
+        ? { ...item, payload: `(withheld: ${item.stream} payloads are secret)` }
+        : item;
+    });
   }
 
   /** Depth, bytes and ages, per stream and in total. */

@@ -216,7 +216,7 @@ export function windowsCheckProvider(opts: WindowsChecksOptions): CheckProvider 
       const lists = await Promise.all(
         opts
           .targets()
-          .filter(due)
+          .filter((t) => ctx.onDemand || due(t))
           .map(async (t) => {
             const known = last.get(t.executor.host)?.role;
             const scan = await scanWindowsHost(t, enabled, timeoutMs, {
@@ -224,7 +224,10 @@ export function windowsCheckProvider(opts: WindowsChecksOptions): CheckProvider 
               now: opts.now,
               ...(known ? { knownRole: known } : {}),
             });
-            last.set(t.executor.host, { at: now().getTime(), role: scan.role ?? t.role ?? known });
+            const role = scan.role ?? t.role ?? known;
+            // An on-demand scan does not move the cadence: the cycle's own scan still comes.
+            if (!ctx.onDemand || !last.has(t.executor.host))
+              last.set(t.executor.host, { at: ctx.onDemand ? 0 : now().getTime(), role });
             return scan.findings;
           }),
       );

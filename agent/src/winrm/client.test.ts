@@ -10,6 +10,7 @@ import {
   type WinRmError,
   WinRmFaultError,
   WinRmHttpError,
+  WinRmPlainHttpError,
   WinRmTimeoutError,
   WinRmTlsError,
 } from "./errors.ts";
@@ -212,6 +213,19 @@ describe("distinct, actionable errors", () => {
       type: WinRmTlsError,
       kind: "tls",
       message: /TLS certificate of 127\.0\.0\.1:\d+ is not trusted .*pin its SHA-256 fingerprint/,
+    },
+    {
+      name: "HTTPS asked of the plain-HTTP listener",
+      make: () =>
+        new WinRmClient({
+          host: "127.0.0.1",
+          port: server.port,
+          https: true,
+          auth: { scheme: "basic", user: USER, password: PASSWORD },
+        }),
+      type: WinRmPlainHttpError,
+      kind: "plain-http",
+      message: /127\.0\.0\.1:\d+ speaks plain HTTP, not HTTPS — for this port use transport = "http-ntlm"/,
     },
     {
       name: "certificate does not match the pin",

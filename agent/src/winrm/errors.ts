@@ -8,7 +8,16 @@ export class WinRmError extends Error {
   override name = "WinRmError";
   readonly retryable: boolean = false;
   constructor(
-    readonly kind: "auth" | "connect" | "dns" | "tls" | "http" | "timeout" | "fault" | "protocol",
+    readonly kind:
+      | "auth"
+      | "connect"
+      | "dns"
+      | "tls"
+      | "plain-http"
+      | "http"
+      | "timeout"
+      | "fault"
+      | "protocol",
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -41,6 +50,17 @@ export class WinRmTlsError extends WinRmError {
     readonly fingerprint?: string,
   ) {
     super("tls", message);
+  }
+}
+
+/**
+ * HTTPS was asked for, but the port answered the TLS handshake in plain HTTP (a 5985-style
+ * listener): no certificate to trust or pin, the transport setting or port is wrong.
+ */
+export class WinRmPlainHttpError extends WinRmError {
+  override name = "WinRmPlainHttpError";
+  constructor(message: string) {
+    super("plain-http", message);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   WinRmConnectError,
   WinRmError,
   WinRmHttpError,
+  WinRmPlainHttpError,
   WinRmProtocolError,
   WinRmTimeoutError,
   WinRmTlsError,
@@ -61,8 +62,11 @@ const TLS_CODES = new Set([
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "CERT_HAS_EXPIRED",
   "ERR_TLS_CERT_ALTNAME_INVALID",
-  "ERR_SSL_WRONG_VERSION_NUMBER",
 ]);
+
+// The TLS library read the server's first bytes as a record of an unknown version: they were an
+// HTTP response (Windows' HTTP.sys answers a ClientHello with "HTTP/1.1 400 Bad Request").
+const PLAIN_HTTP_CODES = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_HTTP_REQUEST"]);
 
 /** Sends SOAP envelopes and returns response XML (fault bodies included, for the caller to type). */
 export class WinRmTransport {
@@ -194,6 +198,11 @@ export class WinRmTransport {
       code === "ETIMEDOUT"
     ) {
       return new WinRmTimeoutError(`winrm: ${this.where} did not answer within ${timeoutMs} ms`);
+    }
+    if (PLAIN_HTTP_CODES.has(code) || /WRONG_VERSION_NUMBER|wrong version number/i.test(err.message ?? "")) {
+      return new WinRmPlainHttpError(
+        `winrm: ${this.where} speaks plain HTTP, not HTTPS — for this port use transport = "http-ntlm" (NTLM over HTTP, sealed), or point at the host's HTTPS listener (usually port 5986)`,
+      );
     }
     if (TLS_CODES.has(code) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message ?? "")) {
       return new WinRmTlsError(

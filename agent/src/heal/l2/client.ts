@@ -14,13 +14,6 @@ export type PlanAnswer =
 /** The cloud as the healer sees it (HTTP in production, a loopback cloud in tests). */
 export interface PlanClient {
   requestPlan(req: PlanRequest): Promise<PlanAnswer>;
-  /**
-   * POST a JSON body that must reach the cloud eventually (plan outcomes, key escrow). True when
-   * delivered or refused for good (a 4xx about the content: retrying cannot help); false to keep it
-   * and retry (offline, 5xx, 408, 429, and 401/403 — a revoked or not-yet-rotated key must never
-   * cost a BitLocker recovery key).
-   */
-  deliver(path: string, body: unknown): Promise<boolean>;
   /** Incidents of this appliance a person resolved in the cloud; null when the cloud cannot be asked now. */
   cloudResolved(): Promise<Incident[] | null>;
 }
@@ -79,15 +72,6 @@ export function httpPlanClient(o: { baseUrl: string; apiKey: string; timeoutMs?:
         return r.success ? r.output.incidents : null;
       } catch {
         return null;
-      }
-    },
-    async deliver(path, body) {
-      try {
-        const res = await post(path, body);
-        await res.body?.cancel();
-        return res.status < 500 && ![401, 403, 408, 429].includes(res.status);
-      } catch {
-        return false;
       }
     },
   };

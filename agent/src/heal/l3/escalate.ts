@@ -4,14 +4,12 @@ import type { JsonObject } from "../../../../protocol/common.ts";
 import type { BundleContent } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { Incident, IncidentReport, Tier } from "../../../../protocol/incident.ts";
-import type { EnqueueItem } from "../../queue/queue.ts";
+import type { Queue } from "../../queue/queue.ts";
 import type { HealStore } from "../store.ts";
 import { type Delivery, type Notifier, notifyAll } from "./event.ts";
 
-/** Where incidents go towards the cloud: the agent's durable queue (delivered when online). */
-export interface Outbox {
-  enqueue(item: EnqueueItem): unknown;
-}
+/** Where messages to the cloud go: the agent's durable queue (delivered when online). */
+export type Outbox = Pick<Queue, "enqueue" | "enqueueMany">;
 
 /** The evidence chain (agent/src/evidence ChainStore): appends one signed bundle. */
 export interface EvidenceSink {

@@ -3,17 +3,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSmtpTestServer } from "../../../lib/mail/smtp-test-server.ts";
+import { catalogueOf } from "../../../lib/runbook-types.ts";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
-import { RealHost } from "../checks/real-host.ts";
+import { RUNBOOK_SPECS, runbookById } from "../../../runbooks/index.ts";
 import { loadConfig } from "../config/load.ts";
 import { writeSecretFile } from "../config/secret.ts";
 import { openChain } from "../daemon/agent.ts";
 import { openState } from "../daemon/state.ts";
 import { writeTestConfig } from "../daemon/test-config.fixture.ts";
 import { jsonLogger } from "../log/logger.ts";
-import type { Healer } from "./healer.ts";
-import { healPlugin } from "./plugin.ts";
+import { catalogueRunner } from "./catalogue-runner.ts";
+import { healerFromConfig } from "./from-config.ts";
 import { startWebhookReceiver } from "./testing/receivers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-heal-plugin-"));
@@ -25,7 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("the plug-in builds a healer from [heal] and [notify]; without a cloud key novel drift goes to people", async () => {
+test("the daemon's healer is built from [heal] and [notify]; without a cloud key novel drift goes to people", async () => {
   writeSecretFile(join(dir, "hook.secret"), "plug-secret");
   const path = writeTestConfig(dir, {
     extra: [
@@ -42,21 +43,17 @@ test("the plug-in builds a healer from [heal] and [notify]; without a cloud key 
   });
   const config = loadConfig(path);
   const state = openState(config);
-  const { chain, identity } = openChain(config, state, true);
+  const { chain } = openChain(config, state, true);
   const logs: string[] = [];
-  const parts = await healPlugin()({
+  const healer = healerFromConfig({
     config,
     db: state.db,
     queue: state.queue,
     chain,
-    identity,
-    client: null,
-    host: new RealHost(),
-    hostName: "appliance",
+    runner: catalogueRunner({ runbook: runbookById, executorFor: () => undefined }),
+    catalogue: catalogueOf(RUNBOOK_SPECS),
     log: jsonLogger({ out: (l) => logs.push(l), err: (l) => logs.push(l) }),
-    recordEvent: () => {},
   });
-  const healer = parts.healer as Healer;
   expect(healer.rulesVersion).toBe(0);
   const r = await healer.heal(
     [
@@ -74,7 +71,7 @@ test("the plug-in builds a healer from [heal] and [notify]; without a cloud key 
   expect(hook.received.at(-1)!.verified).toBe(true);
   expect(smtp.received.at(-1)!.to).toEqual(["it@msp.example"]);
   expect(state.queue.peek("incidents", 5)).toHaveLength(1);
-  // No API key file in this config: the plug-in says why L2 is off.
+  // No API key file in this config: the log says why L2 is off.
   expect(logs.join("\n")).toContain("L2 planning is off");
   state.db.close();
 });

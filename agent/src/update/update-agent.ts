@@ -1,7 +1,9 @@
-import type { EvidenceEvent } from "../../../protocol/evidence.ts";
+import type { BundleContent, EvidenceEvent } from "../../../protocol/evidence.ts";
+import type { CloudClient } from "../cloud-client/client.ts";
+import type { Config } from "../config/schema.ts";
 import { readSecretFile } from "../config/secret.ts";
-import type { AgentParts } from "../daemon/plugins.ts";
 import type { CheckProvider } from "../daemon/providers.ts";
+import type { Logger } from "../log/logger.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { runningBinary } from "./binary.ts";
 import { cloudUpdateSource } from "./source.ts";
@@ -19,11 +21,26 @@ export interface UpdateAgent {
   checkNow(): Promise<UpdateResult>;
 }
 
+/** The evidence chain, as far as events need it. */
+export interface EventChain {
+  append(content: BundleContent): unknown;
+}
+
 /** Write events straight into the chain: an update restarts the daemon, whose in-memory events would be lost. */
-export function chainEvents(parts: Pick<AgentParts, "chain">) {
+export function chainEvents(chain: EventChain) {
   return (e: EvidenceEvent): void => {
-    parts.chain.append({ kind: "event", createdAt: e.at, events: [e] });
+    chain.append({ kind: "event", createdAt: e.at, events: [e] });
   };
+}
+
+/** What the updater is built from. */
+export interface UpdateParts {
+  config: Config;
+  /** null without an API key: no updates then. */
+  client: CloudClient | null;
+  chain: EventChain;
+  hostName: string;
+  log: Logger;
 }
 
 /**
@@ -40,7 +57,7 @@ export function requestRestart(): void {
  * back here, at start-up.
  */
 export async function createUpdateAgent(
-  parts: AgentParts,
+  parts: UpdateParts,
   opts: { intervalMs?: number; restart?: () => void } = {},
 ): Promise<UpdateAgent | null> {
   const { config, log } = parts;
@@ -67,7 +84,7 @@ export async function createUpdateAgent(
     currentVersion: AGENT_VERSION,
     target,
     stateDir: config.appliance.state_dir,
-    events: chainEvents(parts),
+    events: chainEvents(parts.chain),
   });
   const started = await updater.startup();
   if (started.status === "rolled-back") {

@@ -1,0 +1,134 @@
+/**
+ * The daemon's talk with the cloud after each cycle: checkin, sync when the signed site config or
+ * L1 rules moved (applied only when the cloud's key signed them), orders, then draining the queue.
+ * A cloud that cannot be reached costs a warning and a retry at the next cycle, never the loop.
+ */
+import type { CheckinRequest } from "../../../protocol/checkin.ts";
+import type { EvidenceEvent } from "../../../protocol/evidence.ts";
+import type { CloudClient } from "../cloud-client/client.ts";
+import { CloudError } from "../cloud-client/errors.ts";
+import { type DrainResult, drainQueue } from "../cloud-client/uploader.ts";
+import type { ChainStore } from "../evidence/chain-store.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Queue } from "../queue/queue.ts";
+import type { CloudContact } from "../status/snapshot.ts";
+import type { Healer, OrderHandler } from "./providers.ts";
+import { acceptSiteConfig, type SiteConfigState } from "./site-config.ts";
+
+/** What the cloud step works with; the warnings map and site config are shared with the loop. */
+export interface CloudStepDeps {
+  /** null when no API key is available yet: there is no cloud step. */
+  client: CloudClient | null;
+  queue: Queue;
+  chain: ChainStore;
+  healer?: Healer;
+  orders?: OrderHandler;
+  log: Logger;
+  /** The cloud's signing key ([cloud] public_key): synced configs must verify against it. */
+  cloudPublicKey: string | undefined;
+  site: SiteConfigState;
+  /** The checkin warnings (code → message), shared with the loop. */
+  warnings: Map<string, string>;
+  checkinRequest: () => CheckinRequest;
+  recordEvent: (event: EvidenceEvent) => void;
+  now: () => Date;
+  /** How long one drain may go on before the checks' schedule comes first. */
+  drainBudgetMs: () => number;
+  stopping: () => boolean;
+}
+
+/** Checkin → sync → orders → drain, remembering how the last contact and upload went. */
+export class CloudStep {
+  lastSync: CloudContact | null = null;
+  lastUpload: CloudContact | null = null;
+  private needSync = true;
+
+  constructor(private readonly d: CloudStepDeps) {}
+
+  private at(): string {
+    return this.d.now().toISOString();
+  }
+
+  private async sync(client: CloudClient): Promise<void> {
+    const { site, warnings, log } = this.d;
+    const res = await client.sync();
+    this.needSync = false;
+    const accepted = acceptSiteConfig(res.config, this.d.cloudPublicKey);
+    if (!accepted.ok) {
+      warnings.set("site-config-refused", `synced site config refused: ${accepted.reason}`);
+      log.warn("synced site config refused", { reason: accepted.reason });
+    } else {
+      warnings.delete("site-config-refused");
+      const from = site.current.version;
+      if (accepted.config.version !== from) {
+        this.d.recordEvent({
+          type: "config-changed",
+          at: this.at(),
+          summary: `site config v${from} → v${accepted.config.version}`,
+          details: { from, to: accepted.config.version },
+        });
+        site.apply(accepted.config);
+        log.info("site config applied", { version: accepted.config.version });
+      }
+    }
+    this.d.healer?.updateRules?.(res.rules);
+  }
+
+  /** Talk to the cloud: checkin, sync when the config or rules moved, orders, then drain the queue. */
+  async run(): Promise<DrainResult | undefined> {
+    const { client, chain, warnings, log } = this.d;
+    if (!client) return undefined;
+    try {
+      const res = await client.checkin(this.d.checkinRequest());
+      // Sync when either signed document moved: a promoted L1 rule must reach every appliance even
+      // when the site config stays the same.
+      const rulesVersion = this.d.healer?.rulesVersion;
+      if (
+        res.configVersion !== this.d.site.current.version ||
+        (rulesVersion !== undefined && res.rulesVersion !== rulesVersion)
+      )
+        this.needSync = true;
+      const r = chain.reconcile(res.chainSeq);
+      if (r.warning) warnings.set("chain-ahead", r.warning);
+      else warnings.delete("chain-ahead");
+      if (r.requeued > 0)
+        log.warn("cloud is behind our chain; resending", { cloudSeq: res.chainSeq, requeued: r.requeued });
+      if (this.needSync) await this.sync(client);
+      this.lastSync = { at: this.at(), ok: true };
+      warnings.delete("cloud-unreachable");
+      if (this.d.orders && res.pendingOrders > 0) {
+        await this.d.orders.poll().catch((e) => log.error("order handling failed", { error: e }));
+      }
+    } catch (e) {
+      const message = (e as Error).message.slice(0, 500);
+      this.lastSync = { at: this.at(), ok: false, error: message };
+      warnings.set("cloud-unreachable", message);
+      log.warn("cloud contact failed", {
+        error: message,
+        kind: e instanceof CloudError ? e.kind : "internal",
+      });
+      return undefined;
+    }
+    return this.drain();
+  }
+
+  /** Deliver what is queued now (also `malachor queue flush` through the local API). */
+  async drain(): Promise<DrainResult | undefined> {
+    const { client, log } = this.d;
+    if (!client) return undefined;
+    // A long backlog (days offline) drains over several steps so the checks keep their schedule.
+    const until = Date.now() + this.d.drainBudgetMs();
+    const r = await drainQueue(this.d.queue, client, this.d.chain, {
+      shouldStop: () => this.d.stopping() || Date.now() > until,
+    });
+    for (const w of r.warnings) log.warn(w);
+    if (r.stoppedBy) {
+      this.lastUpload = { at: this.at(), ok: false, error: r.stoppedBy.message.slice(0, 500) };
+      log.warn("upload paused", { error: r.stoppedBy.message, kind: r.stoppedBy.kind });
+    } else {
+      this.lastUpload = { at: this.at(), ok: true };
+      if (Object.keys(r.delivered).length) log.info("uploaded", r.delivered);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * #15.4: a BitLocker recovery key the healer escrowed survives kill -9. `malachor run` (from
+ * source) heals the WinRM test server's unencrypted drive with L1 rule l1-windows-bitlocker; the
+ * cloud takes the escrow request in and never answers; the daemon is killed -9 while it waits.
+ * Started again, it delivers the key.
+ */
+import { afterAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { waitFor } from "../../../test/e2e/harness/wait.ts";
+import { startWindowsSite } from "./windows-site.fixture.ts";
+
+const site = await startWindowsSite();
+afterAll(() => site.close());
+const { cloud, winrm, config } = site;
+
+const daemon = () =>
+  Bun.spawn([process.execPath, join(import.meta.dir, "..", "main.ts"), "run", "--config", config], {
+    stdout: "ignore",
+    stderr: "ignore",
+    env: { ...process.env, MALACHOR_CONFIG: "" },
+  });
+
+test("an escrowed recovery key survives kill -9 of the daemon and reaches the cloud after restart", async () => {
+  cloud.holdEscrow = true;
+  const first = daemon();
+  try {
+    await waitFor("the daemon's escrow request", () => cloud.state.escrowAttempts > 0, { timeoutMs: 60_000 });
+  } finally {
+    first.kill("SIGKILL");
+  }
+  await first.exited;
+  expect(first.signalCode).toBe("SIGKILL");
+  expect(cloud.state.escrow).toEqual([]);
+  const protector = winrm.state.bitlocker.volumes[0]!.keyProtectors.find(
+    (p) => p.type === "RecoveryPassword",
+  );
+  expect(protector?.recoveryPassword).toMatch(/^(\d{6}-){7}\d{6}$/);
+
+  cloud.holdEscrow = false;
+  const second = daemon();
+  try {
+    await waitFor("the key at the cloud", () => cloud.state.escrow.length > 0, { timeoutMs: 60_000 });
+  } finally {
+    second.kill("SIGTERM");
+    await second.exited;
+  }
+  expect(cloud.state.escrow).toEqual([
+    {
+      host: "127.0.0.1",
+      volume: winrm.state.bitlocker.volumes[0]!.mountPoint,
+      protectorId: protector!.id,
+      recoveryPassword: protector!.recoveryPassword!,
+    },
+  ]);
+}, 150_000);

@@ -1,0 +1,39 @@
+/**
+ * The one executor per host the daemon keeps for its whole life: the appliance's own shell and a
+ * WinRM executor per configured Windows host (each holding one remote shell). Checks, healing and
+ * orders all run through these, so the appliance never holds more than one WinRM shell per host
+ * (Windows refuses a user past MaxShellsPerUser); `close()` ends every shell when the daemon stops.
+ */
+import type { WindowsHostConfig } from "../winrm/hosts.ts";
+import { WindowsExecutors } from "../winrm/hosts.ts";
+import type { RunbookExecutor } from "./executor.ts";
+import { LocalShellExecutor } from "./shell-executor.ts";
+import type { WinRmExecutor } from "./winrm-executor.ts";
+
+/** Executors by host name: the appliance's shell, else a configured Windows host. */
+export class HostExecutors {
+  readonly local: LocalShellExecutor;
+  readonly #windows: WindowsExecutors;
+  readonly #hosts: readonly WindowsHostConfig[];
+
+  constructor(applianceHost: string, windowsHosts: readonly WindowsHostConfig[]) {
+    this.local = new LocalShellExecutor(applianceHost);
+    this.#hosts = windowsHosts;
+    this.#windows = new WindowsExecutors(windowsHosts);
+  }
+
+  /** The executor for a host, or undefined when it is neither the appliance nor a configured host. */
+  get(host: string): RunbookExecutor | undefined {
+    return host === this.local.host ? this.local : this.#windows.get(host);
+  }
+
+  /** The executors of every configured Windows host, in config order. */
+  windows(): WinRmExecutor[] {
+    return this.#hosts.map((h) => this.#windows.get(h.host)).filter((e) => e !== undefined);
+  }
+
+  /** End every WinRM shell and connection. */
+  close(): Promise<void> {
+    return this.#windows.close();
+  }
+}
