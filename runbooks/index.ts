@@ -13,6 +13,7 @@ import {
   type Runbook,
 } from "./catalogue.ts";
 import { readRunbookFiles } from "./files.ts" with { type: "macro" };
+import { THREAT_CHECK_IDS } from "./threats.ts";
 
 export type { CheckSpec, Runbook, WindowsRole } from "./catalogue.ts";
 
@@ -36,6 +37,16 @@ const checkById = new Map(WINDOWS_CHECKS.map((c) => [c.id, c]));
 /** The Windows check with this id, or undefined. */
 export function windowsCheck(id: string): CheckSpec | undefined {
   return checkById.get(id);
+}
+
+/**
+ * Why drift on this check needs a person instead of an automatic fix (a monitor-only check or an
+ * event-log threat), or undefined when a runbook may fix it.
+ */
+export function needsPersonReason(checkId: string): string | undefined {
+  if (THREAT_CHECK_IDS.has(checkId))
+    return "a threat from the event logs goes to people, never to an automatic fix";
+  return monitorOnlyReason(checkId);
 }
 
 /** Why a Windows check needs a person instead of an automatic fix, or undefined when a runbook fixes it. */

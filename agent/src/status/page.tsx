@@ -16,7 +16,7 @@ function duration(sec: number): string {
 
 function CheckRow(p: { f: Finding }) {
   const e = explainCheck(p.f);
-  const m = statusMeaning(p.f.status);
+  const m = statusMeaning(p.f.status, p.f.checkId);
   return (
     <tr data-check={p.f.checkId}>
       <td>

@@ -4,80 +4,17 @@
  * are never fixed automatically: runbooks/rules/windows.rules.toml escalates each to people, and
  * the daemon and incident model scrub the event details of PHI.
  */
-import type { JsonObject, Severity } from "../../../protocol/common.ts";
+import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
+import {
+  BRUTE_FORCE_PER_HOST,
+  BRUTE_FORCE_PER_SOURCE,
+  THREAT_RULES,
+  type ThreatRule,
+} from "../../../runbooks/threats.ts";
 import type { StoredEvent } from "./event-reader.ts";
 
-/** One threat rule's identity as a check. */
-export interface ThreatRule {
-  id: string;
-  title: string;
-  citations: string[];
-  severity: Severity;
-  /** What fires it, for people and the catalogue. */
-  fires: string;
-}
-
-/** Brute force: failed logons (4625) within this window… */
-export const BRUTE_FORCE_WINDOW_MS = 15 * 60_000;
-/** …from one source spread over two or more hosts… */
-export const BRUTE_FORCE_PER_SOURCE = 10;
-/** …or on one host from any source. */
-export const BRUTE_FORCE_PER_HOST = 20;
-
-export const THREAT_RULES = {
-  bruteForce: {
-    id: "windows.threat-brute-force",
-    title: "No password-guessing burst (failed logons)",
-    citations: ["§164.312(d)", "§164.308(a)(5)(ii)(C)"],
-    severity: "high",
-    fires: `≥ ${BRUTE_FORCE_PER_SOURCE} failed logons (4625) from one source across hosts, or ≥ ${BRUTE_FORCE_PER_HOST} on one host, within 15 minutes`,
-  },
-  lockout: {
-    id: "windows.threat-lockout",
-    title: "No account locked out",
-    citations: ["§164.308(a)(5)(ii)(C)", "§164.312(d)"],
-    severity: "medium",
-    fires: "an account was locked out (4740)",
-  },
-  logCleared: {
-    id: "windows.threat-log-cleared",
-    title: "Audit log not cleared",
-    citations: ["§164.312(b)", "§164.308(a)(1)(ii)(D)"],
-    severity: "critical",
-    fires: "the Security log was cleared (1102) or another log was (System 104)",
-  },
-  accountChange: {
-    id: "windows.threat-account-change",
-    title: "No new accounts or privileged-group changes",
-    citations: ["§164.312(a)(1)", "§164.308(a)(4)(ii)(C)"],
-    severity: "high",
-    fires: "an account was created (4720) or added to a security group (4728, 4732, 4756)",
-  },
-  ransomware: {
-    id: "windows.threat-ransomware",
-    title: "No ransomware precursors (shadow copies deleted, VSS disabled)",
-    citations: ["§164.308(a)(6)(ii)", "§164.308(a)(7)(ii)(A)"],
-    severity: "critical",
-    fires:
-      "vssadmin delete shadows / wmic shadowcopy delete in a process creation (4688), or the Volume Shadow Copy service disabled (7040)",
-  },
-  malware: {
-    id: "windows.threat-malware",
-    title: "No malware detected by Defender",
-    citations: ["§164.308(a)(5)(ii)(B)", "§164.308(a)(6)(ii)"],
-    severity: "high",
-    fires: "Defender detected (1116) or acted on (1117) malware",
-  },
-  logGap: {
-    id: "windows.event-log-gap",
-    title: "Event logs read without loss",
-    citations: ["§164.312(b)"],
-    severity: "medium",
-    fires:
-      "a watched log wrapped past the appliance's bookmark (events overwritten unread) or was found cleared",
-  },
-} as const satisfies Record<string, ThreatRule>;
+export { BRUTE_FORCE_WINDOW_MS, THREAT_RULES } from "../../../runbooks/threats.ts";
 
 const at = (ms: number) => new Date(ms).toISOString();
 const field = (e: StoredEvent, i: number) => {
