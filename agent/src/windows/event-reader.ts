@@ -40,7 +40,18 @@ export interface ReadReport {
 }
 
 const Range = v.object({ oldest: v.nullable(v.number()), newest: v.nullable(v.number()), from: v.number() });
-const Line = v.object({ r: v.number(), id: v.number(), t: v.string(), d: v.array(v.string()) });
+// EventData values come as JSON strings, numbers or null (ConvertTo-Json keeps their types).
+const Line = v.object({
+  r: v.number(),
+  id: v.number(),
+  t: v.string(),
+  d: v.array(
+    v.pipe(
+      v.union([v.string(), v.number(), v.boolean(), v.null()]),
+      v.transform((x) => (x === null ? "" : String(x))),
+    ),
+  ),
+});
 
 const psq = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -58,7 +69,7 @@ export function eventReadScript(bookmarks: Record<string, number>, maxEvents: nu
       "elseif ($null -ne $__newest -and $__newest.RecordId -lt $__from) { $__from = 0 }",
       `Write-Output ('##evt## ' + ${psq(log)} + ' .range ' + (ConvertTo-Json -Compress ([ordered]@{ oldest = $__oldest.RecordId; newest = $__newest.RecordId; from = $__from })))`,
       `foreach ($e in @(Get-WinEvent -LogName ${psq(log)} -FilterXPath "*[System[(${which}) and EventRecordID>$__from]]" -MaxEvents ${maxEvents} -Oldest -ErrorAction SilentlyContinue)) {`,
-      `  Write-Output ('##evt## ' + ${psq(log)} + ' ' + (ConvertTo-Json -Compress -Depth 3 ([ordered]@{ r = $e.RecordId; id = $e.Id; t = $e.TimeCreated.ToUniversalTime().ToString('o'); d = @($e.Properties | ForEach-Object { "$($_.Value)" }) })))`,
+      `  Write-Output ('##evt## ' + ${psq(log)} + ' ' + (ConvertTo-Json -Compress -Depth 3 ([ordered]@{ r = $e.RecordId; id = $e.Id; t = $e.TimeCreated.ToUniversalTime().ToString('o'); d = @($e.Properties.Value) })))`,
       "}",
     );
   }
