@@ -113,24 +113,20 @@ export function parseRunbook(files: RunbookFiles): Runbook {
     for (const [i, s] of extras.registry.entries())
       if (s.compare !== "eq" && typeof s.value !== "number")
         fail(`key registry[${i}]: ${s.compare} needs a number`);
-    const detect = registryDetect(extras.registry);
-    const generated = {
-      detect,
-      remediate: registryRemediate(extras.registry),
-      verify: detect,
-      rollback: registryRollback(),
-    };
-    return { spec, scripts: generatedScripts(spec, "registry", generated, files, fail), roles: hosts };
+    const scripts = [
+      registryDetect(extras.registry),
+      registryRemediate(extras.registry),
+      registryRollback(),
+    ] as const;
+    return { spec, scripts: generatedScripts(spec, "registry", scripts, files, fail), roles: hosts };
   }
   if (extras.service) {
-    const detect = serviceDetect(extras.service);
-    const generated = {
-      detect,
-      remediate: serviceRemediate(extras.service),
-      verify: detect,
-      rollback: serviceRollback(),
-    };
-    return { spec, scripts: generatedScripts(spec, "service", generated, files, fail), roles: hosts };
+    const scripts = [
+      serviceDetect(extras.service),
+      serviceRemediate(extras.service),
+      serviceRollback(),
+    ] as const;
+    return { spec, scripts: generatedScripts(spec, "service", scripts, files, fail), roles: hosts };
   }
   const ext = EXT[spec.platform] as string;
   const script = (name: string): string => {
@@ -168,7 +164,7 @@ function checked<S extends v.GenericSchema>(
 function generatedScripts(
   spec: RunbookSpec,
   key: string,
-  scripts: Runbook["scripts"],
+  [detect, remediate, rollback]: readonly [string, string, string],
   files: RunbookFiles,
   fail: (msg: string) => never,
 ): Runbook["scripts"] {
@@ -176,7 +172,8 @@ function generatedScripts(
   if (!spec.rollback) fail(`key ${key}: generated runbooks roll back, so rollback must be true`);
   const present = Object.keys(files.scripts);
   if (present.length) fail(`key ${key}: the scripts are generated, so ${present.join(", ")} must go`);
-  return scripts;
+  // Verifying a setting is detecting it again.
+  return { detect, remediate, verify: detect, rollback };
 }
 
 /** Validate a monitor-only check folder (check.toml + detect script, no runbook). */

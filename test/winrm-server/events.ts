@@ -114,3 +114,26 @@ export function getWinEvent(logs: Record<string, EventLog>, c: CmdletCall): Valu
       }),
   );
 }
+
+/** Failed logons (4625) as Windows writes them: user at [5], source address at [19]. */
+export function failedLogons(n: number, source: string, user = "frontdesk"): NewEvent[] {
+  const data = [
+    "S-1-0-0",
+    "-",
+    "-",
+    "0x0",
+    "S-1-0-0",
+    user,
+    "CLINIC",
+    "0xc000006d",
+    "%%2313",
+    "0xc000006a",
+    "3",
+  ];
+  const rest = ["NtLmSsp", "NTLM", "KIOSK", "-", "-", "0", "0x0", "-", source, "51122"];
+  return Array.from({ length: n }, () => ({
+    id: 4625,
+    provider: "Microsoft-Windows-Security-Auditing",
+    data: [...data, ...rest],
+  }));
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { writeEvents } from "../../../test/winrm-server/events.ts";
+import { failedLogons, writeEvents } from "../../../test/winrm-server/events.ts";
 import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
 import { defaultState } from "../../../test/winrm-server/state.ts";
 import { openStateDb } from "../queue/db.ts";
@@ -10,34 +10,7 @@ import { readBookmarks, readEvents } from "./event-reader.ts";
 let server: WinRmServer;
 let client: WinRmClient;
 let executor: WinRmExecutor;
-const failed = (n: number, ip = "10.9.9.9") =>
-  Array.from({ length: n }, () => ({
-    id: 4625,
-    provider: "Microsoft-Windows-Security-Auditing",
-    data: [
-      "S-1-0-0",
-      "-",
-      "-",
-      "0x0",
-      "S-1-0-0",
-      "frontdesk",
-      "CLINIC",
-      "0xc000006d",
-      "%%2313",
-      "0xc000006a",
-      "3",
-      "NtLmSsp",
-      "NTLM",
-      "KIOSK",
-      "-",
-      "-",
-      "0",
-      "0x0",
-      "-",
-      ip,
-      "51122",
-    ],
-  }));
+const failed = (n: number, ip = "10.9.9.9") => failedLogons(n, ip);
 
 beforeAll(async () => {
   server = await startWinRmServer({ user: "svc", password: "pw" });

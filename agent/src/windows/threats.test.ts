@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import { compileRules } from "../../../lib/rules/compile.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
-import { type NewEvent, writeEvents } from "../../../test/winrm-server/events.ts";
+import { failedLogons, type NewEvent, writeEvents } from "../../../test/winrm-server/events.ts";
 import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
 import { defaultState } from "../../../test/winrm-server/state.ts";
 import { decideL1 } from "../heal/l1/decide.ts";
@@ -24,34 +24,7 @@ const clients: WinRmClient[] = [];
 const executors: WinRmExecutor[] = [];
 let db: Database;
 
-const failed = (n: number, ip: string): NewEvent[] =>
-  Array.from({ length: n }, () => ({
-    id: 4625,
-    provider: "Microsoft-Windows-Security-Auditing",
-    data: [
-      "S-1-0-0",
-      "-",
-      "-",
-      "0x0",
-      "S-1-0-0",
-      "frontdesk",
-      "CLINIC",
-      "0xc000006d",
-      "%%2313",
-      "0xc000006a",
-      "3",
-      "NtLmSsp",
-      "NTLM",
-      "KIOSK",
-      "-",
-      "-",
-      "0",
-      "0x0",
-      "-",
-      ip,
-      "51122",
-    ],
-  }));
+const failed = (n: number, ip = "10.9.9.9") => failedLogons(n, ip);
 const proc = (cmd: string): NewEvent => ({
   id: 4688,
   provider: "Microsoft-Windows-Security-Auditing",
