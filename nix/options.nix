@@ -217,7 +217,6 @@
       type = "int";
       min = 10;
       max = 86400;
-      default = 900;
     };
     domain_controller_interval_sec = {
       leaf = true;
@@ -225,7 +224,6 @@
       type = "int";
       min = 10;
       max = 86400;
-      default = 900;
     };
     workstation_interval_sec = {
       leaf = true;
@@ -233,7 +231,6 @@
       type = "int";
       min = 10;
       max = 86400;
-      default = 1800;
     };
   };
   heal = {

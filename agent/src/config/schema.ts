@@ -105,12 +105,12 @@ export const WindowsHost = v.pipe(
 
 export const WindowsSection = v.strictObject({
   hosts: v.optional(v.array(WindowsHost), []),
-  /** Seconds between scans of a server (at most once per check cycle). */
-  server_interval_sec: v.optional(int(10, 86_400), 900),
-  /** Seconds between scans of a domain controller. */
-  domain_controller_interval_sec: v.optional(int(10, 86_400), 900),
-  /** Seconds between scans of a workstation (also how soon one that was off is tried again). */
-  workstation_interval_sec: v.optional(int(10, 86_400), 1800),
+  /** Seconds between scans of a server; unset: every check cycle (a host is scanned at most once per cycle). */
+  server_interval_sec: v.optional(int(10, 86_400)),
+  /** Seconds between scans of a domain controller; unset: every check cycle. */
+  domain_controller_interval_sec: v.optional(int(10, 86_400)),
+  /** Seconds between scans of a workstation (also how soon one that was off is tried again); unset: every cycle. */
+  workstation_interval_sec: v.optional(int(10, 86_400)),
 });
 
 export const HealSection = v.strictObject({

@@ -31,9 +31,9 @@ export function windowsProviderFromConfig(p: {
     checks: WINDOWS_CHECKS,
     targets,
     cadenceSec: {
-      server: w.server_interval_sec,
-      "domain-controller": w.domain_controller_interval_sec,
-      workstation: w.workstation_interval_sec,
+      ...(w.server_interval_sec ? { server: w.server_interval_sec } : {}),
+      ...(w.domain_controller_interval_sec ? { "domain-controller": w.domain_controller_interval_sec } : {}),
+      ...(w.workstation_interval_sec ? { workstation: w.workstation_interval_sec } : {}),
     },
     baselines: sqliteBaselines(p.db),
   });
