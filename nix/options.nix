@@ -198,12 +198,39 @@
           required = false;
           type = "str";
         };
+        role = {
+          leaf = true;
+          required = false;
+          type = "enum";
+          values = [ "server" "domain-controller" "workstation" ];
+        };
         cert_fingerprint = {
           leaf = true;
           required = false;
           type = "str";
         };
       };
+    };
+    server_interval_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 10;
+      max = 86400;
+    };
+    domain_controller_interval_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 10;
+      max = 86400;
+    };
+    workstation_interval_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 10;
+      max = 86400;
     };
   };
   heal = {

@@ -74,8 +74,11 @@ export const JsonValue: v.GenericSchema<Json> = v.union([
 export const JsonObject = v.record(v.string(), JsonValue);
 export type JsonObject = v.InferOutput<typeof JsonObject>;
 
-/** Result status of a check. */
-export const CheckStatus = v.picklist(["pass", "fail", "warn", "error"]);
+/**
+ * Result status of a check. "unreachable": the host did not answer and is allowed not to (a
+ * workstation switched off): monitoring only, never counted in a score (protocol version 2).
+ */
+export const CheckStatus = v.picklist(["pass", "fail", "warn", "error", "unreachable"]);
 export type CheckStatus = v.InferOutput<typeof CheckStatus>;
 
 export const Severity = v.picklist(["info", "low", "medium", "high", "critical"]);

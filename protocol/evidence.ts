@@ -50,6 +50,8 @@ export const BundleSummary = v.strictObject({
   fail: NonNegInt,
   warn: NonNegInt,
   error: NonNegInt,
+  /** Present only when some host was unreachable (so bundles without any keep their v1 shape). */
+  unreachable: v.optional(NonNegInt),
 });
 export type BundleSummary = v.InferOutput<typeof BundleSummary>;
 
@@ -130,10 +132,10 @@ export function buildBundle(
 ): EvidenceBundle {
   const findings = content.findings ?? [];
   const receipts = content.receipts ?? [];
-  const summary = { pass: 0, fail: 0, warn: 0, error: 0 };
+  const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
   const citations = new Set<string>(content.citations);
   for (const f of findings) {
-    summary[f.status]++;
+    summary[f.status] = (summary[f.status] ?? 0) + 1;
     for (const c of f.citations) citations.add(c);
   }
   const unsigned: UnsignedBundle = {

@@ -27,6 +27,25 @@ describe("computeScore", () => {
     expect(s.controls.every((c) => c.status === "unassessed")).toBe(true);
   });
 
+  test("an unreachable host never fails the score: its last real result stands, or nothing is assessed", () => {
+    const earlier = finding(
+      "windows.screen-lock",
+      "pass",
+      ["§164.312(a)(2)(iii)"],
+      "2026-11-25T09:00:00.000Z",
+    );
+    const off = finding(
+      "windows.screen-lock",
+      "unreachable",
+      ["§164.312(a)(2)(iii)"],
+      "2026-11-25T10:00:00.000Z",
+    );
+    expect(computeScore([earlier, off])).toEqual(computeScore([earlier]));
+    expect(computeScore([earlier, off]).score).toBe(100);
+    const onlyOff = computeScore([off]);
+    expect({ score: onlyOff.score, assessed: onlyOff.assessed }).toEqual({ score: null, assessed: 0 });
+  });
+
   test("worst status wins per control; pass=1 warn=½ fail=0", () => {
     const s = computeScore([
       finding("a", "pass", ["§164.312(b)"]),

@@ -25,7 +25,7 @@ export const ComplianceScore = v.strictObject({
 });
 export type ComplianceScore = v.InferOutput<typeof ComplianceScore>;
 
-const rank: Record<CheckStatus, number> = { fail: 3, error: 2, warn: 1, pass: 0 };
+const rank: Record<CheckStatus, number> = { fail: 3, error: 2, warn: 1, pass: 0, unreachable: -1 };
 
 /**
  * Compute a site's compliance score from the latest finding per (check, host). Reproducible:
@@ -34,6 +34,8 @@ const rank: Record<CheckStatus, number> = { fail: 3, error: 2, warn: 1, pass: 0 
 export function computeScore(findings: readonly Finding[]): ComplianceScore {
   const latest = new Map<string, Finding>();
   for (const f of findings) {
+    // A host that is allowed to be off says nothing about its controls: its last real result stands.
+    if (f.status === "unreachable") continue;
     const k = `${f.checkId}\u0000${f.host}`;
     const prev = latest.get(k);
     if (!prev || prev.observedAt <= f.observedAt) latest.set(k, f);
@@ -60,7 +62,8 @@ export function computeScore(findings: readonly Finding[]): ComplianceScore {
       observedAt: f.observedAt,
     }));
     if (fs.length === 0) return { control, status: "unassessed", evidence };
-    const worst = fs[0]!.status;
+    // Unreachable findings never get here (skipped above); "error" means the check could not say.
+    const worst = fs[0]!.status as Exclude<CheckStatus, "unreachable">;
     const status: ControlStatus = worst === "error" ? "unknown" : worst;
     assessed++;
     points += status === "pass" ? 1 : status === "warn" ? 0.5 : 0;

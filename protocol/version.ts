@@ -3,5 +3,7 @@
  *
  * History:
  *   1 (2026-11-25) first version: checkin, sync, orders, evidence bundles v1, incidents, L2 plans.
+ *   2 (2026-12-04) check status "unreachable" (a host allowed to be off, e.g. a workstation; never
+ *                  scored) and the bundle summary's optional `unreachable` count.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

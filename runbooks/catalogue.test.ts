@@ -21,6 +21,7 @@ const good = (): RunbookFiles => ({
   path: "runbooks/windows/windows.example",
   platform: "windows",
   toml: TOML,
+  checkToml: "",
   scripts: { "detect.ps1": "d", "remediate.ps1": "r", "verify.ps1": "v", "rollback.ps1": "b" },
 });
 

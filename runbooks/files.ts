@@ -10,13 +10,16 @@ export interface RunbookFiles {
   /** Path relative to the repository root, for error messages. */
   path: string;
   platform: string;
+  /** runbook.toml, or "" when the folder has none (a monitor-only check folder). */
   toml: string;
+  /** check.toml of a monitor-only check folder, or "". */
+  checkToml: string;
   scripts: Record<string, string>;
 }
 
 const SCRIPT_EXT: Record<string, string> = { windows: ".ps1", linux: ".sh" };
 
-/** Every runbooks/<platform>/<id>/ folder under `root` (default: this directory), sorted. */
+/** Every runbooks/<platform>/<id>/ folder (runbook or monitor-only check) under `root`, sorted. */
 export function readRunbookFiles(root: string = import.meta.dir): RunbookFiles[] {
   const out: RunbookFiles[] = [];
   for (const platform of Object.keys(SCRIPT_EXT)) {
@@ -31,11 +34,15 @@ export function readRunbookFiles(root: string = import.meta.dir): RunbookFiles[]
       for (const f of readdirSync(folder).sort()) {
         if (f.endsWith(SCRIPT_EXT[platform] as string)) scripts[f] = readFileSync(join(folder, f), "utf8");
       }
-      const tomlPath = join(folder, "runbook.toml");
+      const read = (name: string) => {
+        const p = join(folder, name);
+        return existsSync(p) ? readFileSync(p, "utf8") : "";
+      };
       out.push({
         path: `runbooks/${platform}/${id}`,
         platform,
-        toml: existsSync(tomlPath) ? readFileSync(tomlPath, "utf8") : "",
+        toml: read("runbook.toml"),
+        checkToml: read("check.toml"),
         scripts,
       });
     }

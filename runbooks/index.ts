@@ -4,13 +4,55 @@
  * cloud (MCP, L2 planner).
  */
 import type { RunbookSpec } from "../protocol/runbook.ts";
-import { parseCatalogue, type Runbook } from "./catalogue.ts";
+import {
+  type CheckSpec,
+  checksOf,
+  isCheckFolder,
+  parseCatalogue,
+  parseCheckFolder,
+  type Runbook,
+} from "./catalogue.ts";
 import { readRunbookFiles } from "./files.ts" with { type: "macro" };
+import { THREAT_CHECK_IDS } from "./threats.ts";
 
-export type { Runbook } from "./catalogue.ts";
+export type { CheckSpec, Runbook, WindowsRole } from "./catalogue.ts";
+
+const FILES = readRunbookFiles();
 
 /** Every runbook, Windows then Linux, sorted by id within each platform. */
-export const RUNBOOKS: readonly Runbook[] = parseCatalogue(readRunbookFiles());
+export const RUNBOOKS: readonly Runbook[] = parseCatalogue(FILES);
+
+/**
+ * Every Windows check the combined scan runs, sorted by id: one per runbook fixing its own check,
+ * plus the monitor-only checks no runbook may fix. (The appliance's Linux checks are TypeScript,
+ * in agent/src/checks/linux.)
+ */
+export const WINDOWS_CHECKS: readonly CheckSpec[] = checksOf(
+  RUNBOOKS.filter((r) => r.spec.platform === "windows"),
+  FILES.filter((f) => f.platform === "windows" && isCheckFolder(f)).map(parseCheckFolder),
+);
+
+const checkById = new Map(WINDOWS_CHECKS.map((c) => [c.id, c]));
+
+/** The Windows check with this id, or undefined. */
+export function windowsCheck(id: string): CheckSpec | undefined {
+  return checkById.get(id);
+}
+
+/**
+ * Why drift on this check needs a person instead of an automatic fix (a monitor-only check or an
+ * event-log threat), or undefined when a runbook may fix it.
+ */
+export function needsPersonReason(checkId: string): string | undefined {
+  if (THREAT_CHECK_IDS.has(checkId))
+    return "a threat from the event logs goes to people, never to an automatic fix";
+  return monitorOnlyReason(checkId);
+}
+
+/** Why a Windows check needs a person instead of an automatic fix, or undefined when a runbook fixes it. */
+export function monitorOnlyReason(checkId: string): string | undefined {
+  return checkById.get(checkId)?.monitorOnly;
+}
 
 const byId = new Map(RUNBOOKS.map((r) => [r.spec.id, r]));
 

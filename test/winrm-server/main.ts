@@ -1,12 +1,19 @@
 /**
  * Standalone WinRM test server: `bun test/winrm-server/main.ts --port 5985 --user U --password P
- * [--hostname NAME] [--compliant] [--tls-key k.pem --tls-cert c.pem]`. Prints one JSON line with
+ * [--hostname NAME] [--compliant] [--role server|domain-controller|workstation]
+ * [--tls-key k.pem --tls-cert c.pem]`. Prints one JSON line with
  * the URL once listening; stops on SIGINT/SIGTERM.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startWinRmServer } from "./server.ts";
-import { compliantState, defaultState } from "./state.ts";
+import {
+  asWorkstation,
+  compliantState,
+  defaultState,
+  type WindowsState,
+  withDomainController,
+} from "./state.ts";
 
 const { values } = parseArgs({
   options: {
@@ -15,6 +22,7 @@ const { values } = parseArgs({
     password: { type: "string" },
     hostname: { type: "string", default: "CLINIC-FS01" },
     compliant: { type: "boolean", default: false },
+    role: { type: "string", default: "server" },
     "tls-key": { type: "string" },
     "tls-cert": { type: "string" },
   },
@@ -35,12 +43,21 @@ const tls =
   values["tls-key"] && values["tls-cert"]
     ? { key: readFileSync(values["tls-key"], "utf8"), cert: readFileSync(values["tls-cert"], "utf8") }
     : undefined;
+function asRole(s: WindowsState): WindowsState {
+  if (values.role === "domain-controller") return withDomainController(s, Boolean(values.compliant));
+  if (values.role === "workstation") return asWorkstation(s);
+  if (values.role !== "server") {
+    process.stderr.write(`--role: "${values.role}" is not server, domain-controller or workstation\n`);
+    process.exit(2);
+  }
+  return s;
+}
 const server = await startWinRmServer({
   user: values.user,
   password,
   port,
   tls,
-  state: values.compliant ? compliantState(values.hostname) : defaultState(values.hostname),
+  state: asRole(values.compliant ? compliantState(values.hostname) : defaultState(values.hostname)),
 });
 process.stdout.write(
   `${JSON.stringify({ url: server.url, port: server.port, hostname: server.state.hostname })}\n`,

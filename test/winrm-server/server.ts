@@ -2,6 +2,7 @@
  * The WinRM test server: WS-Man SOAP on /wsman over HTTP with NTLMv2 + sealing (or HTTPS with
  * Basic), backed by simulated Windows state, plus a loopback control API under /_sim/.
  */
+
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import {
@@ -21,6 +22,7 @@ import {
   verifyAuthenticate,
 } from "../../agent/src/winrm/ntlm.ts";
 import { SessionSecurity } from "../../agent/src/winrm/sealing.ts";
+import { clearLog, writeEvents } from "./events.ts";
 import { type HttpRequest, type HttpResponse, serveHttp } from "./http.ts";
 import { defaultState, mergeState, type WindowsState } from "./state.ts";
 import { defaultFaults, type Faults, WsManService } from "./wsman.ts";
@@ -99,6 +101,14 @@ export async function startWinRmServer(opts: WinRmServerOptions): Promise<WinRmS
         self.state = opts.state ? structuredClone(opts.state) : defaultState(self.state.hostname);
         Object.assign(self.faults, defaultFaults());
         return json(200, self.state);
+      case "POST /_sim/events": {
+        // {"log": "Security", "events": [{"id": 4625, "provider": "…", "data": [...]}], "clear": false}
+        const log = self.state.events[body.log];
+        if (!log) return json(404, { error: `no event log ${body.log}` });
+        if (body.clear) clearLog(self.state.events, body.log, String(body.by ?? "Administrator"));
+        writeEvents(log, Array.isArray(body.events) ? body.events : []);
+        return json(200, { nextRecordId: log.nextRecordId, records: log.records.length });
+      }
       case "GET /_sim/shells":
         return json(200, self.shells());
       case "GET /_sim/faults":

@@ -1,3 +1,5 @@
+import { type EventLog, emptyLogs } from "./events.ts";
+
 /**
  * Simulated Windows host state: plain JSON so tests and the demo can read it and inject drift
  * (POST /_sim/state merges a patch). The default is a typical unmanaged clinic server: every
@@ -9,6 +11,11 @@ export type AuditSetting = "No Auditing" | "Success" | "Failure" | "Success and 
 export interface WindowsState {
   hostname: string;
   domain: string;
+  /** Win32_OperatingSystem.ProductType: 1 workstation, 2 domain controller, 3 server. */
+  productType: 1 | 2 | 3;
+  /** Win32_ComputerSystem.DomainRole: 0/1 workstation, 2/3 server, 4/5 domain controller. */
+  domainRole: 0 | 1 | 2 | 3 | 4 | 5;
+  caption: string;
   tpmPresent: boolean;
   bitlocker: {
     volumes: {
@@ -64,6 +71,47 @@ export interface WindowsState {
   registry: Record<string, Record<string, string | number>>;
   smb: { enableSMB1Protocol: boolean; enableSMB2Protocol: boolean; requireSecuritySignature: boolean };
   users: { name: string; enabled: boolean; sid: string; description: string }[];
+  /** Local group → members (Get-LocalGroupMember). */
+  localGroups: Record<string, { name: string; objectClass: "User" | "Group"; principalSource: string }[]>;
+  /** Inbound firewall rules (Get-NetFirewallRule, Get-NetFirewallPortFilter). */
+  firewallRules: {
+    name: string;
+    displayName: string;
+    enabled: boolean;
+    action: "Allow" | "Block";
+    protocol: string;
+    /** "Any" or port numbers/ranges. */
+    localPort: string;
+  }[];
+  scheduledTasks: {
+    taskName: string;
+    taskPath: string;
+    state: "Ready" | "Disabled" | "Running";
+    execute: string;
+  }[];
+  /** Permanent WMI event subscriptions (root\subscription __FilterToConsumerBinding). */
+  wmiSubscriptions: { filter: string; consumer: string; consumerClass: string }[];
+  /** Executable path of each service (Win32_Service.PathName), by service name. */
+  servicePaths: Record<string, string>;
+  /** Active Directory, on a domain controller. */
+  ad: {
+    passwordPolicy: {
+      minPasswordLength: number;
+      passwordHistoryCount: number;
+      complexityEnabled: boolean;
+      maxPasswordAgeDays: number;
+      lockoutThreshold: number;
+      lockoutDurationMin: number;
+    };
+    users: {
+      samAccountName: string;
+      enabled: boolean;
+      lastLogonDate: string | null;
+      passwordLastSet: string;
+    }[];
+    groups: Record<string, { samAccountName: string; objectClass: "user" | "group" }[]>;
+    computers: { name: string; isDomainController: boolean; lapsExpiry: string | null }[];
+  } | null;
   eventLogs: Record<
     string,
     {
@@ -72,6 +120,8 @@ export interface WindowsState {
       minimumRetentionDays: number;
     }
   >;
+  /** Event records by log name (Get-WinEvent); see events.ts. */
+  events: Record<string, EventLog>;
   /** Files on the simulated disk, by Windows path (case-insensitive). */
   files: Record<string, string>;
 }
@@ -95,6 +145,8 @@ export const AUDIT_SUBCATEGORIES: Record<string, string> = {
 };
 
 export const REG = {
+  lsa: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa",
+  run: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run",
   system: "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
   rdpTcp: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp",
   terminalServer: "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server",
@@ -107,6 +159,9 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
   return {
     hostname,
     domain: "CLINIC",
+    productType: 3,
+    domainRole: 3,
+    caption: "Microsoft Windows Server 2019 Standard",
     tpmPresent: true,
     bitlocker: {
       volumes: [
@@ -148,6 +203,8 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
       },
       MpsSvc: { displayName: "Windows Defender Firewall", status: "Running", startType: "Automatic" },
       VSS: { displayName: "Volume Shadow Copy", status: "Stopped", startType: "Manual" },
+      RemoteRegistry: { displayName: "Remote Registry", status: "Running", startType: "Automatic" },
+      Spooler: { displayName: "Print Spooler", status: "Running", startType: "Automatic" },
     },
     accounts: {
       minPasswordLength: 0,
@@ -177,6 +234,8 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
       [REG.rdpTcp]: { UserAuthentication: 0, SecurityLayer: 1, PortNumber: 3389 },
       [REG.terminalServer]: { fDenyTSConnections: 0 },
       [REG.rebootRequired]: {},
+      [REG.lsa]: { LmCompatibilityLevel: 3, NoLMHash: 0, RestrictAnonymous: 0, RestrictAnonymousSAM: 1 },
+      [REG.run]: { SecurityHealth: "C:\\Windows\\system32\\SecurityHealthSystray.exe" },
     },
     smb: { enableSMB1Protocol: true, enableSMB2Protocol: true, requireSecuritySignature: false },
     users: [
@@ -199,11 +258,59 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
         description: "",
       },
     ],
+    localGroups: {
+      Administrators: [
+        { name: "CLINIC-FS01\\Administrator", objectClass: "User", principalSource: "Local" },
+        { name: "CLINIC\\Domain Admins", objectClass: "Group", principalSource: "ActiveDirectory" },
+      ],
+    },
+    firewallRules: [
+      {
+        name: "RemoteDesktop-UserMode-In-TCP",
+        displayName: "Remote Desktop - User Mode (TCP-In)",
+        enabled: true,
+        action: "Allow",
+        protocol: "TCP",
+        localPort: "3389",
+      },
+      {
+        name: "FPS-SMB-In-TCP",
+        displayName: "File and Printer Sharing (SMB-In)",
+        enabled: true,
+        action: "Allow",
+        protocol: "TCP",
+        localPort: "445",
+      },
+      {
+        name: "Vendor-Support-Any",
+        displayName: "Vendor remote support (any port)",
+        enabled: true,
+        action: "Allow",
+        protocol: "Any",
+        localPort: "Any",
+      },
+    ],
+    scheduledTasks: [
+      {
+        taskName: "ScheduledDefrag",
+        taskPath: "\\Microsoft\\Windows\\Defrag\\",
+        state: "Ready",
+        execute: "%windir%\\system32\\defrag.exe",
+      },
+      { taskName: "EHR Sync", taskPath: "\\", state: "Ready", execute: "C:\\Program Files\\EHR\\sync.exe" },
+    ],
+    wmiSubscriptions: [],
+    servicePaths: {
+      wuauserv: "C:\\Windows\\system32\\svchost.exe -k netsvcs -p",
+      WinDefend: '"C:\\ProgramData\\Microsoft\\Windows Defender\\platform\\MsMpEng.exe"',
+    },
+    ad: null,
     eventLogs: {
       Security: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
       Application: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
       System: { maximumKilobytes: 20480, overflowAction: "OverwriteAsNeeded", minimumRetentionDays: 0 },
     },
+    events: emptyLogs(),
     files: {},
   };
 }
@@ -255,6 +362,11 @@ export function compliantState(hostname = "CLINIC-DC01"): WindowsState {
   delete s.registry[REG.rebootRequired];
   s.smb = { enableSMB1Protocol: false, enableSMB2Protocol: true, requireSecuritySignature: true };
   for (const u of s.users) if (u.sid.endsWith("-501")) u.enabled = false;
+  for (const [path, name, value] of HARDENED_REGISTRY) (s.registry[path] ??= {})[name] = value;
+  s.services.RemoteRegistry = { displayName: "Remote Registry", status: "Stopped", startType: "Disabled" };
+  s.firewallRules = s.firewallRules
+    .filter((r) => r.name !== "Vendor-Support-Any")
+    .map((r) => ({ ...r, enabled: false }));
   s.eventLogs.Security = {
     maximumKilobytes: 196608,
     overflowAction: "OverwriteAsNeeded",
@@ -270,6 +382,138 @@ export function compliantState(hostname = "CLINIC-DC01"): WindowsState {
     overflowAction: "OverwriteAsNeeded",
     minimumRetentionDays: 0,
   };
+  return s;
+}
+
+/**
+ * Hardening values a well-kept clinic host has in its registry (written out here rather than taken
+ * from the runbooks, so a runbook that expects the wrong value fails its test).
+ */
+export const HARDENED_REGISTRY: [path: string, name: string, value: string | number][] = [
+  [REG.system, "PromptOnSecureDesktop", 1],
+  [REG.system, "MaxDevicePasswordFailedAttempts", 10],
+  [REG.lsa, "LmCompatibilityLevel", 5],
+  [REG.lsa, "NoLMHash", 1],
+  [REG.lsa, "RestrictAnonymous", 1],
+  [REG.lsa, "RestrictAnonymousSAM", 1],
+  [REG.lsa, "RunAsPPL", 1],
+  ["HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\WDigest", "UseLogonCredential", 0],
+  [
+    "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Server",
+    "Enabled",
+    0,
+  ],
+  [
+    "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.1\\Server",
+    "Enabled",
+    0,
+  ],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\DNSClient", "EnableMulticast", 0],
+  ["HKLM:\\SYSTEM\\CurrentControlSet\\Services\\NetBT\\Parameters", "NodeType", 2],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\RemovableStorageDevices", "Deny_All", 1],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service", "AllowUnencrypted", 0],
+  ["HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer", "NoDriveTypeAutoRun", 255],
+  [
+    "HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging",
+    "EnableScriptBlockLogging",
+    1,
+  ],
+  ["HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon", "CachedLogonsCount", "1"],
+  [REG.rdpTcp, "MinEncryptionLevel", 3],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services", "MaxIdleTime", 600000],
+  [
+    "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters",
+    "RequireSecuritySignature",
+    1,
+  ],
+  ["HKLM:\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters", "RestrictNullSessAccess", 1],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\DomainProfile\\Logging", "LogDroppedPackets", 1],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PrivateProfile\\Logging", "LogDroppedPackets", 1],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\PublicProfile\\Logging", "LogDroppedPackets", 1],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows Defender\\Spynet", "SpynetReporting", 2],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows Defender\\Spynet", "SubmitSamplesConsent", 1],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows Defender", "PUAProtection", 1],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU", "NoAutoUpdate", 0],
+  ["HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU", "AUOptions", 4],
+];
+
+/** Everything a domain controller adds: AD, DNS and Netlogon; drifted unless `compliant`. */
+export function withDomainController(s: WindowsState, compliant: boolean): WindowsState {
+  s.productType = 2;
+  s.domainRole = 5;
+  s.caption = "Microsoft Windows Server 2022 Standard";
+  s.services.DNS = { displayName: "DNS Server", status: "Running", startType: "Automatic" };
+  s.services.Netlogon = {
+    displayName: "Netlogon",
+    status: compliant ? "Running" : "Stopped",
+    startType: compliant ? "Automatic" : "Manual",
+  };
+  if (compliant)
+    s.services.Spooler = { displayName: "Print Spooler", status: "Stopped", startType: "Disabled" };
+  s.localGroups = {};
+  s.ad = {
+    passwordPolicy: compliant
+      ? {
+          minPasswordLength: 14,
+          passwordHistoryCount: 24,
+          complexityEnabled: true,
+          maxPasswordAgeDays: 365,
+          lockoutThreshold: 5,
+          lockoutDurationMin: 30,
+        }
+      : {
+          minPasswordLength: 7,
+          passwordHistoryCount: 24,
+          complexityEnabled: true,
+          maxPasswordAgeDays: 42,
+          lockoutThreshold: 0,
+          lockoutDurationMin: 30,
+        },
+    users: [
+      { samAccountName: "Administrator", enabled: true, lastLogonDate: days(2), passwordLastSet: days(60) },
+      {
+        samAccountName: "krbtgt",
+        enabled: false,
+        lastLogonDate: null,
+        passwordLastSet: days(compliant ? 90 : 1400),
+      },
+      { samAccountName: "dr.reyes", enabled: true, lastLogonDate: days(1), passwordLastSet: days(30) },
+      { samAccountName: "frontdesk", enabled: true, lastLogonDate: days(0.5), passwordLastSet: days(20) },
+      {
+        samAccountName: "temp.nurse",
+        enabled: !compliant,
+        lastLogonDate: days(200),
+        passwordLastSet: days(210),
+      },
+    ],
+    groups: {
+      "Domain Admins": [{ samAccountName: "Administrator", objectClass: "user" }],
+      "Enterprise Admins": [{ samAccountName: "Administrator", objectClass: "user" }],
+      Administrators: [
+        { samAccountName: "Administrator", objectClass: "user" },
+        { samAccountName: "Domain Admins", objectClass: "group" },
+        { samAccountName: "Enterprise Admins", objectClass: "group" },
+      ],
+    },
+    computers: [
+      { name: s.hostname, isDomainController: true, lapsExpiry: null },
+      { name: "CLINIC-FS01", isDomainController: false, lapsExpiry: days(-20) },
+      { name: "FRONTDESK-01", isDomainController: false, lapsExpiry: compliant ? days(-10) : null },
+    ],
+  };
+  return s;
+}
+
+/** A clinic workstation (front desk, exam room): no server roles, no Windows Server Backup. */
+export function asWorkstation(s: WindowsState): WindowsState {
+  s.productType = 1;
+  s.domainRole = 1;
+  s.caption = "Microsoft Windows 11 Pro";
+  s.backup.installed = false;
+  s.localGroups.Administrators = [
+    { name: `${s.hostname}\\Administrator`, objectClass: "User", principalSource: "Local" },
+    { name: "CLINIC\\Domain Admins", objectClass: "Group", principalSource: "ActiveDirectory" },
+  ];
   return s;
 }
 

@@ -4,9 +4,21 @@
  * event logs, Windows Server Backup, VSS, net accounts, auditpol, usoclient) over WindowsState.
  */
 import { randomInt, randomUUID } from "node:crypto";
+import { getWinEvent } from "./events.ts";
 import { GENERIC_CMDLETS } from "./ps/cmdlets.ts";
 import { type Cmdlet, type CmdletCall, type NativeResult, type PsHost, param } from "./ps/interp.ts";
-import { enumerate, PSDate, PSError, PSObject, toBool, toNum, toStr, type Value } from "./ps/values.ts";
+import {
+  enumerate,
+  member,
+  PSDate,
+  PSError,
+  PSObject,
+  PSTimeSpan,
+  toBool,
+  toNum,
+  toStr,
+  type Value,
+} from "./ps/values.ts";
 import { AUDIT_SUBCATEGORIES, type AuditSetting, REG, type WindowsState } from "./state.ts";
 
 const date = (iso: string | null) => (iso ? new PSDate(Date.parse(iso)) : null);
@@ -418,12 +430,98 @@ export function windowsHost(state: WindowsState, user: string, now: () => number
     },
     "get-ciminstance": (c) => {
       const cls = toStr(arg(c, "ClassName")).toLowerCase();
-      if (cls !== "win32_shadowcopy")
-        throw new PSError(`Get-CimInstance : Invalid class ${cls}`, "ObjectNotFound");
-      return state.backup.shadowCopies.map(
-        (s) => new PSObject({ ID: s.id, VolumeName: s.volume, InstallDate: date(s.installDate) }),
+      const ns = toStr(param(c, "Namespace")).toLowerCase().replace(/\\/g, "/") || "root/cimv2";
+      const cim = CIM_CLASSES[`${ns}:${cls}`];
+      if (!cim)
+        throw new PSError(`Get-CimInstance : Invalid class "${cls}" in namespace ${ns}`, "MetadataError");
+      return cim(state);
+    },
+    "get-item": (c) => {
+      const p = toStr(arg(c, "Path", "LiteralPath"));
+      if (!isReg(p)) {
+        if (fileKey(p) === undefined)
+          notFound(`Get-Item : Cannot find path '${p}' because it does not exist.`);
+        return new PSObject({ FullName: p, Name: p.split("\\").pop() ?? p });
+      }
+      const values = state.registry[regKey(p)];
+      if (!values) notFound(`Get-Item : Cannot find path '${p}' because it does not exist.`);
+      // A RegistryKey: Property lists the value names (PowerShell's registry provider).
+      return new PSObject({
+        Name: regKey(p),
+        Property: Object.keys(values),
+        ValueCount: Object.keys(values).length,
+      });
+    },
+    "get-localgroupmember": (c) => {
+      const name = toStr(arg(c, "Group", "Name"));
+      const key = Object.keys(state.localGroups).find((k) => k.toLowerCase() === name.toLowerCase());
+      if (!key) notFound(`Get-LocalGroupMember : Group ${name} was not found.`);
+      return (state.localGroups[key] ?? []).map(
+        (m) => new PSObject({ Name: m.name, ObjectClass: m.objectClass, PrincipalSource: m.principalSource }),
       );
     },
+    "get-netfirewallrule": (c) => {
+      const direction = toStr(param(c, "Direction"));
+      const enabled = param(c, "Enabled");
+      const action = toStr(param(c, "Action"));
+      const name = param(c, "Name");
+      return state.firewallRules
+        .filter(
+          (r) =>
+            (direction === "" || direction.toLowerCase() === "inbound") &&
+            (enabled === null || r.enabled === toBool(enabled)) &&
+            (action === "" || r.action.toLowerCase() === action.toLowerCase()) &&
+            (name === null || r.name.toLowerCase() === toStr(name).toLowerCase()),
+        )
+        .map(
+          (r) =>
+            new PSObject({
+              Name: r.name,
+              DisplayName: r.displayName,
+              Enabled: r.enabled ? "True" : "False",
+              Direction: "Inbound",
+              Action: r.action,
+            }),
+        );
+    },
+    "get-netfirewallportfilter": (c) => {
+      const rules = c.input.length ? c.input : enumerate(param(c, "AssociatedNetFirewallRule"));
+      return rules.map((x) => {
+        const r = state.firewallRules.find((y) => y.name === toStr(member(x, "Name")));
+        if (!r) notFound(`Get-NetFirewallPortFilter : No rule ${toStr(member(x, "Name"))}.`);
+        // LocalPort is "Any" or the list of ports/ranges, as on Windows.
+        const ports = r.localPort === "Any" ? "Any" : r.localPort.split(",");
+        return new PSObject({
+          InstanceID: r.name,
+          Protocol: r.protocol,
+          LocalPort: ports,
+          RemotePort: "Any",
+        });
+      });
+    },
+    "set-netfirewallrule": (c) => {
+      const name = toStr(arg(c, "Name"));
+      const r = state.firewallRules.find((y) => y.name.toLowerCase() === name.toLowerCase());
+      if (!r)
+        notFound(
+          `Set-NetFirewallRule : No MSFT_NetFirewallRule objects found with property 'InstanceID' equal to '${name}'.`,
+        );
+      const enabled = param(c, "Enabled");
+      if (enabled !== null) r.enabled = toBool(enabled);
+      return undefined;
+    },
+    "get-scheduledtask": () =>
+      state.scheduledTasks.map(
+        (t) =>
+          new PSObject({
+            TaskName: t.taskName,
+            TaskPath: t.taskPath,
+            State: t.state,
+            Actions: [new PSObject({ Execute: t.execute })],
+          }),
+      ),
+    ...adCmdlets(state),
+    "get-winevent": (c) => getWinEvent(state.events, c),
     "invoke-cimmethod": (c) => {
       const cls = toStr(param(c, "ClassName")).toLowerCase();
       const method = toStr(param(c, "MethodName")).toLowerCase();
@@ -456,6 +554,127 @@ export function windowsHost(state: WindowsState, user: string, now: () => number
       delete state.files[k];
       return true;
     },
+  };
+}
+
+/** Get-CimInstance classes by "namespace:class" (lowercase). */
+const CIM_CLASSES: Record<string, (state: WindowsState) => Value> = {
+  "root/cimv2:win32_shadowcopy": (state) =>
+    state.backup.shadowCopies.map(
+      (s) => new PSObject({ ID: s.id, VolumeName: s.volume, InstallDate: date(s.installDate) }),
+    ),
+  "root/cimv2:win32_operatingsystem": (state) =>
+    new PSObject({ Caption: state.caption, ProductType: state.productType, CSName: state.hostname }),
+  "root/cimv2:win32_computersystem": (state) =>
+    new PSObject({
+      Name: state.hostname,
+      Domain: `${state.domain.toLowerCase()}.local`,
+      DomainRole: state.domainRole,
+      PartOfDomain: state.domainRole !== 0 && state.domainRole !== 2,
+    }),
+  "root/cimv2:win32_service": (state) =>
+    Object.entries(state.services).map(
+      ([name, svc]) =>
+        new PSObject({
+          Name: name,
+          DisplayName: svc.displayName,
+          State: svc.status,
+          StartMode: svc.startType === "Automatic" ? "Auto" : svc.startType,
+          PathName: state.servicePaths[name] ?? `C:\\Windows\\system32\\svchost.exe -k ${name}`,
+        }),
+    ),
+  "root/subscription:__filtertoconsumerbinding": (state) =>
+    state.wmiSubscriptions.map(
+      (w) =>
+        new PSObject({
+          Filter: `__EventFilter (Name = "${w.filter}")`,
+          Consumer: `${w.consumerClass} (Name = "${w.consumer}")`,
+        }),
+    ),
+};
+
+/** The ActiveDirectory module's cmdlets over state.ad (a domain controller only). */
+function adCmdlets(state: WindowsState): Record<string, Cmdlet> {
+  const ad = (name: string) => {
+    if (!state.ad)
+      throw new PSError(
+        `${name} : The term '${name}' is not recognized as the name of a cmdlet, function, script file, or operable program.`,
+        "ObjectNotFound",
+      );
+    return state.ad;
+  };
+  const userObject = (u: NonNullable<WindowsState["ad"]>["users"][number]) =>
+    new PSObject({
+      SamAccountName: u.samAccountName,
+      Name: u.samAccountName,
+      Enabled: u.enabled,
+      LastLogonDate: date(u.lastLogonDate),
+      PasswordLastSet: date(u.passwordLastSet),
+    });
+  // -Filter as the scripts write it: "*" or "Enabled -eq $true" / "Enabled -eq $false".
+  const filter = (c: CmdletCall): ((enabled: boolean) => boolean) => {
+    const f = toStr(param(c, "Filter")).trim();
+    if (f === "*") return () => true;
+    const m = /^Enabled\s+-eq\s+\$(true|false)$/i.exec(f);
+    if (!m)
+      throw new PSError(
+        `Get-ADUser : this host understands -Filter * or 'Enabled -eq $true' only (got ${f})`,
+      );
+    return (enabled) => enabled === (m[1]?.toLowerCase() === "true");
+  };
+  return {
+    "get-addefaultdomainpasswordpolicy": () => {
+      const p = ad("Get-ADDefaultDomainPasswordPolicy").passwordPolicy;
+      return new PSObject({
+        MinPasswordLength: p.minPasswordLength,
+        PasswordHistoryCount: p.passwordHistoryCount,
+        ComplexityEnabled: p.complexityEnabled,
+        MaxPasswordAge: new PSTimeSpan(p.maxPasswordAgeDays * 86_400_000),
+        LockoutThreshold: p.lockoutThreshold,
+        LockoutDuration: new PSTimeSpan(p.lockoutDurationMin * 60_000),
+      });
+    },
+    "get-aduser": (c) => {
+      const d = ad("Get-ADUser");
+      const id = param(c, "Identity") ?? c.positional[0] ?? null;
+      if (id !== null) {
+        const u = d.users.find((x) => x.samAccountName.toLowerCase() === toStr(id).toLowerCase());
+        if (!u) notFound(`Get-ADUser : Cannot find an object with identity: '${toStr(id)}'.`);
+        return userObject(u);
+      }
+      const keep = filter(c);
+      return d.users.filter((u) => keep(u.enabled)).map(userObject);
+    },
+    "get-adgroupmember": (c) => {
+      const d = ad("Get-ADGroupMember");
+      const id = toStr(arg(c, "Identity"));
+      const key = Object.keys(d.groups).find((k) => k.toLowerCase() === id.toLowerCase());
+      if (!key) notFound(`Get-ADGroupMember : Cannot find an object with identity: '${id}'.`);
+      const seen = new Set<string>();
+      const expand = (group: string): PSObject[] =>
+        (d.groups[group] ?? []).flatMap((m) => {
+          if (m.objectClass === "group" && param(c, "Recursive"))
+            return seen.has(m.samAccountName) ? [] : (seen.add(m.samAccountName), expand(m.samAccountName));
+          return [
+            new PSObject({
+              SamAccountName: m.samAccountName,
+              Name: m.samAccountName,
+              objectClass: m.objectClass,
+            }),
+          ];
+        });
+      return expand(key);
+    },
+    "get-adcomputer": () =>
+      ad("Get-ADComputer").computers.map(
+        (x) =>
+          new PSObject({
+            Name: x.name,
+            PrimaryGroupID: x.isDomainController ? 516 : 515,
+            "msLAPS-PasswordExpirationTime": x.lapsExpiry === null ? null : Date.parse(x.lapsExpiry),
+            "ms-Mcs-AdmPwdExpirationTime": null,
+          }),
+      ),
   };
 }
 

@@ -17,7 +17,13 @@ const usage =
   "  runs this host's Linux checks now (all enabled ones, or the ids given) and prints the results;\n" +
   "  records no evidence. Exit 0 all pass or warn, 1 a check failed or errored, 2 bad usage, 3 bad config.";
 
-const MARK: Record<Finding["status"], string> = { pass: "PASS", warn: "WARN", fail: "FAIL", error: "ERR " };
+const MARK: Record<Finding["status"], string> = {
+  pass: "PASS",
+  warn: "WARN",
+  fail: "FAIL",
+  error: "ERR ",
+  unreachable: "OFF ",
+};
 
 /** `malachor check`: run the local Linux checks on demand, for a field tech. */
 export const checkCommand: Command = {

@@ -43,6 +43,17 @@ describe("malachor runbook (compiled binary, catalogue embedded)", () => {
     const human = await runMalachor(["runbook", "list", "--platform", "windows"]);
     expect(human.stdout).toContain("windows.smb1");
     expect(human.stdout).toContain("§164.312(e)(1)");
+    // The acceptance counts, as the binary reports them.
+    const { counts } = JSON.parse(r.stdout);
+    expect(counts.windowsChecks).toBeGreaterThanOrEqual(32);
+    expect(counts.windowsRunbooks).toBeGreaterThanOrEqual(40);
+    expect(counts.windowsFixRules).toBeGreaterThanOrEqual(30);
+    expect(human.stdout).toMatch(
+      /\d+ Windows checks \(\d+ monitor-only\), \d+ Windows runbooks, \d+ L1 fix rules/,
+    );
+    const checks = await runMalachor(["runbook", "list", "--checks"]);
+    expect(checks.stdout).toContain("windows.ad-krbtgt-age");
+    expect(checks.stdout).toContain("needs a person: Resetting krbtgt");
   });
 
   test("run --dry-run detects without changing the host", async () => {

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { RunbookParam } from "../../../protocol/runbook.ts";
-import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
+import { RUNBOOKS, runbookById, WINDOWS_CHECKS } from "../../../runbooks/index.ts";
+import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
 import { enqueueEscrow } from "../cloud-client/uploader.ts";
 import { openState, stateDbPath } from "../daemon/state.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
@@ -15,7 +16,9 @@ import { table } from "./format.ts";
 import { resolveTarget, TARGET_OPTIONS } from "./winrm-target.ts";
 
 const usage =
-  "malachor runbook list [--platform windows|linux] [--json]\n" +
+  "malachor runbook list [--platform windows|linux] [--checks] [--json]\n" +
+  "  list: the runbooks (or with --checks the Windows checks, monitor-only ones with the reason),\n" +
+  "  then the catalogue's counts of Windows checks, runbooks and L1 rules.\n" +
   "malachor runbook run <id> --host <host|local> [--dry-run] [--param name=value]… [--config <file>]\n" +
   "                     [--user U --password-file F] [--https] [--port N] [--pin <sha256>] [--json]\n" +
   "  run: detect → remediate → verify (rollback when verify fails) on one host; --dry-run only detects.\n" +
@@ -24,7 +27,7 @@ const usage =
 function list(args: string[], io: Io): number {
   const { values, positionals } = parseCommandArgs(
     args,
-    { platform: { type: "string" }, json: { type: "boolean" } },
+    { platform: { type: "string" }, checks: { type: "boolean" }, json: { type: "boolean" } },
     usage,
   );
   if (positionals.length) throw new CliError(`runbook list takes no arguments\nusage: ${usage}`);
@@ -32,8 +35,34 @@ function list(args: string[], io: Io): number {
     throw new CliError(`--platform must be windows or linux, not "${values.platform}"`);
   }
   const specs = RUNBOOKS.map((r) => r.spec).filter((s) => !values.platform || s.platform === values.platform);
+  const windowsRules = BUILTIN_RULES.rules.filter(
+    (r) => !r.match.platforms || r.match.platforms.includes("windows"),
+  );
+  const counts = {
+    windowsChecks: WINDOWS_CHECKS.length,
+    monitorOnly: WINDOWS_CHECKS.filter((c) => c.monitorOnly).length,
+    windowsRunbooks: RUNBOOKS.filter((r) => r.spec.platform === "windows").length,
+    windowsFixRules: windowsRules.filter((r) => r.action.type === "runbook").length,
+    windowsEscalateRules: windowsRules.filter((r) => r.action.type === "escalate").length,
+  };
   if (values.json) {
-    io.out(JSON.stringify({ runbooks: specs }));
+    const checks = WINDOWS_CHECKS.map(({ detect: _d, ...c }) => c);
+    io.out(JSON.stringify(values.checks ? { checks, counts } : { runbooks: specs, counts }));
+    return EXIT.ok;
+  }
+  const summary = `${counts.windowsChecks} Windows checks (${counts.monitorOnly} monitor-only), ${counts.windowsRunbooks} Windows runbooks, ${counts.windowsFixRules} L1 fix rules + ${counts.windowsEscalateRules} escalate rules for Windows`;
+  if (values.checks) {
+    const rows = [["CHECK", "ROLES", "SEVERITY", "FIXED BY", "CITATIONS"]];
+    for (const c of WINDOWS_CHECKS)
+      rows.push([
+        c.id,
+        c.roles.length === 3 ? "all" : c.roles.join(","),
+        c.severity,
+        c.monitorOnly ? `needs a person: ${c.monitorOnly}` : c.runbooks.join(" "),
+        c.citations.join(" "),
+      ]);
+    for (const line of table(rows)) io.out(line);
+    io.out(summary);
     return EXIT.ok;
   }
   const rows = [["ID", "PLATFORM", "SEVERITY", "BLAST", "ROLLBACK", "CITATIONS", "TITLE"]];
@@ -49,6 +78,7 @@ function list(args: string[], io: Io): number {
     ]);
   }
   for (const line of table(rows)) io.out(line);
+  io.out(summary);
   return EXIT.ok;
 }
 

@@ -90,6 +90,8 @@ export const WindowsHost = v.pipe(
     username: v.pipe(v.string(), v.minLength(1)),
     password_file: Path,
     domain: v.optional(v.string()),
+    /** What the host is; detected over WinRM at each scan when unset. A workstation may be off. */
+    role: v.optional(v.picklist(["server", "domain-controller", "workstation"])),
     /** SHA-256 fingerprint (hex, colons allowed) of the host's TLS certificate to pin. */
     cert_fingerprint: v.optional(
       v.pipe(
@@ -103,6 +105,12 @@ export const WindowsHost = v.pipe(
 
 export const WindowsSection = v.strictObject({
   hosts: v.optional(v.array(WindowsHost), []),
+  /** Seconds between scans of a server; unset: every check cycle (a host is scanned at most once per cycle). */
+  server_interval_sec: v.optional(int(10, 86_400)),
+  /** Seconds between scans of a domain controller; unset: every check cycle. */
+  domain_controller_interval_sec: v.optional(int(10, 86_400)),
+  /** Seconds between scans of a workstation (also how soon one that was off is tried again); unset: every cycle. */
+  workstation_interval_sec: v.optional(int(10, 86_400)),
 });
 
 export const HealSection = v.strictObject({

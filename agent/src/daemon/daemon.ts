@@ -219,8 +219,10 @@ export class Daemon {
       }),
     );
     const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
-    for (const b of bundles)
+    for (const b of bundles) {
       for (const k of ["pass", "fail", "warn", "error"] as const) summary[k] += b.summary[k];
+      if (b.summary.unreachable) summary.unreachable = (summary.unreachable ?? 0) + b.summary.unreachable;
+    }
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
     this.d.log.info("cycle done", {

@@ -17,6 +17,11 @@ export interface CycleContext {
   timeoutMs: number;
   /** Aborted when the daemon is stopping; long work should give up. */
   signal: AbortSignal;
+  /**
+   * A person asked for these results now (a run_check order), outside the cycle: run every check
+   * regardless of cadence, and consume nothing the next cycle needs (event-log bookmarks).
+   */
+  onDemand?: boolean;
 }
 
 /** Produces findings each cycle for the hosts it manages. Errors become one "error" finding. */

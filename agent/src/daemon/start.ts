@@ -5,7 +5,7 @@
  * message to the cloud.
  */
 import { catalogueOf } from "../../../lib/runbook-types.ts";
-import { RUNBOOK_SPECS, RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
+import { RUNBOOK_SPECS, runbookById } from "../../../runbooks/index.ts";
 import type { Host } from "../checks/host.ts";
 import { RealHost } from "../checks/real-host.ts";
 import { checkSettings } from "../checks/settings.ts";
@@ -18,8 +18,8 @@ import type { Logger } from "../log/logger.ts";
 import { orderProcessorFromConfig } from "../orders/from-config.ts";
 import { adoptLegacyOutbox } from "../queue/legacy-outbox.ts";
 import { HostExecutors } from "../runbooks/host-executors.ts";
-import { windowsCheckProvider } from "../runbooks/windows-checks.ts";
 import { createUpdateAgent } from "../update/update-agent.ts";
+import { windowsProviderFromConfig } from "../windows/from-config.ts";
 import { applianceHostName, cloudClient, openChain } from "./agent.ts";
 import { Daemon } from "./daemon.ts";
 import { linuxProvider } from "./linux-provider.ts";
@@ -66,7 +66,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
   const executors = new HostExecutors(hostName, config.windows.hosts);
   const checks: CheckProvider[] = [
     linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName),
-    windowsCheckProvider({ runbooks: RUNBOOKS, executors: () => executors.windows() }),
+    windowsProviderFromConfig({ config, db: state.db, executors: () => executors.windows(), log }),
   ];
   // Recovery keys go into the queue the moment a runbook hands them over: from the healer and
   // from a run_runbook order alike.

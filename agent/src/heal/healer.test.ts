@@ -8,7 +8,7 @@ import { generateKeyPair, keyIdOf } from "../../../protocol/sign.ts";
 import { signPayload } from "../../../protocol/signed.ts";
 import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
-import { RUNBOOKS } from "../../../runbooks/index.ts";
+import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
 import { startWinRmServer } from "../../../test/winrm-server/server.ts";
 import { ChainStore } from "../evidence/chain-store.ts";
 import { openStateDb } from "../queue/db.ts";
@@ -296,8 +296,9 @@ describe("Healer", () => {
         auth: { scheme: "ntlm", user: "svc", password },
       });
       try {
-        const windows = RUNBOOKS.filter((r) => r.spec.platform === "windows");
-        return await scanWindowsHost(new WinRmExecutor(client, "FS01"), windows, 10_000);
+        return (
+          await scanWindowsHost({ executor: new WinRmExecutor(client, "FS01") }, WINDOWS_CHECKS, 10_000)
+        ).findings;
       } finally {
         await client.close();
       }

@@ -40,7 +40,7 @@ export interface OrderActionParts {
 }
 
 function summarize(findings: readonly Finding[]): JsonObject {
-  const counts = { pass: 0, fail: 0, warn: 0, error: 0 };
+  const counts = { pass: 0, fail: 0, warn: 0, error: 0, unreachable: 0 };
   for (const f of findings) counts[f.status]++;
   return {
     ...counts,
@@ -64,6 +64,7 @@ export function orderActions(parts: OrderActionParts): OrderActions {
         disabled: new Set<string>(),
         timeoutMs: config.checks.timeout_sec * 1000,
         signal: new AbortController().signal,
+        onDemand: true,
       };
       const all = (await Promise.all(parts.providers.map((pr) => pr.collect(ctx)))).flat();
       const wanted = p.checkIds && p.checkIds.length > 0 ? new Set(p.checkIds) : null;

@@ -56,6 +56,32 @@ const MIGRATIONS: string[] = [
      cloud_seq INTEGER NOT NULL DEFAULT 0,
      handed_over_at TEXT NOT NULL
    );`,
+  // Windows: per-host baselines of the persistence and privileged-group checks; event-log
+  // bookmarks (last record id read per host and log) and the threat events read, keyed by record
+  // so none is counted twice, written in one transaction with the bookmark that passed them.
+  `CREATE TABLE windows_baseline (
+     host TEXT NOT NULL,
+     check_id TEXT NOT NULL,
+     items TEXT NOT NULL,
+     recorded_at INTEGER NOT NULL,
+     PRIMARY KEY (host, check_id)
+   );
+   CREATE TABLE winevt_bookmark (
+     host TEXT NOT NULL,
+     log TEXT NOT NULL,
+     record_id INTEGER NOT NULL,
+     PRIMARY KEY (host, log)
+   );
+   CREATE TABLE winevt_event (
+     host TEXT NOT NULL,
+     log TEXT NOT NULL,
+     record_id INTEGER NOT NULL,
+     event_id INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     data TEXT NOT NULL,
+     PRIMARY KEY (host, log, record_id)
+   );
+   CREATE INDEX winevt_event_at ON winevt_event (event_id, at);`,
 ];
 
 /**

@@ -8,10 +8,13 @@ import { RemediationReceipt } from "../../../protocol/receipt.ts";
 import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
 import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
 import {
+  asWorkstation,
   compliantState,
   defaultState,
+  HARDENED_REGISTRY,
   mergeState,
   type WindowsState,
+  withDomainController,
 } from "../../../test/winrm-server/state.ts";
 import { WinRmClient } from "../winrm/client.ts";
 import type { RunbookExecutor, ScriptInput } from "./executor.ts";
@@ -173,15 +176,79 @@ const ROWS: Row[] = [
   },
 ];
 
+/** Registry and service runbooks (generated from runbook.toml): the whole registry or service table. */
+const GENERATED: Row[] = [
+  ...[
+    "windows.uac",
+    "windows.ntlmv2",
+    "windows.lm-hash",
+    "windows.anonymous-access",
+    "windows.lsa-protection",
+    "windows.wdigest",
+    "windows.tls-legacy",
+    "windows.llmnr",
+    "windows.netbios",
+    "windows.removable-storage",
+    "windows.winrm-unencrypted",
+    "windows.autorun",
+    "windows.powershell-logging",
+    "windows.cached-logons",
+    "windows.rdp-encryption",
+    "windows.rdp-idle-timeout",
+    "windows.smb-client-signing",
+    "windows.smb-null-session",
+    "windows.firewall-logging",
+    "windows.defender-cloud",
+    "windows.defender-pua",
+    "windows.auto-update",
+    "windows.machine-lockout",
+  ].map((id) => ({
+    id,
+    pick: (s: WindowsState) => s.registry,
+    // Fixed means the hardened values are in the registry now (HARDENED_REGISTRY is written by hand).
+    fixed: (s: WindowsState) => {
+      const changed = HARDENED_REGISTRY.filter(
+        ([p, n]) => s.registry[p]?.[n] !== defaultState().registry[p]?.[n],
+      );
+      expect(changed.length).toBeGreaterThan(0);
+    },
+  })),
+  {
+    id: "windows.remote-registry",
+    pick: (s) => s.services,
+    fixed: (s) =>
+      expect(s.services.RemoteRegistry).toMatchObject({ status: "Stopped", startType: "Disabled" }),
+  },
+  {
+    id: "windows.print-spooler",
+    pick: (s) => s.services,
+    fixed: (s) => expect(s.services.Spooler).toMatchObject({ status: "Stopped", startType: "Disabled" }),
+  },
+  {
+    id: "windows.dc-services",
+    pick: (s) => s.services,
+    fixed: (s) => {
+      expect(s.services.Netlogon).toMatchObject({ status: "Running", startType: "Automatic" });
+      expect(s.services.DNS).toMatchObject({ status: "Running", startType: "Automatic" });
+    },
+  },
+  {
+    id: "windows.firewall-rules",
+    pick: (s) => s.firewallRules,
+    fixed: (s) => expect(s.firewallRules.filter((r) => r.enabled).map((r) => r.name)).toEqual([]),
+  },
+];
+
 describe("Windows runbooks against the WinRM test server", () => {
   test("every Windows runbook in the catalogue has a row here", () => {
     const windows = RUNBOOKS.filter((r) => r.spec.platform === "windows").map((r) => r.spec.id);
-    expect(windows.length).toBeGreaterThanOrEqual(12);
-    expect(ROWS.map((r) => r.id).sort()).toEqual(windows.sort());
+    expect(windows.length).toBeGreaterThanOrEqual(40);
+    expect([...ROWS, ...GENERATED].map((r) => r.id).sort()).toEqual(windows.sort());
   });
 
-  for (const row of ROWS) {
+  for (const row of [...ROWS, ...GENERATED]) {
     test(`${row.id}: detect fails → remediate → verify passes`, async () => {
+      if (row.id === "windows.dc-services") server.state = withDomainController(server.state, false);
       if (row.patch) server.state = mergeState(server.state, row.patch);
       const runbook = runbookById(row.id);
       if (!runbook) throw new Error(`no runbook ${row.id}`);
@@ -203,6 +270,7 @@ describe("Windows runbooks against the WinRM test server", () => {
     });
 
     test(`${row.id}: a failed verify rolls back to the captured state`, async () => {
+      if (row.id === "windows.dc-services") server.state = withDomainController(server.state, false);
       const runbook = runbookById(row.id);
       if (!runbook) throw new Error(`no runbook ${row.id}`);
       const before = structuredClone(row.pick(server.state));
@@ -221,18 +289,23 @@ describe("Windows runbooks against the WinRM test server", () => {
     });
   }
 
-  test("on a compliant host every detect passes and nothing is changed", async () => {
-    server.state = compliantState();
-    const snapshot = JSON.stringify(server.state);
+  test("on a compliant host of each role every detect passes and nothing is changed", async () => {
+    const hosts = {
+      server: compliantState(),
+      "domain-controller": withDomainController(compliantState(), true),
+      workstation: asWorkstation(compliantState()),
+    };
     for (const runbook of RUNBOOKS.filter((r) => r.spec.platform === "windows")) {
+      server.state = structuredClone(hosts[runbook.roles[0] as keyof typeof hosts]);
+      const snapshot = JSON.stringify(server.state);
       const run = await runRunbook({ runbook, executor });
       expect({ id: runbook.spec.id, outcome: run.outcome, error: run.error }).toEqual({
         id: runbook.spec.id,
         outcome: "not-needed",
         error: undefined,
       });
+      expect(JSON.stringify(server.state)).toBe(snapshot);
     }
-    expect(JSON.stringify(server.state)).toBe(snapshot);
   });
 
   test("BitLocker recovery key comes out as KeyEscrow and never stays in details", async () => {

@@ -35,3 +35,12 @@ test("every status has a label and advice", () => {
     expect(m.advice).not.toBe("");
   }
 });
+
+test("drift on a monitor-only check or a threat needs a person; a fixable check is fixed automatically", () => {
+  expect(statusMeaning("fail", "windows.ad-krbtgt-age")).toMatchObject({ label: "Needs a person" });
+  expect(statusMeaning("fail", "windows.ad-krbtgt-age").advice).toContain("Resetting krbtgt");
+  expect(statusMeaning("fail", "windows.threat-brute-force").label).toBe("Needs a person");
+  expect(statusMeaning("fail", "windows.firewall").advice).toContain("tries to fix this automatically");
+  expect(statusMeaning("pass", "windows.ad-krbtgt-age").label).toBe("OK");
+  expect(statusMeaning("unreachable", "windows.reachable").label).toBe("Switched off");
+});

@@ -4,6 +4,7 @@
  * falling back to the HIPAA control the finding cites, then to the finding's own title.
  */
 import { type CheckStatus, type Finding, hipaaControl, standardOf } from "../../../protocol/index.ts";
+import { needsPersonReason } from "../../../runbooks/index.ts";
 
 /** What a check is about, why it matters, and what (if anything) staff should do when it is not passing. */
 export interface Explanation {
@@ -95,8 +96,17 @@ export function explainCheck(f: Pick<Finding, "checkId" | "title" | "citations">
   return { topic: f.title || f.checkId, why: "A safeguard your IT provider monitors for HIPAA compliance." };
 }
 
-/** What a status means for staff, and whether they need to do anything. */
-export function statusMeaning(status: CheckStatus): { label: string; advice: string } {
+/**
+ * What a status means for staff, and whether they need to do anything. Drift on a check no
+ * runbook may fix (monitor-only, or a threat) "needs a person" rather than an automatic fix.
+ */
+export function statusMeaning(status: CheckStatus, checkId?: string): { label: string; advice: string } {
+  const person = checkId === undefined ? undefined : needsPersonReason(checkId);
+  if (person && (status === "fail" || status === "warn"))
+    return {
+      label: "Needs a person",
+      advice: `This is not fixed automatically (${person}); your IT provider has been alerted and will follow up.`,
+    };
   switch (status) {
     case "pass":
       return { label: "OK", advice: "Nothing to do." };
@@ -110,6 +120,12 @@ export function statusMeaning(status: CheckStatus): { label: string; advice: str
         label: "Problem",
         advice:
           "The appliance tries to fix this automatically; if it stays red, your IT provider is alerted.",
+      };
+    case "unreachable":
+      return {
+        label: "Switched off",
+        advice:
+          "This computer did not answer; that is fine for a workstation that is off. It is checked again when it is back.",
       };
     case "error":
       return {

@@ -6,7 +6,7 @@ import { assessHealth, type HealthLevel } from "./health.ts";
 import type { StatusSnapshot } from "./snapshot.ts";
 
 const levelBadge: Record<HealthLevel, string> = { ok: "ok", attention: "warn", problem: "fail" };
-const statusOrder = { fail: 0, error: 1, warn: 2, pass: 3 } as const;
+const statusOrder = { fail: 0, error: 1, warn: 2, pass: 3, unreachable: 4 } as const;
 
 function duration(sec: number): string {
   if (sec < 3600) return `${Math.floor(sec / 60)} min`;
@@ -16,7 +16,7 @@ function duration(sec: number): string {
 
 function CheckRow(p: { f: Finding }) {
   const e = explainCheck(p.f);
-  const m = statusMeaning(p.f.status);
+  const m = statusMeaning(p.f.status, p.f.checkId);
   return (
     <tr data-check={p.f.checkId}>
       <td>

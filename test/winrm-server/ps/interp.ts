@@ -90,6 +90,8 @@ const SWITCHES = new Set([
   "raw",
   "asstring",
   "all",
+  "oldest",
+  "recursive",
 ]);
 
 /** Look up a parameter by any of its names (PowerShell also accepts unique prefixes; we don't). */

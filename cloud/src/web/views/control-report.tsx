@@ -1,6 +1,7 @@
 import { Badge, Empty, When } from "../../../../lib/ui/components.tsx";
 import type { Safeguard } from "../../../../protocol/hipaa.ts";
 import type { ControlScore } from "../../../../protocol/score.ts";
+import { needsPersonReason } from "../../../../runbooks/index.ts";
 import { findingKey, type SiteCompliance } from "../data/compliance.ts";
 
 const SAFEGUARDS: [Safeguard, string][] = [
@@ -84,8 +85,14 @@ export function ControlReport(p: {
                                     <Badge status={e.status} /> <span class="mono">{e.checkId}</span> on{" "}
                                     <span class="mono">{e.host}</span>
                                     {f?.actual ? ` — found ${f.actual}` : ""}
-                                    {f?.expected && e.status !== "pass" ? ` (expected ${f.expected})` : ""} ·{" "}
-                                    <When at={e.observedAt} />
+                                    {f?.expected && e.status !== "pass" ? ` (expected ${f.expected})` : ""}
+                                    {e.status !== "pass" && needsPersonReason(e.checkId) ? (
+                                      <span class="needs-person" title={needsPersonReason(e.checkId)}>
+                                        {" "}
+                                        — needs a person, not fixed automatically
+                                      </span>
+                                    ) : null}{" "}
+                                    · <When at={e.observedAt} />
                                     {f && p.bundleHref ? (
                                       <>
                                         {" "}

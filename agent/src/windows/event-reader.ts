@@ -1,0 +1,195 @@
+/**
+ * Reading Windows event logs from a per-host bookmark (the last record id read per log), kept in
+ * the agent's SQLite state DB: each batch's events and the bookmark that passes them are written
+ * in one transaction, and events are keyed by (host, log, record id), so no event is read twice or
+ * skipped across restarts, reboots and kill -9. A log whose oldest record is past the bookmark has
+ * wrapped (events were overwritten unread: reported); one whose newest record is below the
+ * bookmark was cleared (ids start again: read from 0).
+ */
+import type { Database } from "bun:sqlite";
+import * as v from "valibot";
+import type { RunbookExecutor } from "../runbooks/executor.ts";
+import { excerpt } from "../runbooks/output.ts";
+
+/** The logs and event ids the threat rules read (Windows PowerShell 5.1 `Get-WinEvent -FilterXPath`). */
+export const WATCHED_LOGS: Readonly<Record<string, readonly number[]>> = {
+  Security: [1102, 4625, 4688, 4720, 4728, 4732, 4740, 4756],
+  System: [104, 7040],
+  "Microsoft-Windows-Windows Defender/Operational": [1116, 1117],
+};
+
+/** One event as stored: EventData values in schema order. */
+export interface StoredEvent {
+  host: string;
+  log: string;
+  recordId: number;
+  eventId: number;
+  /** Epoch ms of TimeCreated. */
+  at: number;
+  data: string[];
+}
+
+/** What one read of one host brought. */
+export interface ReadReport {
+  /** Events new to the store (never one already stored). */
+  events: StoredEvent[];
+  /** Logs that wrapped past the bookmark: how many records were lost unread. */
+  wrapped: { log: string; lost: number }[];
+  /** Logs found cleared (ids started again). */
+  reset: string[];
+}
+
+const Range = v.object({ oldest: v.nullable(v.number()), newest: v.nullable(v.number()), from: v.number() });
+// EventData values come as JSON strings, numbers or null (ConvertTo-Json keeps their types).
+const Line = v.object({
+  r: v.number(),
+  id: v.number(),
+  t: v.string(),
+  d: v.array(
+    v.pipe(
+      v.union([v.string(), v.number(), v.boolean(), v.null()]),
+      v.transform((x) => (x === null ? "" : String(x))),
+    ),
+  ),
+});
+
+const psq = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The PowerShell that reads each log after its bookmark (-1: not read yet, start at the newest). */
+export function eventReadScript(bookmarks: Record<string, number>, maxEvents: number): string {
+  const parts = ["$ErrorActionPreference = 'Stop'"];
+  for (const [log, ids] of Object.entries(WATCHED_LOGS)) {
+    const mark = bookmarks[log] ?? -1;
+    const which = ids.map((i) => `EventID=${i}`).join(" or ");
+    parts.push(
+      `$__newest = Get-WinEvent -LogName ${psq(log)} -MaxEvents 1 -ErrorAction SilentlyContinue`,
+      `$__oldest = Get-WinEvent -LogName ${psq(log)} -MaxEvents 1 -Oldest -ErrorAction SilentlyContinue`,
+      `$__from = ${mark}`,
+      "if ($__from -lt 0) { $__from = $(if ($null -eq $__newest) { 0 } else { $__newest.RecordId }) }",
+      "elseif ($null -ne $__newest -and $__newest.RecordId -lt $__from) { $__from = 0 }",
+      `Write-Output ('##evt## ' + ${psq(log)} + ' .range ' + (ConvertTo-Json -Compress ([ordered]@{ oldest = $__oldest.RecordId; newest = $__newest.RecordId; from = $__from })))`,
+      `foreach ($e in @(Get-WinEvent -LogName ${psq(log)} -FilterXPath "*[System[(${which}) and EventRecordID>$__from]]" -MaxEvents ${maxEvents} -Oldest -ErrorAction SilentlyContinue)) {`,
+      `  Write-Output ('##evt## ' + ${psq(log)} + ' ' + (ConvertTo-Json -Compress -Depth 3 ([ordered]@{ r = $e.RecordId; id = $e.Id; t = $e.TimeCreated.ToUniversalTime().ToString('o'); d = @($e.Properties.Value) })))`,
+      "}",
+    );
+  }
+  return parts.join("\n");
+}
+
+/** The bookmarks of one host (log → last record id read). */
+export function readBookmarks(db: Database, host: string): Record<string, number> {
+  const rows = db
+    .query<{ log: string; record_id: number }, [string]>(
+      "SELECT log, record_id FROM winevt_bookmark WHERE host = ?",
+    )
+    .all(host);
+  return Object.fromEntries(rows.map((r) => [r.log, r.record_id]));
+}
+
+/** A read that could not be understood. */
+export class EventReadError extends Error {
+  override name = "EventReadError";
+}
+
+/**
+ * Read one batch per log from a host and store it. Returns what was new; `more` is true when a log
+ * gave a full batch (call again to drain).
+ */
+export async function readEventsOnce(
+  db: Database,
+  executor: RunbookExecutor,
+  opts: { maxEvents?: number; timeoutMs?: number } = {},
+): Promise<ReadReport & { more: boolean }> {
+  const host = executor.host;
+  const max = opts.maxEvents ?? 1000;
+  const marks = readBookmarks(db, host);
+  const run = await executor.run(eventReadScript(marks, max), { params: {} }, opts.timeoutMs ?? 60_000);
+  if (run.exitCode !== 0)
+    throw new EventReadError(`event read on ${executor.host} exited ${run.exitCode}: ${excerpt(run.stderr)}`);
+  const ranges = new Map<string, v.InferOutput<typeof Range>>();
+  const got = new Map<string, StoredEvent[]>();
+  for (const raw of run.stdout.split(/\r?\n/)) {
+    const m = /^##evt## (.+?) (\.range )?(\{.*\})$/.exec(raw.trim());
+    if (!m) continue;
+    const [, log, range, json] = m as unknown as [string, string, string | undefined, string];
+    if (!(log in WATCHED_LOGS)) continue;
+    const parsed = JSON.parse(json) as unknown;
+    if (range) ranges.set(log, v.parse(Range, parsed));
+    else {
+      const e = v.parse(Line, parsed);
+      const at = Date.parse(e.t);
+      if (Number.isNaN(at)) throw new EventReadError(`event read on ${executor.host}: bad time ${e.t}`);
+      const list = got.get(log) ?? [];
+      list.push({ host, log, recordId: e.r, eventId: e.id, at, data: e.d });
+      got.set(log, list);
+    }
+  }
+  const report: ReadReport & { more: boolean } = { events: [], wrapped: [], reset: [], more: false };
+  const insert = db.query(
+    "INSERT OR IGNORE INTO winevt_event (host, log, record_id, event_id, at, data) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const mark = db.query(
+    `INSERT INTO winevt_bookmark (host, log, record_id) VALUES (?, ?, ?)
+     ON CONFLICT(host, log) DO UPDATE SET record_id = excluded.record_id`,
+  );
+  db.transaction(() => {
+    for (const log of Object.keys(WATCHED_LOGS)) {
+      const range = ranges.get(log);
+      if (!range) throw new EventReadError(`event read on ${executor.host}: no range line for ${log}`);
+      const before = marks[log];
+      const events = got.get(log) ?? [];
+      if (before !== undefined && range.from < before) report.reset.push(log);
+      // Records between the bookmark and the oldest still in the log were overwritten unread.
+      if (before !== undefined && range.from === before && range.oldest !== null && range.oldest > before + 1)
+        report.wrapped.push({ log, lost: range.oldest - before - 1 });
+      for (const e of events)
+        if (insert.run(host, log, e.recordId, e.eventId, e.at, JSON.stringify(e.data)).changes > 0)
+          report.events.push(e);
+      const last = events.at(-1)?.recordId;
+      // A full batch may stop before the newest: resume after its last event. Otherwise every
+      // record up to the newest seen before the query has been considered.
+      const full = events.length >= max;
+      if (full) report.more = true;
+      const next = full ? (last as number) : Math.max(range.from, last ?? 0, range.newest ?? 0);
+      mark.run(host, log, next);
+    }
+  })();
+  return report;
+}
+
+/** Read until every log is drained (at most `maxBatches` rounds). */
+export async function readEvents(
+  db: Database,
+  executor: RunbookExecutor,
+  opts: { maxEvents?: number; timeoutMs?: number; maxBatches?: number } = {},
+): Promise<ReadReport> {
+  const all: ReadReport = { events: [], wrapped: [], reset: [] };
+  for (let i = 0; i < (opts.maxBatches ?? 20); i++) {
+    const r = await readEventsOnce(db, executor, opts);
+    all.events.push(...r.events);
+    all.wrapped.push(...r.wrapped);
+    all.reset.push(...r.reset);
+    if (!r.more) break;
+  }
+  return all;
+}
+
+/** Stored events of these ids since a time, every host (the threat rules' windows). */
+export function eventsSince(db: Database, eventIds: readonly number[], since: number): StoredEvent[] {
+  const rows = db
+    .query<
+      { host: string; log: string; record_id: number; event_id: number; at: number; data: string },
+      [number]
+    >(
+      `SELECT host, log, record_id, event_id, at, data FROM winevt_event WHERE at >= ? AND event_id IN (${eventIds.map(Number).join(",")})`,
+    )
+    .all(since);
+  return rows.map((r) => ({
+    host: r.host,
+    log: r.log,
+    recordId: r.record_id,
+    eventId: r.event_id,
+    at: r.at,
+    data: JSON.parse(r.data) as string[],
+  }));
+}
