@@ -50,12 +50,36 @@ export interface VerifyChainOptions {
   /** Signature check, replaceable so a caller can batch or parallelise it. */
   verifySignature?: (message: Uint8Array, sig: string, publicKeyHex: string) => boolean;
   /**
+   * Which bundles' signatures to check (default: every one). A bundle this answers false for is
+   * still checked for shape, key, sequence and link; the caller vouches for its signature otherwise.
+   */
+  checkSignatureOf?: (bundle: EvidenceBundle, index: number) => boolean;
+  /**
    * The canonical JSON text of each item, when the caller already holds it (a stored chain): the
    * verifier then hashes those bytes and cuts the signature out of them instead of canonicalising
-   * again. A text that is not its item's canonical form makes its hash and signed bytes wrong, so
-   * it can only fail verification.
+   * again. A text that is not its item's canonical form gives a hash and signed bytes of its own,
+   * so the caller must know the texts are canonical (only a signer who signed those very bytes
+   * could make such a text pass).
    */
   canonicalTexts?: readonly string[];
+  /** Index of items[0] in the whole input, when it is verified page by page (results and messages use it). */
+  indexOffset?: number;
+  /**
+   * What lies outside `items` when they are one page of a longer input, verified page by page from
+   * `starts`: the hash of bundle applianceId#seq accepted on an earlier page, and whether a later
+   * page holds an item at a position (see positionKey). With both answered truthfully, a page gives
+   * exactly the verdict the whole input gives for its items; without them, it is judged alone.
+   */
+  outside?: {
+    earlierHash(applianceId: string, seq: number): string | undefined;
+    laterHas(position: string): boolean;
+  };
+}
+
+/** The position an item claims ("applianceId#seq", whatever their types), or null for a non-object. */
+export function positionKey(item: unknown): string | null {
+  const o = item as { applianceId?: unknown; seq?: unknown } | null;
+  return o && typeof o === "object" ? `${String(o.applianceId)}#${String(o.seq)}` : null;
 }
 
 function describe(b: { applianceId?: string; seq?: number }): string {
@@ -73,21 +97,23 @@ export function verifyChain(
   opts: VerifyChainOptions = {},
 ): ChainResult {
   const check = opts.verifySignature ?? verify;
+  const offset = opts.indexOffset ?? 0;
   const keys = new Map(publicKeys.map((k) => [keyIdOf(k), k.trim().toLowerCase()]));
   const heads = new Map<string, { seq: number; hash: string }>();
   // seq → hash of every bundle seen so far, per appliance, to tell duplicates from forks.
   const seen = new Map<string, Map<number, string>>();
-  // every (appliance, seq) present anywhere in the input, to tell reordering from a gap.
-  const present = new Set<string>();
-  for (const it of items) {
-    const o = it as { applianceId?: unknown; seq?: unknown };
-    if (o && typeof o === "object") present.add(`${String(o.applianceId)}#${String(o.seq)}`);
-  }
+  // every position present anywhere in the input, to tell reordering from a gap (built when needed).
+  let present: Set<string> | undefined;
+  const isPresent = (position: string) => {
+    present ??= new Set(items.map(positionKey).filter((k) => k !== null));
+    return present.has(position) || (opts.outside?.laterHas(position) ?? false);
+  };
 
-  for (let index = 0; index < items.length; index++) {
-    const parsed = v.safeParse(EvidenceBundle, items[index]);
+  for (let i = 0; i < items.length; i++) {
+    const index = offset + i;
+    const parsed = v.safeParse(EvidenceBundle, items[i]);
     if (!parsed.success) {
-      const raw = items[index] as { applianceId?: string; seq?: number } | null;
+      const raw = items[i] as { applianceId?: string; seq?: number } | null;
       return {
         ok: false,
         index,
@@ -98,12 +124,17 @@ export function verifyChain(
     const b = parsed.output;
     const where = { index, applianceId: b.applianceId, seq: b.seq };
     const name = `bundle ${b.applianceId}#${b.seq} (index ${index})`;
-    const text = opts.canonicalTexts?.[index];
+    const text = opts.canonicalTexts?.[i];
     const hash = text === undefined ? bundleHash(b) : sha256Hex(text);
     const bySeq = seen.get(b.applianceId) ?? new Map<number, string>();
     seen.set(b.applianceId, bySeq);
+    // Own entries only: an appliance called "constructor" has no start in a plain object.
+    const start =
+      opts.starts && Object.hasOwn(opts.starts, b.applianceId) ? opts.starts[b.applianceId] : undefined;
 
-    const earlier = bySeq.get(b.seq);
+    const earlier =
+      bySeq.get(b.seq) ??
+      (start && b.seq <= start.seq ? opts.outside?.earlierHash(b.applianceId, b.seq) : undefined);
     if (earlier !== undefined) {
       return earlier === hash
         ? { ok: false, ...where, kind: "duplicated", message: `${name} repeats an earlier bundle` }
@@ -124,20 +155,22 @@ export function verifyChain(
         message: `${name} is signed by key ${b.keyId}, which is not a trusted key`,
       };
     }
-    const signed = text === undefined ? bundleSigningBytes(b) : signingBytesFromCanonical(text, b.sig);
-    if (!check(signed, b.sig, key)) {
-      return {
-        ok: false,
-        ...where,
-        kind: "bad-signature",
-        message: `${name} has a signature that does not match its content`,
-      };
+    if (opts.checkSignatureOf?.(b, index) ?? true) {
+      const signed = text === undefined ? bundleSigningBytes(b) : signingBytesFromCanonical(text, b.sig);
+      if (!check(signed, b.sig, key)) {
+        return {
+          ok: false,
+          ...where,
+          kind: "bad-signature",
+          message: `${name} has a signature that does not match its content`,
+        };
+      }
     }
 
-    const head = heads.get(b.applianceId) ?? opts.starts?.[b.applianceId] ?? { seq: 0, hash: GENESIS_HASH };
+    const head = heads.get(b.applianceId) ?? start ?? { seq: 0, hash: GENESIS_HASH };
     const expected = head.seq + 1;
     if (b.seq !== expected) {
-      if (b.seq < expected || present.has(`${b.applianceId}#${expected}`)) {
+      if (b.seq < expected || isPresent(`${b.applianceId}#${expected}`)) {
         return {
           ok: false,
           ...where,

@@ -94,16 +94,21 @@ export function bundleSigningBytes(bundle: EvidenceBundle | UnsignedBundle): Uin
 }
 
 /**
- * The signed bytes of a bundle from its canonical text, without canonicalising again: canonical
+ * The signed text of a bundle from its canonical text, without canonicalising again: canonical
  * keys are sorted, so the top-level `"sig"` member is the last `,"sig":"…"` in the text (nested
- * members come before it); cutting it out equals `bundleSigningBytes`. Given text that is not the
- * canonical form, the result is simply not what was signed, so verification fails, never passes.
+ * members come before it); cutting it out equals `bundleSigningBytes` as text. Given text that is
+ * not the canonical form, the result is not what was signed, so verification fails unless the
+ * signer signed those very bytes.
  */
-export function signingBytesFromCanonical(canonicalText: string, sig: string): Uint8Array {
+export function signingTextFromCanonical(canonicalText: string, sig: string): string {
   const member = `,"sig":"${sig}"`;
   const at = canonicalText.lastIndexOf(member);
-  const text = at < 0 ? canonicalText : canonicalText.slice(0, at) + canonicalText.slice(at + member.length);
-  return new TextEncoder().encode(text);
+  return at < 0 ? canonicalText : canonicalText.slice(0, at) + canonicalText.slice(at + member.length);
+}
+
+/** signingTextFromCanonical as UTF-8 bytes (what the signature covers). */
+export function signingBytesFromCanonical(canonicalText: string, sig: string): Uint8Array {
+  return new TextEncoder().encode(signingTextFromCanonical(canonicalText, sig));
 }
 
 /** What a caller supplies to build the next bundle of a chain. */

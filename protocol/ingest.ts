@@ -35,7 +35,7 @@ export type KeyEscrow = v.InferOutput<typeof KeyEscrow>;
 
 /**
  * The answer when the cloud refuses a bundle of an upload (403 wrong appliance, 409 sequence gap /
- * fork / broken link, 422 malformed / bad signature / unknown key / future-dated): the cloud's
+ * fork / broken link, 422 malformed / bad signature / unknown key / future-dated / backdated): the cloud's
  * error envelope, whose `details.result` still says what happened to every bundle (bundles before
  * the refused one are stored; `headSeq` is where the agent resends from after a gap).
  */

@@ -104,6 +104,19 @@ export const GetRunbookOutput = v.strictObject({
 });
 export type GetRunbookOutput = v.InferOutput<typeof GetRunbookOutput>;
 
+/**
+ * Which signatures a chain audit verifies itself: `all`, or (`heads`, the default) each appliance's
+ * head and every one no cloud-signed ingest record vouches for (shape, sequence and link: always all).
+ */
+export const SignatureMode = v.picklist(["heads", "all"]);
+
+/** verify_chain: a site, and which signatures to verify (`all` is slower: every one, in worker threads). */
+export const VerifyChainInput = v.strictObject({
+  siteId: Id,
+  signatures: v.optional(SignatureMode, "heads"),
+});
+export type VerifyChainInput = v.InferOutput<typeof VerifyChainInput>;
+
 /** verify_chain: ok with each appliance's head, or the first break (`break` only when not ok). */
 export const VerifyChainOutput = v.strictObject({
   siteId: Id,
@@ -121,6 +134,14 @@ export const VerifyChainOutput = v.strictObject({
       message: LongText,
     }),
   ),
+  /** What the audit checked: `all` when it verified every signature (asked, or to settle a doubt). */
+  coverage: v.strictObject({
+    signatures: SignatureMode,
+    /** Signatures verified by this audit (node:crypto). */
+    verifiedNow: NonNegInt,
+    /** Signatures verified at ingest (node:crypto), vouched for by cloud-signed records, not again. */
+    verifiedAtIngest: NonNegInt,
+  }),
 });
 export type VerifyChainOutput = v.InferOutput<typeof VerifyChainOutput>;
 

@@ -8,7 +8,6 @@ import { systemClock } from "./clock.ts";
 import { type CloudConfig, defaultCloudConfig, MAX_RETENTION_DAYS } from "./config.ts";
 import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
-import { nativeBatchVerifier } from "./evidence/ed25519-batch.ts";
 import { evidenceOutboxJob } from "./evidence/outbox.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import type { Job } from "./jobs/job.ts";
@@ -180,8 +179,6 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     db: handle.kind,
     store: store.kind,
     cloudKeyId: deps.keys.keyId,
-    // "node:crypto" means `npm run build` has not compiled the batch verifier (cloud/native/).
-    signatureBatches: nativeBatchVerifier() ? "native" : "node:crypto",
   });
   return {
     url,

@@ -34,6 +34,9 @@ describeEachDb("migrations", (cloud) => {
     ["DELETE FROM evidence_alerts"],
     ["UPDATE evidence_alerts SET message = 'x'"],
     ["TRUNCATE evidence_alerts"],
+    ["UPDATE evidence_verified SET through_seq = 0"],
+    ["DELETE FROM evidence_verified"],
+    ["TRUNCATE evidence_verified"],
   ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
@@ -46,6 +49,10 @@ describeEachDb("migrations", (cloud) => {
     );
     await db.execute(
       sql`INSERT INTO evidence_alerts (site_id, appliance_id, kind, message, detail, created_at) VALUES ('s', 'a', 'gap', 'm', '{}', ${now})`,
+    );
+    await db.execute(
+      sql`INSERT INTO evidence_verified (appliance_id, through_seq, site_id, from_seq, through_hash, verified_at, key_id, sig)
+          VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 1, 'h', ${now}, 'k', 's')`,
     );
     // The owner holds every table right, so only the trigger stands in its way (the service role
     // is refused earlier, by missing rights: roles.test.ts).

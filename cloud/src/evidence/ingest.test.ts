@@ -5,13 +5,22 @@ import { eq, sql } from "drizzle-orm";
 import * as v from "valibot";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { canonicalize } from "../../../protocol/canonical.ts";
-import { bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
+import {
+  buildBundle,
+  bundleHash,
+  bundleSigningBytes,
+  type EvidenceBundle,
+} from "../../../protocol/evidence.ts";
 import { EvidenceRefusal, type EvidenceUploadResult } from "../../../protocol/ingest.ts";
+import { verify } from "../../../protocol/sign.ts";
 import { runMalachor } from "../../../test/support/binary.ts";
-import { evidenceAlerts, evidenceChain } from "../db/schema/evidence.ts";
+import { evidenceAlerts, evidenceChain, evidenceVerified } from "../db/schema/evidence.ts";
 import { describeEachDb } from "../testing/each-db.ts";
+import { extendChain, insertStoredRow, withTorsionSignature } from "../testing/stored-chains.ts";
 import type { TestAppliance, TestCloud } from "../testing/test-cloud.ts";
+import { MAX_BACKDATE_MS } from "./ingest.ts";
 import { drainOutbox } from "./outbox.ts";
+import { verifiedRanges } from "./verified-records.ts";
 
 type Envelope = { error: { code: string; message: string; details?: { result: EvidenceUploadResult } } };
 
@@ -168,6 +177,107 @@ describeEachDb("evidence ingest", (cloud) => {
     for (const row of rows) {
       expect(new TextDecoder().decode((await c.deps.store.get(row.objectKey))!)).toBe(row.body);
     }
+  });
+
+  test("a small-order-R signature is refused mid-chain (node:crypto's verdict), with the bundles after it", async () => {
+    const c = cloud();
+    const t = await c.createAppliance("site-b", "app-torsion");
+    const first = t.nextBundles(40);
+    expect((await upload(c, t, first)).status).toBe(200);
+    const head = { seq: 40, hash: bundleHash(first[39]!) };
+    // Valid under the cofactored equation a batch verifier checks; node:crypto refuses it.
+    const more = extendChain(t, head, 40, (b) =>
+      b.seq === 60 ? withTorsionSignature(b, t.key.secretKey) : b,
+    );
+    expect(verify(bundleSigningBytes(more[19]!), more[19]!.sig, t.key.publicKey)).toBe(false);
+    const r = await upload(c, t, more);
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe("bad-signature");
+    expect(r.body.error.details?.result.headSeq).toBe(59);
+    expect(r.body.error.details?.result.results[19]).toMatchObject({ seq: 60, status: "rejected" });
+    expect(await chainCount(c, "app-torsion")).toBe(59);
+    const alerts = await c.deps.db
+      .select()
+      .from(evidenceAlerts)
+      .where(eq(evidenceAlerts.applianceId, "app-torsion"));
+    expect(alerts.map((x) => [x.kind, x.seq])).toEqual([["bad-signature", 60]]);
+  });
+
+  test("a bundle dated before its predecessor (stored head or same upload) is refused and alerted", async () => {
+    const c = cloud();
+    const d = await c.createAppliance("site-b", "app-dates");
+    const ids = { siteId: "site-b", applianceId: "app-dates" };
+    let head = { seq: 0, hash: "" };
+    const next = (createdAt: string) => {
+      const b = buildBundle(ids, head, { kind: "event", createdAt }, d.key.secretKey);
+      head = { seq: b.seq, hash: bundleHash(b) };
+      return b;
+    };
+    const b1 = next("2026-06-01T12:00:00.000Z");
+    // Within the skew (an NTP step back) is accepted.
+    const b2 = next(new Date(Date.parse("2026-06-01T12:00:00.000Z") - MAX_BACKDATE_MS + 1000).toISOString());
+    expect((await upload(c, d, [b1, b2])).status).toBe(200);
+    const saved = head;
+    // After the stored head: 2020 follows 2026.
+    const old = next("2020-01-01T00:00:00.000Z");
+    const r = await upload(c, d, [old]);
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe("backdated");
+    expect(r.body.error.message).toMatch(/before that of bundle #2/);
+    // Within one upload: the previous bundle of the same upload is the predecessor.
+    head = saved;
+    const b3 = next("2026-07-01T00:00:00.000Z");
+    const b4 = next("2026-06-15T00:00:00.000Z");
+    const r2 = await upload(c, d, [b3, b4]);
+    expect(r2.status).toBe(422);
+    expect(r2.body.error.details?.result.results.map((x) => x.status)).toEqual(["stored", "rejected"]);
+    expect(r2.body.error.code).toBe("backdated");
+    const alerts = await c.deps.db
+      .select()
+      .from(evidenceAlerts)
+      .where(eq(evidenceAlerts.applianceId, "app-dates"));
+    expect(alerts.map((x) => [x.kind, x.seq])).toEqual([
+      ["backdated", 3],
+      ["backdated", 4],
+    ]);
+    expect(await chainCount(c, "app-dates")).toBe(3);
+  });
+
+  test("each storing upload leaves a cloud-signed record of the signatures it verified", async () => {
+    const c = cloud();
+    const x = await c.createAppliance("site-b", "app-records");
+    await upload(c, x, x.nextBundles(3));
+    const second = x.nextBundles(2);
+    await upload(c, x, second);
+    const head5 = { seq: 5, hash: bundleHash(second[1]!) };
+    expect((await verifiedRanges(c.deps.db, "site-b", c.deps.keys))["app-records"]).toEqual({
+      fromSeq: 1,
+      throughSeq: 5,
+      throughHash: head5.hash,
+    });
+    // Bundles that reached the chain around ingest break the range: the next record starts after them.
+    const around = extendChain(x, head5, 2);
+    for (const b of around) await insertStoredRow(c.deps.db, "site-b", b);
+    const head7 = { seq: 7, hash: bundleHash(around[1]!) };
+    await c.deps.db.execute(
+      sql`UPDATE appliances SET chain_seq = ${head7.seq}, chain_head = ${head7.hash} WHERE id = 'app-records'`,
+    );
+    const after = extendChain(x, head7, 2);
+    expect((await upload(c, x, after)).status).toBe(200);
+    expect((await verifiedRanges(c.deps.db, "site-b", c.deps.keys))["app-records"]).toEqual({
+      fromSeq: 8,
+      throughSeq: 9,
+      throughHash: bundleHash(after[1]!),
+    });
+    const rows = await c.deps.db
+      .select()
+      .from(evidenceVerified)
+      .where(eq(evidenceVerified.applianceId, "app-records"));
+    expect(rows.map((r) => [Number(r.fromSeq), Number(r.throughSeq)]).sort((p, q) => p[1]! - q[1]!)).toEqual([
+      [1, 3],
+      [1, 5],
+      [8, 9],
+    ]);
   });
 
   test("verify endpoint: ok with heads; export passes `malachor evidence verify`", async () => {

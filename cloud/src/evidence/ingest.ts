@@ -1,26 +1,28 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import * as v from "valibot";
 import { canonicalize } from "../../../protocol/canonical.ts";
 import { describeIssues } from "../../../protocol/common.ts";
-import { EvidenceBundle, GENESIS_HASH, signingBytesFromCanonical } from "../../../protocol/evidence.ts";
+import { EvidenceBundle, GENESIS_HASH, signingTextFromCanonical } from "../../../protocol/evidence.ts";
 import { sha256Hex } from "../../../protocol/hash.ts";
 import type { EvidenceUploadResult } from "../../../protocol/ingest.ts";
 import type { Tier } from "../config.ts";
 import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { applianceKeys, appliances } from "../db/schema/appliances.ts";
-import { evidenceAlerts, evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
+import { evidenceAlerts, evidenceChain, evidenceOutbox, evidenceVerified } from "../db/schema/evidence.ts";
 import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { chainOwnerContext } from "../provisioning/handover.ts";
 import { evidenceObjectKey } from "../store/object-store.ts";
-import { verifyBatch } from "./batch-verify.ts";
+import { latestVerifiedOf, nextVerifiedFrom, sealVerified } from "./verified-records.ts";
+import { sharedVerifyPool } from "./verify-pool.ts";
 
 /** Why a bundle was refused; chain problems are also recorded as alerts. */
 export type RejectKind =
   | "malformed"
   | "wrong-appliance"
   | "future-dated"
+  | "backdated"
   | "unknown-key"
   | "bad-signature"
   | "sequence-gap"
@@ -29,6 +31,7 @@ export type RejectKind =
 
 /** Kinds that mean the chain itself is in question: recorded in evidence_alerts. */
 const ALERT_KINDS = new Set<RejectKind>([
+  "backdated",
   "unknown-key",
   "bad-signature",
   "sequence-gap",
@@ -38,6 +41,12 @@ const ALERT_KINDS = new Set<RejectKind>([
 
 /** How far a bundle's createdAt may be ahead of the cloud's clock. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * How far a bundle's createdAt may be behind its predecessor's: an appliance's clock stepped back
+ * by NTP moves by seconds, while evidence dated years before the bundle it follows is backdated.
+ */
+export const MAX_BACKDATE_MS = 5 * 60_000;
 
 /** The outcome of one upload: the per-bundle results plus the first refusal, if any. */
 export interface IngestOutcome {
@@ -59,9 +68,12 @@ interface Pending {
 /**
  * Ingest a batch of bundles (in chain order) from the calling appliance. Each bundle is checked
  * against the stored head (locked for the transaction): signature by a key the appliance
- * registered, sequence and prevHash link. Bundles before the first problem are stored (chain row +
- * outbox entry in one transaction); an identical resend is "already-stored"; a gap, fork, broken
- * link or bad signature is recorded as an alert and refused along with everything after it.
+ * registered (node:crypto, the verdict of record: the function `malachor evidence verify` uses),
+ * sequence, prevHash link, and a createdAt neither ahead of the cloud's clock nor behind its
+ * predecessor's. Bundles before the first problem are stored (chain row + outbox entry + a
+ * cloud-signed record of the signatures verified, in one transaction); an identical resend is
+ * "already-stored"; a gap, fork, broken link, bad signature or backdated bundle is recorded as an
+ * alert and refused along with everything after it.
  */
 export async function ingestEvidence({
   ctx: caller,
@@ -75,28 +87,30 @@ export async function ingestEvidence({
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances upload evidence");
   const now = ctx.clock.now();
-  // CPU work outside the transaction (so the head lock is held briefly): validate, canonicalise
-  // once, hash, and check every signature in one parallel batch.
+  // CPU work outside the transaction, so the head lock is held briefly: validate, canonicalise
+  // once, hash, and verify each signature.
   const keyRows = await ctx.db
     .select({ keyId: applianceKeys.keyId, publicKey: applianceKeys.publicKey })
     .from(applianceKeys)
     .where(eq(applianceKeys.applianceId, actor.applianceId));
   const keys = new Map(keyRows.map((k) => [k.keyId, k.publicKey]));
   const prepared = input.bundles.map(prepare);
-  const sigOk = await verifyBatch(
-    prepared.flatMap((p) => {
-      const publicKeyHex = p.ok ? keys.get(p.bundle.keyId) : undefined;
-      return p.ok && publicKeyHex ? [{ message: p.signingBytes, sigHex: p.bundle.sig, publicKeyHex }] : [];
-    }),
-  );
-  let nextSig = 0;
-  for (const p of prepared) if (p.ok && keys.has(p.bundle.keyId)) p.sigValid = sigOk[nextSig++]!;
+  // Every signature by a registered key, verified with node:crypto on the worker threads.
+  const signed = prepared.flatMap((p) => {
+    const publicKey = p.ok ? keys.get(p.bundle.keyId) : undefined;
+    return p.ok && publicKey ? [{ p, check: { text: p.signingText, sig: p.bundle.sig, publicKey } }] : [];
+  });
+  const valid = await sharedVerifyPool().verifySignatures(signed.map((x) => x.check));
+  for (const [i, x] of signed.entries()) x.p.sigValid = valid[i]!;
   return ctx.db.transaction(async (tx) => {
     const [app] = await tx
       .select({
         chainSeq: appliances.chainSeq,
         chainHead: appliances.chainHead,
         tier: sites.tier,
+        // The stored head's createdAt, which the next bundle may not predate.
+        headCreatedAt: sql<Date | string | null>`(SELECT ${evidenceChain.createdAt} FROM ${evidenceChain}
+          WHERE ${evidenceChain.applianceId} = ${appliances.id} AND ${evidenceChain.seq} = ${appliances.chainSeq})`,
       })
       .from(appliances)
       .innerJoin(sites, eq(sites.id, appliances.siteId))
@@ -104,7 +118,9 @@ export async function ingestEvidence({
       .for("update", { of: appliances });
     if (!app) throw notFound(`appliance ${actor.applianceId} no longer exists`);
 
-    let head = { seq: Number(app.chainSeq), hash: app.chainHead };
+    const headBefore = { seq: Number(app.chainSeq), hash: app.chainHead };
+    let head = headBefore;
+    let headCreatedAt = app.headCreatedAt === null ? null : new Date(app.headCreatedAt);
     const results: EvidenceUploadResult["results"] = [];
     const pending: Pending[] = [];
     // Boxed so the closure below can set it without defeating type narrowing.
@@ -189,6 +205,13 @@ export async function ingestEvidence({
         );
         continue;
       }
+      if (headCreatedAt && createdAt.getTime() < headCreatedAt.getTime() - MAX_BACKDATE_MS) {
+        refuse(
+          "backdated",
+          `createdAt ${b.createdAt} is before that of bundle #${head.seq} (${headCreatedAt.toISOString()})`,
+        );
+        continue;
+      }
       pending.push({
         seq: b.seq,
         hash,
@@ -202,9 +225,10 @@ export async function ingestEvidence({
       });
       results.push({ seq: b.seq, status: "stored" });
       head = { seq: b.seq, hash };
+      headCreatedAt = createdAt;
     }
 
-    if (pending.length > 0) await storePending(tx, ctx, now, app.tier as Tier, pending, head);
+    if (pending.length > 0) await storePending(tx, ctx, now, app.tier as Tier, pending, headBefore, head);
     const rej = state.rejection;
     if (rej) {
       ctx.metrics.inc("malachor_evidence_bundles_refused_total", "Evidence bundles refused at ingest", {
@@ -226,17 +250,10 @@ export async function ingestEvidence({
   });
 }
 
-/** A bundle checked and canonicalised ahead of the chain walk. */
+/** A bundle checked and canonicalised ahead of the chain walk (its signature verified after). */
 type Prepared =
   | { ok: false; reason: string }
-  | {
-      ok: true;
-      bundle: EvidenceBundle;
-      body: string;
-      hash: string;
-      signingBytes: Uint8Array;
-      sigValid: boolean;
-    };
+  | { ok: true; bundle: EvidenceBundle; body: string; hash: string; signingText: string; sigValid: boolean };
 
 function prepare(raw: unknown): Prepared {
   const parsed = v.safeParse(EvidenceBundle, raw);
@@ -253,7 +270,7 @@ function prepare(raw: unknown): Prepared {
     bundle,
     body,
     hash: sha256Hex(body),
-    signingBytes: signingBytesFromCanonical(body, bundle.sig),
+    signingText: signingTextFromCanonical(body, bundle.sig),
     sigValid: false,
   };
 }
@@ -264,6 +281,7 @@ async function storePending(
   now: Date,
   tier: Tier,
   pending: Pending[],
+  headBefore: { seq: number; hash: string },
   head: { seq: number; hash: string },
 ): Promise<void> {
   const actor = ctx.actor as Extract<ServiceContext["actor"], { type: "appliance" }>;
@@ -300,6 +318,18 @@ async function storePending(
     .update(appliances)
     .set({ chainSeq: head.seq, chainHead: head.hash })
     .where(eq(appliances.id, actor.applianceId));
+  // Every signature just stored was verified above: say so, signed, for the chain audit.
+  const fromSeq = nextVerifiedFrom(await latestVerifiedOf(tx, actor.applianceId), headBefore);
+  await tx.insert(evidenceVerified).values(
+    sealVerified(ctx.keys, {
+      siteId: actor.siteId,
+      applianceId: actor.applianceId,
+      fromSeq,
+      throughSeq: head.seq,
+      throughHash: head.hash,
+      verifiedAt: now,
+    }),
+  );
   ctx.metrics.inc(
     "malachor_evidence_bundles_stored_total",
     "Evidence bundles verified and stored",

@@ -289,6 +289,14 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       ok: true,
       bundles: 4,
       heads: [{ applianceId: "app-a1", seq: 4, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+      // The head's signature verified now; the three before it vouched for at ingest.
+      coverage: { signatures: "heads", verifiedNow: 1, verifiedAtIngest: 3 },
+    });
+    const all = await call(await connect(tokens.ro), "verify_chain", { siteId: "site-a", signatures: "all" });
+    expect((all.structuredContent as { coverage: unknown }).coverage).toEqual({
+      signatures: "all",
+      verifiedNow: 4,
+      verifiedAtIngest: 0,
     });
   });
 
@@ -447,6 +455,8 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
         seq: 2,
         message: expect.stringContaining("signature that does not match"),
       },
+      // The walk's link break at #3 was settled by verifying the page's every signature.
+      coverage: { signatures: "heads", verifiedNow: 2, verifiedAtIngest: 0 },
     });
   });
 

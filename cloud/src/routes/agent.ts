@@ -24,6 +24,7 @@ const STATUS_OF: Record<RejectKind, 403 | 409 | 422> = {
   "broken-link": 409,
   malformed: 422,
   "future-dated": 422,
+  backdated: 422,
   "unknown-key": 422,
   "bad-signature": 422,
 };

@@ -2,11 +2,9 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { RouteDeps } from "../deps.ts";
 import { listEvidenceAlerts } from "../evidence/alerts.ts";
-import { nativeBatchVerifier } from "../evidence/ed25519-batch.ts";
+import { auditSiteChain } from "../evidence/chain-audit.ts";
 import { exportSiteChain } from "../evidence/export.ts";
-import { parallelVerifier } from "../evidence/parallel-verify.ts";
 import { siteKeys } from "../evidence/site-keys.ts";
-import { inlineVerifier, verifySiteChain } from "../evidence/verify-site.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
@@ -16,6 +14,7 @@ const CloudKey = v.strictObject({ keyId: v.string(), publicKey: v.string() });
 const siteOnly = { admin: "read-only" as const, siteParam: "siteId" };
 const SiteParams = idParams("siteId");
 const KeysQuery = v.object({ format: v.optional(v.picklist(["json", "text"])) });
+const VerifyQuery = v.object({ signatures: v.optional(v.picklist(["heads", "all"]), "heads") });
 
 /** Verification: public keys, per-site chain audit, JSONL export, chain alerts. */
 export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
@@ -56,12 +55,16 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
     {
       method: "get",
       path: "/api/sites/:siteId/evidence/verify",
-      summary: "Re-verify the site's whole stored chain; answers the first break, if any",
+      summary:
+        "Audit the site's whole stored chain (shape, sequence and link of every bundle; each appliance's head " +
+        "signature and every signature ingest did not vouch for; ?signatures=all verifies every one): the " +
+        "first break, if any, and what was checked",
       auth: siteOnly,
       params: SiteParams,
+      query: VerifyQuery,
     },
-    async ({ c, ctx, params }) => {
-      // CPU-heavy: its own budget per caller, then worker threads for the duration of the request.
+    async ({ c, ctx, params, query }) => {
+      // CPU-heavy (in worker threads): its own budget per caller.
       const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
       await enforce(
         deps.db,
@@ -70,20 +73,7 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
         deps.config.rateLimits.chainVerify,
         "chain verifications",
       );
-      // With the native batch verifier one thread feeds native threads best; without it,
-      // node:crypto verifies one signature at a time, so worker threads share the load.
-      const pool = nativeBatchVerifier() ? null : parallelVerifier();
-      try {
-        return c.json(
-          await verifySiteChain({
-            ctx,
-            input: params,
-            verifier: pool?.verify ?? inlineVerifier,
-          }),
-        );
-      } finally {
-        pool?.close();
-      }
+      return c.json(await auditSiteChain({ ctx, input: { ...params, signatures: query.signatures } }));
     },
   );
   route(

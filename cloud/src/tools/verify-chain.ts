@@ -1,27 +1,39 @@
-import { SiteInput, VerifyChainOutput } from "../../../protocol/mcp.ts";
-import { verifySiteChain } from "../evidence/verify-site.ts";
+import { VerifyChainInput, VerifyChainOutput } from "../../../protocol/mcp.ts";
+import { auditSiteChain } from "../evidence/chain-audit.ts";
+import { enforce } from "../ratelimit/limiter.ts";
 import { requireSite } from "./site-exists.ts";
 import { defineTool } from "./tool.ts";
 
 /**
- * verify_chain: re-verify a site's stored evidence with the cloud's own site verifier, so MCP
- * clients, the admin API and the portal give the same verdict as an auditor's export check.
+ * verify_chain: the cloud's chain audit (evidence/chain-audit.ts), the one the admin API and the
+ * pages show, so MCP clients get the verdict `malachor evidence verify` gives for the export.
  */
 export const verifyChain = defineTool({
   name: "verify_chain",
   title: "Verify the evidence chain",
   description:
-    "Re-verify a site's stored evidence from genesis: every bundle's Ed25519 signature, hash link and sequence " +
-    "number, per appliance. Answers ok with each appliance's head, or the first break (kind, appliance, " +
-    "sequence number, reason).",
+    "Audit a site's stored evidence from genesis, per appliance: every bundle's shape, hash link and sequence " +
+    "number; each appliance's head signature and every signature the cloud did not verify at ingest " +
+    '(signatures: "all" verifies every Ed25519 signature again, slower). Answers ok with each appliance\'s ' +
+    "head, or the first break (kind, appliance, sequence number, reason) exactly as `malachor evidence verify` " +
+    "names it for the export, and what was checked (coverage).",
   kind: "read",
   minRole: "read-only",
-  input: SiteInput,
+  input: VerifyChainInput,
   output: VerifyChainOutput,
   siteOf: (input) => input.siteId,
   async run({ ctx, input }) {
     await requireSite(ctx, input.siteId);
-    const r = await verifySiteChain({ ctx, input });
+    // The same budget per token as the audit endpoint: both run the whole chain through the workers.
+    const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
+    await enforce(
+      ctx.db,
+      ctx.clock,
+      `verify:${who}`,
+      ctx.config.rateLimits.chainVerify,
+      "chain verifications",
+    );
+    const r = await auditSiteChain({ ctx, input });
     if (!r.ok) {
       const { index, kind, applianceId, seq, message } = r.break;
       return {
@@ -36,11 +48,12 @@ export const verifyChain = defineTool({
           ...(applianceId ? { applianceId } : {}),
           ...(seq !== undefined ? { seq } : {}),
         },
+        coverage: r.coverage,
       };
     }
     const heads = Object.entries(r.heads)
       .map(([applianceId, h]) => ({ applianceId, seq: h.seq, hash: h.hash }))
       .sort((a, b) => a.applianceId.localeCompare(b.applianceId));
-    return { siteId: r.siteId, ok: true, bundles: r.count, heads };
+    return { siteId: r.siteId, ok: true, bundles: r.count, heads, coverage: r.coverage };
   },
 });

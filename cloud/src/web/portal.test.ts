@@ -2,32 +2,8 @@ import { expect, test } from "bun:test";
 import { describeEachDb } from "../testing/each-db.ts";
 import { MAGIC_LINK_TTL_SEC } from "./auth/magic-link.ts";
 import { PORTAL_SITE_PAGES } from "./portal/routes.tsx";
-import { linkFromLog, WebClient } from "./testing/client.ts";
+import { addPortalUser, linkFromLog, signInPortal, WebClient } from "./testing/client.ts";
 import { seedEvidence } from "./testing/seed.ts";
-
-/** Sign a portal user in through the link the dev mailer printed to the log. */
-async function signInPortal(c: Parameters<typeof linkFromLog>[0], email: string): Promise<WebClient> {
-  const w = new WebClient(c);
-  await w.get("/portal/login");
-  const asked = await w.post("/portal/login", { email });
-  expect(asked.status).toBe(200);
-  const link = linkFromLog(c, email);
-  if (!link) throw new Error(`no sign-in link for ${email} in the log`);
-  const landing = await w.get(new URL(link).pathname);
-  expect(landing.status).toBe(200);
-  const token = new URL(link).pathname.split("/").pop()!;
-  const r = await w.post("/portal/magic", { token });
-  expect(r.status).toBe(303);
-  return w;
-}
-
-async function addPortalUser(c: Parameters<typeof linkFromLog>[0], siteId: string, email: string) {
-  const admin = new WebClient(c);
-  await admin.signInAdmin(await c.adminToken("msp-tech"));
-  await admin.get(`/dashboard/sites/${siteId}`);
-  const r = await admin.post(`/dashboard/sites/${siteId}/portal-users`, { email, name: "Dr. Example" });
-  expect(r.status).toBe(303);
-}
 
 describeEachDb("client portal", (cloud) => {
   test("magic link: mailed (to the log in dev), single-use, lands on the user's own site", async () => {

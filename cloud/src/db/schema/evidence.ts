@@ -56,3 +56,27 @@ export const evidenceOutbox = pgTable("evidence_outbox", {
   /** When an evidence alert was raised for this entry (it failed for good or too often). */
   alertedAt: timestamp("alerted_at", { withTimezone: true, mode: "date" }),
 });
+
+/**
+ * What the cloud vouches for: "every signature of this appliance's bundles #fromSeq–#throughSeq
+ * was verified with node:crypto at ingest, and #throughSeq hashes to throughHash", signed with the
+ * cloud's key (see evidence/verified-records.ts). One row per upload that stored bundles; the
+ * chain audit reads the latest one per appliance. Append-only like the chain.
+ */
+export const evidenceVerified = pgTable(
+  "evidence_verified",
+  {
+    applianceId: text("appliance_id").notNull(),
+    throughSeq: bigint("through_seq", { mode: "number" }).notNull(),
+    siteId: text("site_id").notNull(),
+    fromSeq: bigint("from_seq", { mode: "number" }).notNull(),
+    throughHash: text("through_hash").notNull(),
+    verifiedAt: timestamp("verified_at", { withTimezone: true, mode: "date" }).notNull(),
+    keyId: text("key_id").notNull(),
+    sig: text("sig").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.applianceId, t.throughSeq] }),
+    index("evidence_verified_site_idx").on(t.siteId),
+  ],
+);

@@ -31,6 +31,7 @@ export const PORTAL_SITE_PAGES = [
   "/report",
   "/evidence",
   "/evidence?verify=1",
+  "/evidence?verify=all",
   "/evidence.jsonl",
   "/keys.txt",
   "/packet",
@@ -44,7 +45,8 @@ export async function evidencePageData(
   base: string,
 ): Promise<EvidenceData> {
   const cursor = decodeCursor(c.req.query("after"));
-  const verify = c.req.query("verify") === "1";
+  // ?verify=1: the default audit; ?verify=all: every signature verified again.
+  const verify = c.req.query("verify");
   const ctx = webCtx(c, deps);
   const [chains, keys, alerts, page, total] = await Promise.all([
     chainFigures(deps.db, siteId),
@@ -53,7 +55,10 @@ export async function evidencePageData(
     bundlePage(deps.db, siteId, BUNDLES_PER_PAGE, cursor),
     bundleCount(deps.db, siteId),
   ]);
-  const verification = verify ? await verifyForPage(ctx, siteId) : undefined;
+  const verification =
+    verify === "1" || verify === "all"
+      ? await verifyForPage(ctx, siteId, verify === "all" ? "all" : "heads")
+      : undefined;
   const last = page.rows[page.rows.length - 1];
   return {
     chains,

@@ -88,3 +88,28 @@ export function linkFromLog(cloud: TestCloud, email: string): string | null {
   }
   return null;
 }
+
+/** Sign a portal user in through the link the dev mailer printed to the log. */
+export async function signInPortal(c: TestCloud, email: string): Promise<WebClient> {
+  const w = new WebClient(c);
+  await w.get("/portal/login");
+  const asked = await w.post("/portal/login", { email });
+  if (asked.status !== 200) throw new Error(`portal login answered ${asked.status}`);
+  const link = linkFromLog(c, email);
+  if (!link) throw new Error(`no sign-in link for ${email} in the log`);
+  const landing = await w.get(new URL(link).pathname);
+  if (landing.status !== 200) throw new Error(`magic link page answered ${landing.status}`);
+  const token = new URL(link).pathname.split("/").pop()!;
+  const r = await w.post("/portal/magic", { token });
+  if (r.status !== 303) throw new Error(`magic link sign-in answered ${r.status}`);
+  return w;
+}
+
+/** Add a portal user to a site the way an MSP technician does, on the dashboard. */
+export async function addPortalUser(c: TestCloud, siteId: string, email: string): Promise<void> {
+  const admin = new WebClient(c);
+  await admin.signInAdmin(await c.adminToken("msp-tech"));
+  await admin.get(`/dashboard/sites/${siteId}`);
+  const r = await admin.post(`/dashboard/sites/${siteId}/portal-users`, { email, name: "Dr. Example" });
+  if (r.status !== 303) throw new Error(`adding portal user ${email} answered ${r.status}`);
+}

@@ -1,9 +1,9 @@
 import { Badge, Notice, Pager, Table, When } from "../../../../lib/ui/components.tsx";
-import type { SiteVerification } from "../../evidence/verify-site.ts";
+import type { SiteAudit } from "../../evidence/chain-audit.ts";
 import type { BundleRow, ChainFigures } from "../data/evidence.ts";
 
-/** What a site verification says about one appliance's chain. */
-function Verdict(p: { v: SiteVerification; c: ChainFigures }) {
+/** What a site audit says about one appliance's chain. */
+function Verdict(p: { v: SiteAudit; c: ChainFigures }) {
   const { v, c } = p;
   if (c.bundles === 0) return <span class="muted small">no evidence yet</span>;
   if (v.ok) {
@@ -11,8 +11,10 @@ function Verdict(p: { v: SiteVerification; c: ChainFigures }) {
       <>
         <Badge status="ok" label="verified" />
         <div class="small">
-          up to #{v.heads[c.applianceId]?.seq ?? c.headSeq}: every signature, link and sequence number checks
-          out
+          up to #{v.heads[c.applianceId]?.seq ?? c.headSeq}:{" "}
+          {v.coverage.signatures === "all"
+            ? "every signature, link and sequence number checks out"
+            : "every link and sequence number checks out, and the head's signature"}
         </div>
       </>
     );
@@ -28,8 +30,27 @@ function Verdict(p: { v: SiteVerification; c: ChainFigures }) {
   return <span class="muted small">verification stopped at the first break (another appliance)</span>;
 }
 
+/** Exactly what an audit checked, in words. */
+export function Coverage(p: { v: SiteAudit }) {
+  const { coverage } = p.v;
+  const n = (x: number) => x.toLocaleString("en-US");
+  return coverage.signatures === "all" ? (
+    <span data-testid="coverage">
+      Every bundle's shape, SHA-256 link and sequence number was checked, and every Ed25519 signature was
+      verified now ({n(coverage.verifiedNow)}).
+    </span>
+  ) : (
+    <span data-testid="coverage">
+      Every bundle's shape, SHA-256 link and sequence number was checked. {n(coverage.verifiedNow)} Ed25519
+      signatures were verified now (each appliance's latest bundle, and any the cloud did not verify on
+      upload); {n(coverage.verifiedAtIngest)} were verified when they were uploaded (recorded and signed by
+      the cloud) and are bound by the links that follow them. “Verify every signature” checks them all again.
+    </span>
+  );
+}
+
 /** Per-appliance chain figures, with the verification verdict when one was just run. */
-export function ChainTable(p: { chains: ChainFigures[]; verification?: SiteVerification }) {
+export function ChainTable(p: { chains: ChainFigures[]; verification?: SiteAudit }) {
   return (
     <Table
       testid="chains"
@@ -66,16 +87,26 @@ export function ChainTable(p: { chains: ChainFigures[]; verification?: SiteVerif
   );
 }
 
-/** Site-level outcome of a verification, as a notice. */
-export function VerificationNotice(p: { v: SiteVerification }) {
+/** Site-level outcome of an audit, as a notice saying what was checked. */
+export function VerificationNotice(p: { v: SiteAudit }) {
   return p.v.ok ? (
     <Notice kind="ok">
-      <span data-testid="chain-ok">Chain verified</span>: all {p.v.count.toLocaleString("en-US")} bundles have
-      valid signatures, links and sequence numbers.
+      <span data-testid="chain-ok">Chain verified</span>: all {p.v.count.toLocaleString("en-US")} bundles.{" "}
+      <Coverage v={p.v} />
     </Notice>
   ) : (
     <Notice kind="error">
-      <span data-testid="chain-broken">The chain does not verify</span>: {p.v.break.message}
+      <span data-testid="chain-broken">The chain does not verify</span>:{" "}
+      <span
+        data-testid="break"
+        data-index={p.v.break.index}
+        data-kind={p.v.break.kind}
+        data-appliance={p.v.break.applianceId}
+        data-seq={p.v.break.seq}
+      >
+        {p.v.break.message}
+      </span>{" "}
+      <Coverage v={p.v} />
     </Notice>
   );
 }
@@ -180,7 +211,7 @@ export function VerifyInstructions(p: { jsonlHref: string; keysHref: string }) {
 /** What an evidence page shows, read once by the route (see portal/routes.tsx evidencePageData). */
 export interface EvidenceData {
   chains: ChainFigures[];
-  verification?: SiteVerification;
+  verification?: SiteAudit;
   keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];
   alerts: { kind: string; applianceId: string; seq: number | null; message: string; createdAt: string }[];
   page: { rows: BundleRow[]; next?: string; first?: string };
@@ -204,6 +235,12 @@ export function EvidenceSections(p: { d: EvidenceData; u: (rest: string) => stri
             Verify the chain now
           </button>
         </form>
+        <form method="get" action={u("/evidence")}>
+          <input type="hidden" name="verify" value="all" />
+          <button type="submit" class="secondary" data-testid="verify-all">
+            Verify every signature
+          </button>
+        </form>
         <a class="button secondary" href={u("/evidence.jsonl")}>
           Download chain.jsonl
         </a>
@@ -215,7 +252,7 @@ export function EvidenceSections(p: { d: EvidenceData; u: (rest: string) => stri
       <ChainTable chains={d.chains} verification={d.verification} />
       <h2>Problems recorded at upload ({d.alerts.length >= 500 ? "500+" : d.alerts.length})</h2>
       {d.alerts.length === 0 ? (
-        <p class="muted">No gap, fork, broken link or bad signature was seen at upload.</p>
+        <p class="muted">No gap, fork, broken link, bad signature or backdated bundle was seen at upload.</p>
       ) : (
         <ul data-testid="alerts">
           {d.alerts.slice(0, 50).map((a) => (

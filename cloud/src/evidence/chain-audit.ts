@@ -1,0 +1,369 @@
+import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
+import { GENESIS_HASH } from "../../../protocol/evidence.ts";
+import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import type { ServiceContext } from "../context.ts";
+import type { Db } from "../db/client.ts";
+import { auditWindows, type ConnectionOptions, connectionOptionsOf } from "./audit-windows.ts";
+import {
+  emptyWalk,
+  type OutsideAnswers,
+  ownEntry,
+  type SignatureScope,
+  type WalkResult,
+} from "./chain-walk.ts";
+import { siteChainPages } from "./site-chain.ts";
+import { siteKeyRows } from "./site-keys.ts";
+import { verifiedRanges } from "./verified-records.ts";
+import { sharedVerifyPool, type VerifyPool, type WindowResult } from "./verify-pool.ts";
+
+/** Which signatures an audit verifies itself: every one, or as the README's "Chain audit" says. */
+export type SignatureMode = "heads" | "all";
+
+/** What an audit covered: every bundle's shape, sequence and link always; signatures as counted here. */
+export interface AuditCoverage {
+  /** "all" when every signature was verified by this audit (asked for, or needed to settle a doubt). */
+  signatures: SignatureMode;
+  /** Signatures this audit verified with node:crypto. */
+  verifiedNow: number;
+  /** Signatures verified with node:crypto at ingest, vouched for by cloud-signed records, not verified again. */
+  verifiedAtIngest: number;
+}
+
+/** The verdict on a site's stored chain: ok with heads, or the first break, and what was checked. */
+export type SiteAudit =
+  | { siteId: string; ok: true; count: number; heads: ChainStarts; coverage: AuditCoverage }
+  | { siteId: string; ok: false; count: number; break: Omit<ChainBreak, "ok">; coverage: AuditCoverage };
+
+/** Stored bundles per page read from the database, and per window a worker reads itself. */
+const PAGE = 4000;
+/** A page is split over the workers only when each part gets at least this many bundles. */
+const MIN_PART = 500;
+
+/**
+ * Audit a site's stored chain from genesis, giving the verdict `malachor evidence verify` gives for
+ * the site's export (same break, index, kind and message). Every bundle's shape, sequence number and
+ * hash link are checked, in worker threads (on Postgres each worker reads its windows of the chain
+ * itself). With `signatures: "all"` every signature is verified too. By default a signature is
+ * verified when no cloud-signed ingest record vouches for it, and for each appliance's head; a
+ * record vouches only once the walk reaches the hash it names. Anything short of a clean pass is
+ * walked again page by page in export order, and a default pass that is not clean is settled by
+ * verifying every signature, so the verdict is always the CLI's.
+ */
+export async function auditSiteChain({
+  ctx,
+  input,
+  pool = sharedVerifyPool(),
+  pageSize = PAGE,
+}: {
+  ctx: ServiceContext;
+  input: { siteId: string; signatures?: SignatureMode };
+  pool?: VerifyPool;
+  /** Bundles per page and window (tests make it small to cross their boundaries). */
+  pageSize?: number;
+}): Promise<SiteAudit> {
+  assertRole(ctx.actor, "read-only");
+  assertSiteAccess(ctx.actor, input.siteId);
+  const site: SiteRef = {
+    db: ctx.db,
+    siteId: input.siteId,
+    pool,
+    pageSize,
+    keys: (await siteKeyRows(ctx.db, input.siteId)).map((k) => k.publicKey),
+  };
+  let connection = connectionOptionsOf(ctx.db);
+  const pass = async (scope: SignatureScope): Promise<Pass> => {
+    if (connection) {
+      const fast = await walkWindows(site, connection, scope).catch((e: unknown) => {
+        // Workers that cannot reach the database leave the audit to the cloud's own connection.
+        ctx.logger.warn("chain audit: workers could not read the chain; reading it in order", {
+          siteId: input.siteId,
+          error: e instanceof Error ? e.message : String(e),
+        });
+        return { outcome: "doubt" } as const;
+      });
+      if (fast.outcome !== "doubt") return fast;
+      connection = null; // a doubt is settled in export order from here on
+    }
+    return walkPages(site, scope);
+  };
+  if (input.signatures !== "all") {
+    const vouched = await verifiedRanges(ctx.db, input.siteId, ctx.keys);
+    for (;;) {
+      const p = await pass({ all: false, vouched });
+      if (p.outcome === "record-mismatch") {
+        // A record names a hash this chain does not reach: it vouches for nothing here.
+        delete vouched[p.applianceId];
+        continue;
+      }
+      if (p.outcome === "settled") return verdict(input.siteId, p, "heads");
+      break;
+    }
+  }
+  const p = await pass({ all: true });
+  if (p.outcome !== "settled") throw new Error(`chain audit: a full pass cannot end in ${p.outcome}`);
+  return verdict(input.siteId, p, "all");
+}
+
+interface SiteRef {
+  db: Db;
+  siteId: string;
+  pool: VerifyPool;
+  pageSize: number;
+  keys: string[];
+}
+
+interface Settled {
+  outcome: "settled";
+  result: { ok: true; count: number; heads: ChainStarts } | { ok: false; count: number; break: ChainBreak };
+  verifiedNow: number;
+  verifiedAtIngest: number;
+}
+type Pass = Settled | { outcome: "record-mismatch"; applianceId: string } | { outcome: "doubt" };
+
+function verdict(siteId: string, p: Settled, signatures: SignatureMode): SiteAudit {
+  const coverage = { signatures, verifiedNow: p.verifiedNow, verifiedAtIngest: p.verifiedAtIngest };
+  if (p.result.ok) return { siteId, ok: true, count: p.result.count, heads: p.result.heads, coverage };
+  const { ok: _ok, ...brk } = p.result.break;
+  return { siteId, ok: false, count: p.result.count, break: brk, coverage };
+}
+
+/** Whether every start a part claims is where the chain before it really ended. */
+function claimsHold(heads: ChainStarts, claimed: ChainStarts): boolean {
+  return Object.entries(claimed).every(([app, claim]) => {
+    const real = ownEntry(heads, app) ?? { seq: 0, hash: GENESIS_HASH };
+    return real.seq === claim.seq && real.hash === claim.hash;
+  });
+}
+
+/**
+ * What clean walks, taken in export order, add up to: heads, signatures verified and vouched for,
+ * and whether the records relied on were borne out.
+ */
+class Tally {
+  heads: ChainStarts = {};
+  verifiedNow = 0;
+  verifiedAtIngest = 0;
+  // Appliances with a skipped signature whose record the walk has not yet borne out.
+  private readonly unconfirmed = new Set<string>();
+  private nonCanonical = false;
+
+  constructor(private readonly scope: SignatureScope) {}
+
+  /** Add a clean walk; answers the appliance whose record names another hash, if any. */
+  add(r: WalkResult & { result: { ok: true } }): string | null {
+    this.heads = { ...this.heads, ...r.result.heads };
+    this.verifiedNow += r.checked;
+    this.verifiedAtIngest += r.vouched;
+    if (this.scope.all) return null;
+    for (const app of r.skipped) this.unconfirmed.add(app);
+    for (const [app, hash] of Object.entries(r.reached)) {
+      if (hash !== ownEntry(this.scope.vouched, app)?.throughHash) return app;
+      this.unconfirmed.delete(app);
+    }
+    this.nonCanonical ||= r.nonCanonical;
+    return null;
+  }
+
+  /** A skipped signature not yet borne out by its record, or a verified one read from a non-canonical text. */
+  get doubtful(): boolean {
+    return this.unconfirmed.size > 0 || this.nonCanonical;
+  }
+}
+
+/**
+ * The fast pass (Postgres): workers read windows of the chain over their own connections and walk
+ * each from the starts its bundles claim; the claims are checked here in export order. Only a clean
+ * pass with every claim true settles anything; all else is "doubt", for the exact walk.
+ */
+async function walkWindows(
+  site: SiteRef,
+  connection: ConnectionOptions,
+  scope: SignatureScope,
+): Promise<Pass> {
+  const { windows, rows } = await auditWindows(site.db, site.siteId, site.pageSize);
+  const tally = new Tally(scope);
+  const inFlight: Promise<WindowResult>[] = [];
+  let next = 0;
+  const launch = () => {
+    while (inFlight.length < 2 * site.pool.size && next < windows.length) {
+      const job = site.pool.window({
+        connection,
+        siteId: site.siteId,
+        window: windows[next++]!,
+        keys: site.keys,
+        scope,
+      });
+      job.catch(() => {}); // awaited in order below; one given up on must not go unhandled
+      inFlight.push(job);
+    }
+  };
+  let seen = 0;
+  launch();
+  while (inFlight.length > 0) {
+    const { rows: n, walk } = await inFlight.shift()!;
+    launch();
+    if (!walk.result.ok || !claimsHold(tally.heads, walk.claimed)) return { outcome: "doubt" };
+    const mismatch = tally.add(walk as WalkResult & { result: { ok: true } });
+    if (mismatch) return { outcome: "record-mismatch", applianceId: mismatch };
+    seen += n;
+  }
+  // Rows that moved between the plan and the reads, or a record not borne out: walk it exactly.
+  if (seen !== rows || tally.doubtful) return { outcome: "doubt" };
+  const { heads, verifiedNow, verifiedAtIngest } = tally;
+  return { outcome: "settled", result: { ok: true, count: rows, heads }, verifiedNow, verifiedAtIngest };
+}
+
+/**
+ * The exact pass: the export page by page, in order (the next page is read while the workers walk
+ * the current one), every break settled as the CLI names it. With records in scope, ends in
+ * "doubt" when the default pass cannot stand alone.
+ */
+async function walkPages(site: SiteRef, scope: SignatureScope): Promise<Pass> {
+  const pages = siteChainPages(site.db, site.siteId, site.pageSize);
+  let next = pages.next();
+  const tally = new Tally(scope);
+  let offset = 0;
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) break;
+      const bodies = current.value.map((row) => row.body);
+      next = pages.next();
+      const page = { bodies, keys: site.keys, starts: tally.heads, indexOffset: offset };
+      let r = await walkPage(site.pool, { ...page, scope });
+      if (!r.result.ok && !scope.all) {
+        if (tally.doubtful) return { outcome: "doubt" };
+        // Settle this page's break exactly: every signature of the page verified.
+        r = await walkPage(site.pool, { ...page, scope: { all: true } });
+        if (r.result.ok) return { outcome: "doubt" };
+      }
+      if (!r.result.ok) {
+        const settled = await settleBreak(site, page, r);
+        return {
+          outcome: "settled",
+          result: { ok: false, count: settled.index, break: settled },
+          verifiedNow: tally.verifiedNow + r.checked,
+          verifiedAtIngest: tally.verifiedAtIngest + r.vouched,
+        };
+      }
+      const mismatch = tally.add(r as WalkResult & { result: { ok: true } });
+      if (mismatch) return { outcome: "record-mismatch", applianceId: mismatch };
+      offset += bodies.length;
+    }
+  } finally {
+    await next;
+    await pages.return(undefined);
+  }
+  if (tally.doubtful) return { outcome: "doubt" };
+  const { heads, verifiedNow, verifiedAtIngest } = tally;
+  return { outcome: "settled", result: { ok: true, count: offset, heads }, verifiedNow, verifiedAtIngest };
+}
+
+type PageRequest = {
+  bodies: string[];
+  keys: string[];
+  starts: ChainStarts;
+  indexOffset: number;
+  scope: SignatureScope;
+};
+
+/**
+ * Walk a page, split over the workers: every part but the first continues from what its bundles
+ * claim, and the claims are then checked against where the parts before really ended. Anything
+ * short of a clean pass with true claims is walked again in one piece, which is exact.
+ */
+async function walkPage(pool: VerifyPool, req: PageRequest): Promise<WalkResult> {
+  const parts = Math.min(pool.size, Math.floor(req.bodies.length / MIN_PART));
+  if (parts > 1) {
+    const size = Math.ceil(req.bodies.length / parts);
+    const results = await Promise.all(
+      Array.from({ length: parts }, (_, i) =>
+        pool.walk({
+          ...req,
+          bodies: req.bodies.slice(i * size, (i + 1) * size),
+          indexOffset: req.indexOffset + i * size,
+          claim: i > 0,
+        }),
+      ),
+    );
+    const merged = mergeParts(req.starts, results);
+    if (merged) return merged;
+  }
+  return pool.walk(req);
+}
+
+/** The parts' results as one, or null when a part broke or claimed a start the parts before did not end at. */
+function mergeParts(starts: ChainStarts, results: WalkResult[]): WalkResult | null {
+  let heads: ChainStarts = { ...starts };
+  const skipped = new Set<string>();
+  const merged = emptyWalk();
+  let count = 0;
+  for (const r of results) {
+    if (!r.result.ok || !claimsHold(heads, r.claimed)) return null;
+    heads = { ...heads, ...r.result.heads };
+    count += r.result.count;
+    merged.checked += r.checked;
+    merged.vouched += r.vouched;
+    for (const app of r.skipped) skipped.add(app);
+    Object.assign(merged.reached, r.reached);
+    merged.nonCanonical ||= r.nonCanonical;
+  }
+  merged.skipped = [...skipped];
+  merged.result = { ok: true, count, heads };
+  return merged;
+}
+
+/**
+ * A page's break, exact: when the walk had to ask about the rest of the export (is this bundle a
+ * repeat of one on an earlier page, does the missing one come later), find the answers and walk the
+ * page again with them.
+ */
+async function settleBreak(
+  site: SiteRef,
+  page: { bodies: string[]; starts: ChainStarts; indexOffset: number },
+  r: WalkResult,
+): Promise<ChainBreak> {
+  let result = r.result;
+  const { earlier, later } = r.questions;
+  if (earlier.length + later.length > 0) {
+    const answers = await findOutside(
+      site,
+      earlier,
+      later,
+      page.indexOffset,
+      page.indexOffset + page.bodies.length,
+    );
+    result = (await site.pool.walk({ ...page, keys: site.keys, scope: { all: true }, answers })).result;
+  }
+  if (result.ok) throw new Error("chain audit: a page that broke walked clean with answers about the rest");
+  return result;
+}
+
+/** Answers about the export outside [from, to): hashes of earlier bundles, positions present later. */
+async function findOutside(
+  site: SiteRef,
+  earlier: string[],
+  later: string[],
+  from: number,
+  to: number,
+): Promise<OutsideAnswers> {
+  const answers: OutsideAnswers = {
+    earlier: Object.fromEntries(earlier.map((k) => [k, null])),
+    later: Object.fromEntries(later.map((k) => [k, false])),
+  };
+  let at = 0;
+  for await (const rows of siteChainPages(site.db, site.siteId, site.pageSize)) {
+    const bodies = rows.map((row) => row.body);
+    const before = bodies.slice(0, Math.max(0, from - at));
+    const after = bodies.slice(Math.max(0, to - at));
+    at += bodies.length;
+    if (earlier.length > 0 && before.length > 0) {
+      Object.assign(answers.earlier, (await site.pool.find({ bodies: before, earlier, later: [] })).earlier);
+    }
+    if (later.length > 0 && after.length > 0) {
+      for (const k of (await site.pool.find({ bodies: after, earlier: [], later })).later)
+        answers.later[k] = true;
+    }
+  }
+  return answers;
+}
