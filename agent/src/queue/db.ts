@@ -82,6 +82,14 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (host, log, record_id)
    );
    CREATE INDEX winevt_event_at ON winevt_event (event_id, at);`,
+  // SSH: the host key pinned per host:port (first use, or as configured); a different key later
+  // is refused (agent/src/ssh/pins.ts).
+  `CREATE TABLE ssh_host_key (
+     target TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     key_type TEXT NOT NULL,
+     pinned_at TEXT NOT NULL
+   );`,
 ];
 
 /**

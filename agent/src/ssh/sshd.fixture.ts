@@ -84,9 +84,14 @@ export async function startTestSshd(): Promise<TestSshd> {
   keygen(macosKey, "macos");
   const pub = (f: string) => readFileSync(`${f}.pub`, "utf8").trim();
   const authorized = join(dir, "authorized_keys");
+  // Sessions get a HOME of their own: sshd's bash sources ~/.bashrc, and this machine's root one
+  // takes seconds (pyenv), which would measure the account's dotfiles instead of the executor.
+  const home = join(dir, "home");
+  mkdirSync(home);
+  const env = (path?: string) => `environment="HOME=${home}"${path ? `,environment="PATH=${path}"` : ""}`;
   writeFileSync(
     authorized,
-    `${pub(linuxKey)}\nenvironment="PATH=${fakeBin}:/usr/bin:/bin:/usr/sbin:/sbin" ${pub(macosKey)}\n`,
+    `${env()} ${pub(linuxKey)}\n${env(`${fakeBin}:/usr/bin:/bin:/usr/sbin:/sbin`)} ${pub(macosKey)}\n`,
   );
   chmodSync(authorized, 0o600);
   const port = freePort();
