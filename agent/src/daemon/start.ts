@@ -18,6 +18,7 @@ import type { Logger } from "../log/logger.ts";
 import { orderProcessorFromConfig } from "../orders/from-config.ts";
 import { adoptLegacyOutbox } from "../queue/legacy-outbox.ts";
 import { HostExecutors } from "../runbooks/host-executors.ts";
+import { sshEstate, sshProvider } from "../ssh/from-config.ts";
 import { createUpdateAgent } from "../update/update-agent.ts";
 import { windowsProviderFromConfig } from "../windows/from-config.ts";
 import { applianceHostName, cloudClient, openChain } from "./agent.ts";
@@ -63,10 +64,13 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
   if (!client) log.warn("no cloud API key: checking and queueing offline", { reason });
   const hostName = applianceHostName(config);
 
-  const executors = new HostExecutors(hostName, config.windows.hosts);
+  const settings = checkSettings(config.checks, config.status.bind);
+  const ssh = sshEstate(config, settings, state.db);
+  const executors = new HostExecutors(hostName, config.windows.hosts, ssh.executors);
   const checks: CheckProvider[] = [
-    linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName),
+    linuxProvider(host, settings, hostName),
     windowsProviderFromConfig({ config, db: state.db, executors: () => executors.windows(), log }),
+    ...(ssh.targets.length ? [sshProvider(ssh)] : []),
   ];
   // Recovery keys go into the queue the moment a runbook hands them over: from the healer and
   // from a run_runbook order alike.
