@@ -21,12 +21,12 @@ export interface PortalPerson extends ProgramPerson {
 
 const PORTAL_PREFIX = "portal:";
 
-/** The portal user acting (their own site only), or a 403. */
-export async function portalUserOf(ctx: ServiceContext, siteId: string): Promise<PortalPerson> {
+/** The portal user acting (their own site only), or a 403; `db` is the caller's transaction if in one. */
+export async function portalUserOf(ctx: ServiceContext, siteId: string, db: Db = ctx.db): Promise<PortalPerson> {
   const a = ctx.actor;
   if (a.type !== "admin" || !a.tokenId.startsWith(PORTAL_PREFIX) || a.siteId !== siteId)
     throw forbidden("this action is taken by the clinic's people in the portal");
-  const [u] = await ctx.db
+  const [u] = await db
     .select()
     .from(portalUsers)
     .where(
@@ -46,8 +46,9 @@ export async function officialOf(
   siteId: string,
   state: ProgramState,
   what: string,
+  db: Db = ctx.db,
 ): Promise<PortalPerson> {
-  const me = await portalUserOf(ctx, siteId);
+  const me = await portalUserOf(ctx, siteId, db);
   const so = state.officials.get("security-official");
   if (!so || so.portalUserId !== me.portalUserId)
     throw forbidden(

@@ -96,7 +96,7 @@ export async function decideException({
 }>): Promise<{ seq: number }> {
   return ctx.db.transaction(async (tx) => {
     const state = await stateIn(tx, input.siteId);
-    const me = await officialOf(ctx, input.siteId, state, "accept or decline exceptions");
+    const me = await officialOf(ctx, input.siteId, state, "accept or decline exceptions", tx);
     const e = state.exceptions.get(input.exceptionId);
     if (!e) throw notFound(`no exception "${input.exceptionId}"`);
     if (e.decision || e.revoked) throw conflict(`exception ${input.exceptionId} was already decided`);

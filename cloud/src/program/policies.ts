@@ -17,7 +17,7 @@ export async function adoptPolicy({
   if (!meta) throw notFound(`no policy template "${input.policyId}"`);
   return ctx.db.transaction(async (tx) => {
     const state = await stateIn(tx, input.siteId);
-    const me = await officialOf(ctx, input.siteId, state, "adopt policies");
+    const me = await officialOf(ctx, input.siteId, state, "adopt policies", tx);
     const [site] = await tx.select({ name: sites.name }).from(sites).where(eq(sites.id, input.siteId));
     if (!site) throw notFound(`no site "${input.siteId}"`);
     const security = state.officials.get("security-official")!.person.name;

@@ -113,7 +113,7 @@ export async function saveSraSection({
   if (!section) throw notFound(`no SRA section "${input.sectionId}"`);
   return ctx.db.transaction(async (tx) => {
     const state = await stateIn(tx, input.siteId);
-    await officialOf(ctx, input.siteId, state, "answer the risk assessment");
+    await officialOf(ctx, input.siteId, state, "answer the risk assessment", tx);
     const sra = state.sras.get(input.sraId);
     if (!sra) throw notFound(`no risk assessment "${input.sraId}"`);
     if (sra.signed) throw conflict(`risk assessment ${input.sraId} is signed and can no longer change`);
@@ -164,7 +164,7 @@ export async function signSra({
 }: ServiceCall<{ siteId: string; sraId: string }>): Promise<{ seq: number; contentHash: string }> {
   return ctx.db.transaction(async (tx) => {
     const state = await stateIn(tx, input.siteId);
-    const me = await officialOf(ctx, input.siteId, state, "sign the risk assessment");
+    const me = await officialOf(ctx, input.siteId, state, "sign the risk assessment", tx);
     const sra = state.sras.get(input.sraId);
     if (!sra) throw notFound(`no risk assessment "${input.sraId}"`);
     if (sra.signed) throw conflict(`risk assessment ${input.sraId} is already signed`);
