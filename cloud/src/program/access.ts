@@ -22,7 +22,11 @@ export interface PortalPerson extends ProgramPerson {
 const PORTAL_PREFIX = "portal:";
 
 /** The portal user acting (their own site only), or a 403; `db` is the caller's transaction if in one. */
-export async function portalUserOf(ctx: ServiceContext, siteId: string, db: Db = ctx.db): Promise<PortalPerson> {
+export async function portalUserOf(
+  ctx: ServiceContext,
+  siteId: string,
+  db: Db = ctx.db,
+): Promise<PortalPerson> {
   const a = ctx.actor;
   if (a.type !== "admin" || !a.tokenId.startsWith(PORTAL_PREFIX) || a.siteId !== siteId)
     throw forbidden("this action is taken by the clinic's people in the portal");

@@ -92,7 +92,11 @@ async function latestCycles(db: Db, siteIds: string[]) {
 }
 
 /** Compliance of one site: its checks' latest findings and, when given, its program's judgement. */
-export async function siteCompliance(db: Db, siteId: string, program?: ProgramEvaluation): Promise<SiteCompliance> {
+export async function siteCompliance(
+  db: Db,
+  siteId: string,
+  program?: ProgramEvaluation,
+): Promise<SiteCompliance> {
   const rows = await latestCycles(db, [siteId]);
   const all = collect(rows);
   const score = computeScore(all, program);
