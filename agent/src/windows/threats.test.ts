@@ -87,14 +87,20 @@ const CASES: Case[] = [
   [
     "10 from one source across two hosts",
     THREAT_RULES.bruteForce.id,
-    () => (write(0, "Security", failed(5, "10.0.0.9")), write(1, "Security", failed(5, "10.0.0.9"))),
+    () => {
+      write(0, "Security", failed(5, "10.0.0.9"));
+      write(1, "Security", failed(5, "10.0.0.9"));
+    },
     true,
     "HOST-1",
   ],
   [
     "9 from one source across two hosts",
     THREAT_RULES.bruteForce.id,
-    () => (write(0, "Security", failed(5, "10.0.0.9")), write(1, "Security", failed(4, "10.0.0.9"))),
+    () => {
+      write(0, "Security", failed(5, "10.0.0.9"));
+      write(1, "Security", failed(4, "10.0.0.9"));
+    },
     false,
     "HOST-1",
   ],
@@ -203,13 +209,14 @@ const CASES: Case[] = [
 ];
 
 describe("event-log threat rules", () => {
-  test.each(CASES)("%s → %s fires: %p", async (_name, rule, setup, fires, host = "HOST-0") => {
+  test.each(CASES)("%s → %s", async (_name, rule, setup, fires, host = "HOST-0") => {
     setup();
     const findings = await cycle();
     const f = of(findings, rule, host);
-    expect(f?.status).toBe(fires ? "fail" : "pass");
+    if (!f) throw new Error(`no ${rule} finding for ${host}`);
+    expect(f.status).toBe(fires ? "fail" : "pass");
     const decision = decideL1(
-      f!,
+      f,
       { platform: "windows" },
       compileRules(BUILTIN_RULES),
       new Map() as never,
@@ -218,7 +225,7 @@ describe("event-log threat rules", () => {
     if (fires) {
       // Threats go to people: an escalate rule, never a runbook.
       expect(decision.type).toBe("escalate");
-      expect((f?.details.events as unknown[]).length).toBeGreaterThan(0);
+      expect((f.details.events as unknown[]).length).toBeGreaterThan(0);
     }
     // Read once: the next cycle brings nothing new (only the brute-force window may still hold).
     const again = await cycle();
