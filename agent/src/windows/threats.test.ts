@@ -105,6 +105,19 @@ const CASES: Case[] = [
     "HOST-1",
   ],
   [
+    "20 failed logons, 5 of them older than the 15-minute window",
+    THREAT_RULES.bruteForce.id,
+    () =>
+      write(0, "Security", [
+        ...failed(5, "10.0.0.7").map((e) => ({
+          ...e,
+          time: new Date(Date.now() - 16 * 60_000).toISOString(),
+        })),
+        ...failed(15, "10.0.0.7"),
+      ]),
+    false,
+  ],
+  [
     "an account locked out (4740)",
     THREAT_RULES.lockout.id,
     () => write(0, "Security", [ev(4740, ["frontdesk", "KIOSK"])]),
@@ -125,6 +138,12 @@ const CASES: Case[] = [
       logs.Security!.nextRecordId = 1;
       write(0, "Security", [ev(1102, ["S-1-5-21-1-500", "mallory", "CLINIC"])]);
     },
+    true,
+  ],
+  [
+    "the System log cleared (104)",
+    THREAT_RULES.logCleared.id,
+    () => write(0, "System", [ev(104, ["mallory", "CLINIC", "System"])]),
     true,
   ],
   [
@@ -151,6 +170,49 @@ const CASES: Case[] = [
     true,
   ],
   [
+    "a new account created (4720)",
+    THREAT_RULES.accountChange.id,
+    () =>
+      write(0, "Security", [
+        ev(4720, ["temp-admin", "CLINIC", "S-1-5-21-1-1200", "S-1-5-21-1-500", "mallory"]),
+      ]),
+    true,
+  ],
+  [
+    "a member added to a global security group (4728)",
+    THREAT_RULES.accountChange.id,
+    () =>
+      write(0, "Security", [
+        ev(4728, [
+          "CN=temp",
+          "S-1-5-21-1-1200",
+          "Domain Admins",
+          "CLINIC",
+          "S-1-5-21-1-512",
+          "S-1-5-21-1-500",
+          "mallory",
+        ]),
+      ]),
+    true,
+  ],
+  [
+    "a member added to a universal security group (4756)",
+    THREAT_RULES.accountChange.id,
+    () =>
+      write(0, "Security", [
+        ev(4756, [
+          "CN=temp",
+          "S-1-5-21-1-1200",
+          "Enterprise Admins",
+          "CLINIC",
+          "S-1-5-21-1-519",
+          "S-1-5-21-1-500",
+          "mallory",
+        ]),
+      ]),
+    true,
+  ],
+  [
     "a lockout but no account change",
     THREAT_RULES.accountChange.id,
     () => write(0, "Security", [ev(4740, ["frontdesk", "KIOSK"])]),
@@ -160,6 +222,12 @@ const CASES: Case[] = [
     "vssadmin delete shadows (4688)",
     THREAT_RULES.ransomware.id,
     () => write(0, "Security", [proc("vssadmin.exe delete shadows /all /quiet")]),
+    true,
+  ],
+  [
+    "wmic shadowcopy delete (4688)",
+    THREAT_RULES.ransomware.id,
+    () => write(0, "Security", [proc("wmic.exe shadowcopy delete /nointeractive")]),
     true,
   ],
   [
@@ -196,6 +264,24 @@ const CASES: Case[] = [
           "Trojan:Win32/Emotet",
           "5",
           "Severe",
+        ]),
+      ]),
+    true,
+  ],
+  [
+    "Defender acted on malware (1117)",
+    THREAT_RULES.malware.id,
+    () =>
+      write(0, "Microsoft-Windows-Windows Defender/Operational", [
+        ev(1117, [
+          "Microsoft Defender Antivirus",
+          "4.18",
+          "{id}",
+          "2026-12-04",
+          "",
+          "",
+          "2147735503",
+          "Trojan:Win32/Emotet",
         ]),
       ]),
     true,
