@@ -6,8 +6,8 @@ import { openState, stateDbPath } from "../daemon/state.ts";
 import { IncidentError, resolveIncident } from "../heal/l3/escalate.ts";
 import { notifiersFrom } from "../heal/l3/notifiers.ts";
 import { HealStore } from "../heal/store.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { CONFIG_AND_JSON, parseCommandArgs, subcommandCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
 import { configFromArgs } from "./config-arg.ts";
 import { table } from "./format.ts";
 
@@ -33,7 +33,7 @@ function stateOf(configFlag: string | undefined) {
 function list(args: string[], io: Io): number {
   const { values, positionals } = parseCommandArgs(
     args,
-    { status: { type: "string" }, config: { type: "string" }, json: { type: "boolean" } },
+    { ...CONFIG_AND_JSON, status: { type: "string" } },
     usage,
   );
   if (positionals.length) throw new CliError(`incident list takes no arguments\nusage: ${usage}`);
@@ -123,14 +123,12 @@ async function resolve(args: string[], io: Io): Promise<number> {
 }
 
 /** `malachor incident list|resolve`. */
-export const incidentCommand: Command = {
+export const incidentCommand = subcommandCommand({
   name: "incident",
   summary: "list the appliance's incidents; resolve one as a named person",
   usage,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === "list") return list(rest, io);
-    if (sub === "resolve") return resolve(rest, io);
-    throw new CliError(`unknown incident subcommand "${sub ?? ""}"\nusage: ${usage}`);
+  subcommands: {
+    list,
+    resolve,
   },
-};
+});

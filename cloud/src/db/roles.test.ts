@@ -41,9 +41,19 @@ describeEachDb("append-only tables", (cloud) => {
 describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)", () => {
   let c: TestCloud;
   let tables: string[];
+  /** A text column of each append-only table, for the UPDATE attempt (any column will do). */
+  const textColumn = new Map<string, string>();
   beforeAll(async () => {
     c = await makeTestCloud({ db: "postgres" });
     tables = await appendOnlyTables(c.deps.db);
+    for (const r of rowsOf<{ t: string; col: string }>(
+      await c.deps.db.execute(
+        sql`SELECT DISTINCT ON (table_name) table_name AS t, column_name AS col FROM information_schema.columns
+            WHERE table_schema = current_schema() AND data_type = 'text' ORDER BY table_name, ordinal_position`,
+      ),
+    )) {
+      textColumn.set(r.t, r.col);
+    }
     const now = new Date().toISOString();
     // One row in each, written by the service itself: inserting is what it may do.
     await c.deps.db.execute(
@@ -63,7 +73,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
 
   /** What the service's own connection must not be able to do to `t`. */
   const attacks = (t: string) => [
-    `UPDATE ${t} SET ${t === "audit_log" ? "outcome" : t === "evidence_chain" ? "kind" : "message"} = 'x'`,
+    `UPDATE ${t} SET ${textColumn.get(t)} = 'x'`,
     `DELETE FROM ${t}`,
     `TRUNCATE ${t}`,
     `ALTER TABLE ${t} DISABLE TRIGGER ALL`,

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { sites } from "../db/schema/sites.ts";
 import { notFound } from "../http/errors.ts";
 import type { SiteConfigInput, SiteView } from "./schemas.ts";
@@ -11,10 +11,7 @@ import { siteView } from "./view.ts";
 export async function updateSiteConfig({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; config: SiteConfigInput };
-}): Promise<SiteView> {
+}: ServiceCall<{ siteId: string; config: SiteConfigInput }>): Promise<SiteView> {
   assertRole(ctx.actor, "msp-tech");
   assertSiteAccess(ctx.actor, input.siteId);
   return ctx.db.transaction(async (tx) => {
