@@ -362,7 +362,10 @@ export function compliantState(hostname = "CLINIC-DC01"): WindowsState {
   delete s.registry[REG.rebootRequired];
   s.smb = { enableSMB1Protocol: false, enableSMB2Protocol: true, requireSecuritySignature: true };
   for (const u of s.users) if (u.sid.endsWith("-501")) u.enabled = false;
-  for (const [path, name, value] of HARDENED_REGISTRY) (s.registry[path] ??= {})[name] = value;
+  for (const [path, name, value] of HARDENED_REGISTRY) {
+    s.registry[path] ??= {};
+    s.registry[path][name] = value;
+  }
   s.services.RemoteRegistry = { displayName: "Remote Registry", status: "Stopped", startType: "Disabled" };
   s.firewallRules = s.firewallRules
     .filter((r) => r.name !== "Vendor-Support-Any")

@@ -102,6 +102,34 @@ describe("Healer", () => {
     expect(verifyChain(JSON.parse(JSON.stringify(bundles)), [appliance.publicKey]).ok).toBe(true);
   });
 
+  test("a threat goes to people: an L3 incident, no runbook, no L2 plan", async () => {
+    const { healer, runner, server } = setup();
+    const threat = { ...drift("windows.threat-brute-force"), details: { events: [{ eventId: 4625 }] } };
+    const r = await healer.heal([threat], config);
+    expect(r.escalated).toHaveLength(1);
+    expect(r.escalated[0]).toMatchObject({
+      tier: "L3",
+      status: "open",
+      checkId: "windows.threat-brute-force",
+    });
+    expect(r.escalated[0]!.details).toMatchObject({ ruleId: "l1-windows-threat-brute-force" });
+    expect(r.fixed).toEqual({ L1: 0, L2: 0 });
+    expect(r.receipts).toEqual([]);
+    expect(runner.calls).toEqual([]);
+    expect(server.requests).toEqual([]);
+  });
+
+  test("an open circuit stays an L1 escalation (L1 tried and gave up)", async () => {
+    const { healer, runner } = setup();
+    runner.set("EXAM-3", "windows.firewall", { drifted: true, remediation: "no-effect" });
+    for (let i = 0; i < 3; i++) {
+      await healer.heal([drift("windows.firewall")], config);
+      clock += 301_000;
+    }
+    const r = await healer.heal([drift("windows.firewall")], config);
+    expect(r.escalated[0]).toMatchObject({ tier: "L1" });
+  });
+
   test("L1 that keeps failing opens the circuit and escalates (never counted as a fix)", async () => {
     const { healer, runner } = setup();
     runner.set("EXAM-3", "windows.firewall", { drifted: true, remediation: "no-effect" });

@@ -186,7 +186,11 @@ export class Healer {
     const decision = decideL1(f, attrs, this.rules, this.d.store.history(), now.getTime());
     switch (decision.type) {
       case "escalate":
-        return this.toPeople(r, f, "L1", decision.reason, { ruleId: decision.rule.id });
+        // A rule whose action is to escalate (every threat rule) hands the drift to people: L3
+        // owns it. An open circuit or flapping is L1 giving up on a fix it tried.
+        return this.toPeople(r, f, decision.rule.action.type === "escalate" ? "L3" : "L1", decision.reason, {
+          ruleId: decision.rule.id,
+        });
       case "none":
         if (decision.reason === "cooldown") {
           r.skipped.push({ checkId: f.checkId, host: f.host, why: `rule ${decision.rule?.id} cooling down` });
