@@ -38,7 +38,7 @@ describe.skipIf(!chromiumPresent())("the compliance program in the portal, on a 
     });
     await designateOfficial({
       ctx,
-      input: { siteId: "riverside", role: "security-official", portalUserId: id },
+      input: { siteId: "riverside", role: "security-official", email: OFFICIAL },
     });
     await startSra({ ctx, input: { siteId: "riverside", trigger: "yearly" } });
     const tech: ServiceContext = {

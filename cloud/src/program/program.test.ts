@@ -212,7 +212,7 @@ describeEachDb("compliance program", (cloud) => {
     const { designateOfficial } = await import("./officials.ts");
     await designateOfficial({
       ctx: sys,
-      input: { siteId: "site-s", role: "security-official", portalUserId: official.id },
+      input: { siteId: "site-s", role: "security-official", email: official.email },
     });
     const { sraId } = await startSra({ ctx: sys, input: { siteId: "site-s", trigger: "on-demand" } });
     const sra = (await siteProgram(c.deps, "site-s")).state.sras.get(sraId)!;
