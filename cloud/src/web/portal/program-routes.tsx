@@ -66,6 +66,15 @@ export function registerPortalProgram(web: Hono<WebEnv>, deps: CloudDeps): void 
     return done(c, "sra-started");
   });
 
+  // Before the section routes: "sign" would otherwise be read as a section id.
+  web.post("/portal/s/:siteId/program/sra/:sraId/sign", guard, async (c) => {
+    await signSra({
+      ctx: webCtx(c, deps),
+      input: { siteId: c.req.param("siteId"), sraId: c.req.param("sraId") },
+    });
+    return done(c, "sra-signed");
+  });
+
   web.get("/portal/s/:siteId/program/sra/:sraId/:sectionId", guard, async (c) => {
     const siteId = c.req.param("siteId");
     const { prog } = await me(c, siteId);
@@ -103,14 +112,6 @@ export function registerPortalProgram(web: Hono<WebEnv>, deps: CloudDeps): void 
       throw err;
     }
     return done(c, "section-saved");
-  });
-
-  web.post("/portal/s/:siteId/program/sra/:sraId/sign", guard, async (c) => {
-    await signSra({
-      ctx: webCtx(c, deps),
-      input: { siteId: c.req.param("siteId"), sraId: c.req.param("sraId") },
-    });
-    return done(c, "sra-signed");
   });
 
   web.get("/portal/s/:siteId/program/policies/:policyId", guard, async (c) => {
