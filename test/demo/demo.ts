@@ -311,6 +311,25 @@ async function unattended(): Promise<never> {
     const server = await cloudVerify(cloud, stack.siteId);
     if (!server.ok) return fail(`cloud chain verify: ${server.kind}: ${server.message}`);
     say(`${clock()} receipt shown in the portal; portal export verified by malachor evidence verify: ${out}`);
+    // The compliance program's records: the site's own chain, signed by the cloud's key.
+    const programFile = join(stack.dir, "program.jsonl");
+    const cloudKeyFile = join(stack.dir, "cloud-key.txt");
+    writeFileSync(programFile, (await portal.get(`/portal/s/${stack.siteId}/program.jsonl`)).html);
+    writeFileSync(
+      cloudKeyFile,
+      `${(await cloud.api<{ publicKey: string }>("GET", "/api/keys/cloud")).publicKey}\n`,
+    );
+    const pv = Bun.spawnSync([
+      stack.agent.paths.bin,
+      "evidence",
+      "verify",
+      programFile,
+      "--pubkey",
+      cloudKeyFile,
+    ]);
+    const pout = `${pv.stdout.toString()}${pv.stderr.toString()}`.trim();
+    if (pv.exitCode !== 0) return fail(`malachor evidence verify on the program chain: ${pout}`);
+    say(`${clock()} program chain verified by malachor evidence verify: ${pout}`);
 
     // The front-desk workstation: its screen lock removed is fixed by an L1 rule…
     const lock = DRIFTS["screen-lock-off"];
