@@ -118,7 +118,7 @@ export async function readEventsOnce(
   }
   const report: ReadReport & { more: boolean } = { events: [], wrapped: [], reset: [], more: false };
   const insert = db.query(
-    "INSERT OR IGNORE INTO winevt_event (host, log, record_id, event_id, at, data) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT OR IGNORE INTO winevt_event (host, log, record_id, event_id, at, data, reported) VALUES (?, ?, ?, ?, ?, ?, 0)",
   );
   const mark = db.query(
     `INSERT INTO winevt_bookmark (host, log, record_id) VALUES (?, ?, ?)
@@ -168,22 +168,52 @@ export async function readEvents(
   return all;
 }
 
+type EventRow = { host: string; log: string; record_id: number; event_id: number; at: number; data: string };
+const stored = (r: EventRow): StoredEvent => ({
+  host: r.host,
+  log: r.log,
+  recordId: r.record_id,
+  eventId: r.event_id,
+  at: r.at,
+  data: JSON.parse(r.data) as string[],
+});
+
+/**
+ * Events of these hosts not yet reported in a signed bundle, in read order, with the last row
+ * taken per host (what `markReported` passes once the bundle reporting them has committed).
+ */
+export function unreportedEvents(
+  db: Database,
+  hosts: readonly string[],
+): { events: StoredEvent[]; upTo: Map<string, number> } {
+  const q = db.query<EventRow & { rowid: number }, [string]>(
+    "SELECT rowid, host, log, record_id, event_id, at, data FROM winevt_event WHERE host = ? AND reported = 0 ORDER BY rowid",
+  );
+  const events: StoredEvent[] = [];
+  const upTo = new Map<string, number>();
+  for (const host of hosts) {
+    const rows = q.all(host);
+    for (const r of rows) events.push(stored(r));
+    const last = rows.at(-1);
+    if (last) upTo.set(host, last.rowid);
+  }
+  return { events, upTo };
+}
+
+/** Mark events reported, up to the row taken per host (rows stored since stay unreported). */
+export function markReported(db: Database, upTo: ReadonlyMap<string, number>): void {
+  const q = db.query("UPDATE winevt_event SET reported = 1 WHERE host = ? AND reported = 0 AND rowid <= ?");
+  db.transaction(() => {
+    for (const [host, rowid] of upTo) q.run(host, rowid);
+  })();
+}
+
 /** Stored events of these ids since a time, every host (the threat rules' windows). */
 export function eventsSince(db: Database, eventIds: readonly number[], since: number): StoredEvent[] {
-  const rows = db
-    .query<
-      { host: string; log: string; record_id: number; event_id: number; at: number; data: string },
-      [number]
-    >(
+  return db
+    .query<EventRow, [number]>(
       `SELECT host, log, record_id, event_id, at, data FROM winevt_event WHERE at >= ? AND event_id IN (${eventIds.map(Number).join(",")})`,
     )
-    .all(since);
-  return rows.map((r) => ({
-    host: r.host,
-    log: r.log,
-    recordId: r.record_id,
-    eventId: r.event_id,
-    at: r.at,
-    data: JSON.parse(r.data) as string[],
-  }));
+    .all(since)
+    .map(stored);
 }
