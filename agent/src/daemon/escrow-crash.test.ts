@@ -20,7 +20,7 @@ const daemon = () =>
     env: { ...process.env, MALACHOR_CONFIG: "" },
   });
 
-test("an escrowed recovery key survives kill -9 of the daemon and reaches the cloud after restart", async () => {
+test("escrowed recovery keys survive kill -9 of the daemon and reach the cloud after restart", async () => {
   cloud.holdEscrow = true;
   const first = daemon();
   try {
@@ -31,25 +31,26 @@ test("an escrowed recovery key survives kill -9 of the daemon and reaches the cl
   await first.exited;
   expect(first.signalCode).toBe("SIGKILL");
   expect(cloud.state.escrow).toEqual([]);
-  const protector = winrm.state.bitlocker.volumes[0]!.keyProtectors.find(
-    (p) => p.type === "RecoveryPassword",
-  );
-  expect(protector?.recoveryPassword).toMatch(/^(\d{6}-){7}\d{6}$/);
+  const protectors = winrm.state.bitlocker.volumes.slice(0, 2).map((v) => ({
+    volume: v.mountPoint,
+    key: v.keyProtectors.find((p) => p.type === "RecoveryPassword"),
+  }));
+  for (const p of protectors) expect(p.key?.recoveryPassword).toMatch(/^(\d{6}-){7}\d{6}$/);
 
   cloud.holdEscrow = false;
   const second = daemon();
   try {
-    await waitFor("the key at the cloud", () => cloud.state.escrow.length > 0, { timeoutMs: 60_000 });
+    await waitFor("both keys at the cloud", () => cloud.state.escrow.length >= 2, { timeoutMs: 60_000 });
   } finally {
     second.kill("SIGTERM");
     await second.exited;
   }
-  expect(cloud.state.escrow).toEqual([
-    {
+  expect(cloud.state.escrow).toEqual(
+    protectors.map((p) => ({
       host: "127.0.0.1",
-      volume: winrm.state.bitlocker.volumes[0]!.mountPoint,
-      protectorId: protector!.id,
-      recoveryPassword: protector!.recoveryPassword!,
-    },
-  ]);
+      volume: p.volume,
+      protectorId: p.key!.id,
+      recoveryPassword: p.key!.recoveryPassword!,
+    })),
+  );
 }, 150_000);
