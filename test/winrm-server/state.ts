@@ -158,6 +158,21 @@ export const REG = {
     "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired",
 };
 
+type Volume = WindowsState["bitlocker"]["volumes"][number];
+
+/** A volume BitLocker has never touched. */
+export function clearVolume(mountPoint: string, volumeType: NonNullable<Volume["volumeType"]>): Volume {
+  return {
+    mountPoint,
+    ...(volumeType === "OperatingSystem" ? {} : { volumeType }),
+    protectionStatus: "Off",
+    volumeStatus: "FullyDecrypted",
+    encryptionMethod: "None",
+    keyProtectors: [],
+    adBackups: [],
+  };
+}
+
 /** A fresh, drifted clinic file server. */
 export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
   return {
@@ -169,33 +184,10 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
     tpmPresent: true,
     bitlocker: {
       volumes: [
-        {
-          mountPoint: "C:",
-          protectionStatus: "Off",
-          volumeStatus: "FullyDecrypted",
-          encryptionMethod: "None",
-          keyProtectors: [],
-          adBackups: [],
-        },
+        clearVolume("C:", "OperatingSystem"),
         // The clinic's data volume (its shares hold ePHI) and a USB stick nobody encrypts.
-        {
-          mountPoint: "D:",
-          volumeType: "FixedData",
-          protectionStatus: "Off",
-          volumeStatus: "FullyDecrypted",
-          encryptionMethod: "None",
-          keyProtectors: [],
-          adBackups: [],
-        },
-        {
-          mountPoint: "E:",
-          volumeType: "Removable",
-          protectionStatus: "Off",
-          volumeStatus: "FullyDecrypted",
-          encryptionMethod: "None",
-          keyProtectors: [],
-          adBackups: [],
-        },
+        clearVolume("D:", "FixedData"),
+        clearVolume("E:", "Removable"),
       ],
     },
     defender: {

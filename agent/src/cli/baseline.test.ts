@@ -48,21 +48,15 @@ async function run(...args: string[]) {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
+/** `malachor baseline accept 127.0.0.1 …` with the test config. */
+const accept = (...args: string[]) => run("baseline", "accept", "127.0.0.1", ...args, "--config", configPath);
+
 test("show lists the recorded baselines; accept --item adds to one", async () => {
   const shown = await run("baseline", "show", "--config", configPath);
   expect(shown.code).toBe(0);
   expect(shown.out).toMatch(/127\.0\.0\.1\s+windows\.persistence-run-keys\s+1/);
 
-  const r = await run(
-    "baseline",
-    "accept",
-    "127.0.0.1",
-    "windows.persistence-run-keys",
-    "--item",
-    "HKLM Run: ClinicScanner",
-    "--config",
-    configPath,
-  );
+  const r = await accept("windows.persistence-run-keys", "--item", "HKLM Run: ClinicScanner");
   expect(r.code).toBe(0);
   expect(r.out).toContain("baseline of windows.persistence-run-keys on 127.0.0.1: 2 items");
   expect(r.out).toContain("accepted: HKLM Run: ClinicScanner");
@@ -71,15 +65,7 @@ test("show lists the recorded baselines; accept --item adds to one", async () =>
 });
 
 test("accept without items takes what the host has now, over WinRM", async () => {
-  const r = await run(
-    "baseline",
-    "accept",
-    "127.0.0.1",
-    "windows.persistence-services",
-    "--json",
-    "--config",
-    configPath,
-  );
+  const r = await accept("windows.persistence-services", "--json");
   expect(r.code).toBe(0);
   const done = JSON.parse(r.out) as { accepted: string[]; size: number };
   expect(done.size).toBeGreaterThan(0);
@@ -87,16 +73,7 @@ test("accept without items takes what the host has now, over WinRM", async () =>
 });
 
 test("a check without a baseline is a usage error", async () => {
-  const r = await run(
-    "baseline",
-    "accept",
-    "127.0.0.1",
-    "windows.firewall",
-    "--item",
-    "x",
-    "--config",
-    configPath,
-  );
+  const r = await accept("windows.firewall", "--item", "x");
   expect(r.code).toBe(2);
   expect(r.err).toContain("windows.firewall is not a baseline check");
 });

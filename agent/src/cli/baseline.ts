@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
 import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
-import { openState, stateDbPath } from "../daemon/state.ts";
 import { acceptBaseline, BaselineError } from "../runbooks/baseline-accept.ts";
 import { baselineRows, sqliteBaselines } from "../runbooks/baselines.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
 import { WinRmClient } from "../winrm/client.ts";
 import { CONFIG_AND_JSON, parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, EXIT, type Io } from "./command.ts";
-import { configFromArgs } from "./config-arg.ts";
+import { existingState } from "./existing-state.ts";
 import { table } from "./format.ts";
 import { resolveTarget, TARGET_OPTIONS } from "./winrm-target.ts";
 
@@ -21,17 +19,6 @@ const usage =
   "  The cloud can send the same as a signed accept_baseline order.\n" +
   "  Exit 0 ok, 1 the host did not answer or the check does not apply to it, 2 bad usage, 3 no agent state.";
 
-function stateOf(configFlag: string | undefined) {
-  const config = configFromArgs(configFlag);
-  if (!existsSync(stateDbPath(config))) {
-    throw new CliError(
-      `no agent state at ${stateDbPath(config)}: malachor run has never started with this config`,
-      EXIT.environment,
-    );
-  }
-  return openState(config);
-}
-
 function show(args: string[], io: Io): number {
   const { values, positionals } = parseCommandArgs(
     args,
@@ -39,7 +26,7 @@ function show(args: string[], io: Io): number {
     usage,
   );
   if (positionals.length > 1) throw new CliError(`baseline show takes at most one host\nusage: ${usage}`);
-  const state = stateOf(values.config);
+  const { state } = existingState(values.config);
   try {
     const rows = baselineRows(state.db, positionals[0]).filter(
       (r) => !values.check || r.checkId === values.check,
@@ -69,7 +56,7 @@ async function accept(args: string[], io: Io): Promise<number> {
     throw new CliError(`expected a host and a check id\nusage: ${usage}`);
   const items = values.item ?? [];
   if (items.some((i) => i.trim() === "")) throw new CliError("--item must not be empty");
-  const state = stateOf(values.config);
+  const { state } = existingState(values.config);
   let client: WinRmClient | undefined;
   try {
     // Given items need no connection; otherwise the host is asked what it has now.

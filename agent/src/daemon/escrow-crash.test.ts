@@ -5,20 +5,14 @@
  * Started again, it delivers the key.
  */
 import { afterAll, expect, test } from "bun:test";
-import { join } from "node:path";
 import { waitFor } from "../../../test/e2e/harness/wait.ts";
-import { startWindowsSite } from "./windows-site.fixture.ts";
+import { spawnDaemon, startWindowsSite } from "./windows-site.fixture.ts";
 
 const site = await startWindowsSite();
 afterAll(() => site.close());
 const { cloud, winrm, config } = site;
 
-const daemon = () =>
-  Bun.spawn([process.execPath, join(import.meta.dir, "..", "main.ts"), "run", "--config", config], {
-    stdout: "ignore",
-    stderr: "ignore",
-    env: { ...process.env, MALACHOR_CONFIG: "" },
-  });
+const daemon = () => spawnDaemon(config);
 
 test("escrowed recovery keys survive kill -9 of the daemon and reach the cloud after restart", async () => {
   cloud.holdEscrow = true;

@@ -9,6 +9,7 @@ import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
 import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
 import {
   asWorkstation,
+  clearVolume,
   compliantState,
   defaultState,
   HARDENED_REGISTRY,
@@ -337,15 +338,7 @@ describe("Windows runbooks against the WinRM test server", () => {
       keyProtectors: [],
       autoUnlock: undefined,
     });
-    server.state.bitlocker.volumes.push({
-      mountPoint: "F:",
-      volumeType: "Removable",
-      protectionStatus: "Off",
-      volumeStatus: "FullyDecrypted",
-      encryptionMethod: "None",
-      keyProtectors: [],
-      adBackups: [],
-    });
+    server.state.bitlocker.volumes.push(clearVolume("F:", "Removable"));
     const run = await runRunbook({ runbook: runbookById("windows.bitlocker")!, executor });
     expect(run.before).toMatchObject({ status: "fail", details: { unprotected: ["D:"], inProgress: false } });
     expect({ outcome: run.outcome, verify: run.verify }).toEqual({ outcome: "fixed", verify: "pass" });

@@ -12,19 +12,14 @@ import { dirname, join } from "node:path";
 import type { Finding } from "../../../protocol/finding.ts";
 import { waitFor } from "../../../test/e2e/harness/wait.ts";
 import { failedLogons, writeEvents } from "../../../test/winrm-server/events.ts";
-import { startWindowsSite } from "../daemon/windows-site.fixture.ts";
+import { spawnDaemon, startWindowsSite } from "../daemon/windows-site.fixture.ts";
 import { THREAT_RULES } from "./threats.ts";
 
 const site = await startWindowsSite();
 afterAll(() => site.close());
 const { cloud, winrm, config } = site;
 
-const daemon = () =>
-  Bun.spawn([process.execPath, join(import.meta.dir, "..", "main.ts"), "run", "--config", config], {
-    stdout: "ignore",
-    stderr: "ignore",
-    env: { ...process.env, MALACHOR_CONFIG: "" },
-  });
+const daemon = () => spawnDaemon(config);
 const statePath = join(dirname(config), "state", "state.db");
 const storedEvents = () => {
   const db = new Database(statePath, { readonly: true });

@@ -8,7 +8,6 @@
  */
 import type { Database } from "bun:sqlite";
 import type { Finding } from "../../../protocol/finding.ts";
-import type { CheckProvider } from "../daemon/providers.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { eventsSince, markReported, readEvents, unreportedEvents } from "./event-reader.ts";
 import { BRUTE_FORCE_WINDOW_MS, evaluateThreats, type ThreatInput } from "./threats.ts";
