@@ -16,7 +16,7 @@ import { Queue } from "../queue/queue.ts";
 import { scanWindowsHost } from "../runbooks/windows-checks.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
 import { WinRmClient } from "../winrm/client.ts";
-import { Healer, type HealerDeps } from "./healer.ts";
+import { Healer, type HealerDeps, waiverOf } from "./healer.ts";
 import { httpPlanClient } from "./l2/client.ts";
 import { webhookNotifier } from "./l3/webhook.ts";
 import { HealStore } from "./store.ts";
@@ -290,6 +290,22 @@ describe("Healer", () => {
       disabledChecks: ["windows.firewall"],
     });
     expect(disabled.skipped[0]!.why).toBe("check disabled for the site");
+    // An exception the clinic accepted stops healing until the end of its last day, then heals again.
+    const today = new Date(clock).toISOString().slice(0, 10);
+    const waived = await healer.heal([drift("windows.firewall")], {
+      ...config,
+      waivers: [{ checkId: "windows.firewall", exceptionId: "exc-1", until: today }],
+    });
+    expect(waived.skipped[0]!.why).toBe("waived: exception exc-1 accepted by the clinic");
+    expect(runner.state.get("EXAM-3/windows.firewall")!.drifted).toBe(true);
+    const yesterday = new Date(clock - 86_400_000).toISOString().slice(0, 10);
+    expect(
+      waiverOf(
+        { ...config, waivers: [{ checkId: "windows.firewall", exceptionId: "exc-1", until: yesterday }] },
+        "windows.firewall",
+        new Date(clock),
+      ),
+    ).toBeUndefined();
     const dry = await healer.heal([drift("windows.firewall")], {
       ...config,
       healing: { ...config.healing, dryRun: true },

@@ -12,7 +12,7 @@ import { rowsOf } from "./rows.ts";
 import { setupRoles } from "./setup-roles.ts";
 
 /** The evidence and audit tables: each must be append-only (a table added later joins by its trigger). */
-const EVIDENCE_AND_AUDIT = ["audit_log", "evidence_alerts", "evidence_chain"];
+const EVIDENCE_AND_AUDIT = ["audit_log", "evidence_alerts", "evidence_chain", "program_chain"];
 
 describeEachDb("append-only tables", (cloud) => {
   test("every evidence and audit table carries row triggers for UPDATE and DELETE and a statement trigger for TRUNCATE", async () => {
