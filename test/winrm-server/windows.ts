@@ -675,8 +675,11 @@ function adCmdlets(state: WindowsState): Record<string, Cmdlet> {
       const seen = new Set<string>();
       const expand = (group: string): PSObject[] =>
         (d.groups[group] ?? []).flatMap((m) => {
-          if (m.objectClass === "group" && param(c, "Recursive"))
-            return seen.has(m.samAccountName) ? [] : (seen.add(m.samAccountName), expand(m.samAccountName));
+          if (m.objectClass === "group" && param(c, "Recursive")) {
+            if (seen.has(m.samAccountName)) return [];
+            seen.add(m.samAccountName);
+            return expand(m.samAccountName);
+          }
           return [
             new PSObject({
               SamAccountName: m.samAccountName,
