@@ -120,6 +120,7 @@ export async function readEventsOnce(
   const insert = db.query(
     "INSERT OR IGNORE INTO winevt_event (host, log, record_id, event_id, at, data, reported) VALUES (?, ?, ?, ?, ?, ?, 0)",
   );
+  const gap = db.query("INSERT INTO winevt_gap (host, log, lost, reset) VALUES (?, ?, ?, ?)");
   const mark = db.query(
     `INSERT INTO winevt_bookmark (host, log, record_id) VALUES (?, ?, ?)
      ON CONFLICT(host, log) DO UPDATE SET record_id = excluded.record_id`,
@@ -129,10 +130,20 @@ export async function readEventsOnce(
       const range = batches.get(log);
       if (!range) throw new EventReadError(`event read on ${executor.host}: no batch line for ${log}`);
       const before = marks[log];
-      if (before !== undefined && range.from < before) report.reset.push(log);
+      if (before !== undefined && range.from < before) {
+        report.reset.push(log);
+        gap.run(host, log, null, 1);
+      }
       // Records between the bookmark and the oldest still in the log were overwritten unread.
-      if (before !== undefined && range.from === before && range.oldest !== null && range.oldest > before + 1)
+      if (
+        before !== undefined &&
+        range.from === before &&
+        range.oldest !== null &&
+        range.oldest > before + 1
+      ) {
         report.wrapped.push({ log, lost: range.oldest - before - 1 });
+        gap.run(host, log, range.oldest - before - 1, 0);
+      }
       for (const e of range.events) {
         const at = Date.parse(e.t);
         if (Number.isNaN(at)) throw new EventReadError(`event read on ${executor.host}: bad time ${e.t}`);
@@ -178,33 +189,58 @@ const stored = (r: EventRow): StoredEvent => ({
   data: JSON.parse(r.data) as string[],
 });
 
-/**
- * Events of these hosts not yet reported in a signed bundle, in read order, with the last row
- * taken per host (what `markReported` passes once the bundle reporting them has committed).
- */
-export function unreportedEvents(
-  db: Database,
-  hosts: readonly string[],
-): { events: StoredEvent[]; upTo: Map<string, number> } {
-  const q = db.query<EventRow & { rowid: number }, [string]>(
-    "SELECT rowid, host, log, record_id, event_id, at, data FROM winevt_event WHERE host = ? AND reported = 0 ORDER BY rowid",
-  );
-  const events: StoredEvent[] = [];
-  const upTo = new Map<string, number>();
-  for (const host of hosts) {
-    const rows = q.all(host);
-    for (const r of rows) events.push(stored(r));
-    const last = rows.at(-1);
-    if (last) upTo.set(host, last.rowid);
-  }
-  return { events, upTo };
+/** A log gap found by a read and not yet reported: a wrap (`lost` events) or a clear. */
+export interface StoredGap {
+  host: string;
+  log: string;
+  lost?: number;
+  reset?: true;
 }
 
-/** Mark events reported, up to the row taken per host (rows stored since stay unreported). */
-export function markReported(db: Database, upTo: ReadonlyMap<string, number>): void {
-  const q = db.query("UPDATE winevt_event SET reported = 1 WHERE host = ? AND reported = 0 AND rowid <= ?");
+/** What has been read but not yet reported in a signed bundle, and the last row of each taken. */
+export interface Unreported {
+  events: StoredEvent[];
+  gaps: StoredGap[];
+  /** Per host: the last event row and gap id taken (what `markReported` passes). */
+  upTo: Map<string, { event: number; gap: number }>;
+}
+
+/** Events and gaps of these hosts not yet reported, in read order. */
+export function unreported(db: Database, hosts: readonly string[]): Unreported {
+  const eventsOf = db.query<EventRow & { rowid: number }, [string]>(
+    "SELECT rowid, host, log, record_id, event_id, at, data FROM winevt_event WHERE host = ? AND reported = 0 ORDER BY rowid",
+  );
+  const gapsOf = db.query<{ id: number; log: string; lost: number | null; reset: number }, [string]>(
+    "SELECT id, log, lost, reset FROM winevt_gap WHERE host = ? ORDER BY id",
+  );
+  const out: Unreported = { events: [], gaps: [], upTo: new Map() };
+  for (const host of hosts) {
+    const rows = eventsOf.all(host);
+    const gaps = gapsOf.all(host);
+    for (const r of rows) out.events.push(stored(r));
+    for (const g of gaps)
+      out.gaps.push({
+        host,
+        log: g.log,
+        ...(g.lost !== null ? { lost: g.lost } : {}),
+        ...(g.reset ? { reset: true } : {}),
+      });
+    out.upTo.set(host, { event: rows.at(-1)?.rowid ?? 0, gap: gaps.at(-1)?.id ?? 0 });
+  }
+  return out;
+}
+
+/** Mark what `unreported` took as reported (anything read since stays unreported). */
+export function markReported(db: Database, upTo: Unreported["upTo"]): void {
+  const events = db.query(
+    "UPDATE winevt_event SET reported = 1 WHERE host = ? AND reported = 0 AND rowid <= ?",
+  );
+  const gaps = db.query("DELETE FROM winevt_gap WHERE host = ? AND id <= ?");
   db.transaction(() => {
-    for (const [host, rowid] of upTo) q.run(host, rowid);
+    for (const [host, last] of upTo) {
+      events.run(host, last.event);
+      gaps.run(host, last.gap);
+    }
   })();
 }
 

@@ -1,5 +1,5 @@
 /**
- * The event-log threat CheckProvider: each cycle, read every Windows host's watched logs from its
+ * The event-log threats of one cycle: read every Windows host's watched logs from its
  * bookmark (event-reader.ts), then evaluate the threat rules (threats.ts) over what was new and the
  * brute-force window. A host that cannot be read this cycle gets no verdict (its last one stands):
  * reachability is the scan's concern, not the threat rules'. Events count as reported only once
@@ -9,8 +9,8 @@
 import type { Database } from "bun:sqlite";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
-import { eventsSince, markReported, readEvents, unreportedEvents } from "./event-reader.ts";
-import { BRUTE_FORCE_WINDOW_MS, evaluateThreats, type ThreatInput } from "./threats.ts";
+import { eventsSince, markReported, readEvents, unreported } from "./event-reader.ts";
+import { BRUTE_FORCE_WINDOW_MS, evaluateThreats } from "./threats.ts";
 
 /** Reported events older than this are pruned (the bookmark, not the rows, prevents re-reading). */
 const KEEP_MS = 24 * 3_600_000;
@@ -33,20 +33,17 @@ export interface ThreatCycle {
 }
 
 /**
- * Read every host and judge the events not yet reported (those read now and any a killed daemon
- * stored but never signed), without marking them: the caller marks them with the bundle.
+ * Read every host and judge the events and log gaps not yet reported (those read now and any a
+ * killed daemon stored but never signed), without marking them: the caller marks them with the bundle.
  */
 export async function evaluateThreatCycle(opts: ThreatProviderOptions): Promise<ThreatCycle> {
   const now = (opts.now ?? (() => new Date()))().getTime();
   const hosts: string[] = [];
-  const gaps: ThreatInput["gaps"][number][] = [];
   await Promise.all(
     opts.executors().map(async (ex) => {
       try {
-        const r = await readEvents(opts.db, ex, { ...(opts.maxEvents ? { maxEvents: opts.maxEvents } : {}) });
+        await readEvents(opts.db, ex, { ...(opts.maxEvents ? { maxEvents: opts.maxEvents } : {}) });
         hosts.push(ex.host);
-        for (const w of r.wrapped) gaps.push({ host: ex.host, log: w.log, lost: w.lost });
-        for (const log of r.reset) gaps.push({ host: ex.host, log, reset: true });
       } catch (e) {
         opts.log?.("event logs not read", { host: ex.host, error: (e as Error).message });
       }
@@ -54,12 +51,12 @@ export async function evaluateThreatCycle(opts: ThreatProviderOptions): Promise<
   );
   // Only reported events are pruned: an old event read late is still judged once.
   opts.db.query("DELETE FROM winevt_event WHERE at < ? AND reported = 1").run(now - KEEP_MS);
-  const fresh = unreportedEvents(opts.db, hosts);
+  const fresh = unreported(opts.db, hosts);
   const findings = evaluateThreats({
     hosts: hosts.sort(),
     fresh: fresh.events,
     failedLogons: eventsSince(opts.db, [4625], now - BRUTE_FORCE_WINDOW_MS),
-    gaps,
+    gaps: fresh.gaps,
     now,
   });
   return { findings, markReported: () => markReported(opts.db, fresh.upTo) };

@@ -345,6 +345,24 @@ describe("event-log threat rules", () => {
     expect(of(await cycle(), THREAT_RULES.lockout.id)?.status).toBe("pass");
   });
 
+  test("a gap found in a cycle whose bundle was never signed is reported by the next one, once", async () => {
+    servers[0]!.state.events.Security!.maxRecords = 100;
+    write(
+      0,
+      "Security",
+      failed(150, "10.0.0.5").map((e) => ({ ...e, id: 4624 })),
+    );
+    const opts = { db, executors: () => executors };
+    await evaluateThreatCycle(opts); // a daemon killed before signing: never marked
+    const again = await evaluateThreatCycle(opts);
+    expect(of(again.findings, THREAT_RULES.logGap.id)).toMatchObject({
+      status: "warn",
+      details: { gaps: [{ log: "Security", lost: 50 }] },
+    });
+    again.markReported();
+    expect(of(await cycle(), THREAT_RULES.logGap.id)?.status).toBe("pass");
+  });
+
   test("a log that wrapped unread is reported as a gap and escalated", async () => {
     servers[0]!.state.events.Security!.maxRecords = 100;
     write(
