@@ -66,6 +66,10 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
     await c.deps.db.execute(
       sql`INSERT INTO evidence_alerts (site_id, appliance_id, kind, message, detail, created_at) VALUES ('s', 'a', 'gap', 'm', '{}', ${now})`,
     );
+    await c.deps.db.execute(
+      sql`INSERT INTO program_chain (site_id, seq, hash, prev_hash, key_id, record_type, created_at, body)
+          VALUES ('s', 1, 'h', 'p', 'k', 'sra', ${now}, '{}')`,
+    );
   }, 60_000);
   afterAll(async () => {
     await c?.close();
