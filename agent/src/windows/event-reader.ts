@@ -118,8 +118,9 @@ export async function readEventsOnce(
   }
   const report: ReadReport & { more: boolean } = { events: [], wrapped: [], reset: [], more: false };
   const insert = db.query(
-    "INSERT OR IGNORE INTO winevt_event (host, log, record_id, event_id, at, data) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT OR IGNORE INTO winevt_event (host, log, record_id, event_id, at, data, reported) VALUES (?, ?, ?, ?, ?, ?, 0)",
   );
+  const gap = db.query("INSERT INTO winevt_gap (host, log, lost, reset) VALUES (?, ?, ?, ?)");
   const mark = db.query(
     `INSERT INTO winevt_bookmark (host, log, record_id) VALUES (?, ?, ?)
      ON CONFLICT(host, log) DO UPDATE SET record_id = excluded.record_id`,
@@ -129,10 +130,20 @@ export async function readEventsOnce(
       const range = batches.get(log);
       if (!range) throw new EventReadError(`event read on ${executor.host}: no batch line for ${log}`);
       const before = marks[log];
-      if (before !== undefined && range.from < before) report.reset.push(log);
+      if (before !== undefined && range.from < before) {
+        report.reset.push(log);
+        gap.run(host, log, null, 1);
+      }
       // Records between the bookmark and the oldest still in the log were overwritten unread.
-      if (before !== undefined && range.from === before && range.oldest !== null && range.oldest > before + 1)
+      if (
+        before !== undefined &&
+        range.from === before &&
+        range.oldest !== null &&
+        range.oldest > before + 1
+      ) {
         report.wrapped.push({ log, lost: range.oldest - before - 1 });
+        gap.run(host, log, range.oldest - before - 1, 0);
+      }
       for (const e of range.events) {
         const at = Date.parse(e.t);
         if (Number.isNaN(at)) throw new EventReadError(`event read on ${executor.host}: bad time ${e.t}`);
@@ -168,22 +179,77 @@ export async function readEvents(
   return all;
 }
 
+type EventRow = { host: string; log: string; record_id: number; event_id: number; at: number; data: string };
+const stored = (r: EventRow): StoredEvent => ({
+  host: r.host,
+  log: r.log,
+  recordId: r.record_id,
+  eventId: r.event_id,
+  at: r.at,
+  data: JSON.parse(r.data) as string[],
+});
+
+/** A log gap found by a read and not yet reported: a wrap (`lost` events) or a clear. */
+export interface StoredGap {
+  host: string;
+  log: string;
+  lost?: number;
+  reset?: true;
+}
+
+/** What has been read but not yet reported in a signed bundle, and the last row of each taken. */
+export interface Unreported {
+  events: StoredEvent[];
+  gaps: StoredGap[];
+  /** Per host: the last event row and gap id taken (what `markReported` passes). */
+  upTo: Map<string, { event: number; gap: number }>;
+}
+
+/** Events and gaps of these hosts not yet reported, in read order. */
+export function unreported(db: Database, hosts: readonly string[]): Unreported {
+  const eventsOf = db.query<EventRow & { rowid: number }, [string]>(
+    "SELECT rowid, host, log, record_id, event_id, at, data FROM winevt_event WHERE host = ? AND reported = 0 ORDER BY rowid",
+  );
+  const gapsOf = db.query<{ id: number; log: string; lost: number | null; reset: number }, [string]>(
+    "SELECT id, log, lost, reset FROM winevt_gap WHERE host = ? ORDER BY id",
+  );
+  const out: Unreported = { events: [], gaps: [], upTo: new Map() };
+  for (const host of hosts) {
+    const rows = eventsOf.all(host);
+    const gaps = gapsOf.all(host);
+    for (const r of rows) out.events.push(stored(r));
+    for (const g of gaps)
+      out.gaps.push({
+        host,
+        log: g.log,
+        ...(g.lost !== null ? { lost: g.lost } : {}),
+        ...(g.reset ? { reset: true } : {}),
+      });
+    out.upTo.set(host, { event: rows.at(-1)?.rowid ?? 0, gap: gaps.at(-1)?.id ?? 0 });
+  }
+  return out;
+}
+
+/** Mark what `unreported` took as reported (anything read since stays unreported). */
+export function markReported(db: Database, upTo: Unreported["upTo"]): void {
+  const events = db.query(
+    "UPDATE winevt_event SET reported = 1 WHERE host = ? AND reported = 0 AND rowid <= ?",
+  );
+  const gaps = db.query("DELETE FROM winevt_gap WHERE host = ? AND id <= ?");
+  db.transaction(() => {
+    for (const [host, last] of upTo) {
+      events.run(host, last.event);
+      gaps.run(host, last.gap);
+    }
+  })();
+}
+
 /** Stored events of these ids since a time, every host (the threat rules' windows). */
 export function eventsSince(db: Database, eventIds: readonly number[], since: number): StoredEvent[] {
-  const rows = db
-    .query<
-      { host: string; log: string; record_id: number; event_id: number; at: number; data: string },
-      [number]
-    >(
+  return db
+    .query<EventRow, [number]>(
       `SELECT host, log, record_id, event_id, at, data FROM winevt_event WHERE at >= ? AND event_id IN (${eventIds.map(Number).join(",")})`,
     )
-    .all(since);
-  return rows.map((r) => ({
-    host: r.host,
-    log: r.log,
-    recordId: r.record_id,
-    eventId: r.event_id,
-    at: r.at,
-    data: JSON.parse(r.data) as string[],
-  }));
+    .all(since)
+    .map(stored);
 }

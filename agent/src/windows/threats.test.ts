@@ -16,7 +16,7 @@ import { decideL1 } from "../heal/l1/decide.ts";
 import { openStateDb } from "../queue/db.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
 import { WinRmClient } from "../winrm/client.ts";
-import { collectThreats } from "./threat-provider.ts";
+import { collectThreats, evaluateThreatCycle } from "./threat-provider.ts";
 import { THREAT_RULES } from "./threats.ts";
 
 const servers: WinRmServer[] = [];
@@ -330,6 +330,37 @@ describe("event-log threat rules", () => {
       type: "escalate",
       rule: { id: "l1-audit-log-cleared" },
     });
+  });
+
+  test("events judged in a cycle whose bundle was never signed are judged again, then never", async () => {
+    write(0, "Security", [ev(4740, ["frontdesk", "KIOSK"])]);
+    const opts = { db, executors: () => executors };
+    const lost = await evaluateThreatCycle(opts); // a daemon killed before signing: never marked
+    expect(of(lost.findings, THREAT_RULES.lockout.id)?.status).toBe("fail");
+    const again = await evaluateThreatCycle(opts);
+    const f = of(again.findings, THREAT_RULES.lockout.id)!;
+    expect(f.status).toBe("fail");
+    expect((f.details.events as { recordId: number }[]).map((e) => e.recordId)).toHaveLength(1);
+    again.markReported();
+    expect(of(await cycle(), THREAT_RULES.lockout.id)?.status).toBe("pass");
+  });
+
+  test("a gap found in a cycle whose bundle was never signed is reported by the next one, once", async () => {
+    servers[0]!.state.events.Security!.maxRecords = 100;
+    write(
+      0,
+      "Security",
+      failed(150, "10.0.0.5").map((e) => ({ ...e, id: 4624 })),
+    );
+    const opts = { db, executors: () => executors };
+    await evaluateThreatCycle(opts); // a daemon killed before signing: never marked
+    const again = await evaluateThreatCycle(opts);
+    expect(of(again.findings, THREAT_RULES.logGap.id)).toMatchObject({
+      status: "warn",
+      details: { gaps: [{ log: "Security", lost: 50 }] },
+    });
+    again.markReported();
+    expect(of(await cycle(), THREAT_RULES.logGap.id)?.status).toBe("pass");
   });
 
   test("a log that wrapped unread is reported as a gap and escalated", async () => {
