@@ -262,7 +262,9 @@ export function ProgramPage(p: {
                 />
               ) : (
                 <Badge
-                  status={t.assigned.dueOn < new Date().toISOString().slice(0, 10) ? "fail" : "pending"}
+                  status={
+                    e.due.some((d) => d.key === `training:${t.assigned.assignmentId}`) ? "fail" : "pending"
+                  }
                   label="to do"
                 />
               )}
