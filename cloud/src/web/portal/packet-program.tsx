@@ -3,6 +3,7 @@ import { Badge, Table } from "../../../../lib/ui/components.tsx";
 import { POLICY_LIBRARY, SRA_QUESTIONS } from "../../../../protocol/program-catalogue.ts";
 import { sraAnswers } from "../../../../protocol/program-state.ts";
 import type { SiteProgram } from "../../program/evaluate.ts";
+import { BaaTable, ExceptionTable, TrainingTable } from "../views/program-tables.tsx";
 
 /** Officials, the current risk assessment and its plan, policies, BAAs, training and exceptions. */
 export function PacketProgram(p: { program: SiteProgram }) {
@@ -96,61 +97,19 @@ export function PacketProgram(p: { program: SiteProgram }) {
         })}
       />
       <h3>Business associate agreements</h3>
-      <Table
-        head={["Vendor", "PHI", "Signed", "Expires", "Signed copy (SHA-256)"]}
-        empty="No BAA on file."
-        rows={[...s.baas.values()]
-          .filter((b) => !b.ended)
-          .map((b) => (
-            <tr>
-              <td>{b.baa.vendor}</td>
-              <td class="small">{b.baa.phi.join(", ")}</td>
-              <td>{b.baa.signedOn}</td>
-              <td>{b.baa.expiresOn ?? "—"}</td>
-              <td class="mono small">{b.baa.document ? b.baa.document.sha256.slice(0, 16) : "missing"}</td>
-            </tr>
-          ))}
+      <BaaTable
+        testid="packet-baas"
+        baas={[...s.baas.values()]}
+        copy={(b) => <span class="mono small">SHA-256 {b.baa.document?.sha256.slice(0, 16)}…</span>}
       />
       <h3>Workforce training</h3>
-      <Table
-        head={["Person", "Course", "Due", "Completed"]}
-        empty="No training assigned."
-        rows={[...s.training.values()].map((t) => (
-          <tr>
-            <td>{t.assigned.person.name}</td>
-            <td class="small">
-              {t.assigned.courseTitle} v{t.assigned.contentVersion}
-            </td>
-            <td>{t.assigned.dueOn}</td>
-            <td>{t.attested?.completedOn ?? <Badge status="fail" label="not yet" />}</td>
-          </tr>
-        ))}
+      <TrainingTable
+        testid="packet-training"
+        training={[...s.training.values()]}
+        status={(t) => t.attested?.completedOn ?? <Badge status="fail" label="not yet" />}
       />
       <h3>Exceptions</h3>
-      <Table
-        testid="packet-exceptions"
-        head={["Exception", "Reason / compensating control", "Proposed / accepted", "State"]}
-        empty="No exceptions."
-        rows={e.exceptions.map((x) => (
-          <tr>
-            <td class="mono small">
-              {x.exceptionId}: {x.target.kind === "check" ? x.target.checkId : x.target.citation}
-            </td>
-            <td class="small">
-              {x.reason} — {x.compensatingControl}
-            </td>
-            <td class="small">
-              {x.proposedBy} / {x.acceptedBy ?? "—"}
-            </td>
-            <td>
-              <Badge
-                status={x.state === "in-force" ? "excepted" : x.state}
-                label={`${x.state} (until ${x.expiresOn})`}
-              />
-            </td>
-          </tr>
-        ))}
-      />
+      <ExceptionTable testid="packet-exceptions" exceptions={e.exceptions} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { POLICY_LIBRARY, SRA_SECTIONS, type SraSection } from "../../../../proto
 import { type SraState, sraSectionsDone } from "../../../../protocol/program-state.ts";
 import type { SiteProgram } from "../../program/evaluate.ts";
 import type { WebVars } from "../env.ts";
+import { BaaTable, ExceptionTable, TrainingTable } from "../views/program-tables.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 /** What a finished action says at the top of the page (`?done=`). */
@@ -168,109 +169,55 @@ export function ProgramPage(p: {
         })}
       />
       <h2>Exceptions</h2>
-      <Table
+      <ExceptionTable
         testid="exceptions"
-        head={["Exception", "Reason and compensating control", "State", ""]}
-        empty="No exceptions."
-        rows={e.exceptions.map((x) => (
-          <tr data-exception={x.exceptionId}>
-            <td>
-              <span class="mono">{x.target.kind === "check" ? x.target.checkId : x.target.citation}</span>
-              <div class="small muted">
-                proposed by {x.proposedBy}, until {x.expiresOn}
-              </div>
-            </td>
-            <td class="small">
-              {x.reason}
-              <div>
-                <em>Compensating control:</em> {x.compensatingControl}
-              </div>
-            </td>
-            <td>
-              <Badge status={x.state === "in-force" ? "excepted" : x.state} label={x.state} />
-              {x.acceptedBy ? <div class="small muted">accepted by {x.acceptedBy}</div> : null}
-            </td>
-            <td>
-              {x.state === "proposed" && p.me.isOfficial ? (
-                <>
-                  <ActionButton
-                    action={u(p.site.id, `/exceptions/${x.exceptionId}/accept`)}
-                    csrf={p.web.csrf}
-                    label="Accept"
-                    confirm="Accept this exception until its expiry?"
-                  />{" "}
-                  <ActionButton
-                    action={u(p.site.id, `/exceptions/${x.exceptionId}/decline`)}
-                    csrf={p.web.csrf}
-                    label="Decline"
-                    variant="secondary"
-                  />
-                </>
-              ) : null}
-            </td>
-          </tr>
-        ))}
+        exceptions={e.exceptions}
+        actions={(x) =>
+          x.state === "proposed" && p.me.isOfficial ? (
+            <>
+              <ActionButton
+                action={u(p.site.id, `/exceptions/${x.exceptionId}/accept`)}
+                csrf={p.web.csrf}
+                label="Accept"
+                confirm="Accept this exception until its expiry?"
+              />{" "}
+              <ActionButton
+                action={u(p.site.id, `/exceptions/${x.exceptionId}/decline`)}
+                csrf={p.web.csrf}
+                label="Decline"
+                variant="secondary"
+              />
+            </>
+          ) : null
+        }
       />
       <h2>Business associate agreements</h2>
-      <Table
+      <BaaTable
         testid="baas"
-        head={["Vendor", "PHI", "Signed / expires", "Copy"]}
-        empty="No business associate agreement on file."
-        rows={[...s.baas.values()]
-          .filter((b) => !b.ended)
-          .map((b) => (
-            <tr>
-              <td>
-                <strong>{b.baa.vendor}</strong>
-                <div class="small muted">{b.baa.services}</div>
-              </td>
-              <td class="small">{b.baa.phi.join(", ")}</td>
-              <td class="small">
-                {b.baa.signedOn} / {b.baa.expiresOn ?? "no expiry"}
-              </td>
-              <td>
-                {b.baa.document ? (
-                  <a href={u(p.site.id, `/baas/${b.baa.baaId}/document`)}>{b.baa.document.fileName}</a>
-                ) : (
-                  <Badge status="warn" label="missing" />
-                )}
-              </td>
-            </tr>
-          ))}
+        baas={[...s.baas.values()]}
+        copy={(b) => <a href={u(p.site.id, `/baas/${b.baa.baaId}/document`)}>{b.baa.document?.fileName}</a>}
       />
       <h2>Training</h2>
-      <Table
+      <TrainingTable
         testid="training"
-        head={["Person", "Course", "Due", ""]}
-        empty="No training assigned."
-        rows={[...s.training.values()].map((t) => (
-          <tr>
-            <td>{t.assigned.person.name}</td>
-            <td class="small">
-              {t.assigned.courseTitle} v{t.assigned.contentVersion}
-            </td>
-            <td class="small">{t.assigned.dueOn}</td>
-            <td>
-              {t.attested ? (
-                <Badge status="pass" label={`done ${t.attested.completedOn}`} />
-              ) : t.assigned.person.email === p.me.email || p.me.isOfficial ? (
-                <ActionButton
-                  action={u(p.site.id, `/training/${t.assigned.assignmentId}/attest`)}
-                  csrf={p.web.csrf}
-                  label="Mark completed"
-                  variant="secondary"
-                />
-              ) : (
-                <Badge
-                  status={
-                    e.due.some((d) => d.key === `training:${t.assigned.assignmentId}`) ? "fail" : "pending"
-                  }
-                  label="to do"
-                />
-              )}
-            </td>
-          </tr>
-        ))}
+        training={[...s.training.values()]}
+        status={(t) =>
+          t.attested ? (
+            <Badge status="pass" label={`done ${t.attested.completedOn}`} />
+          ) : t.assigned.person.email === p.me.email || p.me.isOfficial ? (
+            <ActionButton
+              action={u(p.site.id, `/training/${t.assigned.assignmentId}/attest`)}
+              csrf={p.web.csrf}
+              label="Mark completed"
+              variant="secondary"
+            />
+          ) : (
+            <Badge
+              status={e.due.some((d) => d.key === `training:${t.assigned.assignmentId}`) ? "fail" : "pending"}
+              label="to do"
+            />
+          )
+        }
       />
       <p class="small muted">
         Download: <a href={portalUrl(p.site.id, "/program.jsonl")}>program chain (JSONL)</a> ·{" "}

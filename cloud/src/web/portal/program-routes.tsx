@@ -61,19 +61,50 @@ export function registerPortalProgram(web: Hono<WebEnv>, deps: CloudDeps): void 
     return c.html(<ProgramPage web={c.get("web")} site={s} prog={prog} me={m} done={c.req.query("done")} />);
   });
 
-  web.post("/portal/s/:siteId/program/sra/start", guard, async (c) => {
-    await startSra({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId"), trigger: "on-demand" } });
-    return done(c, "sra-started");
-  });
-
-  // Before the section routes: "sign" would otherwise be read as a section id.
-  web.post("/portal/s/:siteId/program/sra/:sraId/sign", guard, async (c) => {
-    await signSra({
-      ctx: webCtx(c, deps),
-      input: { siteId: c.req.param("siteId"), sraId: c.req.param("sraId") },
+  // One-button actions: the path's ids are the verb's input; "sign" is registered before the
+  // section routes, which would otherwise read it as a section id.
+  const ACTIONS: [string, (c: Context<WebEnv>, siteId: string) => Promise<unknown>, string][] = [
+    [
+      "/sra/start",
+      (c, siteId) => startSra({ ctx: webCtx(c, deps), input: { siteId, trigger: "on-demand" } }),
+      "sra-started",
+    ],
+    [
+      "/sra/:sraId/sign",
+      (c, siteId) => signSra({ ctx: webCtx(c, deps), input: { siteId, sraId: c.req.param("sraId") ?? "" } }),
+      "sra-signed",
+    ],
+    [
+      "/policies/:policyId/adopt",
+      (c, siteId) =>
+        adoptPolicy({ ctx: webCtx(c, deps), input: { siteId, policyId: c.req.param("policyId") ?? "" } }),
+      "adopted",
+    ],
+    [
+      "/policies/:policyId/acknowledge",
+      (c, siteId) =>
+        acknowledgePolicy({
+          ctx: webCtx(c, deps),
+          input: { siteId, policyId: c.req.param("policyId") ?? "" },
+        }),
+      "acknowledged",
+    ],
+    [
+      "/training/:assignmentId/attest",
+      (c, siteId) =>
+        attestTraining({
+          ctx: webCtx(c, deps),
+          input: { siteId, assignmentId: c.req.param("assignmentId") ?? "" },
+        }),
+      "attested",
+    ],
+  ];
+  for (const [path, act, code] of ACTIONS) {
+    web.post(`/portal/s/:siteId/program${path}`, guard, async (c) => {
+      await act(c, c.req.param("siteId") ?? "");
+      return done(c, code);
     });
-    return done(c, "sra-signed");
-  });
+  }
 
   web.get("/portal/s/:siteId/program/sra/:sraId/:sectionId", guard, async (c) => {
     const siteId = c.req.param("siteId");
@@ -151,22 +182,6 @@ export function registerPortalProgram(web: Hono<WebEnv>, deps: CloudDeps): void 
     );
   });
 
-  web.post("/portal/s/:siteId/program/policies/:policyId/adopt", guard, async (c) => {
-    await adoptPolicy({
-      ctx: webCtx(c, deps),
-      input: { siteId: c.req.param("siteId"), policyId: c.req.param("policyId") },
-    });
-    return done(c, "adopted");
-  });
-
-  web.post("/portal/s/:siteId/program/policies/:policyId/acknowledge", guard, async (c) => {
-    await acknowledgePolicy({
-      ctx: webCtx(c, deps),
-      input: { siteId: c.req.param("siteId"), policyId: c.req.param("policyId") },
-    });
-    return done(c, "acknowledged");
-  });
-
   for (const decision of ["accept", "decline"] as const) {
     web.post(`/portal/s/:siteId/program/exceptions/:exceptionId/${decision}`, guard, async (c) => {
       await decideException({
@@ -181,14 +196,6 @@ export function registerPortalProgram(web: Hono<WebEnv>, deps: CloudDeps): void 
       return done(c, decision === "accept" ? "accepted" : "declined");
     });
   }
-
-  web.post("/portal/s/:siteId/program/training/:assignmentId/attest", guard, async (c) => {
-    await attestTraining({
-      ctx: webCtx(c, deps),
-      input: { siteId: c.req.param("siteId"), assignmentId: c.req.param("assignmentId") },
-    });
-    return done(c, "attested");
-  });
 
   web.get("/portal/s/:siteId/program/baas/:baaId/document", guard, async (c) => {
     const { doc, bytes } = await baaDocument({
