@@ -8,6 +8,7 @@ import type { SyncResponse } from "../../../protocol/sync.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import { siteCompliance } from "../web/data/compliance.ts";
 import { smtpMailer } from "../web/mail/mailer.ts";
+import { signInPortal } from "../web/testing/client.ts";
 import { seedEvidence } from "../web/testing/seed.ts";
 import { siteProgram } from "./evaluate.ts";
 import { decideException, proposeException } from "./exceptions.ts";
@@ -68,6 +69,15 @@ describeEachDb("compliance program", (cloud) => {
     });
     expect(doc.headers.get("content-type")).toBe("application/pdf");
     expect(await doc.text()).toStartWith("%PDF-1.4");
+    // The official's report states 0 unassessed with the formula; the packet carries the program.
+    const portal = await signInPortal(c, "dana.official@clinic.example");
+    const report = await portal.get("/portal/s/site-p/report");
+    expect(report.html).toContain("Every one of the 59 controls is assessed");
+    expect(report.html).toContain("score = 100 ×");
+    const packet = await portal.get("/portal/s/site-p/packet");
+    for (const part of ["packet-program", "packet-sra", "packet-policies", "packet-baas", "packet-training"])
+      expect(packet.html).toContain(`data-testid="${part}"`);
+    expect(packet.html).toContain("Acme EHR");
   });
 
   test("OSCAL assessment results and POA&M validate against the published OSCAL schemas", async () => {
