@@ -15,11 +15,13 @@ import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
+import { programRemindersJob } from "./program/reminders.ts";
 import { pruneRateLimits } from "./ratelimit/limiter.ts";
 import { regulatoryJobsFromEnv } from "./regulatory/job.ts";
 import { dirStore } from "./store/dir-store.ts";
 import { ensureBucket, type S3Settings, s3Store } from "./store/s3-store.ts";
 import { pruneWebAuthJob } from "./web/jobs.ts";
+import { webOptionsFromEnv } from "./web/options.ts";
 
 const Days = v.pipe(
   v.string(),
@@ -86,6 +88,7 @@ export function cloudJobs(env: Record<string, string | undefined>): Job[] {
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
     ...regulatoryJobsFromEnv(env),
     pruneWebAuthJob,
+    programRemindersJob((d) => webOptionsFromEnv(env, d.logger).mailer),
   ];
 }
 

@@ -49,7 +49,7 @@ const SAMPLE_BAA = {
  * the service's own scope checks and the fuzzer has something well-formed to mutate.
  */
 export const SAMPLE_BODIES: Record<string, unknown> = {
-  "POST /api/sites/:siteId/program/officials": { role: "security-official", portalUserId: "pu1" },
+  "POST /api/sites/:siteId/program/officials": { role: "security-official", email: "dana@clinic.example" },
   "POST /api/sites/:siteId/program/sras": { trigger: "on-demand" },
   "POST /api/sites/:siteId/program/baas": SAMPLE_BAA,
   "PUT /api/sites/:siteId/program/baas/:baaId": SAMPLE_BAA,

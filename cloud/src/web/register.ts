@@ -12,6 +12,7 @@ import type { WebEnv } from "./env.ts";
 import { pageNotFound, webErrorPage } from "./errors.tsx";
 import { webHeaders } from "./headers.ts";
 import { type WebOptions, webOptionsFromEnv } from "./options.ts";
+import { registerPortalProgram } from "./portal/program-routes.tsx";
 import { registerPortal } from "./portal/routes.tsx";
 
 /** Register the dashboard and the portal. Mail goes by SMTP when SMTP_URL is set, else to the log. */
@@ -28,6 +29,7 @@ export function registerWeb(app: Hono<AppEnv>, deps: RouteDeps, opts?: WebOption
   });
   registerSignIn(web, deps, options);
   registerPortal(web, deps);
+  registerPortalProgram(web, deps);
   registerDashboard(web, deps);
   // Anything else under our prefixes is a page people typed or followed: answer with the HTML 404.
   for (const p of ["/dashboard/*", "/portal/*"]) {
