@@ -6,7 +6,7 @@ import { ApiError, errorResponse } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
 import { registerMcp } from "./mcp/route.ts";
 import { ApiDoc } from "./openapi/doc.ts";
-import { registerHeal } from "./plan/register.ts";
+import { type HealSettings, registerHeal } from "./plan/register.ts";
 import { registerRegulatory } from "./regulatory/routes.ts";
 import { registerRekey } from "./rekey/routes.ts";
 import { registerAgentRoutes } from "./routes/agent.ts";
@@ -19,6 +19,7 @@ import { registerOrderRoutes } from "./routes/orders.ts";
 import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
+import type { EscrowSource } from "./settings.ts";
 import { registerUpdate } from "./update/routes.ts";
 import type { WebOptions } from "./web/options.ts";
 import { registerWeb } from "./web/register.ts";
@@ -29,11 +30,18 @@ export interface CloudApp {
   doc: ApiDoc;
 }
 
+/** Area settings from the cloud's configuration (absent: the area's off / log-only defaults). */
+export interface AppOptions {
+  web?: WebOptions;
+  heal?: HealSettings;
+  escrow?: EscrowSource;
+}
+
 /**
  * Build the Hono app from injected dependencies. One `registerX(app, deps)` line per route module;
  * add yours in the block below (keep /openapi.json last so it sees every route).
  */
-export function buildApp(deps: CloudDeps, opts: { web?: WebOptions } = {}): CloudApp {
+export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   const app = new Hono<AppEnv>();
   const rd: RouteDeps = { ...deps, doc: new ApiDoc() };
   app.use(requestContext(deps));
@@ -58,10 +66,10 @@ export function buildApp(deps: CloudDeps, opts: { web?: WebOptions } = {}): Clou
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);
-  registerEscrow(app, rd);
+  registerEscrow(app, rd, opts.escrow ?? {});
   registerMcp(app, rd);
   registerWeb(app, rd, opts.web);
-  registerHeal(app, rd);
+  registerHeal(app, rd, opts.heal);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };
