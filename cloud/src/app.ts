@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { registerAlerts } from "./alerts/routes.ts";
 import type { CloudDeps, RouteDeps } from "./deps.ts";
 import { registerEscrow } from "./escrow/routes.ts";
 import type { AppEnv } from "./http/env.ts";
@@ -70,6 +71,7 @@ export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   registerMcp(app, rd);
   registerWeb(app, rd, opts.web);
   registerHeal(app, rd, opts.heal);
+  registerAlerts(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };

@@ -1,5 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { AlertRouting } from "./alerts/dispatch.ts";
+import { alertsJob } from "./alerts/job.ts";
+import { alertRouting } from "./alerts/settings.ts";
 import { buildApp } from "./app.ts";
 import { bootstrapAdminToken } from "./auth/bootstrap.ts";
 import { systemClock } from "./clock.ts";
@@ -21,8 +24,9 @@ import { pruneWebAuthJob } from "./web/jobs.ts";
 import { webOptions } from "./web/options.ts";
 
 /** The cloud's scheduled jobs. Other areas add theirs with one line. */
-export function cloudJobs(settings: CloudSettings): Job[] {
+export function cloudJobs(settings: CloudSettings, routing: AlertRouting): Job[] {
   return [
+    alertsJob(routing),
     evidenceOutboxJob,
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
     ...(settings.regulatory ? [regulatoryJob(settings.regulatory)] : []),
@@ -83,6 +87,9 @@ export async function startCloud(
   const config: CloudConfig = {
     ...defaults,
     publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+    alertSlaSec: settings.alerts.ALERT_SLA_MINUTES * 60,
+    checkinIntervalSec: settings.alerts.ALERT_CHECKIN_INTERVAL_SEC,
+    silentAfterIntervals: settings.alerts.ALERT_SILENT_INTERVALS,
     retentionDays: {
       essential: env.RETENTION_DAYS_ESSENTIAL ?? defaults.retentionDays.essential,
       professional: env.RETENTION_DAYS_PROFESSIONAL ?? defaults.retentionDays.professional,
@@ -109,8 +116,9 @@ export async function startCloud(
     );
   }
   if (env.ADMIN_TOKEN) await bootstrapAdminToken(deps, env.ADMIN_TOKEN);
+  const web = webOptions(settings.web, logger);
   const { app } = buildApp(deps, {
-    web: webOptions(settings.web, logger),
+    web,
     heal: { planner: settings.planner, learning: settings.learning },
     escrow: settings.escrow,
   });
@@ -120,7 +128,7 @@ export async function startCloud(
     fetch: app.fetch,
     maxRequestBodySize: 8 * 1024 * 1024,
   });
-  const jobs = startJobs(deps, cloudJobs(settings));
+  const jobs = startJobs(deps, cloudJobs(settings, alertRouting(settings.alerts, web.mailer, deps.clock)));
   const url = `http://${env.HOST}:${server.port}`;
   // With PORT=0 the real port is known only now.
   if (!env.PUBLIC_URL) config.publicUrl = url;

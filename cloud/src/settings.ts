@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { describeIssues } from "../../protocol/common.ts";
+import { type AlertSettings, parseAlertSettings } from "./alerts/settings.ts";
 import { MAX_RETENTION_DAYS } from "./config.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import { type LearningSettings, learningSettingsFromEnv } from "./learning/settings.ts";
@@ -85,6 +86,7 @@ export interface CloudSettings {
   /** Null: Federal Register polling is off. */
   regulatory: RegulatorySettings | null;
   escrow: EscrowSource;
+  alerts: AlertSettings;
 }
 
 /**
@@ -107,6 +109,7 @@ export function loadSettings(env: Record<string, string | undefined>): CloudSett
     planner: section(() => plannerSettingsFromEnv(env, RUNBOOK_CATALOGUE)),
     learning: section(() => learningSettingsFromEnv(env)),
     regulatory: section(() => regulatorySettingsFromEnv(env)),
+    alerts: section(() => parseAlertSettings(env)),
     escrow: { ESCROW_KEK_FILE: env.ESCROW_KEK_FILE || undefined, ESCROW_KEK: env.ESCROW_KEK || undefined },
   };
   if (problems.length > 0) throw new Error(problems.join("; "));
