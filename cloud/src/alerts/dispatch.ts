@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lte } from "drizzle-orm";
 import { alertDeliveries, alerts } from "../db/schema/alerts.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AlertChannel, AlertEvent, AlertMessage } from "./channel.ts";
@@ -133,9 +133,3 @@ export async function sendDue(
   }
   return { sent, failed };
 }
-
-/** Count of deliveries per alert and state, for the history page. */
-export const deliveryCounts = {
-  delivered: sql<number>`count(*) FILTER (WHERE ${alertDeliveries.deliveredAt} IS NOT NULL)::int`,
-  failed: sql<number>`count(*) FILTER (WHERE ${alertDeliveries.failedAt} IS NOT NULL)::int`,
-};
