@@ -17,6 +17,7 @@ import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerOpenApi } from "./routes/openapi.ts";
 import { registerOrderRoutes } from "./routes/orders.ts";
+import { registerProgramRoutes } from "./routes/program.ts";
 import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
@@ -72,6 +73,7 @@ export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   registerWeb(app, rd, opts.web);
   registerHeal(app, rd, opts.heal);
   registerAlerts(app, rd);
+  registerProgramRoutes(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };

@@ -7,8 +7,8 @@ import { type ProvisionEnv, provisionAuto, provisionEnroll, withRetry } from "..
 import { ProvisionError } from "../provision/errors.ts";
 import { DEFAULT_MEDIA_ROOTS } from "../provision/media.ts";
 import { rekeyIdentity } from "../provision/rekey.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { flagCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
 
 const usage = [
   "malachor provision show [--config <file>] [--json]",
@@ -83,12 +83,14 @@ function retrySec(raw: string | undefined): number | undefined {
 }
 
 /** `malachor provision`: first-boot provisioning, identity display, manual enrollment, re-keying. */
-export const provisionCommand: Command = {
-  name: "provision",
-  summary: "provision this appliance (removable media or cloud by MAC), show its identity, enroll, re-key",
-  usage: `${usage}`,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, common, usage);
+export const provisionCommand = flagCommand(
+  {
+    name: "provision",
+    summary: "provision this appliance (removable media or cloud by MAC), show its identity, enroll, re-key",
+    usage: `${usage}`,
+    options: common,
+  },
+  async ({ values, positionals }, io) => {
     const [sub, ...extra] = positionals;
     if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\nusage: ${usage}`);
     const path = configPath(values.config);
@@ -150,4 +152,4 @@ export const provisionCommand: Command = {
       return asCliError(e);
     }
   },
-};
+);

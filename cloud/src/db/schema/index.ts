@@ -7,6 +7,7 @@ export * from "./escrow.ts";
 export * from "./evidence.ts";
 export * from "./heal.ts";
 export * from "./orders.ts";
+export * from "./program.ts";
 export * from "./provisioning.ts";
 export * from "./regulatory.ts";
 export * from "./rules.ts";
