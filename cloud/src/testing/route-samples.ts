@@ -97,6 +97,8 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/sites/:siteId/orders": { type: "sync_rules", params: {} },
   "POST /api/orders/:orderId/approve": {},
   "POST /api/orders/:orderId/reject": {},
+  "POST /api/alerts/:alertId/ack": {},
+  "POST /api/alerts/:alertId/resolve": {},
   "POST /api/sites/:siteId/appliances": { name: "new", publicKey: "b".repeat(64) },
   "POST /api/appliances/:applianceId/keys": {},
   "POST /api/sites/:siteId/clear-stale": {},
