@@ -139,7 +139,7 @@ export function nodeKey(id: NodeId): string {
 /** Fold a range's perfect subtrees from the right into MTH of the range. */
 export function foldRange(hashes: Uint8Array[]): Buffer {
   if (hashes.length === 0) return EMPTY_ROOT;
-  let acc = Buffer.from(hashes[hashes.length - 1]!);
+  let acc: Buffer = Buffer.from(hashes[hashes.length - 1]!);
   for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
   return acc;
 }
@@ -192,7 +192,7 @@ export class Frontier {
 
   /** Append a leaf hash; returns the interior nodes it completed (level ≥ 1). */
   push(leaf: Uint8Array, completed?: (id: NodeId, hash: Buffer) => void): void {
-    let hash = Buffer.from(leaf);
+    let hash: Buffer = Buffer.from(leaf);
     let index = this.size;
     let level = 0;
     // Each trailing 1 bit of the old size is a perfect subtree the new leaf's subtree now pairs with.
@@ -238,7 +238,7 @@ export function rootFromInclusion(
   if (leaf.length !== 32) throw new MerkleProofError("the leaf hash is not 32 bytes");
   let fn = index;
   let sn = size - 1;
-  let r = Buffer.from(leaf);
+  let r: Buffer = Buffer.from(leaf);
   for (const p of proof) {
     if (p.length !== 32) throw new MerkleProofError("a proof hash is not 32 bytes");
     if (sn === 0) throw new MerkleProofError("the inclusion proof is longer than the tree is deep");
@@ -308,8 +308,8 @@ export function verifyConsistency(
     fn = half(fn);
     sn = half(sn);
   }
-  let fr = Buffer.from(path[0]!);
-  let sr = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(path[0]!);
+  let sr: Buffer = Buffer.from(path[0]!);
   for (const c of path.slice(1)) {
     if (sn === 0) throw new MerkleProofError("the consistency proof is longer than the tree is deep");
     if (odd(fn) || fn === sn) {
