@@ -37,6 +37,12 @@ describeEachDb("migrations", (cloud) => {
     ["UPDATE evidence_verified SET through_seq = 0"],
     ["DELETE FROM evidence_verified"],
     ["TRUNCATE evidence_verified"],
+    ["UPDATE tlog_leaves SET bundle_hash = 'x'"],
+    ["DELETE FROM tlog_leaves"],
+    ["TRUNCATE tlog_leaves"],
+    ["UPDATE tlog_nodes SET hash = 'x'"],
+    ["DELETE FROM tlog_nodes"],
+    ["TRUNCATE tlog_nodes"],
   ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
@@ -54,6 +60,11 @@ describeEachDb("migrations", (cloud) => {
       sql`INSERT INTO evidence_verified (appliance_id, through_seq, site_id, from_seq, through_hash, verified_at, key_id, sig)
           VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 1, 'h', ${now}, 'k', 's')`,
     );
+    const idx = Math.floor(Math.random() * 1e9);
+    await db.execute(
+      sql`INSERT INTO tlog_leaves (site_id, idx, bundle_hash, appliance_id, seq) VALUES ('s', ${idx}, 'h', 'worm-app', ${idx})`,
+    );
+    await db.execute(sql`INSERT INTO tlog_nodes (site_id, level, idx, hash) VALUES ('s', 1, ${idx}, 'h')`);
     // The owner holds every table right, so only the trigger stands in its way (the service role
     // is refused earlier, by missing rights: roles.test.ts).
     const err = await cloud()
