@@ -19,6 +19,7 @@ import { registerOrderRoutes } from "./routes/orders.ts";
 import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
+import { registerTransparencyRoutes } from "./transparency/routes.ts";
 import { registerUpdate } from "./update/routes.ts";
 import type { WebOptions } from "./web/options.ts";
 import { registerWeb } from "./web/register.ts";
@@ -55,6 +56,7 @@ export function buildApp(deps: CloudDeps, opts: { web?: WebOptions } = {}): Clou
   registerApplianceRoutes(app, rd);
   registerTokenRoutes(app, rd);
   registerEvidenceRoutes(app, rd);
+  registerTransparencyRoutes(app, rd);
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);

@@ -49,6 +49,8 @@ export interface CloudConfig {
   staleAfterSec: number;
   /** Lifetime of an unused provisioning record. */
   provisionTtlSec: number;
+  /** A site's log gets a new signed checkpoint this often (when it grew since the last one). */
+  checkpointEveryMin: number;
   /** /health turns not-ok when an evidence object has waited longer than this for the store. */
   outboxMaxAgeSec: number;
 }
@@ -77,6 +79,7 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
     staleAfterSec: 7 * 24 * 3600,
     provisionTtlSec: 30 * 24 * 3600,
     outboxMaxAgeSec: 900,
+    checkpointEveryMin: 10,
     ...overrides,
   };
 }

@@ -19,6 +19,7 @@ import { pruneRateLimits } from "./ratelimit/limiter.ts";
 import { regulatoryJobsFromEnv } from "./regulatory/job.ts";
 import { dirStore } from "./store/dir-store.ts";
 import { ensureBucket, type S3Settings, s3Store } from "./store/s3-store.ts";
+import { checkpointJob } from "./transparency/checkpoints.ts";
 import { pruneWebAuthJob } from "./web/jobs.ts";
 
 const Days = v.pipe(
@@ -55,6 +56,15 @@ export const CloudEnv = v.object({
   RETENTION_DAYS_ESSENTIAL: v.optional(Days),
   RETENTION_DAYS_PROFESSIONAL: v.optional(Days),
   RETENTION_DAYS_ENTERPRISE: v.optional(Days),
+  CHECKPOINT_MINUTES: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform(Number),
+      v.integer(),
+      v.minValue(1),
+      v.maxValue(1440, "must be at most 1440 (a day)"),
+    ),
+  ),
   TRUSTED_PROXIES: v.optional(
     v.pipe(
       v.string(),
@@ -86,6 +96,7 @@ export function cloudJobs(env: Record<string, string | undefined>): Job[] {
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
     ...regulatoryJobsFromEnv(env),
     pruneWebAuthJob,
+    checkpointJob,
   ];
 }
 
@@ -143,6 +154,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
       enterprise: env.RETENTION_DAYS_ENTERPRISE ?? defaults.retentionDays.enterprise,
     },
     trustedProxies: env.TRUSTED_PROXIES,
+    checkpointEveryMin: env.CHECKPOINT_MINUTES ?? defaults.checkpointEveryMin,
   };
   const deps: CloudDeps = {
     db: handle.db,

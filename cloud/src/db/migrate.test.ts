@@ -43,6 +43,9 @@ describeEachDb("migrations", (cloud) => {
     ["UPDATE tlog_nodes SET hash = 'x'"],
     ["DELETE FROM tlog_nodes"],
     ["TRUNCATE tlog_nodes"],
+    ["UPDATE tlog_checkpoints SET note = 'x'"],
+    ["DELETE FROM tlog_checkpoints"],
+    ["TRUNCATE tlog_checkpoints"],
   ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
@@ -65,6 +68,9 @@ describeEachDb("migrations", (cloud) => {
       sql`INSERT INTO tlog_leaves (site_id, idx, bundle_hash, appliance_id, seq) VALUES ('s', ${idx}, 'h', 'worm-app', ${idx})`,
     );
     await db.execute(sql`INSERT INTO tlog_nodes (site_id, level, idx, hash) VALUES ('s', 1, ${idx}, 'h')`);
+    await db.execute(
+      sql`INSERT INTO tlog_checkpoints (site_id, size, root, note, key_id, created_at) VALUES ('s', 1, 'r', 'n', 'k', ${now})`,
+    );
     // The owner holds every table right, so only the trigger stands in its way (the service role
     // is refused earlier, by missing rights: roles.test.ts).
     const err = await cloud()

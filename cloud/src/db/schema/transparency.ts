@@ -1,4 +1,15 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 /**
  * The leaves of each site's RFC 6962 log, in log order: leaf `idx` is the bundle whose chain hash is
@@ -45,3 +56,21 @@ export const tlogHeads = pgTable("tlog_heads", {
   root: text("root").notNull(),
   frontier: jsonb("frontier").$type<string[]>().notNull(),
 });
+
+/**
+ * Signed checkpoints of each site's log: the C2SP signed note exactly as served (origin, size, base64
+ * root; signed with the cloud's key named `keyId`), newest last. Append-only.
+ */
+export const tlogCheckpoints = pgTable(
+  "tlog_checkpoints",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    siteId: text("site_id").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    root: text("root").notNull(),
+    note: text("note").notNull(),
+    keyId: text("key_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("tlog_checkpoints_site_idx").on(t.siteId, t.id)],
+);
