@@ -22,6 +22,7 @@ import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import type { EscrowSource } from "./settings.ts";
+import { registerTransparencyRoutes } from "./transparency/routes.ts";
 import { registerUpdate } from "./update/routes.ts";
 import type { WebOptions } from "./web/options.ts";
 import { registerWeb } from "./web/register.ts";
@@ -65,6 +66,7 @@ export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   registerApplianceRoutes(app, rd);
   registerTokenRoutes(app, rd);
   registerEvidenceRoutes(app, rd);
+  registerTransparencyRoutes(app, rd);
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);

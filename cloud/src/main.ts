@@ -21,6 +21,7 @@ import { regulatoryJob } from "./regulatory/job.ts";
 import { type CloudSettings, loadSettings } from "./settings.ts";
 import { dirStore } from "./store/dir-store.ts";
 import { ensureBucket, type S3Settings, s3Store } from "./store/s3-store.ts";
+import { checkpointJob } from "./transparency/checkpoints.ts";
 import { pruneWebAuthJob } from "./web/jobs.ts";
 import type { Mailer } from "./web/mail/mailer.ts";
 import { webOptions } from "./web/options.ts";
@@ -34,6 +35,7 @@ export function cloudJobs(settings: CloudSettings, routing: AlertRouting, mailer
     ...(settings.regulatory ? [regulatoryJob(settings.regulatory)] : []),
     pruneWebAuthJob,
     programRemindersJob(() => mailer),
+    checkpointJob,
   ];
 }
 
@@ -99,6 +101,7 @@ export async function startCloud(
       enterprise: env.RETENTION_DAYS_ENTERPRISE ?? defaults.retentionDays.enterprise,
     },
     trustedProxies: env.TRUSTED_PROXIES,
+    checkpointEveryMin: env.CHECKPOINT_MINUTES ?? defaults.checkpointEveryMin,
   };
   const deps: CloudDeps = {
     db: handle.db,

@@ -102,6 +102,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/sites/:siteId/appliances": { name: "new", publicKey: "b".repeat(64) },
   "POST /api/appliances/:applianceId/keys": {},
   "POST /api/sites/:siteId/clear-stale": {},
+  "POST /api/sites/:siteId/tlog/checkpoints": {},
   "POST /api/tokens": { name: "t", role: "read-only" },
   "POST /api/provision/:mac": { siteId: "site-a" },
   "POST /agent/incidents": { incidents: [SAMPLE_INCIDENT] },

@@ -13,4 +13,5 @@ export * from "./regulatory.ts";
 export * from "./rules.ts";
 export * from "./runtime.ts";
 export * from "./sites.ts";
+export * from "./transparency.ts";
 export * from "./web.ts";
