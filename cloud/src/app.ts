@@ -18,6 +18,7 @@ import { registerOpenApi } from "./routes/openapi.ts";
 import { registerOrderRoutes } from "./routes/orders.ts";
 import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
+import { registerTargetRoutes } from "./routes/targets.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerUpdate } from "./update/routes.ts";
 import type { WebOptions } from "./web/options.ts";
@@ -54,6 +55,7 @@ export function buildApp(deps: CloudDeps, opts: { web?: WebOptions } = {}): Clou
   registerSiteRoutes(app, rd);
   registerApplianceRoutes(app, rd);
   registerTokenRoutes(app, rd);
+  registerTargetRoutes(app, rd);
   registerEvidenceRoutes(app, rd);
   registerUpdate(app, rd);
   registerRekey(app, rd);

@@ -6,6 +6,7 @@ import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { effectiveRuleSet } from "../rules/effective.ts";
 import { siteConfigOf } from "../sites/view.ts";
+import { targetSetFor } from "../targets/target-set.ts";
 
 /** The calling appliance's site config and L1 rule set, each signed by the cloud key. */
 export async function syncFor({ ctx }: { ctx: ServiceContext }): Promise<SyncResponse> {
@@ -13,9 +14,13 @@ export async function syncFor({ ctx }: { ctx: ServiceContext }): Promise<SyncRes
   if (actor.type !== "appliance") throw forbidden("only appliances sync");
   const [site] = await ctx.db.select().from(sites).where(eq(sites.id, actor.siteId));
   if (!site) throw notFound(`site ${actor.siteId} no longer exists`);
-  const rules = await effectiveRuleSet(ctx.db, actor.siteId);
+  const [rules, targets] = await Promise.all([
+    effectiveRuleSet(ctx.db, actor.siteId),
+    targetSetFor(ctx.db, actor.siteId, actor.applianceId),
+  ]);
   return {
     config: signPayload(siteConfigOf(site), ctx.keys.secretKey),
     rules: signPayload(rules, ctx.keys.secretKey),
+    targets: signPayload(targets, ctx.keys.secretKey),
   };
 }

@@ -11,4 +11,5 @@ export * from "./regulatory.ts";
 export * from "./rules.ts";
 export * from "./runtime.ts";
 export * from "./sites.ts";
+export * from "./targets.ts";
 export * from "./web.ts";
