@@ -6,6 +6,9 @@
 import type { Database } from "bun:sqlite";
 import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
 import type { Config } from "../config/schema.ts";
+
+type WindowsRole = NonNullable<Config["windows"]["hosts"][number]["role"]>;
+
 import type { CheckProvider } from "../daemon/providers.ts";
 import type { Logger } from "../log/logger.ts";
 import { sqliteBaselines } from "../runbooks/baselines.ts";
@@ -17,14 +20,17 @@ import { collectThreats } from "./threat-provider.ts";
 export function windowsProviderFromConfig(p: {
   config: Config;
   db: Database;
-  /** The daemon's one executor per configured Windows host, in config order. */
+  /** The daemon's one executor per Windows host, in order. */
   executors: () => readonly RunbookExecutor[];
+  /** The Windows hosts in use (config file and cloud); default the config file's. */
+  hosts?: () => readonly { host: string; role?: WindowsRole | undefined }[];
   log: Logger;
 }): CheckProvider {
   const w = p.config.windows;
   const targets = (): WindowsTarget[] =>
     p.executors().map((executor) => {
-      const role = w.hosts.find((h) => h.host.toLowerCase() === executor.host.toLowerCase())?.role;
+      const hosts = p.hosts?.() ?? w.hosts;
+      const role = hosts.find((h) => h.host.toLowerCase() === executor.host.toLowerCase())?.role;
       return { executor, ...(role ? { role } : {}) };
     });
   const scan = windowsCheckProvider({
@@ -42,7 +48,7 @@ export function windowsProviderFromConfig(p: {
     // A scan of fifty checks and a drained event log take longer than one check's timeout.
     timeoutMs: Math.max(p.config.checks.timeout_sec * 1000 * 3, 240_000),
     async collect(ctx) {
-      if (w.hosts.length === 0) return [];
+      if (p.executors().length === 0) return [];
       const found = await scan.collect(ctx);
       // Events are read once; an order's on-demand run must not take them from the next cycle.
       if (ctx.onDemand) return found;
