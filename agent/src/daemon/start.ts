@@ -12,6 +12,7 @@ import { RealHost } from "../checks/real-host.ts";
 import { checkSettings } from "../checks/settings.ts";
 import { enqueueEscrow } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
+import { discoveryProvider } from "../discovery/provider.ts";
 import { catalogueRunner } from "../heal/catalogue-runner.ts";
 import { healerFromConfig } from "../heal/from-config.ts";
 import { startLocalApi } from "../localapi/server.ts";
@@ -81,6 +82,19 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
   await applyTargets();
   const checks: CheckProvider[] = [
     linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName),
+    discoveryProvider({
+      config,
+      db: state.db,
+      queue: state.queue,
+      host,
+      windows: () =>
+        executors.windows().map((executor) => ({
+          executor,
+          role: executors.windowsHosts().find((h) => h.host.toLowerCase() === executor.host.toLowerCase())
+            ?.role,
+        })),
+      log,
+    }),
     windowsProviderFromConfig({
       config,
       db: state.db,
