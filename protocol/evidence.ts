@@ -107,6 +107,11 @@ const bundleEntriesV2 = {
   state: v.optional(StateProof),
 };
 
+// A state kind without its proof (or another kind with one) could not be rebuilt or checked.
+const proofMatchesKind = (b: { kind: string; state?: unknown }) =>
+  (STATE_KINDS as readonly string[]).includes(b.kind) === (b.state !== undefined);
+const PROOF_MESSAGE = "a state-snapshot or state-delta bundle carries `state`, and no other kind does";
+
 /** A bundle before signing: everything the signature covers. */
 export const UnsignedBundle = v.variant("v", [
   v.strictObject(bundleEntries),
@@ -121,7 +126,10 @@ export type UnsignedBundle = v.InferOutput<typeof UnsignedBundle>;
  */
 export const EvidenceBundle = v.variant("v", [
   v.strictObject({ ...bundleEntries, sig: SignatureHex }),
-  v.strictObject({ ...bundleEntriesV2, sig: SignatureHex }),
+  v.pipe(
+    v.strictObject({ ...bundleEntriesV2, sig: SignatureHex }),
+    v.check((b) => proofMatchesKind(b), PROOF_MESSAGE),
+  ),
 ]);
 export type EvidenceBundle = v.InferOutput<typeof EvidenceBundle>;
 

@@ -1,6 +1,7 @@
+import { canonicalize } from "./canonical.ts";
 import type { EvidenceBundle } from "./evidence.ts";
 import type { Finding } from "./finding.ts";
-import { canonicalHash } from "./hash.ts";
+import { sha256Hex } from "./hash.ts";
 
 /**
  * An appliance's complete state: the latest finding per (check, host), keyed by stateKey. State
@@ -43,11 +44,28 @@ export function stateChanged(a: Finding, b: Finding): boolean {
   );
 }
 
-/** SHA-256 (hex) of the canonical JSON of the state's projections, sorted by check then host. */
+// Canonical text of each finding's projection, kept while the finding object lives: a state keeps
+// most of its findings from one cycle to the next, so most digests reuse almost every text.
+const projectionTexts = new WeakMap<Finding, string>();
+
+function projectionText(f: Finding): string {
+  let t = projectionTexts.get(f);
+  if (t === undefined) {
+    t = canonicalize(projection(f));
+    projectionTexts.set(f, t);
+  }
+  return t;
+}
+
+/**
+ * SHA-256 (hex) of the canonical JSON of the state's projections, sorted by check then host. A
+ * canonical array is its items' canonical texts joined by commas in brackets, so the digest is
+ * built from the per-finding texts without canonicalising the whole array again.
+ */
 export function stateDigest(state: Iterable<Finding>): string {
-  const entries = [...state].map(projection);
+  const entries = [...state];
   entries.sort((a, b) => (a.checkId === b.checkId ? cmp(a.host, b.host) : cmp(a.checkId, b.checkId)));
-  return canonicalHash(entries);
+  return sha256Hex(`[${entries.map(projectionText).join(",")}]`);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -86,24 +104,32 @@ export class StateMismatch extends Error {}
  * check its proofs: the quiet cycles' digest is the state before it, and the digest and count after
  * it are what the bundle says. A snapshot starts afresh. Non-state bundles leave the state alone.
  */
-export function applyStateBundle(state: FindingState, b: EvidenceBundle): FindingState {
+export function applyStateBundle(state: FindingState, b: EvidenceBundle, check = true): FindingState {
   if (b.v !== 2 || !b.state) return state;
   const where = `bundle ${b.applianceId}#${b.seq}`;
   if (b.kind === "state-snapshot") state.clear();
-  else if (b.state.quiet && b.state.quiet.digest !== stateDigest(state.values())) {
+  else if (check && b.state.quiet && b.state.quiet.digest !== stateDigest(state.values())) {
     throw new StateMismatch(`${where}: its quiet cycles claim a state the chain before it does not hold`);
   }
   for (const r of b.state.removed) state.delete(stateKey(r));
   for (const f of b.findings) state.set(stateKey(f), f);
-  if (state.size !== b.state.count || stateDigest(state.values()) !== b.state.digest) {
-    throw new StateMismatch(`${where}: the state rebuilt through it does not match its digest`);
-  }
+  if (check) checkProof(state, b);
   return state;
+}
+
+function checkProof(state: FindingState, b: EvidenceBundle): void {
+  if (b.v !== 2 || !b.state) return;
+  if (state.size !== b.state.count || stateDigest(state.values()) !== b.state.digest) {
+    throw new StateMismatch(
+      `bundle ${b.applianceId}#${b.seq}: the state rebuilt through it does not match its digest`,
+    );
+  }
 }
 
 /**
  * The state at `at` (ISO time) rebuilt from one appliance's chain in order: from the last snapshot
- * at or before `at`, every state bundle up to `at` applied and its digest checked. Null when no
+ * at or before `at`, every state bundle up to `at` applied, and the result checked against the
+ * digest the last of them signed (verifyStateChain checks every intermediate one). Null when no
  * snapshot precedes `at` (the state is not known from this chain alone).
  */
 export function rebuildStateAt(
@@ -125,9 +151,10 @@ export function rebuildStateAt(
   const state: FindingState = new Map();
   let last = bundles[start]!;
   for (let i = start; i < lo; i++) {
-    applyStateBundle(state, bundles[i]!);
-    last = bundles[i]!;
+    applyStateBundle(state, bundles[i]!, false);
+    if (bundles[i]!.v === 2) last = bundles[i]!;
   }
+  checkProof(state, last);
   return { state, seq: last.seq, digest: stateDigest(state.values()) };
 }
 
