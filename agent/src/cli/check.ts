@@ -9,8 +9,8 @@ import { applianceHostName } from "../daemon/agent.ts";
 import { openState } from "../daemon/state.ts";
 import { CHECKS_BY_OS, sshEstate } from "../ssh/from-config.ts";
 import { type SshTarget, sshTarget } from "../ssh/target.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT } from "./command.ts";
+import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
+import { CliError, EXIT } from "./command.ts";
 import { configFromArgs, noConfigAtAll } from "./config-arg.ts";
 import { table } from "./format.ts";
 import { progress } from "./progress.ts";
@@ -42,16 +42,14 @@ function sshTargetFrom(config: Config | undefined, name: string): SshTarget {
 }
 
 /** `malachor check`: run the local Linux checks on demand, for a field tech. */
-export const checkCommand: Command = {
-  name: "check",
-  summary: "run this host's drift checks now and show the results",
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { config: { type: "string" }, json: { type: "boolean" }, target: { type: "string" } },
-      usage,
-    );
+export const checkCommand = flagCommand(
+  {
+    name: "check",
+    summary: "run this host's drift checks now and show the results",
+    usage,
+    options: { ...CONFIG_AND_JSON, target: { type: "string" } },
+  },
+  async ({ values, positionals }, io) => {
     // Without any config a tech can still check a box, with the documented defaults.
     const bare = noConfigAtAll(values.config);
     const config = bare ? undefined : configFromArgs(values.config);
@@ -105,4 +103,4 @@ export const checkCommand: Command = {
     }
     return findings.some((f) => f.status === "fail" || f.status === "error") ? EXIT.failed : EXIT.ok;
   },
-};
+);

@@ -13,8 +13,9 @@ import type { WinRmExecutor } from "./winrm-executor.ts";
 /** Executors by host name: the appliance's shell, else a configured Windows or SSH host. */
 export class HostExecutors {
   readonly local: LocalShellExecutor;
-  readonly #windows: WindowsExecutors;
-  readonly #hosts: readonly WindowsHostConfig[];
+  #windows: WindowsExecutors;
+  #hosts: readonly WindowsHostConfig[];
+  readonly #configured: readonly WindowsHostConfig[];
   readonly #ssh: ReadonlyMap<string, RunbookExecutor>;
 
   /** `ssh`: executors of the SSH hosts by lower-case name (they connect per script). */
@@ -24,9 +25,29 @@ export class HostExecutors {
     ssh: ReadonlyMap<string, RunbookExecutor> = new Map(),
   ) {
     this.local = new LocalShellExecutor(applianceHost);
+    this.#configured = windowsHosts;
     this.#hosts = windowsHosts;
     this.#windows = new WindowsExecutors(windowsHosts);
     this.#ssh = ssh;
+  }
+
+  /** The Windows hosts in use: the config file's, then those entered in the cloud. */
+  windowsHosts(): readonly WindowsHostConfig[] {
+    return this.#hosts;
+  }
+
+  /**
+   * Add the hosts entered in the cloud (after a sync, or at start from the stored set). A host the
+   * config file names keeps the config's settings, so a site without cloud access works as before.
+   * Executors whose host or credential changed are closed and made anew on next use.
+   */
+  async setCloudHosts(cloudHosts: readonly WindowsHostConfig[]): Promise<void> {
+    const configured = new Set(this.#configured.map((h) => h.host.toLowerCase()));
+    const next = [...this.#configured, ...cloudHosts.filter((h) => !configured.has(h.host.toLowerCase()))];
+    const old = this.#windows;
+    this.#hosts = next;
+    this.#windows = new WindowsExecutors(next);
+    await old.close();
   }
 
   /** The executor for a host, or undefined when it is neither the appliance nor a configured host. */
