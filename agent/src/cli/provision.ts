@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { keyFingerprint } from "../../../protocol/provision.ts";
+import { plainHttpProblem } from "../cloud-client/plain-http.ts";
 import { ConfigError, configPath, loadConfig } from "../config/load.ts";
 import { IdentityError, loadIdentity } from "../evidence/identity.ts";
 import { type ProvisionEnv, provisionAuto, provisionEnroll, withRetry } from "../provision/auto.ts";
@@ -129,6 +130,9 @@ export const provisionCommand = flagCommand(
         case "enroll": {
           const cloudUrl = values.cloud;
           if (!cloudUrl) throw new CliError(`enroll needs --cloud\nusage: ${usage}`);
+          // The enrolment code and the API key it returns must not cross the network in clear.
+          const plain = plainHttpProblem(cloudUrl, false);
+          if (plain) throw new CliError(`--cloud ${cloudUrl}: ${plain}`);
           const code = values.code?.trim().toUpperCase();
           const run = () => provisionEnroll(env, { cloudUrl, code });
           // A claim waits for a technician: keep asking. A code either works or it does not.

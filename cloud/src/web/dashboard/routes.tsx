@@ -8,6 +8,7 @@ import type { Context, Hono } from "hono";
 import * as v from "valibot";
 import { Fingerprint, MacAddress } from "../../../../protocol/provision.ts";
 import type { Role } from "../../actor.ts";
+import { decideAlert, listAlerts } from "../../alerts/history.ts";
 import { clearStale } from "../../appliances/clear-stale.ts";
 import { deleteAppliance } from "../../appliances/delete.ts";
 import { takePrivileged } from "../../auth/admit.ts";
@@ -45,6 +46,7 @@ import {
 } from "../portal/routes.tsx";
 import { createPortalUser, PortalUserCreate } from "../portal-users/create.ts";
 import { disablePortalUser } from "../portal-users/disable.ts";
+import { AlertsPage } from "./alerts-page.tsx";
 import { DashboardEvidence } from "./evidence-page.tsx";
 import { IncidentsPage } from "./incidents-page.tsx";
 import { LearningPage } from "./learning-page.tsx";
@@ -54,6 +56,7 @@ import { RegulatoryPage } from "./regulatory-page.tsx";
 import { siteUrl } from "./shell.tsx";
 import { SitePage } from "./site-page.tsx";
 import { SitesPage } from "./sites-page.tsx";
+import { registerTargetPages } from "./targets-routes.tsx";
 
 /** Days in the healing-by-tier chart. */
 export const TIER_DAYS = 14;
@@ -69,6 +72,7 @@ const privileged = (c: Context<WebEnv>, deps: CloudDeps) => takePrivileged(deps,
 export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   const page = (min: Role = "read-only") => adminPage(deps, min);
   const done = (c: Context<WebEnv>) => c.req.query("done");
+  registerTargetPages(web, deps);
 
   web.get("/dashboard", page(), async (c) => {
     const ctx = webCtx(c, deps);
@@ -313,6 +317,27 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     await rejectCandidate({ ctx: webCtx(c, deps), input: { pattern: c.req.param("pattern"), reason } });
     return back(c, "/dashboard/learning", "candidate-rejected");
   });
+
+  web.get("/dashboard/alerts", page(), async (c) => {
+    const { alerts } = await listAlerts({ ctx: webCtx(c, deps), input: { limit: 200 } });
+    const actor = c.get("actor");
+    return c.html(
+      <AlertsPage
+        web={c.get("web")}
+        alerts={alerts}
+        canDecide={actor.type === "admin" && actor.role !== "read-only"}
+        done={done(c)}
+        now={deps.clock.now()}
+      />,
+    );
+  });
+
+  for (const action of ["ack", "resolve"] as const) {
+    web.post(`/dashboard/alerts/:alertId/${action}`, page("msp-tech"), async (c) => {
+      await decideAlert({ ctx: webCtx(c, deps), input: { alertId: c.req.param("alertId"), action } });
+      return back(c, "/dashboard/alerts", action === "ack" ? "alert-acknowledged" : "alert-resolved");
+    });
+  }
 
   web.get("/dashboard/regulatory", page(), async (c) => {
     return c.html(<RegulatoryPage web={c.get("web")} feed={await regulatoryFeed(deps.db, { limit: 100 })} />);
