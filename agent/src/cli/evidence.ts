@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseJsonl, verifyChain } from "../../../protocol/chain.ts";
 import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
-import { parseCommandArgs } from "./args.ts";
+import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
 import { verifyProofCommand, verifyProofUsage } from "./verify-proof.ts";
 
@@ -64,14 +64,12 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
 }
 
 /** `malachor evidence verify | verify-proof`: check a chain export, or a log proof against signed checkpoints. */
-export const evidenceCommand: Command = {
+export const evidenceCommand = subcommandCommand({
   name: "evidence",
   summary: "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof",
   usage,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === "verify") return verifyCommand(rest, io);
-    if (sub === "verify-proof") return verifyProofCommand(rest, io);
-    throw new CliError(`unknown evidence subcommand "${sub ?? ""}"\nusage: ${usage}`);
+  subcommands: {
+    verify: verifyCommand,
+    "verify-proof": verifyProofCommand,
   },
-};
+});

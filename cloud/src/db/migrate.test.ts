@@ -37,6 +37,9 @@ describeEachDb("migrations", (cloud) => {
     ["UPDATE evidence_verified SET through_seq = 0"],
     ["DELETE FROM evidence_verified"],
     ["TRUNCATE evidence_verified"],
+    ["UPDATE program_chain SET record_type = 'x'"],
+    ["DELETE FROM program_chain"],
+    ["TRUNCATE program_chain"],
     ["UPDATE tlog_leaves SET bundle_hash = 'x'"],
     ["DELETE FROM tlog_leaves"],
     ["TRUNCATE tlog_leaves"],
@@ -62,6 +65,10 @@ describeEachDb("migrations", (cloud) => {
     await db.execute(
       sql`INSERT INTO evidence_verified (appliance_id, through_seq, site_id, from_seq, through_hash, verified_at, key_id, sig)
           VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 1, 'h', ${now}, 'k', 's')`,
+    );
+    await db.execute(
+      sql`INSERT INTO program_chain (site_id, seq, hash, prev_hash, key_id, record_type, created_at, body)
+          VALUES ('s', ${Math.floor(Math.random() * 1e9)}, 'h', 'p', 'k', 'x', ${now}, '{}')`,
     );
     const idx = Math.floor(Math.random() * 1e9);
     await db.execute(

@@ -1,7 +1,7 @@
 import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
 import { GENESIS_HASH } from "../../../protocol/evidence.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { auditSiteLog, type LogAudit } from "../transparency/log-audit.ts";
 import { auditWindows, type ConnectionOptions, connectionOptionsOf } from "./audit-windows.ts";
@@ -61,9 +61,7 @@ export async function auditSiteChain({
   input,
   pool = sharedVerifyPool(),
   pageSize = PAGE,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; signatures?: SignatureMode };
+}: ServiceCall<{ siteId: string; signatures?: SignatureMode }> & {
   pool?: VerifyPool;
   /** Bundles per page and window (tests make it small to cross their boundaries). */
   pageSize?: number;
