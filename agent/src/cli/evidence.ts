@@ -3,8 +3,10 @@ import { parseJsonl, verifyChain } from "../../../protocol/chain.ts";
 import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
 import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
+import { verifyProofCommand, verifyProofUsage } from "./verify-proof.ts";
 
-const usage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--json]";
+const verifyUsage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--json]";
+const usage = `${verifyUsage}\n${verifyProofUsage}`;
 
 /** Trusted keys from `--pubkey`: 64-hex keys given inline (comma-separated) or in a file, one per line. */
 export function readPublicKeys(arg: string): string[] {
@@ -31,11 +33,12 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
   const { values, positionals } = parseCommandArgs(
     args,
     { pubkey: { type: "string" }, json: { type: "boolean" } },
-    usage,
+    verifyUsage,
   );
   const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) throw new CliError(`expected exactly one evidence file\nusage: ${usage}`);
-  if (!values.pubkey) throw new CliError(`--pubkey is required\nusage: ${usage}`);
+  if (!file || extra.length > 0)
+    throw new CliError(`expected exactly one evidence file\nusage: ${verifyUsage}`);
+  if (!values.pubkey) throw new CliError(`--pubkey is required\nusage: ${verifyUsage}`);
   const keys = readPublicKeys(values.pubkey);
   if (!existsSync(file)) throw new CliError(`${file}: no such file`, EXIT.environment);
   let text: string;
@@ -60,12 +63,13 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
   return result.ok ? EXIT.ok : EXIT.failed;
 }
 
-/** `malachor evidence verify`: check a JSONL chain export against trusted public keys. */
+/** `malachor evidence verify | verify-proof`: check a chain export, or a log proof against signed checkpoints. */
 export const evidenceCommand = subcommandCommand({
   name: "evidence",
-  summary: "verify an exported evidence chain (JSONL) against public keys",
+  summary: "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof",
   usage,
   subcommands: {
     verify: verifyCommand,
+    "verify-proof": verifyProofCommand,
   },
 });

@@ -315,12 +315,6 @@ async function storePending(
       })),
     );
   }
-  // The same bundles, in the same transaction, become leaves of the site's Merkle log.
-  await appendToSiteLog(
-    tx,
-    actor.siteId,
-    pending.map((p) => ({ applianceId: actor.applianceId, seq: p.seq, bundleHash: p.hash })),
-  );
   await tx
     .update(appliances)
     .set({ chainSeq: head.seq, chainHead: head.hash })
@@ -336,6 +330,13 @@ async function storePending(
       throughHash: head.hash,
       verifiedAt: now,
     }),
+  );
+  // The same bundles, in the same transaction, become leaves of the site's Merkle log; last, so the
+  // site's log head (which orders all of a site's appliances) is locked only until the commit.
+  await appendToSiteLog(
+    tx,
+    actor.siteId,
+    pending.map((p) => ({ applianceId: actor.applianceId, seq: p.seq, bundleHash: p.hash })),
   );
   ctx.metrics.inc(
     "malachor_evidence_bundles_stored_total",
