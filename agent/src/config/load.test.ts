@@ -57,7 +57,7 @@ describe("config", () => {
     ["typo in a key", `${minimal}[checks]\nintervall_sec = 60\n`, "checks.intervall_sec", 8, /unknown key/],
     [
       "missing appliance id",
-      `[cloud]\nurl = "http://x"\n[appliance]\nsite_id = "s"\n`,
+      `[cloud]\nurl = "https://x"\n[appliance]\nsite_id = "s"\n`,
       "appliance.appliance_id",
       3,
       /required/,
@@ -75,6 +75,13 @@ describe("config", () => {
       "cloud.public_key",
       3,
       /64 lowercase hex/,
+    ],
+    [
+      "plain http beyond loopback",
+      minimal.replace("http://127.0.0.1:9", "http://cloud.clinic.lan"),
+      "cloud.url",
+      2,
+      /plain http to cloud\.clinic\.lan/,
     ],
     ["bad bind", `${minimal}[status]\nbind = "everywhere"\n`, "status.bind", 8, /host:port/],
     ["string for number", `${minimal}[queue]\nmax_bytes = "lots"\n`, "queue.max_bytes", 8, /number/],

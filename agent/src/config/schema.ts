@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { Hex64, HostName, Id, Slug } from "../../../protocol/common.ts";
+import { plainHttpProblem } from "../cloud-client/plain-http.ts";
 
 /** Default config path; overridden by `--config` or MALACHOR_CONFIG. */
 export const DEFAULT_CONFIG_PATH = "/etc/malachor/config.toml";
@@ -19,16 +20,32 @@ const BindAddress = v.pipe(
   v.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be "host:port", e.g. "127.0.0.1:8710"'),
 );
 
-export const CloudSection = v.strictObject({
-  /** Base URL of the cloud service, e.g. https://cloud.example.com */
-  url: v.pipe(v.string(), v.url("must be a URL like https://cloud.example.com")),
-  /** File holding the appliance's API key (Bearer token), mode 0600. */
-  api_key_file: v.optional(Path, "/var/lib/malachor/api-key"),
-  /** The cloud's order-signing Ed25519 public key (64 hex); orders are refused without it. */
-  public_key: v.optional(Hex64),
-  /** Per-request timeout towards the cloud. */
-  timeout_sec: v.optional(int(1, 300), 15),
-});
+export const CloudSection = v.pipe(
+  v.strictObject({
+    /** Base URL of the cloud service, e.g. https://cloud.example.com */
+    url: v.pipe(v.string(), v.url("must be a URL like https://cloud.example.com")),
+    /** File holding the appliance's API key (Bearer token), mode 0600. */
+    api_key_file: v.optional(Path, "/var/lib/malachor/api-key"),
+    /** The cloud's order-signing Ed25519 public key (64 hex); orders are refused without it. */
+    public_key: v.optional(Hex64),
+    /** Per-request timeout towards the cloud. */
+    timeout_sec: v.optional(int(1, 300), 15),
+    /** Allow plain http:// to a non-loopback cloud (off: such a URL is refused). */
+    allow_plain_http: v.optional(v.boolean(), false),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = plainHttpProblem(dataset.value.url, dataset.value.allow_plain_http);
+    if (problem) {
+      addIssue({
+        message: problem,
+        path: [
+          { type: "object", origin: "value", input: dataset.value, key: "url", value: dataset.value.url },
+        ],
+      });
+    }
+  }),
+);
 
 export const ApplianceSection = v.strictObject({
   site_id: Id,

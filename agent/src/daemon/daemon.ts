@@ -129,7 +129,7 @@ export class Daemon {
     };
   }
 
-  private async collect(p: CheckProvider, ctx: CycleContext): Promise<Finding[]> {
+  private async collect(p: CheckProvider, ctx: CycleContext, settled?: CheckProvider[]): Promise<Finding[]> {
     // A provider gets a few check timeouts in all (its checks run concurrently, each bounded).
     const limit = p.timeoutMs ?? ctx.timeoutMs * 3;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -158,6 +158,7 @@ export class Daemon {
     } finally {
       clearTimeout(timer);
     }
+    settled?.push(p);
     // A malformed finding would make the whole bundle unacceptable to the cloud (and stall the
     // chain there), so each is checked here and a bad one is reported instead of sent.
     const out: Finding[] = [];
@@ -207,7 +208,8 @@ export class Daemon {
     const t0 = performance.now();
     const at = this.now();
     const ctx = this.context();
-    const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
+    const settled: CheckProvider[] = [];
+    const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx, settled)));
     // PHI never enters the chain: findings are scrubbed before they are signed.
     const findings = [
       ...lists.flat(),
@@ -216,14 +218,19 @@ export class Daemon {
     ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
-    const bundles = chunkFindings(findings).map((part, i) =>
-      this.d.chain.append({
-        kind: "check-cycle",
-        createdAt: iso(at),
-        findings: part,
-        events: i === 0 ? events : [],
-      }),
-    );
+    // What the providers consumed (event-log events) is marked with the bundles that report it.
+    const bundles = this.d.chain.atomically(() => {
+      const signed = chunkFindings(findings).map((part, i) =>
+        this.d.chain.append({
+          kind: "check-cycle",
+          createdAt: iso(at),
+          findings: part,
+          events: i === 0 ? events : [],
+        }),
+      );
+      for (const p of settled) p.committed?.();
+      return signed;
+    });
     const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
     for (const b of bundles) {
       for (const k of ["pass", "fail", "warn", "error"] as const) summary[k] += b.summary[k];
