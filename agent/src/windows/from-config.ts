@@ -7,15 +7,14 @@
 import type { Database } from "bun:sqlite";
 import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
 import type { Config } from "../config/schema.ts";
-
-type WindowsRole = NonNullable<Config["windows"]["hosts"][number]["role"]>;
-
 import type { CheckProvider } from "../daemon/providers.ts";
 import type { Logger } from "../log/logger.ts";
 import { sqliteBaselines } from "../runbooks/baselines.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { type WindowsTarget, windowsCheckProvider } from "../runbooks/windows-checks.ts";
 import { evaluateThreatCycle } from "./threat-provider.ts";
+
+type WindowsRole = NonNullable<Config["windows"]["hosts"][number]["role"]>;
 
 /** The Windows provider for the configured hosts. */
 export function windowsProviderFromConfig(p: {

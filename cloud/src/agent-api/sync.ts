@@ -15,11 +15,11 @@ export async function syncFor({ ctx }: { ctx: ServiceContext }): Promise<SyncRes
   if (actor.type !== "appliance") throw forbidden("only appliances sync");
   const [site] = await ctx.db.select().from(sites).where(eq(sites.id, actor.siteId));
   if (!site) throw notFound(`site ${actor.siteId} no longer exists`);
-  const [rules, targets, program] = await Promise.all([
+  const [rules, targets] = await Promise.all([
     effectiveRuleSet(ctx.db, actor.siteId),
     targetSetFor(ctx.db, actor.siteId, actor.applianceId),
-    siteProgram(ctx, actor.siteId),
   ]);
+  const program = await siteProgram(ctx, actor.siteId);
   const waivers = program.evaluation.exceptions.flatMap((e) =>
     e.state === "in-force" && e.target.kind === "check"
       ? [{ checkId: e.target.checkId, exceptionId: e.exceptionId, until: e.expiresOn }]
