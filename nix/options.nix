@@ -256,6 +256,89 @@
       max = 86400;
     };
   };
+  ssh = {
+    hosts = {
+      listOf = {
+        host = {
+          leaf = true;
+          required = true;
+          type = "str";
+        };
+        port = {
+          leaf = true;
+          required = false;
+          type = "int";
+          min = 1;
+          max = 65535;
+          default = 22;
+        };
+        user = {
+          leaf = true;
+          required = true;
+          type = "str";
+        };
+        os = {
+          leaf = true;
+          required = true;
+          type = "enum";
+          values = [ "linux" "macos" ];
+        };
+        key_file = {
+          leaf = true;
+          required = false;
+          type = "str";
+        };
+        password_file = {
+          leaf = true;
+          required = false;
+          type = "str";
+        };
+        host_key = {
+          leaf = true;
+          required = false;
+          type = "str";
+        };
+      };
+    };
+    allow_password = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = false;
+    };
+    max_concurrent = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 1;
+      max = 256;
+      default = 8;
+    };
+    connect_timeout_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 1;
+      max = 300;
+      default = 10;
+    };
+    command_timeout_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 1;
+      max = 3600;
+      default = 60;
+    };
+    max_output_bytes = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 4096;
+      max = 268435456;
+      default = 8388608;
+    };
+  };
   heal = {
     l2 = {
       leaf = true;

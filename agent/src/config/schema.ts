@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { Hex64, HostName, Id, Slug } from "../../../protocol/common.ts";
+import { plainHttpProblem } from "../cloud-client/plain-http.ts";
 
 /** Default config path; overridden by `--config` or MALACHOR_CONFIG. */
 export const DEFAULT_CONFIG_PATH = "/etc/malachor/config.toml";
@@ -19,16 +20,32 @@ const BindAddress = v.pipe(
   v.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be "host:port", e.g. "127.0.0.1:8710"'),
 );
 
-export const CloudSection = v.strictObject({
-  /** Base URL of the cloud service, e.g. https://cloud.example.com */
-  url: v.pipe(v.string(), v.url("must be a URL like https://cloud.example.com")),
-  /** File holding the appliance's API key (Bearer token), mode 0600. */
-  api_key_file: v.optional(Path, "/var/lib/malachor/api-key"),
-  /** The cloud's order-signing Ed25519 public key (64 hex); orders are refused without it. */
-  public_key: v.optional(Hex64),
-  /** Per-request timeout towards the cloud. */
-  timeout_sec: v.optional(int(1, 300), 15),
-});
+export const CloudSection = v.pipe(
+  v.strictObject({
+    /** Base URL of the cloud service, e.g. https://cloud.example.com */
+    url: v.pipe(v.string(), v.url("must be a URL like https://cloud.example.com")),
+    /** File holding the appliance's API key (Bearer token), mode 0600. */
+    api_key_file: v.optional(Path, "/var/lib/malachor/api-key"),
+    /** The cloud's order-signing Ed25519 public key (64 hex); orders are refused without it. */
+    public_key: v.optional(Hex64),
+    /** Per-request timeout towards the cloud. */
+    timeout_sec: v.optional(int(1, 300), 15),
+    /** Allow plain http:// to a non-loopback cloud (off: such a URL is refused). */
+    allow_plain_http: v.optional(v.boolean(), false),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = plainHttpProblem(dataset.value.url, dataset.value.allow_plain_http);
+    if (problem) {
+      addIssue({
+        message: problem,
+        path: [
+          { type: "object", origin: "value", input: dataset.value, key: "url", value: dataset.value.url },
+        ],
+      });
+    }
+  }),
+);
 
 export const ApplianceSection = v.strictObject({
   site_id: Id,
@@ -122,6 +139,56 @@ export const WindowsSection = v.strictObject({
   workstation_interval_sec: v.optional(int(10, 86_400)),
 });
 
+/** OpenSSH's host key fingerprint form, `SHA256:` and 43 unpadded base64 characters. */
+export const SshHostKeyFingerprint = v.pipe(
+  v.string(),
+  v.regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…" (ssh-keygen -lf)'),
+);
+
+export const SshHost = v.pipe(
+  v.strictObject({
+    host: HostName,
+    port: v.optional(Port, 22),
+    user: v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, "must be a user name"),
+    ),
+    /** Which check set runs on it. */
+    os: v.picklist(["linux", "macos"], 'must be "linux" or "macos"'),
+    /** OpenSSH private key (Ed25519), mode 0600; the appliance authenticates with it. */
+    key_file: v.optional(Path),
+    /** Password file, mode 0600; only where `[ssh] allow_password` is true. */
+    password_file: v.optional(Path),
+    /** Host key to expect; unset: the first key seen is pinned (and recorded as evidence). */
+    host_key: v.optional(SshHostKeyFingerprint),
+  }),
+  v.check(
+    (h) => (h.key_file === undefined) !== (h.password_file === undefined),
+    "set exactly one of key_file and password_file",
+  ),
+);
+
+export const SshSection = v.pipe(
+  v.strictObject({
+    hosts: v.optional(v.array(SshHost), []),
+    /** Password authentication is refused unless the site allows it here. */
+    allow_password: v.optional(v.boolean(), false),
+    /** SSH sessions the appliance holds open at once, over all hosts. */
+    max_concurrent: v.optional(int(1, 256), 8),
+    /** Seconds to reach a host and finish the handshake and authentication. */
+    connect_timeout_sec: v.optional(int(1, 300), 10),
+    /** Seconds one scan script or runbook step may run on a host. */
+    command_timeout_sec: v.optional(int(1, 3600), 60),
+    /** Largest scan output accepted from one host; past it the scan is an error. */
+    max_output_bytes: v.optional(int(4096, 268_435_456), 8_388_608),
+  }),
+  v.check(
+    (s) => s.allow_password || s.hosts.every((h) => h.password_file === undefined),
+    "a host has password_file but [ssh] allow_password is false",
+  ),
+);
+
 export const HealSection = v.strictObject({
   /** Ask the cloud's L2 planner about drift no L1 rule covers (otherwise it goes to people). */
   l2: v.optional(v.boolean(), true),
@@ -166,6 +233,7 @@ export const ConfigFile = v.strictObject({
   queue: v.optional(QueueSection, {}),
   log: v.optional(LogSection, {}),
   windows: v.optional(WindowsSection, {}),
+  ssh: v.optional(SshSection, {}),
   heal: v.optional(HealSection, {}),
   notify: v.optional(NotifySection, {}),
 });
@@ -183,6 +251,8 @@ export const PATH_KEYS = [
   "appliance.state_dir",
   "appliance.identity_key_file",
   "windows.hosts[].password_file",
+  "ssh.hosts[].key_file",
+  "ssh.hosts[].password_file",
   "notify.webhooks[].secret_file",
   "notify.smtp.password_file",
 ] as const;

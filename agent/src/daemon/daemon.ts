@@ -126,7 +126,7 @@ export class Daemon {
     };
   }
 
-  private async collect(p: CheckProvider, ctx: CycleContext): Promise<Finding[]> {
+  private async collect(p: CheckProvider, ctx: CycleContext, settled?: CheckProvider[]): Promise<Finding[]> {
     // A provider gets a few check timeouts in all (its checks run concurrently, each bounded).
     const limit = p.timeoutMs ?? ctx.timeoutMs * 3;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -155,6 +155,7 @@ export class Daemon {
     } finally {
       clearTimeout(timer);
     }
+    settled?.push(p);
     // A malformed finding would make the whole bundle unacceptable to the cloud (and stall the
     // chain there), so each is checked here and a bad one is reported instead of sent.
     const out: Finding[] = [];
@@ -211,7 +212,8 @@ export class Daemon {
     const t0 = performance.now();
     const at = this.now();
     const ctx = this.context();
-    const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
+    const settled: CheckProvider[] = [];
+    const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx, settled)));
     // PHI never enters the chain: findings are scrubbed before they are signed.
     const findings = [
       ...lists.flat(),
@@ -220,27 +222,30 @@ export class Daemon {
     ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
-    const bundles =
-      this.d.config.checks.evidence === "changes"
-        ? this.appendChanges(findings, events, iso(at))
-        : chunkFindings(findings).map((part, i) =>
-            this.d.chain.append({
-              kind: "check-cycle",
-              createdAt: iso(at),
-              findings: part,
-              events: i === 0 ? events : [],
-            }),
-          );
+    const seqBefore = this.d.chain.head().seq;
+    // What the providers consumed (event-log events) is marked with the bundles that report it.
+    this.d.chain.atomically(() => {
+      if (this.d.config.checks.evidence === "changes") this.appendChanges(findings, events, iso(at));
+      else {
+        for (const [i, part] of chunkFindings(findings).entries()) {
+          this.d.chain.append({
+            kind: "check-cycle",
+            createdAt: iso(at),
+            findings: part,
+            events: i === 0 ? events : [],
+          });
+        }
+      }
+      for (const p of settled) p.committed?.();
+    });
+    // From the cycle's findings, not its bundles: a change bundle carries only what changed.
     const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
-    for (const b of bundles) {
-      for (const k of ["pass", "fail", "warn", "error"] as const) summary[k] += b.summary[k];
-      if (b.summary.unreachable) summary.unreachable = (summary.unreachable ?? 0) + b.summary.unreachable;
-    }
+    for (const f of findings) summary[f.status] = (summary[f.status] ?? 0) + 1;
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
     this.d.log.info("cycle done", {
       seq: this.d.chain.head().seq,
-      bundles: bundles.length,
+      bundles: this.d.chain.head().seq - seqBefore,
       durationMs: this.lastCycle.durationMs,
       ...summary,
     });

@@ -94,6 +94,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
     runbooks,
     healer,
     update,
+    windowsExecutor: (h) => executors.get(h),
     log,
   });
   const daemon = new Daemon({

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { CheckinRequest, CheckinResponse } from "../../../protocol/checkin.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
 import { ruleSets } from "../db/schema/rules.ts";
@@ -9,13 +9,7 @@ import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 
 /** Record an appliance's check-in and tell it what changed (config, rules, orders, chain head). */
-export async function checkin({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: CheckinRequest;
-}): Promise<CheckinResponse> {
+export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Promise<CheckinResponse> {
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances check in");
   const now = ctx.clock.now();

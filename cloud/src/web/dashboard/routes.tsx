@@ -8,6 +8,7 @@ import type { Context, Hono } from "hono";
 import * as v from "valibot";
 import { Fingerprint, MacAddress } from "../../../../protocol/provision.ts";
 import type { Role } from "../../actor.ts";
+import { decideAlert, listAlerts } from "../../alerts/history.ts";
 import { clearStale } from "../../appliances/clear-stale.ts";
 import { deleteAppliance } from "../../appliances/delete.ts";
 import { takePrivileged } from "../../auth/admit.ts";
@@ -22,6 +23,7 @@ import { approveCandidate, listPatterns, rejectCandidate } from "../../learning/
 import { createOrders } from "../../orders/create.ts";
 import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
+import { siteProgram } from "../../program/evaluate.ts";
 import { createProvision } from "../../provisioning/create.ts";
 import { approveByFingerprint, decideClaim } from "../../provisioning/decide-claim.ts";
 import { deleteProvision } from "../../provisioning/delete.ts";
@@ -44,6 +46,7 @@ import {
 } from "../portal/routes.tsx";
 import { createPortalUser, PortalUserCreate } from "../portal-users/create.ts";
 import { disablePortalUser } from "../portal-users/disable.ts";
+import { AlertsPage } from "./alerts-page.tsx";
 import { DashboardEvidence } from "./evidence-page.tsx";
 import { IncidentsPage } from "./incidents-page.tsx";
 import { LearningPage } from "./learning-page.tsx";
@@ -74,7 +77,13 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const { sites } = await listSites({ ctx });
     const ids = sites.map((s) => s.id);
     const now = deps.clock.now();
-    const [scores, fleet] = await Promise.all([siteScores(deps.db, ids), fleetBySite(deps.db, ids, now)]);
+    const programs = new Map(
+      await Promise.all(ids.map(async (id) => [id, (await siteProgram(deps, id)).evaluation] as const)),
+    );
+    const [scores, fleet] = await Promise.all([
+      siteScores(deps.db, ids, programs),
+      fleetBySite(deps.db, ids, now),
+    ]);
     return c.html(
       <SitesPage web={c.get("web")} sites={sites} scores={scores} fleet={fleet} now={now} done={done(c)} />,
     );
@@ -84,6 +93,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const ctx = webCtx(c, deps);
     const site = await getSite({ ctx, input: { siteId: c.req.param("siteId") } });
     const now = deps.clock.now();
+    const program = await siteProgram(deps, site.id);
     const [
       compliance,
       history,
@@ -97,8 +107,8 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
       bundles,
       alerts,
     ] = await Promise.all([
-      siteCompliance(deps.db, site.id),
-      scoreHistory(deps.db, site.id, HISTORY_DAYS, now),
+      siteCompliance(deps.db, site.id, program.evaluation),
+      scoreHistory(deps.db, site.id, HISTORY_DAYS, now, program.on),
       receiptsByTier(deps.db, site.id, TIER_DAYS, now),
       incidentsByTier(deps.db, site.id, TIER_DAYS, now),
       listIncidents({ ctx, input: { siteId: site.id, status: "open", limit: 100 } }),
@@ -305,6 +315,27 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     await rejectCandidate({ ctx: webCtx(c, deps), input: { pattern: c.req.param("pattern"), reason } });
     return back(c, "/dashboard/learning", "candidate-rejected");
   });
+
+  web.get("/dashboard/alerts", page(), async (c) => {
+    const { alerts } = await listAlerts({ ctx: webCtx(c, deps), input: { limit: 200 } });
+    const actor = c.get("actor");
+    return c.html(
+      <AlertsPage
+        web={c.get("web")}
+        alerts={alerts}
+        canDecide={actor.type === "admin" && actor.role !== "read-only"}
+        done={done(c)}
+        now={deps.clock.now()}
+      />,
+    );
+  });
+
+  for (const action of ["ack", "resolve"] as const) {
+    web.post(`/dashboard/alerts/:alertId/${action}`, page("msp-tech"), async (c) => {
+      await decideAlert({ ctx: webCtx(c, deps), input: { alertId: c.req.param("alertId"), action } });
+      return back(c, "/dashboard/alerts", action === "ack" ? "alert-acknowledged" : "alert-resolved");
+    });
+  }
 
   web.get("/dashboard/regulatory", page(), async (c) => {
     return c.html(<RegulatoryPage web={c.get("web")} feed={await regulatoryFeed(deps.db, { limit: 100 })} />);

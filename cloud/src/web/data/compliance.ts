@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Finding } from "../../../../protocol/finding.ts";
+import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
@@ -90,11 +91,15 @@ async function latestCycles(db: Db, siteIds: string[]) {
   return findingsOfBundles(db, refs);
 }
 
-/** Compliance of one site. */
-export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompliance> {
+/** Compliance of one site: its checks' latest findings and, when given, its program's judgement. */
+export async function siteCompliance(
+  db: Db,
+  siteId: string,
+  program?: ProgramEvaluation,
+): Promise<SiteCompliance> {
   const rows = await latestCycles(db, [siteId]);
   const all = collect(rows);
-  const score = computeScore(all);
+  const score = computeScore(all, program);
   const findings = new Map<string, Finding & { bundle: BundleRef }>();
   for (const f of all) {
     const k = findingKey(f.checkId, f.host);
@@ -105,8 +110,12 @@ export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompli
   return { ...score, findings, asOf: asOf?.toISOString() ?? null };
 }
 
-/** Score of many sites at once (sites list): one query for all their latest cycles. */
-export async function siteScores(db: Db, siteIds: string[]): Promise<Map<string, ComplianceScore>> {
+/** Score of many sites at once (sites list): one query for all their latest cycles, with their programs. */
+export async function siteScores(
+  db: Db,
+  siteIds: string[],
+  programs: ReadonlyMap<string, ProgramEvaluation> = new Map(),
+): Promise<Map<string, ComplianceScore>> {
   const rows = await latestCycles(db, siteIds);
   const bySite = new Map<string, Finding[]>();
   for (const r of rows) {
@@ -114,7 +123,7 @@ export async function siteScores(db: Db, siteIds: string[]): Promise<Map<string,
     list.push(...(JSON.parse(r.findings) as Finding[]));
     bySite.set(r.siteId, list);
   }
-  return new Map(siteIds.map((id) => [id, computeScore(bySite.get(id) ?? [])]));
+  return new Map(siteIds.map((id) => [id, computeScore(bySite.get(id) ?? [], programs.get(id))]));
 }
 
 /** One day of the score history. */
@@ -125,9 +134,15 @@ export interface DayScore {
 
 /**
  * Score per UTC day over the last `days` days: each day scores the last check-cycle bundle of
- * each appliance that day. Days without any bundle are null (a gap in the chart, not a zero).
+ * each appliance that day, with the program as its records stood at the end of that day. Days without any bundle are null (a gap in the chart, not a zero).
  */
-export async function scoreHistory(db: Db, siteId: string, days: number, now: Date): Promise<DayScore[]> {
+export async function scoreHistory(
+  db: Db,
+  siteId: string,
+  days: number,
+  now: Date,
+  programOn?: (day: Date) => ProgramEvaluation,
+): Promise<DayScore[]> {
   const start = windowStart(now, days);
   const refs = await db
     .selectDistinctOn([evidenceChain.applianceId, dayOf], {
@@ -149,6 +164,6 @@ export async function scoreHistory(db: Db, siteId: string, days: number, now: Da
     byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...(JSON.parse(r.findings) as Finding[])]);
   return dayKeys(now, days).map((d) => {
     const fs = byDay.get(d);
-    return { day: d, score: fs ? computeScore(fs).score : null };
+    return { day: d, score: fs ? computeScore(fs, programOn?.(new Date(`${d}T00:00:00Z`))).score : null };
   });
 }
