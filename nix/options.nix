@@ -27,6 +27,12 @@
       max = 300;
       default = 15;
     };
+    allow_plain_http = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = false;
+    };
   };
   appliance = {
     site_id = {
@@ -421,6 +427,87 @@
         item = {
           type = "str";
         };
+      };
+    };
+  };
+  discovery = {
+    enabled = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = true;
+    };
+    interval_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 60;
+      max = 86400;
+      default = 900;
+    };
+    neighbour_file = {
+      leaf = true;
+      required = false;
+      type = "str";
+      default = "/proc/net/arp";
+    };
+    lease_files = {
+      leaf = true;
+      required = false;
+      type = "list";
+      item = {
+        type = "str";
+      };
+      default = [ "/var/lib/misc/dnsmasq.leases" "/var/lib/dhcp/dhcpd.leases" ];
+    };
+    active_directory = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = true;
+    };
+    probe = {
+      enabled = {
+        leaf = true;
+        required = false;
+        type = "bool";
+        default = false;
+      };
+      subnets = {
+        leaf = true;
+        required = false;
+        type = "list";
+        item = {
+          type = "str";
+        };
+        default = [ ];
+      };
+      ports = {
+        leaf = true;
+        required = false;
+        type = "list";
+        item = {
+          type = "int";
+          min = 1;
+          max = 65535;
+        };
+        default = [ 22 135 445 3389 5985 5986 ];
+      };
+      rate_per_sec = {
+        leaf = true;
+        required = false;
+        type = "int";
+        min = 1;
+        max = 1000;
+        default = 20;
+      };
+      timeout_ms = {
+        leaf = true;
+        required = false;
+        type = "int";
+        min = 50;
+        max = 10000;
+        default = 800;
       };
     };
   };

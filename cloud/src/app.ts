@@ -20,6 +20,7 @@ import { registerOrderRoutes } from "./routes/orders.ts";
 import { registerProgramRoutes } from "./routes/program.ts";
 import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
+import { registerTargetRoutes } from "./routes/targets.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import type { EscrowSource } from "./settings.ts";
 import { registerTransparencyRoutes } from "./transparency/routes.ts";
@@ -65,6 +66,7 @@ export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   registerSiteRoutes(app, rd);
   registerApplianceRoutes(app, rd);
   registerTokenRoutes(app, rd);
+  registerTargetRoutes(app, rd);
   registerEvidenceRoutes(app, rd);
   registerTransparencyRoutes(app, rd);
   registerUpdate(app, rd);

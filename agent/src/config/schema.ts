@@ -224,6 +224,35 @@ export const NotifySection = v.strictObject({
   ),
 });
 
+/** Finding the devices on the clinic's network (agent/src/discovery/): passive sources, then an optional probe. */
+export const DiscoverySection = v.strictObject({
+  enabled: v.optional(v.boolean(), true),
+  /** Seconds between discovery passes (each rides the next check cycle). */
+  interval_sec: v.optional(int(60, 86_400), 900),
+  /** The kernel's IPv4 neighbour table; `ip -j neigh` is read besides it. */
+  neighbour_file: v.optional(Path, "/proc/net/arp"),
+  /** DHCP lease files read where they exist (dnsmasq or ISC dhcpd format, told apart by content). */
+  lease_files: v.optional(v.array(Path), ["/var/lib/misc/dnsmasq.leases", "/var/lib/dhcp/dhcpd.leases"]),
+  /** Read computer objects from Active Directory through the Windows hosts whose role is domain-controller (or unset). */
+  active_directory: v.optional(v.boolean(), true),
+  probe: v.optional(
+    v.strictObject({
+      /** Active TCP-connect probe of `subnets`: off unless turned on. */
+      enabled: v.optional(v.boolean(), false),
+      /** IPv4 CIDRs, each /20 or smaller. */
+      subnets: v.optional(
+        v.array(v.pipe(v.string(), v.regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR"))),
+        [],
+      ),
+      ports: v.optional(v.array(Port), [22, 135, 445, 3389, 5985, 5986]),
+      /** Connection attempts started per second. */
+      rate_per_sec: v.optional(int(1, 1000), 20),
+      timeout_ms: v.optional(int(50, 10_000), 800),
+    }),
+    {},
+  ),
+});
+
 /** The whole config file. */
 export const ConfigFile = v.strictObject({
   cloud: CloudSection,
@@ -236,6 +265,7 @@ export const ConfigFile = v.strictObject({
   ssh: v.optional(SshSection, {}),
   heal: v.optional(HealSection, {}),
   notify: v.optional(NotifySection, {}),
+  discovery: v.optional(DiscoverySection, {}),
 });
 
 /** A validated config, with defaults filled and paths made absolute. */
@@ -255,6 +285,7 @@ export const PATH_KEYS = [
   "ssh.hosts[].password_file",
   "notify.webhooks[].secret_file",
   "notify.smtp.password_file",
+  "discovery.neighbour_file",
 ] as const;
 
 type AnySchema = v.GenericSchema & {

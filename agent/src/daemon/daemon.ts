@@ -8,6 +8,7 @@ import { Finding } from "../../../protocol/finding.ts";
 import { keyFingerprint } from "../../../protocol/provision.ts";
 import { keyIdOf } from "../../../protocol/sign.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
+import type { SealKeyAnnouncement } from "../../../protocol/targets.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import type { DrainResult } from "../cloud-client/uploader.ts";
@@ -22,7 +23,7 @@ import type { Queue } from "../queue/queue.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { chunkFindings } from "./chunk.ts";
-import { CloudStep } from "./cloud-step.ts";
+import { CloudStep, type TargetsSync } from "./cloud-step.ts";
 import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./providers.ts";
 import type { SystemdNotifier } from "./sd-notify.ts";
 import { SiteConfigState } from "./site-config.ts";
@@ -43,6 +44,10 @@ export interface DaemonDeps {
   notifier: SystemdNotifier;
   hostName: string;
   now?: () => Date;
+  /** The sealing key announced at checkin, signed by the identity key. */
+  sealKey?: SealKeyAnnouncement;
+  /** Targets entered in the cloud (synced with the site config). */
+  targets?: TargetsSync;
   /** A loop with no progress for this long stops feeding the systemd watchdog (default 10 min). */
   stallLimitMs?: number;
 }
@@ -92,6 +97,7 @@ export class Daemon {
       drainBudgetMs: () => Math.max(10_000, (this.intervalSec * 1000) / 2),
       stopping: () => this.stop$.signal.aborted,
       uploads: this.uploads,
+      ...(d.targets ? { targets: d.targets } : {}),
     });
     this.cloud.watchUploads(); // a stuck upload outlives a restart
   }
@@ -301,6 +307,7 @@ export class Daemon {
       warnings: [...this.warnings]
         .slice(0, 50)
         .map(([code, message]) => ({ code, message: message.slice(0, 500) })),
+      ...(this.d.sealKey ? { sealKey: this.d.sealKey } : {}),
     };
   }
 

@@ -116,6 +116,23 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
     protectorId: "{01234567-89ab-cdef-0123-456789abcdef}",
     recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
   },
+  "POST /api/sites/:siteId/targets": {
+    spec: { kind: "windows", host: "fs01", transport: "http-ntlm", username: "svc" },
+    secret: { kind: "password", password: "sample" },
+  },
+  "PUT /api/sites/:siteId/targets/:targetId/credential": { secret: { kind: "password", password: "sample" } },
+  "POST /agent/devices": {
+    observedAt: "2026-11-25T12:00:00.000Z",
+    devices: [
+      {
+        addresses: ["10.0.0.5"],
+        names: [],
+        sources: ["neighbour-table"],
+        openPorts: [],
+        seenAt: "2026-11-25T12:00:00.000Z",
+      },
+    ],
+  },
   "POST /api/releases": { version: "9.9.9", sha256: "f".repeat(64), size: 1 },
   "POST /api/releases/:version/sign": { expiresInSec: 3600 },
 };

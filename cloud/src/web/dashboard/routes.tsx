@@ -56,6 +56,7 @@ import { RegulatoryPage } from "./regulatory-page.tsx";
 import { siteUrl } from "./shell.tsx";
 import { SitePage } from "./site-page.tsx";
 import { SitesPage } from "./sites-page.tsx";
+import { registerTargetPages } from "./targets-routes.tsx";
 
 /** Days in the healing-by-tier chart. */
 export const TIER_DAYS = 14;
@@ -71,6 +72,7 @@ const privileged = (c: Context<WebEnv>, deps: CloudDeps) => takePrivileged(deps,
 export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   const page = (min: Role = "read-only") => adminPage(deps, min);
   const done = (c: Context<WebEnv>) => c.req.query("done");
+  registerTargetPages(web, deps);
 
   web.get("/dashboard", page(), async (c) => {
     const ctx = webCtx(c, deps);
