@@ -222,7 +222,8 @@ export async function ingestEvidence({
         createdAt,
         // Exactly what was verified: the canonical form the signature and hash cover.
         body: prep.body,
-        objectKey: evidenceObjectKey(actor.siteId, actor.applianceId, b.seq, createdAt),
+        // Version 2 bodies are stored gzip-compressed; v1 keys and bytes stay what they always were.
+        objectKey: evidenceObjectKey(actor.siteId, actor.applianceId, b.seq, createdAt, { gzip: b.v === 2 }),
       });
       results.push({ seq: b.seq, status: "stored" });
       head = { seq: b.seq, hash };
