@@ -10,6 +10,7 @@ import { type CloudConfig, defaultCloudConfig } from "./config.ts";
 import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { evidenceOutboxJob } from "./evidence/outbox.ts";
+import { type Listener, serveHttp } from "./http/serve.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
@@ -122,14 +123,25 @@ export async function startCloud(
     heal: { planner: settings.planner, learning: settings.learning },
     escrow: settings.escrow,
   });
-  const server = Bun.serve({
-    port: env.PORT,
-    hostname: env.HOST,
-    fetch: app.fetch,
-    maxRequestBodySize: 8 * 1024 * 1024,
-  });
+  let server: Listener;
+  try {
+    server = serveHttp({
+      port: env.PORT,
+      hostname: env.HOST,
+      fetch: app.fetch,
+      maxRequestBodySize: 8 * 1024 * 1024,
+      tls:
+        env.TLS_CERT_FILE && env.TLS_KEY_FILE
+          ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }
+          : undefined,
+      logger,
+    });
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
   const jobs = startJobs(deps, cloudJobs(settings, alertRouting(settings.alerts, web.mailer, deps.clock)));
-  const url = `http://${env.HOST}:${server.port}`;
+  const url = server.url;
   // With PORT=0 the real port is known only now.
   if (!env.PUBLIC_URL) config.publicUrl = url;
   deps.logger.info("cloud listening", {
@@ -143,7 +155,7 @@ export async function startCloud(
     deps,
     async stop() {
       await jobs.stop();
-      await server.stop(true);
+      await server.stop();
       await handle.close();
     },
   };
