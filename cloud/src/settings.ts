@@ -96,9 +96,11 @@ export interface CloudSettings {
 
 /**
  * Parse every area's variables from `env`. All problems are collected and thrown as one error,
- * each naming its variable, so one start-up attempt shows every mistake.
+ * each naming its variable, so one start-up attempt shows every mistake. Empty values are unset.
  */
-export function loadSettings(env: Record<string, string | undefined>): CloudSettings {
+export function loadSettings(given: Record<string, string | undefined>): CloudSettings {
+  // An empty variable counts as unset, as compose's `${X:-}` and systemd environment files leave them.
+  const env = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== ""));
   const problems: string[] = [];
   const section = <T>(parse: () => T): T => {
     try {
