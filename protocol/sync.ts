@@ -3,6 +3,7 @@ import { Id, NonNegInt, PosInt, Slug } from "./common.ts";
 import { IsoDate } from "./program.ts";
 import { RuleSet } from "./rules.ts";
 import { Signed } from "./signed.ts";
+import { TargetSet } from "./targets.ts";
 
 /** Site-wide settings the cloud pushes to appliances. */
 export const SiteConfig = v.strictObject({
@@ -34,6 +35,8 @@ export type SiteConfig = v.InferOutput<typeof SiteConfig>;
 export const SyncResponse = v.strictObject({
   config: Signed(SiteConfig),
   rules: Signed(RuleSet),
+  /** Targets entered in the cloud, credentials sealed to this appliance. */
+  targets: v.optional(Signed(TargetSet)),
 });
 export type SyncResponse = v.InferOutput<typeof SyncResponse>;
 

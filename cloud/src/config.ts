@@ -49,6 +49,8 @@ export interface CloudConfig {
   staleAfterSec: number;
   /** Lifetime of an unused provisioning record. */
   provisionTtlSec: number;
+  /** A site's log gets a new signed checkpoint this often (when it grew since the last one). */
+  checkpointEveryMin: number;
   /** /health turns not-ok when an evidence object has waited longer than this for the store. */
   outboxMaxAgeSec: number;
   /** An alert nobody acknowledged within this long is escalated to the second contact. */
@@ -85,6 +87,7 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
     alertSlaSec: 3600,
     checkinIntervalSec: 60,
     silentAfterIntervals: 2,
+    checkpointEveryMin: 10,
     ...overrides,
   };
 }

@@ -16,23 +16,28 @@ import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
+import { programRemindersJob } from "./program/reminders.ts";
 import { pruneRateLimits } from "./ratelimit/limiter.ts";
 import { rebuildEvidence } from "./recovery/rebuild.ts";
 import { regulatoryJob } from "./regulatory/job.ts";
 import { type CloudSettings, loadSettings } from "./settings.ts";
 import { dirStore } from "./store/dir-store.ts";
 import { ensureBucket, type S3Settings, s3Store } from "./store/s3-store.ts";
+import { checkpointJob } from "./transparency/checkpoints.ts";
 import { pruneWebAuthJob } from "./web/jobs.ts";
+import type { Mailer } from "./web/mail/mailer.ts";
 import { webOptions } from "./web/options.ts";
 
 /** The cloud's scheduled jobs. Other areas add theirs with one line. */
-export function cloudJobs(settings: CloudSettings, routing: AlertRouting): Job[] {
+export function cloudJobs(settings: CloudSettings, routing: AlertRouting, mailer: Mailer): Job[] {
   return [
     alertsJob(routing),
     evidenceOutboxJob,
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
     ...(settings.regulatory ? [regulatoryJob(settings.regulatory)] : []),
     pruneWebAuthJob,
+    programRemindersJob(() => mailer),
+    checkpointJob,
   ];
 }
 
@@ -100,6 +105,7 @@ export async function openCloud(settings: CloudSettings, logger: Logger): Promis
       enterprise: env.RETENTION_DAYS_ENTERPRISE ?? defaults.retentionDays.enterprise,
     },
     trustedProxies: env.TRUSTED_PROXIES,
+    checkpointEveryMin: env.CHECKPOINT_MINUTES ?? defaults.checkpointEveryMin,
   };
   const deps: CloudDeps = {
     db: handle.db,
@@ -156,7 +162,10 @@ export async function startCloud(
     await handle.close();
     throw e;
   }
-  const jobs = startJobs(deps, cloudJobs(settings, alertRouting(settings.alerts, web.mailer, deps.clock)));
+  const jobs = startJobs(
+    deps,
+    cloudJobs(settings, alertRouting(settings.alerts, web.mailer, deps.clock), web.mailer),
+  );
   const url = server.url;
   // With PORT=0 the real port is known only now.
   if (!env.PUBLIC_URL) config.publicUrl = url;

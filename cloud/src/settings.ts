@@ -49,6 +49,15 @@ export const CloudEnv = v.object({
   RETENTION_DAYS_ESSENTIAL: v.optional(Days),
   RETENTION_DAYS_PROFESSIONAL: v.optional(Days),
   RETENTION_DAYS_ENTERPRISE: v.optional(Days),
+  CHECKPOINT_MINUTES: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform(Number),
+      v.integer(),
+      v.minValue(1),
+      v.maxValue(1440, "must be at most 1440 (a day)"),
+    ),
+  ),
   TRUSTED_PROXIES: v.optional(
     v.pipe(
       v.string(),

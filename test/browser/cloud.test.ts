@@ -3,13 +3,13 @@ import { raiseAlert } from "../../cloud/src/alerts/raise.ts";
 import { createSite } from "../../cloud/src/sites/create.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
-import { linkFromLog } from "../../cloud/src/web/testing/client.ts";
 import { checkinAs, seedCandidate, seedEvidence, seedIncidents } from "../../cloud/src/web/testing/seed.ts";
 import { AGENT_API } from "../../protocol/api.ts";
 import { keyFingerprint, signClaim } from "../../protocol/provision.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
 import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { portalSignIn as signIn } from "./portal-sign-in.ts";
 
 let s: ServedCloud;
 let b: Browser;
@@ -45,20 +45,7 @@ describe.skipIf(!chromiumPresent())("dashboard and portal in Chromium", () => {
     await s?.close();
   });
 
-  /** Ask for a link, take it from the dev log, open it and press the button. */
-  async function portalSignIn(email: string) {
-    const p = b.page;
-    await b.context.clearCookies();
-    await p.goto(`${s.url}/portal/login`);
-    await p.fill("#email", email);
-    await p.click("button[type=submit]");
-    await p.getByTestId("check-inbox").waitFor();
-    const link = linkFromLog(s.cloud, email);
-    expect(link).not.toBeNull();
-    await p.goto(link!);
-    await p.click("text=Continue to the portal");
-    await p.waitForURL(/\/portal\/s\//);
-  }
+  const portalSignIn = (email: string) => signIn(b, s, email);
 
   test("portal: sign in by magic link, see the score, read the report, verify the chain", async () => {
     await portalSignIn("officer@riverside.example");

@@ -26,6 +26,7 @@ import {
   type WebSession,
 } from "../e2e/harness/web.ts";
 import { applyDrift, DRIFTS, type DriftName, LAST_DRIFT_FILE, SESSION_FILE } from "./drifts.ts";
+import { setUpProgram } from "./program.ts";
 import { fixesIn, l3QueueOnPage, type ObservedFix, type QueuedIncident, scoreOnPage } from "./watch.ts";
 
 const { values } = parseArgs({
@@ -49,6 +50,7 @@ const clock = () => {
 };
 const say = (line = "") => process.stdout.write(`${line}\n`);
 const PORTAL_EMAIL = "privacy.officer@riverside-clinic.example";
+const OFFICER = { name: "Dana Reyes", email: PORTAL_EMAIL };
 
 say("Malachor demo: starting the cloud, the simulated Windows server and workstation, and the appliance…");
 // Ctrl-C during start-up: let the step in progress end (it cleans up after itself), then stop.
@@ -129,6 +131,28 @@ try {
   await shutdown(1);
 }
 
+// The clinic's compliance program, once the appliance's first findings can prefill the risk
+// assessment: set up by the MSP over the API and by the officer in the portal (which uses her
+// first sign-in link, so a fresh one is printed below).
+let unassessed: string[] = [];
+try {
+  await waitFor("the appliance's first check results", score, { timeoutMs: 60_000 });
+  unassessed = await setUpProgram(cloud, stack.siteId, OFFICER, await portalSession(link!));
+  const used = link;
+  await requestMagicLink(cloud.url, PORTAL_EMAIL);
+  link = await waitFor(
+    "a fresh portal sign-in link in the cloud log",
+    () => {
+      const l = magicLinkIn(cloud.service?.output() ?? []);
+      return l && l !== used ? l : undefined;
+    },
+    { timeoutMs: 15_000 },
+  );
+} catch (e) {
+  process.stderr.write(`demo: compliance program set-up failed: ${(e as Error).message}\n`);
+  await shutdown(1);
+}
+
 const dashboardUrl = `${cloud.url}/dashboard/sites/${stack.siteId}`;
 const curl = `curl -X POST ${stack.winrm.url}/_sim/state -H 'content-type: application/json' -d '${JSON.stringify(DRIFTS["firewall-off"].patch)}'`;
 say(`
@@ -145,6 +169,9 @@ Open in a browser:
                (the privacy officer's one-time sign-in link, valid 15 min; for another, sign in at
                 ${cloud.url}/portal/login as ${PORTAL_EMAIL}: the demo prints the new link here)
   Status page  ${stack.agent.statusUrl}/   (the appliance's local page)
+
+Compliance program (portal → Program): risk assessment signed, every policy adopted and acknowledged,
+  two BAAs with signed copies, training done — ${unassessed.length === 0 ? "the report has 0 unassessed controls" : `still unassessed: ${unassessed.join(", ")}`}
 `);
 
 async function score(): Promise<number | undefined> {
@@ -247,6 +274,8 @@ async function unattended(): Promise<never> {
     return shutdown(1);
   };
   try {
+    if (unassessed.length > 0)
+      return fail(`controls still unassessed after the program: ${unassessed.join(", ")}`);
     const drift = DRIFTS["firewall-off"];
     const before = new Set((await fixes()).map((f) => f.receipt.id));
     const injected = Date.now();
@@ -282,6 +311,25 @@ async function unattended(): Promise<never> {
     const server = await cloudVerify(cloud, stack.siteId);
     if (!server.ok) return fail(`cloud chain verify: ${server.kind}: ${server.message}`);
     say(`${clock()} receipt shown in the portal; portal export verified by malachor evidence verify: ${out}`);
+    // The compliance program's records: the site's own chain, signed by the cloud's key.
+    const programFile = join(stack.dir, "program.jsonl");
+    const cloudKeyFile = join(stack.dir, "cloud-key.txt");
+    writeFileSync(programFile, (await portal.get(`/portal/s/${stack.siteId}/program.jsonl`)).html);
+    writeFileSync(
+      cloudKeyFile,
+      `${(await cloud.api<{ publicKey: string }>("GET", "/api/keys/cloud")).publicKey}\n`,
+    );
+    const pv = Bun.spawnSync([
+      stack.agent.paths.bin,
+      "evidence",
+      "verify",
+      programFile,
+      "--pubkey",
+      cloudKeyFile,
+    ]);
+    const pout = `${pv.stdout.toString()}${pv.stderr.toString()}`.trim();
+    if (pv.exitCode !== 0) return fail(`malachor evidence verify on the program chain: ${pout}`);
+    say(`${clock()} program chain verified by malachor evidence verify: ${pout}`);
 
     // The front-desk workstation: its screen lock removed is fixed by an L1 rule…
     const lock = DRIFTS["screen-lock-off"];
@@ -319,7 +367,7 @@ async function unattended(): Promise<never> {
     if ((await fixes()).some((f) => f.receipt.checkId === burst.check))
       return fail(`${burst.check} was fixed automatically; threats go to people`);
     say(
-      `DEMO OK: score ${firstScore}%, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s; workstation screen lock fixed by L1; brute force raised to a person (L3)`,
+      `DEMO OK: score ${firstScore}% with 0 unassessed controls, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s; workstation screen lock fixed by L1; brute force raised to a person (L3)`,
     );
     return shutdown(0);
   } catch (e) {

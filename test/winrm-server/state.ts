@@ -114,7 +114,17 @@ export interface WindowsState {
       passwordLastSet: string;
     }[];
     groups: Record<string, { samAccountName: string; objectClass: "user" | "group" }[]>;
-    computers: { name: string; isDomainController: boolean; lapsExpiry: string | null }[];
+    computers: {
+      name: string;
+      isDomainController: boolean;
+      lapsExpiry: string | null;
+      /** Discovery reads these (Get-ADComputer -Properties DNSHostName, IPv4Address, OperatingSystem…). */
+      dnsHostName?: string;
+      ipv4Address?: string | null;
+      operatingSystem?: string;
+      operatingSystemVersion?: string;
+      enabled?: boolean;
+    }[];
   } | null;
   eventLogs: Record<
     string,
@@ -530,9 +540,33 @@ export function withDomainController(s: WindowsState, compliant: boolean): Windo
       ],
     },
     computers: [
-      { name: s.hostname, isDomainController: true, lapsExpiry: null },
-      { name: "CLINIC-FS01", isDomainController: false, lapsExpiry: days(-20) },
-      { name: "FRONTDESK-01", isDomainController: false, lapsExpiry: compliant ? days(-10) : null },
+      {
+        name: s.hostname,
+        isDomainController: true,
+        lapsExpiry: null,
+        dnsHostName: `${s.hostname.toLowerCase()}.clinic.local`,
+        ipv4Address: "192.168.10.5",
+        operatingSystem: "Windows Server 2022 Standard",
+        operatingSystemVersion: "10.0 (20348)",
+      },
+      {
+        name: "CLINIC-FS01",
+        isDomainController: false,
+        lapsExpiry: days(-20),
+        dnsHostName: "clinic-fs01.clinic.local",
+        ipv4Address: "192.168.10.20",
+        operatingSystem: "Windows Server 2019 Standard",
+        operatingSystemVersion: "10.0 (17763)",
+      },
+      {
+        name: "FRONTDESK-01",
+        isDomainController: false,
+        lapsExpiry: compliant ? days(-10) : null,
+        dnsHostName: "frontdesk-01.clinic.local",
+        ipv4Address: null,
+        operatingSystem: "Windows 11 Pro",
+        operatingSystemVersion: "10.0 (22631)",
+      },
     ],
   };
   return s;

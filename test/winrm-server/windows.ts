@@ -698,6 +698,11 @@ function adCmdlets(state: WindowsState): Record<string, Cmdlet> {
             PrimaryGroupID: x.isDomainController ? 516 : 515,
             "msLAPS-PasswordExpirationTime": x.lapsExpiry === null ? null : Date.parse(x.lapsExpiry),
             "ms-Mcs-AdmPwdExpirationTime": null,
+            DNSHostName: x.dnsHostName ?? null,
+            IPv4Address: x.ipv4Address ?? null,
+            OperatingSystem: x.operatingSystem ?? null,
+            OperatingSystemVersion: x.operatingSystemVersion ?? null,
+            Enabled: x.enabled ?? true,
           }),
       ),
   };

@@ -8,11 +8,13 @@ import { Finding } from "../../../protocol/finding.ts";
 import { keyFingerprint } from "../../../protocol/provision.ts";
 import { keyIdOf } from "../../../protocol/sign.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
+import type { SealKeyAnnouncement } from "../../../protocol/targets.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import { encodeCycle, newEncoderState } from "../evidence/change-encoder.ts";
 import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import { pendingClaimIn } from "../provision/pending.ts";
@@ -21,7 +23,7 @@ import type { Queue } from "../queue/queue.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { chunkFindings } from "./chunk.ts";
-import { CloudStep } from "./cloud-step.ts";
+import { CloudStep, type TargetsSync } from "./cloud-step.ts";
 import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./providers.ts";
 import type { SystemdNotifier } from "./sd-notify.ts";
 import { SiteConfigState } from "./site-config.ts";
@@ -42,6 +44,10 @@ export interface DaemonDeps {
   notifier: SystemdNotifier;
   hostName: string;
   now?: () => Date;
+  /** The sealing key announced at checkin, signed by the identity key. */
+  sealKey?: SealKeyAnnouncement;
+  /** Targets entered in the cloud (synced with the site config). */
+  targets?: TargetsSync;
   /** A loop with no progress for this long stops feeding the systemd watchdog (default 10 min). */
   stallLimitMs?: number;
 }
@@ -68,6 +74,8 @@ export class Daemon {
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly uploads: UploadWatch;
+  private encoder = newEncoderState();
+  private snapshotAsked = false;
 
   constructor(private readonly d: DaemonDeps) {
     this.started = Date.now();
@@ -89,6 +97,7 @@ export class Daemon {
       drainBudgetMs: () => Math.max(10_000, (this.intervalSec * 1000) / 2),
       stopping: () => this.stop$.signal.aborted,
       uploads: this.uploads,
+      ...(d.targets ? { targets: d.targets } : {}),
     });
     this.cloud.watchUploads(); // a stuck upload outlives a restart
   }
@@ -191,8 +200,15 @@ export class Daemon {
       title: "Offline evidence queue has room",
       citations: ["§164.312(b)", "§164.308(a)(7)(ii)(A)"],
       expected: "queue below 90 % of [queue] max_bytes",
-      actual: `${pct} % used (${s.depth} items, oldest ${s.oldestAgeSec} s)`,
-      details: { depth: s.depth, bytes: s.bytes, maxBytes: s.maxBytes, shed: s.streams.telemetry.shed },
+      // Only the percentage in `actual`: depth and age move every cycle and are not a change of state.
+      actual: `${pct} % used`,
+      details: {
+        depth: s.depth,
+        bytes: s.bytes,
+        maxBytes: s.maxBytes,
+        oldestAgeSec: s.oldestAgeSec,
+        shed: s.streams.telemetry.shed,
+      },
       observedAt: iso(this.now()),
     };
   }
@@ -214,14 +230,17 @@ export class Daemon {
     const events = this.events.splice(0, 500);
     // What the providers consumed (event-log events) is marked with the bundles that report it.
     const bundles = this.d.chain.atomically(() => {
-      const signed = chunkFindings(findings).map((part, i) =>
-        this.d.chain.append({
-          kind: "check-cycle",
-          createdAt: iso(at),
-          findings: part,
-          events: i === 0 ? events : [],
-        }),
-      );
+      const signed =
+        this.d.config.checks.evidence === "changes"
+          ? this.appendChanges(findings, events, iso(at))
+          : chunkFindings(findings).map((part, i) =>
+              this.d.chain.append({
+                kind: "check-cycle",
+                createdAt: iso(at),
+                findings: part,
+                events: i === 0 ? events : [],
+              }),
+            );
       for (const p of settled) p.committed?.();
       return signed;
     });
@@ -233,7 +252,7 @@ export class Daemon {
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
     this.d.log.info("cycle done", {
-      seq: bundles.at(-1)!.seq,
+      seq: this.d.chain.head().seq,
       bundles: bundles.length,
       durationMs: this.lastCycle.durationMs,
       ...summary,
@@ -248,6 +267,30 @@ export class Daemon {
     }
     this.lastProgress = Date.now();
     return findings;
+  }
+
+  // The cycle as state bundles (change-encoder.ts): a snapshot when due or asked for, the changes,
+  // or nothing while quiet. The encoder starts afresh after a restart, so its first cycle is a
+  // snapshot; quiet cycles not yet flushed when the process dies are not in the chain.
+  private appendChanges(findings: Finding[], events: EvidenceEvent[], at: string) {
+    const c = this.d.config.checks;
+    const r = encodeCycle(this.encoder, findings, at, {
+      snapshotEveryMs: c.snapshot_interval_sec * 1000,
+      quietFlushMs: c.quiet_flush_sec * 1000,
+      snapshot: this.snapshotAsked,
+      flush: events.length > 0,
+    });
+    const bundles = r.contents.map((content, i) =>
+      this.d.chain.append(i === 0 ? { ...content, events } : content),
+    );
+    this.encoder = r.next;
+    this.snapshotAsked = false;
+    return bundles;
+  }
+
+  /** Make the next cycle write a full state snapshot (evidence = "changes"). */
+  askSnapshot(): void {
+    this.snapshotAsked = true;
   }
 
   private checkinRequest(): CheckinRequest {
@@ -266,6 +309,7 @@ export class Daemon {
       warnings: [...this.warnings]
         .slice(0, 50)
         .map(([code, message]) => ({ code, message: message.slice(0, 500) })),
+      ...(this.d.sealKey ? { sealKey: this.d.sealKey } : {}),
     };
   }
 

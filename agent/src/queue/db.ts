@@ -94,6 +94,14 @@ const MIGRATIONS: string[] = [
      lost INTEGER,
      reset INTEGER NOT NULL DEFAULT 0
    );`,
+  // SSH: the host key pinned per host:port (first use, or as configured); a different key later
+  // is refused (agent/src/ssh/pins.ts).
+  `CREATE TABLE ssh_host_key (
+     target TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     key_type TEXT NOT NULL,
+     pinned_at TEXT NOT NULL
+   );`,
 ];
 
 /**

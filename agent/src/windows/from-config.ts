@@ -14,18 +14,23 @@ import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { type WindowsTarget, windowsCheckProvider } from "../runbooks/windows-checks.ts";
 import { evaluateThreatCycle } from "./threat-provider.ts";
 
+type WindowsRole = NonNullable<Config["windows"]["hosts"][number]["role"]>;
+
 /** The Windows provider for the configured hosts. */
 export function windowsProviderFromConfig(p: {
   config: Config;
   db: Database;
-  /** The daemon's one executor per configured Windows host, in config order. */
+  /** The daemon's one executor per Windows host, in order. */
   executors: () => readonly RunbookExecutor[];
+  /** The Windows hosts in use (config file and cloud); default the config file's. */
+  hosts?: () => readonly { host: string; role?: WindowsRole | undefined }[];
   log: Logger;
 }): CheckProvider {
   const w = p.config.windows;
   const targets = (): WindowsTarget[] =>
     p.executors().map((executor) => {
-      const role = w.hosts.find((h) => h.host.toLowerCase() === executor.host.toLowerCase())?.role;
+      const hosts = p.hosts?.() ?? w.hosts;
+      const role = hosts.find((h) => h.host.toLowerCase() === executor.host.toLowerCase())?.role;
       return { executor, ...(role ? { role } : {}) };
     });
   const scan = windowsCheckProvider({
@@ -45,7 +50,7 @@ export function windowsProviderFromConfig(p: {
     // A scan of fifty checks and a drained event log take longer than one check's timeout.
     timeoutMs: Math.max(p.config.checks.timeout_sec * 1000 * 3, 240_000),
     async collect(ctx) {
-      if (w.hosts.length === 0) return [];
+      if (p.executors().length === 0) return [];
       if (!ctx.onDemand) pending = undefined;
       const found = await scan.collect(ctx);
       // Events are read once; an order's on-demand run must not take them from the next cycle.

@@ -6,7 +6,9 @@ import { appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 import { sites } from "../db/schema/sites.ts";
+import { siteTargets } from "../db/schema/targets.ts";
 import { forbidden, notFound } from "../http/errors.ts";
+import { recordSealKey } from "../targets/seal-key.ts";
 
 /** Record an appliance's check-in and tell it what changed (config, rules, orders, chain head). */
 export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Promise<CheckinResponse> {
@@ -31,12 +33,14 @@ export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Prom
         eq(orders.state, "pending"),
         gt(orders.expiresAt, now),
       )})`,
+      targetsVersion: sql<number>`(SELECT coalesce(max(${siteTargets.version}), 0)::int FROM ${siteTargets} WHERE ${siteTargets.siteId} = ${appliances.siteId})`,
       rulesVersion: sql<number>`(SELECT coalesce(max(${ruleSets.version}), 0)::int FROM ${ruleSets} WHERE ${or(
         isNull(ruleSets.siteId),
         eq(ruleSets.siteId, actor.siteId),
       )})`,
     });
   if (!row) throw notFound(`appliance ${actor.applianceId} no longer exists`);
+  if (input.sealKey) await recordSealKey(ctx.db, actor, input.sealKey, now);
   return {
     serverTime: now.toISOString(),
     protocolVersion: PROTOCOL_VERSION,
@@ -44,5 +48,6 @@ export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Prom
     rulesVersion: Number(row.rulesVersion ?? 0),
     pendingOrders: Number(row.pending ?? 0),
     chainSeq: Number(row.chainSeq),
+    targetsVersion: Number(row.targetsVersion ?? 0),
   };
 }

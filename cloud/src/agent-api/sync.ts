@@ -7,6 +7,7 @@ import { forbidden, notFound } from "../http/errors.ts";
 import { siteProgram } from "../program/evaluate.ts";
 import { effectiveRuleSet } from "../rules/effective.ts";
 import { siteConfigOf } from "../sites/view.ts";
+import { targetSetFor } from "../targets/target-set.ts";
 
 /** The calling appliance's site config (with the exceptions in force) and L1 rule set, each signed by the cloud key. */
 export async function syncFor({ ctx }: { ctx: ServiceContext }): Promise<SyncResponse> {
@@ -14,7 +15,10 @@ export async function syncFor({ ctx }: { ctx: ServiceContext }): Promise<SyncRes
   if (actor.type !== "appliance") throw forbidden("only appliances sync");
   const [site] = await ctx.db.select().from(sites).where(eq(sites.id, actor.siteId));
   if (!site) throw notFound(`site ${actor.siteId} no longer exists`);
-  const rules = await effectiveRuleSet(ctx.db, actor.siteId);
+  const [rules, targets] = await Promise.all([
+    effectiveRuleSet(ctx.db, actor.siteId),
+    targetSetFor(ctx.db, actor.siteId, actor.applianceId),
+  ]);
   const program = await siteProgram(ctx, actor.siteId);
   const waivers = program.evaluation.exceptions.flatMap((e) =>
     e.state === "in-force" && e.target.kind === "check"
@@ -24,5 +28,6 @@ export async function syncFor({ ctx }: { ctx: ServiceContext }): Promise<SyncRes
   return {
     config: signPayload({ ...siteConfigOf(site), waivers }, ctx.keys.secretKey),
     rules: signPayload(rules, ctx.keys.secretKey),
+    targets: signPayload(targets, ctx.keys.secretKey),
   };
 }

@@ -11,6 +11,7 @@ import type { Tier } from "../config.ts";
 import { sites } from "../db/schema/sites.ts";
 import type { CloudDeps } from "../deps.ts";
 import { notFound } from "../http/errors.ts";
+import { siteCompliance } from "../web/data/compliance.ts";
 import { readRecords } from "./chain.ts";
 
 /** Records, state and judgement of one site's program. */
@@ -45,4 +46,13 @@ export async function siteProgram(
       return evaluateProgram(replayProgram(upTo), end, opts);
     },
   };
+}
+
+/** A site's compliance with its program: the score over checks and program artefacts, and the program. */
+export async function complianceWithProgram(
+  deps: Pick<CloudDeps, "db" | "clock" | "config">,
+  siteId: string,
+) {
+  const program = await siteProgram(deps, siteId);
+  return { compliance: await siteCompliance(deps.db, siteId, program.evaluation), program };
 }

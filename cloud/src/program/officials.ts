@@ -5,14 +5,14 @@ import { notFound } from "../http/errors.ts";
 import { assertTechnician } from "./access.ts";
 import { appendRecord } from "./chain.ts";
 
-/** Name a portal user the site's security official or privacy officer (MSP technician). */
+/** Name a portal user (by e-mail) the site's security official or privacy officer (MSP technician). */
 export async function designateOfficial({
   ctx,
   input,
 }: ServiceCall<{
   siteId: string;
   role: "security-official" | "privacy-officer";
-  portalUserId: string;
+  email: string;
 }>): Promise<{ seq: number }> {
   assertTechnician(ctx, input.siteId);
   return ctx.db.transaction(async (tx) => {
@@ -21,12 +21,12 @@ export async function designateOfficial({
       .from(portalUsers)
       .where(
         and(
-          eq(portalUsers.id, input.portalUserId),
+          eq(portalUsers.email, input.email.toLowerCase()),
           eq(portalUsers.siteId, input.siteId),
           isNull(portalUsers.disabledAt),
         ),
       );
-    if (!u) throw notFound(`no active portal user "${input.portalUserId}" at site ${input.siteId}`);
+    if (!u) throw notFound(`no active portal user ${input.email} at site ${input.siteId}`);
     const person = { name: u.name ?? u.email, email: u.email };
     const seq = await appendRecord(
       tx,

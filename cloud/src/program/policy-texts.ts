@@ -110,6 +110,3 @@ export function renderPolicy(
     sha256: sha256Hex(new TextEncoder().encode(`${meta.title}\n\n${paragraphs.join("\n\n")}`)),
   };
 }
-
-/** Ids of the policies that have a text (every entry of the library). */
-export const POLICY_TEXT_IDS = Object.keys(TEXTS);

@@ -1,15 +1,19 @@
 import { expect, test } from "bun:test";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
+import { bodyText, startSmtpTestServer } from "../../../lib/mail/smtp-test-server.ts";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { verifyChain } from "../../../protocol/chain.ts";
 import type { SyncResponse } from "../../../protocol/sync.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import { siteCompliance } from "../web/data/compliance.ts";
+import { smtpMailer } from "../web/mail/mailer.ts";
+import { signInPortal } from "../web/testing/client.ts";
 import { seedEvidence } from "../web/testing/seed.ts";
 import { siteProgram } from "./evaluate.ts";
 import { decideException, proposeException } from "./exceptions.ts";
 import { adoptPolicy } from "./policies.ts";
+import { remindSite } from "./reminders.ts";
 import { saveSraSection, startSra } from "./sra.ts";
 import { portalActor, seedProgram } from "./testing.ts";
 
@@ -65,6 +69,15 @@ describeEachDb("compliance program", (cloud) => {
     });
     expect(doc.headers.get("content-type")).toBe("application/pdf");
     expect(await doc.text()).toStartWith("%PDF-1.4");
+    // The official's report states 0 unassessed with the formula; the packet carries the program.
+    const portal = await signInPortal(c, "dana.official@clinic.example");
+    const report = await portal.get("/portal/s/site-p/report");
+    expect(report.html).toContain("Every one of the 59 controls is assessed");
+    expect(report.html).toContain("score = 100 ×");
+    const packet = await portal.get("/portal/s/site-p/packet");
+    for (const part of ["packet-program", "packet-sra", "packet-policies", "packet-baas", "packet-training"])
+      expect(packet.html).toContain(`data-testid="${part}"`);
+    expect(packet.html).toContain("Acme EHR");
   });
 
   test("OSCAL assessment results and POA&M validate against the published OSCAL schemas", async () => {
@@ -209,7 +222,7 @@ describeEachDb("compliance program", (cloud) => {
     const { designateOfficial } = await import("./officials.ts");
     await designateOfficial({
       ctx: sys,
-      input: { siteId: "site-s", role: "security-official", portalUserId: official.id },
+      input: { siteId: "site-s", role: "security-official", email: official.email },
     });
     const { sraId } = await startSra({ ctx: sys, input: { siteId: "site-s", trigger: "on-demand" } });
     const sra = (await siteProgram(c.deps, "site-s")).state.sras.get(sraId)!;
@@ -243,5 +256,30 @@ describeEachDb("compliance program", (cloud) => {
     // Policies need a designated official too, and name the clinic.
     const r = await adoptPolicy({ ctx: official.ctx, input: { siteId: "site-s", policyId: "sanctions" } });
     expect(r.siteVersion).toBe(1);
+  });
+
+  test("reminders: what is due goes to the officials by e-mail, once a week, as the clock moves", async () => {
+    const c = cloud();
+    c.clock.set("2026-01-10T09:00:00.000Z");
+    await c.createSite("site-r");
+    await seedProgram(c, "site-r");
+    const smtp = await startSmtpTestServer();
+    try {
+      const mailer = smtpMailer(smtp.url, "compliance@msp.example");
+      expect(await remindSite(c.deps, mailer, "site-r", "Riverside")).toBe(0);
+      // 150 days on, the BAA (signed for a year) expires within the month.
+      c.clock.set("2026-06-09T09:00:00.000Z");
+      expect(await remindSite(c.deps, mailer, "site-r", "Riverside")).toBe(1);
+      const m = smtp.received[0]!;
+      expect(m.to).toEqual(["dana.official@clinic.example"]);
+      expect(await bodyText(m)).toContain("BAA with Acme EHR expires on");
+      // The same week: nothing again. The next week: a reminder again.
+      expect(await remindSite(c.deps, mailer, "site-r", "Riverside")).toBe(0);
+      c.clock.set("2026-06-17T09:00:00.000Z");
+      expect(await remindSite(c.deps, mailer, "site-r", "Riverside")).toBe(1);
+      expect(smtp.received).toHaveLength(2);
+    } finally {
+      await smtp.close();
+    }
   });
 });

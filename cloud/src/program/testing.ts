@@ -69,11 +69,11 @@ export async function seedProgram(cloud: TestCloud, siteId: string) {
   const staff = await portalActor(cloud, siteId, "sam.staff@clinic.example", "Sam Staff");
   await designateOfficial({
     ctx: sys,
-    input: { siteId, role: "security-official", portalUserId: official.id },
+    input: { siteId, role: "security-official", email: official.email },
   });
   await designateOfficial({
     ctx: sys,
-    input: { siteId, role: "privacy-officer", portalUserId: official.id },
+    input: { siteId, role: "privacy-officer", email: official.email },
   });
   const { sraId } = await startSra({ ctx: sys, input: { siteId, trigger: "yearly" } });
   await answerAllSections(official, siteId, sraId);

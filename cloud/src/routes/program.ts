@@ -1,6 +1,5 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
-import { Id } from "../../../protocol/common.ts";
 import { IsoDate, ProgramPerson } from "../../../protocol/program.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import type { RouteDeps } from "../deps.ts";
@@ -94,10 +93,13 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
     {
       method: "post",
       path: "/api/sites/:siteId/program/officials",
-      summary: "Designate a portal user as the site's security official or privacy officer",
+      summary: "Designate a portal user (by e-mail) as the site's security official or privacy officer",
       auth: tech,
       params: Site,
-      body: v.strictObject({ role: v.picklist(["security-official", "privacy-officer"]), portalUserId: Id }),
+      body: v.strictObject({
+        role: v.picklist(["security-official", "privacy-officer"]),
+        email: v.pipe(v.string(), v.email(), v.maxLength(254)),
+      }),
       response: Seq,
     },
     async ({ c, ctx, params, body }) =>

@@ -49,7 +49,7 @@ const SAMPLE_BAA = {
  * the service's own scope checks and the fuzzer has something well-formed to mutate.
  */
 export const SAMPLE_BODIES: Record<string, unknown> = {
-  "POST /api/sites/:siteId/program/officials": { role: "security-official", portalUserId: "pu1" },
+  "POST /api/sites/:siteId/program/officials": { role: "security-official", email: "dana@clinic.example" },
   "POST /api/sites/:siteId/program/sras": { trigger: "on-demand" },
   "POST /api/sites/:siteId/program/baas": SAMPLE_BAA,
   "PUT /api/sites/:siteId/program/baas/:baaId": SAMPLE_BAA,
@@ -102,6 +102,7 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/sites/:siteId/appliances": { name: "new", publicKey: "b".repeat(64) },
   "POST /api/appliances/:applianceId/keys": {},
   "POST /api/sites/:siteId/clear-stale": {},
+  "POST /api/sites/:siteId/tlog/checkpoints": {},
   "POST /api/tokens": { name: "t", role: "read-only" },
   "POST /api/provision/:mac": { siteId: "site-a" },
   "POST /agent/incidents": { incidents: [SAMPLE_INCIDENT] },
@@ -114,6 +115,23 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
     volume: "C:",
     protectorId: "{01234567-89ab-cdef-0123-456789abcdef}",
     recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
+  },
+  "POST /api/sites/:siteId/targets": {
+    spec: { kind: "windows", host: "fs01", transport: "http-ntlm", username: "svc" },
+    secret: { kind: "password", password: "sample" },
+  },
+  "PUT /api/sites/:siteId/targets/:targetId/credential": { secret: { kind: "password", password: "sample" } },
+  "POST /agent/devices": {
+    observedAt: "2026-11-25T12:00:00.000Z",
+    devices: [
+      {
+        addresses: ["10.0.0.5"],
+        names: [],
+        sources: ["neighbour-table"],
+        openPorts: [],
+        seenAt: "2026-11-25T12:00:00.000Z",
+      },
+    ],
   },
   "POST /api/releases": { version: "9.9.9", sha256: "f".repeat(64), size: 1 },
   "POST /api/releases/:version/sign": { expiresInSec: 3600 },

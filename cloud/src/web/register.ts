@@ -13,6 +13,7 @@ import { pageNotFound, webErrorPage } from "./errors.tsx";
 import { webHeaders } from "./headers.ts";
 import { logMailer } from "./mail/mailer.ts";
 import type { WebOptions } from "./options.ts";
+import { registerPortalProgram } from "./portal/program-routes.tsx";
 import { registerPortal } from "./portal/routes.tsx";
 
 /** Register the dashboard and the portal. Mail goes through `opts.mailer` (default: the log, no links). */
@@ -29,6 +30,7 @@ export function registerWeb(app: Hono<AppEnv>, deps: RouteDeps, opts?: WebOption
   });
   registerSignIn(web, deps, options);
   registerPortal(web, deps);
+  registerPortalProgram(web, deps);
   registerDashboard(web, deps);
   // Anything else under our prefixes is a page people typed or followed: answer with the HTML 404.
   for (const p of ["/dashboard/*", "/portal/*"]) {

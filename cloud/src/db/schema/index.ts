@@ -13,4 +13,6 @@ export * from "./regulatory.ts";
 export * from "./rules.ts";
 export * from "./runtime.ts";
 export * from "./sites.ts";
+export * from "./targets.ts";
+export * from "./transparency.ts";
 export * from "./web.ts";

@@ -23,6 +23,7 @@ import { approveCandidate, listPatterns, rejectCandidate } from "../../learning/
 import { createOrders } from "../../orders/create.ts";
 import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
+import { siteProgram } from "../../program/evaluate.ts";
 import { createProvision } from "../../provisioning/create.ts";
 import { approveByFingerprint, decideClaim } from "../../provisioning/decide-claim.ts";
 import { deleteProvision } from "../../provisioning/delete.ts";
@@ -55,6 +56,7 @@ import { RegulatoryPage } from "./regulatory-page.tsx";
 import { siteUrl } from "./shell.tsx";
 import { SitePage } from "./site-page.tsx";
 import { SitesPage } from "./sites-page.tsx";
+import { registerTargetPages } from "./targets-routes.tsx";
 
 /** Days in the healing-by-tier chart. */
 export const TIER_DAYS = 14;
@@ -70,13 +72,20 @@ const privileged = (c: Context<WebEnv>, deps: CloudDeps) => takePrivileged(deps,
 export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   const page = (min: Role = "read-only") => adminPage(deps, min);
   const done = (c: Context<WebEnv>) => c.req.query("done");
+  registerTargetPages(web, deps);
 
   web.get("/dashboard", page(), async (c) => {
     const ctx = webCtx(c, deps);
     const { sites } = await listSites({ ctx });
     const ids = sites.map((s) => s.id);
     const now = deps.clock.now();
-    const [scores, fleet] = await Promise.all([siteScores(deps.db, ids), fleetBySite(deps.db, ids, now)]);
+    const programs = new Map(
+      await Promise.all(ids.map(async (id) => [id, (await siteProgram(deps, id)).evaluation] as const)),
+    );
+    const [scores, fleet] = await Promise.all([
+      siteScores(deps.db, ids, programs),
+      fleetBySite(deps.db, ids, now),
+    ]);
     return c.html(
       <SitesPage web={c.get("web")} sites={sites} scores={scores} fleet={fleet} now={now} done={done(c)} />,
     );
@@ -86,6 +95,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
     const ctx = webCtx(c, deps);
     const site = await getSite({ ctx, input: { siteId: c.req.param("siteId") } });
     const now = deps.clock.now();
+    const program = await siteProgram(deps, site.id);
     const [
       compliance,
       history,
@@ -99,8 +109,8 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
       bundles,
       alerts,
     ] = await Promise.all([
-      siteCompliance(deps.db, site.id),
-      scoreHistory(deps.db, site.id, HISTORY_DAYS, now),
+      siteCompliance(deps.db, site.id, program.evaluation),
+      scoreHistory(deps.db, site.id, HISTORY_DAYS, now, program.on),
       receiptsByTier(deps.db, site.id, TIER_DAYS, now),
       incidentsByTier(deps.db, site.id, TIER_DAYS, now),
       listIncidents({ ctx, input: { siteId: site.id, status: "open", limit: 100 } }),

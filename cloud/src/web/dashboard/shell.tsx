@@ -37,6 +37,9 @@ export const DONE: Record<string, string> = {
   "alert-resolved": "Alert resolved.",
   "candidate-approved": "Approved: the new L1 rule is signed and reaches every appliance at its next sync.",
   "candidate-rejected": "Candidate rejected.",
+  "target-created": "Target added; its credential is sealed and reaches the appliances at their next sync.",
+  "credential-rotated": "Credential rotated; the appliances replace the old one at their next sync.",
+  "target-deleted": "Target removed.",
 };
 
 /** The dashboard's page shell. */
