@@ -115,7 +115,7 @@ in
       wants = [ "network-online.target" ];
       requires = lib.optional localDb "postgresql.service";
       environment = env;
-      serviceConfig = {
+      serviceConfig = import ./hardening.nix // {
         ExecStartPre = lib.optional localDb
           "+${pkgs.postgresql}/bin/psql -d malachor -c 'ALTER DATABASE malachor OWNER TO malachor_owner'";
         ExecStart = "${cfg.package}/bin/malachor-cloud";
@@ -126,28 +126,11 @@ in
         StateDirectoryMode = "0700";
         Restart = "always";
         RestartSec = "5s";
-        NoNewPrivileges = true;
-        ProtectSystem = "strict";
-        ProtectHome = true;
-        PrivateTmp = true;
-        PrivateDevices = true;
-        ProtectKernelTunables = true;
-        ProtectKernelModules = true;
-        ProtectKernelLogs = true;
-        ProtectControlGroups = true;
-        ProtectClock = true;
-        ProtectHostname = true;
-        RestrictNamespaces = true;
-        RestrictRealtime = true;
-        RestrictSUIDSGID = true;
-        LockPersonality = true;
-        RemoveIPC = true;
-        CapabilityBoundingSet = [ ];
+        # [ "" ] is systemd's "no capabilities"; an empty list would leave them all.
+        CapabilityBoundingSet = if cfg.port < 1024 then [ "CAP_NET_BIND_SERVICE" ] else [ "" ];
         AmbientCapabilities = lib.optional (cfg.port < 1024) "CAP_NET_BIND_SERVICE";
         RestrictAddressFamilies = [ "AF_INET" "AF_INET6" "AF_UNIX" ];
-        SystemCallArchitectures = "native";
         SystemCallFilter = [ "@system-service" "~@privileged" ];
-        UMask = "0077";
       };
     };
 
