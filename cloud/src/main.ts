@@ -136,7 +136,6 @@ export async function startCloud(
   const env = settings.core;
   const logger = opts.logger ?? jsonLogger();
   const { deps, close } = await openCloud(settings, logger);
-  const handle = { close };
   const config = deps.config;
   if (env.ADMIN_TOKEN) await bootstrapAdminToken(deps, env.ADMIN_TOKEN);
   const web = webOptions(settings.web, logger);
@@ -159,7 +158,7 @@ export async function startCloud(
       logger,
     });
   } catch (e) {
-    await handle.close();
+    await close();
     throw e;
   }
   const jobs = startJobs(
@@ -181,7 +180,7 @@ export async function startCloud(
     async stop() {
       await jobs.stop();
       await server.stop();
-      await handle.close();
+      await close();
     },
   };
 }

@@ -7,11 +7,30 @@ import { requirement } from "../../../test/support/requirement.ts";
 import { memoryLogger } from "../logger.ts";
 import { startCloud } from "../main.ts";
 import { loadSettings } from "../settings.ts";
+import { POSTGRES_AVAILABLE } from "../testing/each-db.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/postgres.ts";
 import { HSTS_VALUE } from "./hsts.ts";
 import { serveHttp } from "./serve.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-tls-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  for (const d of databases) await d.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Start a whole cloud: on the machine's Postgres when it answers (PGlite takes long to open on a busy machine). */
+async function cloudWith(name: string, env: Record<string, string>) {
+  let db: Record<string, string> = {};
+  if (POSTGRES_AVAILABLE) {
+    const d = await createTestDatabase();
+    databases.push(d);
+    db = { DATABASE_URL: d.url, DATABASE_OWNER_URL: d.ownerUrl };
+  }
+  return startCloud(loadSettings({ DATA_DIR: join(dir, name), PORT: "0", ...db, ...env }), {
+    logger: memoryLogger(),
+  });
+}
 
 const hasOpenssl =
   Bun.spawnSync(["openssl", "version"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
@@ -70,10 +89,7 @@ function handshake(port: number): Promise<string> {
 describe.skipIf(!requirement("openssl", hasOpenssl, "apt-get install openssl"))("TLS", () => {
   test("the cloud on its own TLS: https URL, HSTS, Secure cookies", async () => {
     const a = makeCert("cloud-a");
-    const cloud = await startCloud(
-      loadSettings({ DATA_DIR: join(dir, "cloud"), PORT: "0", TLS_CERT_FILE: a.cert, TLS_KEY_FILE: a.key }),
-      { logger: memoryLogger() },
-    );
+    const cloud = await cloudWith("cloud", { TLS_CERT_FILE: a.cert, TLS_KEY_FILE: a.key });
     try {
       expect(cloud.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const ca = await Bun.file(a.cert).text();
@@ -89,12 +105,10 @@ describe.skipIf(!requirement("openssl", hasOpenssl, "apt-get install openssl"))(
     } finally {
       await cloud.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   test("plain HTTP on loopback (development): no HSTS, no Secure cookies", async () => {
-    const cloud = await startCloud(loadSettings({ DATA_DIR: join(dir, "plain"), PORT: "0" }), {
-      logger: memoryLogger(),
-    });
+    const cloud = await cloudWith("plain", {});
     try {
       const r = await fetch(`${cloud.url}/dashboard/login`);
       expect(r.headers.get("strict-transport-security")).toBeNull();
@@ -102,7 +116,7 @@ describe.skipIf(!requirement("openssl", hasOpenssl, "apt-get install openssl"))(
     } finally {
       await cloud.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   test("a renewed certificate is served without a restart; a broken one is refused and the old one kept", async () => {
     const a = makeCert("first");
