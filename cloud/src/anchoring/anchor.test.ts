@@ -52,8 +52,6 @@ async function openAlert(c: TestCloud, key: string) {
   return row ?? null;
 }
 
-describeEachDb.if?.(haveOpenssl) ?? describeEachDb;
-
 if (haveOpenssl)
   describeEachDb("checkpoint anchoring", (cloud) => {
     test("due checkpoints of anchored tiers get a checked TSA token and a pending .ots; downloads verify", async () => {
