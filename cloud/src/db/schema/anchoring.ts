@@ -1,5 +1,4 @@
 import { bigint, bigserial, boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { tlogCheckpoints } from "./transparency.ts";
 
 /**
  * External time anchors of signed checkpoints: `rfc3161` rows hold a TSA's TimeStampToken (DER,
@@ -10,9 +9,8 @@ export const checkpointAnchors = pgTable(
   "checkpoint_anchors",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    checkpointId: bigint("checkpoint_id", { mode: "number" })
-      .notNull()
-      .references(() => tlogCheckpoints.id),
+    /** The `tlog_checkpoints` row anchored. */
+    checkpointId: bigint("checkpoint_id", { mode: "number" }).notNull(),
     siteId: text("site_id").notNull(),
     treeSize: bigint("tree_size", { mode: "number" }).notNull(),
     kind: text("kind").$type<"rfc3161" | "ots">().notNull(),
