@@ -27,6 +27,12 @@
       max = 300;
       default = 15;
     };
+    allow_plain_http = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = false;
+    };
   };
   appliance = {
     site_id = {
@@ -64,6 +70,29 @@
       min = 10;
       max = 86400;
       default = 60;
+    };
+    evidence = {
+      leaf = true;
+      required = false;
+      type = "enum";
+      values = [ "full" "changes" ];
+      default = "full";
+    };
+    snapshot_interval_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 3600;
+      max = 2592000;
+      default = 86400;
+    };
+    quiet_flush_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 60;
+      max = 86400;
+      default = 3600;
     };
     timeout_sec = {
       leaf = true;

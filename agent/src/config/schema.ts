@@ -60,6 +60,15 @@ export const ApplianceSection = v.strictObject({
 
 export const ChecksSection = v.strictObject({
   interval_sec: v.optional(int(10, 86_400), 60),
+  /**
+   * How cycles become evidence: "full" signs every cycle's findings (bundle v1, what every cloud
+   * reads); "changes" signs a daily snapshot and the changes, quiet cycles batched (bundle v2).
+   */
+  evidence: v.optional(v.picklist(["full", "changes"]), "full"),
+  /** With evidence = "changes": a full snapshot at least this often. */
+  snapshot_interval_sec: v.optional(int(3_600, 30 * 86_400), 86_400),
+  /** With evidence = "changes": cycles without change are batched into one bundle this long at most. */
+  quiet_flush_sec: v.optional(int(60, 86_400), 3_600),
   /** A check that runs longer than this yields status "error". */
   timeout_sec: v.optional(int(1, 600), 10),
   disabled: v.optional(v.array(Slug), []),

@@ -14,6 +14,7 @@ import type { CloudClient } from "../cloud-client/client.ts";
 import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import { encodeCycle, newEncoderState } from "../evidence/change-encoder.ts";
 import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import { pendingClaimIn } from "../provision/pending.ts";
@@ -73,6 +74,8 @@ export class Daemon {
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly uploads: UploadWatch;
+  private encoder = newEncoderState();
+  private snapshotAsked = false;
 
   constructor(private readonly d: DaemonDeps) {
     this.started = Date.now();
@@ -197,8 +200,15 @@ export class Daemon {
       title: "Offline evidence queue has room",
       citations: ["§164.312(b)", "§164.308(a)(7)(ii)(A)"],
       expected: "queue below 90 % of [queue] max_bytes",
-      actual: `${pct} % used (${s.depth} items, oldest ${s.oldestAgeSec} s)`,
-      details: { depth: s.depth, bytes: s.bytes, maxBytes: s.maxBytes, shed: s.streams.telemetry.shed },
+      // Only the percentage in `actual`: depth and age move every cycle and are not a change of state.
+      actual: `${pct} % used`,
+      details: {
+        depth: s.depth,
+        bytes: s.bytes,
+        maxBytes: s.maxBytes,
+        oldestAgeSec: s.oldestAgeSec,
+        shed: s.streams.telemetry.shed,
+      },
       observedAt: iso(this.now()),
     };
   }
@@ -220,14 +230,17 @@ export class Daemon {
     const events = this.events.splice(0, 500);
     // What the providers consumed (event-log events) is marked with the bundles that report it.
     const bundles = this.d.chain.atomically(() => {
-      const signed = chunkFindings(findings).map((part, i) =>
-        this.d.chain.append({
-          kind: "check-cycle",
-          createdAt: iso(at),
-          findings: part,
-          events: i === 0 ? events : [],
-        }),
-      );
+      const signed =
+        this.d.config.checks.evidence === "changes"
+          ? this.appendChanges(findings, events, iso(at))
+          : chunkFindings(findings).map((part, i) =>
+              this.d.chain.append({
+                kind: "check-cycle",
+                createdAt: iso(at),
+                findings: part,
+                events: i === 0 ? events : [],
+              }),
+            );
       for (const p of settled) p.committed?.();
       return signed;
     });
@@ -239,7 +252,7 @@ export class Daemon {
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
     this.d.log.info("cycle done", {
-      seq: bundles.at(-1)!.seq,
+      seq: this.d.chain.head().seq,
       bundles: bundles.length,
       durationMs: this.lastCycle.durationMs,
       ...summary,
@@ -254,6 +267,30 @@ export class Daemon {
     }
     this.lastProgress = Date.now();
     return findings;
+  }
+
+  // The cycle as state bundles (change-encoder.ts): a snapshot when due or asked for, the changes,
+  // or nothing while quiet. The encoder starts afresh after a restart, so its first cycle is a
+  // snapshot; quiet cycles not yet flushed when the process dies are not in the chain.
+  private appendChanges(findings: Finding[], events: EvidenceEvent[], at: string) {
+    const c = this.d.config.checks;
+    const r = encodeCycle(this.encoder, findings, at, {
+      snapshotEveryMs: c.snapshot_interval_sec * 1000,
+      quietFlushMs: c.quiet_flush_sec * 1000,
+      snapshot: this.snapshotAsked,
+      flush: events.length > 0,
+    });
+    const bundles = r.contents.map((content, i) =>
+      this.d.chain.append(i === 0 ? { ...content, events } : content),
+    );
+    this.encoder = r.next;
+    this.snapshotAsked = false;
+    return bundles;
+  }
+
+  /** Make the next cycle write a full state snapshot (evidence = "changes"). */
+  askSnapshot(): void {
+    this.snapshotAsked = true;
   }
 
   private checkinRequest(): CheckinRequest {

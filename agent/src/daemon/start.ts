@@ -161,6 +161,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
         snapshot: () => daemon.snapshot(),
         drain: () => daemon.drain(),
         nudge: () => daemon.nudge(),
+        askSnapshot: () => daemon.askSnapshot(),
         queue: state.queue,
       },
       log,
