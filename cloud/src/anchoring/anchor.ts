@@ -148,11 +148,17 @@ export async function upgradePendingOts(deps: CloudDeps, settings: AnchoringSett
   const pending = await deps.db
     .selectDistinctOn([checkpointAnchors.checkpointId])
     .from(checkpointAnchors)
-    .where(eq(checkpointAnchors.kind, "ots"))
+    .where(
+      and(
+        eq(checkpointAnchors.kind, "ots"),
+        // Completed checkpoints are never read again, so a pass reads only what is still pending.
+        sql`NOT EXISTS (SELECT 1 FROM ${checkpointAnchors} done WHERE done.checkpoint_id = ${checkpointAnchors.checkpointId}
+          AND done.kind = 'ots' AND done.complete)`,
+      ),
+    )
     .orderBy(checkpointAnchors.checkpointId, desc(checkpointAnchors.id));
   let upgraded = 0;
   for (const row of pending) {
-    if (row.complete) continue;
     const r = await upgradeOts(Buffer.from(row.proof, "base64"), settings.calendars);
     for (const f of r.failures)
       deps.logger.warn("anchoring: calendar upgrade failed", { ...f, siteId: row.siteId });
