@@ -104,7 +104,7 @@ export function s3Store(s: S3Settings, client = s3Client(s)): ObjectStore {
             Bucket: s.bucket,
             Key: key,
             Body: body,
-            ContentType: "application/json",
+            ContentType: key.endsWith(".gz") ? "application/gzip" : "application/json",
             Metadata: { sha256: sha },
             ...(s.conditionalWrites ? { IfNoneMatch: "*" } : {}),
             ...(s.objectLock

@@ -11,6 +11,7 @@ import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { dayKeys, windowStart } from "./days.ts";
+import { latestStateRows } from "./state-findings.ts";
 
 /** Where a finding was recorded: appliance and sequence number of its bundle. */
 export interface BundleRef {
@@ -88,7 +89,14 @@ async function latestCycles(db: Db, siteIds: string[]) {
       ),
     )
     .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
-  return findingsOfBundles(db, refs);
+  // An appliance signing change-based evidence (or that switched to it) is read from its state.
+  const state = await latestStateRows(db, siteIds);
+  const cycles = await findingsOfBundles(
+    db,
+    refs.filter((r) => Number(r.seq) > (state.lastSeq.get(r.applianceId) ?? 0)),
+  );
+  const fromCycles = new Set(cycles.map((r) => r.applianceId));
+  return [...cycles, ...state.rows.filter((r) => !fromCycles.has(r.applianceId))];
 }
 
 /** Compliance of one site: its checks' latest findings and, when given, its program's judgement. */
