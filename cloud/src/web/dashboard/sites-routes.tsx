@@ -1,0 +1,23 @@
+import type { Hono } from "hono";
+import type { CloudDeps } from "../../deps.ts";
+import { listSites } from "../../sites/list.ts";
+import { siteScores } from "../data/compliance.ts";
+import { fleetBySite } from "../data/fleet.ts";
+import { type WebEnv, webCtx } from "../env.ts";
+import { done, guard } from "./handler-kit.ts";
+import { SitesPage } from "./sites-page.tsx";
+
+/** Register the handlers of the sites list. */
+export function registerSitesRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
+  const page = guard(deps);
+  web.get("/dashboard", page(), async (c) => {
+    const ctx = webCtx(c, deps);
+    const { sites } = await listSites({ ctx });
+    const ids = sites.map((s) => s.id);
+    const now = deps.clock.now();
+    const [scores, fleet] = await Promise.all([siteScores(deps.db, ids), fleetBySite(deps.db, ids, now)]);
+    return c.html(
+      <SitesPage web={c.get("web")} sites={sites} scores={scores} fleet={fleet} now={now} done={done(c)} />,
+    );
+  });
+}
