@@ -131,3 +131,16 @@ export function ago(d: Date, now: Date): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86_400)} d ago`;
 }
+
+/**
+ * A moment to the second, for people comparing events (fixes, audits): UTC with seconds on the
+ * server; the page script rewrites it to the reader's local time (`data-local`), labelled as such.
+ */
+export function LocalTime(p: { at: Date | string }) {
+  const iso = (typeof p.at === "string" ? new Date(p.at) : p.at).toISOString();
+  return (
+    <time datetime={iso} title={iso} data-local="1">
+      {`${iso.slice(0, 19).replace("T", " ")} UTC`}
+    </time>
+  );
+}

@@ -66,6 +66,8 @@ button.danger{background:var(--fail);border-color:var(--fail)}
 .legend{display:flex;gap:1rem;font-size:.8rem;color:var(--muted)}
 .legend i{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
 details summary{cursor:pointer}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.8rem 1rem;margin:0 0 1rem}
+dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 .explain{color:var(--muted);font-size:.9rem;margin:.2rem 0 0}
 .login{max-width:420px;margin:3rem auto}
 pre{background:#10151f;color:#e7ecf3;padding:.8rem 1rem;border-radius:var(--radius);overflow-x:auto;font-size:.85rem}

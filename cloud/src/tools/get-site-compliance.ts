@@ -18,7 +18,7 @@ export const getSiteCompliance = defineTool({
   siteOf: (input) => input.siteId,
   async run({ ctx, input }) {
     await requireSite(ctx, input.siteId);
-    const { findings, asOf, ...score } = await siteCompliance(ctx.db, input.siteId);
+    const { findings, asOf, fixed: _fixed, ...score } = await siteCompliance(ctx.db, input.siteId);
     const sources = [...findings.values()]
       .map((f) => ({
         checkId: f.checkId,

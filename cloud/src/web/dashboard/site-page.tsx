@@ -10,6 +10,7 @@ import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts"
 import type { WebVars } from "../env.ts";
 import { chartPoints } from "../portal/pages.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { RecentlyFixed } from "../views/recently-fixed.tsx";
 import { IncidentTable, type OpenIncident } from "./incidents-page.tsx";
 import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
@@ -81,6 +82,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
           }
         />
       </div>
+      <RecentlyFixed fixed={d.compliance.fixed} url={u} />
       <div class="grid">
         <div class="card">
           <h3 style="margin-top:0">Score, last {d.history.length} days</h3>
@@ -293,7 +295,13 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
         rows={d.receipts.map((r) => (
           <tr>
             <td class="small">
-              <When at={r.at} now={d.now} />
+              <a
+                href={u(
+                  `/receipts/${encodeURIComponent(r.applianceId)}/${r.seq}/${encodeURIComponent(r.id)}`,
+                )}
+              >
+                <When at={r.at} now={d.now} />
+              </a>
             </td>
             <td class="mono small">{r.checkId}</td>
             <td class="mono small">{r.host}</td>

@@ -18,11 +18,12 @@ import { incidentsByTier, receiptsByTier, recentReceipts } from "../data/fleet.t
 import { bundleCount, siteAppliances } from "../data/site.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { WebError } from "../errors.tsx";
-import { HISTORY_DAYS } from "../portal/routes.tsx";
+import { HISTORY_DAYS, storedReceipt } from "../portal/routes.tsx";
 import { createPortalUser, PortalUserCreate } from "../portal-users/create.ts";
 import { disablePortalUser } from "../portal-users/disable.ts";
 import { back, done, guard, privileged } from "./handler-kit.ts";
 import { orderFromForm } from "./order-form.ts";
+import { DashboardReceipt } from "./receipt-page.tsx";
 import { siteUrl } from "./shell.tsx";
 import { SitePage } from "./site-page.tsx";
 
@@ -92,6 +93,12 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
   });
 
   // Actions. The guard's role is the same minimum the service asserts; the service stays the authority.
+  web.get("/dashboard/sites/:siteId/receipts/:applianceId/:seq/:receiptId", page(), async (c) => {
+    const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
+    const { receipt, bundle } = await storedReceipt(deps, site.id, c.req.param());
+    return c.html(<DashboardReceipt web={c.get("web")} site={site} r={receipt} bundle={bundle} />);
+  });
+
   web.post("/dashboard/sites/:siteId/orders", page("msp-tech"), async (c) => {
     const siteId = c.req.param("siteId");
     const form = c.get("web").form;

@@ -3,8 +3,10 @@
  * latest check-cycle bundle of each active appliance, with a pointer from every finding to the
  * bundle that holds it. Only those few bundles are read (DISTINCT ON in SQL), however long the chain.
  */
-import { and, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Finding } from "../../../../protocol/finding.ts";
+import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import { restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
@@ -17,9 +19,20 @@ export interface BundleRef {
   seq: number;
 }
 
+/** A failing finding whose verified fix came after it: the check is restated as passing. */
+export interface RecentFix {
+  /** The finding as the check recorded it (failing), and where. */
+  finding: Finding & { bundle: BundleRef };
+  receipt: RemediationReceipt;
+  /** The remediation bundle holding the receipt. */
+  receiptBundle: BundleRef;
+}
+
 /** A site's score plus the findings and bundles behind it. */
 export interface SiteCompliance extends ComplianceScore {
   findings: Map<string, Finding & { bundle: BundleRef }>;
+  /** Checks restated as passing because a verified fix followed the last check result, newest first. */
+  fixed: RecentFix[];
   /** Newest bundle considered (null when the site has no check results yet). */
   asOf: string | null;
 }
@@ -71,7 +84,7 @@ const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC',
  * keys only; bodies are parsed for the chosen rows alone (casting every body would cost O(chain)).
  */
 async function latestCycles(db: Db, siteIds: string[]) {
-  if (siteIds.length === 0) return [];
+  if (siteIds.length === 0) return { rows: [], receipts: [] };
   const refs = await db
     .selectDistinctOn([evidenceChain.applianceId], {
       applianceId: evidenceChain.applianceId,
@@ -87,14 +100,60 @@ async function latestCycles(db: Db, siteIds: string[]) {
       ),
     )
     .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
-  return findingsOfBundles(db, refs);
+  const [rows, receipts] = await Promise.all([findingsOfBundles(db, refs), receiptsAfter(db, refs)]);
+  return { rows, receipts };
 }
 
-/** Compliance of one site. */
+/**
+ * Receipts in remediation bundles recorded after each appliance's latest check cycle: the fixes
+ * that the next cycle has not yet confirmed.
+ */
+async function receiptsAfter(db: Db, refs: { applianceId: string; seq: number }[]) {
+  if (refs.length === 0) return [];
+  const rows = await db
+    .select({
+      siteId: evidenceChain.siteId,
+      applianceId: evidenceChain.applianceId,
+      seq: evidenceChain.seq,
+      receipts: sql<string>`((${evidenceChain.body})::jsonb -> 'receipts')::text`,
+    })
+    .from(evidenceChain)
+    .where(
+      and(
+        eq(evidenceChain.kind, "remediation"),
+        or(
+          ...refs.map((r) => and(eq(evidenceChain.applianceId, r.applianceId), gt(evidenceChain.seq, r.seq))),
+        ),
+      ),
+    );
+  return rows.flatMap((r) =>
+    (JSON.parse(r.receipts) as RemediationReceipt[]).map((receipt) => ({
+      siteId: r.siteId,
+      receipt,
+      bundle: { applianceId: r.applianceId, seq: Number(r.seq) },
+    })),
+  );
+}
+
+/** Compliance of one site: the latest check results, with verified fixes since restated as passing. */
 export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompliance> {
-  const rows = await latestCycles(db, [siteId]);
-  const all = collect(rows);
+  const { rows, receipts } = await latestCycles(db, [siteId]);
+  const measured = collect(rows);
+  const restated = restateFixed(
+    measured,
+    receipts.map((r) => r.receipt),
+  );
+  const bundleOf = new Map(receipts.map((r) => [r.receipt.id, r.bundle]));
+  // restateFixed keeps order and length, so the bundle pointer of each finding carries over.
+  const all = restated.findings.map((f, i) => ({ ...f, bundle: measured[i]!.bundle }));
   const score = computeScore(all);
+  const fixed = restated.fixed
+    .map((x) => ({
+      finding: x.finding as Finding & { bundle: BundleRef },
+      receipt: x.receipt,
+      receiptBundle: bundleOf.get(x.receipt.id)!,
+    }))
+    .sort((a, b) => b.receipt.finishedAt.localeCompare(a.receipt.finishedAt));
   const findings = new Map<string, Finding & { bundle: BundleRef }>();
   for (const f of all) {
     const k = findingKey(f.checkId, f.host);
@@ -102,19 +161,22 @@ export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompli
     if (!prev || prev.observedAt <= f.observedAt) findings.set(k, f);
   }
   const asOf = rows.reduce<Date | null>((m, r) => (!m || r.createdAt > m ? r.createdAt : m), null);
-  return { ...score, findings, asOf: asOf?.toISOString() ?? null };
+  return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null };
 }
 
 /** Score of many sites at once (sites list): one query for all their latest cycles. */
 export async function siteScores(db: Db, siteIds: string[]): Promise<Map<string, ComplianceScore>> {
-  const rows = await latestCycles(db, siteIds);
+  const { rows, receipts } = await latestCycles(db, siteIds);
   const bySite = new Map<string, Finding[]>();
   for (const r of rows) {
     const list = bySite.get(r.siteId) ?? [];
     list.push(...(JSON.parse(r.findings) as Finding[]));
     bySite.set(r.siteId, list);
   }
-  return new Map(siteIds.map((id) => [id, computeScore(bySite.get(id) ?? [])]));
+  const fixesOf = (id: string) => receipts.filter((r) => r.siteId === id).map((r) => r.receipt);
+  return new Map(
+    siteIds.map((id) => [id, computeScore(restateFixed(bySite.get(id) ?? [], fixesOf(id)).findings)]),
+  );
 }
 
 /** One day of the score history. */

@@ -4,6 +4,7 @@ import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { WebVars } from "../env.ts";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
 import { type EvidenceData, EvidenceSections } from "../views/evidence-panels.tsx";
+import { RecentlyFixed } from "../views/recently-fixed.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 interface SiteHead {
@@ -60,6 +61,7 @@ export function PortalOverview(p: {
           hint={<a href={portalUrl(p.site.id, "/evidence")}>verify the chain</a>}
         />
       </div>
+      <RecentlyFixed fixed={p.c.fixed} url={(r) => portalUrl(p.site.id, r)} />
       <div class="card">
         <h2 style="margin-top:0">Score over the last {p.history.length} days</h2>
         <ScoreChart title="Compliance score" points={chartPoints(p.history)} />

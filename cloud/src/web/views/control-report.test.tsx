@@ -21,6 +21,7 @@ function render(findings: Finding[]): string {
     findings: new Map(
       findings.map((f) => [findingKey(f.checkId, f.host), { ...f, bundle: { applianceId: "a", seq: 1 } }]),
     ),
+    fixed: [],
     asOf: "2026-12-04T10:00:00.000Z",
   };
   return String(<ControlReport c={c} />);
