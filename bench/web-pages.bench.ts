@@ -24,8 +24,7 @@ try {
     ctx: c.systemCtx(),
     input: { siteId: "bench-site", email: "bench@clinic.example" },
   });
-  const admin = new WebClient(c);
-  await admin.signInAdmin(await c.adminToken("msp-admin"));
+  const admin = await WebClient.admin(c, "msp-admin");
   const portal = new WebClient(c);
   await portal.get("/portal/login");
   await portal.post("/portal/login", { email: "bench@clinic.example" });

@@ -65,6 +65,29 @@
       max = 86400;
       default = 60;
     };
+    evidence = {
+      leaf = true;
+      required = false;
+      type = "enum";
+      values = [ "full" "changes" ];
+      default = "full";
+    };
+    snapshot_interval_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 3600;
+      max = 2592000;
+      default = 86400;
+    };
+    quiet_flush_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 60;
+      max = 86400;
+      default = 3600;
+    };
     timeout_sec = {
       leaf = true;
       required = false;
@@ -233,6 +256,89 @@
       max = 86400;
     };
   };
+  ssh = {
+    hosts = {
+      listOf = {
+        host = {
+          leaf = true;
+          required = true;
+          type = "str";
+        };
+        port = {
+          leaf = true;
+          required = false;
+          type = "int";
+          min = 1;
+          max = 65535;
+          default = 22;
+        };
+        user = {
+          leaf = true;
+          required = true;
+          type = "str";
+        };
+        os = {
+          leaf = true;
+          required = true;
+          type = "enum";
+          values = [ "linux" "macos" ];
+        };
+        key_file = {
+          leaf = true;
+          required = false;
+          type = "str";
+        };
+        password_file = {
+          leaf = true;
+          required = false;
+          type = "str";
+        };
+        host_key = {
+          leaf = true;
+          required = false;
+          type = "str";
+        };
+      };
+    };
+    allow_password = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = false;
+    };
+    max_concurrent = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 1;
+      max = 256;
+      default = 8;
+    };
+    connect_timeout_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 1;
+      max = 300;
+      default = 10;
+    };
+    command_timeout_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 1;
+      max = 3600;
+      default = 60;
+    };
+    max_output_bytes = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 4096;
+      max = 268435456;
+      default = 8388608;
+    };
+  };
   heal = {
     l2 = {
       leaf = true;
@@ -315,6 +421,87 @@
         item = {
           type = "str";
         };
+      };
+    };
+  };
+  discovery = {
+    enabled = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = true;
+    };
+    interval_sec = {
+      leaf = true;
+      required = false;
+      type = "int";
+      min = 60;
+      max = 86400;
+      default = 900;
+    };
+    neighbour_file = {
+      leaf = true;
+      required = false;
+      type = "str";
+      default = "/proc/net/arp";
+    };
+    lease_files = {
+      leaf = true;
+      required = false;
+      type = "list";
+      item = {
+        type = "str";
+      };
+      default = [ "/var/lib/misc/dnsmasq.leases" "/var/lib/dhcp/dhcpd.leases" ];
+    };
+    active_directory = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = true;
+    };
+    probe = {
+      enabled = {
+        leaf = true;
+        required = false;
+        type = "bool";
+        default = false;
+      };
+      subnets = {
+        leaf = true;
+        required = false;
+        type = "list";
+        item = {
+          type = "str";
+        };
+        default = [ ];
+      };
+      ports = {
+        leaf = true;
+        required = false;
+        type = "list";
+        item = {
+          type = "int";
+          min = 1;
+          max = 65535;
+        };
+        default = [ 22 135 445 3389 5985 5986 ];
+      };
+      rate_per_sec = {
+        leaf = true;
+        required = false;
+        type = "int";
+        min = 1;
+        max = 1000;
+        default = 20;
+      };
+      timeout_ms = {
+        leaf = true;
+        required = false;
+        type = "int";
+        min = 50;
+        max = 10000;
+        default = 800;
       };
     };
   };

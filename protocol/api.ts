@@ -21,6 +21,8 @@ export const AGENT_API = {
   plan: "/agent/plan",
   /** POST PlanOutcome (what came of a signed plan; feeds the learning loop) */
   planOutcome: (id: string) => `/agent/plan/${encodeURIComponent(id)}/outcome`,
+  /** POST DeviceReport (what discovery found on the clinic's network) */
+  devices: "/agent/devices",
   /** POST KeyEscrow */
   escrow: "/agent/escrow",
   /** GET → SignedUpdate (404 when no release is published) */

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { HostName, NonNegInt, PosInt, ShortText, Timestamp } from "./common.ts";
 import { BundleSummary } from "./evidence.ts";
+import { SealKeyAnnouncement } from "./targets.ts";
 
 /** POST /agent/checkin: the appliance reports health every cycle. */
 export const CheckinRequest = v.strictObject({
@@ -23,6 +24,8 @@ export const CheckinRequest = v.strictObject({
     v.array(v.strictObject({ code: v.pipe(v.string(), v.maxLength(64)), message: ShortText })),
     v.maxLength(50),
   ),
+  /** The appliance's X25519 key credentials are sealed to (protocol/targets.ts). */
+  sealKey: v.optional(SealKeyAnnouncement),
 });
 export type CheckinRequest = v.InferOutput<typeof CheckinRequest>;
 
@@ -34,5 +37,7 @@ export const CheckinResponse = v.strictObject({
   pendingOrders: NonNegInt,
   /** The highest chain sequence the cloud holds for this appliance (the agent resends from there). */
   chainSeq: NonNegInt,
+  /** Version of the site's targets; the appliance syncs when it moved. */
+  targetsVersion: v.optional(NonNegInt),
 });
 export type CheckinResponse = v.InferOutput<typeof CheckinResponse>;

@@ -3,6 +3,7 @@ import { canonicalBytes } from "./canonical.ts";
 import {
   Citation,
   Hex64,
+  HostName,
   Id,
   JsonObject,
   KeyId,
@@ -10,6 +11,7 @@ import {
   PosInt,
   ShortText,
   SignatureHex,
+  Slug,
   Timestamp,
 } from "./common.ts";
 import { Finding } from "./finding.ts";
@@ -74,12 +76,61 @@ const bundleEntries = {
   keyId: KeyId,
 };
 
+/** Kinds that record a change of state rather than a whole cycle (bundle v2, see protocol/state.ts). */
+export const STATE_KINDS = ["state-snapshot", "state-delta"] as const;
+
+/**
+ * What a v2 bundle proves about the appliance's complete state (every latest finding per check and
+ * host): its digest and size after this bundle's cycle, the keys that left it, and the earlier
+ * cycles since the previous bundle that changed nothing (each one's time; their digest is the
+ * state before this bundle, carried so every cycle is provable on its own).
+ */
+export const StateProof = v.strictObject({
+  digest: Hex64,
+  count: NonNegInt,
+  removed: v.pipe(v.array(v.strictObject({ checkId: Slug, host: HostName })), v.maxLength(2_000)),
+  quiet: v.optional(
+    v.strictObject({
+      digest: Hex64,
+      at: v.pipe(v.array(Timestamp), v.minLength(1), v.maxLength(1_500)),
+    }),
+  ),
+});
+export type StateProof = v.InferOutput<typeof StateProof>;
+
+// Version 2 adds the state kinds: a snapshot carries the whole state, a delta only the findings
+// whose status, expected or actual value (or title, severity, citations) changed.
+const bundleEntriesV2 = {
+  ...bundleEntries,
+  v: v.literal(2),
+  kind: v.picklist(["check-cycle", "remediation", "event", ...STATE_KINDS]),
+  state: v.optional(StateProof),
+};
+
+// A state kind without its proof (or another kind with one) could not be rebuilt or checked.
+const proofMatchesKind = (b: { kind: string; state?: unknown }) =>
+  (STATE_KINDS as readonly string[]).includes(b.kind) === (b.state !== undefined);
+const PROOF_MESSAGE = "a state-snapshot or state-delta bundle carries `state`, and no other kind does";
+
 /** A bundle before signing: everything the signature covers. */
-export const UnsignedBundle = v.strictObject(bundleEntries);
+export const UnsignedBundle = v.variant("v", [
+  v.strictObject(bundleEntries),
+  v.strictObject(bundleEntriesV2),
+]);
 export type UnsignedBundle = v.InferOutput<typeof UnsignedBundle>;
 
-/** A signed, chained evidence bundle as stored and exported (one JSON object per JSONL line). */
-export const EvidenceBundle = v.strictObject({ ...bundleEntries, sig: SignatureHex });
+/**
+ * A signed, chained evidence bundle as stored and exported (one JSON object per JSONL line). Version
+ * 1 is every appliance's format before protocol version 3 and still accepted; version 2 adds the
+ * state kinds. Both chain the same way.
+ */
+export const EvidenceBundle = v.variant("v", [
+  v.strictObject({ ...bundleEntries, sig: SignatureHex }),
+  v.pipe(
+    v.strictObject({ ...bundleEntriesV2, sig: SignatureHex }),
+    v.check((b) => proofMatchesKind(b), PROOF_MESSAGE),
+  ),
+]);
 export type EvidenceBundle = v.InferOutput<typeof EvidenceBundle>;
 
 /** Hash that the next bundle's prevHash must carry: SHA-256 of the whole signed bundle, canonical form. */
@@ -114,6 +165,8 @@ export function signingBytesFromCanonical(canonicalText: string, sig: string): U
 /** What a caller supplies to build the next bundle of a chain. */
 export interface BundleContent {
   kind: UnsignedBundle["kind"];
+  /** The state proof of a state kind (required for those, absent otherwise). */
+  state?: StateProof;
   findings?: UnsignedBundle["findings"];
   receipts?: UnsignedBundle["receipts"];
   events?: UnsignedBundle["events"];
@@ -143,8 +196,11 @@ export function buildBundle(
     summary[f.status] = (summary[f.status] ?? 0) + 1;
     for (const c of f.citations) citations.add(c);
   }
-  const unsigned: UnsignedBundle = {
-    v: 1,
+  const stateKind = (STATE_KINDS as readonly string[]).includes(content.kind);
+  if (stateKind !== (content.state !== undefined)) {
+    throw new Error(`bundle kind ${content.kind} ${stateKind ? "needs" : "takes no"} state proof`);
+  }
+  const common = {
     siteId: ids.siteId,
     applianceId: ids.applianceId,
     seq: head.seq + 1,
@@ -158,5 +214,9 @@ export function buildBundle(
     summary,
     keyId: keyIdOf(publicKeyOf(secretKeyHex)),
   };
+  // Version 1 whenever it can say what is meant, so appliances' v1 chains look as they always did.
+  const unsigned: UnsignedBundle = content.state
+    ? { v: 2, ...common, state: content.state }
+    : { v: 1, ...common, kind: common.kind as Exclude<UnsignedBundle["kind"], (typeof STATE_KINDS)[number]> };
   return { ...unsigned, sig: sign(canonicalBytes(unsigned), secretKeyHex) };
 }

@@ -9,6 +9,7 @@ export const OrderType = v.picklist([
   "sync_rules",
   "update_agent",
   "collect_diagnostics",
+  "accept_baseline",
 ]);
 export type OrderType = v.InferOutput<typeof OrderType>;
 
@@ -31,7 +32,8 @@ export type Order = v.InferOutput<typeof Order>;
 /**
  * Parameters each order type accepts (the agent refuses anything else). run_check with no ids runs
  * every enabled check; run_runbook names the runbook, the target host and the runbook's own params
- * (held to the runbook's declared bounds by the agent).
+ * (held to the runbook's declared bounds by the agent); accept_baseline accepts items (or, without
+ * items, what the host has now) into a Windows host's baseline of one baseline check.
  */
 export const ORDER_PARAMS = {
   run_check: v.strictObject({ checkIds: v.optional(v.pipe(v.array(Slug), v.maxLength(100))) }),
@@ -39,6 +41,13 @@ export const ORDER_PARAMS = {
   sync_rules: v.strictObject({}),
   update_agent: v.strictObject({}),
   collect_diagnostics: v.strictObject({}),
+  accept_baseline: v.strictObject({
+    host: HostName,
+    checkId: Slug,
+    items: v.optional(
+      v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(500))), v.maxLength(500)),
+    ),
+  }),
 } as const satisfies Record<OrderType, v.GenericSchema>;
 /** Parameters of an order of type T. */
 export type OrderParams<T extends OrderType> = v.InferOutput<(typeof ORDER_PARAMS)[T]>;

@@ -58,8 +58,6 @@ export function keyIdOf(publicKeyHex: string): string {
   return sha256Hex(keyBytes(publicKeyHex, "public key")).slice(0, 16);
 }
 
-const privateKeys = new Map<string, KeyObject>();
-
 /**
  * Ed25519 signature (128 hex characters) over message bytes. Ed25519 is deterministic, so this is
  * the same signature noble would make; node:crypto is ~20× faster under Bun (measured on our machines: ~61k signs/s per core), which
@@ -69,29 +67,35 @@ export function sign(message: Uint8Array, secretKeyHex: string): string {
   return nodeSign(null, message, privateKeyObject(secretKeyHex)).toString("hex");
 }
 
-function privateKeyObject(secretKeyHex: string): KeyObject {
-  let k = privateKeys.get(secretKeyHex);
-  if (!k) {
-    const der = Buffer.concat([PKCS8_PREFIX, keyBytes(secretKeyHex, "secret key")]);
-    k = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
-    if (privateKeys.size > 1_000) privateKeys.clear();
-    privateKeys.set(secretKeyHex, k);
-  }
-  return k;
+/** A KeyObject per hex key, built once; the cache starts over past `limit` keys. */
+function keyCache(limit: number, make: (hex: string) => KeyObject): (hex: string) => KeyObject {
+  const cache = new Map<string, KeyObject>();
+  return (hex) => {
+    let k = cache.get(hex);
+    if (!k) {
+      k = make(hex);
+      if (cache.size > limit) cache.clear();
+      cache.set(hex, k);
+    }
+    return k;
+  };
 }
 
-const keyObjects = new Map<string, KeyObject>();
+const privateKeyObject = keyCache(1_000, (hex) =>
+  createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, keyBytes(hex, "secret key")]),
+    format: "der",
+    type: "pkcs8",
+  }),
+);
 
-function keyObject(publicKeyHex: string): KeyObject {
-  let k = keyObjects.get(publicKeyHex);
-  if (!k) {
-    const der = Buffer.concat([SPKI_PREFIX, keyBytes(publicKeyHex, "public key")]);
-    k = createPublicKey({ key: der, format: "der", type: "spki" });
-    if (keyObjects.size > 10_000) keyObjects.clear();
-    keyObjects.set(publicKeyHex, k);
-  }
-  return k;
-}
+const keyObject = keyCache(10_000, (hex) =>
+  createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, keyBytes(hex, "public key")]),
+    format: "der",
+    type: "spki",
+  }),
+);
 
 /**
  * Verify an Ed25519 signature. Uses node:crypto (about 8× faster than noble under Bun: ~18k verifies/s

@@ -1,7 +1,9 @@
 import * as v from "valibot";
-import { NonNegInt, PosInt, Slug } from "./common.ts";
+import { Id, NonNegInt, PosInt, Slug } from "./common.ts";
+import { IsoDate } from "./program.ts";
 import { RuleSet } from "./rules.ts";
 import { Signed } from "./signed.ts";
+import { TargetSet } from "./targets.ts";
 
 /** Site-wide settings the cloud pushes to appliances. */
 export const SiteConfig = v.strictObject({
@@ -15,6 +17,11 @@ export const SiteConfig = v.strictObject({
     enabledRunbooks: v.array(Slug),
   }),
   /** Local-time window (HH:MM–HH:MM) in which disruptive remediations may run; null means any time. */
+  /**
+   * Checks whose failure the clinic accepted (an exception in force, program.ts): healing leaves
+   * them alone until the end of `until` (a UTC date), then heals them again.
+   */
+  waivers: v.optional(v.array(v.strictObject({ checkId: Slug, exceptionId: Id, until: IsoDate }))),
   maintenanceWindow: v.nullable(
     v.strictObject({
       start: v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/)),
@@ -28,6 +35,8 @@ export type SiteConfig = v.InferOutput<typeof SiteConfig>;
 export const SyncResponse = v.strictObject({
   config: Signed(SiteConfig),
   rules: Signed(RuleSet),
+  /** Targets entered in the cloud, credentials sealed to this appliance. */
+  targets: v.optional(Signed(TargetSet)),
 });
 export type SyncResponse = v.InferOutput<typeof SyncResponse>;
 

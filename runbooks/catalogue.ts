@@ -9,6 +9,7 @@ import * as v from "valibot";
 import { Citation, Severity, ShortText, Slug } from "../protocol/common.ts";
 import { isKnownCitation } from "../protocol/hipaa.ts";
 import { RunbookParam, RunbookSpec } from "../protocol/runbook.ts";
+import { baselineDetect } from "./baseline.ts";
 import type { RunbookFiles } from "./files.ts";
 import { RegistrySetting, registryDetect, registryRemediate, registryRollback } from "./registry.ts";
 import { ServiceSetting, serviceDetect, serviceRemediate, serviceRollback } from "./service.ts";
@@ -210,7 +211,7 @@ export function parseCheckFolder(files: RunbookFiles): CheckSpec {
     severity: c.severity,
     roles: c.roles ?? WINDOWS_ROLES,
     params: c.params,
-    detect: detect as string,
+    detect: c.baseline ? baselineDetect(detect as string) : (detect as string),
     runbooks: [],
     monitorOnly: c.monitorOnly,
     baseline: c.baseline,

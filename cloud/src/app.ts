@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { registerAlerts } from "./alerts/routes.ts";
 import type { CloudDeps, RouteDeps } from "./deps.ts";
 import { registerEscrow } from "./escrow/routes.ts";
 import type { AppEnv } from "./http/env.ts";
@@ -6,7 +7,7 @@ import { ApiError, errorResponse } from "./http/errors.ts";
 import { requestContext } from "./http/request-context.ts";
 import { registerMcp } from "./mcp/route.ts";
 import { ApiDoc } from "./openapi/doc.ts";
-import { registerHeal } from "./plan/register.ts";
+import { type HealSettings, registerHeal } from "./plan/register.ts";
 import { registerRegulatory } from "./regulatory/routes.ts";
 import { registerRekey } from "./rekey/routes.ts";
 import { registerAgentRoutes } from "./routes/agent.ts";
@@ -16,9 +17,13 @@ import { registerHealth } from "./routes/health.ts";
 import { registerMetrics } from "./routes/metrics.ts";
 import { registerOpenApi } from "./routes/openapi.ts";
 import { registerOrderRoutes } from "./routes/orders.ts";
+import { registerProgramRoutes } from "./routes/program.ts";
 import { registerProvisionRoutes } from "./routes/provision.ts";
 import { registerSiteRoutes } from "./routes/sites.ts";
+import { registerTargetRoutes } from "./routes/targets.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
+import type { EscrowSource } from "./settings.ts";
+import { registerTransparencyRoutes } from "./transparency/routes.ts";
 import { registerUpdate } from "./update/routes.ts";
 import type { WebOptions } from "./web/options.ts";
 import { registerWeb } from "./web/register.ts";
@@ -29,11 +34,18 @@ export interface CloudApp {
   doc: ApiDoc;
 }
 
+/** Area settings from the cloud's configuration (absent: the area's off / log-only defaults). */
+export interface AppOptions {
+  web?: WebOptions;
+  heal?: HealSettings;
+  escrow?: EscrowSource;
+}
+
 /**
  * Build the Hono app from injected dependencies. One `registerX(app, deps)` line per route module;
  * add yours in the block below (keep /openapi.json last so it sees every route).
  */
-export function buildApp(deps: CloudDeps, opts: { web?: WebOptions } = {}): CloudApp {
+export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   const app = new Hono<AppEnv>();
   const rd: RouteDeps = { ...deps, doc: new ApiDoc() };
   app.use(requestContext(deps));
@@ -54,14 +66,18 @@ export function buildApp(deps: CloudDeps, opts: { web?: WebOptions } = {}): Clou
   registerSiteRoutes(app, rd);
   registerApplianceRoutes(app, rd);
   registerTokenRoutes(app, rd);
+  registerTargetRoutes(app, rd);
   registerEvidenceRoutes(app, rd);
+  registerTransparencyRoutes(app, rd);
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);
-  registerEscrow(app, rd);
+  registerEscrow(app, rd, opts.escrow ?? {});
   registerMcp(app, rd);
   registerWeb(app, rd, opts.web);
-  registerHeal(app, rd);
+  registerHeal(app, rd, opts.heal);
+  registerAlerts(app, rd);
+  registerProgramRoutes(app, rd);
 
   registerOpenApi(app, rd);
   return { app, doc: rd.doc };

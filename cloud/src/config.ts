@@ -49,8 +49,15 @@ export interface CloudConfig {
   staleAfterSec: number;
   /** Lifetime of an unused provisioning record. */
   provisionTtlSec: number;
+  /** A site's log gets a new signed checkpoint this often (when it grew since the last one). */
+  checkpointEveryMin: number;
   /** /health turns not-ok when an evidence object has waited longer than this for the store. */
   outboxMaxAgeSec: number;
+  /** An alert nobody acknowledged within this long is escalated to the second contact. */
+  alertSlaSec: number;
+  /** How often appliances check in, and how many missed check-ins make one "silent". */
+  checkinIntervalSec: number;
+  silentAfterIntervals: number;
 }
 
 /** Defaults: agents poll every ~60 s, so 600/min per appliance is ≥ 10× any healthy cadence. */
@@ -77,6 +84,10 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
     staleAfterSec: 7 * 24 * 3600,
     provisionTtlSec: 30 * 24 * 3600,
     outboxMaxAgeSec: 900,
+    alertSlaSec: 3600,
+    checkinIntervalSec: 60,
+    silentAfterIntervals: 2,
+    checkpointEveryMin: 10,
     ...overrides,
   };
 }

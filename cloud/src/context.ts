@@ -6,3 +6,9 @@ export interface ServiceContext extends CloudDeps {
   actor: Actor;
   requestId: string | null;
 }
+
+/** What a service verb receives: the caller's context and its parsed input. */
+export interface ServiceCall<I> {
+  ctx: ServiceContext;
+  input: I;
+}

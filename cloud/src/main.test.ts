@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryLogger } from "./logger.ts";
-import { parseEnv, startCloud } from "./main.ts";
+import { startCloud } from "./main.ts";
+import { loadSettings, parseEnv } from "./settings.ts";
 import { POSTGRES_AVAILABLE } from "./testing/each-db.ts";
 import { createTestDatabase, POSTGRES_ADMIN_URL } from "./testing/postgres.ts";
 
@@ -23,7 +24,9 @@ test.each([
 
 test("DATABASE_OWNER_URL without DATABASE_URL is refused", async () => {
   await expect(
-    startCloud(parseEnv({ DATA_DIR: join(dir, "owner"), DATABASE_OWNER_URL: POSTGRES_ADMIN_URL, PORT: "0" })),
+    startCloud(
+      loadSettings({ DATA_DIR: join(dir, "owner"), DATABASE_OWNER_URL: POSTGRES_ADMIN_URL, PORT: "0" }),
+    ),
   ).rejects.toThrow(/DATABASE_OWNER_URL needs DATABASE_URL/);
 });
 
@@ -34,7 +37,7 @@ test.skipIf(!POSTGRES_AVAILABLE)(
     try {
       const logger = memoryLogger();
       const env = { DATA_DIR: join(dir, "pg"), PORT: "0", DATABASE_URL: pg.url };
-      const two = await startCloud(parseEnv({ ...env, DATABASE_OWNER_URL: pg.ownerUrl }), { logger });
+      const two = await startCloud(loadSettings({ ...env, DATABASE_OWNER_URL: pg.ownerUrl }), { logger });
       try {
         const health = (await (await fetch(`${two.url}/health`)).json()) as { ok: boolean; db: string };
         expect(health).toMatchObject({ ok: true, db: "postgres" });
@@ -45,7 +48,9 @@ test.skipIf(!POSTGRES_AVAILABLE)(
       const single = new URL(pg.url);
       single.username = new URL(POSTGRES_ADMIN_URL).username;
       const warned = memoryLogger();
-      const one = await startCloud(parseEnv({ ...env, DATABASE_URL: single.toString() }), { logger: warned });
+      const one = await startCloud(loadSettings({ ...env, DATABASE_URL: single.toString() }), {
+        logger: warned,
+      });
       await one.stop();
       expect(warned.lines.find((l) => l.level === "warn")).toMatchObject({
         msg: "database: DATABASE_URL's role could change or un-trigger evidence; set DATABASE_OWNER_URL",
@@ -60,12 +65,12 @@ test.skipIf(!POSTGRES_AVAILABLE)(
 
 test("OBJECT_STORE=s3 without credentials is refused", async () => {
   await expect(
-    startCloud(parseEnv({ DATA_DIR: join(dir, "s3"), OBJECT_STORE: "s3", PORT: "0" })),
+    startCloud(loadSettings({ DATA_DIR: join(dir, "s3"), OBJECT_STORE: "s3", PORT: "0" })),
   ).rejects.toThrow(/S3_ACCESS_KEY_ID/);
 });
 
 test("serves on a port from PGlite in DATA_DIR; data and the cloud key survive a restart", async () => {
-  const env = parseEnv({
+  const env = loadSettings({
     DATA_DIR: join(dir, "data"),
     PORT: "0",
     ADMIN_TOKEN: "admin-token-for-the-main-test-0123",
@@ -105,3 +110,52 @@ test("serves on a port from PGlite in DATA_DIR; data and the cloud key survive a
     await second.stop();
   }
 }, 60_000);
+
+test.skipIf(!POSTGRES_AVAILABLE)(
+  "two started instances on one Postgres serve the same state (stateless behind a load balancer)",
+  async () => {
+    const pg = await createTestDatabase();
+    const token = "admin-token-for-two-instances-0123";
+    const shared = {
+      DATABASE_URL: pg.url,
+      DATABASE_OWNER_URL: pg.ownerUrl,
+      PORT: "0",
+      ADMIN_TOKEN: token,
+      CLOUD_KEY_FILE: join(dir, "two", "cloud-key"),
+    };
+    const a = await startCloud(loadSettings({ ...shared, DATA_DIR: join(dir, "two", "a") }), {
+      logger: memoryLogger(),
+    });
+    const b = await startCloud(loadSettings({ ...shared, DATA_DIR: join(dir, "two", "b") }), {
+      logger: memoryLogger(),
+    });
+    try {
+      const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+      const made = await fetch(`${a.url}/api/sites`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ id: "site-lb", name: "Behind the balancer", tier: "professional" }),
+      });
+      expect(made.status).toBe(201);
+      const seen = (await (await fetch(`${b.url}/api/sites/site-lb`, { headers: auth })).json()) as {
+        id: string;
+      };
+      expect(seen.id).toBe("site-lb");
+      const keyOf = async (url: string) =>
+        ((await (await fetch(`${url}/api/keys/cloud`)).json()) as { keyId: string }).keyId;
+      expect(await keyOf(a.url)).toBe(await keyOf(b.url));
+      // The same site created again through the other instance is a conflict, not a second row.
+      const again = await fetch(`${b.url}/api/sites`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ id: "site-lb", name: "Again", tier: "professional" }),
+      });
+      expect(again.status).toBe(409);
+    } finally {
+      await b.stop();
+      await a.stop();
+      await pg.drop();
+    }
+  },
+  60_000,
+);

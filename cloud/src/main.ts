@@ -1,91 +1,41 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import * as v from "valibot";
-import { describeIssues } from "../../protocol/common.ts";
+import type { AlertRouting } from "./alerts/dispatch.ts";
+import { alertsJob } from "./alerts/job.ts";
+import { alertRouting } from "./alerts/settings.ts";
 import { buildApp } from "./app.ts";
 import { bootstrapAdminToken } from "./auth/bootstrap.ts";
 import { systemClock } from "./clock.ts";
-import { type CloudConfig, defaultCloudConfig, MAX_RETENTION_DAYS } from "./config.ts";
+import { type CloudConfig, defaultCloudConfig } from "./config.ts";
 import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { evidenceOutboxJob } from "./evidence/outbox.ts";
-import { parseTrustedProxies } from "./http/client-address.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
+import { programRemindersJob } from "./program/reminders.ts";
 import { pruneRateLimits } from "./ratelimit/limiter.ts";
-import { regulatoryJobsFromEnv } from "./regulatory/job.ts";
+import { regulatoryJob } from "./regulatory/job.ts";
+import { type CloudSettings, loadSettings } from "./settings.ts";
 import { dirStore } from "./store/dir-store.ts";
 import { ensureBucket, type S3Settings, s3Store } from "./store/s3-store.ts";
+import { checkpointJob } from "./transparency/checkpoints.ts";
 import { pruneWebAuthJob } from "./web/jobs.ts";
-
-const Days = v.pipe(
-  v.string(),
-  v.transform(Number),
-  v.integer(),
-  v.minValue(1),
-  v.maxValue(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days (6 years)`),
-);
-
-/** Environment variables the cloud reads (validated; a bad value stops start-up naming it). */
-export const CloudEnv = v.object({
-  PORT: v.optional(
-    v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(0), v.maxValue(65535)),
-    "8080",
-  ),
-  HOST: v.optional(v.string(), "127.0.0.1"),
-  DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"))),
-  DATABASE_OWNER_URL: v.optional(
-    v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")),
-  ),
-  DATA_DIR: v.optional(v.string(), ".data/cloud"),
-  OBJECT_STORE: v.optional(v.picklist(["dir", "s3"]), "dir"),
-  S3_ENDPOINT: v.optional(v.pipe(v.string(), v.url())),
-  S3_REGION: v.optional(v.string(), "us-east-1"),
-  S3_BUCKET: v.optional(v.string(), "malachor-evidence"),
-  S3_ACCESS_KEY_ID: v.optional(v.string()),
-  S3_SECRET_ACCESS_KEY: v.optional(v.string()),
-  S3_OBJECT_LOCK: v.optional(v.picklist(["on", "off"]), "on"),
-  S3_CONDITIONAL_WRITES: v.optional(v.picklist(["on", "off"]), "on"),
-  CLOUD_KEY_FILE: v.optional(v.string()),
-  PUBLIC_URL: v.optional(v.pipe(v.string(), v.url())),
-  ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(24, "must be at least 24 characters"))),
-  RETENTION_DAYS_ESSENTIAL: v.optional(Days),
-  RETENTION_DAYS_PROFESSIONAL: v.optional(Days),
-  RETENTION_DAYS_ENTERPRISE: v.optional(Days),
-  TRUSTED_PROXIES: v.optional(
-    v.pipe(
-      v.string(),
-      v.rawTransform(({ dataset, addIssue, NEVER }) => {
-        try {
-          return parseTrustedProxies(dataset.value);
-        } catch (e) {
-          addIssue({ message: (e as Error).message });
-          return NEVER;
-        }
-      }),
-    ),
-    "",
-  ),
-});
-export type CloudEnv = v.InferOutput<typeof CloudEnv>;
-
-/** Parse the environment, throwing one message naming every bad variable. */
-export function parseEnv(env: Record<string, string | undefined>): CloudEnv {
-  const r = v.safeParse(CloudEnv, env);
-  if (!r.success) throw new Error(`cloud configuration: ${describeIssues(r.issues)}`);
-  return r.output;
-}
+import type { Mailer } from "./web/mail/mailer.ts";
+import { webOptions } from "./web/options.ts";
 
 /** The cloud's scheduled jobs. Other areas add theirs with one line. */
-export function cloudJobs(env: Record<string, string | undefined>): Job[] {
+export function cloudJobs(settings: CloudSettings, routing: AlertRouting, mailer: Mailer): Job[] {
   return [
+    alertsJob(routing),
     evidenceOutboxJob,
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
-    ...regulatoryJobsFromEnv(env),
+    ...(settings.regulatory ? [regulatoryJob(settings.regulatory)] : []),
     pruneWebAuthJob,
+    programRemindersJob(() => mailer),
+    checkpointJob,
   ];
 }
 
@@ -96,8 +46,12 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
-/** Open the database and store named by `env`, migrate, and serve (logs to stdout unless given a logger). */
-export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}): Promise<RunningCloud> {
+/** Open the database and store the settings name, migrate, and serve (logs to stdout unless given a logger). */
+export async function startCloud(
+  settings: CloudSettings,
+  opts: { logger?: Logger } = {},
+): Promise<RunningCloud> {
+  const env = settings.core;
   // Check the whole configuration before opening anything, so a mistake fails fast and leaks nothing.
   if (env.DATABASE_OWNER_URL && !env.DATABASE_URL) {
     throw new Error(
@@ -133,16 +87,21 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, "pglite") },
     env.DATABASE_OWNER_URL ? { ownerUrl: env.DATABASE_OWNER_URL } : {},
   );
+  const logger = opts.logger ?? jsonLogger();
   const defaults = defaultCloudConfig();
   const config: CloudConfig = {
     ...defaults,
     publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
+    alertSlaSec: settings.alerts.ALERT_SLA_MINUTES * 60,
+    checkinIntervalSec: settings.alerts.ALERT_CHECKIN_INTERVAL_SEC,
+    silentAfterIntervals: settings.alerts.ALERT_SILENT_INTERVALS,
     retentionDays: {
       essential: env.RETENTION_DAYS_ESSENTIAL ?? defaults.retentionDays.essential,
       professional: env.RETENTION_DAYS_PROFESSIONAL ?? defaults.retentionDays.professional,
       enterprise: env.RETENTION_DAYS_ENTERPRISE ?? defaults.retentionDays.enterprise,
     },
     trustedProxies: env.TRUSTED_PROXIES,
+    checkpointEveryMin: env.CHECKPOINT_MINUTES ?? defaults.checkpointEveryMin,
   };
   const deps: CloudDeps = {
     db: handle.db,
@@ -150,7 +109,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     store,
     clock: systemClock,
     keys,
-    logger: opts.logger ?? jsonLogger(),
+    logger,
     metrics: new Metrics(),
     config,
   };
@@ -163,14 +122,22 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
     );
   }
   if (env.ADMIN_TOKEN) await bootstrapAdminToken(deps, env.ADMIN_TOKEN);
-  const { app } = buildApp(deps);
+  const web = webOptions(settings.web, logger);
+  const { app } = buildApp(deps, {
+    web,
+    heal: { planner: settings.planner, learning: settings.learning },
+    escrow: settings.escrow,
+  });
   const server = Bun.serve({
     port: env.PORT,
     hostname: env.HOST,
     fetch: app.fetch,
     maxRequestBodySize: 8 * 1024 * 1024,
   });
-  const jobs = startJobs(deps, cloudJobs(process.env));
+  const jobs = startJobs(
+    deps,
+    cloudJobs(settings, alertRouting(settings.alerts, web.mailer, deps.clock), web.mailer),
+  );
   const url = `http://${env.HOST}:${server.port}`;
   // With PORT=0 the real port is known only now.
   if (!env.PUBLIC_URL) config.publicUrl = url;
@@ -193,7 +160,7 @@ export async function startCloud(env: CloudEnv, opts: { logger?: Logger } = {}):
 
 if (import.meta.main) {
   try {
-    const running = await startCloud(parseEnv(process.env));
+    const running = await startCloud(loadSettings(process.env));
     const shutdown = () => void running.stop().then(() => process.exit(0));
     process.on("SIGINT", shutdown);
     process.on("SIGTERM", shutdown);

@@ -38,9 +38,9 @@ tr:last-child td{border-bottom:0}
 .table-wrap{border:1px solid var(--line);border-radius:var(--radius);overflow-x:auto;margin-bottom:1rem}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.8rem;font-weight:600;white-space:nowrap;border:1px solid transparent}
 .badge.pass,.badge.ok,.badge.succeeded,.badge.fixed,.badge.resolved{color:var(--pass);background:var(--pass-bg);border-color:#b9e0c8}
-.badge.warn,.badge.pending,.badge.pending-approval,.badge.acknowledged,.badge.stale,.badge.dry-run{color:var(--warn);background:var(--warn-bg);border-color:#f0d69a}
+.badge.warn,.badge.excepted,.badge.proposed,.badge.pending,.badge.pending-approval,.badge.acknowledged,.badge.stale,.badge.dry-run{color:var(--warn);background:var(--warn-bg);border-color:#f0d69a}
 .badge.fail,.badge.failed,.badge.broken,.badge.open,.badge.offline,.badge.refused,.badge.rolled-back,.badge.rejected{color:var(--fail);background:var(--fail-bg);border-color:#f1bcb7}
-.badge.unknown,.badge.unassessed,.badge.expired,.badge.none,.badge.error{color:var(--unk);background:var(--unk-bg);border-color:#d5d9e1}
+.badge.unknown,.badge.unassessed,.badge.expired,.badge.declined,.badge.revoked,.badge.none,.badge.error{color:var(--unk);background:var(--unk-bg);border-color:#d5d9e1}
 .score{font-size:2.4rem;font-weight:800;line-height:1}
 .score.pass{color:var(--pass)}.score.warn{color:var(--warn)}.score.fail{color:var(--fail)}.score.none{color:var(--unk)}
 form.inline{display:inline}

@@ -122,6 +122,7 @@ export const ALLOWED_COMMANDS: Readonly<Record<string, readonly string[]>> = {
     "Add-BitLockerKeyProtector",
     "Remove-BitLockerKeyProtector",
     "Backup-BitLockerKeyProtector",
+    "Enable-BitLockerAutoUnlock",
   ],
   SmbShare: [
     "Get-SmbServerConfiguration",

@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { Glob } from "bun";
 import type { Parser } from "web-tree-sitter";
 import { parseScript } from "../../test/winrm-server/ps/parser.ts";
-import { RUNBOOKS } from "../index.ts";
+import { RUNBOOKS, WINDOWS_CHECKS } from "../index.ts";
 import { GRAMMAR_GAPS, lintScript, powerShellParser, syntaxErrors } from "../testing/ps-grammar.ts";
 
 const root = join(import.meta.dir, "..");
@@ -33,10 +33,14 @@ describe("PowerShell grammar gate", () => {
     expect(problems).toEqual([]);
   });
 
-  // Generated scripts (registry and service runbooks) exist only in the catalogue, not as files.
-  const generated = RUNBOOKS.filter((r) => r.spec.platform === "windows").flatMap((r) =>
-    Object.entries(r.scripts).map(([step, text]) => [`${r.spec.id} ${step}`, text as string] as const),
-  );
+  // Generated scripts (registry and service runbooks, baseline checks' detect with its shared
+  // result line) exist whole only in the catalogue, not as files.
+  const generated = [
+    ...RUNBOOKS.filter((r) => r.spec.platform === "windows").flatMap((r) =>
+      Object.entries(r.scripts).map(([step, text]) => [`${r.spec.id} ${step}`, text as string] as const),
+    ),
+    ...WINDOWS_CHECKS.filter((c) => c.baseline).map((c) => [`${c.id} detect`, c.detect] as const),
+  ];
   test.each(generated)("catalogue script %s parses and passes the lint", (_name, text) => {
     expect([...syntaxErrors(p, text), ...lintScript(p, text)]).toEqual([]);
   });

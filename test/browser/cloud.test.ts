@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { raiseAlert } from "../../cloud/src/alerts/raise.ts";
 import { createSite } from "../../cloud/src/sites/create.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
-import { linkFromLog } from "../../cloud/src/web/testing/client.ts";
 import { checkinAs, seedCandidate, seedEvidence, seedIncidents } from "../../cloud/src/web/testing/seed.ts";
 import { AGENT_API } from "../../protocol/api.ts";
 import { keyFingerprint, signClaim } from "../../protocol/provision.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
 import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { portalSignIn as signIn } from "./portal-sign-in.ts";
 
 let s: ServedCloud;
 let b: Browser;
@@ -44,20 +45,7 @@ describe.skipIf(!chromiumPresent())("dashboard and portal in Chromium", () => {
     await s?.close();
   });
 
-  /** Ask for a link, take it from the dev log, open it and press the button. */
-  async function portalSignIn(email: string) {
-    const p = b.page;
-    await b.context.clearCookies();
-    await p.goto(`${s.url}/portal/login`);
-    await p.fill("#email", email);
-    await p.click("button[type=submit]");
-    await p.getByTestId("check-inbox").waitFor();
-    const link = linkFromLog(s.cloud, email);
-    expect(link).not.toBeNull();
-    await p.goto(link!);
-    await p.click("text=Continue to the portal");
-    await p.waitForURL(/\/portal\/s\//);
-  }
+  const portalSignIn = (email: string) => signIn(b, s, email);
 
   test("portal: sign in by magic link, see the score, read the report, verify the chain", async () => {
     await portalSignIn("officer@riverside.example");
@@ -208,5 +196,37 @@ describe.skipIf(!chromiumPresent())("dashboard and portal in Chromium", () => {
     await p.click("nav >> text=Regulatory");
     await p.getByTestId("regulatory").or(p.locator(".empty")).first().waitFor();
     await b.shot("dashboard-regulatory");
+  }, 60_000);
+
+  test("dashboard: the alert history at desktop and phone widths; acknowledge an alert", async () => {
+    await raiseAlert(s.cloud.deps, {
+      dedupKey: "silent:app-2",
+      kind: "appliance-silent",
+      severity: "critical",
+      summary: "appliance app-2 at riverside has not checked in for 3 min",
+      siteId: "riverside",
+      applianceId: "app-2",
+    });
+    const p = b.page;
+    // Its own sign-in, so the test also runs alone.
+    await b.context.clearCookies();
+    await p.goto(`${s.url}/dashboard/login`);
+    await p.fill("#token", adminToken);
+    await p.click("button[type=submit]");
+    await p.waitForURL(`${s.url}/dashboard`);
+    for (const width of [1280, 390]) {
+      await p.setViewportSize({ width, height: 900 });
+      await p.goto(`${s.url}/dashboard/alerts`);
+      const row = p.getByTestId("alerts").locator("tr", { hasText: "app-2 at riverside" });
+      await row.waitFor();
+      expect(await row.locator("button", { hasText: "Acknowledge" }).isVisible()).toBe(true);
+      // Nothing wider than the screen: the page never scrolls sideways.
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await b.shot(`dashboard-alerts-${width}`);
+    }
+    await p.getByTestId("alerts").locator("button", { hasText: "Acknowledge" }).first().click();
+    await p.locator(".notice.ok", { hasText: "Alert acknowledged" }).waitFor();
+    expect(await p.getByTestId("alerts").textContent()).toContain("acknowledged");
+    await p.setViewportSize({ width: 1280, height: 900 });
   }, 60_000);
 });

@@ -24,7 +24,13 @@ describe.skipIf(!chromiumPresent())("the appliance status page in Chromium", () 
     queue = new Queue(openStateDb(join(dir, "state.db")), { maxBytes: 1e9 });
     server = startLocalApi(
       "127.0.0.1:0",
-      { snapshot: () => snapshot, drain: async () => undefined, nudge: () => {}, queue },
+      {
+        snapshot: () => snapshot,
+        drain: async () => undefined,
+        nudge: () => {},
+        askSnapshot: () => {},
+        queue,
+      },
       jsonLogger({ level: "error", err: () => {} }),
     );
     url = `http://127.0.0.1:${server.port}/`;

@@ -2,13 +2,14 @@
  * `npm run demo`: the whole system on loopback — the cloud on its embedded defaults, a clinic
  * site with one appliance enrolled by zero-touch claim (its MAC registered, the claim approved
  * through the admin API as a technician would, comparing the key fingerprint the appliance
- * printed), the WinRM test server as the clinic's Windows server, and the compiled `malachor run`
- * — then URLs to open and a drift to introduce.
+ * printed), the WinRM test server as the clinic's Windows file server and as its front-desk
+ * workstation, and the compiled `malachor run` — then URLs to open and drifts to introduce.
  *
  *   bun test/demo/demo.ts [--once] [--interval SEC] [--verbose] [--keep]
  *
- * --once runs the scenario unattended (score → drift → L1 fix → receipt checked in the portal and
- * by `malachor evidence verify`) and exits 0 or 1.
+ * --once runs the scenario unattended (score → firewall drift → L1 fix → receipt checked in the
+ * portal and by `malachor evidence verify`; the workstation's screen lock removed → L1 fix; a
+ * brute-force burst at the front desk → an L3 incident in the dashboard's queue) and exits 0 or 1.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -24,8 +25,9 @@ import {
   requestMagicLink,
   type WebSession,
 } from "../e2e/harness/web.ts";
-import { applyDrift, DRIFTS, LAST_DRIFT_FILE, SESSION_FILE } from "./drifts.ts";
-import { fixesIn, type ObservedFix, scoreOnPage } from "./watch.ts";
+import { applyDrift, DRIFTS, type DriftName, LAST_DRIFT_FILE, SESSION_FILE } from "./drifts.ts";
+import { setUpProgram } from "./program.ts";
+import { fixesIn, l3QueueOnPage, type ObservedFix, type QueuedIncident, scoreOnPage } from "./watch.ts";
 
 const { values } = parseArgs({
   options: {
@@ -48,8 +50,9 @@ const clock = () => {
 };
 const say = (line = "") => process.stdout.write(`${line}\n`);
 const PORTAL_EMAIL = "privacy.officer@riverside-clinic.example";
+const OFFICER = { name: "Dana Reyes", email: PORTAL_EMAIL };
 
-say("Malachor demo: starting the cloud, the simulated Windows server and the appliance…");
+say("Malachor demo: starting the cloud, the simulated Windows server and workstation, and the appliance…");
 // Ctrl-C during start-up: let the step in progress end (it cleans up after itself), then stop.
 let interrupted = false;
 const onEarlySignal = () => {
@@ -58,7 +61,12 @@ const onEarlySignal = () => {
 };
 process.on("SIGINT", onEarlySignal);
 process.on("SIGTERM", onEarlySignal);
-const stack = await Stack.start({ intervalSec, echo: values.verbose, keep: values.keep }).catch((e) => {
+const stack = await Stack.start({
+  intervalSec,
+  echo: values.verbose,
+  keep: values.keep,
+  workstation: true,
+}).catch((e) => {
   if (!interrupted) process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
   process.exit(interrupted ? 130 : 1);
 });
@@ -84,13 +92,22 @@ process.on("SIGTERM", () => void shutdown(0));
 if (interrupted) await shutdown(130);
 
 const cloud = stack.cloud;
+// The stack was started with a workstation.
+const workstation = stack.workstation!;
+/** The simulated host a drift applies to. */
+const simUrlOf = (name: DriftName) => (DRIFTS[name].on === "workstation" ? workstation.url : stack.winrm.url);
 // drift.ts finds the interactive demo's simulator here (--once drifts by itself: no file, so a
 // test run never disturbs a demo someone is watching).
 if (!values.once) {
   mkdirSync(dirname(SESSION_FILE), { recursive: true });
   writeFileSync(
     SESSION_FILE,
-    JSON.stringify({ simUrl: stack.winrm.url, cloudUrl: cloud.url, pid: process.pid }),
+    JSON.stringify({
+      simUrl: stack.winrm.url,
+      workstationUrl: workstation.url,
+      cloudUrl: cloud.url,
+      pid: process.pid,
+    }),
   );
 }
 
@@ -114,11 +131,34 @@ try {
   await shutdown(1);
 }
 
+// The clinic's compliance program, once the appliance's first findings can prefill the risk
+// assessment: set up by the MSP over the API and by the officer in the portal (which uses her
+// first sign-in link, so a fresh one is printed below).
+let unassessed: string[] = [];
+try {
+  await waitFor("the appliance's first check results", score, { timeoutMs: 60_000 });
+  unassessed = await setUpProgram(cloud, stack.siteId, OFFICER, await portalSession(link!));
+  const used = link;
+  await requestMagicLink(cloud.url, PORTAL_EMAIL);
+  link = await waitFor(
+    "a fresh portal sign-in link in the cloud log",
+    () => {
+      const l = magicLinkIn(cloud.service?.output() ?? []);
+      return l && l !== used ? l : undefined;
+    },
+    { timeoutMs: 15_000 },
+  );
+} catch (e) {
+  process.stderr.write(`demo: compliance program set-up failed: ${(e as Error).message}\n`);
+  await shutdown(1);
+}
+
 const dashboardUrl = `${cloud.url}/dashboard/sites/${stack.siteId}`;
 const curl = `curl -X POST ${stack.winrm.url}/_sim/state -H 'content-type: application/json' -d '${JSON.stringify(DRIFTS["firewall-off"].patch)}'`;
 say(`
   cloud        ${cloud.url}   (PGlite + evidence store in ${cloud.dataDir})
   Windows      ${stack.winrm.url}/wsman   (WinRM test server: simulated clinic file server)
+               ${workstation.url}/wsman   (WinRM test server: simulated front-desk workstation FRONTDESK-01)
   appliance    ${stack.applianceId} of site ${stack.siteId}   (compiled malachor, checks every ${intervalSec} s)
                enrolled by claim ${stack.enrolment.claimId}, approved for key fingerprint ${stack.enrolment.fingerprint}
 
@@ -129,11 +169,23 @@ Open in a browser:
                (the privacy officer's one-time sign-in link, valid 15 min; for another, sign in at
                 ${cloud.url}/portal/login as ${PORTAL_EMAIL}: the demo prints the new link here)
   Status page  ${stack.agent.statusUrl}/   (the appliance's local page)
+
+Compliance program (portal → Program): risk assessment signed, every policy adopted and acknowledged,
+  two BAAs with signed copies, training done — ${unassessed.length === 0 ? "the report has 0 unassessed controls" : `still unassessed: ${unassessed.join(", ")}`}
 `);
 
 async function score(): Promise<number | undefined> {
   const page = await admin.get(`/dashboard/sites/${stack.siteId}`);
   return scoreOnPage(page.html);
+}
+
+async function l3Queue(): Promise<QueuedIncident[]> {
+  return l3QueueOnPage((await admin.get("/dashboard/incidents")).html);
+}
+
+function describeIncident(i: QueuedIncident): string {
+  return `raised to a person: L3 incident ${i.id} for ${i.checkId} on ${i.host} (never fixed automatically)
+          dashboard: ${cloud.url}/dashboard/incidents`;
 }
 
 async function fixes(): Promise<ObservedFix[]> {
@@ -174,14 +226,15 @@ function lastDrift(): { check: string; at: string } | undefined {
 
 async function interactive(): Promise<never> {
   say(`
-Introduce drift on the simulated Windows server, then watch it get fixed:
-  npx bun test/demo/drift.ts firewall-off  (also: ${Object.keys(DRIFTS)
-    .filter((d) => d !== "firewall-off")
-    .join(", ")})
+Introduce drift on the simulated Windows hosts, then watch it get fixed or raised to a person:
+  npx bun test/demo/drift.ts firewall-off      (the file server; also: defender-off, smb1-on)
+  npx bun test/demo/drift.ts screen-lock-off   (the front-desk workstation: fixed by an L1 rule)
+  npx bun test/demo/drift.ts brute-force       (failed logons at the front desk: an L3 incident)
   or: ${curl}
 
 Ctrl-C stops everything.`);
   const seen = new Set((await fixes()).map((f) => f.receipt.id));
+  const queued = new Set((await l3Queue()).map((i) => i.id));
   let lastLink = link;
   for (;;) {
     await Bun.sleep(2_000);
@@ -192,6 +245,11 @@ Ctrl-C stops everything.`);
       say(`${clock()} new portal sign-in link (the demo's mailer is the cloud log): ${newest}`);
     }
     try {
+      for (const i of await l3Queue()) {
+        if (queued.has(i.id)) continue;
+        queued.add(i.id);
+        say(`${clock()} ${describeIncident(i)}`);
+      }
       for (const f of await fixes()) {
         if (seen.has(f.receipt.id)) continue;
         seen.add(f.receipt.id);
@@ -216,10 +274,12 @@ async function unattended(): Promise<never> {
     return shutdown(1);
   };
   try {
+    if (unassessed.length > 0)
+      return fail(`controls still unassessed after the program: ${unassessed.join(", ")}`);
     const drift = DRIFTS["firewall-off"];
     const before = new Set((await fixes()).map((f) => f.receipt.id));
     const injected = Date.now();
-    await applyDrift(stack.winrm.url, "firewall-off");
+    await applyDrift(simUrlOf("firewall-off"), "firewall-off");
     say(`${clock()} drift introduced: ${drift.what}`);
     const fix = await waitFor(
       `an L1 fix of ${drift.check} verified in the evidence`,
@@ -251,8 +311,63 @@ async function unattended(): Promise<never> {
     const server = await cloudVerify(cloud, stack.siteId);
     if (!server.ok) return fail(`cloud chain verify: ${server.kind}: ${server.message}`);
     say(`${clock()} receipt shown in the portal; portal export verified by malachor evidence verify: ${out}`);
+    // The compliance program's records: the site's own chain, signed by the cloud's key.
+    const programFile = join(stack.dir, "program.jsonl");
+    const cloudKeyFile = join(stack.dir, "cloud-key.txt");
+    writeFileSync(programFile, (await portal.get(`/portal/s/${stack.siteId}/program.jsonl`)).html);
+    writeFileSync(
+      cloudKeyFile,
+      `${(await cloud.api<{ publicKey: string }>("GET", "/api/keys/cloud")).publicKey}\n`,
+    );
+    const pv = Bun.spawnSync([
+      stack.agent.paths.bin,
+      "evidence",
+      "verify",
+      programFile,
+      "--pubkey",
+      cloudKeyFile,
+    ]);
+    const pout = `${pv.stdout.toString()}${pv.stderr.toString()}`.trim();
+    if (pv.exitCode !== 0) return fail(`malachor evidence verify on the program chain: ${pout}`);
+    say(`${clock()} program chain verified by malachor evidence verify: ${pout}`);
+
+    // The front-desk workstation: its screen lock removed is fixed by an L1 rule…
+    const lock = DRIFTS["screen-lock-off"];
+    await applyDrift(simUrlOf("screen-lock-off"), "screen-lock-off");
+    say(`${clock()} drift introduced: ${lock.what}`);
+    const lockFix = await waitFor(
+      `an L1 fix of ${lock.check} on ${workstation.host} verified in the evidence`,
+      async () =>
+        (await fixes()).find(
+          (f) =>
+            !before.has(f.receipt.id) &&
+            f.receipt.checkId === lock.check &&
+            f.receipt.host === workstation.host,
+        ),
+      { timeoutMs: (intervalSec * 2 + 60) * 1000 },
+    );
+    say(`${clock()} ${describeFix(lockFix)}`);
+    if (lockFix.receipt.decidedBy.tier !== "L1")
+      return fail(`expected an L1 fix of the screen lock, got ${lockFix.receipt.decidedBy.tier}`);
+
+    // …and a brute-force burst there is raised to a person, never fixed.
+    const burst = DRIFTS["brute-force"];
+    const queuedBefore = new Set((await l3Queue()).map((i) => i.id));
+    await applyDrift(simUrlOf("brute-force"), "brute-force");
+    say(`${clock()} threat introduced: ${burst.what}`);
+    const incident = await waitFor(
+      `an L3 incident for ${burst.check} in the dashboard's queue`,
+      async () =>
+        (await l3Queue()).find(
+          (i) => !queuedBefore.has(i.id) && i.checkId === burst.check && i.host === workstation.host,
+        ),
+      { timeoutMs: (intervalSec * 2 + 60) * 1000 },
+    );
+    say(`${clock()} ${describeIncident(incident)}`);
+    if ((await fixes()).some((f) => f.receipt.checkId === burst.check))
+      return fail(`${burst.check} was fixed automatically; threats go to people`);
     say(
-      `DEMO OK: score ${firstScore}%, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s`,
+      `DEMO OK: score ${firstScore}% with 0 unassessed controls, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s; workstation screen lock fixed by L1; brute force raised to a person (L3)`,
     );
     return shutdown(0);
   } catch (e) {

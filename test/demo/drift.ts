@@ -9,7 +9,7 @@ const name = process.argv[2];
 if (!name || !(name in DRIFTS)) {
   process.stderr.write(
     `usage: npx bun test/demo/drift.ts <drift>\n${Object.entries(DRIFTS)
-      .map(([n, d]) => `  ${n.padEnd(14)} ${d.what}`)
+      .map(([n, d]) => `  ${n.padEnd(16)} on the ${d.on.padEnd(11)} ${d.what}`)
       .join("\n")}\n`,
   );
   process.exit(2);
@@ -18,7 +18,13 @@ if (!existsSync(SESSION_FILE)) {
   process.stderr.write("no running demo found (start it with: npm run demo)\n");
   process.exit(3);
 }
-const { simUrl } = JSON.parse(readFileSync(SESSION_FILE, "utf8")) as { simUrl: string };
+const session = JSON.parse(readFileSync(SESSION_FILE, "utf8")) as { simUrl: string; workstationUrl?: string };
+const drift = DRIFTS[name as DriftName];
+const simUrl = drift.on === "workstation" ? session.workstationUrl : session.simUrl;
+if (!simUrl) {
+  process.stderr.write(`the running demo has no ${drift.on} to drift\n`);
+  process.exit(3);
+}
 try {
   const at = new Date().toISOString();
   await applyDrift(simUrl, name as DriftName);

@@ -41,7 +41,19 @@ test("screen-lock-off on a workstation: the scan fails it, its runbook fixes and
   await applyDrift(`http://127.0.0.1:${server.port}`, "screen-lock-off");
   const scan = await scanWindowsHost({ executor }, WINDOWS_CHECKS, 60_000);
   expect(scan.role).toBe("workstation");
-  expect(scan.findings.find((f) => f.checkId === "windows.screen-lock")?.status).toBe("fail");
+  const found = scan.findings.find((f) => f.checkId === "windows.screen-lock")!;
+  expect(found.status).toBe("fail");
+  // On a workstation an L1 rule fixes it; on a server the same drift is left to L2 and people.
+  const rules = compileRules(BUILTIN_RULES);
+  expect(decideL1(found, { platform: "windows" }, rules, new Map() as never, Date.now())).toMatchObject({
+    type: "runbook",
+    runbookId: "windows.screen-lock",
+    rule: { id: "l1-windows-screen-lock" },
+  });
+  const onServer = { ...found, details: { ...found.details, role: "server" } };
+  expect(decideL1(onServer, { platform: "windows" }, rules, new Map() as never, Date.now()).type).toBe(
+    "none",
+  );
   const run = await runRunbook({ runbook: runbookById("windows.screen-lock")!, executor });
   expect({ outcome: run.outcome, verify: run.verify }).toEqual({ outcome: "fixed", verify: "pass" });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { IncidentTable } from "../../cloud/src/web/dashboard/incidents-page.tsx";
+import { newIncident } from "../../lib/incident.ts";
 import { buildBundle, bundleHash, type EvidenceBundle } from "../../protocol/evidence.ts";
 import type { RemediationReceipt } from "../../protocol/receipt.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
 import { sampleFinding } from "../../protocol/testkit.ts";
-import { fixesIn, scoreOnPage } from "./watch.ts";
+import { fixesIn, l3QueueOnPage, scoreOnPage } from "./watch.ts";
 
 const key = generateKeyPair();
 const ids = { siteId: "s", applianceId: "a" };
@@ -62,5 +64,28 @@ describe("demo watcher", () => {
     ['<div data-testid="score">—</div>', undefined],
   ])("reads the dashboard score from %s", (html, score) => {
     expect(scoreOnPage(html)).toBe(score);
+  });
+
+  test("reads the L3 queue of the dashboard's incidents page, not the other open incidents", () => {
+    const incident = (id: string, checkId: string, host: string, tier: "L1" | "L3") => ({
+      siteId: "s",
+      incident: newIncident(sampleFinding({ checkId, host, status: "fail" }), {
+        id,
+        applianceId: "a",
+        tier,
+        reason: "threats go to people",
+        at: at(0),
+      }),
+    });
+    const table = (testid: string, rows: ReturnType<typeof incident>[]) =>
+      String(
+        IncidentTable({ rows, csrf: "x", canResolve: true, now: new Date(), back: "/", empty: "-", testid }),
+      );
+    const html =
+      table("l3-queue", [incident("inc-1", "windows.threat-brute-force", "127.0.0.2", "L3")]) +
+      table("open-incidents", [incident("inc-2", "windows.firewall", "127.0.0.1", "L1")]);
+    expect(l3QueueOnPage(html)).toEqual([
+      { id: "inc-1", checkId: "windows.threat-brute-force", host: "127.0.0.2" },
+    ]);
   });
 });

@@ -53,3 +53,25 @@ export function scoreOnPage(html: string): number | undefined {
   const m = /data-testid="score"[^>]*>\s*(\d+(?:\.\d+)?)%/.exec(html);
   return m ? Number(m[1]) : undefined;
 }
+
+/** An incident in the dashboard's L3 queue (open, waiting for a person). */
+export interface QueuedIncident {
+  id: string;
+  checkId: string;
+  host: string;
+}
+
+/** The incidents in the L3 queue of the dashboard's incidents page. */
+export function l3QueueOnPage(html: string): QueuedIncident[] {
+  const start = html.indexOf('data-testid="l3-queue"');
+  if (start < 0) return [];
+  const table = html.slice(start, html.indexOf("</table>", start));
+  return table
+    .split('<tr data-incident="')
+    .slice(1)
+    .flatMap((row) => {
+      const id = row.slice(0, row.indexOf('"'));
+      const m = /<span class="mono">([^<]+)<\/span>\s*on\s*<span class="mono">([^<]+)<\/span>/.exec(row);
+      return m ? [{ id, checkId: m[1] as string, host: m[2] as string }] : [];
+    });
+}

@@ -49,6 +49,26 @@ describe("signed orders (compiled agent, real cloud)", () => {
     expect(state.smb.enableSMB1Protocol).toBe(false);
   }, 120_000);
 
+  test("accept_baseline takes a new scheduled task into the host's baseline, as a person decided", async () => {
+    await stack.patchWindows({
+      scheduledTasks: [
+        { taskName: "ClinicSync", taskPath: "\\", state: "Ready", execute: "C:\\ClinicSync\\sync.exe" },
+      ],
+    });
+    const o = await order("accept_baseline", { host: "127.0.0.1", checkId: "windows.persistence-tasks" });
+    expect(o.completion).toMatchObject({
+      status: "succeeded",
+      result: {
+        host: "127.0.0.1",
+        checkId: "windows.persistence-tasks",
+        accepted: ["\\ClinicSync => C:\\ClinicSync\\sync.exe"],
+      },
+    });
+    const check = await order("run_check", { checkIds: ["windows.persistence-tasks"] });
+    const findings = (check.completion?.result.findings ?? []) as { status: string }[];
+    expect(findings.map((f) => f.status)).toEqual(["pass"]);
+  }, 120_000);
+
   test("run_runbook with parameters outside the runbook's bounds fails without touching the host", async () => {
     const o = await order("run_runbook", {
       runbookId: "windows.smb1",

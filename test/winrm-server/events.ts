@@ -67,8 +67,8 @@ export function clearLog(logs: Record<string, EventLog>, name: string, by: strin
 }
 
 /** A -FilterXPath as the agent writes it: `*[System[(EventID=a or EventID=b) and EventRecordID>n]]`. */
-function xpathFilter(xpath: string): (r: EventRecord) => boolean {
-  const ids = [...xpath.matchAll(/EventID\s*=\s*(\d+)/g)].map((m) => Number(m[1]));
+function xpathFilter(xpath: string): { ids: Set<number>; after: number } {
+  const ids = new Set([...xpath.matchAll(/EventID\s*=\s*(\d+)/g)].map((m) => Number(m[1])));
   const after = /EventRecordID\s*>\s*(\d+)/.exec(xpath);
   const rest = xpath
     .replace(/EventID\s*=\s*\d+/g, "")
@@ -78,10 +78,25 @@ function xpathFilter(xpath: string): (r: EventRecord) => boolean {
     throw new PSError(
       `Get-WinEvent : The specified query is invalid (this host reads EventID and EventRecordID only): ${xpath}`,
     );
-  return (r) => (ids.length === 0 || ids.includes(r.id)) && (!after || r.recordId > Number(after[1]));
+  return { ids, after: after ? Number(after[1]) : -1 };
 }
 
-/** The Get-WinEvent cmdlet over these logs. */
+/** Index of the first record with an id above `after` (records are kept in record id order). */
+function firstAfter(records: readonly EventRecord[], after: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((records[mid] as EventRecord).recordId > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * The Get-WinEvent cmdlet over these logs. Like the real one it seeks to the record id the query
+ * starts after and stops at -MaxEvents, so reading a batch costs the batch, not the whole log.
+ */
 export function getWinEvent(logs: Record<string, EventLog>, c: CmdletCall): Value[] {
   const name = toStr(param(c, "LogName") ?? c.positional[0] ?? null);
   const key = Object.keys(logs).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -92,11 +107,19 @@ export function getWinEvent(logs: Record<string, EventLog>, c: CmdletCall): Valu
     );
   const log = logs[key] as EventLog;
   const xpath = param(c, "FilterXPath");
-  const keep = xpath === null ? () => true : xpathFilter(toStr(xpath));
-  let out = log.records.filter(keep);
-  if (!param(c, "Oldest")) out = [...out].reverse();
-  const max = param(c, "MaxEvents");
-  if (max !== null) out = out.slice(0, toNum(max));
+  const { ids, after } = xpath === null ? { ids: new Set<number>(), after: -1 } : xpathFilter(toStr(xpath));
+  const maxParam = param(c, "MaxEvents");
+  const max = maxParam === null ? Number.POSITIVE_INFINITY : toNum(maxParam);
+  const keep = (r: EventRecord) => ids.size === 0 || ids.has(r.id);
+  const out: EventRecord[] = [];
+  const start = firstAfter(log.records, after);
+  if (param(c, "Oldest")) {
+    for (let i = start; i < log.records.length && out.length < max; i++)
+      if (keep(log.records[i] as EventRecord)) out.push(log.records[i] as EventRecord);
+  } else {
+    for (let i = log.records.length - 1; i >= start && out.length < max; i--)
+      if (keep(log.records[i] as EventRecord)) out.push(log.records[i] as EventRecord);
+  }
   if (out.length === 0)
     throw new PSError(
       "Get-WinEvent : No events were found that match the specified selection criteria.",

@@ -1,6 +1,6 @@
 /**
  * Standalone WinRM test server: `bun test/winrm-server/main.ts --port 5985 --user U --password P
- * [--hostname NAME] [--compliant] [--role server|domain-controller|workstation]
+ * [--hostname NAME] [--bind 127.0.0.2] [--compliant] [--role server|domain-controller|workstation]
  * [--tls-key k.pem --tls-cert c.pem]`. Prints one JSON line with
  * the URL once listening; stops on SIGINT/SIGTERM.
  */
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     user: { type: "string" },
     password: { type: "string" },
     hostname: { type: "string", default: "CLINIC-FS01" },
+    bind: { type: "string", default: "127.0.0.1" },
     compliant: { type: "boolean", default: false },
     role: { type: "string", default: "server" },
     "tls-key": { type: "string" },
@@ -37,6 +38,11 @@ if (!values.user || !password) {
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port: "${values.port}" is not a TCP port\n`);
+  process.exit(2);
+}
+// The control API has no authentication: the test host never listens beyond loopback.
+if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(values.bind)) {
+  process.stderr.write(`--bind: "${values.bind}" is not a loopback address (127.x.y.z)\n`);
   process.exit(2);
 }
 const tls =
@@ -56,6 +62,7 @@ const server = await startWinRmServer({
   user: values.user,
   password,
   port,
+  hostname: values.bind,
   tls,
   state: asRole(values.compliant ? compliantState(values.hostname) : defaultState(values.hostname)),
 });

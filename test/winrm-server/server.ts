@@ -32,6 +32,7 @@ export interface WinRmServerOptions {
   user: string;
   password: string;
   port?: number;
+  /** Loopback address to listen on (default 127.0.0.1; another 127.x.y.z gives a second host its own name). */
   hostname?: string;
   state?: WindowsState;
   /** Serve HTTPS with Basic auth instead of HTTP with NTLM. */
@@ -74,7 +75,7 @@ function sameUser(configured: string, user: string, domain: string): boolean {
   return !c[0] || !domain || c[0].toLowerCase() === domain.toLowerCase();
 }
 
-/** Start a server on 127.0.0.1 (port 0 = any free port). */
+/** Start a server on 127.0.0.1 or the given loopback address (port 0 = any free port). */
 export async function startWinRmServer(opts: WinRmServerOptions): Promise<WinRmServer> {
   const self = {
     state: opts.state ?? defaultState(),
@@ -241,7 +242,7 @@ export async function startWinRmServer(opts: WinRmServerOptions): Promise<WinRmS
   });
   const port = (server.address() as AddressInfo).port;
   self.port = port;
-  self.url = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}/wsman`;
+  self.url = `${opts.tls ? "https" : "http"}://${opts.hostname ?? "127.0.0.1"}:${port}/wsman`;
   self.wsman = new WsManService(() => self.state, self.faults, self.url);
   self.dropConnections = destroyAll;
   self.shells = () => ({

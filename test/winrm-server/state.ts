@@ -20,6 +20,10 @@ export interface WindowsState {
   bitlocker: {
     volumes: {
       mountPoint: string;
+      /** Get-BitLockerVolume's VolumeType (default OperatingSystem); Removable is never required. */
+      volumeType?: "OperatingSystem" | "FixedData" | "Removable";
+      /** A data volume unlocked by the system volume at boot (Enable-BitLockerAutoUnlock). */
+      autoUnlock?: boolean;
       protectionStatus: "On" | "Off";
       volumeStatus: "FullyEncrypted" | "FullyDecrypted" | "EncryptionInProgress";
       encryptionMethod: string;
@@ -110,7 +114,17 @@ export interface WindowsState {
       passwordLastSet: string;
     }[];
     groups: Record<string, { samAccountName: string; objectClass: "user" | "group" }[]>;
-    computers: { name: string; isDomainController: boolean; lapsExpiry: string | null }[];
+    computers: {
+      name: string;
+      isDomainController: boolean;
+      lapsExpiry: string | null;
+      /** Discovery reads these (Get-ADComputer -Properties DNSHostName, IPv4Address, OperatingSystem…). */
+      dnsHostName?: string;
+      ipv4Address?: string | null;
+      operatingSystem?: string;
+      operatingSystemVersion?: string;
+      enabled?: boolean;
+    }[];
   } | null;
   eventLogs: Record<
     string,
@@ -154,6 +168,21 @@ export const REG = {
     "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired",
 };
 
+type Volume = WindowsState["bitlocker"]["volumes"][number];
+
+/** A volume BitLocker has never touched. */
+export function clearVolume(mountPoint: string, volumeType: NonNullable<Volume["volumeType"]>): Volume {
+  return {
+    mountPoint,
+    ...(volumeType === "OperatingSystem" ? {} : { volumeType }),
+    protectionStatus: "Off",
+    volumeStatus: "FullyDecrypted",
+    encryptionMethod: "None",
+    keyProtectors: [],
+    adBackups: [],
+  };
+}
+
 /** A fresh, drifted clinic file server. */
 export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
   return {
@@ -165,14 +194,10 @@ export function defaultState(hostname = "CLINIC-FS01"): WindowsState {
     tpmPresent: true,
     bitlocker: {
       volumes: [
-        {
-          mountPoint: "C:",
-          protectionStatus: "Off",
-          volumeStatus: "FullyDecrypted",
-          encryptionMethod: "None",
-          keyProtectors: [],
-          adBackups: [],
-        },
+        clearVolume("C:", "OperatingSystem"),
+        // The clinic's data volume (its shares hold ePHI) and a USB stick nobody encrypts.
+        clearVolume("D:", "FixedData"),
+        clearVolume("E:", "Removable"),
       ],
     },
     defender: {
@@ -333,6 +358,22 @@ export function compliantState(hostname = "CLINIC-DC01"): WindowsState {
     ],
     adBackups: ["{6A1B2C3D-4E5F-4A7B-8C9D-0E1F2A3B4C5D}"],
   };
+  s.bitlocker.volumes[1] = {
+    mountPoint: "D:",
+    volumeType: "FixedData",
+    autoUnlock: true,
+    protectionStatus: "On",
+    volumeStatus: "FullyEncrypted",
+    encryptionMethod: "XtsAes256",
+    keyProtectors: [
+      {
+        id: "{7B2C3D4E-5F6A-4B8C-9D0E-1F2A3B4C5D6E}",
+        type: "RecoveryPassword",
+        recoveryPassword: "121121-232232-343343-454454-565565-676676-787787-898898",
+      },
+    ],
+    adBackups: ["{7B2C3D4E-5F6A-4B8C-9D0E-1F2A3B4C5D6E}"],
+  };
   s.defender = { ...s.defender, realTimeProtectionEnabled: true, signatureLastUpdated: days(0.5) };
   for (const p of ["Domain", "Private", "Public"] as const)
     s.firewall[p] = { enabled: true, defaultInboundAction: "Block" };
@@ -362,7 +403,10 @@ export function compliantState(hostname = "CLINIC-DC01"): WindowsState {
   delete s.registry[REG.rebootRequired];
   s.smb = { enableSMB1Protocol: false, enableSMB2Protocol: true, requireSecuritySignature: true };
   for (const u of s.users) if (u.sid.endsWith("-501")) u.enabled = false;
-  for (const [path, name, value] of HARDENED_REGISTRY) (s.registry[path] ??= {})[name] = value;
+  for (const [path, name, value] of HARDENED_REGISTRY) {
+    s.registry[path] ??= {};
+    s.registry[path][name] = value;
+  }
   s.services.RemoteRegistry = { displayName: "Remote Registry", status: "Stopped", startType: "Disabled" };
   s.firewallRules = s.firewallRules
     .filter((r) => r.name !== "Vendor-Support-Any")
@@ -496,9 +540,33 @@ export function withDomainController(s: WindowsState, compliant: boolean): Windo
       ],
     },
     computers: [
-      { name: s.hostname, isDomainController: true, lapsExpiry: null },
-      { name: "CLINIC-FS01", isDomainController: false, lapsExpiry: days(-20) },
-      { name: "FRONTDESK-01", isDomainController: false, lapsExpiry: compliant ? days(-10) : null },
+      {
+        name: s.hostname,
+        isDomainController: true,
+        lapsExpiry: null,
+        dnsHostName: `${s.hostname.toLowerCase()}.clinic.local`,
+        ipv4Address: "192.168.10.5",
+        operatingSystem: "Windows Server 2022 Standard",
+        operatingSystemVersion: "10.0 (20348)",
+      },
+      {
+        name: "CLINIC-FS01",
+        isDomainController: false,
+        lapsExpiry: days(-20),
+        dnsHostName: "clinic-fs01.clinic.local",
+        ipv4Address: "192.168.10.20",
+        operatingSystem: "Windows Server 2019 Standard",
+        operatingSystemVersion: "10.0 (17763)",
+      },
+      {
+        name: "FRONTDESK-01",
+        isDomainController: false,
+        lapsExpiry: compliant ? days(-10) : null,
+        dnsHostName: "frontdesk-01.clinic.local",
+        ipv4Address: null,
+        operatingSystem: "Windows 11 Pro",
+        operatingSystemVersion: "10.0 (22631)",
+      },
     ],
   };
   return s;

@@ -69,7 +69,8 @@ export function windowsHost(state: WindowsState, user: string, now: () => number
   const volumeObject = (v: WindowsState["bitlocker"]["volumes"][number]) =>
     new PSObject({
       MountPoint: v.mountPoint,
-      VolumeType: "OperatingSystem",
+      VolumeType: v.volumeType ?? "OperatingSystem",
+      AutoUnlockEnabled: v.autoUnlock ?? null,
       ProtectionStatus: v.protectionStatus,
       VolumeStatus: v.volumeStatus,
       EncryptionMethod: v.encryptionMethod,
@@ -129,6 +130,10 @@ export function windowsHost(state: WindowsState, user: string, now: () => number
       if (v.protectionStatus === "On")
         throw new PSError(`Enable-BitLocker : BitLocker is already enabled on ${v.mountPoint}.`);
       if (param(c, "TpmProtector")) {
+        if ((v.volumeType ?? "OperatingSystem") !== "OperatingSystem")
+          throw new PSError(
+            `Enable-BitLocker : The TPM protector can only be used with the operating system volume (${v.mountPoint}).`,
+          );
         if (!state.tpmPresent)
           throw new PSError(
             "Enable-BitLocker : A compatible Trusted Platform Module (TPM) Security Device cannot be found on this computer.",
@@ -169,8 +174,25 @@ export function windowsHost(state: WindowsState, user: string, now: () => number
       if (!v.adBackups.includes(kp.id)) v.adBackups.push(kp.id);
       return volumeObject(v);
     },
+    "enable-bitlockerautounlock": (c) => {
+      const v = volume(c);
+      const system = state.bitlocker.volumes.find(
+        (x) => (x.volumeType ?? "OperatingSystem") === "OperatingSystem",
+      );
+      if ((v.volumeType ?? "OperatingSystem") === "OperatingSystem")
+        throw new PSError(
+          "Enable-BitLockerAutoUnlock : Automatic unlocking is not available for the operating system volume.",
+        );
+      if (system?.protectionStatus !== "On")
+        throw new PSError(
+          "Enable-BitLockerAutoUnlock : BitLocker Drive Encryption must be enabled on the operating system volume to automatically unlock this volume.",
+        );
+      v.autoUnlock = true;
+      return volumeObject(v);
+    },
     "disable-bitlocker": (c) => {
       const v = volume(c);
+      v.autoUnlock = undefined;
       Object.assign(v, {
         protectionStatus: "Off",
         volumeStatus: "FullyDecrypted",
@@ -653,8 +675,11 @@ function adCmdlets(state: WindowsState): Record<string, Cmdlet> {
       const seen = new Set<string>();
       const expand = (group: string): PSObject[] =>
         (d.groups[group] ?? []).flatMap((m) => {
-          if (m.objectClass === "group" && param(c, "Recursive"))
-            return seen.has(m.samAccountName) ? [] : (seen.add(m.samAccountName), expand(m.samAccountName));
+          if (m.objectClass === "group" && param(c, "Recursive")) {
+            if (seen.has(m.samAccountName)) return [];
+            seen.add(m.samAccountName);
+            return expand(m.samAccountName);
+          }
           return [
             new PSObject({
               SamAccountName: m.samAccountName,
@@ -673,6 +698,11 @@ function adCmdlets(state: WindowsState): Record<string, Cmdlet> {
             PrimaryGroupID: x.isDomainController ? 516 : 515,
             "msLAPS-PasswordExpirationTime": x.lapsExpiry === null ? null : Date.parse(x.lapsExpiry),
             "ms-Mcs-AdmPwdExpirationTime": null,
+            DNSHostName: x.dnsHostName ?? null,
+            IPv4Address: x.ipv4Address ?? null,
+            OperatingSystem: x.operatingSystem ?? null,
+            OperatingSystemVersion: x.operatingSystemVersion ?? null,
+            Enabled: x.enabled ?? true,
           }),
       ),
   };

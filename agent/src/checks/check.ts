@@ -11,10 +11,18 @@ export interface CheckSettings {
   nixosExpectedGeneration?: number;
 }
 
+/** A host's first-seen lists of the baseline checks (SUID files, cron entries), by check id. */
+export interface HostBaseline {
+  get(checkId: string): string[] | undefined;
+  set(checkId: string, items: readonly string[]): void;
+}
+
 /** What a check is handed: the host to inspect and the settings. */
 export interface CheckContext {
   host: Host;
   settings: CheckSettings;
+  /** Where baseline checks keep the host's first-seen list; without one they report only. */
+  baseline?: HostBaseline;
   /** Milliseconds the check may take; long waits (SNTP) should stay inside it. */
   timeoutMs: number;
 }

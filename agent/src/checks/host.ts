@@ -7,7 +7,8 @@ export interface CommandResult {
 
 /**
  * Everything a check may ask of the machine it inspects. Checks do no I/O of their own, so tests
- * can feed recorded command output (FixtureHost) and production uses the real machine (RealHost).
+ * can feed recorded command output (FixtureHost) and production uses the real machine (RealHost)
+ * or a Linux/macOS machine over SSH (SshHost, agent/src/ssh/; targets in agent/src/ssh/target.ts).
  */
 export interface Host {
   /** Run a program (no shell) with LC_ALL=C; never throws for a non-zero exit. */

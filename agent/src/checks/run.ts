@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { describeIssues } from "../../../protocol/common.ts";
 import { Finding } from "../../../protocol/finding.ts";
-import type { CheckOutcome, CheckSettings, LinuxCheck } from "./check.ts";
+import type { CheckOutcome, CheckSettings, HostBaseline, LinuxCheck } from "./check.ts";
 import type { Host } from "./host.ts";
 
 /** How a cycle of checks runs. */
@@ -14,6 +14,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Checks run at once (they mostly wait on subprocesses and the network). */
   concurrency?: number;
+  /** The host's baseline lists (baseline checks only report without one). */
+  baseline?: HostBaseline;
   /** Called after each check finishes (CLI progress). */
   onProgress?: (done: number, total: number, checkId: string) => void;
 }
@@ -53,6 +55,7 @@ export async function runCheck(check: LinuxCheck, opts: RunOptions): Promise<Fin
         host: bounded(opts.host, opts.timeoutMs),
         settings: opts.settings,
         timeoutMs: opts.timeoutMs,
+        ...(opts.baseline ? { baseline: opts.baseline } : {}),
       }),
       opts.timeoutMs,
     );

@@ -6,8 +6,8 @@ import { runChecks, selectChecks } from "../checks/run.ts";
 import { checkSettings } from "../checks/settings.ts";
 import { ChecksSection, StatusSection } from "../config/schema.ts";
 import { applianceHostName } from "../daemon/agent.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT } from "./command.ts";
+import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
+import { CliError, EXIT } from "./command.ts";
 import { configFromArgs, noConfigAtAll } from "./config-arg.ts";
 import { table } from "./format.ts";
 import { progress } from "./progress.ts";
@@ -26,16 +26,14 @@ const MARK: Record<Finding["status"], string> = {
 };
 
 /** `malachor check`: run the local Linux checks on demand, for a field tech. */
-export const checkCommand: Command = {
-  name: "check",
-  summary: "run this host's drift checks now and show the results",
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { config: { type: "string" }, json: { type: "boolean" } },
-      usage,
-    );
+export const checkCommand = flagCommand(
+  {
+    name: "check",
+    summary: "run this host's drift checks now and show the results",
+    usage,
+    options: CONFIG_AND_JSON,
+  },
+  async ({ values, positionals }, io) => {
     // Without any config a tech can still check a box, with the documented defaults.
     const bare = noConfigAtAll(values.config);
     const config = bare ? undefined : configFromArgs(values.config);
@@ -68,4 +66,4 @@ export const checkCommand: Command = {
     }
     return findings.some((f) => f.status === "fail" || f.status === "error") ? EXIT.failed : EXIT.ok;
   },
-};
+);

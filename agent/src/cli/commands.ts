@@ -18,6 +18,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   winrm: async () => (await import("./winrm.ts")).winrmCommand,
   runbook: async () => (await import("./runbook.ts")).runbookCommand,
   incident: async () => (await import("./incident.ts")).incidentCommand,
+  baseline: async () => (await import("./baseline.ts")).baselineCommand,
 };
 
 /** Load every command (for `--help` and tests). */

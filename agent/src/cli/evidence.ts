@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseJsonl, verifyChain } from "../../../protocol/chain.ts";
 import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
-import { parseCommandArgs } from "./args.ts";
+import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
 
 const usage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--json]";
@@ -61,13 +61,11 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
 }
 
 /** `malachor evidence verify`: check a JSONL chain export against trusted public keys. */
-export const evidenceCommand: Command = {
+export const evidenceCommand = subcommandCommand({
   name: "evidence",
   summary: "verify an exported evidence chain (JSONL) against public keys",
   usage,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === "verify") return verifyCommand(rest, io);
-    throw new CliError(`unknown evidence subcommand "${sub ?? ""}"\nusage: ${usage}`);
+  subcommands: {
+    verify: verifyCommand,
   },
-};
+});

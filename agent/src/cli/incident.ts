@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import type { Incident } from "../../../protocol/incident.ts";
 import { openChain } from "../daemon/agent.ts";
-import { openState, stateDbPath } from "../daemon/state.ts";
 import { IncidentError, resolveIncident } from "../heal/l3/escalate.ts";
 import { notifiersFrom } from "../heal/l3/notifiers.ts";
 import { HealStore } from "../heal/store.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
-import { configFromArgs } from "./config-arg.ts";
+import { CONFIG_AND_JSON, parseCommandArgs, subcommandCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
+import { existingState } from "./existing-state.ts";
 import { table } from "./format.ts";
 
 const usage =
@@ -19,21 +17,14 @@ const usage =
   "  Exit 0 ok, 1 no such incident / already resolved, 2 bad usage, 3 no agent state.";
 
 function stateOf(configFlag: string | undefined) {
-  const config = configFromArgs(configFlag);
-  if (!existsSync(stateDbPath(config))) {
-    throw new CliError(
-      `no agent state at ${stateDbPath(config)}: malachor run has never started with this config`,
-      EXIT.environment,
-    );
-  }
-  const state = openState(config);
+  const { config, state } = existingState(configFlag);
   return { config, state, store: new HealStore(state.db) };
 }
 
 function list(args: string[], io: Io): number {
   const { values, positionals } = parseCommandArgs(
     args,
-    { status: { type: "string" }, config: { type: "string" }, json: { type: "boolean" } },
+    { ...CONFIG_AND_JSON, status: { type: "string" } },
     usage,
   );
   if (positionals.length) throw new CliError(`incident list takes no arguments\nusage: ${usage}`);
@@ -123,14 +114,12 @@ async function resolve(args: string[], io: Io): Promise<number> {
 }
 
 /** `malachor incident list|resolve`. */
-export const incidentCommand: Command = {
+export const incidentCommand = subcommandCommand({
   name: "incident",
   summary: "list the appliance's incidents; resolve one as a named person",
   usage,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === "list") return list(rest, io);
-    if (sub === "resolve") return resolve(rest, io);
-    throw new CliError(`unknown incident subcommand "${sub ?? ""}"\nusage: ${usage}`);
+  subcommands: {
+    list,
+    resolve,
   },
-};
+});

@@ -2,8 +2,8 @@ import * as v from "valibot";
 import { Id } from "../../../protocol/common.ts";
 import { OrderState } from "../../../protocol/order.ts";
 import { readSecretFile } from "../config/secret.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT } from "./command.ts";
+import { flagCommand } from "./args.ts";
+import { CliError, EXIT } from "./command.ts";
 
 const usage =
   "malachor orders list <siteId> [--state <state>] | approve <orderId> [--reason <text>] | reject <orderId> [--reason <text>]\n" +
@@ -73,22 +73,20 @@ function describe(o: OrderLine): string {
  * (remediations proposed over MCP or created with requireApproval). Talks to the cloud's admin
  * API with an admin token; approving needs msp-admin.
  */
-export const ordersCommand: Command = {
-  name: "orders",
-  summary: "list a site's orders; approve or reject orders waiting for approval (admin token)",
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        cloud: { type: "string" },
-        "token-file": { type: "string" },
-        state: { type: "string" },
-        reason: { type: "string" },
-        json: { type: "boolean" },
-      },
-      usage,
-    );
+export const ordersCommand = flagCommand(
+  {
+    name: "orders",
+    summary: "list a site's orders; approve or reject orders waiting for approval (admin token)",
+    usage,
+    options: {
+      cloud: { type: "string" },
+      "token-file": { type: "string" },
+      state: { type: "string" },
+      reason: { type: "string" },
+      json: { type: "boolean" },
+    },
+  },
+  async ({ values, positionals }, io) => {
     const [sub, target, ...extra] = positionals;
     if (!sub || !["list", "approve", "reject"].includes(sub) || !target || extra.length > 0) {
       throw new CliError(`expected list <siteId>, approve <orderId> or reject <orderId>\nusage: ${usage}`);
@@ -137,4 +135,4 @@ export const ordersCommand: Command = {
     );
     return EXIT.ok;
   },
-};
+);

@@ -1,14 +1,15 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { keyFingerprint } from "../../../protocol/provision.ts";
+import { plainHttpProblem } from "../cloud-client/plain-http.ts";
 import { ConfigError, configPath, loadConfig } from "../config/load.ts";
 import { IdentityError, loadIdentity } from "../evidence/identity.ts";
 import { type ProvisionEnv, provisionAuto, provisionEnroll, withRetry } from "../provision/auto.ts";
 import { ProvisionError } from "../provision/errors.ts";
 import { DEFAULT_MEDIA_ROOTS } from "../provision/media.ts";
 import { rekeyIdentity } from "../provision/rekey.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { flagCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
 
 const usage = [
   "malachor provision show [--config <file>] [--json]",
@@ -83,12 +84,14 @@ function retrySec(raw: string | undefined): number | undefined {
 }
 
 /** `malachor provision`: first-boot provisioning, identity display, manual enrollment, re-keying. */
-export const provisionCommand: Command = {
-  name: "provision",
-  summary: "provision this appliance (removable media or cloud by MAC), show its identity, enroll, re-key",
-  usage: `${usage}`,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, common, usage);
+export const provisionCommand = flagCommand(
+  {
+    name: "provision",
+    summary: "provision this appliance (removable media or cloud by MAC), show its identity, enroll, re-key",
+    usage: `${usage}`,
+    options: common,
+  },
+  async ({ values, positionals }, io) => {
     const [sub, ...extra] = positionals;
     if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\nusage: ${usage}`);
     const path = configPath(values.config);
@@ -127,6 +130,9 @@ export const provisionCommand: Command = {
         case "enroll": {
           const cloudUrl = values.cloud;
           if (!cloudUrl) throw new CliError(`enroll needs --cloud\nusage: ${usage}`);
+          // The enrolment code and the API key it returns must not cross the network in clear.
+          const plain = plainHttpProblem(cloudUrl, false);
+          if (plain) throw new CliError(`--cloud ${cloudUrl}: ${plain}`);
           const code = values.code?.trim().toUpperCase();
           const run = () => provisionEnroll(env, { cloudUrl, code });
           // A claim waits for a technician: keep asking. A code either works or it does not.
@@ -150,4 +156,4 @@ export const provisionCommand: Command = {
       return asCliError(e);
     }
   },
-};
+);

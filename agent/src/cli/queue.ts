@@ -6,8 +6,8 @@ import { openState, stateDbPath } from "../daemon/state.ts";
 import { DaemonUnavailable, localClient } from "../localapi/client.ts";
 import type { QueueItem, QueueStats } from "../queue/queue.ts";
 import { isStream, STREAM_NAMES } from "../queue/streams.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
 import { configFromArgs } from "./config-arg.ts";
 import { bytes, duration, table } from "./format.ts";
 import { progress } from "./progress.ts";
@@ -83,21 +83,14 @@ function printItems(io: Io, items: QueueItem[]) {
 }
 
 /** `malachor queue`: inspect and flush the offline queue. */
-export const queueCommand: Command = {
-  name: "queue",
-  summary: "inspect (stats, peek) or flush the offline evidence queue",
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        config: { type: "string" },
-        json: { type: "boolean" },
-        stream: { type: "string" },
-        limit: { type: "string" },
-      },
-      usage,
-    );
+export const queueCommand = flagCommand(
+  {
+    name: "queue",
+    summary: "inspect (stats, peek) or flush the offline evidence queue",
+    usage,
+    options: { ...CONFIG_AND_JSON, stream: { type: "string" }, limit: { type: "string" } },
+  },
+  async ({ values, positionals }, io) => {
     const [sub, ...extra] = positionals;
     if (!sub || extra.length > 0) throw new CliError(`expected one of stats, peek, flush\nusage: ${usage}`);
     if (values.stream !== undefined && !isStream(values.stream)) {
@@ -178,4 +171,4 @@ export const queueCommand: Command = {
       return EXIT.environment;
     return r.stats.depth > 0 ? EXIT.failed : EXIT.ok;
   },
-};
+);

@@ -2,20 +2,22 @@ import { scrubText } from "../../../lib/phi/scrub.ts";
 import { startDaemon } from "../daemon/start.ts";
 import { ChainOwnerError } from "../evidence/chain-store.ts";
 import { jsonLogger } from "../log/logger.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT } from "./command.ts";
+import { flagCommand } from "./args.ts";
+import { CliError, EXIT } from "./command.ts";
 import { configFromArgs } from "./config-arg.ts";
 
 const usage =
   "malachor run [--config <file>]\n  the appliance daemon: checks, evidence, healing, cloud sync; stops cleanly on SIGTERM/SIGINT.";
 
 /** `malachor run`: the daemon (systemd runs this). */
-export const runCommand: Command = {
-  name: "run",
-  summary: "run the appliance daemon (checks, evidence, healing, cloud sync)",
-  usage,
-  async run(args) {
-    const { values } = parseCommandArgs(args, { config: { type: "string" } }, usage);
+export const runCommand = flagCommand(
+  {
+    name: "run",
+    summary: "run the appliance daemon (checks, evidence, healing, cloud sync)",
+    usage,
+    options: { config: { type: "string" } },
+  },
+  async ({ values }) => {
     const config = configFromArgs(values.config);
     // Logs leave the box (journald → support bundles): scrub PHI from every line.
     const log = jsonLogger({ level: config.log.level, scrub: scrubText });
@@ -43,4 +45,4 @@ export const runCommand: Command = {
     });
     return EXIT.ok;
   },
-};
+);

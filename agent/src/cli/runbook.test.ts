@@ -82,26 +82,32 @@ describe("malachor runbook (compiled binary, catalogue embedded)", () => {
     expect(r.stderr).toContain('parameter "max_seconds" of windows.screen-lock must be between 60 and 900');
   });
 
-  test("a recovery key it creates goes into the state database's escrow queue, never to the screen", async () => {
+  test("the recovery keys it creates go into the state database's escrow queue, never to the screen", async () => {
     const config = writeTestConfig(join(fx.dir, "escrow"));
     const r = await runMalachor(["runbook", "run", "windows.bitlocker", ...target(), "--config", config]);
     expect(r.code).toBe(0);
-    const protector = fx.server.state.bitlocker.volumes[0]!.keyProtectors.find(
-      (p) => p.type === "RecoveryPassword",
-    )!;
+    // One key per fixed volume: the system drive and the data drive.
+    const protectors = fx.server.state.bitlocker.volumes.slice(0, 2).map((v) => ({
+      volume: v.mountPoint,
+      key: v.keyProtectors.find((p) => p.type === "RecoveryPassword")!,
+    }));
     const state = openState(loadConfig(config));
     try {
-      const [item] = state.queue.nextBatch("escrow", 10);
-      expect(JSON.parse(item!.payload)).toEqual({
-        host: "127.0.0.1",
-        volume: "C:",
-        protectorId: protector.id,
-        recoveryPassword: protector.recoveryPassword,
-      });
+      const items = state.queue.nextBatch("escrow", 10).map((i) => JSON.parse(i.payload));
+      expect(items).toEqual(
+        protectors.map((p) => ({
+          host: "127.0.0.1",
+          volume: p.volume,
+          protectorId: p.key.id,
+          recoveryPassword: p.key.recoveryPassword,
+        })),
+      );
     } finally {
       state.db.close();
     }
-    expect(r.stdout).toContain(`recovery key of C: (${protector.id}) queued for cloud escrow in`);
-    expect(r.stdout + r.stderr).not.toContain(protector.recoveryPassword!);
+    for (const p of protectors) {
+      expect(r.stdout).toContain(`recovery key of ${p.volume} (${p.key.id}) queued for cloud escrow in`);
+      expect(r.stdout + r.stderr).not.toContain(p.key.recoveryPassword!);
+    }
   });
 });

@@ -9,8 +9,8 @@ import { RunbookParamError, type RunbookRun, runRunbook } from "../runbooks/runn
 import { LocalShellExecutor } from "../runbooks/shell-executor.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
 import { WinRmClient } from "../winrm/client.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { parseCommandArgs, subcommandCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
 import { configFromArgs, noConfigAtAll } from "./config-arg.ts";
 import { table } from "./format.ts";
 import { resolveTarget, TARGET_OPTIONS } from "./winrm-target.ts";
@@ -206,14 +206,12 @@ function queueEscrow(run: RunbookRun, configFlag: string | undefined): string {
 }
 
 /** `malachor runbook list|run`: the runbook catalogue and on-demand remediation. */
-export const runbookCommand: Command = {
+export const runbookCommand = subcommandCommand({
   name: "runbook",
   summary: "list the runbook catalogue, or run one runbook against a host",
   usage,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === "list") return list(rest, io);
-    if (sub === "run") return runOne(rest, io);
-    throw new CliError(`unknown runbook subcommand "${sub ?? ""}"\nusage: ${usage}`);
+  subcommands: {
+    list,
+    run: runOne,
   },
-};
+});

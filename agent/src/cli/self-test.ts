@@ -8,8 +8,8 @@ import { generateKeyPair } from "../../../protocol/sign.ts";
 import { signPayload, verifyEnvelope } from "../../../protocol/signed.ts";
 import { loadConfig } from "../config/load.ts";
 import { AGENT_VERSION } from "../version.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT } from "./command.ts";
+import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
+import { CliError, EXIT } from "./command.ts";
 
 const usage = "malachor self-test [--config <file>] [--json]";
 
@@ -87,16 +87,14 @@ function probes(configFile: string | undefined): Probe[] {
 }
 
 /** `malachor self-test`: prove this binary works (crypto, evidence, SQLite, config) before it is trusted. */
-export const selfTestCommand: Command = {
-  name: "self-test",
-  summary: "check that this binary works (run by the updater before trusting a new version)",
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { config: { type: "string" }, json: { type: "boolean" } },
-      usage,
-    );
+export const selfTestCommand = flagCommand(
+  {
+    name: "self-test",
+    summary: "check that this binary works (run by the updater before trusting a new version)",
+    usage,
+    options: CONFIG_AND_JSON,
+  },
+  async ({ values, positionals }, io) => {
     if (positionals.length > 0)
       throw new CliError(`unexpected argument "${positionals[0]}"\nusage: ${usage}`);
     const results = probes(values.config).map((p) => {
@@ -115,4 +113,4 @@ export const selfTestCommand: Command = {
     }
     return ok ? EXIT.ok : EXIT.failed;
   },
-};
+);

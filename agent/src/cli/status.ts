@@ -5,8 +5,8 @@ import { chainHead } from "../evidence/head.ts";
 import { DaemonUnavailable, localClient } from "../localapi/client.ts";
 import { getMeta } from "../queue/db.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
 import { configFromArgs } from "./config-arg.ts";
 import { ago, bytes, duration, table } from "./format.ts";
 
@@ -75,16 +75,14 @@ function human(
 }
 
 /** `malachor status`: health of the appliance agent at a glance. */
-export const statusCommand: Command = {
-  name: "status",
-  summary: "show the agent's health: last cycle, failing checks, queue, chain, cloud contact",
-  usage,
-  async run(args, io) {
-    const { values } = parseCommandArgs(
-      args,
-      { config: { type: "string" }, json: { type: "boolean" } },
-      usage,
-    );
+export const statusCommand = flagCommand(
+  {
+    name: "status",
+    summary: "show the agent's health: last cycle, failing checks, queue, chain, cloud contact",
+    usage,
+    options: CONFIG_AND_JSON,
+  },
+  async ({ values }, io) => {
     const config = configFromArgs(values.config);
     let snap: Partial<StatusSnapshot> & Pick<StatusSnapshot, "queue" | "chain">;
     let running = true;
@@ -101,4 +99,4 @@ export const statusCommand: Command = {
     const failing = (snap.findings ?? []).some((f) => f.status === "fail" || f.status === "error");
     return failing || (snap.warnings ?? []).length > 0 ? EXIT.failed : EXIT.ok;
   },
-};
+);

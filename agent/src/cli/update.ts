@@ -6,22 +6,20 @@ import { decideUpdate } from "../update/decide.ts";
 import { cloudUpdateSource } from "../update/source.ts";
 import { Updater } from "../update/updater.ts";
 import { AGENT_VERSION } from "../version.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT } from "./command.ts";
+import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
+import { CliError, EXIT } from "./command.ts";
 
 const usage = "malachor update check|apply [--config <file>] [--target <binary>] [--json]";
 
 /** `malachor update check|apply`: ask the cloud for a release; apply installs it with health check and rollback. */
-export const updateCommand: Command = {
-  name: "update",
-  summary: "check for / install a signed agent release (verified, atomic, rolled back on failure)",
-  usage,
-  async run(args, io) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { config: { type: "string" }, target: { type: "string" }, json: { type: "boolean" } },
-      usage,
-    );
+export const updateCommand = flagCommand(
+  {
+    name: "update",
+    summary: "check for / install a signed agent release (verified, atomic, rolled back on failure)",
+    usage,
+    options: { ...CONFIG_AND_JSON, target: { type: "string" } },
+  },
+  async ({ values, positionals }, io) => {
     const [sub, ...extra] = positionals;
     if ((sub !== "check" && sub !== "apply") || extra.length > 0) {
       throw new CliError(`expected "check" or "apply"\nusage: ${usage}`);
@@ -113,4 +111,4 @@ export const updateCommand: Command = {
         return EXIT.failed;
     }
   },
-};
+);

@@ -1,8 +1,8 @@
 import { connect as tlsConnect } from "node:tls";
 import { WinRmClient } from "../winrm/client.ts";
 import { WinRmError } from "../winrm/errors.ts";
-import { parseCommandArgs } from "./args.ts";
-import { CliError, type Command, EXIT, type Io } from "./command.ts";
+import { parseCommandArgs, subcommandCommand } from "./args.ts";
+import { CliError, EXIT, type Io } from "./command.ts";
 import { resolveTarget, TARGET_OPTIONS } from "./winrm-target.ts";
 
 const usage =
@@ -135,13 +135,11 @@ async function testHost(args: string[], io: Io): Promise<number> {
 }
 
 /** `malachor winrm test <host>`: connectivity and authentication diagnosis for a Windows host. */
-export const winrmCommand: Command = {
+export const winrmCommand = subcommandCommand({
   name: "winrm",
   summary: "diagnose WinRM connectivity and authentication to a Windows host",
   usage,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === "test") return testHost(rest, io);
-    throw new CliError(`unknown winrm subcommand "${sub ?? ""}"\nusage: ${usage}`);
+  subcommands: {
+    test: testHost,
   },
-};
+});

@@ -7,6 +7,7 @@ import { EvidenceRefusal, EvidenceUploadResult, KeyEscrow } from "../../../proto
 import { OrderAck, OrderCompletion, PendingOrdersResponse } from "../../../protocol/order.ts";
 import { PlanOutcome } from "../../../protocol/plan.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
+import { DeviceReport } from "../../../protocol/targets.ts";
 import { CloudError, parseRetryAfter } from "./errors.ts";
 
 /** Where the cloud is and how to authenticate. */
@@ -195,6 +196,12 @@ export class CloudClient {
   async escrowKey(key: KeyEscrow) {
     const body = JSON.stringify(parse(KeyEscrow, key, "key escrow"));
     return this.request("POST", AGENT_API.escrow, body, undefined);
+  }
+
+  /** POST /agent/devices: what a discovery pass found. */
+  async reportDevices(report: DeviceReport) {
+    const body = JSON.stringify(parse(DeviceReport, report, "device report"));
+    return this.request("POST", AGENT_API.devices, body, undefined);
   }
 
   /** POST /agent/plan/:id/outcome: what came of a signed L2 plan. */

@@ -4,6 +4,7 @@ import type { IncidentReport } from "../../../protocol/incident.ts";
 import { KeyEscrow } from "../../../protocol/ingest.ts";
 import type { OrderCompletion } from "../../../protocol/order.ts";
 import { PlanOutcome } from "../../../protocol/plan.ts";
+import { DeviceReport } from "../../../protocol/targets.ts";
 import { type ChainStore, chainOfKey } from "../evidence/chain-store.ts";
 import type { Queue, QueueItem } from "../queue/queue.ts";
 import type { StreamName } from "../queue/streams.ts";
@@ -84,6 +85,7 @@ const SEND: Partial<Record<StreamName, (client: CloudClient, item: QueueItem) =>
     const r = JSON.parse(i.payload) as OrderResult;
     return c.completeOrder(r.orderId, r.completion);
   },
+  telemetry: (c, i) => c.reportDevices(queued(DeviceReport, i)),
 };
 
 const asCloudError = (e: unknown) =>

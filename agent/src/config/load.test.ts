@@ -52,12 +52,42 @@ describe("config", () => {
     expect(c.windows.hosts[0]!.port).toBe(5986);
   });
 
+  test("an SSH host: key file resolved, port defaulted, host key kept", () => {
+    const c = parseConfig(
+      `${minimal}[[ssh.hosts]]\nhost = "10.0.0.20"\nuser = "malachor"\nos = "macos"\nkey_file = "id"\nhost_key = "SHA256:${"A".repeat(43)}"\n`,
+      join(dir, "s.toml"),
+    );
+    expect(c.ssh.hosts[0]).toEqual({
+      host: "10.0.0.20",
+      port: 22,
+      user: "malachor",
+      os: "macos",
+      key_file: join(dir, "id"),
+      host_key: `SHA256:${"A".repeat(43)}`,
+    });
+    expect(c.ssh.allow_password).toBe(false);
+  });
+
+  test("SSH passwords only where the site allows them; exactly one credential", () => {
+    const host = `[[ssh.hosts]]\nhost = "h"\nuser = "u"\nos = "linux"\npassword_file = "pw"\n`;
+    expect(problemOf(`${minimal}${host}`).message).toMatch(/allow_password is false/);
+    expect(
+      parseConfig(`${minimal}[ssh]\nallow_password = true\n${host}`, join(dir, "p.toml")).ssh.hosts,
+    ).toHaveLength(1);
+    expect(problemOf(`${minimal}${host}key_file = "k"\n`).message).toMatch(
+      /exactly one of key_file and password_file/,
+    );
+    expect(
+      problemOf(`${minimal}[[ssh.hosts]]\nhost = "h"\nuser = "u"\nos = "windows"\nkey_file = "k"\n`).message,
+    ).toMatch(/"linux" or "macos"/);
+  });
+
   const bad: [string, string, string, number | undefined, RegExp][] = [
     ["interval too small", `${minimal}[checks]\ninterval_sec = 5\n`, "checks.interval_sec", 8, />=10/],
     ["typo in a key", `${minimal}[checks]\nintervall_sec = 60\n`, "checks.intervall_sec", 8, /unknown key/],
     [
       "missing appliance id",
-      `[cloud]\nurl = "http://x"\n[appliance]\nsite_id = "s"\n`,
+      `[cloud]\nurl = "https://x"\n[appliance]\nsite_id = "s"\n`,
       "appliance.appliance_id",
       3,
       /required/,
@@ -75,6 +105,13 @@ describe("config", () => {
       "cloud.public_key",
       3,
       /64 lowercase hex/,
+    ],
+    [
+      "plain http beyond loopback",
+      minimal.replace("http://127.0.0.1:9", "http://cloud.clinic.lan"),
+      "cloud.url",
+      2,
+      /plain http to cloud\.clinic\.lan/,
     ],
     ["bad bind", `${minimal}[status]\nbind = "everywhere"\n`, "status.bind", 8, /host:port/],
     ["string for number", `${minimal}[queue]\nmax_bytes = "lots"\n`, "queue.max_bytes", 8, /number/],

@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { Hex64, HostName, Id, Slug } from "../../../protocol/common.ts";
+import { plainHttpProblem } from "../cloud-client/plain-http.ts";
 
 /** Default config path; overridden by `--config` or MALACHOR_CONFIG. */
 export const DEFAULT_CONFIG_PATH = "/etc/malachor/config.toml";
@@ -19,16 +20,32 @@ const BindAddress = v.pipe(
   v.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be "host:port", e.g. "127.0.0.1:8710"'),
 );
 
-export const CloudSection = v.strictObject({
-  /** Base URL of the cloud service, e.g. https://cloud.example.com */
-  url: v.pipe(v.string(), v.url("must be a URL like https://cloud.example.com")),
-  /** File holding the appliance's API key (Bearer token), mode 0600. */
-  api_key_file: v.optional(Path, "/var/lib/malachor/api-key"),
-  /** The cloud's order-signing Ed25519 public key (64 hex); orders are refused without it. */
-  public_key: v.optional(Hex64),
-  /** Per-request timeout towards the cloud. */
-  timeout_sec: v.optional(int(1, 300), 15),
-});
+export const CloudSection = v.pipe(
+  v.strictObject({
+    /** Base URL of the cloud service, e.g. https://cloud.example.com */
+    url: v.pipe(v.string(), v.url("must be a URL like https://cloud.example.com")),
+    /** File holding the appliance's API key (Bearer token), mode 0600. */
+    api_key_file: v.optional(Path, "/var/lib/malachor/api-key"),
+    /** The cloud's order-signing Ed25519 public key (64 hex); orders are refused without it. */
+    public_key: v.optional(Hex64),
+    /** Per-request timeout towards the cloud. */
+    timeout_sec: v.optional(int(1, 300), 15),
+    /** Allow plain http:// to a non-loopback cloud (off: such a URL is refused). */
+    allow_plain_http: v.optional(v.boolean(), false),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = plainHttpProblem(dataset.value.url, dataset.value.allow_plain_http);
+    if (problem) {
+      addIssue({
+        message: problem,
+        path: [
+          { type: "object", origin: "value", input: dataset.value, key: "url", value: dataset.value.url },
+        ],
+      });
+    }
+  }),
+);
 
 export const ApplianceSection = v.strictObject({
   site_id: Id,
@@ -43,6 +60,15 @@ export const ApplianceSection = v.strictObject({
 
 export const ChecksSection = v.strictObject({
   interval_sec: v.optional(int(10, 86_400), 60),
+  /**
+   * How cycles become evidence: "full" signs every cycle's findings (bundle v1, what every cloud
+   * reads); "changes" signs a daily snapshot and the changes, quiet cycles batched (bundle v2).
+   */
+  evidence: v.optional(v.picklist(["full", "changes"]), "full"),
+  /** With evidence = "changes": a full snapshot at least this often. */
+  snapshot_interval_sec: v.optional(int(3_600, 30 * 86_400), 86_400),
+  /** With evidence = "changes": cycles without change are batched into one bundle this long at most. */
+  quiet_flush_sec: v.optional(int(60, 86_400), 3_600),
   /** A check that runs longer than this yields status "error". */
   timeout_sec: v.optional(int(1, 600), 10),
   disabled: v.optional(v.array(Slug), []),
@@ -113,6 +139,56 @@ export const WindowsSection = v.strictObject({
   workstation_interval_sec: v.optional(int(10, 86_400)),
 });
 
+/** OpenSSH's host key fingerprint form, `SHA256:` and 43 unpadded base64 characters. */
+export const SshHostKeyFingerprint = v.pipe(
+  v.string(),
+  v.regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…" (ssh-keygen -lf)'),
+);
+
+export const SshHost = v.pipe(
+  v.strictObject({
+    host: HostName,
+    port: v.optional(Port, 22),
+    user: v.pipe(
+      v.string(),
+      v.minLength(1),
+      v.regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, "must be a user name"),
+    ),
+    /** Which check set runs on it. */
+    os: v.picklist(["linux", "macos"], 'must be "linux" or "macos"'),
+    /** OpenSSH private key (Ed25519), mode 0600; the appliance authenticates with it. */
+    key_file: v.optional(Path),
+    /** Password file, mode 0600; only where `[ssh] allow_password` is true. */
+    password_file: v.optional(Path),
+    /** Host key to expect; unset: the first key seen is pinned (and recorded as evidence). */
+    host_key: v.optional(SshHostKeyFingerprint),
+  }),
+  v.check(
+    (h) => (h.key_file === undefined) !== (h.password_file === undefined),
+    "set exactly one of key_file and password_file",
+  ),
+);
+
+export const SshSection = v.pipe(
+  v.strictObject({
+    hosts: v.optional(v.array(SshHost), []),
+    /** Password authentication is refused unless the site allows it here. */
+    allow_password: v.optional(v.boolean(), false),
+    /** SSH sessions the appliance holds open at once, over all hosts. */
+    max_concurrent: v.optional(int(1, 256), 8),
+    /** Seconds to reach a host and finish the handshake and authentication. */
+    connect_timeout_sec: v.optional(int(1, 300), 10),
+    /** Seconds one scan script or runbook step may run on a host. */
+    command_timeout_sec: v.optional(int(1, 3600), 60),
+    /** Largest scan output accepted from one host; past it the scan is an error. */
+    max_output_bytes: v.optional(int(4096, 268_435_456), 8_388_608),
+  }),
+  v.check(
+    (s) => s.allow_password || s.hosts.every((h) => h.password_file === undefined),
+    "a host has password_file but [ssh] allow_password is false",
+  ),
+);
+
 export const HealSection = v.strictObject({
   /** Ask the cloud's L2 planner about drift no L1 rule covers (otherwise it goes to people). */
   l2: v.optional(v.boolean(), true),
@@ -148,6 +224,35 @@ export const NotifySection = v.strictObject({
   ),
 });
 
+/** Finding the devices on the clinic's network (agent/src/discovery/): passive sources, then an optional probe. */
+export const DiscoverySection = v.strictObject({
+  enabled: v.optional(v.boolean(), true),
+  /** Seconds between discovery passes (each rides the next check cycle). */
+  interval_sec: v.optional(int(60, 86_400), 900),
+  /** The kernel's IPv4 neighbour table; `ip -j neigh` is read besides it. */
+  neighbour_file: v.optional(Path, "/proc/net/arp"),
+  /** DHCP lease files read where they exist (dnsmasq or ISC dhcpd format, told apart by content). */
+  lease_files: v.optional(v.array(Path), ["/var/lib/misc/dnsmasq.leases", "/var/lib/dhcp/dhcpd.leases"]),
+  /** Read computer objects from Active Directory through the Windows hosts whose role is domain-controller (or unset). */
+  active_directory: v.optional(v.boolean(), true),
+  probe: v.optional(
+    v.strictObject({
+      /** Active TCP-connect probe of `subnets`: off unless turned on. */
+      enabled: v.optional(v.boolean(), false),
+      /** IPv4 CIDRs, each /20 or smaller. */
+      subnets: v.optional(
+        v.array(v.pipe(v.string(), v.regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR"))),
+        [],
+      ),
+      ports: v.optional(v.array(Port), [22, 135, 445, 3389, 5985, 5986]),
+      /** Connection attempts started per second. */
+      rate_per_sec: v.optional(int(1, 1000), 20),
+      timeout_ms: v.optional(int(50, 10_000), 800),
+    }),
+    {},
+  ),
+});
+
 /** The whole config file. */
 export const ConfigFile = v.strictObject({
   cloud: CloudSection,
@@ -157,8 +262,10 @@ export const ConfigFile = v.strictObject({
   queue: v.optional(QueueSection, {}),
   log: v.optional(LogSection, {}),
   windows: v.optional(WindowsSection, {}),
+  ssh: v.optional(SshSection, {}),
   heal: v.optional(HealSection, {}),
   notify: v.optional(NotifySection, {}),
+  discovery: v.optional(DiscoverySection, {}),
 });
 
 /** A validated config, with defaults filled and paths made absolute. */
@@ -174,8 +281,11 @@ export const PATH_KEYS = [
   "appliance.state_dir",
   "appliance.identity_key_file",
   "windows.hosts[].password_file",
+  "ssh.hosts[].key_file",
+  "ssh.hosts[].password_file",
   "notify.webhooks[].secret_file",
   "notify.smtp.password_file",
+  "discovery.neighbour_file",
 ] as const;
 
 type AnySchema = v.GenericSchema & {

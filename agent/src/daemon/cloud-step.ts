@@ -16,6 +16,16 @@ import type { CloudContact } from "../status/snapshot.ts";
 import type { Healer, OrderHandler } from "./providers.ts";
 import { acceptSiteConfig, type SiteConfigState } from "./site-config.ts";
 
+/** The targets entered in the cloud, as the cloud step syncs them (agent/src/targets/). */
+export interface TargetsSync {
+  /** Version of the set held (0 before the first sync). */
+  readonly version: number;
+  /** Check and store a synced set; why it was refused, or null. */
+  accept(input: unknown, cloudPublicKey: string | undefined): string | null;
+  /** Put an accepted set to use (open the credentials, renew the executors). */
+  applied(): Promise<void>;
+}
+
 /** What the cloud step works with; the warnings map and site config are shared with the loop. */
 export interface CloudStepDeps {
   /** null when no API key is available yet: there is no cloud step. */
@@ -38,6 +48,7 @@ export interface CloudStepDeps {
   stopping: () => boolean;
   /** Watches for an evidence upload the cloud refuses step after step. */
   uploads: UploadWatch;
+  targets?: TargetsSync;
 }
 
 /** Checkin → sync → orders → drain, remembering how the last contact and upload went. */
@@ -75,6 +86,28 @@ export class CloudStep {
       }
     }
     this.d.healer?.updateRules?.(res.rules);
+    if (this.d.targets && res.targets) await this.syncTargets(this.d.targets, res.targets);
+  }
+
+  private async syncTargets(targets: TargetsSync, input: unknown): Promise<void> {
+    const { warnings, log } = this.d;
+    const from = targets.version;
+    const refused = targets.accept(input, this.d.cloudPublicKey);
+    if (refused) {
+      warnings.set("targets-refused", `synced targets refused: ${refused}`);
+      log.warn("synced targets refused", { reason: refused });
+      return;
+    }
+    warnings.delete("targets-refused");
+    if (targets.version === from) return;
+    await targets.applied();
+    this.d.recordEvent({
+      type: "config-changed",
+      at: this.at(),
+      summary: `targets v${from} → v${targets.version}`,
+      details: { targets: { from, to: targets.version } },
+    });
+    log.info("targets applied", { version: targets.version });
   }
 
   /** Talk to the cloud: checkin, sync when the config or rules moved, orders, then drain the queue. */
@@ -88,7 +121,8 @@ export class CloudStep {
       const rulesVersion = this.d.healer?.rulesVersion;
       if (
         res.configVersion !== this.d.site.current.version ||
-        (rulesVersion !== undefined && res.rulesVersion !== rulesVersion)
+        (rulesVersion !== undefined && res.rulesVersion !== rulesVersion) ||
+        (this.d.targets && res.targetsVersion !== undefined && res.targetsVersion !== this.d.targets.version)
       )
         this.needSync = true;
       const r = chain.reconcile(res.chainSeq);

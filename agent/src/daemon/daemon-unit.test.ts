@@ -2,6 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { verifyStateChain } from "../../../protocol/state.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import { CloudClient } from "../cloud-client/client.ts";
 import { parseConfig } from "../config/load.ts";
@@ -187,4 +188,30 @@ test("a stop that arrives during the cloud step ends the loop when the step ends
   cloud.stop(true);
   expect(logs.join("\n")).not.toContain("stopping without waiting");
   expect(logs.join("\n")).toContain('"msg":"stopped"');
+});
+
+test('evidence = "changes": a snapshot, nothing while quiet, a delta on change, a snapshot on demand', async () => {
+  let status: "pass" | "fail" = "pass";
+  const provider: CheckProvider = {
+    name: "fixed",
+    collect: async () => [sampleFinding({ status, observedAt: new Date().toISOString() })],
+  };
+  const { d, chain } = daemon({ extra: '[checks]\nevidence = "changes"\n', providers: [provider] });
+  await d.runCycle();
+  await d.runCycle();
+  status = "fail";
+  await d.runCycle();
+  d.askSnapshot();
+  await d.runCycle();
+  const bundles = chain.bundlesAfter(0);
+  expect(bundles.map((b) => [b.v, b.kind, b.findings.length])).toEqual([
+    [2, "state-snapshot", 3],
+    // The second cycle changed nothing: its time rides in the delta's quiet cycles.
+    [2, "state-delta", 1],
+    [2, "state-snapshot", 3],
+  ]);
+  const delta = bundles[1]!;
+  expect(delta.v === 2 && delta.state?.quiet?.at).toHaveLength(1);
+  expect(verifyStateChain(bundles)).toEqual({ ok: true });
+  await d.stop();
 });

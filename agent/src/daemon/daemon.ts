@@ -10,11 +10,13 @@ import type { RemediationReceipt } from "../../../protocol/receipt.ts";
 import { isVerifiedFix } from "../../../protocol/restate.ts";
 import { keyIdOf } from "../../../protocol/sign.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
+import type { SealKeyAnnouncement } from "../../../protocol/targets.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import { encodeCycle, newEncoderState } from "../evidence/change-encoder.ts";
 import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import { pendingClaimIn } from "../provision/pending.ts";
@@ -23,7 +25,7 @@ import type { Queue } from "../queue/queue.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { chunkFindings } from "./chunk.ts";
-import { CloudStep } from "./cloud-step.ts";
+import { CloudStep, type TargetsSync } from "./cloud-step.ts";
 import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./providers.ts";
 import type { SystemdNotifier } from "./sd-notify.ts";
 import { SiteConfigState } from "./site-config.ts";
@@ -47,6 +49,10 @@ export interface DaemonDeps {
   notifier: SystemdNotifier;
   hostName: string;
   now?: () => Date;
+  /** The sealing key announced at checkin, signed by the identity key. */
+  sealKey?: SealKeyAnnouncement;
+  /** Targets entered in the cloud (synced with the site config). */
+  targets?: TargetsSync;
   /** A loop with no progress for this long stops feeding the systemd watchdog (default 10 min). */
   stallLimitMs?: number;
 }
@@ -75,6 +81,8 @@ export class Daemon {
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly uploads: UploadWatch;
+  private encoder = newEncoderState();
+  private snapshotAsked = false;
 
   constructor(private readonly d: DaemonDeps) {
     this.started = Date.now();
@@ -96,6 +104,7 @@ export class Daemon {
       drainBudgetMs: () => Math.max(10_000, (this.intervalSec * 1000) / 2),
       stopping: () => this.stop$.signal.aborted,
       uploads: this.uploads,
+      ...(d.targets ? { targets: d.targets } : {}),
     });
     this.cloud.watchUploads(); // a stuck upload outlives a restart
   }
@@ -130,7 +139,7 @@ export class Daemon {
     };
   }
 
-  private async collect(p: CheckProvider, ctx: CycleContext): Promise<Finding[]> {
+  private async collect(p: CheckProvider, ctx: CycleContext, settled?: CheckProvider[]): Promise<Finding[]> {
     // A provider gets a few check timeouts in all (its checks run concurrently, each bounded).
     const limit = p.timeoutMs ?? ctx.timeoutMs * 3;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -159,6 +168,7 @@ export class Daemon {
     } finally {
       clearTimeout(timer);
     }
+    settled?.push(p);
     // A malformed finding would make the whole bundle unacceptable to the cloud (and stall the
     // chain there), so each is checked here and a bad one is reported instead of sent.
     const out: Finding[] = [];
@@ -197,8 +207,15 @@ export class Daemon {
       title: "Offline evidence queue has room",
       citations: ["§164.312(b)", "§164.308(a)(7)(ii)(A)"],
       expected: "queue below 90 % of [queue] max_bytes",
-      actual: `${pct} % used (${s.depth} items, oldest ${s.oldestAgeSec} s)`,
-      details: { depth: s.depth, bytes: s.bytes, maxBytes: s.maxBytes, shed: s.streams.telemetry.shed },
+      // Only the percentage in `actual`: depth and age move every cycle and are not a change of state.
+      actual: `${pct} % used`,
+      details: {
+        depth: s.depth,
+        bytes: s.bytes,
+        maxBytes: s.maxBytes,
+        oldestAgeSec: s.oldestAgeSec,
+        shed: s.streams.telemetry.shed,
+      },
       observedAt: iso(this.now()),
     };
   }
@@ -208,7 +225,8 @@ export class Daemon {
     const t0 = performance.now();
     const at = this.now();
     const ctx = this.context();
-    const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx)));
+    const settled: CheckProvider[] = [];
+    const lists = await Promise.all(this.d.providers.map((p) => this.collect(p, ctx, settled)));
     // PHI never enters the chain: findings are scrubbed before they are signed.
     const findings = [
       ...lists.flat(),
@@ -217,14 +235,22 @@ export class Daemon {
     ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
-    const bundles = chunkFindings(findings).map((part, i) =>
-      this.d.chain.append({
-        kind: "check-cycle",
-        createdAt: iso(at),
-        findings: part,
-        events: i === 0 ? events : [],
-      }),
-    );
+    // What the providers consumed (event-log events) is marked with the bundles that report it.
+    const bundles = this.d.chain.atomically(() => {
+      const signed =
+        this.d.config.checks.evidence === "changes"
+          ? this.appendChanges(findings, events, iso(at))
+          : chunkFindings(findings).map((part, i) =>
+              this.d.chain.append({
+                kind: "check-cycle",
+                createdAt: iso(at),
+                findings: part,
+                events: i === 0 ? events : [],
+              }),
+            );
+      for (const p of settled) p.committed?.();
+      return signed;
+    });
     const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
     for (const b of bundles) {
       for (const k of ["pass", "fail", "warn", "error"] as const) summary[k] += b.summary[k];
@@ -233,7 +259,7 @@ export class Daemon {
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
     this.d.log.info("cycle done", {
-      seq: bundles.at(-1)!.seq,
+      seq: this.d.chain.head().seq,
       bundles: bundles.length,
       durationMs: this.lastCycle.durationMs,
       ...summary,
@@ -255,6 +281,30 @@ export class Daemon {
     return findings;
   }
 
+  // The cycle as state bundles (change-encoder.ts): a snapshot when due or asked for, the changes,
+  // or nothing while quiet. The encoder starts afresh after a restart, so its first cycle is a
+  // snapshot; quiet cycles not yet flushed when the process dies are not in the chain.
+  private appendChanges(findings: Finding[], events: EvidenceEvent[], at: string) {
+    const c = this.d.config.checks;
+    const r = encodeCycle(this.encoder, findings, at, {
+      snapshotEveryMs: c.snapshot_interval_sec * 1000,
+      quietFlushMs: c.quiet_flush_sec * 1000,
+      snapshot: this.snapshotAsked,
+      flush: events.length > 0,
+    });
+    const bundles = r.contents.map((content, i) =>
+      this.d.chain.append(i === 0 ? { ...content, events } : content),
+    );
+    this.encoder = r.next;
+    this.snapshotAsked = false;
+    return bundles;
+  }
+
+  /** Make the next cycle write a full state snapshot (evidence = "changes"). */
+  askSnapshot(): void {
+    this.snapshotAsked = true;
+  }
+
   private checkinRequest(): CheckinRequest {
     const s = this.d.queue.stats();
     const head = this.d.chain.head();
@@ -271,6 +321,7 @@ export class Daemon {
       warnings: [...this.warnings]
         .slice(0, 50)
         .map(([code, message]) => ({ code, message: message.slice(0, 500) })),
+      ...(this.d.sealKey ? { sealKey: this.d.sealKey } : {}),
     };
   }
 

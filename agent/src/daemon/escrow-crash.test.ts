@@ -5,22 +5,16 @@
  * Started again, it delivers the key.
  */
 import { afterAll, expect, test } from "bun:test";
-import { join } from "node:path";
 import { waitFor } from "../../../test/e2e/harness/wait.ts";
-import { startWindowsSite } from "./windows-site.fixture.ts";
+import { spawnDaemon, startWindowsSite } from "./windows-site.fixture.ts";
 
 const site = await startWindowsSite();
 afterAll(() => site.close());
 const { cloud, winrm, config } = site;
 
-const daemon = () =>
-  Bun.spawn([process.execPath, join(import.meta.dir, "..", "main.ts"), "run", "--config", config], {
-    stdout: "ignore",
-    stderr: "ignore",
-    env: { ...process.env, MALACHOR_CONFIG: "" },
-  });
+const daemon = () => spawnDaemon(config);
 
-test("an escrowed recovery key survives kill -9 of the daemon and reaches the cloud after restart", async () => {
+test("escrowed recovery keys survive kill -9 of the daemon and reach the cloud after restart", async () => {
   cloud.holdEscrow = true;
   const first = daemon();
   try {
@@ -31,25 +25,26 @@ test("an escrowed recovery key survives kill -9 of the daemon and reaches the cl
   await first.exited;
   expect(first.signalCode).toBe("SIGKILL");
   expect(cloud.state.escrow).toEqual([]);
-  const protector = winrm.state.bitlocker.volumes[0]!.keyProtectors.find(
-    (p) => p.type === "RecoveryPassword",
-  );
-  expect(protector?.recoveryPassword).toMatch(/^(\d{6}-){7}\d{6}$/);
+  const protectors = winrm.state.bitlocker.volumes.slice(0, 2).map((v) => ({
+    volume: v.mountPoint,
+    key: v.keyProtectors.find((p) => p.type === "RecoveryPassword"),
+  }));
+  for (const p of protectors) expect(p.key?.recoveryPassword).toMatch(/^(\d{6}-){7}\d{6}$/);
 
   cloud.holdEscrow = false;
   const second = daemon();
   try {
-    await waitFor("the key at the cloud", () => cloud.state.escrow.length > 0, { timeoutMs: 60_000 });
+    await waitFor("both keys at the cloud", () => cloud.state.escrow.length >= 2, { timeoutMs: 60_000 });
   } finally {
     second.kill("SIGTERM");
     await second.exited;
   }
-  expect(cloud.state.escrow).toEqual([
-    {
+  expect(cloud.state.escrow).toEqual(
+    protectors.map((p) => ({
       host: "127.0.0.1",
-      volume: winrm.state.bitlocker.volumes[0]!.mountPoint,
-      protectorId: protector!.id,
-      recoveryPassword: protector!.recoveryPassword!,
-    },
-  ]);
+      volume: p.volume,
+      protectorId: p.key!.id,
+      recoveryPassword: p.key!.recoveryPassword!,
+    })),
+  );
 }, 150_000);

@@ -31,6 +31,12 @@ export interface CheckProvider {
   /** Longest one collect may take before it is reported as an error (default 3 × the check timeout). */
   timeoutMs?: number;
   collect(ctx: CycleContext): Promise<Finding[]>;
+  /**
+   * Called inside the transaction that signs the cycle's bundles, after a collect that finished
+   * (never for on-demand runs): what the provider consumed this cycle (event-log events) is
+   * marked reported with the evidence that reports it, so a kill -9 neither repeats nor loses it.
+   */
+  committed?(): void;
 }
 
 /**

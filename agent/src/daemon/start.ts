@@ -5,12 +5,14 @@
  * message to the cloud.
  */
 import { catalogueOf } from "../../../lib/runbook-types.ts";
+import { announceSealKey } from "../../../protocol/targets.ts";
 import { RUNBOOK_SPECS, runbookById } from "../../../runbooks/index.ts";
 import type { Host } from "../checks/host.ts";
 import { RealHost } from "../checks/real-host.ts";
 import { checkSettings } from "../checks/settings.ts";
 import { enqueueEscrow } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
+import { discoveryProvider } from "../discovery/provider.ts";
 import { catalogueRunner } from "../heal/catalogue-runner.ts";
 import { healerFromConfig } from "../heal/from-config.ts";
 import { startLocalApi } from "../localapi/server.ts";
@@ -18,6 +20,8 @@ import type { Logger } from "../log/logger.ts";
 import { orderProcessorFromConfig } from "../orders/from-config.ts";
 import { adoptLegacyOutbox } from "../queue/legacy-outbox.ts";
 import { HostExecutors } from "../runbooks/host-executors.ts";
+import { loadSealKey } from "../targets/seal-key.ts";
+import { SyncedTargets } from "../targets/synced-targets.ts";
 import { createUpdateAgent } from "../update/update-agent.ts";
 import { windowsProviderFromConfig } from "../windows/from-config.ts";
 import { applianceHostName, cloudClient, openChain } from "./agent.ts";
@@ -64,9 +68,40 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
   const hostName = applianceHostName(config);
 
   const executors = new HostExecutors(hostName, config.windows.hosts);
+  // Targets entered in the cloud: stored sealed, opened in memory into the executors' host list.
+  const sealKey = loadSealKey(config.appliance.state_dir, { create: true });
+  const synced = new SyncedTargets(state.db, sealKey, {
+    siteId: config.appliance.site_id,
+    applianceId: config.appliance.appliance_id,
+  });
+  const applyTargets = async () => {
+    const opened = await synced.open();
+    for (const p of opened.problems) log.warn("target credential not usable", { ...p });
+    await executors.setCloudHosts(opened.windows);
+  };
+  await applyTargets();
   const checks: CheckProvider[] = [
     linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName),
-    windowsProviderFromConfig({ config, db: state.db, executors: () => executors.windows(), log }),
+    discoveryProvider({
+      config,
+      db: state.db,
+      queue: state.queue,
+      host,
+      windows: () =>
+        executors.windows().map((executor) => ({
+          executor,
+          role: executors.windowsHosts().find((h) => h.host.toLowerCase() === executor.host.toLowerCase())
+            ?.role,
+        })),
+      log,
+    }),
+    windowsProviderFromConfig({
+      config,
+      db: state.db,
+      executors: () => executors.windows(),
+      hosts: () => executors.windowsHosts(),
+      log,
+    }),
   ];
   // Recovery keys go into the queue the moment a runbook hands them over: from the healer and
   // from a run_runbook order alike.
@@ -94,6 +129,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
     runbooks,
     healer,
     update,
+    windowsExecutor: (h) => executors.get(h),
     log,
   });
   const daemon = new Daemon({
@@ -108,6 +144,14 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
     log,
     notifier: opts.notifier ?? systemdNotifier(),
     hostName,
+    sealKey: announceSealKey(sealKey.publicKey, identity.secretKey),
+    targets: {
+      get version() {
+        return synced.version;
+      },
+      accept: (input, key) => synced.accept(input, key),
+      applied: applyTargets,
+    },
   });
   let api: ReturnType<typeof startLocalApi>;
   try {
@@ -117,6 +161,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
         snapshot: () => daemon.snapshot(),
         drain: () => daemon.drain(),
         nudge: () => daemon.nudge(),
+        askSnapshot: () => daemon.askSnapshot(),
         queue: state.queue,
       },
       log,

@@ -51,3 +51,12 @@ export async function startWindowsSite(): Promise<WindowsSite> {
     },
   };
 }
+
+/** `malachor run` from source on a site's config, its output discarded (tests kill it as they need). */
+export function spawnDaemon(config: string) {
+  return Bun.spawn([process.execPath, join(import.meta.dir, "..", "main.ts"), "run", "--config", config], {
+    stdout: "ignore",
+    stderr: "ignore",
+    env: { ...process.env, MALACHOR_CONFIG: "" },
+  });
+}

@@ -143,6 +143,11 @@ export class ChainStore {
   }
 
   /** Sign, archive, enqueue and advance the head, atomically. Returns the new bundle. */
+  /** Run `fn` in one state-database transaction (appends inside it commit with whatever else it writes). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   append(content: BundleContent): EvidenceBundle {
     return this.db.transaction(() => {
       this.assertOwner();

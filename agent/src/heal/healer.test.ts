@@ -16,7 +16,7 @@ import { Queue } from "../queue/queue.ts";
 import { scanWindowsHost } from "../runbooks/windows-checks.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
 import { WinRmClient } from "../winrm/client.ts";
-import { Healer, type HealerDeps } from "./healer.ts";
+import { Healer, type HealerDeps, waiverOf } from "./healer.ts";
 import { httpPlanClient } from "./l2/client.ts";
 import { webhookNotifier } from "./l3/webhook.ts";
 import { HealStore } from "./store.ts";
@@ -100,6 +100,34 @@ describe("Healer", () => {
     const bundles = chain.bundlesAfter(0);
     expect(bundles.map((b) => b.kind)).toEqual(["remediation"]);
     expect(verifyChain(JSON.parse(JSON.stringify(bundles)), [appliance.publicKey]).ok).toBe(true);
+  });
+
+  test("a threat goes to people: an L3 incident, no runbook, no L2 plan", async () => {
+    const { healer, runner, server } = setup();
+    const threat = { ...drift("windows.threat-brute-force"), details: { events: [{ eventId: 4625 }] } };
+    const r = await healer.heal([threat], config);
+    expect(r.escalated).toHaveLength(1);
+    expect(r.escalated[0]).toMatchObject({
+      tier: "L3",
+      status: "open",
+      checkId: "windows.threat-brute-force",
+    });
+    expect(r.escalated[0]!.details).toMatchObject({ ruleId: "l1-windows-threat-brute-force" });
+    expect(r.fixed).toEqual({ L1: 0, L2: 0 });
+    expect(r.receipts).toEqual([]);
+    expect(runner.calls).toEqual([]);
+    expect(server.requests).toEqual([]);
+  });
+
+  test("an open circuit stays an L1 escalation (L1 tried and gave up)", async () => {
+    const { healer, runner } = setup();
+    runner.set("EXAM-3", "windows.firewall", { drifted: true, remediation: "no-effect" });
+    for (let i = 0; i < 3; i++) {
+      await healer.heal([drift("windows.firewall")], config);
+      clock += 301_000;
+    }
+    const r = await healer.heal([drift("windows.firewall")], config);
+    expect(r.escalated[0]).toMatchObject({ tier: "L1" });
   });
 
   test("L1 that keeps failing opens the circuit and escalates (never counted as a fix)", async () => {
@@ -262,6 +290,22 @@ describe("Healer", () => {
       disabledChecks: ["windows.firewall"],
     });
     expect(disabled.skipped[0]!.why).toBe("check disabled for the site");
+    // An exception the clinic accepted stops healing until the end of its last day, then heals again.
+    const today = new Date(clock).toISOString().slice(0, 10);
+    const waived = await healer.heal([drift("windows.firewall")], {
+      ...config,
+      waivers: [{ checkId: "windows.firewall", exceptionId: "exc-1", until: today }],
+    });
+    expect(waived.skipped[0]!.why).toBe("waived: exception exc-1 accepted by the clinic");
+    expect(runner.state.get("EXAM-3/windows.firewall")!.drifted).toBe(true);
+    const yesterday = new Date(clock - 86_400_000).toISOString().slice(0, 10);
+    expect(
+      waiverOf(
+        { ...config, waivers: [{ checkId: "windows.firewall", exceptionId: "exc-1", until: yesterday }] },
+        "windows.firewall",
+        new Date(clock),
+      ),
+    ).toBeUndefined();
     const dry = await healer.heal([drift("windows.firewall")], {
       ...config,
       healing: { ...config.healing, dryRun: true },

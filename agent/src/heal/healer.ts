@@ -122,8 +122,11 @@ export class Healer {
     for (const f of findings) {
       if (f.status === "pass") continue;
       const skip = (why: string) => report.skipped.push({ checkId: f.checkId, host: f.host, why });
+      const waiver = waiverOf(config, f.checkId, this.d.now());
       if (config.healing.paused) skip("healing paused for the site");
       else if (config.disabledChecks.includes(f.checkId)) skip("check disabled for the site");
+      // The clinic accepted this state (an exception in force): healing must not undo it.
+      else if (waiver) skip(`waived: exception ${waiver} accepted by the clinic`);
       else if (this.d.store.openIncident(f.checkId, f.host)) skip("an open incident is with a person");
       else await this.healOne(f, config, report);
     }
@@ -183,7 +186,11 @@ export class Healer {
     const decision = decideL1(f, attrs, this.rules, this.d.store.history(), now.getTime());
     switch (decision.type) {
       case "escalate":
-        return this.toPeople(r, f, "L1", decision.reason, { ruleId: decision.rule.id });
+        // A rule whose action is to escalate (every threat rule) hands the drift to people: L3
+        // owns it. An open circuit or flapping is L1 giving up on a fix it tried.
+        return this.toPeople(r, f, decision.rule.action.type === "escalate" ? "L3" : "L1", decision.reason, {
+          ruleId: decision.rule.id,
+        });
       case "none":
         if (decision.reason === "cooldown") {
           r.skipped.push({ checkId: f.checkId, host: f.host, why: `rule ${decision.rule?.id} cooling down` });
@@ -371,4 +378,10 @@ export class Healer {
   private reportOutcome(planId: string, outcome: PlanOutcome): void {
     enqueuePlanOutcome(this.d.outbox, planId, outcome);
   }
+}
+
+/** The exception in force for a check on `now`'s UTC day (its id), if the site config names one. */
+export function waiverOf(config: SiteConfig, checkId: string, now: Date): string | undefined {
+  const today = now.toISOString().slice(0, 10);
+  return config.waivers?.find((w) => w.checkId === checkId && w.until >= today)?.exceptionId;
 }

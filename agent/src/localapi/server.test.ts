@@ -16,9 +16,16 @@ queue.enqueueMany([
   { stream: "telemetry", key: "t1", payload: "{}" },
 ]);
 let nudged = 0;
+let snapshots = 0;
 const server = startLocalApi(
   "127.0.0.1:0",
-  { snapshot: () => sampleStatus(), drain: async () => undefined, nudge: () => nudged++, queue },
+  {
+    snapshot: () => sampleStatus(),
+    drain: async () => undefined,
+    nudge: () => nudged++,
+    askSnapshot: () => snapshots++,
+    queue,
+  },
   jsonLogger({ level: "error", err: () => {} }),
 );
 const base = `http://127.0.0.1:${server.port}`;
@@ -41,7 +48,9 @@ test("flush without a cloud says so; cycle nudges the daemon", async () => {
   expect(f.cloud).toBe(false);
   expect(f.stoppedBy).toMatch(/offline/);
   expect((await fetch(`${base}/api/cycle`, { method: "POST" })).status).toBe(202);
-  expect(nudged).toBe(1);
+  expect([nudged, snapshots]).toEqual([1, 0]);
+  expect((await fetch(`${base}/api/cycle?snapshot=1`, { method: "POST" })).status).toBe(202);
+  expect([nudged, snapshots]).toEqual([2, 1]);
 });
 
 test.each([

@@ -11,6 +11,8 @@ export interface LocalApiBackend {
   snapshot(): StatusSnapshot;
   drain(): Promise<DrainResult | undefined>;
   nudge(): void;
+  /** Make the next cycle a full state snapshot (with [checks] evidence = "changes"). */
+  askSnapshot(): void;
   queue: Queue;
 }
 
@@ -71,7 +73,9 @@ export const ROUTES: readonly Route[] = [
     method: "POST",
     path: "/api/cycle",
     write: true,
-    handle(_r, b) {
+    handle(req, b) {
+      // ?snapshot=1: the cycle records the complete state, whatever changed (an auditor's request).
+      if (new URL(req.url).searchParams.get("snapshot") === "1") b.askSnapshot();
       b.nudge();
       return Response.json({ ok: true }, { status: 202 });
     },

@@ -36,5 +36,7 @@ export function dispatchOrder(actions: OrderActions, order: Order): Promise<Json
       return actions.update_agent(v.parse(ORDER_PARAMS.update_agent, order.params), order);
     case "collect_diagnostics":
       return actions.collect_diagnostics(v.parse(ORDER_PARAMS.collect_diagnostics, order.params), order);
+    case "accept_baseline":
+      return actions.accept_baseline(v.parse(ORDER_PARAMS.accept_baseline, order.params), order);
   }
 }

@@ -6,6 +6,7 @@ import type { RuleSet } from "../../../protocol/rules.ts";
 import { checkRunbookParams } from "../../../protocol/runbook.ts";
 import { verifyEnvelope } from "../../../protocol/signed.ts";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
+import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import type { Config } from "../config/schema.ts";
 import type { CheckProvider, Healer } from "../daemon/providers.ts";
@@ -16,6 +17,9 @@ import type { Identity } from "../evidence/identity.ts";
 import { buildReceipt } from "../heal/receipt.ts";
 import { getMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
+import { acceptBaseline, BaselineError } from "../runbooks/baseline-accept.ts";
+import { sqliteBaselines } from "../runbooks/baselines.ts";
+import type { RunbookExecutor } from "../runbooks/executor.ts";
 import type { UpdateAgent } from "../update/update-agent.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { type OrderActions, OrderFailed } from "./actions.ts";
@@ -37,6 +41,8 @@ export interface OrderActionParts {
   /** The daemon's healer: sync_rules hands it the verified rule set at once. */
   healer: Healer | undefined;
   update: UpdateAgent | null;
+  /** The daemon's executor for a configured Windows host (accept_baseline asks the host). */
+  windowsExecutor?: (host: string) => RunbookExecutor | undefined;
 }
 
 function summarize(findings: readonly Finding[]): JsonObject {
@@ -53,7 +59,7 @@ function summarize(findings: readonly Finding[]): JsonObject {
   };
 }
 
-/** The five order actions over the daemon's parts. */
+/** The order actions over the daemon's parts. */
 export function orderActions(parts: OrderActionParts): OrderActions {
   const { config, client, runbooks, update, healer } = parts;
   const started = Date.now();
@@ -185,6 +191,27 @@ export function orderActions(parts: OrderActionParts): OrderActions {
         update: upd ? { status: upd.status, detail: upd.actual ?? "" } : "off",
         lastStatus: snapshot ? (JSON.parse(snapshot) as JsonObject) : null,
       };
+    },
+    async accept_baseline(p) {
+      // The same host name the daemon's scan keys baselines by (the config's entry).
+      const host = config.windows.hosts.find((h) => h.host.toLowerCase() === p.host.toLowerCase())?.host;
+      if (!host) throw new OrderFailed(`${p.host} is not a Windows host of this appliance`);
+      const executor = parts.windowsExecutor?.(host);
+      try {
+        const done = await acceptBaseline({
+          store: sqliteBaselines(parts.db),
+          checks: WINDOWS_CHECKS,
+          host,
+          checkId: p.checkId,
+          ...(p.items ? { items: p.items } : {}),
+          ...(executor ? { executor } : {}),
+          timeoutMs: config.checks.timeout_sec * 1000 * 3,
+        });
+        return { ...done };
+      } catch (e) {
+        if (e instanceof BaselineError) throw new OrderFailed(e.message);
+        throw e;
+      }
     },
   };
 }

@@ -63,6 +63,10 @@ function setup(actions: Partial<OrderActions> = {}, dbPath = join(dir, `state-${
       record(o);
       return { queueDepth: 0 };
     },
+    accept_baseline: async (p, o) => {
+      record(o);
+      return { checkId: p.checkId, accepted: p.items ?? [] };
+    },
     ...actions,
   };
   const db = new Database(dbPath, { create: true });

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, parseConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { readSecretFile, renameDurably, SecretFileError, writeSecretFile } from "../config/secret.ts";
 import { type Identity, IdentityError, loadIdentity } from "../evidence/identity.ts";
+import { loadSealKey } from "../targets/seal-key.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { claim, enroll, type HttpOptions } from "./cloud.ts";
 import { ProvisionError } from "./errors.ts";
@@ -232,6 +233,8 @@ async function completeEnrollment(env: ProvisionEnv, e: Enrollment): Promise<Pro
     renameDurably(pendingKeyFile, paths.identityKeyFile);
   }
   const identity = loadIdentity(paths.identityKeyFile);
+  // The key credentials entered in the cloud are sealed to; announced at the first checkin.
+  loadSealKey(paths.stateDir, { create: true });
   const text = render(final(granted.siteId, granted.applianceId, granted.cloudPublicKey, granted.cloudUrl));
   const config = parseConfig(text, env.configPath);
   writeSecretFile(env.configPath, text);

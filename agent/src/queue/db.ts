@@ -82,6 +82,26 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (host, log, record_id)
    );
    CREATE INDEX winevt_event_at ON winevt_event (event_id, at);`,
+  // Events stored but not yet in a signed bundle's findings (reported = 0), and log gaps (wraps,
+  // clears) found but not yet reported: the threat rules judge them until the bundle that reports
+  // them commits, so a kill -9 between the two repeats and loses none.
+  `ALTER TABLE winevt_event ADD COLUMN reported INTEGER NOT NULL DEFAULT 1;
+   CREATE INDEX winevt_event_unreported ON winevt_event (host, reported);
+   CREATE TABLE winevt_gap (
+     id INTEGER PRIMARY KEY,
+     host TEXT NOT NULL,
+     log TEXT NOT NULL,
+     lost INTEGER,
+     reset INTEGER NOT NULL DEFAULT 0
+   );`,
+  // SSH: the host key pinned per host:port (first use, or as configured); a different key later
+  // is refused (agent/src/ssh/pins.ts).
+  `CREATE TABLE ssh_host_key (
+     target TEXT PRIMARY KEY,
+     fingerprint TEXT NOT NULL,
+     key_type TEXT NOT NULL,
+     pinned_at TEXT NOT NULL
+   );`,
 ];
 
 /**

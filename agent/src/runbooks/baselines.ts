@@ -21,3 +21,29 @@ export function sqliteBaselines(db: Database, now: () => number = Date.now): Bas
     },
   };
 }
+
+/** One host's recorded baseline of one check. */
+export interface BaselineRow {
+  host: string;
+  checkId: string;
+  items: string[];
+  recordedAt: string;
+}
+
+/** The recorded baselines, of one host or all. */
+export function baselineRows(db: Database, host?: string): BaselineRow[] {
+  const rows = db
+    .query<
+      { host: string; check_id: string; items: string; recorded_at: number },
+      [string | null, string | null]
+    >(
+      "SELECT host, check_id, items, recorded_at FROM windows_baseline WHERE ? IS NULL OR host = ? ORDER BY host, check_id",
+    )
+    .all(host?.toLowerCase() ?? null, host?.toLowerCase() ?? null);
+  return rows.map((r) => ({
+    host: r.host,
+    checkId: r.check_id,
+    items: JSON.parse(r.items) as string[],
+    recordedAt: new Date(r.recorded_at).toISOString(),
+  }));
+}

@@ -13,13 +13,34 @@ import type { WinRmExecutor } from "./winrm-executor.ts";
 /** Executors by host name: the appliance's shell, else a configured Windows host. */
 export class HostExecutors {
   readonly local: LocalShellExecutor;
-  readonly #windows: WindowsExecutors;
-  readonly #hosts: readonly WindowsHostConfig[];
+  #windows: WindowsExecutors;
+  #hosts: readonly WindowsHostConfig[];
+  readonly #configured: readonly WindowsHostConfig[];
 
   constructor(applianceHost: string, windowsHosts: readonly WindowsHostConfig[]) {
     this.local = new LocalShellExecutor(applianceHost);
+    this.#configured = windowsHosts;
     this.#hosts = windowsHosts;
     this.#windows = new WindowsExecutors(windowsHosts);
+  }
+
+  /** The Windows hosts in use: the config file's, then those entered in the cloud. */
+  windowsHosts(): readonly WindowsHostConfig[] {
+    return this.#hosts;
+  }
+
+  /**
+   * Add the hosts entered in the cloud (after a sync, or at start from the stored set). A host the
+   * config file names keeps the config's settings, so a site without cloud access works as before.
+   * Executors whose host or credential changed are closed and made anew on next use.
+   */
+  async setCloudHosts(cloudHosts: readonly WindowsHostConfig[]): Promise<void> {
+    const configured = new Set(this.#configured.map((h) => h.host.toLowerCase()));
+    const next = [...this.#configured, ...cloudHosts.filter((h) => !configured.has(h.host.toLowerCase()))];
+    const old = this.#windows;
+    this.#hosts = next;
+    this.#windows = new WindowsExecutors(next);
+    await old.close();
   }
 
   /** The executor for a host, or undefined when it is neither the appliance nor a configured host. */

@@ -9,6 +9,7 @@ import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
 import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
 import {
   asWorkstation,
+  clearVolume,
   compliantState,
   defaultState,
   HARDENED_REGISTRY,
@@ -73,16 +74,21 @@ type Row = {
 const ROWS: Row[] = [
   {
     id: "windows.bitlocker",
-    pick: (s) => ({
-      status: s.bitlocker.volumes[0]?.protectionStatus,
-      protectors: s.bitlocker.volumes[0]?.keyProtectors.length,
-    }),
+    pick: (s) =>
+      s.bitlocker.volumes.map((v) => ({
+        status: v.protectionStatus,
+        protectors: v.keyProtectors.length,
+        autoUnlock: v.autoUnlock ?? false,
+      })),
     fixed: (s) => {
-      expect(s.bitlocker.volumes[0]?.protectionStatus).toBe("On");
-      expect(s.bitlocker.volumes[0]?.keyProtectors.map((k) => k.type).sort()).toEqual([
-        "RecoveryPassword",
-        "Tpm",
-      ]);
+      // Every fixed volume: the system drive with its TPM, the data drive unlocked by it at boot;
+      // the USB stick is left alone.
+      const [c, d, e] = s.bitlocker.volumes;
+      expect(c?.protectionStatus).toBe("On");
+      expect(c?.keyProtectors.map((k) => k.type).sort()).toEqual(["RecoveryPassword", "Tpm"]);
+      expect(d).toMatchObject({ mountPoint: "D:", protectionStatus: "On", autoUnlock: true });
+      expect(d?.keyProtectors.map((k) => k.type)).toEqual(["RecoveryPassword"]);
+      expect(e).toMatchObject({ mountPoint: "E:", volumeType: "Removable", protectionStatus: "Off" });
     },
   },
   {
@@ -308,17 +314,36 @@ describe("Windows runbooks against the WinRM test server", () => {
     }
   });
 
-  test("BitLocker recovery key comes out as KeyEscrow and never stays in details", async () => {
+  test("BitLocker recovery keys (one per fixed volume) come out as KeyEscrow and never stay in details", async () => {
     const run = await runRunbook({ runbook: runbookById("windows.bitlocker")!, executor });
-    expect(run.escrow).toHaveLength(1);
-    const key = v.parse(KeyEscrow, run.escrow[0]);
-    expect(key).toMatchObject({ host: "CLINIC-FS01", volume: "C:" });
-    const stored = server.state.bitlocker.volumes[0]?.keyProtectors.find(
-      (k) => k.type === "RecoveryPassword",
-    );
-    expect(key.recoveryPassword).toBe(stored?.recoveryPassword as string);
-    expect(JSON.stringify({ ...run, escrow: [] })).not.toContain(key.recoveryPassword);
+    expect(run.escrow.map((k) => k.volume)).toEqual(["C:", "D:"]);
+    for (const [i, escrowed] of run.escrow.entries()) {
+      const key = v.parse(KeyEscrow, escrowed);
+      expect(key.host).toBe("CLINIC-FS01");
+      const stored = server.state.bitlocker.volumes[i]?.keyProtectors.find(
+        (k) => k.type === "RecoveryPassword",
+      );
+      expect(key.recoveryPassword).toBe(stored?.recoveryPassword as string);
+      expect(JSON.stringify({ ...run, escrow: [] })).not.toContain(key.recoveryPassword);
+    }
     expect(run.remediation?.details.adBackup).toBe(true);
+  });
+
+  test("BitLocker: a data volume alone unprotected fails the check; removable drives do not count", async () => {
+    server.state = compliantState("CLINIC-FS01");
+    const d = server.state.bitlocker.volumes[1]!;
+    Object.assign(d, {
+      protectionStatus: "Off",
+      volumeStatus: "FullyDecrypted",
+      keyProtectors: [],
+      autoUnlock: undefined,
+    });
+    server.state.bitlocker.volumes.push(clearVolume("F:", "Removable"));
+    const run = await runRunbook({ runbook: runbookById("windows.bitlocker")!, executor });
+    expect(run.before).toMatchObject({ status: "fail", details: { unprotected: ["D:"], inProgress: false } });
+    expect({ outcome: run.outcome, verify: run.verify }).toEqual({ outcome: "fixed", verify: "pass" });
+    expect(run.escrow.map((k) => k.volume)).toEqual(["C:", "D:"]);
+    expect(server.state.bitlocker.volumes.find((x) => x.mountPoint === "F:")?.protectionStatus).toBe("Off");
   });
 
   test("dry run detects and changes nothing", async () => {

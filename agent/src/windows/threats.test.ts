@@ -16,7 +16,7 @@ import { decideL1 } from "../heal/l1/decide.ts";
 import { openStateDb } from "../queue/db.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
 import { WinRmClient } from "../winrm/client.ts";
-import { collectThreats } from "./threat-provider.ts";
+import { collectThreats, evaluateThreatCycle } from "./threat-provider.ts";
 import { THREAT_RULES } from "./threats.ts";
 
 const servers: WinRmServer[] = [];
@@ -87,16 +87,35 @@ const CASES: Case[] = [
   [
     "10 from one source across two hosts",
     THREAT_RULES.bruteForce.id,
-    () => (write(0, "Security", failed(5, "10.0.0.9")), write(1, "Security", failed(5, "10.0.0.9"))),
+    () => {
+      write(0, "Security", failed(5, "10.0.0.9"));
+      write(1, "Security", failed(5, "10.0.0.9"));
+    },
     true,
     "HOST-1",
   ],
   [
     "9 from one source across two hosts",
     THREAT_RULES.bruteForce.id,
-    () => (write(0, "Security", failed(5, "10.0.0.9")), write(1, "Security", failed(4, "10.0.0.9"))),
+    () => {
+      write(0, "Security", failed(5, "10.0.0.9"));
+      write(1, "Security", failed(4, "10.0.0.9"));
+    },
     false,
     "HOST-1",
+  ],
+  [
+    "20 failed logons, 5 of them older than the 15-minute window",
+    THREAT_RULES.bruteForce.id,
+    () =>
+      write(0, "Security", [
+        ...failed(5, "10.0.0.7").map((e) => ({
+          ...e,
+          time: new Date(Date.now() - 16 * 60_000).toISOString(),
+        })),
+        ...failed(15, "10.0.0.7"),
+      ]),
+    false,
   ],
   [
     "an account locked out (4740)",
@@ -119,6 +138,12 @@ const CASES: Case[] = [
       logs.Security!.nextRecordId = 1;
       write(0, "Security", [ev(1102, ["S-1-5-21-1-500", "mallory", "CLINIC"])]);
     },
+    true,
+  ],
+  [
+    "the System log cleared (104)",
+    THREAT_RULES.logCleared.id,
+    () => write(0, "System", [ev(104, ["mallory", "CLINIC", "System"])]),
     true,
   ],
   [
@@ -145,6 +170,49 @@ const CASES: Case[] = [
     true,
   ],
   [
+    "a new account created (4720)",
+    THREAT_RULES.accountChange.id,
+    () =>
+      write(0, "Security", [
+        ev(4720, ["temp-admin", "CLINIC", "S-1-5-21-1-1200", "S-1-5-21-1-500", "mallory"]),
+      ]),
+    true,
+  ],
+  [
+    "a member added to a global security group (4728)",
+    THREAT_RULES.accountChange.id,
+    () =>
+      write(0, "Security", [
+        ev(4728, [
+          "CN=temp",
+          "S-1-5-21-1-1200",
+          "Domain Admins",
+          "CLINIC",
+          "S-1-5-21-1-512",
+          "S-1-5-21-1-500",
+          "mallory",
+        ]),
+      ]),
+    true,
+  ],
+  [
+    "a member added to a universal security group (4756)",
+    THREAT_RULES.accountChange.id,
+    () =>
+      write(0, "Security", [
+        ev(4756, [
+          "CN=temp",
+          "S-1-5-21-1-1200",
+          "Enterprise Admins",
+          "CLINIC",
+          "S-1-5-21-1-519",
+          "S-1-5-21-1-500",
+          "mallory",
+        ]),
+      ]),
+    true,
+  ],
+  [
     "a lockout but no account change",
     THREAT_RULES.accountChange.id,
     () => write(0, "Security", [ev(4740, ["frontdesk", "KIOSK"])]),
@@ -154,6 +222,12 @@ const CASES: Case[] = [
     "vssadmin delete shadows (4688)",
     THREAT_RULES.ransomware.id,
     () => write(0, "Security", [proc("vssadmin.exe delete shadows /all /quiet")]),
+    true,
+  ],
+  [
+    "wmic shadowcopy delete (4688)",
+    THREAT_RULES.ransomware.id,
+    () => write(0, "Security", [proc("wmic.exe shadowcopy delete /nointeractive")]),
     true,
   ],
   [
@@ -195,6 +269,24 @@ const CASES: Case[] = [
     true,
   ],
   [
+    "Defender acted on malware (1117)",
+    THREAT_RULES.malware.id,
+    () =>
+      write(0, "Microsoft-Windows-Windows Defender/Operational", [
+        ev(1117, [
+          "Microsoft Defender Antivirus",
+          "4.18",
+          "{id}",
+          "2026-12-04",
+          "",
+          "",
+          "2147735503",
+          "Trojan:Win32/Emotet",
+        ]),
+      ]),
+    true,
+  ],
+  [
     "Defender log without a detection",
     THREAT_RULES.malware.id,
     () => write(0, "Security", [proc("notepad.exe")]),
@@ -203,13 +295,14 @@ const CASES: Case[] = [
 ];
 
 describe("event-log threat rules", () => {
-  test.each(CASES)("%s → %s fires: %p", async (_name, rule, setup, fires, host = "HOST-0") => {
+  test.each(CASES)("%s → %s", async (_name, rule, setup, fires, host = "HOST-0") => {
     setup();
     const findings = await cycle();
     const f = of(findings, rule, host);
-    expect(f?.status).toBe(fires ? "fail" : "pass");
+    if (!f) throw new Error(`no ${rule} finding for ${host}`);
+    expect(f.status).toBe(fires ? "fail" : "pass");
     const decision = decideL1(
-      f!,
+      f,
       { platform: "windows" },
       compileRules(BUILTIN_RULES),
       new Map() as never,
@@ -218,7 +311,7 @@ describe("event-log threat rules", () => {
     if (fires) {
       // Threats go to people: an escalate rule, never a runbook.
       expect(decision.type).toBe("escalate");
-      expect((f?.details.events as unknown[]).length).toBeGreaterThan(0);
+      expect((f.details.events as unknown[]).length).toBeGreaterThan(0);
     }
     // Read once: the next cycle brings nothing new (only the brute-force window may still hold).
     const again = await cycle();
@@ -237,6 +330,37 @@ describe("event-log threat rules", () => {
       type: "escalate",
       rule: { id: "l1-audit-log-cleared" },
     });
+  });
+
+  test("events judged in a cycle whose bundle was never signed are judged again, then never", async () => {
+    write(0, "Security", [ev(4740, ["frontdesk", "KIOSK"])]);
+    const opts = { db, executors: () => executors };
+    const lost = await evaluateThreatCycle(opts); // a daemon killed before signing: never marked
+    expect(of(lost.findings, THREAT_RULES.lockout.id)?.status).toBe("fail");
+    const again = await evaluateThreatCycle(opts);
+    const f = of(again.findings, THREAT_RULES.lockout.id)!;
+    expect(f.status).toBe("fail");
+    expect((f.details.events as { recordId: number }[]).map((e) => e.recordId)).toHaveLength(1);
+    again.markReported();
+    expect(of(await cycle(), THREAT_RULES.lockout.id)?.status).toBe("pass");
+  });
+
+  test("a gap found in a cycle whose bundle was never signed is reported by the next one, once", async () => {
+    servers[0]!.state.events.Security!.maxRecords = 100;
+    write(
+      0,
+      "Security",
+      failed(150, "10.0.0.5").map((e) => ({ ...e, id: 4624 })),
+    );
+    const opts = { db, executors: () => executors };
+    await evaluateThreatCycle(opts); // a daemon killed before signing: never marked
+    const again = await evaluateThreatCycle(opts);
+    expect(of(again.findings, THREAT_RULES.logGap.id)).toMatchObject({
+      status: "warn",
+      details: { gaps: [{ log: "Security", lost: 50 }] },
+    });
+    again.markReported();
+    expect(of(await cycle(), THREAT_RULES.logGap.id)?.status).toBe("pass");
   });
 
   test("a log that wrapped unread is reported as a gap and escalated", async () => {

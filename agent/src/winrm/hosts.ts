@@ -9,8 +9,12 @@ import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
 import { WinRmClient, type WinRmClientOptions } from "./client.ts";
 import type { WinRmAuth } from "./transport.ts";
 
-/** One configured Windows host. */
-export type WindowsHostConfig = Config["windows"]["hosts"][number];
+/**
+ * One Windows host: from `[[windows.hosts]]` (password in a 0600 file), or entered in the cloud
+ * (password opened in memory from its sealed credential, agent/src/targets/synced-targets.ts).
+ */
+export type WindowsHostConfig = Omit<Config["windows"]["hosts"][number], "password_file"> &
+  ({ password_file: string } | { password: () => string; credentialVersion: number });
 
 /** `DOMAIN\user` when a domain is configured. */
 export function hostUser(h: WindowsHostConfig): string {
@@ -21,7 +25,10 @@ export function hostUser(h: WindowsHostConfig): string {
 
 /** The WinRM auth settings of a host (reads its password file). */
 export function hostAuth(h: WindowsHostConfig): WinRmAuth {
-  const password = readSecretFile(h.password_file, `password file of Windows host ${h.host}`);
+  const password =
+    "password" in h
+      ? h.password()
+      : readSecretFile(h.password_file, `password file of Windows host ${h.host}`);
   const user = hostUser(h);
   return h.transport === "http-ntlm"
     ? { scheme: "ntlm", user, password }

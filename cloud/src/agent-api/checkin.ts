@@ -1,21 +1,17 @@
 import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { CheckinRequest, CheckinResponse } from "../../../protocol/checkin.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 import { sites } from "../db/schema/sites.ts";
+import { siteTargets } from "../db/schema/targets.ts";
 import { forbidden, notFound } from "../http/errors.ts";
+import { recordSealKey } from "../targets/seal-key.ts";
 
 /** Record an appliance's check-in and tell it what changed (config, rules, orders, chain head). */
-export async function checkin({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: CheckinRequest;
-}): Promise<CheckinResponse> {
+export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Promise<CheckinResponse> {
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances check in");
   const now = ctx.clock.now();
@@ -37,12 +33,14 @@ export async function checkin({
         eq(orders.state, "pending"),
         gt(orders.expiresAt, now),
       )})`,
+      targetsVersion: sql<number>`(SELECT coalesce(max(${siteTargets.version}), 0)::int FROM ${siteTargets} WHERE ${siteTargets.siteId} = ${appliances.siteId})`,
       rulesVersion: sql<number>`(SELECT coalesce(max(${ruleSets.version}), 0)::int FROM ${ruleSets} WHERE ${or(
         isNull(ruleSets.siteId),
         eq(ruleSets.siteId, actor.siteId),
       )})`,
     });
   if (!row) throw notFound(`appliance ${actor.applianceId} no longer exists`);
+  if (input.sealKey) await recordSealKey(ctx.db, actor, input.sealKey, now);
   return {
     serverTime: now.toISOString(),
     protocolVersion: PROTOCOL_VERSION,
@@ -50,5 +48,6 @@ export async function checkin({
     rulesVersion: Number(row.rulesVersion ?? 0),
     pendingOrders: Number(row.pending ?? 0),
     chainSeq: Number(row.chainSeq),
+    targetsVersion: Number(row.targetsVersion ?? 0),
   };
 }

@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { retireAppliances } from "./delete.ts";
 
@@ -12,10 +12,7 @@ import { retireAppliances } from "./delete.ts";
 export async function clearStale({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; olderThanSec?: number };
-}): Promise<{ cleared: string[] }> {
+}: ServiceCall<{ siteId: string; olderThanSec?: number }>): Promise<{ cleared: string[] }> {
   assertRole(ctx.actor, "msp-admin");
   assertSiteAccess(ctx.actor, input.siteId);
   const now = ctx.clock.now();

@@ -3,7 +3,7 @@ import type { EnrollResponse } from "../../../protocol/provision.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { sites } from "../db/schema/sites.ts";
 import { conflict, notFound } from "../http/errors.ts";
@@ -14,10 +14,7 @@ import type { ApplianceCreate } from "./schemas.ts";
 export async function createAppliance({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: ApplianceCreate & { siteId: string };
-}): Promise<EnrollResponse> {
+}: ServiceCall<ApplianceCreate & { siteId: string }>): Promise<EnrollResponse> {
   assertRole(ctx.actor, "msp-admin");
   assertSiteAccess(ctx.actor, input.siteId);
   const applianceId = input.id ?? newId("app-", 6);

@@ -1,7 +1,7 @@
 import { and, inArray, isNull } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { apiKeys, appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
@@ -44,13 +44,7 @@ export async function retireAppliances(tx: Db, now: Date, ids: string[]): Promis
 }
 
 /** delete-appliance (msp-admin, privileged). */
-export async function deleteAppliance({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { applianceId: string };
-}) {
+export async function deleteAppliance({ ctx, input }: ServiceCall<{ applianceId: string }>) {
   assertRole(ctx.actor, "msp-admin");
   return ctx.db.transaction(async (tx) => {
     const app = await findAppliance(tx, ctx, input.applianceId);

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import type { ApplianceView } from "./schemas.ts";
 import { applianceView } from "./view.ts";
@@ -9,10 +9,7 @@ import { applianceView } from "./view.ts";
 export async function listAppliances({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string };
-}): Promise<{ appliances: ApplianceView[] }> {
+}: ServiceCall<{ siteId: string }>): Promise<{ appliances: ApplianceView[] }> {
   assertRole(ctx.actor, "read-only");
   assertSiteAccess(ctx.actor, input.siteId);
   const rows = await ctx.db

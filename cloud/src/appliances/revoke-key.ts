@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { apiKeys } from "../db/schema/appliances.ts";
 import { notFound } from "../http/errors.ts";
 import { findAppliance } from "./find.ts";
@@ -10,10 +10,7 @@ import { findAppliance } from "./find.ts";
 export async function revokeApiKey({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { applianceId: string; apiKeyId: string };
-}): Promise<{ apiKeyId: string; revoked: true }> {
+}: ServiceCall<{ applianceId: string; apiKeyId: string }>): Promise<{ apiKeyId: string; revoked: true }> {
   assertRole(ctx.actor, "msp-admin");
   return ctx.db.transaction(async (tx) => {
     const app = await findAppliance(tx, ctx, input.applianceId);

@@ -1,7 +1,7 @@
 import { and, eq, isNull, ne } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { apiKeys } from "../db/schema/appliances.ts";
 import { findAppliance } from "./find.ts";
 import { issueApiKey } from "./register.ts";
@@ -13,10 +13,11 @@ import { issueApiKey } from "./register.ts";
 export async function rotateApiKey({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { applianceId: string; revokeOthers: boolean };
-}): Promise<{ applianceId: string; apiKeyId: string; apiKey: string }> {
+}: ServiceCall<{ applianceId: string; revokeOthers: boolean }>): Promise<{
+  applianceId: string;
+  apiKeyId: string;
+  apiKey: string;
+}> {
   assertRole(ctx.actor, "msp-admin");
   return ctx.db.transaction(async (tx) => {
     const app = await findAppliance(tx, ctx, input.applianceId);

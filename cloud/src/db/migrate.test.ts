@@ -37,6 +37,18 @@ describeEachDb("migrations", (cloud) => {
     ["UPDATE evidence_verified SET through_seq = 0"],
     ["DELETE FROM evidence_verified"],
     ["TRUNCATE evidence_verified"],
+    ["UPDATE program_chain SET record_type = 'x'"],
+    ["DELETE FROM program_chain"],
+    ["TRUNCATE program_chain"],
+    ["UPDATE tlog_leaves SET bundle_hash = 'x'"],
+    ["DELETE FROM tlog_leaves"],
+    ["TRUNCATE tlog_leaves"],
+    ["UPDATE tlog_nodes SET hash = 'x'"],
+    ["DELETE FROM tlog_nodes"],
+    ["TRUNCATE tlog_nodes"],
+    ["UPDATE tlog_checkpoints SET note = 'x'"],
+    ["DELETE FROM tlog_checkpoints"],
+    ["TRUNCATE tlog_checkpoints"],
   ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
@@ -53,6 +65,18 @@ describeEachDb("migrations", (cloud) => {
     await db.execute(
       sql`INSERT INTO evidence_verified (appliance_id, through_seq, site_id, from_seq, through_hash, verified_at, key_id, sig)
           VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 1, 'h', ${now}, 'k', 's')`,
+    );
+    await db.execute(
+      sql`INSERT INTO program_chain (site_id, seq, hash, prev_hash, key_id, record_type, created_at, body)
+          VALUES ('s', ${Math.floor(Math.random() * 1e9)}, 'h', 'p', 'k', 'x', ${now}, '{}')`,
+    );
+    const idx = Math.floor(Math.random() * 1e9);
+    await db.execute(
+      sql`INSERT INTO tlog_leaves (site_id, idx, bundle_hash, appliance_id, seq) VALUES ('s', ${idx}, 'h', 'worm-app', ${idx})`,
+    );
+    await db.execute(sql`INSERT INTO tlog_nodes (site_id, level, idx, hash) VALUES ('s', 1, ${idx}, 'h')`);
+    await db.execute(
+      sql`INSERT INTO tlog_checkpoints (site_id, size, root, note, key_id, created_at) VALUES ('s', 1, 'r', 'n', 'k', ${now})`,
     );
     // The owner holds every table right, so only the trigger stands in its way (the service role
     // is refused earlier, by missing rights: roles.test.ts).

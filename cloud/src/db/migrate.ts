@@ -14,7 +14,8 @@ export const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
  */
 export const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
 
-const schemaMigrations = pgTable("schema_migrations", {
+/** Which migration files have run (created by `migrate` itself before the first file). */
+export const schemaMigrations = pgTable("schema_migrations", {
   name: text("name").primaryKey(),
   appliedAt: timestamp("applied_at", { withTimezone: true, mode: "date" }).notNull(),
 });

@@ -12,7 +12,7 @@ import { rowsOf } from "./rows.ts";
 import { setupRoles } from "./setup-roles.ts";
 
 /** The evidence and audit tables: each must be append-only (a table added later joins by its trigger). */
-const EVIDENCE_AND_AUDIT = ["audit_log", "evidence_alerts", "evidence_chain"];
+const EVIDENCE_AND_AUDIT = ["audit_log", "evidence_alerts", "evidence_chain", "program_chain"];
 
 describeEachDb("append-only tables", (cloud) => {
   test("every evidence and audit table carries row triggers for UPDATE and DELETE and a statement trigger for TRUNCATE", async () => {
@@ -41,9 +41,19 @@ describeEachDb("append-only tables", (cloud) => {
 describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)", () => {
   let c: TestCloud;
   let tables: string[];
+  /** A text column of each append-only table, for the UPDATE attempt (any column will do). */
+  const textColumn = new Map<string, string>();
   beforeAll(async () => {
     c = await makeTestCloud({ db: "postgres" });
     tables = await appendOnlyTables(c.deps.db);
+    for (const r of rowsOf<{ t: string; col: string }>(
+      await c.deps.db.execute(
+        sql`SELECT DISTINCT ON (table_name) table_name AS t, column_name AS col FROM information_schema.columns
+            WHERE table_schema = current_schema() AND data_type = 'text' ORDER BY table_name, ordinal_position`,
+      ),
+    )) {
+      textColumn.set(r.t, r.col);
+    }
     const now = new Date().toISOString();
     // One row in each, written by the service itself: inserting is what it may do.
     await c.deps.db.execute(
@@ -56,6 +66,10 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
     await c.deps.db.execute(
       sql`INSERT INTO evidence_alerts (site_id, appliance_id, kind, message, detail, created_at) VALUES ('s', 'a', 'gap', 'm', '{}', ${now})`,
     );
+    await c.deps.db.execute(
+      sql`INSERT INTO program_chain (site_id, seq, hash, prev_hash, key_id, record_type, created_at, body)
+          VALUES ('s', 1, 'h', 'p', 'k', 'sra', ${now}, '{}')`,
+    );
   }, 60_000);
   afterAll(async () => {
     await c?.close();
@@ -63,7 +77,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
 
   /** What the service's own connection must not be able to do to `t`. */
   const attacks = (t: string) => [
-    `UPDATE ${t} SET ${t === "audit_log" ? "outcome" : t === "evidence_chain" ? "kind" : "message"} = 'x'`,
+    `UPDATE ${t} SET ${textColumn.get(t)} = 'x'`,
     `DELETE FROM ${t}`,
     `TRUNCATE ${t}`,
     `ALTER TABLE ${t} DISABLE TRIGGER ALL`,

@@ -1,18 +1,12 @@
 import { asc, eq } from "drizzle-orm";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { escrowKeys } from "../db/schema/escrow.ts";
 import { escrowEntry } from "./record.ts";
 import type { EscrowList } from "./schemas.ts";
 
 /** The escrowed keys of a site, without secrets (msp-admin). */
-export async function listEscrow({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string };
-}): Promise<EscrowList> {
+export async function listEscrow({ ctx, input }: ServiceCall<{ siteId: string }>): Promise<EscrowList> {
   assertRole(ctx.actor, "msp-admin");
   assertSiteAccess(ctx.actor, input.siteId);
   const rows = await ctx.db

@@ -34,7 +34,7 @@ function kekFrom(env: Record<string, string | undefined>): () => Kek {
 export function registerEscrow(
   app: Hono<AppEnv>,
   deps: RouteDeps,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
 ): void {
   const kek = kekFrom(env);
   route(

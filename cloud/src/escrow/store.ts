@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { KeyEscrow } from "../../../protocol/ingest.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { newId } from "../auth/secrets.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { escrowKeys } from "../db/schema/escrow.ts";
 import { forbidden } from "../http/errors.ts";
 import { seal } from "./envelope.ts";
@@ -18,9 +18,7 @@ export async function storeEscrow({
   ctx,
   input,
   kek,
-}: {
-  ctx: ServiceContext;
-  input: KeyEscrow;
+}: ServiceCall<KeyEscrow> & {
   kek: Kek;
 }): Promise<EscrowStored> {
   if (ctx.actor.type !== "appliance") throw forbidden("only an appliance escrows recovery keys");

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { escrowKeys } from "../db/schema/escrow.ts";
 import { notFound } from "../http/errors.ts";
 import { open } from "./envelope.ts";
@@ -17,9 +17,7 @@ export async function viewEscrow({
   ctx,
   input,
   kek,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; id: string };
+}: ServiceCall<{ siteId: string; id: string }> & {
   kek: Kek;
 }): Promise<EscrowSecret> {
   assertRole(ctx.actor, "msp-admin");

@@ -1,8 +1,9 @@
 import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
 import { GENESIS_HASH } from "../../../protocol/evidence.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import type { Db } from "../db/client.ts";
+import { auditSiteLog, type LogAudit } from "../transparency/log-audit.ts";
 import { auditWindows, type ConnectionOptions, connectionOptionsOf } from "./audit-windows.ts";
 import {
   emptyWalk,
@@ -29,8 +30,14 @@ export interface AuditCoverage {
   verifiedAtIngest: number;
 }
 
-/** The verdict on a site's stored chain: ok with heads, or the first break, and what was checked. */
-export type SiteAudit =
+/**
+ * The verdict on a site's stored chain: ok with heads, or the first break, and what was checked;
+ * `log` is the verdict on the site's transparency log (its leaves, checkpoints and roots).
+ */
+export type SiteAudit = SiteChainVerdict & { log: LogAudit };
+
+/** The chain part of a site audit. */
+type SiteChainVerdict =
   | { siteId: string; ok: true; count: number; heads: ChainStarts; coverage: AuditCoverage }
   | { siteId: string; ok: false; count: number; break: Omit<ChainBreak, "ok">; coverage: AuditCoverage };
 
@@ -54,9 +61,7 @@ export async function auditSiteChain({
   input,
   pool = sharedVerifyPool(),
   pageSize = PAGE,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; signatures?: SignatureMode };
+}: ServiceCall<{ siteId: string; signatures?: SignatureMode }> & {
   pool?: VerifyPool;
   /** Bundles per page and window (tests make it small to cross their boundaries). */
   pageSize?: number;
@@ -95,13 +100,14 @@ export async function auditSiteChain({
         delete vouched[p.applianceId];
         continue;
       }
-      if (p.outcome === "settled") return verdict(input.siteId, p, "heads");
+      if (p.outcome === "settled")
+        return { ...verdict(input.siteId, p, "heads"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
       break;
     }
   }
   const p = await pass({ all: true });
   if (p.outcome !== "settled") throw new Error(`chain audit: a full pass cannot end in ${p.outcome}`);
-  return verdict(input.siteId, p, "all");
+  return { ...verdict(input.siteId, p, "all"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
 }
 
 interface SiteRef {
@@ -120,7 +126,7 @@ interface Settled {
 }
 type Pass = Settled | { outcome: "record-mismatch"; applianceId: string } | { outcome: "doubt" };
 
-function verdict(siteId: string, p: Settled, signatures: SignatureMode): SiteAudit {
+function verdict(siteId: string, p: Settled, signatures: SignatureMode): SiteChainVerdict {
   const coverage = { signatures, verifiedNow: p.verifiedNow, verifiedAtIngest: p.verifiedAtIngest };
   if (p.result.ok) return { siteId, ok: true, count: p.result.count, heads: p.result.heads, coverage };
   const { ok: _ok, ...brk } = p.result.break;

@@ -1,18 +1,12 @@
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { siteChainPages } from "./site-chain.ts";
 
 /**
  * A site's chain as JSONL (one stored bundle per line, appliance by appliance in sequence order),
  * streamed; `malachor evidence verify` accepts it with the site's keys.
  */
-export function exportSiteChain({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string };
-}): ReadableStream<Uint8Array> {
+export function exportSiteChain({ ctx, input }: ServiceCall<{ siteId: string }>): ReadableStream<Uint8Array> {
   assertRole(ctx.actor, "read-only");
   assertSiteAccess(ctx.actor, input.siteId);
   const pages = siteChainPages(ctx.db, input.siteId);

@@ -14,6 +14,7 @@ import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { chainOwnerContext } from "../provisioning/handover.ts";
 import { evidenceObjectKey } from "../store/object-store.ts";
+import { appendToSiteLog } from "../transparency/append.ts";
 import { latestVerifiedOf, nextVerifiedFrom, sealVerified } from "./verified-records.ts";
 import { sharedVerifyPool } from "./verify-pool.ts";
 
@@ -314,6 +315,12 @@ async function storePending(
       })),
     );
   }
+  // The same bundles, in the same transaction, become leaves of the site's Merkle log.
+  await appendToSiteLog(
+    tx,
+    actor.siteId,
+    pending.map((p) => ({ applianceId: actor.applianceId, seq: p.seq, bundleHash: p.hash })),
+  );
   await tx
     .update(appliances)
     .set({ chainSeq: head.seq, chainHead: head.hash })

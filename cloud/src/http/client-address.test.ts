@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { Hono } from "hono";
-import { parseEnv } from "../main.ts";
+import { parseEnv } from "../settings.ts";
 import { clientAddress, parseTrustedProxies, trustedProxies } from "./client-address.ts";
 
 // A real loopback server: the peer address comes from the socket, as in production.

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { scrubJson } from "../../../lib/phi/scrub.ts";
 import type { Incident, IncidentReport } from "../../../protocol/incident.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";
 import { forbidden } from "../http/errors.ts";
 
@@ -13,10 +13,7 @@ import { forbidden } from "../http/errors.ts";
 export async function ingestIncidents({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: IncidentReport;
-}): Promise<{ stored: number }> {
+}: ServiceCall<IncidentReport>): Promise<{ stored: number }> {
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances report incidents");
   const foreign = input.incidents.find((i) => i.applianceId !== actor.applianceId);

@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Incident } from "../../../protocol/incident.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";
 import type { SiteIncidentView } from "./view.ts";
 
@@ -9,10 +9,9 @@ import type { SiteIncidentView } from "./view.ts";
 export async function listIncidents({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; status?: "open" | "resolved"; limit?: number };
-}): Promise<SiteIncidentView[]> {
+}: ServiceCall<{ siteId: string; status?: "open" | "resolved"; limit?: number }>): Promise<
+  SiteIncidentView[]
+> {
   assertRole(ctx.actor, "read-only");
   assertSiteAccess(ctx.actor, input.siteId);
   const where = input.status

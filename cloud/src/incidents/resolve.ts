@@ -4,7 +4,7 @@ import type { Incident } from "../../../protocol/incident.ts";
 import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";
 import { conflict, notFound } from "../http/errors.ts";
 import type { SiteIncidentView } from "./view.ts";
@@ -13,10 +13,12 @@ import type { SiteIncidentView } from "./view.ts";
 export async function resolveSiteIncident({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; applianceId: string; incidentId: string; resolution: string };
-}): Promise<SiteIncidentView> {
+}: ServiceCall<{
+  siteId: string;
+  applianceId: string;
+  incidentId: string;
+  resolution: string;
+}>): Promise<SiteIncidentView> {
   assertRole(ctx.actor, "msp-tech");
   assertSiteAccess(ctx.actor, input.siteId);
   return ctx.db.transaction(async (tx) => {

@@ -6,7 +6,7 @@ import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
 import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { learningPatterns } from "../db/schema/heal.ts";
 import { ruleSets } from "../db/schema/rules.ts";
@@ -68,9 +68,7 @@ export async function approveCandidate({
   ctx,
   input,
   catalogue,
-}: {
-  ctx: ServiceContext;
-  input: { pattern: string };
+}: ServiceCall<{ pattern: string }> & {
   catalogue: RunbookCatalogue;
 }): Promise<{ pattern: LearningPatternView; rule: L1Rule; rulesVersion: number }> {
   assertRole(ctx.actor, "msp-admin");
@@ -109,10 +107,7 @@ export async function approveCandidate({
 export async function rejectCandidate({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { pattern: string; reason: string };
-}): Promise<LearningPatternView> {
+}: ServiceCall<{ pattern: string; reason: string }>): Promise<LearningPatternView> {
   assertRole(ctx.actor, "msp-admin");
   assertFleetWide(ctx.actor);
   const p = await candidate(ctx.db, input.pattern);
@@ -136,10 +131,7 @@ export async function rejectCandidate({
 export async function listPatterns({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { status?: string };
-}): Promise<LearningPatternView[]> {
+}: ServiceCall<{ status?: string }>): Promise<LearningPatternView[]> {
   assertRole(ctx.actor, "read-only");
   const rows = input.status
     ? await ctx.db.select().from(learningPatterns).where(eq(learningPatterns.status, input.status))

@@ -6,7 +6,7 @@ import type {
   PendingOrdersResponse,
   SignedOrder,
 } from "../../../protocol/order.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall, ServiceContext } from "../context.ts";
 import { orders } from "../db/schema/orders.ts";
 import { conflict, forbidden, notFound } from "../http/errors.ts";
 
@@ -52,13 +52,7 @@ async function ownOrder(ctx: ServiceContext, orderId: string) {
 }
 
 /** The appliance received an order (idempotent). */
-export async function ackOrder({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: OrderAck & { orderId: string };
-}) {
+export async function ackOrder({ ctx, input }: ServiceCall<OrderAck & { orderId: string }>) {
   const row = await ownOrder(ctx, input.orderId);
   if (row.state === "acknowledged" || ["succeeded", "failed", "refused"].includes(row.state)) {
     return { id: row.id, state: row.state };
@@ -75,10 +69,7 @@ export async function ackOrder({
 export async function completeOrder({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { orderId: string; completion: OrderCompletion };
-}) {
+}: ServiceCall<{ orderId: string; completion: OrderCompletion }>) {
   const row = await ownOrder(ctx, input.orderId);
   const state = input.completion.status;
   if (["succeeded", "failed", "refused"].includes(row.state)) {

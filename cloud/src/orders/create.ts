@@ -7,7 +7,7 @@ import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
 import { sites } from "../db/schema/sites.ts";
@@ -28,10 +28,7 @@ export const REMEDIATION_TYPES = new Set(["run_runbook"]);
 export async function createOrders({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: OrderCreate & { siteId: string };
-}): Promise<{ orders: OrderView[] }> {
+}: ServiceCall<OrderCreate & { siteId: string }>): Promise<{ orders: OrderView[] }> {
   assertRole(ctx.actor, "msp-tech");
   assertSiteAccess(ctx.actor, input.siteId);
   const p = v.safeParse(ORDER_PARAMS[input.type], input.params);

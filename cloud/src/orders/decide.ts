@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { orders } from "../db/schema/orders.ts";
 import { conflict, notFound } from "../http/errors.ts";
 import type { OrderView } from "./schemas.ts";
@@ -16,10 +16,7 @@ import { orderView } from "./view.ts";
 export async function decideOrder({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { orderId: string; decision: "approve" | "reject"; reason?: string };
-}): Promise<OrderView> {
+}: ServiceCall<{ orderId: string; decision: "approve" | "reject"; reason?: string }>): Promise<OrderView> {
   assertRole(ctx.actor, "msp-admin");
   const now = ctx.clock.now();
   const next = await ctx.db.transaction(async (tx) => {

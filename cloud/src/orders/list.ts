@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { orders } from "../db/schema/orders.ts";
 import type { OrderView } from "./schemas.ts";
 import { orderView } from "./view.ts";
@@ -9,10 +9,7 @@ import { orderView } from "./view.ts";
 export async function listOrders({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; state?: string; limit?: number };
-}): Promise<{ orders: OrderView[] }> {
+}: ServiceCall<{ siteId: string; state?: string; limit?: number }>): Promise<{ orders: OrderView[] }> {
   assertRole(ctx.actor, "read-only");
   assertSiteAccess(ctx.actor, input.siteId);
   const rows = await ctx.db

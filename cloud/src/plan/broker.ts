@@ -3,7 +3,7 @@ import type { Plan, PlannerReply, PlanRequest, SignedPlan } from "../../../proto
 import type { RunbookSpec } from "../../../protocol/runbook.ts";
 import { signPayload } from "../../../protocol/signed.ts";
 import { newId } from "../auth/secrets.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { plans } from "../db/schema/heal.ts";
 import { ApiError, forbidden } from "../http/errors.ts";
 import { patternKey } from "../learning/pattern.ts";
@@ -43,9 +43,7 @@ export async function planForIncident({
   ctx,
   input,
   settings,
-}: {
-  ctx: ServiceContext;
-  input: PlanRequest;
+}: ServiceCall<PlanRequest> & {
   settings: PlannerSettings;
 }): Promise<SignedPlan> {
   const actor = ctx.actor;

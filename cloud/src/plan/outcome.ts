@@ -3,7 +3,7 @@ import type { RunbookCatalogue } from "../../../lib/runbook-types.ts";
 import type { Json } from "../../../protocol/common.ts";
 import type { PlanOutcome, SignedPlan } from "../../../protocol/plan.ts";
 import { writeAudit } from "../audit/audit.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { plans } from "../db/schema/heal.ts";
 import { conflict, forbidden, notFound } from "../http/errors.ts";
 import { recordPatternOutcome } from "../learning/record.ts";
@@ -18,9 +18,7 @@ export async function recordPlanOutcome({
   input,
   catalogue,
   learning,
-}: {
-  ctx: ServiceContext;
-  input: { planId: string; outcome: PlanOutcome };
+}: ServiceCall<{ planId: string; outcome: PlanOutcome }> & {
   catalogue: RunbookCatalogue;
   learning: LearningSettings;
 }): Promise<{ pattern: string | null; status: string | null }> {

@@ -8,7 +8,7 @@ import {
 import { keyIdOf } from "../../../protocol/sign.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { newId } from "../auth/secrets.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { provisionClaims, provisions } from "../db/schema/provisioning.ts";
 import { conflict, forbidden, notFound } from "../http/errors.ts";
 import { admitEnrolRequest, clockSkew } from "./admission.ts";
@@ -27,10 +27,7 @@ export type ClaimOutcome = { status: 202; body: ClaimPending } | { status: 200; 
 export async function submitClaim({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { mac: string; body: ClaimRequest; sourceAddress: string };
-}): Promise<ClaimOutcome> {
+}: ServiceCall<{ mac: string; body: ClaimRequest; sourceAddress: string }>): Promise<ClaimOutcome> {
   const { mac, body, sourceAddress } = input;
   await admitEnrolRequest(ctx, { kind: "claim", mac, body }, sourceAddress);
   const now = ctx.clock.now();

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { ProvisionCreate, ProvisionRecord } from "../../../protocol/provision.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { provisions } from "../db/schema/provisioning.ts";
 import { sites } from "../db/schema/sites.ts";
 import { conflict, notFound } from "../http/errors.ts";
@@ -13,10 +13,7 @@ import { provisionRecord } from "./view.ts";
 export async function createProvision({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: ProvisionCreate & { mac: string };
-}): Promise<ProvisionRecord> {
+}: ServiceCall<ProvisionCreate & { mac: string }>): Promise<ProvisionRecord> {
   assertRole(ctx.actor, "msp-tech");
   assertSiteAccess(ctx.actor, input.siteId);
   const now = ctx.clock.now();

@@ -3,7 +3,7 @@ import { type ClaimView, keyFingerprint } from "../../../protocol/provision.ts";
 import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { provisionClaims, provisions } from "../db/schema/provisioning.ts";
 import { badRequest, conflict, notFound } from "../http/errors.ts";
 import { claimView } from "./claim-view.ts";
@@ -20,10 +20,7 @@ export type ClaimDecision = { approve: true; fingerprint: string } | { approve: 
 export async function decideClaim({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { claimId: string; decision: ClaimDecision };
-}): Promise<ClaimView> {
+}: ServiceCall<{ claimId: string; decision: ClaimDecision }>): Promise<ClaimView> {
   assertRole(ctx.actor, "msp-tech");
   const now = ctx.clock.now();
   const d = input.decision;
@@ -85,10 +82,7 @@ export async function decideClaim({
 export async function approveByFingerprint({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { mac: string; fingerprint: string };
-}): Promise<ClaimView> {
+}: ServiceCall<{ mac: string; fingerprint: string }>): Promise<ClaimView> {
   assertRole(ctx.actor, "msp-tech");
   const [claim] = await ctx.db
     .select({ id: provisionClaims.id })

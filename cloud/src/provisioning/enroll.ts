@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { EnrollRequest, EnrollResponse } from "../../../protocol/provision.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { provisions } from "../db/schema/provisioning.ts";
 import { forbidden, unauthorized } from "../http/errors.ts";
 import { enforce } from "../ratelimit/limiter.ts";
@@ -15,10 +15,7 @@ import { admitAppliance } from "./admit.ts";
 export async function enroll({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { body: EnrollRequest; sourceAddress: string };
-}): Promise<EnrollResponse> {
+}: ServiceCall<{ body: EnrollRequest; sourceAddress: string }>): Promise<EnrollResponse> {
   const body = input.body;
   await admitEnrolRequest(ctx, { kind: "enroll", body }, input.sourceAddress);
   const code = body.enrollCode.trim().toUpperCase();

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { ClaimState, ClaimView } from "../../../protocol/provision.ts";
 import { assertRole } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { provisionClaims } from "../db/schema/provisioning.ts";
 import { claimView } from "./claim-view.ts";
 
@@ -9,10 +9,9 @@ import { claimView } from "./claim-view.ts";
 export async function listClaims({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { mac?: string; states?: ClaimState[]; siteIds?: string[]; limit?: number };
-}): Promise<ClaimView[]> {
+}: ServiceCall<{ mac?: string; states?: ClaimState[]; siteIds?: string[]; limit?: number }>): Promise<
+  ClaimView[]
+> {
   assertRole(ctx.actor, "read-only");
   const where: SQL[] = [];
   const a = ctx.actor;

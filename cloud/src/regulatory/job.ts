@@ -1,6 +1,6 @@
 import type { Job } from "../jobs/job.ts";
 import { pollRegulatory } from "./poll.ts";
-import { type RegulatorySettings, regulatorySettingsFromEnv } from "./settings.ts";
+import type { RegulatorySettings } from "./settings.ts";
 
 /**
  * The scheduled poll. It ticks every 10 minutes under the runner's DB lease (one instance polls
@@ -15,10 +15,4 @@ export function regulatoryJob(settings: RegulatorySettings, everyMs = 10 * 60_00
       await pollRegulatory(deps, settings);
     },
   };
-}
-
-/** The poll job when FEDERAL_REGISTER_URL is configured, else none (polling is opt-in). */
-export function regulatoryJobsFromEnv(env: Record<string, string | undefined>): Job[] {
-  const settings = regulatorySettingsFromEnv(env);
-  return settings ? [regulatoryJob(settings)] : [];
 }

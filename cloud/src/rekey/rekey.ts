@@ -2,7 +2,7 @@ import { and, eq, ne } from "drizzle-orm";
 import { type RekeyRequest, type RekeyResponse, rekeyMessage } from "../../../protocol/provision.ts";
 import { keyIdOf, verify } from "../../../protocol/sign.ts";
 import { writeAudit } from "../audit/audit.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { applianceKeys, appliances } from "../db/schema/appliances.ts";
 import { conflict, forbidden, notFound, unauthorized } from "../http/errors.ts";
 
@@ -13,13 +13,7 @@ import { conflict, forbidden, notFound, unauthorized } from "../http/errors.ts";
  * queued on the appliance) keep verifying. A repeat of an accepted request answers the same, so an
  * appliance that stopped before saving its new key can finish.
  */
-export async function rekeyAppliance({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: RekeyRequest;
-}): Promise<RekeyResponse> {
+export async function rekeyAppliance({ ctx, input }: ServiceCall<RekeyRequest>): Promise<RekeyResponse> {
   if (ctx.actor.type !== "appliance") throw forbidden("only an appliance can re-key itself");
   const { applianceId } = ctx.actor;
   const message = rekeyMessage(applianceId, input.publicKey);

@@ -4,7 +4,7 @@ import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall, ServiceContext } from "../context.ts";
 import type { Tx } from "../db/client.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 
@@ -16,10 +16,7 @@ import { ruleSets } from "../db/schema/rules.ts";
 export async function publishRuleSet({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string | null; rules: L1Rule[] };
-}): Promise<{ version: number }> {
+}: ServiceCall<{ siteId: string | null; rules: L1Rule[] }>): Promise<{ version: number }> {
   assertRole(ctx.actor, "msp-admin");
   if (input.siteId === null) assertFleetWide(ctx.actor);
   else assertSiteAccess(ctx.actor, input.siteId);

@@ -2,20 +2,14 @@ import { eq } from "drizzle-orm";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { sites } from "../db/schema/sites.ts";
 import { conflict } from "../http/errors.ts";
 import type { SiteCreate, SiteView } from "./schemas.ts";
 import { siteView } from "./view.ts";
 
 /** Create a site with the default config (fleet-wide msp-admin). */
-export async function createSite({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: SiteCreate;
-}): Promise<SiteView> {
+export async function createSite({ ctx, input }: ServiceCall<SiteCreate>): Promise<SiteView> {
   assertRole(ctx.actor, "msp-admin");
   assertFleetWide(ctx.actor);
   return ctx.db.transaction(async (tx) => {

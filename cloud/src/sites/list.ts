@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall, ServiceContext } from "../context.ts";
 import { sites } from "../db/schema/sites.ts";
 import { notFound } from "../http/errors.ts";
 import type { SiteView } from "./schemas.ts";
@@ -19,13 +19,7 @@ export async function listSites({ ctx }: { ctx: ServiceContext }): Promise<{ sit
 }
 
 /** One site. */
-export async function getSite({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string };
-}): Promise<SiteView> {
+export async function getSite({ ctx, input }: ServiceCall<{ siteId: string }>): Promise<SiteView> {
   assertRole(ctx.actor, "read-only");
   assertSiteAccess(ctx.actor, input.siteId);
   const [row] = await ctx.db.select().from(sites).where(eq(sites.id, input.siteId));

@@ -12,7 +12,8 @@ export const SiteCreate = v.strictObject({
 export type SiteCreate = v.InferOutput<typeof SiteCreate>;
 
 /** Site settings an admin edits; the version is assigned by the cloud. */
-export const SiteConfigInput = v.omit(SiteConfig, ["version"]);
+// Waivers come only from exceptions the clinic accepted (program/exceptions.ts), never from a config update.
+export const SiteConfigInput = v.omit(SiteConfig, ["version", "waivers"]);
 export type SiteConfigInput = v.InferOutput<typeof SiteConfigInput>;
 
 /** A site as the admin API shows it. */

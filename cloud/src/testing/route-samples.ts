@@ -36,11 +36,36 @@ export const SAMPLE_INCIDENT: Incident = {
   openedAt: "2026-11-25T12:00:00.000Z",
 };
 
+const SAMPLE_BAA = {
+  vendor: "EHR Co",
+  services: "hosted EHR",
+  phi: ["charts"],
+  signedOn: "2026-01-01",
+  expiresOn: "2027-01-01",
+};
+
 /**
  * A valid body per route that takes one ("METHOD path" as registered), so the authorization matrix reaches
  * the service's own scope checks and the fuzzer has something well-formed to mutate.
  */
 export const SAMPLE_BODIES: Record<string, unknown> = {
+  "POST /api/sites/:siteId/program/officials": { role: "security-official", email: "dana@clinic.example" },
+  "POST /api/sites/:siteId/program/sras": { trigger: "on-demand" },
+  "POST /api/sites/:siteId/program/baas": SAMPLE_BAA,
+  "PUT /api/sites/:siteId/program/baas/:baaId": SAMPLE_BAA,
+  "POST /api/sites/:siteId/program/baas/:baaId/end": { note: "vendor replaced" },
+  "POST /api/sites/:siteId/program/training": {
+    person: { name: "Sam Staff", email: "sam@clinic.example" },
+    courseId: "security-awareness",
+    dueOn: "2027-01-01",
+  },
+  "POST /api/sites/:siteId/program/exceptions": {
+    target: { kind: "control", citation: "§164.310(c)" },
+    reason: "sample",
+    compensatingControl: "sample",
+    expiresOn: "2027-01-01",
+  },
+  "POST /api/sites/:siteId/program/exceptions/:exceptionId/revoke": { note: "sample" },
   "POST /agent/checkin": sampleCheckin(),
   "POST /agent/orders/:orderId/ack": { receivedAt: "2026-11-25T12:00:00.000Z" },
   "POST /agent/orders/:orderId/complete": {
@@ -72,9 +97,12 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/sites/:siteId/orders": { type: "sync_rules", params: {} },
   "POST /api/orders/:orderId/approve": {},
   "POST /api/orders/:orderId/reject": {},
+  "POST /api/alerts/:alertId/ack": {},
+  "POST /api/alerts/:alertId/resolve": {},
   "POST /api/sites/:siteId/appliances": { name: "new", publicKey: "b".repeat(64) },
   "POST /api/appliances/:applianceId/keys": {},
   "POST /api/sites/:siteId/clear-stale": {},
+  "POST /api/sites/:siteId/tlog/checkpoints": {},
   "POST /api/tokens": { name: "t", role: "read-only" },
   "POST /api/provision/:mac": { siteId: "site-a" },
   "POST /agent/incidents": { incidents: [SAMPLE_INCIDENT] },
@@ -87,6 +115,23 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
     volume: "C:",
     protectorId: "{01234567-89ab-cdef-0123-456789abcdef}",
     recoveryPassword: "111111-222222-333333-444444-555555-666666-777777-888888",
+  },
+  "POST /api/sites/:siteId/targets": {
+    spec: { kind: "windows", host: "fs01", transport: "http-ntlm", username: "svc" },
+    secret: { kind: "password", password: "sample" },
+  },
+  "PUT /api/sites/:siteId/targets/:targetId/credential": { secret: { kind: "password", password: "sample" } },
+  "POST /agent/devices": {
+    observedAt: "2026-11-25T12:00:00.000Z",
+    devices: [
+      {
+        addresses: ["10.0.0.5"],
+        names: [],
+        sources: ["neighbour-table"],
+        openPorts: [],
+        seenAt: "2026-11-25T12:00:00.000Z",
+      },
+    ],
   },
   "POST /api/releases": { version: "9.9.9", sha256: "f".repeat(64), size: 1 },
   "POST /api/releases/:version/sign": { expiresInSec: 3600 },

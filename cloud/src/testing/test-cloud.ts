@@ -6,7 +6,7 @@ import { bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
 import { generateKeyPair, type KeyPair } from "../../../protocol/sign.ts";
 import { sampleChain } from "../../../protocol/testkit.ts";
 import type { Actor, Role } from "../actor.ts";
-import { buildApp } from "../app.ts";
+import { type AppOptions, buildApp } from "../app.ts";
 import { createAppliance } from "../appliances/create.ts";
 import { ManualClock } from "../clock.ts";
 import { type CloudConfig, defaultCloudConfig, type Tier } from "../config.ts";
@@ -41,6 +41,8 @@ export interface TestCloudOptions {
    * its own connection pool and app (what N instances behind a load balancer look like).
    */
   sameDatabaseAs?: TestCloud;
+  /** Area settings for the app (the web mailer defaults to the log with links). */
+  app?: AppOptions;
 }
 
 /** A test appliance: ids, its API key and identity key pair, and helpers to speak as it. */
@@ -112,7 +114,10 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
     config: defaultCloudConfig(opts.config),
   };
   // Tests read sign-in links from the log, as the demo does (MAIL_LOG_LINKS=dev).
-  const { app, doc } = buildApp(deps, { web: { mailer: logMailer(deps.logger, { logLinks: true }) } });
+  const { app, doc } = buildApp(deps, {
+    web: { mailer: logMailer(deps.logger, { logLinks: true }) },
+    ...opts.app,
+  });
   const systemCtx = (): ServiceContext => ({ ...deps, actor: SYSTEM, requestId: null });
   const request = async (path: string, init?: RequestInit) => app.request(path, init);
   return {

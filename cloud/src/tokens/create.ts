@@ -2,20 +2,14 @@ import { eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole } from "../auth/permissions.ts";
 import { ADMIN_TOKEN_PREFIX, hashSecret, newId, newSecret } from "../auth/secrets.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall } from "../context.ts";
 import { adminTokens } from "../db/schema/auth.ts";
 import { sites } from "../db/schema/sites.ts";
 import { notFound } from "../http/errors.ts";
 import type { TokenCreate, TokenIssued } from "./schemas.ts";
 
 /** Issue an admin token (fleet-wide msp-admin only); the secret is returned once and stored hashed. */
-export async function createToken({
-  ctx,
-  input,
-}: {
-  ctx: ServiceContext;
-  input: TokenCreate;
-}): Promise<TokenIssued> {
+export async function createToken({ ctx, input }: ServiceCall<TokenCreate>): Promise<TokenIssued> {
   assertRole(ctx.actor, "msp-admin");
   assertFleetWide(ctx.actor);
   const token = newSecret(ADMIN_TOKEN_PREFIX);

@@ -1,4 +1,5 @@
 import { SiteComplianceOutput, SiteInput } from "../../../protocol/mcp.ts";
+import { siteProgram } from "../program/evaluate.ts";
 import { siteCompliance } from "../web/data/compliance.ts";
 import { requireSite } from "./site-exists.ts";
 import { defineTool } from "./tool.ts";
@@ -8,9 +9,11 @@ export const getSiteCompliance = defineTool({
   name: "get_site_compliance",
   title: "Site compliance per HIPAA control",
   description:
-    "Compliance score of a site per HIPAA Security Rule control (pass / warn / fail / unknown / unassessed), each " +
-    "with the latest findings (check, host, status, time) behind it, computed from the latest signed check cycle " +
-    "of each appliance; `sources` names the evidence bundle holding each finding.",
+    "Compliance score of a site per HIPAA Security Rule control (pass / warn / fail / unknown / excepted / " +
+    "unassessed), each with the latest findings (check, host, status, time) and the compliance program's " +
+    "artefacts (risk assessment, policies, BAAs, training) behind it, and the exceptions naming it; computed from " +
+    "the latest signed check cycle of each appliance and the site's program chain; `sources` names the evidence " +
+    "bundle holding each finding.",
   kind: "read",
   minRole: "read-only",
   input: SiteInput,
@@ -18,7 +21,13 @@ export const getSiteCompliance = defineTool({
   siteOf: (input) => input.siteId,
   async run({ ctx, input }) {
     await requireSite(ctx, input.siteId);
-    const { findings, asOf, fixed: _fixed, ...score } = await siteCompliance(ctx.db, input.siteId);
+    const program = await siteProgram(ctx, input.siteId);
+    const {
+      findings,
+      asOf,
+      fixed: _fixed,
+      ...score
+    } = await siteCompliance(ctx.db, input.siteId, program.evaluation);
     const sources = [...findings.values()]
       .map((f) => ({
         checkId: f.checkId,

@@ -6,7 +6,7 @@ import { SignedUpdate, type UpdateMetadata } from "../../../protocol/update.ts";
 import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole } from "../auth/permissions.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall, ServiceContext } from "../context.ts";
 import type { CloudDeps } from "../deps.ts";
 import { ApiError, badRequest, conflict, notFound } from "../http/errors.ts";
 import { type AgentRelease, agentReleases } from "./schema.ts";
@@ -88,10 +88,10 @@ export async function createRelease({ ctx, input }: { ctx: ServiceContext; input
 export async function uploadChunk({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { version: string; index: number; body: Uint8Array };
-}): Promise<{ index: number; stored: string }> {
+}: ServiceCall<{ version: string; index: number; body: Uint8Array }>): Promise<{
+  index: number;
+  stored: string;
+}> {
   adminOnly(ctx);
   const r = await getRelease(ctx.db, input.version);
   if (r.state !== "uploading") throw conflict(`release ${r.version} is already published`);

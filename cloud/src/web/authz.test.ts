@@ -31,8 +31,7 @@ describeEachDb("web authorization matrix (every route the app has)", (cloud) => 
   test("every dashboard action refuses a read-only session with 403", async () => {
     const c = cloud();
     await c.createSite("site-m");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("read-only"));
+    const w = await WebClient.admin(c, "read-only");
     await w.get("/dashboard");
     const actions = webRoutes(c, "POST", "/dashboard").filter((p) => !ACTIONS_EXEMPT.has(p));
     expect(actions.length).toBeGreaterThanOrEqual(12);
@@ -45,8 +44,7 @@ describeEachDb("web authorization matrix (every route the app has)", (cloud) => 
   test("every dashboard action refuses a POST without the CSRF token, even from msp-admin", async () => {
     const c = cloud();
     await c.createSite("site-n");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-admin"));
+    const w = await WebClient.admin(c, "msp-admin");
     await w.get("/dashboard");
     for (const a of webRoutes(c, "POST", "/dashboard").filter((p) => p !== "/dashboard/login")) {
       const r = await w.post(fill(a, "site-n"), {}, { csrf: null });
@@ -73,8 +71,7 @@ describeEachDb("web authorization matrix (every route the app has)", (cloud) => 
     await c.createSite("site-a1");
     await c.createSite("site-b1");
     await c.createAppliance("site-b1", "app-1");
-    const admin = new WebClient(c);
-    await admin.signInAdmin(await c.adminToken("msp-tech"));
+    const admin = await WebClient.admin(c, "msp-tech");
     await admin.get("/dashboard/sites/site-a1");
     await admin.post("/dashboard/sites/site-a1/portal-users", { email: "a1@clinic.example" });
     const w = new WebClient(c);

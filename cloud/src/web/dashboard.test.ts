@@ -14,8 +14,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
   test("every section renders for a read-only token, with no action buttons", async () => {
     const c = cloud();
     await c.createSite("site-ro");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("read-only"));
+    const w = await WebClient.admin(c, "read-only");
     for (const n of DASHBOARD_NAV) {
       const r = await w.get(n.href);
       expect({ href: n.href, status: r.status }).toEqual({ href: n.href, status: 200 });
@@ -33,8 +32,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     await seedEvidence(c, app, 80, 10);
     await checkinAs(c, app, [{ code: "queue-near-bound", message: "Queue is 91% full" }]);
     await seedIncidents(c, app);
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-tech"));
+    const w = await WebClient.admin(c, "msp-tech");
     const r = await w.get("/dashboard/sites/site-full");
     expect(r.status).toBe(200);
     expect(r.html).toContain(">online<");
@@ -52,8 +50,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     await c.createSite("site-inc");
     const app = await c.createAppliance("site-inc", "app-i");
     await seedIncidents(c, app);
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-tech"));
+    const w = await WebClient.admin(c, "msp-tech");
     const form = 'action="/dashboard/sites/site-inc/incidents/app-i/inc-bitlocker/resolve"';
     const q = await w.get("/dashboard/incidents");
     expect(q.html).toContain(form);
@@ -75,8 +72,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
   test("learning candidates: msp-admin approves one and rejects another with a reason", async () => {
     const c = cloud();
     const pattern = await seedCandidate(c);
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-admin"));
+    const w = await WebClient.admin(c, "msp-admin");
     const page = await w.get("/dashboard/learning");
     expect(page.html).toContain(`data-pattern="${pattern}"`);
     expect((await w.post(`/dashboard/learning/${pattern}/reject`, { reason: "" })).status).toBe(400);
@@ -96,8 +92,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     const c = cloud();
     await c.createSite("site-ord");
     await c.createAppliance("site-ord", "app-o");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-admin"));
+    const w = await WebClient.admin(c, "msp-admin");
     await w.get("/dashboard/sites/site-ord");
     const bad = await w.post("/dashboard/sites/site-ord/orders", { type: "run_check", params: "{nope" });
     expect(bad.status).toBe(400);
@@ -134,8 +129,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     await c.createSite("site-del");
     const app = await c.createAppliance("site-del", "app-d");
     await seedEvidence(c, app, 5, 1);
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-admin"));
+    const w = await WebClient.admin(c, "msp-admin");
     await w.get("/dashboard/sites/site-del");
     expect((await w.post("/dashboard/sites/site-del/appliances/app-x/delete")).status).toBe(404);
     expect((await w.post("/dashboard/sites/site-del/appliances/app-d/delete")).location).toBe(
@@ -149,8 +143,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
   test("provisioning: register a MAC (any notation), refuse a bad one, remove it", async () => {
     const c = cloud();
     await c.createSite("site-prov");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-tech"));
+    const w = await WebClient.admin(c, "msp-tech");
     await w.get("/dashboard/provisioning");
     const bad = await w.post("/dashboard/provisioning", { mac: "not-a-mac", siteId: "site-prov" });
     expect(bad.status).toBe(400);
@@ -165,8 +158,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
   test("provisioning: a claim shows its key's fingerprint; approving it needs that fingerprint", async () => {
     const c = cloud();
     await c.createSite("site-claim");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-tech"));
+    const w = await WebClient.admin(c, "msp-tech");
     await w.get("/dashboard/provisioning");
     await w.post("/dashboard/provisioning", { mac: "aa:bb:cc:dd:ee:02", siteId: "site-claim" });
     const key = generateKeyPair();
@@ -194,8 +186,7 @@ describeEachDb("dashboard pages and actions", (cloud) => {
   test("provisioning: among many claims for a MAC, the one with the appliance's fingerprint is approved", async () => {
     const c = cloud();
     await c.createSite("site-flood");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-tech"));
+    const w = await WebClient.admin(c, "msp-tech");
     await w.get("/dashboard/provisioning");
     const mac = "aa:bb:cc:dd:ee:03";
     await w.post("/dashboard/provisioning", { mac, siteId: "site-flood" });

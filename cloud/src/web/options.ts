@@ -22,14 +22,21 @@ export const WebEnvVars = v.object({
   MAIL_LOG_LINKS: v.optional(v.picklist(["dev"], 'must be "dev" (or unset)')),
 });
 
-/** Options from the environment: SMTP when `SMTP_URL` is set, else the log (links only with MAIL_LOG_LINKS=dev). */
-export function webOptionsFromEnv(env: Record<string, string | undefined>, logger: Logger): WebOptions {
+/** The web area's validated settings (the CA file already read). */
+export interface WebSettings {
+  smtpUrl?: string;
+  ca?: string;
+  from: string;
+  logLinks: boolean;
+}
+
+/** Validate the web area's variables once at start; a bad value throws naming it. */
+export function parseWebSettings(env: Record<string, string | undefined>): WebSettings {
   const r = v.safeParse(WebEnvVars, env);
   if (!r.success) throw new Error(`web configuration: ${describeIssues(r.issues)}`);
   const e = r.output;
-  if (!e.SMTP_URL) return { mailer: logMailer(logger, { logLinks: e.MAIL_LOG_LINKS === "dev" }) };
   let ca: string | undefined;
-  if (e.SMTP_CA_FILE) {
+  if (e.SMTP_URL && e.SMTP_CA_FILE) {
     try {
       ca = readFileSync(e.SMTP_CA_FILE, "utf8");
     } catch (err) {
@@ -38,5 +45,16 @@ export function webOptionsFromEnv(env: Record<string, string | undefined>, logge
       );
     }
   }
-  return { mailer: smtpMailer(e.SMTP_URL, e.MAIL_FROM, { ca }) };
+  return { smtpUrl: e.SMTP_URL, ca, from: e.MAIL_FROM, logLinks: e.MAIL_LOG_LINKS === "dev" };
+}
+
+/** Options from settings: SMTP when `smtpUrl` is set, else the log (links only with logLinks). */
+export function webOptions(s: WebSettings, logger: Logger): WebOptions {
+  if (!s.smtpUrl) return { mailer: logMailer(logger, { logLinks: s.logLinks }) };
+  return { mailer: smtpMailer(s.smtpUrl, s.from, { ca: s.ca }) };
+}
+
+/** Options straight from environment variables (parse, then build). */
+export function webOptionsFromEnv(env: Record<string, string | undefined>, logger: Logger): WebOptions {
+  return webOptions(parseWebSettings(env), logger);
 }

@@ -69,8 +69,7 @@ describeEachDb("client portal", (cloud) => {
     await addPortalUser(c, "site-dis", "gone@dis.example");
     const w = await signInPortal(c, "gone@dis.example");
     expect((await w.get("/portal/s/site-dis")).status).toBe(200);
-    const admin = new WebClient(c);
-    await admin.signInAdmin(await c.adminToken("msp-tech"));
+    const admin = await WebClient.admin(c, "msp-tech");
     const page = await admin.get("/dashboard/sites/site-dis");
     const action = /action="(\/dashboard\/sites\/site-dis\/portal-users\/[^"]+\/disable)"/.exec(
       page.html,

@@ -11,12 +11,14 @@ import { registerDashboard } from "./dashboard/routes.tsx";
 import type { WebEnv } from "./env.ts";
 import { pageNotFound, webErrorPage } from "./errors.tsx";
 import { webHeaders } from "./headers.ts";
-import { type WebOptions, webOptionsFromEnv } from "./options.ts";
+import { logMailer } from "./mail/mailer.ts";
+import type { WebOptions } from "./options.ts";
+import { registerPortalProgram } from "./portal/program-routes.tsx";
 import { registerPortal } from "./portal/routes.tsx";
 
-/** Register the dashboard and the portal. Mail goes by SMTP when SMTP_URL is set, else to the log. */
+/** Register the dashboard and the portal. Mail goes through `opts.mailer` (default: the log, no links). */
 export function registerWeb(app: Hono<AppEnv>, deps: RouteDeps, opts?: WebOptions): void {
-  const options = opts ?? webOptionsFromEnv(process.env, deps.logger);
+  const options = opts ?? { mailer: logMailer(deps.logger, { logLinks: false }) };
   const web = new Hono<WebEnv>();
   // Scoped to our own paths: a "*" middleware here would also wrap the agent and admin APIs.
   for (const p of ["/dashboard", "/dashboard/*", "/portal", "/portal/*", "/web/*"]) web.use(p, webHeaders);
@@ -28,6 +30,7 @@ export function registerWeb(app: Hono<AppEnv>, deps: RouteDeps, opts?: WebOption
   });
   registerSignIn(web, deps, options);
   registerPortal(web, deps);
+  registerPortalProgram(web, deps);
   registerDashboard(web, deps);
   // Anything else under our prefixes is a page people typed or followed: answer with the HTML 404.
   for (const p of ["/dashboard/*", "/portal/*"]) {

@@ -48,8 +48,7 @@ describeEachDb("web sessions, CSRF and roles", (cloud) => {
     const c = cloud();
     const site = `site-csrf-${id}`;
     await c.createSite(site);
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-admin"));
+    const w = await WebClient.admin(c, "msp-admin");
     await w.get(`/dashboard/sites/${site}`);
     const r = await w.post(`/dashboard/sites/${site}/portal-users`, { email: "a@clinic.example" }, opts);
     expect(r.status).toBe(403);
@@ -92,8 +91,7 @@ describeEachDb("web sessions, CSRF and roles", (cloud) => {
   ] as const)("role %s POST %s → %d", async (role, path, fields, status) => {
     const c = cloud();
     await c.createSite("site-r").catch(() => {});
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken(role));
+    const w = await WebClient.admin(c, role);
     await w.get("/dashboard");
     const r = await w.post(path, fields);
     expect(r.status).toBe(status);
@@ -103,8 +101,7 @@ describeEachDb("web sessions, CSRF and roles", (cloud) => {
     const c = cloud();
     await c.createSite("site-s1");
     await c.createSite("site-s2");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("msp-admin", "site-s1"));
+    const w = await WebClient.admin(c, "msp-admin", "site-s1");
     const list = await w.get("/dashboard");
     expect(list.html).toContain("site-s1");
     expect(list.html).not.toContain("site-s2");
@@ -116,8 +113,7 @@ describeEachDb("web sessions, CSRF and roles", (cloud) => {
 
   test("15 idle minutes end the session; activity keeps it alive", async () => {
     const c = cloud();
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("read-only"));
+    const w = await WebClient.admin(c, "read-only");
     c.clock.advance((SESSION_IDLE_SEC - 60) * 1000);
     expect((await w.get("/dashboard")).status).toBe(200);
     c.clock.advance((SESSION_IDLE_SEC - 60) * 1000);
@@ -132,8 +128,7 @@ describeEachDb("web sessions, CSRF and roles", (cloud) => {
 
   test("signing out ends the session on the server, not just in the browser", async () => {
     const c = cloud();
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("read-only"));
+    const w = await WebClient.admin(c, "read-only");
     const stolen = w.cookies.get("mal_admin")!;
     await w.get("/dashboard");
     expect((await w.post("/dashboard/logout")).status).toBe(303);
@@ -154,10 +149,8 @@ describeEachDb("web auth pruning", (cloud) => {
   test("ended sessions and links go after a day; live ones stay", async () => {
     const c = cloud();
     await c.createSite("site-prune");
-    const live = new WebClient(c);
-    await live.signInAdmin(await c.adminToken("read-only"));
-    const old = new WebClient(c);
-    await old.signInAdmin(await c.adminToken("read-only"));
+    const live = await WebClient.admin(c, "read-only");
+    const old = await WebClient.admin(c, "read-only");
     await old.get("/portal/login");
     await old.post("/portal/login", { email: "x@prune.example" });
     c.clock.advance(SESSION_IDLE_SEC * 1000 - 1000);

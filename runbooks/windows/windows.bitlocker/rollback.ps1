@@ -1,18 +1,20 @@
-# Undo what remediation added: turn protection back off if it was off, else remove the
-# protectors remediation created.
-$drive = $env:SystemDrive
-$vol = Get-BitLockerVolume -MountPoint $drive
-$keep = @($Prior.protectorIds)
+# Undo what remediation added, volume by volume: turn protection back off where it was off, else
+# remove the protectors remediation created.
+$disabled = @()
 $removed = @()
-$disabled = $false
-if ($Prior.protectionStatus -ne 'On' -and $vol.ProtectionStatus -eq 'On') {
-  Disable-BitLocker -MountPoint $drive | Out-Null
-  $disabled = $true
-} else {
-  foreach ($kp in @($vol.KeyProtector)) {
-    if ($keep -notcontains "$($kp.KeyProtectorId)") {
-      Remove-BitLockerKeyProtector -MountPoint $drive -KeyProtectorId $kp.KeyProtectorId | Out-Null
-      $removed += "$($kp.KeyProtectorId)"
+foreach ($p in @($Prior.volumes)) {
+  $drive = "$($p.volume)"
+  $vol = Get-BitLockerVolume -MountPoint $drive
+  $keep = @($p.protectorIds)
+  if ($p.protectionStatus -ne 'On' -and $vol.ProtectionStatus -eq 'On') {
+    Disable-BitLocker -MountPoint $drive | Out-Null
+    $disabled += $drive
+  } else {
+    foreach ($kp in @($vol.KeyProtector)) {
+      if ($keep -notcontains "$($kp.KeyProtectorId)") {
+        Remove-BitLockerKeyProtector -MountPoint $drive -KeyProtectorId $kp.KeyProtectorId | Out-Null
+        $removed += "$($kp.KeyProtectorId)"
+      }
     }
   }
 }

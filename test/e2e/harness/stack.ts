@@ -23,38 +23,54 @@ export interface StackOptions {
   siteId?: string;
   /** Pause healing for the site (orders tests act by hand). */
   healingPaused?: boolean;
+  /** Also watch a front-desk workstation (a second simulated host, compliant, on 127.0.0.2). */
+  workstation?: boolean;
 }
 
 /** The WinRM test server as a child process. */
 export interface WinRmSim {
   service: Service;
+  /** Base URL of the control API (`/_sim/…`); WS-Man is under `/wsman`. */
   url: string;
+  /** The address the appliance's config names (its findings' host). */
+  host: string;
   port: number;
   username: string;
   password: string;
 }
 
-async function startWinRm(echo: boolean, compliant: boolean): Promise<WinRmSim> {
+/** The workstation's address: another loopback address, so its findings carry their own host. */
+const WORKSTATION_ADDRESS = "127.0.0.2";
+
+async function startWinRm(
+  echo: boolean,
+  o: { compliant: boolean; bind?: string; role?: "workstation"; hostname?: string },
+): Promise<WinRmSim> {
+  const host = o.bind ?? "127.0.0.1";
   const port = freePort();
   const username = "svc-malachor";
   const password = `Pw${randomBytes(12).toString("hex")}`;
   const service = Service.start(
-    "winrm",
+    o.role ?? "winrm",
     [
       process.execPath,
       join(root, "test", "winrm-server", "main.ts"),
       "--port",
       String(port),
+      "--bind",
+      host,
       "--user",
       username,
       "--password",
       password,
-      ...(compliant ? ["--compliant"] : []),
+      ...(o.compliant ? ["--compliant"] : []),
+      ...(o.role ? ["--role", o.role] : []),
+      ...(o.hostname ? ["--hostname", o.hostname] : []),
     ],
     { cwd: root, echo },
   );
   await service.waitForLine(/"url"/, 60_000);
-  return { service, url: `http://127.0.0.1:${port}`, port, username, password };
+  return { service, url: `http://${host}:${port}`, host, port, username, password };
 }
 
 /**
@@ -83,6 +99,8 @@ export class Stack {
     readonly dir: string,
     readonly cloud: CloudProcess,
     readonly winrm: WinRmSim,
+    /** The front-desk workstation, when asked for. */
+    readonly workstation: WinRmSim | undefined,
     readonly agent: SupervisedAgent,
     readonly siteId: string,
     readonly applianceId: string,
@@ -97,8 +115,16 @@ export class Stack {
     const siteId = o.siteId ?? "riverside-clinic";
     const started: { stop(): Promise<unknown> }[] = [];
     try {
-      const [winrm, cloud] = await Promise.all([
-        startWinRm(echo, o.windowsCompliant ?? true),
+      const [winrm, workstation, cloud] = await Promise.all([
+        startWinRm(echo, { compliant: o.windowsCompliant ?? true }),
+        o.workstation
+          ? startWinRm(echo, {
+              compliant: true,
+              bind: WORKSTATION_ADDRESS,
+              role: "workstation",
+              hostname: "FRONTDESK-01",
+            })
+          : undefined,
         (async () => {
           // No SMTP here: MAIL_LOG_LINKS=dev makes the cloud log whole mails, so the demo can print
           // the portal's sign-in links (without it a cloud never logs a link).
@@ -108,6 +134,7 @@ export class Stack {
         })(),
       ]);
       started.push({ stop: () => winrm.service.stop() }, cloud);
+      if (workstation) started.push({ stop: () => workstation.service.stop() });
       await cloud.api("POST", "/api/sites", {
         id: siteId,
         name: "Riverside Family Clinic",
@@ -130,16 +157,19 @@ export class Stack {
       const { statusUrl } = writeBaseConfig(paths, {
         cloudUrl: cloud.url,
         intervalSec: o.intervalSec ?? 10,
-        windows: [
-          { host: "127.0.0.1", port: winrm.port, username: winrm.username, password: winrm.password },
-        ],
+        windows: [winrm, ...(workstation ? [workstation] : [])].map((w) => ({
+          host: w.host,
+          port: w.port,
+          username: w.username,
+          password: w.password,
+        })),
       });
       const enrolled = await provisionByClaim(paths, cloud.url, mac, (fp) => approveClaim(cloud, mac, fp));
       const applianceId = /appliance (\S+) of site/.exec(enrolled.out)?.[1];
       if (!applianceId) throw new Error(`could not read the appliance id from: ${enrolled.out}`);
       const agent = new SupervisedAgent(paths, statusUrl, { echo });
       await agent.start();
-      return new Stack(dir, cloud, winrm, agent, siteId, applianceId, enrolled, o.keep ?? false);
+      return new Stack(dir, cloud, winrm, workstation, agent, siteId, applianceId, enrolled, o.keep ?? false);
     } catch (e) {
       for (const s of started.reverse()) await s.stop().catch(() => {});
       if (!o.keep) rmSync(dir, { recursive: true, force: true });
@@ -165,7 +195,11 @@ export class Stack {
   /** Stop everything (agent first, so it does not log a vanished cloud), then remove the temp dir. */
   async stop(): Promise<void> {
     await this.agent.stop().catch(() => {});
-    await Promise.all([this.cloud.stop().catch(() => {}), this.winrm.service.stop().catch(() => {})]);
+    await Promise.all([
+      this.cloud.stop().catch(() => {}),
+      this.winrm.service.stop().catch(() => {}),
+      this.workstation?.service.stop().catch(() => {}),
+    ]);
     if (!this.keep) rmSync(this.dir, { recursive: true, force: true });
   }
 }

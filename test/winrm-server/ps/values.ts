@@ -6,32 +6,46 @@ import type { Stmt } from "./ast.ts";
 
 /** Hashtable, [ordered] dictionary or PSCustomObject: keys looked up case-insensitively. */
 export class PSObject {
-  readonly map = new Map<string, [string, Value]>();
+  // A null-prototype record plus the key order (not a Map): the test host builds tens of thousands
+  // of these per event-log read, and small Maps cost several times more to make and collect.
+  private readonly byKey: Record<string, [string, Value]> = Object.create(null);
+  private readonly order: string[] = [];
   constructor(
     init: Record<string, Value> = {},
     readonly kind: "hashtable" | "object" = "object",
     readonly typeName?: string,
   ) {
-    for (const [k, v] of Object.entries(init)) this.set(k, v);
+    for (const k in init) this.set(k, init[k] as Value);
+  }
+  get size(): number {
+    return this.order.length;
   }
   get(k: string): Value {
-    return this.map.get(k.toLowerCase())?.[1] ?? null;
+    return this.byKey[k.toLowerCase()]?.[1] ?? null;
   }
   has(k: string): boolean {
-    return this.map.has(k.toLowerCase());
+    return k.toLowerCase() in this.byKey;
   }
   set(k: string, v: Value): void {
-    const prev = this.map.get(k.toLowerCase());
-    this.map.set(k.toLowerCase(), [prev?.[0] ?? k, v]);
+    const l = k.toLowerCase();
+    const prev = this.byKey[l];
+    if (prev) prev[1] = v;
+    else {
+      this.byKey[l] = [k, v];
+      this.order.push(l);
+    }
   }
   delete(k: string): void {
-    this.map.delete(k.toLowerCase());
+    const l = k.toLowerCase();
+    if (!(l in this.byKey)) return;
+    delete this.byKey[l];
+    this.order.splice(this.order.indexOf(l), 1);
   }
   keys(): string[] {
-    return [...this.map.values()].map(([k]) => k);
+    return this.order.map((l) => (this.byKey[l] as [string, Value])[0]);
   }
   entries(): [string, Value][] {
-    return [...this.map.values()];
+    return this.order.map((l) => this.byKey[l] as [string, Value]);
   }
 }
 
@@ -198,8 +212,9 @@ export function cast(type: string, v: Value): Value {
       return toDate(v);
     case "array":
     case "object[]":
-    case "string[]":
       return Array.isArray(v) ? v : v === null ? [] : [v];
+    case "string[]":
+      return (Array.isArray(v) ? v : v === null ? [] : [v]).map(toStr);
     case "hashtable":
       return v;
     case "void":
@@ -288,7 +303,7 @@ export function member(v: Value, name: string): Value {
   if (v instanceof Uint8Array) return n === "length" || n === "count" ? v.length : null;
   if (v instanceof PSObject) {
     if (v.has(name)) return v.get(name);
-    if (n === "count") return v.kind === "hashtable" ? v.map.size : 1;
+    if (n === "count") return v.kind === "hashtable" ? v.size : 1;
     if (n === "keys" && v.kind === "hashtable") return v.keys();
     if (n === "values" && v.kind === "hashtable") return v.entries().map(([, x]) => x);
     return null;

@@ -11,6 +11,7 @@ export const ORDER_TYPES_FOR_FORM: { type: OrderType; label: string }[] = [
   { type: "sync_rules", label: "sync rules and config" },
   { type: "update_agent", label: "update the agent" },
   { type: "collect_diagnostics", label: "collect diagnostics" },
+  { type: "accept_baseline", label: "accept a Windows baseline" },
 ];
 
 /**

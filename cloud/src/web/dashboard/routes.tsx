@@ -7,6 +7,7 @@
 import type { Hono } from "hono";
 import type { CloudDeps } from "../../deps.ts";
 import type { WebEnv } from "../env.ts";
+import { registerAlertsRoutes } from "./alerts-routes.tsx";
 import { registerEvidenceRoutes } from "./evidence-routes.tsx";
 import { registerIncidentsRoutes } from "./incidents-routes.tsx";
 import { registerLearningRoutes } from "./learning-routes.tsx";
@@ -14,14 +15,17 @@ import { registerProvisioningRoutes } from "./provisioning-routes.tsx";
 import { registerRegulatoryRoutes } from "./regulatory-routes.tsx";
 import { registerSiteRoutes } from "./site-routes.tsx";
 import { registerSitesRoutes } from "./sites-routes.tsx";
+import { registerTargetPages } from "./targets-routes.tsx";
 
 /** Register the dashboard: one line per page module. */
 export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
+  registerTargetPages(web, deps);
   registerSitesRoutes(web, deps);
   registerSiteRoutes(web, deps);
   registerEvidenceRoutes(web, deps);
   registerIncidentsRoutes(web, deps);
   registerLearningRoutes(web, deps);
+  registerAlertsRoutes(web, deps);
   registerRegulatoryRoutes(web, deps);
   registerProvisioningRoutes(web, deps);
 }

@@ -14,6 +14,7 @@ export const DASHBOARD_NAV = [
   { href: "/dashboard/learning", label: "Learning" },
   { href: "/dashboard/provisioning", label: "Provisioning" },
   { href: "/dashboard/regulatory", label: "Regulatory" },
+  { href: "/dashboard/alerts", label: "Alerts" },
 ];
 
 /** Messages shown after an action redirects back (`?done=<code>`); codes keep free text out of URLs. */
@@ -32,8 +33,13 @@ export const DONE: Record<string, string> = {
   "portal-user-added": "Portal user added. They sign in with a link sent to their address.",
   "portal-user-disabled": "Portal user disabled; their sessions ended.",
   "incident-resolved": "Incident resolved.",
+  "alert-acknowledged": "Alert acknowledged: it will not escalate.",
+  "alert-resolved": "Alert resolved.",
   "candidate-approved": "Approved: the new L1 rule is signed and reaches every appliance at its next sync.",
   "candidate-rejected": "Candidate rejected.",
+  "target-created": "Target added; its credential is sealed and reaches the appliances at their next sync.",
+  "credential-rotated": "Credential rotated; the appliances replace the old one at their next sync.",
+  "target-deleted": "Target removed.",
 };
 
 /** The dashboard's page shell. */

@@ -77,7 +77,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
           hint={
             <>
               {d.alerts > 0 ? <Badge status="fail" label={`${d.alerts} chain alerts`} /> : "no chain alerts"}{" "}
-              · <a href={u("/evidence")}>chain status</a>
+              · <a href={u("/evidence")}>chain status</a> · <a href={u("/devices")}>devices and targets</a>
             </>
           }
         />

@@ -12,6 +12,7 @@ import { listIncidents } from "../../incidents/list.ts";
 import { createOrders } from "../../orders/create.ts";
 import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
+import { siteProgram } from "../../program/evaluate.ts";
 import { getSite } from "../../sites/list.ts";
 import { scoreHistory, siteCompliance } from "../data/compliance.ts";
 import { incidentsByTier, receiptsByTier, recentReceipts } from "../data/fleet.ts";
@@ -37,6 +38,7 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
     const ctx = webCtx(c, deps);
     const site = await getSite({ ctx, input: { siteId: c.req.param("siteId") } });
     const now = deps.clock.now();
+    const program = await siteProgram(deps, site.id);
     const [
       compliance,
       history,
@@ -50,8 +52,8 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
       bundles,
       alerts,
     ] = await Promise.all([
-      siteCompliance(deps.db, site.id),
-      scoreHistory(deps.db, site.id, HISTORY_DAYS, now),
+      siteCompliance(deps.db, site.id, program.evaluation),
+      scoreHistory(deps.db, site.id, HISTORY_DAYS, now, program.on),
       receiptsByTier(deps.db, site.id, TIER_DAYS, now),
       incidentsByTier(deps.db, site.id, TIER_DAYS, now),
       listIncidents({ ctx, input: { siteId: site.id, status: "open", limit: 100 } }),

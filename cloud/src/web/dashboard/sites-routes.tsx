@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { CloudDeps } from "../../deps.ts";
+import { siteProgram } from "../../program/evaluate.ts";
 import { listSites } from "../../sites/list.ts";
 import { siteScores } from "../data/compliance.ts";
 import { fleetBySite } from "../data/fleet.ts";
@@ -15,7 +16,13 @@ export function registerSitesRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
     const { sites } = await listSites({ ctx });
     const ids = sites.map((s) => s.id);
     const now = deps.clock.now();
-    const [scores, fleet] = await Promise.all([siteScores(deps.db, ids), fleetBySite(deps.db, ids, now)]);
+    const programs = new Map(
+      await Promise.all(ids.map(async (id) => [id, (await siteProgram(deps, id)).evaluation] as const)),
+    );
+    const [scores, fleet] = await Promise.all([
+      siteScores(deps.db, ids, programs),
+      fleetBySite(deps.db, ids, now),
+    ]);
     return c.html(
       <SitesPage web={c.get("web")} sites={sites} scores={scores} fleet={fleet} now={now} done={done(c)} />,
     );

@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, gt, gte, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Finding } from "../../../../protocol/finding.ts";
+import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
@@ -135,8 +136,15 @@ async function receiptsAfter(db: Db, refs: { applianceId: string; seq: number }[
   );
 }
 
-/** Compliance of one site: the latest check results, with verified fixes since restated as passing. */
-export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompliance> {
+/**
+ * Compliance of one site: its checks' latest findings, with verified fixes since restated as
+ * passing, and, when given, its program's judgement.
+ */
+export async function siteCompliance(
+  db: Db,
+  siteId: string,
+  program?: ProgramEvaluation,
+): Promise<SiteCompliance> {
   const { rows, receipts } = await latestCycles(db, [siteId]);
   const measured = collect(rows);
   const restated = restateFixed(
@@ -146,7 +154,7 @@ export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompli
   const bundleOf = new Map(receipts.map((r) => [r.receipt.id, r.bundle]));
   // restateFixed keeps order and length, so the bundle pointer of each finding carries over.
   const all = restated.findings.map((f, i) => ({ ...f, bundle: measured[i]!.bundle }));
-  const score = computeScore(all);
+  const score = computeScore(all, program);
   const fixed = restated.fixed
     .map((x) => ({
       finding: x.finding as Finding & { bundle: BundleRef },
@@ -164,8 +172,12 @@ export async function siteCompliance(db: Db, siteId: string): Promise<SiteCompli
   return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null };
 }
 
-/** Score of many sites at once (sites list): one query for all their latest cycles. */
-export async function siteScores(db: Db, siteIds: string[]): Promise<Map<string, ComplianceScore>> {
+/** Score of many sites at once (sites list): one query for all their latest cycles, with their programs. */
+export async function siteScores(
+  db: Db,
+  siteIds: string[],
+  programs: ReadonlyMap<string, ProgramEvaluation> = new Map(),
+): Promise<Map<string, ComplianceScore>> {
   const { rows, receipts } = await latestCycles(db, siteIds);
   const bySite = new Map<string, Finding[]>();
   for (const r of rows) {
@@ -175,7 +187,10 @@ export async function siteScores(db: Db, siteIds: string[]): Promise<Map<string,
   }
   const fixesOf = (id: string) => receipts.filter((r) => r.siteId === id).map((r) => r.receipt);
   return new Map(
-    siteIds.map((id) => [id, computeScore(restateFixed(bySite.get(id) ?? [], fixesOf(id)).findings)]),
+    siteIds.map((id) => [
+      id,
+      computeScore(restateFixed(bySite.get(id) ?? [], fixesOf(id)).findings, programs.get(id)),
+    ]),
   );
 }
 
@@ -187,9 +202,15 @@ export interface DayScore {
 
 /**
  * Score per UTC day over the last `days` days: each day scores the last check-cycle bundle of
- * each appliance that day. Days without any bundle are null (a gap in the chart, not a zero).
+ * each appliance that day, with the program as its records stood at the end of that day. Days without any bundle are null (a gap in the chart, not a zero).
  */
-export async function scoreHistory(db: Db, siteId: string, days: number, now: Date): Promise<DayScore[]> {
+export async function scoreHistory(
+  db: Db,
+  siteId: string,
+  days: number,
+  now: Date,
+  programOn?: (day: Date) => ProgramEvaluation,
+): Promise<DayScore[]> {
   const start = windowStart(now, days);
   const refs = await db
     .selectDistinctOn([evidenceChain.applianceId, dayOf], {
@@ -211,6 +232,6 @@ export async function scoreHistory(db: Db, siteId: string, days: number, now: Da
     byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...(JSON.parse(r.findings) as Finding[])]);
   return dayKeys(now, days).map((d) => {
     const fs = byDay.get(d);
-    return { day: d, score: fs ? computeScore(fs).score : null };
+    return { day: d, score: fs ? computeScore(fs, programOn?.(new Date(`${d}T00:00:00Z`))).score : null };
   });
 }

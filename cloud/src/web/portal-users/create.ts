@@ -4,7 +4,7 @@ import { ShortText } from "../../../../protocol/common.ts";
 import { writeAudit } from "../../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../../auth/permissions.ts";
 import { newId } from "../../auth/secrets.ts";
-import type { ServiceContext } from "../../context.ts";
+import type { ServiceCall } from "../../context.ts";
 import { sites } from "../../db/schema/sites.ts";
 import { portalUsers } from "../../db/schema/web.ts";
 import { conflict, notFound } from "../../http/errors.ts";
@@ -22,10 +22,7 @@ export type PortalUserCreate = v.InferOutput<typeof PortalUserCreate>;
 export async function createPortalUser({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: PortalUserCreate;
-}): Promise<{ id: string }> {
+}: ServiceCall<PortalUserCreate>): Promise<{ id: string }> {
   assertRole(ctx.actor, "msp-tech");
   assertSiteAccess(ctx.actor, input.siteId);
   const id = newId("pu_");

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { writeAudit } from "../../audit/audit.ts";
 import { assertRole, assertSiteAccess } from "../../auth/permissions.ts";
-import type { ServiceContext } from "../../context.ts";
+import type { ServiceCall } from "../../context.ts";
 import { portalUsers, webSessions } from "../../db/schema/web.ts";
 import { notFound } from "../../http/errors.ts";
 
@@ -9,10 +9,7 @@ import { notFound } from "../../http/errors.ts";
 export async function disablePortalUser({
   ctx,
   input,
-}: {
-  ctx: ServiceContext;
-  input: { siteId: string; userId: string };
-}): Promise<void> {
+}: ServiceCall<{ siteId: string; userId: string }>): Promise<void> {
   assertRole(ctx.actor, "msp-tech");
   assertSiteAccess(ctx.actor, input.siteId);
   const now = ctx.clock.now();

@@ -2,10 +2,12 @@ import { raw } from "hono/html";
 import { ScoreChart } from "../../../../lib/ui/charts.tsx";
 import { Score, When } from "../../../../lib/ui/components.tsx";
 import { STYLE } from "../../../../lib/ui/style.ts";
+import type { SiteProgram } from "../../program/evaluate.ts";
 import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { ChainFigures } from "../data/evidence.ts";
-import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { ControlReport, ScoreFormula, statusCounts } from "../views/control-report.tsx";
 import { KeyTable } from "../views/evidence-panels.tsx";
+import { PacketProgram } from "./packet-program.tsx";
 import { chartPoints } from "./pages.tsx";
 
 /**
@@ -21,6 +23,7 @@ export function CompliancePacket(p: {
   keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];
   bundles: number;
   now: Date;
+  program: SiteProgram;
   backHref: string;
 }) {
   const counts = statusCounts(p.c.controls);
@@ -62,16 +65,17 @@ export function CompliancePacket(p: {
                 </div>
               </div>
               <p class="small">
-                Controls checked automatically: {p.c.assessed} of {p.c.controls.length} — {counts.pass} pass,{" "}
-                {counts.warn} warn, {counts.fail} fail, {counts.unknown} unknown. The score counts pass as 1,
-                warn as ½, fail and unknown as 0, over the assessed controls; it is recomputed from the signed
-                evidence listed below.
+                Controls assessed: {p.c.assessed} of {p.c.controls.length} — {counts.pass} pass,{" "}
+                {counts.excepted} excepted, {counts.warn} warn, {counts.fail} fail, {counts.unknown} unknown.
+                It is recomputed from the signed evidence and program records listed below.
               </p>
             </div>
+            <ScoreFormula c={p.c} programInUse={p.program.evaluation.inUse} />
             <h2>Score over the last {p.history.length} days</h2>
             <ScoreChart title="Compliance score" points={chartPoints(p.history)} />
             <h2 class="page-break">Controls and evidence</h2>
             <ControlReport c={p.c} />
+            <PacketProgram program={p.program} />
             <h2 class="page-break">Evidence chain</h2>
             <p>
               {p.bundles.toLocaleString("en-US")} signed bundles from {p.chains.length} appliance

@@ -2,7 +2,7 @@ import { ScoreChart } from "../../../../lib/ui/charts.tsx";
 import { Badge, Notice, Score, Stat, When } from "../../../../lib/ui/components.tsx";
 import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { WebVars } from "../env.ts";
-import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { ControlReport, ScoreFormula, statusCounts } from "../views/control-report.tsx";
 import { type EvidenceData, EvidenceSections } from "../views/evidence-panels.tsx";
 import { RecentlyFixed } from "../views/recently-fixed.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
@@ -72,7 +72,7 @@ export function PortalOverview(p: {
           No check results yet: the score appears after the appliance's first round of checks.
         </Notice>
       ) : attention.length === 0 ? (
-        <Notice kind="ok">Every automatically checked control passes.</Notice>
+        <Notice kind="ok">Every assessed control passes.</Notice>
       ) : (
         <ul data-testid="attention">
           {attention.map((x) => (
@@ -96,7 +96,7 @@ export function PortalOverview(p: {
 }
 
 /** The compliance report per HIPAA control, with the evidence behind each status. */
-export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteCompliance }) {
+export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteCompliance; programInUse: boolean }) {
   const href = (a: string, seq: number) =>
     portalUrl(p.site.id, `/evidence/bundle/${encodeURIComponent(a)}/${seq}`);
   return (
@@ -114,9 +114,11 @@ export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteComplianc
         </div>
       </div>
       <p class="muted">
-        Each HIPAA Security Rule control takes the worst status of the latest checks that support it.
-        Unassessed controls are not checked automatically and need documentation of their own.
+        Each HIPAA Security Rule control takes the worst status of its sources: the latest checks that support
+        it and the compliance program's artefacts (risk assessment, policies, acknowledgements, BAAs,
+        training).
       </p>
+      <ScoreFormula c={p.c} programInUse={p.programInUse} />
       <ControlReport c={p.c} bundleHref={href} />
     </PortalShell>
   );

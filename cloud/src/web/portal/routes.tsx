@@ -8,8 +8,9 @@ import type { CloudDeps } from "../../deps.ts";
 import { listEvidenceAlerts } from "../../evidence/alerts.ts";
 import { exportSiteChain } from "../../evidence/export.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
+import { complianceWithProgram } from "../../program/evaluate.ts";
 import { portalPage } from "../auth/guard.ts";
-import { scoreHistory, siteCompliance } from "../data/compliance.ts";
+import { scoreHistory } from "../data/compliance.ts";
 import { bundlePage, chainFigures, decodeCursor, encodeCursor } from "../data/evidence.ts";
 import { bundleCount, siteAppliances, siteOr404 } from "../data/site.ts";
 import { verifyForPage } from "../data/verify.ts";
@@ -137,9 +138,9 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.get("/portal/s/:siteId", guard, async (c) => {
     const s = await siteOr404(deps.db, site(c));
     const now = deps.clock.now();
-    const [cmp, history, apps, bundles] = await Promise.all([
-      siteCompliance(deps.db, s.id),
-      scoreHistory(deps.db, s.id, HISTORY_DAYS, now),
+    const { compliance: cmp, program } = await complianceWithProgram(deps, s.id);
+    const [history, apps, bundles] = await Promise.all([
+      scoreHistory(deps.db, s.id, HISTORY_DAYS, now, program.on),
       siteAppliances(deps.db, s.id),
       bundleCount(deps.db, s.id),
     ]);
@@ -158,7 +159,10 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
 
   web.get("/portal/s/:siteId/report", guard, async (c) => {
     const s = await siteOr404(deps.db, site(c));
-    return c.html(<PortalReport web={c.get("web")} site={s} c={await siteCompliance(deps.db, s.id)} />);
+    const { compliance, program } = await complianceWithProgram(deps, s.id);
+    return c.html(
+      <PortalReport web={c.get("web")} site={s} c={compliance} programInUse={program.evaluation.inUse} />,
+    );
   });
 
   web.get("/portal/s/:siteId/evidence", guard, async (c) => {
@@ -192,9 +196,9 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.get("/portal/s/:siteId/packet", guard, async (c) => {
     const s = await siteOr404(deps.db, site(c));
     const now = deps.clock.now();
-    const [cmp, history, chains, keys, bundles] = await Promise.all([
-      siteCompliance(deps.db, s.id),
-      scoreHistory(deps.db, s.id, HISTORY_DAYS, now),
+    const { compliance: cmp, program } = await complianceWithProgram(deps, s.id);
+    const [history, chains, keys, bundles] = await Promise.all([
+      scoreHistory(deps.db, s.id, HISTORY_DAYS, now, program.on),
       chainFigures(deps.db, s.id),
       siteKeyRows(deps.db, s.id),
       bundleCount(deps.db, s.id),
@@ -208,6 +212,7 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
         keys={keys}
         bundles={bundles}
         now={now}
+        program={program}
         backHref={portalUrl(s.id)}
       />,
     );

@@ -24,6 +24,7 @@ export function PortalShell(p: {
       nav={[
         { href: u(""), label: "Overview" },
         { href: u("/report"), label: "Compliance report" },
+        { href: u("/program"), label: "Program" },
         { href: u("/evidence"), label: "Evidence" },
         { href: u("/packet"), label: "Printable packet" },
       ]}

@@ -68,6 +68,16 @@ export class WebClient {
     });
   }
 
+  /** A client already signed in to the dashboard with a new admin token (role, optional site). */
+  static async admin(
+    cloud: Pick<TestCloud, "request" | "adminToken">,
+    ...token: Parameters<TestCloud["adminToken"]>
+  ): Promise<WebClient> {
+    const w = new WebClient(cloud);
+    await w.signInAdmin(await cloud.adminToken(...token));
+    return w;
+  }
+
   /** Sign in to the dashboard with an admin token. */
   async signInAdmin(token: string): Promise<void> {
     await this.get("/dashboard/login");
@@ -107,8 +117,7 @@ export async function signInPortal(c: TestCloud, email: string): Promise<WebClie
 
 /** Add a portal user to a site the way an MSP technician does, on the dashboard. */
 export async function addPortalUser(c: TestCloud, siteId: string, email: string): Promise<void> {
-  const admin = new WebClient(c);
-  await admin.signInAdmin(await c.adminToken("msp-tech"));
+  const admin = await WebClient.admin(c, "msp-tech");
   await admin.get(`/dashboard/sites/${siteId}`);
   const r = await admin.post(`/dashboard/sites/${siteId}/portal-users`, { email, name: "Dr. Example" });
   if (r.status !== 303) throw new Error(`adding portal user ${email} answered ${r.status}`);

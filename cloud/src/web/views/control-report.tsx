@@ -1,6 +1,6 @@
 import { Badge, Empty, When } from "../../../../lib/ui/components.tsx";
 import type { Safeguard } from "../../../../protocol/hipaa.ts";
-import type { ControlScore } from "../../../../protocol/score.ts";
+import { type ControlScore, SCORE_FORMULA } from "../../../../protocol/score.ts";
 import { needsPersonReason } from "../../../../runbooks/index.ts";
 import { findingKey, type SiteCompliance } from "../data/compliance.ts";
 
@@ -13,9 +13,49 @@ const SAFEGUARDS: [Safeguard, string][] = [
 
 /** Count of controls per status, for the summary line. */
 export function statusCounts(controls: readonly ControlScore[]): Record<string, number> {
-  const out: Record<string, number> = { pass: 0, warn: 0, fail: 0, unknown: 0, unassessed: 0 };
+  const out: Record<string, number> = { pass: 0, warn: 0, fail: 0, unknown: 0, excepted: 0, unassessed: 0 };
   for (const c of controls) out[c.status] = (out[c.status] ?? 0) + 1;
   return out;
+}
+
+/** Words for a program source on the report. */
+const SOURCE_LABEL: Record<ControlScore["program"][number]["source"], string> = {
+  sra: "risk assessment",
+  "risk-plan": "risk plan",
+  policy: "policy",
+  acknowledgements: "acknowledgements",
+  baa: "BAAs",
+  training: "training",
+  official: "security official",
+  records: "program records",
+};
+
+/**
+ * How the score is computed, and which controls nothing judges yet and why (report and packet).
+ */
+export function ScoreFormula(p: { c: SiteCompliance; programInUse: boolean }) {
+  const unassessed = p.c.controls.filter((x) => x.status === "unassessed");
+  return (
+    <div class="card" data-testid="score-formula">
+      <p class="small" style="margin-top:0">
+        <strong>Formula.</strong> {SCORE_FORMULA}
+      </p>
+      {unassessed.length === 0 ? (
+        <p class="small" data-testid="unassessed-note">
+          Every one of the {p.c.controls.length} controls is assessed by checks, by the compliance program, or
+          both.
+        </p>
+      ) : (
+        <p class="small" data-testid="unassessed-note">
+          {unassessed.length} control{unassessed.length === 1 ? " is" : "s are"} unassessed:{" "}
+          {unassessed.map((x) => x.control.citation).join(", ")} —{" "}
+          {p.programInUse
+            ? "no automated check reports on them yet and no program artefact covers them."
+            : "no automated check covers them and the practice has not started its compliance program (risk assessment, policies, BAAs, training)."}
+        </p>
+      )}
+    </div>
+  );
 }
 
 /**
@@ -46,7 +86,7 @@ export function ControlReport(p: {
           <section>
             <h3>{title}</h3>
             {shown.length === 0 ? (
-              <p class="muted small">None of these {controls.length} controls is checked automatically.</p>
+              <p class="muted small">None of these {controls.length} controls is assessed yet.</p>
             ) : (
               <div class="table-wrap">
                 <table data-testid={`controls-${sg}`}>
@@ -72,11 +112,12 @@ export function ControlReport(p: {
                           </div>
                         </td>
                         <td>
-                          {x.evidence.length === 0 ? (
+                          {x.evidence.length === 0 && x.program.length === 0 ? (
                             <span class="muted small">
-                              not covered by an automated check; document it separately
+                              not judged by a check or by the compliance program
                             </span>
-                          ) : (
+                          ) : null}
+                          {x.evidence.length === 0 ? null : (
                             <ul style="margin:0;padding-left:1rem">
                               {x.evidence.map((e) => {
                                 const f = p.c.findings.get(findingKey(e.checkId, e.host));
@@ -85,6 +126,7 @@ export function ControlReport(p: {
                                     <Badge status={e.status} /> <span class="mono">{e.checkId}</span> on{" "}
                                     <span class="mono">{e.host}</span>
                                     {f?.actual ? ` — found ${f.actual}` : ""}
+                                    {e.exceptedBy ? ` — waived by exception ${e.exceptedBy}` : ""}
                                     {f?.expected && e.status !== "pass" ? ` (expected ${f.expected})` : ""}
                                     {e.status !== "pass" && needsPersonReason(e.checkId) ? (
                                       <span class="needs-person" title={needsPersonReason(e.checkId)}>
@@ -107,6 +149,24 @@ export function ControlReport(p: {
                               })}
                             </ul>
                           )}
+                          {x.program.length > 0 ? (
+                            <ul style="margin:0;padding-left:1rem" data-testid="program-sources">
+                              {x.program.map((s) => (
+                                <li class="small">
+                                  <Badge status={s.status} /> {SOURCE_LABEL[s.source]}: {s.detail}
+                                </li>
+                              ))}
+                            </ul>
+                          ) : null}
+                          {x.exceptions.map((e) => (
+                            <div class="small">
+                              <Badge
+                                status={e.state === "in-force" ? "excepted" : e.state}
+                                label={`exception ${e.state}`}
+                              />{" "}
+                              <span class="mono">{e.exceptionId}</span>, expires {e.expiresOn}
+                            </div>
+                          ))}
                         </td>
                       </tr>
                     ))}
@@ -115,9 +175,7 @@ export function ControlReport(p: {
               </div>
             )}
             {hidden > 0 && shown.length > 0 ? (
-              <p class="muted small">
-                {hidden} more controls of this safeguard are not checked automatically.
-              </p>
+              <p class="muted small">{hidden} more controls of this safeguard are not assessed yet.</p>
             ) : null}
           </section>
         );

@@ -1,0 +1,32 @@
+/**
+ * The appliance's X25519 sealing key (`<state_dir>/seal.key`, 0600): credentials entered in the
+ * cloud are sealed to it (protocol/seal.ts) and stay sealed on disk; they are opened in memory only
+ * when a client for the host is made. Created at provisioning, or at the first start of an
+ * appliance provisioned before it existed.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { x25519 } from "@noble/curves/ed25519.js";
+import { sealKeyId, sealPublicKeyOf } from "../../../protocol/seal.ts";
+import { readSecretFile, writeSecretFile } from "../config/secret.ts";
+
+/** The sealing key pair (hex) and its key id. */
+export interface SealKey {
+  secretKey: string;
+  publicKey: string;
+  keyId: string;
+}
+
+/** Where the sealing key lives. */
+export const sealKeyPath = (stateDir: string) => join(stateDir, "seal.key");
+
+/** Load the sealing key; with `create`, a missing one is made (an unreadable one is never replaced). */
+export function loadSealKey(stateDir: string, opts: { create?: boolean } = {}): SealKey {
+  const path = sealKeyPath(stateDir);
+  if (opts.create && !existsSync(path))
+    writeSecretFile(path, `${Buffer.from(x25519.utils.randomSecretKey()).toString("hex")}\n`);
+  const secretKey = readSecretFile(path, "sealing key");
+  if (!/^[0-9a-f]{64}$/.test(secretKey)) throw new Error(`sealing key ${path}: not 64 hex characters`);
+  const publicKey = sealPublicKeyOf(secretKey);
+  return { secretKey, publicKey, keyId: sealKeyId(publicKey) };
+}

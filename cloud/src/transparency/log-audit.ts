@@ -1,0 +1,136 @@
+import { and, asc, eq, gte } from "drizzle-orm";
+import { NoteError, openNote, parseCheckpoint } from "../../../protocol/checkpoint.ts";
+import { Frontier, leafHash } from "../../../protocol/merkle.ts";
+import type { Db } from "../db/client.ts";
+import { evidenceChain } from "../db/schema/evidence.ts";
+import { tlogCheckpoints, tlogLeaves } from "../db/schema/transparency.ts";
+import type { CloudDeps } from "../deps.ts";
+import { siteLogHead } from "./append.ts";
+import { checkpointKey } from "./checkpoints.ts";
+
+/** What can be wrong with a site's log. */
+export type LogProblemKind =
+  | "bad-checkpoint"
+  | "leaf-mismatch"
+  | "missing-leaf"
+  | "root-mismatch"
+  | "head-mismatch";
+
+/** The verdict on a site's log: every leaf against the chain, every checkpoint's signature and root. */
+export interface LogAudit {
+  ok: boolean;
+  /** Leaves read. */
+  size: number;
+  /** Checkpoints whose signature and root were checked. */
+  checkpoints: number;
+  problem?: { kind: LogProblemKind; message: string };
+}
+
+const PAGE = 10_000;
+
+/**
+ * Audit a site's transparency log by SHA-256 and reads only: each leaf must name a stored bundle
+ * with exactly that hash, the tree recomputed from the leaves must reach every checkpoint's root at
+ * its size, each checkpoint must carry a valid signature by the cloud's key over what it says, and
+ * the head row must be the tree the leaves make. The first problem is named.
+ */
+export async function auditSiteLog(
+  db: Db,
+  deps: Pick<CloudDeps, "config" | "keys">,
+  siteId: string,
+): Promise<LogAudit> {
+  const key = checkpointKey(deps, siteId);
+  const cps = await db
+    .select()
+    .from(tlogCheckpoints)
+    .where(eq(tlogCheckpoints.siteId, siteId))
+    .orderBy(asc(tlogCheckpoints.size), asc(tlogCheckpoints.id));
+  let size = 0;
+  const fail = (kind: LogProblemKind, message: string): LogAudit => ({
+    ok: false,
+    size,
+    checkpoints: cps.length,
+    problem: { kind, message },
+  });
+  for (const cp of cps) {
+    try {
+      const said = parseCheckpoint(openNote(cp.note, [key]).body);
+      if (said.origin !== key.name || said.size !== Number(cp.size) || said.root !== cp.root) {
+        throw new NoteError(
+          `its note says ${said.origin} ${said.size} ${said.root}, not what is stored beside it`,
+        );
+      }
+    } catch (e) {
+      return fail("bad-checkpoint", `checkpoint #${cp.id} (size ${cp.size}): ${(e as Error).message}`);
+    }
+  }
+  const frontier = new Frontier();
+  let next = 0;
+  const rootsHold = (): LogAudit | null => {
+    while (next < cps.length && Number(cps[next]!.size) === frontier.size) {
+      const cp = cps[next++]!;
+      const root = frontier.root().toString("hex");
+      if (root !== cp.root) {
+        return fail(
+          "root-mismatch",
+          `checkpoint #${cp.id} signs root ${cp.root} for ${cp.size} leaves, but the stored leaves make ${root}`,
+        );
+      }
+    }
+    return null;
+  };
+  for (;;) {
+    const early = rootsHold();
+    if (early) return early;
+    const rows = await db
+      .select({
+        idx: tlogLeaves.idx,
+        bundleHash: tlogLeaves.bundleHash,
+        applianceId: tlogLeaves.applianceId,
+        seq: tlogLeaves.seq,
+        chainHash: evidenceChain.hash,
+      })
+      .from(tlogLeaves)
+      .leftJoin(
+        evidenceChain,
+        and(eq(evidenceChain.applianceId, tlogLeaves.applianceId), eq(evidenceChain.seq, tlogLeaves.seq)),
+      )
+      .where(and(eq(tlogLeaves.siteId, siteId), gte(tlogLeaves.idx, size)))
+      .orderBy(asc(tlogLeaves.idx))
+      .limit(PAGE);
+    for (const r of rows) {
+      const what = `leaf ${size} (bundle #${r.seq} of ${r.applianceId})`;
+      if (Number(r.idx) !== size)
+        return fail("missing-leaf", `leaf ${size} is missing: the next stored leaf is ${r.idx}`);
+      if (r.chainHash === null)
+        return fail("leaf-mismatch", `${what} names a bundle the chain does not hold`);
+      if (r.chainHash !== r.bundleHash) {
+        return fail(
+          "leaf-mismatch",
+          `${what} is ${r.bundleHash}, but the stored bundle hashes to ${r.chainHash}`,
+        );
+      }
+      frontier.push(leafHash(Buffer.from(r.bundleHash, "hex")));
+      size++;
+      const bad = rootsHold();
+      if (bad) return bad;
+    }
+    if (rows.length < PAGE) break;
+  }
+  if (next < cps.length) {
+    const cp = cps[next]!;
+    return fail(
+      "missing-leaf",
+      `checkpoint #${cp.id} signs ${cp.size} leaves, but the log holds only ${size}`,
+    );
+  }
+  const head = await siteLogHead(db, siteId);
+  const root = frontier.root().toString("hex");
+  if (head.size !== size || head.root !== root) {
+    return fail(
+      "head-mismatch",
+      `the log head says ${head.size} leaves with root ${head.root}; the leaves make ${size} with ${root}`,
+    );
+  }
+  return { ok: true, size, checkpoints: cps.length };
+}

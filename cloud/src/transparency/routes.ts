@@ -1,0 +1,99 @@
+import type { Hono } from "hono";
+import * as v from "valibot";
+import { Hex64, Id } from "../../../protocol/common.ts";
+import { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
+import type { RouteDeps } from "../deps.ts";
+import type { AppEnv } from "../http/env.ts";
+import { idParams } from "../http/params.ts";
+import { route } from "../http/route.ts";
+import { checkpointNow, proveConsistency, proveInclusion, siteCheckpoint } from "./verbs.ts";
+
+const SiteParams = idParams("siteId");
+const siteOnly = { admin: "read-only" as const, siteParam: "siteId" };
+const CheckpointView = v.strictObject({
+  siteId: v.string(),
+  size: v.number(),
+  root: v.string(),
+  note: v.string(),
+  keyId: v.string(),
+  createdAt: v.string(),
+  verifierKey: v.string(),
+});
+const Count = v.pipe(
+  v.string(),
+  v.regex(/^(0|[1-9][0-9]{0,14})$/, "must be a whole number"),
+  v.transform(Number),
+);
+const InclusionQuery = v.object({
+  bundleHash: v.optional(Hex64),
+  applianceId: v.optional(Id),
+  seq: v.optional(Count),
+  treeSize: v.optional(Count),
+});
+const ConsistencyQuery = v.object({ from: Count, to: v.optional(Count) });
+const CheckpointQuery = v.object({ format: v.optional(v.picklist(["note", "json"]), "note") });
+
+/** The site's transparency log: latest checkpoint (stable URL), checkpoint on demand, proofs. */
+export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: "/api/sites/:siteId/tlog/checkpoint",
+      summary:
+        "The site log's latest signed checkpoint (a C2SP signed note; ?format=json adds its verifier key)",
+      auth: siteOnly,
+      params: SiteParams,
+      query: CheckpointQuery,
+    },
+    async ({ c, ctx, params, query }) => {
+      const cp = await siteCheckpoint({ ctx, input: params });
+      return query.format === "json" ? c.json(cp) : c.text(cp.note);
+    },
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "post",
+      path: "/api/sites/:siteId/tlog/checkpoints",
+      summary: "Sign a checkpoint of the site's log now",
+      auth: { admin: "msp-tech", siteParam: "siteId" },
+      params: SiteParams,
+      body: v.strictObject({}),
+      response: CheckpointView,
+    },
+    async ({ c, ctx, params }) => c.json(await checkpointNow({ ctx, input: params }), 201),
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: "/api/sites/:siteId/tlog/inclusion",
+      summary: "Inclusion proof of a bundle (by bundleHash, or applianceId and seq) in the site's log",
+      auth: siteOnly,
+      params: SiteParams,
+      query: InclusionQuery,
+      response: InclusionProof,
+    },
+    async ({ c, ctx, params, query }) =>
+      c.json(await proveInclusion({ ctx, input: { ...query, ...params } })),
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: "/api/sites/:siteId/tlog/consistency",
+      summary: "Consistency proof between two sizes of the site's log (to: the current size by default)",
+      auth: siteOnly,
+      params: SiteParams,
+      query: ConsistencyQuery,
+      response: ConsistencyProof,
+    },
+    async ({ c, ctx, params, query }) =>
+      c.json(await proveConsistency({ ctx, input: { ...query, ...params } })),
+  );
+}

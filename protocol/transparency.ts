@@ -1,0 +1,32 @@
+import * as v from "valibot";
+import { Hex64, Id, NonNegInt } from "./common.ts";
+
+/**
+ * The wire form of a site's transparency log: proofs the cloud serves and the CLI, the appliance and
+ * an auditor check (protocol/merkle.ts). Hashes are lowercase hex; a leaf's data is the 32 bytes of
+ * the bundle's chain hash.
+ */
+
+/** Inclusion of one bundle in the site's log of `treeSize` leaves, whose root is `root`. */
+export const InclusionProof = v.strictObject({
+  siteId: Id,
+  applianceId: Id,
+  seq: NonNegInt,
+  bundleHash: Hex64,
+  leafIndex: NonNegInt,
+  treeSize: NonNegInt,
+  root: Hex64,
+  proof: v.pipe(v.array(Hex64), v.maxLength(64)),
+});
+export type InclusionProof = v.InferOutput<typeof InclusionProof>;
+
+/** The site's log of `size2` leaves (root `root2`) extends its log of `size1` leaves (root `root1`). */
+export const ConsistencyProof = v.strictObject({
+  siteId: Id,
+  size1: NonNegInt,
+  root1: Hex64,
+  size2: NonNegInt,
+  root2: Hex64,
+  proof: v.pipe(v.array(Hex64), v.maxLength(128)),
+});
+export type ConsistencyProof = v.InferOutput<typeof ConsistencyProof>;

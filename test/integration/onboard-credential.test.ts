@@ -1,0 +1,169 @@
+/**
+ * Onboarding without hand-edited config, end to end: a technician enters a Windows target and its
+ * password in the dashboard; the real daemon (no host in its config file) announces its sealing
+ * key, syncs the target, opens the credential and scans the WinRM test server with it. Neither the
+ * cloud's database, nor its log, nor its object store, nor the appliance's state database holds
+ * the password in clear; a rotation replaces it on the appliance.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { loadConfig } from "../../agent/src/config/load.ts";
+import { writeSecretFile } from "../../agent/src/config/secret.ts";
+import { type RunningAgent, startDaemon } from "../../agent/src/daemon/start.ts";
+import { writeTestConfig } from "../../agent/src/daemon/test-config.fixture.ts";
+import { jsonLogger } from "../../agent/src/log/logger.ts";
+import { rowsOf } from "../../cloud/src/db/rows.ts";
+import { applianceSealKeys } from "../../cloud/src/db/schema/targets.ts";
+import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
+import { WebClient } from "../../cloud/src/web/testing/client.ts";
+import { startWinRmServer, type WinRmServer } from "../winrm-server/server.ts";
+import { type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
+
+const PASSWORD = "Canary-Pw-5d1e-NOT-IN-CLEAR";
+let cloud: LoopbackCloud;
+let winrm: WinRmServer;
+let dir: string;
+let appliance: TestAppliance;
+let agent: RunningAgent | undefined;
+const agentLog: string[] = [];
+
+function filesText(root: string): string {
+  let out = "";
+  for (const name of readdirSync(root)) {
+    const p = join(root, name);
+    out += statSync(p).isDirectory() ? filesText(p) : readFileSync(p, "latin1");
+  }
+  return out;
+}
+
+async function cloudDump(): Promise<string> {
+  return cloud.cloud.withOwnerDb(async (db) => {
+    const tables = rowsOf<{ name: string }>(
+      await db.execute(
+        sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+      ),
+    );
+    const parts: string[] = [];
+    for (const t of tables)
+      for (const r of rowsOf<{ r: string }>(
+        await db.execute(sql.raw(`SELECT t::text AS r FROM "${t.name}" t`)),
+      ))
+        parts.push(r.r);
+    return parts.join("\n");
+  });
+}
+
+async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined> | T | undefined,
+  ms = 20_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+beforeAll(async () => {
+  cloud = await startLoopbackCloud();
+  winrm = await startWinRmServer({ user: "CLINIC\\svc-malachor", password: PASSWORD });
+  await cloud.cloud.createSite("site-a");
+  appliance = await cloud.cloud.createAppliance("site-a", "app-1");
+  dir = mkdtempSync(join(tmpdir(), "malachor-onboard-"));
+  const path = writeTestConfig(dir, {
+    cloudUrl: cloud.url,
+    apiKey: appliance.apiKey,
+    publicKey: cloud.cloudPublicKey,
+  });
+  // The identity the cloud enrolled (the seal key announcement is signed by it).
+  writeSecretFile(join(dir, "state", "identity.key"), `${appliance.key.secretKey}\n`);
+  agent = await startDaemon(loadConfig(path), {
+    log: jsonLogger({ level: "debug", out: (l) => agentLog.push(l), err: (l) => agentLog.push(l) }),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await agent?.stop();
+  await winrm?.close();
+  await cloud?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("a credential entered in the dashboard reaches the appliance sealed and works against WinRM; no plaintext anywhere", async () => {
+  const c = cloud.cloud;
+  // The appliance announced its sealing key at its first checkin.
+  await until(
+    "the appliance's sealing key",
+    async () => (await c.deps.db.select().from(applianceSealKeys))[0],
+  );
+  expect(winrm.shells().created).toBe(0);
+
+  const web = new WebClient(c);
+  await web.signInAdmin(await c.adminToken("msp-tech"));
+  const page = await web.get("/dashboard/sites/site-a/devices?host=127.0.0.1");
+  expect(page.status).toBe(200);
+  expect(page.html).toContain('value="127.0.0.1"');
+  const created = await web.post("/dashboard/sites/site-a/targets", {
+    kind: "windows",
+    host: "127.0.0.1",
+    port: String(winrm.port),
+    transport: "http-ntlm",
+    domain: "CLINIC",
+    username: "svc-malachor",
+    password: PASSWORD,
+  });
+  expect(created.status).toBe(303);
+  expect(created.location).toContain("done=target-created");
+  const listed = await web.get("/dashboard/sites/site-a/devices");
+  expect(listed.html).toContain("sealed for app-1");
+  expect(listed.html).not.toContain(PASSWORD);
+
+  // Next cloud step: checkin sees the targets version move, sync delivers them, the next cycle scans.
+  await agent!.daemon.cloudStep();
+  agent!.daemon.nudge();
+  const found = await until(
+    "Windows findings from the target entered in the cloud",
+    () => {
+      const f = agent!.daemon
+        .snapshot()
+        .findings.filter((x) => x.host === "127.0.0.1" && x.checkId.startsWith("windows."));
+      return f.length > 0 ? f : undefined;
+    },
+    60_000,
+  );
+  expect(found.some((f) => f.status === "pass" || f.status === "fail")).toBe(true);
+  expect(winrm.authFailures).toEqual([]);
+  expect(winrm.shells().created).toBeGreaterThan(0);
+
+  // Rotation: a wrong password entered now replaces the working one on the appliance.
+  const targetId = /data-target="([^"]+)"/.exec(listed.html)![1]!;
+  const rotated = await web.post(`/dashboard/sites/site-a/targets/${targetId}/credential`, {
+    password: `${PASSWORD}-rotated`,
+  });
+  expect(rotated.status).toBe(303);
+  await agent!.daemon.cloudStep();
+  agent!.daemon.nudge();
+  await until(
+    "the rotated (wrong) password to be used",
+    () => (winrm.authFailures.length > 0 ? true : undefined),
+    60_000,
+  );
+
+  const haystacks = {
+    "cloud database": await cloudDump(),
+    "cloud log": JSON.stringify((c.deps.logger as { lines?: unknown[] }).lines ?? []),
+    "cloud object store": filesText(c.dataDir),
+    "appliance state": filesText(join(dir, "state")),
+    "appliance log": agentLog.join("\n"),
+  };
+  for (const [where, text] of Object.entries(haystacks)) {
+    expect({ where, found: text.includes(PASSWORD) }).toEqual({ where, found: false });
+  }
+  expect(haystacks["cloud database"]).toContain("hpke-x25519-hkdfsha256-aes256gcm");
+}, 180_000);
