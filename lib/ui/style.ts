@@ -72,6 +72,14 @@ dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 .login{max-width:420px;margin:3rem auto}
 pre{background:#10151f;color:#e7ecf3;padding:.8rem 1rem;border-radius:var(--radius);overflow-x:auto;font-size:.85rem}
 footer.page{max-width:1180px;margin:0 auto;padding:1rem 1.25rem 2rem;color:var(--muted);font-size:.8rem}
+@media (max-width:600px){
+  .table-wrap{overflow:visible;border:0;background:none}
+  .table-wrap table,.table-wrap tbody,.table-wrap tr,.table-wrap td{display:block;width:auto}
+  .table-wrap thead{display:none}
+  .table-wrap tr{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);margin-bottom:.6rem;padding:.4rem .7rem}
+  .table-wrap td{border:0;padding:.15rem 0;white-space:normal}
+  dl.facts{grid-template-columns:1fr}
+}
 @media print{
   body{background:#fff;font-size:11pt}
   header.top,footer.page,.no-print,form,button{display:none !important}
