@@ -12,13 +12,24 @@ export function scoreClass(score: number | null): "pass" | "warn" | "fail" | "no
 }
 
 /** A compliance score as a big number ("—" when no control is assessed yet). */
-export function Score(p: { score: number | null; assessed?: number }) {
+export function Score(p: {
+  score: number | null;
+  assessed?: number;
+  measured?: { checked: number; of: number };
+}) {
   return (
     <div>
       <div class={`score ${scoreClass(p.score)}`} data-testid="score">
         {p.score === null ? "—" : `${p.score}%`}
       </div>
-      {p.assessed !== undefined ? (
+      {p.measured ? (
+        <div class="muted small" data-testid="measured">
+          {p.measured.checked} of {p.measured.of} controls checked automatically
+          {p.assessed !== undefined && p.assessed > p.measured.checked
+            ? ` · ${p.assessed - p.measured.checked} more from the compliance program`
+            : ""}
+        </div>
+      ) : p.assessed !== undefined ? (
         <div class="muted small">
           {p.assessed === 0 ? "no controls assessed yet" : `${p.assessed} controls assessed`}
         </div>

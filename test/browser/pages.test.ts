@@ -80,7 +80,7 @@ describe.skipIf(!chromiumPresent())("pages for the people who use them, at deskt
       queue.db.close();
     };
     b = await launchBrowser();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await b?.close();

@@ -32,6 +32,8 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     const w = new WebClient(c);
     await w.signInAdmin(await c.adminToken("read-only"));
     const site = await w.get("/dashboard/sites/site-fix");
+    // The score says how much of it the checks measure.
+    expect(site.html).toMatch(/data-testid="measured">\d+ of \d+ controls checked automatically/);
     const fixedAt = site.html.indexOf('data-testid="recently-fixed"');
     expect(fixedAt).toBeGreaterThan(0);
     // Near the top: before the charts, the incidents and the per-control report.
@@ -53,6 +55,13 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     const p = await signInPortal(c, "om@fix.example");
     const overview = await p.get("/portal/s/site-fix");
     expect(overview.html).toContain('data-testid="recently-fixed"');
+    const report = await p.get("/portal/s/site-fix/report");
+    const [attention, passing, unassessed] = ["attention", "passing", "unassessed"].map((g) =>
+      report.html.indexOf(`data-testid="report-${g}"`),
+    );
+    expect(attention).toBeGreaterThan(0);
+    expect(passing).toBeGreaterThan(attention);
+    expect(unassessed).toBeGreaterThan(passing);
     const portalReceipt = await p.get(`/portal/s/site-fix/receipts/app-fix/${bundle.seq}/rcpt-fix`);
     expect(portalReceipt.status).toBe(200);
     expect(portalReceipt.html).toContain("Before");

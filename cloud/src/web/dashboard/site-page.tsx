@@ -10,6 +10,7 @@ import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts"
 import type { WebVars } from "../env.ts";
 import { chartPoints } from "../portal/pages.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { measuredOf } from "../views/measured.ts";
 import { RecentlyFixed } from "../views/recently-fixed.tsx";
 import { IncidentTable, type OpenIncident } from "./incidents-page.tsx";
 import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
@@ -63,7 +64,11 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
       <div class="grid">
         <div class="stat">
           <div class="label">Compliance score</div>
-          <Score score={d.compliance.score} assessed={d.compliance.assessed} />
+          <Score
+            score={d.compliance.score}
+            assessed={d.compliance.assessed}
+            measured={measuredOf(d.compliance)}
+          />
         </div>
         <Stat
           label="Controls"
