@@ -56,7 +56,7 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     const overview = await p.get("/portal/s/site-fix");
     expect(overview.html).toContain('data-testid="recently-fixed"');
     const report = await p.get("/portal/s/site-fix/report");
-    const [attention, passing, unassessed] = ["attention", "passing", "unassessed"].map((g) =>
+    const [attention = -1, passing = -1, unassessed = -1] = ["attention", "passing", "unassessed"].map((g) =>
       report.html.indexOf(`data-testid="report-${g}"`),
     );
     expect(attention).toBeGreaterThan(0);

@@ -99,7 +99,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
         </div>
         <div class="card">
           <h3 style="margin-top:0">Healing attempts by tier, last {d.tiers.length} days</h3>
-          <TierChart groups={d.tiers} />
+          <TierChart groups={d.tiers} what="Healing attempts" />
         </div>
       </div>
 
