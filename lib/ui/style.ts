@@ -66,6 +66,7 @@ button.danger{background:var(--fail);border-color:var(--fail)}
 .legend{display:flex;gap:1rem;font-size:.8rem;color:var(--muted)}
 .legend i{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
 details summary{cursor:pointer}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin-bottom:1rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.8rem 1rem;margin:0 0 1rem}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 .explain{color:var(--muted);font-size:.9rem;margin:.2rem 0 0}

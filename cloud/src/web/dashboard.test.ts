@@ -45,6 +45,24 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     expect(list.html).toMatch(/data-site="site-full">[\s\S]*?2 open · 1 L3/);
   });
 
+  test("sites list: search and filters from the query, worst first, a bad filter value named", async () => {
+    const c = cloud();
+    await c.createSite("site-birch");
+    await c.createSite("site-alder");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("read-only"));
+    const all = await w.get("/dashboard?q=&below=");
+    expect(all.html).toContain('data-testid="site-filters"');
+    expect(all.html).toContain('http-equiv="refresh"');
+    const one = await w.get("/dashboard?q=birch");
+    expect(one.html).toContain('data-site="site-birch"');
+    expect(one.html).not.toContain('data-site="site-alder"');
+    expect(one.html).toContain("1 of 2 sites, worst first");
+    const bad = await w.get("/dashboard?below=lots");
+    expect(bad.status).toBe(400);
+    expect(errorText(bad.html)).toStartWith("below:");
+  });
+
   test("an msp-tech resolves an L3 incident from the queue; it leaves the queue", async () => {
     const c = cloud();
     await c.createSite("site-inc");

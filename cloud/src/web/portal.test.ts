@@ -53,7 +53,9 @@ describeEachDb("client portal", (cloud) => {
     const dead = await w.post("/portal/magic", { token });
     expect(dead.status).toBe(410);
     // The page leads with how to get a new link.
-    expect(dead.html).toMatch(/<h1>Get a new sign-in link<\/h1><p><a href="\/portal\/login" data-testid="error-next">/);
+    expect(dead.html).toMatch(
+      /<h1>Get a new sign-in link<\/h1><p><a href="\/portal\/login" data-testid="error-next">/,
+    );
   });
 
   test("requests for links are rate-limited per address", async () => {

@@ -48,6 +48,8 @@ export function DashboardShell(p: {
   title: string;
   current: string;
   done?: string;
+  /** Reload the page this often (lists people keep open). */
+  refreshSec?: number;
   children: Child;
 }) {
   const done = p.done ? DONE[p.done] : undefined;
@@ -60,6 +62,7 @@ export function DashboardShell(p: {
       nav={DASHBOARD_NAV}
       who={{ name: p.web.user.name, logoutAction: "/dashboard/logout", csrf: p.web.csrf }}
       scripts={[APP_JS_PATH]}
+      {...(p.refreshSec ? { refreshSec: p.refreshSec } : {})}
     >
       {done ? <Notice kind="ok">{done}</Notice> : null}
       {p.children}
