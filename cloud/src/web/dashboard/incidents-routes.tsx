@@ -6,7 +6,7 @@ import { listSites } from "../../sites/list.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { WebError } from "../errors.tsx";
 import { back, done, guard } from "./handler-kit.ts";
-import { IncidentsPage } from "./incidents-page.tsx";
+import { bySeverityThenAge, IncidentsPage } from "./incidents-page.tsx";
 import { siteUrl } from "./shell.tsx";
 
 /** Register the handlers of the incident queue and resolving an incident. */
@@ -21,7 +21,7 @@ export function registerIncidentsRoutes(web: Hono<WebEnv>, deps: CloudDeps): voi
       )
     )
       .flat()
-      .sort((a, b) => b.incident.openedAt.localeCompare(a.incident.openedAt));
+      .sort(bySeverityThenAge);
     const actor = c.get("actor");
     return c.html(
       <IncidentsPage

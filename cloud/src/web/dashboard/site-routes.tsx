@@ -23,6 +23,7 @@ import { HISTORY_DAYS, storedReceipt } from "../portal/routes.tsx";
 import { createPortalUser, PortalUserCreate } from "../portal-users/create.ts";
 import { disablePortalUser } from "../portal-users/disable.ts";
 import { back, done, guard, privileged } from "./handler-kit.ts";
+import { bySeverityThenAge } from "./incidents-page.tsx";
 import { orderFromForm } from "./order-form.ts";
 import { DashboardReceipt } from "./receipt-page.tsx";
 import { siteUrl } from "./shell.tsx";
@@ -56,7 +57,9 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
       scoreHistory(deps.db, site.id, HISTORY_DAYS, now, program.on),
       receiptsByTier(deps.db, site.id, TIER_DAYS, now),
       incidentsByTier(deps.db, site.id, TIER_DAYS, now),
-      listIncidents({ ctx, input: { siteId: site.id, status: "open", limit: 100 } }),
+      listIncidents({ ctx, input: { siteId: site.id, status: "open", limit: 100 } }).then((r) =>
+        r.sort(bySeverityThenAge),
+      ),
       siteAppliances(deps.db, site.id),
       listOrders({ ctx, input: { siteId: site.id, limit: 50 } }).then((r) => r.orders),
       recentReceipts(deps.db, site.id),
