@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import type { CloudDeps } from "../../deps.ts";
 import type { WebEnv } from "../env.ts";
 import { registerAlertsRoutes } from "./alerts-routes.tsx";
+import { registerAuditRoutes } from "./audit-routes.tsx";
 import { registerEvidenceRoutes } from "./evidence-routes.tsx";
 import { registerIncidentsRoutes } from "./incidents-routes.tsx";
 import { registerLearningRoutes } from "./learning-routes.tsx";
@@ -26,6 +27,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   registerIncidentsRoutes(web, deps);
   registerLearningRoutes(web, deps);
   registerAlertsRoutes(web, deps);
+  registerAuditRoutes(web, deps);
   registerRegulatoryRoutes(web, deps);
   registerProvisioningRoutes(web, deps);
 }

@@ -15,6 +15,7 @@ export const DASHBOARD_NAV = [
   { href: "/dashboard/provisioning", label: "Provisioning" },
   { href: "/dashboard/regulatory", label: "Regulatory" },
   { href: "/dashboard/alerts", label: "Alerts" },
+  { href: "/dashboard/audit", label: "Audit log" },
 ];
 
 /** Messages shown after an action redirects back (`?done=<code>`); codes keep free text out of URLs. */
