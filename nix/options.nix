@@ -27,6 +27,12 @@
       max = 300;
       default = 15;
     };
+    allow_plain_http = {
+      leaf = true;
+      required = false;
+      type = "bool";
+      default = false;
+    };
   };
   appliance = {
     site_id = {

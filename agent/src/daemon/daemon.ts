@@ -235,32 +235,30 @@ export class Daemon {
     ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
+    const seqBefore = this.d.chain.head().seq;
     // What the providers consumed (event-log events) is marked with the bundles that report it.
-    const bundles = this.d.chain.atomically(() => {
-      const signed =
-        this.d.config.checks.evidence === "changes"
-          ? this.appendChanges(findings, events, iso(at))
-          : chunkFindings(findings).map((part, i) =>
-              this.d.chain.append({
-                kind: "check-cycle",
-                createdAt: iso(at),
-                findings: part,
-                events: i === 0 ? events : [],
-              }),
-            );
+    this.d.chain.atomically(() => {
+      if (this.d.config.checks.evidence === "changes") this.appendChanges(findings, events, iso(at));
+      else {
+        for (const [i, part] of chunkFindings(findings).entries()) {
+          this.d.chain.append({
+            kind: "check-cycle",
+            createdAt: iso(at),
+            findings: part,
+            events: i === 0 ? events : [],
+          });
+        }
+      }
       for (const p of settled) p.committed?.();
-      return signed;
     });
+    // From the cycle's findings, not its bundles: a change bundle carries only what changed.
     const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
-    for (const b of bundles) {
-      for (const k of ["pass", "fail", "warn", "error"] as const) summary[k] += b.summary[k];
-      if (b.summary.unreachable) summary.unreachable = (summary.unreachable ?? 0) + b.summary.unreachable;
-    }
+    for (const f of findings) summary[f.status] = (summary[f.status] ?? 0) + 1;
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
     this.d.log.info("cycle done", {
       seq: this.d.chain.head().seq,
-      bundles: bundles.length,
+      bundles: this.d.chain.head().seq - seqBefore,
       durationMs: this.lastCycle.durationMs,
       ...summary,
     });

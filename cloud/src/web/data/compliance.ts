@@ -3,16 +3,16 @@
  * latest check-cycle bundle of each active appliance, with a pointer from every finding to the
  * bundle that holds it. Only those few bundles are read (DISTINCT ON in SQL), however long the chain.
  */
-import { and, desc, eq, gt, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import type { Db } from "../../db/client.ts";
-import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { dayKeys, windowStart } from "./days.ts";
+import { latestOfKind, latestStateRows } from "./state-findings.ts";
 
 /** Where a finding was recorded: appliance and sequence number of its bundle. */
 export interface BundleRef {
@@ -86,22 +86,19 @@ const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC',
  */
 async function latestCycles(db: Db, siteIds: string[]) {
   if (siteIds.length === 0) return { rows: [], receipts: [] };
-  const refs = await db
-    .selectDistinctOn([evidenceChain.applianceId], {
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
-    })
-    .from(evidenceChain)
-    .innerJoin(appliances, eq(appliances.id, evidenceChain.applianceId))
-    .where(
-      and(
-        inArray(evidenceChain.siteId, siteIds),
-        eq(evidenceChain.kind, "check-cycle"),
-        isNull(appliances.deletedAt),
-      ),
-    )
-    .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
-  const [rows, receipts] = await Promise.all([findingsOfBundles(db, refs), receiptsAfter(db, refs)]);
+  const refs = await latestOfKind(db, siteIds, "check-cycle");
+  // An appliance signing change-based evidence (or that switched to it) is read from its state.
+  const state = await latestStateRows(db, siteIds);
+  const cycles = await findingsOfBundles(
+    db,
+    refs.filter((r) => Number(r.seq) > (state.lastSeq.get(r.applianceId) ?? 0)),
+  );
+  const fromCycles = new Set(cycles.map((r) => r.applianceId));
+  const rows = [...cycles, ...state.rows.filter((r) => !fromCycles.has(r.applianceId))];
+  const receipts = await receiptsAfter(
+    db,
+    rows.map((r) => ({ applianceId: r.applianceId, seq: Number(r.seq) })),
+  );
   return { rows, receipts };
 }
 
