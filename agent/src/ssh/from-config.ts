@@ -1,6 +1,6 @@
 /**
  * The appliance's SSH estate from its config: one pin store, one concurrency limit, one scanner
- * and a runbook executor per `[[ssh.hosts]]` entry, shared by the check provider, the healer and
+ * and a runbook executor per `[[ssh.hosts]]` entry and cloud-synced SSH target, shared by the check provider, the healer and
  * orders (start.ts), and by `malachor check --target`.
  */
 import type { Database } from "bun:sqlite";

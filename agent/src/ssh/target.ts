@@ -21,7 +21,7 @@ export type SshAuth =
   | { kind: "key-in-memory"; privateKey: () => string; passphrase?: () => string }
   | { kind: "password-in-memory"; password: () => string };
 
-/** How to reach and authenticate to one SSH host; secrets stay in their files until connect. */
+/** How to reach and authenticate to one SSH host; a secret is read (file) or called (memory) only at connect. */
 export interface SshTarget {
   /** Name used in findings and pins (the configured host). */
   name: string;
