@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { registerAlerts } from "./alerts/routes.ts";
+import { registerAnchoringRoutes } from "./anchoring/routes.ts";
 import type { CloudDeps, RouteDeps } from "./deps.ts";
 import { registerEscrow } from "./escrow/routes.ts";
 import type { AppEnv } from "./http/env.ts";
@@ -71,6 +72,7 @@ export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   registerTargetRoutes(app, rd);
   registerEvidenceRoutes(app, rd);
   registerTransparencyRoutes(app, rd);
+  registerAnchoringRoutes(app, rd);
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { AlertRouting } from "./alerts/dispatch.ts";
 import { alertsJob } from "./alerts/job.ts";
 import { alertRouting } from "./alerts/settings.ts";
+import { anchoringJobs } from "./anchoring/job.ts";
 import { buildApp } from "./app.ts";
 import { bootstrapAdminToken } from "./auth/bootstrap.ts";
 import { systemClock } from "./clock.ts";
@@ -38,6 +39,7 @@ export function cloudJobs(settings: CloudSettings, routing: AlertRouting, mailer
     pruneWebAuthJob,
     programRemindersJob(() => mailer),
     checkpointJob,
+    ...(settings.anchoring ? anchoringJobs(settings.anchoring) : []),
   ];
 }
 

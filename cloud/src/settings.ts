@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { describeIssues } from "../../protocol/common.ts";
 import { type AlertSettings, parseAlertSettings } from "./alerts/settings.ts";
+import { type AnchoringSettings, anchoringSettingsFromEnv } from "./anchoring/settings.ts";
 import { MAX_RETENTION_DAYS } from "./config.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import { type LearningSettings, learningSettingsFromEnv } from "./learning/settings.ts";
@@ -101,6 +102,8 @@ export interface CloudSettings {
   regulatory: RegulatorySettings | null;
   escrow: EscrowSource;
   alerts: AlertSettings;
+  /** Null: checkpoints are not anchored externally. */
+  anchoring: AnchoringSettings | null;
 }
 
 /**
@@ -126,6 +129,7 @@ export function loadSettings(given: Record<string, string | undefined>): CloudSe
     learning: section(() => learningSettingsFromEnv(env)),
     regulatory: section(() => regulatorySettingsFromEnv(env)),
     alerts: section(() => parseAlertSettings(env)),
+    anchoring: section(() => anchoringSettingsFromEnv(env)),
     escrow: { ESCROW_KEK_FILE: env.ESCROW_KEK_FILE || undefined, ESCROW_KEK: env.ESCROW_KEK || undefined },
   };
   if (problems.length > 0) throw new Error(problems.join("; "));
