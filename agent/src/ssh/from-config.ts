@@ -1,7 +1,7 @@
 /**
- * The appliance's SSH estate from its config: one pin store, one concurrency limit, one scanner
- * and a runbook executor per `[[ssh.hosts]]` entry and cloud-synced SSH target, shared by the check provider, the healer and
- * orders (start.ts), and by `malachor check --target`.
+ * The appliance's SSH estate: one pin store, one concurrency limit, one scanner and a runbook
+ * executor per `[[ssh.hosts]]` entry and per SSH target synced from the cloud, shared by the check
+ * provider, the healer and orders (start.ts), and by `malachor check --target` (config hosts).
  */
 import type { Database } from "bun:sqlite";
 import type { CheckSettings } from "../checks/check.ts";
