@@ -7,6 +7,8 @@ import { describeIssues } from "../../../protocol/common.ts";
 import { type BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
 import { Finding } from "../../../protocol/finding.ts";
 import { keyFingerprint } from "../../../protocol/provision.ts";
+import type { RemediationReceipt } from "../../../protocol/receipt.ts";
+import { isVerifiedFix } from "../../../protocol/restate.ts";
 import { keyIdOf } from "../../../protocol/sign.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import type { SealKeyAnnouncement } from "../../../protocol/targets.ts";
@@ -29,6 +31,9 @@ import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./provid
 import type { SystemdNotifier } from "./sd-notify.ts";
 import { SiteConfigState } from "./site-config.ts";
 import { SNAPSHOT_META } from "./state.ts";
+
+/** Verified fixes the status page lists. */
+const RECENT_FIXES = 10;
 
 /** Everything the daemon runs on; built by startDaemon (main) or by tests. */
 export interface DaemonDeps {
@@ -67,6 +72,8 @@ export class Daemon {
   private readonly cloud: CloudStep;
   private readonly events: EvidenceEvent[] = [];
   private readonly latest = new Map<string, Finding>();
+  /** The latest verified fixes, newest first, so the status page tells a drift and its fix as one event. */
+  private recentFixes: RemediationReceipt[] = [];
   private lastCycle: CheckinRequest["lastCycle"] = null;
   private readonly warnings = new Map<string, string>();
   private readonly started: number;
@@ -261,7 +268,12 @@ export class Daemon {
     this.persistSnapshot();
     if (this.d.healer) {
       try {
-        await this.d.healer.heal(findings, this.siteConfig);
+        const report = await this.d.healer.heal(findings, this.siteConfig);
+        const fixes = (report?.receipts ?? []).filter(isVerifiedFix).reverse();
+        if (fixes.length > 0) {
+          this.recentFixes = [...fixes, ...this.recentFixes].slice(0, RECENT_FIXES);
+          this.persistSnapshot();
+        }
       } catch (e) {
         this.d.log.error("healing failed", { error: e });
       }
@@ -358,6 +370,7 @@ export class Daemon {
       checkIntervalSec: this.intervalSec,
       lastCycle: c.lastCycle,
       findings: [...this.latest.values()].slice(0, 5_000),
+      recentFixes: this.recentFixes,
       queue: c.queue,
       chain: c.chain,
       lastSync: this.cloud.lastSync,

@@ -52,6 +52,9 @@ describeEachDb("migrations", (cloud) => {
     ["UPDATE chain_heads SET seq = 0"],
     ["DELETE FROM chain_heads"],
     ["TRUNCATE chain_heads"],
+    ["UPDATE checkpoint_anchors SET proof = 'x'"],
+    ["DELETE FROM checkpoint_anchors"],
+    ["TRUNCATE checkpoint_anchors"],
   ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
@@ -84,6 +87,10 @@ describeEachDb("migrations", (cloud) => {
     await db.execute(
       sql`INSERT INTO chain_heads (site_id, appliance_id, seq, hash, signed_at, envelope, received_at)
           VALUES ('s', 'worm-app', ${idx}, 'h', ${now}, '{}', ${now})`,
+    );
+    await db.execute(
+      sql`INSERT INTO checkpoint_anchors (checkpoint_id, site_id, tree_size, kind, source, proof, complete, created_at)
+          SELECT max(id), 's', 1, 'ots', 'opentimestamps', 'p', false, ${now} FROM tlog_checkpoints`,
     );
     // The owner holds every table right, so only the trigger stands in its way (the service role
     // is refused earlier, by missing rights: roles.test.ts).

@@ -12,6 +12,8 @@ export interface ObjectStore {
   readonly kind: "dir" | "s3";
   put(key: string, body: Uint8Array, opts: { retainUntil: Date }): Promise<PutOutcome>;
   get(key: string): Promise<Uint8Array | null>;
+  /** Every key under `prefix` ("" for all), in no particular order (disaster recovery reads them all). */
+  list(prefix: string): AsyncIterable<string>;
   /** Always refused for retained objects: the store is write-once. */
   delete(key: string): Promise<void>;
 }

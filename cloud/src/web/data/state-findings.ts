@@ -22,13 +22,9 @@ export interface StateRow {
 }
 
 /** Current state of every active appliance of the sites that has a snapshot; with each one's last state seq. */
-export async function latestStateRows(
-  db: Db,
-  siteIds: string[],
-): Promise<{ rows: StateRow[]; lastSeq: Map<string, number> }> {
-  const lastSeq = new Map<string, number>();
-  if (siteIds.length === 0) return { rows: [], lastSeq };
-  const snaps = await db
+/** The newest bundle of `kind` (its appliance and seq) of every active appliance of the sites. */
+export function latestOfKind(db: Db, siteIds: string[], kind: string) {
+  return db
     .selectDistinctOn([evidenceChain.applianceId], {
       applianceId: evidenceChain.applianceId,
       seq: evidenceChain.seq,
@@ -36,13 +32,18 @@ export async function latestStateRows(
     .from(evidenceChain)
     .innerJoin(appliances, eq(appliances.id, evidenceChain.applianceId))
     .where(
-      and(
-        inArray(evidenceChain.siteId, siteIds),
-        eq(evidenceChain.kind, "state-snapshot"),
-        isNull(appliances.deletedAt),
-      ),
+      and(inArray(evidenceChain.siteId, siteIds), eq(evidenceChain.kind, kind), isNull(appliances.deletedAt)),
     )
     .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
+}
+
+export async function latestStateRows(
+  db: Db,
+  siteIds: string[],
+): Promise<{ rows: StateRow[]; lastSeq: Map<string, number> }> {
+  const lastSeq = new Map<string, number>();
+  if (siteIds.length === 0) return { rows: [], lastSeq };
+  const snaps = await latestOfKind(db, siteIds, "state-snapshot");
   if (snaps.length === 0) return { rows: [], lastSeq };
   const bundles = await db
     .select({
