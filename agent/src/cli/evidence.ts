@@ -7,10 +7,11 @@ import { rebuildStateAt, verifyStateChain } from "../../../protocol/state.ts";
 import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
 import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
+import { proveCommand, proveUsage } from "./prove.ts";
 import { verifyProofCommand, verifyProofUsage } from "./verify-proof.ts";
 
 const verifyUsage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--at <ISO time>] [--json]";
-const usage = `${verifyUsage}\n${verifyProofUsage}`;
+const usage = `${verifyUsage}\n${verifyProofUsage}\n${proveUsage}`;
 
 /** Trusted keys from `--pubkey`: 64-hex keys given inline (comma-separated) or in a file, one per line. */
 export function readPublicKeys(arg: string): string[] {
@@ -120,7 +121,7 @@ function statesAt(
   return states.some((s) => !s.ok && !s.message.startsWith("no state snapshot")) ? EXIT.failed : EXIT.ok;
 }
 
-/** `malachor evidence verify | verify-proof`: check a chain export, or a log proof against signed checkpoints. */
+/** `malachor evidence verify | verify-proof | prove`: check a chain export or a log proof; fetch a proof from the cloud. */
 export const evidenceCommand = subcommandCommand({
   name: "evidence",
   summary: "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof",
@@ -128,5 +129,6 @@ export const evidenceCommand = subcommandCommand({
   subcommands: {
     verify: verifyCommand,
     "verify-proof": verifyProofCommand,
+    prove: proveCommand,
   },
 });
