@@ -17,6 +17,7 @@ import { generateKeyPair, type KeyPair, verify } from "../../../protocol/sign.ts
 import { signPayload } from "../../../protocol/signed.ts";
 import { parseJsonStrict } from "../../../protocol/strict-json.ts";
 import { DEFAULT_SITE_CONFIG, type SiteConfig } from "../../../protocol/sync.ts";
+import { DeviceReport } from "../../../protocol/targets.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 
 /** Everything the fake cloud received, for assertions. */
@@ -29,6 +30,8 @@ export interface FakeCloudState {
   escrow: KeyEscrow[];
   /** Escrow requests received, answered or not. */
   escrowAttempts: number;
+  /** Discovery reports received (POST /agent/devices). */
+  devices: DeviceReport[];
   planOutcomes: { id: string; body: PlanOutcome }[];
   requests: number;
 }
@@ -63,6 +66,7 @@ export function startFakeCloud(
     acks: [],
     completions: [],
     escrow: [],
+    devices: [],
     escrowAttempts: 0,
     planOutcomes: [],
     requests: 0,
@@ -178,6 +182,12 @@ export function startFakeCloud(
         if (k instanceof Response) return k;
         state.escrow.push(k);
         return new Response(null, { status: 204 });
+      }
+      if (req.method === "POST" && path === AGENT_API.devices) {
+        const d = check(DeviceReport);
+        if (d instanceof Response) return d;
+        state.devices.push(d);
+        return json({ recorded: d.devices.length });
       }
       const outcome = /^\/agent\/plan\/([^/]+)\/outcome$/.exec(path);
       if (req.method === "POST" && outcome) {
