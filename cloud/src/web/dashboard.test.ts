@@ -49,15 +49,17 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     const c = cloud();
     await c.createSite("site-birch");
     await c.createSite("site-alder");
-    const w = new WebClient(c);
-    await w.signInAdmin(await c.adminToken("read-only"));
+    const w = await WebClient.admin(c, "read-only");
     const all = await w.get("/dashboard?q=&below=");
+    // Other tests of this suite add sites of their own: count what the unfiltered list shows.
+    const sites = all.html.match(/<tr data-site="/g)?.length ?? 0;
+    expect(sites).toBeGreaterThanOrEqual(2);
     expect(all.html).toContain('data-testid="site-filters"');
     expect(all.html).toContain('http-equiv="refresh"');
     const one = await w.get("/dashboard?q=birch");
     expect(one.html).toContain('data-site="site-birch"');
     expect(one.html).not.toContain('data-site="site-alder"');
-    expect(one.html).toContain("1 of 2 sites, worst first");
+    expect(one.html).toContain(`1 of ${sites} sites, worst first`);
     const bad = await w.get("/dashboard?below=lots");
     expect(bad.status).toBe(400);
     expect(errorText(bad.html)).toStartWith("below:");
