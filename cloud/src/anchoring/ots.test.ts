@@ -20,10 +20,12 @@ for msg, a in f.timestamp.all_attestations():
     elif isinstance(a, BitcoinBlockHeaderAttestation): atts.append(["bitcoin", a.height, msg.hex()])
 print(json.dumps({"digest": f.file_digest.hex(), "same": out.getbytes() == raw, "atts": sorted(atts, key=str)}))
 `;
+// Debian's package installs for Debian's interpreter, which may not be the first python3 on PATH.
+const PYTHON = "/usr/bin/python3";
 const havePy = requirement(
   "python3-opentimestamps",
-  Bun.spawnSync(["python3", "-c", "import opentimestamps"], { stdout: "ignore", stderr: "ignore" })
-    .exitCode === 0,
+  Bun.spawnSync([PYTHON, "-c", "import opentimestamps"], { stdout: "ignore", stderr: "ignore" }).exitCode ===
+    0,
   "apt-get install python3-opentimestamps",
 );
 
@@ -32,7 +34,7 @@ function reference(ots: Uint8Array): {
   same: boolean;
   atts: [string, string | number, string][];
 } {
-  const r = Bun.spawnSync(["python3", "-c", PY], { stdin: ots, stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync([PYTHON, "-c", PY], { stdin: ots, stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`python3-opentimestamps refused the file: ${r.stderr.toString()}`);
   return JSON.parse(r.stdout.toString());
 }
