@@ -15,6 +15,7 @@ import { defaultCloudConfig } from "../../config.ts";
 import { auditLog } from "../../db/schema/audit.ts";
 import { describeEachDb } from "../../testing/each-db.ts";
 import type { TestAppliance, TestCloud } from "../../testing/test-cloud.ts";
+import { addPortalUser, signInPortal } from "../../web/testing/client.ts";
 import { checkpointKey, issueCheckpoint, latestCheckpoint } from "../checkpoints.ts";
 
 const which = (cmd: string) =>
@@ -191,6 +192,22 @@ describeEachDb(
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await c.call("GET", url, { bearer: reader })).status);
       expect(statuses).toEqual([200, 200, 429]);
+    });
+
+    test("the portal's evidence page offers the kit and downloads the same bytes, audited as the user", async () => {
+      const c = cloud();
+      await addPortalUser(c, "kit-a", "official@kit-a.example");
+      const w = await signInPortal(c, "official@kit-a.example");
+      const page = await w.get("/portal/s/kit-a/evidence");
+      expect(page.html).toContain('action="/portal/s/kit-a/kit.tar"');
+      const got = await w.get("/portal/s/kit-a/kit.tar?from=2026-11-24&to=2026-11-26");
+      expect(got.status).toBe(200);
+      expect(got.headers.get("content-type")).toBe("application/x-tar");
+      expect(got.html).toBe(new TextDecoder().decode(first));
+      const bad = await w.get("/portal/s/kit-a/kit.tar?from=2026-11-24");
+      expect(bad.status).toBe(400);
+      const audit = await c.deps.db.select().from(auditLog).where(eq(auditLog.action, "evidence.kit"));
+      expect(audit.at(-1)!.actor).toContain("portal:");
     });
 
     test.skipIf(!TOOLS)("verify_kit.py passes with only python3 and openssl on PATH", () => {

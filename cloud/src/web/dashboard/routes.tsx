@@ -42,6 +42,7 @@ import {
   HISTORY_DAYS,
   jsonlResponse,
   keysResponse,
+  kitResponse,
   storedBundle,
 } from "../portal/routes.tsx";
 import { createPortalUser, PortalUserCreate } from "../portal-users/create.ts";
@@ -160,6 +161,11 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.get("/dashboard/sites/:siteId/evidence.jsonl", page(), async (c) => {
     const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
     return jsonlResponse(c, deps, site.id);
+  });
+
+  web.get("/dashboard/sites/:siteId/kit.tar", page(), async (c) => {
+    const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
+    return kitResponse(c, deps, site.id);
   });
 
   web.get("/dashboard/sites/:siteId/keys.txt", page(), async (c) => {
