@@ -21,6 +21,8 @@
         services.malachor.package = lib.mkDefault self.packages.${pkgs.stdenv.hostPlatform.system}.malachor;
       };
       nixosModules.default = self.nixosModules.malachor;
+      # The cloud (docs/deploy.md): services.malachor-cloud.
+      nixosModules.cloud = import ./nix/cloud-module.nix;
 
       nixosConfigurations.appliance = nixpkgs.lib.nixosSystem {
         inherit system;

@@ -64,37 +64,16 @@ let
     let bind = if cfg.settings.status.bind != null then cfg.settings.status.bind else "127.0.0.1:8710";
     in lib.toInt (lib.last (lib.splitString ":" bind));
 
-  # Hardening shared by the agent and the provisioning service. Bun's JIT needs writable+executable
-  # memory, so MemoryDenyWriteExecute stays off; everything else is as tight as the agent allows.
-  hardening = {
+  # Hardening shared by the agent and the provisioning service (the common part in hardening.nix).
+  hardening = import ./hardening.nix // {
     User = "malachor";
     Group = "malachor";
     StateDirectory = lib.removePrefix "/var/lib/" stateDir;
     StateDirectoryMode = "0700";
-    UMask = "0077";
-    NoNewPrivileges = true;
     CapabilityBoundingSet = [ "" ];
-    ProtectSystem = "strict";
-    ProtectHome = true;
-    PrivateTmp = true;
-    PrivateDevices = true;
-    ProtectKernelTunables = true;
-    ProtectKernelModules = true;
-    ProtectKernelLogs = true;
-    ProtectControlGroups = true;
-    ProtectClock = true;
-    ProtectHostname = true;
-    ProtectProc = "invisible";
-    RestrictSUIDSGID = true;
-    RestrictRealtime = true;
-    RestrictNamespaces = true;
-    LockPersonality = true;
-    RemoveIPC = true;
     # AF_NETLINK: the runtime lists network interfaces (MAC lookup, status page bind).
     RestrictAddressFamilies = [ "AF_UNIX" "AF_INET" "AF_INET6" "AF_NETLINK" ];
-    SystemCallArchitectures = "native";
     SystemCallFilter = [ "@system-service" "~@privileged" "~@resources" ];
-    MemoryDenyWriteExecute = false;
   };
 in
 {

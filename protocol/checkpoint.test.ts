@@ -5,6 +5,7 @@ import {
   noteVerifierKey,
   openNote,
   parseCheckpoint,
+  parseVerifierKey,
   signNote,
 } from "./checkpoint.ts";
 import { generateKeyPair, publicKeyOf } from "./sign.ts";
@@ -25,6 +26,12 @@ describe("C2SP signed note", () => {
     expect(noteVerifierKey("PeterNeumann", goPub)).toBe(GO_VERIFIER);
     expect(signNote(GO_TEXT, "PeterNeumann", goSeed, goPub)).toBe(GO_NOTE);
     expect(openNote(GO_NOTE, [{ name: "PeterNeumann", publicKey: goPub }]).body).toBe(GO_TEXT);
+  });
+
+  test("the verifier key parses back to its name and key; a wrong hash is refused", () => {
+    expect(parseVerifierKey(GO_VERIFIER)).toEqual({ name: "PeterNeumann", publicKey: goPub });
+    expect(() => parseVerifierKey(GO_VERIFIER.replace("c74f20a3", "c74f20a4"))).toThrow(/does not match/);
+    expect(() => parseVerifierKey("PeterNeumann+c74f20a3+AAAA")).toThrow(/not an Ed25519 note verifier key/);
   });
 
   test("an altered text, an unknown signer and a malformed note are refused by name", () => {

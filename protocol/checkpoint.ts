@@ -50,6 +50,20 @@ export function noteVerifierKey(name: string, publicKeyHex: string): string {
   return `${name}+${keyHash(name, publicKeyHex).toString("hex")}+${key}`;
 }
 
+/** The key a verifier key names, checked: its key hash must be the one its name and key give. */
+export function parseVerifierKey(vkey: string): NoteKey {
+  const [name, hash, ...rest] = vkey.trim().split("+");
+  const raw = Buffer.from(rest.join("+"), "base64");
+  if (!name || !hash || raw.length !== 33 || raw[0] !== ED25519) {
+    throw new NoteError(`"${vkey.slice(0, 60)}" is not an Ed25519 note verifier key (name+hash+base64 key)`);
+  }
+  const publicKey = raw.subarray(1).toString("hex");
+  if (keyHash(name, publicKey).toString("hex") !== hash) {
+    throw new NoteError(`verifier key ${name}: its hash ${hash} does not match its name and key`);
+  }
+  return { name, publicKey };
+}
+
 /** A checkpoint's body text. */
 export function formatCheckpoint(cp: Checkpoint): string {
   if (cp.origin.length === 0 || cp.origin.includes("\n"))

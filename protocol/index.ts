@@ -16,6 +16,7 @@ export * from "./order.ts";
 export * from "./plan.ts";
 export * from "./provision.ts";
 export * from "./receipt.ts";
+export * from "./restate.ts";
 export * from "./rules.ts";
 export * from "./runbook.ts";
 export * from "./score.ts";

@@ -83,7 +83,7 @@ export type GetIncidentInput = v.InferOutput<typeof GetIncidentInput>;
 
 /** list_runbooks: optional filters. */
 export const ListRunbooksInput = v.strictObject({
-  platform: v.optional(v.picklist(["windows", "linux"])),
+  platform: v.optional(v.picklist(["windows", "linux", "macos"])),
   checkId: v.optional(Slug),
   citation: v.optional(Citation),
 });

@@ -38,7 +38,7 @@ export const L1Rule = v.strictObject({
     /** Check ids this rule applies to; "*" matches every check. */
     checks: v.pipe(v.array(v.union([Slug, v.literal("*")])), v.minLength(1)),
     statuses: v.pipe(v.array(CheckStatus), v.minLength(1)),
-    platforms: v.optional(v.array(v.picklist(["windows", "linux"]))),
+    platforms: v.optional(v.array(v.picklist(["windows", "linux", "macos"]))),
     minSeverity: v.optional(Severity),
     conditions: v.array(RuleCondition),
   }),

@@ -39,7 +39,7 @@ export type RunbookParam = v.InferOutput<typeof RunbookParam>;
 export const RunbookSpec = v.strictObject({
   id: Slug,
   title: ShortText,
-  platform: v.picklist(["windows", "linux"]),
+  platform: v.picklist(["windows", "linux", "macos"]),
   /** The check whose drift this runbook fixes. */
   checkId: Slug,
   description: ShortText,

@@ -38,9 +38,15 @@ export const SshTargetSpec = v.strictObject({
   host: HostName,
   port: v.optional(Port, 22),
   username: UserName,
-  platform: v.optional(v.picklist(["linux", "macos"]), "linux"),
-  /** Pinned host key (OpenSSH SHA256:… fingerprint); pinned on first use when unset. */
-  hostKeyFingerprint: v.optional(v.pipe(v.string(), v.regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/))),
+  /** Which check set runs on it (as `[[ssh.hosts]] os`). */
+  os: v.optional(v.picklist(["linux", "macos"], 'must be "linux" or "macos"'), "linux"),
+  /** Host key to expect (OpenSSH `SHA256:…`); unset: the first key seen is pinned. */
+  hostKeyFingerprint: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…"'),
+    ),
+  ),
 });
 
 /** What a target is, without its credential. */

@@ -30,3 +30,22 @@ export const ConsistencyProof = v.strictObject({
   proof: v.pipe(v.array(Hex64), v.maxLength(128)),
 });
 export type ConsistencyProof = v.InferOutput<typeof ConsistencyProof>;
+
+/** MCP prove_inclusion: a bundle of a site, by its chain hash or by appliance and sequence number. */
+export const ProveInclusionInput = v.strictObject({
+  siteId: Id,
+  bundleHash: v.optional(Hex64),
+  applianceId: v.optional(Id),
+  seq: v.optional(NonNegInt),
+  /** Prove against this size of the log (a checkpoint's); the current size when left out. */
+  treeSize: v.optional(NonNegInt),
+});
+export type ProveInclusionInput = v.InferOutput<typeof ProveInclusionInput>;
+
+/** MCP prove_consistency: two sizes of a site's log (`to`: the current size when left out). */
+export const ProveConsistencyInput = v.strictObject({
+  siteId: Id,
+  from: NonNegInt,
+  to: v.optional(NonNegInt),
+});
+export type ProveConsistencyInput = v.InferOutput<typeof ProveConsistencyInput>;

@@ -31,7 +31,7 @@ export interface Runbook {
 export interface CheckSpec {
   id: string;
   title: string;
-  platform: "windows" | "linux";
+  platform: "windows" | "linux" | "macos";
   description: string;
   citations: readonly string[];
   severity: Severity;
@@ -74,7 +74,7 @@ export class RunbookFormatError extends Error {
   override name = "RunbookFormatError";
 }
 
-const EXT: Record<string, string> = { windows: ".ps1", linux: ".sh" };
+const EXT: Record<string, string> = { windows: ".ps1", linux: ".sh", macos: ".sh" };
 
 /** Validate one folder's files. */
 export function parseRunbook(files: RunbookFiles): Runbook {

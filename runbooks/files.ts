@@ -17,7 +17,7 @@ export interface RunbookFiles {
   scripts: Record<string, string>;
 }
 
-const SCRIPT_EXT: Record<string, string> = { windows: ".ps1", linux: ".sh" };
+const SCRIPT_EXT: Record<string, string> = { windows: ".ps1", linux: ".sh", macos: ".sh" };
 
 /** Every runbooks/<platform>/<id>/ folder (runbook or monitor-only check) under `root`, sorted. */
 export function readRunbookFiles(root: string = import.meta.dir): RunbookFiles[] {

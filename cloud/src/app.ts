@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import { registerAlerts } from "./alerts/routes.ts";
+import { registerAnchoringRoutes } from "./anchoring/routes.ts";
 import type { CloudDeps, RouteDeps } from "./deps.ts";
 import { registerEscrow } from "./escrow/routes.ts";
 import type { AppEnv } from "./http/env.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
+import { hsts } from "./http/hsts.ts";
 import { requestContext } from "./http/request-context.ts";
 import { registerMcp } from "./mcp/route.ts";
 import { ApiDoc } from "./openapi/doc.ts";
@@ -49,6 +51,7 @@ export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   const app = new Hono<AppEnv>();
   const rd: RouteDeps = { ...deps, doc: new ApiDoc() };
   app.use(requestContext(deps));
+  app.use(hsts(deps));
   app.onError((err, c) => errorResponse(err, c, deps.logger));
   app.notFound((c) =>
     errorResponse(
@@ -69,6 +72,7 @@ export function buildApp(deps: CloudDeps, opts: AppOptions = {}): CloudApp {
   registerTargetRoutes(app, rd);
   registerEvidenceRoutes(app, rd);
   registerTransparencyRoutes(app, rd);
+  registerAnchoringRoutes(app, rd);
   registerUpdate(app, rd);
   registerRekey(app, rd);
   registerRegulatory(app, rd);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { AlertRouting } from "./alerts/dispatch.ts";
 import { alertsJob } from "./alerts/job.ts";
 import { alertRouting } from "./alerts/settings.ts";
+import { anchoringJobs } from "./anchoring/job.ts";
 import { buildApp } from "./app.ts";
 import { bootstrapAdminToken } from "./auth/bootstrap.ts";
 import { systemClock } from "./clock.ts";
@@ -10,6 +11,7 @@ import { type CloudConfig, defaultCloudConfig } from "./config.ts";
 import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { evidenceOutboxJob } from "./evidence/outbox.ts";
+import { type Listener, serveHttp } from "./http/serve.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
@@ -17,6 +19,7 @@ import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
 import { programRemindersJob } from "./program/reminders.ts";
 import { pruneRateLimits } from "./ratelimit/limiter.ts";
+import { rebuildEvidence } from "./recovery/rebuild.ts";
 import { regulatoryJob } from "./regulatory/job.ts";
 import { type CloudSettings, loadSettings } from "./settings.ts";
 import { dirStore } from "./store/dir-store.ts";
@@ -36,6 +39,7 @@ export function cloudJobs(settings: CloudSettings, routing: AlertRouting, mailer
     pruneWebAuthJob,
     programRemindersJob(() => mailer),
     checkpointJob,
+    ...(settings.anchoring ? anchoringJobs(settings.anchoring) : []),
   ];
 }
 
@@ -46,11 +50,14 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
-/** Open the database and store the settings name, migrate, and serve (logs to stdout unless given a logger). */
-export async function startCloud(
-  settings: CloudSettings,
-  opts: { logger?: Logger } = {},
-): Promise<RunningCloud> {
+/** The cloud's dependencies opened from settings (database migrated, store ready), and how to close them. */
+export interface OpenedCloud {
+  deps: CloudDeps;
+  close(): Promise<void>;
+}
+
+/** Open the database and object store the settings name and migrate (what serving and commands share). */
+export async function openCloud(settings: CloudSettings, logger: Logger): Promise<OpenedCloud> {
   const env = settings.core;
   // Check the whole configuration before opening anything, so a mistake fails fast and leaks nothing.
   if (env.DATABASE_OWNER_URL && !env.DATABASE_URL) {
@@ -87,7 +94,6 @@ export async function startCloud(
     env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, "pglite") },
     env.DATABASE_OWNER_URL ? { ownerUrl: env.DATABASE_OWNER_URL } : {},
   );
-  const logger = opts.logger ?? jsonLogger();
   const defaults = defaultCloudConfig();
   const config: CloudConfig = {
     ...defaults,
@@ -121,6 +127,18 @@ export async function startCloud(
       },
     );
   }
+  return { deps, close: () => handle.close() };
+}
+
+/** Open the database and store the settings name, migrate, and serve (logs to stdout unless given a logger). */
+export async function startCloud(
+  settings: CloudSettings,
+  opts: { logger?: Logger } = {},
+): Promise<RunningCloud> {
+  const env = settings.core;
+  const logger = opts.logger ?? jsonLogger();
+  const { deps, close } = await openCloud(settings, logger);
+  const config = deps.config;
   if (env.ADMIN_TOKEN) await bootstrapAdminToken(deps, env.ADMIN_TOKEN);
   const web = webOptions(settings.web, logger);
   const { app } = buildApp(deps, {
@@ -128,23 +146,34 @@ export async function startCloud(
     heal: { planner: settings.planner, learning: settings.learning },
     escrow: settings.escrow,
   });
-  const server = Bun.serve({
-    port: env.PORT,
-    hostname: env.HOST,
-    fetch: app.fetch,
-    maxRequestBodySize: 8 * 1024 * 1024,
-  });
+  let server: Listener;
+  try {
+    server = serveHttp({
+      port: env.PORT,
+      hostname: env.HOST,
+      fetch: app.fetch,
+      maxRequestBodySize: 8 * 1024 * 1024,
+      tls:
+        env.TLS_CERT_FILE && env.TLS_KEY_FILE
+          ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE }
+          : undefined,
+      logger,
+    });
+  } catch (e) {
+    await close();
+    throw e;
+  }
   const jobs = startJobs(
     deps,
     cloudJobs(settings, alertRouting(settings.alerts, web.mailer, deps.clock), web.mailer),
   );
-  const url = `http://${env.HOST}:${server.port}`;
+  const url = server.url;
   // With PORT=0 the real port is known only now.
   if (!env.PUBLIC_URL) config.publicUrl = url;
   deps.logger.info("cloud listening", {
     url,
-    db: handle.kind,
-    store: store.kind,
+    db: deps.dbKind,
+    store: deps.store.kind,
     cloudKeyId: deps.keys.keyId,
   });
   return {
@@ -152,13 +181,39 @@ export async function startCloud(
     deps,
     async stop() {
       await jobs.stop();
-      await server.stop(true);
-      await handle.close();
+      await server.stop();
+      await close();
     },
   };
 }
 
-if (import.meta.main) {
+/** `main.ts rebuild-evidence`: disaster recovery from the object store (see recovery/rebuild.ts). */
+async function rebuildCommand(): Promise<number> {
+  const { deps, close } = await openCloud(
+    loadSettings(process.env),
+    jsonLogger((l) => process.stderr.write(`${l}\n`)),
+  );
+  try {
+    const report = await rebuildEvidence({
+      ...deps,
+      actor: { type: "system", name: "rebuild-evidence" },
+      requestId: null,
+    });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return report.problems.length === 0 && report.audits.every((a) => a.ok) ? 0 : 1;
+  } finally {
+    await close();
+  }
+}
+
+if (import.meta.main && process.argv[2] === "rebuild-evidence") {
+  try {
+    process.exit(await rebuildCommand());
+  } catch (e) {
+    process.stderr.write(`malachor cloud rebuild-evidence: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+} else if (import.meta.main) {
   try {
     const running = await startCloud(loadSettings(process.env));
     const shutdown = () => void running.stop().then(() => process.exit(0));

@@ -57,3 +57,7 @@ test("nothing below main.ts reads the environment (command-line entry points asi
   walk(root);
   expect(offenders).toEqual([]);
 });
+
+test("an empty variable counts as unset", () => {
+  expect(loadSettings({ SMTP_URL: "", PORT: "" }).core.PORT).toBe(8080);
+});

@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { describeIssues } from "../../protocol/common.ts";
 import { type AlertSettings, parseAlertSettings } from "./alerts/settings.ts";
+import { type AnchoringSettings, anchoringSettingsFromEnv } from "./anchoring/settings.ts";
 import { MAX_RETENTION_DAYS } from "./config.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import { type LearningSettings, learningSettingsFromEnv } from "./learning/settings.ts";
@@ -42,6 +43,8 @@ export const CloudEnv = v.object({
   S3_OBJECT_LOCK: v.optional(v.picklist(["on", "off"]), "on"),
   S3_CONDITIONAL_WRITES: v.optional(v.picklist(["on", "off"]), "on"),
   CLOUD_KEY_FILE: v.optional(v.string()),
+  TLS_CERT_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
+  TLS_KEY_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
   PUBLIC_URL: v.optional(v.pipe(v.string(), v.url())),
   ADMIN_TOKEN: v.optional(v.pipe(v.string(), v.minLength(24, "must be at least 24 characters"))),
   RETENTION_DAYS_ESSENTIAL: v.optional(Days),
@@ -77,6 +80,9 @@ export type CloudEnv = v.InferOutput<typeof CloudEnv>;
 export function parseEnv(env: Record<string, string | undefined>): CloudEnv {
   const r = v.safeParse(CloudEnv, env);
   if (!r.success) throw new Error(`cloud configuration: ${describeIssues(r.issues)}`);
+  if (Boolean(r.output.TLS_CERT_FILE) !== Boolean(r.output.TLS_KEY_FILE)) {
+    throw new Error("cloud configuration: TLS_CERT_FILE and TLS_KEY_FILE go together");
+  }
   return r.output;
 }
 
@@ -96,13 +102,17 @@ export interface CloudSettings {
   regulatory: RegulatorySettings | null;
   escrow: EscrowSource;
   alerts: AlertSettings;
+  /** Null: checkpoints are not anchored externally. */
+  anchoring: AnchoringSettings | null;
 }
 
 /**
  * Parse every area's variables from `env`. All problems are collected and thrown as one error,
- * each naming its variable, so one start-up attempt shows every mistake.
+ * each naming its variable, so one start-up attempt shows every mistake. Empty values are unset.
  */
-export function loadSettings(env: Record<string, string | undefined>): CloudSettings {
+export function loadSettings(given: Record<string, string | undefined>): CloudSettings {
+  // An empty variable counts as unset, as compose's `${X:-}` and systemd environment files leave them.
+  const env = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== ""));
   const problems: string[] = [];
   const section = <T>(parse: () => T): T => {
     try {
@@ -119,6 +129,7 @@ export function loadSettings(env: Record<string, string | undefined>): CloudSett
     learning: section(() => learningSettingsFromEnv(env)),
     regulatory: section(() => regulatorySettingsFromEnv(env)),
     alerts: section(() => parseAlertSettings(env)),
+    anchoring: section(() => anchoringSettingsFromEnv(env)),
     escrow: { ESCROW_KEK_FILE: env.ESCROW_KEK_FILE || undefined, ESCROW_KEK: env.ESCROW_KEK || undefined },
   };
   if (problems.length > 0) throw new Error(problems.join("; "));

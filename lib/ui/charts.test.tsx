@@ -36,3 +36,21 @@ test("TierChart totals each tier in its summary and draws one rect per non-zero 
   expect(html).toContain("Incidents by tier: L1 5, L2 1, L3 1");
   expect(html.match(/<rect/g)?.length).toBe(4);
 });
+
+test("an empty healing chart names what and the period; a one-point score chart says so", () => {
+  const days = ["11-12", "11-13", "11-14"].map((label) => ({ label, counts: { L1: 0, L2: 0, L3: 0 } }));
+  const empty = String(<TierChart groups={days} what="Healing attempts" />);
+  expect(empty).toContain("no healing attempts in the last 3 days (11-12 to 11-14)");
+  expect(empty).toContain("Healing attempts by tier: L1 0, L2 0, L3 0");
+  const one = String(
+    <ScoreChart
+      title="Score"
+      points={[
+        { label: "11-13", y: null },
+        { label: "11-14", y: 80 },
+      ]}
+    />,
+  );
+  expect(one).toContain("one day assessed so far: 80% on 11-14");
+  expect(one).not.toContain("<circle");
+});

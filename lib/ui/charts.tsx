@@ -40,14 +40,20 @@ export function ScoreChart(p: { points: readonly SeriesPoint[]; title: string })
       <Axes yTicks={g.yTicks} xLabels={g.xLabels} />
       {g.area ? <path class="area" d={g.area} /> : null}
       {g.path ? <path class="line" d={g.path} /> : null}
-      {g.dots.map((d) => (
-        <circle cx={d.x} cy={d.y} r="2.5" fill="currentColor" class="dot">
-          <title>{`${d.label}: ${d.value}%`}</title>
-        </circle>
-      ))}
+      {g.dots.length > 1 &&
+        g.dots.map((d) => (
+          <circle cx={d.x} cy={d.y} r="2.5" fill="currentColor" class="dot">
+            <title>{`${d.label}: ${d.value}%`}</title>
+          </circle>
+        ))}
       {g.dots.length === 0 ? (
         <text x={f.width / 2} y={f.height / 2} text-anchor="middle">
           no assessments yet
+        </text>
+      ) : g.dots.length === 1 ? (
+        // One point is no trend: say so rather than draw a lone dot.
+        <text x={f.width / 2} y={f.height / 2} text-anchor="middle" data-testid="one-point">
+          {`one day assessed so far: ${g.dots[0]!.value}% on ${g.dots[0]!.label}`}
         </text>
       ) : null}
     </svg>
@@ -59,10 +65,17 @@ const TIERS = ["L1", "L2", "L3"] as const;
 /** Incidents per day stacked by the tier that handled them (L1 automatic, L2 planned, L3 people). */
 export function TierChart(p: {
   groups: readonly { label: string; counts: Record<"L1" | "L2" | "L3", number> }[];
+  /** What the bars count, capitalised as a title ("Incidents", "Healing attempts"). */
+  what?: string;
 }) {
   const g = stackedBarGeometry(p.groups, TIERS);
+  const what = p.what ?? "Incidents";
   const totals = TIERS.map((t) => `${t} ${p.groups.reduce((s, x) => s + (x.counts[t] ?? 0), 0)}`).join(", ");
-  const summary = `Incidents by tier: ${totals}`;
+  const summary = `${what} by tier: ${totals}`;
+  const period =
+    p.groups.length > 0
+      ? ` in the last ${p.groups.length} days (${p.groups[0]!.label} to ${p.groups.at(-1)!.label})`
+      : "";
   return (
     <figure style="margin:0">
       <svg
@@ -81,7 +94,7 @@ export function TierChart(p: {
         ))}
         {g.bars.length === 0 ? (
           <text x={f.width / 2} y={f.height / 2} text-anchor="middle">
-            no incidents in this period
+            {`no ${what.toLowerCase()}${period}`}
           </text>
         ) : null}
       </svg>

@@ -12,13 +12,24 @@ export function scoreClass(score: number | null): "pass" | "warn" | "fail" | "no
 }
 
 /** A compliance score as a big number ("—" when no control is assessed yet). */
-export function Score(p: { score: number | null; assessed?: number }) {
+export function Score(p: {
+  score: number | null;
+  assessed?: number;
+  measured?: { checked: number; of: number };
+}) {
   return (
     <div>
       <div class={`score ${scoreClass(p.score)}`} data-testid="score">
         {p.score === null ? "—" : `${p.score}%`}
       </div>
-      {p.assessed !== undefined ? (
+      {p.measured ? (
+        <div class="muted small" data-testid="measured">
+          {p.measured.checked} of {p.measured.of} controls checked automatically
+          {p.assessed !== undefined && p.assessed > p.measured.checked
+            ? ` · ${p.assessed - p.measured.checked} more from the compliance program`
+            : ""}
+        </div>
+      ) : p.assessed !== undefined ? (
         <div class="muted small">
           {p.assessed === 0 ? "no controls assessed yet" : `${p.assessed} controls assessed`}
         </div>
@@ -130,4 +141,17 @@ export function ago(d: Date, now: Date): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86_400)} d ago`;
+}
+
+/**
+ * A moment to the second, for people comparing events (fixes, audits): UTC with seconds on the
+ * server; the page script rewrites it to the reader's local time (`data-local`), labelled as such.
+ */
+export function LocalTime(p: { at: Date | string }) {
+  const iso = (typeof p.at === "string" ? new Date(p.at) : p.at).toISOString();
+  return (
+    <time datetime={iso} title={iso} data-local="1">
+      {`${iso.slice(0, 19).replace("T", " ")} UTC`}
+    </time>
+  );
 }

@@ -66,10 +66,21 @@ button.danger{background:var(--fail);border-color:var(--fail)}
 .legend{display:flex;gap:1rem;font-size:.8rem;color:var(--muted)}
 .legend i{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
 details summary{cursor:pointer}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin-bottom:1rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.8rem 1rem;margin:0 0 1rem}
+dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 .explain{color:var(--muted);font-size:.9rem;margin:.2rem 0 0}
 .login{max-width:420px;margin:3rem auto}
 pre{background:#10151f;color:#e7ecf3;padding:.8rem 1rem;border-radius:var(--radius);overflow-x:auto;font-size:.85rem}
 footer.page{max-width:1180px;margin:0 auto;padding:1rem 1.25rem 2rem;color:var(--muted);font-size:.8rem}
+@media (max-width:600px){
+  .table-wrap{overflow:visible;border:0;background:none}
+  .table-wrap table,.table-wrap tbody,.table-wrap tr,.table-wrap td{display:block;width:auto}
+  .table-wrap thead{display:none}
+  .table-wrap tr{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);margin-bottom:.6rem;padding:.4rem .7rem}
+  .table-wrap td{border:0;padding:.15rem 0;white-space:normal}
+  dl.facts{grid-template-columns:1fr}
+}
 @media print{
   body{background:#fff;font-size:11pt}
   header.top,footer.page,.no-print,form,button{display:none !important}

@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +73,81 @@ describe("runbooks/linux", () => {
     expect(readFileSync(join(root, "etc/ssh/sshd_config"), "utf8")).toBe(original);
     expect(existsSync(join(root, "etc/ssh/sshd_config.d/10-malachor-hardening.conf"))).toBe(false);
     expect(script("linux.ssh-hardening", "detect", root)).toMatchObject({ status: "fail" });
+  });
+
+  test("linux.file-permissions: a world-readable shadow is tightened, rollback restores its mode", () => {
+    const root = join(tmp, "perms");
+    mkdirSync(join(root, "etc"), { recursive: true });
+    writeFileSync(join(root, "etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
+    writeFileSync(join(root, "etc/shadow"), "root:!:19000::::::\n");
+    chmodSync(join(root, "etc/passwd"), 0o644);
+    chmodSync(join(root, "etc/shadow"), 0o666);
+    expect(script("linux.file-permissions", "detect", root)).toMatchObject({ status: "fail" });
+    const fixed = script("linux.file-permissions", "remediate", root) as { details: { before: unknown } };
+    expect(fixed.details.before).toEqual({ "/etc/shadow": "666" });
+    expect(statSync(join(root, "etc/shadow")).mode & 0o777).toBe(0o640);
+    expect(script("linux.file-permissions", "detect", root)).toMatchObject({ status: "pass" });
+    const prior = JSON.stringify(fixed.details.before);
+    expect(script("linux.file-permissions", "rollback", root, { MALACHOR_PRIOR: prior })).toMatchObject({
+      restored: true,
+    });
+    expect(statSync(join(root, "etc/shadow")).mode & 0o777).toBe(0o666);
+  });
+
+  test("linux.kernel-params: wrong values set and persisted, rollback puts them back", () => {
+    const root = join(tmp, "sysctl");
+    const f = (k: string) => join(root, "proc/sys", ...k.split("."));
+    const hardened: Record<string, string> = {
+      "kernel.randomize_va_space": "2",
+      "kernel.dmesg_restrict": "1",
+      "fs.protected_symlinks": "1",
+      "fs.protected_hardlinks": "1",
+      "net.ipv4.conf.all.accept_redirects": "1",
+      "net.ipv4.conf.all.send_redirects": "0",
+      "net.ipv4.conf.all.accept_source_route": "0",
+      "net.ipv4.conf.all.rp_filter": "2",
+      "net.ipv4.tcp_syncookies": "1",
+    };
+    for (const [k, val] of Object.entries(hardened)) {
+      mkdirSync(join(f(k), ".."), { recursive: true });
+      writeFileSync(f(k), `${val}\n`);
+    }
+    expect(script("linux.kernel-params", "detect", root)).toMatchObject({ status: "fail" });
+    const fixed = script("linux.kernel-params", "remediate", root) as { details: { before: unknown } };
+    expect(fixed.details.before).toEqual({ "net.ipv4.conf.all.accept_redirects": "1" });
+    expect(readFileSync(join(root, "etc/sysctl.d/60-malachor-hardening.conf"), "utf8")).toContain(
+      "net.ipv4.conf.all.accept_redirects = 0",
+    );
+    expect(script("linux.kernel-params", "detect", root)).toMatchObject({ status: "pass" });
+    const prior = JSON.stringify(fixed.details.before);
+    expect(script("linux.kernel-params", "rollback", root, { MALACHOR_PRIOR: prior })).toMatchObject({
+      restored: true,
+    });
+    expect(readFileSync(f("net.ipv4.conf.all.accept_redirects"), "utf8").trim()).toBe("1");
+  });
+
+  test("linux.empty-passwords and linux.log-forwarding on a fake root, with rollback", () => {
+    const root = join(tmp, "accounts");
+    mkdirSync(join(root, "etc"), { recursive: true });
+    const shadow = "root:$6$x:19000::::::\nkiosk::19000::::::\n";
+    writeFileSync(join(root, "etc/shadow"), shadow);
+    expect(script("linux.empty-passwords", "detect", root)).toMatchObject({ status: "fail" });
+    const fixed = script("linux.empty-passwords", "remediate", root) as { details: { before: unknown } };
+    expect(readFileSync(join(root, "etc/shadow"), "utf8")).toContain("kiosk:!:");
+    expect(script("linux.empty-passwords", "detect", root)).toMatchObject({ status: "pass" });
+    script("linux.empty-passwords", "rollback", root, {
+      MALACHOR_PRIOR: JSON.stringify(fixed.details.before),
+    });
+    expect(readFileSync(join(root, "etc/shadow"), "utf8")).toBe(shadow);
+
+    expect(script("linux.log-forwarding", "detect", root)).toMatchObject({ status: "fail" });
+    script("linux.log-forwarding", "remediate", root, { MALACHOR_PARAM_COLLECTOR: "logs.clinic.lan" });
+    expect(script("linux.log-forwarding", "detect", root)).toMatchObject({
+      status: "pass",
+      details: { via: "rsyslog" },
+    });
+    expect(script("linux.log-forwarding", "rollback", root)).toMatchObject({ restored: true });
+    expect(script("linux.log-forwarding", "detect", root)).toMatchObject({ status: "fail" });
   });
 
   test("linux.audit-logging: volatile journal made persistent, then rolled back", () => {

@@ -7,11 +7,13 @@
 import { ruleSetFromFiles } from "../../lib/rules/rule-file.ts";
 import type { RuleSet } from "../../protocol/rules.ts";
 import linux from "./linux.rules.toml" with { type: "text" };
+import macos from "./macos.rules.toml" with { type: "text" };
 import windows from "./windows.rules.toml" with { type: "text" };
 
 /** The rule files, by file name. */
 export const RULE_FILES: ReadonlyArray<{ name: string; text: string }> = [
   { name: "runbooks/rules/linux.rules.toml", text: linux },
+  { name: "runbooks/rules/macos.rules.toml", text: macos },
   { name: "runbooks/rules/windows.rules.toml", text: windows },
 ];
 

@@ -32,7 +32,7 @@ describe.skipIf(!chromiumPresent())("the compliance program in the portal, on a 
     });
     const app = await s.cloud.createAppliance("riverside", "app-1");
     await seedEvidence(s.cloud, app, 40, 5);
-    const { id } = await createPortalUser({
+    await createPortalUser({
       ctx,
       input: { siteId: "riverside", email: OFFICIAL, name: "Dana Official" },
     });

@@ -76,10 +76,21 @@ beforeAll(async () => {
   await cloud.cloud.createSite("site-a");
   appliance = await cloud.cloud.createAppliance("site-a", "app-1");
   dir = mkdtempSync(join(tmpdir(), "malachor-onboard-"));
+  // No Windows host in the config file; discovery probes only loopback, on the WinRM port.
   const path = writeTestConfig(dir, {
     cloudUrl: cloud.url,
     apiKey: appliance.apiKey,
     publicKey: cloud.cloudPublicKey,
+    extra: [
+      "[discovery]",
+      "lease_files = []",
+      "[discovery.probe]",
+      "enabled = true",
+      'subnets = ["127.0.0.1/32"]',
+      `ports = [${winrm.port}]`,
+      "rate_per_sec = 50",
+      "timeout_ms = 500",
+    ].join("\n"),
   });
   // The identity the cloud enrolled (the seal key announcement is signed by it).
   writeSecretFile(join(dir, "state", "identity.key"), `${appliance.key.secretKey}\n`);
@@ -104,8 +115,24 @@ test("a credential entered in the dashboard reaches the appliance sealed and wor
   );
   expect(winrm.shells().created).toBe(0);
 
+  // Discovery's first pass found the loopback "host" by its open WinRM port: unmanaged so far.
+  await until("the discovered device", async () => {
+    await agent!.daemon.cloudStep();
+    const r = await c.call("GET", "/api/sites/site-a/devices?unmanaged=1", {
+      bearer: await c.adminToken("read-only"),
+    });
+    const body = (await r.json()) as {
+      devices: { addresses: string[]; openPorts: number[]; osGuess: string | null }[];
+    };
+    return body.devices.find((d) => d.addresses.includes("127.0.0.1"));
+  }).then((d) => {
+    expect(d.openPorts).toEqual([winrm.port]);
+  });
   const web = new WebClient(c);
   await web.signInAdmin(await c.adminToken("msp-tech"));
+  const devices = await web.get("/dashboard/sites/site-a/devices");
+  expect(devices.html).toContain("/dashboard/sites/site-a/devices?host=127.0.0.1#new-target");
+  // "Make target" opens the form with the host filled in.
   const page = await web.get("/dashboard/sites/site-a/devices?host=127.0.0.1");
   expect(page.status).toBe(200);
   expect(page.html).toContain('value="127.0.0.1"');
@@ -122,6 +149,8 @@ test("a credential entered in the dashboard reaches the appliance sealed and wor
   expect(created.location).toContain("done=target-created");
   const listed = await web.get("/dashboard/sites/site-a/devices");
   expect(listed.html).toContain("sealed for app-1");
+  // The probed device is now covered by the target.
+  expect(listed.html.split("Managed devices")[1]).toContain('data-device="ip:127.0.0.1"');
   expect(listed.html).not.toContain(PASSWORD);
 
   // Next cloud step: checkin sees the targets version move, sync delivers them, the next cycle scans.

@@ -37,6 +37,11 @@ export const NEEDS: readonly Need[] = [
     present: () => Bun.which("openssl") !== null,
   },
   {
+    pkg: "python3-opentimestamps",
+    why: "the reference OpenTimestamps reader checks the .ots files the cloud writes",
+    present: python("opentimestamps"),
+  },
+  {
     pkg: "nix-bin",
     why: "Nix module checks (nix-instantiate)",
     present: () => Bun.which("nix-instantiate") !== null,

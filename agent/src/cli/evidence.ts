@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseJsonl, verifyChain } from "../../../protocol/chain.ts";
+import type { EvidenceBundle } from "../../../protocol/evidence.ts";
+import { computeScore } from "../../../protocol/score.ts";
+import { rebuildStateAt, verifyStateChain } from "../../../protocol/state.ts";
 import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
 import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
+import { verifyProofCommand, verifyProofUsage } from "./verify-proof.ts";
 
-const usage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--json]";
+const verifyUsage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--at <ISO time>] [--json]";
+const usage = `${verifyUsage}\n${verifyProofUsage}`;
 
 /** Trusted keys from `--pubkey`: 64-hex keys given inline (comma-separated) or in a file, one per line. */
 export function readPublicKeys(arg: string): string[] {
@@ -30,12 +35,13 @@ export function readPublicKeys(arg: string): string[] {
 async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { pubkey: { type: "string" }, json: { type: "boolean" } },
-    usage,
+    { pubkey: { type: "string" }, at: { type: "string" }, json: { type: "boolean" } },
+    verifyUsage,
   );
   const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) throw new CliError(`expected exactly one evidence file\nusage: ${usage}`);
-  if (!values.pubkey) throw new CliError(`--pubkey is required\nusage: ${usage}`);
+  if (!file || extra.length > 0)
+    throw new CliError(`expected exactly one evidence file\nusage: ${verifyUsage}`);
+  if (!values.pubkey) throw new CliError(`--pubkey is required\nusage: ${verifyUsage}`);
   const keys = readPublicKeys(values.pubkey);
   if (!existsSync(file)) throw new CliError(`${file}: no such file`, EXIT.environment);
   let text: string;
@@ -46,7 +52,13 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
   }
   const parsed = parseJsonl(text);
   if (!parsed.ok) throw new CliError(`${file}: ${parsed.message}`, EXIT.failed);
+  const at = values.at === undefined ? undefined : new Date(values.at);
+  if (at && Number.isNaN(at.getTime())) throw new CliError(`--at: "${values.at}" is not an ISO date/time`);
   const result = verifyChain(parsed.items, keys);
+  // The chain's verdict stands alone; --at then rebuilds each appliance's state at that moment
+  // from its signed snapshots and changes, checking every state digest on the way.
+  if (result.ok && at)
+    return statesAt(parsed.items as EvidenceBundle[], at.toISOString(), values.json === true, io);
   if (values.json) {
     io.out(JSON.stringify(result));
   } else if (result.ok) {
@@ -60,12 +72,47 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
   return result.ok ? EXIT.ok : EXIT.failed;
 }
 
-/** `malachor evidence verify`: check a JSONL chain export against trusted public keys. */
+function statesAt(
+  bundles: EvidenceBundle[],
+  at: string,
+  json: boolean,
+  io: Parameters<Command["run"]>[1],
+): number {
+  const byAppliance = Map.groupBy(bundles, (b) => b.applianceId);
+  const states = [...byAppliance].map(([applianceId, chain]) => {
+    const checked = verifyStateChain(chain);
+    if (!checked.ok) return { applianceId, ok: false as const, message: checked.message };
+    const r = rebuildStateAt(chain, at);
+    if (!r) return { applianceId, ok: false as const, message: `no state snapshot at or before ${at}` };
+    const findings = [...r.state.values()];
+    return {
+      applianceId,
+      ok: true as const,
+      seq: r.seq,
+      digest: r.digest,
+      findings,
+      score: computeScore(findings).score,
+    };
+  });
+  if (json) io.out(JSON.stringify({ ok: true, at, states }));
+  for (const s of json ? [] : states) {
+    if (s.ok)
+      io.out(
+        `${s.applianceId} at ${at}: ${s.findings.length} findings as of #${s.seq} (state ${s.digest.slice(0, 16)}…), score ${s.score ?? "n/a"}`,
+      );
+    else io.err(`${s.applianceId}: ${s.message}`);
+  }
+  // A digest that does not match is broken evidence; a moment before any snapshot is only unknown.
+  return states.some((s) => !s.ok && !s.message.startsWith("no state snapshot")) ? EXIT.failed : EXIT.ok;
+}
+
+/** `malachor evidence verify | verify-proof`: check a chain export, or a log proof against signed checkpoints. */
 export const evidenceCommand = subcommandCommand({
   name: "evidence",
-  summary: "verify an exported evidence chain (JSONL) against public keys",
+  summary: "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof",
   usage,
   subcommands: {
     verify: verifyCommand,
+    "verify-proof": verifyProofCommand,
   },
 });

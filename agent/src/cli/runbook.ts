@@ -2,12 +2,16 @@ import { hostname } from "node:os";
 import type { RunbookParam } from "../../../protocol/runbook.ts";
 import { RUNBOOKS, runbookById, WINDOWS_CHECKS } from "../../../runbooks/index.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
+import { LINUX_CHECKS } from "../checks/linux/index.ts";
+import { MACOS_CHECKS } from "../checks/macos/index.ts";
+import { checkSettings } from "../checks/settings.ts";
 import { enqueueEscrow } from "../cloud-client/uploader.ts";
 import { openState, stateDbPath } from "../daemon/state.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { RunbookParamError, type RunbookRun, runRunbook } from "../runbooks/runner.ts";
 import { LocalShellExecutor } from "../runbooks/shell-executor.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
+import { sshEstate } from "../ssh/from-config.ts";
 import { WinRmClient } from "../winrm/client.ts";
 import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, EXIT, type Io } from "./command.ts";
@@ -16,12 +20,13 @@ import { table } from "./format.ts";
 import { resolveTarget, TARGET_OPTIONS } from "./winrm-target.ts";
 
 const usage =
-  "malachor runbook list [--platform windows|linux] [--checks] [--json]\n" +
+  "malachor runbook list [--platform windows|linux|macos] [--checks] [--json]\n" +
   "  list: the runbooks (or with --checks the Windows checks, monitor-only ones with the reason),\n" +
-  "  then the catalogue's counts of Windows checks, runbooks and L1 rules.\n" +
+  "  then the catalogue's counts of checks, runbooks and L1 rules per platform.\n" +
   "malachor runbook run <id> --host <host|local> [--dry-run] [--param name=value]… [--config <file>]\n" +
   "                     [--user U --password-file F] [--https] [--port N] [--pin <sha256>] [--json]\n" +
   "  run: detect → remediate → verify (rollback when verify fails) on one host; --dry-run only detects.\n" +
+  "  Linux runbooks run on this appliance (--host local) or, like macOS ones, on an [[ssh.hosts]] entry.\n" +
   "  Exit 0 fixed / already compliant / dry run, 1 failed or rolled back, 2 bad usage, 3 environment.";
 
 function list(args: string[], io: Io): number {
@@ -31,26 +36,40 @@ function list(args: string[], io: Io): number {
     usage,
   );
   if (positionals.length) throw new CliError(`runbook list takes no arguments\nusage: ${usage}`);
-  if (values.platform && values.platform !== "windows" && values.platform !== "linux") {
-    throw new CliError(`--platform must be windows or linux, not "${values.platform}"`);
+  if (values.platform && !["windows", "linux", "macos"].includes(values.platform)) {
+    throw new CliError(`--platform must be windows, linux or macos, not "${values.platform}"`);
   }
   const specs = RUNBOOKS.map((r) => r.spec).filter((s) => !values.platform || s.platform === values.platform);
   const windowsRules = BUILTIN_RULES.rules.filter(
     (r) => !r.match.platforms || r.match.platforms.includes("windows"),
   );
+  const fixRules = (platform: "linux" | "macos") =>
+    BUILTIN_RULES.rules.filter((r) => r.action.type === "runbook" && r.match.platforms?.includes(platform))
+      .length;
+  const runbooksOf = (platform: string) => RUNBOOKS.filter((r) => r.spec.platform === platform).length;
   const counts = {
     windowsChecks: WINDOWS_CHECKS.length,
     monitorOnly: WINDOWS_CHECKS.filter((c) => c.monitorOnly).length,
-    windowsRunbooks: RUNBOOKS.filter((r) => r.spec.platform === "windows").length,
+    windowsRunbooks: runbooksOf("windows"),
     windowsFixRules: windowsRules.filter((r) => r.action.type === "runbook").length,
     windowsEscalateRules: windowsRules.filter((r) => r.action.type === "escalate").length,
+    linuxChecks: LINUX_CHECKS.length,
+    linuxRunbooks: runbooksOf("linux"),
+    linuxFixRules: fixRules("linux"),
+    macosChecks: MACOS_CHECKS.length,
+    macosRunbooks: runbooksOf("macos"),
+    macosFixRules: fixRules("macos"),
   };
   if (values.json) {
     const checks = WINDOWS_CHECKS.map(({ detect: _d, ...c }) => c);
     io.out(JSON.stringify(values.checks ? { checks, counts } : { runbooks: specs, counts }));
     return EXIT.ok;
   }
-  const summary = `${counts.windowsChecks} Windows checks (${counts.monitorOnly} monitor-only), ${counts.windowsRunbooks} Windows runbooks, ${counts.windowsFixRules} L1 fix rules + ${counts.windowsEscalateRules} escalate rules for Windows`;
+  const summary = [
+    `${counts.windowsChecks} Windows checks (${counts.monitorOnly} monitor-only), ${counts.windowsRunbooks} Windows runbooks, ${counts.windowsFixRules} L1 fix rules + ${counts.windowsEscalateRules} escalate rules for Windows`,
+    `${counts.linuxChecks} Linux checks (local or SSH), ${counts.linuxRunbooks} Linux runbooks, ${counts.linuxFixRules} L1 fix rules for Linux`,
+    `${counts.macosChecks} macOS checks (SSH), ${counts.macosRunbooks} macOS runbooks, ${counts.macosFixRules} L1 fix rules for macOS`,
+  ].join("\n");
   if (values.checks) {
     const rows = [["CHECK", "ROLES", "SEVERITY", "FIXED BY", "CITATIONS"]];
     for (const c of WINDOWS_CHECKS)
@@ -146,11 +165,25 @@ async function runOne(args: string[], io: Io): Promise<number> {
 
   let executor: RunbookExecutor;
   let client: WinRmClient | undefined;
-  if (runbook.spec.platform === "linux") {
-    if (values.host !== "local" && values.host !== hostname()) {
-      throw new CliError(`${id} is a Linux runbook; it runs on this appliance only (--host local)`);
-    }
+  let closeState: (() => void) | undefined;
+  if (runbook.spec.platform === "linux" && (values.host === "local" || values.host === hostname())) {
     executor = new LocalShellExecutor(hostname());
+  } else if (runbook.spec.platform !== "windows") {
+    // A Linux or macOS host over SSH: an [[ssh.hosts]] entry of the config, through its pinned key.
+    const config = noConfigAtAll(values.config) ? undefined : configFromArgs(values.config);
+    if (!config)
+      throw new CliError(`${id} on ${values.host} needs a config with that [[ssh.hosts]] entry (--config)`);
+    const state = openState(config);
+    closeState = () => state.db.close();
+    const settings = checkSettings(config.checks, config.status.bind);
+    const found = sshEstate(config, settings, state.db).executors.get(values.host.toLowerCase());
+    if (!found || found.platform !== runbook.spec.platform) {
+      closeState();
+      throw new CliError(
+        `${id} is a ${runbook.spec.platform} runbook; ${values.host} is not a ${runbook.spec.platform} [[ssh.hosts]] entry (or use --host local for Linux)`,
+      );
+    }
+    executor = found;
   } else {
     const target = resolveTarget(values.host, values);
     client = new WinRmClient(target);
@@ -164,6 +197,7 @@ async function runOne(args: string[], io: Io): Promise<number> {
     throw e;
   } finally {
     await client?.close().catch(() => {});
+    closeState?.();
   }
   const queuedIn = run.escrow.length ? queueEscrow(run, values.config) : undefined;
   // The keys themselves are never printed: only which protectors were queued, and where.

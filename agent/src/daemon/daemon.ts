@@ -6,6 +6,8 @@ import { describeIssues } from "../../../protocol/common.ts";
 import { type BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
 import { Finding } from "../../../protocol/finding.ts";
 import { keyFingerprint } from "../../../protocol/provision.ts";
+import type { RemediationReceipt } from "../../../protocol/receipt.ts";
+import { isVerifiedFix } from "../../../protocol/restate.ts";
 import { keyIdOf } from "../../../protocol/sign.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import type { SealKeyAnnouncement } from "../../../protocol/targets.ts";
@@ -28,6 +30,9 @@ import type { CheckProvider, CycleContext, Healer, OrderHandler } from "./provid
 import type { SystemdNotifier } from "./sd-notify.ts";
 import { SiteConfigState } from "./site-config.ts";
 import { SNAPSHOT_META } from "./state.ts";
+
+/** Verified fixes the status page lists. */
+const RECENT_FIXES = 10;
 
 /** Everything the daemon runs on; built by startDaemon (main) or by tests. */
 export interface DaemonDeps {
@@ -64,6 +69,8 @@ export class Daemon {
   private readonly cloud: CloudStep;
   private readonly events: EvidenceEvent[] = [];
   private readonly latest = new Map<string, Finding>();
+  /** The latest verified fixes, newest first, so the status page tells a drift and its fix as one event. */
+  private recentFixes: RemediationReceipt[] = [];
   private lastCycle: CheckinRequest["lastCycle"] = null;
   private readonly warnings = new Map<string, string>();
   private readonly started: number;
@@ -228,39 +235,42 @@ export class Daemon {
     ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
+    const seqBefore = this.d.chain.head().seq;
     // What the providers consumed (event-log events) is marked with the bundles that report it.
-    const bundles = this.d.chain.atomically(() => {
-      const signed =
-        this.d.config.checks.evidence === "changes"
-          ? this.appendChanges(findings, events, iso(at))
-          : chunkFindings(findings).map((part, i) =>
-              this.d.chain.append({
-                kind: "check-cycle",
-                createdAt: iso(at),
-                findings: part,
-                events: i === 0 ? events : [],
-              }),
-            );
+    this.d.chain.atomically(() => {
+      if (this.d.config.checks.evidence === "changes") this.appendChanges(findings, events, iso(at));
+      else {
+        for (const [i, part] of chunkFindings(findings).entries()) {
+          this.d.chain.append({
+            kind: "check-cycle",
+            createdAt: iso(at),
+            findings: part,
+            events: i === 0 ? events : [],
+          });
+        }
+      }
       for (const p of settled) p.committed?.();
-      return signed;
     });
+    // From the cycle's findings, not its bundles: a change bundle carries only what changed.
     const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
-    for (const b of bundles) {
-      for (const k of ["pass", "fail", "warn", "error"] as const) summary[k] += b.summary[k];
-      if (b.summary.unreachable) summary.unreachable = (summary.unreachable ?? 0) + b.summary.unreachable;
-    }
+    for (const f of findings) summary[f.status] = (summary[f.status] ?? 0) + 1;
     for (const f of findings) this.latest.set(`${f.checkId}|${f.host}`, f);
     this.lastCycle = { at: iso(at), durationMs: Math.round(performance.now() - t0), summary };
     this.d.log.info("cycle done", {
       seq: this.d.chain.head().seq,
-      bundles: bundles.length,
+      bundles: this.d.chain.head().seq - seqBefore,
       durationMs: this.lastCycle.durationMs,
       ...summary,
     });
     this.persistSnapshot();
     if (this.d.healer) {
       try {
-        await this.d.healer.heal(findings, this.siteConfig);
+        const report = await this.d.healer.heal(findings, this.siteConfig);
+        const fixes = (report?.receipts ?? []).filter(isVerifiedFix).reverse();
+        if (fixes.length > 0) {
+          this.recentFixes = [...fixes, ...this.recentFixes].slice(0, RECENT_FIXES);
+          this.persistSnapshot();
+        }
       } catch (e) {
         this.d.log.error("healing failed", { error: e });
       }
@@ -343,6 +353,7 @@ export class Daemon {
       checkIntervalSec: this.intervalSec,
       lastCycle: c.lastCycle,
       findings: [...this.latest.values()].slice(0, 5_000),
+      recentFixes: this.recentFixes,
       queue: c.queue,
       chain: c.chain,
       lastSync: this.cloud.lastSync,

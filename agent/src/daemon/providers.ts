@@ -4,6 +4,7 @@
  * the three-tier healer, signed orders. start.ts wires the implementations explicitly.
  */
 import type { Finding } from "../../../protocol/finding.ts";
+import type { RemediationReceipt } from "../../../protocol/receipt.ts";
 import type { SignedEnvelope } from "../../../protocol/signed.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 
@@ -43,7 +44,11 @@ export interface CheckProvider {
  * the daemon only calls it after each cycle and hands it the signed rule set from each sync.
  */
 export interface Healer {
-  heal(findings: readonly Finding[], siteConfig: SiteConfig): Promise<unknown>;
+  /** Returns the receipts it wrote, so the status page can show verified fixes. */
+  heal(
+    findings: readonly Finding[],
+    siteConfig: SiteConfig,
+  ): Promise<{ receipts?: readonly RemediationReceipt[] } | undefined>;
   /** Offer the signed L1 rule set from /agent/sync (the healer verifies and applies it). */
   updateRules?(signed: SignedEnvelope<unknown>): RuleSetOffer;
   /** Version of the rule set in force, reported at checkin. */

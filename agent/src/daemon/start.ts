@@ -20,6 +20,7 @@ import type { Logger } from "../log/logger.ts";
 import { orderProcessorFromConfig } from "../orders/from-config.ts";
 import { adoptLegacyOutbox } from "../queue/legacy-outbox.ts";
 import { HostExecutors } from "../runbooks/host-executors.ts";
+import { sshEstate, sshProvider } from "../ssh/from-config.ts";
 import { loadSealKey } from "../targets/seal-key.ts";
 import { SyncedTargets } from "../targets/synced-targets.ts";
 import { createUpdateAgent } from "../update/update-agent.ts";
@@ -67,7 +68,9 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
   if (!client) log.warn("no cloud API key: checking and queueing offline", { reason });
   const hostName = applianceHostName(config);
 
-  const executors = new HostExecutors(hostName, config.windows.hosts);
+  const settings = checkSettings(config.checks, config.status.bind);
+  const ssh = sshEstate(config, settings, state.db);
+  const executors = new HostExecutors(hostName, config.windows.hosts, ssh.executors);
   // Targets entered in the cloud: stored sealed, opened in memory into the executors' host list.
   const sealKey = loadSealKey(config.appliance.state_dir, { create: true });
   const synced = new SyncedTargets(state.db, sealKey, {
@@ -81,7 +84,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
   };
   await applyTargets();
   const checks: CheckProvider[] = [
-    linuxProvider(host, checkSettings(config.checks, config.status.bind), hostName),
+    linuxProvider(host, settings, hostName),
     discoveryProvider({
       config,
       db: state.db,
@@ -102,6 +105,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
       hosts: () => executors.windowsHosts(),
       log,
     }),
+    ...(ssh.targets.length ? [sshProvider(ssh)] : []),
   ];
   // Recovery keys go into the queue the moment a runbook hands them over: from the healer and
   // from a run_runbook order alike.

@@ -45,6 +45,7 @@ export function healerFromConfig(p: HealerParts): Healer {
         })
       : null;
   const windowsHosts = new Set(config.windows.hosts.map((h) => h.host.toLowerCase()));
+  const sshHosts = new Map(config.ssh.hosts.map((h) => [h.host.toLowerCase(), h.os]));
   return new Healer({
     siteId: config.appliance.site_id,
     applianceId: config.appliance.appliance_id,
@@ -56,7 +57,11 @@ export function healerFromConfig(p: HealerParts): Healer {
     catalogue: p.catalogue,
     planClient,
     cloudPublicKey: config.cloud.public_key ?? null,
-    hostAttributes: (host) => ({ platform: windowsHosts.has(host.toLowerCase()) ? "windows" : "linux" }),
+    hostAttributes: (host) => ({
+      platform: windowsHosts.has(host.toLowerCase())
+        ? "windows"
+        : (sshHosts.get(host.toLowerCase()) ?? "linux"),
+    }),
     policy: {
       l2: config.heal.l2,
       minConfidence: config.heal.min_confidence,

@@ -18,7 +18,7 @@ export interface ScriptInput {
 
 /** Runs runbook scripts of one platform on one host. */
 export interface RunbookExecutor {
-  readonly platform: "windows" | "linux";
+  readonly platform: "windows" | "linux" | "macos";
   readonly host: string;
   run(script: string, input: ScriptInput, timeoutMs: number): Promise<ScriptRun>;
 }

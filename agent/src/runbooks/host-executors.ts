@@ -10,18 +10,25 @@ import type { RunbookExecutor } from "./executor.ts";
 import { LocalShellExecutor } from "./shell-executor.ts";
 import type { WinRmExecutor } from "./winrm-executor.ts";
 
-/** Executors by host name: the appliance's shell, else a configured Windows host. */
+/** Executors by host name: the appliance's shell, else a configured Windows or SSH host. */
 export class HostExecutors {
   readonly local: LocalShellExecutor;
   #windows: WindowsExecutors;
   #hosts: readonly WindowsHostConfig[];
   readonly #configured: readonly WindowsHostConfig[];
+  readonly #ssh: ReadonlyMap<string, RunbookExecutor>;
 
-  constructor(applianceHost: string, windowsHosts: readonly WindowsHostConfig[]) {
+  /** `ssh`: executors of the SSH hosts by lower-case name (they connect per script). */
+  constructor(
+    applianceHost: string,
+    windowsHosts: readonly WindowsHostConfig[],
+    ssh: ReadonlyMap<string, RunbookExecutor> = new Map(),
+  ) {
     this.local = new LocalShellExecutor(applianceHost);
     this.#configured = windowsHosts;
     this.#hosts = windowsHosts;
     this.#windows = new WindowsExecutors(windowsHosts);
+    this.#ssh = ssh;
   }
 
   /** The Windows hosts in use: the config file's, then those entered in the cloud. */
@@ -45,7 +52,8 @@ export class HostExecutors {
 
   /** The executor for a host, or undefined when it is neither the appliance nor a configured host. */
   get(host: string): RunbookExecutor | undefined {
-    return host === this.local.host ? this.local : this.#windows.get(host);
+    if (host === this.local.host) return this.local;
+    return this.#windows.get(host) ?? this.#ssh.get(host.toLowerCase());
   }
 
   /** The executors of every configured Windows host, in config order. */

@@ -5,6 +5,7 @@
  * remembered in `misses`, so the next scan's script includes it.
  */
 
+import { randomBytes } from "node:crypto";
 import type { CommandResult, Host } from "../checks/host.ts";
 import { RealHost } from "../checks/real-host.ts";
 import type { SshSession } from "./connection.ts";
@@ -22,13 +23,14 @@ export async function gather(
   requests: readonly Request[],
   limits: SshHostLimits,
 ): Promise<Snapshot> {
+  const boundary = `malachor-${randomBytes(16).toString("hex")}`;
   const r = await session.exec("/bin/sh -s", {
-    stdin: scanScript(requests, limits.commandTimeoutMs / 1000),
+    stdin: scanScript(requests, limits.commandTimeoutMs / 1000, boundary),
     timeoutMs: limits.commandTimeoutMs,
     maxBytes: limits.maxBytes,
   });
   if (r.code !== 0) throw new Error(`scan script exited ${r.code}: ${r.stderr.trim().slice(0, 200)}`);
-  return parseScanOutput(r.stdout, requests);
+  return parseScanOutput(r.stdout, requests, boundary);
 }
 
 /** The remote machine as a `Host`; its clock is the appliance's corrected by the measured offset. */

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import * as v from "valibot";
+import type { RemediationReceipt } from "../../../protocol/receipt.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import { SAMPLE_NOW, sampleStatus } from "./fixture.ts";
 import { renderStatusPage, statusPageResponse } from "./handler.ts";
@@ -64,4 +65,54 @@ test("the page shows the identity key's fingerprint and a claim waiting for appr
   const html = await renderStatusPage(waiting, SAMPLE_NOW);
   expect(html).toContain('data-testid="pending-fingerprint">8b0c-1d2e-3f40-5162<');
   expect(html).toContain("clm-0123456789abcdef");
+});
+
+test("a verified fix restates its check as passing and leads the page as 'recently fixed'", async () => {
+  const s = sampleStatus();
+  const bitlocker = s.findings.find((f) => f.checkId === "windows.bitlocker")!;
+  const fix: RemediationReceipt = {
+    id: "rcpt-1",
+    checkId: bitlocker.checkId,
+    host: bitlocker.host,
+    runbookId: "windows-bitlocker-enable",
+    params: {},
+    decidedBy: { tier: "L1", ruleId: "bitlocker", ruleVersion: 1 },
+    dryRun: false,
+    before: { status: "fail", actual: "ProtectionStatus Off", details: {}, at: "2026-11-25T10:04:10.000Z" },
+    after: { status: "pass", actual: "ProtectionStatus On", details: {}, at: "2026-11-25T10:04:40.000Z" },
+    verify: "pass",
+    rollback: null,
+    outcome: "fixed",
+    startedAt: "2026-11-25T10:04:10.000Z",
+    finishedAt: "2026-11-25T10:04:41.000Z",
+  };
+  const withFix = sampleStatus({ recentFixes: [fix] });
+  expect(v.safeParse(StatusSnapshot, withFix).success).toBe(true);
+  const html = await renderStatusPage(withFix, SAMPLE_NOW);
+  const fixed = html.indexOf('data-testid="recently-fixed"');
+  expect(fixed).toBeGreaterThan(0);
+  expect(fixed).toBeLessThan(html.indexOf('data-testid="checks"'));
+  expect(html).toContain("2026-11-25 10:04:41 UTC");
+  // The row itself now passes, with the fix as its evidence, and no "Problem" badge is left.
+  expect(html).toMatch(
+    /data-check="windows.bitlocker"[\s\S]*?>OK<[\s\S]*?Fixed automatically and checked again/,
+  );
+  expect(html).not.toContain(">Problem<");
+});
+
+test("checks sharing a topic on one computer make one row, showing the worst", async () => {
+  const at = "2026-11-25T10:04:00.000Z";
+  const findings = ["linux.firewall", "linux.open-ports"].map((checkId, i) =>
+    sampleFinding({
+      checkId,
+      host: "appliance",
+      status: i === 0 ? "pass" : "fail",
+      observedAt: at,
+      details: {},
+    }),
+  );
+  const html = await renderStatusPage(sampleStatus({ findings }), SAMPLE_NOW);
+  expect(html.match(/<strong>Firewall<\/strong>/g)).toHaveLength(1);
+  expect(html).toMatch(/data-check="linux.open-ports"/);
+  expect(html).toContain("linux.firewall");
 });

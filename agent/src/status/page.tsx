@@ -1,6 +1,6 @@
-import { ago, Badge, Empty, Stat, Table } from "../../../lib/ui/components.tsx";
+import { ago, Badge, Empty, LocalTime, Stat, Table } from "../../../lib/ui/components.tsx";
 import { Layout } from "../../../lib/ui/layout.tsx";
-import type { Finding } from "../../../protocol/index.ts";
+import { type Finding, type RemediationReceipt, restateFixed } from "../../../protocol/index.ts";
 import { explainCheck, statusMeaning } from "./explain.ts";
 import { assessHealth, type HealthLevel } from "./health.ts";
 import type { StatusSnapshot } from "./snapshot.ts";
@@ -14,34 +14,92 @@ function duration(sec: number): string {
   return `${Math.floor(sec / 86_400)} d`;
 }
 
-function CheckRow(p: { f: Finding }) {
-  const e = explainCheck(p.f);
-  const m = statusMeaning(p.f.status, p.f.checkId);
+/** One row per topic and computer: checks sharing a topic (two firewall checks) are not repeated. */
+interface CheckGroup {
+  topic: string;
+  why: string;
+  host: string;
+  /** Worst first. */
+  checks: Finding[];
+}
+
+function groupChecks(findings: Finding[]): CheckGroup[] {
+  const groups = new Map<string, CheckGroup>();
+  for (const f of findings) {
+    const e = explainCheck(f);
+    const k = `${e.topic}\u0000${f.host}`;
+    const g = groups.get(k) ?? { topic: e.topic, why: e.why, host: f.host, checks: [] };
+    g.checks.push(f);
+    groups.set(k, g);
+  }
+  // Findings arrive sorted worst first, so each group's first check is its worst.
+  return [...groups.values()];
+}
+
+function CheckRow(p: { g: CheckGroup; fixes: Map<string, RemediationReceipt> }) {
+  const worst = p.g.checks[0]!;
+  const m = statusMeaning(worst.status, worst.checkId);
+  const fix = p.g.checks.map((f) => p.fixes.get(`${f.checkId}\u0000${f.host}`)).find(Boolean);
   return (
-    <tr data-check={p.f.checkId}>
+    <tr data-check={worst.checkId}>
       <td>
-        <strong>{e.topic}</strong>
-        <p class="explain">{e.why}</p>
+        <strong>{p.g.topic}</strong>
+        <p class="explain">{p.g.why}</p>
       </td>
-      <td class="mono nowrap">{p.f.host}</td>
+      <td class="mono nowrap">{p.g.host}</td>
       <td>
-        <Badge status={p.f.status} label={m.label} />
-        {p.f.status === "pass" ? null : <p class="explain">{m.advice}</p>}
+        <Badge status={worst.status} label={m.label} />
+        {worst.status === "pass" ? (
+          fix ? (
+            <p class="explain" data-testid="fixed-note">
+              Fixed automatically and checked again at <LocalTime at={fix.finishedAt} />.
+            </p>
+          ) : null
+        ) : (
+          <p class="explain">{m.advice}</p>
+        )}
       </td>
       <td>
         <details>
           <summary class="small">for your IT provider</summary>
-          <div class="small">
-            <div>
-              check <span class="mono">{p.f.checkId}</span>: {p.f.title}
+          {p.g.checks.map((f) => (
+            <div class="small">
+              <div>
+                check <span class="mono">{f.checkId}</span> ({f.status}): {f.title}
+              </div>
+              {f.expected ? <div>expected: {f.expected}</div> : null}
+              {f.actual ? <div>found: {f.actual}</div> : null}
+              <div>HIPAA: {f.citations.join(", ") || "—"}</div>
             </div>
-            {p.f.expected ? <div>expected: {p.f.expected}</div> : null}
-            {p.f.actual ? <div>found: {p.f.actual}</div> : null}
-            <div>HIPAA: {p.f.citations.join(", ") || "—"}</div>
-          </div>
+          ))}
         </details>
       </td>
     </tr>
+  );
+}
+
+function RecentFixes(p: { fixes: RemediationReceipt[]; byKey: Map<string, Finding> }) {
+  if (p.fixes.length === 0) return null;
+  return (
+    <section data-testid="recently-fixed">
+      <h2>Recently fixed</h2>
+      <ul>
+        {p.fixes.map((r) => {
+          const f = p.byKey.get(`${r.checkId}\u0000${r.host}`);
+          const topic = f ? explainCheck(f).topic : r.checkId;
+          return (
+            <li>
+              <Badge status="pass" label="fixed · verified" /> <strong>{topic}</strong> on{" "}
+              <span class="mono">{r.host}</span>: it was{" "}
+              {r.before.status === "fail" ? "failing" : r.before.status}
+              {r.before.actual ? ` (${r.before.actual})` : ""} at <LocalTime at={r.before.at} />; fixed
+              {r.decidedBy.tier === "L3" ? ` by ${r.decidedBy.person}` : " automatically"} and passing again
+              at <LocalTime at={r.finishedAt} />.
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 
@@ -49,7 +107,14 @@ function CheckRow(p: { f: Finding }) {
 export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
   const { s, now } = p;
   const h = assessHealth(s, now);
-  const findings = [...s.findings].sort(
+  const fixes = s.recentFixes ?? [];
+  // A verified fix after a check's last result restates it as passing until the next cycle confirms.
+  const restated = restateFixed(s.findings, fixes);
+  const fixedNow = new Map(
+    restated.fixed.map((x) => [`${x.finding.checkId}\u0000${x.finding.host}`, x.receipt]),
+  );
+  const byKey = new Map(s.findings.map((f) => [`${f.checkId}\u0000${f.host}`, f]));
+  const findings = restated.findings.sort(
     (a, b) =>
       statusOrder[a.status] - statusOrder[b.status] ||
       a.host.localeCompare(b.host) ||
@@ -105,6 +170,7 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
           hint={s.lastUpload ? `last sent ${ago(new Date(s.lastUpload.at), now)}` : undefined}
         />
       </div>
+      <RecentFixes fixes={fixes} byKey={byKey} />
       {s.pendingClaim ? (
         <div class="card" data-testid="pending-claim">
           <Badge status="pending" label="Waiting for your IT provider" />
@@ -126,7 +192,7 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
         <Table
           testid="checks"
           head={["What is checked", "Computer", "Status", "Details"]}
-          rows={findings.map((f) => <CheckRow f={f} />)}
+          rows={groupChecks(findings).map((g) => <CheckRow g={g} fixes={fixedNow} />)}
           empty="No checks yet."
         />
       )}

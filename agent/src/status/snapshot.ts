@@ -7,6 +7,7 @@ import * as v from "valibot";
 import { CheckinRequest } from "../../../protocol/checkin.ts";
 import { Id, KeyId, PosInt, ShortText, Timestamp } from "../../../protocol/common.ts";
 import { Finding } from "../../../protocol/finding.ts";
+import { RemediationReceipt } from "../../../protocol/receipt.ts";
 import { PendingClaim } from "../provision/pending.ts";
 
 const { agentVersion, hostname, uptimeSec, lastCycle, queue, chain, warnings } = CheckinRequest.entries;
@@ -33,6 +34,8 @@ export const StatusSnapshot = v.strictObject({
   lastCycle,
   /** Latest finding per (check, host) from the last cycles. */
   findings: v.pipe(v.array(Finding), v.maxLength(5_000)),
+  /** The latest verified fixes, newest first (absent in snapshots saved before they were kept). */
+  recentFixes: v.optional(v.pipe(v.array(RemediationReceipt), v.maxLength(50))),
   queue,
   chain,
   lastSync: v.nullable(CloudContact),

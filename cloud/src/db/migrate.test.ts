@@ -49,6 +49,9 @@ describeEachDb("migrations", (cloud) => {
     ["UPDATE tlog_checkpoints SET note = 'x'"],
     ["DELETE FROM tlog_checkpoints"],
     ["TRUNCATE tlog_checkpoints"],
+    ["UPDATE checkpoint_anchors SET proof = 'x'"],
+    ["DELETE FROM checkpoint_anchors"],
+    ["TRUNCATE checkpoint_anchors"],
   ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
@@ -77,6 +80,10 @@ describeEachDb("migrations", (cloud) => {
     await db.execute(sql`INSERT INTO tlog_nodes (site_id, level, idx, hash) VALUES ('s', 1, ${idx}, 'h')`);
     await db.execute(
       sql`INSERT INTO tlog_checkpoints (site_id, size, root, note, key_id, created_at) VALUES ('s', 1, 'r', 'n', 'k', ${now})`,
+    );
+    await db.execute(
+      sql`INSERT INTO checkpoint_anchors (checkpoint_id, site_id, tree_size, kind, source, proof, complete, created_at)
+          SELECT max(id), 's', 1, 'ots', 'opentimestamps', 'p', false, ${now} FROM tlog_checkpoints`,
     );
     // The owner holds every table right, so only the trigger stands in its way (the service role
     // is refused earlier, by missing rights: roles.test.ts).

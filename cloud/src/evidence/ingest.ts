@@ -222,7 +222,8 @@ export async function ingestEvidence({
         createdAt,
         // Exactly what was verified: the canonical form the signature and hash cover.
         body: prep.body,
-        objectKey: evidenceObjectKey(actor.siteId, actor.applianceId, b.seq, createdAt),
+        // Version 2 bodies are stored gzip-compressed; v1 keys and bytes stay what they always were.
+        objectKey: evidenceObjectKey(actor.siteId, actor.applianceId, b.seq, createdAt, { gzip: b.v === 2 }),
       });
       results.push({ seq: b.seq, status: "stored" });
       head = { seq: b.seq, hash };
@@ -315,12 +316,6 @@ async function storePending(
       })),
     );
   }
-  // The same bundles, in the same transaction, become leaves of the site's Merkle log.
-  await appendToSiteLog(
-    tx,
-    actor.siteId,
-    pending.map((p) => ({ applianceId: actor.applianceId, seq: p.seq, bundleHash: p.hash })),
-  );
   await tx
     .update(appliances)
     .set({ chainSeq: head.seq, chainHead: head.hash })
@@ -336,6 +331,13 @@ async function storePending(
       throughHash: head.hash,
       verifiedAt: now,
     }),
+  );
+  // The same bundles, in the same transaction, become leaves of the site's Merkle log; last, so the
+  // site's log head (which orders all of a site's appliances) is locked only until the commit.
+  await appendToSiteLog(
+    tx,
+    actor.siteId,
+    pending.map((p) => ({ applianceId: actor.applianceId, seq: p.seq, bundleHash: p.hash })),
   );
   ctx.metrics.inc(
     "malachor_evidence_bundles_stored_total",

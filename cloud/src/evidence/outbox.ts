@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { evidenceAlerts, evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { Job } from "../jobs/job.ts";
-import { type ObjectStore, PermanentStoreError } from "../store/object-store.ts";
+import { evidenceObjectBytes, type ObjectStore, PermanentStoreError } from "../store/object-store.ts";
 
 /** What one drain pass did. */
 export interface DrainReport {
@@ -69,13 +69,14 @@ export async function drainOutbox(
     .orderBy(asc(evidenceOutbox.id))
     .limit(opts.limit ?? DRAIN_BATCH);
   const report: DrainReport = { written: 0, alreadyPresent: 0, failed: 0, alerted: 0 };
-  const encoder = new TextEncoder();
   // Writes in small parallel groups (each one fsyncs); entries cleared in one statement per group.
   for (let i = 0; i < rows.length; i += 16) {
     if (opts.signal?.aborted) break;
     const group = rows.slice(i, i + 16);
     const outcomes = await Promise.allSettled(
-      group.map((r) => store.put(r.objectKey, encoder.encode(r.body), { retainUntil: r.retainUntil })),
+      group.map((r) =>
+        store.put(r.objectKey, evidenceObjectBytes(r.objectKey, r.body), { retainUntil: r.retainUntil }),
+      ),
     );
     const done: number[] = [];
     const failures: Failure[] = [];

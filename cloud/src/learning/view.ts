@@ -6,7 +6,7 @@ import type { learningPatterns } from "../db/schema/heal.ts";
 export const LearningPatternView = v.strictObject({
   pattern: Id,
   checkId: Slug,
-  platform: v.picklist(["windows", "linux"]),
+  platform: v.picklist(["windows", "linux", "macos"]),
   runbookId: Slug,
   params: JsonObject,
   successes: NonNegInt,

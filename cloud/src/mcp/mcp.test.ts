@@ -6,8 +6,10 @@ import { and, eq, like, sql } from "drizzle-orm";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { HIPAA_CONTROLS } from "../../../protocol/hipaa.ts";
 import type { Incident } from "../../../protocol/incident.ts";
+import { leafHash, verifyConsistency, verifyInclusion } from "../../../protocol/merkle.ts";
 import type { PendingOrdersResponse } from "../../../protocol/order.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
+import type { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
 import { auditLog } from "../db/schema/audit.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 import { orders } from "../db/schema/orders.ts";
@@ -28,6 +30,8 @@ const READ_TOOLS = [
   "list_promotion_candidates",
   "list_runbooks",
   "list_sites",
+  "prove_consistency",
+  "prove_inclusion",
   "verify_chain",
 ];
 
@@ -280,6 +284,32 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       /runbookId: no runbook "no.such-runbook"/,
     );
     expect(errorText(await call(client, "list_runbooks", { platform: "macos" }))).toMatch(/platform/);
+  });
+
+  test("prove_inclusion and prove_consistency: proofs that verify, the same as the REST endpoints'", async () => {
+    const client = await connect(tokens.ro);
+    const inc = (await call(client, "prove_inclusion", { siteId: "site-a", applianceId: "app-a1", seq: 2 }))
+      .structuredContent as InclusionProof;
+    verifyInclusion(
+      inc.leafIndex,
+      inc.treeSize,
+      leafHash(Buffer.from(inc.bundleHash, "hex")),
+      inc.proof.map((h) => Buffer.from(h, "hex")),
+      Buffer.from(inc.root, "hex"),
+    );
+    const cons = (await call(client, "prove_consistency", { siteId: "site-a", from: 1 }))
+      .structuredContent as ConsistencyProof;
+    expect(cons.root2).toBe(inc.root);
+    verifyConsistency(
+      cons.size1,
+      cons.size2,
+      Buffer.from(cons.root1, "hex"),
+      Buffer.from(cons.root2, "hex"),
+      cons.proof.map((h) => Buffer.from(h, "hex")),
+    );
+    expect(errorText(await call(client, "prove_inclusion", { siteId: "site-a", seq: 2 }))).toMatch(
+      /by bundleHash, or by applianceId and seq/,
+    );
   });
 
   test("verify_chain: ok with each appliance's head", async () => {

@@ -278,6 +278,15 @@ describeEachDb("compliance program", (cloud) => {
       c.clock.set("2026-06-17T09:00:00.000Z");
       expect(await remindSite(c.deps, mailer, "site-r", "Riverside")).toBe(1);
       expect(smtp.received).toHaveLength(2);
+      // A year after the last one, the yearly risk assessment is started (prefilled) and reminded.
+      c.clock.set("2027-01-11T09:00:00.000Z");
+      expect(await remindSite(c.deps, mailer, "site-r", "Riverside")).toBeGreaterThan(0);
+      const sras = [...(await siteProgram(c.deps, "site-r")).state.sras.values()];
+      expect(sras.map((x) => [x.trigger, Boolean(x.signed)])).toEqual([
+        ["yearly", true],
+        ["yearly", false],
+      ]);
+      expect(await bodyText(smtp.received.at(-1)!)).toContain("yearly security risk assessment is due");
     } finally {
       await smtp.close();
     }

@@ -1,8 +1,9 @@
 /**
  * Reminders of what the program says is due (expiring or expired BAAs, overdue training, the
  * yearly SRA, risk-plan steps past due, exceptions about to lapse), sent by e-mail to the site's
- * security official and privacy officer. Each item is sent at most once a week: the sent marks
- * live in the database, so restarts and other instances do not repeat them.
+ * security official and privacy officer; the yearly SRA is started when it falls due. Each item
+ * is sent at most once a week: the sent marks live in the database, so restarts and other
+ * instances do not repeat them.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { DueItem } from "../../../protocol/program-state.ts";
@@ -12,9 +13,24 @@ import type { CloudDeps } from "../deps.ts";
 import type { Job } from "../jobs/job.ts";
 import type { Mailer } from "../web/mail/mailer.ts";
 import { siteProgram } from "./evaluate.ts";
+import { startSra } from "./sra.ts";
 
 /** The week (since the epoch) a reminder belongs to: one reminder per item and week. */
 const weekOf = (d: Date) => `w${Math.floor(d.getTime() / (7 * 86_400_000))}`;
+
+/**
+ * The yearly risk assessment: once a site's program is in use and its last signed SRA is a year
+ * old (or there is none), start one, prefilled from the latest findings, for the official to answer.
+ */
+export async function startYearlySraIfDue(deps: CloudDeps, siteId: string): Promise<string | null> {
+  const { state, evaluation } = await siteProgram(deps, siteId);
+  const open = [...state.sras.values()].some((s) => !s.signed);
+  if (!evaluation.inUse || open || evaluation.currentSra) return null;
+  const ctx = { ...deps, actor: { type: "system" as const, name: "program-reminders" }, requestId: null };
+  const { sraId } = await startSra({ ctx, input: { siteId, trigger: "yearly" } });
+  deps.logger.info("program: yearly risk assessment started", { siteId, sraId });
+  return sraId;
+}
 
 /** Send one site's due items not yet reminded this week; returns how many items went out. */
 export async function remindSite(
@@ -23,6 +39,7 @@ export async function remindSite(
   siteId: string,
   name: string,
 ): Promise<number> {
+  await startYearlySraIfDue(deps, siteId);
   const program = await siteProgram(deps, siteId);
   const due = program.evaluation.due;
   if (due.length === 0) return 0;

@@ -35,3 +35,23 @@ test.each([["../escape.json"], ["/abs/path.json"], ["a/../../b.json"], ["a//b.js
     );
   },
 );
+
+test("list yields every object key under a prefix, never a write's temporary file", async () => {
+  const s = dirStore(join(root, "listing"));
+  const retainUntil = new Date(Date.now() + 86_400_000);
+  const keys = [1, 2].map((n) => evidenceObjectKey("site-l", "app", n, new Date("2026-11-25T00:00:00Z")));
+  for (const k of keys) await s.put(k, new TextEncoder().encode("{}"), { retainUntil });
+  await s.put(
+    evidenceObjectKey("other", "app", 1, new Date("2026-11-25T00:00:00Z")),
+    new TextEncoder().encode("{}"),
+    {
+      retainUntil,
+    },
+  );
+  const listed: string[] = [];
+  for await (const k of s.list("site-l/")) listed.push(k);
+  expect(listed.sort()).toEqual(keys.sort());
+  const none: string[] = [];
+  for await (const k of dirStore(join(root, "absent")).list("")) none.push(k);
+  expect(none).toEqual([]);
+});

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { chmod, link, mkdir, open, readFile, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { chmod, link, mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
+import { dirname, join, sep } from "node:path";
 import { assertSafeKey, ObjectLockedError, type ObjectStore, type PutOutcome } from "./object-store.ts";
 
 /**
@@ -44,6 +44,17 @@ export function dirStore(root: string): ObjectStore {
         if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
         throw e;
       }
+    },
+    async *list(prefix) {
+      let names: string[];
+      try {
+        names = await readdir(root, { recursive: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+        throw e;
+      }
+      // Temporary files of a write in progress are never objects.
+      for (const n of names) if (n.startsWith(prefix) && n.endsWith(".json")) yield n.split(sep).join("/");
     },
     async delete(key) {
       assertSafeKey(key);

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { ID_PATTERN } from "../../../protocol/common.ts";
 
 /** Result of writing an evidence object. */
@@ -11,6 +12,8 @@ export interface ObjectStore {
   readonly kind: "dir" | "s3";
   put(key: string, body: Uint8Array, opts: { retainUntil: Date }): Promise<PutOutcome>;
   get(key: string): Promise<Uint8Array | null>;
+  /** Every key under `prefix` ("" for all), in no particular order (disaster recovery reads them all). */
+  list(prefix: string): AsyncIterable<string>;
   /** Always refused for retained objects: the store is write-once. */
   delete(key: string): Promise<void>;
 }
@@ -34,10 +37,17 @@ export class UnsafeKeyError extends PermanentStoreError {
 }
 
 /**
- * Object keys: `{site}/{YYYY}/{MM}/{appliance}-{seq}.json` (month of the bundle's creation, UTC).
+ * Object keys: `{site}/{YYYY}/{MM}/{appliance}-{seq}.json` (month of the bundle's creation, UTC),
+ * `.json.gz` for a body stored gzip-compressed (see evidenceObjectBytes).
  * Built only from ids matching protocol's ID_PATTERN, so every key it returns passes assertSafeKey.
  */
-export function evidenceObjectKey(siteId: string, applianceId: string, seq: number, createdAt: Date): string {
+export function evidenceObjectKey(
+  siteId: string,
+  applianceId: string,
+  seq: number,
+  createdAt: Date,
+  opts: { gzip?: boolean } = {},
+): string {
   for (const [what, id] of [
     ["site id", siteId],
     ["appliance id", applianceId],
@@ -49,7 +59,17 @@ export function evidenceObjectKey(siteId: string, applianceId: string, seq: numb
   if (Number.isNaN(createdAt.getTime())) throw new UnsafeKeyError("the bundle's creation time is not a date");
   const yyyy = createdAt.getUTCFullYear().toString().padStart(4, "0");
   const mm = (createdAt.getUTCMonth() + 1).toString().padStart(2, "0");
-  return `${siteId}/${yyyy}/${mm}/${applianceId}-${seq}.json`;
+  return `${siteId}/${yyyy}/${mm}/${applianceId}-${seq}.json${opts.gzip ? ".gz" : ""}`;
+}
+
+/**
+ * The bytes stored for a bundle body under `key`: gzip (RFC 1952, node:zlib, level 9) when the key
+ * ends in `.gz`, the UTF-8 text otherwise. zlib writes no time or name into the header, so the same
+ * body always gives the same bytes and a retried WORM write is still "already-present".
+ */
+export function evidenceObjectBytes(key: string, body: string): Uint8Array {
+  const bytes = new TextEncoder().encode(body);
+  return key.endsWith(".gz") ? gzipSync(bytes, { level: 9 }) : bytes;
 }
 
 /** Keys are built from validated ids; refuse anything that could escape a directory. */

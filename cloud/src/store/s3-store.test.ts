@@ -50,6 +50,18 @@ for (const [name, start, available] of servers) {
       }
     });
 
+    test("list pages through every key under a prefix (what disaster recovery reads)", async () => {
+      const store = s3Store(s3.settings);
+      const retainUntil = new Date(Date.now() + 86_400_000);
+      const keys = Array.from({ length: 3 }, (_, i) =>
+        evidenceObjectKey("list-site", "app", i + 1, new Date("2026-11-25T00:00:00Z")),
+      );
+      for (const k of keys) await store.put(k, enc.encode("{}"), { retainUntil });
+      const listed: string[] = [];
+      for await (const k of store.list("list-site/")) listed.push(k);
+      expect(listed.sort()).toEqual(keys.sort());
+    });
+
     test("ensureBucket is idempotent", async () => {
       await ensureBucket(s3.settings);
     });

@@ -3,6 +3,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -104,7 +105,7 @@ export function s3Store(s: S3Settings, client = s3Client(s)): ObjectStore {
             Bucket: s.bucket,
             Key: key,
             Body: body,
-            ContentType: "application/json",
+            ContentType: key.endsWith(".gz") ? "application/gzip" : "application/json",
             Metadata: { sha256: sha },
             ...(s.conditionalWrites ? { IfNoneMatch: "*" } : {}),
             ...(s.objectLock
@@ -130,6 +131,20 @@ export function s3Store(s: S3Settings, client = s3Client(s)): ObjectStore {
         if (isNotFound(e)) return null;
         throw e;
       }
+    },
+    async *list(prefix) {
+      let token: string | undefined;
+      do {
+        const r = await client.send(
+          new ListObjectsV2Command({
+            Bucket: s.bucket,
+            Prefix: prefix || undefined,
+            ContinuationToken: token,
+          }),
+        );
+        for (const o of r.Contents ?? []) if (o.Key) yield o.Key;
+        token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      } while (token);
     },
     async delete(key) {
       assertSafeKey(key);

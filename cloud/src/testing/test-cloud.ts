@@ -41,6 +41,8 @@ export interface TestCloudOptions {
    * its own connection pool and app (what N instances behind a load balancer look like).
    */
   sameDatabaseAs?: TestCloud;
+  /** An existing Postgres database (service and owner URLs), e.g. one a test restored a dump into. */
+  database?: { url: string; ownerUrl: string };
   /** Area settings for the app (the web mailer defaults to the log with links). */
   app?: AppOptions;
 }
@@ -91,9 +93,9 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
   const dataDir = mkdtempSync(join(tmpdir(), "malachor-cloud-"));
   const peer = opts.sameDatabaseAs;
   if (peer && !peer.databaseUrl) throw new Error("sameDatabaseAs needs a cloud on Postgres");
-  const pg = !peer && opts.db === "postgres" ? await createTestDatabase() : null;
-  const url = peer?.databaseUrl ?? pg?.url ?? null;
-  const ownerUrl = peer?.ownerDatabaseUrl ?? pg?.ownerUrl ?? null;
+  const pg = !peer && !opts.database && opts.db === "postgres" ? await createTestDatabase() : null;
+  const url = peer?.databaseUrl ?? opts.database?.url ?? pg?.url ?? null;
+  const ownerUrl = peer?.ownerDatabaseUrl ?? opts.database?.ownerUrl ?? pg?.ownerUrl ?? null;
   // Postgres: migrate as the owner, serve as the restricted role (as production does).
   const { handle } = await openCloudDb(
     url ? { url, maxConnections: opts.maxConnections ?? 8 } : { memory: true },

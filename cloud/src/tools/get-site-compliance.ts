@@ -22,7 +22,12 @@ export const getSiteCompliance = defineTool({
   async run({ ctx, input }) {
     await requireSite(ctx, input.siteId);
     const program = await siteProgram(ctx, input.siteId);
-    const { findings, asOf, ...score } = await siteCompliance(ctx.db, input.siteId, program.evaluation);
+    const {
+      findings,
+      asOf,
+      fixed: _fixed,
+      ...score
+    } = await siteCompliance(ctx.db, input.siteId, program.evaluation);
     const sources = [...findings.values()]
       .map((f) => ({
         checkId: f.checkId,

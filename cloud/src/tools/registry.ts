@@ -7,6 +7,8 @@ import { listPromotionCandidates } from "./list-promotion-candidates.ts";
 import { listRunbooks } from "./list-runbooks.ts";
 import { listSites } from "./list-sites.ts";
 import { proposeRemediationTool } from "./propose-remediation.ts";
+import { proveConsistencyTool } from "./prove-consistency.ts";
+import { proveInclusionTool } from "./prove-inclusion.ts";
 import type { ToolDef } from "./tool.ts";
 import { verifyChain } from "./verify-chain.ts";
 
@@ -26,6 +28,8 @@ export function createToolRegistry(catalogue: RunbookCatalogue): ToolRegistry {
     listRunbooks,
     getRunbook,
     verifyChain,
+    proveInclusionTool,
+    proveConsistencyTool,
     listPromotionCandidates,
     proposeRemediationTool(catalogue),
   ];

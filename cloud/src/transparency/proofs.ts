@@ -12,7 +12,7 @@ import {
 import type { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
-import { tlogLeaves } from "../db/schema/transparency.ts";
+import { tlogHeads, tlogLeaves } from "../db/schema/transparency.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { siteLogHead } from "./append.ts";
 
@@ -51,11 +51,10 @@ export async function readNodes(db: Db | Tx, siteId: string, ids: NodeId[]): Pro
   return out;
 }
 
-/** A tree size to prove against: the one asked for, else the log's current size. */
-async function sizeFor(db: Db | Tx, siteId: string, asked: number | undefined): Promise<number> {
-  const head = await siteLogHead(db, siteId);
-  if (asked === undefined) return head.size;
-  if (asked > head.size) throw badRequest(`site ${siteId}'s log holds ${head.size} leaves, not ${asked}`);
+/** A tree size to prove against: the one asked for (at most the log's), else the log's current size. */
+function sizeFor(siteId: string, headSize: number, asked: number | undefined): number {
+  if (asked === undefined) return headSize;
+  if (asked > headSize) throw badRequest(`site ${siteId}'s log holds ${headSize} leaves, not ${asked}`);
   return asked;
 }
 
@@ -69,8 +68,17 @@ export async function inclusionProof(
   ref: LeafRef,
   treeSize?: number,
 ): Promise<InclusionProof> {
+  // The leaf and the log's size in one round trip.
   const [leaf] = await db
-    .select()
+    .select({
+      idx: tlogLeaves.idx,
+      applianceId: tlogLeaves.applianceId,
+      seq: tlogLeaves.seq,
+      bundleHash: tlogLeaves.bundleHash,
+      headSize: sql<
+        number | string
+      >`(SELECT ${tlogHeads.size} FROM ${tlogHeads} WHERE ${tlogHeads.siteId} = ${siteId})`,
+    })
     .from(tlogLeaves)
     .where(
       "bundleHash" in ref
@@ -84,7 +92,7 @@ export async function inclusionProof(
     .limit(1);
   const what = "bundleHash" in ref ? `bundle ${ref.bundleHash}` : `bundle #${ref.seq} of ${ref.applianceId}`;
   if (!leaf) throw notFound(`${what} is not in site ${siteId}'s log`);
-  const size = await sizeFor(db, siteId, treeSize);
+  const size = sizeFor(siteId, Number(leaf.headSize), treeSize);
   const index = Number(leaf.idx);
   if (index >= size) throw badRequest(`${what} is leaf ${index}, past a tree of ${size} leaves`);
   const plan = inclusionPlan(index, size);
@@ -109,7 +117,7 @@ export async function consistencyProof(
   size1: number,
   size2?: number,
 ): Promise<ConsistencyProof> {
-  const to = await sizeFor(db, siteId, size2);
+  const to = sizeFor(siteId, (await siteLogHead(db, siteId)).size, size2);
   if (size1 > to) throw badRequest(`first size ${size1} is larger than second size ${to}`);
   const plan = consistencyPlan(size1, to);
   const r1 = rootPlan(size1);

@@ -45,6 +45,47 @@ describeEachDb("dashboard pages and actions", (cloud) => {
     expect(list.html).toMatch(/data-site="site-full">[\s\S]*?2 open · 1 L3/);
   });
 
+  test("sites list: search and filters from the query, worst first, a bad filter value named", async () => {
+    const c = cloud();
+    await c.createSite("site-birch");
+    await c.createSite("site-alder");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("read-only"));
+    const all = await w.get("/dashboard?q=&below=");
+    expect(all.html).toContain('data-testid="site-filters"');
+    expect(all.html).toContain('http-equiv="refresh"');
+    const one = await w.get("/dashboard?q=birch");
+    expect(one.html).toContain('data-site="site-birch"');
+    expect(one.html).not.toContain('data-site="site-alder"');
+    expect(one.html).toContain("1 of 2 sites, worst first");
+    const bad = await w.get("/dashboard?below=lots");
+    expect(bad.status).toBe(400);
+    expect(errorText(bad.html)).toStartWith("below:");
+  });
+
+  test("audit log: who did what, filtered, exported as CSV, and a site-scoped token sees its site only", async () => {
+    const c = cloud();
+    await c.createSite("site-aud");
+    await c.createSite("site-other");
+    const w = new WebClient(c);
+    await w.signInAdmin(await c.adminToken("msp-tech"));
+    await w.get("/dashboard/sites/site-aud");
+    expect((await w.post("/dashboard/sites/site-aud/portal-users", { email: "om@aud.example" })).status).toBe(
+      303,
+    );
+    const page = await w.get("/dashboard/audit?action=portal-user&site=site-aud");
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/portal-user\.create<\/td>/);
+    expect(page.html).toContain('href="/dashboard/audit.csv?site=site-aud&amp;action=portal-user"');
+    const csv = await w.get("/dashboard/audit.csv?action=portal-user.create");
+    expect(csv.html.split("\n")[0]).toBe("at,actor,site,action,target,outcome,request_id,args_sha256");
+    expect(csv.html).toContain(",site-aud,portal-user.create,");
+    const scoped = new WebClient(c);
+    await scoped.signInAdmin(await c.adminToken("read-only", "site-other"));
+    const none = await scoped.get("/dashboard/audit?site=site-aud");
+    expect(none.html).not.toContain("portal-user.create");
+  });
+
   test("an msp-tech resolves an L3 incident from the queue; it leaves the queue", async () => {
     const c = cloud();
     await c.createSite("site-inc");

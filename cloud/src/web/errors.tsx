@@ -12,6 +12,8 @@ export class WebError extends Error {
     readonly status: ContentfulStatusCode,
     readonly title: string,
     message: string,
+    /** The next step, shown first as a link (an expired sign-in link leads with asking for a new one). */
+    readonly next?: { href: string; label: string },
   ) {
     super(message);
   }
@@ -52,6 +54,13 @@ export function webErrorPage(err: unknown, c: Context, logger: Logger): Response
     <Layout title={e.title} audience={home === "/portal" ? "Client portal" : "MSP dashboard"} home={home}>
       <div class="card" role="alert" data-testid="error">
         <h1>{e.title}</h1>
+        {e.next ? (
+          <p>
+            <a href={e.next.href} data-testid="error-next">
+              <strong>{e.next.label}</strong>
+            </a>
+          </p>
+        ) : null}
         <p>{e.message}</p>
         <p>
           <a href={home}>Back to the start page</a>

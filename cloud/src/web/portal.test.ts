@@ -50,7 +50,12 @@ describeEachDb("client portal", (cloud) => {
     const token = linkFromLog(c, "late@exp.example")!.split("/").pop()!;
     c.clock.advance((MAGIC_LINK_TTL_SEC + 1) * 1000);
     await w.get(`/portal/magic/${token}`);
-    expect((await w.post("/portal/magic", { token })).status).toBe(410);
+    const dead = await w.post("/portal/magic", { token });
+    expect(dead.status).toBe(410);
+    // The page leads with how to get a new link.
+    expect(dead.html).toMatch(
+      /<h1>Get a new sign-in link<\/h1><p><a href="\/portal\/login" data-testid="error-next">/,
+    );
   });
 
   test("requests for links are rate-limited per address", async () => {

@@ -12,7 +12,6 @@ export const screenLock: LinuxCheck = {
   title: "Screen lock asks for a password within 5 minutes",
   citations: ["§164.312(a)(2)(iii)", "§164.310(b)"],
   severity: "medium",
-  runbookId: "macos.screen-lock",
   async detect({ host }) {
     const expected = `screen lock on, delay ≤ ${MAX_DELAY_SEC} s`;
     const { text } = await toolText(host, ARGV);

@@ -7,7 +7,7 @@ import { entryOf, type HealHistory } from "./history.ts";
 
 /** What the engine knows about the host a finding came from (platform plus free attributes). */
 export interface HostAttributes {
-  platform: "windows" | "linux";
+  platform: "windows" | "linux" | "macos";
   [attr: string]: unknown;
 }
 

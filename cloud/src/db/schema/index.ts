@@ -1,5 +1,6 @@
 /** The cloud's drizzle schema: one file per area, re-exported here. Add your area with one line. */
 export * from "./alerts.ts";
+export * from "./anchoring.ts";
 export * from "./appliances.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";

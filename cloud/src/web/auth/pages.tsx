@@ -43,8 +43,10 @@ export function AdminSignIn(p: { pre: string; next?: string; why?: string | null
           <button type="submit">Sign in</button>
         </form>
         <p class="muted small">
-          Tokens are issued by an msp-admin (<span class="mono">POST /api/tokens</span>). The token is
-          exchanged for a session that ends after 15 idle minutes.
+          An admin token is <span class="mono">mla_</span> followed by 43 letters, digits,{" "}
+          <span class="mono">-</span> and <span class="mono">_</span>; an msp-admin issues it (
+          <span class="mono">POST /api/tokens</span>). It is exchanged for a session that ends after 15 idle
+          minutes.
         </p>
       </div>
     </Layout>

@@ -130,8 +130,9 @@ export function registerSignIn(web: Hono<WebEnv>, deps: CloudDeps, opts: WebOpti
       });
       throw new WebError(
         410,
-        "This link no longer works",
-        "Sign-in links work once and expire after 15 minutes. Ask for a new one on the sign-in page.",
+        "Get a new sign-in link",
+        "Enter your e-mail address on the sign-in page and a new link arrives in a minute. This one no longer works: sign-in links work once and expire after 15 minutes.",
+        { href: "/portal/login", label: "Send me a new sign-in link" },
       );
     }
     const s = await createSession(deps.db, deps.clock, {

@@ -9,6 +9,13 @@ export interface OpenIncident {
   incident: Incident;
 }
 
+const severityRank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
+
+/** Worst first: by severity, then the oldest of a severity first (it has waited longest). */
+export const bySeverityThenAge = (a: OpenIncident, b: OpenIncident) =>
+  severityRank[a.incident.severity] - severityRank[b.incident.severity] ||
+  a.incident.openedAt.localeCompare(b.incident.openedAt);
+
 /** Open incidents with a resolve form each (when the viewer may resolve). */
 export function IncidentTable(p: {
   rows: OpenIncident[];

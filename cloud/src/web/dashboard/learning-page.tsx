@@ -71,7 +71,7 @@ export function LearningPage(p: {
       <Table
         testid="candidates"
         head={["Fix", "Outcomes", "Seen", "Status", ""]}
-        empty="No candidate yet: a pattern qualifies after enough successful L2 resolutions."
+        empty="No candidate yet. Promotion learns from the L2 planner: when its plans fix the same problem often enough, the pattern appears here to become an L1 rule. With the L2 planner off (no LLM endpoint configured), nothing is ever promoted."
         rows={candidates.map((x) => row(x, true))}
       />
       <h2>Tracked and decided</h2>

@@ -15,6 +15,7 @@ export const DASHBOARD_NAV = [
   { href: "/dashboard/provisioning", label: "Provisioning" },
   { href: "/dashboard/regulatory", label: "Regulatory" },
   { href: "/dashboard/alerts", label: "Alerts" },
+  { href: "/dashboard/audit", label: "Audit log" },
 ];
 
 /** Messages shown after an action redirects back (`?done=<code>`); codes keep free text out of URLs. */
@@ -48,6 +49,8 @@ export function DashboardShell(p: {
   title: string;
   current: string;
   done?: string;
+  /** Reload the page this often (lists people keep open). */
+  refreshSec?: number;
   children: Child;
 }) {
   const done = p.done ? DONE[p.done] : undefined;
@@ -60,6 +63,7 @@ export function DashboardShell(p: {
       nav={DASHBOARD_NAV}
       who={{ name: p.web.user.name, logoutAction: "/dashboard/logout", csrf: p.web.csrf }}
       scripts={[APP_JS_PATH]}
+      {...(p.refreshSec ? { refreshSec: p.refreshSec } : {})}
     >
       {done ? <Notice kind="ok">{done}</Notice> : null}
       {p.children}

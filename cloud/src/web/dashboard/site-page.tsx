@@ -10,6 +10,8 @@ import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts"
 import type { WebVars } from "../env.ts";
 import { chartPoints } from "../portal/pages.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { measuredOf } from "../views/measured.ts";
+import { RecentlyFixed } from "../views/recently-fixed.tsx";
 import { IncidentTable, type OpenIncident } from "./incidents-page.tsx";
 import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
@@ -62,7 +64,11 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
       <div class="grid">
         <div class="stat">
           <div class="label">Compliance score</div>
-          <Score score={d.compliance.score} assessed={d.compliance.assessed} />
+          <Score
+            score={d.compliance.score}
+            assessed={d.compliance.assessed}
+            measured={measuredOf(d.compliance)}
+          />
         </div>
         <Stat
           label="Controls"
@@ -81,6 +87,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
           }
         />
       </div>
+      <RecentlyFixed fixed={d.compliance.fixed} url={u} />
       <div class="grid">
         <div class="card">
           <h3 style="margin-top:0">Score, last {d.history.length} days</h3>
@@ -92,7 +99,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
         </div>
         <div class="card">
           <h3 style="margin-top:0">Healing attempts by tier, last {d.tiers.length} days</h3>
-          <TierChart groups={d.tiers} />
+          <TierChart groups={d.tiers} what="Healing attempts" />
         </div>
       </div>
 
@@ -293,7 +300,13 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
         rows={d.receipts.map((r) => (
           <tr>
             <td class="small">
-              <When at={r.at} now={d.now} />
+              <a
+                href={u(
+                  `/receipts/${encodeURIComponent(r.applianceId)}/${r.seq}/${encodeURIComponent(r.id)}`,
+                )}
+              >
+                <When at={r.at} now={d.now} />
+              </a>
             </td>
             <td class="mono small">{r.checkId}</td>
             <td class="mono small">{r.host}</td>

@@ -2,6 +2,7 @@ import { Badge, scoreClass, Table, When } from "../../../../lib/ui/components.ts
 import type { ComplianceScore } from "../../../../protocol/score.ts";
 import type { SiteView } from "../../sites/schemas.ts";
 import type { SiteFleet } from "../data/fleet.ts";
+import type { SiteFilter } from "../data/site-filter.ts";
 import type { WebVars } from "../env.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
@@ -13,10 +14,40 @@ export function SitesPage(p: {
   fleet: Map<string, SiteFleet>;
   now: Date;
   done?: string;
+  filter: SiteFilter;
+  /** Sites before filtering, to say "3 of 50". */
+  total: number;
 }) {
+  const f = p.filter;
+  const check = (name: "offline" | "incidents" | "alerts", label: string) => (
+    <label class="small">
+      <input type="checkbox" name={name} value="1" checked={f[name] === "1"} /> {label}
+    </label>
+  );
   return (
-    <DashboardShell web={p.web} title="Sites" current="/dashboard" done={p.done}>
+    <DashboardShell web={p.web} title="Sites" current="/dashboard" done={p.done} refreshSec={60}>
       <h1>Sites</h1>
+      <form method="get" action="/dashboard" class="filters" data-testid="site-filters">
+        <input type="search" name="q" value={f.q ?? ""} placeholder="clinic name or id" aria-label="search" />
+        <label class="small">
+          score below{" "}
+          <input
+            type="number"
+            name="below"
+            min="1"
+            max="100"
+            value={f.below?.toString() ?? ""}
+            style="width:5rem"
+          />
+        </label>
+        {check("offline", "appliance offline")}
+        {check("incidents", "open incidents")}
+        {check("alerts", "chain alerts")}
+        <button type="submit">Filter</button>
+        <span class="muted small">
+          {p.sites.length} of {p.total} sites, worst first · refreshes every minute
+        </span>
+      </form>
       <Table
         testid="sites"
         head={["Site", "Compliance", "Appliances", "Last check-in", "Open incidents", "Chain alerts"]}

@@ -45,6 +45,13 @@ function TargetForm(p: { web: WebVars; siteId: string; host: string }) {
           </select>
         </div>
         <div>
+          <label for="t-os">System (SSH)</label>
+          <select id="t-os" name="os">
+            <option value="linux">Linux</option>
+            <option value="macos">macOS</option>
+          </select>
+        </div>
+        <div>
           <label for="t-domain">Domain (Windows)</label>
           <input id="t-domain" name="domain" />
         </div>

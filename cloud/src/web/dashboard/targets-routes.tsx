@@ -39,7 +39,7 @@ function specOf(form: Record<string, string>) {
   };
   const input =
     form.kind === "ssh"
-      ? { kind: "ssh", ...common }
+      ? { kind: "ssh", ...common, os: form.os === "macos" ? "macos" : "linux" }
       : {
           kind: "windows",
           ...common,

@@ -3,14 +3,16 @@
  * latest check-cycle bundle of each active appliance, with a pointer from every finding to the
  * bundle that holds it. Only those few bundles are read (DISTINCT ON in SQL), however long the chain.
  */
-import { and, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
+import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import { restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import type { Db } from "../../db/client.ts";
-import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { dayKeys, windowStart } from "./days.ts";
+import { latestOfKind, latestStateRows } from "./state-findings.ts";
 
 /** Where a finding was recorded: appliance and sequence number of its bundle. */
 export interface BundleRef {
@@ -18,9 +20,20 @@ export interface BundleRef {
   seq: number;
 }
 
+/** A failing finding whose verified fix came after it: the check is restated as passing. */
+export interface RecentFix {
+  /** The finding as the check recorded it (failing), and where. */
+  finding: Finding & { bundle: BundleRef };
+  receipt: RemediationReceipt;
+  /** The remediation bundle holding the receipt. */
+  receiptBundle: BundleRef;
+}
+
 /** A site's score plus the findings and bundles behind it. */
 export interface SiteCompliance extends ComplianceScore {
   findings: Map<string, Finding & { bundle: BundleRef }>;
+  /** Checks restated as passing because a verified fix followed the last check result, newest first. */
+  fixed: RecentFix[];
   /** Newest bundle considered (null when the site has no check results yet). */
   asOf: string | null;
 }
@@ -72,34 +85,80 @@ const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC',
  * keys only; bodies are parsed for the chosen rows alone (casting every body would cost O(chain)).
  */
 async function latestCycles(db: Db, siteIds: string[]) {
-  if (siteIds.length === 0) return [];
-  const refs = await db
-    .selectDistinctOn([evidenceChain.applianceId], {
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
-    })
-    .from(evidenceChain)
-    .innerJoin(appliances, eq(appliances.id, evidenceChain.applianceId))
-    .where(
-      and(
-        inArray(evidenceChain.siteId, siteIds),
-        eq(evidenceChain.kind, "check-cycle"),
-        isNull(appliances.deletedAt),
-      ),
-    )
-    .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
-  return findingsOfBundles(db, refs);
+  if (siteIds.length === 0) return { rows: [], receipts: [] };
+  const refs = await latestOfKind(db, siteIds, "check-cycle");
+  // An appliance signing change-based evidence (or that switched to it) is read from its state.
+  const state = await latestStateRows(db, siteIds);
+  const cycles = await findingsOfBundles(
+    db,
+    refs.filter((r) => Number(r.seq) > (state.lastSeq.get(r.applianceId) ?? 0)),
+  );
+  const fromCycles = new Set(cycles.map((r) => r.applianceId));
+  const rows = [...cycles, ...state.rows.filter((r) => !fromCycles.has(r.applianceId))];
+  const receipts = await receiptsAfter(
+    db,
+    rows.map((r) => ({ applianceId: r.applianceId, seq: Number(r.seq) })),
+  );
+  return { rows, receipts };
 }
 
-/** Compliance of one site: its checks' latest findings and, when given, its program's judgement. */
+/**
+ * Receipts in remediation bundles recorded after each appliance's latest check cycle: the fixes
+ * that the next cycle has not yet confirmed.
+ */
+async function receiptsAfter(db: Db, refs: { applianceId: string; seq: number }[]) {
+  if (refs.length === 0) return [];
+  const rows = await db
+    .select({
+      siteId: evidenceChain.siteId,
+      applianceId: evidenceChain.applianceId,
+      seq: evidenceChain.seq,
+      receipts: sql<string>`((${evidenceChain.body})::jsonb -> 'receipts')::text`,
+    })
+    .from(evidenceChain)
+    .where(
+      and(
+        eq(evidenceChain.kind, "remediation"),
+        or(
+          ...refs.map((r) => and(eq(evidenceChain.applianceId, r.applianceId), gt(evidenceChain.seq, r.seq))),
+        ),
+      ),
+    );
+  return rows.flatMap((r) =>
+    (JSON.parse(r.receipts) as RemediationReceipt[]).map((receipt) => ({
+      siteId: r.siteId,
+      receipt,
+      bundle: { applianceId: r.applianceId, seq: Number(r.seq) },
+    })),
+  );
+}
+
+/**
+ * Compliance of one site: its checks' latest findings, with verified fixes since restated as
+ * passing, and, when given, its program's judgement.
+ */
 export async function siteCompliance(
   db: Db,
   siteId: string,
   program?: ProgramEvaluation,
 ): Promise<SiteCompliance> {
-  const rows = await latestCycles(db, [siteId]);
-  const all = collect(rows);
+  const { rows, receipts } = await latestCycles(db, [siteId]);
+  const measured = collect(rows);
+  const restated = restateFixed(
+    measured,
+    receipts.map((r) => r.receipt),
+  );
+  const bundleOf = new Map(receipts.map((r) => [r.receipt.id, r.bundle]));
+  // restateFixed keeps order and length, so the bundle pointer of each finding carries over.
+  const all = restated.findings.map((f, i) => ({ ...f, bundle: measured[i]!.bundle }));
   const score = computeScore(all, program);
+  const fixed = restated.fixed
+    .map((x) => ({
+      finding: x.finding as Finding & { bundle: BundleRef },
+      receipt: x.receipt,
+      receiptBundle: bundleOf.get(x.receipt.id)!,
+    }))
+    .sort((a, b) => b.receipt.finishedAt.localeCompare(a.receipt.finishedAt));
   const findings = new Map<string, Finding & { bundle: BundleRef }>();
   for (const f of all) {
     const k = findingKey(f.checkId, f.host);
@@ -107,7 +166,7 @@ export async function siteCompliance(
     if (!prev || prev.observedAt <= f.observedAt) findings.set(k, f);
   }
   const asOf = rows.reduce<Date | null>((m, r) => (!m || r.createdAt > m ? r.createdAt : m), null);
-  return { ...score, findings, asOf: asOf?.toISOString() ?? null };
+  return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null };
 }
 
 /** Score of many sites at once (sites list): one query for all their latest cycles, with their programs. */
@@ -116,14 +175,20 @@ export async function siteScores(
   siteIds: string[],
   programs: ReadonlyMap<string, ProgramEvaluation> = new Map(),
 ): Promise<Map<string, ComplianceScore>> {
-  const rows = await latestCycles(db, siteIds);
+  const { rows, receipts } = await latestCycles(db, siteIds);
   const bySite = new Map<string, Finding[]>();
   for (const r of rows) {
     const list = bySite.get(r.siteId) ?? [];
     list.push(...(JSON.parse(r.findings) as Finding[]));
     bySite.set(r.siteId, list);
   }
-  return new Map(siteIds.map((id) => [id, computeScore(bySite.get(id) ?? [], programs.get(id))]));
+  const fixesOf = (id: string) => receipts.filter((r) => r.siteId === id).map((r) => r.receipt);
+  return new Map(
+    siteIds.map((id) => [
+      id,
+      computeScore(restateFixed(bySite.get(id) ?? [], fixesOf(id)).findings, programs.get(id)),
+    ]),
+  );
 }
 
 /** One day of the score history. */

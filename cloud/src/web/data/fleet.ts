@@ -96,6 +96,8 @@ export async function fleetBySite(db: Db, siteIds: string[], now: Date): Promise
 export interface ReceiptRow {
   applianceId: string;
   seq: number;
+  /** The receipt's own id, to link its page. */
+  id: string;
   at: string;
   checkId: string;
   host: string;
@@ -126,6 +128,7 @@ export async function recentReceipts(db: Db, siteId: string, limit = 20): Promis
       out.push({
         applianceId: r.applianceId,
         seq: Number(r.seq),
+        id: x.id,
         at: x.finishedAt,
         checkId: x.checkId,
         host: x.host,

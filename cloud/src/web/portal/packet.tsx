@@ -7,6 +7,7 @@ import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { ChainFigures } from "../data/evidence.ts";
 import { ControlReport, ScoreFormula, statusCounts } from "../views/control-report.tsx";
 import { KeyTable } from "../views/evidence-panels.tsx";
+import { measuredOf } from "../views/measured.ts";
 import { PacketProgram } from "./packet-program.tsx";
 import { chartPoints } from "./pages.tsx";
 
@@ -61,7 +62,7 @@ export function CompliancePacket(p: {
                 </div>
                 <div>
                   <div class="muted small">Compliance score</div>
-                  <Score score={p.c.score} assessed={p.c.assessed} />
+                  <Score score={p.c.score} assessed={p.c.assessed} measured={measuredOf(p.c)} />
                 </div>
               </div>
               <p class="small">

@@ -2,8 +2,16 @@ import { ScoreChart } from "../../../../lib/ui/charts.tsx";
 import { Badge, Notice, Score, Stat, When } from "../../../../lib/ui/components.tsx";
 import type { DayScore, SiteCompliance } from "../data/compliance.ts";
 import type { WebVars } from "../env.ts";
-import { ControlReport, ScoreFormula, statusCounts } from "../views/control-report.tsx";
+import {
+  ControlReport,
+  groupOf,
+  REPORT_GROUPS,
+  ScoreFormula,
+  statusCounts,
+} from "../views/control-report.tsx";
 import { type EvidenceData, EvidenceSections } from "../views/evidence-panels.tsx";
+import { measuredOf } from "../views/measured.ts";
+import { RecentlyFixed } from "../views/recently-fixed.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 interface SiteHead {
@@ -38,7 +46,7 @@ export function PortalOverview(p: {
       <div class="grid">
         <div class="stat">
           <div class="label">Compliance score</div>
-          <Score score={p.c.score} assessed={p.c.assessed} />
+          <Score score={p.c.score} assessed={p.c.assessed} measured={measuredOf(p.c)} />
         </div>
         <Stat
           label="Controls"
@@ -60,6 +68,7 @@ export function PortalOverview(p: {
           hint={<a href={portalUrl(p.site.id, "/evidence")}>verify the chain</a>}
         />
       </div>
+      <RecentlyFixed fixed={p.c.fixed} url={(r) => portalUrl(p.site.id, r)} />
       <div class="card">
         <h2 style="margin-top:0">Score over the last {p.history.length} days</h2>
         <ScoreChart title="Compliance score" points={chartPoints(p.history)} />
@@ -108,7 +117,7 @@ export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteComplianc
       <div class="grid">
         <div class="stat">
           <div class="label">Score</div>
-          <Score score={p.c.score} assessed={p.c.assessed} />
+          <Score score={p.c.score} assessed={p.c.assessed} measured={measuredOf(p.c)} />
         </div>
       </div>
       <p class="muted">
@@ -117,7 +126,21 @@ export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteComplianc
         training).
       </p>
       <ScoreFormula c={p.c} programInUse={p.programInUse} />
-      <ControlReport c={p.c} bundleHref={href} />
+      {REPORT_GROUPS.map(([g, title]) => {
+        const n = p.c.controls.filter((x) => groupOf(x.status) === g).length;
+        return (
+          <section data-testid={`report-${g}`}>
+            <h2>
+              {title} ({n})
+            </h2>
+            {n === 0 ? (
+              <p class="muted small">None.</p>
+            ) : (
+              <ControlReport c={p.c} bundleHref={href} group={g} />
+            )}
+          </section>
+        );
+      })}
     </PortalShell>
   );
 }

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import { parse } from "../../../../protocol/common.ts";
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
+import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import type { CloudDeps } from "../../deps.ts";
 import { listEvidenceAlerts } from "../../evidence/alerts.ts";
@@ -21,6 +22,7 @@ import type { EvidenceData } from "../views/evidence-panels.tsx";
 import { BundleDetail } from "./bundle-page.tsx";
 import { CompliancePacket } from "./packet.tsx";
 import { PortalEvidence, PortalOverview, PortalReport } from "./pages.tsx";
+import { PortalReceipt } from "./receipt-page.tsx";
 import { portalUrl } from "./shell.tsx";
 
 /** Days of score history on the overview and in the packet. */
@@ -93,6 +95,18 @@ export async function storedBundle(deps: CloudDeps, siteId: string, applianceId:
     );
   if (!row) throw pageNotFound();
   return { bundle: JSON.parse(row.body) as EvidenceBundle, raw: row.body, hash: row.hash };
+}
+
+/** The healing receipt `receiptId` in stored bundle (applianceId, seq) of the site (404 when absent). */
+export async function storedReceipt(
+  deps: CloudDeps,
+  siteId: string,
+  p: { applianceId: string; seq: string; receiptId: string },
+): Promise<{ receipt: RemediationReceipt; bundle: EvidenceBundle }> {
+  const { bundle } = await storedBundle(deps, siteId, p.applianceId, p.seq);
+  const receipt = bundle.receipts.find((x) => x.id === p.receiptId);
+  if (!receipt) throw pageNotFound();
+  return { receipt, bundle };
 }
 
 /** The JSONL download response (the cloud's export service, streamed). */
@@ -175,6 +189,12 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
     const s = await siteOr404(deps.db, site(c));
     const b = await storedBundle(deps, s.id, c.req.param("applianceId"), c.req.param("seq"));
     return c.html(<BundleDetail web={c.get("web")} siteId={s.id} b={b.bundle} hash={b.hash} raw={b.raw} />);
+  });
+
+  web.get("/portal/s/:siteId/receipts/:applianceId/:seq/:receiptId", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    const { receipt, bundle } = await storedReceipt(deps, s.id, c.req.param());
+    return c.html(<PortalReceipt web={c.get("web")} siteId={s.id} r={receipt} bundle={bundle} />);
   });
 
   web.get("/portal/s/:siteId/evidence.jsonl", guard, async (c) => {

@@ -256,3 +256,42 @@ export async function seedCandidate(cloud: TestCloud): Promise<string> {
   }
   return pattern;
 }
+
+/**
+ * A remediation bundle after `chain`'s head that fixes (verified) the first failing finding of its
+ * latest check cycle, `afterMs` after that cycle: the drift-then-fix story the pages tell.
+ */
+export function verifiedFixAfter(
+  app: TestAppliance,
+  chain: EvidenceBundle[],
+  afterMs = 30_000,
+): { bundle: EvidenceBundle; finding: Finding } {
+  const head = chain.at(-1)!;
+  const cycle = chain.findLast((b) => b.kind === "check-cycle")!;
+  const finding = cycle.findings.find((f) => f.status === "fail")!;
+  const at = new Date(new Date(head.createdAt).getTime() + afterMs).toISOString();
+  const started = new Date(new Date(at).getTime() - 4000).toISOString();
+  const receipt: RemediationReceipt = {
+    id: "rcpt-fix",
+    checkId: finding.checkId,
+    host: finding.host,
+    runbookId: `${finding.checkId}-fix`,
+    params: {},
+    decidedBy: { tier: "L1", ruleId: "l1-fix", ruleVersion: 1 },
+    dryRun: false,
+    before: { status: "fail", actual: "not compliant", details: {}, at: started },
+    after: { status: "pass", actual: "compliant", details: {}, at },
+    verify: "pass",
+    rollback: null,
+    outcome: "fixed",
+    startedAt: started,
+    finishedAt: at,
+  };
+  const bundle = buildBundle(
+    { siteId: app.siteId, applianceId: app.applianceId },
+    { seq: head.seq, hash: bundleHash(head) },
+    { kind: "remediation", receipts: [receipt], citations: finding.citations, createdAt: at },
+    app.key.secretKey,
+  );
+  return { bundle, finding };
+}

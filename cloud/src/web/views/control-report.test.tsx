@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import type { Finding } from "../../../../protocol/finding.ts";
 import { computeScore } from "../../../../protocol/score.ts";
 import { findingKey, type SiteCompliance } from "../data/compliance.ts";
-import { ControlReport } from "./control-report.tsx";
+import { ControlReport, groupOf, type ReportGroup } from "./control-report.tsx";
 
 const finding = (checkId: string, status: Finding["status"]): Finding => ({
   checkId,
@@ -15,15 +15,16 @@ const finding = (checkId: string, status: Finding["status"]): Finding => ({
   observedAt: "2026-12-04T10:00:00.000Z",
 });
 
-function render(findings: Finding[]): string {
+function render(findings: Finding[], group?: ReportGroup): string {
   const c: SiteCompliance = {
     ...computeScore(findings),
     findings: new Map(
       findings.map((f) => [findingKey(f.checkId, f.host), { ...f, bundle: { applianceId: "a", seq: 1 } }]),
     ),
+    fixed: [],
     asOf: "2026-12-04T10:00:00.000Z",
   };
-  return String(<ControlReport c={c} />);
+  return String(<ControlReport c={c} group={group} />);
 }
 
 test("the portal says a failing monitor-only check or threat needs a person, and a fixable one does not", () => {
@@ -37,4 +38,22 @@ test("the portal says a failing monitor-only check or threat needs a person, and
   expect(row("windows.ad-krbtgt-age")).toContain("needs a person, not fixed automatically");
   expect(row("windows.threat-brute-force")).toContain("needs a person, not fixed automatically");
   expect(row("windows.ntlmv2")).not.toContain("needs a person");
+});
+
+test("the report lists failing, passing and unassessed controls apart", () => {
+  const fs = [finding("windows.ntlmv2", "fail")];
+  const failing = render(fs, "attention");
+  const passing = render(fs, "passing");
+  const unassessed = render(fs, "unassessed");
+  expect(failing).toContain('data-citation="§164.312(d)"');
+  expect(passing).not.toContain('data-citation="§164.312(d)"');
+  expect(unassessed).not.toContain('data-citation="§164.312(d)"');
+  // Every other control is unassessed here, and only that list shows them.
+  expect(unassessed.match(/data-citation=/g)!.length).toBeGreaterThan(30);
+  expect(failing.match(/data-citation=/g)).toHaveLength(1);
+  expect([groupOf("excepted"), groupOf("unknown"), groupOf("warn")]).toEqual([
+    "passing",
+    "attention",
+    "attention",
+  ]);
 });

@@ -18,6 +18,22 @@ export function statusCounts(controls: readonly ControlScore[]): Record<string, 
   return out;
 }
 
+/** The report's three lists: what needs attention, what passes, what nothing judges yet. */
+export type ReportGroup = "attention" | "passing" | "unassessed";
+
+/** The list a control's status belongs in. */
+export function groupOf(status: ControlScore["status"]): ReportGroup {
+  if (status === "pass" || status === "excepted") return "passing";
+  return status === "unassessed" ? "unassessed" : "attention";
+}
+
+/** Headings of the report's lists, in order. */
+export const REPORT_GROUPS: [ReportGroup, string][] = [
+  ["attention", "Failing or needing attention"],
+  ["passing", "Passing"],
+  ["unassessed", "Not assessed yet"],
+];
+
 /** Words for a program source on the report. */
 const SOURCE_LABEL: Record<ControlScore["program"][number]["source"], string> = {
   sra: "risk assessment",
@@ -67,6 +83,8 @@ export function ControlReport(p: {
   c: SiteCompliance;
   bundleHref?: (applianceId: string, seq: number) => string;
   assessedOnly?: boolean;
+  /** Only the controls in this group (the report lists failing, passing and unassessed apart). */
+  group?: ReportGroup;
 }) {
   if (p.c.assessed === 0) {
     return (
@@ -79,7 +97,10 @@ export function ControlReport(p: {
   return (
     <>
       {SAFEGUARDS.map(([sg, title]) => {
-        const controls = p.c.controls.filter((x) => x.control.safeguard === sg);
+        const controls = p.c.controls.filter(
+          (x) => x.control.safeguard === sg && (!p.group || groupOf(x.status) === p.group),
+        );
+        if (p.group && controls.length === 0) return null;
         const shown = p.assessedOnly ? controls.filter((x) => x.status !== "unassessed") : controls;
         const hidden = controls.length - shown.length;
         return (
@@ -89,7 +110,7 @@ export function ControlReport(p: {
               <p class="muted small">None of these {controls.length} controls is assessed yet.</p>
             ) : (
               <div class="table-wrap">
-                <table data-testid={`controls-${sg}`}>
+                <table data-testid={p.group ? `controls-${p.group}-${sg}` : `controls-${sg}`}>
                   <thead>
                     <tr>
                       <th style="width:9rem">Status</th>

@@ -1,0 +1,77 @@
+import { Badge, LocalTime } from "../../../../lib/ui/components.tsx";
+import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import { decidedByWords, stateWords } from "./fix-words.ts";
+
+const outcomeWords: Record<RemediationReceipt["outcome"], string> = {
+  fixed: "Fixed, and the check passed again afterwards.",
+  failed: "The fix did not work; the problem is still there.",
+  "rolled-back": "The fix did not pass its check, so the change was undone.",
+  "dry-run": "Rehearsal only: nothing was changed.",
+};
+
+/** One healing receipt in plain words: before, who decided, after, verified; the raw record below. */
+export function ReceiptDetail(p: { r: RemediationReceipt; bundleHref: string; bundleLabel: string }) {
+  const { r } = p;
+  return (
+    <div data-testid="receipt">
+      <div class="card">
+        <Badge status={r.outcome} /> {outcomeWords[r.outcome]}
+      </div>
+      <dl class="facts" data-testid="receipt-story">
+        <dt>Before</dt>
+        <dd>
+          {stateWords(r.before)} at <LocalTime at={r.before.at} />
+        </dd>
+        <dt>Decided</dt>
+        <dd>
+          {decidedByWords(r.decidedBy)}, using runbook <span class="mono">{r.runbookId}</span>
+        </dd>
+        <dt>Started</dt>
+        <dd>
+          <LocalTime at={r.startedAt} />
+        </dd>
+        <dt>After</dt>
+        <dd>
+          {stateWords(r.after)}
+          {r.after ? (
+            <>
+              {" "}
+              at <LocalTime at={r.after.at} />
+            </>
+          ) : null}
+        </dd>
+        <dt>Verified</dt>
+        <dd>
+          {r.verify === "pass"
+            ? "yes — the check ran again and passed"
+            : r.verify === "fail"
+              ? "no — the check still failed"
+              : "not run"}
+        </dd>
+        {r.rollback?.attempted ? (
+          <>
+            <dt>Undone</dt>
+            <dd>
+              {r.rollback.ok ? "the change was rolled back" : "rolling back failed — a person must look"}
+            </dd>
+          </>
+        ) : null}
+        <dt>Finished</dt>
+        <dd>
+          <LocalTime at={r.finishedAt} />
+        </dd>
+        <dt>Computer</dt>
+        <dd class="mono">{r.host}</dd>
+        <dt>Check</dt>
+        <dd class="mono">{r.checkId}</dd>
+      </dl>
+      <p class="small">
+        Recorded in signed evidence bundle <a href={p.bundleHref}>{p.bundleLabel}</a>.
+      </p>
+      <details>
+        <summary class="small">The receipt as recorded</summary>
+        <pre>{JSON.stringify(r, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}

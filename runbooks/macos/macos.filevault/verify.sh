@@ -1,0 +1,7 @@
+#!/bin/sh
+set -eu
+out=$(fdesetup status 2>&1) || true
+status=fail
+printf '%s' "$out" | grep -q 'Deferred enablement appears to be active' && status=warn
+printf '%s' "$out" | grep -q 'FileVault is On' && status=pass
+printf '{"status":"%s","expected":"FileVault is On or deferred","actual":"%s","details":{}}\n' "$status" "$(printf '%s' "$out" | tr '\n' ' ' | tr -d '"')"
