@@ -1,4 +1,4 @@
-import { expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -11,6 +11,9 @@ import { buildBundle, bundleHash, type EvidenceBundle } from "../../../../protoc
 import { generateKeyPair } from "../../../../protocol/sign.ts";
 import { sampleFinding } from "../../../../protocol/testkit.ts";
 import { requirement } from "../../../../test/support/requirement.ts";
+import { anchorDueCheckpoints } from "../../anchoring/anchor.ts";
+import { startTestCalendar, type TestCalendar } from "../../anchoring/testing/calendar.ts";
+import { startTestTsa, type TestTsa } from "../../anchoring/testing/openssl-tsa.ts";
 import { defaultCloudConfig } from "../../config.ts";
 import { auditLog } from "../../db/schema/audit.ts";
 import { describeEachDb } from "../../testing/each-db.ts";
@@ -97,6 +100,18 @@ function editLines(kit: string, file: string, edit: (lines: string[]) => string[
       .join(""),
   );
 }
+
+let tsa: TestTsa | undefined;
+let cal: TestCalendar | undefined;
+beforeAll(() => {
+  if (!TOOLS) return;
+  tsa = startTestTsa();
+  cal = startTestCalendar();
+});
+afterAll(async () => {
+  await tsa?.stop();
+  await cal?.stop();
+});
 
 describeEachDb(
   "the auditor's kit",
@@ -218,6 +233,66 @@ describeEachDb(
       expect(r.code).toBe(0);
       expect(spawnSync("sha256sum", ["-c", "SHA256SUMS"], { cwd: kit }).status).toBe(0);
     });
+
+    test.skipIf(!TOOLS)(
+      "an anchored site's kit carries its TSA token and .ots, which stamp its checkpoint",
+      async () => {
+        const c = cloud();
+        await c.createSite("kit-e", "enterprise");
+        const a = await c.createAppliance("kit-e", "kit-e1");
+        const up = await c.request(AGENT_API.evidence, {
+          method: "POST",
+          headers: a.headers,
+          body: JSON.stringify({ bundles: a.nextBundles(2) }),
+        });
+        expect(up.status).toBe(200);
+        await issueCheckpoint(c.deps.db, c.deps, "kit-e");
+        const settings = {
+          tsaUrl: tsa!.url,
+          tsaCaPem: tsa!.caPem,
+          calendars: [cal!.url],
+          periodMin: { enterprise: 60 },
+          upgradeEveryMin: 60,
+        };
+        expect((await anchorDueCheckpoints(c.deps, settings)).anchored).toBe(2);
+        const bearer = await c.adminToken("read-only", "kit-e");
+        const r = await c.call("GET", "/api/sites/kit-e/tlog/kit?from=2026-11-25&to=2026-11-26", { bearer });
+        const kit = extract(new Uint8Array(await r.arrayBuffer()));
+        const ok = verifyKit(kit);
+        expect(ok.out).toContain("2 time anchor(s) stamp the kit's checkpoints");
+        expect(ok.code).toBe(0);
+        writeFileSync(join(kit, "..", "tsa-ca.pem"), tsa!.caPem);
+        const ts = spawnSync(
+          "openssl",
+          [
+            "ts",
+            "-verify",
+            "-token_in",
+            "-in",
+            "anchors/checkpoint.tst",
+            "-data",
+            "checkpoint.note",
+            "-CAfile",
+            "../tsa-ca.pem",
+          ],
+          { cwd: kit, encoding: "utf8" },
+        );
+        expect(ts.stdout).toContain("Verification: OK");
+        // A token over some other text is named.
+        const tst = readFileSync(join(kit, "anchors/checkpoint.tst"));
+        const at = tst.indexOf(
+          createHash("sha256")
+            .update(readFileSync(join(kit, "checkpoint.note")))
+            .digest(),
+        );
+        tst[at] = tst[at]! ^ 1;
+        writeFileSync(join(kit, "anchors/checkpoint.tst"), tst);
+        resum(kit);
+        expect(verifyKit(kit).out).toContain(
+          "anchors/checkpoint.tst: the rfc3161 anchor does not stamp checkpoint.note",
+        );
+      },
+    );
 
     test.skipIf(!TOOLS)("a pinned cloud key that is not the kit's is refused", () => {
       const r = verifyKit(extract(first), "--cloud-key", generateKeyPair().publicKey);

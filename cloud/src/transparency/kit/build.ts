@@ -3,6 +3,7 @@ import { and, asc, between, eq, lt } from "drizzle-orm";
 import { noteVerifierKey } from "../../../../protocol/checkpoint.ts";
 import { assemble, inclusionPlan, planNodes, rootPlan } from "../../../../protocol/merkle.ts";
 import type { Db } from "../../db/client.ts";
+import { checkpointAnchors } from "../../db/schema/anchoring.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { tlogCheckpoints, tlogLeaves } from "../../db/schema/transparency.ts";
 import type { CloudDeps } from "../../deps.ts";
@@ -75,6 +76,43 @@ async function inclusionProofs(db: Db, siteId: string, leaves: Leaf[], size: num
     });
   }
   return out;
+}
+
+/**
+ * The newest external time anchor of each kind for each checkpoint in the kit (an upgraded `.ots`
+ * supersedes its pending one), as files beside the notes they stamp, and their list.
+ */
+async function anchorFiles(db: Db, siteId: string, notePaths: Map<number, string>): Promise<TarEntry[]> {
+  const rows = await db
+    .select()
+    .from(checkpointAnchors)
+    .where(eq(checkpointAnchors.siteId, siteId))
+    .orderBy(asc(checkpointAnchors.id));
+  const newest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (notePaths.has(r.checkpointId)) newest.set(`${r.checkpointId}:${r.kind}`, r);
+  const anchors = [...newest.values()].sort((a, b) => a.id - b.id);
+  if (anchors.length === 0) return [];
+  const fileOf = (a: (typeof anchors)[number]) =>
+    `anchors/${notePaths
+      .get(a.checkpointId)!
+      .replace(/^checkpoints\//, "")
+      .replace(/\.note$/, "")}.${a.kind === "rfc3161" ? "tst" : "ots"}`;
+  return [
+    ...anchors.map((a) => ({ path: fileOf(a), data: Buffer.from(a.proof, "base64") })),
+    {
+      path: "anchors.json",
+      data: json(
+        anchors.map((a) => ({
+          file: fileOf(a),
+          note: notePaths.get(a.checkpointId)!,
+          kind: a.kind,
+          source: a.source,
+          complete: a.complete,
+          stampedAt: a.stampedAt?.toISOString() ?? null,
+        })),
+      ),
+    },
+  ];
 }
 
 /** Each appliance key with the window it signed in: from its registration to the next key's. */
@@ -171,6 +209,14 @@ export async function buildKit(
     }
   }
 
+  const notePaths = new Map(
+    checkpoints.map((cp, i) => [
+      cp.id,
+      cp === latest
+        ? "checkpoint.note"
+        : `checkpoints/${String(i + 1).padStart(6, "0")}-size-${cp.size}.note`,
+    ]),
+  );
   const day = (iso: string) => iso.slice(0, 10);
   const dir = `${siteId}-${day(period.from)}-${day(period.to)}`;
   const files: TarEntry[] = [
@@ -189,10 +235,8 @@ export async function buildKit(
       }),
     },
     { path: "checkpoint.note", data: enc.encode(latest.note) },
-    ...checkpoints.slice(0, -1).map((cp, i) => ({
-      path: `checkpoints/${String(i + 1).padStart(6, "0")}-size-${cp.size}.note`,
-      data: enc.encode(cp.note),
-    })),
+    ...checkpoints.slice(0, -1).map((cp) => ({ path: notePaths.get(cp.id)!, data: enc.encode(cp.note) })),
+    ...(await anchorFiles(db, siteId, notePaths)),
     {
       path: "leaves.tsv",
       data: enc.encode(leaves.map((l) => `${l.idx}\t${l.applianceId}\t${l.seq}\t${l.bundleHash}\n`).join("")),

@@ -262,6 +262,14 @@ def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period
         if roots[s] != r:
             problems.append("%s: its root is not the root of the log's first %d leaves: the log forked or was rewritten" % (path, s))
 
+    # Time-stamp tokens and .ots files carry the SHA-256 of the note they stamp verbatim (the
+    # TSTInfo's messageImprint; the .ots file-hash operation): that they stamp this kit's notes is
+    # checked here, their signatures and Bitcoin attestations with `openssl ts -verify` and `ots verify`.
+    anchors = json.loads(read(kit, "anchors.json")) if os.path.exists(os.path.join(kit, "anchors.json")) else []
+    for a in anchors:
+        if sha256(read(kit, a["note"])) not in read(kit, a["file"]):
+            problems.append("%s: the %s anchor does not stamp %s" % (a["file"], a["kind"], a["note"]))
+
     proofs = {}
     for line in read(kit, "proofs.jsonl").decode().splitlines():
         p = json.loads(line)
@@ -336,7 +344,7 @@ def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period
     for key in by_appliance:
         if key not in seqs_in_log:
             problems.append("appliance %s: its bundles are in the kit but not in the signed log" % key)
-    checked = {"leaves": size, "bundles": len(period), "context": len(context),
+    checked = {"anchors": len(anchors), "leaves": size, "bundles": len(period), "context": len(context),
                "checkpoints": 1 + len(older), "bundleSignatures": signatures, "appliances": len(seqs_in_log)}
     return problems, checked
 
@@ -357,10 +365,11 @@ def main():
         return 1
     manifest = json.loads(read(args.kit, "manifest.json"))
     print("OK site %s, %s to %s: %d bundles (and %d at the period's edges) of %d appliance(s) are in the log "
-          "of %d leaves signed by the cloud; %d checkpoint(s) and %d bundle signature(s) verified by openssl"
+          "of %d leaves signed by the cloud; %d checkpoint(s) and %d bundle signature(s) verified by openssl; "
+          "%d time anchor(s) stamp the kit's checkpoints"
           % (manifest["siteId"], manifest["period"]["from"], manifest["period"]["to"], checked["bundles"],
              checked["context"], checked["appliances"], checked["leaves"], checked["checkpoints"],
-             checked["bundleSignatures"]))
+             checked["bundleSignatures"], checked["anchors"]))
     if args.cloud_key is None:
         print("NOTE the cloud key was taken from keys.json: pin it with --cloud-key to rule out a substituted kit")
     return 0
