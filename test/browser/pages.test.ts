@@ -3,7 +3,7 @@ import { startLocalApi } from "../../agent/src/localapi/server.ts";
 import { jsonLogger } from "../../agent/src/log/logger.ts";
 import { openStateDb } from "../../agent/src/queue/db.ts";
 import { Queue } from "../../agent/src/queue/queue.ts";
-import { sampleStatus } from "../../agent/src/status/fixture.ts";
+import { sampleStatusAt } from "../../agent/src/status/fixture.ts";
 import { createSite } from "../../cloud/src/sites/create.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { fixtureChain, uploadAs, verifiedFixAfter } from "../../cloud/src/web/testing/seed.ts";
@@ -52,15 +52,18 @@ describe.skipIf(!chromiumPresent())("pages for the people who use them, at deskt
     });
 
     // The appliance's status page with a verified fix, served by the daemon's own local API.
-    const status = sampleStatus();
+    // Shown at the real time (the status page's clock), so it reads as a fresh, healthy appliance.
+    const status = sampleStatusAt(new Date());
+    const ago = (sec: number) => new Date(Date.now() - sec * 1000).toISOString();
     const bitlocker = status.findings.find((f) => f.checkId === "windows.bitlocker")!;
     const receipt: RemediationReceipt = {
       ...fix.bundle.receipts[0]!,
       checkId: bitlocker.checkId,
       host: bitlocker.host,
-      before: { status: "fail", actual: "ProtectionStatus Off", details: {}, at: "2026-11-25T10:04:10.000Z" },
-      after: { status: "pass", actual: "ProtectionStatus On", details: {}, at: "2026-11-25T10:04:40.000Z" },
-      finishedAt: "2026-11-25T10:04:41.000Z",
+      before: { status: "fail", actual: "ProtectionStatus Off", details: {}, at: ago(50) },
+      after: { status: "pass", actual: "ProtectionStatus On", details: {}, at: ago(20) },
+      startedAt: ago(50),
+      finishedAt: ago(19),
     };
     const queue = new Queue(openStateDb(":memory:"), { maxBytes: 1e9 });
     const server = startLocalApi(

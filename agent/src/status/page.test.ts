@@ -98,6 +98,8 @@ test("a verified fix restates its check as passing and leads the page as 'recent
     /data-check="windows.bitlocker"[\s\S]*?>OK<[\s\S]*?Fixed automatically and checked again/,
   );
   expect(html).not.toContain(">Problem<");
+  // Nor does the health summary count the fixed check as a problem.
+  expect(html).not.toContain("found a problem");
 });
 
 test("checks sharing a topic on one computer make one row, showing the worst", async () => {

@@ -106,13 +106,14 @@ function RecentFixes(p: { fixes: RemediationReceipt[]; byKey: Map<string, Findin
 /** The appliance's read-only status page for clinic staff (served on the LAN by the local API). */
 export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
   const { s, now } = p;
-  const h = assessHealth(s, now);
   const fixes = s.recentFixes ?? [];
   // A verified fix after a check's last result restates it as passing until the next cycle confirms.
   const restated = restateFixed(s.findings, fixes);
   const fixedNow = new Map(
     restated.fixed.map((x) => [`${x.finding.checkId}\u0000${x.finding.host}`, x.receipt]),
   );
+  // Health counts problems as the rows show them: a verified fix is not a problem any more.
+  const h = assessHealth({ ...s, findings: restated.findings }, now);
   const byKey = new Map(s.findings.map((f) => [`${f.checkId}\u0000${f.host}`, f]));
   const findings = restated.findings.sort(
     (a, b) =>
