@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { SignedChainHead } from "./chain-heads.ts";
 import { HostName, NonNegInt, PosInt, ShortText, Timestamp } from "./common.ts";
 import { BundleSummary } from "./evidence.ts";
 import { SealKeyAnnouncement } from "./targets.ts";
@@ -26,6 +27,8 @@ export const CheckinRequest = v.strictObject({
   ),
   /** The appliance's X25519 key credentials are sealed to (protocol/targets.ts). */
   sealKey: v.optional(SealKeyAnnouncement),
+  /** The chain head signed with the identity key: the cloud keeps it to prove exports complete. */
+  signedHead: v.optional(SignedChainHead),
 });
 export type CheckinRequest = v.InferOutput<typeof CheckinRequest>;
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseJsonl, verifyChain } from "../../../protocol/chain.ts";
+import { checkCompleteness, splitChainExport } from "../../../protocol/chain-heads.ts";
 import type { EvidenceBundle } from "../../../protocol/evidence.ts";
 import { computeScore } from "../../../protocol/score.ts";
 import { rebuildStateAt, verifyStateChain } from "../../../protocol/state.ts";
@@ -55,18 +56,31 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
   if (!parsed.ok) throw new CliError(`${file}: ${parsed.message}`, EXIT.failed);
   const at = values.at === undefined ? undefined : new Date(values.at);
   if (at && Number.isNaN(at.getTime())) throw new CliError(`--at: "${values.at}" is not an ISO date/time`);
-  const result = verifyChain(parsed.items, keys);
+  // Signed chain heads ride at the end of an export; they say how far each chain must reach.
+  const { bundles, heads } = splitChainExport(parsed.items);
+  const chain = verifyChain(bundles, keys);
+  const completeness = chain.ok ? checkCompleteness(bundles as EvidenceBundle[], heads, keys) : undefined;
+  const result =
+    chain.ok && completeness && !completeness.ok
+      ? { ...completeness, index: bundles.length }
+      : chain.ok && completeness?.ok
+        ? { ...chain, complete: completeness.complete }
+        : chain;
   // The chain's verdict stands alone; --at then rebuilds each appliance's state at that moment
   // from its signed snapshots and changes, checking every state digest on the way.
   if (result.ok && at)
-    return statesAt(parsed.items as EvidenceBundle[], at.toISOString(), values.json === true, io);
+    return statesAt(bundles as EvidenceBundle[], at.toISOString(), values.json === true, io);
   if (values.json) {
     io.out(JSON.stringify(result));
   } else if (result.ok) {
-    const heads = Object.entries(result.heads).map(
+    const tips = Object.entries(result.heads).map(
       ([id, h]) => `${id} at #${h.seq} (head ${h.hash.slice(0, 16)}…)`,
     );
-    io.out(`OK: ${result.count} bundles verified${heads.length ? `; ${heads.join(", ")}` : ""}`);
+    io.out(`OK: ${result.count} bundles verified${tips.length ? `; ${tips.join(", ")}` : ""}`);
+    for (const h of "complete" in result ? result.complete : [])
+      io.out(
+        `complete for appliance ${h.applianceId} up to sequence ${h.seq}, signed by ${h.applianceId} at ${h.at}`,
+      );
   } else {
     io.err(`BROKEN (${result.kind}): ${result.message}`);
   }

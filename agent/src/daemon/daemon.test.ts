@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
 import { verifyChain } from "../../../protocol/chain.ts";
+import { verifyEnvelope } from "../../../protocol/signed.ts";
 import { FixtureHost } from "../checks/fixture-host.ts";
 import { startFakeCloud } from "../cloud-client/fake-cloud.fixture.ts";
 import { loadConfig } from "../config/load.ts";
@@ -73,7 +74,11 @@ describe("malachor run (in process, against a loopback cloud)", async () => {
     expect(b.findings.map((f) => f.checkId)).toContain("agent.queue-capacity");
     // The hung provider costs one error finding, not the cycle.
     expect(b.findings.find((f) => f.checkId === "windows.provider")).toMatchObject({ status: "error" });
-    expect(cloud.state.checkins[0]!.chain.seq).toBeGreaterThanOrEqual(1);
+    const checkin = cloud.state.checkins[0]!;
+    expect(checkin.chain.seq).toBeGreaterThanOrEqual(1);
+    // The head rides signed with the identity key: the cloud keeps it to prove exports complete.
+    expect(checkin.signedHead?.payload).toMatchObject({ seq: checkin.chain.seq, hash: checkin.chain.head });
+    expect(verifyEnvelope(checkin.signedHead!, publicKey)).toEqual({ ok: true });
     await until("watchdog pings", () => notes.includes("WATCHDOG=1"));
   });
 

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import * as v from "valibot";
 import { scrubFinding } from "../../../lib/phi/scrub.ts";
+import { signChainHead } from "../../../protocol/chain-heads.ts";
 import type { CheckinRequest } from "../../../protocol/checkin.ts";
 import { describeIssues } from "../../../protocol/common.ts";
 import { type BundleSummary, EvidenceEvent } from "../../../protocol/evidence.ts";
@@ -51,6 +52,8 @@ export interface DaemonDeps {
   now?: () => Date;
   /** The sealing key announced at checkin, signed by the identity key. */
   sealKey?: SealKeyAnnouncement;
+  /** The identity secret key (hex) that signs the chain head at each checkin (completeness proof). */
+  headSigningKey?: string;
   /** Targets entered in the cloud (synced with the site config). */
   targets?: TargetsSync;
   /** A loop with no progress for this long stops feeding the systemd watchdog (default 10 min). */
@@ -320,6 +323,20 @@ export class Daemon {
         .slice(0, 50)
         .map(([code, message]) => ({ code, message: message.slice(0, 500) })),
       ...(this.d.sealKey ? { sealKey: this.d.sealKey } : {}),
+      ...(this.d.headSigningKey
+        ? {
+            signedHead: signChainHead(
+              {
+                siteId: this.d.config.appliance.site_id,
+                applianceId: this.d.config.appliance.appliance_id,
+                seq: head.seq,
+                hash: head.hash,
+                at: iso(this.now()),
+              },
+              this.d.headSigningKey,
+            ),
+          }
+        : {}),
     };
   }
 

@@ -149,6 +149,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
     notifier: opts.notifier ?? systemdNotifier(),
     hostName,
     sealKey: announceSealKey(sealKey.publicKey, identity.secretKey),
+    headSigningKey: identity.secretKey,
     targets: {
       get version() {
         return synced.version;

@@ -7,6 +7,7 @@ import { orders } from "../db/schema/orders.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 import { sites } from "../db/schema/sites.ts";
 import { siteTargets } from "../db/schema/targets.ts";
+import { recordChainHead } from "../evidence/chain-heads.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { recordSealKey } from "../targets/seal-key.ts";
 
@@ -27,6 +28,7 @@ export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Prom
     .where(eq(appliances.id, actor.applianceId))
     .returning({
       chainSeq: appliances.chainSeq,
+      publicKey: appliances.publicKey,
       configVersion: sql<number>`(SELECT ${sites.configVersion} FROM ${sites} WHERE ${sites.id} = ${appliances.siteId})`,
       pending: sql<number>`(SELECT count(*)::int FROM ${orders} WHERE ${and(
         eq(orders.applianceId, actor.applianceId),
@@ -41,6 +43,13 @@ export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Prom
     });
   if (!row) throw notFound(`appliance ${actor.applianceId} no longer exists`);
   if (input.sealKey) await recordSealKey(ctx.db, actor, input.sealKey, now);
+  if (input.signedHead)
+    await recordChainHead(
+      ctx.db,
+      { siteId: actor.siteId, applianceId: actor.applianceId, publicKey: row.publicKey },
+      input.signedHead,
+      now,
+    );
   return {
     serverTime: now.toISOString(),
     protocolVersion: PROTOCOL_VERSION,

@@ -49,6 +49,9 @@ describeEachDb("migrations", (cloud) => {
     ["UPDATE tlog_checkpoints SET note = 'x'"],
     ["DELETE FROM tlog_checkpoints"],
     ["TRUNCATE tlog_checkpoints"],
+    ["UPDATE chain_heads SET seq = 0"],
+    ["DELETE FROM chain_heads"],
+    ["TRUNCATE chain_heads"],
     ["UPDATE checkpoint_anchors SET proof = 'x'"],
     ["DELETE FROM checkpoint_anchors"],
     ["TRUNCATE checkpoint_anchors"],
@@ -80,6 +83,10 @@ describeEachDb("migrations", (cloud) => {
     await db.execute(sql`INSERT INTO tlog_nodes (site_id, level, idx, hash) VALUES ('s', 1, ${idx}, 'h')`);
     await db.execute(
       sql`INSERT INTO tlog_checkpoints (site_id, size, root, note, key_id, created_at) VALUES ('s', 1, 'r', 'n', 'k', ${now})`,
+    );
+    await db.execute(
+      sql`INSERT INTO chain_heads (site_id, appliance_id, seq, hash, signed_at, envelope, received_at)
+          VALUES ('s', 'worm-app', ${idx}, 'h', ${now}, '{}', ${now})`,
     );
     await db.execute(
       sql`INSERT INTO checkpoint_anchors (checkpoint_id, site_id, tree_size, kind, source, proof, complete, created_at)

@@ -1,10 +1,13 @@
+import { canonicalize } from "../../../protocol/canonical.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
+import { latestCoveredHeads } from "./chain-heads.ts";
 import { siteChainPages } from "./site-chain.ts";
 
 /**
  * A site's chain as JSONL (one stored bundle per line, appliance by appliance in sequence order),
- * streamed; `malachor evidence verify` accepts it with the site's keys.
+ * streamed, then each appliance's latest signed chain head the bundles cover; `malachor evidence
+ * verify` accepts it with the site's keys and reports how far each chain is proven complete.
  */
 export function exportSiteChain({ ctx, input }: ServiceCall<{ siteId: string }>): ReadableStream<Uint8Array> {
   assertRole(ctx.actor, "read-only");
@@ -15,6 +18,9 @@ export function exportSiteChain({ ctx, input }: ServiceCall<{ siteId: string }>)
     async pull(controller) {
       const next = await pages.next();
       if (next.done) {
+        // Last, the heads the appliances signed: they let a verifier tell a complete export from a cut one.
+        const heads = await latestCoveredHeads(ctx.db, input.siteId);
+        if (heads.length) controller.enqueue(enc.encode(heads.map((h) => `${canonicalize(h)}\n`).join("")));
         controller.close();
         return;
       }

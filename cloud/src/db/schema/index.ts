@@ -4,6 +4,7 @@ export * from "./anchoring.ts";
 export * from "./appliances.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
+export * from "./chain-heads.ts";
 export * from "./escrow.ts";
 export * from "./evidence.ts";
 export * from "./heal.ts";
