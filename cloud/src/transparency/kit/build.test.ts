@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { AGENT_API } from "../../../../protocol/api.ts";
+import { signChainHead } from "../../../../protocol/chain-heads.ts";
 import { signNote } from "../../../../protocol/checkpoint.ts";
 import { buildBundle, bundleHash, type EvidenceBundle } from "../../../../protocol/evidence.ts";
 import { generateKeyPair } from "../../../../protocol/sign.ts";
-import { sampleFinding } from "../../../../protocol/testkit.ts";
+import { sampleCheckin, sampleFinding } from "../../../../protocol/testkit.ts";
 import { requirement } from "../../../../test/support/requirement.ts";
 import { anchorDueCheckpoints } from "../../anchoring/anchor.ts";
 import { startTestCalendar, type TestCalendar } from "../../anchoring/testing/calendar.ts";
@@ -52,6 +53,21 @@ async function uploadOn(c: TestCloud, a: TestAppliance & { key: { secretKey: str
     method: "POST",
     headers: a.headers,
     body: JSON.stringify({ bundles }),
+  });
+  expect(r.status).toBe(200);
+  return bundles;
+}
+
+/** A check-in carrying the appliance's signed chain head at `last`. */
+async function checkinHead(c: TestCloud, a: TestAppliance, last: EvidenceBundle) {
+  const head = { seq: last.seq, hash: bundleHash(last) };
+  const signedHead = signChainHead(
+    { siteId: a.siteId, applianceId: a.applianceId, ...head, at: "2026-11-28T12:00:00.000Z" },
+    a.key.secretKey,
+  );
+  const r = await c.call("POST", AGENT_API.checkin, {
+    bearer: a.apiKey,
+    body: sampleCheckin({ chain: { seq: head.seq, head: head.hash }, signedHead }),
   });
   expect(r.status).toBe(200);
 }
@@ -123,7 +139,8 @@ describeEachDb(
     test("two downloads are byte-identical, fixed headers, each one audited", async () => {
       const c = cloud();
       await c.createSite("kit-a");
-      await uploadOn(c, await c.createAppliance("kit-a", "kit-a1"), [
+      const a1 = await c.createAppliance("kit-a", "kit-a1");
+      const chain1 = await uploadOn(c, a1, [
         "2026-11-23",
         "2026-11-24",
         "2026-11-25",
@@ -131,6 +148,7 @@ describeEachDb(
         "2026-11-26",
         "2026-11-27",
       ]);
+      await checkinHead(c, a1, chain1.at(-1)!);
       // One appliance with nothing in the period: the pair straddling it shows so.
       await uploadOn(c, await c.createAppliance("kit-a", "kit-a2"), ["2026-11-20", "2026-11-28"]);
       reader = await c.adminToken("read-only", "kit-a");
@@ -175,6 +193,7 @@ describeEachDb(
           ["leaves.tsv", "0o644"],
           ["bundles.jsonl", "0o644"],
           ["context.jsonl", "0o644"],
+          ["heads.jsonl", "0o644"],
           ["proofs.jsonl", "0o644"],
           ["keys.json", "0o644"],
           ["SHA256SUMS", "0o644"],
@@ -230,6 +249,9 @@ describeEachDb(
       const r = verifyKit(kit, "--all-signatures");
       expect(r.out).toContain("OK site kit-a");
       expect(r.out).toContain("4 bundles (and 4 at the period's edges) of 3 appliance(s)");
+      expect(r.out).toContain(
+        "COMPLETE log for appliance kit-a1 up to #6, signed by it at 2026-11-28T12:00:00.000Z",
+      );
       expect(r.code).toBe(0);
       expect(spawnSync("sha256sum", ["-c", "SHA256SUMS"], { cwd: kit }).status).toBe(0);
     });
@@ -311,6 +333,17 @@ describeEachDb(
       const forged = verifyKit(kit);
       expect(forged.code).toBe(1);
       expect(forged.out).toContain("bundles.jsonl line 2: bundle kit-a1#3 was tampered with");
+    });
+
+    test.skipIf(!TOOLS)("an altered signed chain head is named", () => {
+      const kit = extract(first);
+      editLines(kit, "heads.jsonl", (ls) => ls.map((l) => l.replace('"seq":6', '"seq":5')));
+      resum(kit);
+      const r = verifyKit(kit);
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(
+        "heads.jsonl line 1: the signature of appliance kit-a1's chain head does not verify",
+      );
     });
 
     test.skipIf(!TOOLS)("a dropped bundle and a truncated period are named", () => {

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { and, asc, between, eq, lt } from "drizzle-orm";
+import { and, asc, between, desc, eq, lt, lte } from "drizzle-orm";
 import { noteVerifierKey } from "../../../../protocol/checkpoint.ts";
 import { assemble, inclusionPlan, planNodes, rootPlan } from "../../../../protocol/merkle.ts";
 import type { Db } from "../../db/client.ts";
 import { checkpointAnchors } from "../../db/schema/anchoring.ts";
+import { chainHeads } from "../../db/schema/chain-heads.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { tlogCheckpoints, tlogLeaves } from "../../db/schema/transparency.ts";
 import type { CloudDeps } from "../../deps.ts";
@@ -182,6 +183,7 @@ export async function buildKit(
 
   const byAppliance = new Map<string, Leaf[]>();
   for (const l of leaves) byAppliance.set(l.applianceId, [...(byAppliance.get(l.applianceId) ?? []), l]);
+  const heads: unknown[] = [];
   const inPeriod: string[] = [];
   const context: string[] = [];
   const periodLeaves: Leaf[] = [];
@@ -197,6 +199,14 @@ export async function buildKit(
         ),
       )
       .orderBy(asc(evidenceChain.seq));
+    // The appliance's newest signed chain head the kit's leaves cover: its own completeness claim.
+    const [head] = await db
+      .select({ envelope: chainHeads.envelope })
+      .from(chainHeads)
+      .where(and(eq(chainHeads.applianceId, applianceId), lte(chainHeads.seq, logged.at(-1)!.seq)))
+      .orderBy(desc(chainHeads.seq))
+      .limit(1);
+    if (head) heads.push(head.envelope);
     const created = new Map(rows.map((r) => [Number(r.seq), r]));
     const times = logged.map((l) => created.get(l.seq)!.createdAt.toISOString());
     const [lo, hi] = runOf(times, period);
@@ -243,6 +253,7 @@ export async function buildKit(
     },
     { path: "bundles.jsonl", data: enc.encode(inPeriod.map((b) => `${b}\n`).join("")) },
     { path: "context.jsonl", data: enc.encode(context.map((b) => `${b}\n`).join("")) },
+    { path: "heads.jsonl", data: jsonl(heads) },
     { path: "proofs.jsonl", data: jsonl(await inclusionProofs(db, siteId, periodLeaves, size)) },
     { path: "keys.json", data: json(await keysFile(db, deps, siteId, checkpoints[0]!.createdAt)) },
   ];

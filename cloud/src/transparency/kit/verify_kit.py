@@ -341,10 +341,36 @@ def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period
             message = signing_text(raw.decode("utf-8"), b["sig"]).encode("utf-8")
             if not openssl.verify(message, bytes.fromhex(b["sig"]), k["publicKey"]):
                 problems.append("%s: the signature of bundle %s#%d does not verify" % (where, appliance, seq))
+    # Signed chain heads: each appliance's own statement that its chain reached seq N with hash H
+    # at time T, signed with its identity key over the RFC 8785 form of the statement (a flat
+    # object of ASCII strings and integers, which sorted compact JSON reproduces exactly).
+    complete = []
+    for n, line in enumerate(read(kit, "heads.jsonl").decode().splitlines(), start=1):
+        env = json.loads(line)
+        head = env["payload"]
+        who = "heads.jsonl line %d" % n
+        k = appliance_keys.get(env["keyId"])
+        if head.get("type") != "malachor-chain-head/v1" or head.get("siteId") != site:
+            problems.append("%s: not a chain head of site %s" % (who, site))
+            continue
+        if k is None or k["applianceId"] != head["applianceId"]:
+            problems.append("%s: signed by key %s, not a key of appliance %s" % (who, env["keyId"], head["applianceId"]))
+            continue
+        message = json.dumps(head, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        signatures += 1
+        if not openssl.verify(message, bytes.fromhex(env["sig"]), k["publicKey"]):
+            problems.append("%s: the signature of appliance %s's chain head does not verify" % (who, head["applianceId"]))
+            continue
+        leaf = leaves.get((head["applianceId"], head["seq"]))
+        if leaf is None or leaf[1] != head["hash"]:
+            problems.append("%s: appliance %s signed its chain head #%d, which the log does not hold: the log lost or changed its evidence"
+                            % (who, head["applianceId"], head["seq"]))
+            continue
+        complete.append("%s up to #%d, signed by it at %s" % (head["applianceId"], head["seq"], head["at"]))
     for key in by_appliance:
         if key not in seqs_in_log:
             problems.append("appliance %s: its bundles are in the kit but not in the signed log" % key)
-    checked = {"anchors": len(anchors), "leaves": size, "bundles": len(period), "context": len(context),
+    checked = {"complete": complete, "anchors": len(anchors), "leaves": size, "bundles": len(period), "context": len(context),
                "checkpoints": 1 + len(older), "bundleSignatures": signatures, "appliances": len(seqs_in_log)}
     return problems, checked
 
@@ -370,6 +396,8 @@ def main():
           % (manifest["siteId"], manifest["period"]["from"], manifest["period"]["to"], checked["bundles"],
              checked["context"], checked["appliances"], checked["leaves"], checked["checkpoints"],
              checked["bundleSignatures"], checked["anchors"]))
+    for c in checked["complete"]:
+        print("COMPLETE log for appliance " + c)
     if args.cloud_key is None:
         print("NOTE the cloud key was taken from keys.json: pin it with --cloud-key to rule out a substituted kit")
     return 0
