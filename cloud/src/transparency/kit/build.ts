@@ -182,23 +182,24 @@ export async function buildKit(
   ).map((l) => ({ ...l, idx: Number(l.idx), seq: Number(l.seq) }));
 
   const byAppliance = new Map<string, Leaf[]>();
-  for (const l of leaves) byAppliance.set(l.applianceId, [...(byAppliance.get(l.applianceId) ?? []), l]);
+  for (const l of leaves) {
+    const list = byAppliance.get(l.applianceId);
+    if (list) list.push(l);
+    else byAppliance.set(l.applianceId, [l]);
+  }
   const heads: unknown[] = [];
   const inPeriod: string[] = [];
   const context: string[] = [];
   const periodLeaves: Leaf[] = [];
   for (const applianceId of [...byAppliance.keys()].sort()) {
     const logged = byAppliance.get(applianceId)!.sort((a, b) => a.seq - b.seq);
+    // Creation times of the whole logged chain (to find the period's run), bodies of the run only.
+    const inRange = (lo: number, hi: number) =>
+      and(eq(evidenceChain.applianceId, applianceId), between(evidenceChain.seq, lo, hi));
     const rows = await db
-      .select({ seq: evidenceChain.seq, createdAt: evidenceChain.createdAt, body: evidenceChain.body })
+      .select({ seq: evidenceChain.seq, createdAt: evidenceChain.createdAt })
       .from(evidenceChain)
-      .where(
-        and(
-          eq(evidenceChain.applianceId, applianceId),
-          between(evidenceChain.seq, logged[0]!.seq, logged.at(-1)!.seq),
-        ),
-      )
-      .orderBy(asc(evidenceChain.seq));
+      .where(inRange(logged[0]!.seq, logged.at(-1)!.seq));
     // The appliance's newest signed chain head the kit's leaves cover: its own completeness claim.
     const [head] = await db
       .select({ envelope: chainHeads.envelope })
@@ -210,8 +211,16 @@ export async function buildKit(
     const created = new Map(rows.map((r) => [Number(r.seq), r]));
     const times = logged.map((l) => created.get(l.seq)!.createdAt.toISOString());
     const [lo, hi] = runOf(times, period);
+    const bodies = new Map(
+      (
+        await db
+          .select({ seq: evidenceChain.seq, body: evidenceChain.body })
+          .from(evidenceChain)
+          .where(inRange(logged[lo]!.seq, logged[hi]!.seq))
+      ).map((r) => [Number(r.seq), r.body]),
+    );
     for (let i = lo; i <= hi; i++) {
-      const body = created.get(logged[i]!.seq)!.body;
+      const body = bodies.get(logged[i]!.seq)!;
       if (times[i]! >= period.from && times[i]! < period.to) {
         inPeriod.push(body);
         periodLeaves.push(logged[i]!);
