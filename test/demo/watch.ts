@@ -1,3 +1,4 @@
+import { isChainHeadLine } from "../../protocol/chain-heads.ts";
 import type { EvidenceBundle } from "../../protocol/evidence.ts";
 import type { RemediationReceipt } from "../../protocol/receipt.ts";
 
@@ -21,7 +22,8 @@ export function fixesIn(jsonl: string): ObservedFix[] {
   const bundles = jsonl
     .split("\n")
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as EvidenceBundle);
+    .map((l) => JSON.parse(l))
+    .filter((x) => !isChainHeadLine(x)) as EvidenceBundle[];
   // Per check and host: when the current failing streak began (undefined while passing).
   const streak = new Map<string, string | undefined>();
   const out: ObservedFix[] = [];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
+import { isChainHeadLine } from "../../protocol/chain-heads.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
 import { runOrder } from "./harness/orders.ts";
 import { Stack } from "./harness/stack.ts";
@@ -123,7 +124,7 @@ describe("signed orders (compiled agent, real cloud)", () => {
     const jsonl = await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`);
     const events = jsonl
       .split("\n")
-      .filter(Boolean)
+      .filter((l) => l && !isChainHeadLine(JSON.parse(l)))
       .flatMap((l) => (JSON.parse(l) as { events: { type: string; details: { type?: string } }[] }).events);
     const executed = events.filter((e) => e.type === "order-executed").map((e) => e.details.type);
     expect(executed).toEqual(

@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { publishBinary } from "../../cloud/src/update/client.ts";
 import pkg from "../../package.json" with { type: "json" };
+import { isChainHeadLine } from "../../protocol/chain-heads.ts";
 import { malachorBinary } from "../support/binary.ts";
 import { runOrder } from "./harness/orders.ts";
 import { brokenRelease, buildAgentVersion } from "./harness/release.ts";
@@ -52,7 +53,7 @@ async function events(): Promise<{ type: string; details: Record<string, unknown
   const jsonl = await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`);
   return jsonl
     .split("\n")
-    .filter(Boolean)
+    .filter((l) => l && !isChainHeadLine(JSON.parse(l)))
     .flatMap(
       (l) => (JSON.parse(l) as { events: { type: string; details: Record<string, unknown> }[] }).events,
     );

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { adminRequest, adminTarget } from "./admin-api.ts";
 import { flagCommand } from "./args.ts";
-import { adminRequest, cloudAccess } from "./cloud-admin.ts";
 import { CliError, EXIT } from "./command.ts";
 
 /** Usage of `malachor evidence kit`. */
@@ -35,7 +35,7 @@ export const kitCommand = flagCommand(
       if (!values[f] || !DAY.test(values[f]))
         throw new CliError(`--${f} must be a date, YYYY-MM-DD\nusage: ${kitUsage}`);
     }
-    const { base, token } = cloudAccess(values, kitUsage);
+    const { base, token } = adminTarget(values, kitUsage);
     const query = new URLSearchParams({ from: values.from!, to: values.to! });
     const res = await adminRequest(
       base,

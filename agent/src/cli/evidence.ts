@@ -8,10 +8,11 @@ import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
 import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
 import { kitCommand, kitUsage } from "./evidence-kit.ts";
+import { proveCommand, proveUsage } from "./prove.ts";
 import { verifyProofCommand, verifyProofUsage } from "./verify-proof.ts";
 
 const verifyUsage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--at <ISO time>] [--json]";
-const usage = `${verifyUsage}\n${verifyProofUsage}\n${kitUsage}`;
+const usage = `${verifyUsage}\n${verifyProofUsage}\n${proveUsage}\n${kitUsage}`;
 
 /** Trusted keys from `--pubkey`: 64-hex keys given inline (comma-separated) or in a file, one per line. */
 export function readPublicKeys(arg: string): string[] {
@@ -122,8 +123,8 @@ function statesAt(
 }
 
 /**
- * `malachor evidence verify | verify-proof | kit`: check a chain export, or a log proof against signed
- * checkpoints, or download a site's auditor's kit from the cloud.
+ * `malachor evidence verify | verify-proof | prove | kit`: check a chain export or a log proof; fetch a
+ * proof or a site's auditor's kit from the cloud.
  */
 export const evidenceCommand = subcommandCommand({
   name: "evidence",
@@ -133,6 +134,7 @@ export const evidenceCommand = subcommandCommand({
   subcommands: {
     verify: verifyCommand,
     "verify-proof": verifyProofCommand,
+    prove: proveCommand,
     kit: (args, io) => kitCommand.run(args, io),
   },
 });

@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import { Id } from "../../../protocol/common.ts";
 import { OrderState } from "../../../protocol/order.ts";
+import { adminCall, adminTarget } from "./admin-api.ts";
 import { flagCommand } from "./args.ts";
-import { adminCall, cloudAccess } from "./cloud-admin.ts";
 import { CliError, EXIT } from "./command.ts";
 
 const usage =
@@ -55,7 +55,7 @@ export const ordersCommand = flagCommand(
     const id = v.safeParse(Id, target);
     if (!id.success)
       throw new CliError(`${sub === "list" ? "siteId" : "orderId"} "${target}": ${id.issues[0].message}`);
-    const { base, token } = cloudAccess(values, usage);
+    const { base, token } = adminTarget(values, usage);
 
     if (sub === "list") {
       let query = "";

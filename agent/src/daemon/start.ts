@@ -81,6 +81,8 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
     const opened = await synced.open();
     for (const p of opened.problems) log.warn("target credential not usable", { ...p });
     await executors.setCloudHosts(opened.windows);
+    // The SSH executors connect per script, so swapping the host list is all a rotation needs.
+    ssh.setCloudHosts(opened.ssh);
   };
   await applyTargets();
   const checks: CheckProvider[] = [
@@ -105,7 +107,8 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
       hosts: () => executors.windowsHosts(),
       log,
     }),
-    ...(ssh.targets.length ? [sshProvider(ssh)] : []),
+    // Always present: hosts synced from the cloud may join the (possibly empty) config list.
+    sshProvider(ssh),
   ];
   // Recovery keys go into the queue the moment a runbook hands them over: from the healer and
   // from a run_runbook order alike.

@@ -72,30 +72,38 @@ export function hostKeySeen(blob: Buffer): HostKeySeen {
 function credentials(
   target: SshTarget,
   allowPassword: boolean,
-): { privateKey: string } | { password: string } {
+): { privateKey: string; passphrase?: string } | { password: string } {
   const where = `${target.user}@${target.host}:${target.port}`;
-  if (target.auth.kind === "password") {
+  const auth = target.auth;
+  if (auth.kind === "password" || auth.kind === "password-in-memory") {
     if (!allowPassword)
       throw new SshError(
         `ssh: ${where} — password authentication is not allowed ([ssh] allow_password)`,
         "auth",
       );
-    return { password: readSecretFile(target.auth.passwordFile, `SSH password file of ${target.host}`) };
+    return {
+      password:
+        auth.kind === "password"
+          ? readSecretFile(auth.passwordFile, `SSH password file of ${target.host}`)
+          : auth.password(),
+    };
   }
-  const privateKey = `${readSecretFile(target.auth.keyFile, `SSH key file of ${target.host}`)}\n`;
-  const parsed = utils.parseKey(privateKey);
+  const source = auth.kind === "key" ? `key file ${auth.keyFile}` : "the key entered in the cloud";
+  const privateKey =
+    auth.kind === "key"
+      ? `${readSecretFile(auth.keyFile, `SSH key file of ${target.host}`)}\n`
+      : `${auth.privateKey().trim()}\n`;
+  const passphrase = auth.kind === "key-in-memory" ? auth.passphrase?.() : undefined;
+  const parsed = utils.parseKey(privateKey, passphrase);
   if (parsed instanceof Error)
-    throw new SshError(
-      `ssh: ${where} — key file ${target.auth.keyFile} is not a private key: ${parsed.message}`,
-      "auth",
-    );
+    throw new SshError(`ssh: ${where} — ${source} is not a usable private key: ${parsed.message}`, "auth");
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key?.type !== "ssh-ed25519")
     throw new SshError(
-      `ssh: ${where} — key file ${target.auth.keyFile} holds a ${key?.type ?? "unknown"} key; use Ed25519 (ssh-keygen -t ed25519)`,
+      `ssh: ${where} — ${source} holds a ${key?.type ?? "unknown"} key; use Ed25519 (ssh-keygen -t ed25519)`,
       "auth",
     );
-  return { privateKey };
+  return passphrase ? { privateKey, passphrase } : { privateKey };
 }
 
 /** Connect, check the host key and authenticate; rejects with SshError / HostKeyRefusedError. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirement } from "../../../test/support/requirement.ts";
@@ -12,6 +12,7 @@ import { HostExecutors } from "../runbooks/host-executors.ts";
 import { sshEstate, sshProvider } from "./from-config.ts";
 import { sqlitePins } from "./pins.ts";
 import { sshdPresent, startTestSshd, type TestSshd } from "./sshd.fixture.ts";
+import type { SshTarget } from "./target.ts";
 
 const present = requirement(
   "sshd",
@@ -61,5 +62,49 @@ describe.if(present)("the SSH estate from [[ssh.hosts]] (as the daemon wires it)
     expect(executors.get("LOCALHOST")?.platform).toBe("macos");
     expect(executors.get("127.0.0.1")?.platform).toBe("linux");
     expect(estate.osOf("localhost")).toBe("macos");
+  });
+
+  test("cloud-synced hosts join the config's, the config wins for a name, a new sync replaces them", async () => {
+    const config = loadConfig(
+      writeTestConfig(dir, {
+        extra: `[[ssh.hosts]]\nhost = "127.0.0.1"\nport = ${sshd.port}\nuser = "${sshd.user}"\nos = "linux"\nkey_file = "${sshd.linuxKey}"\n`,
+      }),
+    );
+    const estate = sshEstate(
+      config,
+      checkSettings(config.checks, config.status.bind),
+      openStateDb(":memory:"),
+    );
+    const executors = new HostExecutors("appliance", [], estate.executors);
+    const key = readFileSync(sshd.macosKey, "utf8");
+    const cloud = (name: string, user: string): SshTarget => ({
+      name,
+      host: "127.0.0.1",
+      port: sshd.port,
+      user,
+      os: "macos",
+      auth: { kind: "key-in-memory", privateKey: () => key },
+    });
+    // "127.0.0.1" is configured: the cloud's entry of that name (a wrong user) is ignored.
+    estate.setCloudHosts([cloud("127.0.0.1", "nobody-here"), cloud("localhost", sshd.user)]);
+    expect(estate.targets.map((t) => [t.name, t.user])).toEqual([
+      ["127.0.0.1", sshd.user],
+      ["localhost", sshd.user],
+    ]);
+    expect(executors.get("localhost")?.platform).toBe("macos");
+    const ctx = {
+      siteConfig: {},
+      disabled: new Set<string>(),
+      timeoutMs: 5_000,
+      signal: new AbortController().signal,
+    } as unknown as CycleContext;
+    const findings = await sshProvider(estate).collect(ctx);
+    // The in-memory key logged in: the macOS checks ran on the cloud host, no connection error.
+    expect(findings.filter((f) => f.host === "localhost" && f.checkId.startsWith("macos."))).toHaveLength(13);
+    expect(findings.filter((f) => f.checkId === "ssh.connection")).toEqual([]);
+    estate.setCloudHosts([]);
+    expect(estate.targets.map((t) => t.name)).toEqual(["127.0.0.1"]);
+    expect(executors.get("localhost")).toBeUndefined();
+    expect(estate.osOf("localhost")).toBeUndefined();
   });
 });

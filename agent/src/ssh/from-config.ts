@@ -1,7 +1,7 @@
 /**
- * The appliance's SSH estate from its config: one pin store, one concurrency limit, one scanner
- * and a runbook executor per `[[ssh.hosts]]` entry, shared by the check provider, the healer and
- * orders (start.ts), and by `malachor check --target`.
+ * The appliance's SSH estate: one pin store, one concurrency limit, one scanner and a runbook
+ * executor per `[[ssh.hosts]]` entry and per SSH target synced from the cloud, shared by the check
+ * provider, the healer and orders (start.ts), and by `malachor check --target` (config hosts).
  */
 import type { Database } from "bun:sqlite";
 import type { CheckSettings } from "../checks/check.ts";
@@ -19,15 +19,18 @@ import { type RemoteOs, type SshTarget, sshTargets } from "./target.ts";
 /** The checks of each remote OS. */
 export const CHECKS_BY_OS = { linux: LINUX_CHECKS, macos: MACOS_CHECKS } as const;
 
-/** Checks, scanner and executors of the configured SSH hosts. */
+/** Checks, scanner and executors of the configured SSH hosts and those synced from the cloud. */
 export interface SshEstate {
-  targets: SshTarget[];
+  /** The config file's hosts, then the cloud's hosts whose names the config does not use. */
+  readonly targets: readonly SshTarget[];
   scanner: SshScanner;
   executors: Map<string, SshRunbookExecutor>;
   /** The OS of a configured host name, or undefined. */
   osOf(host: string): RemoteOs | undefined;
   /** Longest a whole cycle's scan may take: every host's connect and script, in waves of the limit. */
-  cycleTimeoutMs: number;
+  readonly cycleTimeoutMs: number;
+  /** Replace the cloud's hosts (at each sync); the config file wins for a name both use. */
+  setCloudHosts(cloud: readonly SshTarget[]): void;
 }
 
 /** Build the estate; `db` keeps pins and baselines (without one they live in memory). */
@@ -61,17 +64,34 @@ export function sshEstate(
         }
       : {}),
   });
-  const targets = sshTargets(config);
-  const executors = new Map(targets.map((t) => [t.name.toLowerCase(), new SshRunbookExecutor(t, common)]));
-  const os = new Map(targets.map((t) => [t.name.toLowerCase(), t.os]));
-  const waves = Math.max(1, Math.ceil(targets.length / s.max_concurrent));
+  const fromConfig = sshTargets(config);
+  // `executors` is one map for the life of the estate: the runbook side holds it by reference.
+  const executors = new Map<string, SshRunbookExecutor>();
+  const os = new Map<string, RemoteOs>();
+  let targets: SshTarget[] = [];
+  const setHosts = (cloud: readonly SshTarget[]) => {
+    const configured = new Set(fromConfig.map((t) => t.name.toLowerCase()));
+    targets = [...fromConfig, ...cloud.filter((t) => !configured.has(t.name.toLowerCase()))];
+    executors.clear();
+    os.clear();
+    for (const t of targets) {
+      executors.set(t.name.toLowerCase(), new SshRunbookExecutor(t, common));
+      os.set(t.name.toLowerCase(), t.os);
+    }
+  };
+  setHosts([]);
   const perHost = (s.connect_timeout_sec + s.command_timeout_sec + config.checks.timeout_sec) * 1000;
   return {
-    targets,
+    get targets() {
+      return targets;
+    },
     scanner,
     executors,
     osOf: (h) => os.get(h.toLowerCase()),
-    cycleTimeoutMs: waves * perHost,
+    get cycleTimeoutMs() {
+      return Math.max(1, Math.ceil(targets.length / s.max_concurrent)) * perHost;
+    },
+    setCloudHosts: setHosts,
   };
 }
 
@@ -79,7 +99,9 @@ export function sshEstate(
 export function sshProvider(estate: SshEstate): CheckProvider {
   return {
     name: "ssh",
-    timeoutMs: estate.cycleTimeoutMs,
+    get timeoutMs() {
+      return estate.cycleTimeoutMs;
+    },
     async collect(ctx) {
       const scans = await Promise.all(
         estate.targets.map((t) =>

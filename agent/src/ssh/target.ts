@@ -11,7 +11,17 @@ export type SshHostConfig = Config["ssh"]["hosts"][number];
 /** The operating systems with a check set over SSH. */
 export type RemoteOs = SshHostConfig["os"];
 
-/** How to reach and authenticate to one SSH host; secrets stay in their files until connect. */
+/**
+ * How a target authenticates: a key or password file read at connect (config), or a credential
+ * synced from the cloud and held only in memory (a closure, so it is never logged or serialised).
+ */
+export type SshAuth =
+  | { kind: "key"; keyFile: string }
+  | { kind: "password"; passwordFile: string }
+  | { kind: "key-in-memory"; privateKey: () => string; passphrase?: () => string }
+  | { kind: "password-in-memory"; password: () => string };
+
+/** How to reach and authenticate to one SSH host; a secret is read (file) or called (memory) only at connect. */
 export interface SshTarget {
   /** Name used in findings and pins (the configured host). */
   name: string;
@@ -19,7 +29,7 @@ export interface SshTarget {
   port: number;
   user: string;
   os: RemoteOs;
-  auth: { kind: "key"; keyFile: string } | { kind: "password"; passwordFile: string };
+  auth: SshAuth;
   /** Fingerprint (`SHA256:…`) to require instead of pinning on first use. */
   hostKey?: string;
 }

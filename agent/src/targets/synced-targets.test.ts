@@ -98,3 +98,63 @@ test("a credential sealed to another key is a named problem, not a crash", async
   rmSync(otherDir, { recursive: true, force: true });
   db.close();
 });
+
+test("an SSH target opens into an in-memory key (or password) and a pinned host key; stored sealed", async () => {
+  const db = openStateDb(join(dir, "state.db"));
+  const t = new SyncedTargets(db, key, self);
+  const pem =
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA-canary\n-----END OPENSSH PRIVATE KEY-----\n";
+  const binding = (targetId: string) => ({ ...self, targetId, version: 2 });
+  const hostKey = `SHA256:${"A".repeat(43)}`;
+  const payload: TargetSet = {
+    ...self,
+    version: 4,
+    targets: [
+      {
+        id: "tgt_k",
+        spec: {
+          kind: "ssh",
+          host: "db01",
+          port: 2222,
+          username: "malachor",
+          os: "linux",
+          hostKeyFingerprint: hostKey,
+        },
+        credentialVersion: 2,
+        credential: await sealSecret(
+          canonicalBytes({ kind: "ssh-key", privateKey: pem }),
+          key.publicKey,
+          binding("tgt_k"),
+        ),
+      },
+      {
+        id: "tgt_p",
+        spec: { kind: "ssh", host: "mac01", port: 22, username: "admin", os: "macos" },
+        credentialVersion: 2,
+        credential: await sealSecret(
+          canonicalBytes({ kind: "password", password: "pw-mac" }),
+          key.publicKey,
+          binding("tgt_p"),
+        ),
+      },
+    ],
+  };
+  expect(t.accept(signPayload(payload, cloud.secretKey), cloud.publicKey)).toBeNull();
+  const raw = db
+    .query<{ value: string }, []>("SELECT value FROM meta WHERE name = 'targets.synced'")
+    .get()!.value;
+  expect(raw).not.toContain("canary");
+  expect(raw).not.toContain("pw-mac");
+  const opened = await t.open();
+  expect(opened.problems).toEqual([]);
+  expect(opened.windows).toEqual([]);
+  const [k, p] = opened.ssh;
+  expect(k).toMatchObject({ name: "db01", host: "db01", port: 2222, user: "malachor", os: "linux", hostKey });
+  expect(k!.auth.kind === "key-in-memory" && k!.auth.privateKey()).toBe(pem);
+  // Nothing of the key shows when the target is logged or serialised: it lives in a closure.
+  expect(JSON.stringify(k)).not.toContain("canary");
+  expect(p).toMatchObject({ name: "mac01", os: "macos" });
+  expect(p!.hostKey).toBeUndefined();
+  expect(p!.auth.kind === "password-in-memory" && p!.auth.password()).toBe("pw-mac");
+  db.close();
+});

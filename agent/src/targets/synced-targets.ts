@@ -11,6 +11,7 @@ import { openSecret } from "../../../protocol/seal.ts";
 import { Signed, type SignedEnvelope, verifyEnvelope } from "../../../protocol/signed.ts";
 import { type Target, TargetSecret, TargetSet } from "../../../protocol/targets.ts";
 import { getMeta, setMeta } from "../queue/db.ts";
+import type { SshTarget } from "../ssh/target.ts";
 import type { WindowsHostConfig } from "../winrm/hosts.ts";
 import type { SealKey } from "./seal-key.ts";
 
@@ -27,6 +28,8 @@ export interface TargetProblem {
 /** What the opened targets give the executors. */
 export interface OpenedTargets {
   windows: WindowsHostConfig[];
+  /** Linux and macOS hosts; each credential lives only in a closure over the opened secret. */
+  ssh: SshTarget[];
   problems: TargetProblem[];
 }
 
@@ -68,7 +71,7 @@ export class SyncedTargets {
   /** Open every stored credential in memory: host settings for the executors, and what did not open. */
   async open(): Promise<OpenedTargets> {
     const set = this.stored()?.payload;
-    const out: OpenedTargets = { windows: [], problems: [] };
+    const out: OpenedTargets = { windows: [], ssh: [], problems: [] };
     for (const t of set?.targets ?? []) {
       try {
         const secret = await this.secretOf(set!, t);
@@ -82,6 +85,10 @@ export class SyncedTargets {
             password: () => password,
             credentialVersion: t.credentialVersion,
           });
+        } else if (t.spec.kind === "ssh") {
+          out.ssh.push(sshTargetOf(t.spec, secret));
+        } else {
+          throw new Error(`a Windows target needs a password, not an ${secret.kind} credential`);
         }
       } catch (e) {
         out.problems.push({ targetId: t.id, host: t.spec.host, reason: (e as Error).message });
@@ -90,6 +97,7 @@ export class SyncedTargets {
     return out;
   }
 
+  /** The sealed credential of one target, opened (the plaintext buffer is wiped after parsing). */
   private async secretOf(set: TargetSet, t: Target): Promise<TargetSecret> {
     const binding = {
       siteId: set.siteId,
@@ -103,4 +111,29 @@ export class SyncedTargets {
     if (!r.success) throw new Error(`credential of ${t.spec.host} is malformed: ${describeIssues(r.issues)}`);
     return r.output;
   }
+}
+
+/** An SSH target from the cloud, authenticating with the opened key or password held in memory. */
+function sshTargetOf(spec: Extract<Target["spec"], { kind: "ssh" }>, secret: TargetSecret): SshTarget {
+  let auth: SshTarget["auth"];
+  if (secret.kind === "ssh-key") {
+    const { privateKey, passphrase } = secret;
+    auth = {
+      kind: "key-in-memory",
+      privateKey: () => privateKey,
+      ...(passphrase !== undefined ? { passphrase: () => passphrase } : {}),
+    };
+  } else {
+    const { password } = secret;
+    auth = { kind: "password-in-memory", password: () => password };
+  }
+  return {
+    name: spec.host,
+    host: spec.host,
+    port: spec.port,
+    user: spec.username,
+    os: spec.os,
+    auth,
+    ...(spec.hostKeyFingerprint ? { hostKey: spec.hostKeyFingerprint } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isChainHeadLine } from "../../../protocol/chain-heads.ts";
 import type { CloudProcess } from "./cloud.ts";
 
 /** What the cloud's chain verify endpoint answers. */
@@ -39,6 +40,7 @@ export async function verifyExport(
   return {
     code: p.exitCode,
     out: `${p.stdout.toString()}${p.stderr.toString()}`.trim(),
-    lines: jsonl.split("\n").filter(Boolean),
+    // The bundles only: the signed chain heads that end the export are not bundles.
+    lines: jsonl.split("\n").filter((l) => l && !isChainHeadLine(JSON.parse(l))),
   };
 }

@@ -1,14 +1,11 @@
 import { readSecretFile } from "../config/secret.ts";
 import { CliError, EXIT } from "./command.ts";
 
-/** Where a CLI command reaches the cloud's admin API, and with which admin token. */
-export interface CloudAccess {
-  base: string;
-  token: string;
-}
-
-/** The cloud URL and admin token from `--cloud` / `--token-file`, else MALACHOR_CLOUD_URL / MALACHOR_ADMIN_TOKEN. */
-export function cloudAccess(values: { cloud?: string; "token-file"?: string }, usage: string): CloudAccess {
+/** The cloud and admin token a CLI command talks to: flags first, then MALACHOR_CLOUD_URL / MALACHOR_ADMIN_TOKEN. */
+export function adminTarget(
+  values: { cloud?: string | undefined; "token-file"?: string | undefined },
+  usage: string,
+): { base: string; token: string } {
   const base = values.cloud ?? process.env.MALACHOR_CLOUD_URL;
   if (!base)
     throw new CliError(`no cloud URL: pass --cloud <url> or set MALACHOR_CLOUD_URL\nusage: ${usage}`);
@@ -50,20 +47,18 @@ export async function adminRequest(
   } catch (e) {
     throw new CliError(`cloud ${base} unreachable: ${(e as Error).message}`, EXIT.environment);
   }
-  if (!res.ok) {
-    const text = await res.text();
-    let msg = `HTTP ${res.status}`;
-    try {
-      msg = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? msg;
-    } catch {
-      // Not the cloud's error envelope (a proxy's page): the status says enough.
-    }
-    throw new CliError(
-      `cloud refused (${res.status}): ${msg}`,
-      res.status === 401 ? EXIT.environment : EXIT.failed,
-    );
+  if (res.ok) return res;
+  const text = await res.text();
+  let msg: string;
+  try {
+    msg = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`;
+  } catch {
+    throw new CliError(`cloud answered ${res.status} with a body that is not JSON`, EXIT.environment);
   }
-  return res;
+  throw new CliError(
+    `cloud refused (${res.status}): ${msg}`,
+    res.status === 401 ? EXIT.environment : EXIT.failed,
+  );
 }
 
 /** Call the cloud's admin API and read its JSON answer. */
@@ -75,9 +70,8 @@ export async function adminCall(
   body?: unknown,
 ): Promise<unknown> {
   const res = await adminRequest(base, token, method, path, body);
-  const text = await res.text();
   try {
-    return JSON.parse(text);
+    return JSON.parse(await res.text());
   } catch {
     throw new CliError(`cloud answered ${res.status} with a body that is not JSON`, EXIT.environment);
   }

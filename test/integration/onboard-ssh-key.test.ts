@@ -1,0 +1,183 @@
+/**
+ * An SSH key entered in the dashboard, end to end: the real daemon (no `[[ssh.hosts]]` in its
+ * config file) syncs the target, opens the sealed key in memory only and scans the loopback sshd
+ * with it — the host key pinned on first use and the Linux checks run over SSH. A rotation to a key
+ * the server does not accept takes effect at the next sync. The key's text is found in neither the
+ * cloud's database, log or object store nor the appliance's state or log.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { loadConfig } from "../../agent/src/config/load.ts";
+import { writeSecretFile } from "../../agent/src/config/secret.ts";
+import { type RunningAgent, startDaemon } from "../../agent/src/daemon/start.ts";
+import { writeTestConfig } from "../../agent/src/daemon/test-config.fixture.ts";
+import { jsonLogger } from "../../agent/src/log/logger.ts";
+import { sshdPresent, startTestSshd, type TestSshd } from "../../agent/src/ssh/sshd.fixture.ts";
+import { rowsOf } from "../../cloud/src/db/rows.ts";
+import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
+import { WebClient } from "../../cloud/src/web/testing/client.ts";
+import type { Finding } from "../../protocol/finding.ts";
+import { requirement } from "../support/requirement.ts";
+import { type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
+
+const present = requirement(
+  "sshd",
+  sshdPresent(),
+  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
+);
+
+let cloud: LoopbackCloud;
+let sshd: TestSshd;
+let dir: string;
+let appliance: TestAppliance;
+let agent: RunningAgent | undefined;
+const agentLog: string[] = [];
+
+function filesText(root: string): string {
+  let out = "";
+  for (const name of readdirSync(root)) {
+    const p = join(root, name);
+    out += statSync(p).isDirectory() ? filesText(p) : readFileSync(p, "latin1");
+  }
+  return out;
+}
+
+async function cloudDump(): Promise<string> {
+  return cloud.cloud.withOwnerDb(async (db) => {
+    const tables = rowsOf<{ name: string }>(
+      await db.execute(
+        sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+      ),
+    );
+    const parts: string[] = [];
+    for (const t of tables)
+      for (const r of rowsOf<{ r: string }>(
+        await db.execute(sql.raw(`SELECT t::text AS r FROM "${t.name}" t`)),
+      ))
+        parts.push(r.r);
+    return parts.join("\n");
+  });
+}
+
+async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined> | T | undefined,
+  ms = 60_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+/** The base64 lines of a PEM private key: any one of them in clear would leak key material. */
+function keyBody(pem: string): string[] {
+  return pem.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"));
+}
+
+const sshFindings = (): Finding[] => agent!.daemon.snapshot().findings.filter((f) => f.host === "127.0.0.1");
+
+describe.if(present)("an SSH key entered in the cloud", () => {
+  let key: string;
+  let wrongKey: string;
+
+  beforeAll(async () => {
+    sshd = await startTestSshd();
+    key = readFileSync(sshd.linuxKey, "utf8");
+    dir = mkdtempSync(join(tmpdir(), "malachor-onboard-ssh-"));
+    const wrong = join(dir, "wrong-key");
+    const r = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "not-authorized", "-f", wrong]);
+    if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
+    wrongKey = readFileSync(wrong, "utf8");
+    rmSync(wrong);
+    rmSync(`${wrong}.pub`);
+    cloud = await startLoopbackCloud();
+    await cloud.cloud.createSite("site-a");
+    appliance = await cloud.cloud.createAppliance("site-a", "app-1");
+    const path = writeTestConfig(dir, {
+      cloudUrl: cloud.url,
+      apiKey: appliance.apiKey,
+      publicKey: cloud.cloudPublicKey,
+      extra: ["[discovery]", "lease_files = []"].join("\n"),
+    });
+    writeSecretFile(join(dir, "state", "identity.key"), `${appliance.key.secretKey}\n`);
+    agent = await startDaemon(loadConfig(path), {
+      log: jsonLogger({ level: "debug", out: (l) => agentLog.push(l), err: (l) => agentLog.push(l) }),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await sshd?.stop();
+    await cloud?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("reaches the appliance sealed, scans the loopback sshd, rotates at the next sync; no plaintext anywhere", async () => {
+    const c = cloud.cloud;
+    const web = new WebClient(c);
+    await web.signInAdmin(await c.adminToken("msp-tech"));
+    // The appliance must have announced its sealing key before a credential can be sealed to it.
+    await agent!.daemon.cloudStep();
+    expect((await web.get("/dashboard/sites/site-a/devices")).status).toBe(200);
+    const created = await web.post("/dashboard/sites/site-a/targets", {
+      kind: "ssh",
+      host: "127.0.0.1",
+      port: String(sshd.port),
+      os: "linux",
+      username: sshd.user,
+      privateKey: key,
+    });
+    expect(created.status).toBe(303);
+    expect(created.location).toContain("done=target-created");
+
+    await agent!.daemon.cloudStep();
+    agent!.daemon.nudge();
+    const found = await until("Linux findings over SSH from the target entered in the cloud", () => {
+      const f = sshFindings();
+      return f.some((x) => x.checkId.startsWith("linux.")) ? f : undefined;
+    });
+    expect(found.find((f) => f.checkId === "ssh.host-key")).toMatchObject({
+      status: "pass",
+      details: { fingerprint: sshd.hostKeyFingerprint },
+    });
+    expect(found.find((f) => f.checkId === "ssh.connection")).toBeUndefined();
+    expect(found.filter((f) => f.checkId.startsWith("linux.")).length).toBeGreaterThanOrEqual(18);
+
+    // Rotation to a key the server does not accept: the next sync replaces the working one.
+    const listed = await web.get("/dashboard/sites/site-a/devices");
+    const targetId = /data-target="([^"]+)"/.exec(listed.html)![1]!;
+    const rotated = await web.post(`/dashboard/sites/site-a/targets/${targetId}/credential`, {
+      privateKey: wrongKey,
+    });
+    expect(rotated.status).toBe(303);
+    await agent!.daemon.cloudStep();
+    agent!.daemon.nudge();
+    const refused = await until("the rotated key to be refused", () =>
+      sshFindings().find((f) => f.checkId === "ssh.connection"),
+    );
+    expect(refused.actual).toContain("refused");
+
+    const haystacks = {
+      "cloud database": await cloudDump(),
+      "cloud log": JSON.stringify((c.deps.logger as { lines?: unknown[] }).lines ?? []),
+      "cloud object store": filesText(c.dataDir),
+      "appliance state": filesText(join(dir, "state")),
+      "appliance log": agentLog.join("\n"),
+    };
+    const secrets = [...keyBody(key), ...keyBody(wrongKey)];
+    expect(secrets.length).toBeGreaterThan(4);
+    for (const [where, text] of Object.entries(haystacks)) {
+      const leaked = secrets.filter((s) => text.includes(s)).length;
+      expect({ where, leaked }).toEqual({ where, leaked: 0 });
+    }
+    expect(haystacks["cloud database"]).toContain("hpke-x25519-hkdfsha256-aes256gcm");
+  }, 240_000);
+});
