@@ -37,6 +37,8 @@ export interface CloudConfig {
     provisioningGlobal: RatePolicy;
     /** Whole-chain verifications (CPU-heavy), per token. */
     chainVerify: RatePolicy;
+    /** Auditor's kit downloads (each reads the site's whole log), per caller. */
+    kitDownload: RatePolicy;
   };
   /**
    * Reverse proxies (CIDR ranges) whose X-Forwarded-For is believed when counting per-address
@@ -78,6 +80,7 @@ export function defaultCloudConfig(overrides: Partial<CloudConfig> = {}): CloudC
       provisioningPerAddress: { limit: 60, windowSec: 300 },
       provisioningGlobal: { limit: 3000, windowSec: 300 },
       chainVerify: { limit: 30, windowSec: 3600 },
+      kitDownload: { limit: 20, windowSec: 3600 },
     },
     trustedProxies: [],
     orderTtlSec: 24 * 3600,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { raiseAlert } from "../../cloud/src/alerts/raise.ts";
 import { createSite } from "../../cloud/src/sites/create.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
+import { issueCheckpoint } from "../../cloud/src/transparency/checkpoints.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { checkinAs, seedCandidate, seedEvidence, seedIncidents } from "../../cloud/src/web/testing/seed.ts";
 import { AGENT_API } from "../../protocol/api.ts";
@@ -28,6 +29,7 @@ describe.skipIf(!chromiumPresent())("dashboard and portal in Chromium", () => {
     app = await s.cloud.createAppliance("riverside", "app-1");
     await s.cloud.createAppliance("riverside", "app-2");
     await seedEvidence(s.cloud, app, 600, 30);
+    await issueCheckpoint(s.cloud.deps.db, s.cloud.deps, "riverside");
     await checkinAs(s.cloud, app);
     await seedIncidents(s.cloud, app);
     await seedCandidate(s.cloud);
@@ -74,6 +76,16 @@ describe.skipIf(!chromiumPresent())("dashboard and portal in Chromium", () => {
     const file = await (await download).path();
     const lines = (await Bun.file(file!).text()).trim().split("\n");
     expect(lines.length).toBe(600);
+
+    // The auditor's kit through the page's plain GET form.
+    await p.getByTestId("kit-form").locator('input[name="from"]').fill("2000-01-01");
+    await p.getByTestId("kit-form").locator('input[name="to"]').fill("2100-01-01");
+    const kitDownload = p.waitForEvent("download");
+    await p.click("text=Download the kit");
+    const kit = await kitDownload;
+    expect(kit.suggestedFilename()).toBe("riverside-2000-01-01-2100-01-01.tar");
+    const tar = await Bun.file((await kit.path())!).text();
+    expect(tar).toContain("riverside-2000-01-01-2100-01-01/verify_kit.py");
 
     await p.click("nav >> text=Printable packet");
     await p.getByTestId("packet-title").waitFor();

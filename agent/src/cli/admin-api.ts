@@ -25,14 +25,14 @@ export function adminTarget(
   return { base, token };
 }
 
-/** Call the cloud's admin API; its error envelope becomes a CliError with its message. */
-export async function adminCall(
+/** A request to the cloud's admin API; a refusal becomes a CliError carrying the cloud's message. */
+export async function adminRequest(
   base: string,
   token: string,
   method: string,
   path: string,
   body?: unknown,
-): Promise<unknown> {
+): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(new URL(path, base), {
@@ -42,24 +42,37 @@ export async function adminCall(
         ...(body === undefined ? {} : { "content-type": "application/json" }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(120_000),
     });
   } catch (e) {
     throw new CliError(`cloud ${base} unreachable: ${(e as Error).message}`, EXIT.environment);
   }
+  if (res.ok) return res;
   const text = await res.text();
-  let json: unknown;
+  let msg: string;
   try {
-    json = JSON.parse(text);
+    msg = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`;
   } catch {
     throw new CliError(`cloud answered ${res.status} with a body that is not JSON`, EXIT.environment);
   }
-  if (!res.ok) {
-    const msg = (json as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`;
-    throw new CliError(
-      `cloud refused (${res.status}): ${msg}`,
-      res.status === 401 ? EXIT.environment : EXIT.failed,
-    );
+  throw new CliError(
+    `cloud refused (${res.status}): ${msg}`,
+    res.status === 401 ? EXIT.environment : EXIT.failed,
+  );
+}
+
+/** Call the cloud's admin API and read its JSON answer. */
+export async function adminCall(
+  base: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await adminRequest(base, token, method, path, body);
+  try {
+    return JSON.parse(await res.text());
+  } catch {
+    throw new CliError(`cloud answered ${res.status} with a body that is not JSON`, EXIT.environment);
   }
-  return json;
 }

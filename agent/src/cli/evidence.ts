@@ -7,11 +7,12 @@ import { rebuildStateAt, verifyStateChain } from "../../../protocol/state.ts";
 import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
 import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
+import { kitCommand, kitUsage } from "./evidence-kit.ts";
 import { proveCommand, proveUsage } from "./prove.ts";
 import { verifyProofCommand, verifyProofUsage } from "./verify-proof.ts";
 
 const verifyUsage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--at <ISO time>] [--json]";
-const usage = `${verifyUsage}\n${verifyProofUsage}\n${proveUsage}`;
+const usage = `${verifyUsage}\n${verifyProofUsage}\n${proveUsage}\n${kitUsage}`;
 
 /** Trusted keys from `--pubkey`: 64-hex keys given inline (comma-separated) or in a file, one per line. */
 export function readPublicKeys(arg: string): string[] {
@@ -121,14 +122,19 @@ function statesAt(
   return states.some((s) => !s.ok && !s.message.startsWith("no state snapshot")) ? EXIT.failed : EXIT.ok;
 }
 
-/** `malachor evidence verify | verify-proof | prove`: check a chain export or a log proof; fetch a proof from the cloud. */
+/**
+ * `malachor evidence verify | verify-proof | prove | kit`: check a chain export or a log proof; fetch a
+ * proof or a site's auditor's kit from the cloud.
+ */
 export const evidenceCommand = subcommandCommand({
   name: "evidence",
-  summary: "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof",
+  summary:
+    "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof; download an auditor's kit",
   usage,
   subcommands: {
     verify: verifyCommand,
     "verify-proof": verifyProofCommand,
     prove: proveCommand,
+    kit: (args, io) => kitCommand.run(args, io),
   },
 });

@@ -6,6 +6,7 @@ import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
+import { downloadKit, KitPeriodInput } from "./kit/download.ts";
 import { checkpointNow, proveConsistency, proveInclusion, siteCheckpoint } from "./verbs.ts";
 
 const SiteParams = idParams("siteId");
@@ -95,5 +96,28 @@ export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): 
     },
     async ({ c, ctx, params, query }) =>
       c.json(await proveConsistency({ ctx, input: { ...query, ...params } })),
+  );
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: "/api/sites/:siteId/tlog/kit",
+      summary:
+        "The auditor's kit of the site for whole UTC days [from, to): a tar of the period's bundles, the signed " +
+        "checkpoints, the log's leaves, inclusion proofs, keys, SHA256SUMS, a README and verify_kit.py " +
+        "(byte-identical across downloads; rate-limited; each download audited)",
+      auth: siteOnly,
+      params: SiteParams,
+      query: KitPeriodInput,
+      produces: "application/x-tar",
+    },
+    async ({ c, ctx, params, query }) => {
+      const kit = await downloadKit({ ctx, input: { ...params, ...query } });
+      return c.body(kit.bytes, 200, {
+        "content-type": "application/x-tar",
+        "content-disposition": `attachment; filename="${kit.fileName}"`,
+      });
+    },
   );
 }

@@ -2,7 +2,13 @@ import type { Hono } from "hono";
 import type { CloudDeps } from "../../deps.ts";
 import { getSite } from "../../sites/list.ts";
 import { type WebEnv, webCtx } from "../env.ts";
-import { evidencePageData, jsonlResponse, keysResponse, storedBundle } from "../portal/routes.tsx";
+import {
+  evidencePageData,
+  jsonlResponse,
+  keysResponse,
+  kitResponse,
+  storedBundle,
+} from "../portal/routes.tsx";
 import { DashboardEvidence } from "./evidence-page.tsx";
 import { guard } from "./handler-kit.ts";
 import { siteUrl } from "./shell.tsx";
@@ -19,6 +25,11 @@ export function registerEvidenceRoutes(web: Hono<WebEnv>, deps: CloudDeps): void
   web.get("/dashboard/sites/:siteId/evidence.jsonl", page(), async (c) => {
     const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
     return jsonlResponse(c, deps, site.id);
+  });
+
+  web.get("/dashboard/sites/:siteId/kit.tar", page(), async (c) => {
+    const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
+    return kitResponse(c, deps, site.id);
   });
 
   web.get("/dashboard/sites/:siteId/keys.txt", page(), async (c) => {

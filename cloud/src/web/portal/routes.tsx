@@ -1,6 +1,7 @@
 /** Client portal pages: every route is under /portal/s/:siteId and shows the user's own site only. */
 import { and, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
+import { parse } from "../../../../protocol/common.ts";
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
@@ -9,6 +10,7 @@ import { listEvidenceAlerts } from "../../evidence/alerts.ts";
 import { exportSiteChain } from "../../evidence/export.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { complianceWithProgram } from "../../program/evaluate.ts";
+import { downloadKit, KitPeriodInput } from "../../transparency/kit/download.ts";
 import { portalPage } from "../auth/guard.ts";
 import { scoreHistory } from "../data/compliance.ts";
 import { bundlePage, chainFigures, decodeCursor, encodeCursor } from "../data/evidence.ts";
@@ -117,6 +119,18 @@ export function jsonlResponse(c: Context<WebEnv>, deps: CloudDeps, siteId: strin
   });
 }
 
+/** The auditor's kit download (?from=YYYY-MM-DD&to=YYYY-MM-DD): rate-limited and audited by the service. */
+export async function kitResponse(c: Context<WebEnv>, deps: CloudDeps, siteId: string): Promise<Response> {
+  const period = parse(KitPeriodInput, c.req.query(), "the kit's period");
+  const kit = await downloadKit({ ctx: webCtx(c, deps), input: { siteId, ...period } });
+  return new Response(kit.bytes, {
+    headers: {
+      "content-type": "application/x-tar",
+      "content-disposition": `attachment; filename="${kit.fileName}"`,
+    },
+  });
+}
+
 /** The keys.txt download response: one hex public key per line, the `--pubkey` file of the verifier. */
 export async function keysResponse(deps: CloudDeps, siteId: string): Promise<Response> {
   const keys = await siteKeyRows(deps.db, siteId);
@@ -186,6 +200,11 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
   web.get("/portal/s/:siteId/evidence.jsonl", guard, async (c) => {
     const s = await siteOr404(deps.db, site(c));
     return jsonlResponse(c, deps, s.id);
+  });
+
+  web.get("/portal/s/:siteId/kit.tar", guard, async (c) => {
+    const s = await siteOr404(deps.db, site(c));
+    return kitResponse(c, deps, s.id);
   });
 
   web.get("/portal/s/:siteId/keys.txt", guard, async (c) => {

@@ -180,7 +180,7 @@ export function BundleTable(p: {
 }
 
 /** How to check the evidence without trusting us. */
-export function VerifyInstructions(p: { jsonlHref: string; keysHref: string }) {
+export function VerifyInstructions(p: { jsonlHref: string; keysHref: string; kitHref: string }) {
   return (
     <div class="card">
       <h3>Verify it yourself</h3>
@@ -200,6 +200,22 @@ export function VerifyInstructions(p: { jsonlHref: string; keysHref: string }) {
           duplicate or fork).
         </li>
       </ol>
+      <h3>Auditor's kit</h3>
+      <p>
+        One archive per period: the bundles, the log's signed checkpoints, inclusion proofs, every public key
+        and a README. It verifies with python3 and openssl alone (
+        <span class="mono">python3 verify_kit.py --cloud-key &lt;key&gt;</span>); the same period always gives
+        the same bytes.
+      </p>
+      <form method="get" action={p.kitHref} data-testid="kit-form">
+        <label>
+          From <input type="date" name="from" required />
+        </label>
+        <label>
+          To (exclusive) <input type="date" name="to" required />
+        </label>
+        <button type="submit">Download the kit</button>
+      </form>
       <p class="muted small">
         Each bundle is RFC 8785 canonical JSON signed with the appliance's Ed25519 key; its SHA-256 is carried
         as prevHash by the next bundle, so any change, removal or insertion breaks the chain.
@@ -265,7 +281,11 @@ export function EvidenceSections(p: { d: EvidenceData; u: (rest: string) => stri
       )}
       <h2>Public keys</h2>
       <KeyTable keys={d.keys} />
-      <VerifyInstructions jsonlHref={u("/evidence.jsonl")} keysHref={u("/keys.txt")} />
+      <VerifyInstructions
+        jsonlHref={u("/evidence.jsonl")}
+        keysHref={u("/keys.txt")}
+        kitHref={u("/kit.tar")}
+      />
       <h2>Bundles</h2>
       <BundleTable
         rows={d.page.rows}
