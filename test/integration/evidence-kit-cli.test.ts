@@ -3,17 +3,19 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../agent/src/cli/testing.ts";
-import { makeTestCloud, type TestCloud } from "../../cloud/src/testing/test-cloud.ts";
+import type { TestCloud } from "../../cloud/src/testing/test-cloud.ts";
 import { issueCheckpoint } from "../../cloud/src/transparency/checkpoints.ts";
 import { AGENT_API } from "../../protocol/api.ts";
+import { type ServedCloud, serveTestCloud, withAdminToken } from "../support/served-cloud.ts";
 
+let served: ServedCloud;
 let cloud: TestCloud;
-let server: ReturnType<typeof Bun.serve>;
 let base: string;
 let reader: string;
 
 beforeAll(async () => {
-  cloud = await makeTestCloud({ db: "pglite" });
+  served = await serveTestCloud();
+  ({ cloud, base } = served);
   await cloud.createSite("kit-cli");
   const a = await cloud.createAppliance("kit-cli", "kit-cli1");
   const r = await cloud.request(AGENT_API.evidence, {
@@ -24,23 +26,14 @@ beforeAll(async () => {
   expect(r.status).toBe(200);
   await issueCheckpoint(cloud.deps.db, cloud.deps, "kit-cli");
   reader = await cloud.adminToken("read-only", "kit-cli");
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: cloud.app.fetch });
-  base = `http://127.0.0.1:${server.port}`;
 }, 60_000);
 
 afterAll(async () => {
-  server?.stop(true);
-  await cloud?.close();
+  await served?.stop();
 });
 
-async function run(args: string[], token: string) {
-  const prev = process.env.MALACHOR_ADMIN_TOKEN;
-  process.env.MALACHOR_ADMIN_TOKEN = token;
-  try {
-    return await runCli(["evidence", "kit", ...args, "--cloud", base]);
-  } finally {
-    process.env.MALACHOR_ADMIN_TOKEN = prev;
-  }
+function run(args: string[], token: string) {
+  return withAdminToken(token, () => runCli(["evidence", "kit", ...args, "--cloud", base]));
 }
 
 describe("malachor evidence kit (against a cloud on loopback)", () => {

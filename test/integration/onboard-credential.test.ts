@@ -6,19 +6,14 @@
  * the password in clear; a rotation replaces it on the appliance.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "drizzle-orm";
-import { loadConfig } from "../../agent/src/config/load.ts";
-import { writeSecretFile } from "../../agent/src/config/secret.ts";
-import { type RunningAgent, startDaemon } from "../../agent/src/daemon/start.ts";
-import { writeTestConfig } from "../../agent/src/daemon/test-config.fixture.ts";
-import { jsonLogger } from "../../agent/src/log/logger.ts";
-import { rowsOf } from "../../cloud/src/db/rows.ts";
+import type { RunningAgent } from "../../agent/src/daemon/start.ts";
 import { applianceSealKeys } from "../../cloud/src/db/schema/targets.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { WebClient } from "../../cloud/src/web/testing/client.ts";
+import { secretHaystacks, startOnboardingAgent, until } from "../support/onboarding.ts";
 import { startWinRmServer, type WinRmServer } from "../winrm-server/server.ts";
 import { type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
 
@@ -28,47 +23,7 @@ let winrm: WinRmServer;
 let dir: string;
 let appliance: TestAppliance;
 let agent: RunningAgent | undefined;
-const agentLog: string[] = [];
-
-function filesText(root: string): string {
-  let out = "";
-  for (const name of readdirSync(root)) {
-    const p = join(root, name);
-    out += statSync(p).isDirectory() ? filesText(p) : readFileSync(p, "latin1");
-  }
-  return out;
-}
-
-async function cloudDump(): Promise<string> {
-  return cloud.cloud.withOwnerDb(async (db) => {
-    const tables = rowsOf<{ name: string }>(
-      await db.execute(
-        sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
-      ),
-    );
-    const parts: string[] = [];
-    for (const t of tables)
-      for (const r of rowsOf<{ r: string }>(
-        await db.execute(sql.raw(`SELECT t::text AS r FROM "${t.name}" t`)),
-      ))
-        parts.push(r.r);
-    return parts.join("\n");
-  });
-}
-
-async function until<T>(
-  what: string,
-  f: () => Promise<T | undefined> | T | undefined,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
+let agentLog: string[] = [];
 
 beforeAll(async () => {
   cloud = await startLoopbackCloud();
@@ -77,11 +32,11 @@ beforeAll(async () => {
   appliance = await cloud.cloud.createAppliance("site-a", "app-1");
   dir = mkdtempSync(join(tmpdir(), "malachor-onboard-"));
   // No Windows host in the config file; discovery probes only loopback, on the WinRM port.
-  const path = writeTestConfig(dir, {
-    cloudUrl: cloud.url,
-    apiKey: appliance.apiKey,
-    publicKey: cloud.cloudPublicKey,
-    extra: [
+  ({ agent, log: agentLog } = await startOnboardingAgent(
+    cloud,
+    appliance,
+    dir,
+    [
       "[discovery]",
       "lease_files = []",
       "[discovery.probe]",
@@ -91,12 +46,7 @@ beforeAll(async () => {
       "rate_per_sec = 50",
       "timeout_ms = 500",
     ].join("\n"),
-  });
-  // The identity the cloud enrolled (the seal key announcement is signed by it).
-  writeSecretFile(join(dir, "state", "identity.key"), `${appliance.key.secretKey}\n`);
-  agent = await startDaemon(loadConfig(path), {
-    log: jsonLogger({ level: "debug", out: (l) => agentLog.push(l), err: (l) => agentLog.push(l) }),
-  });
+  ));
 }, 60_000);
 
 afterAll(async () => {
@@ -184,13 +134,7 @@ test("a credential entered in the dashboard reaches the appliance sealed and wor
     60_000,
   );
 
-  const haystacks = {
-    "cloud database": await cloudDump(),
-    "cloud log": JSON.stringify((c.deps.logger as { lines?: unknown[] }).lines ?? []),
-    "cloud object store": filesText(c.dataDir),
-    "appliance state": filesText(join(dir, "state")),
-    "appliance log": agentLog.join("\n"),
-  };
+  const haystacks = await secretHaystacks(c, dir, agentLog);
   for (const [where, text] of Object.entries(haystacks)) {
     expect({ where, found: text.includes(PASSWORD) }).toEqual({ where, found: false });
   }

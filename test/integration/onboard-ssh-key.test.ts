@@ -7,20 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "drizzle-orm";
-import { loadConfig } from "../../agent/src/config/load.ts";
-import { writeSecretFile } from "../../agent/src/config/secret.ts";
-import { type RunningAgent, startDaemon } from "../../agent/src/daemon/start.ts";
-import { writeTestConfig } from "../../agent/src/daemon/test-config.fixture.ts";
-import { jsonLogger } from "../../agent/src/log/logger.ts";
+import type { RunningAgent } from "../../agent/src/daemon/start.ts";
 import { sshdPresent, startTestSshd, type TestSshd } from "../../agent/src/ssh/sshd.fixture.ts";
-import { rowsOf } from "../../cloud/src/db/rows.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { WebClient } from "../../cloud/src/web/testing/client.ts";
 import type { Finding } from "../../protocol/finding.ts";
+import { secretHaystacks, startOnboardingAgent, until } from "../support/onboarding.ts";
 import { requirement } from "../support/requirement.ts";
 import { type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
 
@@ -35,48 +30,9 @@ let sshd: TestSshd;
 let dir: string;
 let appliance: TestAppliance;
 let agent: RunningAgent | undefined;
-const agentLog: string[] = [];
-
-function filesText(root: string): string {
-  let out = "";
-  for (const name of readdirSync(root)) {
-    const p = join(root, name);
-    out += statSync(p).isDirectory() ? filesText(p) : readFileSync(p, "latin1");
-  }
-  return out;
-}
-
-async function cloudDump(): Promise<string> {
-  return cloud.cloud.withOwnerDb(async (db) => {
-    const tables = rowsOf<{ name: string }>(
-      await db.execute(
-        sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
-      ),
-    );
-    const parts: string[] = [];
-    for (const t of tables)
-      for (const r of rowsOf<{ r: string }>(
-        await db.execute(sql.raw(`SELECT t::text AS r FROM "${t.name}" t`)),
-      ))
-        parts.push(r.r);
-    return parts.join("\n");
-  });
-}
-
-async function until<T>(
-  what: string,
-  f: () => Promise<T | undefined> | T | undefined,
-  // A whole scan of a host over SSH takes seconds alone and far longer beside the rest of the suite.
-  ms = 100_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
+let agentLog: string[] = [];
+// A whole scan of a host over SSH takes seconds alone and far longer beside the rest of the suite.
+const SCAN_MS = 100_000;
 
 /** The base64 lines of a PEM private key: any one of them in clear would leak key material. */
 function keyBody(pem: string): string[] {
@@ -102,16 +58,12 @@ describe.if(present)("an SSH key entered in the cloud", () => {
     cloud = await startLoopbackCloud();
     await cloud.cloud.createSite("site-a");
     appliance = await cloud.cloud.createAppliance("site-a", "app-1");
-    const path = writeTestConfig(dir, {
-      cloudUrl: cloud.url,
-      apiKey: appliance.apiKey,
-      publicKey: cloud.cloudPublicKey,
-      extra: ["[discovery]", "lease_files = []"].join("\n"),
-    });
-    writeSecretFile(join(dir, "state", "identity.key"), `${appliance.key.secretKey}\n`);
-    agent = await startDaemon(loadConfig(path), {
-      log: jsonLogger({ level: "debug", out: (l) => agentLog.push(l), err: (l) => agentLog.push(l) }),
-    });
+    ({ agent, log: agentLog } = await startOnboardingAgent(
+      cloud,
+      appliance,
+      dir,
+      ["[discovery]", "lease_files = []"].join("\n"),
+    ));
   }, 60_000);
 
   afterAll(async () => {
@@ -140,10 +92,14 @@ describe.if(present)("an SSH key entered in the cloud", () => {
 
     await agent!.daemon.cloudStep();
     agent!.daemon.nudge();
-    const found = await until("Linux findings over SSH from the target entered in the cloud", () => {
-      const f = sshFindings();
-      return f.some((x) => x.checkId.startsWith("linux.")) ? f : undefined;
-    });
+    const found = await until(
+      "Linux findings over SSH from the target entered in the cloud",
+      () => {
+        const f = sshFindings();
+        return f.some((x) => x.checkId.startsWith("linux.")) ? f : undefined;
+      },
+      SCAN_MS,
+    );
     expect(found.find((f) => f.checkId === "ssh.host-key")).toMatchObject({
       status: "pass",
       details: { fingerprint: sshd.hostKeyFingerprint },
@@ -160,18 +116,14 @@ describe.if(present)("an SSH key entered in the cloud", () => {
     expect(rotated.status).toBe(303);
     await agent!.daemon.cloudStep();
     agent!.daemon.nudge();
-    const refused = await until("the rotated key to be refused", () =>
-      sshFindings().find((f) => f.checkId === "ssh.connection"),
+    const refused = await until(
+      "the rotated key to be refused",
+      () => sshFindings().find((f) => f.checkId === "ssh.connection"),
+      SCAN_MS,
     );
     expect(refused.actual).toContain("refused");
 
-    const haystacks = {
-      "cloud database": await cloudDump(),
-      "cloud log": JSON.stringify((c.deps.logger as { lines?: unknown[] }).lines ?? []),
-      "cloud object store": filesText(c.dataDir),
-      "appliance state": filesText(join(dir, "state")),
-      "appliance log": agentLog.join("\n"),
-    };
+    const haystacks = await secretHaystacks(c, dir, agentLog);
     const secrets = [...keyBody(key), ...keyBody(wrongKey)];
     expect(secrets.length).toBeGreaterThan(4);
     for (const [where, text] of Object.entries(haystacks)) {

@@ -1,39 +1,35 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CliError, type Io } from "../../agent/src/cli/command.ts";
 import { ordersCommand } from "../../agent/src/cli/orders.ts";
-import { makeTestCloud, type TestCloud } from "../../cloud/src/testing/test-cloud.ts";
+import type { TestCloud } from "../../cloud/src/testing/test-cloud.ts";
+import { type ServedCloud, serveTestCloud, withAdminToken } from "../support/served-cloud.ts";
 
+let served: ServedCloud;
 let cloud: TestCloud;
-let server: ReturnType<typeof Bun.serve>;
 let base: string;
 let admin: string;
 let tech: string;
 
 beforeAll(async () => {
-  cloud = await makeTestCloud({ db: "pglite" });
+  served = await serveTestCloud();
+  ({ cloud, base } = served);
   await cloud.createSite("site-a");
   await cloud.createAppliance("site-a", "app-a1");
   admin = await cloud.adminToken("msp-admin");
   tech = await cloud.adminToken("msp-tech");
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: cloud.app.fetch });
-  base = `http://127.0.0.1:${server.port}`;
 }, 60_000);
 
 afterAll(async () => {
-  server?.stop(true);
-  await cloud?.close();
+  await served?.stop();
 });
 
 async function run(args: string[], token: string): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
   const io: Io = { out: (t) => out.push(t), err: (t) => out.push(t), interactive: false };
-  const prev = process.env.MALACHOR_ADMIN_TOKEN;
-  process.env.MALACHOR_ADMIN_TOKEN = token;
-  try {
-    return { code: await ordersCommand.run([...args, "--cloud", base], io), out };
-  } finally {
-    process.env.MALACHOR_ADMIN_TOKEN = prev;
-  }
+  return withAdminToken(token, async () => ({
+    code: await ordersCommand.run([...args, "--cloud", base], io),
+    out,
+  }));
 }
 
 async function proposal(): Promise<string> {

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Io } from "../../agent/src/cli/command.ts";
 import { evidenceCommand } from "../../agent/src/cli/evidence.ts";
-import { makeTestCloud, type TestAppliance, type TestCloud } from "../../cloud/src/testing/test-cloud.ts";
+import type { TestAppliance, TestCloud } from "../../cloud/src/testing/test-cloud.ts";
 import { AGENT_API } from "../../protocol/api.ts";
+import { type ServedCloud, serveTestCloud, withAdminToken } from "../support/served-cloud.ts";
 
+let served: ServedCloud;
 let cloud: TestCloud;
-let server: ReturnType<typeof Bun.serve>;
 let base: string;
 let tech: string;
 let app: TestAppliance;
@@ -29,32 +30,28 @@ async function checkpoint(): Promise<{ size: number; note: string; verifierKey: 
 }
 
 beforeAll(async () => {
-  cloud = await makeTestCloud({ db: "pglite" });
+  served = await serveTestCloud();
+  ({ cloud, base } = served);
   await cloud.createSite("site-p");
   app = await cloud.createAppliance("site-p", "app-p1");
   tech = await cloud.adminToken("msp-tech");
-  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: cloud.app.fetch });
-  base = `http://127.0.0.1:${server.port}`;
 }, 60_000);
 
 afterAll(async () => {
-  server?.stop(true);
-  await cloud?.close();
+  await served?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
   const out: string[] = [];
   const io: Io = { out: (t) => out.push(t), err: (t) => out.push(t), interactive: false };
-  const prev = process.env.MALACHOR_ADMIN_TOKEN;
-  process.env.MALACHOR_ADMIN_TOKEN = tech;
-  try {
-    return { code: await evidenceCommand.run(args, io), out: out.join("\n") };
-  } catch (e) {
-    return { code: (e as { exitCode?: number }).exitCode ?? 99, out: (e as Error).message };
-  } finally {
-    process.env.MALACHOR_ADMIN_TOKEN = prev;
-  }
+  return withAdminToken(tech, async () => {
+    try {
+      return { code: await evidenceCommand.run(args, io), out: out.join("\n") };
+    } catch (e) {
+      return { code: (e as { exitCode?: number }).exitCode ?? 99, out: (e as Error).message };
+    }
+  });
 }
 
 describe("malachor evidence prove (against a cloud on loopback)", () => {
