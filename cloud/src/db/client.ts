@@ -17,8 +17,15 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-/** Where the database lives: a Postgres URL, a PGlite data directory, or PGlite in memory. */
-export type DbTarget = { url: string; maxConnections?: number } | { dataDir: string } | { memory: true };
+/**
+ * Where the database lives: a Postgres URL, a PGlite data directory, or PGlite in memory
+ * (optionally started from a data-directory image, `PGlite.dumpDataDir`'s tarball: tests start
+ * from an already-migrated one, see testing/pglite-image.ts).
+ */
+export type DbTarget =
+  | { url: string; maxConnections?: number }
+  | { dataDir: string }
+  | { memory: true; image?: Blob };
 
 /** Open the cloud database (no migrations; see migrate.ts). */
 export async function openDb(target: DbTarget): Promise<DbHandle> {
@@ -27,7 +34,10 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
     const db = drizzleBunSql({ client, schema }) as unknown as Db;
     return { db, kind: "postgres", close: () => client.close() };
   }
-  const client = "dataDir" in target ? new PGlite(target.dataDir) : new PGlite();
+  const client =
+    "dataDir" in target
+      ? new PGlite(target.dataDir)
+      : new PGlite(target.image ? { loadDataDir: target.image } : {});
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };

@@ -24,6 +24,7 @@ import { dirStore } from "../store/dir-store.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import { createToken } from "../tokens/create.ts";
 import { logMailer } from "../web/mail/mailer.ts";
+import { migratedPgliteImage } from "./pglite-image.ts";
 import { createTestDatabase } from "./postgres.ts";
 
 /** Which database a test cloud runs on. */
@@ -98,7 +99,9 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
   const ownerUrl = peer?.ownerDatabaseUrl ?? opts.database?.ownerUrl ?? pg?.ownerUrl ?? null;
   // Postgres: migrate as the owner, serve as the restricted role (as production does).
   const { handle } = await openCloudDb(
-    url ? { url, maxConnections: opts.maxConnections ?? 8 } : { memory: true },
+    url
+      ? { url, maxConnections: opts.maxConnections ?? 8 }
+      : { memory: true, image: await migratedPgliteImage() },
     ownerUrl ? { ownerUrl } : {},
   ).catch(async (e) => {
     await pg?.drop();
