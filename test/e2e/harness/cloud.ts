@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { migratedPgliteImage } from "../../../cloud/src/testing/pglite-image.ts";
 import { freePort } from "../../support/ports.ts";
 import { Service } from "./service.ts";
 import { GiveUp, waitFor } from "./wait.ts";
@@ -34,8 +37,19 @@ export class CloudProcess {
     private readonly opts: { echo?: boolean; env?: Record<string, string> } = {},
   ) {}
 
-  /** Start (or restart) the process and wait until /health answers. */
+  /**
+   * Start (or restart) the process and wait until /health answers. A first start on PGlite finds
+   * its database already migrated (cloud/src/testing/pglite-image.ts); a fresh data directory's
+   * own initdb and migrations are covered by cloud/src/main.test.ts.
+   */
   async start(timeoutMs = 60_000): Promise<void> {
+    const pgliteDir = join(this.dataDir, "pglite");
+    if (!this.opts.env?.DATABASE_URL && !existsSync(pgliteDir)) {
+      mkdirSync(this.dataDir, { recursive: true });
+      const seeded = new PGlite(pgliteDir, { loadDataDir: await migratedPgliteImage() });
+      await seeded.waitReady;
+      await seeded.close();
+    }
     this.service = Service.start("cloud", [process.execPath, join(root, "cloud", "src", "main.ts")], {
       cwd: root,
       echo: this.opts.echo,
