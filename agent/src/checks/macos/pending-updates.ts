@@ -1,21 +1,18 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { outcome } from "../check.ts";
 import { parseSoftwareupdateList } from "./parse.ts";
-import { toolText, unrecognised } from "./tool.ts";
-
-const ARGV = ["softwareupdate", "-l"];
+import { toolCheck } from "./tool.ts";
 
 /** No recommended update waits to be installed. */
-export const pendingUpdates: LinuxCheck = {
+export const pendingUpdates = toolCheck({
   id: "macos.pending-updates",
   title: "No recommended updates are pending",
   citations: ["§164.308(a)(5)(ii)(B)"],
   severity: "medium",
   runbookId: "macos.pending-updates",
-  async detect({ host }) {
-    const expected = "no recommended update pending";
-    const { text } = await toolText(host, ARGV);
-    const p = parseSoftwareupdateList(text);
-    if (!p) return unrecognised(expected, ARGV, text);
+  argv: ["softwareupdate", "-l"],
+  expected: "no recommended update pending",
+  parse: parseSoftwareupdateList,
+  judge(p, expected) {
     const recommended = p.filter((u) => u.recommended).map((u) => u.label);
     return recommended.length
       ? outcome("fail", expected, `pending: ${recommended.join(", ")}`, {
@@ -24,4 +21,4 @@ export const pendingUpdates: LinuxCheck = {
         })
       : outcome("pass", expected, "up to date", { pending: [] });
   },
-};
+});

@@ -1,26 +1,24 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { outcome } from "../check.ts";
 import { parseScreenLock } from "./parse.ts";
-import { toolText, unrecognised } from "./tool.ts";
+import { toolCheck } from "./tool.ts";
 
-const ARGV = ["sysadminctl", "-screenLock", "status"];
 /** Longest acceptable delay between the screen saver and the password prompt. */
 const MAX_DELAY_SEC = 300;
 
 /** A password is asked soon after the screen locks (automatic logoff, §164.312(a)(2)(iii)). */
-export const screenLock: LinuxCheck = {
+export const screenLock = toolCheck({
   id: "macos.screen-lock",
   title: "Screen lock asks for a password within 5 minutes",
   citations: ["§164.312(a)(2)(iii)", "§164.310(b)"],
   severity: "medium",
-  async detect({ host }) {
-    const expected = `screen lock on, delay ≤ ${MAX_DELAY_SEC} s`;
-    const { text } = await toolText(host, ARGV);
-    const p = parseScreenLock(text);
-    if (!p) return unrecognised(expected, ARGV, text);
+  argv: ["sysadminctl", "-screenLock", "status"],
+  expected: `screen lock on, delay ≤ ${MAX_DELAY_SEC} s`,
+  parse: parseScreenLock,
+  judge(p, expected) {
     if (!p.on) return outcome("fail", expected, "screen lock off", { on: false });
     const details = { on: true, delaySec: p.delaySec };
     return p.delaySec <= MAX_DELAY_SEC
       ? outcome("pass", expected, p.delaySec === 0 ? "immediately" : `after ${p.delaySec} s`, details)
       : outcome("fail", expected, `after ${p.delaySec} s`, details);
   },
-};
+});

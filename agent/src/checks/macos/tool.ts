@@ -1,4 +1,4 @@
-import { type CheckOutcome, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, type LinuxCheck, outcome } from "../check.ts";
 import type { Host } from "../host.ts";
 
 /** Run a macOS tool; its stdout and stderr together (sysadminctl answers on stderr). */
@@ -11,4 +11,28 @@ export async function toolText(host: Host, argv: readonly string[]): Promise<{ t
 export function unrecognised(expected: string, argv: readonly string[], text: string): CheckOutcome {
   const what = text.trim() ? `unrecognised output: ${text.trim().slice(0, 120)}` : "no output";
   return outcome("error", expected, `${argv.join(" ")}: ${what}`, {});
+}
+
+/** What a check that runs one macOS tool declares: its metadata, the tool, how to read it and judge it. */
+export interface ToolCheckSpec<P> extends Omit<LinuxCheck, "detect"> {
+  argv: readonly string[];
+  /** The passing state, as the finding states it. */
+  expected: string;
+  /** The tool's parsed output, undefined when unrecognised. */
+  parse(text: string): P | undefined;
+  judge(parsed: P, expected: string, ctx: CheckContext): CheckOutcome;
+}
+
+/** A check that runs one macOS tool and judges its parsed output; unrecognised output is an error outcome. */
+export function toolCheck<P>(spec: ToolCheckSpec<P>): LinuxCheck {
+  const { argv, expected, parse, judge, ...meta } = spec;
+  return {
+    ...meta,
+    async detect(ctx) {
+      const { text } = await toolText(ctx.host, argv);
+      const parsed = parse(text);
+      if (!parsed) return unrecognised(expected, argv, text);
+      return judge(parsed, expected, ctx);
+    },
+  };
 }
