@@ -25,7 +25,13 @@ export interface DbHandle {
 export type DbTarget =
   | { url: string; maxConnections?: number }
   | { dataDir: string }
-  | { memory: true; image?: Blob };
+  | { memory: true; image?: PgliteImage };
+
+/** A PGlite data directory as a tarball, and optionally PGlite's WASM already compiled (shared by instances). */
+export interface PgliteImage {
+  dataDir: Blob;
+  wasmModule?: WebAssembly.Module;
+}
 
 /** Open the cloud database (no migrations; see migrate.ts). */
 export async function openDb(target: DbTarget): Promise<DbHandle> {
@@ -37,7 +43,11 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
   const client =
     "dataDir" in target
       ? new PGlite(target.dataDir)
-      : new PGlite(target.image ? { loadDataDir: target.image } : {});
+      : new PGlite(
+          target.image
+            ? { loadDataDir: target.image.dataDir, pgliteWasmModule: target.image.wasmModule }
+            : {},
+        );
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };

@@ -4,16 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
-import type { Db } from "../db/client.ts";
+import type { Db, PgliteImage } from "../db/client.ts";
 import { MIGRATIONS_DIR, migrate, migrationFiles } from "../db/migrate.ts";
 import * as schema from "../db/schema/index.ts";
 
-let image: Promise<Blob> | null = null;
+/** PGlite's dist/index.js: its WASM and package.json are found beside it. */
+const PGLITE_ENTRY = import.meta.resolve("@electric-sql/pglite");
+let image: Promise<PgliteImage> | null = null;
 
 /** What the image depends on: the PGlite build and every migration's name and text. */
 function imageKey(): string {
   const h = createHash("sha256");
-  h.update(readFileSync(join(import.meta.dir, "../../../node_modules/@electric-sql/pglite/package.json")));
+  h.update(readFileSync(new URL("../package.json", PGLITE_ENTRY)));
   for (const name of migrationFiles())
     h.update(name)
       .update("\0")
@@ -29,26 +31,34 @@ function imageKey(): string {
  * temp directory under a key of the PGlite version and the migration files, so a changed migration
  * builds a new image.
  */
-export function migratedPgliteImage(): Promise<Blob> {
-  image ??= (async () => {
-    const file = join(tmpdir(), `malachor-pglite-migrated-${imageKey()}.tar`);
-    if (existsSync(file)) return new Blob([readFileSync(file)]);
-    const client = new PGlite();
-    try {
-      await client.waitReady;
-      await migrate(drizzle({ client, schema }) as unknown as Db);
-      const tar = await client.dumpDataDir("none");
-      // Written under a unique name, then renamed: a concurrent run never reads half a file.
-      const part = `${file}.${process.pid}.part`;
-      writeFileSync(part, new Uint8Array(await tar.arrayBuffer()));
-      renameSync(part, file);
-      return tar;
-    } finally {
-      await client.close();
-    }
-  })();
+export function migratedPgliteImage(): Promise<PgliteImage> {
+  image ??= (async () => ({ dataDir: await migratedDataDir(), wasmModule: await compiledPglite() }))();
   image.catch(() => {
     image = null;
   });
   return image;
+}
+
+/** PGlite's WASM compiled once: each instance would otherwise compile the same 9 MB again. */
+function compiledPglite(): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(readFileSync(new URL("./pglite.wasm", PGLITE_ENTRY)));
+}
+
+/** The migrated data directory: from the temp directory, or built and stored there. */
+async function migratedDataDir(): Promise<Blob> {
+  const file = join(tmpdir(), `malachor-pglite-migrated-${imageKey()}.tar`);
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const client = new PGlite();
+  try {
+    await client.waitReady;
+    await migrate(drizzle({ client, schema }) as unknown as Db);
+    const tar = await client.dumpDataDir("none");
+    // Written under a unique name, then renamed: a concurrent run never reads half a file.
+    const part = `${file}.${process.pid}.part`;
+    writeFileSync(part, new Uint8Array(await tar.arrayBuffer()));
+    renameSync(part, file);
+    return tar;
+  } finally {
+    await client.close();
+  }
 }

@@ -46,7 +46,11 @@ export class CloudProcess {
     const pgliteDir = join(this.dataDir, "pglite");
     if (!this.opts.env?.DATABASE_URL && !existsSync(pgliteDir)) {
       mkdirSync(this.dataDir, { recursive: true });
-      const seeded = new PGlite(pgliteDir, { loadDataDir: await migratedPgliteImage() });
+      const image = await migratedPgliteImage();
+      const seeded = new PGlite(pgliteDir, {
+        loadDataDir: image.dataDir,
+        pgliteWasmModule: image.wasmModule,
+      });
       await seeded.waitReady;
       await seeded.close();
     }
