@@ -132,8 +132,12 @@ const idle: Memory = {
   rss: median(samples.map((s) => s.rss)),
 };
 // Wait for a quiet moment (not within 3 s after a cycle started) for the idle breakdown.
-const lastCycleAt = () => Date.parse(JSON.parse(status().stdout.toString()).lastCycle?.at ?? "0");
+const lastCycle = () =>
+  (JSON.parse(status().stdout.toString()) as { lastCycle?: { at: string; durationMs: number } }).lastCycle;
+const lastCycleAt = () => Date.parse(lastCycle()?.at ?? "0");
 while (Date.now() - lastCycleAt() < 3_000) await Bun.sleep(200);
+// The cycle as the daemon runs it (with its JIT policy, agent/src/cli/run.ts), beside bench/cycle.bench.ts.
+const cycleMs = lastCycle()?.durationMs;
 const idleByMapping = pssByMapping(daemon.pid);
 
 const time = (args: string[]) => {
@@ -160,6 +164,7 @@ console.log(
     `every agent module loaded, idle: PSS ${mib(modules.pss)} MiB / private ${mib(modules.private)} MiB)`,
 );
 console.log(`  idle PSS by mapping (MiB): ${describeBreakdown(idleByMapping)}`);
+console.log(`  the daemon's last check cycle: ${cycleMs} ms (target ≤ 1 s)`);
 console.log(`  peak PSS by mapping (MiB): ${describeBreakdown(peak!.byMapping)}`);
 console.log(
   `malachor status --json: median ${median(statusMs).toFixed(1)} ms, p95 ${p95(statusMs).toFixed(1)} ms (target ≤ 50 ms; malachor --version ceiling ${median(versionMs).toFixed(1)} ms)`,

@@ -65,7 +65,8 @@ buildNpmPackage {
     runHook preBuild
     bun=node_modules/@oven/bun-linux-x64/bin/bun
     patchelf --set-interpreter "$(cat ${stdenv.cc}/nix-support/dynamic-linker)" "$bun"
-    "$bun" build agent/src/main.ts --compile --bytecode --outfile dist/malachor
+    "$bun" build agent/src/main.ts --compile --bytecode \
+      --bytecode-order=agent/bytecode-order/run.order,agent/bytecode-order/status.order --outfile dist/malachor
     runHook postBuild
   '';
 

@@ -5,8 +5,8 @@
  * ciphertext to the site, appliance, target and credential version, so a sealed secret moved to
  * another target or replayed as another version fails to open.
  */
-import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "@hpke/core";
-import { x25519 } from "@noble/curves/ed25519.js";
+import { createPrivateKey, createPublicKey } from "node:crypto";
+import type { CipherSuite } from "@hpke/core";
 import * as v from "valibot";
 import { canonicalBytes } from "./canonical.ts";
 import { Hex64, KeyId } from "./common.ts";
@@ -16,11 +16,20 @@ import { sha256Hex } from "./hash.ts";
 export const SEAL_SUITE = "hpke-x25519-hkdfsha256-aes256gcm";
 const INFO = new TextEncoder().encode("malachor sealed credential v1");
 
-const suite = new CipherSuite({
-  kem: new DhkemX25519HkdfSha256(),
-  kdf: new HkdfSha256(),
-  aead: new Aes256Gcm(),
-});
+// @hpke/core is loaded at the first seal or open: an appliance whose targets all come from its
+// config file never holds it (bench/rss.bench.ts).
+let suiteLoaded: Promise<CipherSuite> | undefined;
+const hpke = () => {
+  suiteLoaded ??= import("@hpke/core").then(
+    ({ Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 }) =>
+      new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() }),
+  );
+  return suiteLoaded;
+};
+
+// DER prefixes of X25519 (OID 1.3.101.110) PKCS#8 and SubjectPublicKeyInfo keys; the raw 32 bytes follow.
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
+const SPKI_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
 
 const Base64 = (max: number) =>
   v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64"));
@@ -63,6 +72,7 @@ export function sealKeyId(publicKeyHex: string): string {
 
 /** A fresh X25519 key pair. */
 export async function generateSealKeyPair(): Promise<SealKeyPair> {
+  const suite = await hpke();
   const kp = await suite.kem.generateKeyPair();
   return {
     publicKey: hex(await suite.kem.serializePublicKey(kp.publicKey)),
@@ -70,9 +80,14 @@ export async function generateSealKeyPair(): Promise<SealKeyPair> {
   };
 }
 
-/** The public half of a sealing secret key. */
+/** The public half of a sealing secret key (through node:crypto, as protocol/sign.ts derives Ed25519 keys). */
 export function sealPublicKeyOf(secretKeyHex: string): string {
-  return hex(x25519.getPublicKey(Buffer.from(v.parse(Hex64, secretKeyHex), "hex")));
+  const secret = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, Buffer.from(v.parse(Hex64, secretKeyHex), "hex")]),
+    format: "der",
+    type: "pkcs8",
+  });
+  return hex(createPublicKey(secret).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length));
 }
 
 /** Seal `plaintext` to an appliance's X25519 public key, bound to `binding`. */
@@ -82,6 +97,7 @@ export async function sealSecret(
   binding: SealBinding,
 ): Promise<SealedSecret> {
   v.parse(Hex64, publicKeyHex);
+  const suite = await hpke();
   const recipientPublicKey = await suite.kem.deserializePublicKey(Buffer.from(publicKeyHex, "hex"));
   const { enc, ct } = await suite.seal({ recipientPublicKey, info: INFO }, plaintext, aad(binding));
   return { suite: SEAL_SUITE, keyId: sealKeyId(publicKeyHex), enc: b64(enc), ct: b64(ct) };
@@ -103,6 +119,7 @@ export async function openSecret(
     throw new SealOpenError(
       `sealed to key ${sealed.keyId}, but this appliance's sealing key is ${sealKeyId(publicKeyHex)}: re-enter the credential in the cloud`,
     );
+  const suite = await hpke();
   try {
     const recipientKey = await suite.kem.deserializePrivateKey(Buffer.from(secretKeyHex, "hex"));
     const pt = await suite.open(

@@ -9,6 +9,9 @@ import { configFromArgs } from "./config-arg.ts";
 const usage =
   "malachor run [--config <file>]\n  the appliance daemon: checks, evidence, healing, cloud sync; stops cleanly on SIGTERM/SIGINT.";
 
+/** JavaScriptCore's tier-up thresholds × this in the daemon (1 = Bun's normal policy). */
+export const DAEMON_JIT_POLICY = 8;
+
 /** `malachor run`: the daemon (systemd runs this). */
 export const runCommand = flagCommand(
   {
@@ -18,6 +21,11 @@ export const runCommand = flagCommand(
     options: { config: { type: "string" } },
   },
   async ({ values }) => {
+    // The daemon runs a cycle every few minutes and idles between: code that runs that rarely does
+    // not pay back what the JIT's optimising tiers cost in memory (compilers' code and the code they
+    // emit), so Bun's tier-up thresholds are scaled (`Bun.unsafe.setJITPolicy`). The cycle's time and
+    // the idle PSS are both measured in bench/rss.bench.ts.
+    Bun.unsafe.setJITPolicy(DAEMON_JIT_POLICY);
     const config = configFromArgs(values.config);
     // Logs leave the box (journald → support bundles): scrub PHI from every line.
     const log = jsonLogger({ level: config.log.level, scrub: scrubText });

@@ -1,9 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Config } from "../config/schema.ts";
-import { openState, SNAPSHOT_META, stateDbPath } from "../daemon/state.ts";
-import { chainHead } from "../evidence/head.ts";
 import { DaemonUnavailable, localClient } from "../localapi/client.ts";
-import { getMeta } from "../queue/db.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
 import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
 import { CliError, EXIT, type Io } from "./command.ts";
@@ -15,8 +12,18 @@ const usage =
   "  asks the running daemon (local API at [status] bind); when it is not running, reads its saved state.\n" +
   "  Exit 0 healthy, 1 failing checks or warnings, 3 daemon not running or no state.";
 
-/** The daemon's last saved snapshot with live queue and chain figures, for when it is not running. */
-function offlineSnapshot(config: Config): Partial<StatusSnapshot> & Pick<StatusSnapshot, "queue" | "chain"> {
+/**
+ * The daemon's last saved snapshot with live queue and chain figures, for when it is not running.
+ * The state database's modules load only here: with the daemon up, `status` asks its API alone.
+ */
+async function offlineSnapshot(
+  config: Config,
+): Promise<Partial<StatusSnapshot> & Pick<StatusSnapshot, "queue" | "chain">> {
+  const [{ openState, SNAPSHOT_META, stateDbPath }, { chainHead }, { getMeta }] = await Promise.all([
+    import("../daemon/state.ts"),
+    import("../evidence/head.ts"),
+    import("../queue/db.ts"),
+  ]);
   if (!existsSync(stateDbPath(config))) {
     throw new CliError(
       `no agent state at ${stateDbPath(config)}: malachor run has never started with this config`,
@@ -91,7 +98,7 @@ export const statusCommand = flagCommand(
     } catch (e) {
       if (!(e instanceof DaemonUnavailable)) throw e;
       running = false;
-      snap = offlineSnapshot(config);
+      snap = await offlineSnapshot(config);
     }
     if (values.json) io.out(JSON.stringify({ daemon: running ? "running" : "stopped", ...snap }));
     else human(io, snap, running, config);

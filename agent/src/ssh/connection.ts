@@ -6,7 +6,7 @@
  * connection, so a scan pays the handshake once.
  */
 import { createHash } from "node:crypto";
-import { Client, type ClientChannel, utils } from "ssh2";
+import type { Client, ClientChannel } from "ssh2";
 import { readSecretFile } from "../config/secret.ts";
 import type { SshTarget } from "./target.ts";
 
@@ -69,9 +69,14 @@ export function hostKeySeen(blob: Buffer): HostKeySeen {
   return { fingerprint, keyType };
 }
 
+/** `ssh2` with its crypto, zlib and HTTP-agent modules, loaded on the first connection: a daemon
+ * without SSH hosts never holds it (bench/rss.bench.ts). */
+const loadSsh2 = () => import("ssh2");
+
 function credentials(
   target: SshTarget,
   allowPassword: boolean,
+  utils: Awaited<ReturnType<typeof loadSsh2>>["utils"],
 ): { privateKey: string; passphrase?: string } | { password: string } {
   const where = `${target.user}@${target.host}:${target.port}`;
   const auth = target.auth;
@@ -109,7 +114,8 @@ function credentials(
 /** Connect, check the host key and authenticate; rejects with SshError / HostKeyRefusedError. */
 export async function connectSsh(target: SshTarget, opts: ConnectOptions): Promise<SshSession> {
   const where = `${target.user}@${target.host}:${target.port}`;
-  const creds = credentials(target, opts.allowPassword);
+  const { Client, utils } = await loadSsh2();
+  const creds = credentials(target, opts.allowPassword, utils);
   return await new Promise((resolve, reject) => {
     const client = new Client();
     let seen: HostKeySeen | undefined;

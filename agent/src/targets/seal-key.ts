@@ -4,9 +4,9 @@
  * when a client for the host is made. Created at provisioning, or at the first start of an
  * appliance provisioned before it existed.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { x25519 } from "@noble/curves/ed25519.js";
 import { sealKeyId, sealPublicKeyOf } from "../../../protocol/seal.ts";
 import { readSecretFile, writeSecretFile } from "../config/secret.ts";
 
@@ -24,7 +24,8 @@ export const sealKeyPath = (stateDir: string) => join(stateDir, "seal.key");
 export function loadSealKey(stateDir: string, opts: { create?: boolean } = {}): SealKey {
   const path = sealKeyPath(stateDir);
   if (opts.create && !existsSync(path))
-    writeSecretFile(path, `${Buffer.from(x25519.utils.randomSecretKey()).toString("hex")}\n`);
+    // Any 32 random bytes are an X25519 secret key (RFC 7748 clamps them where they are used).
+    writeSecretFile(path, `${randomBytes(32).toString("hex")}\n`);
   const secretKey = readSecretFile(path, "sealing key");
   if (!/^[0-9a-f]{64}$/.test(secretKey)) throw new Error(`sealing key ${path}: not 64 hex characters`);
   const publicKey = sealPublicKeyOf(secretKey);

@@ -1,0 +1,52 @@
+/**
+ * What `malachor run` evaluates at start-up, from the static imports only (what a dynamic import()
+ * names loads when first used): packages only some sites need stay out of it, so a daemon without
+ * SSH hosts or cloud-entered credentials never holds them (bench/rss.bench.ts measures the memory).
+ */
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { ROOT } from "./import-graph.ts";
+
+const transpiler = new Bun.Transpiler({ loader: "ts" });
+
+/** Every repository module and package `entry` evaluates before it runs (static imports, transitively). */
+function startup(entry: string): { modules: Set<string>; packages: Set<string> } {
+  const modules = new Set<string>();
+  const packages = new Set<string>();
+  const todo = [join(ROOT, entry)];
+  while (todo.length) {
+    const file = todo.pop()!;
+    const rel = relative(ROOT, file);
+    if (modules.has(rel)) continue;
+    modules.add(rel);
+    for (const i of transpiler.scanImports(readFileSync(file, "utf8"))) {
+      if (i.kind === "dynamic-import") continue;
+      if (!i.path.startsWith(".")) {
+        packages.add(i.path);
+        continue;
+      }
+      const target = Bun.resolveSync(i.path, join(file, ".."));
+      if (/\.tsx?$/.test(target) && !target.includes("/node_modules/")) todo.push(target);
+    }
+  }
+  return { modules, packages };
+}
+
+test("the daemon's start-up loads neither ssh2 nor @hpke/core nor noble's curves (they load at first use)", () => {
+  const { modules, packages } = startup("agent/src/cli/run.ts");
+  expect(modules.has("agent/src/daemon/start.ts")).toBe(true); // sanity: the walk reached the wiring
+  expect(modules.has("agent/src/ssh/connection.ts")).toBe(true);
+  const eager = [...packages].filter((p) => /^(ssh2|@hpke\/|@noble\/curves)/.test(p));
+  expect(eager).toEqual([]);
+});
+
+test("`malachor status` does not load the daemon or the runbook catalogue", () => {
+  const { modules, packages } = startup("agent/src/cli/status.ts");
+  expect(modules.has("agent/src/config/load.ts")).toBe(true);
+  const daemonSide = [...modules].filter((m) =>
+    /^(runbooks\/|agent\/src\/(daemon|queue|heal|evidence)\/)/.test(m),
+  );
+  expect(daemonSide).toEqual([]);
+  expect([...packages].filter((p) => p === "bun:sqlite")).toEqual([]);
+});
