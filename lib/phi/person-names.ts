@@ -30,7 +30,9 @@ import {
   PERSON_KEY,
   PERSON_PATH,
   PERSON_VERB,
+  RELATIVE,
   ranks,
+  runTogetherName,
   SAYS,
   SEARCH_KEY,
   SUBJECT_VERB,
@@ -48,13 +50,18 @@ export interface NameSpan {
 }
 
 const MAX_TOKENS = 5;
+// What ends a file name: "…-labs.csv", "Referral.PDF" ("elda.taube" in a URL is a name, not a file).
+const FILE_EXTENSION =
+  /^(?:pdf|docx?|xlsx?|csv|txt|rtf|tiff?|jpe?g|png|gif|heic|html?|json|xml|zip|msg|eml|hl7|dcm)$/i;
+// A document word and a file extension after a name: "Zuvi Stobbe - xray.pdf", "ANNELIESE_ALSAYED - Consent.pdf".
+const DOCUMENT_FILE = /^\s*(?:[-_.]|\s-)\s*(\p{L}+)(?:[-_ ]\p{L}+)?\.(\p{L}{2,4})\b/u;
 // What follows a lowercase name in a message: "left voicemail for priya lopez at 555-…", "(…".
-const LOWER_NAME_END = /^(?:\s+(?:at|re|dob|about|called|asked)\b|\s*\()/;
+const LOWER_NAME_END = /^(?:\s+(?:at|re|dob|about|called|asked|back)\b|\s*\()/;
 // ".entries(", ".name.toLowerCase" follow an identifier; ".pdf", ".docx" end a file name.
 const METHOD_CALL = /^\.\p{Ll}(?![a-z0-9]{0,3}(?:["'\s)\],;]|$))/u;
 // What may follow a lowercase surname the census lacks ("for robert rantanen, born…", "… at 555-…").
 const NAME_END =
-  /^(?:$|[,.;:)(/]|['’]s\b|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned|presented|presents|was|is|reports|states|denies|seen|no-showed|returned)\b)/;
+  /^(?:$|[,.;:)(/]|\s+[-–—]\s|['’]s\b|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned|presented|presents|was|is|reports|states|denies|seen|no-showed|returned|tested|back)\b)/;
 
 /**
  * Find personal names in `text` that no field label announces. `addressStarts` are where street
@@ -114,6 +121,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   afterContextWord,
   inFileAfterDocument,
   inFileBeforeDocument,
+  beforeFileDocument,
   beforeBirthDateLabel,
   patientFolder,
   patientPathOrQuery,
@@ -144,8 +152,15 @@ function afterHonorific(line: Line, i: number): Found | undefined {
 function afterContextWord(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
+  // "mother Dmitri Feiler", "spoke to Ana's son, Elov Rentha": a relative's name follows the word.
+  const relative =
+    RELATIVE.has(t.lower) && !t.compound && i + 1 < toks.length && /^,?\s+$/.test(toks[i + 1]!.sep);
+  // "Photo caption: "Kwame Vilo - wound, day 3"": a caption opens with the person pictured.
+  const caption = t.lower === "caption" && i + 1 < toks.length && /^:\s*["'“]?$/.test(toks[i + 1]!.sep);
   const before =
-    BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep);
+    relative ||
+    caption ||
+    (BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep));
   const titleDash =
     DOCUMENT.has(t.lower) && i + 1 < toks.length && /^\s*(?:[-–—:|]|\s-)\s+$/.test(toks[i + 1]!.sep);
   if (before || titleDash) {
@@ -153,11 +168,18 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     // two of them are; elsewhere a census name must be among them.
     const prev = i > 0 ? toks[i - 1]!.lower : "";
     const afterDocument =
-      before && (DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) && !lowerLine;
-    const end = run(toks, i + 1, text, {
-      lowerOk: lowerLine,
-      needDictionary: !afterDocument && !titleDash,
-    });
+      before &&
+      (relative || caption || DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) &&
+      !lowerLine;
+    const o = { lowerOk: lowerLine, shouted: afterDocument || titleDash ? 3 : 2 };
+    let end = run(toks, i + 1, text, { ...o, needDictionary: !afterDocument && !titleDash });
+    // "Pt Priya Kaisvi presented…": two capitalised words and a verb only people do need no census name.
+    if (end < i + 1 && before) {
+      const loose = run(toks, i + 1, text, { ...o, needDictionary: false });
+      const words = toks.slice(i + 1, loose + 1);
+      const titled = words.length >= 2 && words.every((x) => x.shape === "title" || x.shape === "initial");
+      if (titled && PERSON_VERB.test(text.slice(toks[loose]!.end, toks[loose]!.end + 40))) end = loose;
+    }
     const colon = titleDash && /:/.test(toks[i + 1]!.sep);
     const single = titleDash
       ? colon
@@ -204,8 +226,10 @@ function inFileAfterDocument(line: Line, i: number): Found | undefined {
     const lower = words.some((w) => w.shape === "lower");
     const withInitial = words.length === 2 && words[1]!.text.length === 1 && evident(words[0]!);
     const ok = lower
-      ? words.length > 1 && (words.some(strongGiven) || withInitial)
-      : end > i + 1 || evident(toks[i + 1]!);
+      ? words.length > 1
+        ? words.some(strongGiven) || words.some(isSurname) || words.some(accented) || withInitial
+        : runTogetherName(words[0]!)
+      : end > i + 1 || evident(toks[i + 1]!) || runTogetherName(toks[i + 1]!);
     if (end > i && ok) {
       return [i + 1, end];
     }
@@ -253,6 +277,35 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
 }
 
 /**
+ * "Deleted Zuvi Stobbe - xray.pdf", "Uploaded ANNELIESE_ALSAYED - Consent.pdf", "SofiaWray - EOB.docx":
+ * a name opening a file name whose next word is a document word and then an extension.
+ */
+function beforeFileDocument(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  const shaped = (x: Token) =>
+    x.shape === "title" || x.shape === "upper" || (x.shape === "mixed" && x.parts > 1);
+  if (!shaped(t) || t.sep === "" || !nameWord(t) || DOCUMENT.has(t.lower) || touchesDigits(t, text))
+    return undefined;
+  if (i > 0 && !/(?:^|[\s"'“(\\/:])$/.test(t.sep)) return undefined;
+  let end = i;
+  while (
+    end + 1 < toks.length &&
+    end - i < 3 &&
+    /^(?:[ _.-]|)$/.test(toks[end + 1]!.sep) &&
+    (shaped(toks[end + 1]!) || toks[end + 1]!.sep === "") &&
+    nameWord(toks[end + 1]!) &&
+    !DOCUMENT.has(toks[end + 1]!.lower)
+  )
+    end++;
+  const m = DOCUMENT_FILE.exec(text.slice(toks[end]!.end, toks[end]!.end + 40));
+  if (!m || !DOCUMENT.has(m[1]!.toLowerCase()) || !FILE_EXTENSION.test(m[2]!)) return undefined;
+  const words = toks.slice(i, end + 1);
+  const ok = words.length > 1 || evident(t) || accented(t) || runTogetherName(t);
+  return ok ? [i, end] : undefined;
+}
+
+/**
  * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
  */
 function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
@@ -266,7 +319,7 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
     dobShape(t) &&
     nameWord(t) &&
     !DOCUMENT.has(t.lower) &&
-    (t.shape !== "lower" || clauseStart(toks, i, text))
+    (t.shape !== "lower" || clauseStart(toks, i, text) || t.compound)
   ) {
     let end = i;
     let comma = false;
@@ -283,9 +336,9 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
     if (
       label &&
       DOB_LABEL.test(label.text) &&
-      /^(?:[_\s,(-]|\s-\s)?$/.test(label.sep.trim() === "" ? "" : label.sep) &&
+      /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep) &&
       (end > i || t.compound || evident(t)) &&
-      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident)) &&
+      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident) || runTogetherName(t)) &&
       !touchesDigits(t, text)
     ) {
       return [i, end];
@@ -389,10 +442,21 @@ function possessive(line: Line, i: number): Found | undefined {
     // A census name among the words ("Mateo Fitzgerald's", "Nguyen's"); shouted or
     // lowercase words need a census name ("the JSON API's answers", "a person's approval").
     const words = toks.slice(from, i + 1);
+    // "Dinah's son", "Lowy Toste's chart": whose relative or document it is.
+    const next = toks[i + 1];
+    const ofRelative = next !== undefined && RELATIVE.has(next.lower) && /^\s+$/.test(next.sep);
+    const ofDocument =
+      next !== undefined &&
+      DOCUMENT.has(next.lower) &&
+      /^\s+$/.test(next.sep) &&
+      from < i &&
+      words.every((w) => w.shape === "title" || w.shape === "upper");
     const ok =
-      t.shape === "title"
+      ofRelative ||
+      ofDocument ||
+      (t.shape === "title"
         ? (from < i && words.some(evident)) || strongSingle(t)
-        : words.some(evident) && (from < i || t.shape === "upper");
+        : words.some(evident) && (from < i || t.shape === "upper"));
     if (ok) {
       return [from, i];
     }
@@ -427,9 +491,20 @@ function clauseSubject(line: Line, i: number): Found | undefined {
         !/^\s+(?:is|was) (?:waiting|seen|admitted|discharged)\b/i.test(after);
       // One capitalised word opening the line and a verb only people do: "Kwame called asking…".
       const personVerb = PERSON_VERB.test(after);
+      // A shouted line ("PRIYA CALLED ASKING…") has no capitals to tell, so the same rules take capitals.
+      const shoutedLine = !/\p{Ll}/u.test(text);
+      const capital = (x: Token) => x.shape === "title" || (shoutedLine && x.shape === "upper");
+      // "Clinical note: Bekelmar states…": a note's label, then its subject.
+      const afterNote = i > 0 && DOCUMENT.has(toks[i - 1]!.lower) && /^:\s+$/.test(t.sep);
       const lone =
-        single && t.shape === "title" && i === 0 && personVerb && !WORDLIKE.has(t.lower) && t.parts === 1;
-      const titled = tokens.every((x) => x.shape === "title" || x.shape === "initial");
+        single &&
+        capital(t) &&
+        ((i === 0 && personVerb) || (afterNote && verb !== null && !copula)) &&
+        !WORDLIKE.has(t.lower) &&
+        t.parts === 1;
+      const titled =
+        tokens.every((x) => capital(x) || x.shape === "initial") &&
+        !(shoutedLine && /^\s+(?:cancel|resched|arrived)/i.test(after));
       const named =
         (verb &&
           (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
@@ -605,6 +680,8 @@ interface RunOptions {
   lowerAny?: boolean;
   /** At least one word must be evidence of a name (see `evident`). */
   needDictionary: boolean;
+  /** How many shouted words the run takes before it needs a census name (2 unless the context is strong). */
+  shouted?: number;
 }
 
 function run(toks: Token[], i: number, text: string, o: RunOptions): number {
@@ -630,7 +707,17 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
         commaAt = k;
       } else if (!(sep === " " || sep === "-" || sep === "^")) break;
     }
-    if (k === i && (CLINICIAN.has(t.lower) || honorific(t, text))) break;
+    // The words that introduce a name ("Pt", "Call", "mother") are not part of it.
+    if (
+      k === i &&
+      (CLINICIAN.has(t.lower) || honorific(t, text) || RELATIVE.has(t.lower) || BEFORE_NAME.has(t.lower))
+    )
+      break;
+    // "elena r. macconnell": in a lowercase line an initial is a letter and a period.
+    if (o.lowerOk && k > i && t.text.length === 1 && text[t.end] === "." && t.shape === "lower") {
+      end = k;
+      continue;
+    }
     const shapeOk =
       t.shape === "title" ||
       t.shape === "upper" ||
@@ -638,6 +725,10 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       (o.lowerOk && t.shape === "lower");
     if (!shapeOk || (!nameWord(t) && t.shape !== "initial")) break;
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
+    // "Dinah's son", "SMITH, BORN 1/2/93", "KWAME SANTIGO WILL PICK UP": a relative, a birth label or
+    // an everyday word after two words ends the name.
+    if (k > i && (RELATIVE.has(t.lower) || DOB_LABEL.test(t.text) || (k > i + 1 && WORDLIKE.has(t.lower))))
+      break;
     // Part of an identifier ("ShortText", "Object.entries"), not a name.
     if (t.parts > 1 || METHOD_CALL.test(text.slice(t.end, t.end + 24))) break;
     // A word right before a colon or equals sign is a field label ("Member ID: …"), not a name.
@@ -653,7 +744,13 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       dictionary = true;
     // Shouted runs stop after two words unless the next is a census name: "MS. KWAME FITZGERALD TESTED…"
     // (hyphenated parts and initials do not count as words: "PRIYA AL-SAYED", "HIROSHI C. MCMILLIAN").
-    if (t.shape === "upper" && t.sep !== "-" && wordsBefore(toks, commaAt ?? i, k) >= 2 && !known) break;
+    if (
+      t.shape === "upper" &&
+      t.sep !== "-" &&
+      wordsBefore(toks, commaAt ?? i, k) >= (o.shouted ?? 2) &&
+      !known
+    )
+      break;
     if (comma && (isSurname(t) || isGiven(t) || isSurname(toks[i]!))) dictionary = true;
     // In lowercase text only census names count, and a name the census lacks beside one it has.
     const next = toks[k + 1];
@@ -663,10 +760,16 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       !known &&
       !(o.lowerAny && k === i) &&
       !((next?.sep === " " || next?.sep === ", ") && next.shape === "lower" && evident(next)) &&
-      !(prev && strongGiven(prev) && t.sep === " " && NAME_END.test(text.slice(t.end)))
+      !(
+        prev &&
+        (strongGiven(prev) || (o.lowerAny && k === i + 1)) &&
+        t.sep === " " &&
+        NAME_END.test(text.slice(t.end))
+      )
     )
       break;
     end = k;
+    if (t.possessive) break;
   }
   // A trailing initial belongs to the name only when a period follows it.
   while (end >= i && toks[end]!.shape === "initial" && text[toks[end]!.end] !== ".") end--;
@@ -699,7 +802,12 @@ function valueEnd(toks: Token[], i: number, text: string, minWords: number): num
   if (!/^[\p{L}\p{M}'’._+-]+(?:%20|%2C|%2c|[\p{L}\p{M}'’._+-])*$/u.test(value)) return i - 1;
   let end = i;
   while (end + 1 < toks.length && toks[end + 1]!.end <= start + value.length) end++;
-  while (end > i && (DOCUMENT.has(toks[end]!.lower) || text[toks[end]!.start - 1] === ".")) end--;
+  while (
+    end > i &&
+    (DOCUMENT.has(toks[end]!.lower) ||
+      (text[toks[end]!.start - 1] === "." && FILE_EXTENSION.test(toks[end]!.text)))
+  )
+    end--;
   return end - i + 1 >= minWords ? end : i - 1;
 }
 
