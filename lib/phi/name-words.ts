@@ -135,7 +135,7 @@ export const RECORD_LABEL = new Set([
   "dob",
   "ssn",
 ]);
-export const DOCUMENT_AFTER = /^\s+[-–—]\s+(\p{L}+)(?:[\s-]+(\p{L}+))?/u;
+export const DOCUMENT_AFTER = /^\s+[-–—]\s+(\p{L}+(?:-\p{L}+)?)(?:[\s-]+(\p{L}+))?/u;
 // Surname particles: "Van Dyke, Priya" is a surname first, whatever the census says of "Van".
 export const PARTICLE = new Set([
   "van",

@@ -100,7 +100,7 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     }
   }
   for (const at of addressStarts) {
-    const span = addressee(toks, text, at, taken);
+    const span = addressee(toks, text, at);
     if (span) claim(span[0], span[1]);
   }
   return out;
@@ -119,6 +119,7 @@ type Found = [number, number];
 const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   afterHonorific,
   afterContextWord,
+  caseless,
   inFileAfterDocument,
   inFileBeforeDocument,
   beforeFileDocument,
@@ -172,7 +173,11 @@ function afterContextWord(line: Line, i: number): Found | undefined {
       (relative || caption || DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) &&
       !lowerLine;
     const o = { lowerOk: lowerLine, shouted: afterDocument || titleDash ? 3 : 2 };
-    let end = run(toks, i + 1, text, { ...o, needDictionary: !afterDocument && !titleDash });
+    let end = run(toks, i + 1, text, {
+      ...o,
+      needDictionary: !afterDocument && !titleDash,
+      colonOk: afterDocument,
+    });
     // "Pt Priya Kaisvi presented…": two capitalised words and a verb only people do need no census name.
     if (end < i + 1 && before) {
       const loose = run(toks, i + 1, text, { ...o, needDictionary: false });
@@ -199,6 +204,59 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
       return [i + 1, end];
     }
+  }
+  return undefined;
+}
+
+// What follows a name whatever the census says of its words: a phone or a birth date, an age, a page
+// count, a callback, a verb only people do.
+const CLEAR_NAME_END =
+  /^(?:\s+at\s+[\d(+]|\s+(?:dob|born)\b|,\s*(?:dob|born)\b|,\s+\d{1,3}(?:\s*y\/?o|\s+pages?)\b|\s*\(\s*[\d+]|\s+back\b|\s+(?:presented|presents|no-showed|reports|denies|states|called|asked|was prescribed|was seen)\b)/i;
+
+/**
+ * A line in one case (lowercase chat, shouted legacy systems) has no capitals to tell a name, and
+ * the census may not know it ("left voicemail for kwame geeslin at 555-…", "PLS CALL DOROV CURCI
+ * BACK"): after a word that introduces a person, two or three words are a name when what follows is
+ * what follows a name (CLEAR_NAME_END), or when one of them is a census name, a relative introduced
+ * them, or they open a clause before a document title.
+ */
+function caseless(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const shouted = !/\p{Ll}/u.test(text);
+  if (!line.lowerLine && !shouted) return undefined;
+  const t = toks[i]!;
+  const shape = shouted ? "upper" : "lower";
+  const relative = RELATIVE.has(t.lower);
+  const context =
+    relative ||
+    ((BEFORE_NAME.has(t.lower) || honorific(t, text)) && !t.compound) ||
+    (DOCUMENT.has(t.lower) && /^\s*[-–—:]\s+$/.test(toks[i + 1]?.sep ?? ""));
+  const from = context ? i + 1 : clauseStart(toks, i, text) ? i : -1;
+  if (from < 0 || from >= toks.length || !/^[:,]?\s+(?:[-–—:]\s+)?$|^$/.test(toks[from]!.sep))
+    return undefined;
+  if (from === i && (BEFORE_NAME.has(t.lower) || RELATIVE.has(t.lower))) return undefined;
+  let end = from - 1;
+  let words = 0;
+  for (let k = from; k < toks.length && words < 3; k++) {
+    const w = toks[k]!;
+    const initial = w.text.length === 1 && text[w.end] === "." && k > from;
+    if (k > from && !(w.sep === " " || w.sep === "-" || w.sep === ". ")) break;
+    if (!initial && (w.shape !== shape || !nameWord(w) || DOCUMENT.has(w.lower) || SAYS.has(w.lower))) break;
+    if (touchesDigits(w, text) || RELATIVE.has(w.lower) || WORDLIKE.has(w.lower) || DOB_LABEL.test(w.text))
+      break;
+    if (BEFORE_NAME.has(w.lower) || CLINICIAN.has(w.lower) || honorific(w, text)) break;
+    if (!initial && w.sep !== "-") words++;
+    end = k;
+    if (words < 2) continue;
+    const span = toks.slice(from, end + 1);
+    const after = text.slice(w.end, w.end + 40);
+    const given = span.some((x) => strongGiven(x) || accented(x));
+    if (
+      CLEAR_NAME_END.test(after) ||
+      (context && (given || relative) && NAME_END.test(after.toLowerCase())) ||
+      (!context && (PERSON_VERB.test(after) || documentAfter(after)))
+    )
+      return [from, end];
   }
   return undefined;
 }
@@ -518,7 +576,7 @@ function clauseSubject(line: Line, i: number): Found | undefined {
 }
 
 // The words right before a street address, after a label or separator: "ROBERT NGUYEN / 12 MAIN ST".
-function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): [number, number] | undefined {
+function addressee(toks: Token[], text: string, at: number): [number, number] | undefined {
   let end = -1;
   for (let k = toks.length - 1; k >= 0; k--) {
     if (toks[k]!.end <= at) {
@@ -526,7 +584,8 @@ function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): 
       break;
     }
   }
-  if (end < 0 || taken[end] || !/^\s*[,/|;]?\s*$/.test(text.slice(toks[end]!.end, at))) return undefined;
+  // Words another rule claimed ("AL-SAYED" of "PRIYA AL-SAYED") are still the addressee's.
+  if (end < 0 || !/^\s*[,/|;]?\s*$/.test(text.slice(toks[end]!.end, at))) return undefined;
   let from = end;
   const lowerLine = !/\p{Lu}/u.test(text);
   const ok = (t: Token) =>
@@ -535,16 +594,11 @@ function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): 
       t.shape === "initial" ||
       (lowerLine && t.shape === "lower")) &&
     nameWord(t) &&
-    !DOCUMENT.has(t.lower);
+    !DOCUMENT.has(t.lower) &&
+    !BEFORE_NAME.has(t.lower) &&
+    !honorific(t, text);
   if (!ok(toks[end]!)) return undefined;
-  while (
-    from > 0 &&
-    end - from < 3 &&
-    !taken[from - 1] &&
-    /^(?:\.?\s|-)$/.test(toks[from]!.sep) &&
-    ok(toks[from - 1]!)
-  )
-    from--;
+  while (from > 0 && end - from < 3 && /^(?:\.?\s|-)$/.test(toks[from]!.sep) && ok(toks[from - 1]!)) from--;
   // A label before the name ("Label printed: …") ends at its colon.
   const words = toks.slice(from, end + 1);
   const dictionary = words.some((t) => t.shape !== "initial" && strongSingle(t));
@@ -682,6 +736,8 @@ interface RunOptions {
   needDictionary: boolean;
   /** How many shouted words the run takes before it needs a census name (2 unless the context is strong). */
   shouted?: number;
+  /** A word before a colon may end the name ("message from Kwame Medcalf: please call"). */
+  colonOk?: boolean;
 }
 
 function run(toks: Token[], i: number, text: string, o: RunOptions): number {
@@ -733,7 +789,12 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     if (t.parts > 1 || METHOD_CALL.test(text.slice(t.end, t.end + 24))) break;
     // A word right before a colon or equals sign is a field label ("Member ID: …"), not a name.
     const known = evident(t);
-    if (/^\s*[:=]/.test(text.slice(t.end, t.end + 2)) && !known && !(k > i && evident(toks[k - 1]!))) break;
+    if (
+      /^\s*[:=]/.test(text.slice(t.end, t.end + 2)) &&
+      !known &&
+      !(k > i && (o.colonOk || evident(toks[k - 1]!)))
+    )
+      break;
     if (known) dictionary = true;
     // "C. Soder": an initial and a capitalised word; "Quaid, Priya": a census name in "Last, First".
     if (
