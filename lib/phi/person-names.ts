@@ -81,7 +81,7 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     add(from, to);
   };
 
-  const line: Line = { toks, text, lowerLine, taken };
+  const line: Line = { toks, text, lowerLine, shouted: !/\p{Ll}/u.test(text), taken };
   for (let i = 0; i < toks.length; i++) {
     if (taken[i]) continue;
     const t = toks[i]!;
@@ -111,6 +111,8 @@ interface Line {
   toks: Token[];
   text: string;
   lowerLine: boolean;
+  /** No lowercase letter: a legacy system's shouted line. */
+  shouted: boolean;
   taken: Uint8Array;
 }
 /** The first and last word of a name a rule found. */
@@ -221,8 +223,7 @@ const CLEAR_NAME_END =
  * them, or they open a clause before a document title.
  */
 function caseless(line: Line, i: number): Found | undefined {
-  const { toks, text } = line;
-  const shouted = !/\p{Ll}/u.test(text);
+  const { toks, text, shouted } = line;
   if (!line.lowerLine && !shouted) return undefined;
   const t = toks[i]!;
   const shape = shouted ? "upper" : "lower";
@@ -550,7 +551,7 @@ function clauseSubject(line: Line, i: number): Found | undefined {
       // One capitalised word opening the line and a verb only people do: "Kwame called asking…".
       const personVerb = PERSON_VERB.test(after);
       // A shouted line ("PRIYA CALLED ASKING…") has no capitals to tell, so the same rules take capitals.
-      const shoutedLine = !/\p{Ll}/u.test(text);
+      const shoutedLine = line.shouted;
       const capital = (x: Token) => x.shape === "title" || (shoutedLine && x.shape === "upper");
       // "Clinical note: Bekelmar states…": a note's label, then its subject.
       const afterNote = i > 0 && DOCUMENT.has(toks[i - 1]!.lower) && /^:\s+$/.test(t.sep);
