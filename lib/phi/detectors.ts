@@ -25,7 +25,7 @@ const DAY = String.raw`\d{1,2}(?:st|nd|rd|th)?`;
 const COMPACT_DATE = String.raw`(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])`;
 const DATE = String.raw`(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:${MONTHS})\.? ${DAY},? \d{4}|\d{1,2}[ -](?:${MONTHS})\.?[ -]\d{4}|${COMPACT_DATE})`;
 // A personal name: 1–4 capitalised words, initials, particles; also "Last, First".
-const NAME_WORD = String.raw`(?:(?:Mc|Mac|O')\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.|(?!(?:ID|MRN|DOB|NAME|NO|NUMBER|ACCT|SSN|DATE|WAS|IS|HAS|HAD|WITH|FOR|AND|OR|THE|AN|TO|FROM|AT|ON|IN|BY|OF|RE|TESTED|PRESENTED|PRESENTS|SEEN|RETURNED|PRESCRIBED|CALLED|DENIES|REPORTS|STATES|PORTAL|RESET)\b)\p{Lu}['’]?\p{Lu}+(?:[-'’]\p{Lu}+)*)`;
+const NAME_WORD = String.raw`(?:(?:Mc|Mac|O')\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.|(?!(?:ID|MRN|DOB|BORN|NAME|NO|NUMBER|ACCT|SSN|DATE|WAS|IS|HAS|HAD|WITH|FOR|AND|OR|THE|AN|TO|FROM|AT|ON|IN|BY|OF|RE|TESTED|PRESENTED|PRESENTS|SEEN|RETURNED|PRESCRIBED|CALLED|MOVED|DENIES|REPORTS|STATES|PORTAL|RESET)\b)\p{Lu}['’]?\p{Lu}+(?:[-'’]\p{Lu}+)*)`;
 // Words that follow "Patient" in product and service names, never a person's name, and honorifics
 // (the honorific detector takes the name after them).
 const NOT_A_NAME = String.raw`(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Portal|Portals|Education|Services?|Access|Safety|Monitor|Check-?in|Intake|Kiosk|Records?|Chart|Data|List|Lookup|Search|Room|Care|Experience|Engagement|Registration|Scheduling|Information|Info|Management|Flow|Tracker|Summary|Statement)\b)`;
@@ -48,7 +48,7 @@ const STREET_WORD = String.raw`(?!(?:MG|MCG|ML|KG|GB|MB|KB|TB|MS|AM|PM|AT|BY|IN|
 // Suffixes as written and shouted ("Street", "ST"), never lowercase: "3 jobs in 2 days" is no address.
 // The suffixes every city has; the rest of the USPS list is English too ("Key", "Route", "Plain", "Is").
 const COMMON_SUFFIX =
-  "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl|Square|Sq";
+  "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl|Square|Sq|Way";
 // Shouted, the rare suffixes count only after a number that is not a protocol reply ("250 AUTH PLAIN").
 const SUFFIXES = `${STREET_SUFFIX}|${COMMON_SUFFIX.toUpperCase()}|(?<!(?<![\\d])[1-5]\\d\\d [A-Z ]+)(?:${STREET_SUFFIX.toUpperCase()})`;
 const NOT_STREET_LOWER = String.raw`(?!(?:mg|mcg|ml|kg|gb|mb|kb|tb|ms|am|pm|at|by|in|on|of|to|for|and|the|or|units?|daily|tabs?|times)\b)`;
@@ -57,7 +57,7 @@ const NOT_STREET_LOWER = String.raw`(?!(?:mg|mcg|ml|kg|gb|mb|kb|tb|ms|am|pm|at|b
  * capitals cannot tell a street from other words: only applied to lines without capitals.
  */
 export const LOWERCASE_ADDRESS = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])\d{1,6} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${NOT_STREET_LOWER}[\p{Ll}]+|\d{1,3}(?:st|nd|rd|th))(?: ${NOT_STREET_LOWER}[\p{Ll}]+){0,3} (?:${COMMON_SUFFIX.toLowerCase()})(?![\p{L}\p{N}])(?!(?<=dr)\.? [\p{Ll}]{3})\.?(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[a-z0-9-]{1,6})?(?:,? [\p{Ll}'’. -]{2,30},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?)?|(?<![\p{L}\p{N}])[\p{Ll}][\p{Ll}'’.-]*(?: [\p{Ll}][\p{Ll}'’.-]*){0,2},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?(?!\d)`,
+  String.raw`(?<![\p{L}\p{N}])\d{1,6} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${NOT_STREET_LOWER}[\p{Ll}]+|\d{1,3}(?:st|nd|rd|th))(?: ${NOT_STREET_LOWER}[\p{Ll}]+){0,3} (?:${COMMON_SUFFIX.toLowerCase()})(?![\p{L}\p{N}])(?!(?<=dr)\.? [\p{Ll}]{3})\.?(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[a-z0-9-]{1,6})?(?:,? [\p{Ll}'’. -]{2,30},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?)?|(?<![\p{L}\p{N}])${NOT_CITY}[\p{Ll}][\p{Ll}'’.-]*(?: ${NOT_CITY}[\p{Ll}][\p{Ll}'’.-]*){0,2},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?(?!\d)`,
   "gdu",
 );
 /** A date next to a patient's name: not part of a log timestamp ("2026-11-25T10:14", "11/25/2026 10:14"). */
@@ -109,7 +109,7 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: "mrn",
     re: re(
-      String.raw`(?<![A-Za-z0-9])(?:MRN|MR ?#|MR ?No\.?|med(?:ical)? ?rec(?:ord)?s?\.?(?: ?(?:number|no\.?|#))?|chart ?(?:number|no\.?|#)|patient(?: |_)?(?:id|number|no\.?|#)|pt ?(?:id|#)|(?:patient )?(?:account|acct)\.?(?: ?(?:number|no\.?|#))?|enc(?:ounter)?\.? ?(?:id|#|no\.?|number)|visit ?(?:#|id|no\.?|number)|FIN|CSN)${SEP}(?!S-1-)(?<v>[A-Z]{0,3}-?\d[A-Z0-9-]{3,14})\b`,
+      String.raw`(?<![A-Za-z0-9])(?:MRN|MR ?#|MR ?No\.?|med(?:ical)?\.? ?rec(?:ord)?s?\.?(?: ?(?:number|no\.?|#))?|chart ?(?:number|no\.?|#)|patient(?: |_)?(?:id|number|no\.?|#)|pt ?(?:id|#)|(?:patient )?(?:account|acct)\.?(?: ?(?:number|no\.?|#))?|enc(?:ounter)?\.? ?(?:id|#|no\.?|number)|visit ?(?:#|id|no\.?|number)|FIN|CSN)${SEP}(?!S-1-)(?<v>[A-Z]{0,3}-?\d[A-Z0-9-]{3,14})\b`,
     ),
   },
   {

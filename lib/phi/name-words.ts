@@ -32,7 +32,8 @@ export const NEVER = new Set(
     "denies reports states called asked phoned said says remote desktop active directory advanced task scheduler " +
     "viewer device manager control panel spooler discovery explorer sharing updates services servers settings " +
     "center console protection antivirus endpoint azure exchange online sql jan feb mar apr jun jul aug sep sept oct " +
-    "nov dec sun mon tue wed thu fri sat"
+    "nov dec sun mon tue wed thu fri sat uploaded downloaded deleted renamed saved opened moved copied printed " +
+    "scanned faxed created modified removed added attached"
   ).split(" "),
 );
 
@@ -54,7 +55,7 @@ export const DOCUMENT = new Set(
     "records statement statements invoice invoices chart charts form forms plan authorization list request requests " +
     "consent history xray x-ray ekg ecg mri scan scans card packet order orders prescription rx claim claims eob " +
     "appointment appointments visit encounter bill bills voicemail message fax faxes documents document file files " +
-    "folder attachment image images photo photos discharge intake insurance invoice immunization immunizations"
+    "folder attachment image images photo photos discharge intake insurance invoice immunization immunizations auth"
   ).split(" "),
 );
 // Words that introduce a person after them ("for", "to", "from", "re:", "signed by", "call").
@@ -79,6 +80,13 @@ export const BEFORE_NAME = new Set([
   "remind",
   "notify",
 ]);
+// Relatives, whose name follows them: "mother Dmitri Feiler", "spoke to Kwame's son, Elov Rentha".
+export const RELATIVE = new Set(
+  (
+    "mother father wife husband son daughter sister brother spouse partner caregiver guardian grandmother " +
+    "grandfather grandson granddaughter aunt uncle niece nephew fiance fiancee"
+  ).split(" "),
+);
 // Verbs whose "by" introduces a person: "signed by Thaskiara Tontha".
 export const BY_PERSON = new Set([
   "signed",
@@ -127,7 +135,7 @@ export const RECORD_LABEL = new Set([
   "dob",
   "ssn",
 ]);
-export const DOCUMENT_AFTER = /^\s+[-–—]\s+(\p{L}+)(?:\s+(\p{L}+))?/u;
+export const DOCUMENT_AFTER = /^\s+[-–—]\s+(\p{L}+(?:-\p{L}+)?)(?:[\s-]+(\p{L}+))?/u;
 // Surname particles: "Van Dyke, Priya" is a surname first, whatever the census says of "Van".
 export const PARTICLE = new Set([
   "van",
@@ -272,4 +280,27 @@ export function wordsBefore(toks: Token[], from: number, to: number): number {
 /** A common surname: what an everyday-word given name needs beside it. */
 export function commonSurname(t: Token): boolean {
   return isSurname(t) && !WORDLIKE.has(t.lower) && ranks(t).surname < 5000;
+}
+
+/**
+ * A run-together name in a file name: "OKAFORMICHAEL", "salsberryhiroshi", "smithjohn" — a census
+ * surname and given name (either order, three letters or more each), at least one of them common.
+ */
+export function runTogetherName(t: Token): boolean {
+  const w = t.lower;
+  if (w.length < 7 || w.length > 24 || t.shape === "title" || t.shape === "mixed" || !/^[a-z]+$/.test(w))
+    return false;
+  if (nameRanks(w).given >= 0 || nameRanks(w).surname >= 0) return false;
+  for (let k = 3; k <= w.length - 3; k++) {
+    const a = w.slice(0, k);
+    const b = w.slice(k);
+    if (NEVER.has(a) || NEVER.has(b) || WORDLIKE.has(a) || WORDLIKE.has(b)) continue;
+    const ra = nameRanks(a);
+    const rb = nameRanks(b);
+    const surnameFirst =
+      ra.surname >= 0 && rb.given >= 0 && (ra.surname < COMMON_SURNAMES || rb.given < 1000);
+    const givenFirst = ra.given >= 0 && rb.surname >= 0 && (rb.surname < COMMON_SURNAMES || ra.given < 1000);
+    if (surnameFirst || givenFirst) return true;
+  }
+  return false;
 }

@@ -34,6 +34,20 @@ describe("findPersonNames", () => {
     ["URL path under /patients/", "GET /portal/patients/pacome-gerard/chart", ["pacome-gerard"]],
     ["query value", "?patient=Robert+Nguyen&page=2", ["Robert+Nguyen"]],
     ["exported row", "row 3 skipped: TONIS,KAOVARA,04/25/1955,F", ["TONIS,KAOVARA"]],
+    ["a relative's name", "mother Tonwyel Kasahara asked about visiting hours", ["Tonwyel Kasahara"]],
+    ["whose relative", "spoke to Kadorwy's brother about the bill", ["Kadorwy"]],
+    ["a caption", 'Photo caption: "Ovbek Lolotha - wound, day 3"', ["Ovbek Lolotha"]],
+    ["possessive before a document", "Lowy Toste's chart is missing a signature", ["Lowy Toste"]],
+    ["name before '- <document>.<ext>'", "Deleted Zuvi Stobbe - xray.pdf", ["Zuvi Stobbe"]],
+    ["run-together file name", "OPENED CONSENT_OKAFORMICHAEL_202103.PDF ON EXAM-3", ["OKAFORMICHAEL"]],
+    ["a note's subject", "Clinical note: Bekelmar states persistent cough", ["Bekelmar"]],
+    ["a dotted URL segment", "https://portal.example/patient/elda.taube/labs", ["elda.taube"]],
+    [
+      "lowercase chat, by what follows",
+      "left voicemail for kwame geeslin at (271) 575-6299",
+      ["kwame geeslin"],
+    ],
+    ["shouted, by what follows", "PLS CALL DOROV CURCI BACK RE FORMS", ["DOROV CURCI"]],
   ];
   test.each(cases)("%s", (_, text, want) => {
     expect(names(text)).toEqual(want);
@@ -56,6 +70,9 @@ describe("findPersonNames", () => {
     ["product names", "update available for Adobe Reader and Google Chrome"],
     ["field labels", "insurance card - Member ID: W123456789"],
     ["everyday words that are given names", "Will retry; Mark as read; Grant access; May 2026 update"],
+    ["lowercase complaints", "clinical note: seen for dizziness when standing; recheck in 2 weeks"],
+    ["clinicians in lowercase", "fax cover: to: dr. adams; re: results"],
+    ["log verbs before a file", "Uploaded Quarterly - invoice.pdf"],
   ];
   test.each(none)("leaves %s alone", (_, text) => {
     expect(names(text)).toEqual([]);

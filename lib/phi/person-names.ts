@@ -30,7 +30,9 @@ import {
   PERSON_KEY,
   PERSON_PATH,
   PERSON_VERB,
+  RELATIVE,
   ranks,
+  runTogetherName,
   SAYS,
   SEARCH_KEY,
   SUBJECT_VERB,
@@ -48,13 +50,18 @@ export interface NameSpan {
 }
 
 const MAX_TOKENS = 5;
+// What ends a file name: "…-labs.csv", "Referral.PDF" ("elda.taube" in a URL is a name, not a file).
+const FILE_EXTENSION =
+  /^(?:pdf|docx?|xlsx?|csv|txt|rtf|tiff?|jpe?g|png|gif|heic|html?|json|xml|zip|msg|eml|hl7|dcm)$/i;
+// A document word and a file extension after a name: "Zuvi Stobbe - xray.pdf", "ANNELIESE_ALSAYED - Consent.pdf".
+const DOCUMENT_FILE = /^\s*(?:[-_.]|\s-)\s*(\p{L}+)(?:[-_ ]\p{L}+)?\.(\p{L}{2,4})\b/u;
 // What follows a lowercase name in a message: "left voicemail for priya lopez at 555-…", "(…".
-const LOWER_NAME_END = /^(?:\s+(?:at|re|dob|about|called|asked)\b|\s*\()/;
+const LOWER_NAME_END = /^(?:\s+(?:at|re|dob|about|called|asked|back)\b|\s*\()/;
 // ".entries(", ".name.toLowerCase" follow an identifier; ".pdf", ".docx" end a file name.
 const METHOD_CALL = /^\.\p{Ll}(?![a-z0-9]{0,3}(?:["'\s)\],;]|$))/u;
 // What may follow a lowercase surname the census lacks ("for robert rantanen, born…", "… at 555-…").
 const NAME_END =
-  /^(?:$|[,.;:)(/]|['’]s\b|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned|presented|presents|was|is|reports|states|denies|seen|no-showed|returned)\b)/;
+  /^(?:$|[,.;:)(/]|\s+[-–—]\s|['’]s\b|\s+(?:at|re|on|for|to|about|dob|mrn|and|called|asked|phoned|presented|presents|was|is|reports|states|denies|seen|no-showed|returned|tested|back)\b)/;
 
 /**
  * Find personal names in `text` that no field label announces. `addressStarts` are where street
@@ -74,7 +81,7 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     add(from, to);
   };
 
-  const line: Line = { toks, text, lowerLine, taken };
+  const line: Line = { toks, text, lowerLine, shouted: !/\p{Ll}/u.test(text), taken };
   for (let i = 0; i < toks.length; i++) {
     if (taken[i]) continue;
     const t = toks[i]!;
@@ -93,7 +100,7 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     }
   }
   for (const at of addressStarts) {
-    const span = addressee(toks, text, at, taken);
+    const span = addressee(toks, text, at);
     if (span) claim(span[0], span[1]);
   }
   return out;
@@ -104,6 +111,8 @@ interface Line {
   toks: Token[];
   text: string;
   lowerLine: boolean;
+  /** No lowercase letter: a legacy system's shouted line. */
+  shouted: boolean;
   taken: Uint8Array;
 }
 /** The first and last word of a name a rule found. */
@@ -112,8 +121,10 @@ type Found = [number, number];
 const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   afterHonorific,
   afterContextWord,
+  caseless,
   inFileAfterDocument,
   inFileBeforeDocument,
+  beforeFileDocument,
   beforeBirthDateLabel,
   patientFolder,
   patientPathOrQuery,
@@ -144,8 +155,15 @@ function afterHonorific(line: Line, i: number): Found | undefined {
 function afterContextWord(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
+  // "mother Dmitri Feiler", "spoke to Ana's son, Elov Rentha": a relative's name follows the word.
+  const relative =
+    RELATIVE.has(t.lower) && !t.compound && i + 1 < toks.length && /^,?\s+$/.test(toks[i + 1]!.sep);
+  // "Photo caption: "Kwame Vilo - wound, day 3"": a caption opens with the person pictured.
+  const caption = t.lower === "caption" && i + 1 < toks.length && /^:\s*["'“]?$/.test(toks[i + 1]!.sep);
   const before =
-    BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep);
+    relative ||
+    caption ||
+    (BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep));
   const titleDash =
     DOCUMENT.has(t.lower) && i + 1 < toks.length && /^\s*(?:[-–—:|]|\s-)\s+$/.test(toks[i + 1]!.sep);
   if (before || titleDash) {
@@ -153,11 +171,22 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     // two of them are; elsewhere a census name must be among them.
     const prev = i > 0 ? toks[i - 1]!.lower : "";
     const afterDocument =
-      before && (DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) && !lowerLine;
-    const end = run(toks, i + 1, text, {
-      lowerOk: lowerLine,
+      before &&
+      (relative || caption || DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) &&
+      !lowerLine;
+    const o = { lowerOk: lowerLine, shouted: afterDocument || titleDash ? 3 : 2 };
+    let end = run(toks, i + 1, text, {
+      ...o,
       needDictionary: !afterDocument && !titleDash,
+      colonOk: afterDocument,
     });
+    // "Pt Priya Kaisvi presented…": two capitalised words and a verb only people do need no census name.
+    if (end < i + 1 && before) {
+      const loose = run(toks, i + 1, text, { ...o, needDictionary: false });
+      const words = toks.slice(i + 1, loose + 1);
+      const titled = words.length >= 2 && words.every((x) => x.shape === "title" || x.shape === "initial");
+      if (titled && PERSON_VERB.test(text.slice(toks[loose]!.end, toks[loose]!.end + 40))) end = loose;
+    }
     const colon = titleDash && /:/.test(toks[i + 1]!.sep);
     const single = titleDash
       ? colon
@@ -177,6 +206,58 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
       return [i + 1, end];
     }
+  }
+  return undefined;
+}
+
+// What follows a name whatever the census says of its words: a phone or a birth date, an age, a page
+// count, a callback, a verb only people do.
+const CLEAR_NAME_END =
+  /^(?:\s+at\s+[\d(+]|\s+(?:dob|born)\b|,\s*(?:dob|born)\b|,\s+\d{1,3}(?:\s*y\/?o|\s+pages?)\b|\s*\(\s*[\d+]|\s+back\b|\s+(?:presented|presents|no-showed|reports|denies|states|called|asked|was prescribed|was seen)\b)/i;
+
+/**
+ * A line in one case (lowercase chat, shouted legacy systems) has no capitals to tell a name, and
+ * the census may not know it ("left voicemail for kwame geeslin at 555-…", "PLS CALL DOROV CURCI
+ * BACK"): after a word that introduces a person, two or three words are a name when what follows is
+ * what follows a name (CLEAR_NAME_END), or when one of them is a census name, a relative introduced
+ * them, or they open a clause before a document title.
+ */
+function caseless(line: Line, i: number): Found | undefined {
+  const { toks, text, shouted } = line;
+  if (!line.lowerLine && !shouted) return undefined;
+  const t = toks[i]!;
+  const shape = shouted ? "upper" : "lower";
+  const relative = RELATIVE.has(t.lower);
+  const context =
+    relative ||
+    ((BEFORE_NAME.has(t.lower) || honorific(t, text)) && !t.compound) ||
+    (DOCUMENT.has(t.lower) && /^\s*[-–—:]\s+$/.test(toks[i + 1]?.sep ?? ""));
+  const from = context ? i + 1 : clauseStart(toks, i, text) ? i : -1;
+  if (from < 0 || from >= toks.length || !/^[:,]?\s+(?:[-–—:]\s+)?$|^$/.test(toks[from]!.sep))
+    return undefined;
+  if (from === i && (BEFORE_NAME.has(t.lower) || RELATIVE.has(t.lower))) return undefined;
+  let end = from - 1;
+  let words = 0;
+  for (let k = from; k < toks.length && words < 3; k++) {
+    const w = toks[k]!;
+    const initial = w.text.length === 1 && text[w.end] === "." && k > from;
+    if (k > from && !(w.sep === " " || w.sep === "-" || w.sep === ". ")) break;
+    if (!initial && (w.shape !== shape || !nameWord(w) || DOCUMENT.has(w.lower) || SAYS.has(w.lower))) break;
+    if (touchesDigits(w, text) || RELATIVE.has(w.lower) || WORDLIKE.has(w.lower) || DOB_LABEL.test(w.text))
+      break;
+    if (BEFORE_NAME.has(w.lower) || CLINICIAN.has(w.lower) || honorific(w, text)) break;
+    if (!initial && w.sep !== "-") words++;
+    end = k;
+    if (words < 2) continue;
+    const span = toks.slice(from, end + 1);
+    const after = text.slice(w.end, w.end + 40);
+    const given = span.some((x) => strongGiven(x) || accented(x));
+    if (
+      CLEAR_NAME_END.test(after) ||
+      (context && (given || relative) && NAME_END.test(after.toLowerCase())) ||
+      (!context && (PERSON_VERB.test(after) || documentAfter(after)))
+    )
+      return [from, end];
   }
   return undefined;
 }
@@ -204,8 +285,10 @@ function inFileAfterDocument(line: Line, i: number): Found | undefined {
     const lower = words.some((w) => w.shape === "lower");
     const withInitial = words.length === 2 && words[1]!.text.length === 1 && evident(words[0]!);
     const ok = lower
-      ? words.length > 1 && (words.some(strongGiven) || withInitial)
-      : end > i + 1 || evident(toks[i + 1]!);
+      ? words.length > 1
+        ? words.some(strongGiven) || words.some(isSurname) || words.some(accented) || withInitial
+        : runTogetherName(words[0]!)
+      : end > i + 1 || evident(toks[i + 1]!) || runTogetherName(toks[i + 1]!);
     if (end > i && ok) {
       return [i + 1, end];
     }
@@ -253,6 +336,35 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
 }
 
 /**
+ * "Deleted Zuvi Stobbe - xray.pdf", "Uploaded ANNELIESE_ALSAYED - Consent.pdf", "SofiaWray - EOB.docx":
+ * a name opening a file name whose next word is a document word and then an extension.
+ */
+function beforeFileDocument(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  const shaped = (x: Token) =>
+    x.shape === "title" || x.shape === "upper" || (x.shape === "mixed" && x.parts > 1);
+  if (!shaped(t) || t.sep === "" || !nameWord(t) || DOCUMENT.has(t.lower) || touchesDigits(t, text))
+    return undefined;
+  if (i > 0 && !/(?:^|[\s"'“(\\/:])$/.test(t.sep)) return undefined;
+  let end = i;
+  while (
+    end + 1 < toks.length &&
+    end - i < 3 &&
+    /^(?:[ _.-]|)$/.test(toks[end + 1]!.sep) &&
+    (shaped(toks[end + 1]!) || toks[end + 1]!.sep === "") &&
+    nameWord(toks[end + 1]!) &&
+    !DOCUMENT.has(toks[end + 1]!.lower)
+  )
+    end++;
+  const m = DOCUMENT_FILE.exec(text.slice(toks[end]!.end, toks[end]!.end + 40));
+  if (!m || !DOCUMENT.has(m[1]!.toLowerCase()) || !FILE_EXTENSION.test(m[2]!)) return undefined;
+  const words = toks.slice(i, end + 1);
+  const ok = words.length > 1 || evident(t) || accented(t) || runTogetherName(t);
+  return ok ? [i, end] : undefined;
+}
+
+/**
  * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
  */
 function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
@@ -266,7 +378,7 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
     dobShape(t) &&
     nameWord(t) &&
     !DOCUMENT.has(t.lower) &&
-    (t.shape !== "lower" || clauseStart(toks, i, text))
+    (t.shape !== "lower" || clauseStart(toks, i, text) || t.compound)
   ) {
     let end = i;
     let comma = false;
@@ -283,9 +395,9 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
     if (
       label &&
       DOB_LABEL.test(label.text) &&
-      /^(?:[_\s,(-]|\s-\s)?$/.test(label.sep.trim() === "" ? "" : label.sep) &&
+      /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep) &&
       (end > i || t.compound || evident(t)) &&
-      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident)) &&
+      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident) || runTogetherName(t)) &&
       !touchesDigits(t, text)
     ) {
       return [i, end];
@@ -389,10 +501,21 @@ function possessive(line: Line, i: number): Found | undefined {
     // A census name among the words ("Mateo Fitzgerald's", "Nguyen's"); shouted or
     // lowercase words need a census name ("the JSON API's answers", "a person's approval").
     const words = toks.slice(from, i + 1);
+    // "Dinah's son", "Lowy Toste's chart": whose relative or document it is.
+    const next = toks[i + 1];
+    const ofRelative = next !== undefined && RELATIVE.has(next.lower) && /^\s+$/.test(next.sep);
+    const ofDocument =
+      next !== undefined &&
+      DOCUMENT.has(next.lower) &&
+      /^\s+$/.test(next.sep) &&
+      from < i &&
+      words.every((w) => w.shape === "title" || w.shape === "upper");
     const ok =
-      t.shape === "title"
+      ofRelative ||
+      ofDocument ||
+      (t.shape === "title"
         ? (from < i && words.some(evident)) || strongSingle(t)
-        : words.some(evident) && (from < i || t.shape === "upper");
+        : words.some(evident) && (from < i || t.shape === "upper"));
     if (ok) {
       return [from, i];
     }
@@ -427,9 +550,20 @@ function clauseSubject(line: Line, i: number): Found | undefined {
         !/^\s+(?:is|was) (?:waiting|seen|admitted|discharged)\b/i.test(after);
       // One capitalised word opening the line and a verb only people do: "Kwame called asking…".
       const personVerb = PERSON_VERB.test(after);
+      // A shouted line ("PRIYA CALLED ASKING…") has no capitals to tell, so the same rules take capitals.
+      const shoutedLine = line.shouted;
+      const capital = (x: Token) => x.shape === "title" || (shoutedLine && x.shape === "upper");
+      // "Clinical note: Bekelmar states…": a note's label, then its subject.
+      const afterNote = i > 0 && DOCUMENT.has(toks[i - 1]!.lower) && /^:\s+$/.test(t.sep);
       const lone =
-        single && t.shape === "title" && i === 0 && personVerb && !WORDLIKE.has(t.lower) && t.parts === 1;
-      const titled = tokens.every((x) => x.shape === "title" || x.shape === "initial");
+        single &&
+        capital(t) &&
+        ((i === 0 && personVerb) || (afterNote && verb !== null && !copula)) &&
+        !WORDLIKE.has(t.lower) &&
+        t.parts === 1;
+      const titled =
+        tokens.every((x) => capital(x) || x.shape === "initial") &&
+        !(shoutedLine && /^\s+(?:cancel|resched|arrived)/i.test(after));
       const named =
         (verb &&
           (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
@@ -443,7 +577,7 @@ function clauseSubject(line: Line, i: number): Found | undefined {
 }
 
 // The words right before a street address, after a label or separator: "ROBERT NGUYEN / 12 MAIN ST".
-function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): [number, number] | undefined {
+function addressee(toks: Token[], text: string, at: number): [number, number] | undefined {
   let end = -1;
   for (let k = toks.length - 1; k >= 0; k--) {
     if (toks[k]!.end <= at) {
@@ -451,7 +585,8 @@ function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): 
       break;
     }
   }
-  if (end < 0 || taken[end] || !/^\s*[,/|;]?\s*$/.test(text.slice(toks[end]!.end, at))) return undefined;
+  // Words another rule claimed ("AL-SAYED" of "PRIYA AL-SAYED") are still the addressee's.
+  if (end < 0 || !/^\s*[,/|;]?\s*$/.test(text.slice(toks[end]!.end, at))) return undefined;
   let from = end;
   const lowerLine = !/\p{Lu}/u.test(text);
   const ok = (t: Token) =>
@@ -460,16 +595,11 @@ function addressee(toks: Token[], text: string, at: number, taken: Uint8Array): 
       t.shape === "initial" ||
       (lowerLine && t.shape === "lower")) &&
     nameWord(t) &&
-    !DOCUMENT.has(t.lower);
+    !DOCUMENT.has(t.lower) &&
+    !BEFORE_NAME.has(t.lower) &&
+    !honorific(t, text);
   if (!ok(toks[end]!)) return undefined;
-  while (
-    from > 0 &&
-    end - from < 3 &&
-    !taken[from - 1] &&
-    /^(?:\.?\s|-)$/.test(toks[from]!.sep) &&
-    ok(toks[from - 1]!)
-  )
-    from--;
+  while (from > 0 && end - from < 3 && /^(?:\.?\s|-)$/.test(toks[from]!.sep) && ok(toks[from - 1]!)) from--;
   // A label before the name ("Label printed: …") ends at its colon.
   const words = toks.slice(from, end + 1);
   const dictionary = words.some((t) => t.shape !== "initial" && strongSingle(t));
@@ -605,6 +735,10 @@ interface RunOptions {
   lowerAny?: boolean;
   /** At least one word must be evidence of a name (see `evident`). */
   needDictionary: boolean;
+  /** How many shouted words the run takes before it needs a census name (2 unless the context is strong). */
+  shouted?: number;
+  /** A word before a colon may end the name ("message from Kwame Medcalf: please call"). */
+  colonOk?: boolean;
 }
 
 function run(toks: Token[], i: number, text: string, o: RunOptions): number {
@@ -630,7 +764,17 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
         commaAt = k;
       } else if (!(sep === " " || sep === "-" || sep === "^")) break;
     }
-    if (k === i && (CLINICIAN.has(t.lower) || honorific(t, text))) break;
+    // The words that introduce a name ("Pt", "Call", "mother") are not part of it.
+    if (
+      k === i &&
+      (CLINICIAN.has(t.lower) || honorific(t, text) || RELATIVE.has(t.lower) || BEFORE_NAME.has(t.lower))
+    )
+      break;
+    // "elena r. macconnell": in a lowercase line an initial is a letter and a period.
+    if (o.lowerOk && k > i && t.text.length === 1 && text[t.end] === "." && t.shape === "lower") {
+      end = k;
+      continue;
+    }
     const shapeOk =
       t.shape === "title" ||
       t.shape === "upper" ||
@@ -638,11 +782,20 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       (o.lowerOk && t.shape === "lower");
     if (!shapeOk || (!nameWord(t) && t.shape !== "initial")) break;
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
+    // "Dinah's son", "SMITH, BORN 1/2/93", "KWAME SANTIGO WILL PICK UP": a relative, a birth label or
+    // an everyday word after two words ends the name.
+    if (k > i && (RELATIVE.has(t.lower) || DOB_LABEL.test(t.text) || (k > i + 1 && WORDLIKE.has(t.lower))))
+      break;
     // Part of an identifier ("ShortText", "Object.entries"), not a name.
     if (t.parts > 1 || METHOD_CALL.test(text.slice(t.end, t.end + 24))) break;
     // A word right before a colon or equals sign is a field label ("Member ID: …"), not a name.
     const known = evident(t);
-    if (/^\s*[:=]/.test(text.slice(t.end, t.end + 2)) && !known && !(k > i && evident(toks[k - 1]!))) break;
+    if (
+      /^\s*[:=]/.test(text.slice(t.end, t.end + 2)) &&
+      !known &&
+      !(k > i && (o.colonOk || evident(toks[k - 1]!)))
+    )
+      break;
     if (known) dictionary = true;
     // "C. Soder": an initial and a capitalised word; "Quaid, Priya": a census name in "Last, First".
     if (
@@ -653,7 +806,13 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       dictionary = true;
     // Shouted runs stop after two words unless the next is a census name: "MS. KWAME FITZGERALD TESTED…"
     // (hyphenated parts and initials do not count as words: "PRIYA AL-SAYED", "HIROSHI C. MCMILLIAN").
-    if (t.shape === "upper" && t.sep !== "-" && wordsBefore(toks, commaAt ?? i, k) >= 2 && !known) break;
+    if (
+      t.shape === "upper" &&
+      t.sep !== "-" &&
+      wordsBefore(toks, commaAt ?? i, k) >= (o.shouted ?? 2) &&
+      !known
+    )
+      break;
     if (comma && (isSurname(t) || isGiven(t) || isSurname(toks[i]!))) dictionary = true;
     // In lowercase text only census names count, and a name the census lacks beside one it has.
     const next = toks[k + 1];
@@ -663,10 +822,16 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       !known &&
       !(o.lowerAny && k === i) &&
       !((next?.sep === " " || next?.sep === ", ") && next.shape === "lower" && evident(next)) &&
-      !(prev && strongGiven(prev) && t.sep === " " && NAME_END.test(text.slice(t.end)))
+      !(
+        prev &&
+        (strongGiven(prev) || (o.lowerAny && k === i + 1)) &&
+        t.sep === " " &&
+        NAME_END.test(text.slice(t.end))
+      )
     )
       break;
     end = k;
+    if (t.possessive) break;
   }
   // A trailing initial belongs to the name only when a period follows it.
   while (end >= i && toks[end]!.shape === "initial" && text[toks[end]!.end] !== ".") end--;
@@ -699,7 +864,12 @@ function valueEnd(toks: Token[], i: number, text: string, minWords: number): num
   if (!/^[\p{L}\p{M}'’._+-]+(?:%20|%2C|%2c|[\p{L}\p{M}'’._+-])*$/u.test(value)) return i - 1;
   let end = i;
   while (end + 1 < toks.length && toks[end + 1]!.end <= start + value.length) end++;
-  while (end > i && (DOCUMENT.has(toks[end]!.lower) || text[toks[end]!.start - 1] === ".")) end--;
+  while (
+    end > i &&
+    (DOCUMENT.has(toks[end]!.lower) ||
+      (text[toks[end]!.start - 1] === "." && FILE_EXTENSION.test(toks[end]!.text)))
+  )
+    end--;
   return end - i + 1 >= minWords ? end : i - 1;
 }
 

@@ -132,6 +132,27 @@ const DOCUMENTS = [
   "Consent form",
   "Statement",
   "Intake packet",
+  "After-visit summary",
+  "Prior auth",
+  "Operative note",
+  "Immunization history",
+  "X-ray report",
+  "Pathology report",
+  "Care plan",
+  "Medication list",
+];
+// Invented places: "<Name>ville", "<Name>-<Name>" as hyphenated cities are written.
+const STATES = ["PA", "NC", "IN", "WA", "NY", "OH", "TX", "MI", "GA", "ME", "VT", "NM"];
+const RELATIVES = [
+  "mother",
+  "father",
+  "wife",
+  "husband",
+  "son",
+  "daughter",
+  "sister",
+  "brother",
+  "caregiver",
 ];
 const MONTHS = [
   "January",
@@ -301,13 +322,16 @@ export function generateCorpus(
       `PO Box ${int(10, 9999)}, ${city}, ${st} ${pad(int(10000, 99999), 5)}`,
     ]);
   };
+  const hyphenCity = () =>
+    pick([() => `${invented()}-${invented()}`, () => `${invented()}ville`, () => `${pick(CITIES)[0]}`])();
   const cityStateZip = () => {
     const [city, st] = pick(CITIES);
     return `${city}, ${st} ${pad(int(10000, 99999), 5)}`;
   };
   const fileName = (f: string, l: string) =>
     pick([`${f}_${l}`, `${l}_${f}`, `${l}${f}`, `${f}-${l}`.toLowerCase(), `${l.toUpperCase()}_${f[0]}`]);
-  const plain = (x: string) => x.normalize("NFD").replace(/[^A-Za-z]/g, "");
+  // A name as a file name or URL writes it: ASCII letters only (an invented name of diacritics alone becomes "Ana").
+  const plain = (x: string) => x.normalize("NFD").replace(/[^A-Za-z]/g, "") || "Ana";
   const mrn = () => pick([digits(8), `A${digits(7)}`, `MR-${digits(6)}`, digits(7), `P-${digits(7)}`]);
   const memberId = () =>
     pick([
@@ -550,6 +574,123 @@ export function generateCorpus(
       ["name", `${first()} ${last()}`],
       `, ${int(2, 95)} y/o, checked in at ${pad(int(7, 17), 2)}:${pad(int(0, 59), 2)}`,
     ],
+    // More variety of the issue's categories (#15 item 3): titles with a colon or a middle name,
+    // e-mail subjects, file names in other shapes, URLs, captions, mailing labels, record-number
+    // forms, hyphenated cities, relatives and free text.
+    () => [`${pick(DOCUMENTS)}: `, ["name", fullName()]],
+    () => [`${pick(DOCUMENTS)} for `, ["name", `${first()} ${first()} ${last()}`], ` (${int(1, 4)} pages)`],
+    () => [
+      `${pick(["RE", "FW", "Fwd"])}: ${pick(DOCUMENTS).toLowerCase()} - `,
+      ["name", `${first()} ${last()}`],
+      pick(["", "", " - urgent", " (please review)"]),
+    ],
+    () => {
+      const f = plain(first());
+      const l = plain(last());
+      return [
+        `${pick(["Saved", "Uploaded", "Deleted", "Renamed"])} `,
+        [
+          "name",
+          pick([`${f} ${l}`, `${l}.${f}`, `${f.toUpperCase()}_${l.toUpperCase()}`, `${f}${l}`, `${l}-${f}`]),
+        ],
+        `${pick([" - ", "_", "."])}${pick(["Consent", "labs", "Referral", "EOB", "intake", "xray"])}.${pick(["pdf", "docx", "tif", "jpg"])}`,
+      ];
+    },
+    () => {
+      const f = plain(first()).toLowerCase();
+      const l = plain(last()).toLowerCase();
+      return [
+        `${pick(["downloaded", "opened", "uploaded"])} ${pick(["labs", "consent", "referral", "scan"])}_`,
+        ["name", pick([`${l}_${f}`, `${f}_${l}`, `${l}${f}`])],
+        `_${int(2019, 2026)}${pad(int(1, 12), 2)}.pdf on ${host()}`,
+      ];
+    },
+    () => {
+      const f = plain(first());
+      const l = plain(last());
+      return [
+        `https://${pick(["portal", "ehr", "billing"])}.clinic.example/${pick(["patients", "patient", "members"])}/`,
+        [
+          "name",
+          pick([
+            `${l}_${f}`,
+            `${f.toLowerCase()}.${l.toLowerCase()}`,
+            `${l.toLowerCase()}-${f.toLowerCase()}`,
+          ]),
+        ],
+        `/${pick(["labs", "billing", "summary", "documents"])}`,
+      ];
+    },
+    () => [
+      `${pick(["GET", "POST"])} /api/search?${pick(["name", "patient", "q"])}=`,
+      ["name", `${plain(first())}${pick(["%20", "+"])}${plain(last())}`],
+      `&limit=${int(5, 50)} ${pick([200, 304, 500])}`,
+    ],
+    () => [
+      `${pick(["Photo", "Image", "Scan"])} caption: "`,
+      ["name", `${first()} ${last()}`],
+      ` - ${pick(["left knee", "wound, day 3", "rash", "insurance card front", "ID card"])}"`,
+    ],
+    () => [
+      `${pick(["Consent", "Release of information", "HIPAA acknowledgement"])} ${pick(["signed by", "completed by", "witnessed for"])} `,
+      ["name", fullName()],
+    ],
+    () => {
+      const upper = rnd() < 0.5;
+      const c = (x: string) => (upper ? x.toUpperCase() : x);
+      return [
+        `${pick(["ATTN", "To", "c/o"])} `,
+        ["name", c(`${first()} ${last()}`)],
+        `, `,
+        ["address", c(street())],
+        `, `,
+        ["address", c(cityStateZip())],
+      ];
+    },
+    () => [
+      pick(["MR#", "MR #: ", "Med. Rec. # ", "Chart# ", "Acct No ", "Enc # ", "MRN-"]),
+      ["mrn", digits(int(5, 8))],
+      ` ${pick(["merged", "flagged for review", "has two open encounters", "printed"])}`,
+    ],
+    () => [
+      `${pick(["Pt moved to", "New address:", "Forwarding address:"])} `,
+      ["address", `${hyphenCity()}, ${pick(STATES)} ${pad(int(10000, 99999), 5)}`],
+    ],
+    () => [
+      `Statement for `,
+      ["name", `${first()} ${last()}`],
+      ` returned from `,
+      ["address", `${hyphenCity()} ${pick(STATES)} ${pad(int(10000, 99999), 5)}`],
+    ],
+    () => [
+      `${pick(RELATIVES)} `,
+      ["name", `${first()} ${last()}`],
+      ` ${pick(["will pick up the forms", "called for the results", "is the contact for", "asked about visiting hours"])}`,
+    ],
+    () => [
+      `spoke to `,
+      ["name", first()],
+      `'s ${pick(RELATIVES)}, `,
+      ["name", `${first()} ${last()}`],
+      `, about the ${pick(["bill", "referral", "appointment"])}`,
+    ],
+    () => [
+      `${pick(["pls", "please", "can you"])} call `,
+      ["name", `${first()} ${last()}`.toLowerCase()],
+      ` back re ${pick(["labs", "bill", "refill", "forms"])}`,
+    ],
+    () => [
+      `Clinical note: `,
+      pick(["pt ", "patient ", ""]),
+      ["name", first()],
+      ` ${pick(["reports", "states", "denies"])} ${pick(COMPLAINTS)}; ${pick(DRUGS)}.`,
+    ],
+    () => [
+      `Clinical note: seen with ${pick(RELATIVES)} `,
+      ["name", `${first()} ${last()}`],
+      `; ${pick(COMPLAINTS)} improving.`,
+    ],
+    () => [`Discharge summary for `, ["name", `${first()} ${last()}-${last()}`], ` signed`],
   ];
 
   // PHI-free lines: what device logs and check details really hold.

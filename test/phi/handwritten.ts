@@ -61,16 +61,19 @@ const LINES = [
 
 /** The hand-written lines with their gold spans. */
 export function handWrittenLines(): CorpusLine[] {
-  return LINES.map((raw) => {
-    const spans: LabelledSpan[] = [];
-    let text = "";
-    let at = 0;
-    for (const m of raw.matchAll(/\{\{([a-z-]+):(.*?)\}\}/g)) {
-      text += raw.slice(at, m.index);
-      spans.push({ kind: m[1] as PhiKind, start: text.length, end: text.length + m[2]!.length });
-      text += m[2]!;
-      at = m.index! + m[0].length;
-    }
-    return { text: text + raw.slice(at), spans };
-  });
+  return LINES.map(parseMarked);
+}
+
+/** A line with its PHI marked `{{kind:text}}`, as its text and gold spans. */
+export function parseMarked(raw: string): CorpusLine {
+  const spans: LabelledSpan[] = [];
+  let text = "";
+  let at = 0;
+  for (const m of raw.matchAll(/\{\{([a-z-]+):(.*?)\}\}/g)) {
+    text += raw.slice(at, m.index);
+    spans.push({ kind: m[1] as PhiKind, start: text.length, end: text.length + m[2]!.length });
+    text += m[2]!;
+    at = m.index! + m[0].length;
+  }
+  return { text: text + raw.slice(at), spans };
 }

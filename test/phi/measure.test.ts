@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Glob } from "bun";
 import { findPhi } from "../../lib/phi/scrub.ts";
 import { generateCorpus } from "./corpus.ts";
+import { freeTextLines } from "./freetext.ts";
 import { handWrittenLines } from "./handwritten.ts";
 import { heldOutCorpus } from "./heldout.ts";
 import { scoreCorpus } from "./measure.ts";
@@ -44,17 +45,27 @@ describe("held-out corpus (heldout.ts)", () => {
     expect(corpus.some((l) => l.spans.length > 0 && l.text === l.text.toLowerCase())).toBe(true);
   });
 
-  // Reached so far: recall 0.946 with preservation 0.99. A drop below is a regression.
-  test("recall ≥ 0.94 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
+  // Reached so far: recall 0.957 with preservation 0.99 (0.946 before the second round of #15.3).
+  // A drop below is a regression.
+  test("recall ≥ 0.95 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
     const s = scoreCorpus(corpus);
     expect(s.preservation).toBeGreaterThanOrEqual(0.95);
-    expect(s.recall).toBeGreaterThanOrEqual(0.94);
+    expect(s.recall).toBeGreaterThanOrEqual(0.95);
   });
 
   // The issue's target is not met yet; when it is, this test fails and should become a plain test.
   test.failing("recall ≥ 0.98 (issue #15.3 target, not yet met)", () => {
     expect(scoreCorpus(corpus).recall).toBeGreaterThanOrEqual(0.98);
   });
+});
+
+// The free-text sanity sample (freetext.ts), written by hand before the scrubber changes and never
+// tuned on: measured 0.79 recall, 0.998 preservation. A drop below is a regression.
+test("free-text lines: recall ≥ 0.75, preservation ≥ 0.95", () => {
+  const s = scoreCorpus(freeTextLines());
+  expect(s.gold).toBeGreaterThan(30);
+  expect(s.recall).toBeGreaterThanOrEqual(0.75);
+  expect(s.preservation).toBeGreaterThanOrEqual(0.95);
 });
 
 test("hand-written lines: recall ≥ 0.95, precision ≥ 0.95", () => {
