@@ -3,8 +3,8 @@
  * grow over time, so an explanation is found by the topic words in the id (firewall, backup…),
  * falling back to the HIPAA control the finding cites, then to the finding's own title.
  */
-import { type CheckStatus, type Finding, hipaaControl, standardOf } from "../../../protocol/index.ts";
-import { needsPersonReason } from "../../../runbooks/index.ts";
+import { type CheckStatus, type Finding, hipaaControl, standardOf } from "../protocol/index.ts";
+import { needsPersonReason } from "./index.ts";
 
 /** What a check is about, why it matters, and what (if anything) staff should do when it is not passing. */
 export interface Explanation {

@@ -44,3 +44,11 @@ test("drift on a monitor-only check or a threat needs a person; a fixable check 
   expect(statusMeaning("pass", "windows.ad-krbtgt-age").label).toBe("OK");
   expect(statusMeaning("unreachable", "windows.reachable").label).toBe("Switched off");
 });
+
+test("drift on a check no runbook fixes needs a person; the page never promises an automatic fix", () => {
+  for (const id of ["linux.disk-encryption", "linux.firewall", "linux.listening-ports"]) {
+    expect(statusMeaning("fail", id).label).toBe("Needs a person");
+    expect(statusMeaning("fail", id).advice).toContain("no runbook exists for it");
+  }
+  expect(statusMeaning("fail", "linux.ssh-hardening").advice).toContain("tries to fix this automatically");
+});
