@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import type { CloudDeps } from "../../deps.ts";
 import type { WebEnv } from "../env.ts";
 import { registerAlertsRoutes } from "./alerts-routes.tsx";
+import { registerApprovalsRoutes } from "./approvals-routes.tsx";
 import { registerAuditRoutes } from "./audit-routes.tsx";
 import { registerEvidenceRoutes } from "./evidence-routes.tsx";
 import { registerIncidentsRoutes } from "./incidents-routes.tsx";
@@ -25,6 +26,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   registerSiteRoutes(web, deps);
   registerEvidenceRoutes(web, deps);
   registerIncidentsRoutes(web, deps);
+  registerApprovalsRoutes(web, deps);
   registerLearningRoutes(web, deps);
   registerAlertsRoutes(web, deps);
   registerAuditRoutes(web, deps);
