@@ -15,6 +15,7 @@ import { registerIncidentsRoutes } from "./incidents-routes.tsx";
 import { registerLearningRoutes } from "./learning-routes.tsx";
 import { registerProvisioningRoutes } from "./provisioning-routes.tsx";
 import { registerRegulatoryRoutes } from "./regulatory-routes.tsx";
+import { registerRunbookOrderRoutes } from "./runbook-order-routes.tsx";
 import { registerSiteRoutes } from "./site-routes.tsx";
 import { registerSitesRoutes } from "./sites-routes.tsx";
 import { registerTargetPages } from "./targets-routes.tsx";
@@ -24,6 +25,7 @@ export function registerDashboard(web: Hono<WebEnv>, deps: CloudDeps): void {
   registerTargetPages(web, deps);
   registerSitesRoutes(web, deps);
   registerSiteRoutes(web, deps);
+  registerRunbookOrderRoutes(web, deps);
   registerEvidenceRoutes(web, deps);
   registerIncidentsRoutes(web, deps);
   registerApprovalsRoutes(web, deps);

@@ -309,6 +309,12 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
       {tech ? (
         <div class="card no-print">
           <h3 style="margin-top:0">Send an order</h3>
+          <p class="small">
+            <a href={u("/runbook-order")} data-testid="runbook-order-link">
+              Run a runbook
+            </a>{" "}
+            with a form built from its parameters, or send any order below.
+          </p>
           <form method="post" action={u("/orders")} data-testid="order-form">
             <Csrf token={web.csrf} />
             <div class="actions">
