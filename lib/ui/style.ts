@@ -46,7 +46,7 @@ tr:last-child td{border-bottom:0}
 form.inline{display:inline}
 .actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:flex-end}
 label{display:block;font-size:.85rem;color:var(--muted);margin-bottom:.2rem}
-input,select,textarea{font:inherit;padding:.35rem .5rem;border:1px solid #c3c9d4;border-radius:4px;background:#fff;color:var(--ink)}
+input,select,textarea{max-width:100%;font:inherit;padding:.35rem .5rem;border:1px solid #c3c9d4;border-radius:4px;background:#fff;color:var(--ink)}
 button,.button{font:inherit;padding:.35rem .8rem;border-radius:4px;border:1px solid var(--brand);background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:var(--brand)}
 button.danger{background:var(--fail);border-color:var(--fail)}

@@ -98,10 +98,10 @@ export function RunbookOrderPage(p: { web: WebVars; d: RunbookOrderData }) {
         <a href="/dashboard">Sites</a> / <a href={u("")}>{d.site.name}</a> / run a runbook
       </p>
       <h1>Run a runbook</h1>
-      <form method="get" action={u("/runbook-order")} class="card actions">
-        <div>
+      <form method="get" action={u("/runbook-order")} class="card">
+        <div class="field">
           <label for="runbook">Runbook</label>
-          <select id="runbook" name="runbook">
+          <select id="runbook" name="runbook" style="width:100%">
             {d.runbooks.map((r) => (
               <option value={r.spec.id} selected={r.spec.id === d.chosen?.spec.id}>
                 {r.spec.id} — {r.spec.title}
