@@ -10,6 +10,7 @@ import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts"
 import type { WebVars } from "../env.ts";
 import { chartPoints } from "../portal/pages.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { Host } from "../views/host.tsx";
 import { measuredOf } from "../views/measured.ts";
 import { RecentlyFixed } from "../views/recently-fixed.tsx";
 import { DecideButtons, OrderWhat } from "./approvals-page.tsx";
@@ -161,7 +162,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
           }
         />
       </div>
-      <RecentlyFixed fixed={d.compliance.fixed} url={u} />
+      <RecentlyFixed fixed={d.compliance.fixed} names={d.compliance.hostNames} url={u} />
       <h2 id="incidents">Open incidents ({d.openIncidents.length})</h2>
       <IncidentTable
         testid="site-incidents"
@@ -213,7 +214,9 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
               </a>
             </td>
             <td class="mono small">{r.checkId}</td>
-            <td class="mono small">{r.host}</td>
+            <td class="small">
+              <Host host={r.host} names={d.compliance.hostNames} />
+            </td>
             <td class="mono small">{r.runbookId}</td>
             <td>{r.tier}</td>
             <td>

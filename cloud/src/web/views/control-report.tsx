@@ -4,6 +4,7 @@ import { type ControlScore, SCORE_FORMULA } from "../../../../protocol/score.ts"
 import { needsPersonReason } from "../../../../runbooks/index.ts";
 import { findingKey, type SiteCompliance } from "../data/compliance.ts";
 import { type ControlHelp, controlHelp } from "./control-help.ts";
+import { Host } from "./host.tsx";
 
 const SAFEGUARDS: [Safeguard, string][] = [
   ["administrative", "Administrative safeguards (§164.308)"],
@@ -162,7 +163,7 @@ export function ControlReport(p: {
                                 return (
                                   <li class="small">
                                     <Badge status={e.status} /> <span class="mono">{e.checkId}</span> on{" "}
-                                    <span class="mono">{e.host}</span>
+                                    <Host host={e.host} names={p.c.hostNames} />
                                     {f?.actual ? ` — found ${f.actual}` : ""}
                                     {e.exceptedBy ? ` — waived by exception ${e.exceptedBy}` : ""}
                                     {f?.expected && e.status !== "pass" ? ` (expected ${f.expected})` : ""}
