@@ -10,12 +10,9 @@ import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { checkinAs, seedEvidence, seedIncidents } from "../../cloud/src/web/testing/seed.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
 import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { dashboardSignIn } from "./dashboard-sign-in.ts";
 import { portalSignIn } from "./portal-sign-in.ts";
-
-const WIDTHS = [
-  ["desktop", 1280],
-  ["phone", 390],
-] as const;
+import { WIDTHS } from "./screenshots.ts";
 
 describe.skipIf(!chromiumPresent())("pages for an MSP, an office manager and an auditor", () => {
   let s: ServedCloud;
@@ -66,10 +63,7 @@ describe.skipIf(!chromiumPresent())("pages for an MSP, an office manager and an 
     test(`${label}: site page leads with what needs action; held orders from every site in one queue`, async () => {
       await b.page.setViewportSize({ width, height: 900 });
       const p = b.page;
-      await b.context.clearCookies();
-      await p.goto(`${s.url}/dashboard/login`);
-      await p.fill("#token", await s.cloud.adminToken("msp-admin"));
-      await p.click("button[type=submit]");
+      await dashboardSignIn(b, s);
 
       // A runbook order built from its parameters: a bad value is shown beside its field, the form kept.
       await p.goto(`${s.url}/dashboard/sites/riverside`);

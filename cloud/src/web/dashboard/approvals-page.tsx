@@ -42,6 +42,52 @@ export function OrderWhat(p: { o: OrderView }) {
   );
 }
 
+/**
+ * Held orders with approve / reject for an msp-admin. `from` is the page they are listed on: the
+ * cross-site queue adds a site column; a site page lists its own.
+ */
+export function HeldOrdersTable(p: {
+  held: HeldOrder[];
+  from: "site" | "approvals";
+  canDecide: boolean;
+  csrf: string;
+  now: Date;
+  testid: string;
+}) {
+  const cross = p.from === "approvals";
+  return (
+    <Table
+      testid={p.testid}
+      head={[...(cross ? ["Site"] : []), "Order", "Appliance", "Asked by", "Waiting since", ""]}
+      empty="No order is waiting for approval."
+      rows={p.held.map(({ siteName, order: o }) => (
+        <tr data-order={o.id}>
+          {cross ? (
+            <td>
+              <a href={siteUrl(o.siteId)}>{siteName}</a>
+            </td>
+          ) : null}
+          <td>
+            <OrderWhat o={o} />
+          </td>
+          <td class="mono small">{o.applianceId}</td>
+          <td class="small">{o.issuedBy}</td>
+          <td class="small">
+            <When at={o.createdAt} now={p.now} />
+          </td>
+          <td>
+            {p.canDecide ? (
+              <DecideButtons order={o} csrf={p.csrf} from={p.from} />
+            ) : (
+              <Badge status="pending-approval" label="needs an msp-admin" />
+            )}
+          </td>
+        </tr>
+      ))}
+    />
+  );
+}
+
 /** One queue of the orders awaiting approval across every site the viewer sees, oldest first. */
 export function ApprovalsPage(p: {
   web: WebVars;
@@ -63,32 +109,13 @@ export function ApprovalsPage(p: {
         Orders held for an msp-admin's approval, from every site, the longest waiting first. Nothing runs
         until one is approved and signed.
       </p>
-      <Table
+      <HeldOrdersTable
         testid="approvals"
-        head={["Site", "Order", "Appliance", "Asked by", "Waiting since", ""]}
-        empty="No order is waiting for approval."
-        rows={p.held.map(({ siteName, order: o }) => (
-          <tr data-order={o.id}>
-            <td>
-              <a href={siteUrl(o.siteId)}>{siteName}</a>
-            </td>
-            <td>
-              <OrderWhat o={o} />
-            </td>
-            <td class="mono small">{o.applianceId}</td>
-            <td class="small">{o.issuedBy}</td>
-            <td class="small">
-              <When at={o.createdAt} now={p.now} />
-            </td>
-            <td>
-              {p.canDecide ? (
-                <DecideButtons order={o} csrf={p.web.csrf} from="approvals" />
-              ) : (
-                <Badge status="pending-approval" label="needs an msp-admin" />
-              )}
-            </td>
-          </tr>
-        ))}
+        held={p.held}
+        from="approvals"
+        canDecide={p.canDecide}
+        csrf={p.web.csrf}
+        now={p.now}
       />
     </DashboardShell>
   );

@@ -13,7 +13,7 @@ import { ControlReport, statusCounts } from "../views/control-report.tsx";
 import { Host } from "../views/host.tsx";
 import { measuredOf } from "../views/measured.ts";
 import { RecentlyFixed } from "../views/recently-fixed.tsx";
-import { DecideButtons, OrderWhat } from "./approvals-page.tsx";
+import { DecideButtons, HeldOrdersTable, OrderWhat } from "./approvals-page.tsx";
 import { IncidentTable, type OpenIncident } from "./incidents-page.tsx";
 import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
@@ -177,23 +177,13 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
       {held.length > 0 ? (
         <>
           <h2 id="held">Orders awaiting approval ({held.length})</h2>
-          <Table
+          <HeldOrdersTable
             testid="site-held-orders"
-            head={["Order", "Appliance", "Asked by", "Waiting since", ""]}
-            empty=""
-            rows={held.map((o) => (
-              <tr data-order={o.id}>
-                <td>
-                  <OrderWhat o={o} />
-                </td>
-                <td class="mono small">{o.applianceId}</td>
-                <td class="small">{o.issuedBy}</td>
-                <td class="small">
-                  <When at={o.createdAt} now={d.now} />
-                </td>
-                <td>{admin ? <DecideButtons order={o} csrf={web.csrf} from="site" /> : null}</td>
-              </tr>
-            ))}
+            held={held.map((order) => ({ siteName: s.name, order }))}
+            from="site"
+            canDecide={admin}
+            csrf={web.csrf}
+            now={d.now}
           />
         </>
       ) : null}
