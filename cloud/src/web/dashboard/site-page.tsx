@@ -56,7 +56,7 @@ interface ActionItem {
 }
 
 /** What needs someone's action at this site, most urgent first (the page leads with it). */
-export function needsAction(d: SitePageData, failingControls: number, held: number): ActionItem[] {
+function needsAction(d: SitePageData, failingControls: number, held: number): ActionItem[] {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const u = (r: string) => siteUrl(d.site.id, r);
   const l3 = d.openIncidents.filter((x) => x.incident.tier === "L3").length;
