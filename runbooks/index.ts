@@ -40,13 +40,16 @@ export function windowsCheck(id: string): CheckSpec | undefined {
 }
 
 /**
- * Why drift on this check needs a person instead of an automatic fix (a monitor-only check or an
- * event-log threat), or undefined when a runbook may fix it.
+ * Why drift on this check needs a person instead of an automatic fix (a monitor-only check, an
+ * event-log threat, or a check no runbook fixes), or undefined when a runbook may fix it — so no
+ * page claims an automatic fix that nothing can make.
  */
 export function needsPersonReason(checkId: string): string | undefined {
   if (THREAT_CHECK_IDS.has(checkId))
     return "a threat from the event logs goes to people, never to an automatic fix";
-  return monitorOnlyReason(checkId);
+  const monitorOnly = monitorOnlyReason(checkId);
+  if (monitorOnly) return monitorOnly;
+  return fixedChecks.has(checkId) ? undefined : "no runbook exists for it";
 }
 
 /** Why a Windows check needs a person instead of an automatic fix, or undefined when a runbook fixes it. */
@@ -55,6 +58,7 @@ export function monitorOnlyReason(checkId: string): string | undefined {
 }
 
 const byId = new Map(RUNBOOKS.map((r) => [r.spec.id, r]));
+const fixedChecks: ReadonlySet<string> = new Set(RUNBOOKS.map((r) => r.spec.checkId));
 
 /** The runbook with this id, or undefined. */
 export function runbookById(id: string): Runbook | undefined {

@@ -54,3 +54,10 @@ test("an empty healing chart names what and the period; a one-point score chart 
   expect(one).toContain("one day assessed so far: 80% on 11-14");
   expect(one).not.toContain("<circle");
 });
+
+test("the last date label ends at the right edge instead of being cut off; the others are centred", async () => {
+  const points = ["11-22", "11-23", "11-24", "11-25"].map((label, i) => ({ label, y: 80 + i }));
+  const html = await renderHtml(<ScoreChart title="Score" points={points} />);
+  expect(html).toMatch(/text-anchor="end">11-25<\/text>/);
+  expect(html).toMatch(/text-anchor="middle">11-22<\/text>/);
+});

@@ -15,7 +15,8 @@ function Axes(p: { yTicks: { y: number; label: string }[]; xLabels: { x: number;
         </>
       ))}
       {p.xLabels.map((l) => (
-        <text x={l.x} y={f.height - 6} text-anchor="middle">
+        // A label centred at the right edge would be cut off by the viewBox: end it there instead.
+        <text x={l.x} y={f.height - 6} text-anchor={l.x > f.width - f.right - 24 ? "end" : "middle"}>
           {l.label}
         </text>
       ))}

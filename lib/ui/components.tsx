@@ -121,14 +121,18 @@ export function Pager(p: { prev?: string; next?: string; label: string }) {
   );
 }
 
-/** A timestamp shown as UTC date-time with the exact ISO value on hover; "never" for null. */
+/**
+ * A timestamp: its age at `now` ("3 min ago") with the exact moment on hover, or without `now` the
+ * moment to the second (LocalTime); "never" for null.
+ */
 export function When(p: { at: Date | string | null | undefined; now?: Date }) {
   if (!p.at) return <span class="muted">never</span>;
   const d = typeof p.at === "string" ? new Date(p.at) : p.at;
+  if (!p.now) return <LocalTime at={d} />;
   const iso = d.toISOString();
   return (
     <time datetime={iso} title={iso}>
-      {p.now ? ago(d, p.now) : `${iso.slice(0, 16).replace("T", " ")} UTC`}
+      {ago(d, p.now)}
     </time>
   );
 }

@@ -46,7 +46,7 @@ tr:last-child td{border-bottom:0}
 form.inline{display:inline}
 .actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:flex-end}
 label{display:block;font-size:.85rem;color:var(--muted);margin-bottom:.2rem}
-input,select,textarea{font:inherit;padding:.35rem .5rem;border:1px solid #c3c9d4;border-radius:4px;background:#fff;color:var(--ink)}
+input,select,textarea{max-width:100%;font:inherit;padding:.35rem .5rem;border:1px solid #c3c9d4;border-radius:4px;background:#fff;color:var(--ink)}
 button,.button{font:inherit;padding:.35rem .8rem;border-radius:4px;border:1px solid var(--brand);background:var(--brand);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary,.button.secondary{background:#fff;color:var(--brand)}
 button.danger{background:var(--fail);border-color:var(--fail)}
@@ -69,6 +69,10 @@ details summary{cursor:pointer}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin-bottom:1rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.8rem 1rem;margin:0 0 1rem}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0}
+dl.help{margin:.4rem 0 0;border-left:3px solid var(--line);padding-left:.6rem}
+dl.help dt{font-weight:600;margin-top:.2rem}dl.help dd{margin:0}
+.field-error{color:var(--fail);font-size:.85rem;margin-top:.2rem}
+input[aria-invalid=true],select[aria-invalid=true]{border-color:var(--fail)}
 .explain{color:var(--muted);font-size:.9rem;margin:.2rem 0 0}
 .login{max-width:420px;margin:3rem auto}
 pre{background:#10151f;color:#e7ecf3;padding:.8rem 1rem;border-radius:var(--radius);overflow-x:auto;font-size:.85rem}

@@ -10,15 +10,12 @@ import { fixtureChain, uploadAs, verifiedFixAfter } from "../../cloud/src/web/te
 import type { RemediationReceipt } from "../../protocol/receipt.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
 import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { dashboardSignIn } from "./dashboard-sign-in.ts";
 import { portalSignIn } from "./portal-sign-in.ts";
-import { compareShot, withinTolerance } from "./screenshots.ts";
+import { compareShot, WIDTHS, withinTolerance } from "./screenshots.ts";
 
 // A fixed moment, so dates in the pages (and so the screenshots) do not move from day to day.
 const NOW = "2026-11-25T12:00:00.000Z";
-const WIDTHS = [
-  ["desktop", 1280],
-  ["phone", 390],
-] as const;
 
 describe.skipIf(!chromiumPresent())("pages for the people who use them, at desktop and 390 px", () => {
   let s: ServedCloud;
@@ -108,10 +105,7 @@ describe.skipIf(!chromiumPresent())("pages for the people who use them, at deskt
       await b.page.setViewportSize({ width, height: 900 });
       const p = b.page;
 
-      await b.context.clearCookies();
-      await p.goto(`${s.url}/dashboard/login`);
-      await p.fill("#token", await s.cloud.adminToken("msp-admin"));
-      await p.click("button[type=submit]");
+      await dashboardSignIn(b, s);
       await p.goto(`${s.url}/dashboard/sites/riverside`);
       const fixed = p.getByTestId("recently-fixed");
       await expect(fixed.textContent()).resolves.toContain("failing (found: not compliant) → passing");

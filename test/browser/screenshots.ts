@@ -98,3 +98,9 @@ export function withinTolerance(d: ShotDiff): boolean {
     d.differing <= PIXEL_SHARE_TOLERANCE
   );
 }
+
+/** The widths every page is tested and photographed at: a desktop and a phone. */
+export const WIDTHS = [
+  ["desktop", 1280],
+  ["phone", 390],
+] as const;

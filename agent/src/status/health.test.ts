@@ -53,3 +53,20 @@ test("messages name the failure reason", () => {
   );
   expect(h.items.map((i) => i.message).join(" ")).toContain("TLS certificate expired");
 });
+
+test("failing checks say which are fixed automatically and which wait for a person", () => {
+  const f = allPass[0]!;
+  const h = assessHealth(
+    sampleStatus({
+      findings: [
+        { ...f, checkId: "linux.ssh-hardening", status: "fail" },
+        { ...f, checkId: "linux.disk-encryption", status: "fail" },
+        { ...f, checkId: "linux.firewall", status: "fail" },
+      ],
+    }),
+    SAMPLE_NOW,
+  );
+  expect(h.items.map((i) => i.message)).toContain(
+    "3 checks found a problem: 1 is fixed automatically; 2 need your IT provider, who has been alerted.",
+  );
+});

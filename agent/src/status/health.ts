@@ -1,4 +1,5 @@
 /** Overall appliance health for the status page, derived from a snapshot (pure; `now` is passed in). */
+import { needsPersonReason } from "../../../runbooks/index.ts";
 import type { StatusSnapshot } from "./snapshot.ts";
 
 export type HealthLevel = "ok" | "attention" | "problem";
@@ -45,11 +46,20 @@ export function assessHealth(s: StatusSnapshot, now: Date): Health {
       message: `${s.queue.depth} records are waiting to be sent (oldest ${Math.round(s.queue.oldestAgeSec / 3600)} h). Check the internet connection.`,
     });
   }
-  const failing = s.findings.filter((f) => f.status === "fail").length;
-  if (failing > 0) {
+  const failing = s.findings.filter((f) => f.status === "fail");
+  if (failing.length > 0) {
+    // Only checks a runbook fixes are fixed automatically; the rest wait for a person.
+    const byPerson = failing.filter((f) => needsPersonReason(f.checkId)).length;
+    const auto = failing.length - byPerson;
+    const parts = [
+      auto > 0 ? `${auto} ${auto === 1 ? "is" : "are"} fixed automatically` : "",
+      byPerson > 0
+        ? `${byPerson} need${byPerson === 1 ? "s" : ""} your IT provider, who has been alerted`
+        : "",
+    ].filter(Boolean);
     items.push({
       level: "attention",
-      message: `${failing} check${failing === 1 ? "" : "s"} found a problem. Fixes are attempted automatically.`,
+      message: `${failing.length} check${failing.length === 1 ? "" : "s"} found a problem: ${parts.join("; ")}.`,
     });
   }
   if (s.healing.paused) {

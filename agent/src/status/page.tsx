@@ -1,7 +1,7 @@
 import { ago, Badge, Empty, LocalTime, Stat, Table } from "../../../lib/ui/components.tsx";
 import { Layout } from "../../../lib/ui/layout.tsx";
 import { type Finding, type RemediationReceipt, restateFixed } from "../../../protocol/index.ts";
-import { explainCheck, statusMeaning } from "./explain.ts";
+import { explainCheck, statusMeaning } from "../../../runbooks/explain.ts";
 import { assessHealth, type HealthLevel } from "./health.ts";
 import type { StatusSnapshot } from "./snapshot.ts";
 

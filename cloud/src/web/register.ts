@@ -5,7 +5,8 @@
 import { Hono } from "hono";
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
-import { APP_JS, APP_JS_PATH } from "./assets.ts";
+import verifier from "../transparency/kit/verify_kit.py" with { type: "text" };
+import { APP_JS, APP_JS_PATH, VERIFIER_PATH } from "./assets.ts";
 import { registerSignIn } from "./auth/routes.tsx";
 import { registerDashboard } from "./dashboard/routes.tsx";
 import type { WebEnv } from "./env.ts";
@@ -27,6 +28,13 @@ export function registerWeb(app: Hono<AppEnv>, deps: RouteDeps, opts?: WebOption
     c.header("content-type", "text/javascript; charset=utf-8");
     c.header("cache-control", "public, max-age=3600");
     return c.body(APP_JS);
+  });
+  // The auditor's verifier (the one inside every kit), public like any tool: it holds no secret.
+  web.get(VERIFIER_PATH, (c) => {
+    c.header("content-type", "text/x-python; charset=utf-8");
+    c.header("content-disposition", 'attachment; filename="verify_kit.py"');
+    c.header("cache-control", "public, max-age=3600");
+    return c.body(verifier);
   });
   registerSignIn(web, deps, options);
   registerPortal(web, deps);

@@ -1,5 +1,6 @@
 import { Badge, Csrf, Table, When } from "../../../../lib/ui/components.tsx";
 import type { Incident } from "../../../../protocol/incident.ts";
+import { problemTitle } from "../../../../runbooks/explain.ts";
 import type { WebVars } from "../env.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
@@ -38,10 +39,10 @@ export function IncidentTable(p: {
               status={i.severity === "critical" || i.severity === "high" ? "fail" : "warn"}
               label={i.severity}
             />{" "}
-            <strong>{i.title}</strong>
+            <strong data-testid="incident-title">{problemTitle(i, i.host)}</strong>
             <div class="small">{i.summary}</div>
             <div class="muted small">
-              <span class="mono">{i.checkId}</span> on <span class="mono">{i.host}</span> · seen{" "}
+              {i.title}: <span class="mono">{i.checkId}</span> on <span class="mono">{i.host}</span> · seen{" "}
               {i.occurrences}× · {i.citations.join(", ")}
             </div>
           </td>

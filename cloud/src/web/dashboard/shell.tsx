@@ -11,6 +11,7 @@ export const siteUrl = (siteId: string, rest = "") => `/dashboard/sites/${encode
 export const DASHBOARD_NAV = [
   { href: "/dashboard", label: "Sites" },
   { href: "/dashboard/incidents", label: "Incidents" },
+  { href: "/dashboard/approvals", label: "Approvals" },
   { href: "/dashboard/learning", label: "Learning" },
   { href: "/dashboard/provisioning", label: "Provisioning" },
   { href: "/dashboard/regulatory", label: "Regulatory" },

@@ -10,8 +10,10 @@ import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts"
 import type { WebVars } from "../env.ts";
 import { chartPoints } from "../portal/pages.tsx";
 import { ControlReport, statusCounts } from "../views/control-report.tsx";
+import { Host } from "../views/host.tsx";
 import { measuredOf } from "../views/measured.ts";
 import { RecentlyFixed } from "../views/recently-fixed.tsx";
+import { DecideButtons, HeldOrdersTable, OrderWhat } from "./approvals-page.tsx";
 import { IncidentTable, type OpenIncident } from "./incidents-page.tsx";
 import { ORDER_TYPES_FOR_FORM } from "./order-form.ts";
 import { DashboardShell, siteUrl } from "./shell.tsx";
@@ -47,6 +49,77 @@ function checkinFacts(a: ApplianceRow): { queue: number | null; warnings: string
   };
 }
 
+/** One thing on the site that waits for someone, with where on the page it is. */
+interface ActionItem {
+  text: string;
+  href: string;
+}
+
+/** What needs someone's action at this site, most urgent first (the page leads with it). */
+function needsAction(d: SitePageData, failingControls: number, held: number): ActionItem[] {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const u = (r: string) => siteUrl(d.site.id, r);
+  const l3 = d.openIncidents.filter((x) => x.incident.tier === "L3").length;
+  const silent = d.appliances.filter(
+    (a) => applianceHealth(a.lastCheckinAt, d.now, d.staleAfterSec) !== "online",
+  ).length;
+  const items: [number, ActionItem][] = [
+    [
+      d.alerts,
+      { text: plural(d.alerts, "evidence chain alert", "evidence chain alerts"), href: u("/evidence") },
+    ],
+    [
+      l3,
+      {
+        text: plural(l3, "incident needs a person (L3)", "incidents need a person (L3)"),
+        href: "#incidents",
+      },
+    ],
+    [held, { text: plural(held, "order awaits approval", "orders await approval"), href: "#held" }],
+    [
+      silent,
+      {
+        text: plural(silent, "appliance is not checking in", "appliances are not checking in"),
+        href: "#appliances",
+      },
+    ],
+    [
+      d.openIncidents.length - l3,
+      {
+        text: plural(d.openIncidents.length - l3, "other open incident", "other open incidents"),
+        href: "#incidents",
+      },
+    ],
+    [
+      failingControls,
+      { text: plural(failingControls, "control failing", "controls failing"), href: "#controls" },
+    ],
+  ];
+  return items.filter(([n]) => n > 0).map(([, item]) => item);
+}
+
+/** The top of the site page: what needs action, or that nothing does. */
+function NeedsAction(p: { items: ActionItem[] }) {
+  return (
+    <div class="card" data-testid="needs-action">
+      <h2 style="margin-top:0">Needs action</h2>
+      {p.items.length === 0 ? (
+        <p class="muted" style="margin:0">
+          Nothing needs action: no chain alert, open incident, held order or silent appliance.
+        </p>
+      ) : (
+        <ul style="margin:0">
+          {p.items.map((i) => (
+            <li>
+              <a href={i.href}>{i.text}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /** The site detail page of the dashboard. */
 export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
   const { d, web } = p;
@@ -55,12 +128,14 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
   const counts = statusCounts(d.compliance.controls);
   const tech = can(d.role, "msp-tech");
   const admin = can(d.role, "msp-admin");
+  const held = d.orders.filter((o) => o.state === "pending-approval");
   return (
     <DashboardShell web={web} title={s.name} current="/dashboard" done={p.done}>
       <p class="small">
         <a href="/dashboard">Sites</a> / <span class="mono">{s.id}</span>
       </p>
       <h1>{s.name}</h1>
+      <NeedsAction items={needsAction(d, (counts.fail ?? 0) + (counts.unknown ?? 0), held.length)} />
       <div class="grid">
         <div class="stat">
           <div class="label">Compliance score</div>
@@ -87,7 +162,65 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
           }
         />
       </div>
-      <RecentlyFixed fixed={d.compliance.fixed} url={u} />
+      <RecentlyFixed fixed={d.compliance.fixed} names={d.compliance.hostNames} url={u} />
+      <h2 id="incidents">Open incidents ({d.openIncidents.length})</h2>
+      <IncidentTable
+        testid="site-incidents"
+        rows={d.openIncidents}
+        csrf={web.csrf}
+        canResolve={tech}
+        now={d.now}
+        back={u("")}
+        empty="No open incident."
+      />
+
+      {held.length > 0 ? (
+        <>
+          <h2 id="held">Orders awaiting approval ({held.length})</h2>
+          <HeldOrdersTable
+            testid="site-held-orders"
+            held={held.map((order) => ({ siteName: s.name, order }))}
+            from="site"
+            canDecide={admin}
+            csrf={web.csrf}
+            now={d.now}
+          />
+        </>
+      ) : null}
+      <h2>Recent healing receipts</h2>
+      <Table
+        testid="receipts"
+        head={["When", "Check", "Host", "Runbook", "Tier", "Outcome", "Verify"]}
+        empty="No healing attempts recorded yet."
+        rows={d.receipts.map((r) => (
+          <tr>
+            <td class="small">
+              <a
+                href={u(
+                  `/receipts/${encodeURIComponent(r.applianceId)}/${r.seq}/${encodeURIComponent(r.id)}`,
+                )}
+              >
+                <When at={r.at} now={d.now} />
+              </a>
+            </td>
+            <td class="mono small">{r.checkId}</td>
+            <td class="small">
+              <Host host={r.host} names={d.compliance.hostNames} />
+            </td>
+            <td class="mono small">{r.runbookId}</td>
+            <td>{r.tier}</td>
+            <td>
+              <Badge status={r.outcome} />
+            </td>
+            <td>{r.verify}</td>
+          </tr>
+        ))}
+      />
+
+      <h2 id="controls">Score per HIPAA control</h2>
+      <ControlReport c={d.compliance} assessedOnly />
+
+      <h2>Trends</h2>
       <div class="grid">
         <div class="card">
           <h3 style="margin-top:0">Score, last {d.history.length} days</h3>
@@ -103,18 +236,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
         </div>
       </div>
 
-      <h2>Open incidents ({d.openIncidents.length})</h2>
-      <IncidentTable
-        testid="site-incidents"
-        rows={d.openIncidents}
-        csrf={web.csrf}
-        canResolve={tech}
-        now={d.now}
-        back={u("")}
-        empty="No open incident."
-      />
-
-      <h2>Appliances</h2>
+      <h2 id="appliances">Appliances</h2>
       <Table
         testid="appliances"
         head={["Appliance", "Health", "Last check-in", "Agent", "Queue", "Chain", ""]}
@@ -180,6 +302,12 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
       {tech ? (
         <div class="card no-print">
           <h3 style="margin-top:0">Send an order</h3>
+          <p class="small">
+            <a href={u("/runbook-order")} data-testid="runbook-order-link">
+              Run a runbook
+            </a>{" "}
+            with a form built from its parameters, or send any order below.
+          </p>
           <form method="post" action={u("/orders")} data-testid="order-form">
             <Csrf token={web.csrf} />
             <div class="actions">
@@ -252,11 +380,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
             <td class="mono small">{o.id}</td>
             <td class="mono small">{o.applianceId}</td>
             <td>
-              {o.type}
-              {Object.keys(o.params).length > 0 ? (
-                <div class="mono small">{JSON.stringify(o.params)}</div>
-              ) : null}
-              {o.reason ? <div class="muted small">{o.reason}</div> : null}
+              <OrderWhat o={o} />
             </td>
             <td>
               <Badge status={o.state} />
@@ -268,54 +392,9 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
             <td class="small">{o.issuedBy}</td>
             <td>
               {o.state === "pending-approval" && admin ? (
-                <div class="actions">
-                  <ActionButton
-                    action={`/dashboard/orders/${encodeURIComponent(o.id)}/approve`}
-                    csrf={web.csrf}
-                    label="Approve"
-                    fields={{ siteId: s.id }}
-                  />
-                  <ActionButton
-                    action={`/dashboard/orders/${encodeURIComponent(o.id)}/reject`}
-                    csrf={web.csrf}
-                    label="Reject"
-                    variant="danger"
-                    fields={{ siteId: s.id }}
-                  />
-                </div>
+                <DecideButtons order={o} csrf={web.csrf} from="site" />
               ) : null}
             </td>
-          </tr>
-        ))}
-      />
-
-      <h2>Score per HIPAA control</h2>
-      <ControlReport c={d.compliance} assessedOnly />
-
-      <h2>Recent healing receipts</h2>
-      <Table
-        testid="receipts"
-        head={["When", "Check", "Host", "Runbook", "Tier", "Outcome", "Verify"]}
-        empty="No healing attempts recorded yet."
-        rows={d.receipts.map((r) => (
-          <tr>
-            <td class="small">
-              <a
-                href={u(
-                  `/receipts/${encodeURIComponent(r.applianceId)}/${r.seq}/${encodeURIComponent(r.id)}`,
-                )}
-              >
-                <When at={r.at} now={d.now} />
-              </a>
-            </td>
-            <td class="mono small">{r.checkId}</td>
-            <td class="mono small">{r.host}</td>
-            <td class="mono small">{r.runbookId}</td>
-            <td>{r.tier}</td>
-            <td>
-              <Badge status={r.outcome} />
-            </td>
-            <td>{r.verify}</td>
           </tr>
         ))}
       />

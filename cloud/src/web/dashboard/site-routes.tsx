@@ -1,4 +1,4 @@
-/** One site's page and its actions (orders, stale appliances, appliance removal, held orders, portal users). */
+/** One site's page and its actions (orders, stale appliances, appliance removal, portal users). */
 import { asc, eq } from "drizzle-orm";
 import type { Hono } from "hono";
 import * as v from "valibot";
@@ -10,7 +10,6 @@ import type { CloudDeps } from "../../deps.ts";
 import { listEvidenceAlerts } from "../../evidence/alerts.ts";
 import { listIncidents } from "../../incidents/list.ts";
 import { createOrders } from "../../orders/create.ts";
-import { decideOrder } from "../../orders/decide.ts";
 import { listOrders } from "../../orders/list.ts";
 import { siteProgram } from "../../program/evaluate.ts";
 import { getSite } from "../../sites/list.ts";
@@ -32,7 +31,7 @@ import { SitePage } from "./site-page.tsx";
 /** Days in the healing-by-tier chart. */
 export const TIER_DAYS = 14;
 
-/** Register the handlers of one site's page and its actions (orders, stale appliances, appliance removal, held orders, portal users). */
+/** Register the handlers of one site's page and its actions (orders, stale appliances, appliance removal, portal users). */
 export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
   const page = guard(deps);
   web.get("/dashboard/sites/:siteId", page(), async (c) => {
@@ -132,17 +131,6 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
     await deleteAppliance({ ctx, input: { applianceId: c.req.param("applianceId") } });
     return back(c, siteUrl(siteId), "appliance-deleted");
   });
-
-  for (const decision of ["approve", "reject"] as const) {
-    web.post(`/dashboard/orders/:orderId/${decision}`, page("msp-admin"), async (c) => {
-      await privileged(c, deps);
-      const o = await decideOrder({
-        ctx: webCtx(c, deps),
-        input: { orderId: c.req.param("orderId"), decision },
-      });
-      return back(c, siteUrl(o.siteId), decision === "approve" ? "order-approved" : "order-rejected");
-    });
-  }
 
   web.post("/dashboard/sites/:siteId/portal-users", page("msp-tech"), async (c) => {
     const siteId = c.req.param("siteId");

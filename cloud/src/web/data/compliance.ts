@@ -12,6 +12,7 @@ import { type ComplianceScore, computeScore } from "../../../../protocol/score.t
 import type { Db } from "../../db/client.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { dayKeys, windowStart } from "./days.ts";
+import { hostNames } from "./host-names.ts";
 import { latestOfKind, latestStateRows } from "./state-findings.ts";
 
 /** Where a finding was recorded: appliance and sequence number of its bundle. */
@@ -36,6 +37,8 @@ export interface SiteCompliance extends ComplianceScore {
   fixed: RecentFix[];
   /** Newest bundle considered (null when the site has no check results yet). */
   asOf: string | null;
+  /** Host address → name, so pages name computers rather than show addresses. */
+  hostNames: ReadonlyMap<string, string>;
 }
 
 /** Key of a finding as computeScore groups them. */
@@ -142,7 +145,7 @@ export async function siteCompliance(
   siteId: string,
   program?: ProgramEvaluation,
 ): Promise<SiteCompliance> {
-  const { rows, receipts } = await latestCycles(db, [siteId]);
+  const [{ rows, receipts }, names] = await Promise.all([latestCycles(db, [siteId]), hostNames(db, siteId)]);
   const measured = collect(rows);
   const restated = restateFixed(
     measured,
@@ -166,7 +169,7 @@ export async function siteCompliance(
     if (!prev || prev.observedAt <= f.observedAt) findings.set(k, f);
   }
   const asOf = rows.reduce<Date | null>((m, r) => (!m || r.createdAt > m ? r.createdAt : m), null);
-  return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null };
+  return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null, hostNames: names };
 }
 
 /** Score of many sites at once (sites list): one query for all their latest cycles, with their programs. */

@@ -68,7 +68,7 @@ export function PortalOverview(p: {
           hint={<a href={portalUrl(p.site.id, "/evidence")}>verify the chain</a>}
         />
       </div>
-      <RecentlyFixed fixed={p.c.fixed} url={(r) => portalUrl(p.site.id, r)} />
+      <RecentlyFixed fixed={p.c.fixed} names={p.c.hostNames} url={(r) => portalUrl(p.site.id, r)} />
       <div class="card">
         <h2 style="margin-top:0">Score over the last {p.history.length} days</h2>
         <ScoreChart title="Compliance score" points={chartPoints(p.history)} />

@@ -23,6 +23,7 @@ function render(findings: Finding[], group?: ReportGroup): string {
     ),
     fixed: [],
     asOf: "2026-12-04T10:00:00.000Z",
+    hostNames: new Map([["10.0.0.7", "FRONTDESK-2"]]),
   };
   return String(<ControlReport c={c} group={group} />);
 }
@@ -56,4 +57,9 @@ test("the report lists failing, passing and unassessed controls apart", () => {
     "attention",
     "attention",
   ]);
+});
+
+test("a host discovery has named shows by its name, with its address on hover", () => {
+  const html = render([{ ...finding("windows.bitlocker", "fail"), host: "10.0.0.7" }]);
+  expect(html).toContain('title="10.0.0.7" data-host="10.0.0.7">FRONTDESK-2</span>');
 });

@@ -3,6 +3,8 @@ import type { Safeguard } from "../../../../protocol/hipaa.ts";
 import { type ControlScore, SCORE_FORMULA } from "../../../../protocol/score.ts";
 import { needsPersonReason } from "../../../../runbooks/index.ts";
 import { findingKey, type SiteCompliance } from "../data/compliance.ts";
+import { type ControlHelp, controlHelp } from "./control-help.ts";
+import { Host } from "./host.tsx";
 
 const SAFEGUARDS: [Safeguard, string][] = [
   ["administrative", "Administrative safeguards (§164.308)"],
@@ -74,6 +76,21 @@ export function ScoreFormula(p: { c: SiteCompliance; programInUse: boolean }) {
   );
 }
 
+/** A failing control in plain words: what it means, who handles it, what the clinic must do. */
+function HelpLines(p: { help: ControlHelp | undefined }) {
+  if (!p.help) return null;
+  return (
+    <dl class="help small" data-testid="control-help">
+      <dt>What it means</dt>
+      <dd>{p.help.means}</dd>
+      <dt>Who handles it</dt>
+      <dd>{p.help.who.join(" ")}</dd>
+      <dt>What the clinic must do</dt>
+      <dd>{p.help.todo}</dd>
+    </dl>
+  );
+}
+
 /**
  * The per-control compliance table: every HIPAA Security Rule control with its status and the
  * findings (check, host, expected/actual, bundle) behind it. `bundleHref` links a bundle reference.
@@ -131,6 +148,7 @@ export function ControlReport(p: {
                           <div class="muted small">
                             {x.control.citation} · {x.control.requirement}
                           </div>
+                          <HelpLines help={controlHelp(x)} />
                         </td>
                         <td>
                           {x.evidence.length === 0 && x.program.length === 0 ? (
@@ -145,7 +163,7 @@ export function ControlReport(p: {
                                 return (
                                   <li class="small">
                                     <Badge status={e.status} /> <span class="mono">{e.checkId}</span> on{" "}
-                                    <span class="mono">{e.host}</span>
+                                    <Host host={e.host} names={p.c.hostNames} />
                                     {f?.actual ? ` — found ${f.actual}` : ""}
                                     {e.exceptedBy ? ` — waived by exception ${e.exceptedBy}` : ""}
                                     {f?.expected && e.status !== "pass" ? ` (expected ${f.expected})` : ""}

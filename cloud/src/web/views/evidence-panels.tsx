@@ -1,5 +1,6 @@
 import { Badge, Notice, Pager, Table, When } from "../../../../lib/ui/components.tsx";
 import type { SiteAudit } from "../../evidence/chain-audit.ts";
+import { VERIFIER_PATH } from "../assets.ts";
 import type { BundleRow, ChainFigures } from "../data/evidence.ts";
 
 /** What a site audit says about one appliance's chain. */
@@ -206,6 +207,12 @@ export function VerifyInstructions(p: { jsonlHref: string; keysHref: string; kit
         and a README. It verifies with python3 and openssl alone (
         <span class="mono">python3 verify_kit.py --cloud-key &lt;key&gt;</span>); the same period always gives
         the same bytes.
+      </p>
+      <p>
+        <a class="button secondary" href={VERIFIER_PATH} download="verify_kit.py" data-testid="verifier">
+          Download the verifier (verify_kit.py)
+        </a>{" "}
+        <span class="muted small">the same script every kit carries, to read before running it</span>
       </p>
       <form method="get" action={p.kitHref} data-testid="kit-form">
         <label>

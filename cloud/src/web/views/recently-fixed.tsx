@@ -1,6 +1,7 @@
 import { Badge, LocalTime, Table } from "../../../../lib/ui/components.tsx";
 import type { RecentFix } from "../data/compliance.ts";
 import { decidedByWords, stateWords } from "./fix-words.ts";
+import { Host } from "./host.tsx";
 
 /** Link to a receipt inside a remediation bundle, given the page area's URL maker. */
 export const receiptPath = (f: RecentFix) =>
@@ -10,7 +11,11 @@ export const receiptPath = (f: RecentFix) =>
  * Checks that failed and were fixed and verified since their last check result: shown near the
  * top of a page so drift and its fix read as one event, each with a link to its receipt.
  */
-export function RecentlyFixed(p: { fixed: RecentFix[]; url: (rest: string) => string }) {
+export function RecentlyFixed(p: {
+  fixed: RecentFix[];
+  names: ReadonlyMap<string, string>;
+  url: (rest: string) => string;
+}) {
   if (p.fixed.length === 0) return null;
   return (
     <section data-testid="recently-fixed">
@@ -26,7 +31,9 @@ export function RecentlyFixed(p: { fixed: RecentFix[]; url: (rest: string) => st
             <td>
               <Badge status="pass" label="fixed · verified" /> {f.finding.title}
             </td>
-            <td class="mono small">{f.finding.host}</td>
+            <td class="small">
+              <Host host={f.finding.host} names={p.names} />
+            </td>
             <td class="small">
               {stateWords(f.receipt.before)} → {stateWords(f.receipt.after)}
             </td>

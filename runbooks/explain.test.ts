@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { explainCheck, statusMeaning } from "./explain.ts";
+import { explainCheck, problemTitle, statusMeaning } from "./explain.ts";
 
 test.each([
   ["windows.bitlocker", [], "Disk encryption"],
@@ -43,4 +43,22 @@ test("drift on a monitor-only check or a threat needs a person; a fixable check 
   expect(statusMeaning("fail", "windows.firewall").advice).toContain("tries to fix this automatically");
   expect(statusMeaning("pass", "windows.ad-krbtgt-age").label).toBe("OK");
   expect(statusMeaning("unreachable", "windows.reachable").label).toBe("Switched off");
+});
+
+test("drift on a check no runbook fixes needs a person; the page never promises an automatic fix", () => {
+  for (const id of ["linux.disk-encryption", "linux.firewall", "linux.listening-ports"]) {
+    expect(statusMeaning("fail", id).label).toBe("Needs a person");
+    expect(statusMeaning("fail", id).advice).toContain("no runbook exists for it");
+  }
+  expect(statusMeaning("fail", "linux.ssh-hardening").advice).toContain("tries to fix this automatically");
+});
+
+test.each([
+  ["windows.bitlocker", "Disk encryption enabled", "Disk not encrypted on FRONTDESK-2"],
+  ["linux.firewall", "Host firewall active", "Firewall off or unexpected ports open on FRONTDESK-2"],
+  ["windows.threat-brute-force", "Brute-force logons", "Repeated failed sign-ins on FRONTDESK-2"],
+  ["windows.threat-malware", "Malware detected", "Malware activity seen on FRONTDESK-2"],
+  ["custom.thing", "Custom goal", "Custom goal: not met on FRONTDESK-2"],
+])("%s titled %j → %j", (checkId, title, expected) => {
+  expect(problemTitle({ checkId, title, citations: [] }, "FRONTDESK-2")).toBe(expected);
 });

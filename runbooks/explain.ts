@@ -3,73 +3,159 @@
  * grow over time, so an explanation is found by the topic words in the id (firewall, backup…),
  * falling back to the HIPAA control the finding cites, then to the finding's own title.
  */
-import { type CheckStatus, type Finding, hipaaControl, standardOf } from "../../../protocol/index.ts";
-import { needsPersonReason } from "../../../runbooks/index.ts";
+import { type CheckStatus, type Finding, hipaaControl, standardOf } from "../protocol/index.ts";
+import { needsPersonReason } from "./index.ts";
 
 /** What a check is about, why it matters, and what (if anything) staff should do when it is not passing. */
 export interface Explanation {
   topic: string;
   why: string;
+  /** The problem when the check fails, in a few words ("Disk not encrypted"). */
+  problem: string;
 }
 
-type Topic = [pattern: RegExp, topic: string, why: string];
+type Topic = [pattern: RegExp, topic: string, why: string, problem: string];
 
 // Order matters: the first match wins, so specific words come before general ones.
 const TOPICS: Topic[] = [
+  // Threats from the event logs first: their ids also carry topic words (malware, account).
+  [
+    /threat-(brute-force|lockout)/,
+    "Password guessing",
+    "Repeated failed sign-ins can mean someone is guessing passwords.",
+    "Repeated failed sign-ins",
+  ],
+  [
+    /threat-log-cleared|event-log-gap/,
+    "Event log",
+    "A cleared or interrupted event log can hide an intruder's steps.",
+    "Event log cleared or interrupted",
+  ],
+  [
+    /threat-account-change/,
+    "Account changes",
+    "Unexpected account changes can mean someone gave themselves access.",
+    "Unexpected account change",
+  ],
+  [
+    /threat-(ransomware|malware)/,
+    "Malware",
+    "Malicious software can steal or lock patient data.",
+    "Malware activity seen",
+  ],
   [
     /evidence-upload/,
     "Records sent to the cloud",
     "Makes sure the signed compliance records reach your IT provider, where an auditor can check them.",
+    "Records not reaching the cloud",
   ],
   [
     /bitlocker|luks|encrypt/,
     "Disk encryption",
     "Keeps patient data unreadable if a computer or disk is stolen.",
+    "Disk not encrypted",
   ],
-  [/backup/, "Backups", "Makes sure patient records can be restored after a failure or ransomware."],
+  [
+    /backup/,
+    "Backups",
+    "Makes sure patient records can be restored after a failure or ransomware.",
+    "Backups not working",
+  ],
   [
     /defender|antivirus|malware/,
     "Virus protection",
     "Catches viruses and ransomware before they can spread.",
+    "Virus protection off",
   ],
   [
     /firewall|open-ports|ports/,
     "Firewall",
     "Blocks connections from outside that computers should never accept.",
+    "Firewall off or unexpected ports open",
   ],
-  [/smb/, "File sharing security", "Stops others on the network from tampering with shared files."],
+  [
+    /smb/,
+    "File sharing security",
+    "Stops others on the network from tampering with shared files.",
+    "File sharing not secured",
+  ],
   [
     /update|patch|upgrade|nixos-generation|generation/,
     "Security updates",
     "Closes known holes attackers use to get in.",
+    "Security updates missing",
   ],
-  [/audit|journald|auditd|log/, "Activity logging", "Keeps a record of who did what, which HIPAA requires."],
+  [
+    /audit|journald|auditd|log/,
+    "Activity logging",
+    "Keeps a record of who did what, which HIPAA requires.",
+    "Activity logging off",
+  ],
   [
     /screen-?lock|screensaver|logoff/,
     "Automatic screen lock",
     "Locks an unattended screen so passers-by cannot see patient data.",
+    "Screen lock off",
   ],
-  [/password|lockout/, "Passwords", "Makes passwords hard to guess and locks out repeated guessing."],
-  [/rdp|remote/, "Remote access", "Makes sure only verified people can connect remotely."],
-  [/ssh/, "Administrator access", "Makes sure only your IT provider's keys can administer the appliance."],
+  [
+    /password|lockout/,
+    "Passwords",
+    "Makes passwords hard to guess and locks out repeated guessing.",
+    "Password rules too weak",
+  ],
+  [
+    /rdp|remote/,
+    "Remote access",
+    "Makes sure only verified people can connect remotely.",
+    "Remote access not secured",
+  ],
+  [
+    /ssh/,
+    "Administrator access",
+    "Makes sure only your IT provider's keys can administer the appliance.",
+    "Administrator access not locked down",
+  ],
   [
     /admin|guest|account|user/,
     "User accounts",
     "Makes sure only the right people have accounts and admin rights.",
+    "Unexpected accounts or admin rights",
   ],
   [
     /persistence|scheduled-task|run-key|wmi/,
     "Hidden startup programs",
     "Looks for programs set up to run secretly, a sign of intrusion.",
+    "Hidden startup program found",
   ],
-  [/time|ntp|clock/, "Clock accuracy", "Keeps the clock right so records show when things really happened."],
-  [/disk|space|storage/, "Disk space", "Makes sure there is room to keep logs and records."],
-  [/cert/, "Certificates", "Keeps secure connections working before their certificates expire."],
-  [/service/, "Essential services", "Makes sure the programs that protect the system are running."],
+  [
+    /time|ntp|clock/,
+    "Clock accuracy",
+    "Keeps the clock right so records show when things really happened.",
+    "Clock out of sync",
+  ],
+  [
+    /disk|space|storage/,
+    "Disk space",
+    "Makes sure there is room to keep logs and records.",
+    "Disk nearly full",
+  ],
+  [
+    /cert/,
+    "Certificates",
+    "Keeps secure connections working before their certificates expire.",
+    "Certificate expiring or invalid",
+  ],
+  [
+    /service/,
+    "Essential services",
+    "Makes sure the programs that protect the system are running.",
+    "Essential service not running",
+  ],
   [
     /suid|permission/,
     "File permissions",
     "Makes sure sensitive files can only be changed by the right accounts.",
+    "File permissions too open",
   ],
 ];
 
@@ -88,12 +174,22 @@ const BY_STANDARD: Record<string, string> = {
 /** Explain a finding in plain language for clinic staff. */
 export function explainCheck(f: Pick<Finding, "checkId" | "title" | "citations">): Explanation {
   const id = f.checkId.toLowerCase();
-  for (const [re, topic, why] of TOPICS) if (re.test(id)) return { topic, why };
+  for (const [re, topic, why, problem] of TOPICS) if (re.test(id)) return { topic, why, problem };
+  const problem = `${f.title || f.checkId}: not met`;
   for (const c of f.citations) {
     const why = BY_STANDARD[standardOf(c)];
-    if (why) return { topic: hipaaControl(standardOf(c))?.title ?? f.title, why };
+    if (why) return { topic: hipaaControl(standardOf(c))?.title ?? f.title, why, problem };
   }
-  return { topic: f.title || f.checkId, why: "A safeguard your IT provider monitors for HIPAA compliance." };
+  return {
+    topic: f.title || f.checkId,
+    why: "A safeguard your IT provider monitors for HIPAA compliance.",
+    problem,
+  };
+}
+
+/** An incident's or failing check's title naming the problem and the host ("Disk not encrypted on FRONTDESK-2"). */
+export function problemTitle(f: Pick<Finding, "checkId" | "title" | "citations">, host: string): string {
+  return `${explainCheck(f).problem} on ${host}`;
 }
 
 /**
