@@ -9,6 +9,7 @@ import type { CloudClient } from "../cloud-client/client.ts";
 import { CloudError } from "../cloud-client/errors.ts";
 import { type DrainResult, drainQueue } from "../cloud-client/uploader.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import type { LogWatch } from "../evidence/log-watch.ts";
 import type { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Queue } from "../queue/queue.ts";
@@ -49,6 +50,10 @@ export interface CloudStepDeps {
   /** Watches for an evidence upload the cloud refuses step after step. */
   uploads: UploadWatch;
   targets?: TargetsSync;
+  /** Watches the cloud's transparency log of this site (absent: not watched). */
+  logWatch?: LogWatch;
+  /** The cloud public keys (hex) a checkpoint of the site's log may be signed by. */
+  trustedCloudKeys: () => string[];
 }
 
 /** Checkin → sync → orders → drain, remembering how the last contact and upload went. */
@@ -149,7 +154,35 @@ export class CloudStep {
     }
     const drained = await this.drain();
     this.watchUploads(drained);
+    await this.watchLog(client);
     return drained;
+  }
+
+  /**
+   * Check that the cloud's log still extends the checkpoint kept (issue #20 item 3). A broken
+   * history is recorded in the chain once, and stands as a warning until a technician clears it;
+   * an unreachable log view is only logged.
+   */
+  async watchLog(client: CloudClient): Promise<void> {
+    const { logWatch, warnings, log } = this.d;
+    if (!logWatch) return;
+    try {
+      const r = await logWatch.check((from) => client.logView(from), this.d.trustedCloudKeys(), this.d.now());
+      if (r.outcome === "alarm") {
+        this.d.recordEvent(r.event);
+        log.error("the cloud's evidence log does not extend the checkpoint kept", {
+          kind: r.alarm.kind,
+          message: r.alarm.message,
+        });
+      } else if (r.outcome === "first" || r.outcome === "advanced") {
+        log.info("cloud log checkpoint verified", { size: r.size });
+      }
+    } catch (e) {
+      log.warn("cloud log not checked", { error: (e as Error).message.slice(0, 500) });
+    }
+    const w = logWatch.warning();
+    if (w) warnings.set("cloud-log-broken", w);
+    else warnings.delete("cloud-log-broken");
   }
 
   /** A stuck evidence upload (the same refusal step after step) becomes a checkin warning. */

@@ -18,6 +18,7 @@ import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import { encodeCycle, newEncoderState } from "../evidence/change-encoder.ts";
+import { LogWatch } from "../evidence/log-watch.ts";
 import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import { pendingClaimIn } from "../provision/pending.ts";
@@ -84,6 +85,7 @@ export class Daemon {
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly uploads: UploadWatch;
+  private readonly logWatch: LogWatch;
   private encoder = newEncoderState();
   private snapshotAsked = false;
 
@@ -91,6 +93,7 @@ export class Daemon {
     this.started = Date.now();
     this.site = new SiteConfigState(d.db);
     this.uploads = new UploadWatch(d.db);
+    this.logWatch = new LogWatch(d.db, d.config.appliance.site_id);
     this.cloud = new CloudStep({
       client: d.client,
       queue: d.queue,
@@ -107,9 +110,13 @@ export class Daemon {
       drainBudgetMs: () => Math.max(10_000, (this.intervalSec * 1000) / 2),
       stopping: () => this.stop$.signal.aborted,
       uploads: this.uploads,
+      logWatch: this.logWatch,
+      trustedCloudKeys: () => (d.config.cloud.public_key ? [d.config.cloud.public_key] : []),
       ...(d.targets ? { targets: d.targets } : {}),
     });
     this.cloud.watchUploads(); // a stuck upload outlives a restart
+    const logAlarm = this.logWatch.warning(); // so does an alarm on the cloud's log
+    if (logAlarm) this.warnings.set("cloud-log-broken", logAlarm);
   }
 
   private get siteConfig(): SiteConfig {
@@ -235,6 +242,7 @@ export class Daemon {
       ...lists.flat(),
       this.queueFinding(),
       this.uploads.finding(this.d.hostName, iso(at)),
+      this.logWatch.finding(this.d.hostName, iso(at)),
     ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);
