@@ -6,11 +6,12 @@
  * with a key the appliance does not trust (mis-signed).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "../../agent/src/cli/testing.ts";
 import { CloudClient } from "../../agent/src/cloud-client/client.ts";
-import { parseConfig } from "../../agent/src/config/load.ts";
+import { loadConfig } from "../../agent/src/config/load.ts";
 import { writeSecretFile } from "../../agent/src/config/secret.ts";
 import { openChain } from "../../agent/src/daemon/agent.ts";
 import { Daemon } from "../../agent/src/daemon/daemon.ts";
@@ -84,11 +85,13 @@ async function appliance() {
   writeSecretFile(join(sub, "identity.key"), `${a.key.secretKey}\n`);
   writeSecretFile(join(sub, "api-key"), `${a.apiKey}\n`);
   const url = `http://127.0.0.1:${server.port}`;
-  const config = parseConfig(
+  const configPath = join(sub, "config.toml");
+  writeFileSync(
+    configPath,
     `[cloud]\nurl = "${url}"\napi_key_file = "api-key"\npublic_key = "${keys.publicKey}"\n` +
       `[appliance]\nsite_id = "${SITE}"\nappliance_id = "${a.applianceId}"\nstate_dir = "state"\nidentity_key_file = "identity.key"\n`,
-    join(sub, "config.toml"),
   );
+  const config = loadConfig(configPath);
   const state = openState(config);
   const { chain } = openChain(config, state, true);
   const d = new Daemon({
@@ -108,7 +111,7 @@ async function appliance() {
     await d.runCycle();
     await d.cloudStep();
   };
-  return { d, state, chain, watch, step };
+  return { d, state, chain, watch, step, configPath, sub };
 }
 
 /** An appliance whose kept checkpoint is the honest cloud's, after two checkpoints it verified. */
@@ -199,9 +202,24 @@ describe("a cloud whose history stops extending what the appliance saw", () => {
         Array.from({ length: head }, (_, i) => i + 1),
       );
 
+      // Its own copy exported verifies with the CLI's verdict of record.
+      const out = join(x.sub, "own-copy.jsonl");
+      const exported = await runCli(["evidence", "export", "--out", out, "--config", x.configPath]);
+      expect(exported.code).toBe(0);
+      const verdict = await runCli(["evidence", "verify", out, "--pubkey", `${out}.keys`]);
+      expect(verdict.out).toContain(`OK: ${head} bundles verified`);
+
       // Back on the honest cloud, the alarm stands until a technician clears it.
       await x.step();
       expect(x.watch.alarm()?.kind).toBe(kind);
+      expect((await runCli(["evidence", "alarm", "show", "--config", x.configPath])).code).toBe(1);
+      expect((await runCli(["evidence", "alarm", "clear", "--config", x.configPath])).out).toBe(
+        "1 alarm(s) cleared",
+      );
+      // Cleared, the next look pins the honest cloud's log afresh.
+      await x.step();
+      expect(x.watch.alarm()).toBeUndefined();
+      expect(x.watch.kept()!.size).toBeGreaterThan(0);
       await x.d.stop();
       await other.cloud.close();
     });
