@@ -16,6 +16,7 @@ import { openCloudDb } from "../db/prepare.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { type CloudKeys, freshCloudKeys } from "../keys/cloud-keys.ts";
+import { registerCloudKey } from "../keys/keyring.ts";
 import { memoryLogger } from "../logger.ts";
 import { Metrics } from "../metrics/registry.ts";
 import type { ApiDoc } from "../openapi/doc.ts";
@@ -117,6 +118,7 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
     metrics: new Metrics(),
     config: defaultCloudConfig(opts.config),
   };
+  await registerCloudKey(handle.db, deps.keys, clock.now());
   // Tests read sign-in links from the log, as the demo does (MAIL_LOG_LINKS=dev).
   const { app, doc } = buildApp(deps, {
     web: { mailer: logMailer(deps.logger, { logLinks: true }) },
