@@ -5,6 +5,8 @@
  */
 import type { CheckinRequest } from "../../../protocol/checkin.ts";
 import type { EvidenceEvent } from "../../../protocol/evidence.ts";
+import type { SignedKeyRotation } from "../../../protocol/key-rotation.ts";
+import type { TrustedKeys } from "../../../protocol/signed.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import { CloudError } from "../cloud-client/errors.ts";
 import { type DrainResult, drainQueue } from "../cloud-client/uploader.ts";
@@ -14,6 +16,7 @@ import type { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { CloudContact } from "../status/snapshot.ts";
+import type { CloudKeyring } from "../trust/cloud-keys.ts";
 import type { Healer, OrderHandler } from "./providers.ts";
 import { acceptSiteConfig, type SiteConfigState } from "./site-config.ts";
 
@@ -22,7 +25,7 @@ export interface TargetsSync {
   /** Version of the set held (0 before the first sync). */
   readonly version: number;
   /** Check and store a synced set; why it was refused, or null. */
-  accept(input: unknown, cloudPublicKey: string | undefined): string | null;
+  accept(input: unknown, cloudPublicKey: TrustedKeys | undefined): string | null;
   /** Put an accepted set to use (open the credentials, renew the executors). */
   applied(): Promise<void>;
 }
@@ -37,7 +40,7 @@ export interface CloudStepDeps {
   orders?: OrderHandler;
   log: Logger;
   /** The cloud's signing key ([cloud] public_key): synced configs must verify against it. */
-  cloudPublicKey: string | undefined;
+  cloudPublicKey: TrustedKeys | undefined;
   site: SiteConfigState;
   /** The checkin warnings (code → message), shared with the loop. */
   warnings: Map<string, string>;
@@ -54,6 +57,8 @@ export interface CloudStepDeps {
   logWatch?: LogWatch;
   /** The cloud public keys (hex) a checkpoint of the site's log may be signed by. */
   trustedCloudKeys: () => string[];
+  /** The cloud keys trusted, moved on by signed rotations at sync (absent: no [cloud] public_key). */
+  keyring?: CloudKeyring;
 }
 
 /** Checkin → sync → orders → drain, remembering how the last contact and upload went. */
@@ -72,6 +77,8 @@ export class CloudStep {
     const { site, warnings, log } = this.d;
     const res = await client.sync();
     this.needSync = false;
+    // Rotations first: what the sync carries may be signed by the key they introduce.
+    if (this.d.keyring && res.cloudKeys) this.acceptRotations(this.d.keyring, res.cloudKeys);
     const accepted = acceptSiteConfig(res.config, this.d.cloudPublicKey);
     if (!accepted.ok) {
       warnings.set("site-config-refused", `synced site config refused: ${accepted.reason}`);
@@ -92,6 +99,38 @@ export class CloudStep {
     }
     this.d.healer?.updateRules?.(res.rules);
     if (this.d.targets && res.targets) await this.syncTargets(this.d.targets, res.targets);
+  }
+
+  /**
+   * Move trust along the cloud's signed rotations; each accepted or refused rotation is recorded in
+   * the chain (a refusal once while it stands, also as a warning).
+   */
+  private acceptRotations(keyring: CloudKeyring, rotations: SignedKeyRotation[]): void {
+    const { warnings, log } = this.d;
+    const r = keyring.accept(rotations);
+    for (const p of r.accepted) {
+      this.d.recordEvent({
+        type: "cloud-key-rotated",
+        at: this.at(),
+        summary: `cloud signing key ${p.previousKeyId} → ${p.keyId}`,
+        details: { ...p },
+      });
+      log.info("cloud key rotation accepted", { from: p.previousKeyId, to: p.keyId });
+    }
+    if (!r.refused) {
+      warnings.delete("cloud-key-rotation-refused");
+      return;
+    }
+    if (warnings.get("cloud-key-rotation-refused") !== r.refused) {
+      this.d.recordEvent({
+        type: "cloud-key-rotation-refused",
+        at: this.at(),
+        summary: r.refused.slice(0, 200),
+        details: { reason: r.refused, trustedKeyId: keyring.current()?.keyId ?? null },
+      });
+      log.error("cloud key rotation refused", { reason: r.refused });
+    }
+    warnings.set("cloud-key-rotation-refused", r.refused);
   }
 
   private async syncTargets(targets: TargetsSync, input: unknown): Promise<void> {
@@ -127,7 +166,10 @@ export class CloudStep {
       if (
         res.configVersion !== this.d.site.current.version ||
         (rulesVersion !== undefined && res.rulesVersion !== rulesVersion) ||
-        (this.d.targets && res.targetsVersion !== undefined && res.targetsVersion !== this.d.targets.version)
+        (this.d.targets &&
+          res.targetsVersion !== undefined &&
+          res.targetsVersion !== this.d.targets.version) ||
+        (this.d.keyring && res.cloudKeyId !== undefined && res.cloudKeyId !== this.d.keyring.current()?.keyId)
       )
         this.needSync = true;
       const r = chain.reconcile(res.chainSeq);

@@ -25,6 +25,7 @@ import { pendingClaimIn } from "../provision/pending.ts";
 import { setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
+import { CloudKeyring } from "../trust/cloud-keys.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { chunkFindings } from "./chunk.ts";
 import { CloudStep, type TargetsSync } from "./cloud-step.ts";
@@ -86,6 +87,7 @@ export class Daemon {
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly uploads: UploadWatch;
   private readonly logWatch: LogWatch;
+  private readonly keyring: CloudKeyring | undefined;
   private encoder = newEncoderState();
   private snapshotAsked = false;
 
@@ -94,6 +96,7 @@ export class Daemon {
     this.site = new SiteConfigState(d.db);
     this.uploads = new UploadWatch(d.db);
     this.logWatch = new LogWatch(d.db, d.config.appliance.site_id);
+    this.keyring = d.config.cloud.public_key ? new CloudKeyring(d.db, d.config.cloud.public_key) : undefined;
     this.cloud = new CloudStep({
       client: d.client,
       queue: d.queue,
@@ -101,7 +104,7 @@ export class Daemon {
       healer: d.healer,
       orders: d.orders,
       log: d.log,
-      cloudPublicKey: d.config.cloud.public_key,
+      cloudPublicKey: this.keyring?.lookup,
       site: this.site,
       warnings: this.warnings,
       checkinRequest: () => this.checkinRequest(),
@@ -111,7 +114,8 @@ export class Daemon {
       stopping: () => this.stop$.signal.aborted,
       uploads: this.uploads,
       logWatch: this.logWatch,
-      trustedCloudKeys: () => (d.config.cloud.public_key ? [d.config.cloud.public_key] : []),
+      trustedCloudKeys: () => this.keyring?.trusted() ?? [],
+      ...(this.keyring ? { keyring: this.keyring } : {}),
       ...(d.targets ? { targets: d.targets } : {}),
     });
     this.cloud.watchUploads(); // a stuck upload outlives a restart

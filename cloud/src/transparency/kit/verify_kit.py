@@ -236,7 +236,7 @@ def verify_kit(kit, cloud_key=None, all_signatures=False):
         pinned = [c.lower() for c in ([cloud_key] if isinstance(cloud_key, str) else cloud_key)]
         cloud_keys = [k for k in cloud_keys if k["publicKey"] in pinned]
         if not cloud_keys:
-            return ["keys.json: no pinned cloud key (%s) is a cloud key of this kit" % ", ".join(pinned)], {}
+            return ["keys.json: the pinned cloud key %s is not a cloud key of this kit" % ", ".join(pinned)], {}
     openssl = Openssl()
     try:
         return check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period_to,
