@@ -106,7 +106,7 @@ const MIGRATIONS: string[] = [
   // cloud's log stopped extending it; an alarm stands until a technician clears it
   // (agent/src/evidence/log-watch.ts). The cloud keys this appliance trusts, the first from
   // enrolment ([cloud] public_key), each later one accepted through a rotation signed by the key
-  // before it (agent/src/orders/cloud-keys.ts).
+  // before it (agent/src/trust/cloud-keys.ts).
   `CREATE TABLE tlog_checkpoint (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      origin TEXT NOT NULL,
