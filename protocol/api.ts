@@ -29,6 +29,8 @@ export const AGENT_API = {
   update: "/agent/update",
   /** POST EnrollRequest → EnrollResponse (no API key yet: a one-time code delivered out of band authenticates) */
   enroll: "/agent/enroll",
+  /** GET ?from=<stored size> → LogView (the site log's newest signed checkpoint and a consistency proof from the appliance's stored size) */
+  tlog: "/agent/tlog",
   /** POST RekeyRequest → RekeyResponse (new identity key, signed by the old and the new key) */
   rekey: "/agent/rekey",
   /** GET/POST/DELETE a MAC's registration (admin token; the record holds a secret code) */

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { SignedChainHead } from "./chain-heads.ts";
-import { HostName, NonNegInt, PosInt, ShortText, Timestamp } from "./common.ts";
+import { HostName, KeyId, NonNegInt, PosInt, ShortText, Timestamp } from "./common.ts";
 import { BundleSummary } from "./evidence.ts";
 import { SealKeyAnnouncement } from "./targets.ts";
 
@@ -42,5 +42,7 @@ export const CheckinResponse = v.strictObject({
   chainSeq: NonNegInt,
   /** Version of the site's targets; the appliance syncs when it moved. */
   targetsVersion: v.optional(NonNegInt),
+  /** The key the cloud signs with now; an appliance trusting another syncs to receive the rotation. */
+  cloudKeyId: v.optional(KeyId),
 });
 export type CheckinResponse = v.InferOutput<typeof CheckinResponse>;

@@ -40,6 +40,14 @@ export const EvidenceEvent = v.strictObject({
     // chain (protocol/handover.ts): each names the other side.
     "chain-handed-over",
     "chain-taken-over",
+    // The cloud's log stopped extending the checkpoint this appliance kept (agent/src/evidence/log-watch.ts).
+    "cloud-log-broken",
+    // The cloud's signing key rotated (accepted through a message signed by the key trusted until
+    // then), or a rotation was refused (agent/src/trust/cloud-keys.ts).
+    "cloud-key-rotated",
+    "cloud-key-rotation-refused",
+    // This appliance's identity key was replaced (`malachor provision rekey`); signed by the old key.
+    "identity-rekeyed",
   ]),
   at: Timestamp,
   summary: ShortText,

@@ -40,6 +40,20 @@ export function verifyEnvelope(env: SignedEnvelope<unknown>, publicKeyHex: strin
   return { ok: true };
 }
 
+/**
+ * The keys a verifier trusts: one public key (hex), or a lookup from a key id to the public key
+ * trusted for it now (undefined: not trusted), e.g. an appliance's keyring across rotations.
+ */
+export type TrustedKeys = string | ((keyId: string) => string | undefined);
+
+/** Check an envelope's signature against the key trusted for its key id. */
+export function verifyTrusted(env: SignedEnvelope<unknown>, trusted: TrustedKeys): EnvelopeCheck {
+  if (typeof trusted === "string") return verifyEnvelope(env, trusted);
+  const key = trusted(env.keyId);
+  if (!key) return { ok: false, reason: `signed by key ${env.keyId}, which is not a trusted key` };
+  return verifyEnvelope(env, key);
+}
+
 /** Hash identifying a signed envelope (over payload, key id and signature). */
 export function envelopeHash(env: SignedEnvelope<unknown>): string {
   return canonicalHash(env);

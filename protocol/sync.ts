@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { Id, NonNegInt, PosInt, Slug } from "./common.ts";
+import { SignedKeyRotation } from "./key-rotation.ts";
 import { IsoDate } from "./program.ts";
 import { RuleSet } from "./rules.ts";
 import { Signed } from "./signed.ts";
@@ -37,6 +38,8 @@ export const SyncResponse = v.strictObject({
   rules: Signed(RuleSet),
   /** Targets entered in the cloud, credentials sealed to this appliance. */
   targets: v.optional(Signed(TargetSet)),
+  /** Every rotation of the cloud's signing key, oldest first, each signed by the key it replaces. */
+  cloudKeys: v.optional(v.pipe(v.array(SignedKeyRotation), v.maxLength(1000))),
 });
 export type SyncResponse = v.InferOutput<typeof SyncResponse>;
 

@@ -49,3 +49,14 @@ export const ProveConsistencyInput = v.strictObject({
   to: v.optional(NonNegInt),
 });
 export type ProveConsistencyInput = v.InferOutput<typeof ProveConsistencyInput>;
+
+/**
+ * GET /agent/tlog?from=N: the appliance's view of its site's log — the newest signed checkpoint (a
+ * C2SP signed note; null before the first) and, when `from` is given and not beyond it, the
+ * consistency proof from the appliance's stored size `from` to the checkpoint's size.
+ */
+export const LogView = v.strictObject({
+  checkpoint: v.nullable(v.pipe(v.string(), v.maxLength(8192))),
+  consistency: v.nullable(ConsistencyProof),
+});
+export type LogView = v.InferOutput<typeof LogView>;

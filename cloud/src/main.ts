@@ -15,6 +15,12 @@ import { type Listener, serveHttp } from "./http/serve.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { loadOrCreateCloudKeys } from "./keys/cloud-keys.ts";
+import {
+  DEFAULT_OVERLAP_HOURS,
+  finishRotation,
+  registerCloudKey,
+  rotateCloudKeyFile,
+} from "./keys/keyring.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics/registry.ts";
 import { programRemindersJob } from "./program/reminders.ts";
@@ -56,6 +62,11 @@ export interface OpenedCloud {
   close(): Promise<void>;
 }
 
+/** Where the cloud's signing key lives: CLOUD_KEY_FILE, else `<DATA_DIR>/cloud-key`. */
+function cloudKeyFile(settings: CloudSettings): string {
+  return settings.core.CLOUD_KEY_FILE ?? join(settings.core.DATA_DIR, "cloud-key");
+}
+
 /** Open the database and object store the settings name and migrate (what serving and commands share). */
 export async function openCloud(settings: CloudSettings, logger: Logger): Promise<OpenedCloud> {
   const env = settings.core;
@@ -81,7 +92,7 @@ export async function openCloud(settings: CloudSettings, logger: Logger): Promis
     };
   }
   mkdirSync(env.DATA_DIR, { recursive: true });
-  const keys = loadOrCreateCloudKeys(env.CLOUD_KEY_FILE ?? join(env.DATA_DIR, "cloud-key"));
+  const keys = loadOrCreateCloudKeys(cloudKeyFile(settings));
   let store: CloudDeps["store"];
   if (s3) {
     await ensureBucket(s3);
@@ -139,6 +150,15 @@ export async function startCloud(
   const logger = opts.logger ?? jsonLogger();
   const { deps, close } = await openCloud(settings, logger);
   const config = deps.config;
+  // The key this instance signs with must be the database's current one (keys/keyring.ts).
+  try {
+    const finished = await finishRotation(deps.db, cloudKeyFile(settings));
+    if (finished) deps.keys = finished.next;
+    await registerCloudKey(deps.db, deps.keys, deps.clock.now());
+  } catch (e) {
+    await close();
+    throw e;
+  }
   if (env.ADMIN_TOKEN) await bootstrapAdminToken(deps, env.ADMIN_TOKEN);
   const web = webOptions(settings.web, logger);
   const { app } = buildApp(deps, {
@@ -206,7 +226,47 @@ async function rebuildCommand(): Promise<number> {
   }
 }
 
-if (import.meta.main && process.argv[2] === "rebuild-evidence") {
+/**
+ * `main.ts keys rotate [--overlap-hours N]`: rotate the cloud's signing key (keys/keyring.ts). The
+ * old key's signatures stay valid for the overlap (default 7 days); restart every instance within it
+ * (docs/deploy.md).
+ */
+async function rotateCommand(args: string[]): Promise<number> {
+  const i = args.indexOf("--overlap-hours");
+  const hours = i >= 0 ? Number(args[i + 1]) : DEFAULT_OVERLAP_HOURS;
+  if (args[0] !== "rotate" || !Number.isInteger(hours) || hours < 1 || hours > 24 * 365) {
+    process.stderr.write("usage: main.ts keys rotate [--overlap-hours N (1–8760, default 168)]\n");
+    return 2;
+  }
+  const settings = loadSettings(process.env);
+  const { deps, close } = await openCloud(
+    settings,
+    jsonLogger((l) => process.stderr.write(`${l}\n`)),
+  );
+  try {
+    const r = await rotateCloudKeyFile(deps.db, cloudKeyFile(settings), deps.clock.now(), hours * 3_600_000);
+    process.stdout.write(
+      `${JSON.stringify({
+        previousKeyId: r.previous.keyId,
+        keyId: r.next.keyId,
+        publicKey: r.next.publicKey,
+        previousValidUntil: r.rotation?.payload.previousValidUntil ?? null,
+      })}\n`,
+    );
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+if (import.meta.main && process.argv[2] === "keys") {
+  try {
+    process.exit(await rotateCommand(process.argv.slice(3)));
+  } catch (e) {
+    process.stderr.write(`malachor cloud keys: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+} else if (import.meta.main && process.argv[2] === "rebuild-evidence") {
   try {
     process.exit(await rebuildCommand());
   } catch (e) {

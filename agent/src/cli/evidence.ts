@@ -8,11 +8,12 @@ import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
 import { parseCommandArgs, subcommandCommand } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
 import { kitCommand, kitUsage } from "./evidence-kit.ts";
+import { alarmCommand, alarmUsage, exportCommand, exportUsage } from "./evidence-local.ts";
 import { proveCommand, proveUsage } from "./prove.ts";
 import { verifyProofCommand, verifyProofUsage } from "./verify-proof.ts";
 
 const verifyUsage = "malachor evidence verify <file.jsonl> --pubkey <hex|file> [--at <ISO time>] [--json]";
-const usage = `${verifyUsage}\n${verifyProofUsage}\n${proveUsage}\n${kitUsage}`;
+const usage = `${verifyUsage}\n${verifyProofUsage}\n${proveUsage}\n${kitUsage}\n${exportUsage}\n${alarmUsage}`;
 
 /** Trusted keys from `--pubkey`: 64-hex keys given inline (comma-separated) or in a file, one per line. */
 export function readPublicKeys(arg: string): string[] {
@@ -123,18 +124,21 @@ function statesAt(
 }
 
 /**
- * `malachor evidence verify | verify-proof | prove | kit`: check a chain export or a log proof; fetch a
- * proof or a site's auditor's kit from the cloud.
+ * `malachor evidence verify | verify-proof | prove | kit | export | alarm`: check a chain export or a
+ * log proof; fetch a proof or a site's auditor's kit from the cloud; export the appliance's own copy;
+ * show or clear the alarm on the cloud's log.
  */
 export const evidenceCommand = subcommandCommand({
   name: "evidence",
   summary:
-    "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof; download an auditor's kit",
+    "verify an exported evidence chain (JSONL) against public keys, or a transparency-log proof; download an auditor's kit; export the appliance's own chains; the cloud-log alarm",
   usage,
   subcommands: {
     verify: verifyCommand,
     "verify-proof": verifyProofCommand,
     prove: proveCommand,
     kit: (args, io) => kitCommand.run(args, io),
+    export: (args, io) => exportCommand.run(args, io),
+    alarm: (args, io) => alarmCommand.run(args, io),
   },
 });

@@ -187,3 +187,21 @@ test("a rolled-back checkpoint is named", async () => {
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/^BROKEN \(rolled-back\): the log went back from 12 leaves .* to 5/);
 });
+
+test("after a key rotation: a checkpoint signed by the old key and one by the new verify with a file of both keys", async () => {
+  const rotated = generateKeyPair();
+  const older = log.checkpoint(5);
+  const newer = log.checkpoint(12, rotated);
+  const proof = file("rot.json", JSON.stringify(log.consistency(5, 12)));
+  const keys = file("keys.txt", `${vkey}\n${noteVerifierKey(ORIGIN, rotated.publicKey)}\n`);
+  const r = await run(proof, "--checkpoint", newer, "--old", older, "--key", keys);
+  expect(r).toEqual({
+    code: 0,
+    out: "OK: cloud.example/tlog/clinic-1 at 12 leaves extends the checkpoint of 5 leaves (both signed)",
+    err: "",
+  });
+  // Pinned to the old key alone, the newer checkpoint is not the log's.
+  const old = await run(proof, "--checkpoint", newer, "--old", older, "--key", vkey);
+  expect(old.code).toBe(1);
+  expect(old.err).toMatch(/^BROKEN \(bad-checkpoint\): .*no signature by/);
+});

@@ -1,46 +1,24 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as v from "valibot";
-import {
-  type Checkpoint,
-  type NoteKey,
-  openNote,
-  parseCheckpoint,
-  parseVerifierKey,
-} from "../../../protocol/checkpoint.ts";
+import { type Checkpoint, type NoteKey, parseVerifierKey } from "../../../protocol/checkpoint.ts";
 import { bundleHash, EvidenceBundle } from "../../../protocol/evidence.ts";
-import { leafHash, verifyConsistency, verifyInclusion } from "../../../protocol/merkle.ts";
+import { leafHash, verifyInclusion } from "../../../protocol/merkle.ts";
 import { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
+import { checkConsistency, openCheckpoint, ProofBroken } from "../evidence/log-consistency.ts";
 import { parseCommandArgs } from "./args.ts";
 import { CliError, type Command, EXIT } from "./command.ts";
 
 export const verifyProofUsage =
-  "malachor evidence verify-proof <proof.json> --checkpoint <note> --key <verifier key|file> [--old <note>] [--bundle <bundle.json>]";
-
-/** Why a proof did not hold: printed as "BROKEN (<kind>): <message>". */
-class ProofBroken extends Error {
-  constructor(
-    readonly kind: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+  "malachor evidence verify-proof <proof.json> --checkpoint <note> --key <verifier key|file of keys> [--old <note>] [--bundle <bundle.json>]";
 
 function readText(path: string, what: string): string {
   if (!existsSync(path)) throw new CliError(`${what} ${path}: no such file`, EXIT.environment);
   return readFileSync(path, "utf8");
 }
 
-/** A checkpoint note, opened with the pinned key: signature first, then its content. */
-function signedCheckpoint(path: string, key: NoteKey): Checkpoint {
-  try {
-    const cp = parseCheckpoint(openNote(readText(path, "checkpoint"), [key]).body);
-    if (cp.origin !== key.name) throw new Error(`its origin is ${cp.origin}, not the key's log ${key.name}`);
-    return cp;
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new ProofBroken("bad-checkpoint", `${path}: ${(e as Error).message}`);
-  }
+/** A checkpoint note, opened with a pinned key: signature first, then its content. */
+function signedCheckpoint(path: string, keys: NoteKey[]): Checkpoint {
+  return openCheckpoint(readText(path, "checkpoint"), keys, path);
 }
 
 const unhex = (h: string) => Buffer.from(h, "hex");
@@ -74,27 +52,6 @@ function checkInclusion(p: InclusionProof, cp: Checkpoint, bundlePath: string | 
   return `OK: bundle #${p.seq} of ${p.applianceId} (${p.bundleHash.slice(0, 16)}…) is leaf ${p.leafIndex} of ${cp.origin}, size ${cp.size}, signed`;
 }
 
-function checkConsistency(p: ConsistencyProof, newer: Checkpoint, older: Checkpoint): string {
-  if (older.size > newer.size) {
-    throw new ProofBroken(
-      "rolled-back",
-      `the log went back from ${older.size} leaves (the checkpoint you kept) to ${newer.size}: its history was rolled back`,
-    );
-  }
-  if (older.size !== p.size1 || older.root !== p.root1 || newer.size !== p.size2 || newer.root !== p.root2) {
-    throw new ProofBroken(
-      "checkpoint-mismatch",
-      `the proof is for ${p.size1} → ${p.size2} leaves; the checkpoints say ${older.size} → ${newer.size} (or their roots differ)`,
-    );
-  }
-  try {
-    verifyConsistency(p.size1, p.size2, unhex(p.root1), unhex(p.root2), p.proof.map(unhex));
-  } catch (e) {
-    throw new ProofBroken("forked", `${newer.origin}: ${(e as Error).message}`);
-  }
-  return `OK: ${newer.origin} at ${newer.size} leaves extends the checkpoint of ${older.size} leaves (both signed)`;
-}
-
 /**
  * `malachor evidence verify-proof`: check an inclusion or consistency proof (as the cloud, its MCP
  * tools or `evidence prove` give it) against checkpoints signed by the pinned log key, offline.
@@ -116,9 +73,16 @@ export async function verifyProofCommand(args: string[], io: Parameters<Command[
   if (!values.checkpoint || !values.key) {
     throw new CliError(`--checkpoint and --key are required\nusage: ${verifyProofUsage}`);
   }
-  let key: NoteKey;
+  // A file may list several verifier keys, one a line: every key the log was signed with across rotations.
+  let keys: NoteKey[];
   try {
-    key = parseVerifierKey(existsSync(values.key) ? readFileSync(values.key, "utf8") : values.key);
+    const text = existsSync(values.key) ? readFileSync(values.key, "utf8") : values.key;
+    keys = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map(parseVerifierKey);
+    if (keys.length === 0) throw new Error("no verifier key given");
   } catch (e) {
     throw new CliError(`--key: ${(e as Error).message}`);
   }
@@ -130,14 +94,14 @@ export async function verifyProofCommand(args: string[], io: Parameters<Command[
     throw new CliError(`${file}: not JSON`, EXIT.failed);
   }
   try {
-    const newer = signedCheckpoint(values.checkpoint, key);
+    const newer = signedCheckpoint(values.checkpoint, keys);
     const inclusion = v.safeParse(InclusionProof, json);
     const consistency = v.safeParse(ConsistencyProof, json);
     let line: string;
     if (inclusion.success) line = checkInclusion(inclusion.output, newer, values.bundle);
     else if (consistency.success) {
       if (!values.old) throw new CliError(`a consistency proof needs --old <the checkpoint you kept>`);
-      line = checkConsistency(consistency.output, newer, signedCheckpoint(values.old, key));
+      line = checkConsistency(consistency.output, newer, signedCheckpoint(values.old, keys));
     } else throw new CliError(`${file}: neither an inclusion nor a consistency proof`, EXIT.failed);
     io.out(line);
     return EXIT.ok;

@@ -8,6 +8,7 @@ import { OrderAck, OrderCompletion, PendingOrdersResponse } from "../../../proto
 import { PlanOutcome } from "../../../protocol/plan.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
 import { DeviceReport } from "../../../protocol/targets.ts";
+import { LogView } from "../../../protocol/transparency.ts";
 import { CloudError, parseRetryAfter } from "./errors.ts";
 
 /** Where the cloud is and how to authenticate. */
@@ -148,6 +149,12 @@ export class CloudClient {
   /** GET /agent/sync */
   sync() {
     return this.request("GET", AGENT_API.sync, undefined, SyncResponse);
+  }
+
+  /** GET /agent/tlog: the site log's newest checkpoint and the consistency proof from `from` leaves. */
+  logView(from?: number) {
+    const q = from === undefined ? "" : `?from=${from}`;
+    return this.request("GET", `${AGENT_API.tlog}${q}`, undefined, LogView);
   }
 
   /**

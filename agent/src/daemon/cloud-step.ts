@@ -5,14 +5,18 @@
  */
 import type { CheckinRequest } from "../../../protocol/checkin.ts";
 import type { EvidenceEvent } from "../../../protocol/evidence.ts";
+import type { SignedKeyRotation } from "../../../protocol/key-rotation.ts";
+import type { TrustedKeys } from "../../../protocol/signed.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import { CloudError } from "../cloud-client/errors.ts";
 import { type DrainResult, drainQueue } from "../cloud-client/uploader.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
+import type { LogWatch } from "../evidence/log-watch.ts";
 import type { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { CloudContact } from "../status/snapshot.ts";
+import type { CloudKeyring } from "../trust/cloud-keys.ts";
 import type { Healer, OrderHandler } from "./providers.ts";
 import { acceptSiteConfig, type SiteConfigState } from "./site-config.ts";
 
@@ -21,7 +25,7 @@ export interface TargetsSync {
   /** Version of the set held (0 before the first sync). */
   readonly version: number;
   /** Check and store a synced set; why it was refused, or null. */
-  accept(input: unknown, cloudPublicKey: string | undefined): string | null;
+  accept(input: unknown, cloudPublicKey: TrustedKeys | undefined): string | null;
   /** Put an accepted set to use (open the credentials, renew the executors). */
   applied(): Promise<void>;
 }
@@ -36,7 +40,7 @@ export interface CloudStepDeps {
   orders?: OrderHandler;
   log: Logger;
   /** The cloud's signing key ([cloud] public_key): synced configs must verify against it. */
-  cloudPublicKey: string | undefined;
+  cloudPublicKey: TrustedKeys | undefined;
   site: SiteConfigState;
   /** The checkin warnings (code → message), shared with the loop. */
   warnings: Map<string, string>;
@@ -49,6 +53,12 @@ export interface CloudStepDeps {
   /** Watches for an evidence upload the cloud refuses step after step. */
   uploads: UploadWatch;
   targets?: TargetsSync;
+  /** Watches the cloud's transparency log of this site (absent: not watched). */
+  logWatch?: LogWatch;
+  /** The cloud public keys (hex) a checkpoint of the site's log may be signed by. */
+  trustedCloudKeys: () => string[];
+  /** The cloud keys trusted, moved on by signed rotations at sync (absent: no [cloud] public_key). */
+  keyring?: CloudKeyring;
 }
 
 /** Checkin → sync → orders → drain, remembering how the last contact and upload went. */
@@ -67,6 +77,8 @@ export class CloudStep {
     const { site, warnings, log } = this.d;
     const res = await client.sync();
     this.needSync = false;
+    // Rotations first: what the sync carries may be signed by the key they introduce.
+    if (this.d.keyring && res.cloudKeys) this.acceptRotations(this.d.keyring, res.cloudKeys);
     const accepted = acceptSiteConfig(res.config, this.d.cloudPublicKey);
     if (!accepted.ok) {
       warnings.set("site-config-refused", `synced site config refused: ${accepted.reason}`);
@@ -87,6 +99,38 @@ export class CloudStep {
     }
     this.d.healer?.updateRules?.(res.rules);
     if (this.d.targets && res.targets) await this.syncTargets(this.d.targets, res.targets);
+  }
+
+  /**
+   * Move trust along the cloud's signed rotations; each accepted or refused rotation is recorded in
+   * the chain (a refusal once while it stands, also as a warning).
+   */
+  private acceptRotations(keyring: CloudKeyring, rotations: SignedKeyRotation[]): void {
+    const { warnings, log } = this.d;
+    const r = keyring.accept(rotations);
+    for (const p of r.accepted) {
+      this.d.recordEvent({
+        type: "cloud-key-rotated",
+        at: this.at(),
+        summary: `cloud signing key ${p.previousKeyId} → ${p.keyId}`,
+        details: { ...p },
+      });
+      log.info("cloud key rotation accepted", { from: p.previousKeyId, to: p.keyId });
+    }
+    if (!r.refused) {
+      warnings.delete("cloud-key-rotation-refused");
+      return;
+    }
+    if (warnings.get("cloud-key-rotation-refused") !== r.refused) {
+      this.d.recordEvent({
+        type: "cloud-key-rotation-refused",
+        at: this.at(),
+        summary: r.refused.slice(0, 200),
+        details: { reason: r.refused, trustedKeyId: keyring.current()?.keyId ?? null },
+      });
+      log.error("cloud key rotation refused", { reason: r.refused });
+    }
+    warnings.set("cloud-key-rotation-refused", r.refused);
   }
 
   private async syncTargets(targets: TargetsSync, input: unknown): Promise<void> {
@@ -122,7 +166,10 @@ export class CloudStep {
       if (
         res.configVersion !== this.d.site.current.version ||
         (rulesVersion !== undefined && res.rulesVersion !== rulesVersion) ||
-        (this.d.targets && res.targetsVersion !== undefined && res.targetsVersion !== this.d.targets.version)
+        (this.d.targets &&
+          res.targetsVersion !== undefined &&
+          res.targetsVersion !== this.d.targets.version) ||
+        (this.d.keyring && res.cloudKeyId !== undefined && res.cloudKeyId !== this.d.keyring.current()?.keyId)
       )
         this.needSync = true;
       const r = chain.reconcile(res.chainSeq);
@@ -149,7 +196,35 @@ export class CloudStep {
     }
     const drained = await this.drain();
     this.watchUploads(drained);
+    await this.watchLog(client);
     return drained;
+  }
+
+  /**
+   * Check that the cloud's log still extends the checkpoint kept (issue #20 item 3). A broken
+   * history is recorded in the chain once, and stands as a warning until a technician clears it;
+   * an unreachable log view is only logged.
+   */
+  async watchLog(client: CloudClient): Promise<void> {
+    const { logWatch, warnings, log } = this.d;
+    if (!logWatch) return;
+    try {
+      const r = await logWatch.check((from) => client.logView(from), this.d.trustedCloudKeys(), this.d.now());
+      if (r.outcome === "alarm") {
+        this.d.recordEvent(r.event);
+        log.error("the cloud's evidence log does not extend the checkpoint kept", {
+          kind: r.alarm.kind,
+          message: r.alarm.message,
+        });
+      } else if (r.outcome === "first" || r.outcome === "advanced") {
+        log.info("cloud log checkpoint verified", { size: r.size });
+      }
+    } catch (e) {
+      log.warn("cloud log not checked", { error: (e as Error).message.slice(0, 500) });
+    }
+    const w = logWatch.warning();
+    if (w) warnings.set("cloud-log-broken", w);
+    else warnings.delete("cloud-log-broken");
   }
 
   /** A stuck evidence upload (the same refusal step after step) becomes a checkin warning. */

@@ -116,6 +116,7 @@ test("a provider's malformed or disabled findings never reach the chain", async 
     ["windows.provider", "error"],
     ["agent.queue-capacity", "pass"],
     ["agent.evidence-upload", "pass"],
+    ["agent.cloud-log", "pass"],
   ]);
   expect(findings[1]!.actual).toMatch(/malformed finding from windows: citations\.0/);
   expect(chain.bundlesAfter(0)).toHaveLength(1);
@@ -149,10 +150,10 @@ test("a cycle larger than one bundle spans several chained bundles, losing nothi
   };
   const { d, chain } = daemon({ providers: [many] });
   const findings = await d.runCycle();
-  expect(findings).toHaveLength(2_502); // 2,500 + the agent's own queue and upload findings
+  expect(findings).toHaveLength(2_503); // 2,500 + the agent's own queue, upload and cloud-log findings
   const bundles = chain.bundlesAfter(0);
-  expect(bundles.map((b) => b.findings.length)).toEqual([2_000, 502]);
-  expect(d.snapshot().lastCycle?.summary.pass).toBe(2_502);
+  expect(bundles.map((b) => b.findings.length)).toEqual([2_000, 503]);
+  expect(d.snapshot().lastCycle?.summary.pass).toBe(2_503);
   await d.stop();
 });
 
@@ -205,10 +206,10 @@ test('evidence = "changes": a snapshot, nothing while quiet, a delta on change, 
   await d.runCycle();
   const bundles = chain.bundlesAfter(0);
   expect(bundles.map((b) => [b.v, b.kind, b.findings.length])).toEqual([
-    [2, "state-snapshot", 3],
+    [2, "state-snapshot", 4],
     // The second cycle changed nothing: its time rides in the delta's quiet cycles.
     [2, "state-delta", 1],
-    [2, "state-snapshot", 3],
+    [2, "state-snapshot", 4],
   ]);
   const delta = bundles[1]!;
   expect(delta.v === 2 && delta.state?.quiet?.at).toHaveLength(1);

@@ -18,12 +18,14 @@ import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import { encodeCycle, newEncoderState } from "../evidence/change-encoder.ts";
+import { LogWatch } from "../evidence/log-watch.ts";
 import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
 import { pendingClaimIn } from "../provision/pending.ts";
 import { setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
+import { CloudKeyring } from "../trust/cloud-keys.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { chunkFindings } from "./chunk.ts";
 import { CloudStep, type TargetsSync } from "./cloud-step.ts";
@@ -84,6 +86,8 @@ export class Daemon {
   private wasNearBound = false;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly uploads: UploadWatch;
+  private readonly logWatch: LogWatch;
+  private readonly keyring: CloudKeyring | undefined;
   private encoder = newEncoderState();
   private snapshotAsked = false;
 
@@ -91,6 +95,8 @@ export class Daemon {
     this.started = Date.now();
     this.site = new SiteConfigState(d.db);
     this.uploads = new UploadWatch(d.db);
+    this.logWatch = new LogWatch(d.db, d.config.appliance.site_id);
+    this.keyring = d.config.cloud.public_key ? new CloudKeyring(d.db, d.config.cloud.public_key) : undefined;
     this.cloud = new CloudStep({
       client: d.client,
       queue: d.queue,
@@ -98,7 +104,7 @@ export class Daemon {
       healer: d.healer,
       orders: d.orders,
       log: d.log,
-      cloudPublicKey: d.config.cloud.public_key,
+      cloudPublicKey: this.keyring?.lookup,
       site: this.site,
       warnings: this.warnings,
       checkinRequest: () => this.checkinRequest(),
@@ -107,9 +113,14 @@ export class Daemon {
       drainBudgetMs: () => Math.max(10_000, (this.intervalSec * 1000) / 2),
       stopping: () => this.stop$.signal.aborted,
       uploads: this.uploads,
+      logWatch: this.logWatch,
+      trustedCloudKeys: () => this.keyring?.trusted() ?? [],
+      ...(this.keyring ? { keyring: this.keyring } : {}),
       ...(d.targets ? { targets: d.targets } : {}),
     });
     this.cloud.watchUploads(); // a stuck upload outlives a restart
+    const logAlarm = this.logWatch.warning(); // so does an alarm on the cloud's log
+    if (logAlarm) this.warnings.set("cloud-log-broken", logAlarm);
   }
 
   private get siteConfig(): SiteConfig {
@@ -235,6 +246,7 @@ export class Daemon {
       ...lists.flat(),
       this.queueFinding(),
       this.uploads.finding(this.d.hostName, iso(at)),
+      this.logWatch.finding(this.d.hostName, iso(at)),
     ].map(scrubFinding);
     // A large fleet's cycle spans several chained bundles (each within the protocol's limits).
     const events = this.events.splice(0, 500);

@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import * as v from "valibot";
 import { describeIssues } from "../../../protocol/common.ts";
-import { type SignedEnvelope, verifyEnvelope } from "../../../protocol/signed.ts";
+import { type SignedEnvelope, type TrustedKeys, verifyTrusted } from "../../../protocol/signed.ts";
 import { DEFAULT_SITE_CONFIG, SiteConfig } from "../../../protocol/sync.ts";
 import { getMeta, setMeta } from "../queue/db.ts";
 
@@ -10,10 +10,10 @@ const SITE_CONFIG = "site.config";
 /** Accept a synced site config only if the cloud's key signed it and it is well-formed. */
 export function acceptSiteConfig(
   signed: SignedEnvelope<unknown>,
-  cloudPublicKey: string | undefined,
+  cloudPublicKey: TrustedKeys | undefined,
 ): { ok: true; config: SiteConfig } | { ok: false; reason: string } {
   if (!cloudPublicKey) return { ok: false, reason: "no [cloud] public_key configured to verify it" };
-  const check = verifyEnvelope(signed, cloudPublicKey);
+  const check = verifyTrusted(signed, cloudPublicKey);
   if (!check.ok) return { ok: false, reason: check.reason };
   const r = v.safeParse(SiteConfig, signed.payload);
   if (!r.success) return { ok: false, reason: `malformed: ${describeIssues(r.issues)}` };

@@ -123,7 +123,7 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
   };
   const healer =
     opts.healer ?? healerFromConfig({ config, db: state.db, queue: state.queue, chain, ...runbooks, log });
-  const update = await createUpdateAgent({ config, client, chain, hostName, log });
+  const update = await createUpdateAgent({ config, client, chain, hostName, log, db: state.db });
   const orders = orderProcessorFromConfig({
     config,
     client,

@@ -13,6 +13,7 @@ import { getMeta, setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import { chainHead, HEAD_META } from "./head.ts";
 import type { Identity } from "./identity.ts";
+import { standingLogAlarm } from "./log-watch.ts";
 
 const CLOUD_SEQ = "chain.cloud-seq";
 /** Meta key naming the site and appliance the current chain belongs to (set by its first bundle). */
@@ -314,7 +315,8 @@ export class ChainStore {
   /**
    * Record that the cloud confirmed holding a chain (default the current one) up to `seq` (after
    * an upload), and forget archived bundles it has held for a while: the last `keep` confirmed
-   * ones stay for resends.
+   * ones stay for resends. While an alarm on the cloud's log stands (log-watch.ts) nothing is
+   * forgotten: the appliance's own copy is the evidence the cloud's may no longer be.
    */
   confirm(seq: number, keep = 20_000, applianceId = this.ids.applianceId): void {
     const at = this.position(applianceId);
@@ -322,6 +324,7 @@ export class ChainStore {
     const confirmed = Math.min(seq, at.head.seq);
     this.db.transaction(() => {
       this.setCloudSeq(applianceId, confirmed, at.current);
+      if (standingLogAlarm(this.db)) return;
       this.db
         .query("DELETE FROM evidence WHERE appliance_id = ? AND seq <= ?")
         .run(applianceId, confirmed - keep);

@@ -9,6 +9,7 @@ import type { RunbookCatalogue, RunbookRunner } from "../../../lib/runbook-types
 import type { Config } from "../config/schema.ts";
 import { readSecretFile } from "../config/secret.ts";
 import type { Logger } from "../log/logger.ts";
+import { cloudTrust } from "../trust/cloud-keys.ts";
 import { Healer } from "./healer.ts";
 import { httpPlanClient } from "./l2/client.ts";
 import type { EvidenceSink, Outbox } from "./l3/escalate.ts";
@@ -56,7 +57,7 @@ export function healerFromConfig(p: HealerParts): Healer {
     runner: p.runner,
     catalogue: p.catalogue,
     planClient,
-    cloudPublicKey: config.cloud.public_key ?? null,
+    cloudPublicKey: cloudTrust(config, p.db) ?? null,
     hostAttributes: (host) => ({
       platform: windowsHosts.has(host.toLowerCase())
         ? "windows"

@@ -8,7 +8,7 @@ import type { PlanOutcome } from "../../../protocol/plan.ts";
 import type { DecidedBy, RemediationReceipt } from "../../../protocol/receipt.ts";
 import type { RuleSet } from "../../../protocol/rules.ts";
 import { checkRunbookParams, type RunbookSpec } from "../../../protocol/runbook.ts";
-import type { SignedEnvelope } from "../../../protocol/signed.ts";
+import type { SignedEnvelope, TrustedKeys } from "../../../protocol/signed.ts";
 import type { SiteConfig } from "../../../protocol/sync.ts";
 import { BUILTIN_RULES } from "../../../runbooks/rules/index.ts";
 import { enqueuePlanOutcome } from "../cloud-client/uploader.ts";
@@ -56,7 +56,7 @@ export interface HealerDeps {
   /** null when the appliance has no cloud (L2 off: novel drift goes straight to L3). */
   planClient: PlanClient | null;
   /** The cloud's signing key; rule sets and plans are verified against it. */
-  cloudPublicKey: string | null;
+  cloudPublicKey: TrustedKeys | null;
   hostAttributes: (host: string) => HostAttributes;
   policy: HealPolicy;
   now: () => Date;

@@ -4,7 +4,7 @@ import type { JsonObject } from "../../../protocol/common.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 import type { RuleSet } from "../../../protocol/rules.ts";
 import { checkRunbookParams } from "../../../protocol/runbook.ts";
-import { verifyEnvelope } from "../../../protocol/signed.ts";
+import { verifyTrusted } from "../../../protocol/signed.ts";
 import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
 import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
@@ -20,6 +20,7 @@ import type { Queue } from "../queue/queue.ts";
 import { acceptBaseline, BaselineError } from "../runbooks/baseline-accept.ts";
 import { sqliteBaselines } from "../runbooks/baselines.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
+import { cloudTrust } from "../trust/cloud-keys.ts";
 import type { UpdateAgent } from "../update/update-agent.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { type OrderActions, OrderFailed } from "./actions.ts";
@@ -135,10 +136,11 @@ export function orderActions(parts: OrderActionParts): OrderActions {
     async sync_rules() {
       if (!client) throw new OrderFailed("no cloud client (no API key)");
       const res = await client.sync();
-      const cfg = acceptSiteConfig(res.config, config.cloud.public_key);
+      const trust = cloudTrust(config, parts.db);
+      const cfg = acceptSiteConfig(res.config, trust);
       if (!cfg.ok) throw new OrderFailed(`synced site config refused: ${cfg.reason}`);
       if (!healer?.updateRules) {
-        const sig = verifyEnvelope(res.rules, config.cloud.public_key ?? "");
+        const sig = verifyTrusted(res.rules, trust ?? "");
         if (!sig.ok) throw new OrderFailed(`synced rule set refused: ${sig.reason}`);
         throw new OrderFailed("no healer on this appliance to apply the rule set to", {
           configVersion: cfg.config.version,

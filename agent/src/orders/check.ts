@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { describeIssues, Id, KeyId, SignatureHex } from "../../../protocol/common.ts";
 import { ORDER_PARAMS, Order, OrderType } from "../../../protocol/order.ts";
-import { verifyEnvelope } from "../../../protocol/signed.ts";
+import { type TrustedKeys, verifyTrusted } from "../../../protocol/signed.ts";
 
 /** Why an order was refused; `reason` is the technician-readable sentence reported to the cloud. */
 export type RefusalCode =
@@ -22,7 +22,7 @@ export type OrderCheck =
 /** What the agent knows about itself when judging an order. */
 export interface OrderContext {
   /** The cloud's order-signing public key (hex) the agent trusts; without one every order is refused. */
-  cloudPublicKey: string | undefined;
+  cloudPublicKey: TrustedKeys | undefined;
   siteId: string;
   applianceId: string;
   now: Date;
@@ -59,7 +59,7 @@ export function checkOrder(raw: unknown, ctx: OrderContext): OrderCheck {
   if (!ctx.cloudPublicKey) {
     return refuse("bad-signature", "no [cloud] public_key is configured on this appliance to verify orders");
   }
-  const sig = verifyEnvelope(env.output, ctx.cloudPublicKey);
+  const sig = verifyTrusted(env.output, ctx.cloudPublicKey);
   if (!sig.ok) return refuse("bad-signature", `order signature rejected: ${sig.reason}`);
 
   const type = env.output.payload.type;

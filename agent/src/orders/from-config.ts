@@ -3,6 +3,7 @@
  * own parts (its check providers, runbook runner, healer and updater), handed in by start-up.
  */
 import type { Logger } from "../log/logger.ts";
+import { cloudTrust } from "../trust/cloud-keys.ts";
 import { chainEvents } from "../update/update-agent.ts";
 import { type OrderActionParts, orderActions } from "./agent-actions.ts";
 import { cloudOrderChannel } from "./channel.ts";
@@ -18,7 +19,7 @@ export function orderProcessorFromConfig(parts: OrderActionParts & { log: Logger
     actions: orderActions(parts),
     events: chainEvents(parts.chain),
     identity: {
-      cloudPublicKey: parts.config.cloud.public_key,
+      cloudPublicKey: cloudTrust(parts.config, parts.db),
       siteId: parts.config.appliance.site_id,
       applianceId: parts.config.appliance.appliance_id,
     },

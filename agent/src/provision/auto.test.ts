@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { verifyChain } from "../../../protocol/chain.ts";
 import { keyFingerprint } from "../../../protocol/provision.ts";
 import {
   fakeMedium,
@@ -396,6 +397,14 @@ describe("provision enroll and rekey", () => {
     await provisionEnroll(env, { cloudUrl: cloud.url, code });
     const config = await expectProvisioned("site-mac");
     const old = loadIdentity(config.appliance.identity_key_file);
+    // The appliance has run: its chain holds a bundle signed by the old key.
+    const before = openState(config);
+    openChain(config, before, false).chain.append({
+      kind: "event",
+      createdAt: new Date().toISOString(),
+      events: [],
+    });
+    before.db.close();
 
     const r = await rekeyIdentity(env.configPath);
     const now = loadIdentity(config.appliance.identity_key_file);
@@ -405,5 +414,22 @@ describe("provision enroll and rekey", () => {
     expect(await cloud.keyOf(config.appliance.appliance_id)).toBe(now.publicKey);
     expect(mode(config.appliance.identity_key_file)).toBe("600");
     expect(existsSync(`${config.appliance.identity_key_file}.new`)).toBe(false);
+
+    // The re-key is in the chain, signed by the old key and naming the new one.
+    const after = openState(config);
+    const { chain } = openChain(config, after, false);
+    chain.append({ kind: "event", createdAt: new Date().toISOString(), events: [] });
+    const bundles = chain.bundlesAfter(0);
+    after.db.close();
+    const rekeyed = bundles.filter((b) => b.events.some((e) => e.type === "identity-rekeyed"));
+    expect(rekeyed).toHaveLength(1);
+    expect(rekeyed[0]!.keyId).toBe(old.keyId);
+    expect(rekeyed[0]!.events[0]!.details).toMatchObject({
+      oldKeyId: old.keyId,
+      newKeyId: now.keyId,
+      newPublicKey: now.publicKey,
+    });
+    expect(bundles.at(-1)!.keyId).toBe(now.keyId);
+    expect(verifyChain(bundles, [old.publicKey, now.publicKey]).ok).toBe(true);
   });
 });

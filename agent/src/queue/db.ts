@@ -102,6 +102,37 @@ const MIGRATIONS: string[] = [
      key_type TEXT NOT NULL,
      pinned_at TEXT NOT NULL
    );`,
+  // The site log's newest checkpoint this appliance verified (one row), and alarms raised when the
+  // cloud's log stopped extending it; an alarm stands until a technician clears it
+  // (agent/src/evidence/log-watch.ts). The cloud keys this appliance trusts, the first from
+  // enrolment ([cloud] public_key), each later one accepted through a rotation signed by the key
+  // before it (agent/src/trust/cloud-keys.ts).
+  `CREATE TABLE tlog_checkpoint (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     origin TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     root TEXT NOT NULL,
+     note TEXT NOT NULL,
+     seen_at TEXT NOT NULL
+   );
+   CREATE TABLE tlog_alarm (
+     id INTEGER PRIMARY KEY,
+     kind TEXT NOT NULL,
+     message TEXT NOT NULL,
+     kept_size INTEGER NOT NULL,
+     kept_root TEXT NOT NULL,
+     seen_note TEXT,
+     raised_at TEXT NOT NULL,
+     cleared_at TEXT
+   );
+   CREATE TABLE cloud_key (
+     key_id TEXT PRIMARY KEY,
+     public_key TEXT NOT NULL,
+     valid_from TEXT NOT NULL,
+     valid_until TEXT,
+     rotation TEXT,
+     accepted_at TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -8,7 +8,7 @@ import type { Database } from "bun:sqlite";
 import * as v from "valibot";
 import { describeIssues } from "../../../protocol/common.ts";
 import { openSecret } from "../../../protocol/seal.ts";
-import { Signed, type SignedEnvelope, verifyEnvelope } from "../../../protocol/signed.ts";
+import { Signed, type SignedEnvelope, type TrustedKeys, verifyTrusted } from "../../../protocol/signed.ts";
 import { type Target, TargetSecret, TargetSet } from "../../../protocol/targets.ts";
 import { getMeta, setMeta } from "../queue/db.ts";
 import type { SshTarget } from "../ssh/target.ts";
@@ -55,11 +55,11 @@ export class SyncedTargets {
   }
 
   /** Check and store a synced set; returns why it was refused, or null when it was accepted. */
-  accept(input: unknown, cloudPublicKey: string | undefined): string | null {
+  accept(input: unknown, cloudPublicKey: TrustedKeys | undefined): string | null {
     const r = v.safeParse(SignedTargetSet, input);
     if (!r.success) return `malformed: ${describeIssues(r.issues)}`;
     if (!cloudPublicKey) return "no [cloud] public_key to check the cloud's signature with";
-    const check = verifyEnvelope(r.output, cloudPublicKey);
+    const check = verifyTrusted(r.output, cloudPublicKey);
     if (!check.ok) return check.reason;
     const p = r.output.payload;
     if (p.siteId !== this.self.siteId || p.applianceId !== this.self.applianceId)

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { describeIssues } from "../../../protocol/common.ts";
-import { verifyEnvelope } from "../../../protocol/signed.ts";
+import { type TrustedKeys, verifyTrusted } from "../../../protocol/signed.ts";
 import { compareVersions, SignedUpdate, type UpdateMetadata } from "../../../protocol/update.ts";
 
 /** Why published update metadata is not installed. */
@@ -14,7 +14,7 @@ export type UpdateDecision =
 /** What the agent trusts and runs when judging update metadata. */
 export interface UpdateContext {
   /** The cloud's release-signing public key (hex). */
-  trustedKey: string;
+  trustedKey: TrustedKeys;
   currentVersion: string;
   now: Date;
 }
@@ -34,7 +34,7 @@ export function decideUpdate(raw: unknown, ctx: UpdateContext): UpdateDecision {
     };
   }
   const env = parsed.output;
-  const sig = verifyEnvelope(env, ctx.trustedKey);
+  const sig = verifyTrusted(env, ctx.trustedKey);
   if (!sig.ok)
     return {
       action: "skip",

@@ -1,9 +1,11 @@
+import type { Database } from "bun:sqlite";
 import type { BundleContent, EvidenceEvent } from "../../../protocol/evidence.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import type { Config } from "../config/schema.ts";
 import { readSecretFile } from "../config/secret.ts";
 import type { CheckProvider } from "../daemon/providers.ts";
 import type { Logger } from "../log/logger.ts";
+import { cloudTrust } from "../trust/cloud-keys.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { runningBinary } from "./binary.ts";
 import { cloudUpdateSource } from "./source.ts";
@@ -41,6 +43,8 @@ export interface UpdateParts {
   chain: EventChain;
   hostName: string;
   log: Logger;
+  /** The state database: releases are checked against the cloud keys it trusts (trust/cloud-keys.ts). */
+  db?: Database;
 }
 
 /**
@@ -62,7 +66,7 @@ export async function createUpdateAgent(
 ): Promise<UpdateAgent | null> {
   const { config, log } = parts;
   const target = runningBinary();
-  const trustedKey = config.cloud.public_key;
+  const trustedKey = parts.db ? cloudTrust(config, parts.db) : config.cloud.public_key;
   if (!target || !trustedKey || !parts.client) {
     log.info("remote update off", {
       reason: !target

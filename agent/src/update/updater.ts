@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { JsonObject } from "../../../protocol/common.ts";
 import type { EvidenceEvent } from "../../../protocol/evidence.ts";
 import type { Finding } from "../../../protocol/finding.ts";
+import type { TrustedKeys } from "../../../protocol/signed.ts";
 import type { UpdateMetadata } from "../../../protocol/update.ts";
 import { decideUpdate } from "./decide.ts";
 import { type BinaryFetcher, downloadVerified } from "./download.ts";
@@ -21,7 +22,7 @@ export interface UpdateSource {
 export interface UpdaterDeps {
   source: UpdateSource;
   /** The cloud's release-signing public key (hex). */
-  trustedKey: string;
+  trustedKey: TrustedKeys;
   currentVersion: string;
   /** The running binary (process.execPath in the compiled agent). */
   target: string;

@@ -58,5 +58,6 @@ export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Prom
     pendingOrders: Number(row.pending ?? 0),
     chainSeq: Number(row.chainSeq),
     targetsVersion: Number(row.targetsVersion ?? 0),
+    cloudKeyId: ctx.keys.keyId,
   };
 }

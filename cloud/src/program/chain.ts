@@ -105,16 +105,19 @@ export async function readRecords(db: Db, siteId: string): Promise<DatedRecord[]
   return recordsOf(await programBodies(db, siteId));
 }
 
-/** Verify a site's program chain with protocol's verifier (the CLI's verdict) against the cloud key. */
+/**
+ * Verify a site's program chain with protocol's verifier (the CLI's verdict) against the cloud's
+ * keys (every key it has had: records signed before a rotation keep verifying).
+ */
 export async function verifyProgramChain(
   db: Db,
   siteId: string,
-  cloudPublicKey: string,
+  cloudPublicKeys: string[],
 ): Promise<ChainResult> {
   const bodies = await programBodies(db, siteId);
   return verifyChain(
     bodies.map((b) => JSON.parse(b)),
-    [cloudPublicKey],
+    cloudPublicKeys,
     { canonicalTexts: bodies },
   );
 }

@@ -80,22 +80,25 @@ describe.skipIf(!POSTGRES_AVAILABLE || !hasPgTools)("disaster recovery on Postgr
     dbs.push(target);
     restore(target.ownerUrl, file);
     // The command, as an operator runs it: same settings as the cloud, objects under DATA_DIR.
-    const run = Bun.spawnSync([process.execPath, join(import.meta.dir, "..", "main.ts"), "rebuild-evidence"], {
-      env: {
-        ...process.env,
-        DATA_DIR: one.dataDir,
-        DATABASE_URL: target.url,
-        DATABASE_OWNER_URL: target.ownerUrl,
+    const run = Bun.spawnSync(
+      [process.execPath, join(import.meta.dir, "..", "main.ts"), "rebuild-evidence"],
+      {
+        env: {
+          ...process.env,
+          DATA_DIR: one.dataDir,
+          DATABASE_URL: target.url,
+          DATABASE_OWNER_URL: target.ownerUrl,
+        },
+        stdout: "pipe",
+        stderr: "pipe",
       },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    );
     expect(run.stderr.toString()).not.toContain("malachor cloud rebuild-evidence:");
     const report = JSON.parse(run.stdout.toString()) as RebuildReport;
     expect(run.exitCode).toBe(0);
     expect(report).toMatchObject({ objects: 65, inserted: 65, alreadyPresent: 0, problems: [] });
     expect(report.audits).toEqual([expect.objectContaining({ siteId: "site-dr", ok: true, count: 65 })]);
-    const two = await makeTestCloud({ database: target, store: one.deps.store });
+    const two = await makeTestCloud({ database: target, store: one.deps.store, keys: one.deps.keys });
     extra.push(two);
     expect(await chainRows(two)).toBe(65);
     // Running it again changes nothing; the appliance's head is back, so its next bundle is taken.
@@ -119,7 +122,7 @@ describe.skipIf(!POSTGRES_AVAILABLE || !hasPgTools)("disaster recovery on Postgr
     const target = await createTestDatabase();
     dbs.push(target);
     restore(target.ownerUrl, file);
-    const three = await makeTestCloud({ database: target, store: one.deps.store });
+    const three = await makeTestCloud({ database: target, store: one.deps.store, keys: one.deps.keys });
     extra.push(three);
     expect(await chainRows(three)).toBe(65);
     const v = await three.call("GET", "/api/sites/site-dr/evidence/verify?signatures=all", { bearer: token });

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
+import { CloudKeyList } from "../../../protocol/key-rotation.ts";
 import type { RouteDeps } from "../deps.ts";
 import { listEvidenceAlerts } from "../evidence/alerts.ts";
 import { auditSiteChain } from "../evidence/chain-audit.ts";
@@ -8,9 +9,9 @@ import { siteKeys } from "../evidence/site-keys.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
+import { cloudKeyHistory } from "../keys/keyring.ts";
 import { enforce } from "../ratelimit/limiter.ts";
 
-const CloudKey = v.strictObject({ keyId: v.string(), publicKey: v.string() });
 const siteOnly = { admin: "read-only" as const, siteParam: "siteId" };
 const SiteParams = idParams("siteId");
 const KeysQuery = v.object({ format: v.optional(v.picklist(["json", "text"])) });
@@ -24,11 +25,18 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
     {
       method: "get",
       path: "/api/keys/cloud",
-      summary: "The cloud's public key (verifies orders, rules, config and plans)",
+      summary:
+        "The cloud's public key (verifies orders, rules, config, plans and log checkpoints) and every key it has " +
+        "signed with, each with its validity window and the rotation, signed by its predecessor, that introduced it",
       auth: "none",
-      response: CloudKey,
+      response: CloudKeyList,
     },
-    ({ c }) => c.json({ keyId: deps.keys.keyId, publicKey: deps.keys.publicKey }),
+    async ({ c }) =>
+      c.json({
+        keyId: deps.keys.keyId,
+        publicKey: deps.keys.publicKey,
+        keys: await cloudKeyHistory(deps.db),
+      }),
   );
   route(
     app,

@@ -8,6 +8,7 @@ import type { AppEnv } from "../http/env.ts";
 import { badRequest } from "../http/errors.ts";
 import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
+import { cloudKeyHistory } from "../keys/keyring.ts";
 import {
   attachBaaDocument,
   BaaInput,
@@ -84,7 +85,10 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
     async ({ c, ctx, params }) => {
       assertRole(ctx.actor, "read-only");
       assertSiteAccess(ctx.actor, params.siteId);
-      return c.json(await verifyProgramChain(deps.db, params.siteId, deps.keys.publicKey));
+      const keys = (await cloudKeyHistory(deps.db)).map((k) => k.publicKey);
+      return c.json(
+        await verifyProgramChain(deps.db, params.siteId, keys.length ? keys : [deps.keys.publicKey]),
+      );
     },
   );
   route(

@@ -15,7 +15,8 @@ import { type Db, openDb } from "../db/client.ts";
 import { openCloudDb } from "../db/prepare.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
-import { freshCloudKeys } from "../keys/cloud-keys.ts";
+import { type CloudKeys, freshCloudKeys } from "../keys/cloud-keys.ts";
+import { registerCloudKey } from "../keys/keyring.ts";
 import { memoryLogger } from "../logger.ts";
 import { Metrics } from "../metrics/registry.ts";
 import type { ApiDoc } from "../openapi/doc.ts";
@@ -44,6 +45,8 @@ export interface TestCloudOptions {
   sameDatabaseAs?: TestCloud;
   /** An existing Postgres database (service and owner URLs), e.g. one a test restored a dump into. */
   database?: { url: string; ownerUrl: string };
+  /** The cloud's signing keys (default: the peer's, else fresh ones). */
+  keys?: CloudKeys;
   /** Area settings for the app (the web mailer defaults to the log with links). */
   app?: AppOptions;
 }
@@ -113,11 +116,12 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
     dbKind: handle.kind,
     store: opts.store ?? peer?.deps.store ?? dirStore(join(dataDir, "objects")),
     clock,
-    keys: peer?.deps.keys ?? freshCloudKeys(),
+    keys: opts.keys ?? peer?.deps.keys ?? freshCloudKeys(),
     logger: memoryLogger(),
     metrics: new Metrics(),
     config: defaultCloudConfig(opts.config),
   };
+  await registerCloudKey(handle.db, deps.keys, clock.now());
   // Tests read sign-in links from the log, as the demo does (MAIL_LOG_LINKS=dev).
   const { app, doc } = buildApp(deps, {
     web: { mailer: logMailer(deps.logger, { logLinks: true }) },

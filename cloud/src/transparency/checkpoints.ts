@@ -5,6 +5,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { tlogCheckpoints, tlogHeads } from "../db/schema/transparency.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { Job } from "../jobs/job.ts";
+import { cloudKeyHistory } from "../keys/keyring.ts";
 import { siteLogHead } from "./append.ts";
 
 /** A stored checkpoint as the API shows it. */
@@ -35,8 +36,9 @@ export function checkpointKey(deps: Pick<CloudDeps, "config" | "keys">, siteId: 
 function view(
   row: typeof tlogCheckpoints.$inferSelect,
   deps: Pick<CloudDeps, "config" | "keys">,
+  publicKey = deps.keys.publicKey,
 ): CheckpointView {
-  const key = checkpointKey(deps, row.siteId);
+  const key = { ...checkpointKey(deps, row.siteId), publicKey };
   return {
     siteId: row.siteId,
     size: Number(row.size),
@@ -83,7 +85,11 @@ export async function latestCheckpoint(
     .where(eq(tlogCheckpoints.siteId, siteId))
     .orderBy(desc(tlogCheckpoints.id))
     .limit(1);
-  return row ? view(row, deps) : null;
+  if (!row) return null;
+  // Signed before a rotation: its verifier key is the key that signed it.
+  if (row.keyId === deps.keys.keyId) return view(row, deps);
+  const signer = (await cloudKeyHistory(db)).find((k) => k.keyId === row.keyId);
+  return view(row, deps, signer?.publicKey);
 }
 
 /**

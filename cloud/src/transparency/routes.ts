@@ -1,13 +1,20 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
+import { AGENT_API } from "../../../protocol/api.ts";
 import { Hex64, Id } from "../../../protocol/common.ts";
-import { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
+import { ConsistencyProof, InclusionProof, LogView } from "../../../protocol/transparency.ts";
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
 import { route } from "../http/route.ts";
 import { downloadKit, KitPeriodInput } from "./kit/download.ts";
-import { checkpointNow, proveConsistency, proveInclusion, siteCheckpoint } from "./verbs.ts";
+import {
+  applianceLogView,
+  checkpointNow,
+  proveConsistency,
+  proveInclusion,
+  siteCheckpoint,
+} from "./verbs.ts";
 
 const SiteParams = idParams("siteId");
 const siteOnly = { admin: "read-only" as const, siteParam: "siteId" };
@@ -36,6 +43,21 @@ const CheckpointQuery = v.object({ format: v.optional(v.picklist(["note", "json"
 
 /** The site's transparency log: latest checkpoint (stable URL), checkpoint on demand, proofs. */
 export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
+  route(
+    app,
+    deps,
+    {
+      method: "get",
+      path: AGENT_API.tlog,
+      summary:
+        "The calling appliance's site log: its newest signed checkpoint and the consistency proof from ?from " +
+        "(the size the appliance stored) to it",
+      auth: "appliance",
+      query: v.object({ from: v.optional(Count) }),
+      response: LogView,
+    },
+    async ({ c, ctx, query }) => c.json(await applianceLogView({ ctx, input: query })),
+  );
   route(
     app,
     deps,

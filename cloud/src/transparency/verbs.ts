@@ -1,8 +1,9 @@
 import * as v from "valibot";
 import { Hex64, Id, NonNegInt } from "../../../protocol/common.ts";
+import type { LogView } from "../../../protocol/transparency.ts";
 import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
-import { badRequest, notFound } from "../http/errors.ts";
+import { badRequest, forbidden, notFound } from "../http/errors.ts";
 import { type CheckpointView, issueCheckpoint, latestCheckpoint } from "./checkpoints.ts";
 import { consistencyProof, inclusionProof } from "./proofs.ts";
 
@@ -80,4 +81,26 @@ export async function checkpointNow({
   assertRole(ctx.actor, "msp-tech");
   assertSiteAccess(ctx.actor, input.siteId);
   return issueCheckpoint(ctx.db, ctx, input.siteId);
+}
+
+/**
+ * An appliance's check of its site's log: the newest checkpoint and the consistency proof from the
+ * size the appliance stored (`from`) to that checkpoint's. A `from` beyond the checkpoint gets no
+ * proof: the appliance sees the log shrank.
+ */
+export async function applianceLogView({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { from?: number | undefined };
+}): Promise<LogView> {
+  if (ctx.actor.type !== "appliance") throw forbidden("only an appliance reads its own site's log view");
+  const { siteId } = ctx.actor;
+  const cp = await latestCheckpoint(ctx.db, ctx, siteId);
+  if (!cp) return { checkpoint: null, consistency: null };
+  const from = input.from;
+  const consistency =
+    from !== undefined && from <= cp.size ? await consistencyProof(ctx.db, siteId, from, cp.size) : null;
+  return { checkpoint: cp.note, consistency };
 }

@@ -3,7 +3,7 @@ import { type CompiledRules, compileRules } from "../../../../lib/rules/compile.
 import { RuleConditionError } from "../../../../lib/rules/conditions.ts";
 import { describeIssues } from "../../../../protocol/common.ts";
 import { RuleSet } from "../../../../protocol/rules.ts";
-import { type SignedEnvelope, verifyEnvelope } from "../../../../protocol/signed.ts";
+import { type SignedEnvelope, type TrustedKeys, verifyTrusted } from "../../../../protocol/signed.ts";
 
 /** The outcome of offering a signed rule set from a sync. */
 export type RuleSetUpdate =
@@ -17,10 +17,10 @@ export type RuleSetUpdate =
  */
 export function acceptRuleSet(
   signed: SignedEnvelope<unknown>,
-  cloudPublicKey: string,
+  cloudPublicKey: TrustedKeys,
   currentVersion: number,
 ): RuleSetUpdate {
-  const sig = verifyEnvelope(signed, cloudPublicKey);
+  const sig = verifyTrusted(signed, cloudPublicKey);
   if (!sig.ok) return { ok: false, reason: `rule set refused: ${sig.reason}` };
   const parsed = v.safeParse(RuleSet, signed.payload);
   if (!parsed.success) return { ok: false, reason: `rule set refused: ${describeIssues(parsed.issues)}` };

@@ -4,11 +4,11 @@ import type { Json } from "../../../../protocol/common.ts";
 import { describeIssues } from "../../../../protocol/common.ts";
 import { type Plan, SignedPlan } from "../../../../protocol/plan.ts";
 import { checkRunbookParams, type RunbookSpec } from "../../../../protocol/runbook.ts";
-import { envelopeHash, verifyEnvelope } from "../../../../protocol/signed.ts";
+import { envelopeHash, type TrustedKeys, verifyTrusted } from "../../../../protocol/signed.ts";
 
 /** What the appliance holds a plan against. */
 export interface PlanExpectations {
-  cloudPublicKey: string;
+  cloudPublicKey: TrustedKeys;
   applianceId: string;
   incidentId: string;
   /** The runbooks this appliance offered for the incident (its own allow-list). */
@@ -33,7 +33,7 @@ export function checkPlan(input: unknown, x: PlanExpectations): CheckedPlan {
   if (!parsed.success)
     return { ok: false, reason: `plan refused: malformed (${describeIssues(parsed.issues)})` };
   const signed = parsed.output;
-  const sig = verifyEnvelope(signed, x.cloudPublicKey);
+  const sig = verifyTrusted(signed, x.cloudPublicKey);
   if (!sig.ok) return { ok: false, reason: `plan refused: ${sig.reason}` };
   const plan = signed.payload;
   const refuse = (why: string): CheckedPlan => ({

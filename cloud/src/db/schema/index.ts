@@ -8,6 +8,7 @@ export * from "./chain-heads.ts";
 export * from "./escrow.ts";
 export * from "./evidence.ts";
 export * from "./heal.ts";
+export * from "./keys.ts";
 export * from "./orders.ts";
 export * from "./program.ts";
 export * from "./provisioning.ts";

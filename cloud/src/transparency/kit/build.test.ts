@@ -17,6 +17,7 @@ import { startTestCalendar, type TestCalendar } from "../../anchoring/testing/ca
 import { startTestTsa, type TestTsa } from "../../anchoring/testing/openssl-tsa.ts";
 import { defaultCloudConfig } from "../../config.ts";
 import { auditLog } from "../../db/schema/audit.ts";
+import { rotateKeys } from "../../keys/keyring.ts";
 import { describeEachDb } from "../../testing/each-db.ts";
 import type { TestAppliance, TestCloud } from "../../testing/test-cloud.ts";
 import { addPortalUser, signInPortal } from "../../web/testing/client.ts";
@@ -403,6 +404,49 @@ describeEachDb(
       expect(r.code).toBe(1);
       expect(r.out).toContain("beyond the newest checkpoint's 8: the log was rolled back");
     });
+
+    test.skipIf(!TOOLS)(
+      "after a key rotation the kit lists both keys with their windows and verifies pinned to both",
+      async () => {
+        const c = cloud();
+        await c.createSite("kit-r");
+        await uploadOn(c, await c.createAppliance("kit-r", "kit-r1"), ["2026-11-24", "2026-11-25"]);
+        await issueCheckpoint(c.deps.db, c.deps, "kit-r");
+        const old = { ...c.deps.keys };
+        c.clock.advance(60_000);
+        const { next } = await rotateKeys(c.deps.db, old, c.clock.now(), 24 * 3_600_000);
+        Object.assign(c.deps.keys, next); // a restart with the rotated key file (last test: the cloud is shared)
+        c.clock.advance(60_000);
+        await uploadOn(c, await c.createAppliance("kit-r", "kit-r2"), ["2026-11-25"]);
+        await issueCheckpoint(c.deps.db, c.deps, "kit-r");
+        const token = await c.adminToken("read-only", "kit-r");
+        const r = await c.call("GET", "/api/sites/kit-r/tlog/kit?from=2026-11-24&to=2026-11-26", {
+          bearer: token,
+        });
+        expect(r.status).toBe(200);
+        const kit = extract(new Uint8Array(await r.arrayBuffer()));
+        const keys = JSON.parse(readFileSync(join(kit, "keys.json"), "utf8")) as {
+          cloud: { keyId: string; validFrom: string; validUntil: string | null }[];
+        };
+        expect(keys.cloud.map((k) => [k.keyId, k.validUntil === null])).toEqual([
+          [old.keyId, false],
+          [next.keyId, true],
+        ]);
+        const both = verifyKit(kit, "--cloud-key", old.publicKey, "--cloud-key", next.publicKey);
+        expect(both.out).toContain("OK");
+        expect(both.code).toBe(0);
+        // Pinned to the new key only, the checkpoint the old key signed is not vouched for.
+        const newOnly = verifyKit(kit, "--cloud-key", next.publicKey);
+        expect(newOnly.code).toBe(1);
+        expect(newOnly.out).toContain("foreign checkpoint: no signature by a cloud key");
+        // A newest checkpoint signed after its key's window closed is named.
+        editLines(kit, "keys.json", (ls) =>
+          ls.map((l) => l.replace(/"validUntil": ?null/, `"validUntil": "${keys.cloud[1]!.validFrom}"`)),
+        );
+        resum(kit);
+        expect(verifyKit(kit).out).toContain("outside its validity window");
+      },
+    );
   },
   {
     config: {

@@ -10,6 +10,7 @@ import { tlogCheckpoints, tlogLeaves } from "../../db/schema/transparency.ts";
 import type { CloudDeps } from "../../deps.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { notFound } from "../../http/errors.ts";
+import { cloudKeyHistory } from "../../keys/keyring.ts";
 import { checkpointKey } from "../checkpoints.ts";
 import { readNodes } from "../proofs.ts";
 import readme from "./README.kit.md" with { type: "text" };
@@ -134,19 +135,29 @@ async function keysFile(
       validUntil: next && next.applianceId === r.applianceId ? next.createdAt.toISOString() : null,
     };
   });
-  const key = checkpointKey(deps, siteId);
-  return {
-    cloud: [
-      {
-        keyId: deps.keys.keyId,
-        publicKey: deps.keys.publicKey,
-        noteVerifierKey: noteVerifierKey(key.name, key.publicKey),
-        validFrom: firstCheckpoint.toISOString(),
-        validUntil: null,
-      },
-    ],
-    appliances,
-  };
+  const origin = checkpointKey(deps, siteId).name;
+  // Every key the cloud has signed with, each with its window (keys/keyring.ts), so checkpoints
+  // signed before a rotation keep verifying.
+  const history = await cloudKeyHistory(db);
+  const cloud = (
+    history.length > 0
+      ? history
+      : [
+          {
+            keyId: deps.keys.keyId,
+            publicKey: deps.keys.publicKey,
+            validFrom: firstCheckpoint.toISOString(),
+            validUntil: null,
+          },
+        ]
+  ).map((k) => ({
+    keyId: k.keyId,
+    publicKey: k.publicKey,
+    noteVerifierKey: noteVerifierKey(origin, k.publicKey),
+    validFrom: k.validFrom,
+    validUntil: k.validUntil,
+  }));
+  return { cloud, appliances };
 }
 
 /**

@@ -2,7 +2,8 @@
 """Verify a Malachor auditor's kit with python3's standard library and the openssl command.
 
 Run it in the extracted kit's folder (or pass the folder):  python3 verify_kit.py [KIT_DIR]
-  --cloud-key HEX     pin the cloud's Ed25519 public key (as published at /api/keys/cloud)
+  --cloud-key HEX     pin the cloud's Ed25519 public key (as published at /api/keys/cloud); repeat it
+                      for every key the cloud has rotated through (the checkpoints they signed)
   --all-signatures    verify every bundle's signature, not only each appliance's newest one
 
 Hashes, chain links, Merkle roots and proofs are checked here with hashlib (RFC 6962: leaf hash
@@ -13,6 +14,7 @@ verifies; 1 with one line per problem found, each naming what broke.
 
 import argparse
 import base64
+import datetime
 import hashlib
 import json
 import os
@@ -128,8 +130,9 @@ def note_key_hash(name, public_key_hex):
     return sha256(name.encode() + b"\n\x01" + bytes.fromhex(public_key_hex))[:4]
 
 
-def open_checkpoint(path, text, keys, origin, openssl):
-    """A C2SP signed note holding a tlog checkpoint: its (size, root) once a cloud key's signature verifies."""
+def open_checkpoint(path, text, keys, origin, openssl, signed_at=None):
+    """A C2SP signed note holding a tlog checkpoint: its (size, root) once a cloud key's signature verifies
+    (and, given the time it was signed, once that time lies in the key's validity window)."""
     split = text.rfind("\n\n")
     if split < 0 or not text.endswith("\n"):
         raise KitError("%s: not a signed note (no blank line before the signatures)" % path)
@@ -154,9 +157,22 @@ def open_checkpoint(path, text, keys, origin, openssl):
                 continue
             if not openssl.verify(body.encode(), raw[4:], k["publicKey"]):
                 raise KitError("%s: the signature by cloud key %s does not verify: altered or forged" % (path, k["keyId"]))
+            if signed_at is not None and not in_window(signed_at, k):
+                raise KitError("%s: signed at %s by cloud key %s, outside its validity window %s .. %s"
+                               % (path, signed_at, k["keyId"], k.get("validFrom"), k.get("validUntil") or "now"))
             return int(lines[1]), root
     raise KitError("%s: foreign checkpoint: no signature by a cloud key of this kit (%s)"
                    % (path, ", ".join(k["keyId"] for k in keys)))
+
+
+def in_window(at, key):
+    """True when the ISO time `at` lies in the key's [validFrom, validUntil) window (open-ended when null)."""
+    t = datetime.datetime.fromisoformat(at.replace("Z", "+00:00"))
+    start = key.get("validFrom")
+    end = key.get("validUntil")
+    if start and t < datetime.datetime.fromisoformat(start.replace("Z", "+00:00")):
+        return False
+    return not end or t < datetime.datetime.fromisoformat(end.replace("Z", "+00:00"))
 
 
 def read(kit, name):
@@ -216,10 +232,11 @@ def verify_kit(kit, cloud_key=None, all_signatures=False):
     site, origin = manifest["siteId"], manifest["origin"]
     period_from, period_to = manifest["period"]["from"], manifest["period"]["to"]
     cloud_keys = keys["cloud"]
-    if cloud_key is not None:
-        cloud_keys = [k for k in cloud_keys if k["publicKey"] == cloud_key.lower()]
+    if cloud_key:
+        pinned = [c.lower() for c in ([cloud_key] if isinstance(cloud_key, str) else cloud_key)]
+        cloud_keys = [k for k in cloud_keys if k["publicKey"] in pinned]
         if not cloud_keys:
-            return ["keys.json: the pinned cloud key %s is not this kit's cloud key" % cloud_key], {}
+            return ["keys.json: the pinned cloud key %s is not a cloud key of this kit" % ", ".join(pinned)], {}
     openssl = Openssl()
     try:
         return check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period_to,
@@ -230,7 +247,8 @@ def verify_kit(kit, cloud_key=None, all_signatures=False):
 
 def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period_to,
               all_signatures, openssl, problems):
-    size, root = open_checkpoint("checkpoint.note", read(kit, "checkpoint.note").decode(), cloud_keys, origin, openssl)
+    size, root = open_checkpoint("checkpoint.note", read(kit, "checkpoint.note").decode(), cloud_keys, origin, openssl,
+                                 manifest["checkpoint"].get("signedAt"))
     older = []
     folder = os.path.join(kit, "checkpoints")
     for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
@@ -378,7 +396,8 @@ def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period
 def main():
     ap = argparse.ArgumentParser(description="Verify a Malachor auditor's kit (python3 + openssl only).")
     ap.add_argument("kit", nargs="?", default=os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--cloud-key", help="the cloud's Ed25519 public key (64 hex), pinned from a source you trust")
+    ap.add_argument("--cloud-key", action="append",
+                    help="the cloud's Ed25519 public key (64 hex), pinned from a source you trust; repeat for rotated keys")
     ap.add_argument("--all-signatures", action="store_true", help="verify every bundle's signature")
     args = ap.parse_args()
     try:
@@ -398,7 +417,7 @@ def main():
              checked["bundleSignatures"], checked["anchors"]))
     for c in checked["complete"]:
         print("COMPLETE log for appliance " + c)
-    if args.cloud_key is None:
+    if not args.cloud_key:
         print("NOTE the cloud key was taken from keys.json: pin it with --cloud-key to rule out a substituted kit")
     return 0
 
