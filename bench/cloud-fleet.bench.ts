@@ -10,11 +10,12 @@
  * same instances (an authenticated near-no-op route, closed loop), and where the instances' CPU
  * went (Bun's --cpu-prof). Target: 100,000 appliances (1,667 cycles/s) with p99 ≤ 50 ms.
  *
- * `bun bench/cloud-fleet.bench.ts [--quick]` (quick: 10,000 seeded appliances, short steps).
+ * `bun bench/cloud-fleet.bench.ts [--quick]` (quick: 10,000 seeded appliances, short steps);
+ * FLEET_PROFILES=<dir> keeps the instances' .cpuprofile files.
  * Every appliance uploads a bundle every cycle here, an upper bound: the change encoder sends
  * nothing for a quiet cycle (see agent/src/evidence/change-encoder.ts).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -41,6 +42,7 @@ const QUICK = process.argv.includes("--quick");
 const FLEET = QUICK ? 10_000 : 100_000;
 const TARGET_RATE = 1_667;
 const STEP_SEC = QUICK ? 4 : 12;
+const WARMUP_SEC = QUICK ? 4 : 15;
 const RATES = QUICK ? [50, 100, 200, 400] : [100, 200, 300, 400, 600, 800, 1_200, TARGET_RATE];
 const P99_MS = 50;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -99,10 +101,12 @@ try {
   }
   const apps = await seedFleet(db.ownerUrl, FLEET);
   console.log(
-    `cloud fleet [postgres, 2 instances, pool ${POOL_PER_INSTANCE} each]: ${FLEET.toLocaleString("en")} appliances seeded` +
+    `cloud fleet [postgres, 2 instances (pids ${instances.map((x) => x.pid).join(", ")}), pool ${POOL_PER_INSTANCE} each]: ${FLEET.toLocaleString("en")} appliances seeded` +
       `${QUICK ? " (quick)" : ""}; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} on ${navigator.hardwareConcurrency} cores`,
   );
   const urls = instances.map((x) => x.url);
+  // Unmeasured warm-up: in a fresh process the JIT's compiler threads take a third of the CPU.
+  await step(RATES[0]!, { secs: WARMUP_SEC, quiet: true });
   const results: StepResult[] = [];
   const measuredFrom = Date.now();
   let failures = 0;
@@ -170,8 +174,8 @@ try {
     holds: boolean;
   }
 
-  async function step(rate: number): Promise<StepResult> {
-    const n = Math.round(rate * STEP_SEC);
+  async function step(rate: number, opts: { secs?: number; quiet?: boolean } = {}): Promise<StepResult> {
+    const n = Math.round(rate * (opts.secs ?? STEP_SEC));
     const cycles = Array.from({ length: n }, () => nextCycle(apps));
     const checkinMs: number[] = [];
     const uploadMs: number[] = [];
@@ -240,6 +244,7 @@ try {
     r.holds =
       r.errors === 0 && r.checkin.p99 <= P99_MS && r.upload.p99 <= P99_MS && r.sustained >= rate * 0.95;
     const genCpu = (gen.user + gen.system) / 1e6 / secs;
+    if (opts.quiet) return r;
     console.log(
       `  fleet ${(rate * 60).toLocaleString("en").padStart(7)} (${String(rate).padStart(4)}/s offered): ${r.sustained.toFixed(0).padStart(4)} cycles/s sustained; ` +
         `check-in p50 ${r.checkin.p50.toFixed(1)} p99 ${r.checkin.p99.toFixed(1)} ms; upload p50 ${r.upload.p50.toFixed(1)} p99 ${r.upload.p99.toFixed(1)} ms; ` +
@@ -314,6 +319,12 @@ try {
       for (const x of s.stages) total.set(x.name, (total.get(x.name) ?? 0) + x.ms);
     }
     const rows = [...total].sort((a, b) => b[1] - a[1]);
+    const keep = process.env.FLEET_PROFILES;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      for (const f of files) copyFileSync(join(profDir, f), join(keep, f));
+      console.log(`CPU profiles kept in ${keep} (open them in Chrome DevTools)`);
+    }
     console.log(
       `where the instances' JavaScript CPU went (--cpu-prof, both instances, steps and ceiling, ${(totalMs / 1000).toFixed(1)} s sampled; ` +
         "native work — HTTP parsing, the Postgres wire client, GC, verify worker threads — is outside JS samples):",

@@ -32,12 +32,14 @@ export interface ProfileSummary {
 
 /**
  * Summarise a parsed .cpuprofile by stage (see the module comment), counting only samples taken
- * within `window` (Unix milliseconds) when given.
+ * within `window` (Unix milliseconds) when given; each sample counts `intervalMs` (Bun's default
+ * --cpu-prof-interval is 1 ms).
  */
 export function summarizeCpuProfile(
   raw: unknown,
   rules: readonly StageRule[],
   window?: { fromMs: number; toMs: number },
+  intervalMs = 1,
 ): ProfileSummary {
   const profile: CpuProfile = v.parse(CpuProfile, raw);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -61,8 +63,9 @@ export function summarizeCpuProfile(
   let totalMs = 0;
   let atUs = profile.startTime;
   for (const [i, id] of profile.samples.entries()) {
-    // timeDeltas[i] is the time since the previous sample: the time sample i stands for.
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+    // Each sample stands for one sampling interval of running JavaScript; timeDeltas also span the
+    // idle gaps between samples, so they only place a sample in time.
+    const dt = intervalMs;
     atUs += profile.timeDeltas[i] ?? 0;
     if (window && (atUs < window.fromMs * 1000 || atUs > window.toMs * 1000)) continue;
     const frame = byId.get(id)!.callFrame;
