@@ -10,7 +10,8 @@
  * same instances (an authenticated near-no-op route, closed loop), and where the instances' CPU
  * went (Bun's --cpu-prof). Target: 100,000 appliances (1,667 cycles/s) with p99 ≤ 50 ms.
  *
- * `bun bench/cloud-fleet.bench.ts [--quick]` (quick: 10,000 seeded appliances, short steps);
+ * `bun bench/cloud-fleet.bench.ts [--quick] [--fleet N]` (quick: 10,000 seeded appliances, short
+ * steps; --fleet seeds N);
  * FLEET_PROFILES=<dir> keeps the instances' .cpuprofile files.
  * Every appliance uploads a bundle every cycle here, an upper bound: the change encoder sends
  * nothing for a quiet cycle (see agent/src/evidence/change-encoder.ts).
@@ -39,7 +40,8 @@ import { type CloudProcess, processCpuSeconds, startCloudProcess } from "./cloud
 import { type StageRule, summarizeCpuProfile } from "./cpu-profile.ts";
 
 const QUICK = process.argv.includes("--quick");
-const FLEET = QUICK ? 10_000 : 100_000;
+const fleetArg = process.argv.indexOf("--fleet");
+const FLEET = fleetArg > 0 ? Number(process.argv[fleetArg + 1]) : QUICK ? 10_000 : 100_000;
 const TARGET_RATE = 1_667;
 const STEP_SEC = QUICK ? 4 : 12;
 const WARMUP_SEC = QUICK ? 4 : 15;
@@ -47,6 +49,7 @@ const RATES = QUICK ? [50, 100, 200, 400] : [100, 200, 300, 400, 600, 800, 1_200
 const P99_MS = 50;
 const REQUEST_TIMEOUT_MS = 10_000;
 const CEILING_CONCURRENCY = 64;
+/** Connections per instance: the cloud's default pool (cloud/src/db/client.ts), as deployed. */
 const POOL_PER_INSTANCE = 16;
 
 /** Stages the instances' CPU samples are sorted into (innermost matching frame wins). */
@@ -83,10 +86,10 @@ const profDir = join(dir, "profiles");
 mkdirSync(profDir);
 const db = await createTestDatabase();
 const admin = new SQL({ url: POSTGRES_ADMIN_URL, max: 1 });
+const bench = new SQL({ url: db.ownerUrl, max: 1 });
 const env = {
   DATABASE_URL: db.url,
   DATABASE_OWNER_URL: db.ownerUrl,
-  DATABASE_POOL_MAX: String(POOL_PER_INSTANCE),
   DATA_DIR: join(dir, "data"),
   HOST: "127.0.0.1",
   PORT: "0",
@@ -109,6 +112,7 @@ try {
   await step(RATES[0]!, { secs: WARMUP_SEC, quiet: true });
   const results: StepResult[] = [];
   const measuredFrom = Date.now();
+  const scansBefore = await tableScans();
   let failures = 0;
   for (const rate of RATES) {
     // Past two failing steps the machine is saturated; still measure the target itself.
@@ -131,6 +135,7 @@ try {
   }
   const ceiling = await noOpCeiling(urls, apps);
   const measured = { fromMs: measuredFrom, toMs: Date.now() };
+  const scansAfter = await tableScans();
   const held = results.filter((r) => r.holds).sort((a, b) => b.rate - a.rate)[0];
   const atTarget = results.find((r) => r.rate === TARGET_RATE);
   console.log(
@@ -155,6 +160,7 @@ try {
   instances.length = 0;
   if (exits.some((c) => c !== 0)) console.log(`!!! instance exit codes ${exits.join(", ")}`);
   printProfile(measured);
+  printScans(scansBefore, scansAfter);
   console.log(
     `load average after: ${loadavg()
       .map((l) => l.toFixed(2))
@@ -309,6 +315,44 @@ try {
     );
   }
 
+  /** Per table: sequential scans and the rows they read, index scans (pg_stat_user_tables). */
+  async function tableScans(): Promise<Map<string, { seq: number; rows: number; idx: number }>> {
+    const rows = (await bench`SELECT relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) AS idx_scan
+      FROM pg_stat_user_tables`) as {
+      relname: string;
+      seq_scan: string;
+      seq_tup_read: string;
+      idx_scan: string;
+    }[];
+    return new Map(
+      rows.map((r) => [
+        r.relname,
+        { seq: Number(r.seq_scan), rows: Number(r.seq_tup_read), idx: Number(r.idx_scan) },
+      ]),
+    );
+  }
+
+  function printScans(
+    before: Map<string, { seq: number; rows: number; idx: number }>,
+    after: Map<string, { seq: number; rows: number; idx: number }>,
+  ) {
+    const rows = [...after]
+      .map(([table, a]) => {
+        const b = before.get(table) ?? { seq: 0, rows: 0, idx: 0 };
+        return { table, seq: a.seq - b.seq, rows: a.rows - b.rows, idx: a.idx - b.idx };
+      })
+      .sort((x, y) => y.rows - x.rows)
+      .slice(0, 6);
+    console.log(
+      "Postgres tables by rows read in sequential scans during the steps (pg_stat_user_tables): " +
+        rows
+          .map(
+            (r) => `${r.table} ${r.rows.toLocaleString("en")} rows in ${r.seq} scans (${r.idx} index scans)`,
+          )
+          .join("; "),
+    );
+  }
+
   function printProfile(window: { fromMs: number; toMs: number }) {
     const files = readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile"));
     const total = new Map<string, number>();
@@ -336,6 +380,7 @@ try {
 } finally {
   await Promise.all(instances.map((x) => x.stop()));
   await admin.close();
+  await bench.close();
   await db.drop();
   rmSync(dir, { recursive: true, force: true });
 }
