@@ -158,7 +158,9 @@ try {
   );
   const exits = await Promise.all(instances.map((x) => x.stop()));
   instances.length = 0;
-  if (exits.some((c) => c !== 0)) console.log(`!!! instance exit codes ${exits.join(", ")}`);
+  if (exits.some((c) => c !== 0)) {
+    console.log(`!!! instance exit codes ${exits.map((c) => c ?? "killed after 60 s").join(", ")}`);
+  }
   printProfile(measured);
   printScans(scansBefore, scansAfter);
   console.log(

@@ -12,8 +12,12 @@ export interface CloudProcess {
   pid: number;
   /** CPU seconds (user + system) the process has used so far, from /proc. */
   cpuSeconds(): number;
-  /** SIGTERM, then wait for a clean exit (which also writes a CPU profile when one was asked for). */
-  stop(): Promise<number>;
+  /**
+   * SIGTERM, then wait for a clean exit (which also writes a CPU profile when one was asked for);
+   * SIGKILL after `graceMs` (a saturated instance may still be working off abandoned requests).
+   * Resolves to the exit code, or null when it had to be killed.
+   */
+  stop(graceMs?: number): Promise<number | null>;
 }
 
 const MAIN = join(import.meta.dir, "..", "cloud", "src", "main.ts");
@@ -69,9 +73,14 @@ export async function startCloudProcess(opts: {
     url,
     pid: child.pid,
     cpuSeconds: () => processCpuSeconds(child.pid),
-    async stop() {
+    async stop(graceMs = 60_000) {
       child.kill("SIGTERM");
-      return await child.exited;
+      const code = await Promise.race([child.exited, Bun.sleep(graceMs).then(() => null)]);
+      if (code === null) {
+        child.kill("SIGKILL");
+        await child.exited;
+      }
+      return code;
     },
   };
 }
