@@ -3,21 +3,42 @@ import type { CheckinRequest, CheckinResponse } from "../../../protocol/checkin.
 import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
+import { chainHeads } from "../db/schema/chain-heads.ts";
 import { orders } from "../db/schema/orders.ts";
 import { ruleSets } from "../db/schema/rules.ts";
 import { sites } from "../db/schema/sites.ts";
 import { siteTargets } from "../db/schema/targets.ts";
-import { recordChainHead } from "../evidence/chain-heads.ts";
+import { chainHeadRow } from "../evidence/chain-heads.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { recordSealKey } from "../targets/seal-key.ts";
 
-/** Record an appliance's check-in and tell it what changed (config, rules, orders, chain head). */
-export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Promise<CheckinResponse> {
+/**
+ * Record an appliance's check-in and tell it what changed (config, rules, orders, chain head).
+ * `identityKey` is the appliance's public key as its API key was authenticated (the auth
+ * middleware reads it in the same round trip), so a signed chain head is checked before anything
+ * is written and stored in the same statement as the check-in.
+ */
+export async function checkin({
+  ctx,
+  input,
+  identityKey,
+}: ServiceCall<CheckinRequest> & { identityKey: string }): Promise<CheckinResponse> {
   const actor = ctx.actor;
   if (actor.type !== "appliance") throw forbidden("only appliances check in");
   const now = ctx.clock.now();
-  // One round trip: record the check-in and read back everything the answer needs.
-  const [row] = await ctx.db
+  const head = input.signedHead
+    ? chainHeadRow({ ...actor, publicKey: identityKey }, input.signedHead, now)
+    : null;
+  // A data-modifying CTE runs whether or not the update reads it: one statement, one commit.
+  const db = head
+    ? ctx.db.with(
+        ctx.db
+          .$with("signed_head", {})
+          .as(ctx.db.insert(chainHeads).values(head).onConflictDoNothing().getSQL()),
+      )
+    : ctx.db;
+  // One round trip: record the check-in (and its signed head) and read back what the answer needs.
+  const [row] = await db
     .update(appliances)
     .set({
       lastCheckinAt: now,
@@ -28,7 +49,6 @@ export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Prom
     .where(eq(appliances.id, actor.applianceId))
     .returning({
       chainSeq: appliances.chainSeq,
-      publicKey: appliances.publicKey,
       configVersion: sql<number>`(SELECT ${sites.configVersion} FROM ${sites} WHERE ${sites.id} = ${appliances.siteId})`,
       pending: sql<number>`(SELECT count(*)::int FROM ${orders} WHERE ${and(
         eq(orders.applianceId, actor.applianceId),
@@ -43,13 +63,6 @@ export async function checkin({ ctx, input }: ServiceCall<CheckinRequest>): Prom
     });
   if (!row) throw notFound(`appliance ${actor.applianceId} no longer exists`);
   if (input.sealKey) await recordSealKey(ctx.db, actor, input.sealKey, now);
-  if (input.signedHead)
-    await recordChainHead(
-      ctx.db,
-      { siteId: actor.siteId, applianceId: actor.applianceId, publicKey: row.publicKey },
-      input.signedHead,
-      now,
-    );
   return {
     serverTime: now.toISOString(),
     protocolVersion: PROTOCOL_VERSION,

@@ -31,7 +31,9 @@ export async function adminActor(
 
 /**
  * Agent routes: a valid appliance API key, then the per-appliance rate limit, in one round trip
- * (a CTE looks the key up and counts the request against that appliance's window).
+ * (a CTE looks the key up and counts the request against that appliance's window). The
+ * appliance's identity key comes back too (the `identityKey` variable), so routes that check its
+ * signatures need no second read.
  */
 export function requireAppliance(deps: CloudDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -39,10 +41,17 @@ export function requireAppliance(deps: CloudDeps): MiddlewareHandler<AppEnv> {
     if (!secret) throw unauthorized("missing bearer API key (Authorization: Bearer <apiKey>)");
     const policy = deps.config.rateLimits.agent;
     const { windowStart, retryAfterSec } = currentWindow(deps.clock, policy);
-    const [row] = rowsOf<{ key_id: string; appliance_id: string; site_id: string; count: string | number }>(
+    const [row] = rowsOf<{
+      key_id: string;
+      appliance_id: string;
+      site_id: string;
+      public_key: string;
+      count: string | number;
+    }>(
       await deps.db.execute(sql`
         WITH k AS (
-          SELECT ${apiKeys.id} AS key_id, ${apiKeys.applianceId} AS appliance_id, ${apiKeys.siteId} AS site_id
+          SELECT ${apiKeys.id} AS key_id, ${apiKeys.applianceId} AS appliance_id, ${apiKeys.siteId} AS site_id,
+            ${appliances.publicKey} AS public_key
           FROM ${apiKeys} JOIN ${appliances} ON ${appliances.id} = ${apiKeys.applianceId}
           WHERE ${apiKeys.hash} = ${hashSecret(secret)} AND ${apiKeys.revokedAt} IS NULL AND ${appliances.deletedAt} IS NULL
           LIMIT 1
@@ -52,7 +61,7 @@ export function requireAppliance(deps: CloudDeps): MiddlewareHandler<AppEnv> {
           ON CONFLICT (bucket, window_start) DO UPDATE SET count = ${rateLimits}.count + 1
           RETURNING count
         )
-        SELECT k.key_id, k.appliance_id, k.site_id, rl.count FROM k CROSS JOIN rl`),
+        SELECT k.key_id, k.appliance_id, k.site_id, k.public_key, rl.count FROM k CROSS JOIN rl`),
     );
     if (!row) throw unauthorized("API key is unknown, revoked or its appliance was deleted");
     c.set("actor", {
@@ -61,6 +70,7 @@ export function requireAppliance(deps: CloudDeps): MiddlewareHandler<AppEnv> {
       siteId: row.site_id,
       apiKeyId: row.key_id,
     });
+    c.set("identityKey", row.public_key);
     if (Number(row.count) > policy.limit) throw rateLimited("agent requests", policy, retryAfterSec);
     await next();
   };

@@ -8,6 +8,7 @@ import { bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
 import { generateKeyPair } from "../../../protocol/sign.ts";
 import { sampleCheckin } from "../../../protocol/testkit.ts";
 import { runMalachor } from "../../../test/support/binary.ts";
+import { appliances } from "../db/schema/appliances.ts";
 import { chainHeads } from "../db/schema/chain-heads.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import type { TestAppliance, TestCloud } from "../testing/test-cloud.ts";
@@ -89,7 +90,7 @@ describeEachDb("signed chain heads: check-in, export, verify", (cloud) => {
     expect(JSON.parse(later[5]!).payload).toMatchObject({ seq: 5, at: at(3) });
   });
 
-  test("a head signed by another key or naming another appliance is refused and not stored", async () => {
+  test("a head signed by another key or naming another appliance is refused, and nothing of that check-in is stored", async () => {
     const c = cloud();
     await c.createSite("site-r");
     const a = await c.createAppliance("site-r", "app-r1");
@@ -108,5 +109,11 @@ describeEachDb("signed chain heads: check-in, export, verify", (cloud) => {
     expect(r.status).toBe(400);
     expect(JSON.stringify(await r.json())).toContain("not this appliance");
     expect(await c.deps.db.select().from(chainHeads).where(eq(chainHeads.siteId, "site-r"))).toEqual([]);
+    // The head is checked before the check-in's one statement runs: it recorded nothing either.
+    const [row] = await c.deps.db
+      .select({ lastCheckinAt: appliances.lastCheckinAt })
+      .from(appliances)
+      .where(eq(appliances.id, "app-r1"));
+    expect(row).toEqual({ lastCheckinAt: null });
   });
 });

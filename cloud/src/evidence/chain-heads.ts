@@ -8,32 +8,29 @@ import { chainHeads } from "../db/schema/chain-heads.ts";
 import { badRequest } from "../http/errors.ts";
 
 /**
- * Store the chain head an appliance signed at check-in, after checking it names this appliance
- * and site and carries its identity key's signature. The same sequence twice is stored once.
+ * The row that stores the chain head an appliance signed at check-in, after checking it names this
+ * appliance and site and carries its identity key's signature (400 otherwise). Insert it with
+ * ON CONFLICT DO NOTHING: the same sequence twice is stored once.
  */
-export async function recordChainHead(
-  db: Db | Tx,
+export function chainHeadRow(
   who: { siteId: string; applianceId: string; publicKey: string },
   head: SignedChainHead,
   now: Date,
-): Promise<void> {
+): typeof chainHeads.$inferInsert {
   const p = head.payload;
   if (p.applianceId !== who.applianceId || p.siteId !== who.siteId)
     throw badRequest(`signed chain head names ${p.siteId}/${p.applianceId}, not this appliance`);
   const check = verifyEnvelope(head, who.publicKey);
   if (!check.ok) throw badRequest(`signed chain head refused: ${check.reason}`);
-  await db
-    .insert(chainHeads)
-    .values({
-      siteId: p.siteId,
-      applianceId: p.applianceId,
-      seq: p.seq,
-      hash: p.hash,
-      signedAt: new Date(p.at),
-      envelope: head,
-      receivedAt: now,
-    })
-    .onConflictDoNothing();
+  return {
+    siteId: p.siteId,
+    applianceId: p.applianceId,
+    seq: p.seq,
+    hash: p.hash,
+    signedAt: new Date(p.at),
+    envelope: head,
+    receivedAt: now,
+  };
 }
 
 /**

@@ -9,6 +9,8 @@ export interface AppEnv {
     requestId: string;
     /** Set by the auth middleware of routes that need a caller. */
     actor: Actor;
+    /** On appliance routes: the appliance's identity public key (hex), read with its API key. */
+    identityKey: string;
   };
 }
 

@@ -42,7 +42,8 @@ export function registerAgentRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: CheckinRequest,
       response: CheckinResponse,
     },
-    async ({ c, ctx, body }) => c.json(await checkin({ ctx, input: body })),
+    async ({ c, ctx, body }) =>
+      c.json(await checkin({ ctx, input: body, identityKey: c.get("identityKey") })),
   );
 
   route(

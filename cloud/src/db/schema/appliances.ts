@@ -32,13 +32,17 @@ export const appliances = pgTable(
 );
 
 /** Identity public keys an appliance has used (kept after rotation so old evidence still verifies). */
-export const applianceKeys = pgTable("appliance_keys", {
-  keyId: text("key_id").primaryKey(),
-  applianceId: text("appliance_id").notNull(),
-  siteId: text("site_id").notNull(),
-  publicKey: text("public_key").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-});
+export const applianceKeys = pgTable(
+  "appliance_keys",
+  {
+    keyId: text("key_id").primaryKey(),
+    applianceId: text("appliance_id").notNull(),
+    siteId: text("site_id").notNull(),
+    publicKey: text("public_key").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("appliance_keys_appliance_idx").on(t.applianceId)],
+);
 
 /** Per-appliance API keys, stored as SHA-256 of the high-entropy key; rotatable and revocable. */
 export const apiKeys = pgTable(
