@@ -1,7 +1,8 @@
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import {
   assemble,
   consistencyPlan,
+  EMPTY_ROOT,
   inclusionPlan,
   leafHash,
   type NodeId,
@@ -12,43 +13,54 @@ import {
 import type { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { rowsOf } from "../db/rows.ts";
-import { tlogHeads, tlogLeaves } from "../db/schema/transparency.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { siteLogHead } from "./append.ts";
 
+/** A site log's head as a proof reads it beside the nodes: size and root. */
+interface HeadSeen {
+  size: number;
+  root: string;
+}
+
 /**
  * The stored hashes of perfect subtrees of a site's log, in one round trip: leaves (level 0) are
- * hashed from their bundle hash, interior nodes read as written at append.
+ * hashed from their bundle hash, interior nodes read as written at append. The ids travel as one
+ * JSON parameter, so the statement's text never changes and Postgres plans it once per connection.
  */
 export async function readNodes(db: Db | Tx, siteId: string, ids: NodeId[]): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
-  const inner = ids.filter((id) => id.level > 0);
-  if (leaves.length === 0 && inner.length === 0) return out;
-  const parts = [];
-  if (leaves.length > 0) {
-    parts.push(sql`SELECT 0 AS level, idx, bundle_hash AS hash FROM tlog_leaves
-      WHERE site_id = ${siteId} AND idx IN (${sql.join(
-        leaves.map((i) => sql`${i}`),
-        sql`, `,
-      )})`);
-  }
-  if (inner.length > 0) {
-    parts.push(sql`SELECT level, idx, hash FROM tlog_nodes WHERE site_id = ${siteId}
-      AND (level, idx) IN (${sql.join(
-        inner.map((id) => sql`(${id.level}::int, ${id.index}::bigint)`),
-        sql`, `,
-      )})`);
-  }
+  return (await readNodesAndHead(db, siteId, ids)).nodes;
+}
+
+/** readNodes, with the log's head (size and root) read in the same statement. */
+async function readNodesAndHead(
+  db: Db | Tx,
+  siteId: string,
+  ids: NodeId[],
+): Promise<{ nodes: Map<string, Buffer>; head: HeadSeen }> {
+  const inner = JSON.stringify(ids.filter((id) => id.level > 0).map((id) => [id.level, id.index]));
+  const leaves = JSON.stringify(ids.filter((id) => id.level === 0).map((id) => id.index));
+  // Level −1 is the head row: its size in idx, its root in hash.
   const rows = rowsOf<{ level: number | string; idx: number | string; hash: string }>(
-    await db.execute(sql.join(parts, sql` UNION ALL `)),
+    await db.execute(sql`SELECT -1 AS level, size AS idx, root AS hash FROM tlog_heads WHERE site_id = ${siteId}
+      UNION ALL
+      SELECT n.level, n.idx, n.hash FROM jsonb_array_elements(${inner}::text::jsonb) AS q
+        JOIN tlog_nodes n ON n.site_id = ${siteId} AND n.level = (q->>0)::int AND n.idx = (q->>1)::bigint
+      UNION ALL
+      SELECT 0, l.idx, l.bundle_hash FROM jsonb_array_elements(${leaves}::text::jsonb) AS q
+        JOIN tlog_leaves l ON l.site_id = ${siteId} AND l.idx = (q #>> '{}')::bigint`),
   );
+  const nodes = new Map<string, Buffer>();
+  let head: HeadSeen = { size: 0, root: EMPTY_ROOT.toString("hex") };
   for (const r of rows) {
     const level = Number(r.level);
+    if (level < 0) {
+      head = { size: Number(r.idx), root: r.hash };
+      continue;
+    }
     const bytes = Buffer.from(r.hash, "hex");
-    out.set(nodeKey({ level, index: Number(r.idx) }), level === 0 ? leafHash(bytes) : bytes);
+    nodes.set(nodeKey({ level, index: Number(r.idx) }), level === 0 ? leafHash(bytes) : bytes);
   }
-  return out;
+  return { nodes, head };
 }
 
 /** A tree size to prove against: the one asked for (at most the log's), else the log's current size. */
@@ -68,36 +80,33 @@ export async function inclusionProof(
   ref: LeafRef,
   treeSize?: number,
 ): Promise<InclusionProof> {
-  // The leaf and the log's size in one round trip.
-  const [leaf] = await db
-    .select({
-      idx: tlogLeaves.idx,
-      applianceId: tlogLeaves.applianceId,
-      seq: tlogLeaves.seq,
-      bundleHash: tlogLeaves.bundleHash,
-      headSize: sql<
-        number | string
-      >`(SELECT ${tlogHeads.size} FROM ${tlogHeads} WHERE ${tlogHeads.siteId} = ${siteId})`,
-    })
-    .from(tlogLeaves)
-    .where(
-      "bundleHash" in ref
-        ? and(eq(tlogLeaves.siteId, siteId), eq(tlogLeaves.bundleHash, ref.bundleHash))
-        : and(
-            eq(tlogLeaves.siteId, siteId),
-            eq(tlogLeaves.applianceId, ref.applianceId),
-            eq(tlogLeaves.seq, ref.seq),
-          ),
-    )
-    .limit(1);
+  // The leaf and the log's head in one round trip (two statement texts in all, each planned once).
+  const where =
+    "bundleHash" in ref
+      ? sql`l.site_id = ${siteId} AND l.bundle_hash = ${ref.bundleHash}`
+      : sql`l.site_id = ${siteId} AND l.appliance_id = ${ref.applianceId} AND l.seq = ${ref.seq}`;
+  const [leaf] = rowsOf<{
+    idx: number | string;
+    applianceId: string;
+    seq: number | string;
+    bundleHash: string;
+    headSize: number | string;
+    headRoot: string;
+  }>(
+    await db.execute(sql`SELECT l.idx, l.appliance_id AS "applianceId", l.seq, l.bundle_hash AS "bundleHash",
+        h.size AS "headSize", h.root AS "headRoot"
+      FROM tlog_leaves l JOIN tlog_heads h ON h.site_id = l.site_id WHERE ${where} LIMIT 1`),
+  );
   const what = "bundleHash" in ref ? `bundle ${ref.bundleHash}` : `bundle #${ref.seq} of ${ref.applianceId}`;
   if (!leaf) throw notFound(`${what} is not in site ${siteId}'s log`);
-  const size = sizeFor(siteId, Number(leaf.headSize), treeSize);
+  const headSize = Number(leaf.headSize);
+  const size = sizeFor(siteId, headSize, treeSize);
   const index = Number(leaf.idx);
   if (index >= size) throw badRequest(`${what} is leaf ${index}, past a tree of ${size} leaves`);
   const plan = inclusionPlan(index, size);
-  const roots = rootPlan(size);
-  const nodes = await readNodes(db, siteId, planNodes([...plan, roots]));
+  // At the head's size the root is the head's; an earlier size's root is folded from stored nodes.
+  const roots = size === headSize ? null : rootPlan(size);
+  const { nodes } = await readNodesAndHead(db, siteId, planNodes(roots ? [...plan, roots] : plan));
   return {
     siteId,
     applianceId: leaf.applianceId,
@@ -105,31 +114,37 @@ export async function inclusionProof(
     bundleHash: leaf.bundleHash,
     leafIndex: index,
     treeSize: size,
-    root: assemble([roots], nodes)[0]!.toString("hex"),
+    root: roots ? assemble([roots], nodes)[0]!.toString("hex") : leaf.headRoot,
     proof: assemble(plan, nodes).map((h) => h.toString("hex")),
   };
 }
 
-/** The consistency proof between two sizes of a site's log (size2: the current size unless given). */
+/**
+ * The consistency proof between two sizes of a site's log (size2: the current size unless given);
+ * with size2 given, nodes and head are read in one round trip.
+ */
 export async function consistencyProof(
   db: Db | Tx,
   siteId: string,
   size1: number,
   size2?: number,
 ): Promise<ConsistencyProof> {
-  const to = sizeFor(siteId, (await siteLogHead(db, siteId)).size, size2);
+  const current = size2 === undefined ? await siteLogHead(db, siteId) : null;
+  const to = size2 ?? current!.size;
   if (size1 > to) throw badRequest(`first size ${size1} is larger than second size ${to}`);
   const plan = consistencyPlan(size1, to);
   const r1 = rootPlan(size1);
-  const r2 = rootPlan(to);
-  const nodes = await readNodes(db, siteId, planNodes([...plan, r1, r2]));
+  const r2 = current ? [] : rootPlan(to);
+  const { nodes, head } = await readNodesAndHead(db, siteId, planNodes([...plan, r1, r2]));
+  sizeFor(siteId, head.size, to);
   const rootOf = (ids: NodeId[]) => assemble([ids], nodes)[0]!.toString("hex");
   return {
     siteId,
     size1,
     root1: rootOf(r1),
     size2: to,
-    root2: rootOf(r2),
+    // At the head's size the root is the head's (read beside the nodes).
+    root2: current ? current.root : to === head.size ? head.root : rootOf(r2),
     proof: assemble(plan, nodes).map((h) => h.toString("hex")),
   };
 }
