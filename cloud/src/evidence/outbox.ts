@@ -55,7 +55,8 @@ export async function drainOutbox(
       attempts: evidenceOutbox.attempts,
       alertedAt: evidenceOutbox.alertedAt,
       siteId: evidenceChain.siteId,
-      body: evidenceChain.body,
+      // Entries queued before migration 2400 have no body of their own: their chain row holds it.
+      body: sql<string>`coalesce(${evidenceOutbox.body}, ${evidenceChain.body})`,
     })
     .from(evidenceOutbox)
     .innerJoin(

@@ -59,13 +59,13 @@ describeEachDb("compliance from change-based evidence", (cloud) => {
     });
     expect(r.status).toBe(200);
 
-    const got = await siteCompliance(c.deps.db, "s-state");
+    const got = await siteCompliance(c.deps, "s-state");
     const expected = computeScore(cycles[3]!);
     expect([got.score, got.assessed]).toEqual([expected.score, expected.assessed]);
     expect([...got.findings.values()].map((f) => [f.checkId, f.host, f.status, f.bundle.seq])).toEqual([
       // The failing firewall is linked to the delta that recorded the change.
       ["windows.firewall", "win-1", "fail", 2],
     ]);
-    expect((await siteScores(c.deps.db, ["s-state"])).get("s-state")!.score).toBe(expected.score);
+    expect((await siteScores(c.deps, ["s-state"])).get("s-state")!.score).toBe(expected.score);
   });
 });
