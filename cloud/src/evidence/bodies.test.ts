@@ -72,6 +72,13 @@ describeEachDb("evidence bodies", (cloud) => {
     await c.createSite("s-lost");
     const a = await c.createAppliance("s-lost", "app-lost");
     await uploadAs(c, a, a.nextBundles(2));
+    // A queued body is fixed: the service's role may drop a written entry, never change what it holds.
+    const edit = await c.deps.db
+      .update(evidenceOutbox)
+      .set({ body: "{}" })
+      .where(eq(evidenceOutbox.applianceId, a.applianceId))
+      .catch((e: unknown) => e);
+    expect(String((edit as Error).cause ?? edit)).toContain("a queued body and its object key cannot change");
     // Entries dropped before their objects were written (the drain deletes only written ones).
     await c.deps.db.delete(evidenceOutbox).where(eq(evidenceOutbox.applianceId, a.applianceId));
     const err = await c.deps.bodies.read([{ applianceId: a.applianceId, seq: 2 }]).catch((e: unknown) => e);

@@ -9,3 +9,19 @@ ALTER TABLE evidence_chain ALTER COLUMN body DROP NOT NULL;
 ALTER TABLE evidence_chain ADD COLUMN size integer;
 --> statement-breakpoint
 ALTER TABLE evidence_outbox ADD COLUMN body text;
+--> statement-breakpoint
+-- A queued body is evidence already verified: the service may delete the entry once the object is
+-- written (the drain does) but never change the body or the key it goes to. Its own function, not
+-- malachor_refuse_change(), which would make the outbox append-only (db/roles.ts).
+CREATE FUNCTION malachor_refuse_outbox_body_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.body IS DISTINCT FROM OLD.body OR NEW.object_key IS DISTINCT FROM OLD.object_key
+     OR NEW.appliance_id IS DISTINCT FROM OLD.appliance_id OR NEW.seq IS DISTINCT FROM OLD.seq THEN
+    RAISE EXCEPTION 'evidence_outbox: a queued body and its object key cannot change' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER evidence_outbox_body_fixed BEFORE UPDATE ON evidence_outbox
+  FOR EACH ROW EXECUTE FUNCTION malachor_refuse_outbox_body_change();
