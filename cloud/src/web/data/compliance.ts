@@ -5,7 +5,7 @@
  * the body reader), however long the chain.
  */
 import { and, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
-import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
+import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
@@ -13,6 +13,7 @@ import { restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
+import { applianceStateAt } from "../../evidence/state-at.ts";
 import { dayKeys, windowStart } from "./days.ts";
 import { latestOfKind, latestStateRows } from "./state-findings.ts";
 
@@ -198,7 +199,7 @@ export interface DayScore {
 
 /**
  * Score per UTC day over the last `days` days: each day scores the last check-cycle bundle of
- * each appliance that day, with the program as its records stood at the end of that day. Days without any bundle are null (a gap in the chart, not a zero).
+ * each appliance that day (an appliance signing change-based evidence: its state at the day's end), with the program as its records stood at the end of that day. Days without any bundle are null (a gap in the chart, not a zero).
  */
 export async function scoreHistory(
   src: BodySource,
@@ -225,6 +226,23 @@ export async function scoreHistory(
   const rows = await findingsOfBundles(src, refs);
   const byDay = new Map<string, Finding[]>();
   for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...r.findings]);
+  // Change-based evidence (v2): each day an appliance signed state bundles counts its complete
+  // state as it stood at the end of that day (or now, today), rebuilt from snapshot + changes.
+  const stateDays = await src.db
+    .selectDistinct({ applianceId: evidenceChain.applianceId, day: dayOf })
+    .from(evidenceChain)
+    .where(
+      and(
+        eq(evidenceChain.siteId, siteId),
+        inArray(evidenceChain.kind, [...STATE_KINDS]),
+        gte(evidenceChain.createdAt, start),
+      ),
+    );
+  for (const { applianceId, day } of stateDays) {
+    const end = Math.min(Date.parse(`${day}T23:59:59.999Z`), now.getTime());
+    const at = await applianceStateAt(src, applianceId, new Date(end).toISOString());
+    if (at) byDay.set(day, [...(byDay.get(day) ?? []), ...at.state.values()]);
+  }
   return dayKeys(now, days).map((d) => {
     const fs = byDay.get(d);
     return { day: d, score: fs ? computeScore(fs, programOn?.(new Date(`${d}T00:00:00Z`))).score : null };
