@@ -51,11 +51,11 @@ const MIN_PART = 500;
  * Audit a site's stored chain from genesis, giving the verdict `malachor evidence verify` gives for
  * the site's export (same break, index, kind and message). Every bundle's shape, sequence number and
  * hash link are checked, in worker threads (bodies read through the body reader; on Postgres in
- * windows read in parallel). With `signatures: "all"` every signature is verified too. By default a signature is
- * verified when no cloud-signed ingest record vouches for it, and for each appliance's head; a
- * record vouches only once the walk reaches the hash it names. Anything short of a clean pass is
- * walked again page by page in export order, and a default pass that is not clean is settled by
- * verifying every signature, so the verdict is always the CLI's.
+ * windows read in parallel). With `signatures: "all"` every signature is verified too. By default a
+ * signature is verified when no cloud-signed ingest record vouches for it, and for each appliance's
+ * head; a record vouches only once the walk reaches the hash it names. Anything short of a clean
+ * pass is walked again page by page in export order, and a default pass that is not clean is
+ * settled by verifying every signature, so the verdict is always the CLI's.
  */
 export async function auditSiteChain({
   ctx,
