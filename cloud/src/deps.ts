@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.ts";
 import type { CloudConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
+import type { EvidenceBodies } from "./evidence/bodies.ts";
 import type { CloudKeys } from "./keys/cloud-keys.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics/registry.ts";
@@ -12,6 +13,8 @@ export interface CloudDeps {
   db: Db;
   dbKind: "pglite" | "postgres";
   store: ObjectStore;
+  /** Bundle bodies, read through one cache (evidence/bodies.ts). */
+  bodies: EvidenceBodies;
   clock: Clock;
   keys: CloudKeys;
   logger: Logger;

@@ -10,6 +10,7 @@ import { systemClock } from "./clock.ts";
 import { type CloudConfig, defaultCloudConfig } from "./config.ts";
 import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
+import { evidenceBodies } from "./evidence/bodies.ts";
 import { evidenceOutboxJob } from "./evidence/outbox.ts";
 import { type Listener, serveHttp } from "./http/serve.ts";
 import type { Job } from "./jobs/job.ts";
@@ -124,6 +125,7 @@ export async function openCloud(settings: CloudSettings, logger: Logger): Promis
     db: handle.db,
     dbKind: handle.kind,
     store,
+    bodies: evidenceBodies(handle.db, store),
     clock: systemClock,
     keys,
     logger,

@@ -4,7 +4,8 @@ import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { auditSiteLog, type LogAudit } from "../transparency/log-audit.ts";
-import { auditWindows, type ConnectionOptions, connectionOptionsOf } from "./audit-windows.ts";
+import { type AuditWindow, auditWindows, readWindow } from "./audit-windows.ts";
+import type { EvidenceBodies } from "./bodies.ts";
 import {
   emptyWalk,
   type OutsideAnswers,
@@ -15,7 +16,7 @@ import {
 import { siteChainPages } from "./site-chain.ts";
 import { siteKeyRows } from "./site-keys.ts";
 import { verifiedRanges } from "./verified-records.ts";
-import { sharedVerifyPool, type VerifyPool, type WindowResult } from "./verify-pool.ts";
+import { sharedVerifyPool, type VerifyPool } from "./verify-pool.ts";
 
 /** Which signatures an audit verifies itself: every one, or as the README's "Chain audit" says. */
 export type SignatureMode = "heads" | "all";
@@ -41,7 +42,7 @@ type SiteChainVerdict =
   | { siteId: string; ok: true; count: number; heads: ChainStarts; coverage: AuditCoverage }
   | { siteId: string; ok: false; count: number; break: Omit<ChainBreak, "ok">; coverage: AuditCoverage };
 
-/** Stored bundles per page read from the database, and per window a worker reads itself. */
+/** Stored bundles per page read in export order, and per window of the parallel pass. */
 const PAGE = 4000;
 /** A page is split over the workers only when each part gets at least this many bundles. */
 const MIN_PART = 500;
@@ -49,12 +50,12 @@ const MIN_PART = 500;
 /**
  * Audit a site's stored chain from genesis, giving the verdict `malachor evidence verify` gives for
  * the site's export (same break, index, kind and message). Every bundle's shape, sequence number and
- * hash link are checked, in worker threads (on Postgres each worker reads its windows of the chain
- * itself). With `signatures: "all"` every signature is verified too. By default a signature is
- * verified when no cloud-signed ingest record vouches for it, and for each appliance's head; a
- * record vouches only once the walk reaches the hash it names. Anything short of a clean pass is
- * walked again page by page in export order, and a default pass that is not clean is settled by
- * verifying every signature, so the verdict is always the CLI's.
+ * hash link are checked, in worker threads (bodies read through the body reader; on Postgres in
+ * windows read in parallel). With `signatures: "all"` every signature is verified too. By default a
+ * signature is verified when no cloud-signed ingest record vouches for it, and for each appliance's
+ * head; a record vouches only once the walk reaches the hash it names. Anything short of a clean
+ * pass is walked again page by page in export order, and a default pass that is not clean is
+ * settled by verifying every signature, so the verdict is always the CLI's.
  */
 export async function auditSiteChain({
   ctx,
@@ -70,24 +71,26 @@ export async function auditSiteChain({
   assertSiteAccess(ctx.actor, input.siteId);
   const site: SiteRef = {
     db: ctx.db,
+    bodies: ctx.bodies,
     siteId: input.siteId,
     pool,
     pageSize,
     keys: (await siteKeyRows(ctx.db, input.siteId)).map((k) => k.publicKey),
   };
-  let connection = connectionOptionsOf(ctx.db);
+  // Postgres serves windows in parallel; PGlite (one connection) reads in export order alone.
+  let windowed = ctx.dbKind === "postgres";
   const pass = async (scope: SignatureScope): Promise<Pass> => {
-    if (connection) {
-      const fast = await walkWindows(site, connection, scope).catch((e: unknown) => {
-        // Workers that cannot reach the database leave the audit to the cloud's own connection.
-        ctx.logger.warn("chain audit: workers could not read the chain; reading it in order", {
+    if (windowed) {
+      const fast = await walkWindows(site, scope).catch((e: unknown) => {
+        // A window that cannot be read leaves the audit to the exact pass, in order.
+        ctx.logger.warn("chain audit: a window of the chain could not be read; reading it in order", {
           siteId: input.siteId,
           error: e instanceof Error ? e.message : String(e),
         });
         return { outcome: "doubt" } as const;
       });
       if (fast.outcome !== "doubt") return fast;
-      connection = null; // a doubt is settled in export order from here on
+      windowed = false; // a doubt is settled in export order from here on
     }
     return walkPages(site, scope);
   };
@@ -112,6 +115,7 @@ export async function auditSiteChain({
 
 interface SiteRef {
   db: Db;
+  bodies: EvidenceBodies;
   siteId: string;
   pool: VerifyPool;
   pageSize: number;
@@ -176,29 +180,33 @@ class Tally {
   }
 }
 
+/** A window read through the body reader, walked by a worker from the starts its bundles claim. */
+async function walkWindow(site: SiteRef, window: AuditWindow, scope: SignatureScope) {
+  const bodies = await readWindow(site, site.siteId, window);
+  const walk = await site.pool.walk({
+    bodies,
+    keys: site.keys,
+    scope,
+    indexOffset: 0,
+    starts: {},
+    claim: true,
+  });
+  return { rows: bodies.length, walk };
+}
+
 /**
- * The fast pass (Postgres): workers read windows of the chain over their own connections and walk
- * each from the starts its bundles claim; the claims are checked here in export order. Only a clean
- * pass with every claim true settles anything; all else is "doubt", for the exact walk.
+ * The fast pass (Postgres): windows of the chain read in parallel and each walked by a worker from
+ * the starts its bundles claim; the claims are checked here in export order. Only a clean pass with
+ * every claim true settles anything; all else is "doubt", for the exact walk.
  */
-async function walkWindows(
-  site: SiteRef,
-  connection: ConnectionOptions,
-  scope: SignatureScope,
-): Promise<Pass> {
+async function walkWindows(site: SiteRef, scope: SignatureScope): Promise<Pass> {
   const { windows, rows } = await auditWindows(site.db, site.siteId, site.pageSize);
   const tally = new Tally(scope);
-  const inFlight: Promise<WindowResult>[] = [];
+  const inFlight: ReturnType<typeof walkWindow>[] = [];
   let next = 0;
   const launch = () => {
     while (inFlight.length < 2 * site.pool.size && next < windows.length) {
-      const job = site.pool.window({
-        connection,
-        siteId: site.siteId,
-        window: windows[next++]!,
-        keys: site.keys,
-        scope,
-      });
+      const job = walkWindow(site, windows[next++]!, scope);
       job.catch(() => {}); // awaited in order below; one given up on must not go unhandled
       inFlight.push(job);
     }
@@ -225,7 +233,7 @@ async function walkWindows(
  * "doubt" when the default pass cannot stand alone.
  */
 async function walkPages(site: SiteRef, scope: SignatureScope): Promise<Pass> {
-  const pages = siteChainPages(site.db, site.siteId, site.pageSize);
+  const pages = siteChainPages(site, site.siteId, site.pageSize);
   let next = pages.next();
   const tally = new Tally(scope);
   let offset = 0;
@@ -358,7 +366,7 @@ async function findOutside(
     later: Object.fromEntries(later.map((k) => [k, false])),
   };
   let at = 0;
-  for await (const rows of siteChainPages(site.db, site.siteId, site.pageSize)) {
+  for await (const rows of siteChainPages(site, site.siteId, site.pageSize)) {
     const bodies = rows.map((row) => row.body);
     const before = bodies.slice(0, Math.max(0, from - at));
     const after = bodies.slice(Math.max(0, to - at));

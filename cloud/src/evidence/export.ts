@@ -12,7 +12,7 @@ import { siteChainPages } from "./site-chain.ts";
 export function exportSiteChain({ ctx, input }: ServiceCall<{ siteId: string }>): ReadableStream<Uint8Array> {
   assertRole(ctx.actor, "read-only");
   assertSiteAccess(ctx.actor, input.siteId);
-  const pages = siteChainPages(ctx.db, input.siteId);
+  const pages = siteChainPages(ctx, input.siteId);
   const enc = new TextEncoder();
   return new ReadableStream({
     async pull(controller) {

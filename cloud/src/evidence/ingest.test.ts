@@ -11,10 +11,12 @@ import {
   bundleSigningBytes,
   type EvidenceBundle,
 } from "../../../protocol/evidence.ts";
+import { sha256Hex } from "../../../protocol/hash.ts";
 import { EvidenceRefusal, type EvidenceUploadResult } from "../../../protocol/ingest.ts";
 import { verify } from "../../../protocol/sign.ts";
 import { runMalachor } from "../../../test/support/binary.ts";
 import { evidenceAlerts, evidenceChain, evidenceVerified } from "../db/schema/evidence.ts";
+import { evidenceObjectText } from "../store/object-store.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import { extendChain, insertStoredRow, withTorsionSignature } from "../testing/stored-chains.ts";
 import type { TestAppliance, TestCloud } from "../testing/test-cloud.ts";
@@ -94,7 +96,7 @@ describeEachDb("evidence ingest", (cloud) => {
   test("stored bodies are exactly the canonical bytes that were verified", async () => {
     const c = cloud();
     const [row] = await c.deps.db.select().from(evidenceChain).where(eq(evidenceChain.seq, 1)).limit(1);
-    expect(row!.body).toBe(canonicalize(first[0]));
+    expect(await c.deps.bodies.read([row!])).toEqual([canonicalize(first[0])]);
     expect(row!.hash).toBe(bundleHash(first[0]!));
     expect(row!.objectKey).toMatch(/^site-a\/\d{4}\/\d{2}\/app-a1-1\.json$/);
   });
@@ -175,7 +177,9 @@ describeEachDb("evidence ingest", (cloud) => {
     expect(rep.written).toBeGreaterThanOrEqual(8);
     const rows = await c.deps.db.select().from(evidenceChain).where(eq(evidenceChain.applianceId, "app-a1"));
     for (const row of rows) {
-      expect(new TextDecoder().decode((await c.deps.store.get(row.objectKey))!)).toBe(row.body);
+      expect(sha256Hex(evidenceObjectText(row.objectKey, (await c.deps.store.get(row.objectKey))!))).toBe(
+        row.hash,
+      );
     }
   });
 

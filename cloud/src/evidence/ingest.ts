@@ -303,14 +303,16 @@ async function storePending(
         createdAt: p.createdAt,
         receivedAt: now,
         objectKey: p.objectKey,
-        body: p.body,
+        size: Buffer.byteLength(p.body),
       })),
     );
+    // The body waits in the outbox until the store has it (outbox.ts); the chain row is its index.
     await tx.insert(evidenceOutbox).values(
       chunk.map((p) => ({
         applianceId: actor.applianceId,
         seq: p.seq,
         objectKey: p.objectKey,
+        body: p.body,
         retainUntil,
         createdAt: now,
       })),

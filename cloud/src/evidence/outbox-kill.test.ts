@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { AGENT_API } from "../../../protocol/api.ts";
+import { sha256Hex } from "../../../protocol/hash.ts";
 import { evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
+import { evidenceObjectText } from "../store/object-store.ts";
 import { POSTGRES_AVAILABLE } from "../testing/each-db.ts";
 import { makeTestCloud, type TestCloud } from "../testing/test-cloud.ts";
 import { drainOutbox } from "./outbox.ts";
@@ -63,7 +65,9 @@ describe.skipIf(!POSTGRES_AVAILABLE)("outbox drain killed with SIGKILL (Postgres
     const rows = await c.deps.db.select().from(evidenceChain);
     expect(rows).toHaveLength(120);
     for (const row of rows) {
-      expect(new TextDecoder().decode((await c.deps.store.get(row.objectKey))!)).toBe(row.body);
+      expect(sha256Hex(evidenceObjectText(row.objectKey, (await c.deps.store.get(row.objectKey))!))).toBe(
+        row.hash,
+      );
     }
   }, 60_000);
 });

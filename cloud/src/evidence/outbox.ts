@@ -29,9 +29,9 @@ export function backoffMs(attempts: number, permanent: boolean): number {
 }
 
 /**
- * Write pending evidence objects to the store. The chain row and its outbox entry were committed
- * together, so a crash at any point leaves either nothing (before commit) or an outbox entry that
- * the next pass completes: a put of an object already present with the same bytes counts as done,
+ * Write pending evidence objects to the store. The chain row (the index) and its outbox entry (the
+ * body, the only copy until the store has it) were committed together, so a crash at any point
+ * leaves either nothing (before commit) or an outbox entry that the next pass completes: a put of an object already present with the same bytes counts as done,
  * and the entry is deleted only after the store confirmed the object.
  *
  * A failing entry never blocks the others: it is put back with a growing delay (backoffMs) and
@@ -55,7 +55,8 @@ export async function drainOutbox(
       attempts: evidenceOutbox.attempts,
       alertedAt: evidenceOutbox.alertedAt,
       siteId: evidenceChain.siteId,
-      body: evidenceChain.body,
+      // Entries queued before migration 2400 have no body of their own: their chain row holds it.
+      body: sql<string>`coalesce(${evidenceOutbox.body}, ${evidenceChain.body})`,
     })
     .from(evidenceOutbox)
     .innerJoin(

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
+import { type BodySource, bodyIndexColumns } from "./bodies.ts";
 
 /** One stored bundle: its position and the exact bytes verified at ingest. */
 export interface ChainRow {
@@ -11,11 +11,15 @@ export interface ChainRow {
 
 /**
  * A site's chain rows in export order (appliance id, then sequence), page by page so memory stays
- * flat however long the chain is. Each query reads one appliance's rows after a sequence number,
+ * flat however long the chain is, bodies read through the body reader (bodies.ts). Each query reads one appliance's rows after a sequence number,
  * which is a range of the (appliance_id, seq) primary key already in order: no sort, whatever the
  * planner's statistics say. A page that ends one appliance's chain is filled from the next one's.
  */
-export async function* siteChainPages(db: Db, siteId: string, pageSize = 2000): AsyncGenerator<ChainRow[]> {
+export async function* siteChainPages(
+  { db, bodies }: BodySource,
+  siteId: string,
+  pageSize = 2000,
+): AsyncGenerator<ChainRow[]> {
   const appliances = await db
     .selectDistinct({ applianceId: evidenceChain.applianceId })
     .from(evidenceChain)
@@ -27,7 +31,7 @@ export async function* siteChainPages(db: Db, siteId: string, pageSize = 2000): 
     for (;;) {
       const want = pageSize - page.length;
       const rows = await db
-        .select({ seq: evidenceChain.seq, body: evidenceChain.body })
+        .select(bodyIndexColumns)
         .from(evidenceChain)
         .where(
           and(
@@ -38,7 +42,8 @@ export async function* siteChainPages(db: Db, siteId: string, pageSize = 2000): 
         )
         .orderBy(asc(evidenceChain.seq))
         .limit(want);
-      for (const r of rows) page.push({ applianceId, seq: Number(r.seq), body: r.body });
+      const texts = await bodies.texts(rows);
+      for (const [i, r] of rows.entries()) page.push({ applianceId, seq: Number(r.seq), body: texts[i]! });
       if (page.length === pageSize) {
         yield page;
         page = [];

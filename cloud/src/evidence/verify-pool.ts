@@ -1,24 +1,8 @@
 import { availableParallelism } from "node:os";
-import type { AuditWindow, ConnectionOptions } from "./audit-windows.ts";
-import type { FindRequest, findInPart, SignatureScope, WalkRequest, WalkResult } from "./chain-walk.ts";
+import type { FindRequest, findInPart, WalkRequest, WalkResult } from "./chain-walk.ts";
 import { type PackedTexts, packTexts } from "./packed-texts.ts";
 
 type FindResult = ReturnType<typeof findInPart>;
-
-/** One window of a site's chain for a worker to read and walk (see audit-windows.ts). */
-export interface WindowRequest {
-  connection: ConnectionOptions;
-  siteId: string;
-  window: AuditWindow;
-  keys: string[];
-  scope: SignatureScope;
-}
-
-/** A window's rows counted and walked from the starts its bundles claim. */
-export interface WindowResult {
-  rows: number;
-  walk: WalkResult;
-}
 
 /** One signature to verify: the signed text (its UTF-8 bytes are what was signed), signature and key (hex). */
 export interface SignatureCheck {
@@ -44,7 +28,6 @@ export function signatureEntry(c: SignatureCheck): string {
 type JobBody =
   | { op: "walk"; texts: PackedTexts; req: Omit<WalkRequest, "bodies"> }
   | { op: "find"; texts: PackedTexts; req: Omit<FindRequest, "bodies"> }
-  | { op: "window"; req: WindowRequest }
   | { op: "signatures"; texts: PackedTexts };
 
 /** A message to a worker (verify-worker.ts): one job, answered with the same id. */
@@ -60,8 +43,6 @@ export interface VerifyPool {
   verifySignatures(checks: readonly SignatureCheck[]): Promise<boolean[]>;
   walk(req: WalkRequest): Promise<WalkResult>;
   find(req: FindRequest): Promise<FindResult>;
-  /** Read a window of the chain from Postgres in the worker, and walk it there. */
-  window(req: WindowRequest): Promise<WindowResult>;
   close(): void;
 }
 
@@ -121,7 +102,6 @@ export function verifyPool(size = Math.max(1, Math.min(4, availableParallelism()
     size,
     walk: ({ bodies, ...req }) => run<WalkResult>({ op: "walk", texts: packTexts(bodies), req }),
     find: ({ bodies, ...req }) => run<FindResult>({ op: "find", texts: packTexts(bodies), req }),
-    window: (req) => run<WindowResult>({ op: "window", req }),
     async verifySignatures(checks) {
       const out = checks.map(() => false);
       const wellFormed = [...checks.keys()].filter(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { and, eq, like, sql } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { HIPAA_CONTROLS } from "../../../protocol/hipaa.ts";
 import type { Incident } from "../../../protocol/incident.ts";
@@ -11,12 +11,12 @@ import type { PendingOrdersResponse } from "../../../protocol/order.ts";
 import { sampleFinding } from "../../../protocol/testkit.ts";
 import type { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
 import { auditLog } from "../db/schema/audit.ts";
-import { evidenceChain } from "../db/schema/evidence.ts";
 import { orders } from "../db/schema/orders.ts";
 import { patternKey } from "../learning/pattern.ts";
 import { recordPatternOutcome } from "../learning/record.ts";
 import { l2AllowList } from "../plan/allowlist.ts";
 import { describeEachDb } from "../testing/each-db.ts";
+import { alterStoredObject } from "../testing/stored-chains.ts";
 import type { TestAppliance } from "../testing/test-cloud.ts";
 import { remediationAllowList } from "../tools/allowlist.ts";
 import { RUNBOOK_CATALOGUE } from "../tools/runbook-catalogue.ts";
@@ -456,22 +456,13 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
       body: JSON.stringify({ bundles: app.nextBundles(3) }),
     });
     expect(up.status).toBe(200);
-    // Only an attacker with the owner's database rights could do this: switch off the append-only trigger and edit.
-    const [row] = await c.deps.db
-      .select()
-      .from(evidenceChain)
-      .where(and(eq(evidenceChain.applianceId, "app-c1"), eq(evidenceChain.seq, 2)));
-    const forged = row!.body.replace('"status":"pass"', '"status":"fail"');
-    expect(forged).not.toBe(row!.body);
-    // The owner role: the service's own role may not (db/roles.test.ts).
-    await c.withOwnerDb(async (owner) => {
-      await owner.execute(sql`ALTER TABLE evidence_chain DISABLE TRIGGER evidence_chain_append_only`);
-      await owner
-        .update(evidenceChain)
-        .set({ body: forged })
-        .where(and(eq(evidenceChain.applianceId, "app-c1"), eq(evidenceChain.seq, 2)));
-      await owner.execute(sql`ALTER TABLE evidence_chain ENABLE TRIGGER evidence_chain_append_only`);
+    // Only an attacker holding the store's files could do this: edit the locked object.
+    let original = "";
+    const forged = await alterStoredObject(c, "app-c1", 2, (t) => {
+      original = t;
+      return t.replace('"status":"pass"', '"status":"fail"');
     });
+    expect(forged).not.toBe(original);
     const r = await call(await connect(tokens.ro), "verify_chain", { siteId: "site-c" });
     expect(r.structuredContent).toEqual({
       siteId: "site-c",

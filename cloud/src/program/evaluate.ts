@@ -50,9 +50,9 @@ export async function siteProgram(
 
 /** A site's compliance with its program: the score over checks and program artefacts, and the program. */
 export async function complianceWithProgram(
-  deps: Pick<CloudDeps, "db" | "clock" | "config">,
+  deps: Pick<CloudDeps, "db" | "bodies" | "clock" | "config">,
   siteId: string,
 ) {
   const program = await siteProgram(deps, siteId);
-  return { compliance: await siteCompliance(deps.db, siteId, program.evaluation), program };
+  return { compliance: await siteCompliance(deps, siteId, program.evaluation), program };
 }

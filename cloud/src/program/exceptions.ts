@@ -49,7 +49,7 @@ export async function proposeException({
   let citations: string[];
   if (input.target.kind === "check") {
     const checkId = input.target.checkId;
-    const { findings } = await siteCompliance(ctx.db, input.siteId);
+    const { findings } = await siteCompliance(ctx, input.siteId);
     const mine = [...findings.values()].filter((f) => f.checkId === checkId);
     if (!mine.some((f) => f.status === "fail" || f.status === "warn" || f.status === "error"))
       throw badRequest(`check ${checkId} is not failing at this site: only a failing check can be excepted`);

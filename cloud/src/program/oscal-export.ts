@@ -21,7 +21,7 @@ export async function oscalExport({
     .where(eq(sites.id, input.siteId));
   if (!site) throw notFound(`no site "${input.siteId}"`);
   const p = await siteProgram(ctx, site.id);
-  const score = await siteCompliance(ctx.db, site.id, p.evaluation);
+  const score = await siteCompliance(ctx, site.id, p.evaluation);
   const i = {
     site,
     score,

@@ -29,15 +29,11 @@ describeEachDb("compliance program", (cloud) => {
     await c.createSite("site-p");
     const app = await c.createAppliance("site-p");
     await seedEvidence(c, app, 40, 5);
-    const before = await siteCompliance(
-      c.deps.db,
-      "site-p",
-      (await siteProgram(c.deps, "site-p")).evaluation,
-    );
+    const before = await siteCompliance(c.deps, "site-p", (await siteProgram(c.deps, "site-p")).evaluation);
     expect(before.controls.filter((x) => x.status === "unassessed").length).toBeGreaterThan(30);
     await seedProgram(c, "site-p");
     const p = await siteProgram(c.deps, "site-p");
-    const after = await siteCompliance(c.deps.db, "site-p", p.evaluation);
+    const after = await siteCompliance(c.deps, "site-p", p.evaluation);
     expect(after.controls.filter((x) => x.status === "unassessed").map((x) => x.control.citation)).toEqual(
       [],
     );
@@ -119,7 +115,7 @@ describeEachDb("compliance program", (cloud) => {
     const tech = await c.adminToken("msp-tech", "site-e");
     const bitlocker = async () => {
       const p = await siteProgram(c.deps, "site-e");
-      return (await siteCompliance(c.deps.db, "site-e", p.evaluation)).controls.find(
+      return (await siteCompliance(c.deps, "site-e", p.evaluation)).controls.find(
         (x) => x.control.citation === "§164.312(a)(2)(iv)",
       )!;
     };

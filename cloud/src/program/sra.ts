@@ -81,7 +81,7 @@ export async function startSra({
   if (ctx.actor.type === "admin" && ctx.actor.tokenId.startsWith("portal:"))
     await officialOf(ctx, input.siteId, state0, "start a risk assessment");
   else assertTechnician(ctx, input.siteId);
-  const { findings } = await siteCompliance(ctx.db, input.siteId);
+  const { findings } = await siteCompliance(ctx, input.siteId);
   const located = [...findings.values()];
   const prefill = SRA_SECTIONS.flatMap((s) => s.questions)
     .map((q) => prefillAnswer(q, located))

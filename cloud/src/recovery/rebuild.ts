@@ -9,7 +9,7 @@ import { appliances } from "../db/schema/appliances.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 import { auditSiteChain, type SiteAudit } from "../evidence/chain-audit.ts";
 
-const KEY = /^([^/]+)\/\d{4}\/\d{2}\/(.+)-(\d+)\.json$/;
+const KEY = /^([^/]+)\/\d{4}\/\d{2}\/(.+)-(\d+)\.json(\.gz)?$/;
 
 /** A stored object as the rebuild reads it back. */
 interface Found {
@@ -32,12 +32,11 @@ export interface RebuildReport {
 async function readObject(ctx: ServiceContext, key: string): Promise<Found | string> {
   const m = KEY.exec(key);
   if (!m) return "not an evidence object key";
-  const bytes = await ctx.store.get(key);
-  if (!bytes) return "listed but not readable";
-  let body: string;
+  let body: string | null;
   let raw: unknown;
   try {
-    body = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    body = await ctx.bodies.object(key);
+    if (body === null) return "listed but not readable";
     raw = JSON.parse(body);
   } catch (e) {
     return `not JSON text (${(e as Error).message})`;
@@ -139,7 +138,7 @@ export async function rebuildEvidence(ctx: ServiceContext): Promise<RebuildRepor
         createdAt,
         receivedAt: createdAt,
         objectKey: o.key,
-        body: o.body,
+        size: Buffer.byteLength(o.body),
       });
     }
     await ctx.db.transaction(async (tx) => {

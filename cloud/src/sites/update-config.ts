@@ -19,7 +19,7 @@ async function refuseScoredDisabled(
   disabled: readonly string[],
 ) {
   if (disabled.length === 0) return;
-  const { findings } = await siteCompliance(ctx.db, siteId);
+  const { findings } = await siteCompliance(ctx, siteId);
   const scored = new Map<string, string[]>();
   for (const f of findings.values())
     if (disabled.includes(f.checkId) && f.citations.length > 0) scored.set(f.checkId, f.citations);

@@ -54,7 +54,8 @@ export function dirStore(root: string): ObjectStore {
         throw e;
       }
       // Temporary files of a write in progress are never objects.
-      for (const n of names) if (n.startsWith(prefix) && n.endsWith(".json")) yield n.split(sep).join("/");
+      for (const n of names)
+        if (n.startsWith(prefix) && /\.json(\.gz)?$/.test(n)) yield n.split(sep).join("/");
     },
     async delete(key) {
       assertSafeKey(key);

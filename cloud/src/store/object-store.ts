@@ -1,4 +1,4 @@
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { ID_PATTERN } from "../../../protocol/common.ts";
 
 /** Result of writing an evidence object. */
@@ -70,6 +70,15 @@ export function evidenceObjectKey(
 export function evidenceObjectBytes(key: string, body: string): Uint8Array {
   const bytes = new TextEncoder().encode(body);
   return key.endsWith(".gz") ? gzipSync(bytes, { level: 9 }) : bytes;
+}
+
+/**
+ * The body text of the bytes stored under `key` (the inverse of evidenceObjectBytes): gunzipped for a
+ * `.gz` key, then decoded as strict UTF-8 (invalid bytes are an error, never replaced).
+ */
+export function evidenceObjectText(key: string, bytes: Uint8Array): string {
+  const raw = key.endsWith(".gz") ? gunzipSync(bytes) : bytes;
+  return new TextDecoder("utf-8", { fatal: true }).decode(raw);
 }
 
 /** Keys are built from validated ids; refuse anything that could escape a directory. */

@@ -7,6 +7,7 @@
 import { systemClock } from "../clock.ts";
 import { defaultCloudConfig } from "../config.ts";
 import { openDb } from "../db/client.ts";
+import { evidenceBodies } from "../evidence/bodies.ts";
 import { drainOutbox } from "../evidence/outbox.ts";
 import { freshCloudKeys } from "../keys/cloud-keys.ts";
 import { memoryLogger } from "../logger.ts";
@@ -31,6 +32,7 @@ const deps = {
   db: handle.db,
   dbKind: handle.kind,
   store: slow,
+  bodies: evidenceBodies(handle.db, slow),
   clock: systemClock,
   keys: freshCloudKeys(),
   logger: memoryLogger(),

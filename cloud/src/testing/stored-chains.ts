@@ -1,5 +1,7 @@
 /** Test fixtures: chains with chosen damage, and rows written straight into the database. */
-import { sql } from "drizzle-orm";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { and, eq, sql } from "drizzle-orm";
 import { canonicalize } from "../../../protocol/canonical.ts";
 import { parseJsonl, verifyChain } from "../../../protocol/chain.ts";
 import {
@@ -15,8 +17,10 @@ import { sampleFinding } from "../../../protocol/testkit.ts";
 import type { Db } from "../db/client.ts";
 import { evidenceChain, evidenceVerified } from "../db/schema/evidence.ts";
 import { exportSiteChain } from "../evidence/export.ts";
+import { drainOutbox } from "../evidence/outbox.ts";
 import { siteKeyRows } from "../evidence/site-keys.ts";
 import { sealVerified, type VerifiedRecord } from "../evidence/verified-records.ts";
+import { evidenceObjectBytes, evidenceObjectText } from "../store/object-store.ts";
 import { uploadAs } from "../web/testing/seed.ts";
 import { torsionSignature } from "./ed25519-edge-cases.ts";
 import type { TestAppliance, TestCloud } from "./test-cloud.ts";
@@ -82,6 +86,34 @@ export async function insertStoredRow(
     objectKey: `straight-in/${where.applianceId}-${where.seq}`,
     body: text,
   });
+}
+
+/**
+ * Rewrite the stored object of bundle `seq` (written out of the outbox first) with `edit` applied
+ * to its text: what someone holding the directory store's files could do (they are read-only, not
+ * locked). Returns the altered text.
+ */
+export async function alterStoredObject(
+  c: TestCloud,
+  applianceId: string,
+  seq: number,
+  edit: (text: string) => string,
+): Promise<string> {
+  // Pass after pass: the suite's earlier uploads may fill more than one.
+  for (;;) {
+    const r = await drainOutbox(c.deps);
+    if (r.written + r.alreadyPresent + r.failed === 0) break;
+  }
+  const [row] = await c.deps.db
+    .select({ key: evidenceChain.objectKey })
+    .from(evidenceChain)
+    .where(and(eq(evidenceChain.applianceId, applianceId), eq(evidenceChain.seq, seq)));
+  const path = join(c.dataDir, "objects", row!.key);
+  const text = evidenceObjectText(row!.key, readFileSync(path));
+  const altered = edit(text);
+  chmodSync(path, 0o644);
+  writeFileSync(path, evidenceObjectBytes(row!.key, altered));
+  return altered;
 }
 
 /**
@@ -233,15 +265,26 @@ export const STORED_DAMAGE: [string, (c: TestCloud, siteId: string) => Promise<v
     "a stored body changed behind the append-only trigger",
     async (c, siteId) => {
       const { a } = await siteWithIngested(c, siteId, 6);
+      const b = a.nextBundles(1);
+      await insertStoredRow(c.deps.db, siteId, b[0]!);
       // Only the owner's rights can do this; the service's own role may not (db/roles.test.ts).
       await c.withOwnerDb(async (owner) => {
         await owner.execute(sql`ALTER TABLE evidence_chain DISABLE TRIGGER evidence_chain_append_only`);
         await owner.execute(
           sql`UPDATE evidence_chain SET body = replace(body, '"kind":"check-cycle"', '"kind":"event"')
-              WHERE appliance_id = ${a.applianceId} AND seq = 3`,
+              WHERE appliance_id = ${a.applianceId} AND seq = 7`,
         );
         await owner.execute(sql`ALTER TABLE evidence_chain ENABLE TRIGGER evidence_chain_append_only`);
       });
+    },
+  ],
+  [
+    "an evidence object changed in the store",
+    async (c, siteId) => {
+      const { a } = await siteWithIngested(c, siteId, 6);
+      await alterStoredObject(c, a.applianceId, 3, (t) =>
+        t.replace('"kind":"check-cycle"', '"kind":"event"'),
+      );
     },
   ],
 ];

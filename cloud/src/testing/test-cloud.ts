@@ -14,6 +14,7 @@ import type { ServiceContext } from "../context.ts";
 import { type Db, openDb } from "../db/client.ts";
 import { openCloudDb } from "../db/prepare.ts";
 import type { CloudDeps } from "../deps.ts";
+import { evidenceBodies } from "../evidence/bodies.ts";
 import type { AppEnv } from "../http/env.ts";
 import { type CloudKeys, freshCloudKeys } from "../keys/cloud-keys.ts";
 import { registerCloudKey } from "../keys/keyring.ts";
@@ -111,10 +112,12 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
     throw e;
   });
   const clock = new ManualClock(new Date());
+  const store = opts.store ?? peer?.deps.store ?? dirStore(join(dataDir, "objects"));
   const deps: CloudDeps = {
     db: handle.db,
     dbKind: handle.kind,
-    store: opts.store ?? peer?.deps.store ?? dirStore(join(dataDir, "objects")),
+    store,
+    bodies: evidenceBodies(handle.db, store),
     clock,
     keys: opts.keys ?? peer?.deps.keys ?? freshCloudKeys(),
     logger: memoryLogger(),

@@ -27,7 +27,7 @@ export const getSiteCompliance = defineTool({
       asOf,
       fixed: _fixed,
       ...score
-    } = await siteCompliance(ctx.db, input.siteId, program.evaluation);
+    } = await siteCompliance(ctx, input.siteId, program.evaluation);
     const sources = [...findings.values()]
       .map((f) => ({
         checkId: f.checkId,

@@ -70,7 +70,7 @@ export function proposeRemediationTool(catalogue: RunbookCatalogue): ToolDef {
       if (!checked.ok) throw badRequest(`params: ${checked.message}`);
       // Only where the runbook's check actually runs: the appliance's latest signed check cycle
       // must hold a finding of that check for that host (so the platform matches too).
-      const { findings } = await siteCompliance(ctx.db, i.siteId);
+      const { findings } = await siteCompliance(ctx, i.siteId);
       const seen = findings.get(findingKey(spec.checkId, i.host));
       if (!seen || seen.bundle.applianceId !== i.applianceId) {
         const hosts = [

@@ -17,10 +17,10 @@ describeEachDb("drift and its fix as one event", (cloud) => {
       new Date(now.getTime() - 120_000),
     );
     await uploadAs(c, app, chain);
-    const before = await siteCompliance(c.deps.db, "site-fix");
+    const before = await siteCompliance(c.deps, "site-fix");
     const { bundle, finding } = verifiedFixAfter(app, chain);
     await uploadAs(c, app, [bundle]);
-    const after = await siteCompliance(c.deps.db, "site-fix");
+    const after = await siteCompliance(c.deps, "site-fix");
 
     // The failing check now counts as passing, and the score moves up before the next cycle.
     expect(before.findings.get(`${finding.checkId}\u0000${finding.host}`)?.status).toBe("fail");

@@ -1,8 +1,20 @@
-import { bigint, bigserial, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 
 /**
- * Append-only evidence chain: one row per verified bundle, `body` holding exactly the bytes that
- * were verified (canonical JSON). Triggers refuse UPDATE, DELETE and TRUNCATE.
+ * Append-only evidence chain: one row per verified bundle, the index of its body in the object
+ * store (`object_key`, `size` in bytes of the canonical text, `hash` of it). Rows stored before
+ * migration 2400 also hold the body (exactly the canonical JSON that was verified); newer rows leave
+ * it null. Read bodies through evidence/bodies.ts. Triggers refuse UPDATE, DELETE and TRUNCATE.
  */
 export const evidenceChain = pgTable(
   "evidence_chain",
@@ -17,7 +29,10 @@ export const evidenceChain = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
     objectKey: text("object_key").notNull(),
-    body: text("body").notNull(),
+    /** Bytes of the canonical text (null on rows stored before migration 2400). */
+    size: integer("size"),
+    /** The canonical text, on rows stored before migration 2400 only. */
+    body: text("body"),
   },
   (t) => [primaryKey({ columns: [t.applianceId, t.seq] }), index("evidence_site_idx").on(t.siteId)],
 );
@@ -41,12 +56,17 @@ export const evidenceAlerts = pgTable(
   (t) => [index("evidence_alerts_site_idx").on(t.siteId, t.createdAt)],
 );
 
-/** Objects still to be written to the object store, added in the same transaction as the chain row. */
+/**
+ * Objects still to be written to the object store, added in the same transaction as the chain row,
+ * with the body (null on entries queued before migration 2400, whose chain row holds it) until the
+ * store has confirmed the object.
+ */
 export const evidenceOutbox = pgTable("evidence_outbox", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
   applianceId: text("appliance_id").notNull(),
   seq: bigint("seq", { mode: "number" }).notNull(),
   objectKey: text("object_key").notNull(),
+  body: text("body"),
   retainUntil: timestamp("retain_until", { withTimezone: true, mode: "date" }).notNull(),
   attempts: bigint("attempts", { mode: "number" }).notNull().default(0),
   lastError: text("last_error"),

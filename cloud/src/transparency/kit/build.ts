@@ -8,6 +8,7 @@ import { chainHeads } from "../../db/schema/chain-heads.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { tlogCheckpoints, tlogLeaves } from "../../db/schema/transparency.ts";
 import type { CloudDeps } from "../../deps.ts";
+import { bodyIndexColumns } from "../../evidence/bodies.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { notFound } from "../../http/errors.ts";
 import { cloudKeyHistory } from "../../keys/keyring.ts";
@@ -167,7 +168,7 @@ async function keysFile(
  */
 export async function buildKit(
   db: Db,
-  deps: Pick<CloudDeps, "config" | "keys">,
+  deps: Pick<CloudDeps, "config" | "keys" | "bodies">,
   siteId: string,
   period: KitPeriod,
 ): Promise<Kit> {
@@ -222,14 +223,12 @@ export async function buildKit(
     const created = new Map(rows.map((r) => [Number(r.seq), r]));
     const times = logged.map((l) => created.get(l.seq)!.createdAt.toISOString());
     const [lo, hi] = runOf(times, period);
-    const bodies = new Map(
-      (
-        await db
-          .select({ seq: evidenceChain.seq, body: evidenceChain.body })
-          .from(evidenceChain)
-          .where(inRange(logged[lo]!.seq, logged[hi]!.seq))
-      ).map((r) => [Number(r.seq), r.body]),
-    );
+    const run = await db
+      .select(bodyIndexColumns)
+      .from(evidenceChain)
+      .where(inRange(logged[lo]!.seq, logged[hi]!.seq));
+    const texts = await deps.bodies.texts(run);
+    const bodies = new Map(run.map((r, i) => [Number(r.seq), texts[i]!]));
     for (let i = lo; i <= hi; i++) {
       const body = bodies.get(logged[i]!.seq)!;
       if (times[i]! >= period.from && times[i]! < period.to) {

@@ -52,16 +52,16 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
       bundles,
       alerts,
     ] = await Promise.all([
-      siteCompliance(deps.db, site.id, program.evaluation),
-      scoreHistory(deps.db, site.id, HISTORY_DAYS, now, program.on),
-      receiptsByTier(deps.db, site.id, TIER_DAYS, now),
+      siteCompliance(deps, site.id, program.evaluation),
+      scoreHistory(deps, site.id, HISTORY_DAYS, now, program.on),
+      receiptsByTier(deps, site.id, TIER_DAYS, now),
       incidentsByTier(deps.db, site.id, TIER_DAYS, now),
       listIncidents({ ctx, input: { siteId: site.id, status: "open", limit: 100 } }).then((r) =>
         r.sort(bySeverityThenAge),
       ),
       siteAppliances(deps.db, site.id),
       listOrders({ ctx, input: { siteId: site.id, limit: 50 } }).then((r) => r.orders),
-      recentReceipts(deps.db, site.id),
+      recentReceipts(deps, site.id),
       deps.db
         .select()
         .from(portalUsers)

@@ -23,7 +23,7 @@ export function registerSitesRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
       await Promise.all(ids.map(async (id) => [id, (await siteProgram(deps, id)).evaluation] as const)),
     );
     const [scores, fleet] = await Promise.all([
-      siteScores(deps.db, ids, programs),
+      siteScores(deps, ids, programs),
       fleetBySite(deps.db, ids, now),
     ]);
     // Empty fields of the filter form mean "any".

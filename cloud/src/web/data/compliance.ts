@@ -1,16 +1,19 @@
 /**
  * A site's compliance from its stored evidence: protocol's computeScore over the findings of the
  * latest check-cycle bundle of each active appliance, with a pointer from every finding to the
- * bundle that holds it. Only those few bundles are read (DISTINCT ON in SQL), however long the chain.
+ * bundle that holds it. Only those few bundles are read (keys by DISTINCT ON in SQL, bodies through
+ * the body reader), however long the chain.
  */
 import { and, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
+import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
-import type { Db } from "../../db/client.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
+import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
+import { applianceStateAt } from "../../evidence/state-at.ts";
 import { dayKeys, windowStart } from "./days.ts";
 import { hostNames } from "./host-names.ts";
 import { latestOfKind, latestStateRows } from "./state-findings.ts";
@@ -44,32 +47,27 @@ export interface SiteCompliance extends ComplianceScore {
 /** Key of a finding as computeScore groups them. */
 export const findingKey = (checkId: string, host: string) => `${checkId}\u0000${host}`;
 
-// Only the findings of a bundle are needed; extracting them in SQL spares moving whole bodies.
-const findingsOf = sql<string>`((${evidenceChain.body})::jsonb -> 'findings')::text`;
-
-function collect(rows: { applianceId: string; seq: number; findings: string }[]) {
+function collect(rows: { applianceId: string; seq: number; findings: Finding[] }[]) {
   const all: (Finding & { bundle: BundleRef })[] = [];
   for (const r of rows) {
-    for (const f of JSON.parse(r.findings) as Finding[]) {
+    for (const f of r.findings) {
       all.push({ ...f, bundle: { applianceId: r.applianceId, seq: Number(r.seq) } });
     }
   }
   return all;
 }
 
-/** The findings of the given bundles, fetched by primary key (appliance, seq). */
-async function findingsOfBundles(db: Db, refs: { applianceId: string; seq: number }[]) {
+/** The findings of the given bundles: rows fetched by primary key (appliance, seq), bodies read through the reader. */
+async function findingsOfBundles({ db, bodies }: BodySource, refs: { applianceId: string; seq: number }[]) {
   if (refs.length === 0) return [];
   const byApp = new Map<string, number[]>();
   for (const r of refs) byApp.set(r.applianceId, [...(byApp.get(r.applianceId) ?? []), Number(r.seq)]);
-  return db
+  const rows = await db
     .select({
+      ...bodyIndexColumns,
       siteId: evidenceChain.siteId,
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
       createdAt: evidenceChain.createdAt,
       day: dayOf,
-      findings: findingsOf,
     })
     .from(evidenceChain)
     .where(
@@ -79,6 +77,12 @@ async function findingsOfBundles(db: Db, refs: { applianceId: string; seq: numbe
         ),
       ),
     );
+  const texts = await bodies.texts(rows);
+  return rows.map(({ body: _body, hash: _hash, objectKey: _key, ...r }, i) => ({
+    ...r,
+    seq: Number(r.seq),
+    findings: (JSON.parse(texts[i]!) as EvidenceBundle).findings,
+  }));
 }
 
 const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
@@ -87,19 +91,19 @@ const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC',
  * Latest check-cycle bundle of every active appliance of the given sites. The DISTINCT ON picks
  * keys only; bodies are parsed for the chosen rows alone (casting every body would cost O(chain)).
  */
-async function latestCycles(db: Db, siteIds: string[]) {
+async function latestCycles(src: BodySource, siteIds: string[]) {
   if (siteIds.length === 0) return { rows: [], receipts: [] };
-  const refs = await latestOfKind(db, siteIds, "check-cycle");
+  const refs = await latestOfKind(src.db, siteIds, "check-cycle");
   // An appliance signing change-based evidence (or that switched to it) is read from its state.
-  const state = await latestStateRows(db, siteIds);
+  const state = await latestStateRows(src, siteIds);
   const cycles = await findingsOfBundles(
-    db,
+    src,
     refs.filter((r) => Number(r.seq) > (state.lastSeq.get(r.applianceId) ?? 0)),
   );
   const fromCycles = new Set(cycles.map((r) => r.applianceId));
   const rows = [...cycles, ...state.rows.filter((r) => !fromCycles.has(r.applianceId))];
   const receipts = await receiptsAfter(
-    db,
+    src,
     rows.map((r) => ({ applianceId: r.applianceId, seq: Number(r.seq) })),
   );
   return { rows, receipts };
@@ -109,15 +113,10 @@ async function latestCycles(db: Db, siteIds: string[]) {
  * Receipts in remediation bundles recorded after each appliance's latest check cycle: the fixes
  * that the next cycle has not yet confirmed.
  */
-async function receiptsAfter(db: Db, refs: { applianceId: string; seq: number }[]) {
+async function receiptsAfter({ db, bodies }: BodySource, refs: { applianceId: string; seq: number }[]) {
   if (refs.length === 0) return [];
   const rows = await db
-    .select({
-      siteId: evidenceChain.siteId,
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
-      receipts: sql<string>`((${evidenceChain.body})::jsonb -> 'receipts')::text`,
-    })
+    .select({ ...bodyIndexColumns, siteId: evidenceChain.siteId })
     .from(evidenceChain)
     .where(
       and(
@@ -127,8 +126,9 @@ async function receiptsAfter(db: Db, refs: { applianceId: string; seq: number }[
         ),
       ),
     );
-  return rows.flatMap((r) =>
-    (JSON.parse(r.receipts) as RemediationReceipt[]).map((receipt) => ({
+  const texts = await bodies.texts(rows);
+  return rows.flatMap((r, i) =>
+    (JSON.parse(texts[i]!) as EvidenceBundle).receipts.map((receipt: RemediationReceipt) => ({
       siteId: r.siteId,
       receipt,
       bundle: { applianceId: r.applianceId, seq: Number(r.seq) },
@@ -141,11 +141,14 @@ async function receiptsAfter(db: Db, refs: { applianceId: string; seq: number }[
  * passing, and, when given, its program's judgement.
  */
 export async function siteCompliance(
-  db: Db,
+  src: BodySource,
   siteId: string,
   program?: ProgramEvaluation,
 ): Promise<SiteCompliance> {
-  const [{ rows, receipts }, names] = await Promise.all([latestCycles(db, [siteId]), hostNames(db, siteId)]);
+  const [{ rows, receipts }, names] = await Promise.all([
+    latestCycles(src, [siteId]),
+    hostNames(src.db, siteId),
+  ]);
   const measured = collect(rows);
   const restated = restateFixed(
     measured,
@@ -174,15 +177,15 @@ export async function siteCompliance(
 
 /** Score of many sites at once (sites list): one query for all their latest cycles, with their programs. */
 export async function siteScores(
-  db: Db,
+  src: BodySource,
   siteIds: string[],
   programs: ReadonlyMap<string, ProgramEvaluation> = new Map(),
 ): Promise<Map<string, ComplianceScore>> {
-  const { rows, receipts } = await latestCycles(db, siteIds);
+  const { rows, receipts } = await latestCycles(src, siteIds);
   const bySite = new Map<string, Finding[]>();
   for (const r of rows) {
     const list = bySite.get(r.siteId) ?? [];
-    list.push(...(JSON.parse(r.findings) as Finding[]));
+    list.push(...r.findings);
     bySite.set(r.siteId, list);
   }
   const fixesOf = (id: string) => receipts.filter((r) => r.siteId === id).map((r) => r.receipt);
@@ -202,17 +205,17 @@ export interface DayScore {
 
 /**
  * Score per UTC day over the last `days` days: each day scores the last check-cycle bundle of
- * each appliance that day, with the program as its records stood at the end of that day. Days without any bundle are null (a gap in the chart, not a zero).
+ * each appliance that day (an appliance signing change-based evidence: its state at the day's end), with the program as its records stood at the end of that day. Days without any bundle are null (a gap in the chart, not a zero).
  */
 export async function scoreHistory(
-  db: Db,
+  src: BodySource,
   siteId: string,
   days: number,
   now: Date,
   programOn?: (day: Date) => ProgramEvaluation,
 ): Promise<DayScore[]> {
   const start = windowStart(now, days);
-  const refs = await db
+  const refs = await src.db
     .selectDistinctOn([evidenceChain.applianceId, dayOf], {
       applianceId: evidenceChain.applianceId,
       seq: evidenceChain.seq,
@@ -226,10 +229,26 @@ export async function scoreHistory(
       ),
     )
     .orderBy(evidenceChain.applianceId, dayOf, desc(evidenceChain.seq));
-  const rows = await findingsOfBundles(db, refs);
+  const rows = await findingsOfBundles(src, refs);
   const byDay = new Map<string, Finding[]>();
-  for (const r of rows)
-    byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...(JSON.parse(r.findings) as Finding[])]);
+  for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...r.findings]);
+  // Change-based evidence (v2): each day an appliance signed state bundles counts its complete
+  // state as it stood at the end of that day (or now, today), rebuilt from snapshot + changes.
+  const stateDays = await src.db
+    .selectDistinct({ applianceId: evidenceChain.applianceId, day: dayOf })
+    .from(evidenceChain)
+    .where(
+      and(
+        eq(evidenceChain.siteId, siteId),
+        inArray(evidenceChain.kind, [...STATE_KINDS]),
+        gte(evidenceChain.createdAt, start),
+      ),
+    );
+  for (const { applianceId, day } of stateDays) {
+    const end = Math.min(Date.parse(`${day}T23:59:59.999Z`), now.getTime());
+    const at = await applianceStateAt(src, applianceId, new Date(end).toISOString());
+    if (at) byDay.set(day, [...(byDay.get(day) ?? []), ...at.state.values()]);
+  }
   return dayKeys(now, days).map((d) => {
     const fs = byDay.get(d);
     return { day: d, score: fs ? computeScore(fs, programOn?.(new Date(`${d}T00:00:00Z`))).score : null };

@@ -3,10 +3,11 @@
  * bundles at a time. Nothing here loads a whole chain (keys, alerts, export: cloud/src/evidence/).
  */
 import { and, asc, count, desc, eq, gt, inArray, max, min, or, sql } from "drizzle-orm";
-import type { BundleSummary } from "../../../../protocol/evidence.ts";
+import type { BundleSummary, EvidenceBundle } from "../../../../protocol/evidence.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
+import type { BodySource } from "../../evidence/bodies.ts";
 
 /** Chain figures of one appliance. */
 export interface ChainFigures {
@@ -92,7 +93,7 @@ export function decodeCursor(s: string | undefined): BundleCursor | null {
 
 /** A page of a site's bundles, newest first, after `cursor`; `more` tells whether older ones exist. */
 export async function bundlePage(
-  db: Db,
+  { db, bodies }: BodySource,
   siteId: string,
   limit: number,
   cursor: BundleCursor | null,
@@ -131,7 +132,8 @@ export async function bundlePage(
             receivedAt: evidenceChain.receivedAt,
             hash: evidenceChain.hash,
             keyId: evidenceChain.keyId,
-            summary: sql<string>`((${evidenceChain.body})::jsonb -> 'summary')::text`,
+            objectKey: evidenceChain.objectKey,
+            body: evidenceChain.body,
           })
           .from(evidenceChain)
           .where(
@@ -141,11 +143,17 @@ export async function bundlePage(
               ),
             ),
           );
-  const byKey = new Map(details.map((d) => [`${d.applianceId}#${Number(d.seq)}`, d]));
+  const texts = await bodies.texts(details);
+  const byKey = new Map(
+    details.map(({ objectKey: _key, body: _body, ...d }, i) => [
+      `${d.applianceId}#${Number(d.seq)}`,
+      { ...d, summary: (JSON.parse(texts[i]!) as EvidenceBundle).summary },
+    ]),
+  );
   return {
     rows: shown.map((k) => {
       const r = byKey.get(`${k.applianceId}#${Number(k.seq)}`)!;
-      return { ...r, seq: Number(r.seq), summary: JSON.parse(r.summary) as BundleSummary };
+      return { ...r, seq: Number(r.seq) };
     }),
     more: keys.length > limit,
   };

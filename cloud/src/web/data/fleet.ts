@@ -1,10 +1,11 @@
 /** Fleet-level read models for the dashboard's sites list: aggregated per site in SQL. */
 import { and, count, desc, eq, gte, inArray, isNull, max, sql } from "drizzle-orm";
-import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceAlerts, evidenceChain } from "../../db/schema/evidence.ts";
 import { incidents } from "../../db/schema/heal.ts";
+import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
 import { dayKeys, windowStart } from "./days.ts";
 
 /** An appliance that checked in within this window is online. */
@@ -108,23 +109,24 @@ export interface ReceiptRow {
 }
 
 /**
- * The most recent healing receipts of a site, newest first: only the receipts of the last `limit`
- * remediation bundles are read (extracted in SQL), never the whole chain.
+ * The most recent healing receipts of a site, newest first: only the last `limit` remediation
+ * bundles are read (through the body reader), never the whole chain.
  */
-export async function recentReceipts(db: Db, siteId: string, limit = 20): Promise<ReceiptRow[]> {
+export async function recentReceipts(
+  { db, bodies }: BodySource,
+  siteId: string,
+  limit = 20,
+): Promise<ReceiptRow[]> {
   const rows = await db
-    .select({
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
-      receipts: sql<string>`((${evidenceChain.body})::jsonb -> 'receipts')::text`,
-    })
+    .select(bodyIndexColumns)
     .from(evidenceChain)
     .where(and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.kind, "remediation")))
     .orderBy(desc(evidenceChain.createdAt))
     .limit(limit);
+  const texts = await bodies.texts(rows);
   const out: ReceiptRow[] = [];
-  for (const r of rows) {
-    for (const x of JSON.parse(r.receipts) as RemediationReceipt[]) {
+  for (const [i, r] of rows.entries()) {
+    for (const x of (JSON.parse(texts[i]!) as EvidenceBundle).receipts) {
       out.push({
         applianceId: r.applianceId,
         seq: Number(r.seq),
@@ -142,13 +144,12 @@ export async function recentReceipts(db: Db, siteId: string, limit = 20): Promis
   return out.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
 }
 
-/** Receipts of one tier in a bundle body, counted by Postgres (jsonpath). */
-const tierCount = (tier: "L1" | "L2" | "L3") =>
-  sql<number>`coalesce(sum(jsonb_array_length(jsonb_path_query_array((${evidenceChain.body})::jsonb, ${sql.raw(`'$.receipts[*] ? (@.decidedBy.tier == "${tier}")'`)}))), 0)`;
-
-/** Healing attempts per UTC day and deciding tier over the last `days` days (aggregated in SQL). */
+/**
+ * Healing attempts per UTC day and deciding tier over the last `days` days: the window's remediation
+ * bundles read through the body reader (its cache keeps them between page views).
+ */
 export async function receiptsByTier(
-  db: Db,
+  { db, bodies }: BodySource,
   siteId: string,
   days: number,
   now: Date,
@@ -156,7 +157,7 @@ export async function receiptsByTier(
   const start = windowStart(now, days);
   const day = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
-    .select({ day, L1: tierCount("L1"), L2: tierCount("L2"), L3: tierCount("L3") })
+    .select({ ...bodyIndexColumns, day })
     .from(evidenceChain)
     .where(
       and(
@@ -164,16 +165,13 @@ export async function receiptsByTier(
         eq(evidenceChain.kind, "remediation"),
         gte(evidenceChain.createdAt, start),
       ),
-    )
-    .groupBy(day);
+    );
+  const texts = await bodies.texts(rows);
   const byDay = new Map(dayKeys(now, days).map((d) => [d, { L1: 0, L2: 0, L3: 0 }]));
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
     const d = byDay.get(r.day);
-    if (d) {
-      d.L1 = Number(r.L1);
-      d.L2 = Number(r.L2);
-      d.L3 = Number(r.L3);
-    }
+    if (!d) continue;
+    for (const x of (JSON.parse(texts[i]!) as EvidenceBundle).receipts) d[x.decidedBy.tier]++;
   }
   return [...byDay.entries()].map(([d, counts]) => ({ label: d.slice(5), counts }));
 }

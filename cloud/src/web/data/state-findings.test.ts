@@ -6,7 +6,7 @@ import { computeScore } from "../../../../protocol/score.ts";
 import { stateDigest, stateOf, verifyStateChain } from "../../../../protocol/state.ts";
 import { sampleFinding } from "../../../../protocol/testkit.ts";
 import { describeEachDb } from "../../testing/each-db.ts";
-import { siteCompliance, siteScores } from "./compliance.ts";
+import { scoreHistory, siteCompliance, siteScores } from "./compliance.ts";
 
 describeEachDb("compliance from change-based evidence", (cloud) => {
   test("the score of an appliance signing snapshots + changes is the score of its current findings", async () => {
@@ -59,13 +59,20 @@ describeEachDb("compliance from change-based evidence", (cloud) => {
     });
     expect(r.status).toBe(200);
 
-    const got = await siteCompliance(c.deps.db, "s-state");
+    const got = await siteCompliance(c.deps, "s-state");
     const expected = computeScore(cycles[3]!);
     expect([got.score, got.assessed]).toEqual([expected.score, expected.assessed]);
     expect([...got.findings.values()].map((f) => [f.checkId, f.host, f.status, f.bundle.seq])).toEqual([
       // The failing firewall is linked to the delta that recorded the change.
       ["windows.firewall", "win-1", "fail", 2],
     ]);
-    expect((await siteScores(c.deps.db, ["s-state"])).get("s-state")!.score).toBe(expected.score);
+    expect((await siteScores(c.deps, ["s-state"])).get("s-state")!.score).toBe(expected.score);
+    // The daily history scores the day's closing state, rebuilt from the snapshot and the changes.
+    const history = await scoreHistory(c.deps, "s-state", 3, new Date(Date.UTC(2026, 10, 26, 12)));
+    expect(history).toEqual([
+      { day: "2026-11-24", score: null },
+      { day: "2026-11-25", score: expected.score },
+      { day: "2026-11-26", score: null },
+    ]);
   });
 });

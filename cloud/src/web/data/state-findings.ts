@@ -4,13 +4,14 @@
  * rule: a bundle's removed keys leave the state, its findings replace theirs). Each finding keeps
  * the bundle that carried it, so pages link to the signed evidence behind it.
  */
-import { and, asc, desc, eq, gte, inArray, isNull, or, sql } from "drizzle-orm";
-import { STATE_KINDS } from "../../../../protocol/evidence.ts";
+import { and, asc, desc, eq, gte, inArray, isNull, or } from "drizzle-orm";
+import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import { stateKey } from "../../../../protocol/state.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
+import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
 
 /** Findings of one bundle that are still current, as compliance.ts reads bundle rows. */
 export interface StateRow {
@@ -18,10 +19,9 @@ export interface StateRow {
   applianceId: string;
   seq: number;
   createdAt: Date;
-  findings: string;
+  findings: Finding[];
 }
 
-/** Current state of every active appliance of the sites that has a snapshot; with each one's last state seq. */
 /** The newest bundle of `kind` (its appliance and seq) of every active appliance of the sites. */
 export function latestOfKind(db: Db, siteIds: string[], kind: string) {
   return db
@@ -37,23 +37,17 @@ export function latestOfKind(db: Db, siteIds: string[], kind: string) {
     .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
 }
 
+/** Current state of every active appliance of the sites that has a snapshot; with each one's last state seq. */
 export async function latestStateRows(
-  db: Db,
+  { db, bodies }: BodySource,
   siteIds: string[],
 ): Promise<{ rows: StateRow[]; lastSeq: Map<string, number> }> {
   const lastSeq = new Map<string, number>();
   if (siteIds.length === 0) return { rows: [], lastSeq };
   const snaps = await latestOfKind(db, siteIds, "state-snapshot");
   if (snaps.length === 0) return { rows: [], lastSeq };
-  const bundles = await db
-    .select({
-      siteId: evidenceChain.siteId,
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
-      createdAt: evidenceChain.createdAt,
-      findings: sql<string>`((${evidenceChain.body})::jsonb -> 'findings')::text`,
-      removed: sql<string>`coalesce(((${evidenceChain.body})::jsonb -> 'state' -> 'removed')::text, '[]')`,
-    })
+  const rows = await db
+    .select({ ...bodyIndexColumns, siteId: evidenceChain.siteId, createdAt: evidenceChain.createdAt })
     .from(evidenceChain)
     .where(
       and(
@@ -66,28 +60,33 @@ export async function latestStateRows(
       ),
     )
     .orderBy(asc(evidenceChain.applianceId), asc(evidenceChain.seq));
+  const texts = await bodies.texts(rows);
+  const bundles = rows.map(({ body: _body, ...r }, i) => ({
+    ...r,
+    bundle: JSON.parse(texts[i]!) as EvidenceBundle,
+  }));
   // Replay per appliance, remembering which bundle holds each current finding.
-  const current = new Map<string, Map<string, { finding: Finding; from: (typeof bundles)[number] }>>();
-  for (const b of bundles) {
+  const current = new Map<string, Map<string, { finding: Finding; from: StateRow }>>();
+  for (const { bundle, ...b } of bundles) {
     const seq = Number(b.seq);
+    const from = { siteId: b.siteId, applianceId: b.applianceId, seq, createdAt: b.createdAt, findings: [] };
     // Rows start at each appliance's latest snapshot, so replay starts from an empty state.
     const state = current.get(b.applianceId) ?? new Map();
     current.set(b.applianceId, state);
-    const findings = JSON.parse(b.findings) as Finding[];
-    for (const r of JSON.parse(b.removed) as { checkId: string; host: string }[]) state.delete(stateKey(r));
-    for (const f of findings) state.set(stateKey(f), { finding: f, from: b });
+    const removed = bundle.v === 2 ? (bundle.state?.removed ?? []) : [];
+    for (const r of removed) state.delete(stateKey(r));
+    for (const f of bundle.findings) state.set(stateKey(f), { finding: f, from });
     lastSeq.set(b.applianceId, seq);
   }
-  const rows: StateRow[] = [];
+  const out: StateRow[] = [];
   for (const state of current.values()) {
-    const byBundle = new Map<number, StateRow & { list: Finding[] }>();
+    const byBundle = new Map<number, StateRow>();
     for (const { finding, from } of state.values()) {
-      const seq = Number(from.seq);
-      const row = byBundle.get(seq) ?? { ...from, seq, findings: "", list: [] };
-      row.list.push(finding);
-      byBundle.set(seq, row);
+      const row = byBundle.get(from.seq) ?? { ...from, findings: [] };
+      row.findings.push(finding);
+      byBundle.set(from.seq, row);
     }
-    for (const { list, ...row } of byBundle.values()) rows.push({ ...row, findings: JSON.stringify(list) });
+    out.push(...byBundle.values());
   }
-  return { rows, lastSeq };
+  return { rows: out, lastSeq };
 }

@@ -7,6 +7,7 @@ import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import type { CloudDeps } from "../../deps.ts";
 import { listEvidenceAlerts } from "../../evidence/alerts.ts";
+import { bodyIndexColumns } from "../../evidence/bodies.ts";
 import { exportSiteChain } from "../../evidence/export.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { complianceWithProgram } from "../../program/evaluate.ts";
@@ -57,7 +58,7 @@ export async function evidencePageData(
     chainFigures(deps.db, siteId),
     siteKeyRows(deps.db, siteId),
     listEvidenceAlerts({ ctx, input: { siteId } }).then((r) => r.alerts),
-    bundlePage(deps.db, siteId, BUNDLES_PER_PAGE, cursor),
+    bundlePage(deps, siteId, BUNDLES_PER_PAGE, cursor),
     bundleCount(deps.db, siteId),
   ]);
   const verification =
@@ -84,7 +85,7 @@ export async function storedBundle(deps: CloudDeps, siteId: string, applianceId:
   const seq = Number(seqText);
   if (!Number.isSafeInteger(seq) || seq < 1) throw pageNotFound();
   const [row] = await deps.db
-    .select({ body: evidenceChain.body, hash: evidenceChain.hash })
+    .select(bodyIndexColumns)
     .from(evidenceChain)
     .where(
       and(
@@ -94,7 +95,8 @@ export async function storedBundle(deps: CloudDeps, siteId: string, applianceId:
       ),
     );
   if (!row) throw pageNotFound();
-  return { bundle: JSON.parse(row.body) as EvidenceBundle, raw: row.body, hash: row.hash };
+  const [raw] = await deps.bodies.texts([row]);
+  return { bundle: JSON.parse(raw!) as EvidenceBundle, raw: raw!, hash: row.hash };
 }
 
 /** The healing receipt `receiptId` in stored bundle (applianceId, seq) of the site (404 when absent). */
@@ -154,7 +156,7 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
     const now = deps.clock.now();
     const { compliance: cmp, program } = await complianceWithProgram(deps, s.id);
     const [history, apps, bundles] = await Promise.all([
-      scoreHistory(deps.db, s.id, HISTORY_DAYS, now, program.on),
+      scoreHistory(deps, s.id, HISTORY_DAYS, now, program.on),
       siteAppliances(deps.db, s.id),
       bundleCount(deps.db, s.id),
     ]);
@@ -217,7 +219,7 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
     const now = deps.clock.now();
     const { compliance: cmp, program } = await complianceWithProgram(deps, s.id);
     const [history, chains, keys, bundles] = await Promise.all([
-      scoreHistory(deps.db, s.id, HISTORY_DAYS, now, program.on),
+      scoreHistory(deps, s.id, HISTORY_DAYS, now, program.on),
       chainFigures(deps.db, s.id),
       siteKeyRows(deps.db, s.id),
       bundleCount(deps.db, s.id),
