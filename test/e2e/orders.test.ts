@@ -165,7 +165,7 @@ describe("signed orders (compiled agent, real cloud)", () => {
     const o = await order("collect_diagnostics");
     expect(o.completion?.status).toBe("refused");
     expect(o.completion?.error).toMatch(
-      /order signature rejected: signed by key [0-9a-f]{16}, not the trusted key/,
+      /order signature rejected: signed by key [0-9a-f]{16}, which is not a trusted key/,
     );
     expect(o.completion?.result).toEqual({ code: "bad-signature" });
     await waitFor(
