@@ -26,6 +26,7 @@ export const getSiteCompliance = defineTool({
       findings,
       asOf,
       fixed: _fixed,
+      hostNames: _hostNames,
       ...score
     } = await siteCompliance(ctx, input.siteId, program.evaluation);
     const sources = [...findings.values()]
