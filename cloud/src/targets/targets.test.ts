@@ -1,7 +1,4 @@
 import { expect, test } from "bun:test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { sql } from "drizzle-orm";
 import * as v from "valibot";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { generateSealKeyPair, openSecret } from "../../../protocol/seal.ts";
@@ -9,8 +6,8 @@ import { verifyEnvelope } from "../../../protocol/signed.ts";
 import { SyncResponse } from "../../../protocol/sync.ts";
 import { announceSealKey, type TargetSecret } from "../../../protocol/targets.ts";
 import { sampleCheckin } from "../../../protocol/testkit.ts";
-import { rowsOf } from "../db/rows.ts";
 import { describeEachDb } from "../testing/each-db.ts";
+import { cloudHaystacks } from "../testing/haystacks.ts";
 import type { TestAppliance, TestCloud } from "../testing/test-cloud.ts";
 
 const PASSWORD = "Plain-Text-Canary-7c41";
@@ -38,32 +35,6 @@ async function sync(cloud: TestCloud, a: TestAppliance) {
   const r = await cloud.call("GET", AGENT_API.sync, { bearer: a.apiKey });
   expect(r.status).toBe(200);
   return v.parse(SyncResponse, await r.json());
-}
-
-/** Every row of every table as text (what a database dump holds). */
-async function dumpText(cloud: TestCloud): Promise<string> {
-  return cloud.withOwnerDb(async (db) => {
-    const tables = rowsOf<{ name: string }>(
-      await db.execute(
-        sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
-      ),
-    );
-    let out = "";
-    for (const t of tables) {
-      const rows = rowsOf<{ r: string }>(await db.execute(sql.raw(`SELECT t::text AS r FROM "${t.name}" t`)));
-      out += rows.map((r) => r.r).join("\n");
-    }
-    return out;
-  });
-}
-
-function filesText(dir: string): string {
-  let out = "";
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    out += statSync(p).isDirectory() ? filesText(p) : readFileSync(p, "latin1");
-  }
-  return out;
 }
 
 describeEachDb("targets and sealed credentials", (cloud) => {
@@ -143,13 +114,9 @@ describeEachDb("targets and sealed credentials", (cloud) => {
     expect(opened2.password).toBe(`${PASSWORD}-2`);
 
     // The database, the log and the object store hold no plaintext of either credential.
-    const haystacks = [
-      await dumpText(c),
-      JSON.stringify((c.deps.logger as { lines?: unknown[] }).lines ?? []),
-      filesText(c.dataDir),
-    ];
-    for (const h of haystacks) expect(h).not.toContain(PASSWORD);
-    expect(haystacks[0]).toContain("hpke-x25519-hkdfsha256-aes256gcm");
+    const haystacks = await cloudHaystacks(c);
+    for (const h of Object.values(haystacks)) expect(h).not.toContain(PASSWORD);
+    expect(haystacks["cloud database"]).toContain("hpke-x25519-hkdfsha256-aes256gcm");
   });
 
   test("roles and site scope: read-only lists, cannot enter; another site's token sees nothing", async () => {
