@@ -31,8 +31,9 @@ export function backoffMs(attempts: number, permanent: boolean): number {
 /**
  * Write pending evidence objects to the store. The chain row (the index) and its outbox entry (the
  * body, the only copy until the store has it) were committed together, so a crash at any point
- * leaves either nothing (before commit) or an outbox entry that the next pass completes: a put of an object already present with the same bytes counts as done,
- * and the entry is deleted only after the store confirmed the object.
+ * leaves either nothing (before commit) or an outbox entry that the next pass completes: a put of
+ * an object already present with the same bytes counts as done, and the entry is deleted only
+ * after the store confirmed the object.
  *
  * A failing entry never blocks the others: it is put back with a growing delay (backoffMs) and
  * passes read only entries that are due, so a poisoned entry costs one attempt per delay. When it
