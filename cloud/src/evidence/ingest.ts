@@ -15,6 +15,7 @@ import { forbidden, notFound } from "../http/errors.ts";
 import { chainOwnerContext } from "../provisioning/handover.ts";
 import { evidenceObjectKey } from "../store/object-store.ts";
 import { appendToSiteLog } from "../transparency/append.ts";
+import { LatestState } from "./latest-state.ts";
 import { latestVerifiedOf, nextVerifiedFrom, sealVerified } from "./verified-records.ts";
 import { sharedVerifyPool } from "./verify-pool.ts";
 
@@ -28,7 +29,8 @@ export type RejectKind =
   | "bad-signature"
   | "sequence-gap"
   | "broken-link"
-  | "fork";
+  | "fork"
+  | "state-mismatch";
 
 /** Kinds that mean the chain itself is in question: recorded in evidence_alerts. */
 const ALERT_KINDS = new Set<RejectKind>([
@@ -38,6 +40,7 @@ const ALERT_KINDS = new Set<RejectKind>([
   "sequence-gap",
   "broken-link",
   "fork",
+  "state-mismatch",
 ]);
 
 /** How far a bundle's createdAt may be ahead of the cloud's clock. */
@@ -120,6 +123,8 @@ export async function ingestEvidence({
     if (!app) throw notFound(`appliance ${actor.applianceId} no longer exists`);
 
     const headBefore = { seq: Number(app.chainSeq), hash: app.chainHead };
+    // The latest state per host and check, kept with the chain and checked against v2 digests.
+    const latest = await LatestState.load(tx, ctx.store, actor, headBefore.seq);
     let head = headBefore;
     let headCreatedAt = app.headCreatedAt === null ? null : new Date(app.headCreatedAt);
     const results: EvidenceUploadResult["results"] = [];
@@ -213,6 +218,11 @@ export async function ingestEvidence({
         );
         continue;
       }
+      const mismatch = await latest.apply(b);
+      if (mismatch) {
+        refuse("state-mismatch", mismatch);
+        continue;
+      }
       pending.push({
         seq: b.seq,
         hash,
@@ -230,7 +240,10 @@ export async function ingestEvidence({
       headCreatedAt = createdAt;
     }
 
-    if (pending.length > 0) await storePending(tx, ctx, now, app.tier as Tier, pending, headBefore, head);
+    if (pending.length > 0) {
+      await storePending(tx, ctx, now, app.tier as Tier, pending, headBefore, head);
+      await latest.save(head.seq);
+    }
     const rej = state.rejection;
     if (rej) {
       ctx.metrics.inc("malachor_evidence_bundles_refused_total", "Evidence bundles refused at ingest", {

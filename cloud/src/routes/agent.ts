@@ -27,6 +27,7 @@ const STATUS_OF: Record<RejectKind, 403 | 409 | 422> = {
   backdated: 422,
   "unknown-key": 422,
   "bad-signature": 422,
+  "state-mismatch": 422,
 };
 
 /** Agent endpoints: check-in, sync, evidence upload, enrolment (see protocol/api.ts). */

@@ -7,6 +7,7 @@ export * from "./auth.ts";
 export * from "./chain-heads.ts";
 export * from "./escrow.ts";
 export * from "./evidence.ts";
+export * from "./evidence-state.ts";
 export * from "./heal.ts";
 export * from "./keys.ts";
 export * from "./orders.ts";
