@@ -11,7 +11,7 @@ import { applyStateBundle, StateMismatch, stateDigest, stateKey } from "../../..
 import type { Db } from "../db/client.ts";
 import { evidenceLatest, evidenceStateHeads } from "../db/schema/evidence-state.ts";
 import type { ObjectStore } from "../store/object-store.ts";
-import { evidenceBodies } from "./bodies.ts";
+import { type EvidenceBodies, evidenceBodies } from "./bodies.ts";
 import {
   applyToEntries,
   findingsOf,
@@ -47,7 +47,8 @@ export class LatestState {
 
   private constructor(
     private readonly tx: Db,
-    private readonly store: ObjectStore,
+    /** A body reader over `tx` (outbox rows are read through the same connection). */
+    private readonly bodies: EvidenceBodies,
     private readonly ids: { siteId: string; applianceId: string },
     private heads: Heads,
   ) {}
@@ -66,29 +67,38 @@ export class LatestState {
       .select()
       .from(evidenceStateHeads)
       .where(eq(evidenceStateHeads.applianceId, ids.applianceId));
+    // Without a cache: outbox rows are read through the transaction's connection.
+    const bodies = evidenceBodies(tx, store, { maxCacheBytes: 0 });
     if (h && Number(h.throughSeq) === chainSeq) {
       const proof =
         h.stateSeq === null
           ? null
           : { seq: Number(h.stateSeq), digest: h.digest ?? "", count: Number(h.count ?? 0) };
-      return new LatestState(tx, store, ids, {
+      return new LatestState(tx, bodies, ids, {
         proof,
         fullSeq: h.fullSeq === null ? null : Number(h.fullSeq),
       });
     }
-    const fresh = new LatestState(tx, store, ids, { proof: null, fullSeq: null });
+    const fresh = new LatestState(tx, bodies, ids, { proof: null, fullSeq: null });
     if (chainSeq > 0 || h) fresh.adopt(await fresh.fromChain(chainSeq));
     return fresh;
   }
 
   private fromChain(throughSeq: number): Promise<LatestOfChain> {
-    // A reader over the transaction without a cache: outbox rows are read through the same connection.
-    return latestFromChain(
-      this.tx,
-      evidenceBodies(this.tx, this.store, { maxCacheBytes: 0 }),
-      this.ids.applianceId,
-      throughSeq,
-    );
+    return latestFromChain(this.tx, this.bodies, this.ids.applianceId, throughSeq);
+  }
+
+  /** Save rows and heads rebuilt from the chain through `throughSeq` (by a reader, outside ingest). */
+  static async saveRebuilt(
+    tx: Db,
+    bodies: EvidenceBodies,
+    ids: { siteId: string; applianceId: string },
+    chain: LatestOfChain,
+    throughSeq: number,
+  ): Promise<void> {
+    const l = new LatestState(tx, bodies, ids, { proof: null, fullSeq: null });
+    l.adopt(chain);
+    await l.save(throughSeq);
   }
 
   private adopt(chain: LatestOfChain): void {

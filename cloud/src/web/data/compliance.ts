@@ -1,8 +1,7 @@
 /**
- * A site's compliance from its stored evidence: protocol's computeScore over the findings of the
- * latest check-cycle bundle of each active appliance, with a pointer from every finding to the
- * bundle that holds it. Only those few bundles are read (keys by DISTINCT ON in SQL, bodies through
- * the body reader), however long the chain.
+ * A site's compliance from its stored evidence: protocol's computeScore over the current findings
+ * of each active appliance (evidence_latest, kept at ingest), with a pointer from every finding to
+ * the bundle that holds it. No body is read for them, however long the chain.
  */
 import { and, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
 import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.ts";
@@ -16,7 +15,7 @@ import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
 import { applianceStateAt } from "../../evidence/state-at.ts";
 import { dayKeys, windowStart } from "./days.ts";
 import { hostNames } from "./host-names.ts";
-import { latestOfKind, latestStateRows } from "./state-findings.ts";
+import { latestStateRows } from "./state-findings.ts";
 
 /** Where a finding was recorded: appliance and sequence number of its bundle. */
 export interface BundleRef {
@@ -88,20 +87,12 @@ async function findingsOfBundles({ db, bodies }: BodySource, refs: { applianceId
 const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
 /**
- * Latest check-cycle bundle of every active appliance of the given sites. The DISTINCT ON picks
- * keys only; bodies are parsed for the chosen rows alone (casting every body would cost O(chain)).
+ * Current findings of every active appliance of the given sites (evidence_latest: the latest full
+ * cycle, or the change-based state after it), and the receipts of fixes recorded since.
  */
 async function latestCycles(src: BodySource, siteIds: string[]) {
   if (siteIds.length === 0) return { rows: [], receipts: [] };
-  const refs = await latestOfKind(src.db, siteIds, "check-cycle");
-  // An appliance signing change-based evidence (or that switched to it) is read from its state.
-  const state = await latestStateRows(src, siteIds);
-  const cycles = await findingsOfBundles(
-    src,
-    refs.filter((r) => Number(r.seq) > (state.lastSeq.get(r.applianceId) ?? 0)),
-  );
-  const fromCycles = new Set(cycles.map((r) => r.applianceId));
-  const rows = [...cycles, ...state.rows.filter((r) => !fromCycles.has(r.applianceId))];
+  const rows = await latestStateRows(src, siteIds);
   const receipts = await receiptsAfter(
     src,
     rows.map((r) => ({ applianceId: r.applianceId, seq: Number(r.seq) })),

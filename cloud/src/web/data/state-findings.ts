@@ -1,17 +1,17 @@
 /**
- * The current findings of appliances that sign change-based evidence (bundle v2): the latest
- * state-snapshot and every state bundle after it, replayed in chain order (protocol/state.ts's
- * rule: a bundle's removed keys leave the state, its findings replace theirs). Each finding keeps
- * the bundle that carried it, so pages link to the signed evidence behind it.
+ * The current findings of the active appliances of some sites, from evidence_latest (kept at
+ * ingest by evidence/latest-state.ts): no bundle body is decoded. Each finding keeps the bundle
+ * that carried it, so pages link to the signed evidence behind it. An appliance whose rows do not
+ * follow its chain (stored before migration 2500, restored, rebuilt) has them rebuilt from the
+ * chain first, under its row lock.
  */
-import { and, asc, desc, eq, gte, inArray, isNull, or } from "drizzle-orm";
-import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.ts";
+import { and, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
 import type { Finding } from "../../../../protocol/finding.ts";
-import { stateKey } from "../../../../protocol/state.ts";
-import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
-import { evidenceChain } from "../../db/schema/evidence.ts";
-import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
+import { evidenceLatest, evidenceStateHeads } from "../../db/schema/evidence-state.ts";
+import type { BodySource } from "../../evidence/bodies.ts";
+import { latestFromChain } from "../../evidence/latest-rebuild.ts";
+import { LatestState } from "../../evidence/latest-state.ts";
 
 /** Findings of one bundle that are still current, as compliance.ts reads bundle rows. */
 export interface StateRow {
@@ -22,71 +22,63 @@ export interface StateRow {
   findings: Finding[];
 }
 
-/** The newest bundle of `kind` (its appliance and seq) of every active appliance of the sites. */
-export function latestOfKind(db: Db, siteIds: string[], kind: string) {
-  return db
-    .selectDistinctOn([evidenceChain.applianceId], {
-      applianceId: evidenceChain.applianceId,
-      seq: evidenceChain.seq,
-    })
-    .from(evidenceChain)
-    .innerJoin(appliances, eq(appliances.id, evidenceChain.applianceId))
-    .where(
-      and(inArray(evidenceChain.siteId, siteIds), eq(evidenceChain.kind, kind), isNull(appliances.deletedAt)),
-    )
-    .orderBy(evidenceChain.applianceId, desc(evidenceChain.seq));
-}
-
-/** Current state of every active appliance of the sites that has a snapshot; with each one's last state seq. */
-export async function latestStateRows(
-  { db, bodies }: BodySource,
-  siteIds: string[],
-): Promise<{ rows: StateRow[]; lastSeq: Map<string, number> }> {
-  const lastSeq = new Map<string, number>();
-  if (siteIds.length === 0) return { rows: [], lastSeq };
-  const snaps = await latestOfKind(db, siteIds, "state-snapshot");
-  if (snaps.length === 0) return { rows: [], lastSeq };
-  const rows = await db
-    .select({ ...bodyIndexColumns, siteId: evidenceChain.siteId, createdAt: evidenceChain.createdAt })
-    .from(evidenceChain)
+/** Rebuild the rows of the sites' active appliances whose rows do not follow their chain. */
+async function ensureLatest({ db, bodies }: BodySource, siteIds: string[]): Promise<void> {
+  const stale = await db
+    .select({ applianceId: appliances.id, siteId: appliances.siteId, chainSeq: appliances.chainSeq })
+    .from(appliances)
+    .leftJoin(evidenceStateHeads, eq(evidenceStateHeads.applianceId, appliances.id))
     .where(
       and(
-        inArray(evidenceChain.kind, [...STATE_KINDS]),
-        or(
-          ...snaps.map((s) =>
-            and(eq(evidenceChain.applianceId, s.applianceId), gte(evidenceChain.seq, s.seq)),
-          ),
-        ),
+        inArray(appliances.siteId, siteIds),
+        isNull(appliances.deletedAt),
+        gt(appliances.chainSeq, 0),
+        or(isNull(evidenceStateHeads.throughSeq), ne(evidenceStateHeads.throughSeq, appliances.chainSeq)),
       ),
-    )
-    .orderBy(asc(evidenceChain.applianceId), asc(evidenceChain.seq));
-  const texts = await bodies.texts(rows);
-  const bundles = rows.map(({ body: _body, ...r }, i) => ({
-    ...r,
-    bundle: JSON.parse(texts[i]!) as EvidenceBundle,
-  }));
-  // Replay per appliance, remembering which bundle holds each current finding.
-  const current = new Map<string, Map<string, { finding: Finding; from: StateRow }>>();
-  for (const { bundle, ...b } of bundles) {
-    const seq = Number(b.seq);
-    const from = { siteId: b.siteId, applianceId: b.applianceId, seq, createdAt: b.createdAt, findings: [] };
-    // Rows start at each appliance's latest snapshot, so replay starts from an empty state.
-    const state = current.get(b.applianceId) ?? new Map();
-    current.set(b.applianceId, state);
-    const removed = bundle.v === 2 ? (bundle.state?.removed ?? []) : [];
-    for (const r of removed) state.delete(stateKey(r));
-    for (const f of bundle.findings) state.set(stateKey(f), { finding: f, from });
-    lastSeq.set(b.applianceId, seq);
+    );
+  for (const s of stale) {
+    const seq = Number(s.chainSeq);
+    // Bodies read outside the lock, through the cached reader; saved only if the head did not move.
+    const chain = await latestFromChain(db, bodies, s.applianceId, seq);
+    await db.transaction(async (tx) => {
+      const [now] = await tx
+        .select({ chainSeq: appliances.chainSeq })
+        .from(appliances)
+        .where(eq(appliances.id, s.applianceId))
+        .for("update");
+      if (Number(now?.chainSeq) !== seq) return;
+      await LatestState.saveRebuilt(tx, bodies, s, chain, seq);
+    });
   }
-  const out: StateRow[] = [];
-  for (const state of current.values()) {
-    const byBundle = new Map<number, StateRow>();
-    for (const { finding, from } of state.values()) {
-      const row = byBundle.get(from.seq) ?? { ...from, findings: [] };
-      row.findings.push(finding);
-      byBundle.set(from.seq, row);
-    }
-    out.push(...byBundle.values());
+}
+
+/** Current findings of every active appliance of the sites, grouped by the bundle that carried them. */
+export async function latestStateRows(src: BodySource, siteIds: string[]): Promise<StateRow[]> {
+  if (siteIds.length === 0) return [];
+  await ensureLatest(src, siteIds);
+  const rows = await src.db
+    .select({
+      siteId: evidenceLatest.siteId,
+      applianceId: evidenceLatest.applianceId,
+      seq: evidenceLatest.seq,
+      createdAt: evidenceLatest.createdAt,
+      finding: evidenceLatest.finding,
+    })
+    .from(evidenceLatest)
+    .innerJoin(appliances, eq(appliances.id, evidenceLatest.applianceId))
+    .where(and(inArray(evidenceLatest.siteId, siteIds), isNull(appliances.deletedAt)));
+  const byBundle = new Map<string, StateRow>();
+  for (const r of rows) {
+    const key = `${r.applianceId}#${r.seq}`;
+    const row = byBundle.get(key) ?? {
+      siteId: r.siteId,
+      applianceId: r.applianceId,
+      seq: Number(r.seq),
+      createdAt: new Date(r.createdAt),
+      findings: [],
+    };
+    row.findings.push(r.finding);
+    byBundle.set(key, row);
   }
-  return { rows: out, lastSeq };
+  return [...byBundle.values()];
 }
