@@ -58,6 +58,19 @@ describeEachDb("evidence bodies", (cloud) => {
     expect(after.stats.hits).toBe(1);
   });
 
+  test("a body read once is one cache miss, read again one hit", async () => {
+    const c = cloud();
+    await c.createSite("s-misses");
+    const a = await c.createAppliance("s-misses", "app-misses");
+    await uploadAs(c, a, a.nextBundles(2));
+    const reader = evidenceBodies(c.deps.db, c.deps.store);
+    const refs = [1, 2].map((seq) => ({ applianceId: a.applianceId, seq }));
+    await reader.read(refs);
+    expect([reader.stats.misses, reader.stats.hits]).toEqual([2, 0]);
+    await reader.read(refs);
+    expect([reader.stats.misses, reader.stats.hits]).toEqual([2, 2]);
+  });
+
   test("rows stored before migration 2400 are read from their own body", async () => {
     const c = cloud();
     await c.createSite("s-legacy-body");

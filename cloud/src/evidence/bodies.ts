@@ -176,8 +176,9 @@ export function evidenceBodies(
     return out;
   };
 
-  const texts = async (rows: readonly BodyIndex[]): Promise<string[]> => {
-    const out: (string | undefined)[] = rows.map((r) => r.body ?? cache.get(keyOf(r)));
+  /** Texts of the rows; `cached`: look in the cache first (false when the caller just did). */
+  const load = async (rows: readonly BodyIndex[], cached: boolean): Promise<string[]> => {
+    const out: (string | undefined)[] = rows.map((r) => r.body ?? (cached ? cache.get(keyOf(r)) : undefined));
     const missing = rows.filter((_, i) => out[i] === undefined);
     // Store reads in parallel groups: an S3 round trip each.
     const got = new Map<string, string | null>();
@@ -222,13 +223,14 @@ export function evidenceBodies(
       if (!row) throw new EvidenceBodyError(`bundle #${r.seq} of ${r.applianceId} is not in the chain`);
       return row;
     });
-    const fetched = await texts(index);
+    // Looked up in the cache above: once is one miss.
+    const fetched = await load(index, false);
     let j = 0;
     return cached.map((c) => c ?? fetched[j++]!);
   };
 
   return {
-    texts,
+    texts: (rows) => load(rows, true),
     read,
     async object(key) {
       const bytes = await store.get(key);
