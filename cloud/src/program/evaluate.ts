@@ -11,7 +11,7 @@ import type { Tier } from "../config.ts";
 import { sites } from "../db/schema/sites.ts";
 import type { CloudDeps } from "../deps.ts";
 import { notFound } from "../http/errors.ts";
-import { siteCompliance } from "../web/data/compliance.ts";
+import { pageCompliance } from "../web/data/compliance.ts";
 import { readRecords } from "./chain.ts";
 
 /** Records, state and judgement of one site's program. */
@@ -48,11 +48,14 @@ export async function siteProgram(
   };
 }
 
-/** A site's compliance with its program: the score over checks and program artefacts, and the program. */
+/**
+ * A site's compliance with its program, for the portal's pages: the score over checks and program
+ * artefacts (with the site's host names), and the program.
+ */
 export async function complianceWithProgram(
   deps: Pick<CloudDeps, "db" | "bodies" | "clock" | "config">,
   siteId: string,
 ) {
   const program = await siteProgram(deps, siteId);
-  return { compliance: await siteCompliance(deps, siteId, program.evaluation), program };
+  return { compliance: await pageCompliance(deps, siteId, program.evaluation), program };
 }

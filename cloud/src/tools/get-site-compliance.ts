@@ -26,7 +26,6 @@ export const getSiteCompliance = defineTool({
       findings,
       asOf,
       fixed: _fixed,
-      hostNames: _hostNames,
       ...score
     } = await siteCompliance(ctx, input.siteId, program.evaluation);
     const sources = [...findings.values()]

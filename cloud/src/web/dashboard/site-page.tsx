@@ -5,7 +5,7 @@ import type { ApplianceRow } from "../../db/schema/appliances.ts";
 import type { PortalUserRow } from "../../db/schema/web.ts";
 import type { OrderView } from "../../orders/schemas.ts";
 import type { SiteView } from "../../sites/schemas.ts";
-import type { DayScore, SiteCompliance } from "../data/compliance.ts";
+import type { DayScore, PageCompliance } from "../data/compliance.ts";
 import { applianceHealth, healthBadge, type ReceiptRow } from "../data/fleet.ts";
 import type { WebVars } from "../env.ts";
 import { chartPoints } from "../portal/pages.tsx";
@@ -22,7 +22,7 @@ import { DashboardShell, siteUrl } from "./shell.tsx";
 export interface SitePageData {
   site: SiteView;
   role: Role;
-  compliance: SiteCompliance;
+  compliance: PageCompliance;
   history: DayScore[];
   tiers: { label: string; counts: Record<"L1" | "L2" | "L3", number> }[];
   incidentTiers: { label: string; counts: Record<"L1" | "L2" | "L3", number> }[];

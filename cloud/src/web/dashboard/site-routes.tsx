@@ -13,7 +13,7 @@ import { createOrders } from "../../orders/create.ts";
 import { listOrders } from "../../orders/list.ts";
 import { siteProgram } from "../../program/evaluate.ts";
 import { getSite } from "../../sites/list.ts";
-import { scoreHistory, siteCompliance } from "../data/compliance.ts";
+import { pageCompliance, scoreHistory } from "../data/compliance.ts";
 import { incidentsByTier, receiptsByTier, recentReceipts } from "../data/fleet.ts";
 import { bundleCount, siteAppliances } from "../data/site.ts";
 import { type WebEnv, webCtx } from "../env.ts";
@@ -52,7 +52,7 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
       bundles,
       alerts,
     ] = await Promise.all([
-      siteCompliance(deps, site.id, program.evaluation),
+      pageCompliance(deps, site.id, program.evaluation),
       scoreHistory(deps, site.id, HISTORY_DAYS, now, program.on),
       receiptsByTier(deps, site.id, TIER_DAYS, now),
       incidentsByTier(deps.db, site.id, TIER_DAYS, now),

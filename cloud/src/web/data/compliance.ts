@@ -39,8 +39,22 @@ export interface SiteCompliance extends ComplianceScore {
   fixed: RecentFix[];
   /** Newest bundle considered (null when the site has no check results yet). */
   asOf: string | null;
+}
+
+/** What the pages show: the compliance and the names of the site's hosts. */
+export interface PageCompliance extends SiteCompliance {
   /** Host address → name, so pages name computers rather than show addresses. */
   hostNames: ReadonlyMap<string, string>;
+}
+
+/** A site's compliance with its host names, for the pages (other callers need no names). */
+export async function pageCompliance(
+  src: BodySource,
+  siteId: string,
+  program?: ProgramEvaluation,
+): Promise<PageCompliance> {
+  const [c, names] = await Promise.all([siteCompliance(src, siteId, program), hostNames(src.db, siteId)]);
+  return { ...c, hostNames: names };
 }
 
 /** Key of a finding as computeScore groups them. */
@@ -136,10 +150,7 @@ export async function siteCompliance(
   siteId: string,
   program?: ProgramEvaluation,
 ): Promise<SiteCompliance> {
-  const [{ rows, receipts }, names] = await Promise.all([
-    latestCycles(src, [siteId]),
-    hostNames(src.db, siteId),
-  ]);
+  const { rows, receipts } = await latestCycles(src, [siteId]);
   const measured = collect(rows);
   const restated = restateFixed(
     measured,
@@ -163,7 +174,7 @@ export async function siteCompliance(
     if (!prev || prev.observedAt <= f.observedAt) findings.set(k, f);
   }
   const asOf = rows.reduce<Date | null>((m, r) => (!m || r.createdAt > m ? r.createdAt : m), null);
-  return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null, hostNames: names };
+  return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null };
 }
 
 /** Score of many sites at once (sites list): one query for all their latest cycles, with their programs. */

@@ -3,7 +3,7 @@ import { ScoreChart } from "../../../../lib/ui/charts.tsx";
 import { Score, When } from "../../../../lib/ui/components.tsx";
 import { STYLE } from "../../../../lib/ui/style.ts";
 import type { SiteProgram } from "../../program/evaluate.ts";
-import type { DayScore, SiteCompliance } from "../data/compliance.ts";
+import type { DayScore, PageCompliance } from "../data/compliance.ts";
 import type { ChainFigures } from "../data/evidence.ts";
 import { ControlReport, ScoreFormula, statusCounts } from "../views/control-report.tsx";
 import { KeyTable } from "../views/evidence-panels.tsx";
@@ -18,7 +18,7 @@ import { chartPoints } from "./pages.tsx";
  */
 export function CompliancePacket(p: {
   site: { id: string; name: string; tier: string };
-  c: SiteCompliance;
+  c: PageCompliance;
   history: DayScore[];
   chains: ChainFigures[];
   keys: { keyId: string; applianceId: string; publicKey: string; createdAt: Date }[];

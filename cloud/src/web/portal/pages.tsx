@@ -1,6 +1,6 @@
 import { ScoreChart } from "../../../../lib/ui/charts.tsx";
 import { Badge, Notice, Score, Stat, When } from "../../../../lib/ui/components.tsx";
-import type { DayScore, SiteCompliance } from "../data/compliance.ts";
+import type { DayScore, PageCompliance } from "../data/compliance.ts";
 import type { WebVars } from "../env.ts";
 import {
   ControlReport,
@@ -26,7 +26,7 @@ export const chartPoints = (h: DayScore[]) => h.map((d) => ({ label: d.day.slice
 export function PortalOverview(p: {
   web: WebVars;
   site: SiteHead;
-  c: SiteCompliance;
+  c: PageCompliance;
   history: DayScore[];
   appliances: { id: string; name: string; lastCheckinAt: Date | null }[];
   bundles: number;
@@ -103,7 +103,7 @@ export function PortalOverview(p: {
 }
 
 /** The compliance report per HIPAA control, with the evidence behind each status. */
-export function PortalReport(p: { web: WebVars; site: SiteHead; c: SiteCompliance; programInUse: boolean }) {
+export function PortalReport(p: { web: WebVars; site: SiteHead; c: PageCompliance; programInUse: boolean }) {
   const href = (a: string, seq: number) =>
     portalUrl(p.site.id, `/evidence/bundle/${encodeURIComponent(a)}/${seq}`);
   return (

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { Finding } from "../../../../protocol/finding.ts";
 import { computeScore } from "../../../../protocol/score.ts";
-import { findingKey, type SiteCompliance } from "../data/compliance.ts";
+import { findingKey, type PageCompliance } from "../data/compliance.ts";
 import { ControlReport, groupOf, type ReportGroup } from "./control-report.tsx";
 
 const finding = (checkId: string, status: Finding["status"]): Finding => ({
@@ -16,7 +16,7 @@ const finding = (checkId: string, status: Finding["status"]): Finding => ({
 });
 
 function render(findings: Finding[], group?: ReportGroup): string {
-  const c: SiteCompliance = {
+  const c: PageCompliance = {
     ...computeScore(findings),
     findings: new Map(
       findings.map((f) => [findingKey(f.checkId, f.host), { ...f, bundle: { applianceId: "a", seq: 1 } }]),

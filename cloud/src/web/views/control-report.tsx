@@ -2,7 +2,7 @@ import { Badge, Empty, When } from "../../../../lib/ui/components.tsx";
 import type { Safeguard } from "../../../../protocol/hipaa.ts";
 import { type ControlScore, SCORE_FORMULA } from "../../../../protocol/score.ts";
 import { needsPersonReason } from "../../../../runbooks/index.ts";
-import { findingKey, type SiteCompliance } from "../data/compliance.ts";
+import { findingKey, type PageCompliance } from "../data/compliance.ts";
 import { type ControlHelp, controlHelp } from "./control-help.ts";
 import { Host } from "./host.tsx";
 
@@ -51,7 +51,7 @@ const SOURCE_LABEL: Record<ControlScore["program"][number]["source"], string> = 
 /**
  * How the score is computed, and which controls nothing judges yet and why (report and packet).
  */
-export function ScoreFormula(p: { c: SiteCompliance; programInUse: boolean }) {
+export function ScoreFormula(p: { c: PageCompliance; programInUse: boolean }) {
   const unassessed = p.c.controls.filter((x) => x.status === "unassessed");
   return (
     <div class="card" data-testid="score-formula">
@@ -97,7 +97,7 @@ function HelpLines(p: { help: ControlHelp | undefined }) {
  * With `assessedOnly`, unassessed controls are summarised in one line instead of listed.
  */
 export function ControlReport(p: {
-  c: SiteCompliance;
+  c: PageCompliance;
   bundleHref?: (applianceId: string, seq: number) => string;
   assessedOnly?: boolean;
   /** Only the controls in this group (the report lists failing, passing and unassessed apart). */
