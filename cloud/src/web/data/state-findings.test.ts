@@ -1,10 +1,12 @@
 import { expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { AGENT_API } from "../../../../protocol/api.ts";
 import { type BundleContent, buildBundle, bundleHash } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import { computeScore } from "../../../../protocol/score.ts";
 import { stateDigest, stateOf, verifyStateChain } from "../../../../protocol/state.ts";
 import { sampleFinding } from "../../../../protocol/testkit.ts";
+import { evidenceLatest, evidenceStateHeads } from "../../db/schema/evidence-state.ts";
 import { describeEachDb } from "../../testing/each-db.ts";
 import { scoreHistory, siteCompliance, siteScores } from "./compliance.ts";
 
@@ -67,6 +69,20 @@ describeEachDb("compliance from change-based evidence", (cloud) => {
       ["windows.firewall", "win-1", "fail", 2],
     ]);
     expect((await siteScores(c.deps, ["s-state"])).get("s-state")!.score).toBe(expected.score);
+    // Rows from before migration 2500 (or a restore) are absent: the reader rebuilds them from the chain.
+    await c.deps.db.delete(evidenceLatest).where(eq(evidenceLatest.siteId, "s-state"));
+    await c.deps.db.delete(evidenceStateHeads).where(eq(evidenceStateHeads.siteId, "s-state"));
+    const rebuilt = await siteCompliance(c.deps, "s-state");
+    expect([...rebuilt.findings.values()]).toEqual([...got.findings.values()]);
+    expect(
+      await c.deps.db.select().from(evidenceStateHeads).where(eq(evidenceStateHeads.siteId, "s-state")),
+    ).toEqual([
+      expect.objectContaining({
+        throughSeq: 3,
+        stateSeq: 3,
+        digest: bundles[2]!.v === 2 ? bundles[2]!.state!.digest : "",
+      }),
+    ]);
     // The daily history scores the day's closing state, rebuilt from the snapshot and the changes.
     const history = await scoreHistory(c.deps, "s-state", 3, new Date(Date.UTC(2026, 10, 26, 12)));
     expect(history).toEqual([
