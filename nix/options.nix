@@ -61,6 +61,11 @@
       required = false;
       type = "str";
     };
+    host_profile = {
+      leaf = true;
+      required = false;
+      type = "str";
+    };
   };
   checks = {
     interval_sec = {

@@ -15,16 +15,13 @@ export interface Fixture {
  * `udp` (a real loopback exchange in SNTP tests) or fails as "network unreachable".
  */
 export class FixtureHost implements Host {
-  readonly calls: string[] = [];
   constructor(
     private readonly f: Fixture,
     private readonly udp?: Host["udpRequest"],
   ) {}
 
   async run(argv: readonly string[]): Promise<CommandResult> {
-    const line = argv.join(" ");
-    this.calls.push(line);
-    const r = this.f.commands?.[line];
+    const r = this.f.commands?.[argv.join(" ")];
     if (r === undefined) return { code: 127, stdout: "", stderr: `${argv[0]}: command not found` };
     return typeof r === "string"
       ? { code: 0, stdout: r, stderr: "" }

@@ -1,6 +1,8 @@
 import * as v from "valibot";
 import type { Finding } from "../../../protocol/finding.ts";
+import type { Host } from "../checks/host.ts";
 import { LINUX_CHECKS } from "../checks/linux/index.ts";
+import { applianceHost, HostProfileError } from "../checks/profile-host.ts";
 import { RealHost } from "../checks/real-host.ts";
 import { runChecks, selectChecks } from "../checks/run.ts";
 import { checkSettings } from "../checks/settings.ts";
@@ -78,8 +80,15 @@ export const checkCommand = flagCommand(
         state.db.close();
       }
     } else {
+      let host: Host;
+      try {
+        host = config ? applianceHost(config) : new RealHost();
+      } catch (e) {
+        if (e instanceof HostProfileError) throw new CliError(e.message, EXIT.environment);
+        throw e;
+      }
       findings = await runChecks(checks, {
-        host: new RealHost(),
+        host,
         settings,
         hostName: config ? applianceHostName(config) : new RealHost().hostname(),
         timeoutMs: (config?.checks.timeout_sec ?? 10) * 1000,

@@ -1,4 +1,5 @@
 import { scrubText } from "../../../lib/phi/scrub.ts";
+import { HostProfileError } from "../checks/profile-host.ts";
 import { startDaemon } from "../daemon/start.ts";
 import { ChainOwnerError } from "../evidence/chain-store.ts";
 import { jsonLogger } from "../log/logger.ts";
@@ -34,6 +35,7 @@ export const runCommand = flagCommand(
       agent = await startDaemon(config, { log });
     } catch (e) {
       if (e instanceof ChainOwnerError) throw new CliError(e.message, EXIT.failed);
+      if (e instanceof HostProfileError) throw new CliError(e.message, EXIT.environment);
       throw e;
     }
     await new Promise<void>((resolve) => {

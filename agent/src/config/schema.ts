@@ -56,6 +56,12 @@ export const ApplianceSection = v.strictObject({
   identity_key_file: v.optional(Path),
   /** Name used for this host in findings; default the system hostname. */
   hostname: v.optional(HostName),
+  /**
+   * Demos and tests only: a host profile (TOML, agent/src/checks/profile-host.ts) the Linux checks
+   * and discovery read instead of this machine, and runbooks on the appliance itself are refused.
+   * Unset (production): the real host.
+   */
+  host_profile: v.optional(Path),
 });
 
 export const ChecksSection = v.strictObject({
@@ -280,6 +286,7 @@ export const PATH_KEYS = [
   "cloud.api_key_file",
   "appliance.state_dir",
   "appliance.identity_key_file",
+  "appliance.host_profile",
   "windows.hosts[].password_file",
   "ssh.hosts[].key_file",
   "ssh.hosts[].password_file",

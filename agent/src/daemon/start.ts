@@ -8,7 +8,7 @@ import { catalogueOf } from "../../../lib/runbook-types.ts";
 import { announceSealKey } from "../../../protocol/targets.ts";
 import { RUNBOOK_SPECS, runbookById } from "../../../runbooks/index.ts";
 import type { Host } from "../checks/host.ts";
-import { RealHost } from "../checks/real-host.ts";
+import { applianceHost } from "../checks/profile-host.ts";
 import { checkSettings } from "../checks/settings.ts";
 import { enqueueEscrow } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
@@ -54,7 +54,8 @@ export interface StartOptions {
 /** Build every part from the config, start the local API and the loop. */
 export async function startDaemon(config: Config, opts: StartOptions): Promise<RunningAgent> {
   const { log } = opts;
-  const host = opts.host ?? new RealHost();
+  // First: a bad host profile stops start-up before any state is opened.
+  const host = opts.host ?? applianceHost(config);
   const state = openState(config);
   const { chain, identity } = openChain(config, state, true);
   if (chain.head().seq === 0)
@@ -70,7 +71,12 @@ export async function startDaemon(config: Config, opts: StartOptions): Promise<R
 
   const settings = checkSettings(config.checks, config.status.bind);
   const ssh = sshEstate(config, settings, state.db);
-  const executors = new HostExecutors(hostName, config.windows.hosts, ssh.executors);
+  const executors = new HostExecutors(
+    hostName,
+    config.windows.hosts,
+    ssh.executors,
+    config.appliance.host_profile,
+  );
   // Targets entered in the cloud: stored sealed, opened in memory into the executors' host list.
   const sealKey = loadSealKey(config.appliance.state_dir, { create: true });
   const synced = new SyncedTargets(state.db, sealKey, {

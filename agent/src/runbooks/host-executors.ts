@@ -6,25 +6,51 @@
  */
 import type { WindowsHostConfig } from "../winrm/hosts.ts";
 import { WindowsExecutors } from "../winrm/hosts.ts";
-import type { RunbookExecutor } from "./executor.ts";
+import type { RunbookExecutor, ScriptRun } from "./executor.ts";
 import { LocalShellExecutor } from "./shell-executor.ts";
 import type { WinRmExecutor } from "./winrm-executor.ts";
 
+/**
+ * The appliance itself while `[appliance] host_profile` simulates it: its checks read the profile,
+ * so a fix would act on a machine nobody checked (a developer's, running a demo). Refused by name.
+ */
+class SimulatedApplianceExecutor implements RunbookExecutor {
+  readonly platform = "linux" as const;
+  constructor(
+    readonly host: string,
+    private readonly profile: string,
+  ) {}
+  run(): Promise<ScriptRun> {
+    return Promise.reject(
+      new Error(
+        `${this.host} is simulated by the host profile ${this.profile}: runbooks are not run on this machine`,
+      ),
+    );
+  }
+}
+
 /** Executors by host name: the appliance's shell, else a configured Windows or SSH host. */
 export class HostExecutors {
-  readonly local: LocalShellExecutor;
+  readonly local: RunbookExecutor;
   #windows: WindowsExecutors;
   #hosts: readonly WindowsHostConfig[];
   readonly #configured: readonly WindowsHostConfig[];
   readonly #ssh: ReadonlyMap<string, RunbookExecutor>;
 
-  /** `ssh`: executors of the SSH hosts by lower-case name (they connect per script). */
+  /**
+   * `ssh`: executors of the SSH hosts by lower-case name (they connect per script); `hostProfile`:
+   * the profile simulating the appliance, whose own runbooks are then refused.
+   */
   constructor(
     applianceHost: string,
     windowsHosts: readonly WindowsHostConfig[],
     ssh: ReadonlyMap<string, RunbookExecutor> = new Map(),
+    hostProfile?: string,
   ) {
-    this.local = new LocalShellExecutor(applianceHost);
+    this.local =
+      hostProfile === undefined
+        ? new LocalShellExecutor(applianceHost)
+        : new SimulatedApplianceExecutor(applianceHost, hostProfile);
     this.#configured = windowsHosts;
     this.#hosts = windowsHosts;
     this.#windows = new WindowsExecutors(windowsHosts);
