@@ -141,7 +141,7 @@ export class ProfileHost implements Host {
 }
 
 /** The host the appliance's own checks inspect: the `[appliance] host_profile` if set, else this machine. */
-export function applianceHost(config: Pick<Config, "appliance">): Host {
+export function applianceHost(config: { appliance: Pick<Config["appliance"], "host_profile"> }): Host {
   const path = config.appliance.host_profile;
   return path === undefined ? new RealHost() : new ProfileHost(loadHostProfile(path));
 }
