@@ -133,7 +133,7 @@ describe("ProfileHost", () => {
     expect(applianceHost({ appliance: {} })).toBeInstanceOf(RealHost);
     expect(
       applianceHost({
-        appliance: { site_id: "s", appliance_id: "a", state_dir: dir, host_profile: DEMO_PROFILE },
+        appliance: { host_profile: DEMO_PROFILE },
       }),
     ).toBeInstanceOf(ProfileHost);
   });
