@@ -14,6 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { defaultCloudConfig } from "../../cloud/src/config.ts";
 import { cloudVerify } from "../e2e/harness/chain.ts";
 import { Stack } from "../e2e/harness/stack.ts";
 import { WaitTimeout, waitFor } from "../e2e/harness/wait.ts";
@@ -27,7 +28,17 @@ import {
 } from "../e2e/harness/web.ts";
 import { applyDrift, DRIFTS, type DriftName, LAST_DRIFT_FILE, SESSION_FILE } from "./drifts.ts";
 import { setUpProgram } from "./program.ts";
-import { fixesIn, l3QueueOnPage, type ObservedFix, type QueuedIncident, scoreOnPage } from "./watch.ts";
+import {
+  bundlesIn,
+  fixesIn,
+  l3QueueOnPage,
+  type ObservedFix,
+  programIn,
+  type QueuedIncident,
+  type ScoreMove,
+  scoreMove,
+  scoreOnPage,
+} from "./watch.ts";
 
 const { values } = parseArgs({
   options: {
@@ -66,6 +77,7 @@ const stack = await Stack.start({
   echo: values.verbose,
   keep: values.keep,
   workstation: true,
+  simulatedLinux: true,
 }).catch((e) => {
   if (!interrupted) process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
   process.exit(interrupted ? 130 : 1);
@@ -135,9 +147,11 @@ try {
 // assessment: set up by the MSP over the API and by the officer in the portal (which uses her
 // first sign-in link, so a fresh one is printed below).
 let unassessed: string[] = [];
+let officer: WebSession;
 try {
   await waitFor("the appliance's first check results", score, { timeoutMs: 60_000 });
-  unassessed = await setUpProgram(cloud, stack.siteId, OFFICER, await portalSession(link!));
+  officer = await portalSession(link!);
+  unassessed = await setUpProgram(cloud, stack.siteId, OFFICER, officer);
   const used = link;
   await requestMagicLink(cloud.url, PORTAL_EMAIL);
   link = await waitFor(
@@ -191,6 +205,30 @@ function describeIncident(i: QueuedIncident): string {
 async function fixes(): Promise<ObservedFix[]> {
   return fixesIn(await cloud.text(`/api/sites/${stack.siteId}/evidence/export`));
 }
+
+/** How a fix's drift moved the score, recomputed from the signed chains (the site's evidence and program). */
+async function scoreMoveOf(f: ObservedFix): Promise<ScoreMove | undefined> {
+  const program = programIn(
+    (await officer.get(`/portal/s/${stack.siteId}/program.jsonl`)).html,
+    // The stack's site is on the professional tier, and its cloud keeps the default retention.
+    defaultCloudConfig().retentionDays.professional,
+  );
+  return scoreMove(bundlesIn(await cloud.text(`/api/sites/${stack.siteId}/evidence/export`)), f, program);
+}
+
+const describeMove = (m: ScoreMove | undefined) =>
+  m
+    ? `score ${m.before}% → ${m.drifted}% once the drift was signed → ${m.fixed}% after the verified fix (recomputed from the signed evidence)`
+    : "score move unknown: the chain lacks the bundle that first saw the drift";
+
+/** The drift visibly moved the score and its fix moved it back up. */
+const moved = (m: ScoreMove | undefined): m is ScoreMove =>
+  m !== undefined &&
+  m.before !== null &&
+  m.drifted !== null &&
+  m.fixed !== null &&
+  m.drifted < m.before &&
+  m.fixed > m.drifted;
 
 function describeFix(f: ObservedFix): string {
   const r = f.receipt;
@@ -254,6 +292,7 @@ Ctrl-C stops everything.`);
         if (seen.has(f.receipt.id)) continue;
         seen.add(f.receipt.id);
         say(`${clock()} ${describeFix(f)}`);
+        say(`          ${describeMove(await scoreMoveOf(f))}`);
         const drift = lastDrift();
         if (drift?.check === f.receipt.checkId && Date.parse(drift.at) <= Date.parse(f.receipt.finishedAt)) {
           const s = (Date.parse(f.receipt.finishedAt) - Date.parse(drift.at)) / 1000;
@@ -349,6 +388,14 @@ async function unattended(): Promise<never> {
     say(`${clock()} ${describeFix(lockFix)}`);
     if (lockFix.receipt.decidedBy.tier !== "L1")
       return fail(`expected an L1 fix of the screen lock, got ${lockFix.receipt.decidedBy.tier}`);
+    const moves: ScoreMove[] = [];
+    for (const f of [fix, lockFix]) {
+      const m = await scoreMoveOf(f);
+      say(`${clock()} ${f.receipt.checkId} on ${f.receipt.host}: ${describeMove(m)}`);
+      if (!moved(m)) return fail(`the ${f.receipt.checkId} drift and its fix did not visibly move the score`);
+      moves.push(m);
+    }
+    const [fwMove, lockMove] = moves as [ScoreMove, ScoreMove];
 
     // …and a brute-force burst there is raised to a person, never fixed.
     const burst = DRIFTS["brute-force"];
@@ -367,7 +414,7 @@ async function unattended(): Promise<never> {
     if ((await fixes()).some((f) => f.receipt.checkId === burst.check))
       return fail(`${burst.check} was fixed automatically; threats go to people`);
     say(
-      `DEMO OK: score ${firstScore}% with 0 unassessed controls, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s; workstation screen lock fixed by L1; brute force raised to a person (L3)`,
+      `DEMO OK: score ${firstScore}% with 0 unassessed controls; firewall drift ${fwMove.before}% → ${fwMove.drifted}% → ${fwMove.fixed}% fixed by L1, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s; workstation screen lock ${lockMove.before}% → ${lockMove.drifted}% → ${lockMove.fixed}% fixed by L1; brute force raised to a person (L3)`,
     );
     return shutdown(0);
   } catch (e) {

@@ -5,7 +5,7 @@ import { buildBundle, bundleHash, type EvidenceBundle } from "../../protocol/evi
 import type { RemediationReceipt } from "../../protocol/receipt.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
 import { sampleFinding } from "../../protocol/testkit.ts";
-import { fixesIn, l3QueueOnPage, scoreOnPage } from "./watch.ts";
+import { bundlesIn, fixesIn, l3QueueOnPage, scoreMove, scoreOnPage, scoresAlong } from "./watch.ts";
 
 const key = generateKeyPair();
 const ids = { siteId: "s", applianceId: "a" };
@@ -56,6 +56,34 @@ describe("demo watcher", () => {
       ["r-25", 5, 15_000],
       ["r-31", 7, 1_000],
     ]);
+  });
+
+  test("scores each bundle as the pages do: a drift moves the score once signed, its verified fix moves it back", () => {
+    // Three controls judged: the firewall's two and the log forwarding's one (an open item).
+    const fwOf = (status: "pass" | "fail", s: number) => ({
+      ...fw(status, s),
+      citations: ["§164.312(e)(1)", "§164.312(a)(1)"],
+    });
+    const logs = (s: number) =>
+      sampleFinding({
+        checkId: "linux.log-forwarding",
+        status: "fail",
+        citations: ["§164.312(b)"],
+        observedAt: at(s),
+      });
+    const bundles = bundlesIn(
+      chain([
+        { kind: "check-cycle", createdAt: at(0), findings: [fwOf("pass", 0), logs(0)] },
+        { kind: "check-cycle", createdAt: at(10), findings: [fwOf("fail", 10), logs(10)] },
+        { kind: "remediation", createdAt: at(12), receipts: [receipt(12)] },
+        { kind: "check-cycle", createdAt: at(20), findings: [fwOf("pass", 20), logs(20)] },
+      ]),
+    );
+    expect(scoresAlong(bundles)).toEqual([66.7, 0, 66.7, 66.7]);
+    const [fix] = fixesIn(bundles.map((b) => JSON.stringify(b)).join("\n"));
+    expect(scoreMove(bundles, fix!)).toEqual({ before: 66.7, drifted: 0, fixed: 66.7 });
+    // A chain without the bundle that first saw the drift cannot say what it moved.
+    expect(scoreMove(bundles.slice(1), fix!)).toBeUndefined();
   });
 
   test.each([

@@ -1,6 +1,20 @@
+import { recordsOf } from "../../cloud/src/program/chain.ts";
 import { isChainHeadLine } from "../../protocol/chain-heads.ts";
 import type { EvidenceBundle } from "../../protocol/evidence.ts";
+import { evaluateProgram, type ProgramEvaluation, replayProgram } from "../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../protocol/receipt.ts";
+import { restateFixed } from "../../protocol/restate.ts";
+import { computeScore } from "../../protocol/score.ts";
+import { applyStateBundle, type FindingState, stateKey, stateOf } from "../../protocol/state.ts";
+
+/** The bundles of a chain export (one per line), without its chain-head lines. */
+export function bundlesIn(jsonl: string): EvidenceBundle[] {
+  return jsonl
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((x) => !isChainHeadLine(x)) as EvidenceBundle[];
+}
 
 /** A verified L1/L2 fix found in the evidence, with when its drift was first seen. */
 export interface ObservedFix {
@@ -19,11 +33,7 @@ export interface ObservedFix {
  * check-cycle findings before them: everything from signed evidence, nothing from the agent's logs.
  */
 export function fixesIn(jsonl: string): ObservedFix[] {
-  const bundles = jsonl
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l))
-    .filter((x) => !isChainHeadLine(x)) as EvidenceBundle[];
+  const bundles = bundlesIn(jsonl);
   // Per check and host: when the current failing streak began (undefined while passing).
   const streak = new Map<string, string | undefined>();
   const out: ObservedFix[] = [];
@@ -76,4 +86,56 @@ export function l3QueueOnPage(html: string): QueuedIncident[] {
       const m = /<span class="mono">([^<]+)<\/span>\s*on\s*<span class="mono">([^<]+)<\/span>/.exec(row);
       return m ? [{ id, checkId: m[1] as string, host: m[2] as string }] : [];
     });
+}
+
+/**
+ * A site's compliance program judged now from its exported chain (the portal's program.jsonl), as
+ * the cloud judges it (cloud/src/program/evaluate.ts) for a site whose evidence is kept `retentionDays`.
+ */
+export function programIn(jsonl: string, retentionDays: number, now = new Date()): ProgramEvaluation {
+  const bodies = jsonl.split("\n").filter((l) => l && !isChainHeadLine(JSON.parse(l)));
+  return evaluateProgram(replayProgram(recordsOf(bodies)), now, { retentionDays });
+}
+
+/**
+ * The site's score after each bundle of one appliance's chain, computed as the pages compute it
+ * (cloud/src/web/data/compliance.ts): the latest full check cycle (or the state replayed from v2
+ * state bundles), verified fixes since then restated as passing, and the program's judgement.
+ * Signed evidence only: anyone holding the export can recompute every figure.
+ */
+export function scoresAlong(
+  bundles: readonly EvidenceBundle[],
+  program?: ProgramEvaluation,
+): (number | null)[] {
+  let state: FindingState = new Map();
+  const receipts: RemediationReceipt[] = [];
+  return bundles.map((b) => {
+    if (b.kind === "check-cycle") state = stateOf(b.findings);
+    else applyStateBundle(state, b, false);
+    receipts.push(...b.receipts);
+    return computeScore(restateFixed([...state.values()], receipts).findings, program).score;
+  });
+}
+
+/** The score just before a drift was signed, once its failing finding was, and after its verified fix. */
+export interface ScoreMove {
+  before: number | null;
+  drifted: number | null;
+  fixed: number | null;
+}
+
+/** How one verified fix's drift moved the score, from the chain holding both (undefined if it does not). */
+export function scoreMove(
+  bundles: readonly EvidenceBundle[],
+  fix: ObservedFix,
+  program?: ProgramEvaluation,
+): ScoreMove | undefined {
+  const key = stateKey(fix.receipt);
+  const seen = bundles.findIndex((b) =>
+    b.findings.some((f) => stateKey(f) === key && f.observedAt === fix.detectedAt),
+  );
+  const fixedAt = bundles.findIndex((b) => b.seq === fix.seq);
+  if (seen < 1 || fixedAt < seen) return undefined;
+  const scores = scoresAlong(bundles.slice(0, fixedAt + 1), program);
+  return { before: scores[seen - 1]!, drifted: scores[seen]!, fixed: scores[fixedAt]! };
 }

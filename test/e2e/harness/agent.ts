@@ -40,10 +40,18 @@ export function agentPaths(dir: string): AgentPaths {
 /**
  * The base config enrollment completes (the NixOS module's role): state dir, a fast check cadence,
  * the local status page on a free loopback port, and the Windows hosts with their password files.
+ * `hostProfile`: the appliance's own host simulated from that profile instead of this machine.
  */
 export function writeBaseConfig(
   p: AgentPaths,
-  o: { cloudUrl: string; intervalSec: number; windows: WindowsTarget[]; statusPort?: number; extra?: string },
+  o: {
+    cloudUrl: string;
+    intervalSec: number;
+    windows: WindowsTarget[];
+    statusPort?: number;
+    hostProfile?: string;
+    extra?: string;
+  },
 ): { statusUrl: string } {
   const statusPort = o.statusPort ?? freePort();
   const hosts = o.windows.map((w, i) => {
@@ -55,7 +63,7 @@ export function writeBaseConfig(
     p.base,
     [
       `[cloud]\nurl = "${o.cloudUrl}"\napi_key_file = "${join(p.stateDir, "api-key")}"\ntimeout_sec = 10\n`,
-      `[appliance]\nstate_dir = "${p.stateDir}"\nhostname = "clinic-appliance"\n`,
+      `[appliance]\nstate_dir = "${p.stateDir}"\nhostname = "clinic-appliance"\n${o.hostProfile ? `host_profile = "${o.hostProfile}"\n` : ""}`,
       // Loopback only here: no public NTP; the time check asks a port nobody answers and reports it.
       // The two Linux checks with L1 runbooks are off: their fixes (restarting time sync and
       // services) would act on the machine running the tests before the first sync limits healing

@@ -25,7 +25,15 @@ export interface StackOptions {
   healingPaused?: boolean;
   /** Also watch a front-desk workstation (a second simulated host, compliant, on 127.0.0.2). */
   workstation?: boolean;
+  /**
+   * The appliance's own Linux host simulated (test/demo/host-profile.toml: a hardened NixOS thin
+   * client), as the Windows hosts are, instead of checking the machine running the tests.
+   */
+  simulatedLinux?: boolean;
 }
+
+/** The demo appliance's simulated host (`[appliance] host_profile`). */
+export const DEMO_HOST_PROFILE = join(root, "test", "demo", "host-profile.toml");
 
 /** The WinRM test server as a child process. */
 export interface WinRmSim {
@@ -91,8 +99,8 @@ async function approveClaim(cloud: CloudProcess, mac: string, fingerprint: strin
 /**
  * The whole system on loopback, as a clinic would run it: the cloud process on its embedded
  * defaults, a site, an appliance enrolled by a claim a technician approved, the WinRM test server as the
- * clinic's Windows server, and the compiled `malachor run` checking the local Linux host and the
- * Windows host, healing and shipping evidence.
+ * clinic's Windows server, and the compiled `malachor run` checking its Linux host (this machine,
+ * or with `simulatedLinux` the demo's profile) and the Windows host, healing and shipping evidence.
  */
 export class Stack {
   private constructor(
@@ -157,6 +165,7 @@ export class Stack {
       const { statusUrl } = writeBaseConfig(paths, {
         cloudUrl: cloud.url,
         intervalSec: o.intervalSec ?? 10,
+        ...(o.simulatedLinux ? { hostProfile: DEMO_HOST_PROFILE } : {}),
         windows: [winrm, ...(workstation ? [workstation] : [])].map((w) => ({
           host: w.host,
           port: w.port,
