@@ -25,6 +25,8 @@ export interface StackOptions {
   healingPaused?: boolean;
   /** Also watch a front-desk workstation (a second simulated host, compliant, on 127.0.0.2). */
   workstation?: boolean;
+  /** Run the cloud's L2 planner with these variables (L2_LLM_URL…) and let the appliance ask it. */
+  planner?: Record<string, string>;
 }
 
 /** The WinRM test server as a child process. */
@@ -128,7 +130,10 @@ export class Stack {
         (async () => {
           // No SMTP here: MAIL_LOG_LINKS=dev makes the cloud log whole mails, so the demo can print
           // the portal's sign-in links (without it a cloud never logs a link).
-          const c = new CloudProcess(join(dir, "cloud"), { echo, env: { MAIL_LOG_LINKS: "dev" } });
+          const c = new CloudProcess(join(dir, "cloud"), {
+            echo,
+            env: { MAIL_LOG_LINKS: "dev", ...o.planner },
+          });
           await c.start();
           return c;
         })(),
@@ -157,6 +162,7 @@ export class Stack {
       const { statusUrl } = writeBaseConfig(paths, {
         cloudUrl: cloud.url,
         intervalSec: o.intervalSec ?? 10,
+        l2: o.planner !== undefined,
         windows: [winrm, ...(workstation ? [workstation] : [])].map((w) => ({
           host: w.host,
           port: w.port,
