@@ -144,8 +144,9 @@ export type L2Outcome =
   | { ok: false; why: string };
 
 /**
- * Drive the stale backup through L2 `PROMOTION_AFTER` times (each round: drift, then wait for the
- * verified L2 receipt in the cloud's evidence), then wait for the candidate on the learning page.
+ * Drive the stale backup through L2 `PROMOTION_AFTER` times (each round: drift, ask the appliance
+ * for a cycle, wait for the verified L2 receipt in the cloud's evidence), then wait for the
+ * candidate on the learning page.
  * `say` prints a line; `describeFix`, when given, prints each fix's receipt. Never throws.
  */
 export async function driveToPromotion(o: {
@@ -160,19 +161,38 @@ export async function driveToPromotion(o: {
       (f) => f.receipt.checkId === L2_CHECK && f.receipt.decidedBy.tier === "L2",
     );
   const learningUrl = `${stack.cloud.url}/dashboard/learning`;
+  // Each round asks the appliance to run its cycle now (its local API, as the status page's button
+  // does) rather than waiting out the interval; a nudge during a cycle is lost, so it is repeated.
+  let nudged = 0;
+  const nudge = async () => {
+    if (Date.now() - nudged < 3_000) return;
+    nudged = Date.now();
+    await fetch(`${stack.agent.statusUrl}/api/cycle`, { method: "POST" }).catch(() => {});
+  };
+  const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number) =>
+    waitFor(
+      what,
+      async () => {
+        const found = await probe();
+        if (found === undefined) await nudge();
+        return found;
+      },
+      { timeoutMs, intervalMs: 1000 },
+    );
   try {
     const admin = await dashboardSession(stack.cloud.url, stack.cloud.adminToken);
     const seen = new Set((await l2Fixes()).map((f) => f.receipt.id));
     const fixes: ObservedFix[] = [];
     for (let round = 1; round <= PROMOTION_AFTER; round++) {
       await stack.patchWindows(staleBackup());
+      nudged = 0;
       say(
         `L2 round ${round}/${PROMOTION_AFTER}: the file server's last backup is now 16 days old (${L2_CHECK}; no L1 rule covers it)`,
       );
-      const fix = await waitFor(
+      const fix = await until(
         `L2 fix ${round} of ${L2_CHECK} verified in the evidence`,
         async () => (await l2Fixes()).find((f) => !seen.has(f.receipt.id)),
-        { timeoutMs: (o.intervalSec * 2 + 60) * 1000, intervalMs: 1000 },
+        (o.intervalSec * 2 + 60) * 1000,
       );
       seen.add(fix.receipt.id);
       fixes.push(fix);
@@ -182,13 +202,13 @@ export async function driveToPromotion(o: {
       );
       if (o.describeFix) say(o.describeFix(fix));
     }
-    const candidate = await waitFor(
+    const candidate = await until(
       "the promotion candidate on the dashboard's learning page",
       async () =>
         candidatesOnPage((await admin.get("/dashboard/learning")).html).find(
           (c) => c.runbookId === L2_RUNBOOK && c.checkId === L2_CHECK,
         ),
-      { timeoutMs: (o.intervalSec * 2 + 30) * 1000, intervalMs: 1000 },
+      (o.intervalSec * 2 + 30) * 1000,
     );
     const summary = `promotion candidate on the learning page: runbook ${candidate.runbookId} for ${candidate.checkId} (${candidate.successes} ok / ${candidate.failures} failed L2 fixes) — ${learningUrl} (an MSP admin approves it as an L1 rule)`;
     say(summary);
