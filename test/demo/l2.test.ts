@@ -68,8 +68,12 @@ describe("the learning page as the demo reads it", () => {
     const pattern = await seedCandidate(cloud);
     const spec = RUNBOOK_CATALOGUE.all()[0]!;
     const w = await WebClient.admin(cloud, "read-only");
-    expect(candidatesOnPage((await w.get("/dashboard/learning")).html)).toEqual([
+    const page = await w.get("/dashboard/learning");
+    expect(candidatesOnPage(page.html)).toEqual([
       { pattern, runbookId: spec.id, checkId: spec.checkId, successes: 6, failures: 0 },
     ]);
+    // The table below it does not claim that nothing was recorded.
+    expect(page.html).toContain("every L2 fix recorded so far is a candidate above");
+    expect(page.html).not.toContain("No L2 resolution has been recorded yet");
   });
 });

@@ -81,6 +81,7 @@ describe.skipIf(!chromiumPresent())("L2 planner → learning loop → promoted L
     const text = await row.textContent();
     expect(text).toContain(`${L2_RUNBOOK} for ${L2_CHECK}`);
     expect(text).toContain(`${PROMOTION_AFTER} ok / 0 failed`);
+    expect(await b.page.getByText("every L2 fix recorded so far is a candidate above").count()).toBe(1);
     await b.shot("learning-candidate");
 
     b.page.once("dialog", (d) => d.accept()); // the approve button's confirm()
