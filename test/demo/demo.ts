@@ -27,6 +27,7 @@ import {
   type WebSession,
 } from "../e2e/harness/web.ts";
 import { applyDrift, DRIFTS, type DriftName, LAST_DRIFT_FILE, SESSION_FILE } from "./drifts.ts";
+import { driveToPromotion, startDemoPlanner } from "./l2.ts";
 import { setUpProgram } from "./program.ts";
 import {
   bundlesIn,
@@ -72,7 +73,10 @@ const onEarlySignal = () => {
 };
 process.on("SIGINT", onEarlySignal);
 process.on("SIGTERM", onEarlySignal);
+// The L2 planner's scripted model, on loopback in this process (test/demo/l2.ts).
+const planner = startDemoPlanner();
 const stack = await Stack.start({
+  planner: planner.env,
   intervalSec,
   echo: values.verbose,
   keep: values.keep,
@@ -249,6 +253,13 @@ const firstScore = await waitFor("a compliance score on the dashboard", score, {
 );
 if (firstScore === undefined) await shutdown(1);
 say(`${clock()} dashboard shows a compliance score of ${firstScore}%`);
+// Meanwhile a drift only L2 fixes is driven until its fix is a promotion candidate (test/demo/l2.ts).
+const promotion = driveToPromotion({
+  stack,
+  intervalSec,
+  say: (line) => say(`${clock()} ${line}`),
+  describeFix: values.once ? describeFix : undefined,
+});
 
 if (values.once) await unattended();
 else await interactive();
@@ -413,6 +424,8 @@ async function unattended(): Promise<never> {
     say(`${clock()} ${describeIncident(incident)}`);
     if ((await fixes()).some((f) => f.receipt.checkId === burst.check))
       return fail(`${burst.check} was fixed automatically; threats go to people`);
+    const l2 = await promotion;
+    if (!l2.ok) return fail(l2.why);
     say(
       `DEMO OK: score ${firstScore}% with 0 unassessed controls; firewall drift ${fwMove.before}% → ${fwMove.drifted}% → ${fwMove.fixed}% fixed by L1, detect → verified fix ${((fix.detectToFixMs ?? Number.NaN) / 1000).toFixed(2)} s; workstation screen lock ${lockMove.before}% → ${lockMove.drifted}% → ${lockMove.fixed}% fixed by L1; brute force raised to a person (L3)`,
     );

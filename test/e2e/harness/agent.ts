@@ -51,6 +51,8 @@ export function writeBaseConfig(
     statusPort?: number;
     hostProfile?: string;
     extra?: string;
+    /** Ask the cloud's L2 planner (only when the cloud runs one, as the demo's does). */
+    l2?: boolean;
   },
 ): { statusUrl: string } {
   const statusPort = o.statusPort ?? freePort();
@@ -69,8 +71,8 @@ export function writeBaseConfig(
       // services) would act on the machine running the tests before the first sync limits healing
       // to the simulated Windows host.
       `[checks]\ninterval_sec = ${o.intervalSec}\ntimeout_sec = 5\nntp_servers = ["127.0.0.1:9"]\ndisabled = ["linux.time-sync", "linux.services"]\n`,
-      // No LLM on loopback: drift without an L1 rule goes straight to people (L3).
-      "[heal]\nl2 = false\n",
+      // Without a model behind the cloud, drift no L1 rule covers goes straight to people (L3).
+      `[heal]\nl2 = ${o.l2 ?? false}\n`,
       `[status]\nbind = "127.0.0.1:${statusPort}"\n`,
       ...hosts,
       o.extra ?? "",

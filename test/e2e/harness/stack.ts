@@ -30,6 +30,8 @@ export interface StackOptions {
    * client), as the Windows hosts are, instead of checking the machine running the tests.
    */
   simulatedLinux?: boolean;
+  /** Run the cloud's L2 planner with these variables (L2_LLM_URL…) and let the appliance ask it. */
+  planner?: Record<string, string>;
 }
 
 /** The demo appliance's simulated host (`[appliance] host_profile`). */
@@ -136,7 +138,10 @@ export class Stack {
         (async () => {
           // No SMTP here: MAIL_LOG_LINKS=dev makes the cloud log whole mails, so the demo can print
           // the portal's sign-in links (without it a cloud never logs a link).
-          const c = new CloudProcess(join(dir, "cloud"), { echo, env: { MAIL_LOG_LINKS: "dev" } });
+          const c = new CloudProcess(join(dir, "cloud"), {
+            echo,
+            env: { MAIL_LOG_LINKS: "dev", ...o.planner },
+          });
           await c.start();
           return c;
         })(),
@@ -166,6 +171,7 @@ export class Stack {
         cloudUrl: cloud.url,
         intervalSec: o.intervalSec ?? 10,
         ...(o.simulatedLinux ? { hostProfile: DEMO_HOST_PROFILE } : {}),
+        l2: o.planner !== undefined,
         windows: [winrm, ...(workstation ? [workstation] : [])].map((w) => ({
           host: w.host,
           port: w.port,

@@ -1,7 +1,8 @@
 /**
- * A loopback OpenAI-compatible chat-completions server for tests: answers each request with the
- * next scripted completion (tool call, content, HTTP error, broken body, or a stall) and keeps the
- * requests so tests can inspect the prompt and the tools offered.
+ * A loopback OpenAI-compatible chat-completions server for tests and the demo: answers each request
+ * with the next scripted completion (tool call, content, HTTP error, broken body, or a stall), or,
+ * once the script is used up, with what `answer` makes of the request; it keeps the requests so
+ * tests can inspect the prompt and the tools offered.
  */
 
 /** One scripted completion. */
@@ -20,7 +21,8 @@ export interface LlmRequest {
   authorization: string | null;
 }
 
-export function startLlmServer(script: Completion[] = []) {
+/** Start the server on a free loopback port; its `url` is the `…/v1` base the planner settings take. */
+export function startLlmServer(script: Completion[] = [], answer?: (req: LlmRequest) => Completion) {
   const requests: LlmRequest[] = [];
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -29,8 +31,9 @@ export function startLlmServer(script: Completion[] = []) {
       if (new URL(req.url).pathname !== "/v1/chat/completions")
         return new Response("not found", { status: 404 });
       const body = (await req.json()) as Omit<LlmRequest, "authorization">;
-      requests.push({ ...body, authorization: req.headers.get("authorization") });
-      const next = script.shift() ?? { content: "no scripted answer" };
+      const request = { ...body, authorization: req.headers.get("authorization") };
+      requests.push(request);
+      const next = script.shift() ?? answer?.(request) ?? { content: "no scripted answer" };
       const reply = (message: unknown) =>
         Response.json({
           id: "cmpl-1",

@@ -78,7 +78,11 @@ export function LearningPage(p: {
       <Table
         testid="patterns"
         head={["Fix", "Outcomes", "Seen", "Status", ""]}
-        empty="No L2 resolution has been recorded yet."
+        empty={
+          candidates.length
+            ? "No other pattern yet: every L2 fix recorded so far is a candidate above."
+            : "No L2 resolution has been recorded yet."
+        }
         rows={others.map((x) => row(x, false))}
       />
     </DashboardShell>
