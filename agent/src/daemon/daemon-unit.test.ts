@@ -241,7 +241,7 @@ test('evidence = "changes": a restarted daemon carries on from the saved encoder
   ]);
   // The quiet cycle before the restart is proven in the delta after it.
   const delta = bundles[1]!;
-  expect(delta.v === 2 && delta.state.quiet?.at).toHaveLength(1);
+  expect(delta.v === 2 && delta.state?.quiet?.at).toHaveLength(1);
   expect(verifyStateChain(bundles)).toEqual({ ok: true });
   expect(logs.join("\n")).not.toContain("encoder");
   await again.d.stop();

@@ -140,7 +140,7 @@ describe("the change encoder's saved state", () => {
     expect(loaded.origin.from === "chain" && loaded.origin.why).toContain(why);
     // The chain's state: what the last bundle's digest proves (the saved quiet cycles are not in it).
     const last = a.chain.bundlesAfter(a.chain.head().seq - 1)[0]!;
-    expect(last.v === 2 && last.state.digest).toBe(stateDigest(loaded.state.state.values()));
+    expect(last.v === 2 && last.state?.digest).toBe(stateDigest(loaded.state.state.values()));
     expect(loaded.state.lastSnapshotAt).toBe(a.chain.bundlesAfter(0)[0]!.createdAt);
     expect(loadEncoderState(a.db, ids.applianceId).origin).toEqual({ from: "saved" });
   });
