@@ -55,7 +55,11 @@ function cycle(findings: Finding[], opts: { snapshot?: boolean; together?: boole
   const save = () =>
     saveEncoderState(db, "app-1", prev, r.next, r.contents.length ? chain.head() : undefined);
   enc = r.next;
-  if (opts.together) return { together: timed(() => chain.atomically(() => (append(), save()))) };
+  const both = () => {
+    append();
+    save();
+  };
+  if (opts.together) return { together: timed(() => chain.atomically(both)) };
   return { bundle: timed(() => chain.atomically(append)), save: timed(() => chain.atomically(save)) };
 }
 
@@ -71,7 +75,7 @@ function drifted(n: number): Finding[] {
 
 const out: Record<string, number[]> = {};
 const add = (k: string, v: number | undefined) => {
-  if (v !== undefined) (out[k] ??= []).push(v);
+  if (v !== undefined) out[k] = [...(out[k] ?? []), v];
 };
 cycle(cycleFindings(nextAt()), { snapshot: true }); // warm-up
 for (let i = 0; i < rounds; i++) {
