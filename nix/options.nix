@@ -81,7 +81,7 @@
       required = false;
       type = "enum";
       values = [ "full" "changes" ];
-      default = "full";
+      default = "changes";
     };
     snapshot_interval_sec = {
       leaf = true;

@@ -67,10 +67,11 @@ export const ApplianceSection = v.strictObject({
 export const ChecksSection = v.strictObject({
   interval_sec: v.optional(int(10, 86_400), 60),
   /**
-   * How cycles become evidence: "full" signs every cycle's findings (bundle v1, what every cloud
-   * reads); "changes" signs a daily snapshot and the changes, quiet cycles batched (bundle v2).
+   * How cycles become evidence: "changes" (the default) signs a daily snapshot and the changes,
+   * quiet cycles batched (bundle v2); "full" signs every cycle's findings (bundle v1), for a cloud
+   * that does not read v2 bundles yet.
    */
-  evidence: v.optional(v.picklist(["full", "changes"]), "full"),
+  evidence: v.optional(v.picklist(["full", "changes"]), "changes"),
   /** With evidence = "changes": a full snapshot at least this often. */
   snapshot_interval_sec: v.optional(int(3_600, 30 * 86_400), 86_400),
   /** With evidence = "changes": cycles without change are batched into one bundle this long at most. */

@@ -26,10 +26,12 @@ function daemon(
     notifier?: SystemdNotifier;
     log?: (line: string) => void;
     client?: CloudClient;
+    /** The appliance's directory, to start a daemon again on the same state. */
+    sub?: string;
   } = {},
 ) {
   const { extra = "", notes = [], stallLimitMs, providers = [] } = opts;
-  const sub = join(dir, `d${++n}`);
+  const sub = opts.sub ?? join(dir, `d${++n}`);
   const config = parseConfig(
     `[cloud]\nurl = "http://127.0.0.1:9"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\nstate_dir = "state"\n${extra}`,
     join(sub, "config.toml"),
@@ -50,7 +52,7 @@ function daemon(
     hostName: "appliance",
     stallLimitMs,
   });
-  return { d, state, chain };
+  return { d, state, chain, sub };
 }
 
 test("near the queue bound: a warn finding, a queue-near-bound event once, a checkin warning", async () => {
@@ -215,4 +217,32 @@ test('evidence = "changes": a snapshot, nothing while quiet, a delta on change, 
   expect(delta.v === 2 && delta.state?.quiet?.at).toHaveLength(1);
   expect(verifyStateChain(bundles)).toEqual({ ok: true });
   await d.stop();
+});
+
+test('evidence = "changes": a restarted daemon carries on from the saved encoder state, no new snapshot', async () => {
+  let status: "pass" | "fail" = "pass";
+  const provider: CheckProvider = {
+    name: "fixed",
+    collect: async () => [sampleFinding({ status, observedAt: new Date().toISOString() })],
+  };
+  const extra = '[checks]\nevidence = "changes"\n';
+  const first = daemon({ extra, providers: [provider] });
+  await first.d.runCycle();
+  await first.d.runCycle(); // quiet: its time is saved, not signed
+  await first.d.stop();
+  const logs: string[] = [];
+  const again = daemon({ extra, providers: [provider], sub: first.sub, log: (l) => logs.push(l) });
+  status = "fail";
+  await again.d.runCycle();
+  const bundles = again.chain.bundlesAfter(0);
+  expect(bundles.map((b) => [b.kind, b.findings.length])).toEqual([
+    ["state-snapshot", 4],
+    ["state-delta", 1],
+  ]);
+  // The quiet cycle before the restart is proven in the delta after it.
+  const delta = bundles[1]!;
+  expect(delta.v === 2 && delta.state?.quiet?.at).toHaveLength(1);
+  expect(verifyStateChain(bundles)).toEqual({ ok: true });
+  expect(logs.join("\n")).not.toContain("encoder");
+  await again.d.stop();
 });

@@ -69,7 +69,8 @@ describe("malachor run (in process, against a loopback cloud)", async () => {
     expect(notes[0]).toStartWith("READY=1");
     await until("bundle 1 at the cloud", () => cloud.state.bundles.length >= 1);
     const b = cloud.state.bundles[0]!;
-    expect(b.kind).toBe("check-cycle");
+    // evidence = "changes" (the default): the first cycle records the whole state.
+    expect(b.kind).toBe("state-snapshot");
     expect(b.findings.map((f) => f.checkId)).toContain("linux.uid0-accounts");
     expect(b.findings.map((f) => f.checkId)).toContain("agent.queue-capacity");
     // The hung provider costs one error finding, not the cycle.
@@ -127,10 +128,12 @@ describe("malachor run (in process, against a loopback cloud)", async () => {
     expect(cloud.siteConfig.version).toBe(2);
   });
 
-  test("cloud down: cycles keep queueing; flush through the local API delivers them in order", async () => {
+  test("cloud down: evidence keeps queueing; flush through the local API delivers it in order", async () => {
     cloud.failWith = { status: 503 };
     const held = cloud.state.bundles.length;
-    await until("a cycle while the cloud is down", () => {
+    // A quiet cycle signs nothing: ask for a snapshot (what an auditor's request does).
+    expect((await fetch(`${agent.apiUrl}/api/cycle?snapshot=1`, { method: "POST" })).status).toBe(202);
+    await until("a bundle signed while the cloud is down", () => {
       agent.daemon.nudge();
       return agent.daemon.snapshot().chain.seq > held;
     });

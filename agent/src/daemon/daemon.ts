@@ -17,7 +17,8 @@ import type { CloudClient } from "../cloud-client/client.ts";
 import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
-import { encodeCycle, newEncoderState } from "../evidence/change-encoder.ts";
+import { type ChangeEncoderState, encodeCycle } from "../evidence/change-encoder.ts";
+import { loadEncoderState, saveEncoderState } from "../evidence/encoder-store.ts";
 import { LogWatch } from "../evidence/log-watch.ts";
 import { UploadWatch } from "../evidence/upload-watch.ts";
 import type { Logger } from "../log/logger.ts";
@@ -88,7 +89,8 @@ export class Daemon {
   private readonly uploads: UploadWatch;
   private readonly logWatch: LogWatch;
   private readonly keyring: CloudKeyring | undefined;
-  private encoder = newEncoderState();
+  /** The change encoder's state, loaded at the first "changes" cycle (encoder-store.ts). */
+  private encoder: ChangeEncoderState | undefined;
   private snapshotAsked = false;
 
   constructor(private readonly d: DaemonDeps) {
@@ -252,8 +254,10 @@ export class Daemon {
     const events = this.events.splice(0, 500);
     const seqBefore = this.d.chain.head().seq;
     // What the providers consumed (event-log events) is marked with the bundles that report it.
+    const prev = this.d.config.checks.evidence === "changes" ? this.encoderState() : undefined;
+    let encoded: ChangeEncoderState | undefined;
     this.d.chain.atomically(() => {
-      if (this.d.config.checks.evidence === "changes") this.appendChanges(findings, events, iso(at));
+      if (prev) encoded = this.appendChanges(prev, findings, events, iso(at));
       else {
         for (const [i, part] of chunkFindings(findings).entries()) {
           this.d.chain.append({
@@ -266,6 +270,10 @@ export class Daemon {
       }
       for (const p of settled) p.committed?.();
     });
+    if (encoded) {
+      this.encoder = encoded;
+      this.snapshotAsked = false;
+    }
     // From the cycle's findings, not its bundles: a change bundle carries only what changed.
     const summary: BundleSummary = { pass: 0, fail: 0, warn: 0, error: 0 };
     for (const f of findings) summary[f.status] = (summary[f.status] ?? 0) + 1;
@@ -294,23 +302,40 @@ export class Daemon {
     return findings;
   }
 
-  // The cycle as state bundles (change-encoder.ts): a snapshot when due or asked for, the changes,
-  // or nothing while quiet. The encoder starts afresh after a restart, so its first cycle is a
-  // snapshot; quiet cycles not yet flushed when the process dies are not in the chain.
-  private appendChanges(findings: Finding[], events: EvidenceEvent[], at: string) {
+  // The encoder's state as saved with the chain, or rebuilt from the chain when they disagree.
+  private encoderState(): ChangeEncoderState {
+    if (this.encoder) return this.encoder;
+    const { state, origin } = loadEncoderState(this.d.db, this.d.config.appliance.appliance_id);
+    if (origin.from === "chain")
+      this.d.log.warn("evidence encoder state rebuilt from the chain", { why: origin.why, seq: origin.seq });
+    else if (origin.from === "fresh")
+      this.d.log.info("evidence encoder starts afresh: the next bundle is a snapshot", { why: origin.why });
+    this.encoder = state;
+    return state;
+  }
+
+  // Inside the cycle's transaction: the cycle as state bundles (change-encoder.ts) — a snapshot when
+  // due or asked for, the changes, or nothing while quiet — and the encoder's state saved with
+  // them, so a restart (even after kill -9) carries on from exactly what the chain holds. Returns
+  // the state to keep once the transaction commits.
+  private appendChanges(
+    prev: ChangeEncoderState,
+    findings: Finding[],
+    events: EvidenceEvent[],
+    at: string,
+  ): ChangeEncoderState {
     const c = this.d.config.checks;
-    const r = encodeCycle(this.encoder, findings, at, {
+    const r = encodeCycle(prev, findings, at, {
       snapshotEveryMs: c.snapshot_interval_sec * 1000,
       quietFlushMs: c.quiet_flush_sec * 1000,
       snapshot: this.snapshotAsked,
       flush: events.length > 0,
     });
-    const bundles = r.contents.map((content, i) =>
-      this.d.chain.append(i === 0 ? { ...content, events } : content),
-    );
-    this.encoder = r.next;
-    this.snapshotAsked = false;
-    return bundles;
+    for (const [i, content] of r.contents.entries())
+      this.d.chain.append(i === 0 ? { ...content, events } : content);
+    const through = r.contents.length > 0 ? this.d.chain.head() : undefined;
+    saveEncoderState(this.d.db, this.d.config.appliance.appliance_id, prev, r.next, through);
+    return r.next;
   }
 
   /** Make the next cycle write a full state snapshot (evidence = "changes"). */

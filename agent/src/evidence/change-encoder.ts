@@ -13,6 +13,11 @@ export interface ChangeEncoderOptions {
 
 /** What the encoder remembers between cycles (plain data, so it can be persisted). */
 export interface ChangeEncoderState {
+  /**
+   * The state as the chain records it: a finding stays the object its bundle carried until its
+   * state changes (a later cycle's copy differs only in time and details), so the saved state
+   * (encoder-store.ts) is rebuilt exactly from the chain, and what changed is what is not identical.
+   */
   state: FindingState;
   lastSnapshotAt: string | null;
   /** Times of cycles since the last bundle that changed nothing, oldest first. */
@@ -29,7 +34,8 @@ export function newEncoderState(): ChangeEncoderState {
  * one is due or asked for, a delta as soon as anything changed (so a change is evidenced in the
  * cycle that saw it), and otherwise nothing until the quiet cycles span `quietFlushMs` or `flush`
  * is set (events to record) — then one small delta carrying their times and the unchanged digest.
- * Pure: the caller signs and stores the contents, then keeps the returned state.
+ * Pure: the caller signs and stores the contents, then keeps the returned state (what the chain
+ * holds after them; with no content, `prev.state` itself).
  */
 export function encodeCycle(
   prev: ChangeEncoderState,
@@ -39,7 +45,7 @@ export function encodeCycle(
 ): { contents: BundleContent[]; next: ChangeEncoderState } {
   const snapshotEvery = opts.snapshotEveryMs ?? 86_400_000;
   const quietFlush = opts.quietFlushMs ?? 3_600_000;
-  const next = stateOf(findings);
+  const current = stateOf(findings);
   const due =
     opts.snapshot === true ||
     prev.lastSnapshotAt === null ||
@@ -51,24 +57,22 @@ export function encodeCycle(
     const contents: BundleContent[] = [];
     // Quiet cycles before a snapshot are proven against the state they saw, in a bundle of their own.
     if (prev.quiet.length > 0) contents.push(quietBundle(prev.state, prev.quiet));
-    contents.push(...stateBundles(new Map(), [...next.values()], [], at, "state-snapshot"));
-    return { contents, next: { state: next, lastSnapshotAt: at, quiet: [] } };
+    const snapshot = stateBundles(new Map(), [...current.values()], [], at, "state-snapshot");
+    contents.push(...snapshot.contents);
+    return { contents, next: { state: snapshot.state, lastSnapshotAt: at, quiet: [] } };
   }
-  const { changed, removed } = diffState(prev.state, next);
+  const { changed, removed } = diffState(prev.state, current);
   if (changed.length > 0 || removed.length > 0) {
-    const contents = stateBundles(prev.state, changed, removed, at, "state-delta");
+    const delta = stateBundles(prev.state, changed, removed, at, "state-delta");
     const quiet = quietProof();
-    if (quiet) contents[0]!.state!.quiet = quiet;
-    return { contents, next: { ...prev, state: next, quiet: [] } };
+    if (quiet) delta.contents[0]!.state!.quiet = quiet;
+    return { contents: delta.contents, next: { ...prev, state: delta.state, quiet: [] } };
   }
   const first = prev.quiet[0];
   if (opts.flush === true || (first !== undefined && Date.parse(at) - Date.parse(first) >= quietFlush)) {
-    return {
-      contents: [quietBundle(prev.state, [...prev.quiet, at])],
-      next: { ...prev, state: next, quiet: [] },
-    };
+    return { contents: [quietBundle(prev.state, [...prev.quiet, at])], next: { ...prev, quiet: [] } };
   }
-  return { contents: [], next: { ...prev, state: next, quiet: [...prev.quiet, at] } };
+  return { contents: [], next: { ...prev, quiet: [...prev.quiet, at] } };
 }
 
 // A delta without findings for quiet cycles (oldest first): the last is the bundle's own time and
@@ -90,17 +94,18 @@ function quietBundle(state: FindingState, times: string[]): BundleContent {
 }
 
 // A snapshot or delta in bundle-sized parts; each part proves the state reached after it, so a
-// large fleet's snapshot is a snapshot part followed by delta parts within the same cycle.
+// large fleet's snapshot is a snapshot part followed by delta parts within the same cycle. Also
+// returns the state after the last part.
 function stateBundles(
   base: FindingState,
   findings: Finding[],
   removed: { checkId: string; host: string }[],
   at: string,
   kind: "state-snapshot" | "state-delta",
-): BundleContent[] {
+): { contents: BundleContent[]; state: FindingState } {
   const state: FindingState = new Map(base);
   for (const r of removed) state.delete(stateKey(r));
-  return chunkFindings(findings).map((part, i) => {
+  const contents = chunkFindings(findings).map((part, i): BundleContent => {
     for (const f of part) state.set(stateKey(f), f);
     return {
       kind: i === 0 ? kind : "state-delta",
@@ -109,4 +114,5 @@ function stateBundles(
       state: { digest: stateDigest(state.values()), count: state.size, removed: i === 0 ? removed : [] },
     };
   });
+  return { contents, state };
 }

@@ -133,6 +133,24 @@ const MIGRATIONS: string[] = [
      rotation TEXT,
      accepted_at TEXT NOT NULL
    );`,
+  // The change encoder's state (agent/src/evidence/encoder-store.ts): the chain and last state
+  // bundle it follows, the last snapshot's time and the quiet cycles not yet in a bundle (one row),
+  // and the latest finding per check and host as the chain records it. Written in the transaction
+  // that appends the cycle's bundles.
+  `CREATE TABLE encoder_state (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     appliance_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     last_snapshot_at TEXT,
+     quiet TEXT NOT NULL
+   );
+   CREATE TABLE encoder_finding (
+     check_id TEXT NOT NULL,
+     host TEXT NOT NULL,
+     finding TEXT NOT NULL,
+     PRIMARY KEY (check_id, host)
+   );`,
 ];
 
 /**

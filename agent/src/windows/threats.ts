@@ -82,6 +82,10 @@ export function evaluateThreats(input: ThreatInput): Finding[] {
   ): Finding => {
     const fired = hits.length > 0;
     const ids = [...new Set(hits.map((e) => e.eventId))];
+    const last = hits.reduce<StoredEvent | undefined>(
+      (a, e) => (!a || e.at > a.at || (e.at === a.at && e.recordId > a.recordId) ? e : a),
+      undefined,
+    );
     return {
       checkId: rule.id,
       host,
@@ -90,7 +94,11 @@ export function evaluateThreats(input: ThreatInput): Finding[] {
       title: rule.title,
       citations: [...rule.citations],
       expected: `none of: ${rule.fires}`.slice(0, 500),
-      actual: fired ? `${hits.length} event${hits.length === 1 ? "" : "s"} (${ids.join(", ")})` : "none",
+      // The newest event's log and record in `actual`: a new batch of events is a change of state,
+      // so change-based evidence (evidence = "changes") signs each batch, not only the first.
+      actual: last
+        ? `${hits.length} event${hits.length === 1 ? "" : "s"} (${ids.join(", ")}), last ${last.log}#${last.recordId}`
+        : "none",
       details: fired
         ? {
             ...details,
