@@ -15,6 +15,8 @@ import {
  * store (`object_key`, `size` in bytes of the canonical text, `hash` of it). Rows stored before
  * migration 2400 also hold the body (exactly the canonical JSON that was verified); newer rows leave
  * it null. Read bodies through evidence/bodies.ts. Triggers refuse UPDATE, DELETE and TRUNCATE.
+ * Partitioned by month of `received_at` (migration 2600, evidence/partitions.ts), hence the key
+ * includes it; (appliance, seq) stays unique through `evidenceChainHighWater`.
  */
 export const evidenceChain = pgTable(
   "evidence_chain",
@@ -34,8 +36,21 @@ export const evidenceChain = pgTable(
     /** The canonical text, on rows stored before migration 2400 only. */
     body: text("body"),
   },
-  (t) => [primaryKey({ columns: [t.applianceId, t.seq] }), index("evidence_site_idx").on(t.siteId)],
+  (t) => [
+    primaryKey({ columns: [t.applianceId, t.seq, t.receivedAt] }),
+    index("evidence_site_idx").on(t.siteId),
+  ],
 );
+
+/**
+ * Each appliance's highest stored chain seq. A trigger on evidence_chain moves it up at every
+ * insert and refuses a row at or below it, which keeps (appliance, seq) unique across months; it
+ * only ever moves up (migration 2600).
+ */
+export const evidenceChainHighWater = pgTable("evidence_chain_high_water", {
+  applianceId: text("appliance_id").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+});
 
 /**
  * Chain problems seen at ingest (gap, fork, bad link, bad signature) and evidence objects the store
