@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describeEachDb } from "../testing/each-db.ts";
 import { pgErrorOf } from "./errors.ts";
@@ -60,7 +61,7 @@ describeEachDb("migrations", (cloud) => {
     const now = new Date().toISOString();
     await db.execute(
       sql`INSERT INTO evidence_chain (appliance_id, seq, site_id, hash, prev_hash, key_id, kind, created_at, received_at, object_key, body)
-          VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 'h', 'p', 'k', 'event', ${now}, ${now}, 'o', '{}')`,
+          VALUES (${`worm-app-${randomUUID()}`}, 1, 's', 'h', 'p', 'k', 'event', ${now}, ${now}, 'o', '{}')`,
     );
     await db.execute(
       sql`INSERT INTO audit_log (at, actor, action, target, args_hash, outcome) VALUES (${now}, 'a', 'x', 't', 'h', 'ok')`,
