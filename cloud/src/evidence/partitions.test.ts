@@ -3,13 +3,17 @@ import { cpSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
+import type { AlertRouting } from "../alerts/dispatch.ts";
 import { type Db, type DbHandle, openDb } from "../db/client.ts";
 import { pgErrorOf } from "../db/errors.ts";
 import { MIGRATIONS_DIR, migrate } from "../db/migrate.ts";
 import { rowsOf } from "../db/rows.ts";
+import { cloudJobs } from "../main.ts";
+import { loadSettings } from "../settings.ts";
 import { describeEachDb, POSTGRES_AVAILABLE } from "../testing/each-db.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/postgres.ts";
 import { makeTestCloud, type TestCloud } from "../testing/test-cloud.ts";
+import type { Mailer } from "../web/mail/mailer.ts";
 import { aheadOf, ensureEvidencePartitions, evidencePartitionsJob } from "./partitions.ts";
 
 /** Insert one chain row received at `receivedAt` (straight in, as someone with the insert right could). */
@@ -48,6 +52,12 @@ async function partitions(db: Db): Promise<string[]> {
                          WHERE i.inhparent = 'evidence_chain'::regclass ORDER BY 1`),
   ).map((r) => r.name);
 }
+
+test("the cloud runs the partition job hourly", () => {
+  // cloudJobs only builds the job list; neither the routing nor the mailer is used until a job runs.
+  const jobs = cloudJobs(loadSettings({}), {} as AlertRouting, {} as Mailer);
+  expect(jobs.map((j) => [j.name, j.everyMs])).toContainEqual(["evidence-partitions", 3_600_000]);
+});
 
 describeEachDb("monthly evidence partitions", (cloud) => {
   test("the migrated database has this month, the next two and a DEFAULT partition", async () => {
