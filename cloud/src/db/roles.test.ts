@@ -19,9 +19,11 @@ describeEachDb("append-only tables", (cloud) => {
     const db = cloud().deps.db;
     const tables = await appendOnlyTables(db);
     expect(tables).toEqual(expect.arrayContaining(EVIDENCE_AND_AUDIT));
-    // Every partition of the chain carries them too (row triggers cloned, its own TRUNCATE trigger).
-    expect(tables).toContain("evidence_chain_default");
-    expect(tables.filter((t) => /^evidence_chain_y\d{4}m\d{2}$/.test(t)).length).toBeGreaterThanOrEqual(3);
+    // Every partition carries them too (row triggers cloned, its own TRUNCATE trigger).
+    expect(tables).toEqual(expect.arrayContaining(["evidence_chain_default", "evidence_verified_default"]));
+    expect(
+      tables.filter((t) => /^evidence_(chain|verified)_y\d{4}m\d{2}$/.test(t)).length,
+    ).toBeGreaterThanOrEqual(6);
     for (const table of tables) {
       // tgtype bits (pg_trigger.h): 1 row, 2 before, 8 delete, 16 update, 32 truncate.
       const kinds = rowsOf<{ tgtype: number }>(
@@ -113,7 +115,8 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
     "ALTER TABLE evidence_chain DETACH PARTITION evidence_chain_default",
     "DROP TABLE evidence_chain_default",
     "SELECT malachor_evidence_partition_drop(date_trunc('month', now())::date, '1 day')",
-    "ALTER TABLE evidence_chain_high_water DISABLE TRIGGER ALL",
+    "ALTER TABLE evidence_verified DETACH PARTITION evidence_verified_default",
+    "ALTER TABLE evidence_high_water DISABLE TRIGGER ALL",
     "DROP TRIGGER evidence_chain_seq_unique ON evidence_chain",
   ];
 

@@ -24,6 +24,19 @@ async function insertRow(db: Db, applianceId: string, seq: number, receivedAt: s
   );
 }
 
+/** Insert one cloud record of verified signatures through `throughSeq`, made at `verifiedAt`. */
+async function insertVerified(
+  db: Db,
+  applianceId: string,
+  throughSeq: number,
+  verifiedAt: string,
+): Promise<void> {
+  await db.execute(
+    sql`INSERT INTO evidence_verified (appliance_id, through_seq, site_id, from_seq, through_hash, verified_at, key_id, sig)
+        VALUES (${applianceId}, ${throughSeq}, 'site-p', 1, 'h', ${verifiedAt}::timestamptz, 'k', 's')`,
+  );
+}
+
 /** The partition each of `applianceId`'s rows sits in, by seq. */
 async function whereRows(db: Db, applianceId: string): Promise<Record<number, string>> {
   const rows = rowsOf<{ seq: number | string; part: string }>(
@@ -81,7 +94,14 @@ describeEachDb("monthly evidence partitions", (cloud) => {
       new Date("2021-03-01T00:00:00Z"),
     );
     expect(r).toEqual({
-      created: ["evidence_chain_y2021m01", "evidence_chain_y2021m02", "evidence_chain_y2021m03"],
+      created: [
+        "evidence_chain_y2021m01",
+        "evidence_verified_y2021m01",
+        "evidence_chain_y2021m02",
+        "evidence_verified_y2021m02",
+        "evidence_chain_y2021m03",
+        "evidence_verified_y2021m03",
+      ],
       blocked: [],
     });
     expect(
@@ -108,7 +128,13 @@ describeEachDb("monthly evidence partitions", (cloud) => {
     expect(
       await ensureEvidencePartitions(db, new Date("1999-05-20T00:00:00Z"), new Date("1999-07-02T00:00:00Z")),
     ).toEqual({
-      created: ["evidence_chain_y1999m05", "evidence_chain_y1999m07"],
+      created: [
+        "evidence_chain_y1999m05",
+        "evidence_verified_y1999m05",
+        "evidence_verified_y1999m06",
+        "evidence_chain_y1999m07",
+        "evidence_verified_y1999m07",
+      ],
       blocked: ["evidence_chain_y1999m06"],
     });
     // Still append-only where it is, even to the owner.
@@ -150,7 +176,7 @@ describeEachDb("monthly evidence partitions", (cloud) => {
     await insertRow(db, "app-dup", 2, "2022-01-11T00:00:00Z");
     const again = await outcome(() => insertRow(db, "app-dup", 1, "2022-02-10T00:00:00Z"));
     expect(again).toBe(
-      "23505 evidence_chain: appliance app-dup already holds bundles up to #2, so #1 cannot be stored (a sequence number is stored once, in order)",
+      "23505 evidence_chain: appliance app-dup already holds up to #2, so #1 cannot be stored (each number once, in order)",
     );
     // Twice in one statement is refused too.
     expect(
@@ -158,9 +184,7 @@ describeEachDb("monthly evidence partitions", (cloud) => {
         db.execute(sql`INSERT INTO evidence_chain (appliance_id, seq, site_id, hash, prev_hash, key_id, kind, created_at, received_at, object_key)
           VALUES ('app-dup', 3, 's', 'h', 'p', 'k', 'event', now(), '2022-02-01', 'o'), ('app-dup', 3, 's', 'h', 'p', 'k', 'event', now(), '2022-02-02', 'o')`),
       ),
-    ).toMatch(
-      /^23505 evidence_chain: appliance app-dup already holds bundles up to #3, so #3 cannot be stored/,
-    );
+    ).toMatch(/^23505 evidence_chain: appliance app-dup already holds up to #3, so #3 cannot be stored/);
     // A gap is the audit's to report (it is not a duplicate); another appliance is independent.
     await insertRow(db, "app-dup", 5, "2022-02-11T00:00:00Z");
     await insertRow(db, "app-dup-2", 1, "2022-02-11T00:00:00Z");
@@ -169,13 +193,28 @@ describeEachDb("monthly evidence partitions", (cloud) => {
       2: "evidence_chain_y2022m01",
       5: "evidence_chain_y2022m02",
     });
+    // The cloud's records of verified signatures: through_seq likewise, kept apart from the chain's.
+    await insertVerified(db, "app-dup", 2, "2022-01-11T00:00:00Z");
+    expect(await outcome(() => insertVerified(db, "app-dup", 2, "2022-02-11T00:00:00Z"))).toBe(
+      "23505 evidence_verified: appliance app-dup already holds up to #2, so #2 cannot be stored (each number once, in order)",
+    );
+    await insertVerified(db, "app-dup", 5, "2022-02-11T00:00:00Z");
+    const marks = rowsOf<{ table_name: string; seq: number | string }>(
+      await db.execute(
+        sql`SELECT table_name, seq FROM evidence_high_water WHERE appliance_id = 'app-dup' ORDER BY 1`,
+      ),
+    );
+    expect(marks.map((m) => [m.table_name, Number(m.seq)])).toEqual([
+      ["evidence_chain", 5],
+      ["evidence_verified", 5],
+    ]);
     // The mark only moves up.
     expect(
       await outcome(() =>
-        db.execute(sql`UPDATE evidence_chain_high_water SET seq = 0 WHERE appliance_id = 'app-dup'`),
+        db.execute(sql`UPDATE evidence_high_water SET seq = 0 WHERE appliance_id = 'app-dup'`),
       ),
-    ).toMatch(/^42501 evidence_chain_high_water only moves up: UPDATE refused/);
-    expect(await outcome(() => db.execute(sql`DELETE FROM evidence_chain_high_water`))).toMatch(
+    ).toMatch(/^42501 evidence_high_water only moves up: UPDATE refused/);
+    expect(await outcome(() => db.execute(sql`DELETE FROM evidence_high_water`))).toMatch(
       /^42501 .*DELETE refused/,
     );
   });
@@ -232,21 +271,20 @@ describeEachDb("monthly evidence partitions", (cloud) => {
     );
     await insertRow(c.deps.db, "app-old", 1, "2020-01-03T00:00:00Z");
     await insertRow(c.deps.db, "app-old", 2, "2020-02-03T00:00:00Z");
+    await insertVerified(c.deps.db, "app-old", 1, "2020-01-03T00:00:00Z");
     await c.deps.db.execute(
       sql`INSERT INTO evidence_outbox (appliance_id, seq, object_key, body, retain_until, created_at)
           VALUES ('app-old', 1, 'o/app-old/1', '{}', now(), now())`,
     );
-    const drop = (month: string, keep: string) =>
-      c.withOwnerDb((db) =>
-        outcome(async () => {
-          const [r] = rowsOf<{ n: number | string }>(
-            await db.execute(
-              sql`SELECT malachor_evidence_partition_drop(${month}::date, ${keep}::interval) AS n`,
-            ),
-          );
-          return Number(r?.n);
-        }),
+    const dropOf = (month: string, keep: string) =>
+      c.withOwnerDb(async (db) =>
+        rowsOf<{ month_table: string; dropped: number | string }>(
+          await db.execute(
+            sql`SELECT month_table, dropped FROM malachor_evidence_partition_drop(${month}::date, ${keep}::interval)`,
+          ),
+        ).map((r) => [r.month_table, Number(r.dropped)]),
       );
+    const drop = (month: string, keep: string) => outcome(() => dropOf(month, keep));
     expect(await drop("2020-01-01", "100 years")).toMatch(
       /^55006 evidence partitions: evidence_chain_y2020m01 holds evidence received until 2020-02-01 .*, within the retention of 100 years/,
     );
@@ -263,7 +301,10 @@ describeEachDb("monthly evidence partitions", (cloud) => {
       "55006 evidence partitions: 1 objects of evidence_chain_y2020m01 are not in the object store yet (evidence_outbox)",
     );
     await c.deps.db.execute(sql`DELETE FROM evidence_outbox WHERE appliance_id = 'app-old'`);
-    expect(await drop("2020-01-01", "1 day")).toBe("ok");
+    expect(await dropOf("2020-01-01", "1 day")).toEqual([
+      ["evidence_chain_y2020m01", 1],
+      ["evidence_verified_y2020m01", 1],
+    ]);
     expect(await whereRows(c.deps.db, "app-old")).toEqual({ 2: "evidence_chain_y2020m02" });
     expect(await partitions(c.deps.db)).not.toContain("evidence_chain_y2020m01");
     // The dropped seq cannot come back.
@@ -287,7 +328,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("monthly evidence partitions: the service r
     expect(
       (await ensureEvidencePartitions(db, new Date("2019-03-01T00:00:00Z"), new Date("2019-03-01T00:00:00Z")))
         .created,
-    ).toEqual(["evidence_chain_y2019m03"]);
+    ).toEqual(["evidence_chain_y2019m03", "evidence_verified_y2019m03"]);
     const [owner] = rowsOf<{ owner: string }>(
       await db.execute(
         sql`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'evidence_chain_y2019m03'`,
@@ -297,11 +338,12 @@ describe.skipIf(!POSTGRES_AVAILABLE)("monthly evidence partitions: the service r
     const refused = [
       "SELECT malachor_evidence_partition_drop('2019-03-01', '1 day')",
       "ALTER TABLE evidence_chain DETACH PARTITION evidence_chain_y2019m03",
+      "ALTER TABLE evidence_verified DETACH PARTITION evidence_verified_y2019m03",
       "DROP TABLE evidence_chain_y2019m03",
       "CREATE TABLE evidence_chain_sneak PARTITION OF evidence_chain FOR VALUES FROM ('2018-01-01') TO ('2018-02-01')",
       "ALTER TABLE evidence_chain_y2019m03 DISABLE TRIGGER ALL",
-      "ALTER TABLE evidence_chain_high_water DISABLE TRIGGER ALL",
-      "TRUNCATE evidence_chain_high_water",
+      "ALTER TABLE evidence_high_water DISABLE TRIGGER ALL",
+      "TRUNCATE evidence_high_water",
     ];
     const got: string[] = [];
     for (const stmt of refused)
@@ -344,7 +386,22 @@ describe("migration 2600 on a database that already holds evidence", () => {
                 VALUES (${a}, ${seq}, 'site-m', ${`h${seq}`}, 'p', 'k', 'event', ${at}::timestamptz, ${at}::timestamptz, ${`o/${a}/${seq}`}, ${body}, 15)`,
           );
         }
+        // Records of verified signatures.
+        await insertVerified(db, "app-a", 2, "2025-11-02T00:00:00Z");
+        await insertVerified(db, "app-a", 3, "2025-12-31T23:00:00Z");
         expect(await migrate(db)).toEqual(["2600_evidence_partitions.sql"]);
+        const verified = rowsOf<{ through_seq: number | string; part: string }>(
+          await db.execute(
+            sql`SELECT through_seq, tableoid::regclass::text AS part FROM evidence_verified ORDER BY through_seq`,
+          ),
+        );
+        expect(verified.map((r) => [Number(r.through_seq), r.part])).toEqual([
+          [2, "evidence_verified_y2025m11"],
+          [3, "evidence_verified_y2025m12"],
+        ]);
+        expect(await outcome(() => insertVerified(db, "app-a", 3, new Date().toISOString()))).toMatch(
+          /^23505 evidence_verified: .*up to #3/,
+        );
         expect(await whereRows(db, "app-a")).toEqual({
           1: "evidence_chain_y2025m10",
           2: "evidence_chain_y2025m11",

@@ -62,7 +62,7 @@ export const evidencePartitionsJob: Job = {
         dedupKey: `evidence-partition-blocked:${table}`,
         kind: "evidence-partition-blocked",
         severity: "warning",
-        summary: `evidence partition ${table} cannot be created: evidence_chain_default already holds rows of that month (see docs/deploy.md §6)`,
+        summary: `evidence partition ${table} cannot be created: ${table.replace(/_y\d{4}m\d{2}$/, "_default")} already holds rows of that month (see docs/deploy.md §6)`,
         details: { table },
       });
     }

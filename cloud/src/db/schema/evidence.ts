@@ -16,7 +16,7 @@ import {
  * migration 2400 also hold the body (exactly the canonical JSON that was verified); newer rows leave
  * it null. Read bodies through evidence/bodies.ts. Triggers refuse UPDATE, DELETE and TRUNCATE.
  * Partitioned by month of `received_at` (migration 2600, evidence/partitions.ts), hence the key
- * includes it; (appliance, seq) stays unique through `evidenceChainHighWater`.
+ * includes it; (appliance, seq) stays unique through `evidenceHighWater`.
  */
 export const evidenceChain = pgTable(
   "evidence_chain",
@@ -43,14 +43,20 @@ export const evidenceChain = pgTable(
 );
 
 /**
- * Each appliance's highest stored chain seq. A trigger on evidence_chain moves it up at every
- * insert and refuses a row at or below it, which keeps (appliance, seq) unique across months; it
- * only ever moves up (migration 2600).
+ * Each appliance's highest stored number per partitioned evidence table (`evidence_chain`'s seq,
+ * `evidence_verified`'s through_seq). Triggers on those tables move it up at every insert and
+ * refuse a row at or below it, which keeps the numbers unique across months; it only ever moves up
+ * (migration 2600).
  */
-export const evidenceChainHighWater = pgTable("evidence_chain_high_water", {
-  applianceId: text("appliance_id").primaryKey(),
-  seq: bigint("seq", { mode: "number" }).notNull(),
-});
+export const evidenceHighWater = pgTable(
+  "evidence_high_water",
+  {
+    applianceId: text("appliance_id").notNull(),
+    tableName: text("table_name").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applianceId, t.tableName] })],
+);
 
 /**
  * Chain problems seen at ingest (gap, fork, bad link, bad signature) and evidence objects the store
@@ -96,7 +102,9 @@ export const evidenceOutbox = pgTable("evidence_outbox", {
  * What the cloud vouches for: "every signature of this appliance's bundles #fromSeq–#throughSeq
  * was verified with node:crypto at ingest, and #throughSeq hashes to throughHash", signed with the
  * cloud's key (see evidence/verified-records.ts). One row per upload that stored bundles; the
- * chain audit reads the latest one per appliance. Append-only like the chain.
+ * chain audit reads the latest one per appliance. Append-only like the chain. Partitioned by month
+ * of `verified_at` like the chain (migration 2600); (appliance, throughSeq) stays unique through
+ * `evidenceHighWater`.
  */
 export const evidenceVerified = pgTable(
   "evidence_verified",
@@ -111,7 +119,7 @@ export const evidenceVerified = pgTable(
     sig: text("sig").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.applianceId, t.throughSeq] }),
+    primaryKey({ columns: [t.applianceId, t.throughSeq, t.verifiedAt] }),
     index("evidence_verified_site_idx").on(t.siteId),
   ],
 );
