@@ -12,6 +12,7 @@ import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { evidenceBodies } from "./evidence/bodies.ts";
 import { evidenceOutboxJob } from "./evidence/outbox.ts";
+import { evidencePartitionsJob } from "./evidence/partitions.ts";
 import { type Listener, serveHttp } from "./http/serve.ts";
 import type { Job } from "./jobs/job.ts";
 import { startJobs } from "./jobs/runner.ts";
@@ -41,6 +42,7 @@ export function cloudJobs(settings: CloudSettings, routing: AlertRouting, mailer
   return [
     alertsJob(routing),
     evidenceOutboxJob,
+    evidencePartitionsJob,
     { name: "prune-rate-limits", everyMs: 10 * 60_000, run: (d) => pruneRateLimits(d.db, d.clock) },
     ...(settings.regulatory ? [regulatoryJob(settings.regulatory)] : []),
     pruneWebAuthJob,

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describeEachDb } from "../testing/each-db.ts";
 import { pgErrorOf } from "./errors.ts";
@@ -58,9 +59,11 @@ describeEachDb("migrations", (cloud) => {
   ])("append-only trigger refuses, even the owner: %s", async (stmt) => {
     const db = cloud().deps.db;
     const now = new Date().toISOString();
+    // Each number is stored once per appliance, in order (migration 2600): a new appliance per probe.
+    const app = `worm-app-${randomUUID()}`;
     await db.execute(
       sql`INSERT INTO evidence_chain (appliance_id, seq, site_id, hash, prev_hash, key_id, kind, created_at, received_at, object_key, body)
-          VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 'h', 'p', 'k', 'event', ${now}, ${now}, 'o', '{}')`,
+          VALUES (${app}, 1, 's', 'h', 'p', 'k', 'event', ${now}, ${now}, 'o', '{}')`,
     );
     await db.execute(
       sql`INSERT INTO audit_log (at, actor, action, target, args_hash, outcome) VALUES (${now}, 'a', 'x', 't', 'h', 'ok')`,
@@ -70,7 +73,7 @@ describeEachDb("migrations", (cloud) => {
     );
     await db.execute(
       sql`INSERT INTO evidence_verified (appliance_id, through_seq, site_id, from_seq, through_hash, verified_at, key_id, sig)
-          VALUES ('worm-app', ${Math.floor(Math.random() * 1e9)}, 's', 1, 'h', ${now}, 'k', 's')`,
+          VALUES (${app}, 1, 's', 1, 'h', ${now}, 'k', 's')`,
     );
     await db.execute(
       sql`INSERT INTO program_chain (site_id, seq, hash, prev_hash, key_id, record_type, created_at, body)

@@ -19,6 +19,11 @@ describeEachDb("append-only tables", (cloud) => {
     const db = cloud().deps.db;
     const tables = await appendOnlyTables(db);
     expect(tables).toEqual(expect.arrayContaining(EVIDENCE_AND_AUDIT));
+    // Every partition carries them too (row triggers cloned, its own TRUNCATE trigger).
+    expect(tables).toEqual(expect.arrayContaining(["evidence_chain_default", "evidence_verified_default"]));
+    expect(
+      tables.filter((t) => /^evidence_(chain|verified)_y\d{4}m\d{2}$/.test(t)).length,
+    ).toBeGreaterThanOrEqual(6);
     for (const table of tables) {
       // tgtype bits (pg_trigger.h): 1 row, 2 before, 8 delete, 16 update, 32 truncate.
       const kinds = rowsOf<{ tgtype: number }>(
@@ -43,6 +48,8 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
   let tables: string[];
   /** A text column of each append-only table, for the UPDATE attempt (any column will do). */
   const textColumn = new Map<string, string>();
+  /** A refuse-change trigger of each (a partition's are cloned from its parent's, named as those). */
+  const refuseTrigger = new Map<string, string>();
   beforeAll(async () => {
     c = await makeTestCloud({ db: "postgres" });
     tables = await appendOnlyTables(c.deps.db);
@@ -53,6 +60,14 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
       ),
     )) {
       textColumn.set(r.t, r.col);
+    }
+    for (const r of rowsOf<{ t: string; name: string }>(
+      await c.deps.db.execute(
+        sql`SELECT DISTINCT ON (t.tgrelid) t.tgrelid::regclass::text AS t, t.tgname AS name FROM pg_trigger t
+            JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname = 'malachor_refuse_change' ORDER BY t.tgrelid, t.tgname`,
+      ),
+    )) {
+      refuseTrigger.set(r.t, r.name);
     }
     const now = new Date().toISOString();
     // One row in each, written by the service itself: inserting is what it may do.
@@ -82,7 +97,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
     `TRUNCATE ${t}`,
     `ALTER TABLE ${t} DISABLE TRIGGER ALL`,
     `ALTER TABLE ${t} DISABLE TRIGGER USER`,
-    `DROP TRIGGER ${t}_append_only ON ${t}`,
+    `DROP TRIGGER ${refuseTrigger.get(t)} ON ${t}`,
     `CREATE TRIGGER sneak BEFORE INSERT ON ${t} FOR EACH ROW EXECUTE FUNCTION malachor_refuse_change()`,
     `ALTER TABLE ${t} RENAME TO ${t}_old`,
     `DROP TABLE ${t}`,
@@ -96,6 +111,13 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
     "CREATE TABLE sneak (x int)",
     `GRANT ${DEFAULT_OWNER_ROLE} TO ${DEFAULT_SERVICE_ROLE}`,
     `ALTER ROLE ${DEFAULT_SERVICE_ROLE} SUPERUSER`,
+    // Monthly evidence partitions (migration 2600): only the owner detaches or drops one.
+    "ALTER TABLE evidence_chain DETACH PARTITION evidence_chain_default",
+    "DROP TABLE evidence_chain_default",
+    "SELECT malachor_evidence_partition_drop(date_trunc('month', now())::date, '1 day')",
+    "ALTER TABLE evidence_verified DETACH PARTITION evidence_verified_default",
+    "ALTER TABLE evidence_high_water DISABLE TRIGGER ALL",
+    "DROP TRIGGER evidence_chain_seq_unique ON evidence_chain",
   ];
 
   test("connects as the service role, which no check finds too powerful", async () => {

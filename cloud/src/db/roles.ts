@@ -81,7 +81,18 @@ export async function grantServiceRights(tx: Tx, role: string): Promise<void> {
   // nextval for bigserial ids; not setval.
   await tx.execute(sql.raw(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${schema} FROM ${r}`));
   await tx.execute(sql.raw(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${r}`));
+  // Functions that run as the owner (SECURITY DEFINER) are revoked from PUBLIC by their migration;
+  // the service may call these, and no other.
+  for (const fn of SERVICE_DEFINER_FUNCTIONS) {
+    const [f] = rowsOf<{ ok: boolean }>(
+      await tx.execute(sql`SELECT to_regprocedure(${fn}) IS NOT NULL AS ok`),
+    );
+    if (f?.ok) await tx.execute(sql.raw(`GRANT EXECUTE ON FUNCTION ${fn} TO ${r}`));
+  }
 }
+
+/** The owner's functions the service may execute: creating evidence partitions (migration 2600). */
+const SERVICE_DEFINER_FUNCTIONS = ["malachor_evidence_partitions_ensure(timestamptz, timestamptz)"];
 
 /**
  * Why the role of this connection is more powerful than the service may be ([] when it is fine):

@@ -10,7 +10,8 @@ import { makeTestCloud, type TestAppliance, type TestCloud } from "../testing/te
 import type { RebuildReport } from "./rebuild.ts";
 import { rebuildEvidence } from "./rebuild.ts";
 
-const EVIDENCE_TABLES = ["evidence_chain", "evidence_outbox", "evidence_verified", "evidence_alerts"];
+// evidence_chain* also matches its monthly partitions and the high-water marks (migration 2600).
+const EVIDENCE_TABLES = ["evidence_chain*", "evidence_outbox", "evidence_verified", "evidence_alerts"];
 
 /** pg_dump in custom format, as docs/deploy.md schedules it (optionally without evidence rows). */
 function dump(ownerUrl: string, file: string, withoutEvidence = false) {

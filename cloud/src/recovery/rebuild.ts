@@ -8,6 +8,7 @@ import type { ServiceContext } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 import { auditSiteChain, type SiteAudit } from "../evidence/chain-audit.ts";
+import { ensureEvidencePartitions } from "../evidence/partitions.ts";
 
 const KEY = /^([^/]+)\/\d{4}\/\d{2}\/(.+)-(\d+)\.json(\.gz)?$/;
 
@@ -60,7 +61,8 @@ async function readObject(ctx: ServiceContext, key: string): Promise<Found | str
  * appliance's head come from the objects. Bundles are taken back in sequence per appliance and
  * only while each links to the one before (a missing or altered object stops that appliance's
  * chain there and is reported). Rows already present are left alone, so running it twice is
- * harmless. `received_at` is not in the objects: rebuilt rows carry the bundle's own creation time.
+ * harmless. `received_at` is not in the objects: rebuilt rows carry the bundle's own creation time
+ * (and land in that month's partition, created if missing).
  */
 export async function rebuildEvidence(ctx: ServiceContext): Promise<RebuildReport> {
   const report: RebuildReport = { objects: 0, inserted: 0, alreadyPresent: 0, problems: [], audits: [] };
@@ -140,6 +142,16 @@ export async function rebuildEvidence(ctx: ServiceContext): Promise<RebuildRepor
         objectKey: o.key,
         size: Buffer.byteLength(o.body),
       });
+    }
+    if (rows.length > 0) {
+      // Rebuilt rows are dated back to their bundles: their months get partitions first, so they do
+      // not all land in the DEFAULT partition, where retention cannot drop them by month.
+      let [from, through] = [rows[0]!.receivedAt, rows[0]!.receivedAt];
+      for (const r of rows) {
+        if (r.receivedAt < from) from = r.receivedAt;
+        if (r.receivedAt > through) through = r.receivedAt;
+      }
+      await ensureEvidencePartitions(ctx.db, from, through);
     }
     await ctx.db.transaction(async (tx) => {
       for (let i = 0; i < rows.length; i += 200)

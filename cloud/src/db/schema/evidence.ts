@@ -15,6 +15,8 @@ import {
  * store (`object_key`, `size` in bytes of the canonical text, `hash` of it). Rows stored before
  * migration 2400 also hold the body (exactly the canonical JSON that was verified); newer rows leave
  * it null. Read bodies through evidence/bodies.ts. Triggers refuse UPDATE, DELETE and TRUNCATE.
+ * Partitioned by month of `received_at` (migration 2600, evidence/partitions.ts), hence the key
+ * includes it; (appliance, seq) stays unique through `evidenceHighWater`.
  */
 export const evidenceChain = pgTable(
   "evidence_chain",
@@ -34,7 +36,26 @@ export const evidenceChain = pgTable(
     /** The canonical text, on rows stored before migration 2400 only. */
     body: text("body"),
   },
-  (t) => [primaryKey({ columns: [t.applianceId, t.seq] }), index("evidence_site_idx").on(t.siteId)],
+  (t) => [
+    primaryKey({ columns: [t.applianceId, t.seq, t.receivedAt] }),
+    index("evidence_site_idx").on(t.siteId),
+  ],
+);
+
+/**
+ * Each appliance's highest stored number per partitioned evidence table (`evidence_chain`'s seq,
+ * `evidence_verified`'s through_seq). Triggers on those tables move it up at every insert and
+ * refuse a row at or below it, which keeps the numbers unique across months; it only ever moves up
+ * (migration 2600).
+ */
+export const evidenceHighWater = pgTable(
+  "evidence_high_water",
+  {
+    applianceId: text("appliance_id").notNull(),
+    tableName: text("table_name").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applianceId, t.tableName] })],
 );
 
 /**
@@ -81,7 +102,9 @@ export const evidenceOutbox = pgTable("evidence_outbox", {
  * What the cloud vouches for: "every signature of this appliance's bundles #fromSeq–#throughSeq
  * was verified with node:crypto at ingest, and #throughSeq hashes to throughHash", signed with the
  * cloud's key (see evidence/verified-records.ts). One row per upload that stored bundles; the
- * chain audit reads the latest one per appliance. Append-only like the chain.
+ * chain audit reads the latest one per appliance. Append-only like the chain. Partitioned by month
+ * of `verified_at` like the chain (migration 2600); (appliance, throughSeq) stays unique through
+ * `evidenceHighWater`.
  */
 export const evidenceVerified = pgTable(
   "evidence_verified",
@@ -96,7 +119,7 @@ export const evidenceVerified = pgTable(
     sig: text("sig").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.applianceId, t.throughSeq] }),
+    primaryKey({ columns: [t.applianceId, t.throughSeq, t.verifiedAt] }),
     index("evidence_verified_site_idx").on(t.siteId),
   ],
 );
