@@ -23,7 +23,8 @@ const MONTHS =
 const DAY = String.raw`\d{1,2}(?:st|nd|rd|th)?`;
 // 19850314 as HL7, file names and exports write a date.
 const COMPACT_DATE = String.raw`(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])`;
-const DATE = String.raw`(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:${MONTHS})\.? ${DAY},? \d{4}|\d{1,2}[ -](?:${MONTHS})\.?[ -]\d{4}|${COMPACT_DATE})`;
+/** A date as people and systems write it (the `v` part of the date detectors). */
+export const DATE = String.raw`(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:${MONTHS})\.? ${DAY},? \d{4}|\d{1,2}[ -](?:${MONTHS})\.?[ -]\d{4}|${COMPACT_DATE})`;
 // A personal name: 1–4 capitalised words, initials, particles; also "Last, First".
 const NAME_WORD = String.raw`(?:(?:Mc|Mac|O')\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.|(?!(?:ID|MRN|DOB|BORN|NAME|NO|NUMBER|ACCT|SSN|DATE|WAS|IS|HAS|HAD|WITH|FOR|AND|OR|THE|AN|TO|FROM|AT|ON|IN|BY|OF|RE|TESTED|PRESENTED|PRESENTS|SEEN|RETURNED|PRESCRIBED|CALLED|MOVED|DENIES|REPORTS|STATES|PORTAL|RESET)\b)\p{Lu}['’]?\p{Lu}+(?:[-'’]\p{Lu}+)*)`;
 // Words that follow "Patient" in product and service names, never a person's name, and honorifics
@@ -216,6 +217,15 @@ export const DETECTORS: readonly Detector[] = [
     ),
     requires: /PID\|/i,
   })),
+  // A person's page on a social network is a personal URL ("facebook.com/cesare.marilli").
+  {
+    kind: "name",
+    re: re(
+      String.raw`\b(?:facebook|fb|instagram|twitter|x|linkedin|tiktok|threads)\.com/(?:in/|@)?(?!(?:groups|pages|share|sharer|login|help|events|watch|marketplace|search|hashtag|explore|company|jobs|policies|privacy|settings|home|intent|i)\b)(?<v>[\p{L}\p{N}._-]{2,60})`,
+      "gdiu",
+    ),
+    requires: /\.com\//i,
+  },
   // Names in known fields: patient name, guarantor, emergency contact, first/last name keys…
   { kind: "name", re: new RegExp(NAME_LABEL, "gdu") },
   // The value of a name field in any case: `"LASTNAME": "NGUÉŁ"`, `patient_name=robert laube`,

@@ -8,6 +8,7 @@
  * "Service" and "Street": the words below that the lists share with English and with device logs
  *  need more evidence or never count (name-words.ts). Clinicians ("Dr. Adams") are not patients and are left alone.
  */
+import { DATE } from "./detectors.ts";
 import { compoundSep, type Token, tokenize } from "./name-tokens.ts";
 import {
   accented,
@@ -364,8 +365,15 @@ function beforeFileDocument(line: Line, i: number): Found | undefined {
   return ok ? [i, end] : undefined;
 }
 
+// A record label after a name: ", MRN 123", " (MR# 4567)", " - Acct 89", ", SSN …".
+const RECORD_AFTER_NAME =
+  /^\s*(?:[,(]|\s[-–—])?\s*(?:MRN|MR\s?#|MR\s?No\b|SSN\b|D\.?O\.?B\b|Acct\b|Account\s?#)/i;
+// A date right after a name and a comma or parenthesis: "Heleen Huet, 1989-01-16".
+const DATE_AFTER_NAME = new RegExp(String.raw`^\s*[,(]\s*${DATE}(?![\d:])`, "i");
+
 /**
- * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
+ * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85", "Chiba, Wesfus (MR# 553497)": the words
+ * right before a birth-date or record label, or before a date.
  */
 function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
@@ -392,10 +400,12 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
       end++;
     }
     const label = end + 1 < toks.length ? toks[end + 1]! : undefined;
+    const after = text.slice(toks[end]!.end, toks[end]!.end + 40);
+    // "Takahashi, Eteoki (MR# 25860)", "Heleen Huet, 1989-01-16, MRN …": a record label or a date
+    // right after the words tells a name as a birth-date label does.
+    const recordAfter = RECORD_AFTER_NAME.test(after) || DATE_AFTER_NAME.test(after);
     if (
-      label &&
-      DOB_LABEL.test(label.text) &&
-      /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep) &&
+      ((label && DOB_LABEL.test(label.text) && /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep)) || recordAfter) &&
       (end > i || t.compound || evident(t)) &&
       (t.shape !== "lower" || toks.slice(i, end + 1).some(evident) || runTogetherName(t)) &&
       !touchesDigits(t, text)
@@ -406,16 +416,26 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
   return undefined;
 }
 
-/** A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf". */
+// Folders that hold one person's records: "/chart/<name>/visits", "/profile/<name>/".
+const FOLDER_OF_PERSON = new Set(["chart", "charts", "profile", "profiles"]);
+
+/** A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf", "/patients/Kohler, Annelies/". */
 function patientFolder(line: Line, i: number): Found | undefined {
   const { toks, text } = line;
   const t = toks[i]!;
-  if (PERSON_PATH.has(t.lower) && text[t.end] === "\\" && /^[/\\]$/.test(text[t.start - 1] ?? "")) {
-    const folder = /^\\([\p{L}\p{M}'’ ,.-]{2,60})(?=\\)/u.exec(text.slice(t.end));
+  // "/patients/Kohler, Annelies/" as "\\Patients\\…\\"; under "/chart/" a folder of one word is
+  // more often a section ("/chart/summary/") than a person, so it takes two.
+  const strong = PERSON_PATH.has(t.lower);
+  if (
+    (strong || FOLDER_OF_PERSON.has(t.lower)) &&
+    /^[/\\]$/.test(text[t.end] ?? "") &&
+    /^[/\\]$/.test(text[t.start - 1] ?? "")
+  ) {
+    const folder = /^[/\\]([\p{L}\p{M}'’ ,._-]{2,60})(?=[/\\])/u.exec(text.slice(t.end));
     if (folder) {
       let end = i;
       while (end + 1 < toks.length && toks[end + 1]!.end <= t.end + 1 + folder[1]!.length) end++;
-      if (end > i) {
+      if (end > i && (strong || end > i + 1)) {
         return [i + 1, end];
       }
     }
