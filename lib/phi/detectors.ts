@@ -23,7 +23,8 @@ const MONTHS =
 const DAY = String.raw`\d{1,2}(?:st|nd|rd|th)?`;
 // 19850314 as HL7, file names and exports write a date.
 const COMPACT_DATE = String.raw`(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])`;
-const DATE = String.raw`(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:${MONTHS})\.? ${DAY},? \d{4}|\d{1,2}[ -](?:${MONTHS})\.?[ -]\d{4}|${COMPACT_DATE})`;
+/** A date as people and systems write it (the `v` part of the date detectors). */
+export const DATE = String.raw`(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:${MONTHS})\.? ${DAY},? \d{4}|\d{1,2}[ -](?:${MONTHS})\.?[ -]\d{4}|${COMPACT_DATE})`;
 // A personal name: 1–4 capitalised words, initials, particles; also "Last, First".
 const NAME_WORD = String.raw`(?:(?:Mc|Mac|O')\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*|\p{Lu}\.|(?!(?:ID|MRN|DOB|BORN|NAME|NO|NUMBER|ACCT|SSN|DATE|WAS|IS|HAS|HAD|WITH|FOR|AND|OR|THE|AN|TO|FROM|AT|ON|IN|BY|OF|RE|TESTED|PRESENTED|PRESENTS|SEEN|RETURNED|PRESCRIBED|CALLED|MOVED|DENIES|REPORTS|STATES|PORTAL|RESET)\b)\p{Lu}['’]?\p{Lu}+(?:[-'’]\p{Lu}+)*)`;
 // Words that follow "Patient" in product and service names, never a person's name, and honorifics
@@ -97,7 +98,7 @@ export const DETECTORS: readonly Detector[] = [
   // Phone numbers need separators, parentheses or +1, so build numbers and byte counts stay.
   {
     kind: "phone",
-    re: /(?<![\d.-])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:\s?(?:x|X|ext\.?|EXT\.?)\s?\d{1,5})?(?![\d.-])/dg,
+    re: /(?<![\d.-])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?:\s?(?:x|X|ext\.?|EXT\.?)\s?\d{1,5})?(?![\d-]|\.\d)/dg,
   },
   {
     kind: "phone",
@@ -126,7 +127,7 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: "dob",
     re: re(
-      String.raw`(?<![A-Za-z])(?:DOB|D\.O\.B\.?|date of birth|birth ?date|birthday|born(?: on)?|admitted(?: on)?|admission date|discharged(?: on)?|discharge date|date of service|DOS|date of death|deceased(?: on)?|visit date)${SEP}(?<v>${DATE})`,
+      String.raw`(?<![A-Za-z])(?:DOB|D\.O\.B\.?|date of (?:birth|service|death|admission|discharge|visit)|birth[ _]?date|birthday|born(?: on)?|admit(?:ted)?(?: date)?(?: on)?|admission date|discharged(?: on)?|discharge date|DOS|deceased(?: on)?|visit date|(?<!last )seen on|visited on)(?:${SEP}|\s*[-–—]\s*)(?<v>${DATE})`,
     ),
   },
   // A street address, capitalised or shouted ("12 Elm Street", "98301 FOREST WALL, APT. 696"), with
@@ -143,6 +144,50 @@ export const DETECTORS: readonly Detector[] = [
     kind: "address",
     re: re(String.raw`(?<![\p{L}\p{N}.'’-])(?<v>${CITY_STATE_ZIP})`, "gdu"),
     requires: /[A-Z]{2},? \d{5}/,
+  },
+  // A whole address line in any case ("1610 movpa tpke, apt. 17, zuwadjir-sawfi, wa 37410-2751",
+  // "131 WIDRUN PASS, MIZOJEGI-POHPA, CO 27557"): number, street, suffix, unit, city, state and ZIP
+  // together are an address whatever the suffix and the case.
+  {
+    kind: "address",
+    re: re(
+      String.raw`(?<![\p{L}\p{N}])(?<v>\d{1,6} (?:[NSEW]{1,2}\.? )?(?:${STREET_WORD}|\p{L}[\p{L}'’]+)(?: [\p{L}'’]+){0,3} (?:${STREET_SUFFIX}|${COMMON_SUFFIX})\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Fl|Rm|Lot|#)\.? ?#?[A-Za-z0-9-]{1,6})?(?:,? | ?[/|] ?)${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?)(?!\d)`,
+      "gdiu",
+    ),
+    requires: /\d{5}/,
+  },
+  // A street after a word that introduces one ("lives at 457 Cuvija River, Ste 16", "Home: 446 Peik
+  // Gln;", "ship to 12 Oak Hollow"): any USPS suffix, in any case.
+  {
+    kind: "address",
+    re: re(
+      String.raw`\b(?:lives|living|resides|residing|moved|home|address|addr|street|residence|ship(?:ping)? to|mail(?:ing)? to|send to|deliver to|return to)(?: at| to| is)?\s*[:=-]?\s*(?<v>\d{1,6} (?:[NSEW]{1,2}\.? )?\p{L}[\p{L}'’]*(?: [\p{L}'’]+){0,3} (?:${STREET_SUFFIX}|${COMMON_SUFFIX})(?![\p{L}\p{N}])\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Fl|Rm|Lot|#)\.? ?#?[A-Za-z0-9-]{1,6})?)`,
+      "gdiu",
+    ),
+  },
+  // A city given as a field ("City: Vofegku;", "town=Wilkes-Barre").
+  {
+    kind: "address",
+    re: re(String.raw`\b(?:city|town)\s*[:=]\s*"?(?<v>${CITY})`, "gdiu"),
+    requires: /(?:city|town)\s*[:=]/i,
+  },
+  // City, state and ZIP as the fields of a row ("Kadetba",ND,15887; Denver|CO|80202).
+  {
+    kind: "address",
+    re: re(
+      String.raw`(?<![\p{L}\p{N}.'’-])(?<v>${CITY}"?[,;|\t]\s?"?(?:${STATE})"?[,;|\t]\s?"?\d{5}(?:-\d{4})?)(?!\d)`,
+      "gdu",
+    ),
+    requires: /[A-Z]{2}"?[,;|\t]\s?"?\d{5}/,
+  },
+  // Where a person was born, lives or moved ("born 1980 in Ujaocto, NC", "moved to Erie, PA"):
+  // a city smaller than a state, named with its state.
+  {
+    kind: "address",
+    re: re(
+      String.raw`\b(?:born|lives|living|resides|residing|moved|relocated|relocating|raised)\b[^;\n]{0,40}?\b(?:in|to|from) (?<v>${CITY},? (?:${STATE}))(?![\p{L}\p{N}])`,
+      "gdiu",
+    ),
   },
   {
     kind: "address",
@@ -172,6 +217,15 @@ export const DETECTORS: readonly Detector[] = [
     ),
     requires: /PID\|/i,
   })),
+  // A person's page on a social network is a personal URL ("facebook.com/cesare.marilli").
+  {
+    kind: "name",
+    re: re(
+      String.raw`\b(?:facebook|fb|instagram|twitter|x|linkedin|tiktok|threads)\.com/(?:in/|@)?(?!(?:groups|pages|share|sharer|login|help|events|watch|marketplace|search|hashtag|explore|company|jobs|policies|privacy|settings|home|intent|i)\b)(?<v>[\p{L}\p{N}._-]{2,60})`,
+      "gdiu",
+    ),
+    requires: /\.com\//i,
+  },
   // Names in known fields: patient name, guarantor, emergency contact, first/last name keys…
   { kind: "name", re: new RegExp(NAME_LABEL, "gdu") },
   // The value of a name field in any case: `"LASTNAME": "NGUÉŁ"`, `patient_name=robert laube`,

@@ -55,7 +55,8 @@ export const DOCUMENT = new Set(
     "records statement statements invoice invoices chart charts form forms plan authorization list request requests " +
     "consent history xray x-ray ekg ecg mri scan scans card packet order orders prescription rx claim claims eob " +
     "appointment appointments visit encounter bill bills voicemail message fax faxes documents document file files " +
-    "folder attachment image images photo photos discharge intake insurance invoice immunization immunizations auth"
+    "folder attachment image images photo photos discharge intake insurance invoice immunization immunizations auth " +
+    "instructions requisition superbill excuse information reminder"
   ).split(" "),
 );
 // Words that introduce a person after them ("for", "to", "from", "re:", "signed by", "call").
@@ -79,6 +80,14 @@ export const BEFORE_NAME = new Set([
   "tell",
   "remind",
   "notify",
+  // Reaching a person: "Called Jutuzfo Watkins re: results", "Texted …".
+  "called",
+  "texted",
+  "emailed",
+  "phoned",
+  "messaged",
+  "contacted",
+  "reminded",
 ]);
 // Relatives, whose name follows them: "mother Dmitri Feiler", "spoke to Kwame's son, Elov Rentha".
 export const RELATIVE = new Set(
@@ -120,7 +129,7 @@ export const SUBJECT_VERB =
 export const DOB_LABEL = /^(?:DOB|dob|Dob|born|BORN)$/;
 // Verbs only people do: "Kwame called", "Viren Carew no-showed", "… was seen".
 export const PERSON_VERB =
-  /^\s+(?:called|phoned|asked|texted|emailed|no-showed|rescheduled|cancell?ed|arrived|presented|presents|denies|complains|(?:is|was) (?:waiting|seen|admitted|discharged))\b/i;
+  /^\s+(?:called|phoned|asked|texted|emailed|no-showed|rescheduled|cancell?ed|arrived|presented|presents|denies|complains|wants|requested (?:records|a refill|a callback|a copy)|(?:left|lvm) (?:a |her |his )?(?:voicemail|message|vm)|checked (?:in|out)|(?:is|was) (?:asking|waiting|seen|admitted|discharged))\b/i;
 // " - Immunization record", " — Discharge summary": a document title after a name.
 // Record-number labels after a name: "Jaime Meza - Acct 419540381".
 export const RECORD_LABEL = new Set([

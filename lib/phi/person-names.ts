@@ -8,6 +8,7 @@
  * "Service" and "Street": the words below that the lists share with English and with device logs
  *  need more evidence or never count (name-words.ts). Clinicians ("Dr. Adams") are not patients and are left alone.
  */
+import { DATE } from "./detectors.ts";
 import { compoundSep, type Token, tokenize } from "./name-tokens.ts";
 import {
   accented,
@@ -124,11 +125,13 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   caseless,
   inFileAfterDocument,
   inFileBeforeDocument,
+  displayName,
   beforeFileDocument,
   beforeBirthDateLabel,
   patientFolder,
   patientPathOrQuery,
   givenAndSurname,
+  camelFileName,
   surnameAndInitial,
   possessive,
   clauseSubject,
@@ -151,18 +154,32 @@ function afterHonorific(line: Line, i: number): Found | undefined {
   return undefined;
 }
 
-/** "<document> for <name>", "<DOCUMENT> — <NAME>", "signed by <name>", "for <name>". */
+// Words that address a person: a letter's or message's greeting, a mailing label's "Attn".
+const GREETING = new Set(["dear", "hi", "hello", "attn", "attention"]);
+// "Photo of …": a picture of a person.
+const PICTURE = new Set(["photo", "photos", "picture", "image", "images", "x-ray", "xray", "video"]);
+
+/** "<document> for <name>", "<DOCUMENT> — <NAME>", "signed by <name>", "for <name>", "Dear <name>". */
 function afterContextWord(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
   // "mother Dmitri Feiler", "spoke to Ana's son, Elov Rentha": a relative's name follows the word.
   const relative =
-    RELATIVE.has(t.lower) && !t.compound && i + 1 < toks.length && /^,?\s+$/.test(toks[i + 1]!.sep);
+    RELATIVE.has(t.lower) && !t.compound && i + 1 < toks.length && /^[,:]?\s+$/.test(toks[i + 1]!.sep);
   // "Photo caption: "Kwame Vilo - wound, day 3"": a caption opens with the person pictured.
   const caption = t.lower === "caption" && i + 1 < toks.length && /^:\s*["'“]?$/.test(toks[i + 1]!.sep);
+  // "Dear Hujhe Watson,", "Hi Gussij,", "Attn: …", "c/o …", "Photo of …": only a person follows.
+  const prevWord = i > 0 ? toks[i - 1]! : undefined;
+  const addressed =
+    i + 1 < toks.length &&
+    /^:?\s+$/.test(toks[i + 1]!.sep) &&
+    ((GREETING.has(t.lower) && !t.compound) ||
+      (t.lower === "o" && prevWord?.lower === "c" && t.sep === "/") ||
+      (t.lower === "of" && !t.compound && prevWord !== undefined && PICTURE.has(prevWord.lower)));
   const before =
     relative ||
     caption ||
+    addressed ||
     (BEFORE_NAME.has(t.lower) && !t.compound && i + 1 < toks.length && /^:?\s+$/.test(toks[i + 1]!.sep));
   const titleDash =
     DOCUMENT.has(t.lower) && i + 1 < toks.length && /^\s*(?:[-–—:|]|\s-)\s+$/.test(toks[i + 1]!.sep);
@@ -172,7 +189,7 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     const prev = i > 0 ? toks[i - 1]!.lower : "";
     const afterDocument =
       before &&
-      (relative || caption || DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) &&
+      (relative || caption || addressed || DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) &&
       !lowerLine;
     const o = { lowerOk: lowerLine, shouted: afterDocument || titleDash ? 3 : 2 };
     let end = run(toks, i + 1, text, {
@@ -260,6 +277,33 @@ function caseless(line: Line, i: number): Found | undefined {
       return [from, end];
   }
   return undefined;
+}
+
+/** "KobayashiAlbert_1013.docx", "AnaVegopcah.pdf": a file name of two CamelCase parts, one a given name. */
+function camelFileName(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const a = toks[i]!;
+  const b = toks[i + 1];
+  if (!b || !a.compound || a.parts !== 2 || b.sep !== "" || a.shape !== "title" || b.shape !== "title")
+    return undefined;
+  if (!/^(?:[_.\-]|$)/.test(text.slice(b.end, b.end + 1))) return undefined;
+  const words = [a, b];
+  if (!words.every((w) => nameWord(w) && !DOCUMENT.has(w.lower))) return undefined;
+  return words.some((w) => strongGiven(w) || accented(w)) ? [i, i + 1] : undefined;
+}
+
+/**
+ * "From: Ucizi Harjuwawa <ucizi_h75@…>", "To: "Aoki, Lydie" <…>": the display name before an e-mail
+ * address in angle brackets.
+ */
+function displayName(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (!(t.shape === "title" || t.shape === "upper") || t.compound) return undefined;
+  if (i > 0 && !/(?:[:,]\s*"?|^\s*"|\s")$/.test(t.sep)) return undefined;
+  const end = run(toks, i, text, { lowerOk: false, needDictionary: false });
+  if (end < i) return undefined;
+  return /^"?\s*<[^<>\s@]+@/.test(text.slice(toks[end]!.end, toks[end]!.end + 80)) ? [i, end] : undefined;
 }
 
 /**
@@ -364,8 +408,15 @@ function beforeFileDocument(line: Line, i: number): Found | undefined {
   return ok ? [i, end] : undefined;
 }
 
+// A record label after a name: ", MRN 123", " (MR# 4567)", " - Acct 89", ", SSN …".
+const RECORD_AFTER_NAME =
+  /^\s*(?:[,(]|\s[-–—])?\s*(?:MRN|MR\s?#|MR\s?No\b|SSN\b|D\.?O\.?B\b|Acct\b|Account\s?#)/i;
+// A date right after a name and a comma or parenthesis: "Heleen Huet, 1989-01-16".
+const DATE_AFTER_NAME = new RegExp(String.raw`^\s*[,(]\s*${DATE}(?![\d:])`, "i");
+
 /**
- * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85": the words right before a birth-date label.
+ * "NguyenPriya_DOB19940827.pdf", "Robert Nguyen DOB 3/4/85", "Chiba, Wesfus (MR# 553497)": the words
+ * right before a birth-date or record label, or before a date.
  */
 function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
@@ -392,10 +443,12 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
       end++;
     }
     const label = end + 1 < toks.length ? toks[end + 1]! : undefined;
+    const after = text.slice(toks[end]!.end, toks[end]!.end + 40);
+    // "Takahashi, Eteoki (MR# 25860)", "Heleen Huet, 1989-01-16, MRN …": a record label or a date
+    // right after the words tells a name as a birth-date label does.
+    const recordAfter = RECORD_AFTER_NAME.test(after) || DATE_AFTER_NAME.test(after);
     if (
-      label &&
-      DOB_LABEL.test(label.text) &&
-      /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep) &&
+      ((label && DOB_LABEL.test(label.text) && /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep)) || recordAfter) &&
       (end > i || t.compound || evident(t)) &&
       (t.shape !== "lower" || toks.slice(i, end + 1).some(evident) || runTogetherName(t)) &&
       !touchesDigits(t, text)
@@ -406,16 +459,26 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
   return undefined;
 }
 
-/** A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf". */
+// Folders that hold one person's records: "/chart/<name>/visits", "/profile/<name>/".
+const FOLDER_OF_PERSON = new Set(["chart", "charts", "profile", "profiles"]);
+
+/** A folder named after the patient: "D:\\Patients\\Plantz, Hiroshi\\intake.pdf", "/patients/Kohler, Annelies/". */
 function patientFolder(line: Line, i: number): Found | undefined {
   const { toks, text } = line;
   const t = toks[i]!;
-  if (PERSON_PATH.has(t.lower) && text[t.end] === "\\" && /^[/\\]$/.test(text[t.start - 1] ?? "")) {
-    const folder = /^\\([\p{L}\p{M}'’ ,.-]{2,60})(?=\\)/u.exec(text.slice(t.end));
+  // "/patients/Kohler, Annelies/" as "\\Patients\\…\\"; under "/chart/" a folder of one word is
+  // more often a section ("/chart/summary/") than a person, so it takes two.
+  const strong = PERSON_PATH.has(t.lower);
+  if (
+    (strong || FOLDER_OF_PERSON.has(t.lower)) &&
+    /^[/\\]$/.test(text[t.end] ?? "") &&
+    /^[/\\]$/.test(text[t.start - 1] ?? "")
+  ) {
+    const folder = /^[/\\]([\p{L}\p{M}'’ ,._-]{2,60})(?=[/\\])/u.exec(text.slice(t.end));
     if (folder) {
       let end = i;
       while (end + 1 < toks.length && toks[end + 1]!.end <= t.end + 1 + folder[1]!.length) end++;
-      if (end > i) {
+      if (end > i && (strong || end > i + 1)) {
         return [i + 1, end];
       }
     }
@@ -564,10 +627,16 @@ function clauseSubject(line: Line, i: number): Found | undefined {
       const titled =
         tokens.every((x) => capital(x) || x.shape === "initial") &&
         !(shoutedLine && /^\s+(?:cancel|resched|arrived)/i.test(after));
+      // "Subject: Yusuf Pace - follow up", "09:30 Joep Wada - annual physical": a header or an
+      // appointment slot opens with the person it is about.
+      const slot =
+        (i > 0 && SUBJECT_HEADER.has(toks[i - 1]!.lower) && /^:\s*$/.test(t.sep)) ||
+        (i === 0 && /^\s*\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s+$/.test(text.slice(0, t.start)));
       const named =
         (verb &&
           (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
-        (!single && documentAfter(after));
+        (!single && documentAfter(after)) ||
+        (!single && slot && evidence && titled && /^(?:\s+[-–—]\s|\s*\(|\s*$)/.test(after));
       if (named) {
         return [i, end];
       }
@@ -575,6 +644,9 @@ function clauseSubject(line: Line, i: number): Found | undefined {
   }
   return undefined;
 }
+
+// Headers whose value opens with the person a message is about.
+const SUBJECT_HEADER = new Set(["subject", "re", "fw", "fwd"]);
 
 // The words right before a street address, after a label or separator: "ROBERT NGUYEN / 12 MAIN ST".
 function addressee(toks: Token[], text: string, at: number): [number, number] | undefined {

@@ -76,7 +76,8 @@ describe("scrubText finds PHI without a field label", () => {
     [
       "mailing label",
       "ROBERT J NGUYEN / 123 MAIN ST APT 4 / WILKES-BARRE PA 18701",
-      "[REDACTED:name] / [REDACTED:address] / [REDACTED:address]",
+      // Street, city, state and ZIP are one address: one redaction.
+      "[REDACTED:name] / [REDACTED:address]",
     ],
     [
       "possessive",

@@ -6,6 +6,8 @@ import {
   type PhiKind,
   SHOUTED_NAME_LABEL,
 } from "./detectors.ts";
+import { findFields } from "./fields.ts";
+import { kindOfKey } from "./keys.ts";
 import { findPersonNames } from "./person-names.ts";
 
 /** One detected PHI span: [start, end) in UTF-16 code units of the scanned text. */
@@ -32,6 +34,7 @@ export function findPhi(text: string): PhiSpan[] {
       if (range && range[1] > range[0]) spans.push({ kind: d.kind, start: range[0], end: range[1] });
     }
   }
+  for (const f of findFields(text)) spans.push(f);
   // Shouted lines: the name-label detector with labels in any case (its name words are capitals anyway).
   if (!/\p{Ll}/u.test(text)) {
     for (const m of text.matchAll(SHOUTED_NAME_LABEL)) {
@@ -86,76 +89,6 @@ export function scrubText(text: string): string {
     at = s.end;
   }
   return out + text.slice(at);
-}
-
-// Keys whose whole value is PHI regardless of its shape (compared lowercased, without _ - and spaces).
-const KEY_KINDS: ReadonlyMap<string, PhiKind> = new Map([
-  ...[
-    "patient",
-    "patientname",
-    "ptname",
-    "firstname",
-    "lastname",
-    "middlename",
-    "fullname",
-    "givenname",
-    "familyname",
-    "maidenname",
-    "guarantor",
-    "guarantorname",
-    "subscribername",
-    "insuredname",
-    "emergencycontact",
-    "nextofkin",
-    "responsibleparty",
-  ].map((k) => [k, "name"] as const),
-  ...["ssn", "socialsecuritynumber", "ssnlast4"].map((k) => [k, "ssn"] as const),
-  ...["mrn", "medicalrecordnumber", "chartnumber", "patientid", "accountnumber"].map(
-    (k) => [k, "mrn"] as const,
-  ),
-  ...["dob", "dateofbirth", "birthdate", "birthday", "admitdate", "dischargedate", "dateofservice"].map(
-    (k) => [k, "dob"] as const,
-  ),
-  ...["phone", "phonenumber", "telephone", "mobile", "cell", "fax", "homephone", "workphone"].map(
-    (k) => [k, "phone"] as const,
-  ),
-  ...["email", "emailaddress"].map((k) => [k, "email"] as const),
-  ...[
-    "address",
-    "streetaddress",
-    "homeaddress",
-    "address1",
-    "address2",
-    "street",
-    "zip",
-    "zipcode",
-    "postalcode",
-  ].map((k) => [k, "address"] as const),
-  ...[
-    "memberid",
-    "subscriberid",
-    "policynumber",
-    "insuranceid",
-    "groupnumber",
-    "medicaidid",
-    "medicareid",
-    "mbi",
-  ].map((k) => [k, "member-id"] as const),
-  ...[
-    "clinicalnotes",
-    "patientnotes",
-    "diagnosis",
-    "chiefcomplaint",
-    "hpi",
-    "assessment",
-    "medications",
-    "allergies",
-  ].map((k) => [k, "note"] as const),
-]);
-
-/** The PHI kind a JSON key implies for its whole value, if any. */
-export function kindOfKey(key: string): PhiKind | undefined {
-  return KEY_KINDS.get(key.toLowerCase().replace(/[\s_-]/g, ""));
 }
 
 /**

@@ -20,10 +20,11 @@ export interface CorpusLine {
   spans: LabelledSpan[];
 }
 
-type Part = string | [PhiKind, string];
+/** A piece of a line: plain text, or a labelled PHI span `[kind, text]`. */
+export type Part = string | [PhiKind, string];
 
 /** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -767,7 +768,8 @@ export function generateCorpus(
   return lines;
 }
 
-function assemble(parts: Part[]): CorpusLine {
+/** Join the parts of a line into its text and gold spans. */
+export function assemble(parts: Part[]): CorpusLine {
   let text = "";
   const spans: LabelledSpan[] = [];
   for (const p of parts) {

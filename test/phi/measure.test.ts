@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Glob } from "bun";
 import { findPhi } from "../../lib/phi/scrub.ts";
 import { generateCorpus } from "./corpus.ts";
+import { formsCorpus } from "./forms.ts";
 import { freeTextLines } from "./freetext.ts";
 import { handWrittenLines } from "./handwritten.ts";
 import { heldOutCorpus } from "./heldout.ts";
@@ -29,6 +30,24 @@ describe("tuning corpus (corpus.ts)", () => {
     const s = scoreCorpus(generateCorpus({ seed: 7 }));
     expect(s.recall).toBeGreaterThanOrEqual(0.98);
     expect(s.precision).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+// The second tuning corpus (forms.ts): every Safe Harbor kind in many textual forms, other name sources.
+describe("forms corpus (forms.ts)", () => {
+  const corpus = formsCorpus();
+
+  test("is deterministic, mixed and big enough", () => {
+    expect(formsCorpus()).toEqual(corpus);
+    expect(corpus.filter((l) => l.spans.length > 0).length).toBeGreaterThanOrEqual(1000);
+    expect(corpus.filter((l) => l.spans.length === 0).length).toBeGreaterThanOrEqual(300);
+    expect(new Set(corpus.flatMap((l) => l.spans.map((s) => s.kind))).size).toBeGreaterThanOrEqual(8);
+  });
+
+  test("recall ≥ 0.75, preservation ≥ 0.98", () => {
+    const s = scoreCorpus(corpus);
+    expect(s.recall).toBeGreaterThanOrEqual(0.75);
+    expect(s.preservation).toBeGreaterThanOrEqual(0.98);
   });
 });
 
