@@ -1,7 +1,8 @@
 /**
- * What `malachor run` evaluates at start-up, from the static imports only (what a dynamic import()
- * names loads when first used): packages only some sites need stay out of it, so a daemon without
- * SSH hosts or cloud-entered credentials never holds them (bench/rss.bench.ts measures the memory).
+ * What `malachor run` and `malachor status` evaluate at start-up, from the static imports only (what
+ * a dynamic import() names loads when first used): packages only some sites need stay out of the
+ * daemon, so one without SSH hosts or cloud-entered credentials never holds them (bench/rss.bench.ts
+ * measures the memory), and `status` loads only what its answer needs (target ≤ 50 ms).
  */
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -41,9 +42,13 @@ test("the daemon's start-up loads neither ssh2 nor @hpke/core nor noble's curves
   expect(eager).toEqual([]);
 });
 
-test("`malachor status` does not load the daemon or the runbook catalogue", () => {
+test("`malachor status` loads its view of the config, not the whole schema, the daemon or the runbook catalogue", () => {
   const { modules, packages } = startup("agent/src/cli/status.ts");
-  expect(modules.has("agent/src/config/load.ts")).toBe(true);
+  expect(modules.has("agent/src/config/status-view.ts")).toBe(true);
+  // The whole schema (and what only it needs) loads with `run` and the other commands, never here.
+  expect(
+    [...modules].filter((m) => /^agent\/src\/(config\/(schema|load)\.ts|cloud-client\/)/.test(m)),
+  ).toEqual([]);
   const daemonSide = [...modules].filter((m) =>
     /^(runbooks\/|agent\/src\/(daemon|queue|heal|evidence)\/)/.test(m),
   );

@@ -2,12 +2,14 @@
  * `malachor baseline show|accept` against the state database and the WinRM test server named in
  * the config (the daemon is not running: the CLI works on the state database itself).
  */
+
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
 import { compliantState } from "../../../test/winrm-server/state.ts";
+import { loadConfig } from "../config/load.ts";
 import { writeSecretFile } from "../config/secret.ts";
 import { openState } from "../daemon/state.ts";
 import { writeTestConfig } from "../daemon/test-config.fixture.ts";
@@ -32,7 +34,7 @@ beforeAll(async () => {
     ].join("\n"),
   });
   // A baseline as the daemon's first scan recorded it.
-  const state = openState(configFromArgs(configPath));
+  const state = openState(configFromArgs(configPath, loadConfig));
   sqliteBaselines(state.db).set("127.0.0.1", "windows.persistence-run-keys", ["HKLM Run: OneDrive"]);
   state.db.close();
 });

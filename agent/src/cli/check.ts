@@ -6,7 +6,9 @@ import { applianceHost, HostProfileError } from "../checks/profile-host.ts";
 import { RealHost } from "../checks/real-host.ts";
 import { runChecks, selectChecks } from "../checks/run.ts";
 import { checkSettings } from "../checks/settings.ts";
-import { ChecksSection, type Config, StatusSection } from "../config/schema.ts";
+import { StatusSection } from "../config/fields.ts";
+import { loadConfig } from "../config/load.ts";
+import { ChecksSection, type Config } from "../config/schema.ts";
 import { applianceHostName } from "../daemon/agent.ts";
 import { openState } from "../daemon/state.ts";
 import { CHECKS_BY_OS, sshEstate } from "../ssh/from-config.ts";
@@ -54,7 +56,7 @@ export const checkCommand = flagCommand(
   async ({ values, positionals }, io) => {
     // Without any config a tech can still check a box, with the documented defaults.
     const bare = noConfigAtAll(values.config);
-    const config = bare ? undefined : configFromArgs(values.config);
+    const config = bare ? undefined : configFromArgs(values.config, loadConfig);
     const settings = config
       ? checkSettings(config.checks, config.status.bind)
       : checkSettings(v.parse(ChecksSection, {}), v.parse(StatusSection, {}).bind);

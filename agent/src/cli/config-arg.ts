@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
-import { ConfigError, configPath, loadConfig } from "../config/load.ts";
-import type { Config } from "../config/schema.ts";
+import { ConfigError, configPath } from "../config/read.ts";
 import { CliError, EXIT } from "./command.ts";
 
-/** Load the config named by --config / MALACHOR_CONFIG / the default; config problems exit 3. */
-export function configFromArgs(flag: string | undefined): Config {
+/**
+ * Load the config named by --config / MALACHOR_CONFIG / the default with `load` (load.ts's
+ * `loadConfig` for the whole file, status-view.ts's for `malachor status`); config problems exit 3.
+ */
+export function configFromArgs<T>(flag: string | undefined, load: (path: string) => T): T {
   try {
-    return loadConfig(configPath(flag));
+    return load(configPath(flag));
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(`config: ${e.message}`, EXIT.environment);
     throw e;

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { openState, stateDbPath } from "../daemon/state.ts";
 import { CliError, EXIT } from "./command.ts";
@@ -9,7 +10,7 @@ export function existingState(configFlag: string | undefined): {
   config: Config;
   state: ReturnType<typeof openState>;
 } {
-  const config = configFromArgs(configFlag);
+  const config = configFromArgs(configFlag, loadConfig);
   if (!existsSync(stateDbPath(config))) {
     throw new CliError(
       `no agent state at ${stateDbPath(config)}: malachor run has never started with this config`,

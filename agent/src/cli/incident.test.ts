@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleFinding } from "../../../protocol/testkit.ts";
+import { loadConfig } from "../config/load.ts";
 import { writeSecretFile } from "../config/secret.ts";
 import { openChain } from "../daemon/agent.ts";
 import { openState } from "../daemon/state.ts";
@@ -33,7 +34,7 @@ async function run(...args: string[]) {
 
 test("malachor incident list and resolve", async () => {
   // An incident opened by the healer (the daemon is not running: the CLI works on the state db).
-  const config = configFromArgs(configPath);
+  const config = configFromArgs(configPath, loadConfig);
   const state = openState(config);
   const { chain } = openChain(config, state, true);
   const deps = {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { drainQueue } from "../cloud-client/uploader.ts";
+import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { cloudClient, openChain } from "../daemon/agent.ts";
 import { openState, stateDbPath } from "../daemon/state.ts";
@@ -99,7 +100,7 @@ export const queueCommand = flagCommand(
     const limit = values.limit === undefined ? 10 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1_000)
       throw new CliError("--limit must be an integer from 1 to 1000");
-    const config = configFromArgs(values.config);
+    const config = configFromArgs(values.config, loadConfig);
 
     if (sub === "stats" || sub === "peek") {
       const r = await viaDaemonOr(

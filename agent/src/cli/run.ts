@@ -1,5 +1,6 @@
 import { scrubText } from "../../../lib/phi/scrub.ts";
 import { HostProfileError } from "../checks/profile-host.ts";
+import { loadConfig } from "../config/load.ts";
 import { startDaemon } from "../daemon/start.ts";
 import { ChainOwnerError } from "../evidence/chain-store.ts";
 import { jsonLogger } from "../log/logger.ts";
@@ -27,7 +28,7 @@ export const runCommand = flagCommand(
     // emit), so Bun's tier-up thresholds are scaled (`Bun.unsafe.setJITPolicy`). The cycle's time and
     // the idle PSS are both measured in bench/rss.bench.ts.
     Bun.unsafe.setJITPolicy(DAEMON_JIT_POLICY);
-    const config = configFromArgs(values.config);
+    const config = configFromArgs(values.config, loadConfig);
     // Logs leave the box (journald → support bundles): scrub PHI from every line.
     const log = jsonLogger({ level: config.log.level, scrub: scrubText });
     let agent: Awaited<ReturnType<typeof startDaemon>>;

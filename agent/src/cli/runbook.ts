@@ -6,6 +6,7 @@ import { LINUX_CHECKS } from "../checks/linux/index.ts";
 import { MACOS_CHECKS } from "../checks/macos/index.ts";
 import { checkSettings } from "../checks/settings.ts";
 import { enqueueEscrow } from "../cloud-client/uploader.ts";
+import { loadConfig } from "../config/load.ts";
 import { openState, stateDbPath } from "../daemon/state.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { RunbookParamError, type RunbookRun, runRunbook } from "../runbooks/runner.ts";
@@ -170,7 +171,7 @@ async function runOne(args: string[], io: Io): Promise<number> {
     executor = new LocalShellExecutor(hostname());
   } else if (runbook.spec.platform !== "windows") {
     // A Linux or macOS host over SSH: an [[ssh.hosts]] entry of the config, through its pinned key.
-    const config = noConfigAtAll(values.config) ? undefined : configFromArgs(values.config);
+    const config = noConfigAtAll(values.config) ? undefined : configFromArgs(values.config, loadConfig);
     if (!config)
       throw new CliError(`${id} on ${values.host} needs a config with that [[ssh.hosts]] entry (--config)`);
     const state = openState(config);
@@ -229,7 +230,7 @@ function queueEscrow(run: RunbookRun, configFlag: string | undefined): string {
       EXIT.environment,
     );
   }
-  const config = configFromArgs(configFlag);
+  const config = configFromArgs(configFlag, loadConfig);
   const state = openState(config);
   try {
     enqueueEscrow(state.queue, run.escrow);

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { Config } from "../config/schema.ts";
+import { loadStatusConfig, type StatusConfig } from "../config/status-view.ts";
 import { DaemonUnavailable, localClient } from "../localapi/client.ts";
 import type { StatusSnapshot } from "../status/snapshot.ts";
 import { CONFIG_AND_JSON, flagCommand } from "./args.ts";
@@ -17,7 +17,7 @@ const usage =
  * The state database's modules load only here: with the daemon up, `status` asks its API alone.
  */
 async function offlineSnapshot(
-  config: Config,
+  config: StatusConfig,
 ): Promise<Partial<StatusSnapshot> & Pick<StatusSnapshot, "queue" | "chain">> {
   const [{ openState, SNAPSHOT_META, stateDbPath }, { chainHead }, { getMeta }] = await Promise.all([
     import("../daemon/state.ts"),
@@ -49,7 +49,7 @@ function human(
   io: Io,
   s: Partial<StatusSnapshot> & Pick<StatusSnapshot, "queue" | "chain">,
   running: boolean,
-  config: Config,
+  config: StatusConfig,
 ) {
   io.out(
     `malachor ${s.agentVersion ?? ""} — site ${config.appliance.site_id}, appliance ${config.appliance.appliance_id}: daemon ${running ? `running (up ${duration(s.uptimeSec ?? 0)})` : "NOT RUNNING"}`,
@@ -90,7 +90,7 @@ export const statusCommand = flagCommand(
     options: CONFIG_AND_JSON,
   },
   async ({ values }, io) => {
-    const config = configFromArgs(values.config);
+    const config = configFromArgs(values.config, loadStatusConfig);
     let snap: Partial<StatusSnapshot> & Pick<StatusSnapshot, "queue" | "chain">;
     let running = true;
     try {

@@ -1,5 +1,6 @@
 import type { EvidenceEvent } from "../../../protocol/evidence.ts";
-import { configPath, loadConfig } from "../config/load.ts";
+import { loadConfig } from "../config/load.ts";
+import { configPath } from "../config/read.ts";
 import { readSecretFile } from "../config/secret.ts";
 import { runningBinary } from "../update/binary.ts";
 import { decideUpdate } from "../update/decide.ts";

@@ -2,6 +2,7 @@
  * Which Windows host a CLI command talks to: a `[[windows.hosts]]` entry from the config, or one
  * given on the command line (--user, --password-file, --https, --port, --pin).
  */
+import { loadConfig } from "../config/load.ts";
 import { SecretFileError } from "../config/secret.ts";
 import { findWindowsHost, hostAuth, type WindowsHostConfig } from "../winrm/hosts.ts";
 import type { WinRmAuth, WinRmEndpoint } from "../winrm/transport.ts";
@@ -73,7 +74,7 @@ export function resolveTarget(host: string, values: TargetValues): Target {
         label: describe(host, fake.port, auth),
       };
     }
-    const config = configFromArgs(values.config);
+    const config = configFromArgs(values.config, loadConfig);
     const h = findWindowsHost(config, host);
     if (!h) {
       const known = config.windows.hosts.map((x) => x.host).join(", ") || "none";

@@ -2,8 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, configPath, loadConfig, parseConfig } from "./load.ts";
-import { CONFIG_KEYS, DEFAULT_CONFIG_PATH } from "./schema.ts";
+import { loadConfig, parseConfig } from "./load.ts";
+import { ConfigError, configPath, DEFAULT_CONFIG_PATH } from "./read.ts";
+import { CONFIG_KEYS } from "./schema.ts";
 import { readSecretFile, SecretFileError, writeSecretFile } from "./secret.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-config-"));

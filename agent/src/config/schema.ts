@@ -1,24 +1,13 @@
 /**
  * The agent's config file schema (TOML, snake_case keys), in one place. Each section is a named
  * constant so adding one (e.g. [heal], [notify]) is one `const` plus one line in `ConfigFile`.
- * Relative paths are resolved against the config file's directory by load.ts (see PATH_KEYS).
+ * Relative paths are resolved against the config file's directory by load.ts (see PATH_KEYS). The
+ * keys `malachor status` reads are defined in fields.ts (its path loads only those).
  */
 import * as v from "valibot";
-import { Hex64, HostName, Id, Slug } from "../../../protocol/common.ts";
+import { Hex64, HostName, Slug } from "../../../protocol/common.ts";
 import { plainHttpProblem } from "../cloud-client/plain-http.ts";
-
-/** Default config path; overridden by `--config` or MALACHOR_CONFIG. */
-export const DEFAULT_CONFIG_PATH = "/etc/malachor/config.toml";
-
-const Path = v.pipe(v.string(), v.minLength(1, "must be a non-empty path"));
-const Port = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1), v.maxValue(65_535));
-const int = (min: number, max: number) =>
-  v.pipe(v.number(), v.integer("must be an integer"), v.minValue(min), v.maxValue(max));
-/** `host:port` (IPv6 in brackets) the local status API listens on. */
-const BindAddress = v.pipe(
-  v.string(),
-  v.regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be "host:port", e.g. "127.0.0.1:8710"'),
-);
+import { ApplianceCore, int, Path, Port, QueueSection, StatusSection } from "./fields.ts";
 
 export const CloudSection = v.pipe(
   v.strictObject({
@@ -48,10 +37,7 @@ export const CloudSection = v.pipe(
 );
 
 export const ApplianceSection = v.strictObject({
-  site_id: Id,
-  appliance_id: Id,
-  /** Directory for the queue database, chain head and other state. */
-  state_dir: v.optional(Path, "/var/lib/malachor"),
+  ...ApplianceCore,
   /** Ed25519 identity key (64 hex secret seed), mode 0600; default <state_dir>/identity.key. */
   identity_key_file: v.optional(Path),
   /** Name used for this host in findings; default the system hostname. */
@@ -98,16 +84,6 @@ export const ChecksSection = v.strictObject({
   disk_max_percent: v.optional(int(1, 100), 90),
   /** NixOS system generation the appliance should run; unset means "report only". */
   nixos_expected_generation: v.optional(int(1, 1_000_000)),
-});
-
-export const StatusSection = v.strictObject({
-  /** Address of the local status API and page; LAN only, never the WAN. */
-  bind: v.optional(BindAddress, "127.0.0.1:8710"),
-});
-
-export const QueueSection = v.strictObject({
-  /** Disk bound of the offline queue; telemetry is shed first, evidence is never dropped. */
-  max_bytes: v.optional(int(1_048_576, 1_000_000_000_000), 536_870_912),
 });
 
 export const LogSection = v.strictObject({

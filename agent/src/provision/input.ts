@@ -2,8 +2,9 @@ import { isAbsolute, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
 import { EnrollCode } from "../../../protocol/provision.ts";
-import { ConfigError, parseConfig } from "../config/load.ts";
+import { parseConfig } from "../config/load.ts";
 import { keyLines, lineOf } from "../config/locate.ts";
+import { ConfigError } from "../config/read.ts";
 
 /** A plain TOML table. */
 export type Table = Record<string, unknown>;

@@ -1,3 +1,4 @@
+import type { Hash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -34,6 +35,18 @@ export function migrationFiles(dir = MIGRATIONS_DIR): string[] {
   const bad = names.find((n) => !/^\d{4}_[a-z0-9_-]+\.sql$/.test(n));
   if (bad) throw new Error(`migration ${bad}: name must look like 0123_area.sql`);
   return names.sort();
+}
+
+/**
+ * Feed every migration's name and text, in apply order, into `h`: what a database migrated from
+ * `dir` depends on, so a key built from it changes when any migration is added or edited.
+ */
+export function hashMigrations(h: Hash, dir = MIGRATIONS_DIR): Hash {
+  for (const name of migrationFiles(dir))
+    h.update(name)
+      .update("\0")
+      .update(readFileSync(join(dir, name)));
+  return h;
 }
 
 /** Options of `migrate`. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import type { Db, PgliteImage } from "../db/client.ts";
-import { MIGRATIONS_DIR, migrate, migrationFiles } from "../db/migrate.ts";
+import { hashMigrations, migrate } from "../db/migrate.ts";
 import * as schema from "../db/schema/index.ts";
 
 /** PGlite's dist/index.js: its WASM and package.json are found beside it. */
@@ -16,11 +16,7 @@ let image: Promise<PgliteImage> | null = null;
 function imageKey(): string {
   const h = createHash("sha256");
   h.update(readFileSync(new URL("../package.json", PGLITE_ENTRY)));
-  for (const name of migrationFiles())
-    h.update(name)
-      .update("\0")
-      .update(readFileSync(join(MIGRATIONS_DIR, name)));
-  return h.digest("hex").slice(0, 16);
+  return hashMigrations(h).digest("hex").slice(0, 16);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { SQL } from "bun";
-import { DEFAULT_OWNER_ROLE, DEFAULT_SERVICE_ROLE } from "../db/roles.ts";
+import { DEFAULT_OWNER_ROLE, DEFAULT_SERVICE_ROLE, quoteIdent } from "../db/roles.ts";
 import { setupRoles } from "../db/setup-roles.ts";
 
 /** Superuser connection used to create roles and per-test databases (override with TEST_POSTGRES_URL). */
@@ -47,7 +47,7 @@ async function answers(url: string): Promise<boolean> {
 let roles: Promise<unknown> | null = null;
 
 /** `url` with another user and database. */
-function urlAs(user: string, database: string): string {
+export function urlAs(user: string, database: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
   url.username = user;
   url.password = "";
@@ -65,17 +65,24 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/**
- * A fresh, uniquely named database owned by the owner role; the roles are created first (once per
- * process, idempotently, the same script the README's set-up runs), so a fresh server works.
- */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** The cloud's roles on the test server (once per process, idempotently, the README's set-up script). */
+export function ensureTestRoles(): Promise<unknown> {
   roles ??= setupRoles({ adminUrl: POSTGRES_ADMIN_URL });
-  await roles;
+  return roles;
+}
+
+/**
+ * A fresh, uniquely named database owned by the owner role: empty, or a copy of `template` (a
+ * database nobody is connected to, see postgres-template.ts). The roles are created first, so a
+ * fresh server works.
+ */
+export async function createTestDatabase(opts: { template?: string } = {}): Promise<TestDatabase> {
+  await ensureTestRoles();
   const name = `malachor_t_${process.pid}_${randomBytes(5).toString("hex")}`;
+  const from = opts.template ? ` TEMPLATE ${quoteIdent(opts.template)}` : "";
   const admin = new SQL({ url: POSTGRES_ADMIN_URL, max: 1 });
   try {
-    await admin.unsafe(`CREATE DATABASE ${name} OWNER ${DEFAULT_OWNER_ROLE}`);
+    await admin.unsafe(`CREATE DATABASE ${name} OWNER ${DEFAULT_OWNER_ROLE}${from}`);
   } finally {
     await admin.close();
   }

@@ -27,7 +27,7 @@ import type { ObjectStore } from "../store/object-store.ts";
 import { createToken } from "../tokens/create.ts";
 import { logMailer } from "../web/mail/mailer.ts";
 import { migratedPgliteImage } from "./pglite-image.ts";
-import { createTestDatabase } from "./postgres.ts";
+import { createMigratedTestDatabase } from "./postgres-template.ts";
 
 /** Which database a test cloud runs on. */
 export type TestDbKind = "pglite" | "postgres";
@@ -98,7 +98,7 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
   const dataDir = mkdtempSync(join(tmpdir(), "malachor-cloud-"));
   const peer = opts.sameDatabaseAs;
   if (peer && !peer.databaseUrl) throw new Error("sameDatabaseAs needs a cloud on Postgres");
-  const pg = !peer && !opts.database && opts.db === "postgres" ? await createTestDatabase() : null;
+  const pg = !peer && !opts.database && opts.db === "postgres" ? await createMigratedTestDatabase() : null;
   const url = peer?.databaseUrl ?? opts.database?.url ?? pg?.url ?? null;
   const ownerUrl = peer?.ownerDatabaseUrl ?? opts.database?.ownerUrl ?? pg?.ownerUrl ?? null;
   // Postgres: migrate as the owner, serve as the restricted role (as production does).
