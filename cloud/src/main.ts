@@ -8,6 +8,7 @@ import { buildApp } from "./app.ts";
 import { bootstrapAdminToken } from "./auth/bootstrap.ts";
 import { systemClock } from "./clock.ts";
 import { type CloudConfig, defaultCloudConfig } from "./config.ts";
+import { pgErrorOf } from "./db/errors.ts";
 import { openCloudDb } from "./db/prepare.ts";
 import type { CloudDeps } from "./deps.ts";
 import { evidenceBodies } from "./evidence/bodies.ts";
@@ -263,18 +264,24 @@ async function rotateCommand(args: string[]): Promise<number> {
   }
 }
 
+/** A command's failure for its operator: the database's own message, not drizzle's echo of the query and its parameters. */
+function failureOf(e: unknown): string {
+  const { code, message } = pgErrorOf(e);
+  return code ? `${message} (SQLSTATE ${code})` : message;
+}
+
 if (import.meta.main && process.argv[2] === "keys") {
   try {
     process.exit(await rotateCommand(process.argv.slice(3)));
   } catch (e) {
-    process.stderr.write(`malachor cloud keys: ${(e as Error).message}\n`);
+    process.stderr.write(`malachor cloud keys: ${failureOf(e)}\n`);
     process.exit(1);
   }
 } else if (import.meta.main && process.argv[2] === "rebuild-evidence") {
   try {
     process.exit(await rebuildCommand());
   } catch (e) {
-    process.stderr.write(`malachor cloud rebuild-evidence: ${(e as Error).message}\n`);
+    process.stderr.write(`malachor cloud rebuild-evidence: ${failureOf(e)}\n`);
     process.exit(1);
   }
 } else if (import.meta.main) {
@@ -284,7 +291,7 @@ if (import.meta.main && process.argv[2] === "keys") {
     process.on("SIGINT", shutdown);
     process.on("SIGTERM", shutdown);
   } catch (e) {
-    process.stderr.write(`malachor cloud: ${(e as Error).message}\n`);
+    process.stderr.write(`malachor cloud: ${failureOf(e)}\n`);
     process.exit(1);
   }
 }

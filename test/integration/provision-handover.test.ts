@@ -74,7 +74,10 @@ const enrollArgs = (a: ReturnType<typeof applianceDir>, extra: string[]) => [
 
 /** The real daemon for `configPath`, stepped by the test instead of its timer. */
 function daemonOf(configPath: string) {
-  const config = loadConfig(configPath);
+  // Every cycle signs a whole bundle ("full"), so the counts below are cycles; the hand-over itself
+  // does not depend on how cycles are encoded.
+  const loaded = loadConfig(configPath);
+  const config = { ...loaded, checks: { ...loaded.checks, evidence: "full" as const } };
   const state = openState(config);
   const { chain } = openChain(config, state, true);
   const d = new Daemon({

@@ -70,14 +70,19 @@ describe("field-tech CLI (compiled binary)", () => {
   });
 
   test("a bad config exits 3 naming file, line and key", () => {
-    const bad = join(dir, "bad.toml");
-    writeFileSync(
-      bad,
-      '[cloud]\nurl = "http://x"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\n[checks]\ninterval_sec = 1\n',
-    );
-    const r = runMalachor(["status"], { env: { MALACHOR_CONFIG: bad } });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/bad\.toml:7: checks\.interval_sec: /);
+    const head = '[cloud]\nurl = "http://x"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\n';
+    // `status` validates the keys it reads (config/status-view.ts) …
+    const badQueue = join(dir, "bad-queue.toml");
+    writeFileSync(badQueue, `${head}[queue]\nmax_bytes = 1\n`);
+    const s = runMalachor(["status"], { env: { MALACHOR_CONFIG: badQueue } });
+    expect(s.code).toBe(3);
+    expect(s.stderr).toMatch(/bad-queue\.toml:7: queue\.max_bytes: /);
+    // … and the commands that load the whole schema refuse any bad key.
+    const badChecks = join(dir, "bad-checks.toml");
+    writeFileSync(badChecks, `${head}[checks]\ninterval_sec = 1\n`);
+    const c = runMalachor(["check"], { env: { MALACHOR_CONFIG: badChecks } });
+    expect(c.code).toBe(3);
+    expect(c.stderr).toMatch(/bad-checks\.toml:7: checks\.interval_sec: /);
   });
 
   test("status and queue before the daemon ever ran: exit 3 with the reason", () => {

@@ -10,8 +10,16 @@ import { makeTestCloud, type TestAppliance, type TestCloud } from "../testing/te
 import type { RebuildReport } from "./rebuild.ts";
 import { rebuildEvidence } from "./rebuild.ts";
 
-// evidence_chain* also matches its monthly partitions and the high-water marks (migration 2600).
-const EVIDENCE_TABLES = ["evidence_chain*", "evidence_outbox", "evidence_verified", "evidence_alerts"];
+// A trailing * also matches the monthly partitions (migration 2600); the high-water marks go with the
+// chain rows, and the latest-state rows are derived from them (readers rebuild absent ones).
+const EVIDENCE_TABLES = [
+  "evidence_chain*",
+  "evidence_high_water",
+  "evidence_latest",
+  "evidence_outbox",
+  "evidence_verified*",
+  "evidence_alerts",
+];
 
 /** pg_dump in custom format, as docs/deploy.md schedules it (optionally without evidence rows). */
 function dump(ownerUrl: string, file: string, withoutEvidence = false) {
