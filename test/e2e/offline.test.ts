@@ -46,16 +46,21 @@ describe("offline survival (compiled agent, real cloud)", () => {
       const after = (await status()).chain.seq;
       expect(after).toBeGreaterThanOrEqual(committed.at(-1)!);
     }
-    // It keeps checking (and queueing) while the cloud is away.
+    // It keeps checking while the cloud is away. Evidence is change-based (the default): quiet
+    // cycles are batched, so cycles are counted by their times, not by bundles.
+    const cycles = new Set<string>();
     const offline = await waitFor(
       `${OUTAGE_CYCLES} cycles past the outage`,
       async () => {
         const s = await status();
-        return s.chain.seq >= atOutage + OUTAGE_CYCLES ? s : undefined;
+        if (s.lastCycle) cycles.add(s.lastCycle.at);
+        return cycles.size > OUTAGE_CYCLES ? s : undefined;
       },
       { timeoutMs: (OUTAGE_CYCLES + 3) * INTERVAL_SEC * 1000 },
     );
-    expect(offline.queue.depth).toBeGreaterThanOrEqual(OUTAGE_CYCLES);
+    // The drift and its fix were signed offline and wait in the queue.
+    expect(offline.chain.seq).toBeGreaterThan(atOutage);
+    expect(offline.queue.depth).toBeGreaterThanOrEqual(1);
     await waitFor(
       "the firewall healed while offline",
       async () => {
@@ -83,7 +88,7 @@ describe("offline survival (compiled agent, real cloud)", () => {
     expect(verdict.ok).toBe(true);
     // No gap: the cloud's count of bundles equals the head's sequence number.
     expect(verdict.count).toBe(verdict.heads?.[stack.applianceId]?.seq ?? -1);
-    expect(verdict.count).toBeGreaterThanOrEqual(atOutage + OUTAGE_CYCLES);
+    expect(verdict.count).toBeGreaterThan(atOutage);
 
     const audit = await verifyExport(stack.cloud, stack.siteId, stack.agent.paths.bin, stack.dir);
     expect(audit.code).toBe(0);
