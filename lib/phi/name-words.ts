@@ -164,6 +164,11 @@ export const PARTICLE = new Set([
   "ten",
   "bin",
   "ibn",
+  "der",
+  "den",
+  "des",
+  "dos",
+  "das",
 ]);
 export const SAYS = new Set(
   (

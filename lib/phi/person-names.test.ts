@@ -48,6 +48,12 @@ describe("findPersonNames", () => {
       ["kwame geeslin"],
     ],
     ["shouted, by what follows", "PLS CALL DOROV CURCI BACK RE FORMS", ["DOROV CURCI"]],
+    ["double-barrelled surname", "Fernando Fry-Rohnifbut requested records", ["Fernando Fry-Rohnifbut"]],
+    ["double-barrelled given name", "Attn: Jan-Erik Brouwer, suite 4", ["Jan-Erik Brouwer"]],
+    ["particles before the surname", "Medication list for Okvuel J. de Lange", ["Okvuel J. de Lange"]],
+    ["particles after a title dash", "Progress note - Maaike van der Firve", ["Maaike van der Firve"]],
+    ["a name beside a host name", "Robert Nguyen logged in to EXAM-3", ["Robert Nguyen"]],
+    ["CamelCase file name beside digits", "Scanned page: KobayashiAlbert_1013.docx", ["KobayashiAlbert"]],
   ];
   test.each(cases)("%s", (_, text, want) => {
     expect(names(text)).toEqual(want);

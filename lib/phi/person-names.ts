@@ -68,7 +68,11 @@ const NAME_END =
  * Find personal names in `text` that no field label announces. `addressStarts` are where street
  * addresses begin: the words just before one, on a mailing label, are the addressee.
  */
-export function findPersonNames(text: string, addressStarts: readonly number[] = []): NameSpan[] {
+export function findPersonNames(
+  text: string,
+  addressStarts: readonly number[] = [],
+  labelled: readonly NameSpan[] = [],
+): NameSpan[] {
   const toks = tokenize(text);
   if (toks.length === 0) return [];
   const lowerLine = !/\p{Lu}/u.test(text);
@@ -77,7 +81,8 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     if (to >= from) out.push({ start: toks[from]!.start, end: toks[to]!.end });
   };
   const taken = new Uint8Array(toks.length);
-  const claim = (from: number, to: number) => {
+  const claim = (first: number, last: number) => {
+    const [from, to] = widen(toks, text, first, last, taken);
     for (let k = from; k <= to; k++) taken[k] = 1;
     add(from, to);
   };
@@ -104,7 +109,59 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     const span = addressee(toks, text, at);
     if (span) claim(span[0], span[1]);
   }
+  // A name a field label announced ("Patient Ruderre de la Inaba") takes its parts as well.
+  for (const n of labelled) {
+    let a = 0;
+    while (a < toks.length && toks[a]!.start < n.start) a++;
+    let b = a;
+    while (b + 1 < toks.length && toks[b + 1]!.end <= n.end) b++;
+    if (a >= toks.length || toks[b]!.end > n.end) continue;
+    const [from, to] = widen(toks, text, a, b, taken);
+    if (from < a || to > b) add(from, to);
+  }
   return out;
+}
+
+/**
+ * A found name takes the parts its rule stopped before: the other half of a double-barrelled name
+ * ("Fernando Fry-Rohnifbut", "Jan-Willem Brouwer") and a particle with the surname after it ("Olga
+ * van Veen", "Claudia bin Lildaag", "Okvuel J. de Lange").
+ */
+function widen(toks: Token[], text: string, from: number, to: number, taken: Uint8Array): [number, number] {
+  // A word the lists hold as something else ("Jan" of "Jan-Willem") only beside a census name.
+  const part = (t: Token, like: Token) =>
+    (t.shape === like.shape || (t.shape !== "lower" && like.shape !== "lower" && t.shape !== "mixed")) &&
+    t.text.length >= 2 &&
+    (nameWord(t) || evident(like)) &&
+    !DOCUMENT.has(t.lower) &&
+    !touchesDigits(t, text);
+  while (from > 0 && !taken[from - 1] && toks[from]!.sep === "-" && part(toks[from - 1]!, toks[from]!))
+    from--;
+  for (;;) {
+    const cur = toks[to]!;
+    const n = toks[to + 1];
+    if (!n || taken[to + 1]) break;
+    if (n.sep === "-" && part(n, cur)) {
+      to++;
+      continue;
+    }
+    // Particles ("van der", "de la") are lowercase or capitalised; the surname after them is a word
+    // of the name's case.
+    const spaced = (t: Token, k: number) =>
+      t.sep === " " || (t.sep === ". " && toks[k - 1]!.shape === "initial" && k - 1 === to);
+    let k = to + 1;
+    while (k < toks.length && k - to <= 3 && PARTICLE.has(toks[k]!.lower) && spaced(toks[k]!, k)) k++;
+    const last = toks[k];
+    if (k === to + 1 || !last || taken[k] || last.sep !== " " || !part(last, toks[from]!) || !nameWord(last))
+      break;
+    if (
+      PARTICLE.has(last.lower) ||
+      toks.slice(to + 1, k).some((p) => p.shape === "upper" && cur.shape !== "upper")
+    )
+      break;
+    to = k;
+  }
+  return [from, to];
 }
 
 /** A line being read: its words, which of them a rule has claimed, and whether it has no capitals. */
@@ -286,7 +343,7 @@ function camelFileName(line: Line, i: number): Found | undefined {
   const b = toks[i + 1];
   if (!b || !a.compound || a.parts !== 2 || b.sep !== "" || a.shape !== "title" || b.shape !== "title")
     return undefined;
-  if (!/^(?:[_.\-]|$)/.test(text.slice(b.end, b.end + 1))) return undefined;
+  if (!/^(?:[_.-]|$)/.test(text.slice(b.end, b.end + 1))) return undefined;
   const words = [a, b];
   if (!words.every((w) => nameWord(w) && !DOCUMENT.has(w.lower))) return undefined;
   return words.some((w) => strongGiven(w) || accented(w)) ? [i, i + 1] : undefined;
@@ -842,6 +899,12 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       (CLINICIAN.has(t.lower) || honorific(t, text) || RELATIVE.has(t.lower) || BEFORE_NAME.has(t.lower))
     )
       break;
+    // "Maaike van der Firve", "Ruderre de la Inaba": particles inside a name, before its surname.
+    if (k > i && k - i < MAX_TOKENS - 1 && PARTICLE.has(t.lower) && t.sep === " " && t.shape !== "mixed") {
+      const n = toks[k + 1];
+      const shaped = n && (n.shape === "title" || n.shape === "upper" || (o.lowerOk && n.shape === "lower"));
+      if (n?.sep === " " && (PARTICLE.has(n.lower) || (shaped && nameWord(n)))) continue;
+    }
     // "elena r. macconnell": in a lowercase line an initial is a letter and a period.
     if (o.lowerOk && k > i && t.text.length === 1 && text[t.end] === "." && t.shape === "lower") {
       end = k;
@@ -852,7 +915,10 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       t.shape === "upper" ||
       t.shape === "initial" ||
       (o.lowerOk && t.shape === "lower");
-    if (!shapeOk || (!nameWord(t) && t.shape !== "initial")) break;
+    // "Jan-Willem": a word the lists hold as something else is a name's part when hyphened to one.
+    const partner = toks[k + 1]?.sep === "-" ? toks[k + 1] : k > i && t.sep === "-" ? toks[k - 1] : undefined;
+    const hyphened = t.shape === "title" && t.text.length > 1 && partner !== undefined && evident(partner);
+    if (!shapeOk || (!nameWord(t) && t.shape !== "initial" && !hyphened)) break;
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
     // "Dinah's son", "SMITH, BORN 1/2/93", "KWAME SANTIGO WILL PICK UP": a relative, a birth label or
     // an everyday word after two words ends the name.
