@@ -27,6 +27,7 @@ import {
   isSurname,
   likelySurname,
   nameWord,
+  ORG_TAIL,
   PARTICLE,
   PERSON_KEY,
   PERSON_PATH,
@@ -258,8 +259,14 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     if (end < i + 1 && before) {
       const loose = run(toks, i + 1, text, { ...o, needDictionary: false });
       const words = toks.slice(i + 1, loose + 1);
-      const titled = words.length >= 2 && words.every((x) => x.shape === "title" || x.shape === "initial");
-      if (titled && PERSON_VERB.test(text.slice(toks[loose]!.end, toks[loose]!.end + 40))) end = loose;
+      const titled =
+        words.length >= 2 &&
+        words.every((x) => x.shape === "title" || x.shape === "initial" || PARTICLE.has(x.lower));
+      const after = text.slice(toks[loose]!.end, toks[loose]!.end + 40);
+      // "Emailed Giada Voorn to reschedule", "reminder sent to Kibug Sauh for Monday": after a verb
+      // that reaches a person, two capitalised words and what follows a name.
+      const reached = REACH.has(t.lower) || (REACH_BY.has(t.lower) && REACH_BEFORE.has(prev));
+      if (titled && (PERSON_VERB.test(after) || (reached && REACH_END.test(after)))) end = loose;
     }
     const colon = titleDash && /:/.test(toks[i + 1]!.sep);
     const single = titleDash
@@ -277,12 +284,47 @@ function afterContextWord(line: Line, i: number): Found | undefined {
         (words.some(strongGiven) ||
           (evident(words[words.length - 1]!) &&
             LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
-    if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
+    if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single) && !business(toks, end)) {
       return [i + 1, end];
     }
   }
   return undefined;
 }
+
+/** Whether the capitalised words ending at `end` name a business or place ("Lakeside Pharmacy"). */
+function business(toks: Token[], end: number): boolean {
+  const next = toks[end + 1];
+  return (
+    ORG_TAIL.has(toks[end]!.lower) || (next !== undefined && next.sep === " " && ORG_TAIL.has(next.lower))
+  );
+}
+
+// Verbs that reach a person, and the prepositions that do after the words before them ("spoke with",
+// "sent to", "message for").
+const REACH = new Set([
+  "called",
+  "texted",
+  "emailed",
+  "phoned",
+  "messaged",
+  "contacted",
+  "reminded",
+  "notified",
+]);
+const REACH_BY = new Set(["with", "to", "for"]);
+const REACH_BEFORE = new Set([
+  "spoke",
+  "talked",
+  "sent",
+  "message",
+  "voicemail",
+  "vm",
+  "mailed",
+  "faxed",
+  "letter",
+]);
+// What follows the person reached: "re:", "about", "to", "for", a dash, a comma, a parenthesis, the end.
+const REACH_END = /^(?:\s+(?:re|about|to|for|regarding|at|on|today|yesterday)\b|\s*[-–—,(;.]|\s*$)/i;
 
 // What follows a name whatever the census says of its words: a phone or a birth date, an age, a page
 // count, a callback, a verb only people do.
@@ -495,6 +537,19 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
       // "NGUYEN, ROBERT DOB: …": one comma between surname and given name.
       const commaSep = /^,\s?$/.test(n.sep) && !comma;
       if (!(nameSep(n.sep, n.compound) || commaSep)) break;
+      // "Giuseppe bin Atutezna (DOB …)": a particle before the next word of the name.
+      const after = toks[end + 2];
+      if (
+        PARTICLE.has(n.lower) &&
+        n.shape === "lower" &&
+        !line.lowerLine &&
+        after?.sep === " " &&
+        after.shape === "title" &&
+        end + 1 - i < 3
+      ) {
+        end++;
+        continue;
+      }
       if (!(dobShape(n) || n.shape === "initial") || !nameWord(n) || DOB_LABEL.test(n.text)) break;
       if (commaSep) comma = true;
       end++;
@@ -686,14 +741,14 @@ function clauseSubject(line: Line, i: number): Found | undefined {
         !(shoutedLine && /^\s+(?:cancel|resched|arrived)/i.test(after));
       // "Subject: Yusuf Pace - follow up", "09:30 Joep Wada - annual physical": a header or an
       // appointment slot opens with the person it is about.
-      const slot =
-        (i > 0 && SUBJECT_HEADER.has(toks[i - 1]!.lower) && /^:\s*$/.test(t.sep)) ||
-        (i === 0 && /^\s*\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s+$/.test(text.slice(0, t.start)));
+      const timeSlot = i === 0 && /^\s*\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s+$/.test(text.slice(0, t.start));
+      const slot = (i > 0 && SUBJECT_HEADER.has(toks[i - 1]!.lower) && /^:\s*$/.test(t.sep)) || timeSlot;
       const named =
         (verb &&
           (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
         (!single && documentAfter(after)) ||
-        (!single && slot && evidence && titled && /^(?:\s+[-–—]\s|\s*\(|\s*$)/.test(after));
+        (!single && slot && evidence && titled && /^(?:\s+[-–—]\s|\s*\(|\s*$)/.test(after)) ||
+        (!single && titled && timeSlot && VISIT_AFTER.test(after) && !business(toks, end));
       if (named) {
         return [i, end];
       }
@@ -701,6 +756,11 @@ function clauseSubject(line: Line, i: number): Found | undefined {
   }
   return undefined;
 }
+
+// What follows the person in a schedule's slot: a dash, then the visit and its clinician ("09:30 Zuva
+// Poole - flu shot (Dr. Simon)"), or a kind of visit.
+const VISIT_AFTER =
+  /^\s+[-–—]\s+(?:[^()\n]{1,40}\((?:Dr|NP|PA|PA-C|RN)\.? [\p{L}'’. -]{2,30}\)\s*$|(?:new patient|annual|physical|f\/u|follow[- ]?up|telehealth|flu shot|consult|recheck|well[- ]child|sick visit|procedure|post[- ]op|pre[- ]op)\b)/iu;
 
 // Headers whose value opens with the person a message is about.
 const SUBJECT_HEADER = new Set(["subject", "re", "fw", "fwd"]);
