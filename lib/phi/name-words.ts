@@ -35,7 +35,7 @@ export const NEVER = new Set(
     "nov dec sun mon tue wed thu fri sat uploaded downloaded deleted renamed saved opened moved copied printed " +
     "scanned faxed created modified removed added attached diagnostics pharmacy inc llc corp imaging radiology " +
     "associates partners solutions systems support team billing department staff meeting huddle lunch training " +
-    "conference vendor webinar holiday"
+    "conference vendor webinar holiday posted checked paid"
   ).split(" "),
 );
 
@@ -43,11 +43,10 @@ export const NEVER = new Set(
 // Business", "Iron Mountain"): capitalised words before or ending in one are not a name.
 export const ORG_TAIL = new Set(
   (
-    "business pharmacy pharmacies diagnostics labs laboratory laboratories imaging radiology associates partners " +
-    "solutions systems technologies technology networks communications wireless mobile energy electric supply " +
-    "supplies medical dental vision optical services service support group center centre clinic hospital bank " +
-    "insurance company co corp corporation inc llc ltd foundation trust university college school county " +
-    "mountain office depot express logistics shredding printing security healthcare"
+    "business pharmacy pharmacies diagnostics laboratory laboratories imaging radiology associates partners " +
+    "solutions systems technologies networks communications wireless energy electric supply supplies services " +
+    "support group center centre clinic hospital bank company corp corporation inc llc ltd foundation " +
+    "university college county mountain depot logistics shredding healthcare"
   ).split(" "),
 );
 
@@ -93,6 +92,8 @@ export const BEFORE_NAME = new Set([
   "ask",
   "tell",
   "remind",
+  "reschedule",
+  "rescheduled",
   "notify",
   // Reaching a person: "Called Jutuzfo Watkins re: results", "Texted …".
   "called",

@@ -60,6 +60,15 @@ describe("findPersonNames", () => {
       "Giuseppe bin Atutezna (DOB 14.07.2020)",
       ["Giuseppe bin Atutezna"],
     ],
+    ["a relative's role after", "Kenes Saefullah (mother of patient) called", ["Kenes Saefullah"]],
+    ["an age after", "Walk-in: Grigore Cucu, 88, fever", ["Grigore Cucu"]],
+    ["lowercase, a schedule's slot", "16:52 eeva koskinen - bp check", ["eeva koskinen"]],
+    [
+      "lowercase, after '<document> to'",
+      "ok to release records to tuva jakobsen halvorsen?",
+      ["tuva jakobsen halvorsen"],
+    ],
+    ["a card's side after the holder", "Insurance card scan: Tangen_Jorgen_front.jpg", ["Tangen_Jorgen"]],
     ["a name beside a host name", "Robert Nguyen logged in to EXAM-3", ["Robert Nguyen"]],
     ["CamelCase file name beside digits", "Scanned page: KobayashiAlbert_1013.docx", ["KobayashiAlbert"]],
   ];
@@ -88,6 +97,7 @@ describe("findPersonNames", () => {
     ["clinicians in lowercase", "fax cover: to: dr. adams; re: results"],
     ["log verbs before a file", "Uploaded Quarterly - invoice.pdf"],
     ["a schedule's meeting", "09:30 Staff Meeting - Conference Room (Dr. Hogan)"],
+    ["lowercase results for a test", "labs: results for blood work, see chart"],
     [
       "businesses reached",
       "Called Comcast Business to report the outage; left message for Lakeside Pharmacy",

@@ -99,7 +99,7 @@ export function findPersonNames(
     }
     for (const rule of RULES) {
       const found = rule(line, i);
-      if (found) {
+      if (found && !business(toks, found[1])) {
         claim(found[0], found[1]);
         i = Math.max(i, found[1]);
         break;
@@ -245,9 +245,16 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     // After "<document> for" or "signed by" any capitalised words are the name; after a title dash
     // two of them are; elsewhere a census name must be among them.
     const prev = i > 0 ? toks[i - 1]!.lower : "";
+    // "Referral to cardiology for Else Karlsen": a document a few words before "for" counts too.
+    const documentBefore = t.lower === "for" && !line.shouted && lowercaseAfterDocument(toks, i);
     const afterDocument =
       before &&
-      (relative || caption || addressed || DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) &&
+      (relative ||
+        caption ||
+        addressed ||
+        DOCUMENT.has(prev) ||
+        documentBefore ||
+        (t.lower === "by" && BY_PERSON.has(prev))) &&
       !lowerLine;
     const o = { lowerOk: lowerLine, shouted: afterDocument || titleDash ? 3 : 2 };
     let end = run(toks, i + 1, text, {
@@ -291,11 +298,22 @@ function afterContextWord(line: Line, i: number): Found | undefined {
   return undefined;
 }
 
+// A document word, then only lowercase words up to toks[i]: "Referral to cardiology <for>".
+function lowercaseAfterDocument(toks: Token[], i: number): boolean {
+  for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
+    const x = toks[k]!;
+    if (DOCUMENT.has(x.lower) && !x.compound) return true;
+    if (x.shape !== "lower") return false;
+  }
+  return false;
+}
+
 /** Whether the capitalised words ending at `end` name a business or place ("Lakeside Pharmacy"). */
 function business(toks: Token[], end: number): boolean {
   const next = toks[end + 1];
   return (
-    ORG_TAIL.has(toks[end]!.lower) || (next !== undefined && next.sep === " " && ORG_TAIL.has(next.lower))
+    ORG_TAIL.has(toks[end]!.lower) ||
+    (next !== undefined && next.sep === " " && next.shape === "title" && ORG_TAIL.has(next.lower))
   );
 }
 
@@ -310,6 +328,8 @@ const REACH = new Set([
   "contacted",
   "reminded",
   "notified",
+  "reschedule",
+  "rescheduled",
 ]);
 const REACH_BY = new Set(["with", "to", "for"]);
 const REACH_BEFORE = new Set([
@@ -322,14 +342,17 @@ const REACH_BEFORE = new Set([
   "mailed",
   "faxed",
   "letter",
+  "call",
+  "reminder",
 ]);
 // What follows the person reached: "re:", "about", "to", "for", a dash, a comma, a parenthesis, the end.
-const REACH_END = /^(?:\s+(?:re|about|to|for|regarding|at|on|today|yesterday)\b|\s*[-–—,(;.]|\s*$)/i;
+const REACH_END =
+  /^(?:\s+(?:re|about|to|for|regarding|at|on|today|yesterday|failed|bounced)\b|\s*[-–—,(;.:?]|\s*$)/i;
 
 // What follows a name whatever the census says of its words: a phone or a birth date, an age, a page
 // count, a callback, a verb only people do.
 const CLEAR_NAME_END =
-  /^(?:\s+at\s+[\d(+]|\s+(?:dob|born)\b|,\s*(?:dob|born)\b|,\s+\d{1,3}(?:\s*y\/?o|\s+pages?)\b|\s*\(\s*[\d+]|\s+back\b|\s+(?:presented|presents|no-showed|reports|denies|states|called|asked|was prescribed|was seen)\b)/i;
+  /^(?:\s+at\s+[\d(+]|\s+(?:dob|born)\b|,\s*(?:dob|born)\b|,\s+\d{1,3}(?:\s*y\/?o|\s+pages?)\b|\s*\(\s*[\d+]|\s+back\b|\s+(?:presented|presents|no-showed|reports|denies|states|called|asked|was prescribed|was seen|checked (?:in|out)|arrived|cancell?ed|rescheduled)\b)/i;
 
 /**
  * A line in one case (lowercase chat, shouted legacy systems) has no capitals to tell a name, and
@@ -344,12 +367,22 @@ function caseless(line: Line, i: number): Found | undefined {
   const t = toks[i]!;
   const shape = shouted ? "upper" : "lower";
   const relative = RELATIVE.has(t.lower);
+  // "records to …", "referral to cardiology for …": a document the person's name follows.
+  const ofDocument =
+    (t.lower === "for" || t.lower === "to" || t.lower === "of") &&
+    i > 0 &&
+    (DOCUMENT.has(toks[i - 1]!.lower) ||
+      (i > 2 && toks[i - 2]!.lower === "to" && DOCUMENT.has(toks[i - 3]!.lower)));
   const context =
     relative ||
     ((BEFORE_NAME.has(t.lower) || honorific(t, text)) && !t.compound) ||
     (DOCUMENT.has(t.lower) && /^\s*[-–—:]\s+$/.test(toks[i + 1]?.sep ?? ""));
   const from = context ? i + 1 : clauseStart(toks, i, text) ? i : -1;
-  if (from < 0 || from >= toks.length || !/^[:,]?\s+(?:[-–—:]\s+)?$|^$/.test(toks[from]!.sep))
+  if (
+    from < 0 ||
+    from >= toks.length ||
+    !/^[:,]?\s+(?:[-–—:]\s+)?$|^$|^\s*\d{1,2}:\d{2}\s+$/.test(toks[from]!.sep)
+  )
     return undefined;
   if (from === i && (BEFORE_NAME.has(t.lower) || RELATIVE.has(t.lower))) return undefined;
   let end = from - 1;
@@ -368,8 +401,16 @@ function caseless(line: Line, i: number): Found | undefined {
     const span = toks.slice(from, end + 1);
     const after = text.slice(w.end, w.end + 40);
     const given = span.some((x) => strongGiven(x) || accented(x));
+    // A relative's role, an age or an e-mail address after the words; a slot's visit after a time.
+    const described =
+      RELATIVE_AFTER.test(after) ||
+      AGE_AFTER.test(after) ||
+      /^\s*<[^<>\s@]+@/.test(after) ||
+      (from === 0 && /^\s*\d{1,2}:\d{2}/.test(text) && VISIT_AFTER.test(after));
     if (
       CLEAR_NAME_END.test(after) ||
+      described ||
+      (ofDocument && DOCUMENT_NAME_END.test(after)) ||
       (context && (given || relative) && NAME_END.test(after.toLowerCase())) ||
       (!context && (PERSON_VERB.test(after) || documentAfter(after)))
     )
@@ -465,7 +506,7 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
     if (
       doc &&
       /^[_-]$/.test(doc.sep) &&
-      DOCUMENT.has(doc.lower) &&
+      (DOCUMENT.has(doc.lower) || CARD_SIDE.has(doc.lower)) &&
       (initialForm ||
         (words.length === 2 &&
           (t.shape === "lower"
@@ -477,6 +518,9 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
   }
   return undefined;
 }
+
+// The side of a scanned card after the holder's name: "Tangen_Jorgen_front.jpg".
+const CARD_SIDE = new Set(["front", "back", "rear", "side1", "side2"]);
 
 /**
  * "Deleted Zuvi Stobbe - xray.pdf", "Uploaded ANNELIESE_ALSAYED - Consent.pdf", "SofiaWray - EOB.docx":
@@ -509,7 +553,7 @@ function beforeFileDocument(line: Line, i: number): Found | undefined {
 
 // A record label after a name: ", MRN 123", " (MR# 4567)", " - Acct 89", ", SSN …".
 const RECORD_AFTER_NAME =
-  /^\s*(?:[,(]|\s[-–—])?\s*(?:MRN|MR\s?#|MR\s?No\b|SSN\b|D\.?O\.?B\b|Acct\b|Account\s?#)/i;
+  /^\s*(?:[,(]|\s[-–—])?\s*(?:MRN|MR\s?#|MR\s?No\b|SSN\b|D\.?O\.?B\b|Acct\b|Account\s?#|member\s?(?:id|#)|policy\s?(?:id|#|no\b)|subscriber\s?id)/i;
 // A date right after a name and a comma or parenthesis: "Heleen Huet, 1989-01-16".
 const DATE_AFTER_NAME = new RegExp(String.raw`^\s*[,(]\s*${DATE}(?![\d:])`, "i");
 
@@ -743,7 +787,11 @@ function clauseSubject(line: Line, i: number): Found | undefined {
       // appointment slot opens with the person it is about.
       const timeSlot = i === 0 && /^\s*\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s+$/.test(text.slice(0, t.start));
       const slot = (i > 0 && SUBJECT_HEADER.has(toks[i - 1]!.lower) && /^:\s*$/.test(t.sep)) || timeSlot;
+      // "Kenes Saefullah (mother of patient) called", "Walk-in: Grigore Cucu, 88, fever": a relative's
+      // role or an age after two capitalised words.
+      const described = !single && titled && (RELATIVE_AFTER.test(after) || AGE_AFTER.test(after));
       const named =
+        described ||
         (verb &&
           (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
         (!single && documentAfter(after)) ||
@@ -760,7 +808,20 @@ function clauseSubject(line: Line, i: number): Found | undefined {
 // What follows the person in a schedule's slot: a dash, then the visit and its clinician ("09:30 Zuva
 // Poole - flu shot (Dr. Simon)"), or a kind of visit.
 const VISIT_AFTER =
-  /^\s+[-–—]\s+(?:[^()\n]{1,40}\((?:Dr|NP|PA|PA-C|RN)\.? [\p{L}'’. -]{2,30}\)\s*$|(?:new patient|annual|physical|f\/u|follow[- ]?up|telehealth|flu shot|consult|recheck|well[- ]child|sick visit|procedure|post[- ]op|pre[- ]op)\b)/iu;
+  /^\s+[-–—]\s+(?:[^()\n]{1,40}\((?:Dr|NP|PA|PA-C|RN)\.? [\p{L}'’. -]{2,30}\)\s*$|(?:new patient|annual|physical|f\/u|follow[- ]?up|telehealth|flu shot|consult|recheck|well[- ]child|sick visit|procedure|post[- ]op|pre[- ]op|wound|bp check|vaccines?|shots?|med check|labs?|injection)\b)/iu;
+
+// What follows a name after "<document> for": the end of the question or line, or the document's fate.
+const DOCUMENT_NAME_END =
+  /^(?:\s*[?"']?\s*$|\s*\?|\s+(?:posted|faxed|sent|printed|uploaded|scanned|signed|approved|denied|received|attached|ready)\b)/i;
+
+// "(mother of patient)", "(pt's wife)": who the person is to the patient.
+const RELATIVE_AFTER = new RegExp(
+  String.raw`^\s*\(\s*(?:(?:the\s+)?(?:patient|pt)['’]?s\s+)?(?:${[...RELATIVE].join("|")})(?:\s+of\s+(?:the\s+)?(?:patient|pt))?\s*\)`,
+  "i",
+);
+// ", 55," "(19 y/o)", "(67 F)": an age after a name.
+const AGE_AFTER =
+  /^(?:,\s*\d{1,3}\s*(?:y\/?o\b|yo\b|years?(?: old)?\b|[MF]\b)?\s*[,;)]|\s*\(\s*\d{1,3}\s*(?:y\/?o|yo|years?(?: old)?|[MF])\s*\))/i;
 
 // Headers whose value opens with the person a message is about.
 const SUBJECT_HEADER = new Set(["subject", "re", "fw", "fwd"]);
