@@ -75,11 +75,11 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
   let admin: string;
   const clients: Client[] = [];
 
-  async function mcpVerdict(siteId: string, signatures: "heads" | "all") {
+  async function mcpVerdict(siteId: string, signatures: "heads" | "all", bearer = admin) {
     const client = new Client({ name: "one-verdict", version: "1.0.0" });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${server.port}${MCP_PATH}`), {
-        requestInit: { headers: { authorization: `Bearer ${admin}` } },
+        requestInit: { headers: { authorization: `Bearer ${bearer}` } },
       }),
     );
     clients.push(client);
@@ -220,9 +220,11 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
     );
     expect(dropped).toEqual(["evidence_chain_y2015m01", "evidence_verified_y2015m01"]);
     const today = new Date().toISOString().slice(0, 10);
+    // A token of its own: the verifications below would spend the shared one's rate limit.
+    const token = await c.adminToken("read-only");
 
     // The CLI: verified from each floor, and it says so.
-    const cli = await cliVerdict(c, "site-ret", admin);
+    const cli = await cliVerdict(c, "site-ret", token);
     expect(cli).toMatchObject({
       ok: true,
       count: 5,
@@ -249,13 +251,13 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
     );
     // The audit endpoint, MCP, the dashboard and the portal: the same count, heads and floors.
     for (const signatures of ["heads", "all"] as const) {
-      const api = (await apiVerdict(c, "site-ret", admin, signatures)) as { floors?: unknown };
+      const api = (await apiVerdict(c, "site-ret", token, signatures)) as { floors?: unknown };
       expect(api).toMatchObject({ ok: true, count: 5, heads, floors });
-      const mcp = await mcpVerdict("site-ret", signatures);
+      const mcp = await mcpVerdict("site-ret", signatures, token);
       expect(mcp).toMatchObject({ ok: true, bundles: 5, floors });
     }
     const msp = new WebClient(c);
-    await msp.signInAdmin(admin);
+    await msp.signInAdmin(token);
     await addPortalUser(c, "site-ret", "officer@ret.example");
     const officer = await signInPortal(c, "officer@ret.example");
     const pages = async () => [
@@ -275,7 +277,7 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
       await db.execute(sql`ALTER TABLE evidence_chain DETACH PARTITION evidence_chain_y2015m02`);
       await db.execute(sql`DROP TABLE evidence_chain_y2015m02`);
     });
-    const broken = await cliVerdict(c, "site-ret", admin);
+    const broken = await cliVerdict(c, "site-ret", token);
     expect(broken).toEqual({
       ok: false,
       index: 0,
@@ -286,8 +288,8 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
     });
     const { ok: _ok, ...expected } = broken as Extract<ChainResult, { ok: false }>;
     for (const signatures of ["heads", "all"] as const) {
-      expect((await apiVerdict(c, "site-ret", admin, signatures)).break).toEqual(expected);
-      expect((await mcpVerdict("site-ret", signatures)).break).toEqual(expected);
+      expect((await apiVerdict(c, "site-ret", token, signatures)).break).toEqual(expected);
+      expect((await mcpVerdict("site-ret", signatures, token)).break).toEqual(expected);
     }
     for (const html of await pages()) expect(pageBreak(html)).toEqual(expected);
   }, 60_000);
