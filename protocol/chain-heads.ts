@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import type { ChainStarts } from "./chain.ts";
 import { describeIssues, Hex64, Id, NonNegInt, Timestamp } from "./common.ts";
 import { bundleHash, type EvidenceBundle } from "./evidence.ts";
 import { keyIdOf } from "./sign.ts";
@@ -33,14 +34,6 @@ export function isChainHeadLine(item: unknown): boolean {
   return typeof p === "object" && p !== null && p.type === CHAIN_HEAD_TYPE;
 }
 
-/** A chain export split into its bundles and the signed heads it carries (the heads come last). */
-export function splitChainExport(items: readonly unknown[]): { bundles: unknown[]; heads: unknown[] } {
-  const bundles: unknown[] = [];
-  const heads: unknown[] = [];
-  for (const item of items) (isChainHeadLine(item) ? heads : bundles).push(item);
-  return { bundles, heads };
-}
-
 /** Each appliance's completeness claim an export proves: its bundles up to `seq`, as it signed at `at`. */
 export interface CompleteHead {
   applianceId: string;
@@ -58,12 +51,15 @@ export type CompletenessResult =
  * Check the signed heads of an export against its (already verified) bundles: each head must be
  * well formed, signed by a trusted key, and covered by the bundles — the bundle at the head's
  * sequence exists and hashes to the signed hash. Fewer bundles than a head says is a truncated
- * export. Returns, per appliance, the latest head so proven.
+ * export. With `starts` (retention floors), a head at an appliance's last dropped bundle must
+ * carry the hash the floor names, and one below it proves nothing about the export. Returns, per
+ * appliance, the latest head so proven.
  */
 export function checkCompleteness(
   bundles: readonly EvidenceBundle[],
   heads: readonly unknown[],
   publicKeys: readonly string[],
+  starts: ChainStarts = {},
 ): CompletenessResult {
   const keyById = new Map(publicKeys.map((k) => [keyIdOf(k), k]));
   const latest = new Map<string, CompleteHead>();
@@ -109,12 +105,27 @@ export function checkCompleteness(
     byAppliance.set(b.applianceId, m);
     m.set(b.seq, b);
   }
+  const complete: CompleteHead[] = [];
   for (const h of latest.values()) {
     const held = byAppliance.get(h.applianceId);
     const top = held ? Math.max(...held.keys()) : 0;
     const at = held?.get(h.seq);
     // Sequence 0 is the genesis: a head there claims no bundles, so nothing can be missing.
     if (h.seq === 0) continue;
+    const start = Object.hasOwn(starts, h.applianceId) ? starts[h.applianceId] : undefined;
+    if (start && h.seq <= start.seq) {
+      // The head falls in bundles dropped past the retention: only the last dropped one's hash is known.
+      if (h.seq < start.seq) continue;
+      if (h.hash !== start.hash)
+        return {
+          ok: false,
+          kind: "fork",
+          applianceId: h.applianceId,
+          message: `${h.applianceId} signed head #${h.seq} with hash ${h.hash.slice(0, 16)}… at ${h.at}, but the retention floor says the dropped bundle #${h.seq} hashed to ${start.hash.slice(0, 16)}…`,
+        };
+      complete.push(h);
+      continue;
+    }
     if (!at)
       return {
         ok: false,
@@ -130,9 +141,7 @@ export function checkCompleteness(
         applianceId: h.applianceId,
         message: `${h.applianceId} signed head #${h.seq} with hash ${h.hash.slice(0, 16)}… at ${h.at}, but the export's bundle #${h.seq} hashes to ${got.slice(0, 16)}…`,
       };
+    complete.push(h);
   }
-  return {
-    ok: true,
-    complete: [...latest.values()].sort((a, b) => a.applianceId.localeCompare(b.applianceId)),
-  };
+  return { ok: true, complete: complete.sort((a, b) => a.applianceId.localeCompare(b.applianceId)) };
 }

@@ -41,8 +41,12 @@ export interface ChainOk {
 
 export type ChainResult = ChainOk | ChainBreak;
 
-/** Where an appliance's chain is expected to continue from when verifying a suffix of it. */
-export type ChainStarts = Record<string, { seq: number; hash: string }>;
+/**
+ * Where an appliance's chain is expected to continue from when verifying a suffix of it; `note`
+ * says why it starts there (a retention floor, protocol/retention-floor.ts), and a break at the
+ * first bundle after it says so too.
+ */
+export type ChainStarts = Record<string, { seq: number; hash: string; note?: string }>;
 
 export interface VerifyChainOptions {
   /** Verify a chain suffix: each appliance continues from this head instead of genesis. */
@@ -169,20 +173,23 @@ export function verifyChain(
 
     const head = heads.get(b.applianceId) ?? start ?? { seq: 0, hash: GENESIS_HASH };
     const expected = head.seq + 1;
+    // At an appliance's first bundle here, a break is told against where its chain was to start.
+    const why =
+      !heads.has(b.applianceId) && start?.note ? ` (the chain starts at #${expected}: ${start.note})` : "";
     if (b.seq !== expected) {
       if (b.seq < expected || isPresent(`${b.applianceId}#${expected}`)) {
         return {
           ok: false,
           ...where,
           kind: "reordered",
-          message: `${name} is out of order: expected sequence ${expected}`,
+          message: `${name} is out of order: expected sequence ${expected}${why}`,
         };
       }
       return {
         ok: false,
         ...where,
         kind: "sequence-gap",
-        message: `${name} follows #${head.seq}: bundles ${expected}–${b.seq - 1} are missing`,
+        message: `${name} follows #${head.seq}: bundles ${expected}–${b.seq - 1} are missing${why}`,
       };
     }
     if (b.prevHash !== head.hash) {
@@ -190,7 +197,7 @@ export function verifyChain(
         ok: false,
         ...where,
         kind: "broken-link",
-        message: `${name} does not link to the bundle before it (prevHash mismatch)`,
+        message: `${name} does not link to the bundle before it (prevHash mismatch)${why}`,
       };
     }
     bySeq.set(b.seq, hash);

@@ -14,6 +14,7 @@ import {
 } from "./common.ts";
 import { Incident } from "./incident.ts";
 import { OrderState } from "./order.ts";
+import { RetentionFloor } from "./retention-floor.ts";
 import { RunbookSpec } from "./runbook.ts";
 import { ComplianceScore } from "./score.ts";
 
@@ -124,6 +125,8 @@ export const VerifyChainOutput = v.strictObject({
   /** Bundles verified (before the break, when there is one). */
   bundles: NonNegInt,
   heads: v.array(v.strictObject({ applianceId: Id, seq: NonNegInt, hash: Hex64 })),
+  /** Appliances whose chain was verified from a retention floor (older bundles dropped), when ok. */
+  floors: v.optional(v.array(RetentionFloor)),
   break: v.optional(
     v.strictObject({
       /** 0-based position in the site's export order (appliance id, then sequence number). */

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import { parseJsonl, verifyChain } from "../../../protocol/chain.ts";
-import { checkCompleteness, splitChainExport } from "../../../protocol/chain-heads.ts";
+import { parseJsonl } from "../../../protocol/chain.ts";
+import { type ExportVerdict, splitExport, verifyChainExport } from "../../../protocol/chain-export.ts";
 import type { EvidenceBundle } from "../../../protocol/evidence.ts";
+import { floorNote, verifiedFrom } from "../../../protocol/retention-floor.ts";
 import { computeScore } from "../../../protocol/score.ts";
 import { rebuildStateAt, verifyStateChain } from "../../../protocol/state.ts";
 import { decodeUtf8Strict } from "../../../protocol/strict-json.ts";
@@ -58,28 +59,23 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
   if (!parsed.ok) throw new CliError(`${file}: ${parsed.message}`, EXIT.failed);
   const at = values.at === undefined ? undefined : new Date(values.at);
   if (at && Number.isNaN(at.getTime())) throw new CliError(`--at: "${values.at}" is not an ISO date/time`);
-  // Signed chain heads ride at the end of an export; they say how far each chain must reach.
-  const { bundles, heads } = splitChainExport(parsed.items);
-  const chain = verifyChain(bundles, keys);
-  const completeness = chain.ok ? checkCompleteness(bundles as EvidenceBundle[], heads, keys) : undefined;
-  const result =
-    chain.ok && completeness && !completeness.ok
-      ? { ...completeness, index: bundles.length }
-      : chain.ok && completeness?.ok
-        ? { ...chain, complete: completeness.complete }
-        : chain;
+  // Retention floors lead an export and signed chain heads end it: where each chain starts, and
+  // how far it must reach.
+  const result = verifyChainExport(parsed.items, keys);
   // The chain's verdict stands alone; --at then rebuilds each appliance's state at that moment
   // from its signed snapshots and changes, checking every state digest on the way.
   if (result.ok && at)
-    return statesAt(bundles as EvidenceBundle[], at.toISOString(), values.json === true, io);
+    return statesAt(
+      splitExport(parsed.items).bundles as EvidenceBundle[],
+      at.toISOString(),
+      values.json === true,
+      io,
+    );
   if (values.json) {
     io.out(JSON.stringify(result));
   } else if (result.ok) {
-    const tips = Object.entries(result.heads).map(
-      ([id, h]) => `${id} at #${h.seq} (head ${h.hash.slice(0, 16)}…)`,
-    );
-    io.out(`OK: ${result.count} bundles verified${tips.length ? `; ${tips.join(", ")}` : ""}`);
-    for (const h of "complete" in result ? result.complete : [])
+    io.out(okLine(result));
+    for (const h of result.complete)
       io.out(
         `complete for appliance ${h.applianceId} up to sequence ${h.seq}, signed by ${h.applianceId} at ${h.at}`,
       );
@@ -87,6 +83,23 @@ async function verifyCommand(args: string[], io: Parameters<Command["run"]>[1]):
     io.err(`BROKEN (${result.kind}): ${result.message}`);
   }
   return result.ok ? EXIT.ok : EXIT.failed;
+}
+
+/** "OK: n bundles verified; app at #k (head …), verified from #j (bundles #1–#j−1 dropped …), …". */
+function okLine(result: Extract<ExportVerdict, { ok: true }>): string {
+  const floors = new Map((result.floors ?? []).map((f) => [f.applianceId, f]));
+  const from = (id: string) => {
+    const f = floors.get(id);
+    return f ? `, ${verifiedFrom(f)}` : "";
+  };
+  const tips = Object.entries(result.heads).map(
+    ([id, h]) => `${id} at #${h.seq} (head ${h.hash.slice(0, 16)}…)${from(id)}`,
+  );
+  // An appliance whose every stored bundle was dropped still says where its chain will continue.
+  for (const f of floors.values())
+    if (!Object.hasOwn(result.heads, f.applianceId))
+      tips.push(`${f.applianceId}: no bundle retained (${floorNote(f)})`);
+  return `OK: ${result.count} bundles verified${tips.length ? `; ${tips.join(", ")}` : ""}`;
 }
 
 function statesAt(

@@ -118,13 +118,16 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
     "ALTER TABLE evidence_verified DETACH PARTITION evidence_verified_default",
     "ALTER TABLE evidence_high_water DISABLE TRIGGER ALL",
     "DROP TRIGGER evidence_chain_seq_unique ON evidence_chain",
+    // Retention floors (migration 2700): written by the owner's drop alone.
+    "INSERT INTO evidence_retention_floors (appliance_id, first_seq, site_id, prev_hash, dropped_month, dropped_at) VALUES ('worm-app', 99, 's', 'h', '2020-01-01', now())",
+    "ALTER TABLE evidence_retention_floors DISABLE TRIGGER evidence_retention_floors_up_only",
   ];
 
   test("connects as the service role, which no check finds too powerful", async () => {
     const [me] = rowsOf<{ u: string }>(await c.deps.db.execute(sql`SELECT current_user AS u`));
     expect(me?.u).toBe(DEFAULT_SERVICE_ROLE);
     expect(await serviceRoleProblems(c.deps.db)).toEqual([]);
-    expect(tables).toEqual(expect.arrayContaining(EVIDENCE_AND_AUDIT));
+    expect(tables).toEqual(expect.arrayContaining([...EVIDENCE_AND_AUDIT, "evidence_retention_floors"]));
   });
 
   /** The statements `db` was not refused with insufficient_privilege, each run in a rolled-back transaction. */

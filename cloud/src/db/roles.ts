@@ -59,7 +59,7 @@ async function allTables(db: Db | Tx): Promise<string[]> {
 /**
  * Give `role` exactly the service's rights on every table of the current schema, replacing any it
  * had: append-only tables and `schema_migrations` lose everything but reading (and inserting, for
- * the append-only ones). Run by the owner inside the migration transaction.
+ * the append-only ones the service writes). Run by the owner inside the migration transaction.
  */
 export async function grantServiceRights(tx: Tx, role: string): Promise<void> {
   const r = quoteIdent(role);
@@ -71,7 +71,7 @@ export async function grantServiceRights(tx: Tx, role: string): Promise<void> {
     const t = quoteIdent(table);
     await tx.execute(sql.raw(`REVOKE ALL ON TABLE ${t} FROM ${r}`));
     const rights =
-      table === "schema_migrations"
+      table === "schema_migrations" || OWNER_WRITTEN_TABLES.includes(table)
         ? "SELECT"
         : appendOnly.has(table)
           ? "SELECT, INSERT"
@@ -91,6 +91,12 @@ export async function grantServiceRights(tx: Tx, role: string): Promise<void> {
   }
 }
 
+/**
+ * Append-only tables only the owner writes, the service reading them: retention floors, written by
+ * the owner's partition drop (migration 2700).
+ */
+const OWNER_WRITTEN_TABLES = ["evidence_retention_floors"];
+
 /** The owner's functions the service may execute: creating evidence partitions (migration 2600). */
 const SERVICE_DEFINER_FUNCTIONS = ["malachor_evidence_partitions_ensure(timestamptz, timestamptz)"];
 
@@ -98,7 +104,7 @@ const SERVICE_DEFINER_FUNCTIONS = ["malachor_evidence_partitions_ensure(timestam
  * Why the role of this connection is more powerful than the service may be ([] when it is fine):
  * superuser (can switch triggers off with session_replication_role), CREATEROLE or BYPASSRLS,
  * owner of a table or member of a role that owns one (can drop or disable triggers), or holding
- * UPDATE, DELETE, TRUNCATE or TRIGGER on an append-only table.
+ * UPDATE, DELETE, TRUNCATE or TRIGGER on an append-only table, or INSERT on one only the owner writes.
  */
 export async function serviceRoleProblems(db: Db): Promise<string[]> {
   const [me] = rowsOf<{ role: string; superuser: boolean; createrole: boolean; bypassrls: boolean }>(
@@ -126,6 +132,15 @@ export async function serviceRoleProblems(db: Db): Promise<string[]> {
       ),
     );
     if (p?.writes) problems.push(`role "${me.role}" may change append-only table ${table}`);
+  }
+  for (const table of OWNER_WRITTEN_TABLES) {
+    const [p] = rowsOf<{ writes: boolean | null }>(
+      await db.execute(
+        sql`SELECT CASE WHEN to_regclass(${quoteIdent(table)}) IS NOT NULL
+                   THEN has_table_privilege(current_user, ${quoteIdent(table)}, 'INSERT') END AS writes`,
+      ),
+    );
+    if (p?.writes) problems.push(`role "${me.role}" may write ${table}, which only the owner writes`);
   }
   return problems;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import type { ChainStarts } from "../../../protocol/chain.ts";
+import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import {
   exportVerdict,
@@ -57,7 +57,7 @@ describeEachDb("chain audit", (cloud, kind) => {
       await make(c, siteId);
       const cli = await exportVerdict(c, siteId);
       expect(cli.ok).toBe(false);
-      const { ok: _ok, ...brk } = cli as Exclude<typeof cli, { ok: true }>;
+      const { ok: _ok, ...brk } = cli as ChainBreak;
       for (const signatures of ["heads", "all"] as const) {
         for (const pageSize of [undefined, 1, 2, 3]) {
           const r = await audit(c, siteId, signatures, pageSize);

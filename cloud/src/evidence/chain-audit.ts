@@ -1,5 +1,6 @@
 import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
 import { GENESIS_HASH } from "../../../protocol/evidence.ts";
+import { floorStarts, type RetentionFloor } from "../../../protocol/retention-floor.ts";
 import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import type { Db } from "../db/client.ts";
@@ -13,6 +14,7 @@ import {
   type SignatureScope,
   type WalkResult,
 } from "./chain-walk.ts";
+import { siteRetentionFloors } from "./retention-floors.ts";
 import { siteChainPages } from "./site-chain.ts";
 import { siteKeyRows } from "./site-keys.ts";
 import { verifiedRanges } from "./verified-records.ts";
@@ -39,7 +41,15 @@ export type SiteAudit = SiteChainVerdict & { log: LogAudit };
 
 /** The chain part of a site audit. */
 type SiteChainVerdict =
-  | { siteId: string; ok: true; count: number; heads: ChainStarts; coverage: AuditCoverage }
+  | {
+      siteId: string;
+      ok: true;
+      count: number;
+      heads: ChainStarts;
+      /** Appliances whose chain starts at a retention floor, as the export carries them (none: absent). */
+      floors?: RetentionFloor[];
+      coverage: AuditCoverage;
+    }
   | { siteId: string; ok: false; count: number; break: Omit<ChainBreak, "ok">; coverage: AuditCoverage };
 
 /** Stored bundles per page read in export order, and per window of the parallel pass. */
@@ -48,8 +58,9 @@ const PAGE = 4000;
 const MIN_PART = 500;
 
 /**
- * Audit a site's stored chain from genesis, giving the verdict `malachor evidence verify` gives for
- * the site's export (same break, index, kind and message). Every bundle's shape, sequence number and
+ * Audit a site's stored chain from genesis, or from an appliance's retention floor once months past
+ * the retention were dropped (retention-floors.ts), giving the verdict `malachor evidence verify`
+ * gives for the site's export (same break, index, kind and message, the same floors). Every bundle's shape, sequence number and
  * hash link are checked, in worker threads (bodies read through the body reader; on Postgres in
  * windows read in parallel). With `signatures: "all"` every signature is verified too. By default a
  * signature is verified when no cloud-signed ingest record vouches for it, and for each appliance's
@@ -68,7 +79,10 @@ export async function auditSiteChain({
   pageSize?: number;
 }): Promise<SiteAudit> {
   assertSiteRole(ctx.actor, "read-only", input.siteId);
+  const floors = await siteRetentionFloors(ctx.db, input.siteId);
   const site: SiteRef = {
+    floors,
+    starts: floorStarts(floors),
     db: ctx.db,
     bodies: ctx.bodies,
     siteId: input.siteId,
@@ -103,16 +117,19 @@ export async function auditSiteChain({
         continue;
       }
       if (p.outcome === "settled")
-        return { ...verdict(input.siteId, p, "heads"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
+        return { ...verdict(site, p, "heads"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
       break;
     }
   }
   const p = await pass({ all: true });
   if (p.outcome !== "settled") throw new Error(`chain audit: a full pass cannot end in ${p.outcome}`);
-  return { ...verdict(input.siteId, p, "all"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
+  return { ...verdict(site, p, "all"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
 }
 
 interface SiteRef {
+  /** Retention floors, and the starts they give: every walk begins each floored appliance there. */
+  floors: RetentionFloor[];
+  starts: ChainStarts;
   db: Db;
   bodies: EvidenceBodies;
   siteId: string;
@@ -129,9 +146,12 @@ interface Settled {
 }
 type Pass = Settled | { outcome: "record-mismatch"; applianceId: string } | { outcome: "doubt" };
 
-function verdict(siteId: string, p: Settled, signatures: SignatureMode): SiteChainVerdict {
+function verdict({ siteId, floors }: SiteRef, p: Settled, signatures: SignatureMode): SiteChainVerdict {
   const coverage = { signatures, verifiedNow: p.verifiedNow, verifiedAtIngest: p.verifiedAtIngest };
-  if (p.result.ok) return { siteId, ok: true, count: p.result.count, heads: p.result.heads, coverage };
+  if (p.result.ok) {
+    const { count, heads } = p.result;
+    return { siteId, ok: true, count, heads, ...(floors.length > 0 ? { floors } : {}), coverage };
+  }
   const { ok: _ok, ...brk } = p.result.break;
   return { siteId, ok: false, count: p.result.count, break: brk, coverage };
 }
@@ -215,7 +235,8 @@ async function walkWindows(site: SiteRef, scope: SignatureScope): Promise<Pass> 
   while (inFlight.length > 0) {
     const { rows: n, walk } = await inFlight.shift()!;
     launch();
-    if (!walk.result.ok || !claimsHold(tally.heads, walk.claimed)) return { outcome: "doubt" };
+    if (!walk.result.ok || !claimsHold({ ...site.starts, ...tally.heads }, walk.claimed))
+      return { outcome: "doubt" };
     const mismatch = tally.add(walk as WalkResult & { result: { ok: true } });
     if (mismatch) return { outcome: "record-mismatch", applianceId: mismatch };
     seen += n;
@@ -242,7 +263,12 @@ async function walkPages(site: SiteRef, scope: SignatureScope): Promise<Pass> {
       if (current.done) break;
       const bodies = current.value.map((row) => row.body);
       next = pages.next();
-      const page = { bodies, keys: site.keys, starts: tally.heads, indexOffset: offset };
+      const page = {
+        bodies,
+        keys: site.keys,
+        starts: { ...site.starts, ...tally.heads },
+        indexOffset: offset,
+      };
       let r = await walkPage(site.pool, { ...page, scope });
       if (!r.result.ok && !scope.all) {
         if (tally.doubtful) return { outcome: "doubt" };
@@ -307,12 +333,12 @@ async function walkPage(pool: VerifyPool, req: PageRequest): Promise<WalkResult>
 
 /** The parts' results as one, or null when a part broke or claimed a start the parts before did not end at. */
 function mergeParts(starts: ChainStarts, results: WalkResult[]): WalkResult | null {
-  let heads: ChainStarts = { ...starts };
+  let heads: ChainStarts = {};
   const skipped = new Set<string>();
   const merged = emptyWalk();
   let count = 0;
   for (const r of results) {
-    if (!r.result.ok || !claimsHold(heads, r.claimed)) return null;
+    if (!r.result.ok || !claimsHold({ ...starts, ...heads }, r.claimed)) return null;
     heads = { ...heads, ...r.result.heads };
     count += r.result.count;
     merged.checked += r.checked;

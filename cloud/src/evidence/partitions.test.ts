@@ -58,6 +58,16 @@ async function outcome(run: () => Promise<unknown>): Promise<string> {
   }
 }
 
+/** An appliance's retention floors: [appliance, first seq, site, prev hash, month dropped]. */
+async function floorsOf(db: Db, applianceId: string): Promise<unknown[][]> {
+  return rowsOf<{ a: string; s: number | string; site: string; h: string; m: string }>(
+    await db.execute(
+      sql`SELECT appliance_id AS a, first_seq AS s, site_id AS site, prev_hash AS h, to_char(dropped_month, 'YYYY-MM-DD') AS m
+          FROM evidence_retention_floors WHERE appliance_id = ${applianceId} ORDER BY first_seq`,
+    ),
+  ).map((r) => [r.a, Number(r.s), r.site, r.h, r.m]);
+}
+
 /** Partitions of evidence_chain, by name. */
 async function partitions(db: Db): Promise<string[]> {
   return rowsOf<{ name: string }>(
@@ -311,6 +321,59 @@ describeEachDb("monthly evidence partitions", (cloud) => {
     expect(await outcome(() => insertRow(c.deps.db, "app-old", 1, "2020-02-04T00:00:00Z"))).toMatch(
       /^23505 /,
     );
+    // The drop left a floor: app-old's chain starts at #2, linking to the stored hash of #1.
+    expect(await floorsOf(c.deps.db, "app-old")).toEqual([["app-old", 2, "site-p", "h1", "2020-01-01"]]);
+  });
+
+  test("the drop writes a floor for every appliance the month held, above its highest dropped seq", async () => {
+    const c = cloud();
+    await ensureEvidencePartitions(
+      c.deps.db,
+      new Date("2017-01-01T00:00:00Z"),
+      new Date("2017-03-01T00:00:00Z"),
+    );
+    for (const [app, seq, at] of [
+      ["app-f1", 1, "2017-01-03T00:00:00Z"],
+      ["app-f1", 2, "2017-01-20T00:00:00Z"],
+      ["app-f1", 3, "2017-02-02T00:00:00Z"],
+      ["app-f1", 4, "2017-03-02T00:00:00Z"],
+      // All of app-f2's chain is in January: its floor still says where the next bundle must link.
+      ["app-f2", 1, "2017-01-04T00:00:00Z"],
+    ] as const)
+      await insertRow(c.deps.db, app, seq, at);
+    const drop = (month: string) =>
+      outcome(() =>
+        c.withOwnerDb((db) =>
+          db.execute(sql`SELECT * FROM malachor_evidence_partition_drop(${month}::date, '1 day'::interval)`),
+        ),
+      );
+    // February first would strand January's #1 and #2 below a floor at #4.
+    expect(await drop("2017-02-01")).toBe(
+      "55006 evidence partitions: evidence_chain_y2017m02 holds bundles of app-f1 up to #3, but #1 is kept in evidence_chain_y2017m01: drop the older month first",
+    );
+    expect(await floorsOf(c.deps.db, "app-f1")).toEqual([]);
+    expect(await drop("2017-01-01")).toBe("ok");
+    expect(await drop("2017-02-01")).toBe("ok");
+    expect(await floorsOf(c.deps.db, "app-f1")).toEqual([
+      ["app-f1", 3, "site-p", "h2", "2017-01-01"],
+      ["app-f1", 4, "site-p", "h3", "2017-02-01"],
+    ]);
+    expect(await floorsOf(c.deps.db, "app-f2")).toEqual([["app-f2", 2, "site-p", "h1", "2017-01-01"]]);
+    // Floors are append-only and only move up, even for the owner.
+    const asOwner = (stmt: string) => c.withOwnerDb((db) => outcome(() => db.execute(sql.raw(stmt))));
+    expect(
+      await asOwner("UPDATE evidence_retention_floors SET first_seq = 1 WHERE appliance_id = 'app-f1'"),
+    ).toBe("42501 evidence_retention_floors is append-only: UPDATE refused");
+    expect(await asOwner("DELETE FROM evidence_retention_floors WHERE appliance_id = 'app-f1'")).toBe(
+      "42501 evidence_retention_floors is append-only: DELETE refused",
+    );
+    expect(
+      await asOwner(
+        "INSERT INTO evidence_retention_floors (appliance_id, first_seq, site_id, prev_hash, dropped_month, dropped_at) VALUES ('app-f1', 3, 'site-p', 'h', '2017-03-01', now())",
+      ),
+    ).toBe(
+      "23514 evidence_retention_floors: the floor of app-f1 is at #4, so #3 cannot be one (a floor only moves up, above #1)",
+    );
   });
 });
 
@@ -389,7 +452,7 @@ describe("migration 2600 on a database that already holds evidence", () => {
         // Records of verified signatures.
         await insertVerified(db, "app-a", 2, "2025-11-02T00:00:00Z");
         await insertVerified(db, "app-a", 3, "2025-12-31T23:00:00Z");
-        expect(await migrate(db)).toEqual(["2600_evidence_partitions.sql"]);
+        expect((await migrate(db))[0]).toBe("2600_evidence_partitions.sql");
         const verified = rowsOf<{ through_seq: number | string; part: string }>(
           await db.execute(
             sql`SELECT through_seq, tableoid::regclass::text AS part FROM evidence_verified ORDER BY through_seq`,

@@ -11,7 +11,8 @@ export const verifyChain = defineSiteReadTool({
   name: "verify_chain",
   title: "Verify the evidence chain",
   description:
-    "Audit a site's stored evidence from genesis, per appliance: every bundle's shape, hash link and sequence " +
+    "Audit a site's stored evidence from genesis (or from an appliance's retention floor, once its oldest months " +
+    "were dropped past the retention: floors), per appliance: every bundle's shape, hash link and sequence " +
     "number; each appliance's head signature and every signature the cloud did not verify at ingest " +
     '(signatures: "all" verifies every Ed25519 signature again, slower). Answers ok with each appliance\'s ' +
     "head, or the first break (kind, appliance, sequence number, reason) exactly as `malachor evidence verify` " +
@@ -49,6 +50,7 @@ export const verifyChain = defineSiteReadTool({
     const heads = Object.entries(r.heads)
       .map(([applianceId, h]) => ({ applianceId, seq: h.seq, hash: h.hash }))
       .sort((a, b) => a.applianceId.localeCompare(b.applianceId));
-    return { siteId: r.siteId, ok: true, bundles: r.count, heads, coverage: r.coverage };
+    const floors = r.floors ? { floors: r.floors } : {};
+    return { siteId: r.siteId, ok: true, bundles: r.count, heads, ...floors, coverage: r.coverage };
   },
 });

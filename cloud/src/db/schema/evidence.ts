@@ -1,6 +1,7 @@
 import {
   bigint,
   bigserial,
+  date,
   index,
   integer,
   jsonb,
@@ -56,6 +57,29 @@ export const evidenceHighWater = pgTable(
     seq: bigint("seq", { mode: "number" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.applianceId, t.tableName] })],
+);
+
+/**
+ * Where each appliance's stored chain starts once months past the retention are dropped: bundle
+ * #firstSeq must link to `prevHash` (the stored hash of the last dropped bundle, #firstSeq − 1).
+ * Written only by the owner's `malachor_evidence_partition_drop`, in its transaction before the
+ * month goes; the service reads it. Append-only, and an appliance's floor only moves up: the highest
+ * is in force (migration 2700, evidence/retention-floors.ts).
+ */
+export const evidenceRetentionFloors = pgTable(
+  "evidence_retention_floors",
+  {
+    applianceId: text("appliance_id").notNull(),
+    firstSeq: bigint("first_seq", { mode: "number" }).notNull(),
+    siteId: text("site_id").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    droppedMonth: date("dropped_month", { mode: "string" }).notNull(),
+    droppedAt: timestamp("dropped_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.applianceId, t.firstSeq] }),
+    index("evidence_retention_floors_site_idx").on(t.siteId),
+  ],
 );
 
 /**

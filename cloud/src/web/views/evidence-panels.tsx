@@ -1,4 +1,5 @@
 import { Badge, Notice, Pager, Table, When } from "../../../../lib/ui/components.tsx";
+import { floorNote, verifiedFrom } from "../../../../protocol/retention-floor.ts";
 import type { SiteAudit } from "../../evidence/chain-audit.ts";
 import { VERIFIER_PATH } from "../assets.ts";
 import type { BundleRow, ChainFigures } from "../data/evidence.ts";
@@ -6,13 +7,20 @@ import type { BundleRow, ChainFigures } from "../data/evidence.ts";
 /** What a site audit says about one appliance's chain. */
 function Verdict(p: { v: SiteAudit; c: ChainFigures }) {
   const { v, c } = p;
-  if (c.bundles === 0) return <span class="muted small">no evidence yet</span>;
+  const floor = v.ok ? v.floors?.find((f) => f.applianceId === c.applianceId) : undefined;
+  if (c.bundles === 0)
+    return (
+      <span class="muted small">
+        {floor ? `no bundle retained (${floorNote(floor)})` : "no evidence yet"}
+      </span>
+    );
   if (v.ok) {
     return (
       <>
         <Badge status="ok" label="verified" />
         <div class="small">
-          up to #{v.heads[c.applianceId]?.seq ?? c.headSeq}:{" "}
+          up to #{v.heads[c.applianceId]?.seq ?? c.headSeq}
+          {floor ? `, ${verifiedFrom(floor)}` : ""}:{" "}
           {v.coverage.signatures === "all"
             ? "every signature, link and sequence number checks out"
             : "every link and sequence number checks out, and the head's signature"}
@@ -93,6 +101,11 @@ export function VerificationNotice(p: { v: SiteAudit }) {
   return p.v.ok ? (
     <Notice kind="ok">
       <span data-testid="chain-ok">Chain verified</span>: all {p.v.count.toLocaleString("en-US")} bundles.{" "}
+      {(p.v.floors ?? []).map((f) => (
+        <span data-testid="floor" data-appliance={f.applianceId} data-seq={f.seq}>
+          {f.applianceId}: {verifiedFrom(f)}.{" "}
+        </span>
+      ))}
       <Coverage v={p.v} />
     </Notice>
   ) : (
