@@ -111,8 +111,9 @@ export function findPersonNames(
     if (span) claim(span[0], span[1]);
   }
   // A name a field label announced ("Patient Ruderre de la Inaba") takes its parts as well.
-  for (const n of labelled) {
-    let a = 0;
+  // One pass over the words for all the spans, in order (a line of many labels stays linear).
+  let a = 0;
+  for (const n of [...labelled].sort((x, y) => x.start - y.start)) {
     while (a < toks.length && toks[a]!.start < n.start) a++;
     let b = a;
     while (b + 1 < toks.length && toks[b + 1]!.end <= n.end) b++;
