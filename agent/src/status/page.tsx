@@ -41,6 +41,8 @@ type Names = Readonly<Record<string, string>>;
 
 function CheckRow(p: { g: CheckGroup; fixes: Map<string, RemediationReceipt>; names: Names }) {
   const worst = p.g.checks[0]!;
+  // The name discovery found, the address the checks used on hover (as lib/ui's Computer shows it).
+  const name = p.names[p.g.host];
   const m = statusMeaning(worst.status, worst.checkId);
   const fix = p.g.checks.map((f) => p.fixes.get(`${f.checkId}\u0000${f.host}`)).find(Boolean);
   return (
@@ -49,8 +51,8 @@ function CheckRow(p: { g: CheckGroup; fixes: Map<string, RemediationReceipt>; na
         <strong>{p.g.topic}</strong>
         <p class="explain">{p.g.why}</p>
       </td>
-      <td class="nowrap">
-        <Computer host={p.g.host} name={p.names[p.g.host]} />
+      <td class="mono nowrap" {...(name ? { title: p.g.host, "data-host": p.g.host } : {})}>
+        {name ?? p.g.host}
       </td>
       <td>
         <Badge status={worst.status} label={m.label} />
