@@ -5,6 +5,17 @@ export function Badge(p: { status: string; label?: string }) {
   return <span class={`badge ${p.status}`}>{p.label ?? p.status}</span>;
 }
 
+/** A computer by its name, with the address the check used on hover; the address alone when no name is known. */
+export function Computer(p: { host: string; name: string | undefined }) {
+  return p.name ? (
+    <span class="mono" title={p.host} data-host={p.host}>
+      {p.name}
+    </span>
+  ) : (
+    <span class="mono">{p.host}</span>
+  );
+}
+
 /** CSS class for a 0–100 score: pass ≥ 90, warn ≥ 70, fail below, none when nothing is assessed. */
 export function scoreClass(score: number | null): "pass" | "warn" | "fail" | "none" {
   if (score === null) return "none";

@@ -16,6 +16,7 @@ import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import type { CloudClient } from "../cloud-client/client.ts";
 import type { DrainResult } from "../cloud-client/uploader.ts";
 import type { Config } from "../config/schema.ts";
+import { discoveredNames } from "../discovery/names.ts";
 import type { ChainStore } from "../evidence/chain-store.ts";
 import { type ChangeEncoderState, encodeCycle } from "../evidence/change-encoder.ts";
 import { loadEncoderState, saveEncoderState } from "../evidence/encoder-store.ts";
@@ -408,6 +409,7 @@ export class Daemon {
       lastCycle: c.lastCycle,
       findings: [...this.latest.values()].slice(0, 5_000),
       recentFixes: this.recentFixes,
+      hostNames: discoveredNames(this.d.db),
       queue: c.queue,
       chain: c.chain,
       lastSync: this.cloud.lastSync,

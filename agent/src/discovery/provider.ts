@@ -1,7 +1,8 @@
 /**
  * Discovery in the daemon: a pass rides the check cycle once `[discovery] interval_sec` has gone
  * by, and its report goes into the queue's telemetry stream (shed first; a newer pass supersedes
- * it). It yields no findings of its own: what it found is shown in the cloud, per site.
+ * it). It yields no findings of its own: what it found is shown in the cloud, per site, and the
+ * names it found name hosts on the local status page (names.ts).
  */
 import type { Database } from "bun:sqlite";
 import type { Host } from "../checks/host.ts";
@@ -12,6 +13,7 @@ import { getMeta, setMeta } from "../queue/db.ts";
 import type { Queue } from "../queue/queue.ts";
 import type { RunbookExecutor } from "../runbooks/executor.ts";
 import { discover } from "./discover.ts";
+import { keepNames } from "./names.ts";
 
 const LAST = "discovery.last-pass";
 
@@ -52,6 +54,7 @@ export function discoveryProvider(p: {
         key: `devices:${report.observedAt}`,
         payload: JSON.stringify(report),
       });
+      keepNames(p.db, report);
       setMeta(p.db, LAST, String(now().getTime()));
       p.log.info("discovery pass", { devices: report.devices.length });
       return [];

@@ -118,3 +118,51 @@ test("checks sharing a topic on one computer make one row, showing the worst", a
   expect(html).toMatch(/data-check="linux.open-ports"/);
   expect(html).toContain("linux.firewall");
 });
+
+test("computers show by the name discovery found, the address on hover; an unnamed one by its address", async () => {
+  const at = "2026-11-25T10:04:00.000Z";
+  const findings = [
+    sampleFinding({
+      checkId: "windows.bitlocker",
+      host: "192.168.10.20",
+      status: "fail",
+      observedAt: at,
+      details: {},
+    }),
+    sampleFinding({
+      checkId: "windows.defender",
+      host: "192.168.10.31",
+      status: "pass",
+      observedAt: at,
+      details: {},
+    }),
+  ];
+  const fix: RemediationReceipt = {
+    id: "rcpt-fw",
+    checkId: "windows.firewall",
+    host: "192.168.10.20",
+    runbookId: "windows.firewall-enable",
+    params: {},
+    decidedBy: { tier: "L1", ruleId: "l1-windows-firewall", ruleVersion: 1 },
+    dryRun: false,
+    before: { status: "fail", actual: "off", details: {}, at },
+    after: { status: "pass", actual: "on", details: {}, at },
+    verify: "pass",
+    rollback: null,
+    outcome: "fixed",
+    startedAt: at,
+    finishedAt: at,
+  };
+  const s = sampleStatus({ findings, recentFixes: [fix], hostNames: { "192.168.10.20": "FRONTDESK-2" } });
+  expect(v.safeParse(StatusSnapshot, s).success).toBe(true);
+  const html = await renderStatusPage(s, SAMPLE_NOW);
+  // In the checks table and in the recently fixed line.
+  expect(html).toContain(
+    '<td class="mono nowrap" title="192.168.10.20" data-host="192.168.10.20">FRONTDESK-2</td>',
+  );
+  expect(html).toContain(
+    '<span class="mono" title="192.168.10.20" data-host="192.168.10.20">FRONTDESK-2</span>',
+  );
+  expect(html).not.toMatch(/>192\.168\.10\.20</);
+  expect(html).toContain('<td class="mono nowrap">192.168.10.31</td>');
+});

@@ -1,4 +1,4 @@
-import { ago, Badge, Empty, LocalTime, Stat, Table } from "../../../lib/ui/components.tsx";
+import { ago, Badge, Computer, Empty, LocalTime, Stat, Table } from "../../../lib/ui/components.tsx";
 import { Layout } from "../../../lib/ui/layout.tsx";
 import { type Finding, type RemediationReceipt, restateFixed } from "../../../protocol/index.ts";
 import { explainCheck, statusMeaning } from "../../../runbooks/explain.ts";
@@ -36,8 +36,13 @@ function groupChecks(findings: Finding[]): CheckGroup[] {
   return [...groups.values()];
 }
 
-function CheckRow(p: { g: CheckGroup; fixes: Map<string, RemediationReceipt> }) {
+/** Address → the name discovery found for it. */
+type Names = Readonly<Record<string, string>>;
+
+function CheckRow(p: { g: CheckGroup; fixes: Map<string, RemediationReceipt>; names: Names }) {
   const worst = p.g.checks[0]!;
+  // The name discovery found, the address the checks used on hover (as lib/ui's Computer shows it).
+  const name = p.names[p.g.host];
   const m = statusMeaning(worst.status, worst.checkId);
   const fix = p.g.checks.map((f) => p.fixes.get(`${f.checkId}\u0000${f.host}`)).find(Boolean);
   return (
@@ -46,7 +51,9 @@ function CheckRow(p: { g: CheckGroup; fixes: Map<string, RemediationReceipt> }) 
         <strong>{p.g.topic}</strong>
         <p class="explain">{p.g.why}</p>
       </td>
-      <td class="mono nowrap">{p.g.host}</td>
+      <td class="mono nowrap" {...(name ? { title: p.g.host, "data-host": p.g.host } : {})}>
+        {name ?? p.g.host}
+      </td>
       <td>
         <Badge status={worst.status} label={m.label} />
         {worst.status === "pass" ? (
@@ -78,7 +85,7 @@ function CheckRow(p: { g: CheckGroup; fixes: Map<string, RemediationReceipt> }) 
   );
 }
 
-function RecentFixes(p: { fixes: RemediationReceipt[]; byKey: Map<string, Finding> }) {
+function RecentFixes(p: { fixes: RemediationReceipt[]; byKey: Map<string, Finding>; names: Names }) {
   if (p.fixes.length === 0) return null;
   return (
     <section data-testid="recently-fixed">
@@ -90,7 +97,7 @@ function RecentFixes(p: { fixes: RemediationReceipt[]; byKey: Map<string, Findin
           return (
             <li>
               <Badge status="pass" label="fixed · verified" /> <strong>{topic}</strong> on{" "}
-              <span class="mono">{r.host}</span>: it was{" "}
+              <Computer host={r.host} name={p.names[r.host]} />: it was{" "}
               {r.before.status === "fail" ? "failing" : r.before.status}
               {r.before.actual ? ` (${r.before.actual})` : ""} at <LocalTime at={r.before.at} />; fixed
               {r.decidedBy.tier === "L3" ? ` by ${r.decidedBy.person}` : " automatically"} and passing again
@@ -122,6 +129,7 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
       a.checkId.localeCompare(b.checkId),
   );
   const counts = s.lastCycle?.summary;
+  const names = s.hostNames ?? {};
   return (
     <Layout title={`Appliance ${s.hostname}`} audience="Appliance status" home="/" refreshSec={30}>
       <h1>
@@ -171,7 +179,7 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
           hint={s.lastUpload ? `last sent ${ago(new Date(s.lastUpload.at), now)}` : undefined}
         />
       </div>
-      <RecentFixes fixes={fixes} byKey={byKey} />
+      <RecentFixes fixes={fixes} byKey={byKey} names={names} />
       {s.pendingClaim ? (
         <div class="card" data-testid="pending-claim">
           <Badge status="pending" label="Waiting for your IT provider" />
@@ -193,7 +201,7 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
         <Table
           testid="checks"
           head={["What is checked", "Computer", "Status", "Details"]}
-          rows={groupChecks(findings).map((g) => <CheckRow g={g} fixes={fixedNow} />)}
+          rows={groupChecks(findings).map((g) => <CheckRow g={g} fixes={fixedNow} names={names} />)}
           empty="No checks yet."
         />
       )}

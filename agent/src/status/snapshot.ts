@@ -8,6 +8,7 @@ import { CheckinRequest } from "../../../protocol/checkin.ts";
 import { Id, KeyId, PosInt, ShortText, Timestamp } from "../../../protocol/common.ts";
 import { Finding } from "../../../protocol/finding.ts";
 import { RemediationReceipt } from "../../../protocol/receipt.ts";
+import { HostNames } from "../discovery/names.ts";
 import { PendingClaim } from "../provision/pending.ts";
 
 const { agentVersion, hostname, uptimeSec, lastCycle, queue, chain, warnings } = CheckinRequest.entries;
@@ -36,6 +37,8 @@ export const StatusSnapshot = v.strictObject({
   findings: v.pipe(v.array(Finding), v.maxLength(5_000)),
   /** The latest verified fixes, newest first (absent in snapshots saved before they were kept). */
   recentFixes: v.optional(v.pipe(v.array(RemediationReceipt), v.maxLength(50))),
+  /** Address → the name discovery found for it, so the page names the computers checks reach by address. */
+  hostNames: v.optional(HostNames),
   queue,
   chain,
   lastSync: v.nullable(CloudContact),

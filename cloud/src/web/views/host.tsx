@@ -1,3 +1,4 @@
+import { Computer } from "../../../../lib/ui/components.tsx";
 import type { HostNames } from "../data/host-names.ts";
 
 /** What a person calls a host: the name discovery found for its address, else the address itself. */
@@ -23,12 +24,5 @@ export function nameAddresses(text: string, names: HostNames): string {
 
 /** A computer by its name, with the address the check used on hover; the address alone when no name is known. */
 export function Host(p: { host: string; names: HostNames }) {
-  const name = p.names.get(p.host);
-  return name ? (
-    <span class="mono" title={p.host} data-host={p.host}>
-      {name}
-    </span>
-  ) : (
-    <span class="mono">{p.host}</span>
-  );
+  return <Computer host={p.host} name={p.names.get(p.host)} />;
 }
