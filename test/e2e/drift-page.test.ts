@@ -131,6 +131,8 @@ describe.skipIf(!chromiumPresent())("a drift, its fix and the passing check on o
     // The drift and its fix in one row: failing before, passing after, by the L1 rule.
     expect(text).toMatch(/failing \(found: [^)]+\) → passing/);
     expect(text).toContain("automatically, by rule");
+    // The host by the name discovery found for it (the appliance's DHCP leases), not its address.
+    expect(text).toContain(stack.winrm.name);
     // The check itself restated as passing on every control it supports.
     const statuses = await checkStatuses(p);
     expect(statuses.length).toBeGreaterThan(0);
@@ -142,14 +144,18 @@ describe.skipIf(!chromiumPresent())("a drift, its fix and the passing check on o
     expect(fixedY).toBeLessThan(await y("text=Score per HIPAA control"));
     await b.shot("drift-page-fixed");
 
-    // Within one cycle of the fix: no later check result of it is in the chain yet, so the passing
-    // status is the verified fix's, and the page showed it before the next cycle was due.
+    // Within one cycle of the fix: when the page first showed it, no later result of the check had
+    // been signed, so the passing status was the verified fix's (the next cycle may have run since),
+    // and the page showed it before the next cycle was due.
     const exported = await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`);
     const fix = fixesIn(exported).find((f) => f.receipt.checkId === CHECK);
     expect(fix?.receipt).toMatchObject({ outcome: "fixed", verify: "pass", decidedBy: { tier: "L1" } });
     const later = bundlesIn(exported).filter(
       (x) =>
-        x.applianceId === fix!.applianceId && x.seq > fix!.seq && x.findings.some((f) => f.checkId === CHECK),
+        x.applianceId === fix!.applianceId &&
+        x.seq > fix!.seq &&
+        Date.parse(x.createdAt) <= shownAt &&
+        x.findings.some((f) => f.checkId === CHECK),
     );
     expect(later).toEqual([]);
     expect(shownAt - Date.parse(fix!.receipt.finishedAt)).toBeLessThan(INTERVAL * 1000);
