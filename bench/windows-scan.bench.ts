@@ -6,7 +6,6 @@
  * hosts run in three processes of their own (one per role).
  * Targets: the 50-host scan within one 60 s cycle; event reading ≥ 5,000 events/s per host.
  */
-import { join } from "node:path";
 import type { CycleContext } from "../agent/src/daemon/providers.ts";
 import { openStateDb } from "../agent/src/queue/db.ts";
 import { type WindowsTarget, windowsCheckProvider } from "../agent/src/runbooks/windows-checks.ts";
@@ -15,31 +14,13 @@ import { readEvents } from "../agent/src/windows/event-reader.ts";
 import { WinRmClient } from "../agent/src/winrm/client.ts";
 import { WINDOWS_CHECKS } from "../runbooks/index.ts";
 import { failedLogons } from "../test/winrm-server/events.ts";
+import { spawnWinRmServer } from "../test/winrm-server/spawn.ts";
 
 const USER = "bench";
 const PASSWORD = "bench-pw";
 const EVENTS = Number(process.env.WINEVT_BENCH_N ?? 20_000);
 
-async function startHost(role: string) {
-  const p = Bun.spawn(
-    [
-      process.execPath,
-      join(import.meta.dir, "../test/winrm-server/main.ts"),
-      "--port",
-      "0",
-      "--user",
-      USER,
-      "--password",
-      PASSWORD,
-      "--role",
-      role,
-    ],
-    { stdout: "pipe", stderr: "inherit" },
-  );
-  const first = new TextDecoder().decode((await p.stdout.getReader().read()).value);
-  const { port } = JSON.parse(first.split("\n")[0] as string) as { port: number };
-  return { p, port };
-}
+const startHost = (role: string) => spawnWinRmServer(USER, PASSWORD, ["--role", role]);
 
 const hosts = {
   server: await startHost("server"),
@@ -112,5 +93,5 @@ try {
   );
 } finally {
   await Promise.all(clients.map((c) => c.close().catch(() => {})));
-  for (const h of Object.values(hosts)) h.p.kill();
+  for (const h of Object.values(hosts)) h.child.kill();
 }

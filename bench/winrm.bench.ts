@@ -9,30 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WinRmClient } from "../agent/src/winrm/client.ts";
 import { hasPywinrm, OPENSSL_LEGACY_CONF, PYTHON } from "../test/winrm-server/pywinrm.ts";
+import { spawnWinRmServer } from "../test/winrm-server/spawn.ts";
 
 const N = Number(process.env.WINRM_BENCH_N ?? 400);
 const USER = "bench";
 const PASSWORD = "bench-pw";
 
-const server = Bun.spawn(
-  [
-    process.execPath,
-    join(import.meta.dir, "../test/winrm-server/main.ts"),
-    "--port",
-    "0",
-    "--user",
-    USER,
-    "--password",
-    PASSWORD,
-  ],
-  {
-    stdout: "pipe",
-    stderr: "inherit",
-  },
-);
-const reader = server.stdout.getReader();
-const first = new TextDecoder().decode((await reader.read()).value);
-const { port } = JSON.parse(first.split("\n")[0] as string) as { port: number };
+const { child: server, port } = await spawnWinRmServer(USER, PASSWORD);
 
 try {
   const client = new WinRmClient({

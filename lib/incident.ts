@@ -3,7 +3,10 @@ import type { Finding } from "../protocol/finding.ts";
 import type { Incident, Tier } from "../protocol/incident.ts";
 import { scrubJson, scrubText } from "./phi/scrub.ts";
 
-/** A new open incident for a finding, PHI-scrubbed (title, summary and details). */
+/**
+ * A new open incident for a finding, PHI-scrubbed (title, summary and details). The summary leads
+ * with what the check is about, not with the host's address: pages put the host's name beside it.
+ */
 export function newIncident(
   f: Finding,
   o: { id: string; applianceId: string; tier: Tier; reason: string; at: string; details?: JsonObject },
@@ -19,7 +22,7 @@ export function newIncident(
     tier: o.tier,
     status: "open",
     title: clipText(scrubText(f.title), 500),
-    summary: clipText(scrubText(`${f.checkId} on ${f.host}: ${wanted}${found}. ${o.reason}`), 20_000),
+    summary: clipText(scrubText(`${f.title} (${f.checkId}): ${wanted}${found}. ${o.reason}`), 20_000),
     details: scrubJson({ ...f.details, ...(o.details ?? {}), escalation: o.reason }),
     citations: f.citations,
     occurrences: 1,

@@ -17,7 +17,7 @@ export interface FieldSpan {
   end: number;
 }
 
-const KEY = String.raw`[A-Za-z][A-Za-z0-9_.-]{0,30}`;
+const KEY = "[A-Za-z][A-Za-z0-9_.-]{0,30}";
 // <Key attr="…">value</Key>, "key": "value", key=value (up to the next key=, "&", ";", "|" or a quote).
 const FIELD = new RegExp(
   String.raw`<(?<xk>${KEY})(?:\s[^<>]{0,80})?>(?<xv>[^<>\n]{1,80})</\k<xk>>|"(?<jk>${KEY})"\s*:\s*"(?<jv>[^"\n]{1,80})"|(?<![\w.-])(?<qk>${KEY})=(?:"(?<qq>[^"\n]{1,80})"|(?<qv>[^\s&;|"<>]{1,80}(?: (?![A-Za-z0-9_.-]+=)[^\s&;|"<>=]{1,40}){0,3}))`,

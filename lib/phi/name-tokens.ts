@@ -27,6 +27,8 @@ export interface Token {
 // A word: letters with inner apostrophes ("O'Brien", "D’Angelo"); hyphens split, and rejoin below.
 const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
 const COMPOUND_SEP = /^(?:[_.+^/\\-]|%20|%2C)$/;
+// Characters that only join the parts of a file name, path or URL (not "." or "-", which prose uses).
+const JOINER = /^[_^/\\]$/;
 /** Whether `sep` joins the words of a file name, path or URL ("_", ".", "/", "%20"…). */
 export function compoundSep(sep: string): boolean {
   if (sep.length === 1) return "_.+^/\\-".includes(sep);
@@ -71,9 +73,13 @@ export function tokenize(text: string): Token[] {
     const prev = i > 0 ? toks[i - 1] : undefined;
     // A hyphen between capitalised words is part of a name ("Anne-Marie", "AL-SAYED"); between
     // lowercase words it joins a file name ("nguyen-robert-labs.csv").
+    // "KobayashiAlbert_1013.docx", "\\Scans\\2019_Nguyen": a file-name joiner right beside the word
+    // counts even when digits, not a word, are on its other side.
     t.compound =
       (compoundSep(before) && (before !== "-" || t.shape === "lower" || prev?.shape === "lower")) ||
-      (compoundSep(after) && (after !== "-" || t.shape === "lower" || next?.shape === "lower"));
+      (compoundSep(after) && (after !== "-" || t.shape === "lower" || next?.shape === "lower")) ||
+      JOINER.test(text[t.start - 1] ?? "") ||
+      JOINER.test(text[t.end] ?? "");
   }
   for (let i = toks.length - 1; i > 0; i--)
     if (toks[i]!.sep === "" && toks[i]!.compound) toks[i - 1]!.compound = true;
@@ -123,7 +129,10 @@ function shapeOf(w: string): Shape {
   if (!upper) return "lower";
   const first = w.charCodeAt(0);
   const firstUpper = ascii ? first >= 65 && first <= 90 : /^\p{Lu}/u.test(w);
-  if (firstUpper && (upper === 1 || /^(?:Mc|Mac|O['’]?|D['’]|De|La|Le|Van|Di|Al|El)\p{Lu}\p{Ll}/u.test(w)))
+  if (
+    firstUpper &&
+    (upper === 1 || /^(?:Mc|Mac|O['’]?|D['’]|De|Da|Du|La|Le|Van|Di|Al|El)\p{Lu}\p{Ll}/u.test(w))
+  )
     return "title";
   return "mixed";
 }

@@ -33,7 +33,20 @@ export const NEVER = new Set(
     "viewer device manager control panel spooler discovery explorer sharing updates services servers settings " +
     "center console protection antivirus endpoint azure exchange online sql jan feb mar apr jun jul aug sep sept oct " +
     "nov dec sun mon tue wed thu fri sat uploaded downloaded deleted renamed saved opened moved copied printed " +
-    "scanned faxed created modified removed added attached"
+    "scanned faxed created modified removed added attached diagnostics pharmacy inc llc corp imaging radiology " +
+    "associates partners solutions systems support team billing department staff meeting huddle lunch training " +
+    "conference vendor webinar holiday posted checked paid"
+  ).split(" "),
+);
+
+// Nouns that end the name of a business or a place, not a person's ("Lakeside Pharmacy", "Comcast
+// Business", "Iron Mountain"): capitalised words before or ending in one are not a name.
+export const ORG_TAIL = new Set(
+  (
+    "business pharmacy pharmacies diagnostics laboratory laboratories imaging radiology associates partners " +
+    "solutions systems technologies networks communications wireless energy electric supply supplies services " +
+    "support group center centre clinic hospital bank company corp corporation inc llc ltd foundation " +
+    "university college county mountain depot logistics shredding healthcare"
   ).split(" "),
 );
 
@@ -79,6 +92,8 @@ export const BEFORE_NAME = new Set([
   "ask",
   "tell",
   "remind",
+  "reschedule",
+  "rescheduled",
   "notify",
   // Reaching a person: "Called Jutuzfo Watkins re: results", "Texted …".
   "called",
@@ -164,6 +179,11 @@ export const PARTICLE = new Set([
   "ten",
   "bin",
   "ibn",
+  "der",
+  "den",
+  "des",
+  "dos",
+  "das",
 ]);
 export const SAYS = new Set(
   (
@@ -261,7 +281,9 @@ export function documentAfter(after: string): boolean {
 }
 // A clause starts at the line start or after punctuation: "…: Robert", "(Robert", " - Robert".
 export function clauseStart(toks: Token[], i: number, text: string): boolean {
-  if (i === 0) return /^[\s"'(]*$/.test(text.slice(0, toks[0]!.start));
+  // A schedule's time opens a line as well: "09:30 Zuva Poole - flu shot".
+  if (i === 0)
+    return /^\s*(?:\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s+)?[\s"'(]*$/.test(text.slice(0, toks[0]!.start));
   return /(?:[:;.!?(\]"]|\s[-–—|])\s*$/.test(text.slice(toks[i - 1]!.end, toks[i]!.start));
 }
 /** More common as a surname than as a given name ("Johnson", not "Robert"). */

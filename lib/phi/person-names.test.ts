@@ -48,6 +48,29 @@ describe("findPersonNames", () => {
       ["kwame geeslin"],
     ],
     ["shouted, by what follows", "PLS CALL DOROV CURCI BACK RE FORMS", ["DOROV CURCI"]],
+    ["double-barrelled surname", "Fernando Fry-Rohnifbut requested records", ["Fernando Fry-Rohnifbut"]],
+    ["double-barrelled given name", "Attn: Jan-Erik Brouwer, suite 4", ["Jan-Erik Brouwer"]],
+    ["particles before the surname", "Medication list for Okvuel J. de Lange", ["Okvuel J. de Lange"]],
+    ["particles after a title dash", "Progress note - Maaike van der Firve", ["Maaike van der Firve"]],
+    ["a schedule's slot", "09:30 Zuva Poole - flu shot (Dr. Simon)", ["Zuva Poole"]],
+    ["after a verb that reaches a person", "Emailed Giada Voorn to reschedule", ["Giada Voorn"]],
+    ["after 'sent to'", "Appointment reminder sent to Willem bin Ulako for tomorrow", ["Willem bin Ulako"]],
+    [
+      "a particle before a birth-date label",
+      "Giuseppe bin Atutezna (DOB 14.07.2020)",
+      ["Giuseppe bin Atutezna"],
+    ],
+    ["a relative's role after", "Kenes Saefullah (mother of patient) called", ["Kenes Saefullah"]],
+    ["an age after", "Walk-in: Grigore Cucu, 88, fever", ["Grigore Cucu"]],
+    ["lowercase, a schedule's slot", "16:52 eeva koskinen - bp check", ["eeva koskinen"]],
+    [
+      "lowercase, after '<document> to'",
+      "ok to release records to tuva jakobsen halvorsen?",
+      ["tuva jakobsen halvorsen"],
+    ],
+    ["a card's side after the holder", "Insurance card scan: Tangen_Jorgen_front.jpg", ["Tangen_Jorgen"]],
+    ["a name beside a host name", "Robert Nguyen logged in to EXAM-3", ["Robert Nguyen"]],
+    ["CamelCase file name beside digits", "Scanned page: KobayashiAlbert_1013.docx", ["KobayashiAlbert"]],
   ];
   test.each(cases)("%s", (_, text, want) => {
     expect(names(text)).toEqual(want);
@@ -73,6 +96,12 @@ describe("findPersonNames", () => {
     ["lowercase complaints", "clinical note: seen for dizziness when standing; recheck in 2 weeks"],
     ["clinicians in lowercase", "fax cover: to: dr. adams; re: results"],
     ["log verbs before a file", "Uploaded Quarterly - invoice.pdf"],
+    ["a schedule's meeting", "09:30 Staff Meeting - Conference Room (Dr. Hogan)"],
+    ["lowercase results for a test", "labs: results for blood work, see chart"],
+    [
+      "businesses reached",
+      "Called Comcast Business to report the outage; left message for Lakeside Pharmacy",
+    ],
   ];
   test.each(none)("leaves %s alone", (_, text) => {
     expect(names(text)).toEqual([]);

@@ -27,6 +27,7 @@ import {
   isSurname,
   likelySurname,
   nameWord,
+  ORG_TAIL,
   PARTICLE,
   PERSON_KEY,
   PERSON_PATH,
@@ -68,7 +69,11 @@ const NAME_END =
  * Find personal names in `text` that no field label announces. `addressStarts` are where street
  * addresses begin: the words just before one, on a mailing label, are the addressee.
  */
-export function findPersonNames(text: string, addressStarts: readonly number[] = []): NameSpan[] {
+export function findPersonNames(
+  text: string,
+  addressStarts: readonly number[] = [],
+  labelled: readonly NameSpan[] = [],
+): NameSpan[] {
   const toks = tokenize(text);
   if (toks.length === 0) return [];
   const lowerLine = !/\p{Lu}/u.test(text);
@@ -77,7 +82,8 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     if (to >= from) out.push({ start: toks[from]!.start, end: toks[to]!.end });
   };
   const taken = new Uint8Array(toks.length);
-  const claim = (from: number, to: number) => {
+  const claim = (first: number, last: number) => {
+    const [from, to] = widen(toks, text, first, last, taken);
     for (let k = from; k <= to; k++) taken[k] = 1;
     add(from, to);
   };
@@ -93,7 +99,7 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     }
     for (const rule of RULES) {
       const found = rule(line, i);
-      if (found) {
+      if (found && !business(toks, found[1])) {
         claim(found[0], found[1]);
         i = Math.max(i, found[1]);
         break;
@@ -104,7 +110,60 @@ export function findPersonNames(text: string, addressStarts: readonly number[] =
     const span = addressee(toks, text, at);
     if (span) claim(span[0], span[1]);
   }
+  // A name a field label announced ("Patient Ruderre de la Inaba") takes its parts as well.
+  // One pass over the words for all the spans, in order (a line of many labels stays linear).
+  let a = 0;
+  for (const n of [...labelled].sort((x, y) => x.start - y.start)) {
+    while (a < toks.length && toks[a]!.start < n.start) a++;
+    let b = a;
+    while (b + 1 < toks.length && toks[b + 1]!.end <= n.end) b++;
+    if (a >= toks.length || toks[b]!.end > n.end) continue;
+    const [from, to] = widen(toks, text, a, b, taken);
+    if (from < a || to > b) add(from, to);
+  }
   return out;
+}
+
+/**
+ * A found name takes the parts its rule stopped before: the other half of a double-barrelled name
+ * ("Fernando Fry-Rohnifbut", "Jan-Willem Brouwer") and a particle with the surname after it ("Olga
+ * van Veen", "Claudia bin Lildaag", "Okvuel J. de Lange").
+ */
+function widen(toks: Token[], text: string, from: number, to: number, taken: Uint8Array): [number, number] {
+  // A word the lists hold as something else ("Jan" of "Jan-Willem") only beside a census name.
+  const part = (t: Token, like: Token) =>
+    (t.shape === like.shape || (t.shape !== "lower" && like.shape !== "lower" && t.shape !== "mixed")) &&
+    t.text.length >= 2 &&
+    (nameWord(t) || evident(like)) &&
+    !DOCUMENT.has(t.lower) &&
+    !touchesDigits(t, text);
+  while (from > 0 && !taken[from - 1] && toks[from]!.sep === "-" && part(toks[from - 1]!, toks[from]!))
+    from--;
+  for (;;) {
+    const cur = toks[to]!;
+    const n = toks[to + 1];
+    if (!n || taken[to + 1]) break;
+    if (n.sep === "-" && part(n, cur)) {
+      to++;
+      continue;
+    }
+    // Particles ("van der", "de la") are lowercase or capitalised; the surname after them is a word
+    // of the name's case.
+    const spaced = (t: Token, k: number) =>
+      t.sep === " " || (t.sep === ". " && toks[k - 1]!.shape === "initial" && k - 1 === to);
+    let k = to + 1;
+    while (k < toks.length && k - to <= 3 && PARTICLE.has(toks[k]!.lower) && spaced(toks[k]!, k)) k++;
+    const last = toks[k];
+    if (k === to + 1 || !last || taken[k] || last.sep !== " " || !part(last, toks[from]!) || !nameWord(last))
+      break;
+    if (
+      PARTICLE.has(last.lower) ||
+      toks.slice(to + 1, k).some((p) => p.shape === "upper" && cur.shape !== "upper")
+    )
+      break;
+    to = k;
+  }
+  return [from, to];
 }
 
 /** A line being read: its words, which of them a rule has claimed, and whether it has no capitals. */
@@ -187,9 +246,16 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     // After "<document> for" or "signed by" any capitalised words are the name; after a title dash
     // two of them are; elsewhere a census name must be among them.
     const prev = i > 0 ? toks[i - 1]!.lower : "";
+    // "Referral to cardiology for Else Karlsen": a document a few words before "for" counts too.
+    const documentBefore = t.lower === "for" && !line.shouted && lowercaseAfterDocument(toks, i);
     const afterDocument =
       before &&
-      (relative || caption || addressed || DOCUMENT.has(prev) || (t.lower === "by" && BY_PERSON.has(prev))) &&
+      (relative ||
+        caption ||
+        addressed ||
+        DOCUMENT.has(prev) ||
+        documentBefore ||
+        (t.lower === "by" && BY_PERSON.has(prev))) &&
       !lowerLine;
     const o = { lowerOk: lowerLine, shouted: afterDocument || titleDash ? 3 : 2 };
     let end = run(toks, i + 1, text, {
@@ -201,8 +267,14 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     if (end < i + 1 && before) {
       const loose = run(toks, i + 1, text, { ...o, needDictionary: false });
       const words = toks.slice(i + 1, loose + 1);
-      const titled = words.length >= 2 && words.every((x) => x.shape === "title" || x.shape === "initial");
-      if (titled && PERSON_VERB.test(text.slice(toks[loose]!.end, toks[loose]!.end + 40))) end = loose;
+      const titled =
+        words.length >= 2 &&
+        words.every((x) => x.shape === "title" || x.shape === "initial" || PARTICLE.has(x.lower));
+      const after = text.slice(toks[loose]!.end, toks[loose]!.end + 40);
+      // "Emailed Giada Voorn to reschedule", "reminder sent to Kibug Sauh for Monday": after a verb
+      // that reaches a person, two capitalised words and what follows a name.
+      const reached = REACH.has(t.lower) || (REACH_BY.has(t.lower) && REACH_BEFORE.has(prev));
+      if (titled && (PERSON_VERB.test(after) || (reached && REACH_END.test(after)))) end = loose;
     }
     const colon = titleDash && /:/.test(toks[i + 1]!.sep);
     const single = titleDash
@@ -220,17 +292,68 @@ function afterContextWord(line: Line, i: number): Found | undefined {
         (words.some(strongGiven) ||
           (evident(words[words.length - 1]!) &&
             LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
-    if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single)) {
+    if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single) && !business(toks, end)) {
       return [i + 1, end];
     }
   }
   return undefined;
 }
 
+// A document word, then only lowercase words up to toks[i]: "Referral to cardiology <for>".
+function lowercaseAfterDocument(toks: Token[], i: number): boolean {
+  for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
+    const x = toks[k]!;
+    if (DOCUMENT.has(x.lower) && !x.compound) return true;
+    if (x.shape !== "lower") return false;
+  }
+  return false;
+}
+
+/** Whether the capitalised words ending at `end` name a business or place ("Lakeside Pharmacy"). */
+function business(toks: Token[], end: number): boolean {
+  const next = toks[end + 1];
+  return (
+    ORG_TAIL.has(toks[end]!.lower) ||
+    (next !== undefined && next.sep === " " && next.shape === "title" && ORG_TAIL.has(next.lower))
+  );
+}
+
+// Verbs that reach a person, and the prepositions that do after the words before them ("spoke with",
+// "sent to", "message for").
+const REACH = new Set([
+  "called",
+  "texted",
+  "emailed",
+  "phoned",
+  "messaged",
+  "contacted",
+  "reminded",
+  "notified",
+  "reschedule",
+  "rescheduled",
+]);
+const REACH_BY = new Set(["with", "to", "for"]);
+const REACH_BEFORE = new Set([
+  "spoke",
+  "talked",
+  "sent",
+  "message",
+  "voicemail",
+  "vm",
+  "mailed",
+  "faxed",
+  "letter",
+  "call",
+  "reminder",
+]);
+// What follows the person reached: "re:", "about", "to", "for", a dash, a comma, a parenthesis, the end.
+const REACH_END =
+  /^(?:\s+(?:re|about|to|for|regarding|at|on|today|yesterday|failed|bounced)\b|\s*[-–—,(;.:?]|\s*$)/i;
+
 // What follows a name whatever the census says of its words: a phone or a birth date, an age, a page
 // count, a callback, a verb only people do.
 const CLEAR_NAME_END =
-  /^(?:\s+at\s+[\d(+]|\s+(?:dob|born)\b|,\s*(?:dob|born)\b|,\s+\d{1,3}(?:\s*y\/?o|\s+pages?)\b|\s*\(\s*[\d+]|\s+back\b|\s+(?:presented|presents|no-showed|reports|denies|states|called|asked|was prescribed|was seen)\b)/i;
+  /^(?:\s+at\s+[\d(+]|\s+(?:dob|born)\b|,\s*(?:dob|born)\b|,\s+\d{1,3}(?:\s*y\/?o|\s+pages?)\b|\s*\(\s*[\d+]|\s+back\b|\s+(?:presented|presents|no-showed|reports|denies|states|called|asked|was prescribed|was seen|checked (?:in|out)|arrived|cancell?ed|rescheduled)\b)/i;
 
 /**
  * A line in one case (lowercase chat, shouted legacy systems) has no capitals to tell a name, and
@@ -245,12 +368,22 @@ function caseless(line: Line, i: number): Found | undefined {
   const t = toks[i]!;
   const shape = shouted ? "upper" : "lower";
   const relative = RELATIVE.has(t.lower);
+  // "records to …", "referral to cardiology for …": a document the person's name follows.
+  const ofDocument =
+    (t.lower === "for" || t.lower === "to" || t.lower === "of") &&
+    i > 0 &&
+    (DOCUMENT.has(toks[i - 1]!.lower) ||
+      (i > 2 && toks[i - 2]!.lower === "to" && DOCUMENT.has(toks[i - 3]!.lower)));
   const context =
     relative ||
     ((BEFORE_NAME.has(t.lower) || honorific(t, text)) && !t.compound) ||
     (DOCUMENT.has(t.lower) && /^\s*[-–—:]\s+$/.test(toks[i + 1]?.sep ?? ""));
   const from = context ? i + 1 : clauseStart(toks, i, text) ? i : -1;
-  if (from < 0 || from >= toks.length || !/^[:,]?\s+(?:[-–—:]\s+)?$|^$/.test(toks[from]!.sep))
+  if (
+    from < 0 ||
+    from >= toks.length ||
+    !/^[:,]?\s+(?:[-–—:]\s+)?$|^$|^\s*\d{1,2}:\d{2}\s+$/.test(toks[from]!.sep)
+  )
     return undefined;
   if (from === i && (BEFORE_NAME.has(t.lower) || RELATIVE.has(t.lower))) return undefined;
   let end = from - 1;
@@ -269,8 +402,16 @@ function caseless(line: Line, i: number): Found | undefined {
     const span = toks.slice(from, end + 1);
     const after = text.slice(w.end, w.end + 40);
     const given = span.some((x) => strongGiven(x) || accented(x));
+    // A relative's role, an age or an e-mail address after the words; a slot's visit after a time.
+    const described =
+      RELATIVE_AFTER.test(after) ||
+      AGE_AFTER.test(after) ||
+      /^\s*<[^<>\s@]+@/.test(after) ||
+      (from === 0 && /^\s*\d{1,2}:\d{2}/.test(text) && VISIT_AFTER.test(after));
     if (
       CLEAR_NAME_END.test(after) ||
+      described ||
+      (ofDocument && DOCUMENT_NAME_END.test(after)) ||
       (context && (given || relative) && NAME_END.test(after.toLowerCase())) ||
       (!context && (PERSON_VERB.test(after) || documentAfter(after)))
     )
@@ -286,7 +427,7 @@ function camelFileName(line: Line, i: number): Found | undefined {
   const b = toks[i + 1];
   if (!b || !a.compound || a.parts !== 2 || b.sep !== "" || a.shape !== "title" || b.shape !== "title")
     return undefined;
-  if (!/^(?:[_.\-]|$)/.test(text.slice(b.end, b.end + 1))) return undefined;
+  if (!/^(?:[_.-]|$)/.test(text.slice(b.end, b.end + 1))) return undefined;
   const words = [a, b];
   if (!words.every((w) => nameWord(w) && !DOCUMENT.has(w.lower))) return undefined;
   return words.some((w) => strongGiven(w) || accented(w)) ? [i, i + 1] : undefined;
@@ -366,7 +507,7 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
     if (
       doc &&
       /^[_-]$/.test(doc.sep) &&
-      DOCUMENT.has(doc.lower) &&
+      (DOCUMENT.has(doc.lower) || CARD_SIDE.has(doc.lower)) &&
       (initialForm ||
         (words.length === 2 &&
           (t.shape === "lower"
@@ -378,6 +519,9 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
   }
   return undefined;
 }
+
+// The side of a scanned card after the holder's name: "Tangen_Jorgen_front.jpg".
+const CARD_SIDE = new Set(["front", "back", "rear", "side1", "side2"]);
 
 /**
  * "Deleted Zuvi Stobbe - xray.pdf", "Uploaded ANNELIESE_ALSAYED - Consent.pdf", "SofiaWray - EOB.docx":
@@ -410,7 +554,7 @@ function beforeFileDocument(line: Line, i: number): Found | undefined {
 
 // A record label after a name: ", MRN 123", " (MR# 4567)", " - Acct 89", ", SSN …".
 const RECORD_AFTER_NAME =
-  /^\s*(?:[,(]|\s[-–—])?\s*(?:MRN|MR\s?#|MR\s?No\b|SSN\b|D\.?O\.?B\b|Acct\b|Account\s?#)/i;
+  /^\s*(?:[,(]|\s[-–—])?\s*(?:MRN|MR\s?#|MR\s?No\b|SSN\b|D\.?O\.?B\b|Acct\b|Account\s?#|member\s?(?:id|#)|policy\s?(?:id|#|no\b)|subscriber\s?id)/i;
 // A date right after a name and a comma or parenthesis: "Heleen Huet, 1989-01-16".
 const DATE_AFTER_NAME = new RegExp(String.raw`^\s*[,(]\s*${DATE}(?![\d:])`, "i");
 
@@ -438,6 +582,19 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
       // "NGUYEN, ROBERT DOB: …": one comma between surname and given name.
       const commaSep = /^,\s?$/.test(n.sep) && !comma;
       if (!(nameSep(n.sep, n.compound) || commaSep)) break;
+      // "Giuseppe bin Atutezna (DOB …)": a particle before the next word of the name.
+      const after = toks[end + 2];
+      if (
+        PARTICLE.has(n.lower) &&
+        n.shape === "lower" &&
+        !line.lowerLine &&
+        after?.sep === " " &&
+        after.shape === "title" &&
+        end + 1 - i < 3
+      ) {
+        end++;
+        continue;
+      }
       if (!(dobShape(n) || n.shape === "initial") || !nameWord(n) || DOB_LABEL.test(n.text)) break;
       if (commaSep) comma = true;
       end++;
@@ -629,14 +786,18 @@ function clauseSubject(line: Line, i: number): Found | undefined {
         !(shoutedLine && /^\s+(?:cancel|resched|arrived)/i.test(after));
       // "Subject: Yusuf Pace - follow up", "09:30 Joep Wada - annual physical": a header or an
       // appointment slot opens with the person it is about.
-      const slot =
-        (i > 0 && SUBJECT_HEADER.has(toks[i - 1]!.lower) && /^:\s*$/.test(t.sep)) ||
-        (i === 0 && /^\s*\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s+$/.test(text.slice(0, t.start)));
+      const timeSlot = i === 0 && /^\s*\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\s+$/.test(text.slice(0, t.start));
+      const slot = (i > 0 && SUBJECT_HEADER.has(toks[i - 1]!.lower) && /^:\s*$/.test(t.sep)) || timeSlot;
+      // "Kenes Saefullah (mother of patient) called", "Walk-in: Grigore Cucu, 88, fever": a relative's
+      // role or an age after two capitalised words.
+      const described = !single && titled && (RELATIVE_AFTER.test(after) || AGE_AFTER.test(after));
       const named =
+        described ||
         (verb &&
           (single ? (strongGiven(t) && !copula) || lone : evidence || (titled && PERSON_VERB.test(after)))) ||
         (!single && documentAfter(after)) ||
-        (!single && slot && evidence && titled && /^(?:\s+[-–—]\s|\s*\(|\s*$)/.test(after));
+        (!single && slot && evidence && titled && /^(?:\s+[-–—]\s|\s*\(|\s*$)/.test(after)) ||
+        (!single && titled && timeSlot && VISIT_AFTER.test(after) && !business(toks, end));
       if (named) {
         return [i, end];
       }
@@ -644,6 +805,24 @@ function clauseSubject(line: Line, i: number): Found | undefined {
   }
   return undefined;
 }
+
+// What follows the person in a schedule's slot: a dash, then the visit and its clinician ("09:30 Zuva
+// Poole - flu shot (Dr. Simon)"), or a kind of visit.
+const VISIT_AFTER =
+  /^\s+[-–—]\s+(?:[^()\n]{1,40}\((?:Dr|NP|PA|PA-C|RN)\.? [\p{L}'’. -]{2,30}\)\s*$|(?:new patient|annual|physical|f\/u|follow[- ]?up|telehealth|flu shot|consult|recheck|well[- ]child|sick visit|procedure|post[- ]op|pre[- ]op|wound|bp check|vaccines?|shots?|med check|labs?|injection)\b)/iu;
+
+// What follows a name after "<document> for": the end of the question or line, or the document's fate.
+const DOCUMENT_NAME_END =
+  /^(?:\s*[?"']?\s*$|\s*\?|\s+(?:posted|faxed|sent|printed|uploaded|scanned|signed|approved|denied|received|attached|ready)\b)/i;
+
+// "(mother of patient)", "(pt's wife)": who the person is to the patient.
+const RELATIVE_AFTER = new RegExp(
+  String.raw`^\s*\(\s*(?:(?:the\s+)?(?:patient|pt)['’]?s\s+)?(?:${[...RELATIVE].join("|")})(?:\s+of\s+(?:the\s+)?(?:patient|pt))?\s*\)`,
+  "i",
+);
+// ", 55," "(19 y/o)", "(67 F)": an age after a name.
+const AGE_AFTER =
+  /^(?:,\s*\d{1,3}\s*(?:y\/?o\b|yo\b|years?(?: old)?\b|[MF]\b)?\s*[,;)]|\s*\(\s*\d{1,3}\s*(?:y\/?o|yo|years?(?: old)?|[MF])\s*\))/i;
 
 // Headers whose value opens with the person a message is about.
 const SUBJECT_HEADER = new Set(["subject", "re", "fw", "fwd"]);
@@ -842,6 +1021,12 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       (CLINICIAN.has(t.lower) || honorific(t, text) || RELATIVE.has(t.lower) || BEFORE_NAME.has(t.lower))
     )
       break;
+    // "Maaike van der Firve", "Ruderre de la Inaba": particles inside a name, before its surname.
+    if (k > i && k - i < MAX_TOKENS - 1 && PARTICLE.has(t.lower) && t.sep === " " && t.shape !== "mixed") {
+      const n = toks[k + 1];
+      const shaped = n && (n.shape === "title" || n.shape === "upper" || (o.lowerOk && n.shape === "lower"));
+      if (n?.sep === " " && (PARTICLE.has(n.lower) || (shaped && nameWord(n)))) continue;
+    }
     // "elena r. macconnell": in a lowercase line an initial is a letter and a period.
     if (o.lowerOk && k > i && t.text.length === 1 && text[t.end] === "." && t.shape === "lower") {
       end = k;
@@ -852,7 +1037,10 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
       t.shape === "upper" ||
       t.shape === "initial" ||
       (o.lowerOk && t.shape === "lower");
-    if (!shapeOk || (!nameWord(t) && t.shape !== "initial")) break;
+    // "Jan-Willem": a word the lists hold as something else is a name's part when hyphened to one.
+    const partner = toks[k + 1]?.sep === "-" ? toks[k + 1] : k > i && t.sep === "-" ? toks[k - 1] : undefined;
+    const hyphened = t.shape === "title" && t.text.length > 1 && partner !== undefined && evident(partner);
+    if (!shapeOk || (!nameWord(t) && t.shape !== "initial" && !hyphened)) break;
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
     // "Dinah's son", "SMITH, BORN 1/2/93", "KWAME SANTIGO WILL PICK UP": a relative, a birth label or
     // an everyday word after two words ends the name.

@@ -52,6 +52,7 @@ export function findPhi(text: string): PhiSpan[] {
   for (const n of findPersonNames(
     text,
     streets.map((s) => s.start),
+    spans.filter((s) => s.kind === "name"),
   ))
     spans.push({ kind: "name", start: n.start, end: n.end });
   // A date on a line that names a patient is that patient's date (birth, visit, admission), unless

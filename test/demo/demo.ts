@@ -110,6 +110,11 @@ if (interrupted) await shutdown(130);
 const cloud = stack.cloud;
 // The stack was started with a workstation.
 const workstation = stack.workstation!;
+/** A host as a person reads it: the name it reports, with the address the checks used. */
+const hostLabel = (address: string) => {
+  const sim = [stack.winrm, workstation].find((w) => w.host === address);
+  return sim ? `${sim.name} (${address})` : address;
+};
 /** The simulated host a drift applies to. */
 const simUrlOf = (name: DriftName) => (DRIFTS[name].on === "workstation" ? workstation.url : stack.winrm.url);
 // drift.ts finds the interactive demo's simulator here (--once drifts by itself: no file, so a
@@ -175,8 +180,8 @@ const dashboardUrl = `${cloud.url}/dashboard/sites/${stack.siteId}`;
 const curl = `curl -X POST ${stack.winrm.url}/_sim/state -H 'content-type: application/json' -d '${JSON.stringify(DRIFTS["firewall-off"].patch)}'`;
 say(`
   cloud        ${cloud.url}   (PGlite + evidence store in ${cloud.dataDir})
-  Windows      ${stack.winrm.url}/wsman   (WinRM test server: simulated clinic file server)
-               ${workstation.url}/wsman   (WinRM test server: simulated front-desk workstation FRONTDESK-01)
+  Windows      ${stack.winrm.url}/wsman   (WinRM test server: simulated clinic file server ${stack.winrm.name})
+               ${workstation.url}/wsman   (WinRM test server: simulated front-desk workstation ${workstation.name})
   appliance    ${stack.applianceId} of site ${stack.siteId}   (compiled malachor, checks every ${intervalSec} s)
                enrolled by claim ${stack.enrolment.claimId}, approved for key fingerprint ${stack.enrolment.fingerprint}
 
@@ -202,7 +207,7 @@ async function l3Queue(): Promise<QueuedIncident[]> {
 }
 
 function describeIncident(i: QueuedIncident): string {
-  return `raised to a person: L3 incident ${i.id} for ${i.checkId} on ${i.host} (never fixed automatically)
+  return `raised to a person: L3 incident ${i.id} for ${i.checkId} on ${hostLabel(i.host)} (never fixed automatically)
           dashboard: ${cloud.url}/dashboard/incidents`;
 }
 
@@ -241,7 +246,7 @@ function describeFix(f: ObservedFix): string {
     f.detectToFixMs === undefined
       ? ""
       : `\n          detect → verified fix: ${(f.detectToFixMs / 1000).toFixed(2)} s`;
-  return `fixed ${r.checkId} on ${r.host} by ${by} (runbook ${r.runbookId}, verify ${r.verify}); receipt ${r.id} in bundle #${f.seq}${timing}
+  return `fixed ${r.checkId} on ${hostLabel(r.host)} by ${by} (runbook ${r.runbookId}, verify ${r.verify}); receipt ${r.id} in bundle #${f.seq}${timing}
           portal: ${cloud.url}/portal/s/${stack.siteId}/evidence/bundle/${f.applianceId}/${f.seq}`;
 }
 
@@ -386,7 +391,7 @@ async function unattended(): Promise<never> {
     await applyDrift(simUrlOf("screen-lock-off"), "screen-lock-off");
     say(`${clock()} drift introduced: ${lock.what}`);
     const lockFix = await waitFor(
-      `an L1 fix of ${lock.check} on ${workstation.host} verified in the evidence`,
+      `an L1 fix of ${lock.check} on ${hostLabel(workstation.host)} verified in the evidence`,
       async () =>
         (await fixes()).find(
           (f) =>
@@ -402,7 +407,7 @@ async function unattended(): Promise<never> {
     const moves: ScoreMove[] = [];
     for (const f of [fix, lockFix]) {
       const m = await scoreMoveOf(f);
-      say(`${clock()} ${f.receipt.checkId} on ${f.receipt.host}: ${describeMove(m)}`);
+      say(`${clock()} ${f.receipt.checkId} on ${hostLabel(f.receipt.host)}: ${describeMove(m)}`);
       if (!moved(m)) return fail(`the ${f.receipt.checkId} drift and its fix did not visibly move the score`);
       moves.push(m);
     }

@@ -9,32 +9,30 @@ import { runRunbook } from "../../agent/src/runbooks/runner.ts";
 import { scanWindowsHost } from "../../agent/src/runbooks/windows-checks.ts";
 import { WinRmExecutor } from "../../agent/src/runbooks/winrm-executor.ts";
 import { collectThreats } from "../../agent/src/windows/threat-provider.ts";
-import { WinRmClient } from "../../agent/src/winrm/client.ts";
+import type { WinRmClient } from "../../agent/src/winrm/client.ts";
 import { compileRules } from "../../lib/rules/compile.ts";
 import { runbookById, WINDOWS_CHECKS } from "../../runbooks/index.ts";
 import { BUILTIN_RULES } from "../../runbooks/rules/index.ts";
-import { startWinRmServer, type WinRmServer } from "../winrm-server/server.ts";
+import { startLoopbackWinRm } from "../winrm-server/loopback.ts";
+import type { WinRmServer } from "../winrm-server/server.ts";
 import { asWorkstation, compliantState } from "../winrm-server/state.ts";
 import { applyDrift } from "./drifts.ts";
 
 let server: WinRmServer;
 let client: WinRmClient;
+let closeWinRm: () => Promise<void>;
 beforeAll(async () => {
-  server = await startWinRmServer({
+  ({
+    server,
+    client,
+    close: closeWinRm,
+  } = await startLoopbackWinRm({
     user: "svc",
     password: "pw",
     state: asWorkstation(compliantState("EXAM-PC1")),
-  });
-  client = new WinRmClient({
-    host: "127.0.0.1",
-    port: server.port,
-    auth: { scheme: "ntlm", user: "svc", password: "pw" },
-  });
+  }));
 });
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+afterAll(() => closeWinRm());
 
 test("screen-lock-off on a workstation: the scan fails it, its runbook fixes and verifies it", async () => {
   const executor = new WinRmExecutor(client, "EXAM-PC1");

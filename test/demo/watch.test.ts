@@ -107,7 +107,16 @@ describe("demo watcher", () => {
     });
     const table = (testid: string, rows: ReturnType<typeof incident>[]) =>
       String(
-        IncidentTable({ rows, csrf: "x", canResolve: true, now: new Date(), back: "/", empty: "-", testid }),
+        IncidentTable({
+          rows,
+          names: () => new Map([["127.0.0.2", "FRONTDESK-01"]]),
+          csrf: "x",
+          canResolve: true,
+          now: new Date(),
+          back: "/",
+          empty: "-",
+          testid,
+        }),
       );
     const html =
       table("l3-queue", [incident("inc-1", "windows.threat-brute-force", "127.0.0.2", "L3")]) +

@@ -79,12 +79,12 @@ export function l3QueueOnPage(html: string): QueuedIncident[] {
   if (start < 0) return [];
   const table = html.slice(start, html.indexOf("</table>", start));
   return table
-    .split('<tr data-incident="')
+    .split("<tr ")
     .slice(1)
     .flatMap((row) => {
-      const id = row.slice(0, row.indexOf('"'));
-      const m = /<span class="mono">([^<]+)<\/span>\s*on\s*<span class="mono">([^<]+)<\/span>/.exec(row);
-      return m ? [{ id, checkId: m[1] as string, host: m[2] as string }] : [];
+      // The row's attributes name the check and the address; the text shows the host's name.
+      const m = /^data-incident="([^"]+)" data-check="([^"]+)" data-host="([^"]+)"/.exec(row);
+      return m ? [{ id: m[1] as string, checkId: m[2] as string, host: m[3] as string }] : [];
     });
 }
 

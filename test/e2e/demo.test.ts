@@ -24,11 +24,11 @@ test("the demo scenario runs unattended and passes (demo --once)", async () => {
   if (code !== 0) console.error(`${out}\n${err}`);
   expect(code).toBe(0);
   expect(out).toMatch(/dashboard shows a compliance score of [\d.]+%/);
-  expect(out).toMatch(/fixed windows\.firewall .* by L1 rule/);
+  expect(out).toMatch(/fixed windows\.firewall on CLINIC-FS01 \(127\.0\.0\.1\) by L1 rule/);
   expect(out).toMatch(/detect → verified fix: [\d.]+ s/);
   expect(out).toContain("portal export verified by malachor evidence verify: OK");
-  expect(out).toMatch(/fixed windows\.screen-lock on 127\.0\.0\.2 by L1 rule l1-windows-screen-lock/);
-  expect(out).toMatch(/raised to a person: L3 incident \S+ for windows\.threat-brute-force on 127\.0\.0\.2/);
+  expect(out).toMatch(/fixed windows\.screen-lock on FRONTDESK-01 \(127\.0\.0\.2\) by L1 rule l1-windows-screen-lock/);
+  expect(out).toMatch(/raised to a person: L3 incident \S+ for windows\.threat-brute-force on FRONTDESK-01 \(127\.0\.0\.2\)/);
   expect(out).toContain("DEMO OK");
   expect(out).toContain("temporary data removed");
 }, 180_000);

@@ -13,11 +13,8 @@ import { runCli } from "../../agent/src/cli/testing.ts";
 import { CloudClient } from "../../agent/src/cloud-client/client.ts";
 import { loadConfig } from "../../agent/src/config/load.ts";
 import { writeSecretFile } from "../../agent/src/config/secret.ts";
-import { openChain } from "../../agent/src/daemon/agent.ts";
-import { Daemon } from "../../agent/src/daemon/daemon.ts";
-import { openState } from "../../agent/src/daemon/state.ts";
+import { testDaemon } from "../../agent/src/daemon/daemon.fixture.ts";
 import { LogWatch } from "../../agent/src/evidence/log-watch.ts";
-import { jsonLogger } from "../../agent/src/log/logger.ts";
 import { freshCloudKeys } from "../../cloud/src/keys/cloud-keys.ts";
 import { makeTestCloud, type TestCloud } from "../../cloud/src/testing/test-cloud.ts";
 import { AGENT_API } from "../../protocol/api.ts";
@@ -92,18 +89,8 @@ async function appliance() {
       `[appliance]\nsite_id = "${SITE}"\nappliance_id = "${a.applianceId}"\nstate_dir = "state"\nidentity_key_file = "identity.key"\n`,
   );
   const config = loadConfig(configPath);
-  const state = openState(config);
-  const { chain } = openChain(config, state, true);
-  const d = new Daemon({
-    config,
-    db: state.db,
-    queue: state.queue,
-    chain,
+  const { d, state, chain } = testDaemon(config, {
     client: new CloudClient({ baseUrl: url, apiKey: a.apiKey }),
-    providers: [],
-    log: jsonLogger({ level: "error", err: () => {} }),
-    notifier: { active: false, watchdogIntervalMs: 0, notify: () => {} },
-    hostName: "appliance",
   });
   const watch = new LogWatch(state.db, SITE);
   /** One cycle (a bundle) and one cloud step (upload, then the log check). */

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { runCli } from "../../agent/src/cli/testing.ts";
 import type { TestCloud } from "../../cloud/src/testing/test-cloud.ts";
 import { issueCheckpoint } from "../../cloud/src/transparency/checkpoints.ts";
-import { AGENT_API } from "../../protocol/api.ts";
 import { type ServedCloud, serveTestCloud, withAdminToken } from "../support/served-cloud.ts";
 
 let served: ServedCloud;
@@ -18,11 +17,7 @@ beforeAll(async () => {
   ({ cloud, base } = served);
   await cloud.createSite("kit-cli");
   const a = await cloud.createAppliance("kit-cli", "kit-cli1");
-  const r = await cloud.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles: a.nextBundles(3) }),
-  });
+  const r = await a.upload(a.nextBundles(3));
   expect(r.status).toBe(200);
   await issueCheckpoint(cloud.deps.db, cloud.deps, "kit-cli");
   reader = await cloud.adminToken("read-only", "kit-cli");

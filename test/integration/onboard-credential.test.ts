@@ -13,7 +13,7 @@ import type { RunningAgent } from "../../agent/src/daemon/start.ts";
 import { applianceSealKeys } from "../../cloud/src/db/schema/targets.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { WebClient } from "../../cloud/src/web/testing/client.ts";
-import { secretHaystacks, startOnboardingAgent, until } from "../support/onboarding.ts";
+import { secretHaystacks, startOnboardingAgent, until, untilCycled } from "../support/onboarding.ts";
 import { startWinRmServer, type WinRmServer } from "../winrm-server/server.ts";
 import { type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
 
@@ -105,8 +105,8 @@ test("a credential entered in the dashboard reaches the appliance sealed and wor
 
   // Next cloud step: checkin sees the targets version move, sync delivers them, the next cycle scans.
   await agent!.daemon.cloudStep();
-  agent!.daemon.nudge();
-  const found = await until(
+  const found = await untilCycled(
+    agent!,
     "Windows findings from the target entered in the cloud",
     () => {
       const f = agent!.daemon
@@ -127,8 +127,8 @@ test("a credential entered in the dashboard reaches the appliance sealed and wor
   });
   expect(rotated.status).toBe(303);
   await agent!.daemon.cloudStep();
-  agent!.daemon.nudge();
-  await until(
+  await untilCycled(
+    agent!,
     "the rotated (wrong) password to be used",
     () => (winrm.authFailures.length > 0 ? true : undefined),
     60_000,

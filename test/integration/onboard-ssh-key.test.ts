@@ -15,7 +15,7 @@ import { sshdPresent, startTestSshd, type TestSshd } from "../../agent/src/ssh/s
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { WebClient } from "../../cloud/src/web/testing/client.ts";
 import type { Finding } from "../../protocol/finding.ts";
-import { secretHaystacks, startOnboardingAgent, until } from "../support/onboarding.ts";
+import { secretHaystacks, startOnboardingAgent, untilCycled } from "../support/onboarding.ts";
 import { requirement } from "../support/requirement.ts";
 import { type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
 
@@ -91,8 +91,8 @@ describe.if(present)("an SSH key entered in the cloud", () => {
     expect(created.location).toContain("done=target-created");
 
     await agent!.daemon.cloudStep();
-    agent!.daemon.nudge();
-    const found = await until(
+    const found = await untilCycled(
+      agent!,
       "Linux findings over SSH from the target entered in the cloud",
       () => {
         const f = sshFindings();
@@ -115,8 +115,8 @@ describe.if(present)("an SSH key entered in the cloud", () => {
     });
     expect(rotated.status).toBe(303);
     await agent!.daemon.cloudStep();
-    agent!.daemon.nudge();
-    const refused = await until(
+    const refused = await untilCycled(
+      agent!,
       "the rotated key to be refused",
       () => sshFindings().find((f) => f.checkId === "ssh.connection"),
       SCAN_MS,

@@ -24,7 +24,6 @@ import {
 } from "../../cloud/src/testing/stored-chains.ts";
 import type { TestCloud } from "../../cloud/src/testing/test-cloud.ts";
 import { addPortalUser, signInPortal, WebClient } from "../../cloud/src/web/testing/client.ts";
-import { AGENT_API } from "../../protocol/api.ts";
 import type { ChainResult } from "../../protocol/chain.ts";
 import { GENESIS_HASH } from "../../protocol/evidence.ts";
 import { type RetentionFloor, verifiedFrom } from "../../protocol/retention-floor.ts";
@@ -105,12 +104,7 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
     await c.createSite("site-up");
     const a = await c.createAppliance("site-up", "app-up");
     const first = a.nextBundles(5);
-    const up = (bundles: unknown[]) =>
-      c.request(AGENT_API.evidence, {
-        method: "POST",
-        headers: a.headers,
-        body: JSON.stringify({ bundles }),
-      });
+    const up = (bundles: unknown[]) => a.upload(bundles);
     expect((await up(first)).status).toBe(200);
     const more = extendChain(a, headOf(first), 5, (b) =>
       b.seq === 8 ? withTorsionSignature(b, a.key.secretKey) : b,
@@ -134,11 +128,7 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
     await c.createSite("site-db");
     const a = await c.createAppliance("site-db", "app-db");
     const first = a.nextBundles(5);
-    const r = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: a.headers,
-      body: JSON.stringify({ bundles: first }),
-    });
+    const r = await a.upload(first);
     expect(r.status).toBe(200);
     // #6–#10 bypass ingest; #8 carries the small-order-R signature and #9, #10 link to it.
     const more = extendChain(a, headOf(first), 5, (b) =>
@@ -173,11 +163,7 @@ describeEachDb("one verdict: CLI, ingest, audit endpoint, dashboard, portal, MCP
     await c.createSite("site-ok");
     for (const id of ["app-ok1", "app-ok2"]) {
       const a = await c.createAppliance("site-ok", id);
-      const r = await c.request(AGENT_API.evidence, {
-        method: "POST",
-        headers: a.headers,
-        body: JSON.stringify({ bundles: a.nextBundles(30) }),
-      });
+      const r = await a.upload(a.nextBundles(30));
       expect(r.status).toBe(200);
     }
     const cli = await cliVerdict(c, "site-ok", admin);

@@ -10,10 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { loadConfig } from "../../agent/src/config/load.ts";
-import { cloudClient, openChain } from "../../agent/src/daemon/agent.ts";
-import { Daemon } from "../../agent/src/daemon/daemon.ts";
-import { openState } from "../../agent/src/daemon/state.ts";
-import { jsonLogger } from "../../agent/src/log/logger.ts";
+import { cloudClient } from "../../agent/src/daemon/agent.ts";
+import { testDaemon } from "../../agent/src/daemon/daemon.fixture.ts";
 import { appliances } from "../../cloud/src/db/schema/appliances.ts";
 import { malachorBinary } from "../support/binary.ts";
 import { freePort } from "../support/ports.ts";
@@ -78,17 +76,8 @@ function daemonOf(configPath: string) {
   // does not depend on how cycles are encoded.
   const loaded = loadConfig(configPath);
   const config = { ...loaded, checks: { ...loaded.checks, evidence: "full" as const } };
-  const state = openState(config);
-  const { chain } = openChain(config, state, true);
-  const d = new Daemon({
-    config,
-    db: state.db,
-    queue: state.queue,
-    chain,
+  const { d, state, chain } = testDaemon(config, {
     client: cloudClient(config).client,
-    providers: [],
-    log: jsonLogger({ level: "error", err: () => {} }),
-    notifier: { active: false, watchdogIntervalMs: undefined, notify: () => {} },
     hostName: "clinic-appliance",
   });
   const cycles = async (n: number) => {

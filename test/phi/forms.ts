@@ -356,11 +356,11 @@ export function formsCorpus(
     () => [
       `Patient `,
       ["name", person().full],
-      ` ${pick(["was seen", "called", "no-showed", "cancelled", "checked in", "arrived late"])} ${pick(["today", "at " + when(), "for follow-up"])}`,
+      ` ${pick(["was seen", "called", "no-showed", "cancelled", "checked in", "arrived late"])} ${pick(["today", `at ${when()}`, "for follow-up"])}`,
     ],
     () => [
       ["name", person().full],
-      ` ${pick(["called", "left a voicemail", "requested records", "wants a callback", "is asking about"])} ${pick(["re: billing", "about her MRI", "for a refill", "at " + when()])}`,
+      ` ${pick(["called", "left a voicemail", "requested records", "wants a callback", "is asking about"])} ${pick(["re: billing", "about her MRI", "for a refill", `at ${when()}`])}`,
     ],
     () => [
       `${pick(["Spoke with", "Left message for", "Called", "Texted", "Emailed"])} `,
@@ -561,6 +561,17 @@ export function formsCorpus(
     () => `Patient Portal maintenance window Sunday ${when()} to ${when()}`,
     () => `Encounter forms for Monday printed in advance`,
     () => `Care Team view shows ${int(1, 40)} open tasks`,
+    // Capitalised words where the name rules look: schedule slots, verbs that reach people, scans.
+    () => `${when()} Staff Meeting - Conference Room (Dr. ${c.last({ nationality: "en" })} presenting)`,
+    () => `${when()} Vendor Demo - new phone system`,
+    () => `Emailed Quest Diagnostics about the interface`,
+    () => `Spoke with Epic Support about the upgrade`,
+    () => `Sent to Iron Mountain for shredding`,
+    () => `Left message for Lakeside Pharmacy re: fax line`,
+    () => `Called Comcast Business to report the outage`,
+    () => `Scanned page: InsuranceCard_${pad(month(), 2)}${pad(day(), 2)}.${pick(EXT)}`,
+    () => `Scanned image: ScreenShot_${pad(month(), 2)}${pad(day(), 2)}.png`,
+    () => `${host()} saved C:\\Users\\frontdesk\\Documents\\Fax Cover ${pick(DOC_FILE_WORDS)}.${pick(EXT)}`,
   ];
 
   const lines: CorpusLine[] = [];

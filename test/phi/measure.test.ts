@@ -8,6 +8,7 @@ import { formsCorpus } from "./forms.ts";
 import { freeTextLines } from "./freetext.ts";
 import { handWrittenLines } from "./handwritten.ts";
 import { heldOutCorpus } from "./heldout.ts";
+import { localesCorpus } from "./locales.ts";
 import { scoreCorpus } from "./measure.ts";
 
 describe("tuning corpus (corpus.ts)", () => {
@@ -44,10 +45,29 @@ describe("forms corpus (forms.ts)", () => {
     expect(new Set(corpus.flatMap((l) => l.spans.map((s) => s.kind))).size).toBeGreaterThanOrEqual(8);
   });
 
-  test("recall ≥ 0.75, preservation ≥ 0.98", () => {
+  test("recall ≥ 0.95, preservation ≥ 0.98", () => {
     const s = scoreCorpus(corpus);
-    expect(s.recall).toBeGreaterThanOrEqual(0.75);
+    expect(s.recall).toBeGreaterThanOrEqual(0.95);
     expect(s.preservation).toBeGreaterThanOrEqual(0.98);
+  });
+});
+
+// The third tuning corpus (locales.ts): faker people from locales no other corpus draws, by context.
+describe("locales corpus (locales.ts)", () => {
+  const corpus = localesCorpus();
+
+  test("is deterministic, mixed and big enough", () => {
+    expect(localesCorpus()).toEqual(corpus);
+    expect(corpus.filter((l) => l.spans.length > 0).length).toBeGreaterThanOrEqual(800);
+    expect(corpus.filter((l) => l.spans.length === 0).length).toBeGreaterThanOrEqual(300);
+  });
+
+  // Measured 0.80 recall before the rules it taught (schedule slots, relatives' roles, ages,
+  // verbs that reach a person); 0.94 after. A drop below is a regression.
+  test("recall ≥ 0.93, preservation ≥ 0.97", () => {
+    const s = scoreCorpus(corpus);
+    expect(s.recall).toBeGreaterThanOrEqual(0.93);
+    expect(s.preservation).toBeGreaterThanOrEqual(0.97);
   });
 });
 
@@ -64,7 +84,8 @@ describe("held-out corpus (heldout.ts)", () => {
     expect(corpus.some((l) => l.spans.length > 0 && l.text === l.text.toLowerCase())).toBe(true);
   });
 
-  // Reached so far: recall 0.957 with preservation 0.99 (0.946 before the second round of #15.3).
+  // Reached so far: recall 0.963 with preservation 0.99 (0.946 before the second round of #15.3,
+  // 0.960 before the third).
   // A drop below is a regression.
   test("recall ≥ 0.95 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
     const s = scoreCorpus(corpus);
@@ -79,11 +100,11 @@ describe("held-out corpus (heldout.ts)", () => {
 });
 
 // The free-text sanity sample (freetext.ts), written by hand before the scrubber changes and never
-// tuned on: measured 0.79 recall, 0.998 preservation. A drop below is a regression.
-test("free-text lines: recall ≥ 0.75, preservation ≥ 0.95", () => {
+// tuned on: measured 0.79 recall, 0.998 preservation at first, 0.89 now. A drop below is a regression.
+test("free-text lines: recall ≥ 0.85, preservation ≥ 0.95", () => {
   const s = scoreCorpus(freeTextLines());
   expect(s.gold).toBeGreaterThan(30);
-  expect(s.recall).toBeGreaterThanOrEqual(0.75);
+  expect(s.recall).toBeGreaterThanOrEqual(0.85);
   expect(s.preservation).toBeGreaterThanOrEqual(0.95);
 });
 

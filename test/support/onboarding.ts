@@ -28,6 +28,28 @@ export async function until<T>(
   }
 }
 
+/**
+ * `until` for a state a check cycle brings about: the daemon is asked for a cycle at every poll
+ * that finds it not yet there. A nudge that arrives while a cycle or its cloud step runs is lost,
+ * and the interval of the synced site config (a minute) is too long to wait out.
+ */
+export function untilCycled<T>(
+  agent: RunningAgent,
+  what: string,
+  f: () => Promise<T | undefined> | T | undefined,
+  ms?: number,
+): Promise<T> {
+  return until(
+    what,
+    async () => {
+      const v = await f();
+      if (v === undefined) agent.daemon.nudge();
+      return v;
+    },
+    ms,
+  );
+}
+
 /** The real daemon of an onboarding test and every line it logged. */
 export interface OnboardingAgent {
   agent: RunningAgent;

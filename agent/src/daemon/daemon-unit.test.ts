@@ -7,11 +7,9 @@ import { sampleFinding } from "../../../protocol/testkit.ts";
 import { CloudClient } from "../cloud-client/client.ts";
 import { parseConfig } from "../config/load.ts";
 import { jsonLogger } from "../log/logger.ts";
-import { openChain } from "./agent.ts";
-import { Daemon } from "./daemon.ts";
+import { testDaemon } from "./daemon.fixture.ts";
 import type { CheckProvider } from "./providers.ts";
 import type { SystemdNotifier } from "./sd-notify.ts";
-import { openState } from "./state.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "malachor-daemon-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,20 +34,11 @@ function daemon(
     `[cloud]\nurl = "http://127.0.0.1:9"\n[appliance]\nsite_id = "s"\nappliance_id = "a"\nstate_dir = "state"\n${extra}`,
     join(sub, "config.toml"),
   );
-  const state = openState(config);
-  const { chain } = openChain(config, state, true);
-  const d = new Daemon({
-    config,
-    db: state.db,
-    queue: state.queue,
-    chain,
+  const { d, state, chain } = testDaemon(config, {
     client: opts.client ?? null,
     providers,
-    log: opts.log
-      ? jsonLogger({ level: "info", out: opts.log, err: opts.log })
-      : jsonLogger({ level: "error", err: () => {} }),
+    ...(opts.log ? { log: jsonLogger({ level: "info", out: opts.log, err: opts.log }) } : {}),
     notifier: opts.notifier ?? { active: true, watchdogIntervalMs: 10, notify: (m) => notes.push(m) },
-    hostName: "appliance",
     stallLimitMs,
   });
   return { d, state, chain, sub };

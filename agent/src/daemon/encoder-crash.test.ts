@@ -18,37 +18,14 @@ import { DEFAULT_SITE_CONFIG } from "../../../protocol/sync.ts";
 import { waitFor } from "../../../test/e2e/harness/wait.ts";
 import { runCli } from "../cli/testing.ts";
 import { loadEncoderState } from "../evidence/encoder-store.ts";
-import { startWindowsSite } from "./windows-site.fixture.ts";
+import { startWindowsSite, watchDaemon } from "./windows-site.fixture.ts";
 
 const site = await startWindowsSite();
 afterAll(() => site.close());
 const { cloud, winrm, config } = site;
 const statePath = join(dirname(config), "state", "state.db");
 
-/** `malachor run` from source, its JSON log lines collected as they come. */
-function daemon() {
-  const child = Bun.spawn(
-    [process.execPath, join(import.meta.dir, "..", "main.ts"), "run", "--config", config],
-    {
-      stdout: "pipe",
-      stderr: "ignore",
-      env: { ...process.env, MALACHOR_CONFIG: "" },
-    },
-  );
-  const lines: { msg: string; [k: string]: unknown }[] = [];
-  const reading = (async () => {
-    let buf = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of child.stdout) {
-      buf += decoder.decode(chunk, { stream: true });
-      const parts = buf.split("\n");
-      buf = parts.pop()!;
-      for (const l of parts) if (l.startsWith("{")) lines.push(JSON.parse(l));
-    }
-  })();
-  const saw = (msg: string) => lines.some((l) => l.msg === msg);
-  return { child, lines, saw, reading };
-}
+const daemon = () => watchDaemon(config);
 
 // Drifts applied in turn before each start: each flips a setting a Windows check reports.
 const w = winrm.state;
@@ -106,13 +83,11 @@ test("kill -9 mid-cycle six times: the chain verifies, its state is the hosts', 
       // The first cycle signs what the last round's kill left unsigned; a second one, asked for
       // through the local API, is quiet.
       await waitFor("a first cycle", () => run.saw("cycle done"), { timeoutMs: 120_000, intervalMs: 5 });
-      const api = String(run.lines.find((l) => l.msg === "malachor running")!.statusApi).replace(/\/$/, "");
-      const cycles = () => run.lines.filter((l) => l.msg === "cycle done").length;
       await waitFor(
         "a quiet cycle",
         async () => {
-          if (cycles() >= 2) return true;
-          await fetch(`${api}/api/cycle`, { method: "POST" });
+          if (run.count("cycle done") >= 2) return true;
+          await run.nudge();
           return false;
         },
         { timeoutMs: 60_000, intervalMs: 100 },

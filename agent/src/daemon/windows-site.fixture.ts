@@ -52,11 +52,72 @@ export async function startWindowsSite(): Promise<WindowsSite> {
   };
 }
 
+const runArgs = (config: string) => [
+  process.execPath,
+  join(import.meta.dir, "..", "main.ts"),
+  "run",
+  "--config",
+  config,
+];
+const env = () => ({ ...process.env, MALACHOR_CONFIG: "" });
+
 /** `malachor run` from source on a site's config, its output discarded (tests kill it as they need). */
 export function spawnDaemon(config: string) {
-  return Bun.spawn([process.execPath, join(import.meta.dir, "..", "main.ts"), "run", "--config", config], {
-    stdout: "ignore",
-    stderr: "ignore",
-    env: { ...process.env, MALACHOR_CONFIG: "" },
-  });
+  return Bun.spawn(runArgs(config), { stdout: "ignore", stderr: "ignore", env: env() });
+}
+
+/** One JSON line the daemon logged. */
+export interface LogLine {
+  msg: string;
+  [k: string]: unknown;
+}
+
+/** A daemon started by `watchDaemon`: its process and every line it has logged so far. */
+export interface WatchedDaemon {
+  child: Bun.Subprocess<"ignore", "pipe", "ignore">;
+  lines: LogLine[];
+  /** Settles once the process's output has ended (after it exited). */
+  reading: Promise<void>;
+  saw(msg: string): boolean;
+  /** How many lines with this message it logged. */
+  count(msg: string): number;
+  /**
+   * Ask for a cycle now through the local API, as the status page's button does. A request that
+   * arrives during a cycle changes nothing, so a test that waits for cycles asks again as it polls
+   * (at most every 200 ms: a probe polling faster does not flood the daemon).
+   */
+  nudge(): Promise<void>;
+}
+
+/** `malachor run` from source on a site's config, its JSON log lines collected as they come. */
+export function watchDaemon(config: string): WatchedDaemon {
+  const child = Bun.spawn(runArgs(config), { stdout: "pipe", stderr: "ignore", env: env() });
+  const lines: LogLine[] = [];
+  const reading = (async () => {
+    let buf = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      buf += decoder.decode(chunk, { stream: true });
+      const parts = buf.split("\n");
+      buf = parts.pop()!;
+      for (const l of parts) if (l.startsWith("{")) lines.push(JSON.parse(l));
+    }
+  })();
+  const count = (msg: string) => lines.filter((l) => l.msg === msg).length;
+  let asked = 0;
+  return {
+    child,
+    lines,
+    reading,
+    saw: (msg) => count(msg) > 0,
+    count,
+    async nudge() {
+      const running = lines.find((l) => l.msg === "malachor running");
+      // Before the local API listens the first cycle is about to start anyway.
+      if (!running || performance.now() - asked < 200) return;
+      asked = performance.now();
+      const r = await fetch(new URL("/api/cycle", String(running.statusApi)), { method: "POST" });
+      if (r.status !== 202) throw new Error(`POST /api/cycle: ${r.status} ${await r.text()}`);
+    },
+  };
 }

@@ -4,12 +4,13 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import * as v from "valibot";
 import { DeviceReport } from "../../../protocol/targets.ts";
-import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
+import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
+import type { WinRmServer } from "../../../test/winrm-server/server.ts";
 import { defaultState, withDomainController } from "../../../test/winrm-server/state.ts";
 import { FixtureHost } from "../checks/fixture-host.ts";
 import { ConfigFile } from "../config/schema.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
-import { WinRmClient } from "../winrm/client.ts";
+import type { WinRmClient } from "../winrm/client.ts";
 import { adComputers } from "./active-directory.ts";
 import { discover, parseLeases } from "./discover.ts";
 import { parseDnsmasqLeases, parseIscLeases } from "./leases.ts";
@@ -86,12 +87,17 @@ describe("passive sources (parsed from fixtures)", () => {
 describe("Active Directory computer objects over WinRM (test server)", () => {
   let winrm: WinRmServer;
   let client: WinRmClient;
+  let closeWinRm: () => Promise<void>;
   beforeAll(async () => {
-    winrm = await startWinRmServer({
+    ({
+      server: winrm,
+      client,
+      close: closeWinRm,
+    } = await startLoopbackWinRm({
       user: "CLINIC\\svc-malachor",
       password: "pw",
       state: withDomainController(defaultState("CLINIC-DC01"), false),
-    });
+    }));
     const state = winrm.state;
     state.ad!.computers.push({
       name: "OLD-RECEPTION",
@@ -100,16 +106,8 @@ describe("Active Directory computer objects over WinRM (test server)", () => {
       operatingSystem: "Windows 10 Pro",
       enabled: false,
     });
-    client = new WinRmClient({
-      host: "127.0.0.1",
-      port: winrm.port,
-      auth: { scheme: "ntlm", user: "CLINIC\\svc-malachor", password: "pw" },
-    });
   });
-  afterAll(async () => {
-    await client.close();
-    await winrm.close();
-  });
+  afterAll(() => closeWinRm());
 
   test("enabled computers with DNS name, address and OS; disabled ones left out", async () => {
     const obs = await adComputers(new WinRmExecutor(client, "127.0.0.1"), 30_000);

@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
-import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
+import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
+import type { WinRmServer } from "../../../test/winrm-server/server.ts";
 import { compliantState } from "../../../test/winrm-server/state.ts";
 import { openStateDb } from "../queue/db.ts";
-import { WinRmClient } from "../winrm/client.ts";
+import type { WinRmClient } from "../winrm/client.ts";
 import { acceptBaseline, BaselineError } from "./baseline-accept.ts";
 import { baselineRows, sqliteBaselines } from "./baselines.ts";
 import { scanWindowsHost } from "./windows-checks.ts";
@@ -16,18 +17,15 @@ import { WinRmExecutor } from "./winrm-executor.ts";
 
 let server: WinRmServer;
 let client: WinRmClient;
+let closeWinRm: () => Promise<void>;
 beforeAll(async () => {
-  server = await startWinRmServer({ user: "svc", password: "pw", state: compliantState("CLINIC-FS01") });
-  client = new WinRmClient({
-    host: "127.0.0.1",
-    port: server.port,
-    auth: { scheme: "ntlm", user: "svc", password: "pw" },
-  });
+  ({
+    server,
+    client,
+    close: closeWinRm,
+  } = await startLoopbackWinRm({ user: "svc", password: "pw", state: compliantState("CLINIC-FS01") }));
 });
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+afterAll(() => closeWinRm());
 
 const CHECK = "windows.persistence-tasks";
 const task = (name: string) => ({

@@ -6,7 +6,8 @@ import * as v from "valibot";
 import { KeyEscrow } from "../../../protocol/ingest.ts";
 import { RemediationReceipt } from "../../../protocol/receipt.ts";
 import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
-import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
+import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
+import type { WinRmServer } from "../../../test/winrm-server/server.ts";
 import {
   asWorkstation,
   clearVolume,
@@ -17,7 +18,7 @@ import {
   type WindowsState,
   withDomainController,
 } from "../../../test/winrm-server/state.ts";
-import { WinRmClient } from "../winrm/client.ts";
+import type { WinRmClient } from "../winrm/client.ts";
 import type { RunbookExecutor, ScriptInput } from "./executor.ts";
 import { runRunbook } from "./runner.ts";
 import { LocalShellExecutor } from "./shell-executor.ts";
@@ -27,21 +28,14 @@ const USER = "CLINIC\\svc-malachor";
 const PASSWORD = "runbook-test-pw";
 let server: WinRmServer;
 let client: WinRmClient;
+let closeWinRm: () => Promise<void>;
 let executor: WinRmExecutor;
 
 beforeAll(async () => {
-  server = await startWinRmServer({ user: USER, password: PASSWORD });
-  client = new WinRmClient({
-    host: "127.0.0.1",
-    port: server.port,
-    auth: { scheme: "ntlm", user: USER, password: PASSWORD },
-  });
+  ({ server, client, close: closeWinRm } = await startLoopbackWinRm({ user: USER, password: PASSWORD }));
   executor = new WinRmExecutor(client, "CLINIC-FS01");
 });
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+afterAll(() => closeWinRm());
 beforeEach(() => {
   server.state = defaultState();
 });

@@ -12,14 +12,21 @@ import { dirname, join } from "node:path";
 import type { Finding } from "../../../protocol/finding.ts";
 import { waitFor } from "../../../test/e2e/harness/wait.ts";
 import { failedLogons, writeEvents } from "../../../test/winrm-server/events.ts";
-import { spawnDaemon, startWindowsSite } from "../daemon/windows-site.fixture.ts";
+import { startWindowsSite, type WatchedDaemon, watchDaemon } from "../daemon/windows-site.fixture.ts";
 import { THREAT_RULES } from "./threats.ts";
 
 const site = await startWindowsSite();
 afterAll(() => site.close());
 const { cloud, winrm, config } = site;
 
-const daemon = () => spawnDaemon(config);
+const daemon = () => watchDaemon(config);
+/** Ask for the next cycle now rather than waiting out the interval; false, so a probe polls on. */
+const nudge = async (d: WatchedDaemon) => {
+  await d.nudge();
+  return false;
+};
+/** The chain head after the daemon's last cycle (what it has signed). */
+const signedSeq = (d: WatchedDaemon) => Number(d.lines.findLast((l) => l.msg === "cycle done")?.seq ?? 0);
 const statePath = join(dirname(config), "state", "state.db");
 const storedEvents = () => {
   const db = new Database(statePath, { readonly: true });
@@ -53,44 +60,46 @@ test("lockouts are each reported once across two kill -9s of the daemon", async 
     const security = winrm.state.events.Security!;
     const written = security.records.filter((r) => r.id === 4740).map((r) => r.recordId);
     expect(written).toHaveLength(lockouts);
-    // Killed as soon as its next cycle stored a first batch, before it signed a bundle reporting
-    // it: those events must still be reported once, by the next daemon.
-    await waitFor("a first batch of events stored", () => storedEvents() > 0, {
+    // Killed as soon as its next cycle (asked for now) stored a first batch, before it signed a
+    // bundle reporting it: those events must still be reported once, by the next daemon.
+    await waitFor("a first batch of events stored", () => storedEvents() > 0 || nudge(first), {
       timeoutMs: 60_000,
       intervalMs: 10,
     });
   } finally {
-    first.kill("SIGKILL");
+    first.child.kill("SIGKILL");
   }
-  await first.exited;
-  expect(first.signalCode).toBe("SIGKILL");
+  await first.child.exited;
+  expect(first.child.signalCode).toBe("SIGKILL");
 
   const second = daemon();
   try {
-    await waitFor("a lockout reported at the cloud", () => reportedLockouts().length > 0, {
+    await waitFor("a lockout reported at the cloud", () => reportedLockouts().length > 0 || nudge(second), {
       timeoutMs: 90_000,
     });
   } finally {
-    second.kill("SIGKILL");
+    second.child.kill("SIGKILL");
   }
-  await second.exited;
-  expect(second.signalCode).toBe("SIGKILL");
+  await second.child.exited;
+  expect(second.child.signalCode).toBe("SIGKILL");
 
   const third = daemon();
-  const seen = cloud.state.bundles.length;
   try {
-    // Two more cycles after the restart, with every bundle signed before it uploaded.
+    // Every batch read and reported (the lockout rule passes again: nothing new), through at least
+    // two cycles of this daemon, and everything it signed uploaded.
     await waitFor(
-      "two more cycles at the cloud",
+      "every lockout reported, then a quiet lockout verdict, two cycles after the restart, all uploaded",
       () =>
-        lockoutFindings().length >= 2 &&
-        cloud.state.bundles.length >= seen + 2 &&
-        reportedLockouts().length >= 10,
+        (reportedLockouts().length >= 10 &&
+          lockoutFindings().at(-1)?.status === "pass" &&
+          third.count("cycle done") >= 2 &&
+          cloud.state.bundles.length >= signedSeq(third)) ||
+        nudge(third),
       { timeoutMs: 90_000 },
     );
   } finally {
-    third.kill("SIGTERM");
-    await third.exited;
+    third.child.kill("SIGTERM");
+    await third.child.exited;
   }
   const lockoutIds = winrm.state.events.Security!.records.filter((r) => r.id === 4740).map((r) => r.recordId);
   // Every lockout in exactly one signed finding: none twice, none lost.

@@ -1,30 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { failedLogons, writeEvents } from "../../../test/winrm-server/events.ts";
-import { startWinRmServer, type WinRmServer } from "../../../test/winrm-server/server.ts";
+import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
+import type { WinRmServer } from "../../../test/winrm-server/server.ts";
 import { defaultState } from "../../../test/winrm-server/state.ts";
 import { openStateDb } from "../queue/db.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
-import { WinRmClient } from "../winrm/client.ts";
+import type { WinRmClient } from "../winrm/client.ts";
 import { readBookmarks, readEvents } from "./event-reader.ts";
 
 let server: WinRmServer;
 let client: WinRmClient;
+let closeWinRm: () => Promise<void>;
 let executor: WinRmExecutor;
 const failed = (n: number, ip = "10.9.9.9") => failedLogons(n, ip);
 
 beforeAll(async () => {
-  server = await startWinRmServer({ user: "svc", password: "pw" });
-  client = new WinRmClient({
-    host: "127.0.0.1",
-    port: server.port,
-    auth: { scheme: "ntlm", user: "svc", password: "pw" },
-  });
+  ({ server, client, close: closeWinRm } = await startLoopbackWinRm({ user: "svc", password: "pw" }));
   executor = new WinRmExecutor(client, "CLINIC-FS01");
 });
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
+afterAll(() => closeWinRm());
 beforeEach(() => {
   server.state = defaultState();
 });

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import * as v from "valibot";
+import { testRule } from "../../../lib/rules/testing.ts";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { CheckinResponse } from "../../../protocol/checkin.ts";
 import type { L1Rule } from "../../../protocol/rules.ts";
@@ -10,20 +11,14 @@ import { PROTOCOL_VERSION } from "../../../protocol/version.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import type { TestAppliance } from "../testing/test-cloud.ts";
 
-const rule = (id: string, priority: number): L1Rule => ({
-  id,
-  version: 1,
-  description: `rule ${id}`,
-  enabled: true,
-  priority,
-  match: { checks: ["linux.firewall"], statuses: ["fail"], conditions: [] },
-  action: { type: "runbook", runbookId: "linux.firewall", params: {} },
-  citations: ["§164.312(e)(1)"],
-  cooldownSec: 300,
-  maxAttempts: 3,
-  flap: { windowSec: 3600, maxFixes: 3 },
-  source: "custom",
-});
+const rule = (id: string, priority: number): L1Rule =>
+  testRule({
+    id,
+    priority,
+    description: `rule ${id}`,
+    match: { checks: ["linux.firewall"], statuses: ["fail"], conditions: [] },
+    action: { type: "runbook", runbookId: "linux.firewall", params: {} },
+  });
 
 describeEachDb("agent check-in and sync", (cloud) => {
   let a: TestAppliance;

@@ -95,11 +95,7 @@ describeEachDb("cloud alerting", (cloud) => {
     const a = await c.createAppliance("site-chain", "gappy");
     await checkin(c, a);
     const bundles = a.nextBundles(3);
-    const r = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: a.headers,
-      body: JSON.stringify({ bundles: [bundles[2]] }),
-    });
+    const r = await a.upload([bundles[2]]);
     expect(r.status).toBe(409);
     await pass(c);
     await pass(c);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { requirement } from "../../../test/support/requirement.ts";
 import { alerts } from "../db/schema/alerts.ts";
 import { describeEachDb } from "../testing/each-db.ts";
@@ -35,12 +34,8 @@ afterAll(async () => {
   await cal?.stop();
 });
 
-async function upload(c: TestCloud, a: TestAppliance, n: number): Promise<void> {
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles: a.nextBundles(n) }),
-  });
+async function upload(a: TestAppliance, n: number): Promise<void> {
+  const r = await a.upload(a.nextBundles(n));
   expect(r.status).toBe(200);
 }
 
@@ -60,8 +55,8 @@ if (haveOpenssl)
       await c.createSite("anc-s", "essential");
       const e = await c.createAppliance("anc-e", "anc-e1");
       const s = await c.createAppliance("anc-s", "anc-s1");
-      await upload(c, e, 3);
-      await upload(c, s, 2);
+      await upload(e, 3);
+      await upload(s, 2);
       const cp = await issueCheckpoint(c.deps.db, c.deps, "anc-e");
       await issueCheckpoint(c.deps.db, c.deps, "anc-s");
 
@@ -123,10 +118,10 @@ if (haveOpenssl)
       const c = cloud();
       await c.createSite("anc-p", "enterprise");
       const a = await c.createAppliance("anc-p", "anc-p1");
-      await upload(c, a, 1);
+      await upload(a, 1);
       await issueCheckpoint(c.deps.db, c.deps, "anc-p");
       expect((await anchorDueCheckpoints(c.deps, settings)).anchored).toBe(2);
-      await upload(c, a, 1);
+      await upload(a, 1);
       await issueCheckpoint(c.deps.db, c.deps, "anc-p");
       c.clock.advance(59 * 60_000);
       expect((await anchorDueCheckpoints(c.deps, settings)).anchored).toBe(0);
@@ -138,14 +133,14 @@ if (haveOpenssl)
       const c = cloud();
       await c.createSite("anc-f", "enterprise");
       const a = await c.createAppliance("anc-f", "anc-f1");
-      await upload(c, a, 1);
+      await upload(a, 1);
       await issueCheckpoint(c.deps.db, c.deps, "anc-f");
       expect((await anchorDueCheckpoints(c.deps, settings)).failures).toEqual([]);
       expect(await openAlert(c, anchoringAlertKey("rfc3161"))).toBeNull();
 
       tsa.failing = true;
       try {
-        await upload(c, a, 1);
+        await upload(a, 1);
         await issueCheckpoint(c.deps.db, c.deps, "anc-f");
         c.clock.advance(60 * 60_000); // one period
         const pass = await anchorDueCheckpoints(c.deps, settings);

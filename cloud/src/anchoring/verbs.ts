@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import * as v from "valibot";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import { checkpointAnchors } from "../db/schema/anchoring.ts";
 import { notFound } from "../http/errors.ts";
@@ -20,11 +20,6 @@ export const AnchorView = v.strictObject({
 });
 export type AnchorView = v.InferOutput<typeof AnchorView>;
 
-function readable(ctx: ServiceContext, siteId: string): void {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, siteId);
-}
-
 /** The site's anchors, newest first; with `treeSize`, those of the checkpoints of that size. */
 export async function listAnchors({
   ctx,
@@ -33,7 +28,7 @@ export async function listAnchors({
   ctx: ServiceContext;
   input: { siteId: string; treeSize?: number | undefined };
 }): Promise<AnchorView[]> {
-  readable(ctx, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const rows = await ctx.db
     .select()
     .from(checkpointAnchors)
@@ -66,7 +61,7 @@ export async function anchorFile({
   ctx: ServiceContext;
   input: { siteId: string; anchorId: number };
 }): Promise<{ bytes: Buffer; fileName: string; contentType: string }> {
-  readable(ctx, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const [row] = await ctx.db
     .select()
     .from(checkpointAnchors)

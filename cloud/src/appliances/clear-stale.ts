@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { retireAppliances } from "./delete.ts";
@@ -13,8 +13,7 @@ export async function clearStale({
   ctx,
   input,
 }: ServiceCall<{ siteId: string; olderThanSec?: number }>): Promise<{ cleared: string[] }> {
-  assertRole(ctx.actor, "msp-admin");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-admin", input.siteId);
   const now = ctx.clock.now();
   const cutoff = new Date(now.getTime() - (input.olderThanSec ?? ctx.config.staleAfterSec) * 1000);
   return ctx.db.transaction(async (tx) => {

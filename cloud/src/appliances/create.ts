@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { EnrollResponse } from "../../../protocol/provision.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
@@ -15,8 +15,7 @@ export async function createAppliance({
   ctx,
   input,
 }: ServiceCall<ApplianceCreate & { siteId: string }>): Promise<EnrollResponse> {
-  assertRole(ctx.actor, "msp-admin");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-admin", input.siteId);
   const applianceId = input.id ?? newId("app-", 6);
   return ctx.db.transaction(async (tx) => {
     const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));

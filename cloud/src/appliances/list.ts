@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import type { ApplianceView } from "./schemas.ts";
@@ -10,8 +10,7 @@ export async function listAppliances({
   ctx,
   input,
 }: ServiceCall<{ siteId: string }>): Promise<{ appliances: ApplianceView[] }> {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const rows = await ctx.db
     .select()
     .from(appliances)

@@ -25,6 +25,12 @@ export function assertSiteAccess(actor: Actor, siteId: string): void {
   }
 }
 
+/** Throw 403 unless the actor is an admin of at least role `min` who may act on `siteId`. */
+export function assertSiteRole(actor: Actor, min: Role, siteId: string): void {
+  assertRole(actor, min);
+  assertSiteAccess(actor, siteId);
+}
+
 /** Throw 403 unless the actor is an admin token without site scope (fleet-wide actions). */
 export function assertFleetWide(actor: Actor): void {
   if (actor.type === "system") return;

@@ -2,9 +2,10 @@ import type { Hash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { pgTable, text } from "drizzle-orm/pg-core";
 import type { Db } from "./client.ts";
 import { currentRole, grantServiceRights } from "./roles.ts";
+import { timestamptz } from "./schema/columns.ts";
 
 /** Folder holding every area's migrations, named `NNNN_<area>.sql`, applied in filename order. */
 export const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
@@ -18,7 +19,7 @@ export const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
 /** Which migration files have run (created by `migrate` itself before the first file). */
 export const schemaMigrations = pgTable("schema_migrations", {
   name: text("name").primaryKey(),
-  appliedAt: timestamp("applied_at", { withTimezone: true, mode: "date" }).notNull(),
+  appliedAt: timestamptz("applied_at").notNull(),
 });
 
 /** Split a migration file into statements (see STATEMENT_BREAKPOINT). */

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { escrowKeys } from "../db/schema/escrow.ts";
 import { escrowEntry } from "./record.ts";
@@ -7,8 +7,7 @@ import type { EscrowList } from "./schemas.ts";
 
 /** The escrowed keys of a site, without secrets (msp-admin). */
 export async function listEscrow({ ctx, input }: ServiceCall<{ siteId: string }>): Promise<EscrowList> {
-  assertRole(ctx.actor, "msp-admin");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-admin", input.siteId);
   const rows = await ctx.db
     .select()
     .from(escrowKeys)

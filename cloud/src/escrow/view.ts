@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { escrowKeys } from "../db/schema/escrow.ts";
 import { notFound } from "../http/errors.ts";
@@ -20,8 +20,7 @@ export async function viewEscrow({
 }: ServiceCall<{ siteId: string; id: string }> & {
   kek: Kek;
 }): Promise<EscrowSecret> {
-  assertRole(ctx.actor, "msp-admin");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-admin", input.siteId);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .select()

@@ -1,12 +1,11 @@
 import { desc, eq } from "drizzle-orm";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import { evidenceAlerts } from "../db/schema/evidence.ts";
 
 /** Chain alerts recorded at ingest for a site (gaps, forks, bad links and signatures), newest first. */
 export async function listEvidenceAlerts({ ctx, input }: { ctx: ServiceContext; input: { siteId: string } }) {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const rows = await ctx.db
     .select()
     .from(evidenceAlerts)

@@ -1,7 +1,7 @@
 import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
 import { GENESIS_HASH } from "../../../protocol/evidence.ts";
 import { floorStarts, type RetentionFloor } from "../../../protocol/retention-floor.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { auditSiteLog, type LogAudit } from "../transparency/log-audit.ts";
@@ -78,8 +78,7 @@ export async function auditSiteChain({
   /** Bundles per page and window (tests make it small to cross their boundaries). */
   pageSize?: number;
 }): Promise<SiteAudit> {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const floors = await siteRetentionFloors(ctx.db, input.siteId);
   const site: SiteRef = {
     floors,

@@ -1,5 +1,5 @@
 import { canonicalize } from "../../../protocol/canonical.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { latestCoveredHeads } from "./chain-heads.ts";
 import { siteRetentionFloors } from "./retention-floors.ts";
@@ -13,8 +13,7 @@ import { siteChainPages } from "./site-chain.ts";
  * how far each chain is proven complete.
  */
 export function exportSiteChain({ ctx, input }: ServiceCall<{ siteId: string }>): ReadableStream<Uint8Array> {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const pages = siteChainPages(ctx, input.siteId);
   const enc = new TextEncoder();
   let started = false;

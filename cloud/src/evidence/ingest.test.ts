@@ -26,12 +26,8 @@ import { verifiedRanges } from "./verified-records.ts";
 
 type Envelope = { error: { code: string; message: string; details?: { result: EvidenceUploadResult } } };
 
-async function upload(c: TestCloud, a: TestAppliance, bundles: unknown[]) {
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles }),
-  });
+async function upload(a: TestAppliance, bundles: unknown[]) {
+  const r = await a.upload(bundles);
   return { status: r.status, body: (await r.json()) as EvidenceUploadResult & Envelope };
 }
 
@@ -55,7 +51,7 @@ describeEachDb("evidence ingest", (cloud) => {
     a = await c.createAppliance("site-a", "app-a1");
     b = await c.createAppliance("site-b", "app-b1");
     first = a.nextBundles(5);
-    const r = await upload(c, a, first);
+    const r = await upload(a, first);
     expect(r.status).toBe(200);
     expect(r.body.headSeq).toBe(5);
     expect(r.body.results.map((x) => x.status)).toEqual(Array(5).fill("stored"));
@@ -63,9 +59,9 @@ describeEachDb("evidence ingest", (cloud) => {
   });
 
   test("resending stored bundles is idempotent (already-stored), mixed with new ones", async () => {
-    const c = cloud();
+    const _c = cloud();
     const more = a.nextBundles(2);
-    const r = await upload(c, a, [...first.slice(3), ...more]);
+    const r = await upload(a, [...first.slice(3), ...more]);
     expect(r.status).toBe(200);
     expect(r.body.results.map((x) => x.status)).toEqual([
       "already-stored",
@@ -79,7 +75,7 @@ describeEachDb("evidence ingest", (cloud) => {
   test("the same batch sent twice at once: stored exactly once, both answered 200", async () => {
     const c = cloud();
     const batch = a.nextBundles(3);
-    const [r1, r2] = await Promise.all([upload(c, a, batch), upload(c, a, batch)]);
+    const [r1, r2] = await Promise.all([upload(a, batch), upload(a, batch)]);
     expect([r1.status, r2.status]).toEqual([200, 200]);
     const statuses = [...r1.body.results, ...r2.body.results].map((x) => x.status).sort();
     expect(statuses).toEqual([
@@ -119,7 +115,7 @@ describeEachDb("evidence ingest", (cloud) => {
       const c = cloud();
       const before = await chainCount(c, "app-a1");
       const probe = a.peekBundles(2);
-      const r = await upload(c, a, make(probe));
+      const r = await upload(a, make(probe));
       expect(r.status).toBe(status);
       expect(r.body.error.code).toBe(code);
       expect(r.body.error.details?.result.results[0]?.status).toBe("rejected");
@@ -131,9 +127,9 @@ describeEachDb("evidence ingest", (cloud) => {
   }
 
   test("the good prefix of a batch is stored; the rest is refused with the reason", async () => {
-    const c = cloud();
+    const _c = cloud();
     const next = a.nextBundles(3);
-    const r = await upload(c, a, [next[0], { ...next[1]!, sig: "1".repeat(128) }, next[2]]);
+    const r = await upload(a, [next[0], { ...next[1]!, sig: "1".repeat(128) }, next[2]]);
     expect(r.status).toBe(422);
     expect(r.body.error.details?.result.results.map((x) => x.status)).toEqual([
       "stored",
@@ -145,8 +141,8 @@ describeEachDb("evidence ingest", (cloud) => {
   });
 
   test("a bundle for another appliance is refused (403) even when well signed", async () => {
-    const c = cloud();
-    const r = await upload(c, b, a.peekBundles(1));
+    const _c = cloud();
+    const r = await upload(b, a.peekBundles(1));
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe("wrong-appliance");
   });
@@ -154,7 +150,7 @@ describeEachDb("evidence ingest", (cloud) => {
   test("a future-dated bundle is refused", async () => {
     const c = cloud();
     c.clock.set("2026-11-25T09:00:00.000Z"); // before the sample chain's createdAt
-    const r = await upload(c, b, b.nextBundles(1));
+    const r = await upload(b, b.nextBundles(1));
     c.clock.set(new Date());
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("future-dated");
@@ -187,14 +183,14 @@ describeEachDb("evidence ingest", (cloud) => {
     const c = cloud();
     const t = await c.createAppliance("site-b", "app-torsion");
     const first = t.nextBundles(40);
-    expect((await upload(c, t, first)).status).toBe(200);
+    expect((await upload(t, first)).status).toBe(200);
     const head = { seq: 40, hash: bundleHash(first[39]!) };
     // Valid under the cofactored equation a batch verifier checks; node:crypto refuses it.
     const more = extendChain(t, head, 40, (b) =>
       b.seq === 60 ? withTorsionSignature(b, t.key.secretKey) : b,
     );
     expect(verify(bundleSigningBytes(more[19]!), more[19]!.sig, t.key.publicKey)).toBe(false);
-    const r = await upload(c, t, more);
+    const r = await upload(t, more);
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("bad-signature");
     expect(r.body.error.details?.result.headSeq).toBe(59);
@@ -220,11 +216,11 @@ describeEachDb("evidence ingest", (cloud) => {
     const b1 = next("2026-06-01T12:00:00.000Z");
     // Within the skew (an NTP step back) is accepted.
     const b2 = next(new Date(Date.parse("2026-06-01T12:00:00.000Z") - MAX_BACKDATE_MS + 1000).toISOString());
-    expect((await upload(c, d, [b1, b2])).status).toBe(200);
+    expect((await upload(d, [b1, b2])).status).toBe(200);
     const saved = head;
     // After the stored head: 2020 follows 2026.
     const old = next("2020-01-01T00:00:00.000Z");
-    const r = await upload(c, d, [old]);
+    const r = await upload(d, [old]);
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe("backdated");
     expect(r.body.error.message).toMatch(/before that of bundle #2/);
@@ -232,7 +228,7 @@ describeEachDb("evidence ingest", (cloud) => {
     head = saved;
     const b3 = next("2026-07-01T00:00:00.000Z");
     const b4 = next("2026-06-15T00:00:00.000Z");
-    const r2 = await upload(c, d, [b3, b4]);
+    const r2 = await upload(d, [b3, b4]);
     expect(r2.status).toBe(422);
     expect(r2.body.error.details?.result.results.map((x) => x.status)).toEqual(["stored", "rejected"]);
     expect(r2.body.error.code).toBe("backdated");
@@ -250,9 +246,9 @@ describeEachDb("evidence ingest", (cloud) => {
   test("each storing upload leaves a cloud-signed record of the signatures it verified", async () => {
     const c = cloud();
     const x = await c.createAppliance("site-b", "app-records");
-    await upload(c, x, x.nextBundles(3));
+    await upload(x, x.nextBundles(3));
     const second = x.nextBundles(2);
-    await upload(c, x, second);
+    await upload(x, second);
     const head5 = { seq: 5, hash: bundleHash(second[1]!) };
     expect((await verifiedRanges(c.deps.db, "site-b", c.deps.keys))["app-records"]).toEqual({
       fromSeq: 1,
@@ -267,7 +263,7 @@ describeEachDb("evidence ingest", (cloud) => {
       sql`UPDATE appliances SET chain_seq = ${head7.seq}, chain_head = ${head7.hash} WHERE id = 'app-records'`,
     );
     const after = extendChain(x, head7, 2);
-    expect((await upload(c, x, after)).status).toBe(200);
+    expect((await upload(x, after)).status).toBe(200);
     expect((await verifiedRanges(c.deps.db, "site-b", c.deps.keys))["app-records"]).toEqual({
       fromSeq: 8,
       throughSeq: 9,
@@ -317,7 +313,7 @@ describeEachDb("evidence ingest", (cloud) => {
     const c = cloud();
     const x = await c.createAppliance("site-b", "app-b2");
     const good = x.nextBundles(3);
-    expect((await upload(c, x, good.slice(0, 2))).status).toBe(200);
+    expect((await upload(x, good.slice(0, 2))).status).toBe(200);
     // An attacker with DB access appends a bundle signed by someone else (insert is all WORM allows).
     const forged = { ...good[2]!, sig: "2".repeat(128) };
     await c.deps.db.insert(evidenceChain).values({

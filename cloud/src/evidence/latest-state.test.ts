@@ -1,6 +1,5 @@
 import { expect, test } from "bun:test";
 import { asc, eq } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import {
   type BundleContent,
   buildBundle,
@@ -33,12 +32,8 @@ const proof = (findings: Finding[], removed: { checkId: string; host: string }[]
   return { digest: stateDigest(s.values()), count: s.size, removed };
 };
 
-async function upload(c: TestCloud, a: TestAppliance, bundles: EvidenceBundle[]) {
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles }),
-  });
+async function upload(a: TestAppliance, bundles: EvidenceBundle[]) {
+  const r = await a.upload(bundles);
   return { status: r.status, text: await r.text() };
 }
 
@@ -62,7 +57,7 @@ describeEachDb("latest state per host and check", (cloud) => {
       { kind: "state-snapshot", createdAt: at(0), findings: s0, state: proof(s0) },
       { kind: "state-delta", createdAt: at(2), findings: [failing], state: proof([s0[0]!, failing]) },
     ]);
-    expect((await upload(c, a, bundles)).status).toBe(200);
+    expect((await upload(a, bundles)).status).toBe(200);
     expect(await latestOf(c, a.applianceId)).toEqual([
       ["linux.ssh-hardening", "srv-1", "pass", 1],
       ["windows.firewall", "win-1", "fail", 2],
@@ -87,7 +82,7 @@ describeEachDb("latest state per host and check", (cloud) => {
       { seq: 2, hash: bundleHash(bundles[1]!) },
     );
     expect(verifyStateChain([...bundles, ...more])).toEqual({ ok: true });
-    expect((await upload(c, a, more)).status).toBe(200);
+    expect((await upload(a, more)).status).toBe(200);
     expect(await latestOf(c, a.applianceId)).toEqual([["windows.firewall", "win-1", "fail", 2]]);
     const [h] = await c.deps.db
       .select()
@@ -108,7 +103,7 @@ describeEachDb("latest state per host and check", (cloud) => {
         hash: bundleHash(more[1]!),
       },
     );
-    expect((await upload(c, a, full)).status).toBe(200);
+    expect((await upload(a, full)).status).toBe(200);
     expect(await latestOf(c, a.applianceId)).toEqual([["linux.ssh-hardening", "srv-1", "pass", 5]]);
   });
 
@@ -123,11 +118,11 @@ describeEachDb("latest state per host and check", (cloud) => {
       { kind: "state-delta", createdAt: at(2), findings: [failing], state: proof([s0[0]!, failing]) },
       { kind: "state-delta", createdAt: at(3), findings: [], state: proof([s0[0]!, failing]) },
     ]);
-    expect((await upload(c, a, bundles.slice(0, 2))).status).toBe(200);
+    expect((await upload(a, bundles.slice(0, 2))).status).toBe(200);
     // As a database from before migration 2500: rows and heads absent.
     await c.deps.db.delete(evidenceLatest).where(eq(evidenceLatest.applianceId, a.applianceId));
     await c.deps.db.delete(evidenceStateHeads).where(eq(evidenceStateHeads.applianceId, a.applianceId));
-    expect((await upload(c, a, bundles.slice(2))).status).toBe(200);
+    expect((await upload(a, bundles.slice(2))).status).toBe(200);
     expect(await latestOf(c, a.applianceId)).toEqual([
       ["linux.ssh-hardening", "srv-1", "pass", 1],
       ["windows.firewall", "win-1", "fail", 2],
@@ -140,7 +135,7 @@ describeEachDb("latest state per host and check", (cloud) => {
     const a = await c.createAppliance("s-digest", "app-digest");
     const s0 = [ssh({ observedAt: at(0) }), fw({ observedAt: at(0) })];
     const [snap] = chainOf(a, [{ kind: "state-snapshot", createdAt: at(0), findings: s0, state: proof(s0) }]);
-    expect((await upload(c, a, [snap!])).status).toBe(200);
+    expect((await upload(a, [snap!])).status).toBe(200);
     // The firewall fails, but the bundle claims the state in which srv-1 fails too.
     const failing = fw({ observedAt: at(2), status: "fail", actual: "off" });
     const claimed = proof([ssh({ status: "fail" }), failing]);
@@ -151,7 +146,7 @@ describeEachDb("latest state per host and check", (cloud) => {
     );
     const verdict = verifyStateChain([snap!, bad!]);
     expect(verdict.ok).toBe(false);
-    const r = await upload(c, a, [bad!]);
+    const r = await upload(a, [bad!]);
     expect(r.status).toBe(422);
     const computed = proof([s0[0]!, failing]).digest;
     expect(r.text).toContain("state-mismatch");
@@ -176,7 +171,7 @@ describeEachDb("latest state per host and check", (cloud) => {
       { seq: 1, hash: bundleHash(snap!) },
     );
     expect(verifyStateChain([snap!, quiet!]).ok).toBe(false);
-    const q = await upload(c, a, [quiet!]);
+    const q = await upload(a, [quiet!]);
     expect(q.status).toBe(422);
     expect(q.text).toContain(`gives ${proof(s0).digest} (2 findings)`);
     // The honest bundle is then stored.
@@ -186,6 +181,6 @@ describeEachDb("latest state per host and check", (cloud) => {
       { seq: 1, hash: bundleHash(snap!) },
     );
     expect(verifyStateChain([snap!, good!])).toEqual({ ok: true });
-    expect((await upload(c, a, [good!])).status).toBe(200);
+    expect((await upload(a, [good!])).status).toBe(200);
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import { sql } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { systemClock } from "../clock.ts";
 import { evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
 import { startJobs } from "../jobs/runner.ts";
@@ -43,11 +42,7 @@ describe.skipIf(!POSTGRES_AVAILABLE || !motoAvailable())(
       for (let i = 0; i < APPLIANCES; i++) {
         const a = await one.createAppliance("site-f", `f${i}`);
         for (let done = 0; done < PER_APPLIANCE; done += 50) {
-          const r = await one.request(AGENT_API.evidence, {
-            method: "POST",
-            headers: a.headers,
-            body: JSON.stringify({ bundles: a.nextBundles(50) }),
-          });
+          const r = await a.upload(a.nextBundles(50));
           expect(r.status).toBe(200);
         }
       }

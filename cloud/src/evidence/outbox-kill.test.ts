@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { sha256Hex } from "../../../protocol/hash.ts";
 import { evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
 import { evidenceObjectText } from "../store/object-store.ts";
@@ -25,11 +24,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("outbox drain killed with SIGKILL (Postgres
   test("after the kill, the next pass leaves every chain row with its exact object and an empty outbox", async () => {
     await c.createSite("site-k");
     const a = await c.createAppliance("site-k", "k1");
-    const r = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: a.headers,
-      body: JSON.stringify({ bundles: a.nextBundles(120) }),
-    });
+    const r = await a.upload(a.nextBundles(120));
     expect(r.status).toBe(200);
     const child = Bun.spawn(
       [process.execPath, join(import.meta.dir, "../testing/drain-child.ts"), c.databaseUrl!, storeDir],

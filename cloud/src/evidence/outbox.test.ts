@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { sha256Hex } from "../../../protocol/hash.ts";
 import type { Tier } from "../config.ts";
 import { evidenceAlerts, evidenceChain, evidenceOutbox } from "../db/schema/evidence.ts";
@@ -19,12 +18,8 @@ import {
   OBJECT_WRITE_ALERT,
 } from "./outbox.ts";
 
-async function ingest(c: TestCloud, a: TestAppliance, n: number) {
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles: a.nextBundles(n) }),
-  });
+async function ingest(a: TestAppliance, n: number) {
+  const r = await a.upload(a.nextBundles(n));
   expect(r.status).toBe(200);
 }
 
@@ -62,7 +57,7 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
     const c = cloud();
     await c.createSite("site-a");
     a = await c.createAppliance("site-a", "a1");
-    await ingest(c, a, 4);
+    await ingest(a, 4);
     const down: ObjectStore = {
       ...c.deps.store,
       put: async () => {
@@ -85,7 +80,7 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
 
   test("crash after the object write but before the entry is cleared: the retry finds it present", async () => {
     const c = cloud();
-    await ingest(c, a, 3);
+    await ingest(a, 3);
     let calls = 0;
     const dies: ObjectStore = {
       ...c.deps.store,
@@ -133,7 +128,7 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
 
   test("/health turns not-ok when an object has waited too long for the store, and ok again once written", async () => {
     const c = cloud();
-    await ingest(c, a, 1);
+    await ingest(a, 1);
     expect((await health(c)).body).toMatchObject({ ok: true, outbox: { depth: 1, oldestAgeSec: 0 } });
     c.clock.advance((c.deps.config.outboxMaxAgeSec + 1) * 1000);
     const late = await health(c);
@@ -153,7 +148,7 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
 
   test("a store that keeps failing: entries back off, one alert each after repeated failures, written once it recovers", async () => {
     const c = cloud();
-    await ingest(c, a, 2);
+    await ingest(a, 2);
     const down: ObjectStore = {
       ...c.deps.store,
       put: async () => {
@@ -209,7 +204,7 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
         createdAt: now,
       })),
     );
-    await ingest(c, a, 30);
+    await ingest(a, 30);
     const job = (deps = c.deps) => evidenceOutboxJob.run(deps, new AbortController().signal);
     await job();
     // Every good object is in the store, exactly as stored in the chain.
@@ -238,7 +233,7 @@ describeEachDb("evidence outbox: store and chain never disagree", (cloud) => {
     expect((await c.deps.db.select().from(evidenceOutbox)).every((r) => r.attempts === 2)).toBe(true);
     expect(await objectAlerts(c, "legacy..app")).toHaveLength(600);
     // New evidence keeps flowing meanwhile.
-    await ingest(c, a, 3);
+    await ingest(a, 3);
     await job();
     expect(await c.deps.db.select().from(evidenceOutbox)).toHaveLength(600);
   }, 60_000);
@@ -265,7 +260,7 @@ describe.skipIf(!motoAvailable())("evidence objects in S3 with Object Lock per t
   test.each(cases)("%s: retain-until is receipt + %d days, COMPLIANCE mode", async (tier, days) => {
     await c.createSite(`s-${tier}`, tier);
     const a = await c.createAppliance(`s-${tier}`, `app-${tier}`);
-    await ingest(c, a, 1);
+    await ingest(a, 1);
     expect((await drainOutbox(c.deps)).written).toBe(1);
     const [row] = await c.deps.db
       .select()

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { applianceKeys } from "../db/schema/appliances.ts";
@@ -20,8 +20,7 @@ export async function siteKeyRows(db: Db, siteId: string) {
 
 /** A site's appliance keys plus the cloud's own key, as the verification endpoints show them. */
 export async function siteKeys({ ctx, input }: { ctx: ServiceContext; input: { siteId: string } }) {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const rows = await siteKeyRows(ctx.db, input.siteId);
   return {
     siteId: input.siteId,

@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Incident } from "../../../protocol/incident.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";
 import type { SiteIncidentView } from "./view.ts";
@@ -12,8 +12,7 @@ export async function listIncidents({
 }: ServiceCall<{ siteId: string; status?: "open" | "resolved"; limit?: number }>): Promise<
   SiteIncidentView[]
 > {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const where = input.status
     ? and(eq(incidents.siteId, input.siteId), eq(incidents.status, input.status))
     : eq(incidents.siteId, input.siteId);

@@ -3,7 +3,7 @@ import { resolved } from "../../../lib/incident.ts";
 import type { Incident } from "../../../protocol/incident.ts";
 import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { incidents } from "../db/schema/heal.ts";
 import { conflict, notFound } from "../http/errors.ts";
@@ -19,8 +19,7 @@ export async function resolveSiteIncident({
   incidentId: string;
   resolution: string;
 }>): Promise<SiteIncidentView> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   return ctx.db.transaction(async (tx) => {
     const key = and(eq(incidents.applianceId, input.applianceId), eq(incidents.id, input.incidentId));
     const [row] = await tx.select().from(incidents).where(key).for("update");

@@ -118,17 +118,9 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     tokens.ro = await c.adminToken("read-only");
     tokens.techA = await c.adminToken("msp-tech", "site-a");
     tokens.roB = await c.adminToken("read-only", "site-b");
-    const up = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: a1.headers,
-      body: JSON.stringify({ bundles: a1.nextBundles(4) }),
-    });
+    const up = await a1.upload(a1.nextBundles(4));
     expect(up.status).toBe(200);
-    const upB = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: b1.headers,
-      body: JSON.stringify({ bundles: b1.nextBundles(1) }),
-    });
+    const upB = await b1.upload(b1.nextBundles(1));
     expect(upB.status).toBe(200);
     for (const [app, id] of [
       [a1, "inc-a"],
@@ -450,11 +442,7 @@ describeEachDb("MCP endpoint over loopback (SDK Client + StreamableHTTPClientTra
     const c = cloud();
     await c.createSite("site-c");
     const app = await c.createAppliance("site-c", "app-c1");
-    const up = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: app.headers,
-      body: JSON.stringify({ bundles: app.nextBundles(3) }),
-    });
+    const up = await app.upload(app.nextBundles(3));
     expect(up.status).toBe(200);
     // Only an attacker holding the store's files could do this: edit the locked object.
     let original = "";

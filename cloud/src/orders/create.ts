@@ -5,7 +5,7 @@ import { describeIssues } from "../../../protocol/common.ts";
 import { ORDER_PARAMS } from "../../../protocol/order.ts";
 import { actorLabel } from "../actor.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
@@ -29,8 +29,7 @@ export async function createOrders({
   ctx,
   input,
 }: ServiceCall<OrderCreate & { siteId: string }>): Promise<{ orders: OrderView[] }> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   const p = v.safeParse(ORDER_PARAMS[input.type], input.params);
   if (!p.success) throw badRequest(`params for ${input.type}: ${describeIssues(p.issues)}`);
   const now = ctx.clock.now();

@@ -1,5 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { orders } from "../db/schema/orders.ts";
 import type { OrderView } from "./schemas.ts";
@@ -10,8 +10,7 @@ export async function listOrders({
   ctx,
   input,
 }: ServiceCall<{ siteId: string; state?: string; limit?: number }>): Promise<{ orders: OrderView[] }> {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const rows = await ctx.db
     .select()
     .from(orders)

@@ -7,7 +7,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { ProgramPerson } from "../../../protocol/program.ts";
 import type { ProgramState } from "../../../protocol/program-state.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { sites } from "../db/schema/sites.ts";
@@ -67,8 +67,7 @@ export async function officialOf(
 export function assertTechnician(ctx: ServiceContext, siteId: string): void {
   if (ctx.actor.type === "admin" && ctx.actor.tokenId.startsWith(PORTAL_PREFIX))
     throw forbidden("this action is the MSP technician's, not the portal's");
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, siteId);
+  assertSiteRole(ctx.actor, "msp-tech", siteId);
 }
 
 /** A site's config changed in what appliances must know (exceptions): bump its version so they re-sync. */

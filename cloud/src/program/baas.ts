@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { sha256Hex } from "../../../protocol/hash.ts";
 import { type BaaDocument, IsoDate } from "../../../protocol/program.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
 import type { ServiceCall } from "../context.ts";
 import { badRequest, notFound } from "../http/errors.ts";
@@ -143,8 +143,7 @@ export async function baaDocument({
   ctx,
   input,
 }: ServiceCall<{ siteId: string; baaId: string }>): Promise<{ doc: BaaDocument; bytes: Uint8Array }> {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const state = await stateIn(ctx.db, input.siteId);
   const doc = state.baas.get(input.baaId)?.baa.document;
   if (!doc) throw notFound(`BAA "${input.baaId}" has no document`);

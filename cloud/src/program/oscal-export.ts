@@ -1,6 +1,6 @@
 /** OSCAL exports of a site as of now (read-only and up): its score with the program, in OSCAL JSON. */
 import { eq } from "drizzle-orm";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { sites } from "../db/schema/sites.ts";
 import { notFound } from "../http/errors.ts";
@@ -13,8 +13,7 @@ export async function oscalExport({
   ctx,
   input,
 }: ServiceCall<{ siteId: string; kind: "assessment-results" | "poam" }>) {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const [site] = await ctx.db
     .select({ id: sites.id, name: sites.name })
     .from(sites)

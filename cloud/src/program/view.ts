@@ -1,7 +1,7 @@
 /** A site's program as the API and MCP show it: plain JSON from the replayed state and judgement. */
 import { POLICY_LIBRARY, SRA_SECTIONS } from "../../../protocol/program-catalogue.ts";
 import { sraSectionsDone } from "../../../protocol/program-state.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { type SiteProgram, siteProgram } from "./evaluate.ts";
 
@@ -65,7 +65,6 @@ export function programView(p: SiteProgram) {
 
 /** Read a site's program (read-only and up). */
 export async function getProgram({ ctx, input }: ServiceCall<{ siteId: string }>) {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   return programView(await siteProgram(ctx, input.siteId));
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { ProvisionCreate, ProvisionRecord } from "../../../protocol/provision.ts";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { provisions } from "../db/schema/provisioning.ts";
 import { sites } from "../db/schema/sites.ts";
@@ -14,8 +14,7 @@ export async function createProvision({
   ctx,
   input,
 }: ServiceCall<ProvisionCreate & { mac: string }>): Promise<ProvisionRecord> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));

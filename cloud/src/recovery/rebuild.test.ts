@@ -60,11 +60,7 @@ describe.skipIf(!POSTGRES_AVAILABLE || !hasPgTools)("disaster recovery on Postgr
       [a, 40],
       [b, 25],
     ] as const) {
-      const r = await one.request(AGENT_API.evidence, {
-        method: "POST",
-        headers: app.headers,
-        body: JSON.stringify({ bundles: app.nextBundles(n) }),
-      });
+      const r = await app.upload(app.nextBundles(n));
       expect(r.status).toBe(200);
     }
     expect((await drainOutbox(one.deps)).written).toBe(65);

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import * as v from "valibot";
 import { IsoDate, ProgramPerson } from "../../../protocol/program.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { RouteDeps } from "../deps.ts";
 import { readBodyBytes } from "../http/body.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -62,8 +62,7 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       params: Site,
     },
     async ({ c, ctx, params }) => {
-      assertRole(ctx.actor, "read-only");
-      assertSiteAccess(ctx.actor, params.siteId);
+      assertSiteRole(ctx.actor, "read-only", params.siteId);
       const bodies = await programBodies(deps.db, params.siteId);
       return c.body(bodies.map((b) => `${b}\n`).join(""), 200, {
         "content-type": "application/x-ndjson; charset=utf-8",
@@ -83,8 +82,7 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       params: Site,
     },
     async ({ c, ctx, params }) => {
-      assertRole(ctx.actor, "read-only");
-      assertSiteAccess(ctx.actor, params.siteId);
+      assertSiteRole(ctx.actor, "read-only", params.siteId);
       const keys = (await cloudKeyHistory(deps.db)).map((k) => k.publicKey);
       return c.json(
         await verifyProgramChain(deps.db, params.siteId, keys.length ? keys : [deps.keys.publicKey]),

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertRole, assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall, ServiceContext } from "../context.ts";
 import { sites } from "../db/schema/sites.ts";
 import { notFound } from "../http/errors.ts";
@@ -20,8 +20,7 @@ export async function listSites({ ctx }: { ctx: ServiceContext }): Promise<{ sit
 
 /** One site. */
 export async function getSite({ ctx, input }: ServiceCall<{ siteId: string }>): Promise<SiteView> {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const [row] = await ctx.db.select().from(sites).where(eq(sites.id, input.siteId));
   if (!row) throw notFound(`no site "${input.siteId}"`);
   return siteView(row);

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { sites } from "../db/schema/sites.ts";
 import { badRequest, notFound } from "../http/errors.ts";
@@ -35,8 +35,7 @@ export async function updateSiteConfig({
   ctx,
   input,
 }: ServiceCall<{ siteId: string; config: SiteConfigInput }>): Promise<SiteView> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   await refuseScoredDisabled(ctx, input.siteId, input.config.disabledChecks);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx

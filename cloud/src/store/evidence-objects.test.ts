@@ -1,7 +1,6 @@
 import { expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { canonicalize } from "../../../protocol/canonical.ts";
 import { buildBundle, bundleHash } from "../../../protocol/evidence.ts";
 import { stateDigest } from "../../../protocol/state.ts";
@@ -38,11 +37,7 @@ describeEachDb("evidence objects", (cloud) => {
       },
       a.key.secretKey,
     );
-    const r = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: a.headers,
-      body: JSON.stringify({ bundles: [v1, v2] }),
-    });
+    const r = await a.upload([v1, v2]);
     expect(r.status).toBe(200);
     expect((await drainOutbox(c.deps, {})).written).toBe(2);
     const rows = await c.deps.db

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
 import type { ServiceContext } from "../context.ts";
 import { sites } from "../db/schema/sites.ts";
@@ -20,8 +20,7 @@ export async function createTarget({
   ctx: ServiceContext;
   input: { siteId: string } & TargetCreate;
 }): Promise<TargetView> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   assertSecretFits(input.spec, input.secret);
   const id = newId("tgt_");
   const now = ctx.clock.now();

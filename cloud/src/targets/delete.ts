@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import { targets } from "../db/schema/targets.ts";
 import { notFound } from "../http/errors.ts";
@@ -14,8 +14,7 @@ export async function deleteTarget({
   ctx: ServiceContext;
   input: { siteId: string; targetId: string };
 }): Promise<{ id: string; deleted: true }> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   await ctx.db.transaction(async (tx) => {
     const gone = await tx
       .delete(targets)

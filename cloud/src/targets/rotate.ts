@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import { targets } from "../db/schema/targets.ts";
 import { notFound } from "../http/errors.ts";
@@ -23,8 +23,7 @@ export async function rotateCredential({
   ctx: ServiceContext;
   input: { siteId: string; targetId: string } & CredentialRotate;
 }): Promise<TargetView> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     const [t] = await tx

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
+import { AGENT_API } from "../../../protocol/api.ts";
 import { bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
 import { generateKeyPair, type KeyPair } from "../../../protocol/sign.ts";
 import { sampleChain } from "../../../protocol/testkit.ts";
@@ -63,6 +64,8 @@ export interface TestAppliance {
   nextBundles(n: number): EvidenceBundle[];
   /** The next `n` bundles without advancing the local head (for probes that will be refused). */
   peekBundles(n: number): EvidenceBundle[];
+  /** The cloud's answer to this appliance posting `bundles` (well-formed or not) to the evidence endpoint. */
+  upload(bundles: readonly unknown[]): Promise<Response>;
 }
 
 /** A cloud on a fresh database, plus helpers. Always `close()` it (afterAll). */
@@ -173,12 +176,13 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
       let head = { seq: 0, hash: "" };
       const after = (n: number) =>
         sampleChain(head.seq + n, { key, siteId, applianceId: r.applianceId }).bundles.slice(head.seq);
+      const headers = { authorization: `Bearer ${r.apiKey}`, "content-type": "application/json" };
       return {
         siteId,
         applianceId: r.applianceId,
         apiKey: r.apiKey,
         key,
-        headers: { authorization: `Bearer ${r.apiKey}`, "content-type": "application/json" },
+        headers,
         nextBundles(n) {
           const out = after(n);
           const last = out[out.length - 1];
@@ -186,6 +190,8 @@ export async function makeTestCloud(opts: TestCloudOptions = {}): Promise<TestCl
           return out;
         },
         peekBundles: after,
+        upload: (bundles) =>
+          request(AGENT_API.evidence, { method: "POST", headers, body: JSON.stringify({ bundles }) }),
       };
     },
     async adminToken(role, siteId) {

@@ -1,11 +1,10 @@
 import { SiteComplianceOutput, SiteInput } from "../../../protocol/mcp.ts";
 import { siteProgram } from "../program/evaluate.ts";
 import { siteCompliance } from "../web/data/compliance.ts";
-import { requireSite } from "./site-exists.ts";
-import { defineTool } from "./tool.ts";
+import { defineSiteReadTool } from "./site-read-tool.ts";
 
 /** get_site_compliance: the site's score per HIPAA control, the same figures the dashboard shows. */
-export const getSiteCompliance = defineTool({
+export const getSiteCompliance = defineSiteReadTool({
   name: "get_site_compliance",
   title: "Site compliance per HIPAA control",
   description:
@@ -14,13 +13,9 @@ export const getSiteCompliance = defineTool({
     "artefacts (risk assessment, policies, BAAs, training) behind it, and the exceptions naming it; computed from " +
     "the latest signed check cycle of each appliance and the site's program chain; `sources` names the evidence " +
     "bundle holding each finding.",
-  kind: "read",
-  minRole: "read-only",
   input: SiteInput,
   output: SiteComplianceOutput,
-  siteOf: (input) => input.siteId,
   async run({ ctx, input }) {
-    await requireSite(ctx, input.siteId);
     const program = await siteProgram(ctx, input.siteId);
     const {
       findings,

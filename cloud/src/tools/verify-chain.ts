@@ -1,14 +1,13 @@
 import { VerifyChainInput, VerifyChainOutput } from "../../../protocol/mcp.ts";
 import { auditSiteChain } from "../evidence/chain-audit.ts";
 import { enforce } from "../ratelimit/limiter.ts";
-import { requireSite } from "./site-exists.ts";
-import { defineTool } from "./tool.ts";
+import { defineSiteReadTool } from "./site-read-tool.ts";
 
 /**
  * verify_chain: the cloud's chain audit (evidence/chain-audit.ts), the one the admin API and the
  * pages show, so MCP clients get the verdict `malachor evidence verify` gives for the export.
  */
-export const verifyChain = defineTool({
+export const verifyChain = defineSiteReadTool({
   name: "verify_chain",
   title: "Verify the evidence chain",
   description:
@@ -18,13 +17,9 @@ export const verifyChain = defineTool({
     '(signatures: "all" verifies every Ed25519 signature again, slower). Answers ok with each appliance\'s ' +
     "head, or the first break (kind, appliance, sequence number, reason) exactly as `malachor evidence verify` " +
     "names it for the export, and what was checked (coverage).",
-  kind: "read",
-  minRole: "read-only",
   input: VerifyChainInput,
   output: VerifyChainOutput,
-  siteOf: (input) => input.siteId,
   async run({ ctx, input }) {
-    await requireSite(ctx, input.siteId);
     // The same budget per token as the audit endpoint: both run the whole chain through the workers.
     const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
     await enforce(

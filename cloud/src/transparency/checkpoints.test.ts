@@ -1,23 +1,18 @@
 import { expect, test } from "bun:test";
 import * as v from "valibot";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { openNote, parseCheckpoint } from "../../../protocol/checkpoint.ts";
 import { leafHash, verifyConsistency, verifyInclusion } from "../../../protocol/merkle.ts";
 import { ConsistencyProof, InclusionProof } from "../../../protocol/transparency.ts";
 import { describeEachDb } from "../testing/each-db.ts";
-import type { TestAppliance, TestCloud } from "../testing/test-cloud.ts";
+import type { TestAppliance } from "../testing/test-cloud.ts";
 import { siteLogHead } from "./append.ts";
 import { checkpointKey, issueDueCheckpoints } from "./checkpoints.ts";
 
 const unhex = (h: string) => Buffer.from(h, "hex");
 
-async function upload(c: TestCloud, a: TestAppliance, n: number) {
+async function upload(a: TestAppliance, n: number) {
   const bundles = a.nextBundles(n);
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles }),
-  });
+  const r = await a.upload(bundles);
   expect(r.status).toBe(200);
   return bundles;
 }
@@ -31,11 +26,11 @@ describeEachDb("transparency checkpoints and proofs", (cloud) => {
     await c.createSite("cp-a");
     a = await c.createAppliance("cp-a", "cp-a1");
     reader = await c.adminToken("read-only", "cp-a");
-    await upload(c, a, 5);
+    await upload(a, 5);
     expect(await issueDueCheckpoints(c.deps)).toBe(1);
     // Nothing new: nothing due.
     expect(await issueDueCheckpoints(c.deps)).toBe(0);
-    await upload(c, a, 3);
+    await upload(a, 3);
     // Grown, but the last checkpoint is younger than the interval.
     c.clock.advance((c.deps.config.checkpointEveryMin - 1) * 60_000);
     expect(await issueDueCheckpoints(c.deps)).toBe(0);
@@ -59,7 +54,7 @@ describeEachDb("transparency checkpoints and proofs", (cloud) => {
 
   test("a checkpoint on demand; read-only callers and other sites' tokens are refused", async () => {
     const c = cloud();
-    await upload(c, a, 2);
+    await upload(a, 2);
     const tech = await c.adminToken("msp-tech", "cp-a");
     const r = await c.call("POST", "/api/sites/cp-a/tlog/checkpoints", { bearer: tech, body: {} });
     expect(r.status).toBe(201);
@@ -78,7 +73,7 @@ describeEachDb("transparency checkpoints and proofs", (cloud) => {
 
   test("inclusion by hash or by appliance and seq, and consistency between two checkpoints, verify", async () => {
     const c = cloud();
-    const [bundle] = await upload(c, a, 1);
+    const [bundle] = await upload(a, 1);
     const head = await siteLogHead(c.deps.db, "cp-a");
     const byHash = await c.call(
       "GET",

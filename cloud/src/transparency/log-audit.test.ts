@@ -1,6 +1,5 @@
 import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { formatCheckpoint, signNote } from "../../../protocol/checkpoint.ts";
 import { generateKeyPair } from "../../../protocol/sign.ts";
 import { tlogCheckpoints } from "../db/schema/transparency.ts";
@@ -13,11 +12,7 @@ import { auditSiteLog } from "./log-audit.ts";
 async function siteWithLog(c: TestCloud, siteId: string, n = 6) {
   await c.createSite(siteId);
   const a = await c.createAppliance(siteId, `${siteId}-1`);
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles: a.nextBundles(n) }),
-  });
+  const r = await a.upload(a.nextBundles(n));
   expect(r.status).toBe(200);
   await issueCheckpoint(c.deps.db, c.deps, siteId);
 }

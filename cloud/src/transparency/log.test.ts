@@ -1,22 +1,17 @@
 import { expect, test } from "bun:test";
 import { asc, eq } from "drizzle-orm";
-import { AGENT_API } from "../../../protocol/api.ts";
 import { leafHash, rootOfLeafHashes, verifyConsistency, verifyInclusion } from "../../../protocol/merkle.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 import { tlogLeaves } from "../db/schema/transparency.ts";
 import { describeEachDb } from "../testing/each-db.ts";
-import type { TestAppliance, TestCloud } from "../testing/test-cloud.ts";
+import type { TestAppliance } from "../testing/test-cloud.ts";
 import { appendToSiteLog, siteLogHead } from "./append.ts";
 import { consistencyProof, inclusionProof } from "./proofs.ts";
 
 const unhex = (h: string) => Buffer.from(h, "hex");
 
-async function upload(c: TestCloud, a: TestAppliance, n: number) {
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles: a.nextBundles(n) }),
-  });
+async function upload(a: TestAppliance, n: number) {
+  const r = await a.upload(a.nextBundles(n));
   expect(r.status).toBe(200);
 }
 
@@ -28,10 +23,10 @@ describeEachDb("transparency log", (cloud) => {
     const a1 = await c.createAppliance("tl-a", "tl-a1");
     const a2 = await c.createAppliance("tl-a", "tl-a2");
     const b1 = await c.createAppliance("tl-b", "tl-b1");
-    await upload(c, a1, 3);
-    await upload(c, a2, 4);
-    await upload(c, b1, 2);
-    await upload(c, a1, 6);
+    await upload(a1, 3);
+    await upload(a2, 4);
+    await upload(b1, 2);
+    await upload(a1, 6);
     const leaves = await c.deps.db
       .select()
       .from(tlogLeaves)
@@ -60,11 +55,7 @@ describeEachDb("transparency log", (cloud) => {
     const a = await c.createAppliance("tl-r", "tl-r1");
     const bundles = a.nextBundles(3);
     for (let i = 0; i < 2; i++) {
-      await c.request(AGENT_API.evidence, {
-        method: "POST",
-        headers: a.headers,
-        body: JSON.stringify({ bundles }),
-      });
+      await a.upload(bundles);
     }
     expect((await siteLogHead(c.deps.db, "tl-r")).size).toBe(3);
   });

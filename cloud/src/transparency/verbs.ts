@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { Hex64, Id, NonNegInt } from "../../../protocol/common.ts";
 import type { LogView } from "../../../protocol/transparency.ts";
-import { assertRole, assertSiteAccess } from "../auth/permissions.ts";
+import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import { badRequest, forbidden, notFound } from "../http/errors.ts";
 import { type CheckpointView, issueCheckpoint, latestCheckpoint } from "./checkpoints.ts";
@@ -19,11 +19,6 @@ export type InclusionInput = v.InferOutput<typeof InclusionInput>;
 /** Two sizes of a site's log (`to`: the current size when left out). */
 export const ConsistencyInput = v.object({ from: NonNegInt, to: v.optional(NonNegInt) });
 
-function readable(ctx: ServiceContext, siteId: string): void {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, siteId);
-}
-
 /** Inclusion proof of one bundle in its site's log. */
 export async function proveInclusion({
   ctx,
@@ -32,7 +27,7 @@ export async function proveInclusion({
   ctx: ServiceContext;
   input: InclusionInput & { siteId: string };
 }) {
-  readable(ctx, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const byHash = input.bundleHash !== undefined;
   const bySeq = input.applianceId !== undefined && input.seq !== undefined;
   if (byHash === bySeq)
@@ -52,7 +47,7 @@ export async function proveConsistency({
   ctx: ServiceContext;
   input: { siteId: string; from: number; to?: number | undefined };
 }) {
-  readable(ctx, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   return consistencyProof(ctx.db, input.siteId, input.from, input.to);
 }
 
@@ -64,7 +59,7 @@ export async function siteCheckpoint({
   ctx: ServiceContext;
   input: { siteId: string };
 }): Promise<CheckpointView> {
-  readable(ctx, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   const cp = await latestCheckpoint(ctx.db, ctx, input.siteId);
   if (!cp) throw notFound(`site ${input.siteId}'s log has no checkpoint yet`);
   return cp;
@@ -78,8 +73,7 @@ export async function checkpointNow({
   ctx: ServiceContext;
   input: { siteId: string };
 }): Promise<CheckpointView> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   return issueCheckpoint(ctx.db, ctx, input.siteId);
 }
 

@@ -1,4 +1,5 @@
-import { bigint, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "../db/schema/columns.ts";
 
 /** Agent releases (migration 0500_update.sql). `signed` is the SignedUpdate served to appliances. */
 export const agentReleases = pgTable("agent_releases", {
@@ -12,7 +13,7 @@ export const agentReleases = pgTable("agent_releases", {
   expiresInSec: integer("expires_in_sec").notNull(),
   signed: jsonb("signed"),
   createdBy: text("created_by").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-  publishedAt: timestamp("published_at", { withTimezone: true, mode: "date" }),
+  createdAt: timestamptz("created_at").notNull(),
+  publishedAt: timestamptz("published_at"),
 });
 export type AgentRelease = typeof agentReleases.$inferSelect;

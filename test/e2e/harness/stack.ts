@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as v from "valibot";
 import { RUNBOOK_SPECS } from "../../../runbooks/index.ts";
 import { freePort } from "../../support/ports.ts";
 import { agentPaths, type Enrolled, provisionByClaim, SupervisedAgent, writeBaseConfig } from "./agent.ts";
@@ -44,6 +45,8 @@ export interface WinRmSim {
   url: string;
   /** The address the appliance's config names (its findings' host). */
   host: string;
+  /** The computer name the simulated host reports (what pages show instead of the address). */
+  name: string;
   port: number;
   username: string;
   password: string;
@@ -79,8 +82,11 @@ async function startWinRm(
     ],
     { cwd: root, echo },
   );
-  await service.waitForLine(/"url"/, 60_000);
-  return { service, url: `http://${host}:${port}`, host, port, username, password };
+  const ready = v.parse(
+    v.object({ hostname: v.string() }),
+    JSON.parse(await service.waitForLine(/"url"/, 60_000)),
+  );
+  return { service, url: `http://${host}:${port}`, host, name: ready.hostname, port, username, password };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * Alerts the cloud raised. At most one open alert per dedup key (one outage is one alert);
@@ -19,18 +18,18 @@ export const alerts = pgTable(
     summary: text("summary").notNull(),
     details: jsonb("details").$type<Record<string, unknown>>().notNull(),
     occurrences: integer("occurrences").notNull().default(1),
-    openedAt: at("opened_at").notNull(),
-    lastSeenAt: at("last_seen_at").notNull(),
-    slaDueAt: at("sla_due_at").notNull(),
+    openedAt: timestamptz("opened_at").notNull(),
+    lastSeenAt: timestamptz("last_seen_at").notNull(),
+    slaDueAt: timestamptz("sla_due_at").notNull(),
     /** Set once the trigger deliveries were queued. */
-    notifiedAt: at("notified_at"),
-    acknowledgedAt: at("acknowledged_at"),
+    notifiedAt: timestamptz("notified_at"),
+    acknowledgedAt: timestamptz("acknowledged_at"),
     acknowledgedBy: text("acknowledged_by"),
-    escalatedAt: at("escalated_at"),
-    resolvedAt: at("resolved_at"),
+    escalatedAt: timestamptz("escalated_at"),
+    resolvedAt: timestamptz("resolved_at"),
     resolvedBy: text("resolved_by"),
     /** Set once the resolve deliveries were queued. */
-    resolveNotifiedAt: at("resolve_notified_at"),
+    resolveNotifiedAt: timestamptz("resolve_notified_at"),
   },
   (t) => [
     uniqueIndex("alerts_open_key").on(t.dedupKey).where(sql`resolved_at IS NULL`),
@@ -50,11 +49,11 @@ export const alertDeliveries = pgTable(
     channel: text("channel").notNull(),
     event: text("event").notNull(),
     attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: at("next_attempt_at").notNull(),
-    deliveredAt: at("delivered_at"),
-    failedAt: at("failed_at"),
+    nextAttemptAt: timestamptz("next_attempt_at").notNull(),
+    deliveredAt: timestamptz("delivered_at"),
+    failedAt: timestamptz("failed_at"),
     lastError: text("last_error"),
-    createdAt: at("created_at").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [uniqueIndex("alert_deliveries_once").on(t.alertId, t.channel, t.event)],
 );

@@ -1,4 +1,5 @@
-import { bigint, bigserial, boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * External time anchors of signed checkpoints: `rfc3161` rows hold a TSA's TimeStampToken (DER,
@@ -20,8 +21,8 @@ export const checkpointAnchors = pgTable(
     /** rfc3161: always; ots: it holds a Bitcoin block header attestation. */
     complete: boolean("complete").notNull(),
     /** The time the TSA vouches for (rfc3161 only). */
-    stampedAt: timestamp("stamped_at", { withTimezone: true, mode: "date" }),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    stampedAt: timestamptz("stamped_at"),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [
     index("checkpoint_anchors_site_idx").on(t.siteId, t.kind, t.id),

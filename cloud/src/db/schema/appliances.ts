@@ -1,4 +1,5 @@
-import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 import { sites } from "./sites.ts";
 
 /**
@@ -19,14 +20,14 @@ export const appliances = pgTable(
     publicKey: text("public_key").notNull(),
     keyId: text("key_id").notNull(),
     agentVersion: text("agent_version"),
-    lastCheckinAt: timestamp("last_checkin_at", { withTimezone: true, mode: "date" }),
+    lastCheckinAt: timestamptz("last_checkin_at"),
     /** The last CheckinRequest as sent. */
     lastCheckin: jsonb("last_checkin"),
     chainSeq: bigint("chain_seq", { mode: "number" }).notNull().default(0),
     chainHead: text("chain_head").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
     /** Set by delete-appliance: keys stop working, evidence stays. */
-    deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date" }),
+    deletedAt: timestamptz("deleted_at"),
   },
   (t) => [index("appliances_site_idx").on(t.siteId)],
 );
@@ -39,7 +40,7 @@ export const applianceKeys = pgTable(
     applianceId: text("appliance_id").notNull(),
     siteId: text("site_id").notNull(),
     publicKey: text("public_key").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [index("appliance_keys_appliance_idx").on(t.applianceId)],
 );
@@ -52,8 +53,8 @@ export const apiKeys = pgTable(
     hash: text("hash").notNull().unique(),
     applianceId: text("appliance_id").notNull(),
     siteId: text("site_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamptz("created_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [index("api_keys_appliance_idx").on(t.applianceId)],
 );

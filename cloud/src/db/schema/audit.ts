@@ -1,11 +1,12 @@
-import { bigserial, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigserial, index, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /** Append-only audit log: who did what to what, with which arguments (hashed) and how it ended. */
 export const auditLog = pgTable(
   "audit_log",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    at: timestamptz("at").notNull(),
     /** e.g. `admin:tok_…`, `appliance:app-1`, `system:outbox`. */
     actor: text("actor").notNull(),
     siteId: text("site_id"),

@@ -1,4 +1,5 @@
-import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /** Admin bearer tokens (SHA-256 stored), with a role and an optional site scope. */
 export const adminTokens = pgTable("admin_tokens", {
@@ -9,7 +10,7 @@ export const adminTokens = pgTable("admin_tokens", {
   role: text("role").notNull(),
   /** When set, the token can only see and act on this site. */
   siteId: text("site_id"),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
-  revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  createdAt: timestamptz("created_at").notNull(),
+  expiresAt: timestamptz("expires_at"),
+  revokedAt: timestamptz("revoked_at"),
 });

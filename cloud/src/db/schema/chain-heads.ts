@@ -1,5 +1,6 @@
-import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { SignedChainHead } from "../../../../protocol/chain-heads.ts";
+import { timestamptz } from "./columns.ts";
 
 /**
  * Chain heads appliances signed at check-in (seq, bundle hash, time; the signed envelope as sent),
@@ -13,9 +14,9 @@ export const chainHeads = pgTable(
     applianceId: text("appliance_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
     hash: text("hash").notNull(),
-    signedAt: timestamp("signed_at", { withTimezone: true, mode: "date" }).notNull(),
+    signedAt: timestamptz("signed_at").notNull(),
     envelope: jsonb("envelope").$type<SignedChainHead>().notNull(),
-    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
+    receivedAt: timestamptz("received_at").notNull(),
   },
   (t) => [
     uniqueIndex("chain_heads_appliance_seq_idx").on(t.applianceId, t.seq),

@@ -1,4 +1,5 @@
-import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * BitLocker recovery keys escrowed by appliances, envelope-encrypted (cloud/src/escrow/envelope.ts):
@@ -18,8 +19,8 @@ export const escrowKeys = pgTable(
     kekId: text("kek_id").notNull(),
     wrappedKey: text("wrapped_key").notNull(),
     ciphertext: text("ciphertext").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    updatedAt: timestamptz("updated_at").notNull(),
   },
   (t) => [uniqueIndex("escrow_keys_protector_idx").on(t.siteId, t.host, t.volume, t.protectorId)],
 );

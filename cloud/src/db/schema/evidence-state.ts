@@ -1,5 +1,6 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import type { Finding } from "../../../../protocol/finding.ts";
+import { timestamptz } from "./columns.ts";
 
 /**
  * The latest finding per appliance, check and host, with the bundle that carried it (migration
@@ -13,7 +14,7 @@ export const evidenceLatest = pgTable(
     host: text("host").notNull(),
     siteId: text("site_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
     finding: jsonb("finding").$type<Finding>().notNull(),
   },
   (t) => [

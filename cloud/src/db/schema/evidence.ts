@@ -8,8 +8,8 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
 } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * Append-only evidence chain: one row per verified bundle, the index of its body in the object
@@ -29,8 +29,8 @@ export const evidenceChain = pgTable(
     prevHash: text("prev_hash").notNull(),
     keyId: text("key_id").notNull(),
     kind: text("kind").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    receivedAt: timestamptz("received_at").notNull(),
     objectKey: text("object_key").notNull(),
     /** Bytes of the canonical text (null on rows stored before migration 2400). */
     size: integer("size"),
@@ -74,7 +74,7 @@ export const evidenceRetentionFloors = pgTable(
     siteId: text("site_id").notNull(),
     prevHash: text("prev_hash").notNull(),
     droppedMonth: date("dropped_month", { mode: "string" }).notNull(),
-    droppedAt: timestamp("dropped_at", { withTimezone: true, mode: "date" }).notNull(),
+    droppedAt: timestamptz("dropped_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.applianceId, t.firstSeq] }),
@@ -96,7 +96,7 @@ export const evidenceAlerts = pgTable(
     seq: bigint("seq", { mode: "number" }),
     message: text("message").notNull(),
     detail: jsonb("detail").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [index("evidence_alerts_site_idx").on(t.siteId, t.createdAt)],
 );
@@ -112,14 +112,14 @@ export const evidenceOutbox = pgTable("evidence_outbox", {
   seq: bigint("seq", { mode: "number" }).notNull(),
   objectKey: text("object_key").notNull(),
   body: text("body"),
-  retainUntil: timestamp("retain_until", { withTimezone: true, mode: "date" }).notNull(),
+  retainUntil: timestamptz("retain_until").notNull(),
   attempts: bigint("attempts", { mode: "number" }).notNull().default(0),
   lastError: text("last_error"),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  createdAt: timestamptz("created_at").notNull(),
   /** A failed entry waits until then (backoff); null: due now. */
-  nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }),
+  nextAttemptAt: timestamptz("next_attempt_at"),
   /** When an evidence alert was raised for this entry (it failed for good or too often). */
-  alertedAt: timestamp("alerted_at", { withTimezone: true, mode: "date" }),
+  alertedAt: timestamptz("alerted_at"),
 });
 
 /**
@@ -138,7 +138,7 @@ export const evidenceVerified = pgTable(
     siteId: text("site_id").notNull(),
     fromSeq: bigint("from_seq", { mode: "number" }).notNull(),
     throughHash: text("through_hash").notNull(),
-    verifiedAt: timestamp("verified_at", { withTimezone: true, mode: "date" }).notNull(),
+    verifiedAt: timestamptz("verified_at").notNull(),
     keyId: text("key_id").notNull(),
     sig: text("sig").notNull(),
   },

@@ -1,13 +1,5 @@
-import {
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-} from "drizzle-orm/pg-core";
+import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /** Incidents reported by appliances (PHI-scrubbed); open until a person resolves them. */
 export const incidents = pgTable(
@@ -23,8 +15,8 @@ export const incidents = pgTable(
     status: text("status").notNull(),
     /** The Incident as last reported (or as resolved by a person in the cloud). */
     body: jsonb("body").notNull(),
-    openedAt: timestamp("opened_at", { withTimezone: true, mode: "date" }).notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+    openedAt: timestamptz("opened_at").notNull(),
+    updatedAt: timestamptz("updated_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.applianceId, t.id] }),
@@ -48,9 +40,9 @@ export const plans = pgTable(
     confidence: doublePrecision("confidence").notNull(),
     model: text("model").notNull(),
     signed: jsonb("signed").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
     outcome: text("outcome"),
-    outcomeAt: timestamp("outcome_at", { withTimezone: true, mode: "date" }),
+    outcomeAt: timestamptz("outcome_at"),
   },
   (t) => [index("plans_pattern_idx").on(t.pattern, t.outcome)],
 );
@@ -59,7 +51,7 @@ export const plans = pgTable(
 export const planProvider = pgTable("plan_provider", {
   name: text("name").primaryKey(),
   failures: integer("failures").notNull(),
-  openUntil: timestamp("open_until", { withTimezone: true, mode: "date" }),
+  openUntil: timestamptz("open_until"),
 });
 
 /** Learning-loop patterns: L2 resolutions per (check, runbook, parameters), and their promotion. */
@@ -75,8 +67,8 @@ export const learningPatterns = pgTable("learning_patterns", {
   status: text("status").notNull(),
   ruleId: text("rule_id"),
   decidedBy: text("decided_by"),
-  decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
+  decidedAt: timestamptz("decided_at"),
   reason: text("reason"),
-  firstSeenAt: timestamp("first_seen_at", { withTimezone: true, mode: "date" }).notNull(),
-  lastOutcomeAt: timestamp("last_outcome_at", { withTimezone: true, mode: "date" }).notNull(),
+  firstSeenAt: timestamptz("first_seen_at").notNull(),
+  lastOutcomeAt: timestamptz("last_outcome_at").notNull(),
 });

@@ -1,4 +1,5 @@
-import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * Every key the cloud has signed with, in order (keys/keyring.ts). `previousValidUntil` ends the
@@ -8,8 +9,8 @@ import { jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 export const cloudKeys = pgTable("cloud_keys", {
   keyId: text("key_id").primaryKey(),
   publicKey: text("public_key").notNull().unique(),
-  validFrom: timestamp("valid_from", { withTimezone: true, mode: "date" }).notNull(),
-  previousValidUntil: timestamp("previous_valid_until", { withTimezone: true, mode: "date" }),
+  validFrom: timestamptz("valid_from").notNull(),
+  previousValidUntil: timestamptz("previous_valid_until"),
   rotation: jsonb("rotation"),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  createdAt: timestamptz("created_at").notNull(),
 });

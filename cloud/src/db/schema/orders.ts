@@ -1,4 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /** Orders for appliances. `signed` is the SignedOrder as delivered; set once the order is approved. */
 export const orders = pgTable(
@@ -15,12 +16,12 @@ export const orders = pgTable(
     signed: jsonb("signed"),
     issuedBy: text("issued_by").notNull(),
     reason: text("reason"),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
     decidedBy: text("decided_by"),
-    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
-    ackedAt: timestamp("acked_at", { withTimezone: true, mode: "date" }),
-    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+    decidedAt: timestamptz("decided_at"),
+    ackedAt: timestamptz("acked_at"),
+    completedAt: timestamptz("completed_at"),
     completion: jsonb("completion"),
   },
   (t) => [

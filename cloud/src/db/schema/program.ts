@@ -1,4 +1,5 @@
-import { bigint, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * Each site's compliance-program chain: one row per record, `body` the canonical text of the
@@ -13,7 +14,7 @@ export const programChain = pgTable(
     prevHash: text("prev_hash").notNull(),
     keyId: text("key_id").notNull(),
     recordType: text("record_type").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
     body: text("body").notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.seq] })],
@@ -26,7 +27,7 @@ export const programReminders = pgTable(
     siteId: text("site_id").notNull(),
     itemKey: text("item_key").notNull(),
     day: text("day").notNull(),
-    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }).notNull(),
+    sentAt: timestamptz("sent_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.itemKey, t.day] })],
 );

@@ -1,4 +1,5 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * MAC → site registrations made by an admin before an appliance boots. The enroll code is a
@@ -10,9 +11,9 @@ export const provisions = pgTable("provisions", {
   siteId: text("site_id").notNull(),
   applianceName: text("appliance_name"),
   enrollCode: text("enroll_code").notNull().unique(),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
-  usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+  createdAt: timestamptz("created_at").notNull(),
+  expiresAt: timestamptz("expires_at").notNull(),
+  usedAt: timestamptz("used_at"),
   applianceId: text("appliance_id"),
 });
 
@@ -31,11 +32,11 @@ export const provisionClaims = pgTable(
     /** The Predecessor declaration sent with the claim (protocol/handover.ts), if any. */
     predecessor: jsonb("predecessor"),
     state: text("state").notNull().$type<"pending" | "approved" | "rejected" | "enrolled" | "superseded">(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    lastSeenAt: timestamptz("last_seen_at").notNull(),
     /** `at` of the newest signed request accepted: an older or equal one is a replay. */
-    lastSignedAt: timestamp("last_signed_at", { withTimezone: true, mode: "date" }).notNull(),
-    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
+    lastSignedAt: timestamptz("last_signed_at").notNull(),
+    decidedAt: timestamptz("decided_at"),
     decidedBy: text("decided_by"),
     applianceId: text("appliance_id"),
   },
@@ -58,7 +59,7 @@ export const chainHandovers = pgTable(
     /** The predecessor's head when its key signed the declaration. */
     declaredSeq: bigint("declared_seq", { mode: "number" }).notNull(),
     declaredHash: text("declared_hash").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [index("chain_handovers_successor_idx").on(t.successorId)],
 );

@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * Federal Register documents matching the HIPAA watch terms, one row per document number (the
@@ -19,7 +20,7 @@ export const regulatoryDocuments = pgTable(
     agencies: jsonb("agencies").$type<string[]>().notNull(),
     /** The watch term that first matched it. */
     matchedTerm: text("matched_term").notNull(),
-    firstSeenAt: timestamp("first_seen_at", { withTimezone: true, mode: "date" }).notNull(),
+    firstSeenAt: timestamptz("first_seen_at").notNull(),
   },
   (t) => [index("regulatory_documents_pub_idx").on(t.publicationDate)],
 );
@@ -27,8 +28,8 @@ export const regulatoryDocuments = pgTable(
 /** One row per feed: when it was last polled and how that went (the dashboard shows staleness). */
 export const regulatoryPolls = pgTable("regulatory_polls", {
   feed: text("feed").primaryKey(),
-  lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, mode: "date" }).notNull(),
-  lastSuccessAt: timestamp("last_success_at", { withTimezone: true, mode: "date" }),
+  lastAttemptAt: timestamptz("last_attempt_at").notNull(),
+  lastSuccessAt: timestamptz("last_success_at"),
   /** Message of the last failure, null after a success. */
   lastError: text("last_error"),
   /** Documents stored by the last successful poll. */

@@ -1,4 +1,5 @@
-import { integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * Published L1 rule sets. `siteId` null is the fleet-wide set; a site's own set overrides it.
@@ -12,7 +13,7 @@ export const ruleSets = pgTable(
     version: integer("version").notNull(),
     rules: jsonb("rules").notNull(),
     publishedBy: text("published_by").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [uniqueIndex("rule_sets_scope_version_idx").on(t.siteId, t.version)],
 );

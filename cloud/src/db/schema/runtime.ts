@@ -1,4 +1,5 @@
-import { bigint, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /** Fixed-window rate-limit counters (in the DB so every instance shares them). */
 export const rateLimits = pgTable(
@@ -15,5 +16,5 @@ export const rateLimits = pgTable(
 export const jobLeases = pgTable("job_leases", {
   name: text("name").primaryKey(),
   holder: text("holder").notNull(),
-  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+  expiresAt: timestamptz("expires_at").notNull(),
 });

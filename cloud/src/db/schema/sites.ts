@@ -1,4 +1,5 @@
-import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /** A clinic. `config` holds the SiteConfig without its version, which lives in `configVersion`. */
 export const sites = pgTable("sites", {
@@ -8,5 +9,5 @@ export const sites = pgTable("sites", {
   tier: text("tier").notNull(),
   config: jsonb("config").notNull(),
   configVersion: integer("config_version").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  createdAt: timestamptz("created_at").notNull(),
 });

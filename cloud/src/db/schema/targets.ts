@@ -1,6 +1,7 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import type { SealedSecret } from "../../../../protocol/seal.ts";
 import type { DeviceSource, TargetSpec } from "../../../../protocol/targets.ts";
+import { timestamptz } from "./columns.ts";
 import { sites } from "./sites.ts";
 
 /** The X25519 key an appliance announced (signed by its identity key); credentials are sealed to it. */
@@ -10,7 +11,7 @@ export const applianceSealKeys = pgTable("appliance_seal_keys", {
   publicKey: text("public_key").notNull(),
   keyId: text("key_id").notNull(),
   signature: text("signature").notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  updatedAt: timestamptz("updated_at").notNull(),
 });
 
 /** A host the site's appliances manage, entered in the cloud. Its credential is never stored in clear. */
@@ -23,8 +24,8 @@ export const targets = pgTable("targets", {
   host: text("host").notNull(),
   spec: jsonb("spec").notNull().$type<TargetSpec>(),
   credentialVersion: integer("credential_version").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  createdAt: timestamptz("created_at").notNull(),
+  updatedAt: timestamptz("updated_at").notNull(),
 });
 
 /** A target's credential sealed to one appliance (one row per appliance; rotation replaces it). */
@@ -37,7 +38,7 @@ export const targetCredentials = pgTable(
     applianceId: text("appliance_id").notNull(),
     version: integer("version").notNull(),
     sealed: jsonb("sealed").notNull().$type<SealedSecret>(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.targetId, t.applianceId] })],
 );
@@ -65,8 +66,8 @@ export const discoveredDevices = pgTable(
     sources: jsonb("sources").notNull().$type<DeviceSource[]>(),
     openPorts: jsonb("open_ports").notNull().$type<number[]>(),
     reportedBy: text("reported_by").notNull(),
-    firstSeenAt: timestamp("first_seen_at", { withTimezone: true, mode: "date" }).notNull(),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }).notNull(),
+    firstSeenAt: timestamptz("first_seen_at").notNull(),
+    lastSeenAt: timestamptz("last_seen_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.deviceKey] })],
 );

@@ -7,9 +7,9 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 
 /**
  * The leaves of each site's RFC 6962 log, in log order: leaf `idx` is the bundle whose chain hash is
@@ -70,7 +70,7 @@ export const tlogCheckpoints = pgTable(
     root: text("root").notNull(),
     note: text("note").notNull(),
     keyId: text("key_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamptz("created_at").notNull(),
   },
   (t) => [index("tlog_checkpoints_site_idx").on(t.siteId, t.id)],
 );

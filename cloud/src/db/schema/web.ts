@@ -1,4 +1,5 @@
-import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
 import { sites } from "./sites.ts";
 
 /** People of a clinic who may sign in to the client portal (by magic link) for their one site. */
@@ -12,8 +13,8 @@ export const portalUsers = pgTable(
     /** Lower-cased e-mail address; the same address may belong to several sites. */
     email: text("email").notNull(),
     name: text("name"),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    disabledAt: timestamp("disabled_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamptz("created_at").notNull(),
+    disabledAt: timestamptz("disabled_at"),
   },
   (t) => [
     uniqueIndex("portal_users_site_email_idx").on(t.siteId, t.email),
@@ -26,9 +27,9 @@ export const magicLinks = pgTable("magic_links", {
   tokenHash: text("token_hash").primaryKey(),
   userId: text("user_id").notNull(),
   siteId: text("site_id").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-  expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
-  usedAt: timestamp("used_at", { withTimezone: true, mode: "date" }),
+  createdAt: timestamptz("created_at").notNull(),
+  expiresAt: timestamptz("expires_at").notNull(),
+  usedAt: timestamptz("used_at"),
 });
 
 /**
@@ -45,10 +46,10 @@ export const webSessions = pgTable(
     siteId: text("site_id"),
     /** Per-session CSRF token every form must echo. */
     csrf: text("csrf").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true, mode: "date" }).notNull(),
-    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamptz("created_at").notNull(),
+    lastSeenAt: timestamptz("last_seen_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [index("web_sessions_expires_idx").on(t.expiresAt)],
 );

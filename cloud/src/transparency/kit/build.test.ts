@@ -39,7 +39,6 @@ const TOOLS = requirement(
 
 /** A bundle chain of `a` created on the given days (one bundle per entry, 10:00 UTC), after `from`. */
 async function uploadOn(
-  c: TestCloud,
   a: TestAppliance & { key: { secretKey: string } },
   days: string[],
   from = { seq: 0, hash: "" },
@@ -57,11 +56,7 @@ async function uploadOn(
     bundles.push(b);
     head = { seq: b.seq, hash: bundleHash(b) };
   }
-  const r = await c.request(AGENT_API.evidence, {
-    method: "POST",
-    headers: a.headers,
-    body: JSON.stringify({ bundles }),
-  });
+  const r = await a.upload(bundles);
   expect(r.status).toBe(200);
   return bundles;
 }
@@ -148,7 +143,7 @@ describeEachDb(
       const c = cloud();
       await c.createSite("kit-a");
       const a1 = await c.createAppliance("kit-a", "kit-a1");
-      const chain1 = await uploadOn(c, a1, [
+      const chain1 = await uploadOn(a1, [
         "2026-11-23",
         "2026-11-24",
         "2026-11-25",
@@ -158,11 +153,11 @@ describeEachDb(
       ]);
       await checkinHead(c, a1, chain1.at(-1)!);
       // One appliance with nothing in the period: the pair straddling it shows so.
-      await uploadOn(c, await c.createAppliance("kit-a", "kit-a2"), ["2026-11-20", "2026-11-28"]);
+      await uploadOn(await c.createAppliance("kit-a", "kit-a2"), ["2026-11-20", "2026-11-28"]);
       reader = await c.adminToken("read-only", "kit-a");
       expect((await c.call("GET", url, { bearer: reader })).status).toBe(404);
       await issueCheckpoint(c.deps.db, c.deps, "kit-a");
-      await uploadOn(c, await c.createAppliance("kit-a", "kit-a3"), ["2026-11-25"]);
+      await uploadOn(await c.createAppliance("kit-a", "kit-a3"), ["2026-11-25"]);
       await issueCheckpoint(c.deps.db, c.deps, "kit-a");
 
       const r1 = await c.call("GET", url, { bearer: reader });
@@ -270,11 +265,7 @@ describeEachDb(
         const c = cloud();
         await c.createSite("kit-e", "enterprise");
         const a = await c.createAppliance("kit-e", "kit-e1");
-        const up = await c.request(AGENT_API.evidence, {
-          method: "POST",
-          headers: a.headers,
-          body: JSON.stringify({ bundles: a.nextBundles(2) }),
-        });
+        const up = await a.upload(a.nextBundles(2));
         expect(up.status).toBe(200);
         await issueCheckpoint(c.deps.db, c.deps, "kit-e");
         const settings = {
@@ -426,10 +417,10 @@ describeEachDb(
         // #1–#3 created and received in January 2015, #4–#6 now.
         const now = c.clock.now();
         c.clock.set(new Date("2015-01-20T00:00:00Z"));
-        const old = await uploadOn(c, a, ["2015-01-10", "2015-01-11", "2015-01-12"]);
+        const old = await uploadOn(a, ["2015-01-10", "2015-01-11", "2015-01-12"]);
         c.clock.set(now);
         const oldHead = { seq: 3, hash: bundleHash(old.at(-1)!) };
-        await uploadOn(c, a, ["2026-11-24", "2026-11-25", "2026-11-26"], oldHead);
+        await uploadOn(a, ["2026-11-24", "2026-11-25", "2026-11-26"], oldHead);
         while ((await drainOutbox(c.deps)).written > 0);
         await c.withOwnerDb((db) =>
           db.execute(sql`SELECT * FROM malachor_evidence_partition_drop('2015-01-01', '1 day')`),
@@ -471,14 +462,14 @@ describeEachDb(
       async () => {
         const c = cloud();
         await c.createSite("kit-r");
-        await uploadOn(c, await c.createAppliance("kit-r", "kit-r1"), ["2026-11-24", "2026-11-25"]);
+        await uploadOn(await c.createAppliance("kit-r", "kit-r1"), ["2026-11-24", "2026-11-25"]);
         await issueCheckpoint(c.deps.db, c.deps, "kit-r");
         const old = { ...c.deps.keys };
         c.clock.advance(60_000);
         const { next } = await rotateKeys(c.deps.db, old, c.clock.now(), 24 * 3_600_000);
         Object.assign(c.deps.keys, next); // a restart with the rotated key file (last test: the cloud is shared)
         c.clock.advance(60_000);
-        await uploadOn(c, await c.createAppliance("kit-r", "kit-r2"), ["2026-11-25"]);
+        await uploadOn(await c.createAppliance("kit-r", "kit-r2"), ["2026-11-25"]);
         await issueCheckpoint(c.deps.db, c.deps, "kit-r");
         const token = await c.adminToken("read-only", "kit-r");
         const r = await c.call("GET", "/api/sites/kit-r/tlog/kit?from=2026-11-24&to=2026-11-26", {

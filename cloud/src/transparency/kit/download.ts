@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { writeAudit } from "../../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../../auth/permissions.ts";
+import { assertSiteRole } from "../../auth/permissions.ts";
 import type { ServiceCall } from "../../context.ts";
 import { badRequest } from "../../http/errors.ts";
 import { enforce } from "../../ratelimit/limiter.ts";
@@ -29,8 +29,7 @@ export async function downloadKit({
   ctx,
   input,
 }: ServiceCall<{ siteId: string; from: string; to: string }>): Promise<Kit> {
-  assertRole(ctx.actor, "read-only");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "read-only", input.siteId);
   if (input.from >= input.to)
     throw badRequest(`the period's start ${input.from} is not before its end ${input.to}`);
   await enforce(

@@ -1,7 +1,9 @@
 import { Badge, Csrf, Table, When } from "../../../../lib/ui/components.tsx";
 import type { Incident } from "../../../../protocol/incident.ts";
 import { problemTitle } from "../../../../runbooks/explain.ts";
+import type { HostNames } from "../data/host-names.ts";
 import type { WebVars } from "../env.ts";
+import { Host, hostLabel, nameAddresses } from "../views/host.tsx";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
 /** One open incident with its site. */
@@ -17,9 +19,11 @@ export const bySeverityThenAge = (a: OpenIncident, b: OpenIncident) =>
   severityRank[a.incident.severity] - severityRank[b.incident.severity] ||
   a.incident.openedAt.localeCompare(b.incident.openedAt);
 
-/** Open incidents with a resolve form each (when the viewer may resolve). */
+/** Open incidents with a resolve form each (when the viewer may resolve); hosts by their names. */
 export function IncidentTable(p: {
   rows: OpenIncident[];
+  /** The names of a site's hosts. */
+  names: (siteId: string) => HostNames;
   csrf: string;
   canResolve: boolean;
   now: Date;
@@ -32,47 +36,50 @@ export function IncidentTable(p: {
       testid={p.testid}
       head={["Incident", "Site / appliance", "Tier", "Opened", "Resolve"]}
       empty={p.empty}
-      rows={p.rows.map(({ siteId, incident: i }) => (
-        <tr data-incident={i.id}>
-          <td>
-            <Badge
-              status={i.severity === "critical" || i.severity === "high" ? "fail" : "warn"}
-              label={i.severity}
-            />{" "}
-            <strong data-testid="incident-title">{problemTitle(i, i.host)}</strong>
-            <div class="small">{i.summary}</div>
-            <div class="muted small">
-              {i.title}: <span class="mono">{i.checkId}</span> on <span class="mono">{i.host}</span> · seen{" "}
-              {i.occurrences}× · {i.citations.join(", ")}
-            </div>
-          </td>
-          <td class="small">
-            <a href={siteUrl(siteId)}>{siteId}</a>
-            <div class="mono">{i.applianceId}</div>
-          </td>
-          <td>
-            <Badge status={i.tier === "L3" ? "fail" : "warn"} label={i.tier} />
-          </td>
-          <td class="small">
-            <When at={i.openedAt} now={p.now} />
-          </td>
-          <td>
-            {p.canResolve ? (
-              <form
-                method="post"
-                action={`${siteUrl(siteId)}/incidents/${encodeURIComponent(i.applianceId)}/${encodeURIComponent(i.id)}/resolve`}
-              >
-                <Csrf token={p.csrf} />
-                <input type="hidden" name="back" value={p.back} />
-                <input name="resolution" required placeholder="what was done" aria-label="resolution" />{" "}
-                <button type="submit">Resolve</button>
-              </form>
-            ) : (
-              <span class="muted small">msp-tech can resolve</span>
-            )}
-          </td>
-        </tr>
-      ))}
+      rows={p.rows.map(({ siteId, incident: i }) => {
+        const names = p.names(siteId);
+        return (
+          <tr data-incident={i.id} data-check={i.checkId} data-host={i.host}>
+            <td>
+              <Badge
+                status={i.severity === "critical" || i.severity === "high" ? "fail" : "warn"}
+                label={i.severity}
+              />{" "}
+              <strong data-testid="incident-title">{problemTitle(i, hostLabel(i.host, names))}</strong>
+              <div class="small">{nameAddresses(i.summary, names)}</div>
+              <div class="muted small">
+                {i.title}: <span class="mono">{i.checkId}</span> on <Host host={i.host} names={names} /> ·
+                seen {i.occurrences}× · {i.citations.join(", ")}
+              </div>
+            </td>
+            <td class="small">
+              <a href={siteUrl(siteId)}>{siteId}</a>
+              <div class="mono">{i.applianceId}</div>
+            </td>
+            <td>
+              <Badge status={i.tier === "L3" ? "fail" : "warn"} label={i.tier} />
+            </td>
+            <td class="small">
+              <When at={i.openedAt} now={p.now} />
+            </td>
+            <td>
+              {p.canResolve ? (
+                <form
+                  method="post"
+                  action={`${siteUrl(siteId)}/incidents/${encodeURIComponent(i.applianceId)}/${encodeURIComponent(i.id)}/resolve`}
+                >
+                  <Csrf token={p.csrf} />
+                  <input type="hidden" name="back" value={p.back} />
+                  <input name="resolution" required placeholder="what was done" aria-label="resolution" />{" "}
+                  <button type="submit">Resolve</button>
+                </form>
+              ) : (
+                <span class="muted small">msp-tech can resolve</span>
+              )}
+            </td>
+          </tr>
+        );
+      })}
     />
   );
 }
@@ -82,6 +89,7 @@ export function IncidentsPage(p: {
   web: WebVars;
   l3: OpenIncident[];
   other: OpenIncident[];
+  names: (siteId: string) => HostNames;
   canResolve: boolean;
   now: Date;
   done?: string;
@@ -93,6 +101,7 @@ export function IncidentsPage(p: {
       <IncidentTable
         testid="l3-queue"
         rows={p.l3}
+        names={p.names}
         csrf={p.web.csrf}
         canResolve={p.canResolve}
         now={p.now}
@@ -103,6 +112,7 @@ export function IncidentsPage(p: {
       <IncidentTable
         testid="open-incidents"
         rows={p.other}
+        names={p.names}
         csrf={p.web.csrf}
         canResolve={p.canResolve}
         now={p.now}

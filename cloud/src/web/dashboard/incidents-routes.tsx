@@ -3,6 +3,7 @@ import type { CloudDeps } from "../../deps.ts";
 import { listIncidents } from "../../incidents/list.ts";
 import { resolveSiteIncident } from "../../incidents/resolve.ts";
 import { listSites } from "../../sites/list.ts";
+import { hostNamesOfSites } from "../data/host-names.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { WebError } from "../errors.tsx";
 import { back, done, guard } from "./handler-kit.ts";
@@ -22,12 +23,14 @@ export function registerIncidentsRoutes(web: Hono<WebEnv>, deps: CloudDeps): voi
     )
       .flat()
       .sort(bySeverityThenAge);
+    const names = await hostNamesOfSites(deps.db, [...new Set(open.map((x) => x.siteId))]);
     const actor = c.get("actor");
     return c.html(
       <IncidentsPage
         web={c.get("web")}
         l3={open.filter((x) => x.incident.tier === "L3")}
         other={open.filter((x) => x.incident.tier !== "L3")}
+        names={names}
         canResolve={actor.type === "admin" && actor.role !== "read-only"}
         now={deps.clock.now()}
         done={done(c)}

@@ -1,6 +1,8 @@
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import type { HostNames } from "../data/host-names.ts";
 import type { WebVars } from "../env.ts";
+import { hostLabel } from "../views/host.tsx";
 import { ReceiptDetail } from "../views/receipt-detail.tsx";
 import { DashboardShell, siteUrl } from "./shell.tsx";
 
@@ -10,19 +12,22 @@ export function DashboardReceipt(p: {
   site: { id: string; name: string };
   r: RemediationReceipt;
   bundle: EvidenceBundle;
+  names: HostNames;
 }) {
   const u = (r: string) => siteUrl(p.site.id, r);
   const ref = `${p.bundle.applianceId}/${p.bundle.seq}`;
+  const host = hostLabel(p.r.host, p.names);
   return (
-    <DashboardShell web={p.web} title={`Fix on ${p.r.host} — ${p.site.name}`} current="/dashboard">
+    <DashboardShell web={p.web} title={`Fix on ${host} — ${p.site.name}`} current="/dashboard">
       <p class="small">
         <a href="/dashboard">Sites</a> / <a href={u("")}>{p.site.id}</a> / receipt
       </p>
       <h1>
-        Fix on <span class="mono">{p.r.host}</span>
+        Fix on <span class="mono">{host}</span>
       </h1>
       <ReceiptDetail
         r={p.r}
+        names={p.names}
         bundleHref={u(`/evidence/bundle/${ref}`)}
         bundleLabel={`${p.bundle.applianceId}#${p.bundle.seq}`}
       />

@@ -167,6 +167,7 @@ export function SitePage(p: { web: WebVars; d: SitePageData; done?: string }) {
       <IncidentTable
         testid="site-incidents"
         rows={d.openIncidents}
+        names={() => d.compliance.hostNames}
         csrf={web.csrf}
         canResolve={tech}
         now={d.now}

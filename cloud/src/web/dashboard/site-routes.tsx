@@ -15,6 +15,7 @@ import { siteProgram } from "../../program/evaluate.ts";
 import { getSite } from "../../sites/list.ts";
 import { pageCompliance, scoreHistory } from "../data/compliance.ts";
 import { incidentsByTier, receiptsByTier, recentReceipts } from "../data/fleet.ts";
+import { hostNames } from "../data/host-names.ts";
 import { bundleCount, siteAppliances } from "../data/site.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { WebError } from "../errors.tsx";
@@ -99,8 +100,13 @@ export function registerSiteRoutes(web: Hono<WebEnv>, deps: CloudDeps): void {
   // Actions. The guard's role is the same minimum the service asserts; the service stays the authority.
   web.get("/dashboard/sites/:siteId/receipts/:applianceId/:seq/:receiptId", page(), async (c) => {
     const site = await getSite({ ctx: webCtx(c, deps), input: { siteId: c.req.param("siteId") } });
-    const { receipt, bundle } = await storedReceipt(deps, site.id, c.req.param());
-    return c.html(<DashboardReceipt web={c.get("web")} site={site} r={receipt} bundle={bundle} />);
+    const [{ receipt, bundle }, names] = await Promise.all([
+      storedReceipt(deps, site.id, c.req.param()),
+      hostNames(deps.db, site.id),
+    ]);
+    return c.html(
+      <DashboardReceipt web={c.get("web")} site={site} r={receipt} bundle={bundle} names={names} />,
+    );
   });
 
   web.post("/dashboard/sites/:siteId/orders", page("msp-tech"), async (c) => {

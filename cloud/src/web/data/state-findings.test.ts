@@ -1,6 +1,5 @@
 import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { AGENT_API } from "../../../../protocol/api.ts";
 import { type BundleContent, buildBundle, bundleHash } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import { computeScore } from "../../../../protocol/score.ts";
@@ -54,11 +53,7 @@ describeEachDb("compliance from change-based evidence", (cloud) => {
       return b;
     });
     expect(verifyStateChain(bundles)).toEqual({ ok: true });
-    const r = await c.request(AGENT_API.evidence, {
-      method: "POST",
-      headers: a.headers,
-      body: JSON.stringify({ bundles }),
-    });
+    const r = await a.upload(bundles);
     expect(r.status).toBe(200);
 
     const got = await siteCompliance(c.deps, "s-state");

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import * as v from "valibot";
 import { ShortText } from "../../../../protocol/common.ts";
 import { writeAudit } from "../../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../../auth/permissions.ts";
+import { assertSiteRole } from "../../auth/permissions.ts";
 import { newId } from "../../auth/secrets.ts";
 import type { ServiceCall } from "../../context.ts";
 import { sites } from "../../db/schema/sites.ts";
@@ -23,8 +23,7 @@ export async function createPortalUser({
   ctx,
   input,
 }: ServiceCall<PortalUserCreate>): Promise<{ id: string }> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   const id = newId("pu_");
   await ctx.db.transaction(async (tx) => {
     const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { writeAudit } from "../../audit/audit.ts";
-import { assertRole, assertSiteAccess } from "../../auth/permissions.ts";
+import { assertSiteRole } from "../../auth/permissions.ts";
 import type { ServiceCall } from "../../context.ts";
 import { portalUsers, webSessions } from "../../db/schema/web.ts";
 import { notFound } from "../../http/errors.ts";
@@ -10,8 +10,7 @@ export async function disablePortalUser({
   ctx,
   input,
 }: ServiceCall<{ siteId: string; userId: string }>): Promise<void> {
-  assertRole(ctx.actor, "msp-tech");
-  assertSiteAccess(ctx.actor, input.siteId);
+  assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     const done = await tx

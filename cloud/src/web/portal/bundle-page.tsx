@@ -1,6 +1,8 @@
 import { Badge, Table, When } from "../../../../lib/ui/components.tsx";
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
+import type { HostNames } from "../data/host-names.ts";
 import type { WebVars } from "../env.ts";
+import { Host } from "../views/host.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
 /** One bundle: what it recorded, and its exact signed JSON. */
@@ -10,6 +12,7 @@ export function BundleDetail(p: {
   b: EvidenceBundle;
   hash: string;
   raw: string;
+  names: HostNames;
 }) {
   const { b } = p;
   return (
@@ -49,7 +52,9 @@ export function BundleDetail(p: {
               <span class="mono">{f.checkId}</span>
               <div class="small">{f.title}</div>
             </td>
-            <td class="mono">{f.host}</td>
+            <td>
+              <Host host={f.host} names={p.names} />
+            </td>
             <td class="small">
               {f.expected ?? "—"} / {f.actual ?? "—"}
             </td>
@@ -69,7 +74,9 @@ export function BundleDetail(p: {
                   <Badge status={r.outcome} />
                 </td>
                 <td class="mono">{r.runbookId}</td>
-                <td class="mono">{r.host}</td>
+                <td>
+                  <Host host={r.host} names={p.names} />
+                </td>
                 <td>{r.decidedBy.tier}</td>
                 <td>{r.verify}</td>
               </tr>

@@ -1,6 +1,8 @@
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import type { HostNames } from "../data/host-names.ts";
 import type { WebVars } from "../env.ts";
+import { hostLabel } from "../views/host.tsx";
 import { ReceiptDetail } from "../views/receipt-detail.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
@@ -10,19 +12,22 @@ export function PortalReceipt(p: {
   siteId: string;
   r: RemediationReceipt;
   bundle: EvidenceBundle;
+  names: HostNames;
 }) {
   const u = (r: string) => portalUrl(p.siteId, r);
   const ref = `${p.bundle.applianceId}/${p.bundle.seq}`;
+  const host = hostLabel(p.r.host, p.names);
   return (
-    <PortalShell web={p.web} siteId={p.siteId} title={`Fix on ${p.r.host}`} current={u("")}>
+    <PortalShell web={p.web} siteId={p.siteId} title={`Fix on ${host}`} current={u("")}>
       <p class="small">
         <a href={u("")}>Overview</a> / receipt
       </p>
       <h1>
-        Fix on <span class="mono">{p.r.host}</span>
+        Fix on <span class="mono">{host}</span>
       </h1>
       <ReceiptDetail
         r={p.r}
+        names={p.names}
         bundleHref={u(`/evidence/bundle/${ref}`)}
         bundleLabel={`${p.bundle.applianceId}#${p.bundle.seq}`}
       />

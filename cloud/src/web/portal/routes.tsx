@@ -15,6 +15,7 @@ import { downloadKit, KitPeriodInput } from "../../transparency/kit/download.ts"
 import { portalPage } from "../auth/guard.ts";
 import { scoreHistory } from "../data/compliance.ts";
 import { bundlePage, chainFigures, decodeCursor, encodeCursor } from "../data/evidence.ts";
+import { hostNames } from "../data/host-names.ts";
 import { bundleCount, siteAppliances, siteOr404 } from "../data/site.ts";
 import { verifyForPage } from "../data/verify.ts";
 import { type WebEnv, webCtx } from "../env.ts";
@@ -189,14 +190,24 @@ export function registerPortal(web: Hono<WebEnv>, deps: CloudDeps): void {
 
   web.get("/portal/s/:siteId/evidence/bundle/:applianceId/:seq", guard, async (c) => {
     const s = await siteOr404(deps.db, site(c));
-    const b = await storedBundle(deps, s.id, c.req.param("applianceId"), c.req.param("seq"));
-    return c.html(<BundleDetail web={c.get("web")} siteId={s.id} b={b.bundle} hash={b.hash} raw={b.raw} />);
+    const [b, names] = await Promise.all([
+      storedBundle(deps, s.id, c.req.param("applianceId"), c.req.param("seq")),
+      hostNames(deps.db, s.id),
+    ]);
+    return c.html(
+      <BundleDetail web={c.get("web")} siteId={s.id} b={b.bundle} hash={b.hash} raw={b.raw} names={names} />,
+    );
   });
 
   web.get("/portal/s/:siteId/receipts/:applianceId/:seq/:receiptId", guard, async (c) => {
     const s = await siteOr404(deps.db, site(c));
-    const { receipt, bundle } = await storedReceipt(deps, s.id, c.req.param());
-    return c.html(<PortalReceipt web={c.get("web")} siteId={s.id} r={receipt} bundle={bundle} />);
+    const [{ receipt, bundle }, names] = await Promise.all([
+      storedReceipt(deps, s.id, c.req.param()),
+      hostNames(deps.db, s.id),
+    ]);
+    return c.html(
+      <PortalReceipt web={c.get("web")} siteId={s.id} r={receipt} bundle={bundle} names={names} />,
+    );
   });
 
   web.get("/portal/s/:siteId/evidence.jsonl", guard, async (c) => {

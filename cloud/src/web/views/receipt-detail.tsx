@@ -1,5 +1,6 @@
 import { Badge, LocalTime } from "../../../../lib/ui/components.tsx";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
+import type { HostNames } from "../data/host-names.ts";
 import { decidedByWords, stateWords } from "./fix-words.ts";
 
 const outcomeWords: Record<RemediationReceipt["outcome"], string> = {
@@ -10,7 +11,12 @@ const outcomeWords: Record<RemediationReceipt["outcome"], string> = {
 };
 
 /** One healing receipt in plain words: before, who decided, after, verified; the raw record below. */
-export function ReceiptDetail(p: { r: RemediationReceipt; bundleHref: string; bundleLabel: string }) {
+export function ReceiptDetail(p: {
+  r: RemediationReceipt;
+  names: HostNames;
+  bundleHref: string;
+  bundleLabel: string;
+}) {
   const { r } = p;
   return (
     <div data-testid="receipt">
@@ -61,7 +67,11 @@ export function ReceiptDetail(p: { r: RemediationReceipt; bundleHref: string; bu
           <LocalTime at={r.finishedAt} />
         </dd>
         <dt>Computer</dt>
-        <dd class="mono">{r.host}</dd>
+        <dd data-testid="receipt-computer">
+          {/* The name a person knows it by; the address the check used as the detail beside it. */}
+          <span class="mono">{p.names.get(r.host) ?? r.host}</span>
+          {p.names.has(r.host) ? <span class="muted small"> · address {r.host}</span> : null}
+        </dd>
         <dt>Check</dt>
         <dd class="mono">{r.checkId}</dd>
       </dl>
