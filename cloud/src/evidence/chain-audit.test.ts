@@ -1,5 +1,7 @@
 import { expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
+import { GENESIS_HASH } from "../../../protocol/evidence.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import {
   exportVerdict,
@@ -11,6 +13,7 @@ import {
 import type { TestCloud } from "../testing/test-cloud.ts";
 import { uploadAs } from "../web/testing/seed.ts";
 import { auditSiteChain } from "./chain-audit.ts";
+import { ensureEvidencePartitions } from "./partitions.ts";
 
 const audit = (c: TestCloud, siteId: string, signatures: "heads" | "all", pageSize?: number) =>
   auditSiteChain({ ctx: c.systemCtx(), input: { siteId, signatures }, pageSize });
@@ -71,6 +74,73 @@ describeEachDb("chain audit", (cloud, kind) => {
     },
     30_000,
   );
+
+  test("after a month past the retention is dropped: verified from the floor at any page size, and a floor that does not match is named", async () => {
+    const c = cloud();
+    const siteId = `retained-${++site}`;
+    await c.createSite(siteId);
+    const a = await c.createAppliance(siteId, `${siteId}-app`);
+    await ensureEvidencePartitions(
+      c.deps.db,
+      new Date("2016-01-01T00:00:00Z"),
+      new Date("2016-02-28T00:00:00Z"),
+    );
+    const chain = extendChain(a, { seq: 0, hash: GENESIS_HASH }, 12);
+    for (const b of chain) {
+      const at = b.seq <= 5 ? "2016-01-10T00:00:00Z" : b.seq <= 8 ? "2016-02-10T00:00:00Z" : undefined;
+      await insertStoredRow(c.deps.db, siteId, b, undefined, at ? new Date(at) : undefined);
+    }
+    await c.withOwnerDb((db) =>
+      db.execute(sql`SELECT * FROM malachor_evidence_partition_drop('2016-01-01', '1 day')`),
+    );
+    const cli = await exportVerdict(c, siteId);
+    expect(cli).toMatchObject({ ok: true, count: 7, floors: [{ applianceId: a.applianceId, seq: 6 }] });
+    const { heads, floors } = cli as Extract<typeof cli, { ok: true }>;
+    for (const signatures of ["heads", "all"] as const) {
+      for (const pageSize of [undefined, 1, 2, 3]) {
+        const r = await audit(c, siteId, signatures, pageSize);
+        expect({
+          signatures,
+          pageSize,
+          r: { ok: r.ok, count: r.count, heads: r.ok && r.heads, floors: r.ok && r.floors },
+        }).toEqual({
+          signatures,
+          pageSize,
+          r: { ok: true, count: 7, heads, floors },
+        });
+      }
+    }
+    // A floor written by hand at #9 naming a hash #9 does not link to, and February dropped by hand.
+    await c.withOwnerDb(async (db) => {
+      await db.execute(
+        sql`INSERT INTO evidence_retention_floors (appliance_id, first_seq, site_id, prev_hash, dropped_month, dropped_at)
+            VALUES (${a.applianceId}, 9, ${siteId}, ${"0".repeat(64)}, '2016-02-01', now())`,
+      );
+      await db.execute(sql`ALTER TABLE evidence_chain DETACH PARTITION evidence_chain_y2016m02`);
+      await db.execute(sql`DROP TABLE evidence_chain_y2016m02`);
+    });
+    const broken = await exportVerdict(c, siteId);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(broken).toEqual({
+      ok: false,
+      index: 0,
+      kind: "broken-link",
+      applianceId: a.applianceId,
+      seq: 9,
+      message: `bundle ${a.applianceId}#9 (index 0) does not link to the bundle before it (prevHash mismatch) (the chain starts at #9: bundles #1–#8 dropped past the retention on ${today})`,
+    });
+    const { ok: _ok, ...brk } = broken as ChainBreak;
+    for (const signatures of ["heads", "all"] as const) {
+      for (const pageSize of [undefined, 1, 2, 3]) {
+        const r = await audit(c, siteId, signatures, pageSize);
+        expect({ signatures, pageSize, r: r.ok ? r : { count: r.count, break: r.break } }).toEqual({
+          signatures,
+          pageSize,
+          r: { count: 0, break: brk },
+        });
+      }
+    }
+  }, 60_000);
 
   test("a stored text that is not JSON is a malformed bundle at its place", async () => {
     const { c, siteId, a } = await siteWith(2);

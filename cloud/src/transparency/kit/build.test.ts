@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { AGENT_API } from "../../../../protocol/api.ts";
 import { signChainHead } from "../../../../protocol/chain-heads.ts";
 import { signNote } from "../../../../protocol/checkpoint.ts";
@@ -17,6 +17,8 @@ import { startTestCalendar, type TestCalendar } from "../../anchoring/testing/ca
 import { startTestTsa, type TestTsa } from "../../anchoring/testing/openssl-tsa.ts";
 import { defaultCloudConfig } from "../../config.ts";
 import { auditLog } from "../../db/schema/audit.ts";
+import { drainOutbox } from "../../evidence/outbox.ts";
+import { ensureEvidencePartitions } from "../../evidence/partitions.ts";
 import { rotateKeys } from "../../keys/keyring.ts";
 import { describeEachDb } from "../../testing/each-db.ts";
 import type { TestAppliance, TestCloud } from "../../testing/test-cloud.ts";
@@ -35,10 +37,14 @@ const TOOLS = requirement(
   "node_modules/.bin/bun test/setup/prepare.ts",
 );
 
-/** A bundle chain of `a` created on the given days (one bundle per entry, 10:00 UTC). */
-async function uploadOn(a: TestAppliance & { key: { secretKey: string } }, days: string[]) {
+/** A bundle chain of `a` created on the given days (one bundle per entry, 10:00 UTC), after `from`. */
+async function uploadOn(
+  a: TestAppliance & { key: { secretKey: string } },
+  days: string[],
+  from = { seq: 0, hash: "" },
+) {
   const bundles: EvidenceBundle[] = [];
-  let head = { seq: 0, hash: "" };
+  let head = from;
   for (const day of days) {
     const at = `${day}T10:00:00.000Z`;
     const b = buildBundle(
@@ -396,6 +402,60 @@ describeEachDb(
       expect(r.code).toBe(1);
       expect(r.out).toContain("beyond the newest checkpoint's 8: the log was rolled back");
     });
+
+    test.skipIf(!TOOLS)(
+      "after a month past the retention is dropped, the kit starts the appliance at its floor, which the log vouches for",
+      async () => {
+        const c = cloud();
+        await c.createSite("kit-f");
+        const a = await c.createAppliance("kit-f", "kit-f1");
+        await ensureEvidencePartitions(
+          c.deps.db,
+          new Date("2015-01-01T00:00:00Z"),
+          new Date("2015-01-31T00:00:00Z"),
+        );
+        // #1–#3 created and received in January 2015, #4–#6 now.
+        const now = c.clock.now();
+        c.clock.set(new Date("2015-01-20T00:00:00Z"));
+        const old = await uploadOn(a, ["2015-01-10", "2015-01-11", "2015-01-12"]);
+        c.clock.set(now);
+        const oldHead = { seq: 3, hash: bundleHash(old.at(-1)!) };
+        await uploadOn(a, ["2026-11-24", "2026-11-25", "2026-11-26"], oldHead);
+        while ((await drainOutbox(c.deps)).written > 0);
+        await c.withOwnerDb((db) =>
+          db.execute(sql`SELECT * FROM malachor_evidence_partition_drop('2015-01-01', '1 day')`),
+        );
+        await issueCheckpoint(c.deps.db, c.deps, "kit-f");
+        const bearer = await c.adminToken("read-only", "kit-f");
+        const today = new Date().toISOString().slice(0, 10);
+        const retained = `RETAINED appliance kit-f1 verified from #4 (bundles #1–#3 dropped past the retention on ${today})`;
+        for (const [from, to, inPeriod, edges] of [
+          ["2026-11-25", "2026-11-26", 1, 2],
+          // A period wholly dropped: the first retained bundle shows where the chain goes on.
+          ["2015-01-01", "2015-02-01", 0, 1],
+        ] as const) {
+          const r = await c.call("GET", `/api/sites/kit-f/tlog/kit?from=${from}&to=${to}`, { bearer });
+          expect(r.status).toBe(200);
+          const kit = extract(new Uint8Array(await r.arrayBuffer()));
+          const ok = verifyKit(kit, "--all-signatures");
+          expect(ok.out).toContain(
+            `${inPeriod} bundles (and ${edges} at the period's edges) of 1 appliance(s)`,
+          );
+          expect(ok.out).toContain(retained);
+          expect(ok.code).toBe(0);
+          // A floor naming another hash than the log's leaf for #3 is named.
+          editLines(kit, "floors.jsonl", (ls) =>
+            ls.map((l) => l.replace(/"prevHash":"[0-9a-f]{64}"/, `"prevHash":"${"0".repeat(64)}"`)),
+          );
+          resum(kit);
+          const bad = verifyKit(kit);
+          expect(bad.code).toBe(1);
+          expect(bad.out).toContain(
+            "floors.jsonl line 1: appliance kit-f1's floor says its dropped bundle #3 hashed to 0000000000000000..., which is not the log's leaf for it",
+          );
+        }
+      },
+    );
 
     test.skipIf(!TOOLS)(
       "after a key rotation the kit lists both keys with their windows and verifies pinned to both",

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, asc, between, desc, eq, lt, lte } from "drizzle-orm";
+import { canonicalize } from "../../../../protocol/canonical.ts";
 import { noteVerifierKey } from "../../../../protocol/checkpoint.ts";
 import { assemble, inclusionPlan, planNodes, rootPlan } from "../../../../protocol/merkle.ts";
 import type { Db } from "../../db/client.ts";
@@ -9,6 +10,7 @@ import { evidenceChain } from "../../db/schema/evidence.ts";
 import { tlogCheckpoints, tlogLeaves } from "../../db/schema/transparency.ts";
 import type { CloudDeps } from "../../deps.ts";
 import { bodyIndexColumns } from "../../evidence/bodies.ts";
+import { siteRetentionFloors } from "../../evidence/retention-floors.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { notFound } from "../../http/errors.ts";
 import { cloudKeyHistory } from "../../keys/keyring.ts";
@@ -199,12 +201,19 @@ export async function buildKit(
     if (list) list.push(l);
     else byAppliance.set(l.applianceId, [l]);
   }
+  // Bundles below an appliance's retention floor were dropped: its logged run starts at the floor.
+  const floors = await siteRetentionFloors(db, siteId);
+  const floorOf = new Map(floors.map((f) => [f.applianceId, f.seq]));
   const heads: unknown[] = [];
   const inPeriod: string[] = [];
   const context: string[] = [];
   const periodLeaves: Leaf[] = [];
   for (const applianceId of [...byAppliance.keys()].sort()) {
-    const logged = byAppliance.get(applianceId)!.sort((a, b) => a.seq - b.seq);
+    const logged = byAppliance
+      .get(applianceId)!
+      .filter((l) => l.seq >= (floorOf.get(applianceId) ?? 1))
+      .sort((a, b) => a.seq - b.seq);
+    if (logged.length === 0) continue;
     // Creation times of the whole logged chain (to find the period's run), bodies of the run only.
     const inRange = (lo: number, hi: number) =>
       and(eq(evidenceChain.applianceId, applianceId), between(evidenceChain.seq, lo, hi));
@@ -272,6 +281,9 @@ export async function buildKit(
     },
     { path: "bundles.jsonl", data: enc.encode(inPeriod.map((b) => `${b}\n`).join("")) },
     { path: "context.jsonl", data: enc.encode(context.map((b) => `${b}\n`).join("")) },
+    ...(floors.length
+      ? [{ path: "floors.jsonl", data: enc.encode(floors.map((f) => `${canonicalize(f)}\n`).join("")) }]
+      : []),
     { path: "heads.jsonl", data: jsonl(heads) },
     { path: "proofs.jsonl", data: jsonl(await inclusionProofs(db, siteId, periodLeaves, size)) },
     { path: "keys.json", data: json(await keysFile(db, deps, siteId, checkpoints[0]!.createdAt)) },

@@ -326,6 +326,34 @@ def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period
     seqs_in_log = {}
     for appliance, seq in leaves:
         seqs_in_log.setdefault(appliance, set()).add(seq)
+    # Retention floors: an appliance's bundles below #seq were dropped past the retention, so its
+    # run starts there. A floor is the cloud's statement; the signed log still holds the dropped
+    # bundles' leaves, so the hash it names must be the log's leaf for #seq - 1.
+    floors = {}
+    floor_lines = read(kit, "floors.jsonl").decode().splitlines() if os.path.exists(os.path.join(kit, "floors.jsonl")) else []
+    for n, line in enumerate(floor_lines, start=1):
+        f = json.loads(line)
+        who = "floors.jsonl line %d" % n
+        if f.get("type") != "malachor-retention-floor/v1" or f.get("siteId") != site \
+                or not isinstance(f.get("seq"), int) or f["seq"] < 2 or f.get("applianceId") in floors:
+            problems.append("%s: not a retention floor of site %s (or a second one for its appliance)" % (who, site))
+            continue
+        leaf = leaves.get((f["applianceId"], f["seq"] - 1))
+        if leaf is None or leaf[1] != f["prevHash"]:
+            problems.append("%s: appliance %s's floor says its dropped bundle #%d hashed to %s..., which is not the log's leaf for it"
+                            % (who, f["applianceId"], f["seq"] - 1, str(f.get("prevHash"))[:16]))
+            continue
+        floors[f["applianceId"]] = f
+        kept = {s for s in seqs_in_log.get(f["applianceId"], ()) if s >= f["seq"]}
+        if kept:
+            seqs_in_log[f["applianceId"]] = kept
+        else:
+            seqs_in_log.pop(f["applianceId"], None)
+    retained = []
+    for appliance in sorted(floors):
+        f = floors[appliance]
+        dropped = "bundle #1" if f["seq"] == 2 else "bundles #1\u2013#%d" % (f["seq"] - 1)
+        retained.append("%s verified from #%d (%s dropped past the retention on %s)" % (appliance, f["seq"], dropped, f["droppedAt"][:10]))
     signatures = 0
     for appliance in sorted(seqs_in_log):
         rows = by_appliance.get(appliance)
@@ -341,6 +369,8 @@ def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period
             elif rows[seq][0]["prevHash"] != rows[prev][2]:
                 problems.append("appliance %s: bundle #%d does not link to #%d" % (appliance, seq, prev))
         first, last = rows[run[0]][0], rows[run[-1]][0]
+        if appliance in floors and run[0] == floors[appliance]["seq"] and first["prevHash"] != floors[appliance]["prevHash"]:
+            problems.append("appliance %s: bundle #%d does not link to its retention floor" % (appliance, run[0]))
         if first["createdAt"] >= period_from and run[0] - 1 in seqs_in_log[appliance]:
             problems.append("appliance %s: bundle #%d is in the log but missing from the kit: the kit is truncated at its start" % (appliance, run[0] - 1))
         if last["createdAt"] < period_to and run[-1] + 1 in seqs_in_log[appliance]:
@@ -388,7 +418,7 @@ def check_log(kit, manifest, keys, cloud_keys, site, origin, period_from, period
     for key in by_appliance:
         if key not in seqs_in_log:
             problems.append("appliance %s: its bundles are in the kit but not in the signed log" % key)
-    checked = {"complete": complete, "anchors": len(anchors), "leaves": size, "bundles": len(period), "context": len(context),
+    checked = {"complete": complete, "retained": retained, "anchors": len(anchors), "leaves": size, "bundles": len(period), "context": len(context),
                "checkpoints": 1 + len(older), "bundleSignatures": signatures, "appliances": len(seqs_in_log)}
     return problems, checked
 
@@ -417,6 +447,8 @@ def main():
              checked["bundleSignatures"], checked["anchors"]))
     for c in checked["complete"]:
         print("COMPLETE log for appliance " + c)
+    for r in checked["retained"]:
+        print("RETAINED appliance " + r)
     if not args.cloud_key:
         print("NOTE the cloud key was taken from keys.json: pin it with --cloud-key to rule out a substituted kit")
     return 0
