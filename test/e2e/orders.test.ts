@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { isChainHeadLine } from "../../protocol/chain-heads.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
+import { askForCycle } from "./harness/agent.ts";
 import { runOrder } from "./harness/orders.ts";
 import { Stack } from "./harness/stack.ts";
 import { waitFor } from "./harness/wait.ts";
@@ -168,11 +169,14 @@ describe("signed orders (compiled agent, real cloud)", () => {
       /order signature rejected: signed by key [0-9a-f]{16}, which is not a trusted key/,
     );
     expect(o.completion?.result).toEqual({ code: "bad-signature" });
+    // The event goes into the next cycle's bundle.
     await waitFor(
       "the order-refused event at the cloud",
       async () => {
         const jsonl = await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`);
-        return jsonl.includes('"order-refused"') && jsonl.includes("bad-signature");
+        if (jsonl.includes('"order-refused"') && jsonl.includes("bad-signature")) return true;
+        await askForCycle(stack.agent.statusUrl);
+        return false;
       },
       { timeoutMs: 60_000 },
     );

@@ -11,6 +11,7 @@ import {
   startDemoPlanner,
 } from "../demo/l2.ts";
 import { fixesIn } from "../demo/watch.ts";
+import { askForCycle } from "./harness/agent.ts";
 import { runOrder } from "./harness/orders.ts";
 import { Stack } from "./harness/stack.ts";
 import { waitFor } from "./harness/wait.ts";
@@ -102,13 +103,15 @@ describe.skipIf(!chromiumPresent())("L2 planner → learning loop → promoted L
     const asked = planner.requests;
     const seen = new Set(r.fixes.map((f) => f.receipt.id));
     await stack.patchWindows(staleBackup());
-    await fetch(`${stack.agent.statusUrl}/api/cycle`, { method: "POST" });
     const l1 = await waitFor(
       `an L1 fix of ${L2_CHECK} by ${ruleId}`,
-      async () =>
-        fixesIn(await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`)).find(
+      async () => {
+        const fix = fixesIn(await stack.cloud.text(`/api/sites/${stack.siteId}/evidence/export`)).find(
           (f) => !seen.has(f.receipt.id) && f.receipt.checkId === L2_CHECK,
-        ),
+        );
+        if (!fix) await askForCycle(stack.agent.statusUrl);
+        return fix;
+      },
       { timeoutMs: (INTERVAL * 3 + 60) * 1000, intervalMs: 1000 },
     );
     expect(l1.receipt.decidedBy).toMatchObject({ tier: "L1", ruleId });

@@ -6,6 +6,7 @@ import { publishBinary } from "../../cloud/src/update/client.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { isChainHeadLine } from "../../protocol/chain-heads.ts";
 import { malachorBinary } from "../support/binary.ts";
+import { askForCycle } from "./harness/agent.ts";
 import { runOrder } from "./harness/orders.ts";
 import { brokenRelease, buildAgentVersion } from "./harness/release.ts";
 import { Stack } from "./harness/stack.ts";
@@ -59,6 +60,24 @@ async function events(): Promise<{ type: string; details: Record<string, unknown
     );
 }
 
+/**
+ * Wait for an event at the cloud. Events go into the next cycle's bundle: the agent is asked for
+ * a cycle at every poll rather than left to its interval.
+ */
+const eventAtCloud = (
+  what: string,
+  match: (e: { type: string; details: Record<string, unknown> }) => boolean,
+) =>
+  waitFor(
+    what,
+    async () => {
+      if ((await events()).some(match)) return true;
+      await askForCycle(stack.agent.statusUrl);
+      return false;
+    },
+    { timeoutMs: 60_000 },
+  );
+
 describe("remote update (compiled agent, real cloud)", () => {
   test("a newer signed release is downloaded, verified, swapped, health-checked and confirmed after restart", async () => {
     const before = (await status()).agentVersion;
@@ -80,10 +99,9 @@ describe("remote update (compiled agent, real cloud)", () => {
     expect(sha(stack.agent.paths.bin)).toBe(sha(v2));
     expect(sha(`${stack.agent.paths.bin}.prev`)).toBe(sha(malachorBinary()));
     expect(stack.agent.unaskedExits.length).toBeGreaterThanOrEqual(1);
-    await waitFor(
+    await eventAtCloud(
       "the agent-updated event at the cloud",
-      async () => (await events()).some((e) => e.type === "agent-updated" && e.details.to === "0.2.0"),
-      { timeoutMs: 60_000 },
+      (e) => e.type === "agent-updated" && e.details.to === "0.2.0",
     );
   }, 180_000);
 
@@ -95,11 +113,9 @@ describe("remote update (compiled agent, real cloud)", () => {
     expect(order.completion?.result).toMatchObject({ status: "rolled-back", version: "0.3.0" });
     expect(sha(stack.agent.paths.bin)).toBe(sha(v2));
     expect((await status()).agentVersion).toBe("0.2.0");
-    await waitFor(
+    await eventAtCloud(
       "the rollback event at the cloud",
-      async () =>
-        (await events()).some((e) => e.type === "update-refused" && e.details.code === "health-check-failed"),
-      { timeoutMs: 60_000 },
+      (e) => e.type === "update-refused" && e.details.code === "health-check-failed",
     );
   }, 180_000);
 
@@ -111,10 +127,9 @@ describe("remote update (compiled agent, real cloud)", () => {
       result: { status: "skipped", code: "not-newer" },
     });
     expect(sha(stack.agent.paths.bin)).toBe(sha(v2));
-    await waitFor(
+    await eventAtCloud(
       "the refusal event at the cloud",
-      async () => (await events()).some((e) => e.type === "update-refused" && e.details.version === "0.1.9"),
-      { timeoutMs: 60_000 },
+      (e) => e.type === "update-refused" && e.details.version === "0.1.9",
     );
   }, 180_000);
 
@@ -127,7 +142,7 @@ describe("remote update (compiled agent, real cloud)", () => {
     const s = await waitFor(
       "the agent.update-metadata warning",
       async () => {
-        await fetch(`${stack.agent.statusUrl}/api/cycle`, { method: "POST" });
+        await askForCycle(stack.agent.statusUrl);
         const st = await status();
         return st.findings.find((f) => f.checkId === "agent.update-metadata" && f.status === "warn")
           ? st

@@ -142,6 +142,18 @@ export async function provisionByClaim(
 }
 
 /**
+ * Ask the agent at `statusUrl` for a cycle now (its local API, as the status page's button does)
+ * instead of waiting out its interval. A request that arrives while a cycle runs is lost, so a test
+ * waiting on a cycle's outcome asks again at every poll. A daemon that is restarting (an update
+ * installed) does not answer; it runs a cycle as it starts anyway.
+ */
+export async function askForCycle(statusUrl: string): Promise<void> {
+  await fetch(`${statusUrl}/api/cycle`, { method: "POST", signal: AbortSignal.timeout(2_000) }).catch(
+    () => {},
+  );
+}
+
+/**
  * `malachor run` under a supervisor that restarts it whenever it exits unasked, as systemd's
  * Restart=always does: an installed update stops the daemon so the new binary starts.
  */

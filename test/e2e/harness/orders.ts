@@ -1,3 +1,4 @@
+import { askForCycle } from "./agent.ts";
 import type { CloudProcess } from "./cloud.ts";
 import { waitFor } from "./wait.ts";
 
@@ -10,7 +11,7 @@ export interface OrderView {
 
 /**
  * Create an order for one appliance through the admin API, wake the agent (its local "run a cycle
- * now"), and wait for the outcome the agent reported.
+ * now", asked again at every poll), and wait for the outcome the agent reported.
  */
 export async function runOrder(
   cloud: CloudProcess,
@@ -26,13 +27,14 @@ export async function runOrder(
     reason: "e2e",
   });
   const id = orders[0]!.id;
-  await fetch(`${target.statusUrl}/api/cycle`, { method: "POST" }).catch(() => {});
   return waitFor(
     `${type} order ${id} to complete`,
     async () => {
       const list = await cloud.api<{ orders: OrderView[] }>("GET", `/api/sites/${target.siteId}/orders`);
       const o = list.orders.find((x) => x.id === id);
-      return o?.completion ? o : undefined;
+      if (o?.completion) return o;
+      await askForCycle(target.statusUrl);
+      return undefined;
     },
     { timeoutMs },
   );
