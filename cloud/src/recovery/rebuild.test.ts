@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { AGENT_API } from "../../../protocol/api.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 import { drainOutbox } from "../evidence/outbox.ts";
@@ -118,6 +118,59 @@ describe.skipIf(!POSTGRES_AVAILABLE || !hasPgTools)("disaster recovery on Postgr
       body: JSON.stringify({ bundles: a.peekBundles(1) }),
     });
     expect(next.status).toBe(200);
+  }, 120_000);
+
+  test("rebuild-evidence after a month was dropped past the retention: the floor holds, a forged one is named", async () => {
+    // The floor of dr-b at #11, as the owner's partition drop writes it; the store still holds
+    // #1–#10 (objects may be locked longer than the database keeps rows).
+    const [tenth] = await one.deps.db
+      .select({ hash: evidenceChain.hash })
+      .from(evidenceChain)
+      .where(and(eq(evidenceChain.applianceId, "dr-b"), eq(evidenceChain.seq, 10)));
+    const file = join(one.dataDir, "no-evidence-floor.dump");
+    dump(one.ownerDatabaseUrl!, file, true);
+    const rebuildWithFloor = async (prevHash: string) => {
+      const target = await createTestDatabase();
+      dbs.push(target);
+      restore(target.ownerUrl, file);
+      const c = await makeTestCloud({ database: target, store: one.deps.store, keys: one.deps.keys });
+      extra.push(c);
+      await c.withOwnerDb((db) =>
+        db.execute(
+          sql`INSERT INTO evidence_retention_floors (appliance_id, first_seq, site_id, prev_hash, dropped_month, dropped_at)
+              VALUES ('dr-b', 11, 'site-dr', ${prevHash}, '2016-01-01', now())`,
+        ),
+      );
+      return { c, report: await rebuildEvidence(c.systemCtx()) };
+    };
+
+    const { c, report } = await rebuildWithFloor(tenth!.hash);
+    expect(report).toMatchObject({
+      objects: 65,
+      inserted: 55,
+      belowFloor: 10,
+      alreadyPresent: 0,
+      problems: [],
+    });
+    expect(report.audits).toEqual([
+      expect.objectContaining({
+        siteId: "site-dr",
+        ok: true,
+        count: 55,
+        floors: [expect.objectContaining({ applianceId: "dr-b", seq: 11 })],
+      }),
+    ]);
+    expect(await chainRows(c)).toBe(55);
+
+    // A floor whose hash #11 does not link to: dr-b's chain is not taken back past it, and says why.
+    const forged = await rebuildWithFloor("0".repeat(64));
+    expect(forged.report).toMatchObject({ inserted: 40, belowFloor: 10 });
+    expect(forged.report.problems).toEqual([
+      {
+        key: expect.stringContaining("dr-b-11"),
+        reason: expect.stringContaining("prevHash does not match bundle #10"),
+      },
+    ]);
   }, 120_000);
 
   test("pg_dump / pg_restore: sites, appliances, keys, tokens and evidence come back", async () => {

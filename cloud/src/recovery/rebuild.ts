@@ -4,11 +4,13 @@ import { canonicalize } from "../../../protocol/canonical.ts";
 import { describeIssues } from "../../../protocol/common.ts";
 import { EvidenceBundle, GENESIS_HASH } from "../../../protocol/evidence.ts";
 import { sha256Hex } from "../../../protocol/hash.ts";
+import type { RetentionFloor } from "../../../protocol/retention-floor.ts";
 import type { ServiceContext } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
 import { auditSiteChain, type SiteAudit } from "../evidence/chain-audit.ts";
 import { ensureEvidencePartitions } from "../evidence/partitions.ts";
+import { siteRetentionFloors } from "../evidence/retention-floors.ts";
 
 const KEY = /^([^/]+)\/\d{4}\/\d{2}\/(.+)-(\d+)\.json(\.gz)?$/;
 
@@ -25,6 +27,8 @@ export interface RebuildReport {
   objects: number;
   inserted: number;
   alreadyPresent: number;
+  /** Objects below their appliance's retention floor: dropped on purpose, so left out (not a problem). */
+  belowFloor: number;
   /** Objects that could not be taken back, each with why (nothing is inserted past such a hole). */
   problems: { key: string; reason: string }[];
   audits: SiteAudit[];
@@ -65,7 +69,15 @@ async function readObject(ctx: ServiceContext, key: string): Promise<Found | str
  * (and land in that month's partition, created if missing).
  */
 export async function rebuildEvidence(ctx: ServiceContext): Promise<RebuildReport> {
-  const report: RebuildReport = { objects: 0, inserted: 0, alreadyPresent: 0, problems: [], audits: [] };
+  const report: RebuildReport = {
+    objects: 0,
+    inserted: 0,
+    alreadyPresent: 0,
+    belowFloor: 0,
+    problems: [],
+    audits: [],
+  };
+  const floorsOf = new Map<string, Promise<RetentionFloor[]>>();
   const byAppliance = new Map<string, Found[]>();
   for await (const key of ctx.store.list("")) {
     report.objects++;
@@ -109,9 +121,18 @@ export async function rebuildEvidence(ctx: ServiceContext): Promise<RebuildRepor
           )
       ).map((r) => Number(r.seq)),
     );
-    let head = { seq: 0, hash: GENESIS_HASH };
+    // A month dropped past the retention stays dropped: the chain starts again at the appliance's
+    // floor (migration 2700), linked to the hash the floor records, and objects below it (the store
+    // may keep them longer than the database) are left out.
+    if (!floorsOf.has(siteId)) floorsOf.set(siteId, siteRetentionFloors(ctx.db, siteId));
+    const floor = (await floorsOf.get(siteId)!).find((f) => f.applianceId === applianceId);
+    let head = floor ? { seq: floor.seq - 1, hash: floor.prevHash } : { seq: 0, hash: GENESIS_HASH };
     const rows: (typeof evidenceChain.$inferInsert)[] = [];
     for (const o of objects) {
+      if (floor && o.bundle.seq < floor.seq) {
+        report.belowFloor++;
+        continue;
+      }
       if (o.bundle.seq !== head.seq + 1 || o.bundle.prevHash !== head.hash) {
         const why =
           o.bundle.seq !== head.seq + 1
