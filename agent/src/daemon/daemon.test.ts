@@ -155,3 +155,44 @@ describe("malachor run (in process, against a loopback cloud)", async () => {
     expect(logs.map((l) => JSON.parse(l).msg)).toContain("stopped");
   });
 });
+
+describe("a nudge that arrives during a cycle", () => {
+  test("the cycle it asks for runs as soon as the current one ends, not after the interval", async () => {
+    const own = mkdtempSync(join(dir, "nudge-"));
+    // No cloud key: the loop checks and queues offline, so only cycles take time.
+    const config = loadConfig(writeTestConfig(own));
+    let collects = 0;
+    let release: (() => void) | undefined;
+    // The second cycle holds in its check until the test lets it go.
+    const gate: CheckProvider = {
+      name: "windows",
+      timeoutMs: 5_000,
+      collect: async () => {
+        collects++;
+        if (collects === 2) await new Promise<void>((r) => (release = r));
+        return [];
+      },
+    };
+    const running = await startDaemon(config, {
+      log: jsonLogger({ level: "error", out: () => {}, err: () => {} }),
+      host,
+      notifier: { active: false, watchdogIntervalMs: undefined, notify: () => {} },
+      providers: [gate],
+      healer,
+    });
+    try {
+      await until("the first cycle", () => collects >= 1 && running.daemon.snapshot().lastCycle !== null);
+      running.daemon.nudge(); // asleep: the second cycle starts now
+      await until("the second cycle held in its check", () => release !== undefined);
+      running.daemon.nudge(); // during the cycle: remembered
+      running.daemon.nudge(); // a second one asks for the same cycle
+      release!();
+      // The interval is 10 s: only the remembered nudge starts a third cycle within 3 s.
+      await until("a third cycle right after the second", () => collects >= 3, 3_000);
+      await Bun.sleep(500);
+      expect(collects).toBe(3);
+    } finally {
+      await running.stop();
+    }
+  });
+});

@@ -83,6 +83,8 @@ export class Daemon {
   private readonly started: number;
   private readonly stop$ = new AbortController();
   private wake: (() => void) | undefined;
+  /** A nudge came while no sleep was there to wake (a cycle was running): the next sleep is skipped. */
+  private nudged = false;
   private loop: Promise<void> | undefined;
   private lastProgress = Date.now();
   private wasNearBound = false;
@@ -431,6 +433,11 @@ export class Daemon {
   private sleep(ms: number): Promise<void> {
     // An abort that came during the step has already fired: it would never wake this sleep.
     if (this.stop$.signal.aborted) return Promise.resolve();
+    // Likewise a nudge that came during the cycle: the cycle it asked for runs now.
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -487,9 +494,13 @@ export class Daemon {
     })();
   }
 
-  /** Run the next cycle now instead of waiting out the interval. */
+  /**
+   * Run the next cycle now instead of waiting out the interval. Asked during a cycle, the next
+   * one starts as soon as this one ends (nudges during one cycle ask for one more, not several).
+   */
   nudge(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.nudged = true;
   }
 
   /**
