@@ -162,7 +162,7 @@ export async function driveToPromotion(o: {
     );
   const learningUrl = `${stack.cloud.url}/dashboard/learning`;
   // Each round asks the appliance to run its cycle now (its local API, as the status page's button
-  // does) rather than waiting out the interval; a nudge during a cycle is lost, so it is repeated.
+  // does) rather than waiting out the interval, again while the round's outcome is not there yet.
   let nudged = 0;
   const nudge = async () => {
     if (Date.now() - nudged < 3_000) return;

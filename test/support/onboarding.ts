@@ -30,8 +30,8 @@ export async function until<T>(
 
 /**
  * `until` for a state a check cycle brings about: the daemon is asked for a cycle at every poll
- * that finds it not yet there. A nudge that arrives while a cycle or its cloud step runs is lost,
- * and the interval of the synced site config (a minute) is too long to wait out.
+ * that finds it not yet there (a request during a cycle runs the next one right after it), as the
+ * interval of the synced site config (a minute) is too long to wait out.
  */
 export function untilCycled<T>(
   agent: RunningAgent,

@@ -82,8 +82,8 @@ export interface WatchedDaemon {
   /** How many lines with this message it logged. */
   count(msg: string): number;
   /**
-   * Ask for a cycle now through the local API, as the status page's button does. A request that
-   * arrives during a cycle changes nothing, so a test that waits for cycles asks again as it polls
+   * Ask for a cycle now through the local API, as the status page's button does (during a cycle:
+   * the next one runs right after it). A test that waits for several cycles asks again as it polls
    * (at most every 200 ms: a probe polling faster does not flood the daemon).
    */
   nudge(): Promise<void>;

@@ -143,9 +143,9 @@ export async function provisionByClaim(
 
 /**
  * Ask the agent at `statusUrl` for a cycle now (its local API, as the status page's button does)
- * instead of waiting out its interval. A request that arrives while a cycle runs is lost, so a test
- * waiting on a cycle's outcome asks again at every poll. A daemon that is restarting (an update
- * installed) does not answer; it runs a cycle as it starts anyway.
+ * instead of waiting out its interval (a request during a cycle runs the next one right after it).
+ * A test waiting on an outcome that may take several cycles asks again at every poll. A daemon that
+ * is restarting (an update installed) does not answer; it runs a cycle as it starts anyway.
  */
 export async function askForCycle(statusUrl: string): Promise<void> {
   await fetch(`${statusUrl}/api/cycle`, { method: "POST", signal: AbortSignal.timeout(2_000) }).catch(
