@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { RUNBOOK_SPECS } from "../../runbooks/index.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "../browser/browser.ts";
+import { signInWithToken } from "../browser/dashboard-sign-in.ts";
 import { DRIFTS } from "../demo/drifts.ts";
 import { bundlesIn, fixesIn } from "../demo/watch.ts";
 import { Stack } from "./harness/stack.ts";
@@ -24,10 +25,7 @@ describe.skipIf(!chromiumPresent())("a drift, its fix and the passing check on o
       Stack.start({ simulatedLinux: true, intervalSec: INTERVAL, healingPaused: true }),
       launchBrowser(),
     ]);
-    await b.page.goto(`${stack.cloud.url}/dashboard/login`);
-    await b.page.fill("#token", stack.cloud.adminToken);
-    await b.page.click("button[type=submit]");
-    await b.page.waitForURL(/\/dashboard(?!\/login)/);
+    await signInWithToken(b, stack.cloud.url, stack.cloud.adminToken);
   }, 120_000);
 
   afterAll(async () => {

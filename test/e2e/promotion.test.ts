@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Browser, chromiumPresent, launchBrowser } from "../browser/browser.ts";
+import { signInWithToken } from "../browser/dashboard-sign-in.ts";
 import { WIDTHS } from "../browser/screenshots.ts";
 import {
   type DemoPlanner,
@@ -30,10 +31,7 @@ describe.skipIf(!chromiumPresent())("L2 planner → learning loop → promoted L
     planner = startDemoPlanner();
     stack = await Stack.start({ planner: planner.env, intervalSec: INTERVAL });
     b = await launchBrowser();
-    await b.page.goto(`${stack.cloud.url}/dashboard/login`);
-    await b.page.fill("#token", stack.cloud.adminToken);
-    await b.page.click("button[type=submit]");
-    await b.page.waitForURL(/\/dashboard(?!\/login)/);
+    await signInWithToken(b, stack.cloud.url, stack.cloud.adminToken);
   }, 120_000);
 
   afterAll(async () => {
