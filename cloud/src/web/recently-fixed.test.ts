@@ -1,4 +1,6 @@
 import { expect, test } from "bun:test";
+import { buildBundle, bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
+import { isVerifiedFix } from "../../../protocol/restate.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import { siteCompliance } from "./data/compliance.ts";
 import { addPortalUser, signInPortal, WebClient } from "./testing/client.ts";
@@ -26,8 +28,13 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     expect(before.findings.get(`${finding.checkId}\u0000${finding.host}`)?.status).toBe("fail");
     expect(after.findings.get(`${finding.checkId}\u0000${finding.host}`)?.status).toBe("pass");
     expect(after.score!).toBeGreaterThan(before.score!);
-    expect(after.fixed.map((f) => f.receipt.id)).toEqual(["rcpt-fix"]);
+    // Newest first; below it, the seeded chain's earlier fixes of the last day whose checks pass now.
+    expect(after.fixed[0]!.receipt.id).toBe("rcpt-fix");
     expect(after.fixed[0]!.receiptBundle).toEqual({ applianceId: "app-fix", seq: bundle.seq });
+    for (const f of after.fixed.slice(1)) {
+      expect(isVerifiedFix(f.receipt)).toBe(true);
+      expect(after.findings.get(`${f.receipt.checkId}\u0000${f.receipt.host}`)?.status).toBe("pass");
+    }
 
     const w = new WebClient(c);
     await w.signInAdmin(await c.adminToken("read-only"));
@@ -65,5 +72,53 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     const portalReceipt = await p.get(`/portal/s/site-fix/receipts/app-fix/${bundle.seq}/rcpt-fix`);
     expect(portalReceipt.status).toBe(200);
     expect(portalReceipt.html).toContain("Before");
+  });
+
+  test("a fix stays recently fixed for a day while its check passes, and goes when the check fails again", async () => {
+    const c = cloud();
+    await c.createSite("site-held");
+    const app = await c.createAppliance("site-held", "app-held");
+    const now = c.clock.now();
+    const chain = fixtureChain(
+      app,
+      12,
+      new Date(now.getTime() - 3_600_000),
+      new Date(now.getTime() - 120_000),
+    );
+    const { bundle: fix, finding } = verifiedFixAfter(app, chain, 10_000);
+    // The next cycle confirms the fix, the one after finds the drift back.
+    const cycle = chain.findLast((b) => b.kind === "check-cycle")!;
+    const cycleAfter = (prev: EvidenceBundle, status: "pass" | "fail", afterMs: number) => {
+      const at = new Date(new Date(prev.createdAt).getTime() + afterMs).toISOString();
+      return buildBundle(
+        { siteId: app.siteId, applianceId: app.applianceId },
+        { seq: prev.seq, hash: bundleHash(prev) },
+        {
+          kind: "check-cycle",
+          createdAt: at,
+          findings: cycle.findings.map((f) =>
+            f.checkId === finding.checkId && f.host === finding.host
+              ? { ...f, status, observedAt: at }
+              : { ...f, observedAt: at },
+          ),
+        },
+        app.key.secretKey,
+      );
+    };
+    const confirmed = cycleAfter(fix, "pass", 20_000);
+    await uploadAs(c, app, [...chain, fix, confirmed]);
+    const held = await siteCompliance(c.deps, "site-held");
+    const key = `${finding.checkId}\u0000${finding.host}`;
+    // Passing by its own result now, not restated: the fix is still listed, as the check's event.
+    expect(held.findings.get(key)).toMatchObject({ status: "pass", bundle: { seq: confirmed.seq } });
+    expect(held.fixed.find((f) => f.receipt.id === "rcpt-fix")).toMatchObject({
+      finding: { checkId: finding.checkId, host: finding.host, status: "pass" },
+      receiptBundle: { applianceId: "app-held", seq: fix.seq },
+    });
+
+    await uploadAs(c, app, [cycleAfter(confirmed, "fail", 20_000)]);
+    const drifted = await siteCompliance(c.deps, "site-held");
+    expect(drifted.findings.get(key)?.status).toBe("fail");
+    expect(drifted.fixed.map((f) => f.receipt.id)).not.toContain("rcpt-fix");
   });
 });

@@ -8,7 +8,7 @@ import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
-import { restateFixed } from "../../../../protocol/restate.ts";
+import { isVerifiedFix, restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
@@ -23,9 +23,12 @@ export interface BundleRef {
   seq: number;
 }
 
-/** A failing finding whose verified fix came after it: the check is restated as passing. */
+/**
+ * A verified fix listed as recently fixed: one that came after the check's last result (the check
+ * is restated as passing), or one of the last RECENT_FIX_HOURS whose check has passed since.
+ */
 export interface RecentFix {
-  /** The finding as the check recorded it (failing), and where. */
+  /** The check's failing finding the fix came after, or (fix confirmed since) its current one; and where. */
   finding: Finding & { bundle: BundleRef };
   receipt: RemediationReceipt;
   /** The remediation bundle holding the receipt. */
@@ -35,7 +38,7 @@ export interface RecentFix {
 /** A site's score plus the findings and bundles behind it. */
 export interface SiteCompliance extends ComplianceScore {
   findings: Map<string, Finding & { bundle: BundleRef }>;
-  /** Checks restated as passing because a verified fix followed the last check result, newest first. */
+  /** Verified fixes after the last check result and those of the last RECENT_FIX_HOURS still holding, newest first. */
   fixed: RecentFix[];
   /** Newest bundle considered (null when the site has no check results yet). */
   asOf: string | null;
@@ -100,26 +103,35 @@ async function findingsOfBundles({ db, bodies }: BodySource, refs: { applianceId
 
 const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
+/** How long a verified fix stays listed as recently fixed once a later check result has confirmed it. */
+export const RECENT_FIX_HOURS = 24;
+
 /**
  * Current findings of every active appliance of the given sites (evidence_latest: the latest full
- * cycle, or the change-based state after it), and the receipts of fixes recorded since.
+ * cycle, or the change-based state after it), and the receipts of fixes recorded since or lately.
  */
-async function latestCycles(src: BodySource, siteIds: string[]) {
+async function latestCycles(src: BodySource, siteIds: string[], lately: boolean) {
   if (siteIds.length === 0) return { rows: [], receipts: [] };
   const rows = await latestStateRows(src, siteIds);
-  const receipts = await receiptsAfter(
+  const receipts = await recentReceipts(
     src,
+    lately ? siteIds : [],
     rows.map((r) => ({ applianceId: r.applianceId, seq: Number(r.seq) })),
   );
   return { rows, receipts };
 }
 
 /**
- * Receipts in remediation bundles recorded after each appliance's latest check cycle: the fixes
- * that the next cycle has not yet confirmed.
+ * Receipts in remediation bundles recorded after each appliance's latest check cycle (the fixes
+ * the next cycle has not yet confirmed) or, for `lately` sites, in the last RECENT_FIX_HOURS (by
+ * the database's clock). Remediation bundles are few (one per fix), so their bodies are cheap to read.
  */
-async function receiptsAfter({ db, bodies }: BodySource, refs: { applianceId: string; seq: number }[]) {
-  if (refs.length === 0) return [];
+async function recentReceipts(
+  { db, bodies }: BodySource,
+  lately: string[],
+  refs: { applianceId: string; seq: number }[],
+) {
+  if (lately.length === 0 && refs.length === 0) return [];
   const rows = await db
     .select({ ...bodyIndexColumns, siteId: evidenceChain.siteId })
     .from(evidenceChain)
@@ -127,6 +139,12 @@ async function receiptsAfter({ db, bodies }: BodySource, refs: { applianceId: st
       and(
         eq(evidenceChain.kind, "remediation"),
         or(
+          lately.length > 0
+            ? and(
+                inArray(evidenceChain.siteId, lately),
+                gte(evidenceChain.createdAt, sql`now() - make_interval(hours => ${RECENT_FIX_HOURS})`),
+              )
+            : undefined,
           ...refs.map((r) => and(eq(evidenceChain.applianceId, r.applianceId), gt(evidenceChain.seq, r.seq))),
         ),
       ),
@@ -150,7 +168,7 @@ export async function siteCompliance(
   siteId: string,
   program?: ProgramEvaluation,
 ): Promise<SiteCompliance> {
-  const { rows, receipts } = await latestCycles(src, [siteId]);
+  const { rows, receipts } = await latestCycles(src, [siteId], true);
   const measured = collect(rows);
   const restated = restateFixed(
     measured,
@@ -160,19 +178,28 @@ export async function siteCompliance(
   // restateFixed keeps order and length, so the bundle pointer of each finding carries over.
   const all = restated.findings.map((f, i) => ({ ...f, bundle: measured[i]!.bundle }));
   const score = computeScore(all, program);
-  const fixed = restated.fixed
-    .map((x) => ({
-      finding: x.finding as Finding & { bundle: BundleRef },
-      receipt: x.receipt,
-      receiptBundle: bundleOf.get(x.receipt.id)!,
-    }))
-    .sort((a, b) => b.receipt.finishedAt.localeCompare(a.receipt.finishedAt));
   const findings = new Map<string, Finding & { bundle: BundleRef }>();
   for (const f of all) {
     const k = findingKey(f.checkId, f.host);
     const prev = findings.get(k);
     if (!prev || prev.observedAt <= f.observedAt) findings.set(k, f);
   }
+  const fixed: RecentFix[] = restated.fixed.map((x) => ({
+    finding: x.finding as Finding & { bundle: BundleRef },
+    receipt: x.receipt,
+    receiptBundle: bundleOf.get(x.receipt.id)!,
+  }));
+  // Fixes of the last day that a later check result confirmed stay listed while the check passes:
+  // a fix that did not hold is not "recently fixed".
+  const listed = new Set(fixed.map((f) => f.receipt.id));
+  for (const { receipt, bundle } of receipts) {
+    const now = findings.get(findingKey(receipt.checkId, receipt.host));
+    if (listed.has(receipt.id) || !isVerifiedFix(receipt) || now?.status !== "pass") continue;
+    if (receipt.finishedAt > now.observedAt) continue; // restated above when it came after the result
+    listed.add(receipt.id);
+    fixed.push({ finding: now, receipt, receiptBundle: bundle });
+  }
+  fixed.sort((a, b) => b.receipt.finishedAt.localeCompare(a.receipt.finishedAt));
   const asOf = rows.reduce<Date | null>((m, r) => (!m || r.createdAt > m ? r.createdAt : m), null);
   return { ...score, findings, fixed, asOf: asOf?.toISOString() ?? null };
 }
@@ -183,7 +210,7 @@ export async function siteScores(
   siteIds: string[],
   programs: ReadonlyMap<string, ProgramEvaluation> = new Map(),
 ): Promise<Map<string, ComplianceScore>> {
-  const { rows, receipts } = await latestCycles(src, siteIds);
+  const { rows, receipts } = await latestCycles(src, siteIds, false);
   const bySite = new Map<string, Finding[]>();
   for (const r of rows) {
     const list = bySite.get(r.siteId) ?? [];

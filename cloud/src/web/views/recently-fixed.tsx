@@ -8,8 +8,9 @@ export const receiptPath = (f: RecentFix) =>
   `/receipts/${encodeURIComponent(f.receiptBundle.applianceId)}/${f.receiptBundle.seq}/${encodeURIComponent(f.receipt.id)}`;
 
 /**
- * Checks that failed and were fixed and verified since their last check result: shown near the
- * top of a page so drift and its fix read as one event, each with a link to its receipt.
+ * Checks that failed and were fixed and verified, since their last check result or in the last
+ * day while they still pass (data/compliance.ts): shown near the top of a page so drift and its fix
+ * read as one event, each with a link to its receipt.
  */
 export function RecentlyFixed(p: {
   fixed: RecentFix[];
