@@ -226,6 +226,12 @@ describeEachDb("compliance program", (cloud) => {
     const enc = sra.prefill.get("data.encryption")!;
     expect(enc.answer).toBe("no");
     expect(enc.evidence[0]).toMatchObject({ checkId: "windows.bitlocker", applianceId: app.applianceId });
+    // On the section page its evidence link says which check on which computer (by name where
+    // discovery named the address; the seeded hosts are names already).
+    const portal = await signInPortal(c, official.email);
+    const page = await portal.get(`/portal/s/site-s/program/sra/${sraId}/data`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`windows.bitlocker on ${enc.evidence[0]!.host}`);
     const input = {
       siteId: "site-s",
       sraId,

@@ -240,6 +240,8 @@ export function SraSectionPage(p: {
   siteId: string;
   sra: SraState;
   section: SraSection;
+  /** Host address → name (data/host-names.ts), so the evidence links name computers. */
+  names: ReadonlyMap<string, string>;
   error?: string;
 }) {
   const saved = (id: string) => p.sra.answers.get(id) ?? p.sra.prefill.get(id);
@@ -290,7 +292,7 @@ export function SraSectionPage(p: {
                       )}
                     >
                       {" "}
-                      {ev.checkId}@{ev.host}
+                      {ev.checkId} on {p.names.get(ev.host) ?? ev.host}
                     </a>
                   ))}
                 </p>

@@ -16,6 +16,7 @@ import { renderPolicy } from "../../program/policy-texts.ts";
 import { SraSectionInput, saveSraSection, signSra, startSra } from "../../program/sra.ts";
 import { attestTraining } from "../../program/training.ts";
 import { portalPage } from "../auth/guard.ts";
+import { hostNames } from "../data/host-names.ts";
 import { siteOr404 } from "../data/site.ts";
 import { type WebEnv, webCtx } from "../env.ts";
 import { pageNotFound } from "../errors.tsx";
@@ -112,7 +113,10 @@ export function registerPortalProgram(web: Hono<WebEnv>, deps: CloudDeps): void 
     const sra = prog.state.sras.get(c.req.param("sraId"));
     const section = SRA_SECTIONS.find((x) => x.id === c.req.param("sectionId"));
     if (!sra || !section) throw pageNotFound();
-    return c.html(<SraSectionPage web={c.get("web")} siteId={siteId} sra={sra} section={section} />);
+    const names = await hostNames(deps.db, siteId);
+    return c.html(
+      <SraSectionPage web={c.get("web")} siteId={siteId} sra={sra} section={section} names={names} />,
+    );
   });
 
   web.post("/portal/s/:siteId/program/sra/:sraId/:sectionId", guard, async (c) => {
@@ -125,10 +129,18 @@ export function registerPortalProgram(web: Hono<WebEnv>, deps: CloudDeps): void 
       c.get("web").form,
     );
     const again = async (error: string) => {
-      const sra = (await siteProgram(deps, siteId)).state.sras.get(sraId);
+      const [prog, names] = await Promise.all([siteProgram(deps, siteId), hostNames(deps.db, siteId)]);
+      const sra = prog.state.sras.get(sraId);
       if (!sra) throw pageNotFound();
       return c.html(
-        <SraSectionPage web={c.get("web")} siteId={siteId} sra={sra} section={section} error={error} />,
+        <SraSectionPage
+          web={c.get("web")}
+          siteId={siteId}
+          sra={sra}
+          section={section}
+          names={names}
+          error={error}
+        />,
         400,
       );
     };
