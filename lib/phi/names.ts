@@ -134,14 +134,14 @@ export function nameRanks(word: string): NameRanks {
 }
 
 /** Lowercase ASCII letters and hyphens: diacritics and apostrophes dropped, as the census lists write names. */
-function fold(word: string): string {
+export function fold(word: string): string {
   let w = word.toLowerCase();
   if (!/^[a-z-]*$/.test(w)) w = w.normalize("NFD").replace(/[^a-z-]/g, "");
   return w;
 }
 
-// FNV-1a over the character codes of s[from, to), lowercased (ASCII).
-function hash(s: string, from: number, to: number): number {
+/** FNV-1a over the character codes of s[from, to), lowercased (ASCII letters). */
+export function hash(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ (s.charCodeAt(i) | 0x20), 0x01000193);
   return h >>> 0;
