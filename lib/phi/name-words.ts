@@ -3,6 +3,7 @@
  * tells a name from the words the census lists share with English and device logs.
  */
 
+import { englishLevel } from "./english.ts";
 import type { Token } from "./name-tokens.ts";
 import { type NameRanks, nameRanks } from "./names.ts";
 
@@ -334,4 +335,49 @@ export function runTogetherName(t: Token): boolean {
     if (surnameFirst || givenFirst) return true;
   }
   return false;
+}
+
+/** The word's SCOWL level (english.ts): 10 for the commonest English words, 0 for a word the lists lack. */
+export function english(t: Token): number {
+  t.english ??= englishLevel(t.text);
+  return t.english;
+}
+
+// Words of a clinic's and an IT desk's shorthand that no English list holds and no person is called.
+const SHORTHAND = new Set(
+  (
+    "pt pts rx dx hx tx sx fx bp hr rr lbs yo wk wks mo mos hrs min mins pls plz thx ty lol fyi asap tmrw " +
+    "appt appts ins auth eob copay copays refill refills rm vm lvm vpn wifi ehr emr pdf ok okay hcg cbc bmp cmp " +
+    "tsh psa inr ua ekg ecg mri ct usb hdd ssd sso mfa api url dns dhcp ip smtp imap ldap rdp ssh tls ssl " +
+    "tues thur thurs weds med meds rec"
+  ).split(" "),
+);
+
+/**
+ * A word that may be part of a name by its letters alone: not an English word (SCOWL levels 10–50),
+ * not the logs' or the clinic's shorthand, not a document word, with a vowel ("hctz" is no name),
+ * standing as a word of prose (not inside a file name, not beside digits).
+ */
+export function unlisted(t: Token, text: string): boolean {
+  // "isn't", "we'd": contractions, which the lists hold without their apostrophe or not at all.
+  if (/['’](?:t|s|d|m|ll|re|ve)$/i.test(t.text)) return false;
+  if (t.text.length < 2 || t.shape === "mixed" || t.shape === "initial" || t.compound || t.parts > 1)
+    return false;
+  if (!nameWord(t) || DOCUMENT.has(t.lower) || SHORTHAND.has(t.lower) || english(t) > 0) return false;
+  return /[aeiouy\u00C0-\u024F]/i.test(t.text) && !touchesDigits(t, text);
+}
+
+/**
+ * A census given name that is no everyday English word (SCOWL level above 20, or none): "thomas",
+ * "Lucas", "rosie" are names alone; "Will", "Grant", "Angel" are not.
+ */
+export function plainGiven(t: Token): boolean {
+  const e = english(t);
+  return strongGiven(t) && (e === 0 || e > 20);
+}
+
+/** An everyday English word (SCOWL level 10 or 20) that is no name a clinic meets often: it ends a lowercase name. */
+export function everyday(t: Token): boolean {
+  const e = english(t);
+  return e > 0 && e <= 20 && !isGiven(t) && !(isSurname(t) && ranks(t).surname < COMMON_SURNAMES);
 }

@@ -21,6 +21,8 @@ import {
   DOB_LABEL,
   DOCUMENT,
   documentAfter,
+  english,
+  everyday,
   evident,
   honorific,
   isGiven,
@@ -32,6 +34,7 @@ import {
   PERSON_KEY,
   PERSON_PATH,
   PERSON_VERB,
+  plainGiven,
   RELATIVE,
   ranks,
   runTogetherName,
@@ -41,6 +44,7 @@ import {
   strongGiven,
   strongSingle,
   touchesDigits,
+  unlisted,
   WORDLIKE,
   wordsBefore,
 } from "./name-words.ts";
@@ -194,6 +198,8 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   surnameAndInitial,
   possessive,
   clauseSubject,
+  unlistedPair,
+  loneGiven,
 ];
 
 /** "Mr. Nguyen", "MRS GARCIA", "mrs wilderman". */
@@ -393,7 +399,15 @@ function caseless(line: Line, i: number): Found | undefined {
     const initial = w.text.length === 1 && text[w.end] === "." && k > from;
     if (k > from && !(w.sep === " " || w.sep === "-" || w.sep === ". ")) break;
     if (!initial && (w.shape !== shape || !nameWord(w) || DOCUMENT.has(w.lower) || SAYS.has(w.lower))) break;
-    if (touchesDigits(w, text) || RELATIVE.has(w.lower) || WORDLIKE.has(w.lower) || DOB_LABEL.test(w.text))
+    if (
+      touchesDigits(w, text) ||
+      RELATIVE.has(w.lower) ||
+      WORDLIKE.has(w.lower) ||
+      DOB_LABEL.test(w.text) ||
+      // "elegant ceramic chips arrived", "for isac xavier denied": a name neither opens with an
+      // everyday English word nor has one third (a surname may be one: "alberte bang").
+      (w.shape !== "initial" && (k === from || words >= 2) && everyday(w))
+    )
       break;
     if (BEFORE_NAME.has(w.lower) || CLINICIAN.has(w.lower) || honorific(w, text)) break;
     if (!initial && w.sep !== "-") words++;
@@ -804,6 +818,70 @@ function clauseSubject(line: Line, i: number): Found | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Two or three words that no English list holds, side by side in prose: "ndleleni mthembu ok to
+ * release?", "is Edgars Dombrovskis still in the lobby?", "isabel waters in waiting room". Most of
+ * what English lacks in a clinic's chat is people's names; drug, product and host names rarely stand
+ * two in a row, and one of the words must be a census name or have diacritics, or both be three
+ * letters or more.
+ */
+function unlistedPair(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine, shouted } = line;
+  const t = toks[i]!;
+  if (shouted || !(t.shape === "title" || (t.shape === "lower" && lowerLine))) return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  if (prev && (CLINICIAN.has(prev.lower) || honorific(prev, text))) return undefined;
+  const first = unlisted(t, text) || plainGiven(t);
+  if (!first || t.compound || touchesDigits(t, text) || assigned(text, t)) return undefined;
+  let end = i;
+  while (end + 1 < toks.length && end - i < 2) {
+    const n = toks[end + 1]!;
+    if (n.sep !== " " || n.shape !== t.shape) break;
+    // A census surname after a given name, English or not ("isabel waters").
+    const surname =
+      end === i && plainGiven(t) && isSurname(n) && !WORDLIKE.has(n.lower) && !touchesDigits(n, text);
+    if (!(unlisted(n, text) || plainGiven(n) || surname)) break;
+    end++;
+  }
+  // "Med Rec #…": words before a number sign are a field's label.
+  if (end === i || business(toks, end) || /^\s*#/.test(text.slice(toks[end]!.end))) return undefined;
+  const words = toks.slice(i, end + 1);
+  const named = words.some((w) => isGiven(w) || isSurname(w) || accented(w));
+  return named || words.every((w) => w.text.length >= 3) ? [i, end] : undefined;
+}
+
+/**
+ * A census given name alone that is no everyday English word: "is thomas still in the lobby?",
+ * "told Lucas we'd call", "rosie cant make it". Shouted lines and words inside file names are left
+ * to the rules above.
+ */
+function loneGiven(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine, shouted } = line;
+  const t = toks[i]!;
+  if (shouted || t.compound || !(t.shape === "title" || (t.shape === "lower" && lowerLine))) return undefined;
+  if (t.text.length < (t.shape === "lower" ? 4 : 3) || !plainGiven(t) || touchesDigits(t, text))
+    return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  if (prev && (CLINICIAN.has(prev.lower) || honorific(prev, text))) return undefined;
+  // A capitalised given name opening a clause or a label is as often a product ("Athena: opened…",
+  // "NP-OFFICE Athena updated"); mid-sentence after a lowercase word, or in a line otherwise in
+  // lowercase, it is a person.
+  if (
+    t.shape === "title" &&
+    (prev?.shape !== "lower" || t.sep !== " ") &&
+    /\p{Lu}/u.test(text.slice(0, t.start) + text.slice(t.end))
+  )
+    return undefined;
+  if (/^\s*[#:=]/.test(text.slice(t.end)) || assigned(text, t)) return undefined;
+  return business(toks, i) || english(t) > 0 ? undefined : [i, i];
+}
+
+// A setting's value (`detects = "tmutil startbackup"`): commands and identifiers, not prose; a
+// person's name there is a labelled field's (fields.ts).
+function assigned(text: string, t: Token): boolean {
+  return /^\s*[\w.-]+\s*[:=]\s*["']/.test(text.slice(0, t.start));
 }
 
 // What follows the person in a schedule's slot: a dash, then the visit and its clinician ("09:30 Zuva
