@@ -86,7 +86,7 @@ export class EnglishIndex {
   /** The word's SCOWL level (10 = most common … 50), ignoring case and diacritics; 0 when not a listed word. */
   level(word: string): number {
     // Words with letters outside ASCII ("isø", "Łukasz") are not in the index (see insert).
-    if (/[^\x00-\x7f]/.test(word)) return 0;
+    if (/[^\p{ASCII}]/u.test(word)) return 0;
     const key = fold(word);
     if (key.length === 0 || key.length >= 32) return 0;
     let slot = hash(key, 0, key.length) & (SLOTS - 1);
