@@ -353,6 +353,11 @@ const SHORTHAND = new Set(
   ).split(" "),
 );
 
+/** A word of the clinic's or the logs' shorthand ("pls", "lvm", "appt"). */
+export function shorthand(t: Token): boolean {
+  return SHORTHAND.has(t.lower);
+}
+
 /**
  * A word that may be part of a name by its letters alone: not an English word (SCOWL levels 10–50),
  * not the logs' or the clinic's shorthand, not a document word, with a vowel ("hctz" is no name),

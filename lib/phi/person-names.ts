@@ -41,6 +41,7 @@ import {
   SAYS,
   SEARCH_KEY,
   SUBJECT_VERB,
+  shorthand,
   strongGiven,
   strongSingle,
   touchesDigits,
@@ -200,6 +201,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   clauseSubject,
   unlistedPair,
   loneGiven,
+  loneUnlisted,
 ];
 
 /** "Mr. Nguyen", "MRS GARCIA", "mrs wilderman". */
@@ -729,6 +731,8 @@ function possessive(line: Line, i: number): Found | undefined {
       (toks[from]!.sep === " " || toks[from]!.sep === "-") &&
       toks[from - 1]!.shape === toks[i]!.shape &&
       nameWord(toks[from - 1]!) &&
+      // "pls pull krishna's cbc": shorthand and everyday words are not part of the name.
+      !(toks[from - 1]!.shape === "lower" && (everyday(toks[from - 1]!) || shorthand(toks[from - 1]!))) &&
       !DOCUMENT.has(toks[from - 1]!.lower)
     )
       from--;
@@ -839,9 +843,15 @@ function unlistedPair(line: Line, i: number): Found | undefined {
   while (end + 1 < toks.length && end - i < 2) {
     const n = toks[end + 1]!;
     if (n.sep !== " " || n.shape !== t.shape) break;
-    // A census surname after a given name, English or not ("isabel waters").
+    // A census surname after a given name, English or not ("isabel waters", "santosh lama"), unless
+    // an everyday word.
     const surname =
-      end === i && plainGiven(t) && isSurname(n) && !WORDLIKE.has(n.lower) && !touchesDigits(n, text);
+      end === i &&
+      (plainGiven(t) || english(n) === 0) &&
+      isSurname(n) &&
+      !WORDLIKE.has(n.lower) &&
+      !everyday(n) &&
+      !touchesDigits(n, text);
     if (!(unlisted(n, text) || plainGiven(n) || surname)) break;
     end++;
   }
@@ -876,6 +886,48 @@ function loneGiven(line: Line, i: number): Found | undefined {
     return undefined;
   if (/^\s*[#:=]/.test(text.slice(t.end)) || assigned(text, t)) return undefined;
   return business(toks, i) || english(t) > 0 ? undefined : [i, i];
+}
+
+// Words after which a lone word is the person reached: "told safiatou we'd call", "running late w/ ousmane".
+const REACHES = new Set([
+  "told",
+  "tell",
+  "ask",
+  "asked",
+  "seen",
+  "see",
+  "room",
+  "roomed",
+  "w",
+  "call",
+  "text",
+  "page",
+  "paged",
+  "remind",
+]);
+// What a person does or where a person is, after a lone word opening a line: "sipho in the lobby",
+// "mpilo cant make it" (not "in rm 4", where devices are too), "zarije asking for a work note".
+const PERSON_PREDICATE =
+  /^\s+(?:in (?:the )?(?:lobby|waiting room)\b|here (?:for|to|with)\b|is (?:here|waiting|asking|on|in|still|back)\b|can['’]?t|cannot|won['’]?t|walked|waiting|paid|no[- ]?show|says|said|asking|asked|wants|needs|called|left|arrived|checked|declined|refused|missed|cancel+ed|rescheduled|on (?:line|hold)\b|\+ )/;
+// What ends the person reached: the end of the line or clause, or words that follow an object.
+const REACHED_END =
+  /^(?:\s*$|\s*[?.!,;:]|\s+(?:we|that|to|about|re|back|again|today|tmrw|tomorrow|asap|pls)\b)/;
+
+/**
+ * A lone word that no dictionary lists, in a lowercase line, where a person stands: opening the line
+ * before what a person does or where a person waits ("sipho in rm 4", "mpilo cant make it"), or after
+ * a verb that reaches a person, ending the clause ("told safiatou we'd call").
+ */
+function loneUnlisted(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  if (!lowerLine || t.text.length < 4 || !unlisted(t, text) || assigned(text, t)) return undefined;
+  const after = text.slice(t.end, t.end + 40);
+  const prev = i > 0 ? toks[i - 1]! : undefined;
+  const subject = clauseStart(toks, i, text) && PERSON_PREDICATE.test(after);
+  const reached =
+    prev !== undefined && REACHES.has(prev.lower) && /^[/:]?\s+$/.test(t.sep) && REACHED_END.test(after);
+  return subject || reached ? [i, i] : undefined;
 }
 
 // A setting's value (`detects = "tmutil startbackup"`): commands and identifiers, not prose; a
