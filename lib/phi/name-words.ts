@@ -349,7 +349,7 @@ const SHORTHAND = new Set(
     "pt pts rx dx hx tx sx fx bp hr rr lbs yo wk wks mo mos hrs min mins pls plz thx ty lol fyi asap tmrw " +
     "appt appts ins auth eob copay copays refill refills rm vm lvm vpn wifi ehr emr pdf ok okay hcg cbc bmp cmp " +
     "tsh psa inr ua ekg ecg mri ct usb hdd ssd sso mfa api url dns dhcp ip smtp imap ldap rdp ssh tls ssl " +
-    "tues thur thurs weds med meds rec"
+    "tues thur thurs weds med meds rec hipaa medicare medicaid mbi npi cpt icd hmo ppo pcp phi epa"
   ).split(" "),
 );
 
@@ -360,16 +360,19 @@ export function shorthand(t: Token): boolean {
 
 /**
  * A word that may be part of a name by its letters alone: not an English word (SCOWL levels 10–50),
- * not the logs' or the clinic's shorthand, not a document word, with a vowel ("hctz" is no name),
- * standing as a word of prose (not inside a file name, not beside digits).
+ * not the logs' or the clinic's shorthand, not a document word, with a vowel ("hctz" is no name).
  */
-export function unlisted(t: Token, text: string): boolean {
+export function foreign(t: Token): boolean {
   // "isn't", "we'd": contractions, which the lists hold without their apostrophe or not at all.
   if (/['’](?:t|s|d|m|ll|re|ve)$/i.test(t.text)) return false;
-  if (t.text.length < 2 || t.shape === "mixed" || t.shape === "initial" || t.compound || t.parts > 1)
-    return false;
+  if (t.text.length < 2 || t.shape === "mixed" || t.shape === "initial") return false;
   if (!nameWord(t) || DOCUMENT.has(t.lower) || SHORTHAND.has(t.lower) || english(t) > 0) return false;
-  return /[aeiouy\u00C0-\u024F]/i.test(t.text) && !touchesDigits(t, text);
+  return /[aeiouy\u00C0-\u024F]/i.test(t.text);
+}
+
+/** A `foreign` word standing as a word of prose: not inside a file name, not beside digits. */
+export function unlisted(t: Token, text: string): boolean {
+  return !t.compound && t.parts === 1 && foreign(t) && !touchesDigits(t, text);
 }
 
 /**

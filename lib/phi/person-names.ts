@@ -24,6 +24,7 @@ import {
   english,
   everyday,
   evident,
+  foreign,
   honorific,
   isGiven,
   isSurname,
@@ -446,7 +447,9 @@ function camelFileName(line: Line, i: number): Found | undefined {
   if (!/^(?:[_.-]|$)/.test(text.slice(b.end, b.end + 1))) return undefined;
   const words = [a, b];
   if (!words.every((w) => nameWord(w) && !DOCUMENT.has(w.lower))) return undefined;
-  return words.some((w) => strongGiven(w) || accented(w)) ? [i, i + 1] : undefined;
+  // "SlavobojRataj_1022.pdf": two parts English lacks, three letters or more, are a name too.
+  const unlistedParts = words.every((w) => w.text.length >= 3 && foreign(w));
+  return words.some((w) => strongGiven(w) || accented(w)) || unlistedParts ? [i, i + 1] : undefined;
 }
 
 /**
@@ -834,10 +837,16 @@ function clauseSubject(line: Line, i: number): Found | undefined {
 function unlistedPair(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine, shouted } = line;
   const t = toks[i]!;
-  if (shouted || !(t.shape === "title" || (t.shape === "lower" && lowerLine))) return undefined;
+  const shape = shouted ? "upper" : lowerLine ? "lower" : "title";
+  if (t.shape !== shape) return undefined;
   const prev = i > 0 ? toks[i - 1] : undefined;
   if (prev && (CLINICIAN.has(prev.lower) || honorific(prev, text))) return undefined;
-  const first = unlisted(t, text) || plainGiven(t);
+  // A given name that is an everyday word ("frank", "dale") only before a common surname English lacks.
+  const after = toks[i + 1];
+  const first =
+    unlisted(t, text) ||
+    plainGiven(t) ||
+    (isGiven(t) && after !== undefined && english(after) === 0 && commonSurname(after));
   if (!first || t.compound || touchesDigits(t, text) || assigned(text, t)) return undefined;
   let end = i;
   while (end + 1 < toks.length && end - i < 2) {
@@ -847,7 +856,7 @@ function unlistedPair(line: Line, i: number): Found | undefined {
     // an everyday word.
     const surname =
       end === i &&
-      (plainGiven(t) || english(n) === 0) &&
+      (plainGiven(t) || english(n) === 0 || english(n) > 20) &&
       isSurname(n) &&
       !WORDLIKE.has(n.lower) &&
       !everyday(n) &&
@@ -859,7 +868,9 @@ function unlistedPair(line: Line, i: number): Found | undefined {
   if (end === i || business(toks, end) || /^\s*#/.test(text.slice(toks[end]!.end))) return undefined;
   const words = toks.slice(i, end + 1);
   const named = words.some((w) => isGiven(w) || isSurname(w) || accented(w));
-  return named || words.every((w) => w.text.length >= 3) ? [i, end] : undefined;
+  // Shouted lines hold more codes and abbreviations: there every word needs three letters.
+  const long = words.every((w) => w.text.length >= 3);
+  return (named && !shouted) || long ? [i, end] : undefined;
 }
 
 /**
