@@ -180,6 +180,8 @@ interface Line {
   /** No lowercase letter: a legacy system's shouted line. */
   shouted: boolean;
   taken: Uint8Array;
+  /** Where a setting's quoted value starts (`detects = "…"`), -1 if none; found on first need. */
+  valueAt?: number;
 }
 /** The first and last word of a name a rule found. */
 type Found = [number, number];
@@ -839,18 +841,37 @@ function unlistedPair(line: Line, i: number): Found | undefined {
   const t = toks[i]!;
   const shape = shouted ? "upper" : lowerLine ? "lower" : "title";
   if (t.shape !== shape) return undefined;
+  // The next word (or particle) must be of the same case and beside it.
+  const after = toks[i + 1];
+  if (after === undefined || !(after.sep === " " || after.sep === "-")) return undefined;
+  if (after.shape !== shape && !PARTICLE.has(after.lower)) return undefined;
   const prev = i > 0 ? toks[i - 1] : undefined;
   if (prev && (CLINICIAN.has(prev.lower) || honorific(prev, text))) return undefined;
-  // A given name that is an everyday word ("frank", "dale") only before a common surname English lacks.
-  const after = toks[i + 1];
+  // A given name that is an everyday word ("frank", "dale", "tea") only before a common surname
+  // English lacks or a word with diacritics ("tea roškić").
   const first =
     unlisted(t, text) ||
     plainGiven(t) ||
-    (isGiven(t) && after !== undefined && english(after) === 0 && commonSurname(after));
-  if (!first || t.compound || touchesDigits(t, text) || assigned(text, t)) return undefined;
+    (isGiven(t) && english(after) === 0 && (commonSurname(after) || accented(after)));
+  if (!first || t.compound || touchesDigits(t, text) || assigned(line, t)) return undefined;
   let end = i;
-  while (end + 1 < toks.length && end - i < 2) {
+  let words = 1;
+  while (end + 1 < toks.length && words < 3) {
     const n = toks[end + 1]!;
+    // "kalniņš-mednis": the other half of a double-barrelled word English lacks.
+    if (n.sep === "-" && n.shape === t.shape && foreign(n) && !touchesDigits(n, text)) {
+      end++;
+      continue;
+    }
+    // "wilma van der hoff": particles before the surname.
+    let k = end + 1;
+    while (k < end + 3 && k < toks.length && PARTICLE.has(toks[k]!.lower) && toks[k]!.sep === " ") k++;
+    const m = toks[k];
+    if (k > end + 1 && m !== undefined && m.sep === " " && m.shape === t.shape && unlisted(m, text)) {
+      end = k;
+      words++;
+      continue;
+    }
     if (n.sep !== " " || n.shape !== t.shape) break;
     // A census surname after a given name, English or not ("isabel waters", "santosh lama"), unless
     // an everyday word.
@@ -863,13 +884,14 @@ function unlistedPair(line: Line, i: number): Found | undefined {
       !touchesDigits(n, text);
     if (!(unlisted(n, text) || plainGiven(n) || surname)) break;
     end++;
+    words++;
   }
   // "Med Rec #…": words before a number sign are a field's label.
-  if (end === i || business(toks, end) || /^\s*#/.test(text.slice(toks[end]!.end))) return undefined;
-  const words = toks.slice(i, end + 1);
-  const named = words.some((w) => isGiven(w) || isSurname(w) || accented(w));
+  if (words === 1 || business(toks, end) || /^\s*#/.test(text.slice(toks[end]!.end))) return undefined;
+  const span = toks.slice(i, end + 1).filter((w) => !PARTICLE.has(w.lower));
+  const named = span.some((w) => isGiven(w) || isSurname(w) || accented(w));
   // Shouted lines hold more codes and abbreviations: there every word needs three letters.
-  const long = words.every((w) => w.text.length >= 3);
+  const long = span.every((w) => w.text.length >= 3);
   return (named && !shouted) || long ? [i, end] : undefined;
 }
 
@@ -895,7 +917,7 @@ function loneGiven(line: Line, i: number): Found | undefined {
     /\p{Lu}/u.test(text.slice(0, t.start) + text.slice(t.end))
   )
     return undefined;
-  if (/^\s*[#:=]/.test(text.slice(t.end)) || assigned(text, t)) return undefined;
+  if (/^\s*[#:=]/.test(text.slice(t.end, t.end + 8)) || assigned(line, t)) return undefined;
   return business(toks, i) || english(t) > 0 ? undefined : [i, i];
 }
 
@@ -932,19 +954,20 @@ const REACHED_END =
 function loneUnlisted(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
-  if (!lowerLine || t.text.length < 4 || !unlisted(t, text) || assigned(text, t)) return undefined;
-  const after = text.slice(t.end, t.end + 40);
+  if (!lowerLine || t.text.length < 4) return undefined;
   const prev = i > 0 ? toks[i - 1]! : undefined;
-  const subject = clauseStart(toks, i, text) && PERSON_PREDICATE.test(after);
-  const reached =
-    prev !== undefined && REACHES.has(prev.lower) && /^[/:]?\s+$/.test(t.sep) && REACHED_END.test(after);
-  return subject || reached ? [i, i] : undefined;
+  const reaching = prev !== undefined && REACHES.has(prev.lower) && /^[/:]?\s+$/.test(t.sep);
+  if (!reaching && !clauseStart(toks, i, text)) return undefined;
+  const after = text.slice(t.end, t.end + 40);
+  if (!(reaching ? REACHED_END : PERSON_PREDICATE).test(after)) return undefined;
+  return unlisted(t, text) && !assigned(line, t) ? [i, i] : undefined;
 }
 
 // A setting's value (`detects = "tmutil startbackup"`): commands and identifiers, not prose; a
 // person's name there is a labelled field's (fields.ts).
-function assigned(text: string, t: Token): boolean {
-  return /^\s*[\w.-]+\s*[:=]\s*["']/.test(text.slice(0, t.start));
+function assigned(line: Line, t: Token): boolean {
+  line.valueAt ??= /^\s*[\w.-]+\s*[:=]\s*["']/.exec(line.text)?.[0].length ?? -1;
+  return line.valueAt >= 0 && t.start >= line.valueAt;
 }
 
 // What follows the person in a schedule's slot: a dash, then the visit and its clinician ("09:30 Zuva
