@@ -109,7 +109,7 @@ export const BEFORE_NAME = new Set([
 export const RELATIVE = new Set(
   (
     "mother father wife husband son daughter sister brother spouse partner caregiver guardian grandmother " +
-    "grandfather grandson granddaughter aunt uncle niece nephew fiance fiancee"
+    "grandfather grandson granddaughter aunt uncle niece nephew fiance fiancee mom dad grandma grandpa"
   ).split(" "),
 );
 // Verbs whose "by" introduces a person: "signed by Thaskiara Tontha".

@@ -410,8 +410,9 @@ function caseless(line: Line, i: number): Found | undefined {
       WORDLIKE.has(w.lower) ||
       DOB_LABEL.test(w.text) ||
       // "elegant ceramic chips arrived", "for isac xavier denied": a name neither opens with an
-      // everyday English word nor has one third (a surname may be one: "alberte bang").
-      (w.shape !== "initial" && (k === from || words >= 2) && everyday(w))
+      // everyday English word nor has one third; only after a word that introduces a person may
+      // the surname be one ("for alberte bang").
+      (w.shape !== "initial" && (k === from || words >= 2 || !context) && everyday(w))
     )
       break;
     if (BEFORE_NAME.has(w.lower) || CLINICIAN.has(w.lower) || honorific(w, text)) break;
@@ -724,7 +725,7 @@ function surnameAndInitial(line: Line, i: number): Found | undefined {
 
 /** "Nguyen's chart", "Mateo Fitzgerald's lab results". */
 function possessive(line: Line, i: number): Found | undefined {
-  const { toks, lowerLine, taken } = line;
+  const { toks, text, lowerLine, taken } = line;
   const t = toks[i]!;
   const shaped = t.shape === "title" || t.shape === "upper" || (lowerLine && t.shape === "lower");
   if (t.possessive && shaped && nameWord(t) && !DOCUMENT.has(t.lower)) {
@@ -753,9 +754,13 @@ function possessive(line: Line, i: number): Found | undefined {
       /^\s+$/.test(next.sep) &&
       from < i &&
       words.every((w) => w.shape === "title" || w.shape === "upper");
+    // "pls pull jure's strep", "Prisque's psa": one word English lacks, three letters or more,
+    // owning something in prose, is a person.
+    const ownerUnlisted = from === i && t.shape !== "upper" && t.text.length >= 3 && unlisted(t, text);
     const ok =
       ofRelative ||
       ofDocument ||
+      ownerUnlisted ||
       (t.shape === "title"
         ? (from < i && words.some(evident)) || strongSingle(t)
         : words.some(evident) && (from < i || t.shape === "upper"));
@@ -859,7 +864,12 @@ function unlistedPair(line: Line, i: number): Found | undefined {
   while (end + 1 < toks.length && words < 3) {
     const n = toks[end + 1]!;
     // "kalniņš-mednis": the other half of a double-barrelled word English lacks.
-    if (n.sep === "-" && n.shape === t.shape && foreign(n) && !touchesDigits(n, text)) {
+    if (
+      n.sep === "-" &&
+      n.shape === t.shape &&
+      (foreign(n) || plainGiven(n) || (isSurname(n) && !everyday(n))) &&
+      !touchesDigits(n, text)
+    ) {
       end++;
       continue;
     }
@@ -877,7 +887,10 @@ function unlistedPair(line: Line, i: number): Found | undefined {
     // an everyday word.
     const surname =
       end === i &&
-      (plainGiven(t) || english(n) === 0 || english(n) > 20) &&
+      (plainGiven(t) ||
+        english(n) === 0 ||
+        english(n) > 20 ||
+        (english(n) > 10 && ranks(n).surname < 1000)) &&
       isSurname(n) &&
       !WORDLIKE.has(n.lower) &&
       !everyday(n) &&
@@ -947,20 +960,23 @@ const REACHED_END =
   /^(?:\s*$|\s*[?.!,;:]|\s+(?:we|that|to|about|re|back|again|today|tmrw|tomorrow|asap|pls)\b)/;
 
 /**
- * A lone word that no dictionary lists, in a lowercase line, where a person stands: opening the line
- * before what a person does or where a person waits ("sipho in rm 4", "mpilo cant make it"), or after
- * a verb that reaches a person, ending the clause ("told safiatou we'd call").
+ * A lone word that no dictionary lists (or a census given name that is no everyday word), lowercase in
+ * a lowercase line or capitalised, where a person stands: opening a clause before what a person does
+ * or where a person waits ("sipho in the lobby", "Amahle says…"), or after a verb that reaches a
+ * person, ending the clause ("told safiatou we'd call").
  */
 function loneUnlisted(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
-  if (!lowerLine || t.text.length < 4) return undefined;
+  if (!(t.shape === "lower" ? lowerLine : t.shape === "title" && !line.shouted) || t.text.length < 4)
+    return undefined;
   const prev = i > 0 ? toks[i - 1]! : undefined;
   const reaching = prev !== undefined && REACHES.has(prev.lower) && /^[/:]?\s+$/.test(t.sep);
   if (!reaching && !clauseStart(toks, i, text)) return undefined;
   const after = text.slice(t.end, t.end + 40);
   if (!(reaching ? REACHED_END : PERSON_PREDICATE).test(after)) return undefined;
-  return unlisted(t, text) && !assigned(line, t) ? [i, i] : undefined;
+  const word = unlisted(t, text) || (plainGiven(t) && !t.compound && !touchesDigits(t, text));
+  return word && !assigned(line, t) ? [i, i] : undefined;
 }
 
 // A setting's value (`detects = "tmutil startbackup"`): commands and identifiers, not prose; a

@@ -4,7 +4,8 @@
  * ("naledi mbatha in rm 4", "moved jaco castens to 2:30", "pulled ruta karlsone's labs"). People come
  * from @faker-js/faker in locales that no other corpus draws (Australian and South African English,
  * European Portuguese, Swiss German, Flemish, Slovak, Latvian, Slovenian, Afrikaans, Zulu, Yoruba,
- * Serbian, Uzbek, Nepali, Senegalese French); given names alone count as names too. PHI-free lines
+ * Serbian, Uzbek, Nepali, Senegalese French) and, for a third of them, from `chance` (its English,
+ * Italian, Dutch and French given names and its surname lists); given names alone count as names too. PHI-free lines
  * are the same chat about drugs, devices, vendors and IT, full of words no dictionary holds (drug and
  * product names, abbreviations, host names). The scrubber may be tuned on this corpus.
  */
@@ -29,6 +30,7 @@ import {
   yo_NG,
   zu_ZA,
 } from "@faker-js/faker";
+import Chance from "chance";
 import { assemble, type CorpusLine, type Part, prng } from "./corpus.ts";
 
 const LOCALES = [
@@ -138,9 +140,15 @@ export function chatCorpus(
   const pad = (n: number) => String(n).padStart(2, "0");
   // Chat drops diacritics half the time ("ruta karlsone" for "Rūta Karlsone").
   const typed = (s: string) => (rnd() < 0.5 ? s.normalize("NFD").replace(/\p{M}/gu, "") : s);
+  const chance = new Chance(seed);
   const person = () => {
-    const f = pick(fakers);
     const sex = rnd() < 0.5 ? "female" : "male";
+    if (rnd() < 1 / 3) {
+      const g = chance.first({ nationality: pick(["en", "it", "nl", "fr"]), gender: sex });
+      const s = chance.last({ nationality: pick(["en", "it", "nl", "uk", "de", "jp", "es", "fr"]) });
+      return { g, s, full: `${g} ${s}` };
+    }
+    const f = pick(fakers);
     const g = typed(f.person.firstName(sex));
     const s = typed(f.person.lastName(sex));
     return { g, s, full: `${g} ${s}` };
