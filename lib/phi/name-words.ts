@@ -372,7 +372,17 @@ export function foreign(t: Token): boolean {
 
 /** A `foreign` word standing as a word of prose: not inside a file name, not beside digits. */
 export function unlisted(t: Token, text: string): boolean {
-  return !t.compound && t.parts === 1 && foreign(t) && !touchesDigits(t, text);
+  return (!t.compound || hyphenated(t, text)) && t.parts === 1 && foreign(t) && !touchesDigits(t, text);
+}
+
+// Beside a character of prose or a hyphen (not "_", "/", or a "." that starts a file extension):
+// "bosiljkovic-karaman" is a name's halves, "bosiljkovic_karaman.pdf" a file name's parts.
+const PROSE_EDGE = /^[-\s,;:!?()'"’]$/;
+function hyphenated(t: Token, text: string): boolean {
+  const before = text[t.start - 1] ?? " ";
+  const after = text[t.end] ?? " ";
+  const fileDot = after === "." && /\w/.test(text[t.end + 1] ?? "");
+  return PROSE_EDGE.test(before) && (PROSE_EDGE.test(after) || (after === "." && !fileDot));
 }
 
 /**

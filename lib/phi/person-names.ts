@@ -153,6 +153,17 @@ function widen(toks: Token[], text: string, from: number, to: number, taken: Uin
       to++;
       continue;
     }
+    // "jean-baptiste lefèvre": a surname English lacks after a double-barrelled given name.
+    if (
+      n.sep === " " &&
+      cur.sep === "-" &&
+      n.shape === cur.shape &&
+      (accented(n) || isSurname(n)) &&
+      unlisted(n, text)
+    ) {
+      to++;
+      continue;
+    }
     // Particles ("van der", "de la") are lowercase or capitalised; the surname after them is a word
     // of the name's case.
     const spaced = (t: Token, k: number) =>
@@ -857,7 +868,9 @@ function unlistedPair(line: Line, i: number): Found | undefined {
   const first =
     unlisted(t, text) ||
     plainGiven(t) ||
-    (isGiven(t) && english(after) === 0 && (commonSurname(after) || accented(after)));
+    (isGiven(t) && english(after) === 0 && (commonSurname(after) || accented(after))) ||
+    // "dean bucciarelli", "iris hodel": a given name that is a rarer English word before one English lacks.
+    (isGiven(t) && english(t) > 10 && unlisted(after, text));
   if (!first || t.compound || touchesDigits(t, text) || assigned(line, t)) return undefined;
   let end = i;
   let words = 1;
@@ -886,7 +899,7 @@ function unlistedPair(line: Line, i: number): Found | undefined {
     // A census surname after a given name, English or not ("isabel waters", "santosh lama"), unless
     // an everyday word.
     const surname =
-      end === i &&
+      (end === i || plainGiven(toks[end]!)) &&
       (plainGiven(t) ||
         english(n) === 0 ||
         english(n) > 20 ||

@@ -5,7 +5,7 @@
  * from @faker-js/faker in locales that no other corpus draws (Australian and South African English,
  * European Portuguese, Swiss German, Flemish, Slovak, Latvian, Slovenian, Afrikaans, Zulu, Yoruba,
  * Serbian, Uzbek, Nepali, Senegalese French) and, for a third of them, from `chance` (its English,
- * Italian, Dutch and French given names and its surname lists); given names alone count as names too. PHI-free lines
+ * Italian, Dutch and French given names and its surname lists); given names alone count as names too, and one in six full names has a middle name. PHI-free lines
  * are the same chat about drugs, devices, vendors and IT, full of words no dictionary holds (drug and
  * product names, abbreviations, host names). The scrubber may be tuned on this corpus.
  */
@@ -151,7 +151,9 @@ export function chatCorpus(
     const f = pick(fakers);
     const g = typed(f.person.firstName(sex));
     const s = typed(f.person.lastName(sex));
-    return { g, s, full: `${g} ${s}` };
+    // One in six typed with a middle name.
+    const full = rnd() < 1 / 6 ? `${g} ${typed(f.person.firstName(sex))} ${s}` : `${g} ${s}`;
+    return { g, s, full };
   };
   // Whom a line is about: a full name mostly, a given name alone a quarter of the time.
   const who = (): Part => ["name", rnd() < 0.75 ? person().full : person().g];
