@@ -214,6 +214,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   possessive,
   clauseSubject,
   unlistedPair,
+  unlistedInFileName,
   loneGiven,
   loneUnlisted,
 ];
@@ -312,6 +313,7 @@ function afterContextWord(line: Line, i: number): Found | undefined {
       !lowerRun ||
       (end > i + 1 &&
         (words.some(strongGiven) ||
+          allForeign(words) ||
           (evident(words[words.length - 1]!) &&
             LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
     if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single) && !business(toks, end)) {
@@ -329,6 +331,11 @@ function lowercaseAfterDocument(toks: Token[], i: number): boolean {
     if (x.shape !== "lower") return false;
   }
   return false;
+}
+
+/** Two or more words, none of them English (english.ts), each of three letters or more: "schinner_bergnaum". */
+function allForeign(words: readonly Token[]): boolean {
+  return words.length >= 2 && words.every((w) => w.text.length >= 3 && foreign(w));
 }
 
 /** Whether the capitalised words ending at `end` name a business or place ("Lakeside Pharmacy"). */
@@ -504,7 +511,11 @@ function inFileAfterDocument(line: Line, i: number): Found | undefined {
     const withInitial = words.length === 2 && words[1]!.text.length === 1 && evident(words[0]!);
     const ok = lower
       ? words.length > 1
-        ? words.some(strongGiven) || words.some(isSurname) || words.some(accented) || withInitial
+        ? words.some(strongGiven) ||
+          words.some(isSurname) ||
+          words.some(accented) ||
+          withInitial ||
+          allForeign(words)
         : runTogetherName(words[0]!)
       : end > i + 1 || evident(toks[i + 1]!) || runTogetherName(toks[i + 1]!);
     if (end > i && ok) {
@@ -544,7 +555,7 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
       (initialForm ||
         (words.length === 2 &&
           (t.shape === "lower"
-            ? words.some((w) => strongGiven(w) || accented(w))
+            ? words.some((w) => strongGiven(w) || accented(w)) || allForeign(words)
             : words.some(evident) || words.some(isSurname))))
     ) {
       return [i, end];
@@ -640,7 +651,10 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
     if (
       ((label && DOB_LABEL.test(label.text) && /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep)) || recordAfter) &&
       (end > i || t.compound || evident(t)) &&
-      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident) || runTogetherName(t)) &&
+      (t.shape !== "lower" ||
+        toks.slice(i, end + 1).some(evident) ||
+        runTogetherName(t) ||
+        allForeign(toks.slice(i, end + 1))) &&
       !touchesDigits(t, text)
     ) {
       return [i, end];
@@ -919,6 +933,28 @@ function unlistedPair(line: Line, i: number): Found | undefined {
   // Shouted lines hold more codes and abbreviations: there every word needs three letters.
   const long = span.every((w) => w.text.length >= 3);
   return (named && !shouted) || long ? [i, end] : undefined;
+}
+
+/**
+ * Two parts of a file name or URL that English lacks, joined as a name's parts are ("schinner_
+ * bergnaum.pdf", "?q=lien%20dewilde"), in a file name's case: lowercase, capitalised or shouted. A
+ * domain's dots ("sharepoint.contoso.com") join no name.
+ */
+function unlistedInFileName(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  const n = toks[i + 1];
+  if (!t.compound || n === undefined || !n.compound || n.shape !== t.shape) return undefined;
+  // Hyphens join check ids and host names ("winrm-unencrypted") as often as names: not here.
+  if (!/^(?:[_+]|%20)$/.test(n.sep) || t.shape === "mixed" || t.shape === "initial") return undefined;
+  const words = [t, n];
+  if (!allForeign(words) || words.some((w) => FILE_EXTENSION.test(w.text) || touchesDigits(w, text)))
+    return undefined;
+  // Only in a file name (an extension ends the word) or a URL's query value.
+  const rest = /^[^\s"'<>]*/.exec(text.slice(n.end))![0];
+  const file = /\.(\p{L}{2,4})$/u.exec(rest);
+  const query = /[?&][\w.-]*=[^&\s]*$/.test(text.slice(0, t.start));
+  return (file && FILE_EXTENSION.test(file[1]!)) || query ? [i, i + 1] : undefined;
 }
 
 /**
