@@ -372,7 +372,12 @@ export function foreign(t: Token): boolean {
 
 /** A `foreign` word standing as a word of prose: not inside a file name, not beside digits. */
 export function unlisted(t: Token, text: string): boolean {
-  return (!t.compound || hyphenated(t, text)) && t.parts === 1 && foreign(t) && !touchesDigits(t, text);
+  return prose(t, text) && t.parts === 1 && foreign(t) && !touchesDigits(t, text);
+}
+
+/** A word of prose: not part of a file name, path or URL (a hyphenated name's halves are prose). */
+export function prose(t: Token, text: string): boolean {
+  return !t.compound || hyphenated(t, text);
 }
 
 // Beside a character of prose or a hyphen (not "_", "/", or a "." that starts a file extension):

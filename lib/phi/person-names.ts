@@ -36,6 +36,7 @@ import {
   PERSON_PATH,
   PERSON_VERB,
   plainGiven,
+  prose,
   RELATIVE,
   ranks,
   runTogetherName,
@@ -478,11 +479,25 @@ function camelFileName(line: Line, i: number): Found | undefined {
  * address in angle brackets.
  */
 function displayName(line: Line, i: number): Found | undefined {
-  const { toks, text } = line;
+  const { toks, text, lowerLine } = line;
   const t = toks[i]!;
-  if (!(t.shape === "title" || t.shape === "upper") || t.compound) return undefined;
+  const lower = lowerLine && t.shape === "lower";
+  if (!(t.shape === "title" || t.shape === "upper" || lower) || t.compound) return undefined;
   if (i > 0 && !/(?:[:,]\s*"?|^\s*"|\s")$/.test(t.sep)) return undefined;
-  const end = run(toks, i, text, { lowerOk: false, needDictionary: false });
+  let end = i - 1;
+  if (lower) {
+    // "from: lien dewilde <…>": lowercase words the dictionaries know, or that English lacks.
+    end = i;
+    while (
+      end + 1 < toks.length &&
+      end - i < 2 &&
+      toks[end + 1]!.sep === " " &&
+      toks[end + 1]!.shape === "lower"
+    )
+      end++;
+    const words = toks.slice(i, end + 1);
+    if (!(allForeign(words) || (words.length > 1 && words.some(evident)))) return undefined;
+  } else end = run(toks, i, text, { lowerOk: false, needDictionary: false });
   if (end < i) return undefined;
   return /^"?\s*<[^<>\s@]+@/.test(text.slice(toks[end]!.end, toks[end]!.end + 80)) ? [i, end] : undefined;
 }
@@ -909,7 +924,7 @@ function unlistedPair(line: Line, i: number): Found | undefined {
       words++;
       continue;
     }
-    if (n.sep !== " " || n.shape !== t.shape) break;
+    if (n.sep !== " " || n.shape !== t.shape || !prose(n, text)) break;
     // A census surname after a given name, English or not ("isabel waters", "santosh lama"), unless
     // an everyday word.
     const surname =
@@ -937,16 +952,16 @@ function unlistedPair(line: Line, i: number): Found | undefined {
 
 /**
  * Two parts of a file name or URL that English lacks, joined as a name's parts are ("schinner_
- * bergnaum.pdf", "?q=lien%20dewilde"), in a file name's case: lowercase, capitalised or shouted. A
- * domain's dots ("sharepoint.contoso.com") join no name.
+ * bergnaum.pdf", "?q=lien%20dewilde"), in a file name's case: lowercase, capitalised or shouted.
+ * A domain's dots ("sharepoint.contoso.com") join no name, and outside a file name or a query value
+ * hyphens join check ids and host names ("winrm-unencrypted").
  */
 function unlistedInFileName(line: Line, i: number): Found | undefined {
   const { toks, text } = line;
   const t = toks[i]!;
   const n = toks[i + 1];
   if (!t.compound || n === undefined || !n.compound || n.shape !== t.shape) return undefined;
-  // Hyphens join check ids and host names ("winrm-unencrypted") as often as names: not here.
-  if (!/^(?:[_+]|%20)$/.test(n.sep) || t.shape === "mixed" || t.shape === "initial") return undefined;
+  if (!/^(?:[_+-]|%20)$/.test(n.sep) || t.shape === "mixed" || t.shape === "initial") return undefined;
   const words = [t, n];
   if (!allForeign(words) || words.some((w) => FILE_EXTENSION.test(w.text) || touchesDigits(w, text)))
     return undefined;
@@ -1084,7 +1099,7 @@ function addressee(toks: Token[], text: string, at: number): [number, number] | 
   const words = toks.slice(from, end + 1);
   const dictionary = words.some((t) => t.shape !== "initial" && strongSingle(t));
   // In a lowercase line only census names tell an addressee from other words.
-  if (lowerLine) return dictionary ? [from, end] : undefined;
+  if (lowerLine) return dictionary || allForeign(words) ? [from, end] : undefined;
   return end > from || dictionary ? [from, end] : undefined;
 }
 
@@ -1135,6 +1150,8 @@ function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): n
   if ((a.shape === "lower" || b.shape === "lower") && !compound && !lowerLine) return -1;
   if (a.shape === "lower" && !compound) return -1;
   if (!nameWord(a) || !nameWord(b)) return -1;
+  // "pid|1||…||schinner^destinee": an HL7 name's parts, whatever the dictionaries say.
+  if (b.sep === "^" && allForeign([a, b])) return j;
   const aw = WORDLIKE.has(a.lower);
   const bw = WORDLIKE.has(b.lower);
   if (aw && bw) return -1;

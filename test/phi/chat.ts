@@ -155,6 +155,8 @@ export function chatCorpus(
     const full = rnd() < 1 / 6 ? `${g} ${typed(f.person.firstName(sex))} ${s}` : `${g} ${s}`;
     return { g, s, full };
   };
+  // Names in file names and links lose their diacritics.
+  const plain = (x: string) => x.normalize("NFD").replace(/[^A-Za-z]/g, "");
   // Whom a line is about: a full name mostly, a given name alone a quarter of the time.
   const who = (): Part => ["name", rnd() < 0.75 ? person().full : person().g];
   const full = (): Part => ["name", person().full];
@@ -201,6 +203,34 @@ export function chatCorpus(
     () => [`told `, who(), ` we'd call`],
     () => [`ty! `, full(), ` is all set`],
     () => [who(), ` in waiting room asking how long`],
+    // What staff paste into chat: file names, HL7 segments, mail headers, portal links.
+    () => {
+      const p = person();
+      return [
+        `can someone reupload `,
+        ["name", `${plain(p.s)}_${plain(p.g)}`],
+        `_${pick(["labs", "intake", "consent", "ins"])}.pdf`,
+      ];
+    },
+    () => {
+      const p = person();
+      return [
+        `hl7 error: pid|1||`,
+        ["mrn", String(int(10000, 99999))],
+        `||`,
+        ["name", `${plain(p.s)}^${plain(p.g)}`],
+        `||`,
+      ];
+    },
+    () => {
+      const p = person();
+      const mail = `${plain(p.g)}.${plain(p.s)}${int(1, 99)}@example.org`.toLowerCase();
+      return [`fwd from: `, ["name", p.full], ` <`, ["email", mail], `>`];
+    },
+    () => {
+      const p = person();
+      return [`link is /portal/search?q=`, ["name", `${plain(p.g)}+${plain(p.s)}`], ` fyi`];
+    },
   ];
 
   const clean: Array<() => string> = [
