@@ -440,7 +440,7 @@ function caseless(line: Line, i: number): Found | undefined {
     if (words < 2) continue;
     const span = toks.slice(from, end + 1);
     const after = text.slice(w.end, w.end + 40);
-    const given = span.some((x) => strongGiven(x) || accented(x));
+    const given = span.some((x) => strongGiven(x) || accented(x)) || allForeign(span);
     // A relative's role, an age or an e-mail address after the words; a slot's visit after a time.
     const described =
       RELATIVE_AFTER.test(after) ||
@@ -1333,6 +1333,13 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
         (strongGiven(prev) || (o.lowerAny && k === i + 1)) &&
         t.sep === " " &&
         NAME_END.test(text.slice(t.end))
+      ) &&
+      // "for destinee schinner": words English lacks, beside another such word.
+      !(
+        unlisted(t, text) &&
+        t.text.length >= 3 &&
+        ((next?.sep === " " && next.shape === "lower" && next.text.length >= 3 && unlisted(next, text)) ||
+          (prev !== undefined && k - 1 >= i && end === k - 1 && unlisted(prev, text)))
       )
     )
       break;
@@ -1354,7 +1361,8 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     o.needDictionary &&
     !dictionary &&
     !lastSurname &&
-    words.filter((t) => t.shape === "title" && isSurname(t)).length < 2
+    words.filter((t) => t.shape === "title" && isSurname(t)).length < 2 &&
+    !(words.every((t) => t.shape === "lower") && allForeign(words))
   )
     return i - 1;
   return end;
