@@ -38,11 +38,12 @@ const UNIT = String.raw`(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Fl|F
 // US states, DC and territories, as the postal service abbreviates them.
 const STATE =
   "A[KLRSZ]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOPST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY]";
-// A city: one to three capitalised (or shouted) words, hyphenated or not ("Wilkes-Barre", "St. Louis",
-// "WINSTON-SALEM"), not starting with a preposition the sentence put before it.
-const CITY_WORD = String.raw`(?:St\.|ST\.?|(?:[DdLlOo]['’])?(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,})(?:-(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\p{Ll}+))*)`;
+// A city: one to four capitalised (or shouted) words, hyphenated or not ("Wilkes-Barre", "St. Louis",
+// "WINSTON-SALEM", "McAllen", "Coeur d'Alene", "Cape May Court House"), not starting with a
+// preposition the sentence put before it.
+const CITY_WORD = String.raw`(?:St\.|ST\.?|d['’]\p{Lu}\p{Ll}+|(?:[DdLlOo]['’])?(?:(?:Mc|Mac|De|La|Le|Du)?\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,})(?:-(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\p{Ll}+))*)`;
 const NOT_CITY = String.raw`(?!(?:to|in|at|from|of|for|and|the|on|by|moved|lives|TO|IN|AT|FROM|OF|FOR|AND|THE|ON|BY|MOVED|LIVES)\b)`;
-const CITY = `${NOT_CITY}${CITY_WORD}(?: ${NOT_CITY}${CITY_WORD}){0,2}`;
+const CITY = `${NOT_CITY}${CITY_WORD}(?: ${NOT_CITY}${CITY_WORD}){0,3}`;
 const CITY_STATE_ZIP = String.raw`${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?(?!\d)`;
 // A word of a street name; not a dose or size unit nor a small word ("40 MG AT BEDTIME BY DR. ADAMS").
 const STREET_WORD = String.raw`(?!(?:MG|MCG|ML|KG|GB|MB|KB|TB|MS|AM|PM|AT|BY|IN|ON|OF|TO|FOR|AND|THE|OR|Mg|Ml|At|By|In|On|Of|To|For|And|The)\b)(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)|\p{Lu}(?= \p{Lu}))`;

@@ -936,6 +936,8 @@ function unlistedPair(line: Line, i: number): Found | undefined {
       isSurname(n) &&
       !WORDLIKE.has(n.lower) &&
       !everyday(n) &&
+      // The commonest English words are surnames here only when common ones ("white", not "still").
+      !(english(n) === 10 && ranks(n).surname >= 1000) &&
       !touchesDigits(n, text);
     if (!(unlisted(n, text) || plainGiven(n) || surname)) break;
     end++;

@@ -112,6 +112,15 @@ describe("scrubText finds PHI without a field label", () => {
       "Statement returned from [REDACTED:address]",
     ],
     ["multi-word city", "Pt moved to Salt Lake City, UT 84101-1234", "Pt moved to [REDACTED:address]"],
+    ["four-word city", "mail went to Cape May Court House, NJ 08210", "mail went to [REDACTED:address]"],
+    [
+      "city with an inner capital",
+      "Statement returned from McAllen, TX 78501",
+      "Statement returned from [REDACTED:address]",
+    ],
+    ["city with a particle", "moved to Coeur d'Alene, ID 83814", "moved to [REDACTED:address]"],
+    ["direction after the suffix", "Home: 198 MAIN STREET W", "Home: [REDACTED:address]"],
+    ["one-letter street name", "lives at 2433 A Street", "lives at [REDACTED:address]"],
     [
       "unusual street suffix",
       "undeliverable at 7228 Brakus Manor Apt. 388",
