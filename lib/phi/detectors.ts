@@ -45,8 +45,9 @@ const CITY_WORD = String.raw`(?:St\.|ST\.?|d['’]\p{Lu}\p{Ll}+|(?:[DdLlOo]['’
 const NOT_CITY = String.raw`(?!(?:to|in|at|from|of|for|and|the|on|by|moved|lives|TO|IN|AT|FROM|OF|FOR|AND|THE|ON|BY|MOVED|LIVES)\b)`;
 const CITY = `${NOT_CITY}${CITY_WORD}(?: ${NOT_CITY}${CITY_WORD}){0,3}`;
 const CITY_STATE_ZIP = String.raw`${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?(?!\d)`;
-// A word of a street name; not a dose or size unit nor a small word ("40 MG AT BEDTIME BY DR. ADAMS").
-const STREET_WORD = String.raw`(?!(?:MG|MCG|ML|KG|GB|MB|KB|TB|MS|AM|PM|AT|BY|IN|ON|OF|TO|FOR|AND|THE|OR|Mg|Ml|At|By|In|On|Of|To|For|And|The)\b)(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)|\p{Lu}(?= \p{Lu}))`;
+// A word of a street name ("O'Farrell", "McKinley", "Wilkes-Barre"); not a dose or size unit nor a
+// small word ("40 MG AT BEDTIME BY DR. ADAMS").
+const STREET_WORD = String.raw`(?!(?:MG|MCG|ML|KG|GB|MB|KB|TB|MS|AM|PM|AT|BY|IN|ON|OF|TO|FOR|AND|THE|OR|Mg|Ml|At|By|In|On|Of|To|For|And|The)\b)(?:(?:Mc|Mac|O['’]|De|Du|La|Le|Van|Von)?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?|\p{Lu}{2,}|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)|\p{Lu}(?= \p{Lu}))`;
 // A direction after the street's suffix: "198 MAIN STREET W", "500 Oak Ave NW".
 const AFTER_DIRECTION = String.raw`(?: (?:[NSEW]|NE|NW|SE|SW)\.?(?![\p{L}\p{N}]))?`;
 // Suffixes as written and shouted ("Street", "ST"), never lowercase: "3 jobs in 2 days" is no address.

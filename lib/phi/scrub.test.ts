@@ -121,6 +121,8 @@ describe("scrubText finds PHI without a field label", () => {
     ["city with a particle", "moved to Coeur d'Alene, ID 83814", "moved to [REDACTED:address]"],
     ["direction after the suffix", "Home: 198 MAIN STREET W", "Home: [REDACTED:address]"],
     ["one-letter street name", "lives at 2433 A Street", "lives at [REDACTED:address]"],
+    ["street named with an inner capital", "Sent to 12 McKinley Ave", "Sent to [REDACTED:address]"],
+    ["hyphenated street name", "ship to 9 Wilkes-Barre Blvd", "ship to [REDACTED:address]"],
     [
       "unusual street suffix",
       "undeliverable at 7228 Brakus Manor Apt. 388",
