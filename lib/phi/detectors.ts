@@ -39,9 +39,9 @@ const UNIT = String.raw`(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Fl|F
 const STATE =
   "A[KLRSZ]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOPST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY]";
 // A city: one to four capitalised (or shouted) words, hyphenated or not ("Wilkes-Barre", "St. Louis",
-// "WINSTON-SALEM", "McAllen", "Coeur d'Alene", "Cape May Court House"), not starting with a
+// "WINSTON-SALEM", "McAllen", "Ft. Myers", "Coeur d'Alene", "Cape May Court House"), not starting with a
 // preposition the sentence put before it.
-const CITY_WORD = String.raw`(?:St\.|ST\.?|d['’]\p{Lu}\p{Ll}+|(?:[DdLlOo]['’])?(?:(?:Mc|Mac|De|La|Le|Du)?\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,})(?:-(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\p{Ll}+))*)`;
+const CITY_WORD = String.raw`(?:St\.|ST\.?|(?:Ft|Mt|Pt|FT|MT|PT)\.|d['’]\p{Lu}\p{Ll}+|(?:[DdLlOo]['’])?(?:(?:Mc|Mac|De|La|Le|Du)?\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,})(?:-(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\p{Ll}+))*)`;
 const NOT_CITY = String.raw`(?!(?:to|in|at|from|of|for|and|the|on|by|moved|lives|TO|IN|AT|FROM|OF|FOR|AND|THE|ON|BY|MOVED|LIVES)\b)`;
 const CITY = `${NOT_CITY}${CITY_WORD}(?: ${NOT_CITY}${CITY_WORD}){0,3}`;
 const CITY_STATE_ZIP = String.raw`${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?(?!\d)`;

@@ -119,6 +119,11 @@ describe("scrubText finds PHI without a field label", () => {
       "Statement returned from [REDACTED:address]",
     ],
     ["city with a particle", "moved to Coeur d'Alene, ID 83814", "moved to [REDACTED:address]"],
+    [
+      "abbreviated city",
+      "Statement returned from Ft. Myers, FL 33901",
+      "Statement returned from [REDACTED:address]",
+    ],
     ["direction after the suffix", "Home: 198 MAIN STREET W", "Home: [REDACTED:address]"],
     ["one-letter street name", "lives at 2433 A Street", "lives at [REDACTED:address]"],
     ["street named with an inner capital", "Sent to 12 McKinley Ave", "Sent to [REDACTED:address]"],
