@@ -9,6 +9,7 @@
  *  need more evidence or never count (name-words.ts). Clinicians ("Dr. Adams") are not patients and are left alone.
  */
 import { DATE } from "./detectors.ts";
+import { englishLevel } from "./english.ts";
 import { compoundSep, type Token, tokenize } from "./name-tokens.ts";
 import {
   accented,
@@ -216,6 +217,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   clauseSubject,
   unlistedPair,
   unlistedInFileName,
+  runTogetherStem,
   loneGiven,
   loneUnlisted,
 ];
@@ -972,6 +974,30 @@ function unlistedInFileName(line: Line, i: number): Found | undefined {
   const file = /\.(\p{L}{2,4})$/u.exec(rest);
   const query = /[?&][\w.-]*=[^&\s]*$/.test(text.slice(0, t.start));
   return (file && FILE_EXTENSION.test(file[1]!)) || query ? [i, i + 1] : undefined;
+}
+
+/**
+ * A file name's stem that English lacks, before a date or a number: "kamladwivedi_1014.pdf",
+ * "ESBENSKOV_0617.PDF", "scan_ottovestergaard_dob19720114.pdf" — a name run together. Two English
+ * words run together ("scansnap_0001.pdf", "screenshot_2024.png") are not one.
+ */
+function runTogetherStem(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (!t.compound || t.parts > 1 || t.text.length < 7 || !(t.shape === "lower" || t.shape === "upper"))
+    return undefined;
+  if (!/^[\s\\/:"'(]$|^_$/.test(text[t.start - 1] ?? " ")) return undefined;
+  if (t.sep === "_" && !(i > 0 && DOCUMENT.has(toks[i - 1]!.lower))) return undefined;
+  const after = /^[_-](?:\d|dob\d)[^\s"'<>]*?\.(\p{L}{2,4})\b/iu.exec(text.slice(t.end, t.end + 40));
+  if (!after || !FILE_EXTENSION.test(after[1]!) || !foreign(t) || englishPair(t.lower)) return undefined;
+  return [i, i];
+}
+
+// Two English words run together: "scansnap", "screenshot", "quickbooks".
+function englishPair(w: string): boolean {
+  for (let k = 3; k <= w.length - 3; k++)
+    if (englishLevel(w.slice(0, k)) > 0 && englishLevel(w.slice(k)) > 0) return true;
+  return false;
 }
 
 /**
