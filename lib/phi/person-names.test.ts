@@ -96,6 +96,7 @@ describe("findPersonNames", () => {
       "RESCHEDULE CHINYERE TAMUNOEMI TO NEXT WEEK",
       ["CHINYERE TAMUNOEMI"],
     ],
+    ["a run-together file stem before a number", "scan failed: kamladwivedi_1014.pdf", ["kamladwivedi"]],
   ];
   test.each(cases)("%s", (_, text, want) => {
     expect(names(text)).toEqual(want);
@@ -128,6 +129,7 @@ describe("findPersonNames", () => {
     ["contractions after a drug", "says the azithromycin isn't working"],
     ["a setting's value", 'remediates = "tmutil startbackup --auto --block."'],
     ["check ids", "rule winrm-unencrypted fired on EXAM-3"],
+    ["file stems of two English words", "saved scansnap_0001.pdf and screenshot_2024.png"],
     ["shouted labels", "HIPAA ACKNOWLEDGEMENT SIGNED; Med Rec #XY-816862"],
     ["a product opening a clause", "Ticket 47256 closed: Athena crashed when opening large PDFs"],
     [
