@@ -589,10 +589,14 @@ const CARD_SIDE = new Set(["front", "back", "rear", "side1", "side2"]);
  * a name opening a file name whose next word is a document word and then an extension.
  */
 function beforeFileDocument(line: Line, i: number): Found | undefined {
-  const { toks, text } = line;
+  const { toks, text, lowerLine } = line;
   const t = toks[i]!;
+  // In a lowercase line ("s:\clinic\scans\2021\klara danielsson - consent.pdf") lowercase words too.
   const shaped = (x: Token) =>
-    x.shape === "title" || x.shape === "upper" || (x.shape === "mixed" && x.parts > 1);
+    x.shape === "title" ||
+    x.shape === "upper" ||
+    (x.shape === "mixed" && x.parts > 1) ||
+    (lowerLine && x.shape === "lower");
   if (!shaped(t) || t.sep === "" || !nameWord(t) || DOCUMENT.has(t.lower) || touchesDigits(t, text))
     return undefined;
   if (i > 0 && !/(?:^|[\s"'“(\\/:])$/.test(t.sep)) return undefined;
@@ -609,7 +613,15 @@ function beforeFileDocument(line: Line, i: number): Found | undefined {
   const m = DOCUMENT_FILE.exec(text.slice(toks[end]!.end, toks[end]!.end + 40));
   if (!m || !DOCUMENT.has(m[1]!.toLowerCase()) || !FILE_EXTENSION.test(m[2]!)) return undefined;
   const words = toks.slice(i, end + 1);
-  const ok = words.length > 1 || evident(t) || accented(t) || runTogetherName(t);
+  // Lowercase words need two, a census name or one English lacks among them, and no everyday word.
+  // and open a path's segment ("…\2021\klara danielsson - consent.pdf").
+  const lowerOk =
+    words.length > 1 &&
+    /[\\/]$/.test(t.sep) &&
+    words.some((w) => isGiven(w) || isSurname(w) || foreign(w)) &&
+    !words.some((w) => everyday(w) || BEFORE_NAME.has(w.lower));
+  const ok =
+    t.shape === "lower" ? lowerOk : words.length > 1 || evident(t) || accented(t) || runTogetherName(t);
   return ok ? [i, end] : undefined;
 }
 
