@@ -367,7 +367,8 @@ export function foreign(t: Token): boolean {
   if (/['’](?:t|s|d|m|ll|re|ve)$/i.test(t.text)) return false;
   if (t.text.length < 2 || t.shape === "mixed" || t.shape === "initial") return false;
   if (!nameWord(t) || DOCUMENT.has(t.lower) || SHORTHAND.has(t.lower) || english(t) > 0) return false;
-  return /[aeiouy\u00C0-\u024F]/i.test(t.text);
+  // Letters of other scripts ("ολγα", "каррие") count as vowels.
+  return /[aeiouy]|[^\p{ASCII}]/iu.test(t.text);
 }
 
 /** A `foreign` word standing as a word of prose: not inside a file name, not beside digits. */

@@ -1188,6 +1188,18 @@ function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): n
     return j;
   // Lowercase names only inside file names and URLs, or in a lowercase line after the rules above.
   if ((a.shape === "lower" || b.shape === "lower") && !compound && !lowerLine) return -1;
+  // "insured: kojima, sonja", "to: "aoki, lydie" <…>": in a lowercase line, a surname, a comma and a
+  // given name that English lacks, one of them a census name or with diacritics, ending the field.
+  if (
+    lowerLine &&
+    a.shape === "lower" &&
+    b.shape === "lower" &&
+    /^, ?$/.test(b.sep) &&
+    allForeign([a, b]) &&
+    [a, b].some((w) => isGiven(w) || isSurname(w) || accented(w)) &&
+    /^(?:$|[,;|)\]"'>(]|\s[-–—|/(<]|\.?$)/.test(text.slice(b.end, b.end + 2))
+  )
+    return j;
   if (a.shape === "lower" && !compound) return -1;
   if (!nameWord(a) || !nameWord(b)) return -1;
   // "pid|1||…||schinner^destinee": an HL7 name's parts, whatever the dictionaries say.
