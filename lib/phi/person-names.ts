@@ -216,6 +216,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   possessive,
   clauseSubject,
   unlistedPair,
+  lowerInitialAndSurname,
   unlistedInFileName,
   runTogetherStem,
   loneGiven,
@@ -929,6 +930,21 @@ function unlistedPair(line: Line, i: number): Found | undefined {
       end++;
       continue;
     }
+    // "michael l. klemm": a middle initial between the words.
+    const m0 = toks[end + 2];
+    if (
+      lowerLine &&
+      n.text.length === 1 &&
+      n.sep === " " &&
+      text[n.end] === "." &&
+      m0?.sep === ". " &&
+      m0.shape === t.shape &&
+      (unlisted(m0, text) || (isSurname(m0) && !everyday(m0)))
+    ) {
+      end += 2;
+      words++;
+      continue;
+    }
     // "wilma van der hoff": particles before the surname.
     let k = end + 1;
     while (k < end + 3 && k < toks.length && PARTICLE.has(toks[k]!.lower) && toks[k]!.sep === " ") k++;
@@ -986,6 +1002,24 @@ function unlistedInFileName(line: Line, i: number): Found | undefined {
   const file = /\.(\p{L}{2,4})$/u.exec(rest);
   const query = /[?&][\w.-]*=[^&\s]*$/.test(text.slice(0, t.start));
   return (file && FILE_EXTENSION.test(file[1]!)) || query ? [i, i + 1] : undefined;
+}
+
+/**
+ * "insured: j. martinez", "completed by elena j. istha" (the first word found by unlistedPair):
+ * in a lowercase line, an initial and a surname, where a clause or a name's context opens.
+ */
+function lowerInitialAndSurname(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const n = toks[i + 1];
+  if (!lowerLine || t.text.length !== 1 || text[t.end] !== "." || n?.sep !== ". " || n.shape !== "lower")
+    return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  const opens = clauseStart(toks, i, text) || (prev !== undefined && BEFORE_NAME.has(prev.lower));
+  const surname = (isSurname(n) && !everyday(n)) || (n.text.length >= 4 && unlisted(n, text));
+  if (!opens || !surname || touchesDigits(n, text)) return undefined;
+  // "e. g. chart": an abbreviation's letters are no initial.
+  return /^\s*\p{L}\./u.test(text.slice(n.end, n.end + 3)) ? undefined : [i, i + 1];
 }
 
 /**
