@@ -611,7 +611,10 @@ function beforeFileDocument(line: Line, i: number): Found | undefined {
     !DOCUMENT.has(toks[end + 1]!.lower)
   )
     end++;
-  const m = DOCUMENT_FILE.exec(text.slice(toks[end]!.end, toks[end]!.end + 40));
+  const tail = text.slice(toks[end]!.end, toks[end]!.end + 40);
+  // "…\documents\bondi ana mri.tif": in a lowercase path, a space before the document word too.
+  const m =
+    DOCUMENT_FILE.exec(tail) ?? (t.shape === "lower" ? /^ (\p{L}+)\.(\p{L}{2,4})\b/u.exec(tail) : null);
   if (!m || !DOCUMENT.has(m[1]!.toLowerCase()) || !FILE_EXTENSION.test(m[2]!)) return undefined;
   const words = toks.slice(i, end + 1);
   // Lowercase words need two, a census name or one English lacks among them, and no everyday word.
@@ -1072,8 +1075,12 @@ function loneGiven(line: Line, i: number): Found | undefined {
   return business(toks, i) || english(t) > 0 ? undefined : [i, i];
 }
 
-// Words after which a lone word is the person reached: "told safiatou we'd call", "running late w/ ousmane".
+// Words after which a lone word is the person reached: "told safiatou we'd call", "hi bouchard, …".
 const REACHES = new Set([
+  "hi",
+  "hello",
+  "hey",
+  "dear",
   "told",
   "tell",
   "ask",
