@@ -349,7 +349,7 @@ const SHORTHAND = new Set(
     "pt pts rx dx hx tx sx fx bp hr rr lbs yo wk wks mo mos hrs min mins pls plz thx ty lol fyi asap tmrw " +
     "appt appts ins auth eob copay copays refill refills rm vm lvm vpn wifi ehr emr pdf ok okay hcg cbc bmp cmp " +
     "tsh psa inr ua ekg ecg mri ct usb hdd ssd sso mfa api url dns dhcp ip smtp imap ldap rdp ssh tls ssl " +
-    "abt thru tho tbd eta btw idk fwd tues thur thurs weds med meds rec hipaa medicare medicaid mbi npi cpt icd hmo ppo pcp phi epa"
+    "attn abt thru tho tbd eta btw idk fwd tues thur thurs weds med meds rec hipaa medicare medicaid mbi npi cpt icd hmo ppo pcp phi epa"
   ).split(" "),
 );
 

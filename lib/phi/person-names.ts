@@ -105,6 +105,11 @@ export function findPersonNames(
       i = skipRun(toks, i + 1);
       continue;
     }
+    // "dr. jon harris on call": in a lowercase line, the clinician's two name words.
+    if (lowerLine && CLINICIAN.has(t.lower) && text[t.end] === ".") {
+      i = skipLowerName(toks, i + 1, text);
+      continue;
+    }
     for (const rule of RULES) {
       const found = rule(line, i);
       if (found && !business(toks, found[1])) {
@@ -347,7 +352,10 @@ function business(toks: Token[], end: number): boolean {
   const next = toks[end + 1];
   return (
     ORG_TAIL.has(toks[end]!.lower) ||
-    (next !== undefined && next.sep === " " && next.shape === "title" && ORG_TAIL.has(next.lower))
+    (next !== undefined &&
+      next.sep === " " &&
+      (next.shape === "title" || next.shape === toks[end]!.shape) &&
+      ORG_TAIL.has(next.lower))
   );
 }
 
@@ -1481,6 +1489,20 @@ function valueEnd(toks: Token[], i: number, text: string, minWords: number): num
 }
 
 /** The last word of the capitalised run starting at i ("Dr. Priya Patel" after the title). */
+/** The last of up to two lowercase name words starting at i ("jon harris" of "dr. jon harris"). */
+function skipLowerName(toks: Token[], i: number, text: string): number {
+  let k = i;
+  while (
+    k < toks.length &&
+    k - i < 2 &&
+    /^\.?\s$/.test(toks[k]!.sep) &&
+    (isGiven(toks[k]!) || isSurname(toks[k]!) || unlisted(toks[k]!, text)) &&
+    !everyday(toks[k]!)
+  )
+    k++;
+  return k - 1;
+}
+
 function skipRun(toks: Token[], i: number): number {
   let k = i;
   while (
