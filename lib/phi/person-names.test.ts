@@ -97,6 +97,7 @@ describe("findPersonNames", () => {
       ["CHINYERE TAMUNOEMI"],
     ],
     ["a run-together file stem before a number", "scan failed: kamladwivedi_1014.pdf", ["kamladwivedi"]],
+    ["lowercase but for an abbreviation", "called lien dewilde re labs - LVM", ["lien dewilde"]],
   ];
   test.each(cases)("%s", (_, text, want) => {
     expect(names(text)).toEqual(want);

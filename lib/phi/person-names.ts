@@ -84,7 +84,7 @@ export function findPersonNames(
 ): NameSpan[] {
   const toks = tokenize(text);
   if (toks.length === 0) return [];
-  const lowerLine = !/\p{Lu}/u.test(text);
+  const lowerLine = !/\p{Lu}/u.test(text) || casual(toks, text);
   const out: NameSpan[] = [];
   const add = (from: number, to: number) => {
     if (to >= from) out.push({ start: toks[from]!.start, end: toks[to]!.end });
@@ -135,6 +135,24 @@ export function findPersonNames(
     if (from < a || to > b) add(from, to);
   }
   return out;
+}
+
+/**
+ * A line typed in lowercase but for shouted abbreviations and a capital opening it ("pt destinee
+ * schinner needs MRI", "Called lien dewilde, LVM"): it is read as a lowercase line.
+ */
+function casual(toks: Token[], text: string): boolean {
+  let lower = 0;
+  for (const [k, t] of toks.entries()) {
+    if (t.shape === "lower") lower++;
+    else if (t.shape === "mixed" || t.compound) return false;
+    else if (
+      t.shape === "title" &&
+      !(k === 0 || /[.!?:]\s*$/.test(text.slice(toks[k - 1]!.end, t.start)) || /^(?:Dr|I)$/.test(t.text))
+    )
+      return false;
+  }
+  return lower >= 3 && lower * 3 >= toks.length * 2;
 }
 
 /**

@@ -263,10 +263,16 @@ export function chatCorpus(
     const cased = lower
       ? parts.map((p) => (typeof p === "string" ? p.toLowerCase() : ([p[0], p[1].toLowerCase()] as Part)))
       : parts;
+    // One lowercase line in five ends with a shouted abbreviation ("… - LVM", "… per EHR").
+    if (lower && rnd() < 0.2)
+      cased.push(pick([" - LVM", " per EHR", " FYI", " ASAP", " (PA pending)", " - MA"]));
     lines.push(assemble(cased));
   }
   for (let i = 0; i < (opts.cleanLines ?? 300); i++)
-    lines.push({ text: pick(clean)().toLowerCase(), spans: [] });
+    lines.push({
+      text: pick(clean)().toLowerCase() + (rnd() < 0.2 ? pick([" - FYI", " per IT", " ASAP", " (EHR)"]) : ""),
+      spans: [],
+    });
   for (let i = lines.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [lines[i], lines[j]] = [lines[j]!, lines[i]!];
