@@ -46,9 +46,10 @@ describe("forms corpus (forms.ts)", () => {
     expect(new Set(corpus.flatMap((l) => l.spans.map((s) => s.kind))).size).toBeGreaterThanOrEqual(8);
   });
 
-  test("recall ≥ 0.95, preservation ≥ 0.98", () => {
+  // 0.965 before the SCOWL word lists (english.ts), 0.987 with them.
+  test("recall ≥ 0.98, preservation ≥ 0.98", () => {
     const s = scoreCorpus(corpus);
-    expect(s.recall).toBeGreaterThanOrEqual(0.95);
+    expect(s.recall).toBeGreaterThanOrEqual(0.98);
     expect(s.preservation).toBeGreaterThanOrEqual(0.98);
   });
 });
@@ -64,10 +65,11 @@ describe("locales corpus (locales.ts)", () => {
   });
 
   // Measured 0.80 recall before the rules it taught (schedule slots, relatives' roles, ages,
-  // verbs that reach a person); 0.94 after. A drop below is a regression.
-  test("recall ≥ 0.93, preservation ≥ 0.97", () => {
+  // verbs that reach a person); 0.94 after; 0.985 with the SCOWL word lists. A drop below is a
+  // regression.
+  test("recall ≥ 0.98, preservation ≥ 0.97", () => {
     const s = scoreCorpus(corpus);
-    expect(s.recall).toBeGreaterThanOrEqual(0.93);
+    expect(s.recall).toBeGreaterThanOrEqual(0.98);
     expect(s.preservation).toBeGreaterThanOrEqual(0.97);
   });
 });
@@ -125,13 +127,12 @@ describe("held-out corpus (heldout.ts)", () => {
     expect(corpus.some((l) => l.spans.length > 0 && l.text === l.text.toLowerCase())).toBe(true);
   });
 
-  // Reached so far: recall 0.963 with preservation 0.99 (0.946 before the second round of #15.3,
-  // 0.960 before the third).
-  // A drop below is a regression.
-  test("recall ≥ 0.95 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
+  // Reached so far: recall 0.979 with preservation 0.99 (0.946 before the second round of #15.3,
+  // 0.960 before the third, 0.963 before the SCOWL word lists). A drop below is a regression.
+  test("recall ≥ 0.975 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
     const s = scoreCorpus(corpus);
     expect(s.preservation).toBeGreaterThanOrEqual(0.95);
-    expect(s.recall).toBeGreaterThanOrEqual(0.95);
+    expect(s.recall).toBeGreaterThanOrEqual(0.975);
   });
 
   // The issue's target is not met yet; when it is, this test fails and should become a plain test.
@@ -141,11 +142,11 @@ describe("held-out corpus (heldout.ts)", () => {
 });
 
 // The free-text sanity sample (freetext.ts), written by hand before the scrubber changes and never
-// tuned on: measured 0.79 recall, 0.998 preservation at first, 0.89 now. A drop below is a regression.
-test("free-text lines: recall ≥ 0.85, preservation ≥ 0.95", () => {
+// tuned on: measured 0.79 recall, 0.998 preservation at first, 0.97 now. A drop below is a regression.
+test("free-text lines: recall ≥ 0.95, preservation ≥ 0.95", () => {
   const s = scoreCorpus(freeTextLines());
   expect(s.gold).toBeGreaterThan(30);
-  expect(s.recall).toBeGreaterThanOrEqual(0.85);
+  expect(s.recall).toBeGreaterThanOrEqual(0.95);
   expect(s.preservation).toBeGreaterThanOrEqual(0.95);
 });
 
