@@ -339,8 +339,14 @@ export function runTogetherName(t: Token): boolean {
 
 /** The word's SCOWL level (english.ts): 10 for the commonest English words, 0 for a word the lists lack. */
 export function english(t: Token): number {
-  t.english ??= englishLevel(t.text);
+  t.english ??= englishLevel(t.text) || inflected(t.lower);
   return t.english;
+}
+
+// "resends", "uploader", "scheduled": an inflection the lists leave out, of a word they hold.
+function inflected(w: string): number {
+  const m = /^(\p{Ll}{3,}?)(?:s|es|ed|d|ing|er|ers)$/u.exec(w);
+  return m ? englishLevel(m[1]!) : 0;
 }
 
 // Words of a clinic's and an IT desk's shorthand that no English list holds and no person is called.
@@ -349,6 +355,7 @@ const SHORTHAND = new Set(
     "pt pts rx dx hx tx sx fx bp hr rr lbs yo wk wks mo mos hrs min mins pls plz thx ty lol fyi asap tmrw " +
     "appt appts ins auth eob copay copays refill refills rm vm lvm vpn wifi ehr emr pdf ok okay hcg cbc bmp cmp " +
     "tsh psa inr ua ekg ecg mri ct usb hdd ssd sso mfa api url dns dhcp ip smtp imap ldap rdp ssh tls ssl " +
+    "config configs regex postgres linux unix macos nixos winrm wmic netsh malachor sqlite checkin schemas " +
     "attn abt thru tho tbd eta btw idk fwd tues thur thurs weds med meds rec hipaa medicare medicaid mbi npi cpt icd hmo ppo pcp phi epa"
   ).split(" "),
 );
@@ -368,7 +375,25 @@ export function foreign(t: Token): boolean {
   if (t.text.length < 2 || t.shape === "mixed" || t.shape === "initial") return false;
   if (!nameWord(t) || DOCUMENT.has(t.lower) || SHORTHAND.has(t.lower) || english(t) > 0) return false;
   // Letters of other scripts ("ολγα", "каррие") count as vowels.
-  return /[aeiouy]|[^\p{ASCII}]/iu.test(t.text);
+  return /[aeiouy]|[^\p{ASCII}]/iu.test(t.text) && !joinedWords(t);
+}
+
+/**
+ * "runbook", "datagram", "latestbackup": two everyday English words (SCOWL 10–20) of three letters or
+ * more run together, a
+ * command's, a setting's or a product's name; a census name ("Woodward", "Newman") is not one.
+ */
+function joinedWords(t: Token): boolean {
+  const w = t.lower;
+  if (w.length < 6 || !/^[a-z]+$/.test(w) || isGiven(t) || isSurname(t)) return false;
+  for (let k = 3; k <= w.length - 3; k++) {
+    const a = englishLevel(w.slice(0, k));
+    if (a > 0 && a <= 20) {
+      const b = englishLevel(w.slice(k));
+      if (b > 0 && b <= 20) return true;
+    }
+  }
+  return false;
 }
 
 /** A `foreign` word standing as a word of prose: not inside a file name, not beside digits. */

@@ -131,6 +131,8 @@ describe("findPersonNames", () => {
     ["a setting's value", 'remediates = "tmutil startbackup --auto --block."'],
     ["check ids", "rule winrm-unencrypted fired on EXAM-3"],
     ["file stems of two English words", "saved scansnap_0001.pdf and screenshot_2024.png"],
+    ["the product's own messages", "this appliance has no runbook runner configured; only root has UID 0"],
+    ["product words in lowercase prose", "the uploader resends from the cloud's head; the runbook's bounds"],
     ["shouted labels", "HIPAA ACKNOWLEDGEMENT SIGNED; Med Rec #XY-816862"],
     ["a product opening a clause", "Ticket 47256 closed: Athena crashed when opening large PDFs"],
     [

@@ -339,6 +339,8 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     const lowerOk =
       !lowerRun ||
       (end > i + 1 &&
+        // "for appliance kit-a1": an English word that is no census name is no part of one.
+        !words.some((w) => english(w) > 0 && english(w) <= 35 && !isGiven(w) && !isSurname(w)) &&
         (words.some(strongGiven) ||
           allForeign(words) ||
           (evident(words[words.length - 1]!) &&
@@ -839,8 +841,12 @@ function possessive(line: Line, i: number): Found | undefined {
       from < i &&
       words.every((w) => w.shape === "title" || w.shape === "upper");
     // "pls pull jure's strep", "Prisque's psa": one word English lacks, three letters or more,
-    // owning something in prose, is a person.
-    const ownerUnlisted = from === i && t.shape !== "upper" && t.text.length >= 3 && unlisted(t, text);
+    // owning something in prose, is a person (lowercase only in a lowercase line: "the runbook's").
+    const ownerUnlisted =
+      from === i &&
+      (t.shape === "title" || (lowerLine && t.shape === "lower")) &&
+      t.text.length >= 3 &&
+      unlisted(t, text);
     const ok =
       ofRelative ||
       ofDocument ||
@@ -862,9 +868,11 @@ function possessive(line: Line, i: number): Found | undefined {
 function clauseSubject(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
+  // "only root has UID 0": an everyday word opens no name.
   const lowerSubject =
     lowerLine &&
     t.shape === "lower" &&
+    !everyday(t) &&
     (strongGiven(t) || accented(t) || (toks[i + 1]?.shape === "lower" && evident(toks[i + 1]!)));
   const initial = t.shape === "initial" && text[t.end] === "." && toks[i + 1]?.shape === "title";
   if ((t.shape === "title" || t.shape === "upper" || lowerSubject || initial) && clauseStart(toks, i, text)) {
