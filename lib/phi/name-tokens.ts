@@ -24,6 +24,8 @@ export interface Token {
   ranks?: NameRanks;
   /** The word's SCOWL level, once asked (name-words.ts `english`). */
   english?: number;
+  /** Whether English lacks the word, once asked (name-words.ts `foreign`). */
+  foreign?: boolean;
 }
 
 // A word: letters with inner apostrophes ("O'Brien", "D’Angelo"); hyphens split, and rejoin below.

@@ -370,6 +370,11 @@ export function shorthand(t: Token): boolean {
  * not the logs' or the clinic's shorthand, not a document word, with a vowel ("hctz" is no name).
  */
 export function foreign(t: Token): boolean {
+  t.foreign ??= foreignWord(t);
+  return t.foreign;
+}
+
+function foreignWord(t: Token): boolean {
   // "isn't", "we'd": contractions, which the lists hold without their apostrophe or not at all.
   if (/['’](?:t|s|d|m|ll|re|ve)$/i.test(t.text)) return false;
   if (t.text.length < 2 || t.shape === "mixed" || t.shape === "initial") return false;

@@ -218,6 +218,8 @@ interface Line {
   taken: Uint8Array;
   /** Where a setting's quoted value starts (`detects = "…"`), -1 if none; found on first need. */
   valueAt?: number;
+  /** Whether the line holds an "@" (an e-mail address a display name may precede); found on first need. */
+  mail?: boolean;
 }
 /** The first and last word of a name a rule found. */
 type Found = [number, number];
@@ -512,6 +514,9 @@ function camelFileName(line: Line, i: number): Found | undefined {
 function displayName(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
+  // Most lines hold no e-mail address at all.
+  if (line.mail === undefined) line.mail = text.includes("@");
+  if (!line.mail) return undefined;
   const lower = lowerLine && t.shape === "lower";
   if (!(t.shape === "title" || t.shape === "upper" || lower) || t.compound) return undefined;
   if (i > 0 && !/(?:[:,]\s*"?|^\s*"|\s")$/.test(t.sep)) return undefined;
