@@ -18,6 +18,7 @@ describe("findPersonNames", () => {
     ["initial and surname", "eligibility check for C. Soder returned active", ["C. Soder"]],
     ["honorific, lowercase", "can someone pull the chart for mrs wilderman?", ["wilderman"]],
     ["honorific, shouted", "SPOKE WITH MRS. GARCIA ABOUT THE BALANCE", ["GARCIA"]],
+    ["honorific before an English word", "Dear Mrs. Lane, Mr. West called", ["Lane", "West"]],
     ["diacritics are evidence", "Returned for Yên Bằng Vương today", ["Yên Bằng Vương"]],
     [
       "name before a document title",

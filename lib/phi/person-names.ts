@@ -1418,7 +1418,9 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     // "Jan-Willem": a word the lists hold as something else is a name's part when hyphened to one.
     const partner = toks[k + 1]?.sep === "-" ? toks[k + 1] : k > i && t.sep === "-" ? toks[k - 1] : undefined;
     const hyphened = t.shape === "title" && t.text.length > 1 && partner !== undefined && evident(partner);
-    if (!shapeOk || (!nameWord(t) && t.shape !== "initial" && !hyphened)) break;
+    // Right after an honorific any word of two letters or more is the surname ("Mrs. Lane", "Mr. West").
+    const afterTitle = o.lowerAny === true && k === i && t.text.length >= 2;
+    if (!shapeOk || (!nameWord(t) && t.shape !== "initial" && !hyphened && !afterTitle)) break;
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
     // "Dinah's son", "SMITH, BORN 1/2/93", "KWAME SANTIGO WILL PICK UP": a relative, a birth label or
     // an everyday word after two words ends the name.
