@@ -1424,7 +1424,13 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
     // "Dinah's son", "SMITH, BORN 1/2/93", "KWAME SANTIGO WILL PICK UP": a relative, a birth label or
     // an everyday word after two words ends the name.
-    if (k > i && (RELATIVE.has(t.lower) || DOB_LABEL.test(t.text) || (k > i + 1 && WORDLIKE.has(t.lower))))
+    if (
+      k > i &&
+      (RELATIVE.has(t.lower) ||
+        DOB_LABEL.test(t.text) ||
+        honorific(t, text) ||
+        (k > i + 1 && WORDLIKE.has(t.lower)))
+    )
       break;
     // Part of an identifier ("ShortText", "Object.entries"), not a name.
     if (t.parts > 1 || METHOD_CALL.test(text.slice(t.end, t.end + 24))) break;
