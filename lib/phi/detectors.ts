@@ -38,14 +38,18 @@ const UNIT = String.raw`(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Fl|F
 // US states, DC and territories, as the postal service abbreviates them.
 const STATE =
   "A[KLRSZ]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOPST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY]";
-// A city: one to three capitalised (or shouted) words, hyphenated or not ("Wilkes-Barre", "St. Louis",
-// "WINSTON-SALEM"), not starting with a preposition the sentence put before it.
-const CITY_WORD = String.raw`(?:St\.|ST\.?|(?:[DdLlOo]['’])?(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,})(?:-(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\p{Ll}+))*)`;
+// A city: one to four capitalised (or shouted) words, hyphenated or not ("Wilkes-Barre", "St. Louis",
+// "WINSTON-SALEM", "McAllen", "Ft. Myers", "Coeur d'Alene", "Cape May Court House"), not starting with a
+// preposition the sentence put before it.
+const CITY_WORD = String.raw`(?:St\.|ST\.?|(?:Ft|Mt|Pt|FT|MT|PT)\.|d['’]\p{Lu}\p{Ll}+|(?:[DdLlOo]['’])?(?:(?:Mc|Mac|De|La|Le|Du)?\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,})(?:-(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\p{Ll}+))*)`;
 const NOT_CITY = String.raw`(?!(?:to|in|at|from|of|for|and|the|on|by|moved|lives|TO|IN|AT|FROM|OF|FOR|AND|THE|ON|BY|MOVED|LIVES)\b)`;
-const CITY = `${NOT_CITY}${CITY_WORD}(?: ${NOT_CITY}${CITY_WORD}){0,2}`;
+const CITY = `${NOT_CITY}${CITY_WORD}(?: ${NOT_CITY}${CITY_WORD}){0,3}`;
 const CITY_STATE_ZIP = String.raw`${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?(?!\d)`;
-// A word of a street name; not a dose or size unit nor a small word ("40 MG AT BEDTIME BY DR. ADAMS").
-const STREET_WORD = String.raw`(?!(?:MG|MCG|ML|KG|GB|MB|KB|TB|MS|AM|PM|AT|BY|IN|ON|OF|TO|FOR|AND|THE|OR|Mg|Ml|At|By|In|On|Of|To|For|And|The)\b)(?:\p{Lu}[\p{Ll}'’]+|\p{Lu}{2,}|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))`;
+// A word of a street name ("O'Farrell", "McKinley", "Wilkes-Barre"); not a dose or size unit nor a
+// small word ("40 MG AT BEDTIME BY DR. ADAMS").
+const STREET_WORD = String.raw`(?!(?:MG|MCG|ML|KG|GB|MB|KB|TB|MS|AM|PM|AT|BY|IN|ON|OF|TO|FOR|AND|THE|OR|Mg|Ml|At|By|In|On|Of|To|For|And|The)\b)(?:(?:Mc|Mac|O['’]|De|Du|La|Le|Van|Von)?\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}[\p{Ll}'’]+)?|\p{Lu}{2,}|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH)|\p{Lu}(?= \p{Lu}))`;
+// A direction after the street's suffix: "198 MAIN STREET W", "500 Oak Ave NW".
+const AFTER_DIRECTION = String.raw`(?: (?:[NSEW]|NE|NW|SE|SW)\.?(?![\p{L}\p{N}]))?`;
 // Suffixes as written and shouted ("Street", "ST"), never lowercase: "3 jobs in 2 days" is no address.
 // The suffixes every city has; the rest of the USPS list is English too ("Key", "Route", "Plain", "Is").
 const COMMON_SUFFIX =
@@ -135,7 +139,7 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: "address",
     re: re(
-      String.raw`(?<![\p{L}\p{N}])(?<v>\d{1,6} (?:(?:[NSEW]|NE|NW|SE|SW)\.? )?${STREET_WORD}(?: ${STREET_WORD}){0,3} (?:${SUFFIXES})(?![\p{L}\p{N}])(?!(?<=Dr|DR)\.? \p{Lu}\p{Ll})\.?${UNIT}(?:,? ${CITY_STATE_ZIP})?)`,
+      String.raw`(?<![\p{L}\p{N}])(?<v>\d{1,6} (?:(?:[NSEW]|NE|NW|SE|SW)\.? )?${STREET_WORD}(?: ${STREET_WORD}){0,3} (?:${SUFFIXES})(?![\p{L}\p{N}])(?!(?<=Dr|DR)\.? \p{Lu}\p{Ll})\.?${AFTER_DIRECTION}${UNIT}(?:,? ${CITY_STATE_ZIP})?)`,
       "gdu",
     ),
   },

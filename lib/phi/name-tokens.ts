@@ -22,6 +22,10 @@ export interface Token {
   /** Followed by a possessive "'s", which is not part of the token. */
   possessive: boolean;
   ranks?: NameRanks;
+  /** The word's SCOWL level, once asked (name-words.ts `english`). */
+  english?: number;
+  /** Whether English lacks the word, once asked (name-words.ts `foreign`). */
+  foreign?: boolean;
 }
 
 // A word: letters with inner apostrophes ("O'Brien", "D’Angelo"); hyphens split, and rejoin below.

@@ -3,6 +3,7 @@
  * tells a name from the words the census lists share with English and device logs.
  */
 
+import { englishLevel } from "./english.ts";
 import type { Token } from "./name-tokens.ts";
 import { type NameRanks, nameRanks } from "./names.ts";
 
@@ -108,7 +109,7 @@ export const BEFORE_NAME = new Set([
 export const RELATIVE = new Set(
   (
     "mother father wife husband son daughter sister brother spouse partner caregiver guardian grandmother " +
-    "grandfather grandson granddaughter aunt uncle niece nephew fiance fiancee"
+    "grandfather grandson granddaughter aunt uncle niece nephew fiance fiancee mom dad grandma grandpa"
   ).split(" "),
 );
 // Verbs whose "by" introduces a person: "signed by Thaskiara Tontha".
@@ -334,4 +335,103 @@ export function runTogetherName(t: Token): boolean {
     if (surnameFirst || givenFirst) return true;
   }
   return false;
+}
+
+/** The word's SCOWL level (english.ts): 10 for the commonest English words, 0 for a word the lists lack. */
+export function english(t: Token): number {
+  t.english ??= englishLevel(t.text) || inflected(t.lower);
+  return t.english;
+}
+
+// "resends", "uploader", "scheduled": an inflection the lists leave out, of a word they hold.
+function inflected(w: string): number {
+  const m = /^(\p{Ll}{3,}?)(?:s|es|ed|d|ing|er|ers)$/u.exec(w);
+  return m ? englishLevel(m[1]!) : 0;
+}
+
+// Words of a clinic's and an IT desk's shorthand that no English list holds and no person is called.
+const SHORTHAND = new Set(
+  (
+    "pt pts rx dx hx tx sx fx bp hr rr lbs yo wk wks mo mos hrs min mins pls plz thx ty lol fyi asap tmrw " +
+    "appt appts ins auth eob copay copays refill refills rm vm lvm vpn wifi ehr emr pdf ok okay hcg cbc bmp cmp " +
+    "tsh psa inr ua ekg ecg mri ct usb hdd ssd sso mfa api url dns dhcp ip smtp imap ldap rdp ssh tls ssl " +
+    "config configs regex postgres linux unix macos nixos winrm wmic netsh malachor sqlite checkin schemas " +
+    "attn abt thru tho tbd eta btw idk fwd tues thur thurs weds med meds rec hipaa medicare medicaid mbi npi cpt icd hmo ppo pcp phi epa"
+  ).split(" "),
+);
+
+/** A word of the clinic's or the logs' shorthand ("pls", "lvm", "appt"). */
+export function shorthand(t: Token): boolean {
+  return SHORTHAND.has(t.lower);
+}
+
+/**
+ * A word that may be part of a name by its letters alone: not an English word (SCOWL levels 10–50),
+ * not the logs' or the clinic's shorthand, not a document word, with a vowel ("hctz" is no name).
+ */
+export function foreign(t: Token): boolean {
+  t.foreign ??= foreignWord(t);
+  return t.foreign;
+}
+
+function foreignWord(t: Token): boolean {
+  // "isn't", "we'd": contractions, which the lists hold without their apostrophe or not at all.
+  if (/['’](?:t|s|d|m|ll|re|ve)$/i.test(t.text)) return false;
+  if (t.text.length < 2 || t.shape === "mixed" || t.shape === "initial") return false;
+  if (!nameWord(t) || DOCUMENT.has(t.lower) || SHORTHAND.has(t.lower) || english(t) > 0) return false;
+  // Letters of other scripts ("ολγα", "каррие") count as vowels.
+  return /[aeiouy]|[^\p{ASCII}]/iu.test(t.text) && !joinedWords(t);
+}
+
+/**
+ * "runbook", "datagram", "latestbackup": two everyday English words (SCOWL 10–20) of three letters or
+ * more run together, a
+ * command's, a setting's or a product's name; a census name ("Woodward", "Newman") is not one.
+ */
+function joinedWords(t: Token): boolean {
+  const w = t.lower;
+  if (w.length < 6 || !/^[a-z]+$/.test(w) || isGiven(t) || isSurname(t)) return false;
+  for (let k = 3; k <= w.length - 3; k++) {
+    const a = englishLevel(w.slice(0, k));
+    if (a > 0 && a <= 20) {
+      const b = englishLevel(w.slice(k));
+      if (b > 0 && b <= 20) return true;
+    }
+  }
+  return false;
+}
+
+/** A `foreign` word standing as a word of prose: not inside a file name, not beside digits. */
+export function unlisted(t: Token, text: string): boolean {
+  return prose(t, text) && t.parts === 1 && foreign(t) && !touchesDigits(t, text);
+}
+
+/** A word of prose: not part of a file name, path or URL (a hyphenated name's halves are prose). */
+export function prose(t: Token, text: string): boolean {
+  return !t.compound || hyphenated(t, text);
+}
+
+// Beside a character of prose or a hyphen (not "_", "/", or a "." that starts a file extension):
+// "bosiljkovic-karaman" is a name's halves, "bosiljkovic_karaman.pdf" a file name's parts.
+const PROSE_EDGE = /^[-\s,;:!?()'"’]$/;
+function hyphenated(t: Token, text: string): boolean {
+  const before = text[t.start - 1] ?? " ";
+  const after = text[t.end] ?? " ";
+  const fileDot = after === "." && /\w/.test(text[t.end + 1] ?? "");
+  return PROSE_EDGE.test(before) && (PROSE_EDGE.test(after) || (after === "." && !fileDot));
+}
+
+/**
+ * A census given name that is no everyday English word (SCOWL level above 20, or none): "thomas",
+ * "Lucas", "rosie" are names alone; "Will", "Grant", "Angel" are not.
+ */
+export function plainGiven(t: Token): boolean {
+  const e = english(t);
+  return strongGiven(t) && (e === 0 || e > 20);
+}
+
+/** An everyday English word (SCOWL level 10 or 20) that is no name a clinic meets often: it ends a lowercase name. */
+export function everyday(t: Token): boolean {
+  const e = english(t);
+  return e > 0 && e <= 20 && !isGiven(t) && !(isSurname(t) && ranks(t).surname < COMMON_SURNAMES);
 }

@@ -140,8 +140,8 @@ function fold(word: string): string {
   return w;
 }
 
-// FNV-1a over the character codes of s[from, to), lowercased (ASCII).
-function hash(s: string, from: number, to: number): number {
+/** FNV-1a over the character codes of s[from, to), lowercased (ASCII letters). */
+export function hash(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ (s.charCodeAt(i) | 0x20), 0x01000193);
   return h >>> 0;

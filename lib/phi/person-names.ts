@@ -9,6 +9,7 @@
  *  need more evidence or never count (name-words.ts). Clinicians ("Dr. Adams") are not patients and are left alone.
  */
 import { DATE } from "./detectors.ts";
+import { englishLevel } from "./english.ts";
 import { compoundSep, type Token, tokenize } from "./name-tokens.ts";
 import {
   accented,
@@ -21,7 +22,10 @@ import {
   DOB_LABEL,
   DOCUMENT,
   documentAfter,
+  english,
+  everyday,
   evident,
+  foreign,
   honorific,
   isGiven,
   isSurname,
@@ -32,15 +36,19 @@ import {
   PERSON_KEY,
   PERSON_PATH,
   PERSON_VERB,
+  plainGiven,
+  prose,
   RELATIVE,
   ranks,
   runTogetherName,
   SAYS,
   SEARCH_KEY,
   SUBJECT_VERB,
+  shorthand,
   strongGiven,
   strongSingle,
   touchesDigits,
+  unlisted,
   WORDLIKE,
   wordsBefore,
 } from "./name-words.ts";
@@ -76,7 +84,7 @@ export function findPersonNames(
 ): NameSpan[] {
   const toks = tokenize(text);
   if (toks.length === 0) return [];
-  const lowerLine = !/\p{Lu}/u.test(text);
+  const lowerLine = !/\p{Lu}/u.test(text) || casual(toks, text);
   const out: NameSpan[] = [];
   const add = (from: number, to: number) => {
     if (to >= from) out.push({ start: toks[from]!.start, end: toks[to]!.end });
@@ -95,6 +103,11 @@ export function findPersonNames(
     // Clinicians are staff, not patients: skip "Dr. Priya Patel" whole.
     if (CLINICIAN.has(t.lower) && (t.shape === "title" || t.shape === "upper") && text[t.end] === ".") {
       i = skipRun(toks, i + 1);
+      continue;
+    }
+    // "dr. jon harris on call": in a lowercase line, the clinician's two name words.
+    if (lowerLine && CLINICIAN.has(t.lower) && text[t.end] === ".") {
+      i = skipLowerName(toks, i + 1, text);
       continue;
     }
     for (const rule of RULES) {
@@ -125,6 +138,24 @@ export function findPersonNames(
 }
 
 /**
+ * A line typed in lowercase but for shouted abbreviations and a capital opening it ("pt destinee
+ * schinner needs MRI", "Called lien dewilde, LVM"): it is read as a lowercase line.
+ */
+function casual(toks: Token[], text: string): boolean {
+  let lower = 0;
+  for (const [k, t] of toks.entries()) {
+    if (t.shape === "lower") lower++;
+    else if (t.shape === "mixed" || t.compound) return false;
+    else if (
+      t.shape === "title" &&
+      !(k === 0 || /[.!?:]\s*$/.test(text.slice(toks[k - 1]!.end, t.start)) || /^(?:Dr|I)$/.test(t.text))
+    )
+      return false;
+  }
+  return lower >= 3 && lower * 3 >= toks.length * 2;
+}
+
+/**
  * A found name takes the parts its rule stopped before: the other half of a double-barrelled name
  * ("Fernando Fry-Rohnifbut", "Jan-Willem Brouwer") and a particle with the surname after it ("Olga
  * van Veen", "Claudia bin Lildaag", "Okvuel J. de Lange").
@@ -144,6 +175,17 @@ function widen(toks: Token[], text: string, from: number, to: number, taken: Uin
     const n = toks[to + 1];
     if (!n || taken[to + 1]) break;
     if (n.sep === "-" && part(n, cur)) {
+      to++;
+      continue;
+    }
+    // "jean-baptiste lefèvre": a surname English lacks after a double-barrelled given name.
+    if (
+      n.sep === " " &&
+      cur.sep === "-" &&
+      n.shape === cur.shape &&
+      (accented(n) || isSurname(n)) &&
+      unlisted(n, text)
+    ) {
       to++;
       continue;
     }
@@ -174,6 +216,10 @@ interface Line {
   /** No lowercase letter: a legacy system's shouted line. */
   shouted: boolean;
   taken: Uint8Array;
+  /** Where a setting's quoted value starts (`detects = "…"`), -1 if none; found on first need. */
+  valueAt?: number;
+  /** Whether the line holds an "@" (an e-mail address a display name may precede); found on first need. */
+  mail?: boolean;
 }
 /** The first and last word of a name a rule found. */
 type Found = [number, number];
@@ -194,6 +240,12 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   surnameAndInitial,
   possessive,
   clauseSubject,
+  unlistedPair,
+  lowerInitialAndSurname,
+  unlistedInFileName,
+  runTogetherStem,
+  loneGiven,
+  loneUnlisted,
 ];
 
 /** "Mr. Nguyen", "MRS GARCIA", "mrs wilderman". */
@@ -289,7 +341,10 @@ function afterContextWord(line: Line, i: number): Found | undefined {
     const lowerOk =
       !lowerRun ||
       (end > i + 1 &&
+        // "for appliance kit-a1": an English word that is no census name is no part of one.
+        !words.some((w) => english(w) > 0 && english(w) <= 35 && !isGiven(w) && !isSurname(w)) &&
         (words.some(strongGiven) ||
+          allForeign(words) ||
           (evident(words[words.length - 1]!) &&
             LOWER_NAME_END.test(text.slice(words[words.length - 1]!.end)))));
     if (end >= i + 1 && lowerOk && (end > i + 1 || afterDocument || single) && !business(toks, end)) {
@@ -309,12 +364,20 @@ function lowercaseAfterDocument(toks: Token[], i: number): boolean {
   return false;
 }
 
+/** Two or more words, none of them English (english.ts), each of three letters or more: "schinner_bergnaum". */
+function allForeign(words: readonly Token[]): boolean {
+  return words.length >= 2 && words.every((w) => w.text.length >= 3 && foreign(w));
+}
+
 /** Whether the capitalised words ending at `end` name a business or place ("Lakeside Pharmacy"). */
 function business(toks: Token[], end: number): boolean {
   const next = toks[end + 1];
   return (
     ORG_TAIL.has(toks[end]!.lower) ||
-    (next !== undefined && next.sep === " " && next.shape === "title" && ORG_TAIL.has(next.lower))
+    (next !== undefined &&
+      next.sep === " " &&
+      (next.shape === "title" || next.shape === toks[end]!.shape) &&
+      ORG_TAIL.has(next.lower))
   );
 }
 
@@ -393,7 +456,16 @@ function caseless(line: Line, i: number): Found | undefined {
     const initial = w.text.length === 1 && text[w.end] === "." && k > from;
     if (k > from && !(w.sep === " " || w.sep === "-" || w.sep === ". ")) break;
     if (!initial && (w.shape !== shape || !nameWord(w) || DOCUMENT.has(w.lower) || SAYS.has(w.lower))) break;
-    if (touchesDigits(w, text) || RELATIVE.has(w.lower) || WORDLIKE.has(w.lower) || DOB_LABEL.test(w.text))
+    if (
+      touchesDigits(w, text) ||
+      RELATIVE.has(w.lower) ||
+      WORDLIKE.has(w.lower) ||
+      DOB_LABEL.test(w.text) ||
+      // "elegant ceramic chips arrived", "for isac xavier denied": a name neither opens with an
+      // everyday English word nor has one third; only after a word that introduces a person may
+      // the surname be one ("for alberte bang").
+      (w.shape !== "initial" && (k === from || words >= 2 || !context) && everyday(w))
+    )
       break;
     if (BEFORE_NAME.has(w.lower) || CLINICIAN.has(w.lower) || honorific(w, text)) break;
     if (!initial && w.sep !== "-") words++;
@@ -401,7 +473,7 @@ function caseless(line: Line, i: number): Found | undefined {
     if (words < 2) continue;
     const span = toks.slice(from, end + 1);
     const after = text.slice(w.end, w.end + 40);
-    const given = span.some((x) => strongGiven(x) || accented(x));
+    const given = span.some((x) => strongGiven(x) || accented(x)) || allForeign(span);
     // A relative's role, an age or an e-mail address after the words; a slot's visit after a time.
     const described =
       RELATIVE_AFTER.test(after) ||
@@ -430,7 +502,9 @@ function camelFileName(line: Line, i: number): Found | undefined {
   if (!/^(?:[_.-]|$)/.test(text.slice(b.end, b.end + 1))) return undefined;
   const words = [a, b];
   if (!words.every((w) => nameWord(w) && !DOCUMENT.has(w.lower))) return undefined;
-  return words.some((w) => strongGiven(w) || accented(w)) ? [i, i + 1] : undefined;
+  // "SlavobojRataj_1022.pdf": two parts English lacks, three letters or more, are a name too.
+  const unlistedParts = words.every((w) => w.text.length >= 3 && foreign(w));
+  return words.some((w) => strongGiven(w) || accented(w)) || unlistedParts ? [i, i + 1] : undefined;
 }
 
 /**
@@ -438,11 +512,28 @@ function camelFileName(line: Line, i: number): Found | undefined {
  * address in angle brackets.
  */
 function displayName(line: Line, i: number): Found | undefined {
-  const { toks, text } = line;
+  const { toks, text, lowerLine } = line;
   const t = toks[i]!;
-  if (!(t.shape === "title" || t.shape === "upper") || t.compound) return undefined;
+  // Most lines hold no e-mail address at all.
+  if (line.mail === undefined) line.mail = text.includes("@");
+  if (!line.mail) return undefined;
+  const lower = lowerLine && t.shape === "lower";
+  if (!(t.shape === "title" || t.shape === "upper" || lower) || t.compound) return undefined;
   if (i > 0 && !/(?:[:,]\s*"?|^\s*"|\s")$/.test(t.sep)) return undefined;
-  const end = run(toks, i, text, { lowerOk: false, needDictionary: false });
+  let end = i - 1;
+  if (lower) {
+    // "from: lien dewilde <…>": lowercase words the dictionaries know, or that English lacks.
+    end = i;
+    while (
+      end + 1 < toks.length &&
+      end - i < 2 &&
+      toks[end + 1]!.sep === " " &&
+      toks[end + 1]!.shape === "lower"
+    )
+      end++;
+    const words = toks.slice(i, end + 1);
+    if (!(allForeign(words) || (words.length > 1 && words.some(evident)))) return undefined;
+  } else end = run(toks, i, text, { lowerOk: false, needDictionary: false });
   if (end < i) return undefined;
   return /^"?\s*<[^<>\s@]+@/.test(text.slice(toks[end]!.end, toks[end]!.end + 80)) ? [i, end] : undefined;
 }
@@ -471,7 +562,11 @@ function inFileAfterDocument(line: Line, i: number): Found | undefined {
     const withInitial = words.length === 2 && words[1]!.text.length === 1 && evident(words[0]!);
     const ok = lower
       ? words.length > 1
-        ? words.some(strongGiven) || words.some(isSurname) || words.some(accented) || withInitial
+        ? words.some(strongGiven) ||
+          words.some(isSurname) ||
+          words.some(accented) ||
+          withInitial ||
+          allForeign(words)
         : runTogetherName(words[0]!)
       : end > i + 1 || evident(toks[i + 1]!) || runTogetherName(toks[i + 1]!);
     if (end > i && ok) {
@@ -511,7 +606,7 @@ function inFileBeforeDocument(line: Line, i: number): Found | undefined {
       (initialForm ||
         (words.length === 2 &&
           (t.shape === "lower"
-            ? words.some((w) => strongGiven(w) || accented(w))
+            ? words.some((w) => strongGiven(w) || accented(w)) || allForeign(words)
             : words.some(evident) || words.some(isSurname))))
     ) {
       return [i, end];
@@ -528,10 +623,14 @@ const CARD_SIDE = new Set(["front", "back", "rear", "side1", "side2"]);
  * a name opening a file name whose next word is a document word and then an extension.
  */
 function beforeFileDocument(line: Line, i: number): Found | undefined {
-  const { toks, text } = line;
+  const { toks, text, lowerLine } = line;
   const t = toks[i]!;
+  // In a lowercase line ("s:\clinic\scans\2021\klara danielsson - consent.pdf") lowercase words too.
   const shaped = (x: Token) =>
-    x.shape === "title" || x.shape === "upper" || (x.shape === "mixed" && x.parts > 1);
+    x.shape === "title" ||
+    x.shape === "upper" ||
+    (x.shape === "mixed" && x.parts > 1) ||
+    (lowerLine && x.shape === "lower");
   if (!shaped(t) || t.sep === "" || !nameWord(t) || DOCUMENT.has(t.lower) || touchesDigits(t, text))
     return undefined;
   if (i > 0 && !/(?:^|[\s"'“(\\/:])$/.test(t.sep)) return undefined;
@@ -545,10 +644,21 @@ function beforeFileDocument(line: Line, i: number): Found | undefined {
     !DOCUMENT.has(toks[end + 1]!.lower)
   )
     end++;
-  const m = DOCUMENT_FILE.exec(text.slice(toks[end]!.end, toks[end]!.end + 40));
+  const tail = text.slice(toks[end]!.end, toks[end]!.end + 40);
+  // "…\documents\bondi ana mri.tif": in a lowercase path, a space before the document word too.
+  const m =
+    DOCUMENT_FILE.exec(tail) ?? (t.shape === "lower" ? /^ (\p{L}+)\.(\p{L}{2,4})\b/u.exec(tail) : null);
   if (!m || !DOCUMENT.has(m[1]!.toLowerCase()) || !FILE_EXTENSION.test(m[2]!)) return undefined;
   const words = toks.slice(i, end + 1);
-  const ok = words.length > 1 || evident(t) || accented(t) || runTogetherName(t);
+  // Lowercase words need two, a census name or one English lacks among them, and no everyday word.
+  // and open a path's segment ("…\2021\klara danielsson - consent.pdf").
+  const lowerOk =
+    words.length > 1 &&
+    /[\\/]$/.test(t.sep) &&
+    words.some((w) => isGiven(w) || isSurname(w) || foreign(w)) &&
+    !words.some((w) => everyday(w) || BEFORE_NAME.has(w.lower));
+  const ok =
+    t.shape === "lower" ? lowerOk : words.length > 1 || evident(t) || accented(t) || runTogetherName(t);
   return ok ? [i, end] : undefined;
 }
 
@@ -607,7 +717,10 @@ function beforeBirthDateLabel(line: Line, i: number): Found | undefined {
     if (
       ((label && DOB_LABEL.test(label.text) && /^\s*(?:[_,(-]|\s-)?\s*$/.test(label.sep)) || recordAfter) &&
       (end > i || t.compound || evident(t)) &&
-      (t.shape !== "lower" || toks.slice(i, end + 1).some(evident) || runTogetherName(t)) &&
+      (t.shape !== "lower" ||
+        toks.slice(i, end + 1).some(evident) ||
+        runTogetherName(t) ||
+        allForeign(toks.slice(i, end + 1))) &&
       !touchesDigits(t, text)
     ) {
       return [i, end];
@@ -703,7 +816,7 @@ function surnameAndInitial(line: Line, i: number): Found | undefined {
 
 /** "Nguyen's chart", "Mateo Fitzgerald's lab results". */
 function possessive(line: Line, i: number): Found | undefined {
-  const { toks, lowerLine, taken } = line;
+  const { toks, text, lowerLine, taken } = line;
   const t = toks[i]!;
   const shaped = t.shape === "title" || t.shape === "upper" || (lowerLine && t.shape === "lower");
   if (t.possessive && shaped && nameWord(t) && !DOCUMENT.has(t.lower)) {
@@ -715,6 +828,8 @@ function possessive(line: Line, i: number): Found | undefined {
       (toks[from]!.sep === " " || toks[from]!.sep === "-") &&
       toks[from - 1]!.shape === toks[i]!.shape &&
       nameWord(toks[from - 1]!) &&
+      // "pls pull krishna's cbc": shorthand and everyday words are not part of the name.
+      !(toks[from - 1]!.shape === "lower" && (everyday(toks[from - 1]!) || shorthand(toks[from - 1]!))) &&
       !DOCUMENT.has(toks[from - 1]!.lower)
     )
       from--;
@@ -730,9 +845,17 @@ function possessive(line: Line, i: number): Found | undefined {
       /^\s+$/.test(next.sep) &&
       from < i &&
       words.every((w) => w.shape === "title" || w.shape === "upper");
+    // "pls pull jure's strep", "Prisque's psa": one word English lacks, three letters or more,
+    // owning something in prose, is a person (lowercase only in a lowercase line: "the runbook's").
+    const ownerUnlisted =
+      from === i &&
+      (t.shape === "title" || (lowerLine && t.shape === "lower")) &&
+      t.text.length >= 3 &&
+      unlisted(t, text);
     const ok =
       ofRelative ||
       ofDocument ||
+      ownerUnlisted ||
       (t.shape === "title"
         ? (from < i && words.some(evident)) || strongSingle(t)
         : words.some(evident) && (from < i || t.shape === "upper"));
@@ -750,9 +873,11 @@ function possessive(line: Line, i: number): Found | undefined {
 function clauseSubject(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine } = line;
   const t = toks[i]!;
+  // "only root has UID 0": an everyday word opens no name.
   const lowerSubject =
     lowerLine &&
     t.shape === "lower" &&
+    !everyday(t) &&
     (strongGiven(t) || accented(t) || (toks[i + 1]?.shape === "lower" && evident(toks[i + 1]!)));
   const initial = t.shape === "initial" && text[t.end] === "." && toks[i + 1]?.shape === "title";
   if ((t.shape === "title" || t.shape === "upper" || lowerSubject || initial) && clauseStart(toks, i, text)) {
@@ -806,6 +931,245 @@ function clauseSubject(line: Line, i: number): Found | undefined {
   return undefined;
 }
 
+/**
+ * Two or three words that no English list holds, side by side in prose: "ndleleni mthembu ok to
+ * release?", "is Edgars Dombrovskis still in the lobby?", "isabel waters in waiting room". Most of
+ * what English lacks in a clinic's chat is people's names; drug, product and host names rarely stand
+ * two in a row, and one of the words must be a census name or have diacritics, or both be three
+ * letters or more.
+ */
+function unlistedPair(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine, shouted } = line;
+  const t = toks[i]!;
+  const shape = shouted ? "upper" : lowerLine ? "lower" : "title";
+  if (t.shape !== shape) return undefined;
+  // The next word (or particle) must be of the same case and beside it.
+  const after = toks[i + 1];
+  if (after === undefined || !(after.sep === " " || after.sep === "-")) return undefined;
+  if (after.shape !== shape && !PARTICLE.has(after.lower)) return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  if (prev && (CLINICIAN.has(prev.lower) || honorific(prev, text))) return undefined;
+  // A given name that is an everyday word ("frank", "dale", "tea") only before a common surname
+  // English lacks or a word with diacritics ("tea roškić").
+  const first =
+    unlisted(t, text) ||
+    plainGiven(t) ||
+    (isGiven(t) && english(after) === 0 && (commonSurname(after) || accented(after))) ||
+    // "dean bucciarelli", "iris hodel": a given name that is a rarer English word before one English lacks.
+    (isGiven(t) && english(t) > 10 && unlisted(after, text));
+  if (!first || t.compound || touchesDigits(t, text) || assigned(line, t)) return undefined;
+  let end = i;
+  let words = 1;
+  while (end + 1 < toks.length && words < 3) {
+    const n = toks[end + 1]!;
+    // "kalniņš-mednis": the other half of a double-barrelled word English lacks.
+    if (
+      n.sep === "-" &&
+      n.shape === t.shape &&
+      (foreign(n) || plainGiven(n) || (isSurname(n) && !everyday(n))) &&
+      !touchesDigits(n, text)
+    ) {
+      end++;
+      continue;
+    }
+    // "michael l. klemm": a middle initial between the words.
+    const m0 = toks[end + 2];
+    if (
+      lowerLine &&
+      n.text.length === 1 &&
+      n.sep === " " &&
+      text[n.end] === "." &&
+      m0?.sep === ". " &&
+      m0.shape === t.shape &&
+      (unlisted(m0, text) || (isSurname(m0) && !everyday(m0)))
+    ) {
+      end += 2;
+      words++;
+      continue;
+    }
+    // "wilma van der hoff": particles before the surname.
+    let k = end + 1;
+    while (k < end + 3 && k < toks.length && PARTICLE.has(toks[k]!.lower) && toks[k]!.sep === " ") k++;
+    const m = toks[k];
+    if (k > end + 1 && m !== undefined && m.sep === " " && m.shape === t.shape && unlisted(m, text)) {
+      end = k;
+      words++;
+      continue;
+    }
+    if (n.sep !== " " || n.shape !== t.shape || !prose(n, text)) break;
+    // A census surname after a given name, English or not ("isabel waters", "santosh lama"), unless
+    // an everyday word.
+    const surname =
+      (end === i || plainGiven(toks[end]!)) &&
+      (plainGiven(t) ||
+        english(n) === 0 ||
+        english(n) > 20 ||
+        (english(n) > 10 && ranks(n).surname < 1000)) &&
+      isSurname(n) &&
+      !WORDLIKE.has(n.lower) &&
+      !everyday(n) &&
+      // The commonest English words are surnames here only when common ones ("white", not "still").
+      !(english(n) === 10 && ranks(n).surname >= 1000) &&
+      !touchesDigits(n, text);
+    if (!(unlisted(n, text) || plainGiven(n) || surname)) break;
+    end++;
+    words++;
+  }
+  // "Med Rec #…": words before a number sign are a field's label.
+  if (words === 1 || business(toks, end) || /^\s*#/.test(text.slice(toks[end]!.end))) return undefined;
+  const span = toks.slice(i, end + 1).filter((w) => !PARTICLE.has(w.lower));
+  const named = span.some((w) => isGiven(w) || isSurname(w) || accented(w));
+  // Shouted lines hold more codes and abbreviations: there every word needs three letters.
+  const long = span.every((w) => w.text.length >= 3);
+  return (named && !shouted) || long ? [i, end] : undefined;
+}
+
+/**
+ * Two parts of a file name or URL that English lacks, joined as a name's parts are ("schinner_
+ * bergnaum.pdf", "?q=lien%20dewilde"), in a file name's case: lowercase, capitalised or shouted.
+ * A domain's dots ("sharepoint.contoso.com") join no name, and outside a file name or a query value
+ * hyphens join check ids and host names ("winrm-unencrypted").
+ */
+function unlistedInFileName(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  const n = toks[i + 1];
+  if (!t.compound || n === undefined || !n.compound || n.shape !== t.shape) return undefined;
+  if (!/^(?:[_+-]|%20)$/.test(n.sep) || t.shape === "mixed" || t.shape === "initial") return undefined;
+  const words = [t, n];
+  if (!allForeign(words) || words.some((w) => FILE_EXTENSION.test(w.text) || touchesDigits(w, text)))
+    return undefined;
+  // Only in a file name (an extension ends the word) or a URL's query value.
+  const rest = /^[^\s"'<>]*/.exec(text.slice(n.end))![0];
+  const file = /\.(\p{L}{2,4})$/u.exec(rest);
+  const query = /[?&][\w.-]*=[^&\s]*$/.test(text.slice(0, t.start));
+  return (file && FILE_EXTENSION.test(file[1]!)) || query ? [i, i + 1] : undefined;
+}
+
+/**
+ * "insured: j. martinez", "completed by elena j. istha" (the first word found by unlistedPair):
+ * in a lowercase line, an initial and a surname, where a clause or a name's context opens.
+ */
+function lowerInitialAndSurname(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const n = toks[i + 1];
+  if (!lowerLine || t.text.length !== 1 || text[t.end] !== "." || n?.sep !== ". " || n.shape !== "lower")
+    return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  const opens = clauseStart(toks, i, text) || (prev !== undefined && BEFORE_NAME.has(prev.lower));
+  const surname = (isSurname(n) && !everyday(n)) || (n.text.length >= 4 && unlisted(n, text));
+  if (!opens || !surname || touchesDigits(n, text)) return undefined;
+  // "e. g. chart": an abbreviation's letters are no initial.
+  return /^\s*\p{L}\./u.test(text.slice(n.end, n.end + 3)) ? undefined : [i, i + 1];
+}
+
+/**
+ * A file name's stem that English lacks, before a date or a number: "kamladwivedi_1014.pdf",
+ * "ESBENSKOV_0617.PDF", "scan_ottovestergaard_dob19720114.pdf" — a name run together. Two English
+ * words run together ("scansnap_0001.pdf", "screenshot_2024.png") are not one.
+ */
+function runTogetherStem(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const t = toks[i]!;
+  if (!t.compound || t.parts > 1 || t.text.length < 7 || !(t.shape === "lower" || t.shape === "upper"))
+    return undefined;
+  if (!/^[\s\\/:"'(]$|^_$/.test(text[t.start - 1] ?? " ")) return undefined;
+  if (t.sep === "_" && !(i > 0 && DOCUMENT.has(toks[i - 1]!.lower))) return undefined;
+  const after = /^[_-](?:\d|dob\d)[^\s"'<>]*?\.(\p{L}{2,4})\b/iu.exec(text.slice(t.end, t.end + 40));
+  if (!after || !FILE_EXTENSION.test(after[1]!) || !foreign(t) || englishPair(t.lower)) return undefined;
+  return [i, i];
+}
+
+// Two English words run together: "scansnap", "screenshot", "quickbooks".
+function englishPair(w: string): boolean {
+  for (let k = 3; k <= w.length - 3; k++)
+    if (englishLevel(w.slice(0, k)) > 0 && englishLevel(w.slice(k)) > 0) return true;
+  return false;
+}
+
+/**
+ * A census given name alone that is no everyday English word: "is thomas still in the lobby?",
+ * "told Lucas we'd call", "rosie cant make it". Shouted lines and words inside file names are left
+ * to the rules above.
+ */
+function loneGiven(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine, shouted } = line;
+  const t = toks[i]!;
+  if (shouted || t.compound || !(t.shape === "title" || (t.shape === "lower" && lowerLine))) return undefined;
+  if (t.text.length < (t.shape === "lower" ? 4 : 3) || !plainGiven(t) || touchesDigits(t, text))
+    return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  if (prev && (CLINICIAN.has(prev.lower) || honorific(prev, text))) return undefined;
+  // A capitalised given name opening a clause or a label is as often a product ("Athena: opened…",
+  // "NP-OFFICE Athena updated"); mid-sentence after a lowercase word, or in a line otherwise in
+  // lowercase, it is a person.
+  if (
+    t.shape === "title" &&
+    (prev?.shape !== "lower" || t.sep !== " ") &&
+    /\p{Lu}/u.test(text.slice(0, t.start) + text.slice(t.end))
+  )
+    return undefined;
+  if (/^\s*[#:=]/.test(text.slice(t.end, t.end + 8)) || assigned(line, t)) return undefined;
+  return business(toks, i) || english(t) > 0 ? undefined : [i, i];
+}
+
+// Words after which a lone word is the person reached: "told safiatou we'd call", "hi bouchard, …".
+const REACHES = new Set([
+  "hi",
+  "hello",
+  "hey",
+  "dear",
+  "told",
+  "tell",
+  "ask",
+  "asked",
+  "seen",
+  "see",
+  "room",
+  "roomed",
+  "w",
+  "call",
+  "text",
+  "page",
+  "paged",
+  "remind",
+]);
+// What a person does or where a person is, after a lone word opening a line: "sipho in the lobby",
+// "mpilo cant make it" (not "in rm 4", where devices are too), "zarije asking for a work note".
+const PERSON_PREDICATE =
+  /^\s+(?:in (?:the )?(?:lobby|waiting room)\b|here (?:for|to|with)\b|is (?:here|waiting|asking|on|in|still|back)\b|can['’]?t|cannot|won['’]?t|walked|waiting|paid|no[- ]?show|says|said|asking|asked|wants|needs|called|left|arrived|checked|declined|refused|missed|cancel+ed|rescheduled|on (?:line|hold)\b|\+ )/;
+// What ends the person reached: the end of the line or clause, or words that follow an object.
+const REACHED_END =
+  /^(?:\s*$|\s*[?.!,;:]|\s+(?:we|that|to|about|re|back|again|today|tmrw|tomorrow|asap|pls)\b)/;
+
+/**
+ * A lone word that no dictionary lists (or a census given name that is no everyday word), lowercase in
+ * a lowercase line or capitalised, where a person stands: opening a clause before what a person does
+ * or where a person waits ("sipho in the lobby", "Amahle says…"), or after a verb that reaches a
+ * person, ending the clause ("told safiatou we'd call").
+ */
+function loneUnlisted(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  if (!(t.shape === "lower" ? lowerLine : t.shape === "title" && !line.shouted) || t.text.length < 4)
+    return undefined;
+  const prev = i > 0 ? toks[i - 1]! : undefined;
+  const reaching = prev !== undefined && REACHES.has(prev.lower) && /^[/:]?\s+$/.test(t.sep);
+  if (!reaching && !clauseStart(toks, i, text)) return undefined;
+  const after = text.slice(t.end, t.end + 40);
+  if (!(reaching ? REACHED_END : PERSON_PREDICATE).test(after)) return undefined;
+  const word = unlisted(t, text) || (plainGiven(t) && !t.compound && !touchesDigits(t, text));
+  return word && !assigned(line, t) ? [i, i] : undefined;
+}
+
+// A setting's value (`detects = "tmutil startbackup"`): commands and identifiers, not prose; a
+// person's name there is a labelled field's (fields.ts).
+function assigned(line: Line, t: Token): boolean {
+  line.valueAt ??= /^\s*[\w.-]+\s*[:=]\s*["']/.exec(line.text)?.[0].length ?? -1;
+  return line.valueAt >= 0 && t.start >= line.valueAt;
+}
+
 // What follows the person in a schedule's slot: a dash, then the visit and its clinician ("09:30 Zuva
 // Poole - flu shot (Dr. Simon)"), or a kind of visit.
 const VISIT_AFTER =
@@ -855,7 +1219,7 @@ function addressee(toks: Token[], text: string, at: number): [number, number] | 
   const words = toks.slice(from, end + 1);
   const dictionary = words.some((t) => t.shape !== "initial" && strongSingle(t));
   // In a lowercase line only census names tell an addressee from other words.
-  if (lowerLine) return dictionary ? [from, end] : undefined;
+  if (lowerLine) return dictionary || allForeign(words) ? [from, end] : undefined;
   return end > from || dictionary ? [from, end] : undefined;
 }
 
@@ -904,8 +1268,22 @@ function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): n
     return j;
   // Lowercase names only inside file names and URLs, or in a lowercase line after the rules above.
   if ((a.shape === "lower" || b.shape === "lower") && !compound && !lowerLine) return -1;
+  // "insured: kojima, sonja", "to: "aoki, lydie" <…>": in a lowercase line, a surname, a comma and a
+  // given name that English lacks, one of them a census name or with diacritics, ending the field.
+  if (
+    lowerLine &&
+    a.shape === "lower" &&
+    b.shape === "lower" &&
+    /^, ?$/.test(b.sep) &&
+    allForeign([a, b]) &&
+    [a, b].some((w) => isGiven(w) || isSurname(w) || accented(w)) &&
+    /^(?:$|[,;|)\]"'>(]|\s[-–—|/(<]|\.?$)/.test(text.slice(b.end, b.end + 2))
+  )
+    return j;
   if (a.shape === "lower" && !compound) return -1;
   if (!nameWord(a) || !nameWord(b)) return -1;
+  // "pid|1||…||schinner^destinee": an HL7 name's parts, whatever the dictionaries say.
+  if (b.sep === "^" && allForeign([a, b])) return j;
   const aw = WORDLIKE.has(a.lower);
   const bw = WORDLIKE.has(b.lower);
   if (aw && bw) return -1;
@@ -1040,11 +1418,19 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     // "Jan-Willem": a word the lists hold as something else is a name's part when hyphened to one.
     const partner = toks[k + 1]?.sep === "-" ? toks[k + 1] : k > i && t.sep === "-" ? toks[k - 1] : undefined;
     const hyphened = t.shape === "title" && t.text.length > 1 && partner !== undefined && evident(partner);
-    if (!shapeOk || (!nameWord(t) && t.shape !== "initial" && !hyphened)) break;
+    // Right after an honorific any word of two letters or more is the surname ("Mrs. Lane", "Mr. West").
+    const afterTitle = o.lowerAny === true && k === i && t.text.length >= 2;
+    if (!shapeOk || (!nameWord(t) && t.shape !== "initial" && !hyphened && !afterTitle)) break;
     if (DOCUMENT.has(t.lower) || SAYS.has(t.lower) || touchesDigits(t, text)) break;
     // "Dinah's son", "SMITH, BORN 1/2/93", "KWAME SANTIGO WILL PICK UP": a relative, a birth label or
     // an everyday word after two words ends the name.
-    if (k > i && (RELATIVE.has(t.lower) || DOB_LABEL.test(t.text) || (k > i + 1 && WORDLIKE.has(t.lower))))
+    if (
+      k > i &&
+      (RELATIVE.has(t.lower) ||
+        DOB_LABEL.test(t.text) ||
+        honorific(t, text) ||
+        (k > i + 1 && WORDLIKE.has(t.lower)))
+    )
       break;
     // Part of an identifier ("ShortText", "Object.entries"), not a name.
     if (t.parts > 1 || METHOD_CALL.test(text.slice(t.end, t.end + 24))) break;
@@ -1087,6 +1473,13 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
         (strongGiven(prev) || (o.lowerAny && k === i + 1)) &&
         t.sep === " " &&
         NAME_END.test(text.slice(t.end))
+      ) &&
+      // "for destinee schinner": words English lacks, beside another such word.
+      !(
+        unlisted(t, text) &&
+        t.text.length >= 3 &&
+        ((next?.sep === " " && next.shape === "lower" && next.text.length >= 3 && unlisted(next, text)) ||
+          (prev !== undefined && k - 1 >= i && end === k - 1 && unlisted(prev, text)))
       )
     )
       break;
@@ -1108,7 +1501,8 @@ function run(toks: Token[], i: number, text: string, o: RunOptions): number {
     o.needDictionary &&
     !dictionary &&
     !lastSurname &&
-    words.filter((t) => t.shape === "title" && isSurname(t)).length < 2
+    words.filter((t) => t.shape === "title" && isSurname(t)).length < 2 &&
+    !(words.every((t) => t.shape === "lower") && allForeign(words))
   )
     return i - 1;
   return end;
@@ -1134,6 +1528,20 @@ function valueEnd(toks: Token[], i: number, text: string, minWords: number): num
 }
 
 /** The last word of the capitalised run starting at i ("Dr. Priya Patel" after the title). */
+/** The last of up to two lowercase name words starting at i ("jon harris" of "dr. jon harris"). */
+function skipLowerName(toks: Token[], i: number, text: string): number {
+  let k = i;
+  while (
+    k < toks.length &&
+    k - i < 2 &&
+    /^\.?\s$/.test(toks[k]!.sep) &&
+    (isGiven(toks[k]!) || isSurname(toks[k]!) || unlisted(toks[k]!, text)) &&
+    !everyday(toks[k]!)
+  )
+    k++;
+  return k - 1;
+}
+
 function skipRun(toks: Token[], i: number): number {
   let k = i;
   while (

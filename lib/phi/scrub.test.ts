@@ -112,6 +112,22 @@ describe("scrubText finds PHI without a field label", () => {
       "Statement returned from [REDACTED:address]",
     ],
     ["multi-word city", "Pt moved to Salt Lake City, UT 84101-1234", "Pt moved to [REDACTED:address]"],
+    ["four-word city", "mail went to Cape May Court House, NJ 08210", "mail went to [REDACTED:address]"],
+    [
+      "city with an inner capital",
+      "Statement returned from McAllen, TX 78501",
+      "Statement returned from [REDACTED:address]",
+    ],
+    ["city with a particle", "moved to Coeur d'Alene, ID 83814", "moved to [REDACTED:address]"],
+    [
+      "abbreviated city",
+      "Statement returned from Ft. Myers, FL 33901",
+      "Statement returned from [REDACTED:address]",
+    ],
+    ["direction after the suffix", "Home: 198 MAIN STREET W", "Home: [REDACTED:address]"],
+    ["one-letter street name", "lives at 2433 A Street", "lives at [REDACTED:address]"],
+    ["street named with an inner capital", "Sent to 12 McKinley Ave", "Sent to [REDACTED:address]"],
+    ["hyphenated street name", "ship to 9 Wilkes-Barre Blvd", "ship to [REDACTED:address]"],
     [
       "unusual street suffix",
       "undeliverable at 7228 Brakus Manor Apt. 388",

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Glob } from "bun";
 import { findPhi } from "../../lib/phi/scrub.ts";
-import { generateCorpus } from "./corpus.ts";
+import { chatCorpus } from "./chat.ts";
+import { type CorpusLine, generateCorpus } from "./corpus.ts";
 import { formsCorpus } from "./forms.ts";
 import { freeTextLines } from "./freetext.ts";
 import { handWrittenLines } from "./handwritten.ts";
@@ -45,9 +46,10 @@ describe("forms corpus (forms.ts)", () => {
     expect(new Set(corpus.flatMap((l) => l.spans.map((s) => s.kind))).size).toBeGreaterThanOrEqual(8);
   });
 
-  test("recall ≥ 0.95, preservation ≥ 0.98", () => {
+  // 0.965 before the SCOWL word lists (english.ts), 0.987 with them.
+  test("recall ≥ 0.98, preservation ≥ 0.98", () => {
     const s = scoreCorpus(corpus);
-    expect(s.recall).toBeGreaterThanOrEqual(0.95);
+    expect(s.recall).toBeGreaterThanOrEqual(0.98);
     expect(s.preservation).toBeGreaterThanOrEqual(0.98);
   });
 });
@@ -63,11 +65,52 @@ describe("locales corpus (locales.ts)", () => {
   });
 
   // Measured 0.80 recall before the rules it taught (schedule slots, relatives' roles, ages,
-  // verbs that reach a person); 0.94 after. A drop below is a regression.
-  test("recall ≥ 0.93, preservation ≥ 0.97", () => {
+  // verbs that reach a person); 0.94 after; 0.985 with the SCOWL word lists. A drop below is a
+  // regression.
+  test("recall ≥ 0.98, preservation ≥ 0.97", () => {
     const s = scoreCorpus(corpus);
-    expect(s.recall).toBeGreaterThanOrEqual(0.93);
+    expect(s.recall).toBeGreaterThanOrEqual(0.98);
     expect(s.preservation).toBeGreaterThanOrEqual(0.97);
+  });
+});
+
+// The fourth tuning corpus (chat.ts): lowercase staff chat, names with no cue word, from sources no
+// other corpus draws. Measured 0.25 recall before the SCOWL word lists (english.ts) told names from
+// English, 0.95 after.
+describe("chat corpus (chat.ts)", () => {
+  const corpus = chatCorpus();
+
+  test("is deterministic, mixed and big enough", () => {
+    expect(chatCorpus()).toEqual(corpus);
+    expect(corpus.filter((l) => l.spans.length > 0).length).toBeGreaterThanOrEqual(800);
+    expect(corpus.filter((l) => l.spans.length === 0).length).toBeGreaterThanOrEqual(300);
+  });
+
+  test("recall ≥ 0.94, preservation ≥ 0.98, on two seeds", () => {
+    for (const seed of [515, 7]) {
+      const s = scoreCorpus(chatCorpus({ seed }));
+      expect(s.recall).toBeGreaterThanOrEqual(0.94);
+      expect(s.preservation).toBeGreaterThanOrEqual(0.98);
+    }
+  });
+});
+
+// The tuning corpora typed in lowercase, as chat and some exports write every artefact: a fifth
+// tuning method (recall targets: corpus.ts 0.98, forms.ts 0.96, locales.ts 0.98).
+describe("tuning corpora in lowercase", () => {
+  const lower = (lines: CorpusLine[]) => lines.map((l) => ({ text: l.text.toLowerCase(), spans: l.spans }));
+  const cases: Array<[string, () => CorpusLine[], number]> = [
+    ["corpus.ts", () => generateCorpus({ seed: 5 }), 0.98],
+    ["forms.ts", () => formsCorpus(), 0.96],
+    ["locales.ts", () => localesCorpus({ seed: 9 }), 0.98],
+  ];
+  test.each(cases)("%s", (_, build, recall) => {
+    // Lowercasing must not move a label: lines where it changes the length ("İ") are left out.
+    const lines = build().filter((l) => l.text.toLowerCase().length === l.text.length);
+    const s = scoreCorpus(lower(lines));
+    expect(s.gold).toBeGreaterThan(800);
+    expect(s.recall).toBeGreaterThanOrEqual(recall);
+    expect(s.preservation).toBeGreaterThanOrEqual(0.98);
   });
 });
 
@@ -84,13 +127,12 @@ describe("held-out corpus (heldout.ts)", () => {
     expect(corpus.some((l) => l.spans.length > 0 && l.text === l.text.toLowerCase())).toBe(true);
   });
 
-  // Reached so far: recall 0.963 with preservation 0.99 (0.946 before the second round of #15.3,
-  // 0.960 before the third).
-  // A drop below is a regression.
-  test("recall ≥ 0.95 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
+  // Reached so far: recall 0.979 with preservation 0.99 (0.946 before the second round of #15.3,
+  // 0.960 before the third, 0.963 before the SCOWL word lists). A drop below is a regression.
+  test("recall ≥ 0.975 with preservation ≥ 0.95 (what the scrubber reaches now)", () => {
     const s = scoreCorpus(corpus);
     expect(s.preservation).toBeGreaterThanOrEqual(0.95);
-    expect(s.recall).toBeGreaterThanOrEqual(0.95);
+    expect(s.recall).toBeGreaterThanOrEqual(0.975);
   });
 
   // The issue's target is not met yet; when it is, this test fails and should become a plain test.
@@ -100,11 +142,11 @@ describe("held-out corpus (heldout.ts)", () => {
 });
 
 // The free-text sanity sample (freetext.ts), written by hand before the scrubber changes and never
-// tuned on: measured 0.79 recall, 0.998 preservation at first, 0.89 now. A drop below is a regression.
-test("free-text lines: recall ≥ 0.85, preservation ≥ 0.95", () => {
+// tuned on: measured 0.79 recall, 0.998 preservation at first, 0.97 now. A drop below is a regression.
+test("free-text lines: recall ≥ 0.95, preservation ≥ 0.95", () => {
   const s = scoreCorpus(freeTextLines());
   expect(s.gold).toBeGreaterThan(30);
-  expect(s.recall).toBeGreaterThanOrEqual(0.85);
+  expect(s.recall).toBeGreaterThanOrEqual(0.95);
   expect(s.preservation).toBeGreaterThanOrEqual(0.95);
 });
 
