@@ -73,6 +73,8 @@ export const DOCUMENT = new Set(
     "instructions requisition superbill excuse information reminder"
   ).split(" "),
 );
+// Verbs of having reached a person, whose name follows: "Called Jutuzfo Watkins re: results".
+export const REACHED = ["called", "texted", "emailed", "phoned", "messaged", "contacted", "reminded"];
 // Words that introduce a person after them ("for", "to", "from", "re:", "signed by", "call").
 export const BEFORE_NAME = new Set([
   "for",
@@ -97,13 +99,7 @@ export const BEFORE_NAME = new Set([
   "rescheduled",
   "notify",
   // Reaching a person: "Called Jutuzfo Watkins re: results", "Texted …".
-  "called",
-  "texted",
-  "emailed",
-  "phoned",
-  "messaged",
-  "contacted",
-  "reminded",
+  ...REACHED,
 ]);
 // Relatives, whose name follows them: "mother Dmitri Feiler", "spoke to Kwame's son, Elov Rentha".
 export const RELATIVE = new Set(

@@ -38,6 +38,7 @@ import {
   PERSON_VERB,
   plainGiven,
   prose,
+  REACHED,
   RELATIVE,
   ranks,
   runTogetherName,
@@ -383,18 +384,7 @@ function business(toks: Token[], end: number): boolean {
 
 // Verbs that reach a person, and the prepositions that do after the words before them ("spoke with",
 // "sent to", "message for").
-const REACH = new Set([
-  "called",
-  "texted",
-  "emailed",
-  "phoned",
-  "messaged",
-  "contacted",
-  "reminded",
-  "notified",
-  "reschedule",
-  "rescheduled",
-]);
+const REACH = new Set([...REACHED, "notified", "reschedule", "rescheduled"]);
 const REACH_BY = new Set(["with", "to", "for"]);
 const REACH_BEFORE = new Set([
   "spoke",

@@ -2,22 +2,23 @@ import { expect, test } from "bun:test";
 import { buildBundle, bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
 import { isVerifiedFix } from "../../../protocol/restate.ts";
 import { describeEachDb } from "../testing/each-db.ts";
+import type { TestCloud } from "../testing/test-cloud.ts";
 import { siteCompliance } from "./data/compliance.ts";
 import { addPortalUser, signInPortal, WebClient } from "./testing/client.ts";
 import { fixtureChain, uploadAs, verifiedFixAfter } from "./testing/seed.ts";
 
+/** A site with one appliance and the last hour of its evidence (12 bundles, not yet uploaded). */
+async function siteWithHour(c: TestCloud, siteId: string, applianceId: string) {
+  await c.createSite(siteId);
+  const app = await c.createAppliance(siteId, applianceId);
+  const now = c.clock.now().getTime();
+  return { app, chain: fixtureChain(app, 12, new Date(now - 3_600_000), new Date(now - 120_000)) };
+}
+
 describeEachDb("drift and its fix as one event", (cloud) => {
   test("a verified fix after the last cycle restates the check as passing on every page, with its receipt", async () => {
     const c = cloud();
-    await c.createSite("site-fix");
-    const app = await c.createAppliance("site-fix", "app-fix");
-    const now = c.clock.now();
-    const chain = fixtureChain(
-      app,
-      12,
-      new Date(now.getTime() - 3_600_000),
-      new Date(now.getTime() - 120_000),
-    );
+    const { app, chain } = await siteWithHour(c, "site-fix", "app-fix");
     await uploadAs(c, app, chain);
     const before = await siteCompliance(c.deps, "site-fix");
     const { bundle, finding } = verifiedFixAfter(app, chain);
@@ -76,15 +77,7 @@ describeEachDb("drift and its fix as one event", (cloud) => {
 
   test("a fix stays recently fixed for a day while its check passes, and goes when the check fails again", async () => {
     const c = cloud();
-    await c.createSite("site-held");
-    const app = await c.createAppliance("site-held", "app-held");
-    const now = c.clock.now();
-    const chain = fixtureChain(
-      app,
-      12,
-      new Date(now.getTime() - 3_600_000),
-      new Date(now.getTime() - 120_000),
-    );
+    const { app, chain } = await siteWithHour(c, "site-held", "app-held");
     const { bundle: fix, finding } = verifiedFixAfter(app, chain, 10_000);
     // The next cycle confirms the fix, the one after finds the drift back.
     const cycle = chain.findLast((b) => b.kind === "check-cycle")!;
