@@ -352,7 +352,10 @@ const SHORTHAND = new Set(
     "appt appts ins auth eob copay copays refill refills rm vm lvm vpn wifi ehr emr pdf ok okay hcg cbc bmp cmp " +
     "tsh psa inr ua ekg ecg mri ct usb hdd ssd sso mfa api url dns dhcp ip smtp imap ldap rdp ssh tls ssl " +
     "config configs regex postgres linux unix macos nixos winrm wmic netsh malachor sqlite checkin schemas " +
-    "attn abt thru tho tbd eta btw idk fwd tues thur thurs weds med meds rec hipaa medicare medicaid mbi npi cpt icd hmo ppo pcp phi epa"
+    "attn abt thru tho tbd eta btw idk fwd tues thur thurs weds med meds rec hipaa medicare medicaid mbi npi cpt icd hmo ppo pcp phi epa " +
+    // The commands the runbooks and checks run, which their texts and outputs name.
+    "certbot tmutil wbadmin auditpol secedit gpupdate bcdedit schtasks certutil fdesetup spctl pmset " +
+    "softwareupdate systemsetup systemctl journalctl nftables iptables sshd systemd journald chrony"
   ).split(" "),
 );
 
