@@ -133,6 +133,19 @@ export const Device = v.strictObject({
 });
 export type Device = v.InferOutput<typeof Device>;
 
+/**
+ * Address → the first name of the device holding it, over `devices` in order (a later device holding
+ * the same address wins); devices without a name are left out. What pages show instead of addresses.
+ */
+export function addressNames(devices: readonly Pick<Device, "addresses" | "names">[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of devices) {
+    const name = d.names[0];
+    if (name) for (const a of d.addresses) out.set(a, name);
+  }
+  return out;
+}
+
 /** POST /agent/devices: what discovery found in one pass. */
 export const DeviceReport = v.strictObject({
   observedAt: Timestamp,

@@ -5,7 +5,7 @@
 import type { Database } from "bun:sqlite";
 import * as v from "valibot";
 import { HostName } from "../../../protocol/common.ts";
-import type { DeviceReport } from "../../../protocol/targets.ts";
+import { addressNames, type DeviceReport } from "../../../protocol/targets.ts";
 import { getMeta, setMeta } from "../queue/db.ts";
 
 const NAMES_META = "discovery.names";
@@ -19,12 +19,7 @@ export type HostNames = v.InferOutput<typeof HostNames>;
 
 /** Address → the first name of the device holding it (devices without a name left out). */
 export function namesOf(report: DeviceReport): HostNames {
-  const out: HostNames = {};
-  for (const d of report.devices) {
-    const name = d.names[0];
-    if (name) for (const a of d.addresses) out[a] = name;
-  }
-  return out;
+  return Object.fromEntries(addressNames(report.devices));
 }
 
 /** Keep a pass's names (replacing the previous pass's). */

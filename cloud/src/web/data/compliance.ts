@@ -14,7 +14,7 @@ import { evidenceChain } from "../../db/schema/evidence.ts";
 import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
 import { applianceStateAt } from "../../evidence/state-at.ts";
 import { dayKeys, windowStart } from "./days.ts";
-import { hostNames } from "./host-names.ts";
+import { type HostNames, hostNames } from "./host-names.ts";
 import { latestStateRows } from "./state-findings.ts";
 
 /** Where a finding was recorded: appliance and sequence number of its bundle. */
@@ -47,7 +47,7 @@ export interface SiteCompliance extends ComplianceScore {
 /** What the pages show: the compliance and the names of the site's hosts. */
 export interface PageCompliance extends SiteCompliance {
   /** Host address → name, so pages name computers rather than show addresses. */
-  hostNames: ReadonlyMap<string, string>;
+  hostNames: HostNames;
 }
 
 /** A site's compliance with its host names, for the pages (other callers need no names). */

@@ -1,5 +1,6 @@
 /** Names for a site's hosts, so pages show "FRONTDESK-2" rather than the address a check used. */
 import { eq, inArray, type SQL } from "drizzle-orm";
+import { addressNames } from "../../../../protocol/targets.ts";
 import type { Db } from "../../db/client.ts";
 import { discoveredDevices } from "../../db/schema/targets.ts";
 
@@ -18,15 +19,13 @@ async function namesBySite(db: Db, where: SQL): Promise<Map<string, Map<string, 
     })
     .from(discoveredDevices)
     .where(where);
-  const out = new Map<string, Map<string, string>>();
+  const bySite = new Map<string, typeof rows>();
   for (const r of rows) {
-    const name = r.names[0];
-    if (!name) continue;
-    const site = out.get(r.siteId) ?? new Map<string, string>();
-    for (const a of r.addresses) site.set(a, name);
-    out.set(r.siteId, site);
+    const site = bySite.get(r.siteId);
+    if (site) site.push(r);
+    else bySite.set(r.siteId, [r]);
   }
-  return out;
+  return new Map([...bySite].map(([site, devices]) => [site, addressNames(devices)]));
 }
 
 /** Address → the first name discovery found for the device holding it (addresses with no name are left out). */

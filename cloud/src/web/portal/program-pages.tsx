@@ -3,7 +3,9 @@ import { ActionButton, Badge, Csrf, Notice, Table, When } from "../../../../lib/
 import { POLICY_LIBRARY, SRA_SECTIONS, type SraSection } from "../../../../protocol/program-catalogue.ts";
 import { type SraState, sraSectionsDone } from "../../../../protocol/program-state.ts";
 import type { SiteProgram } from "../../program/evaluate.ts";
+import type { HostNames } from "../data/host-names.ts";
 import type { WebVars } from "../env.ts";
+import { hostLabel } from "../views/host.tsx";
 import { BaaTable, ExceptionTable, TrainingTable } from "../views/program-tables.tsx";
 import { PortalShell, portalUrl } from "./shell.tsx";
 
@@ -241,7 +243,7 @@ export function SraSectionPage(p: {
   sra: SraState;
   section: SraSection;
   /** Host address → name (data/host-names.ts), so the evidence links name computers. */
-  names: ReadonlyMap<string, string>;
+  names: HostNames;
   error?: string;
 }) {
   const saved = (id: string) => p.sra.answers.get(id) ?? p.sra.prefill.get(id);
@@ -292,7 +294,7 @@ export function SraSectionPage(p: {
                       )}
                     >
                       {" "}
-                      {ev.checkId} on {p.names.get(ev.host) ?? ev.host}
+                      {ev.checkId} on {hostLabel(ev.host, p.names)}
                     </a>
                   ))}
                 </p>

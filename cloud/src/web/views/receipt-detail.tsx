@@ -2,6 +2,7 @@ import { Badge, LocalTime } from "../../../../lib/ui/components.tsx";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import type { HostNames } from "../data/host-names.ts";
 import { decidedByWords, stateWords } from "./fix-words.ts";
+import { hostLabel } from "./host.tsx";
 
 const outcomeWords: Record<RemediationReceipt["outcome"], string> = {
   fixed: "Fixed, and the check passed again afterwards.",
@@ -69,7 +70,7 @@ export function ReceiptDetail(p: {
         <dt>Computer</dt>
         <dd data-testid="receipt-computer">
           {/* The name a person knows it by; the address the check used as the detail beside it. */}
-          <span class="mono">{p.names.get(r.host) ?? r.host}</span>
+          <span class="mono">{hostLabel(r.host, p.names)}</span>
           {p.names.has(r.host) ? <span class="muted small"> · address {r.host}</span> : null}
         </dd>
         <dt>Check</dt>
