@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import * as v from "valibot";
 import { toolName } from "../../cloud/src/plan/prompt.ts";
 import { type Completion, type LlmRequest, startLlmServer } from "../../cloud/src/plan/testing/llm-server.ts";
+import { askForCycle } from "../e2e/harness/agent.ts";
 import type { Stack } from "../e2e/harness/stack.ts";
 import { waitFor } from "../e2e/harness/wait.ts";
 import { dashboardSession } from "../e2e/harness/web.ts";
@@ -167,7 +168,7 @@ export async function driveToPromotion(o: {
   const nudge = async () => {
     if (Date.now() - nudged < 3_000) return;
     nudged = Date.now();
-    await fetch(`${stack.agent.statusUrl}/api/cycle`, { method: "POST" }).catch(() => {});
+    await askForCycle(stack.agent.statusUrl);
   };
   const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number) =>
     waitFor(
