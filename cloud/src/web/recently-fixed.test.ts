@@ -3,7 +3,7 @@ import { buildBundle, bundleHash, type EvidenceBundle } from "../../../protocol/
 import { isVerifiedFix } from "../../../protocol/restate.ts";
 import { describeEachDb } from "../testing/each-db.ts";
 import type { TestCloud } from "../testing/test-cloud.ts";
-import { siteCompliance } from "./data/compliance.ts";
+import { pageCompliance, siteCompliance } from "./data/compliance.ts";
 import { addPortalUser, signInPortal, WebClient } from "./testing/client.ts";
 import { fixtureChain, uploadAs, verifiedFixAfter } from "./testing/seed.ts";
 
@@ -29,13 +29,16 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     expect(before.findings.get(`${finding.checkId}\u0000${finding.host}`)?.status).toBe("fail");
     expect(after.findings.get(`${finding.checkId}\u0000${finding.host}`)?.status).toBe("pass");
     expect(after.score!).toBeGreaterThan(before.score!);
-    // Newest first; below it, the seeded chain's earlier fixes of the last day whose checks pass now.
-    expect(after.fixed[0]!.receipt.id).toBe("rcpt-fix");
+    expect(after.fixed.map((f) => f.receipt.id)).toEqual(["rcpt-fix"]);
     expect(after.fixed[0]!.receiptBundle).toEqual({ applianceId: "app-fix", seq: bundle.seq });
-    for (const f of after.fixed.slice(1)) {
+    // The pages list it first; below it, the seeded chain's earlier fixes of the last day whose checks pass now.
+    const page = await pageCompliance(c.deps, "site-fix");
+    expect(page.fixed[0]!.receipt.id).toBe("rcpt-fix");
+    for (const f of page.fixed.slice(1)) {
       expect(isVerifiedFix(f.receipt)).toBe(true);
-      expect(after.findings.get(`${f.receipt.checkId}\u0000${f.receipt.host}`)?.status).toBe("pass");
+      expect(page.findings.get(`${f.receipt.checkId}\u0000${f.receipt.host}`)?.status).toBe("pass");
     }
+    expect(page.fixed.length).toBeGreaterThan(1);
 
     const w = new WebClient(c);
     await w.signInAdmin(await c.adminToken("read-only"));
@@ -100,7 +103,11 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     };
     const confirmed = cycleAfter(fix, "pass", 20_000);
     await uploadAs(c, app, [...chain, fix, confirmed]);
-    const held = await siteCompliance(c.deps, "site-held");
+    // Other callers (score, tools) see only fixes no result has followed yet.
+    expect((await siteCompliance(c.deps, "site-held")).fixed.map((f) => f.receipt.id)).not.toContain(
+      "rcpt-fix",
+    );
+    const held = await pageCompliance(c.deps, "site-held");
     const key = `${finding.checkId}\u0000${finding.host}`;
     // Passing by its own result now, not restated: the fix is still listed, as the check's event.
     expect(held.findings.get(key)).toMatchObject({ status: "pass", bundle: { seq: confirmed.seq } });
@@ -110,7 +117,7 @@ describeEachDb("drift and its fix as one event", (cloud) => {
     });
 
     await uploadAs(c, app, [cycleAfter(confirmed, "fail", 20_000)]);
-    const drifted = await siteCompliance(c.deps, "site-held");
+    const drifted = await pageCompliance(c.deps, "site-held");
     expect(drifted.findings.get(key)?.status).toBe("fail");
     expect(drifted.fixed.map((f) => f.receipt.id)).not.toContain("rcpt-fix");
   });

@@ -10,6 +10,7 @@ import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { isVerifiedFix, restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
+import type { Clock } from "../../clock.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
 import { applianceStateAt } from "../../evidence/state-at.ts";
@@ -38,7 +39,7 @@ export interface RecentFix {
 /** A site's score plus the findings and bundles behind it. */
 export interface SiteCompliance extends ComplianceScore {
   findings: Map<string, Finding & { bundle: BundleRef }>;
-  /** Verified fixes after the last check result and those of the last RECENT_FIX_HOURS still holding, newest first. */
+  /** Verified fixes after the last check result (and, for the pages, those of the last RECENT_FIX_HOURS still holding), newest first. */
   fixed: RecentFix[];
   /** Newest bundle considered (null when the site has no check results yet). */
   asOf: string | null;
@@ -50,13 +51,21 @@ export interface PageCompliance extends SiteCompliance {
   hostNames: HostNames;
 }
 
-/** A site's compliance with its host names, for the pages (other callers need no names). */
+/**
+ * A site's compliance for the pages: with its host names, and with the verified fixes of the last
+ * RECENT_FIX_HOURS (by the cloud's clock) still listed while their checks pass (other callers need
+ * neither).
+ */
 export async function pageCompliance(
-  src: BodySource,
+  src: BodySource & { clock: Clock },
   siteId: string,
   program?: ProgramEvaluation,
 ): Promise<PageCompliance> {
-  const [c, names] = await Promise.all([siteCompliance(src, siteId, program), hostNames(src.db, siteId)]);
+  const fixesSince = new Date(src.clock.now().getTime() - RECENT_FIX_HOURS * 3_600_000);
+  const [c, names] = await Promise.all([
+    siteCompliance(src, siteId, program, fixesSince),
+    hostNames(src.db, siteId),
+  ]);
   return { ...c, hostNames: names };
 }
 
@@ -108,30 +117,33 @@ export const RECENT_FIX_HOURS = 24;
 
 /**
  * Current findings of every active appliance of the given sites (evidence_latest: the latest full
- * cycle, or the change-based state after it), and the receipts of fixes recorded since or lately.
+ * cycle, or the change-based state after it), and the receipts of fixes recorded since (and, with
+ * `fixesSince`, those recorded from then on).
  */
-async function latestCycles(src: BodySource, siteIds: string[], lately: boolean) {
+async function latestCycles(src: BodySource, siteIds: string[], fixesSince?: Date) {
   if (siteIds.length === 0) return { rows: [], receipts: [] };
   const rows = await latestStateRows(src, siteIds);
-  const receipts = await recentReceipts(
+  const receipts = await receiptsOf(
     src,
-    lately ? siteIds : [],
+    siteIds,
     rows.map((r) => ({ applianceId: r.applianceId, seq: Number(r.seq) })),
+    fixesSince,
   );
   return { rows, receipts };
 }
 
 /**
  * Receipts in remediation bundles recorded after each appliance's latest check cycle (the fixes
- * the next cycle has not yet confirmed) or, for `lately` sites, in the last RECENT_FIX_HOURS (by
- * the database's clock). Remediation bundles are few (one per fix), so their bodies are cheap to read.
+ * the next cycle has not yet confirmed) and, with `since`, the sites' ones created from then on.
+ * Remediation bundles are few (one per fix), so their bodies are cheap to read.
  */
-async function recentReceipts(
+async function receiptsOf(
   { db, bodies }: BodySource,
-  lately: string[],
+  siteIds: string[],
   refs: { applianceId: string; seq: number }[],
+  since?: Date,
 ) {
-  if (lately.length === 0 && refs.length === 0) return [];
+  if (!since && refs.length === 0) return [];
   const rows = await db
     .select({ ...bodyIndexColumns, siteId: evidenceChain.siteId })
     .from(evidenceChain)
@@ -139,11 +151,8 @@ async function recentReceipts(
       and(
         eq(evidenceChain.kind, "remediation"),
         or(
-          lately.length > 0
-            ? and(
-                inArray(evidenceChain.siteId, lately),
-                gte(evidenceChain.createdAt, sql`now() - make_interval(hours => ${RECENT_FIX_HOURS})`),
-              )
+          since
+            ? and(inArray(evidenceChain.siteId, siteIds), gte(evidenceChain.createdAt, since))
             : undefined,
           ...refs.map((r) => and(eq(evidenceChain.applianceId, r.applianceId), gt(evidenceChain.seq, r.seq))),
         ),
@@ -161,14 +170,16 @@ async function recentReceipts(
 
 /**
  * Compliance of one site: its checks' latest findings, with verified fixes since restated as
- * passing, and, when given, its program's judgement.
+ * passing, and, when given, its program's judgement. With `fixesSince`, the verified fixes from then
+ * on that later results confirmed are listed too, while their checks pass.
  */
 export async function siteCompliance(
   src: BodySource,
   siteId: string,
   program?: ProgramEvaluation,
+  fixesSince?: Date,
 ): Promise<SiteCompliance> {
-  const { rows, receipts } = await latestCycles(src, [siteId], true);
+  const { rows, receipts } = await latestCycles(src, [siteId], fixesSince);
   const measured = collect(rows);
   const restated = restateFixed(
     measured,
@@ -189,7 +200,7 @@ export async function siteCompliance(
     receipt: x.receipt,
     receiptBundle: bundleOf.get(x.receipt.id)!,
   }));
-  // Fixes of the last day that a later check result confirmed stay listed while the check passes:
+  // Fixes since `fixesSince` that a later check result confirmed stay listed while the check passes:
   // a fix that did not hold is not "recently fixed".
   const listed = new Set(fixed.map((f) => f.receipt.id));
   for (const { receipt, bundle } of receipts) {
@@ -210,7 +221,7 @@ export async function siteScores(
   siteIds: string[],
   programs: ReadonlyMap<string, ProgramEvaluation> = new Map(),
 ): Promise<Map<string, ComplianceScore>> {
-  const { rows, receipts } = await latestCycles(src, siteIds, false);
+  const { rows, receipts } = await latestCycles(src, siteIds);
   const bySite = new Map<string, Finding[]>();
   for (const r of rows) {
     const list = bySite.get(r.siteId) ?? [];
