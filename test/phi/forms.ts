@@ -11,7 +11,8 @@
  * (unlike heldout.ts): it exists to generalise rules by kind of identifier, not by word.
  */
 import Chance from "chance";
-import { assemble, type CorpusLine, type Part, prng } from "./corpus.ts";
+import { prng } from "../../lib/testing/prng.ts";
+import { assemble, type CorpusLine, type Part } from "./corpus.ts";
 
 const GIVEN_LANGS = ["en", "it", "nl", "fr"] as const;
 const SURNAME_LANGS = ["en", "it", "nl", "uk", "de", "jp", "es", "fr"] as const;
