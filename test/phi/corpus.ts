@@ -144,6 +144,22 @@ const RELATIVES = [
   "brother",
   "caregiver",
 ];
+/** The English month names, January first. */
+export const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+// Full and abbreviated names mixed, as notes write them.
 const MONTHS = [
   "January",
   "Feb",
