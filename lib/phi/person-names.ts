@@ -283,11 +283,11 @@ function afterContextWord(line: Line, i: number): Found | undefined {
   // "Dear Hujhe Watson,", "Hi Gussij,", "Attn: …", "c/o …", "Photo of …": only a person follows.
   const prevWord = i > 0 ? toks[i - 1]! : undefined;
   const addressed =
-    i + 1 < toks.length &&
-    /^:?\s+$/.test(toks[i + 1]!.sep) &&
     ((GREETING.has(t.lower) && !t.compound) ||
       (t.lower === "o" && prevWord?.lower === "c" && t.sep === "/") ||
-      (t.lower === "of" && !t.compound && prevWord !== undefined && PICTURE.has(prevWord.lower)));
+      (t.lower === "of" && !t.compound && prevWord !== undefined && PICTURE.has(prevWord.lower))) &&
+    i + 1 < toks.length &&
+    /^:?\s+$/.test(toks[i + 1]!.sep);
   const before =
     relative ||
     caption ||
