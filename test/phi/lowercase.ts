@@ -129,7 +129,7 @@ export function lowercaseCorpus(
     (rnd() < 0.5 ? CENSUS_SURNAMES[int(0, 1999)]! : CENSUS_SURNAMES[int(2000, 39999)]!).toLowerCase();
   // One full name in eight with a middle initial ("maria l. ochoa").
   const full = () =>
-    rnd() < 1 / 8 ? `${given()} ${pick("abcdefghjklmnprstw")}. ${surname()}` : `${given()} ${surname()}`;
+    rnd() < 1 / 8 ? `${given()} ${pick([..."abcdefghjklmnprstw"])}. ${surname()}` : `${given()} ${surname()}`;
   const name = (): Part => ["name", full()];
   const time = () => `${int(1, 12)}:${pick(["00", "15", "30", "45"])}`;
   const phone = () => `${int(201, 989)}-${int(200, 999)}-${pad(int(0, 9999), 4)}`;
