@@ -92,7 +92,8 @@ export function findPersonNames(
   };
   const taken = new Uint8Array(toks.length);
   const claim = (first: number, last: number) => {
-    const [from, to] = widen(toks, text, first, last, taken);
+    const [from, widened] = widen(toks, text, first, last, taken);
+    const to = lowerLine ? surnameAfter(toks, text, widened, taken) : widened;
     for (let k = from; k <= to; k++) taken[k] = 1;
     add(from, to);
   };
@@ -209,6 +210,36 @@ function widen(toks: Token[], text: string, from: number, to: number, taken: Uin
   return [from, to];
 }
 
+// What ends a lowercase name whose surname is also an English word ("janeth cross: yes confirm",
+// "shavonne friend?", "raye key needs intake forms", "autumn duvall 262-979-…").
+const LOWER_SURNAME_END = new RegExp(
+  String.raw`^(?:\s*$|\s*[,.;:?!)(]|\s+[-–—]\s|['’]s\b|\s+\+?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\s+(?:${[...SAYS].join("|")}|back|re|dob|is (?:here|waiting|in|on))\b)`,
+);
+
+/**
+ * "marcos r. sinquefield back re labs", "janeth cross: yes confirm": in a lowercase line a given name
+ * (or a middle initial after one) that a rule found alone takes the census surname after it, when the
+ * surname is a word English lacks or what follows it ends a name.
+ */
+function surnameAfter(toks: Token[], text: string, to: number, taken: Uint8Array): number {
+  const cur = toks[to]!;
+  const initial = cur.text.length === 1 && text[cur.end] === "." && to > 0 && strongGiven(toks[to - 1]!);
+  if (cur.shape !== "lower" || !(initial || strongGiven(cur))) return to;
+  let k = to + 1;
+  let n = toks[k];
+  // A middle initial first: "marcos r. sinquefield".
+  if (!initial && n?.text.length === 1 && n.sep === " " && text[n.end] === ".") n = toks[++k];
+  if (n === undefined || taken[k] || n.sep !== (k === to + 1 && !initial ? " " : ". ")) return to;
+  if (n.shape !== "lower" || n.text.length < 2 || shorthand(n) || touchesDigits(n, text)) return to;
+  // Surnames that are everyday words ("cross", "west", "price") only when common ones; the words that
+  // end a name ("back", "re") are none.
+  const r = ranks(n);
+  const surname =
+    isSurname(n) && !WORDLIKE.has(n.lower) ? r.surname >= 0 : r.surname >= 0 && r.surname < 2000;
+  if (!surname || LOWER_SURNAME_END.test(` ${n.lower}`)) return to;
+  return english(n) === 0 || LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40)) ? k : to;
+}
+
 /** A line being read: its words, which of them a rule has claimed, and whether it has no capitals. */
 interface Line {
   toks: Token[];
@@ -219,8 +250,10 @@ interface Line {
   taken: Uint8Array;
   /** Where a setting's quoted value starts (`detects = "…"`), -1 if none; found on first need. */
   valueAt?: number;
-  /** Whether the line holds an "@" (an e-mail address a display name may precede); found on first need. */
+  /** Whether the lineHolds an "@" (an e-mail address a display name may precede); found on first need. */
   mail?: boolean;
+  /** Whether the line is a row of fields about a person (rowFields); found on first need. */
+  row?: boolean;
 }
 /** The first and last word of a name a rule found. */
 type Found = [number, number];
@@ -236,6 +269,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   beforeBirthDateLabel,
   patientFolder,
   patientPathOrQuery,
+  rowFields,
   givenAndSurname,
   camelFileName,
   surnameAndInitial,
@@ -772,6 +806,49 @@ function patientPathOrQuery(line: Line, i: number): Found | undefined {
     }
   }
   return undefined;
+}
+
+// A row of fields: three separators of one kind (counted, not matched: a long line stays linear), and
+// a date, a phone number or a ZIP code among the fields.
+function rowOfFields(text: string): boolean {
+  const counts = [0, 0, 0, 0];
+  for (let k = 0; k < text.length; k++) {
+    const at = ",;|\t".indexOf(text[k]!);
+    if (at >= 0 && ++counts[at]! >= 3) return ROW_PERSONAL_FIELD.test(text);
+  }
+  return false;
+}
+const ROW_PERSONAL_FIELD = new RegExp(
+  String.raw`(?:^|[,;|\t]"?)(?:${DATE}|\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\d{5}(?:-\d{4})?)"?(?:[,;|\t]|$)`,
+);
+// Where a field ends: its closing quote, then a separator or the end of the line.
+const FIELD_END = /^"?(?:[,;|\t]|$)/;
+
+/**
+ * "136745|pelletier|robert|1944-01-10|8553 cedar crk|…", "\"hansen, rhea\",\"27382 maple spgs\",…": in
+ * a row of fields that holds a date, a phone or a ZIP code, a census surname and a census given name as two
+ * fields side by side (either order) or as one quoted `surname, given` field are the person the row
+ * is about, when one of them is a word English lacks.
+ */
+function rowFields(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const a = toks[i]!;
+  const b = toks[i + 1];
+  if (b === undefined || a.shape !== b.shape || a.shape === "mixed" || a.shape === "initial")
+    return undefined;
+  const quotedPair = /^, ?$/.test(b.sep) && /(?:^|[,;|\t])"$/.test(i === 0 ? text.slice(0, a.start) : a.sep);
+  const twoFields =
+    /^"?[,;|\t]"?$/.test(b.sep) && /(?:^|[,;|\t])"?$/.test(i === 0 ? text.slice(0, a.start) : a.sep);
+  if (!(quotedPair || twoFields) || !FIELD_END.test(text.slice(b.end, b.end + 2))) return undefined;
+  if (quotedPair && text[b.end] !== '"') return undefined;
+  line.row ??= rowOfFields(text);
+  if (!line.row) return undefined;
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const pair = quotedPair
+    ? ra.surname >= 0 && rb.given >= 0
+    : (ra.surname >= 0 && rb.given >= 0) || (ra.given >= 0 && rb.surname >= 0);
+  return pair && (english(a) === 0 || english(b) === 0) ? [i, i + 1] : undefined;
 }
 
 /** A given name beside a surname (either order), in prose or inside a file name or URL. */
