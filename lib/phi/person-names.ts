@@ -213,7 +213,7 @@ function widen(toks: Token[], text: string, from: number, to: number, taken: Uin
 // What ends a lowercase name whose surname is also an English word ("janeth cross: yes confirm",
 // "shavonne friend?", "raye key needs intake forms", "autumn duvall 262-979-…").
 const LOWER_SURNAME_END = new RegExp(
-  String.raw`^(?:\s*$|\s*[,.;:?!)(]|\s+[-–—]\s|['’]s\b|\s+\+?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\s+(?:${[...SAYS].join("|")}|back|re|dob|is (?:here|waiting|in|on))\b)`,
+  String.raw`^(?:\s*$|\s*[,.;:?!)(]|\s+[-–—]\s|['’]s\b|\s+\+?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\s+(?:${[...SAYS].join("|")}|back|re|dob|to|and|at|both|dropped|paid|checked|is (?:here|waiting|in|on))\b)`,
 );
 
 /**
@@ -836,19 +836,24 @@ function rowFields(line: Line, i: number): Found | undefined {
   const b = toks[i + 1];
   if (b === undefined || a.shape !== b.shape || a.shape === "mixed" || a.shape === "initial")
     return undefined;
-  const quotedPair = /^, ?$/.test(b.sep) && /(?:^|[,;|\t])"$/.test(i === 0 ? text.slice(0, a.start) : a.sep);
-  const twoFields =
-    /^"?[,;|\t]"?$/.test(b.sep) && /(?:^|[,;|\t])"?$/.test(i === 0 ? text.slice(0, a.start) : a.sep);
+  // "van der meer|monique": particles open the surname's field.
+  let from = i;
+  while (from > 0 && toks[from]!.sep === " " && PARTICLE.has(toks[from - 1]!.lower)) from--;
+  const before = from === 0 ? text.slice(0, toks[0]!.start) : toks[from]!.sep;
+  const quotedPair = /^, ?$/.test(b.sep) && /(?:^|[,;|\t])"$/.test(before);
+  const twoFields = /^"?[,;|\t]"?$/.test(b.sep) && /(?:^|[,;|\t])"?$/.test(before);
   if (!(quotedPair || twoFields) || !FIELD_END.test(text.slice(b.end, b.end + 2))) return undefined;
   if (quotedPair && text[b.end] !== '"') return undefined;
   line.row ??= rowOfFields(text);
   if (!line.row) return undefined;
+  // A census surname and given name, or one of them beside a word English lacks ("heckel;vittorio").
   const ra = ranks(a);
   const rb = ranks(b);
-  const pair = quotedPair
-    ? ra.surname >= 0 && rb.given >= 0
-    : (ra.surname >= 0 && rb.given >= 0) || (ra.given >= 0 && rb.surname >= 0);
-  return pair && (english(a) === 0 || english(b) === 0) ? [i, i + 1] : undefined;
+  const surnameFirst = (ra.surname >= 0 || foreign(a)) && (rb.given >= 0 || foreign(b));
+  const givenFirst = (ra.given >= 0 || foreign(a)) && (rb.surname >= 0 || foreign(b));
+  const census = ra.given >= 0 || ra.surname >= 0 || rb.given >= 0 || rb.surname >= 0;
+  const pair = census && (quotedPair ? surnameFirst : surnameFirst || givenFirst);
+  return pair && (english(a) === 0 || english(b) === 0) ? [from, i + 1] : undefined;
 }
 
 /** A given name beside a surname (either order), in prose or inside a file name or URL. */

