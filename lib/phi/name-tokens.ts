@@ -69,6 +69,11 @@ export function tokenize(text: string): Token[] {
         compound: false,
         possessive: possessive && n === parts.length - 1,
         parts: parts.length,
+        // The caches the name rules fill, present from the start: every token keeps one object shape,
+        // so the rules' property reads stay monomorphic.
+        ranks: undefined,
+        english: undefined,
+        foreign: undefined,
       });
     }
     prevEnd = m.index + m[0].length;
