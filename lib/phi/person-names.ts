@@ -98,7 +98,16 @@ export function findPersonNames(
     add(from, to);
   };
 
-  const line: Line = { toks, text, lowerLine, shouted: !/\p{Ll}/u.test(text), taken };
+  const line: Line = {
+    toks,
+    text,
+    lowerLine,
+    shouted: !/\p{Ll}/u.test(text),
+    taken,
+    valueAt: undefined,
+    mail: undefined,
+    row: undefined,
+  };
   for (let i = 0; i < toks.length; i++) {
     if (taken[i]) continue;
     const t = toks[i]!;
@@ -834,8 +843,9 @@ function rowFields(line: Line, i: number): Found | undefined {
   const { toks, text } = line;
   const a = toks[i]!;
   const b = toks[i + 1];
-  if (b === undefined || a.shape !== b.shape || a.shape === "mixed" || a.shape === "initial")
-    return undefined;
+  // Cheap tests first: the next word's separator holds a field's separator or a comma.
+  if (b === undefined || b.sep.length === 0 || b.sep.length > 3 || !/[,;|\t]/.test(b.sep)) return undefined;
+  if (a.shape !== b.shape || a.shape === "mixed" || a.shape === "initial") return undefined;
   // "van der meer|monique": particles open the surname's field.
   let from = i;
   while (from > 0 && toks[from]!.sep === " " && PARTICLE.has(toks[from - 1]!.lower)) from--;
