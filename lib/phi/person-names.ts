@@ -286,6 +286,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   clauseSubject,
   unlistedPair,
   lowerInitialAndSurname,
+  lowerCensusPair,
   unlistedInFileName,
   runTogetherStem,
   loneGiven,
@@ -861,9 +862,11 @@ function rowFields(line: Line, i: number): Found | undefined {
   const rb = ranks(b);
   const surnameFirst = (ra.surname >= 0 || foreign(a)) && (rb.given >= 0 || foreign(b));
   const givenFirst = (ra.given >= 0 || foreign(a)) && (rb.surname >= 0 || foreign(b));
-  const census = ra.given >= 0 || ra.surname >= 0 || rb.given >= 0 || rb.surname >= 0;
-  const pair = census && (quotedPair ? surnameFirst : surnameFirst || givenFirst);
-  return pair && (english(a) === 0 || english(b) === 0) ? [from, i + 1] : undefined;
+  // Particles before the surname ("van der laan, vincenzo") are evidence of a name as well.
+  const particles = from < i;
+  const census = particles || ra.given >= 0 || ra.surname >= 0 || rb.given >= 0 || rb.surname >= 0;
+  const pair = census && (quotedPair ? surnameFirst || particles : surnameFirst || givenFirst || particles);
+  return pair && (particles || english(a) === 0 || english(b) === 0) ? [from, i + 1] : undefined;
 }
 
 /** A given name beside a surname (either order), in prose or inside a file name or URL. */
@@ -1144,6 +1147,32 @@ function lowerInitialAndSurname(line: Line, i: number): Found | undefined {
   if (!opens || !surname || touchesDigits(n, text)) return undefined;
   // "e. g. chart": an abbreviation's letters are no initial.
   return /^\s*\p{L}\./u.test(text.slice(n.end, n.end + 3)) ? undefined : [i, i + 1];
+}
+
+/**
+ * "carolina donaldson texted back", "reply from young takahashi: yes confirm", "can you room meta
+ * frappier?": in a lowercase line, any census given name (even one English or a place shares) before
+ * a census surname English lacks, where a person stands: after a word that introduces or reaches a
+ * person, or opening a clause, and before what ends a name.
+ */
+function lowerCensusPair(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const n = toks[i + 1];
+  if (!lowerLine || n === undefined || t.shape !== "lower" || n.shape !== "lower" || n.sep !== " ")
+    return undefined;
+  if (t.text.length < 2 || n.text.length < 3 || t.compound || n.compound) return undefined;
+  if (ranks(t).given < 0 || ranks(n).surname < 0 || english(n) !== 0 || shorthand(n)) return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  // "holly crain and florance story both at 1:30": the second of two people.
+  const second = prev?.lower === "and" && i > 1 && line.taken[i - 2] === 1;
+  const opens =
+    second ||
+    clauseStart(toks, i, text) ||
+    (prev !== undefined &&
+      (BEFORE_NAME.has(prev.lower) || REACHES.has(prev.lower) || RELATIVE.has(prev.lower)));
+  if (!opens || touchesDigits(t, text) || touchesDigits(n, text) || assigned(line, t)) return undefined;
+  return LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40)) ? [i, i + 1] : undefined;
 }
 
 /**
