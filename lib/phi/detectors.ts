@@ -65,7 +65,8 @@ const FIELD_END = String.raw`(?="?(?:[,;|\t]|$))`;
 const STREET_WORD_LOWER = String.raw`${NOT_STREET_LOWER}\p{Ll}[\p{Ll}'’-]*`;
 // A street address that is a whole field of a lowercase row ("…,4895 birch springs rm 13,scranton,…"):
 // there the field's edges tell a street, so every USPS suffix counts, with a direction and a unit.
-const LOWERCASE_STREET_FIELD = String.raw`${FIELD_START}\d{1,6} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${STREET_WORD_LOWER}|\d{1,3}(?:st|nd|rd|th))(?: ${STREET_WORD_LOWER}){0,3} (?:${STREET_SUFFIX.toLowerCase()}|${COMMON_SUFFIX.toLowerCase()})\.?${AFTER_DIRECTION_LOWER}${UNIT_LOWER}${FIELD_END}`;
+// A comma inside a number in prose ("across 2,000 requests", "of 1,000 keys") starts no field.
+const LOWERCASE_STREET_FIELD = String.raw`${FIELD_START}(?<![\p{L} ]\d{1,3},)[1-9]\d{0,5} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${STREET_WORD_LOWER}|\d{1,3}(?:st|nd|rd|th))(?: ${STREET_WORD_LOWER}){0,3} (?:${STREET_SUFFIX.toLowerCase()}|${COMMON_SUFFIX.toLowerCase()})\.?${AFTER_DIRECTION_LOWER}${UNIT_LOWER}${FIELD_END}`;
 // City, state and ZIP as three fields of a lowercase row ("scranton,pa,18503", "\"macon\";\"ga\";\"31201\"").
 const LOWERCASE_PLACE_FIELDS = String.raw`${FIELD_START}${NOT_CITY}\p{Ll}[\p{Ll}'’.-]*(?: \p{Ll}[\p{Ll}'’.-]*){0,3}"?[,;|\t]"?(?:${STATE.toLowerCase()})"?[,;|\t]"?\d{5}(?:-\d{4})?${FIELD_END}`;
 /**
