@@ -92,8 +92,8 @@ export function findPersonNames(
   };
   const taken = new Uint8Array(toks.length);
   const claim = (first: number, last: number) => {
-    const [from, widened] = widen(toks, text, first, last, taken);
-    const to = lowerLine ? surnameAfter(toks, text, widened, taken) : widened;
+    let [from, to] = widen(toks, text, first, last, taken);
+    if (lowerLine) [from, to] = thirdWord(toks, text, from, surnameAfter(toks, text, to, taken), taken);
     for (let k = from; k <= to; k++) taken[k] = 1;
     add(from, to);
   };
@@ -222,7 +222,7 @@ function widen(toks: Token[], text: string, from: number, to: number, taken: Uin
 // What ends a lowercase name whose surname is also an English word ("janeth cross: yes confirm",
 // "shavonne friend?", "raye key needs intake forms", "autumn duvall 262-979-…").
 const LOWER_SURNAME_END = new RegExp(
-  String.raw`^(?:\s*$|\s*[,.;:?!)(]|\s+[-–—]\s|['’]s\b|\s+\+?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\s+(?:${[...SAYS].join("|")}|back|re|dob|to|and|at|both|dropped|paid|checked|is (?:here|waiting|in|on))\b)`,
+  String.raw`^(?:\s*$|\s*[,.;:?!)(]|\s+[-–—]\s|['’]s\b|\s+\+?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\s+(?:${[...SAYS].join("|")}|back|re|dob|to|and|at|both|still|also|just|now|dropped|paid|checked|walked|here|no show|tel|ph|cell|in (?:rm|room|the lobby)|is (?:here|waiting|in|on))\b)`,
 );
 
 /**
@@ -247,6 +247,49 @@ function surnameAfter(toks: Token[], text: string, to: number, taken: Uint8Array
     isSurname(n) && !WORDLIKE.has(n.lower) ? r.surname >= 0 : r.surname >= 0 && r.surname < 2000;
   if (!surname || LOWER_SURNAME_END.test(` ${n.lower}`)) return to;
   return english(n) === 0 || LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40)) ? k : to;
+}
+
+/**
+ * "damjan aleksander fister here for f/u", "oona lily michiels cant make it": in a lowercase line a
+ * name found as two words takes a third beside it, a middle or given name, that English lacks (after
+ * it: a census surname or a word English lacks; before it, opening the clause: a census given name
+ * that is no everyday word, or a word English lacks; a rarer census surname before what ends a name).
+ */
+function thirdWord(
+  toks: Token[],
+  text: string,
+  from: number,
+  to: number,
+  taken: Uint8Array,
+): [number, number] {
+  if (to !== from + 1 || toks[to]!.sep !== " " || toks[to]!.possessive) return [from, to];
+  const name = (t: Token) =>
+    t.shape === "lower" && t.text.length >= 3 && !shorthand(t) && !touchesDigits(t, text);
+  const n = toks[to + 1];
+  if (
+    n !== undefined &&
+    !taken[to + 1] &&
+    n.sep === " " &&
+    name(n) &&
+    (unlisted(n, text) ||
+      (isSurname(n) &&
+        (english(n) === 0 ||
+          (english(n) > 20 &&
+            !WORDLIKE.has(n.lower) &&
+            LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40))))))
+  )
+    return [from, to + 1];
+  const p = toks[from - 1];
+  if (
+    p !== undefined &&
+    !taken[from - 1] &&
+    toks[from]!.sep === " " &&
+    name(p) &&
+    (unlisted(p, text) || plainGiven(p)) &&
+    clauseStart(toks, from - 1, text)
+  )
+    return [from - 1, to];
+  return [from, to];
 }
 
 /** A line being read: its words, which of them a rule has claimed, and whether it has no capitals. */
