@@ -227,8 +227,8 @@ const LOWER_SURNAME_END = new RegExp(
 
 /**
  * "marcos r. sinquefield back re labs", "janeth cross: yes confirm": in a lowercase line a given name
- * (or a middle initial after one) that a rule found alone takes the census surname after it, when the
- * surname is a word English lacks or what follows it ends a name.
+ * (or a middle initial after one) that a rule found alone takes the surname after it: a word no list
+ * holds, or a census surname that English lacks or before what ends a name.
  */
 function surnameAfter(toks: Token[], text: string, to: number, taken: Uint8Array): number {
   const cur = toks[to]!;
@@ -245,7 +245,9 @@ function surnameAfter(toks: Token[], text: string, to: number, taken: Uint8Array
   const r = ranks(n);
   const surname =
     isSurname(n) && !WORDLIKE.has(n.lower) ? r.surname >= 0 : r.surname >= 0 && r.surname < 2000;
-  if (!surname || LOWER_SURNAME_END.test(` ${n.lower}`)) return to;
+  if (LOWER_SURNAME_END.test(` ${n.lower}`)) return to;
+  // "elena j. istha": a surname no list holds.
+  if (!surname) return n.text.length >= 3 && unlisted(n, text) ? k : to;
   return english(n) === 0 || LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40)) ? k : to;
 }
 
@@ -1432,6 +1434,21 @@ function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): n
     allForeign([a, b]) &&
     [a, b].some((w) => isGiven(w) || isSurname(w) || accented(w)) &&
     /^(?:$|[,;|)\]"'>(]|\s[-–—|/(<]|\.?$)/.test(text.slice(b.end, b.end + 2))
+  )
+    return j;
+  // "bevel, hiroshi dob: 2/21/83": a census surname that is no everyday word, a comma and a census
+  // given name that is none either or a word no list holds, before what ends a name.
+  if (
+    lowerLine &&
+    a.shape === "lower" &&
+    b.shape === "lower" &&
+    /^, ?$/.test(b.sep) &&
+    isSurname(a) &&
+    !WORDLIKE.has(a.lower) &&
+    (english(a) === 0 || english(a) > 20) &&
+    (plainGiven(b) || (b.text.length >= 3 && unlisted(b, text))) &&
+    (clauseStart(toks, i, text) || (i > 0 && BEFORE_NAME.has(toks[i - 1]!.lower))) &&
+    LOWER_SURNAME_END.test(text.slice(b.end, b.end + 40))
   )
     return j;
   if (a.shape === "lower" && !compound) return -1;
