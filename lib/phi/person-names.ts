@@ -253,9 +253,9 @@ function surnameAfter(toks: Token[], text: string, to: number, taken: Uint8Array
 
 /**
  * "damjan aleksander fister here for f/u", "oona lily michiels cant make it": in a lowercase line a
- * name found as two words takes a third beside it, a middle or given name, that English lacks (after
- * it: a census surname or a word English lacks; before it, opening the clause: a census given name
- * that is no everyday word, or a word English lacks; a rarer census surname before what ends a name).
+ * name found as two words takes a third beside it. After it: a word English lacks, a census surname
+ * English lacks, or a rarer census surname before what ends a name. Before it, opening the clause: a
+ * word English lacks or a census given name that is no everyday word.
  */
 function thirdWord(
   toks: Token[],
@@ -304,7 +304,7 @@ interface Line {
   taken: Uint8Array;
   /** Where a setting's quoted value starts (`detects = "…"`), -1 if none; found on first need. */
   valueAt?: number;
-  /** Whether the lineHolds an "@" (an e-mail address a display name may precede); found on first need. */
+  /** Whether the line holds an "@" (an e-mail address a display name may precede); found on first need. */
   mail?: boolean;
   /** Whether the line is a row of fields about a person (rowFields); found on first need. */
   row?: boolean;
@@ -881,9 +881,10 @@ const FIELD_END = /^"?(?:[,;|\t]|$)/;
 
 /**
  * "136745|pelletier|robert|1944-01-10|8553 cedar crk|…", "\"hansen, rhea\",\"27382 maple spgs\",…": in
- * a row of fields that holds a date, a phone or a ZIP code, a census surname and a census given name as two
- * fields side by side (either order) or as one quoted `surname, given` field are the person the row
- * is about, when one of them is a word English lacks.
+ * a row of fields that holds a date, a phone or a ZIP code, a surname and a given name as two fields
+ * side by side (either order) or as one quoted `surname, given` field are the person the row is
+ * about: census names, or one beside a word English lacks, or particles opening the surname; one of
+ * the two words must be one English lacks.
  */
 function rowFields(line: Line, i: number): Found | undefined {
   const { toks, text } = line;
