@@ -26,6 +26,8 @@ export interface Token {
   english?: number;
   /** Whether English lacks the word, once asked (name-words.ts `foreign`). */
   foreign?: boolean;
+  /** Whether the word may be a name at all, once asked (name-words.ts `nameWord`). */
+  named?: boolean;
 }
 
 // A word: letters with inner apostrophes ("O'Brien", "D’Angelo"); hyphens split, and rejoin below.
@@ -74,6 +76,7 @@ export function tokenize(text: string): Token[] {
         ranks: undefined,
         english: undefined,
         foreign: undefined,
+        named: undefined,
       });
     }
     prevEnd = m.index + m[0].length;

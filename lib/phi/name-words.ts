@@ -231,7 +231,8 @@ export function ranks(t: Token): NameRanks {
   return t.ranks;
 }
 export function nameWord(t: Token): boolean {
-  return t.text.length >= 2 && !NEVER.has(t.lower);
+  t.named ??= t.text.length >= 2 && !NEVER.has(t.lower);
+  return t.named;
 }
 export function isGiven(t: Token): boolean {
   return nameWord(t) && ranks(t).given >= 0;
