@@ -13,7 +13,8 @@
  * "mark", "page", "grant"). The scrubber may be tuned on this corpus.
  */
 import Chance from "chance";
-import { assemble, CENSUS_GIVEN, CENSUS_SURNAMES, type CorpusLine, type Part, prng } from "./corpus.ts";
+import { prng } from "../../lib/testing/prng.ts";
+import { assemble, CENSUS_GIVEN, CENSUS_SURNAMES, type CorpusLine, type Part } from "./corpus.ts";
 
 // USPS suffixes as people and export tools write them (Publication 28), common and rare, full and short.
 const SUFFIXES = [
