@@ -241,8 +241,10 @@ export async function ingestEvidence({
     }
 
     if (pending.length > 0) {
-      await storePending(tx, ctx, now, app.tier as Tier, pending, headBefore, head);
+      // Before the chain rows: storePending appends to the site's log last, and that lock (shared by
+      // every appliance of the site) is then held for the log's own statements and the commit only.
       await latest.save(head.seq);
+      await storePending(tx, ctx, now, app.tier as Tier, pending, headBefore, head);
     }
     const rej = state.rejection;
     if (rej) {
