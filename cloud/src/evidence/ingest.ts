@@ -303,11 +303,14 @@ async function storePending(
 ): Promise<void> {
   const actor = ctx.actor as Extract<ServiceContext["actor"], { type: "appliance" }>;
   const retainUntil = new Date(now.getTime() + ctx.config.retentionDays[tier] * 86_400_000);
-  // One statement per table however many bundles: the rows travel as one JSON parameter and the
-  // database expands them (drizzle's multi-row insert builds every value's parameter in JavaScript,
-  // the largest CPU cost of an upload). The column types are the tables' (migrations 0001, 2400, 2600).
-  // The parameter is cast as text first: Bun's Postgres driver sends a string bound as json as a JSON
-  // string (a scalar), not as the document it holds.
+  // One statement for the chain rows, their outbox entries and the appliance's head, however many
+  // bundles: the rows travel as one JSON parameter the database parses once (drizzle's multi-row
+  // insert builds every value's parameter in JavaScript, the largest CPU cost of an upload), and
+  // each insert keeps seq order (the high-water trigger of migration 2600 wants it ascending). The
+  // column types are the tables' (migrations 0001, 2400, 2600). The parameter is cast as text first:
+  // Bun's Postgres driver sends a string bound as json as a JSON string (a scalar), not as the
+  // document it holds. The body waits in the outbox until the store has it (outbox.ts); the chain
+  // row is its index.
   const rows = JSON.stringify(
     pending.map((p) => ({
       seq: p.seq,
@@ -321,25 +324,20 @@ async function storePending(
       body: p.body,
     })),
   );
-  await tx.execute(sql`
-    INSERT INTO evidence_chain
+  await tx.execute(sql`WITH
+    r AS MATERIALIZED (SELECT * FROM json_to_recordset((${rows}::text)::json) AS r(seq bigint, hash text,
+      prev_hash text, key_id text, kind text, created_at timestamptz, object_key text, size integer, body text)),
+    chain AS (INSERT INTO evidence_chain
       (appliance_id, seq, site_id, hash, prev_hash, key_id, kind, created_at, received_at, object_key, size)
-    SELECT ${actor.applianceId}, r.seq, ${actor.siteId}, r.hash, r.prev_hash, r.key_id, r.kind,
-           r.created_at, ${now.toISOString()}::timestamptz, r.object_key, r.size
-    FROM json_to_recordset((${rows}::text)::json) AS r(seq bigint, hash text, prev_hash text, key_id text,
-      kind text, created_at timestamptz, object_key text, size integer)
-    ORDER BY r.seq`);
-  // The body waits in the outbox until the store has it (outbox.ts); the chain row is its index.
-  await tx.execute(sql`
-    INSERT INTO evidence_outbox (appliance_id, seq, object_key, body, retain_until, created_at)
-    SELECT ${actor.applianceId}, r.seq, r.object_key, r.body, ${retainUntil.toISOString()}::timestamptz,
-           ${now.toISOString()}::timestamptz
-    FROM json_to_recordset((${rows}::text)::json) AS r(seq bigint, object_key text, body text)
-    ORDER BY r.seq`);
-  await tx
-    .update(appliances)
-    .set({ chainSeq: head.seq, chainHead: head.hash })
-    .where(eq(appliances.id, actor.applianceId));
+      SELECT ${actor.applianceId}, r.seq, ${actor.siteId}, r.hash, r.prev_hash, r.key_id, r.kind,
+             r.created_at, ${now.toISOString()}::timestamptz, r.object_key, r.size
+      FROM r ORDER BY r.seq),
+    outbox AS (INSERT INTO evidence_outbox (appliance_id, seq, object_key, body, retain_until, created_at)
+      SELECT ${actor.applianceId}, r.seq, r.object_key, r.body, ${retainUntil.toISOString()}::timestamptz,
+             ${now.toISOString()}::timestamptz
+      FROM r ORDER BY r.seq)
+    UPDATE ${appliances} SET chain_seq = ${head.seq}, chain_head = ${head.hash}
+    WHERE ${appliances.id} = ${actor.applianceId}`);
   // Every signature just stored was verified above: say so, signed, for the chain audit.
   const fromSeq = nextVerifiedFrom(await latestVerifiedOf(tx, actor.applianceId), headBefore);
   await tx.insert(evidenceVerified).values(
