@@ -93,12 +93,14 @@ export async function ingestEvidence({
   const now = ctx.clock.now();
   // CPU work outside the transaction, so the head lock is held briefly: validate, canonicalise
   // once, hash, and verify each signature.
-  const keyRows = await ctx.db
+  // The keys are read while the bundles are prepared (the query is on the wire before prepare runs).
+  const keyRows = ctx.db
     .select({ keyId: applianceKeys.keyId, publicKey: applianceKeys.publicKey })
     .from(applianceKeys)
-    .where(eq(applianceKeys.applianceId, actor.applianceId));
-  const keys = new Map(keyRows.map((k) => [k.keyId, k.publicKey]));
+    .where(eq(applianceKeys.applianceId, actor.applianceId))
+    .execute();
   const prepared = input.bundles.map(prepare);
+  const keys = new Map((await keyRows).map((k) => [k.keyId, k.publicKey]));
   // Every signature by a registered key, verified with node:crypto on the worker threads.
   const signed = prepared.flatMap((p) => {
     const publicKey = p.ok ? keys.get(p.bundle.keyId) : undefined;
