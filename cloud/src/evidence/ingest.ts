@@ -9,14 +9,20 @@ import type { Tier } from "../config.ts";
 import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
 import { applianceKeys, appliances } from "../db/schema/appliances.ts";
-import { evidenceAlerts, evidenceChain, evidenceVerified } from "../db/schema/evidence.ts";
+import { evidenceAlerts, evidenceChain } from "../db/schema/evidence.ts";
 import { sites } from "../db/schema/sites.ts";
 import { forbidden, notFound } from "../http/errors.ts";
 import { chainOwnerContext } from "../provisioning/handover.ts";
 import { evidenceObjectKey } from "../store/object-store.ts";
 import { appendToSiteLog } from "../transparency/append.ts";
 import { LatestState } from "./latest-state.ts";
-import { latestVerifiedOf, nextVerifiedFrom, sealVerified } from "./verified-records.ts";
+import {
+  latestVerifiedSql,
+  nextVerifiedFrom,
+  sealVerified,
+  type VerifiedRange,
+  verifiedRangeOf,
+} from "./verified-records.ts";
 import { sharedVerifyPool } from "./verify-pool.ts";
 
 /** Why a bundle was refused; chain problems are also recorded as alerts. */
@@ -117,6 +123,7 @@ export async function ingestEvidence({
         // The stored head's createdAt, which the next bundle may not predate.
         headCreatedAt: sql<Date | string | null>`(SELECT ${evidenceChain.createdAt} FROM ${evidenceChain}
           WHERE ${evidenceChain.applianceId} = ${appliances.id} AND ${evidenceChain.seq} = ${appliances.chainSeq})`,
+        verified: latestVerifiedSql(appliances.id),
       })
       .from(appliances)
       .innerJoin(sites, eq(sites.id, appliances.siteId))
@@ -246,7 +253,12 @@ export async function ingestEvidence({
       // Before the chain rows: storePending appends to the site's log last, and that lock (shared by
       // every appliance of the site) is then held for the log's own statements and the commit only.
       await latest.save(head.seq);
-      await storePending(tx, ctx, now, app.tier as Tier, pending, headBefore, head);
+      const previous = verifiedRangeOf(app.verified);
+      await storePending(tx, ctx, now, app.tier as Tier, pending, {
+        before: headBefore,
+        after: head,
+        previous,
+      });
     }
     const rej = state.rejection;
     if (rej) {
@@ -300,19 +312,33 @@ async function storePending(
   now: Date,
   tier: Tier,
   pending: Pending[],
-  headBefore: { seq: number; hash: string },
-  head: { seq: number; hash: string },
+  heads: {
+    before: { seq: number; hash: string };
+    after: { seq: number; hash: string };
+    /** The appliance's latest record of verified signatures, read with the head. */
+    previous: VerifiedRange | null;
+  },
 ): Promise<void> {
+  const { before: headBefore, after: head } = heads;
   const actor = ctx.actor as Extract<ServiceContext["actor"], { type: "appliance" }>;
   const retainUntil = new Date(now.getTime() + ctx.config.retentionDays[tier] * 86_400_000);
-  // One statement for the chain rows, their outbox entries and the appliance's head, however many
-  // bundles: the rows travel as one JSON parameter the database parses once (drizzle's multi-row
-  // insert builds every value's parameter in JavaScript, the largest CPU cost of an upload), and
-  // each insert keeps seq order (the high-water trigger of migration 2600 wants it ascending). The
-  // column types are the tables' (migrations 0001, 2400, 2600). The parameter is cast as text first:
-  // Bun's Postgres driver sends a string bound as json as a JSON string (a scalar), not as the
-  // document it holds. The body waits in the outbox until the store has it (outbox.ts); the chain
-  // row is its index.
+  // Every signature about to be stored was verified above: say so, signed, for the chain audit.
+  const record = sealVerified(ctx.keys, {
+    siteId: actor.siteId,
+    applianceId: actor.applianceId,
+    fromSeq: nextVerifiedFrom(heads.previous, headBefore),
+    throughSeq: head.seq,
+    throughHash: head.hash,
+    verifiedAt: now,
+  });
+  // One statement for the chain rows, their outbox entries, the appliance's new head and the record
+  // of verified signatures, however many bundles: the rows travel as one JSON parameter the
+  // database parses once (drizzle's multi-row insert builds every value's parameter in JavaScript,
+  // the largest CPU cost of an upload), and each insert keeps seq order (the high-water check of
+  // migration 2800 wants it ascending). The column types are the tables' (migrations 0001, 2400,
+  // 2600). The parameter is cast as text first: Bun's Postgres driver sends a string bound as json
+  // as a JSON string (a scalar), not as the document it holds. The body waits in the outbox until
+  // the store has it (outbox.ts); the chain row is its index.
   const rows = JSON.stringify(
     pending.map((p) => ({
       seq: p.seq,
@@ -337,21 +363,13 @@ async function storePending(
     outbox AS (INSERT INTO evidence_outbox (appliance_id, seq, object_key, body, retain_until, created_at)
       SELECT ${actor.applianceId}, r.seq, r.object_key, r.body, ${retainUntil.toISOString()}::timestamptz,
              ${now.toISOString()}::timestamptz
-      FROM r ORDER BY r.seq)
+      FROM r ORDER BY r.seq),
+    verified AS (INSERT INTO evidence_verified
+      (appliance_id, through_seq, site_id, from_seq, through_hash, verified_at, key_id, sig)
+      VALUES (${record.applianceId}, ${record.throughSeq}, ${record.siteId}, ${record.fromSeq}, ${record.throughHash},
+              ${record.verifiedAt.toISOString()}::timestamptz, ${record.keyId}, ${record.sig}))
     UPDATE ${appliances} SET chain_seq = ${head.seq}, chain_head = ${head.hash}
     WHERE ${appliances.id} = ${actor.applianceId}`);
-  // Every signature just stored was verified above: say so, signed, for the chain audit.
-  const fromSeq = nextVerifiedFrom(await latestVerifiedOf(tx, actor.applianceId), headBefore);
-  await tx.insert(evidenceVerified).values(
-    sealVerified(ctx.keys, {
-      siteId: actor.siteId,
-      applianceId: actor.applianceId,
-      fromSeq,
-      throughSeq: head.seq,
-      throughHash: head.hash,
-      verifiedAt: now,
-    }),
-  );
   // The same bundles, in the same transaction, become leaves of the site's Merkle log; last, so the
   // site's log head (which orders all of a site's appliances) is locked only until the commit.
   await appendToSiteLog(
