@@ -98,22 +98,13 @@ export async function ingestEvidence({
   if (actor.type !== "appliance") throw forbidden("only appliances upload evidence");
   const now = ctx.clock.now();
   // CPU work outside the transaction, so the head lock is held briefly: validate, canonicalise
-  // once, hash, and verify each signature.
-  // The keys are read while the bundles are prepared (the query is on the wire before prepare runs).
+  // once, hash, and verify each signature. The keys are read while the first bundles are prepared.
   const keyRows = ctx.db
     .select({ keyId: applianceKeys.keyId, publicKey: applianceKeys.publicKey })
     .from(applianceKeys)
     .where(eq(applianceKeys.applianceId, actor.applianceId))
     .execute();
-  const prepared = input.bundles.map(prepare);
-  const keys = new Map((await keyRows).map((k) => [k.keyId, k.publicKey]));
-  // Every signature by a registered key, verified with node:crypto on the worker threads.
-  const signed = prepared.flatMap((p) => {
-    const publicKey = p.ok ? keys.get(p.bundle.keyId) : undefined;
-    return p.ok && publicKey ? [{ p, check: { text: p.signingText, sig: p.bundle.sig, publicKey } }] : [];
-  });
-  const valid = await sharedVerifyPool().verifySignatures(signed.map((x) => x.check));
-  for (const [i, x] of signed.entries()) x.p.sigValid = valid[i]!;
+  const { prepared, keys } = await prepareAndVerify(input.bundles, keyRows);
   return ctx.db.transaction(async (tx) => {
     const [app] = await tx
       .select({
@@ -285,6 +276,46 @@ export async function ingestEvidence({
 type Prepared =
   | { ok: false; reason: string }
   | { ok: true; bundle: EvidenceBundle; body: string; hash: string; signingText: string; sigValid: boolean };
+
+/** Bundles prepared between two turns of the event loop, each lot's signatures sent off at once. */
+const PREPARE_LOT = 50;
+
+/**
+ * Prepare every bundle and verify the signature of each by a registered key, with node:crypto on
+ * the worker threads (the verdict of record). Lot by lot: the workers verify one lot while the next
+ * is prepared, and the event loop turns between lots (an upload of 500 bundles is ~15 ms of
+ * preparing), so other requests (one holding its site's log lock) are not kept waiting behind it.
+ */
+async function prepareAndVerify(
+  bundles: readonly unknown[],
+  keyRows: Promise<{ keyId: string; publicKey: string }[]>,
+): Promise<{ prepared: Prepared[]; keys: Map<string, string> }> {
+  const prepared: Prepared[] = [];
+  const verifying: Promise<void>[] = [];
+  const keys = keyRows.then((rows) => new Map(rows.map((k) => [k.keyId, k.publicKey])));
+  // Awaited below (after the first lot); handled here so an early failure is not reported unhandled.
+  keys.catch(() => {});
+  for (let at = 0; at < bundles.length; at += PREPARE_LOT) {
+    if (at > 0) await new Promise((resolve) => setImmediate(resolve));
+    const lot = bundles.slice(at, at + PREPARE_LOT).map(prepare);
+    prepared.push(...lot);
+    const known = await keys;
+    const signed = lot.flatMap((p) => {
+      const publicKey = p.ok ? known.get(p.bundle.keyId) : undefined;
+      return p.ok && publicKey ? [{ p, check: { text: p.signingText, sig: p.bundle.sig, publicKey } }] : [];
+    });
+    const done = sharedVerifyPool()
+      .verifySignatures(signed.map((x) => x.check))
+      .then((valid) => {
+        for (const [i, x] of signed.entries()) x.p.sigValid = valid[i]!;
+      });
+    // Handled here too: a worker's failure must not go unhandled while the next lot is prepared.
+    done.catch(() => {});
+    verifying.push(done);
+  }
+  await Promise.all(verifying);
+  return { prepared, keys: await keys };
+}
 
 function prepare(raw: unknown): Prepared {
   const parsed = v.safeParse(EvidenceBundle, raw);
