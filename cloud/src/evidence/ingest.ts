@@ -17,6 +17,7 @@ import { evidenceObjectKey } from "../store/object-store.ts";
 import { appendToSiteLog } from "../transparency/append.ts";
 import { LatestState } from "./latest-state.ts";
 import {
+  latestVerifiedOf,
   latestVerifiedSql,
   nextVerifiedFrom,
   sealVerified,
@@ -244,7 +245,13 @@ export async function ingestEvidence({
       // Before the chain rows: storePending appends to the site's log last, and that lock (shared by
       // every appliance of the site) is then held for the log's own statements and the commit only.
       await latest.save(head.seq);
-      const previous = verifiedRangeOf(app.verified);
+      // Read with the lock; but a statement that waited for the lock reads with the snapshot it
+      // started with, so a record a concurrent upload just committed is read again when missed.
+      const selected = verifiedRangeOf(app.verified);
+      const previous =
+        selected?.throughSeq === headBefore.seq || headBefore.seq === 0
+          ? selected
+          : await latestVerifiedOf(tx, actor.applianceId);
       await storePending(tx, ctx, now, app.tier as Tier, pending, {
         before: headBefore,
         after: head,

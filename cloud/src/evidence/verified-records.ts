@@ -75,6 +75,23 @@ export function latestVerifiedSql(applianceId: SQLWrapper): SQL<string | null> {
     ORDER BY ${evidenceVerified.throughSeq} DESC LIMIT 1)`;
 }
 
+/** The latest record of one appliance (read inside ingest's transaction, under the head lock). */
+export async function latestVerifiedOf(tx: Db, applianceId: string): Promise<VerifiedRange | null> {
+  const [row] = await tx
+    .select({
+      fromSeq: evidenceVerified.fromSeq,
+      throughSeq: evidenceVerified.throughSeq,
+      throughHash: evidenceVerified.throughHash,
+    })
+    .from(evidenceVerified)
+    .where(eq(evidenceVerified.applianceId, applianceId))
+    .orderBy(desc(evidenceVerified.throughSeq))
+    .limit(1);
+  return row
+    ? { fromSeq: Number(row.fromSeq), throughSeq: Number(row.throughSeq), throughHash: row.throughHash }
+    : null;
+}
+
 /** The range `latestVerifiedSql` selected. */
 export function verifiedRangeOf(text: string | null): VerifiedRange | null {
   if (text === null) return null;
