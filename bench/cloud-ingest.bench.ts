@@ -16,6 +16,7 @@ import { drainOutbox } from "../cloud/src/evidence/outbox.ts";
 import { startBenchCloud } from "../cloud/src/testing/bench-cloud.ts";
 import { siteLogHead } from "../cloud/src/transparency/append.ts";
 import { AGENT_API } from "../protocol/api.ts";
+import { canonicalize } from "../protocol/canonical.ts";
 import { bundleSigningBytes } from "../protocol/evidence.ts";
 import { verify } from "../protocol/sign.ts";
 import { cpuByPid } from "./cloud-process.ts";
@@ -37,7 +38,13 @@ try {
     const bundles = a.nextBundles(PER_APPLIANCE);
     const bodies: string[] = [];
     for (let i = 0; i < bundles.length; i += BATCH)
-      bodies.push(JSON.stringify({ bundles: bundles.slice(i, i + BATCH) }));
+      // As the agent sends them (cloud-client/client.ts uploadEvidence): each bundle's stored canonical text.
+      bodies.push(
+        `{"bundles":[${bundles
+          .slice(i, i + BATCH)
+          .map(canonicalize)
+          .join(",")}]}`,
+      );
     return { a, bodies };
   });
   // Postgres backends of the bench database, by pid (one opened during the run counts from zero).
