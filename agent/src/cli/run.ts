@@ -7,8 +7,10 @@ const usage =
   "malachor run [--config <file>]\n  the appliance daemon: checks, evidence, healing, cloud sync; stops cleanly on SIGTERM/SIGINT.";
 
 /**
- * JavaScriptCore's tier-up thresholds × this in the daemon (1 = Bun's normal policy): so high that no
- * function of a start-up or a check cycle reaches even the baseline JIT (bench/rss.bench.ts).
+ * JavaScriptCore's tier-up thresholds × this in the daemon (1 = Bun's normal policy): so high that none
+ * of the daemon's functions reaches even the baseline JIT in its start-up or a check cycle
+ * (`BUN_JSC_reportBaselineCompileTimes=1` lists only the few Bun compiles before main runs, as in any
+ * compiled Bun program); bench/rss.bench.ts measures what that saves.
  */
 export const DAEMON_JIT_POLICY = 1_000_000;
 
