@@ -6,9 +6,8 @@
  * `malachor status --json` latency against it (target ≤ 50 ms). Beside each figure its ceiling
  * measured in the same run: a compiled Bun program that does nothing (the floor every compiled Bun
  * program pays), one holding a bun:sqlite database, the same binary's whole module graph loaded and
- * idle, and `malachor --version` (process start alone). The executable's pages are counted as the
- * kernel maps them from the page cache, which depends on how the file got there (a file just written,
- * as here, maps in larger pieces than one read back from disk): compare figures from one run.
+ * idle, and `malachor --version` (process start alone). Run no other process of the same binary
+ * meanwhile: PSS splits the executable's pages among the processes that map them.
  */
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
