@@ -127,7 +127,20 @@ export async function ingestEvidence({
     // The latest state per host and check, kept with the chain and checked against v2 digests.
     const latest = await LatestState.load(tx, ctx.store, actor, headBefore.seq);
     let head = headBefore;
-    let headCreatedAt = app.headCreatedAt === null ? null : new Date(app.headCreatedAt);
+    // Read with the lock; but a statement that waited for the lock reads with the snapshot it started
+    // with, so the head a concurrent upload just committed is read again when missed.
+    const storedHeadAt =
+      app.headCreatedAt !== null || headBefore.seq === 0
+        ? app.headCreatedAt
+        : ((
+            await tx
+              .select({ createdAt: evidenceChain.createdAt })
+              .from(evidenceChain)
+              .where(
+                and(eq(evidenceChain.applianceId, actor.applianceId), eq(evidenceChain.seq, headBefore.seq)),
+              )
+          )[0]?.createdAt ?? null);
+    let headCreatedAt = storedHeadAt === null ? null : new Date(storedHeadAt);
     const results: EvidenceUploadResult["results"] = [];
     const pending: Pending[] = [];
     // Boxed so the closure below can set it without defeating type narrowing.
