@@ -1,7 +1,7 @@
-import { and, asc, between, count, eq, max, min } from "drizzle-orm";
+import { asc, between, count, eq, max, min } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
-import { type BodySource, bodyIndexColumns } from "./bodies.ts";
+import { type BodySource, chainIndexRows } from "./bodies.ts";
 
 /** A run of one appliance's stored rows, by sequence number (inclusive), read and walked as one. */
 export interface AuditWindow {
@@ -52,16 +52,11 @@ export async function readWindow(
   siteId: string,
   w: AuditWindow,
 ): Promise<string[]> {
-  const rows = await db
-    .select(bodyIndexColumns)
-    .from(evidenceChain)
-    .where(
-      and(
-        eq(evidenceChain.applianceId, w.applianceId),
-        eq(evidenceChain.siteId, siteId),
-        between(evidenceChain.seq, w.fromSeq, w.toSeq),
-      ),
-    )
-    .orderBy(asc(evidenceChain.seq));
+  const rows = await chainIndexRows(
+    db,
+    eq(evidenceChain.applianceId, w.applianceId),
+    eq(evidenceChain.siteId, siteId),
+    between(evidenceChain.seq, w.fromSeq, w.toSeq),
+  ).orderBy(asc(evidenceChain.seq));
   return bodies.texts(rows);
 }

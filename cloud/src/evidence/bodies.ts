@@ -33,6 +33,17 @@ export const bodyIndexColumns = {
   body: evidenceChain.body,
 };
 
+/**
+ * The index rows (bodyIndexColumns) of the chain rows that meet every condition, ready for `texts`;
+ * the caller orders and limits.
+ */
+export function chainIndexRows(db: Db, ...conditions: (SQL | undefined)[]) {
+  return db
+    .select(bodyIndexColumns)
+    .from(evidenceChain)
+    .where(and(...conditions));
+}
+
 /** A stored body that cannot be read: in neither the store nor the outbox, or not decodable. */
 export class EvidenceBodyError extends Error {
   override name = "EvidenceBodyError";
@@ -214,9 +225,7 @@ export function evidenceBodies(
     const cached = refs.map((r) => cache.get(keyOf(r)));
     const need = refs.filter((_, i) => cached[i] === undefined);
     const byKey = new Map<string, BodyIndex>();
-    const rows = await selectByRefs(need, (where) =>
-      db.select(bodyIndexColumns).from(evidenceChain).where(where(evidenceChain)),
-    );
+    const rows = await selectByRefs(need, (where) => chainIndexRows(db, where(evidenceChain)));
     for (const r of rows) byKey.set(keyOf(r), { ...r, seq: Number(r.seq) });
     const index = need.map((r) => {
       const row = byKey.get(keyOf(r));

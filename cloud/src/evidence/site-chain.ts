@@ -1,6 +1,6 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import { evidenceChain } from "../db/schema/evidence.ts";
-import { type BodySource, bodyIndexColumns } from "./bodies.ts";
+import { type BodySource, chainIndexRows } from "./bodies.ts";
 
 /** One stored bundle: its position and the exact bytes verified at ingest. */
 export interface ChainRow {
@@ -30,16 +30,12 @@ export async function* siteChainPages(
     let after = 0;
     for (;;) {
       const want = pageSize - page.length;
-      const rows = await db
-        .select(bodyIndexColumns)
-        .from(evidenceChain)
-        .where(
-          and(
-            eq(evidenceChain.applianceId, applianceId),
-            eq(evidenceChain.siteId, siteId),
-            gt(evidenceChain.seq, after),
-          ),
-        )
+      const rows = await chainIndexRows(
+        db,
+        eq(evidenceChain.applianceId, applianceId),
+        eq(evidenceChain.siteId, siteId),
+        gt(evidenceChain.seq, after),
+      )
         .orderBy(asc(evidenceChain.seq))
         .limit(want);
       const texts = await bodies.texts(rows);

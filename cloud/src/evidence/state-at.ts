@@ -8,7 +8,7 @@ import { and, asc, eq, gte, inArray, lte, max } from "drizzle-orm";
 import { type EvidenceBundle, STATE_KINDS } from "../../../protocol/evidence.ts";
 import { type FindingState, rebuildStateAt } from "../../../protocol/state.ts";
 import { evidenceChain } from "../db/schema/evidence.ts";
-import { type BodySource, bodyIndexColumns } from "./bodies.ts";
+import { type BodySource, chainIndexRows } from "./bodies.ts";
 
 /**
  * Parsed bundles by hash, bounded, least recently used dropped first. Bodies never change, and a
@@ -64,18 +64,13 @@ export async function applianceStateAt(
         lte(evidenceChain.createdAt, until),
       ),
     );
-  const rows = await db
-    .select(bodyIndexColumns)
-    .from(evidenceChain)
-    .where(
-      and(
-        eq(evidenceChain.applianceId, applianceId),
-        gte(evidenceChain.seq, lastSnapshot),
-        inArray(evidenceChain.kind, [...STATE_KINDS]),
-        lte(evidenceChain.createdAt, until),
-      ),
-    )
-    .orderBy(asc(evidenceChain.seq));
+  const rows = await chainIndexRows(
+    db,
+    eq(evidenceChain.applianceId, applianceId),
+    gte(evidenceChain.seq, lastSnapshot),
+    inArray(evidenceChain.kind, [...STATE_KINDS]),
+    lte(evidenceChain.createdAt, until),
+  ).orderBy(asc(evidenceChain.seq));
   if (rows.length === 0) return null;
   // Bodies only for bundles not parsed lately.
   const need = rows.filter((r) => !parsed.has(r.hash));

@@ -9,7 +9,7 @@ import { chainHeads } from "../../db/schema/chain-heads.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { tlogCheckpoints, tlogLeaves } from "../../db/schema/transparency.ts";
 import type { CloudDeps } from "../../deps.ts";
-import { bodyIndexColumns } from "../../evidence/bodies.ts";
+import { chainIndexRows } from "../../evidence/bodies.ts";
 import { siteRetentionFloors } from "../../evidence/retention-floors.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { notFound } from "../../http/errors.ts";
@@ -232,10 +232,7 @@ export async function buildKit(
     const created = new Map(rows.map((r) => [Number(r.seq), r]));
     const times = logged.map((l) => created.get(l.seq)!.createdAt.toISOString());
     const [lo, hi] = runOf(times, period);
-    const run = await db
-      .select(bodyIndexColumns)
-      .from(evidenceChain)
-      .where(inRange(logged[lo]!.seq, logged[hi]!.seq));
+    const run = await chainIndexRows(db, inRange(logged[lo]!.seq, logged[hi]!.seq));
     const texts = await deps.bodies.texts(run);
     const bodies = new Map(run.map((r, i) => [Number(r.seq), texts[i]!]));
     for (let i = lo; i <= hi; i++) {

@@ -1,5 +1,5 @@
 /** Client portal pages: every route is under /portal/s/:siteId and shows the user's own site only. */
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import { parse } from "../../../../protocol/common.ts";
 import type { EvidenceBundle } from "../../../../protocol/evidence.ts";
@@ -7,7 +7,7 @@ import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import type { CloudDeps } from "../../deps.ts";
 import { listEvidenceAlerts } from "../../evidence/alerts.ts";
-import { bodyIndexColumns } from "../../evidence/bodies.ts";
+import { chainIndexRows } from "../../evidence/bodies.ts";
 import { exportSiteChain } from "../../evidence/export.ts";
 import { siteKeyRows } from "../../evidence/site-keys.ts";
 import { complianceWithProgram } from "../../program/evaluate.ts";
@@ -85,16 +85,12 @@ export async function evidencePageData(
 export async function storedBundle(deps: CloudDeps, siteId: string, applianceId: string, seqText: string) {
   const seq = Number(seqText);
   if (!Number.isSafeInteger(seq) || seq < 1) throw pageNotFound();
-  const [row] = await deps.db
-    .select(bodyIndexColumns)
-    .from(evidenceChain)
-    .where(
-      and(
-        eq(evidenceChain.siteId, siteId),
-        eq(evidenceChain.applianceId, applianceId),
-        eq(evidenceChain.seq, seq),
-      ),
-    );
+  const [row] = await chainIndexRows(
+    deps.db,
+    eq(evidenceChain.siteId, siteId),
+    eq(evidenceChain.applianceId, applianceId),
+    eq(evidenceChain.seq, seq),
+  );
   if (!row) throw pageNotFound();
   const [raw] = await deps.bodies.texts([row]);
   return { bundle: JSON.parse(raw!) as EvidenceBundle, raw: raw!, hash: row.hash };
