@@ -3,7 +3,7 @@
  * of each active appliance (evidence_latest, kept at ingest), with a pointer from every finding to
  * the bundle that holds it. No body is read for them, however long the chain.
  */
-import { and, desc, eq, gt, gte, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, or } from "drizzle-orm";
 import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
@@ -14,6 +14,7 @@ import type { Clock } from "../../clock.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
 import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
 import { applianceStateAt } from "../../evidence/state-at.ts";
+import { chainDay, siteBundlesSince } from "./chain-days.ts";
 import { dayKeys, windowStart } from "./days.ts";
 import { type HostNames, hostNames } from "./host-names.ts";
 import { latestStateRows } from "./state-findings.ts";
@@ -92,7 +93,7 @@ async function findingsOfBundles({ db, bodies }: BodySource, refs: { applianceId
       ...bodyIndexColumns,
       siteId: evidenceChain.siteId,
       createdAt: evidenceChain.createdAt,
-      day: dayOf,
+      day: chainDay,
     })
     .from(evidenceChain)
     .where(
@@ -109,8 +110,6 @@ async function findingsOfBundles({ db, bodies }: BodySource, refs: { applianceId
     findings: (JSON.parse(texts[i]!) as EvidenceBundle).findings,
   }));
 }
-
-const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
 /**
  * Current findings of every active appliance of the given sites (evidence_latest: the latest full
@@ -252,34 +251,22 @@ export async function scoreHistory(
 ): Promise<DayScore[]> {
   const start = windowStart(now, days);
   const refs = await src.db
-    .selectDistinctOn([evidenceChain.applianceId, dayOf], {
+    .selectDistinctOn([evidenceChain.applianceId, chainDay], {
       applianceId: evidenceChain.applianceId,
       seq: evidenceChain.seq,
     })
     .from(evidenceChain)
-    .where(
-      and(
-        eq(evidenceChain.siteId, siteId),
-        eq(evidenceChain.kind, "check-cycle"),
-        gte(evidenceChain.createdAt, start),
-      ),
-    )
-    .orderBy(evidenceChain.applianceId, dayOf, desc(evidenceChain.seq));
+    .where(siteBundlesSince(siteId, "check-cycle", start))
+    .orderBy(evidenceChain.applianceId, chainDay, desc(evidenceChain.seq));
   const rows = await findingsOfBundles(src, refs);
   const byDay = new Map<string, Finding[]>();
   for (const r of rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), ...r.findings]);
   // Change-based evidence (v2): each day an appliance signed state bundles counts its complete
   // state as it stood at the end of that day (or now, today), rebuilt from snapshot + changes.
   const stateDays = await src.db
-    .selectDistinct({ applianceId: evidenceChain.applianceId, day: dayOf })
+    .selectDistinct({ applianceId: evidenceChain.applianceId, day: chainDay })
     .from(evidenceChain)
-    .where(
-      and(
-        eq(evidenceChain.siteId, siteId),
-        inArray(evidenceChain.kind, [...STATE_KINDS]),
-        gte(evidenceChain.createdAt, start),
-      ),
-    );
+    .where(siteBundlesSince(siteId, STATE_KINDS, start));
   for (const { applianceId, day } of stateDays) {
     const end = Math.min(Date.parse(`${day}T23:59:59.999Z`), now.getTime());
     const at = await applianceStateAt(src, applianceId, new Date(end).toISOString());

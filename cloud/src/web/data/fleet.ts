@@ -5,7 +5,8 @@ import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceAlerts, evidenceChain } from "../../db/schema/evidence.ts";
 import { incidents } from "../../db/schema/heal.ts";
-import { type BodySource, bodyIndexColumns } from "../../evidence/bodies.ts";
+import { type BodySource, bodyIndexColumns, chainIndexRows } from "../../evidence/bodies.ts";
+import { chainDay, siteBundlesSince } from "./chain-days.ts";
 import { dayKeys, windowStart } from "./days.ts";
 
 /** An appliance that checked in within this window is online. */
@@ -117,10 +118,11 @@ export async function recentReceipts(
   siteId: string,
   limit = 20,
 ): Promise<ReceiptRow[]> {
-  const rows = await db
-    .select(bodyIndexColumns)
-    .from(evidenceChain)
-    .where(and(eq(evidenceChain.siteId, siteId), eq(evidenceChain.kind, "remediation")))
+  const rows = await chainIndexRows(
+    db,
+    eq(evidenceChain.siteId, siteId),
+    eq(evidenceChain.kind, "remediation"),
+  )
     .orderBy(desc(evidenceChain.createdAt))
     .limit(limit);
   const texts = await bodies.texts(rows);
@@ -155,17 +157,10 @@ export async function receiptsByTier(
   now: Date,
 ): Promise<{ label: string; counts: Record<"L1" | "L2" | "L3", number> }[]> {
   const start = windowStart(now, days);
-  const day = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
-    .select({ ...bodyIndexColumns, day })
+    .select({ ...bodyIndexColumns, day: chainDay })
     .from(evidenceChain)
-    .where(
-      and(
-        eq(evidenceChain.siteId, siteId),
-        eq(evidenceChain.kind, "remediation"),
-        gte(evidenceChain.createdAt, start),
-      ),
-    );
+    .where(siteBundlesSince(siteId, "remediation", start));
   const texts = await bodies.texts(rows);
   const byDay = new Map(dayKeys(now, days).map((d) => [d, { L1: 0, L2: 0, L3: 0 }]));
   for (const [i, r] of rows.entries()) {
