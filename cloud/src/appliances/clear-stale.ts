@@ -1,9 +1,10 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, isNull, lt, or } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { retireAppliances } from "./delete.ts";
+import { siteLiveAppliances } from "./live.ts";
 
 /**
  * clear-stale: retire every appliance of a site silent for longer than `olderThanSec` (default
@@ -21,9 +22,8 @@ export async function clearStale({
       .select({ id: appliances.id })
       .from(appliances)
       .where(
-        and(
-          eq(appliances.siteId, input.siteId),
-          isNull(appliances.deletedAt),
+        siteLiveAppliances(
+          input.siteId,
           or(
             lt(appliances.lastCheckinAt, cutoff),
             and(isNull(appliances.lastCheckinAt), lt(appliances.createdAt, cutoff)),

@@ -1,7 +1,8 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
+import { siteLiveAppliances } from "./live.ts";
 import type { ApplianceView } from "./schemas.ts";
 import { applianceView } from "./view.ts";
 
@@ -14,7 +15,7 @@ export async function listAppliances({
   const rows = await ctx.db
     .select()
     .from(appliances)
-    .where(and(eq(appliances.siteId, input.siteId), isNull(appliances.deletedAt)))
+    .where(siteLiveAppliances(input.siteId))
     .orderBy(asc(appliances.id));
   return { appliances: rows.map(applianceView) };
 }

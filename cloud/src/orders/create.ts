@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import * as v from "valibot";
 import { describeIssues } from "../../../protocol/common.ts";
 import { ORDER_PARAMS } from "../../../protocol/order.ts";
 import { actorLabel } from "../actor.ts";
+import { siteLiveAppliances } from "../appliances/live.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { assertSiteRole } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
@@ -39,11 +40,7 @@ export async function createOrders({
     .select({ id: appliances.id })
     .from(appliances)
     .where(
-      and(
-        eq(appliances.siteId, input.siteId),
-        isNull(appliances.deletedAt),
-        input.applianceId ? eq(appliances.id, input.applianceId) : undefined,
-      ),
+      siteLiveAppliances(input.siteId, input.applianceId ? eq(appliances.id, input.applianceId) : undefined),
     );
   if (targets.length === 0) {
     throw input.applianceId

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { siteLiveAppliances } from "../appliances/live.ts";
 import { assertSiteAccess } from "../auth/permissions.ts";
 import type { ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
@@ -16,10 +17,7 @@ async function views(db: Db, siteId: string, ids?: string[]): Promise<TargetView
     .orderBy(asc(targets.host));
   if (rows.length === 0) return [];
   const [live, creds] = await Promise.all([
-    db
-      .select({ id: appliances.id })
-      .from(appliances)
-      .where(and(eq(appliances.siteId, siteId), isNull(appliances.deletedAt))),
+    db.select({ id: appliances.id }).from(appliances).where(siteLiveAppliances(siteId)),
     db
       .select({
         targetId: targetCredentials.targetId,

@@ -1,7 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { canonicalBytes } from "../../../protocol/canonical.ts";
 import { sealSecret } from "../../../protocol/seal.ts";
 import type { TargetSecret } from "../../../protocol/targets.ts";
+import { siteLiveAppliances } from "../appliances/live.ts";
 import type { Db } from "../db/client.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { applianceSealKeys, targetCredentials } from "../db/schema/targets.ts";
@@ -21,7 +22,7 @@ export async function sealForSite(
     .select({ applianceId: applianceSealKeys.applianceId, publicKey: applianceSealKeys.publicKey })
     .from(applianceSealKeys)
     .innerJoin(appliances, eq(appliances.id, applianceSealKeys.applianceId))
-    .where(and(eq(appliances.siteId, p.siteId), isNull(appliances.deletedAt)));
+    .where(siteLiveAppliances(p.siteId));
   if (keys.length === 0)
     throw conflict(
       `site ${p.siteId} has no appliance that announced its sealing key yet: enrol the appliance and let it check in, then enter the credential`,

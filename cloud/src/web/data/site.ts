@@ -1,4 +1,5 @@
-import { and, asc, count, eq, isNull } from "drizzle-orm";
+import { asc, count, eq } from "drizzle-orm";
+import { siteLiveAppliances } from "../../appliances/live.ts";
 import type { Db } from "../../db/client.ts";
 import { appliances } from "../../db/schema/appliances.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
@@ -14,11 +15,7 @@ export async function siteOr404(db: Db, siteId: string) {
 
 /** Active appliances of a site with what their last check-in said. */
 export async function siteAppliances(db: Db, siteId: string) {
-  return db
-    .select()
-    .from(appliances)
-    .where(and(eq(appliances.siteId, siteId), isNull(appliances.deletedAt)))
-    .orderBy(asc(appliances.id));
+  return db.select().from(appliances).where(siteLiveAppliances(siteId)).orderBy(asc(appliances.id));
 }
 
 /** Number of evidence bundles a site holds (one aggregate, never the rows). */
