@@ -2,41 +2,29 @@
  * The demo's Windows drifts against the WinRM test server: a workstation's screen lock removed is
  * found and fixed by its runbook; a brute-force burst is raised to a person by an escalate rule.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { decideL1 } from "../../agent/src/heal/l1/decide.ts";
 import { openStateDb } from "../../agent/src/queue/db.ts";
 import { runRunbook } from "../../agent/src/runbooks/runner.ts";
 import { scanWindowsHost } from "../../agent/src/runbooks/windows-checks.ts";
 import { WinRmExecutor } from "../../agent/src/runbooks/winrm-executor.ts";
 import { collectThreats } from "../../agent/src/windows/threat-provider.ts";
-import type { WinRmClient } from "../../agent/src/winrm/client.ts";
 import { compileRules } from "../../lib/rules/compile.ts";
 import { runbookById, WINDOWS_CHECKS } from "../../runbooks/index.ts";
 import { BUILTIN_RULES } from "../../runbooks/rules/index.ts";
-import { startLoopbackWinRm } from "../winrm-server/loopback.ts";
-import type { WinRmServer } from "../winrm-server/server.ts";
+import { useLoopbackWinRm } from "../winrm-server/loopback.ts";
 import { asWorkstation, compliantState } from "../winrm-server/state.ts";
 import { applyDrift } from "./drifts.ts";
 
-let server: WinRmServer;
-let client: WinRmClient;
-let closeWinRm: () => Promise<void>;
-beforeAll(async () => {
-  ({
-    server,
-    client,
-    close: closeWinRm,
-  } = await startLoopbackWinRm({
-    user: "svc",
-    password: "pw",
-    state: asWorkstation(compliantState("EXAM-PC1")),
-  }));
+const winrm = useLoopbackWinRm({
+  user: "svc",
+  password: "pw",
+  state: asWorkstation(compliantState("EXAM-PC1")),
 });
-afterAll(() => closeWinRm());
 
 test("screen-lock-off on a workstation: the scan fails it, its runbook fixes and verifies it", async () => {
-  const executor = new WinRmExecutor(client, "EXAM-PC1");
-  await applyDrift(`http://127.0.0.1:${server.port}`, "screen-lock-off");
+  const executor = new WinRmExecutor(winrm.client, "EXAM-PC1");
+  await applyDrift(`http://127.0.0.1:${winrm.server.port}`, "screen-lock-off");
   const scan = await scanWindowsHost({ executor }, WINDOWS_CHECKS, 60_000);
   expect(scan.role).toBe("workstation");
   const found = scan.findings.find((f) => f.checkId === "windows.screen-lock")!;
@@ -58,9 +46,9 @@ test("screen-lock-off on a workstation: the scan fails it, its runbook fixes and
 
 test("brute-force: the burst is read from the Security log and escalated to a person", async () => {
   const db = openStateDb(":memory:");
-  const executors = () => [new WinRmExecutor(client, "EXAM-PC1")];
+  const executors = () => [new WinRmExecutor(winrm.client, "EXAM-PC1")];
   await collectThreats({ db, executors });
-  await applyDrift(`http://127.0.0.1:${server.port}`, "brute-force");
+  await applyDrift(`http://127.0.0.1:${winrm.server.port}`, "brute-force");
   const f = (await collectThreats({ db, executors })).find(
     (x) => x.checkId === "windows.threat-brute-force",
   )!;

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "bun:test";
 import { WinRmClient } from "../../agent/src/winrm/client.ts";
 import { startWinRmServer, type WinRmServer, type WinRmServerOptions } from "./server.ts";
 
@@ -23,6 +24,31 @@ export async function startLoopbackWinRm(opts: Omit<WinRmServerOptions, "tls">):
     async close() {
       await client.close();
       await server.close();
+    },
+  };
+}
+
+/**
+ * The loopback WinRM server and client of one test file (or describe block): started before its
+ * tests, closed after them. Read `server` and `client` inside tests and hooks, not at load time.
+ */
+export function useLoopbackWinRm(opts: Omit<WinRmServerOptions, "tls">): Omit<LoopbackWinRm, "close"> {
+  let started: LoopbackWinRm | undefined;
+  const get = () => {
+    if (!started)
+      throw new Error("the loopback WinRM server is not started yet: read it inside a test or hook");
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startLoopbackWinRm(opts);
+  });
+  afterAll(() => started?.close());
+  return {
+    get server() {
+      return get().server;
+    },
+    get client() {
+      return get().client;
     },
   };
 }

@@ -4,13 +4,11 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import * as v from "valibot";
 import { DeviceReport } from "../../../protocol/targets.ts";
-import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
-import type { WinRmServer } from "../../../test/winrm-server/server.ts";
+import { useLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
 import { defaultState, withDomainController } from "../../../test/winrm-server/state.ts";
 import { FixtureHost } from "../checks/fixture-host.ts";
 import { ConfigFile } from "../config/schema.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
-import type { WinRmClient } from "../winrm/client.ts";
 import { adComputers } from "./active-directory.ts";
 import { discover, parseLeases } from "./discover.ts";
 import { parseDnsmasqLeases, parseIscLeases } from "./leases.ts";
@@ -85,20 +83,13 @@ describe("passive sources (parsed from fixtures)", () => {
 });
 
 describe("Active Directory computer objects over WinRM (test server)", () => {
-  let winrm: WinRmServer;
-  let client: WinRmClient;
-  let closeWinRm: () => Promise<void>;
-  beforeAll(async () => {
-    ({
-      server: winrm,
-      client,
-      close: closeWinRm,
-    } = await startLoopbackWinRm({
-      user: "CLINIC\\svc-malachor",
-      password: "pw",
-      state: withDomainController(defaultState("CLINIC-DC01"), false),
-    }));
-    const state = winrm.state;
+  const winrm = useLoopbackWinRm({
+    user: "CLINIC\\svc-malachor",
+    password: "pw",
+    state: withDomainController(defaultState("CLINIC-DC01"), false),
+  });
+  beforeAll(() => {
+    const state = winrm.server.state;
     state.ad!.computers.push({
       name: "OLD-RECEPTION",
       isDomainController: false,
@@ -107,10 +98,9 @@ describe("Active Directory computer objects over WinRM (test server)", () => {
       enabled: false,
     });
   });
-  afterAll(() => closeWinRm());
 
   test("enabled computers with DNS name, address and OS; disabled ones left out", async () => {
-    const obs = await adComputers(new WinRmExecutor(client, "127.0.0.1"), 30_000);
+    const obs = await adComputers(new WinRmExecutor(winrm.client, "127.0.0.1"), 30_000);
     expect(obs).toEqual([
       {
         source: "active-directory",

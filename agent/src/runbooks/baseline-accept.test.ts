@@ -3,29 +3,17 @@
  * persistence check until a person accepts it (named, or everything the host has now); a check
  * that keeps no baseline is refused as a bad request.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { WINDOWS_CHECKS } from "../../../runbooks/index.ts";
-import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
-import type { WinRmServer } from "../../../test/winrm-server/server.ts";
+import { useLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
 import { compliantState } from "../../../test/winrm-server/state.ts";
 import { openStateDb } from "../queue/db.ts";
-import type { WinRmClient } from "../winrm/client.ts";
 import { acceptBaseline, BaselineError } from "./baseline-accept.ts";
 import { baselineRows, sqliteBaselines } from "./baselines.ts";
 import { scanWindowsHost } from "./windows-checks.ts";
 import { WinRmExecutor } from "./winrm-executor.ts";
 
-let server: WinRmServer;
-let client: WinRmClient;
-let closeWinRm: () => Promise<void>;
-beforeAll(async () => {
-  ({
-    server,
-    client,
-    close: closeWinRm,
-  } = await startLoopbackWinRm({ user: "svc", password: "pw", state: compliantState("CLINIC-FS01") }));
-});
-afterAll(() => closeWinRm());
+const winrm = useLoopbackWinRm({ user: "svc", password: "pw", state: compliantState("CLINIC-FS01") });
 
 const CHECK = "windows.persistence-tasks";
 const task = (name: string) => ({
@@ -38,13 +26,13 @@ const task = (name: string) => ({
 test("a new scheduled task fails until accepted, by name or as what the host has now", async () => {
   const db = openStateDb(":memory:");
   const store = sqliteBaselines(db);
-  const executor = new WinRmExecutor(client, "CLINIC-FS01");
+  const executor = new WinRmExecutor(winrm.client, "CLINIC-FS01");
   const tasks = WINDOWS_CHECKS.filter((c) => c.id === CHECK);
   const status = async () =>
     (await scanWindowsHost({ executor }, tasks, 60_000, { baselines: store })).findings[0]!;
   expect((await status()).actual).toContain("baseline recorded");
 
-  server.state.scheduledTasks.push(task("Updater"));
+  winrm.server.state.scheduledTasks.push(task("Updater"));
   const drift = await status();
   expect(drift.status).toBe("fail");
   const added = drift.details.added as string[];
@@ -61,8 +49,10 @@ test("a new scheduled task fails until accepted, by name or as what the host has
   expect((await status()).status).toBe("pass");
 
   // Without items the host is asked: a second new task and the first one gone.
-  server.state.scheduledTasks = server.state.scheduledTasks.filter((t) => t.taskName !== "Updater");
-  server.state.scheduledTasks.push(task("Backup-Agent"));
+  winrm.server.state.scheduledTasks = winrm.server.state.scheduledTasks.filter(
+    (t) => t.taskName !== "Updater",
+  );
+  winrm.server.state.scheduledTasks.push(task("Backup-Agent"));
   expect((await status()).status).toBe("fail");
   const current = await acceptBaseline({
     store,

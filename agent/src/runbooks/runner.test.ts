@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,8 +6,7 @@ import * as v from "valibot";
 import { KeyEscrow } from "../../../protocol/ingest.ts";
 import { RemediationReceipt } from "../../../protocol/receipt.ts";
 import { RUNBOOKS, runbookById } from "../../../runbooks/index.ts";
-import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
-import type { WinRmServer } from "../../../test/winrm-server/server.ts";
+import { useLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
 import {
   asWorkstation,
   clearVolume,
@@ -18,7 +17,6 @@ import {
   type WindowsState,
   withDomainController,
 } from "../../../test/winrm-server/state.ts";
-import type { WinRmClient } from "../winrm/client.ts";
 import type { RunbookExecutor, ScriptInput } from "./executor.ts";
 import { runRunbook } from "./runner.ts";
 import { LocalShellExecutor } from "./shell-executor.ts";
@@ -26,18 +24,14 @@ import { WinRmExecutor } from "./winrm-executor.ts";
 
 const USER = "CLINIC\\svc-malachor";
 const PASSWORD = "runbook-test-pw";
-let server: WinRmServer;
-let client: WinRmClient;
-let closeWinRm: () => Promise<void>;
+const winrm = useLoopbackWinRm({ user: USER, password: PASSWORD });
 let executor: WinRmExecutor;
 
 beforeAll(async () => {
-  ({ server, client, close: closeWinRm } = await startLoopbackWinRm({ user: USER, password: PASSWORD }));
-  executor = new WinRmExecutor(client, "CLINIC-FS01");
+  executor = new WinRmExecutor(winrm.client, "CLINIC-FS01");
 });
-afterAll(() => closeWinRm());
 beforeEach(() => {
-  server.state = defaultState();
+  winrm.server.state = defaultState();
 });
 
 /** Reports verify as failed (after remediation really ran) to force the rollback path. */
@@ -248,8 +242,9 @@ describe("Windows runbooks against the WinRM test server", () => {
 
   for (const row of [...ROWS, ...GENERATED]) {
     test(`${row.id}: detect fails → remediate → verify passes`, async () => {
-      if (row.id === "windows.dc-services") server.state = withDomainController(server.state, false);
-      if (row.patch) server.state = mergeState(server.state, row.patch);
+      if (row.id === "windows.dc-services")
+        winrm.server.state = withDomainController(winrm.server.state, false);
+      if (row.patch) winrm.server.state = mergeState(winrm.server.state, row.patch);
       const runbook = runbookById(row.id);
       if (!runbook) throw new Error(`no runbook ${row.id}`);
       const run = await runRunbook({ runbook, executor });
@@ -257,7 +252,7 @@ describe("Windows runbooks against the WinRM test server", () => {
       expect(run.before.status).toBe("fail");
       expect(run.verify).toBe("pass");
       expect(run.after?.status === "pass" || run.after?.status === "warn").toBe(true);
-      row.fixed(server.state);
+      row.fixed(winrm.server.state);
       // The run carries everything a receipt needs once the healer adds id + decidedBy.
       const receipt = {
         ...run,
@@ -270,10 +265,11 @@ describe("Windows runbooks against the WinRM test server", () => {
     });
 
     test(`${row.id}: a failed verify rolls back to the captured state`, async () => {
-      if (row.id === "windows.dc-services") server.state = withDomainController(server.state, false);
+      if (row.id === "windows.dc-services")
+        winrm.server.state = withDomainController(winrm.server.state, false);
       const runbook = runbookById(row.id);
       if (!runbook) throw new Error(`no runbook ${row.id}`);
-      const before = structuredClone(row.pick(server.state));
+      const before = structuredClone(row.pick(winrm.server.state));
       const run = await runRunbook({ runbook, executor: new FailingVerify(runbook.scripts.verify) });
       expect(run.verify).toBe("fail");
       if (runbook.spec.rollback) {
@@ -281,7 +277,7 @@ describe("Windows runbooks against the WinRM test server", () => {
           outcome: "rolled-back",
           rollback: true,
         });
-        expect(row.pick(server.state)).toEqual(before);
+        expect(row.pick(winrm.server.state)).toEqual(before);
       } else {
         expect(run.outcome).toBe("failed");
         expect(run.rollback).toBeNull();
@@ -296,15 +292,15 @@ describe("Windows runbooks against the WinRM test server", () => {
       workstation: asWorkstation(compliantState()),
     };
     for (const runbook of RUNBOOKS.filter((r) => r.spec.platform === "windows")) {
-      server.state = structuredClone(hosts[runbook.roles[0] as keyof typeof hosts]);
-      const snapshot = JSON.stringify(server.state);
+      winrm.server.state = structuredClone(hosts[runbook.roles[0] as keyof typeof hosts]);
+      const snapshot = JSON.stringify(winrm.server.state);
       const run = await runRunbook({ runbook, executor });
       expect({ id: runbook.spec.id, outcome: run.outcome, error: run.error }).toEqual({
         id: runbook.spec.id,
         outcome: "not-needed",
         error: undefined,
       });
-      expect(JSON.stringify(server.state)).toBe(snapshot);
+      expect(JSON.stringify(winrm.server.state)).toBe(snapshot);
     }
   });
 
@@ -314,7 +310,7 @@ describe("Windows runbooks against the WinRM test server", () => {
     for (const [i, escrowed] of run.escrow.entries()) {
       const key = v.parse(KeyEscrow, escrowed);
       expect(key.host).toBe("CLINIC-FS01");
-      const stored = server.state.bitlocker.volumes[i]?.keyProtectors.find(
+      const stored = winrm.server.state.bitlocker.volumes[i]?.keyProtectors.find(
         (k) => k.type === "RecoveryPassword",
       );
       expect(key.recoveryPassword).toBe(stored?.recoveryPassword as string);
@@ -324,31 +320,33 @@ describe("Windows runbooks against the WinRM test server", () => {
   });
 
   test("BitLocker: a data volume alone unprotected fails the check; removable drives do not count", async () => {
-    server.state = compliantState("CLINIC-FS01");
-    const d = server.state.bitlocker.volumes[1]!;
+    winrm.server.state = compliantState("CLINIC-FS01");
+    const d = winrm.server.state.bitlocker.volumes[1]!;
     Object.assign(d, {
       protectionStatus: "Off",
       volumeStatus: "FullyDecrypted",
       keyProtectors: [],
       autoUnlock: undefined,
     });
-    server.state.bitlocker.volumes.push(clearVolume("F:", "Removable"));
+    winrm.server.state.bitlocker.volumes.push(clearVolume("F:", "Removable"));
     const run = await runRunbook({ runbook: runbookById("windows.bitlocker")!, executor });
     expect(run.before).toMatchObject({ status: "fail", details: { unprotected: ["D:"], inProgress: false } });
     expect({ outcome: run.outcome, verify: run.verify }).toEqual({ outcome: "fixed", verify: "pass" });
     expect(run.escrow.map((k) => k.volume)).toEqual(["C:", "D:"]);
-    expect(server.state.bitlocker.volumes.find((x) => x.mountPoint === "F:")?.protectionStatus).toBe("Off");
+    expect(winrm.server.state.bitlocker.volumes.find((x) => x.mountPoint === "F:")?.protectionStatus).toBe(
+      "Off",
+    );
   });
 
   test("dry run detects and changes nothing", async () => {
-    const snapshot = JSON.stringify(server.state);
+    const snapshot = JSON.stringify(winrm.server.state);
     const run = await runRunbook({ runbook: runbookById("windows.firewall")!, executor, dryRun: true });
     expect(run).toMatchObject({ outcome: "dry-run", verify: "skipped", after: null, dryRun: true });
-    expect(JSON.stringify(server.state)).toBe(snapshot);
+    expect(JSON.stringify(winrm.server.state)).toBe(snapshot);
   });
 
   test("a failing remediation is reported with the script's error", async () => {
-    server.state = mergeState(server.state, { backup: { targets: [] } });
+    winrm.server.state = mergeState(winrm.server.state, { backup: { targets: [] } });
     const run = await runRunbook({ runbook: runbookById("windows.backup")!, executor });
     expect(run.outcome).toBe("failed");
     expect(run.error).toMatch(
@@ -373,7 +371,7 @@ describe("Windows runbooks against the WinRM test server", () => {
     });
     expect(run.outcome).toBe("fixed");
     expect(
-      server.state.registry["HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"]
+      winrm.server.state.registry["HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"]
         ?.InactivityTimeoutSecs,
     ).toBe(300);
   });

@@ -1,35 +1,29 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { failedLogons, writeEvents } from "../../../test/winrm-server/events.ts";
-import { startLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
-import type { WinRmServer } from "../../../test/winrm-server/server.ts";
+import { useLoopbackWinRm } from "../../../test/winrm-server/loopback.ts";
 import { defaultState } from "../../../test/winrm-server/state.ts";
 import { openStateDb } from "../queue/db.ts";
 import { WinRmExecutor } from "../runbooks/winrm-executor.ts";
-import type { WinRmClient } from "../winrm/client.ts";
 import { readBookmarks, readEvents } from "./event-reader.ts";
 
-let server: WinRmServer;
-let client: WinRmClient;
-let closeWinRm: () => Promise<void>;
+const winrm = useLoopbackWinRm({ user: "svc", password: "pw" });
 let executor: WinRmExecutor;
 const failed = (n: number, ip = "10.9.9.9") => failedLogons(n, ip);
 
 beforeAll(async () => {
-  ({ server, client, close: closeWinRm } = await startLoopbackWinRm({ user: "svc", password: "pw" }));
-  executor = new WinRmExecutor(client, "CLINIC-FS01");
+  executor = new WinRmExecutor(winrm.client, "CLINIC-FS01");
 });
-afterAll(() => closeWinRm());
 beforeEach(() => {
-  server.state = defaultState();
+  winrm.server.state = defaultState();
 });
 
 describe("event-log reading from a per-host bookmark", () => {
   test("first contact starts at the newest record; later events are read once, in order", async () => {
     const db = openStateDb(":memory:");
-    writeEvents(server.state.events.Security!, failed(5));
+    writeEvents(winrm.server.state.events.Security!, failed(5));
     expect((await readEvents(db, executor)).events).toEqual([]);
     expect(readBookmarks(db, "CLINIC-FS01").Security).toBe(5);
-    writeEvents(server.state.events.Security!, [
+    writeEvents(winrm.server.state.events.Security!, [
       ...failed(3),
       { id: 4624, provider: "x", data: [] },
       ...failed(2),
@@ -46,7 +40,7 @@ describe("event-log reading from a per-host bookmark", () => {
 
   test("a log that wrapped past the bookmark is reported with the number of events lost", async () => {
     const db = openStateDb(":memory:");
-    const log = server.state.events.Security!;
+    const log = winrm.server.state.events.Security!;
     log.maxRecords = 50;
     await readEvents(db, executor);
     writeEvents(log, failed(80));
@@ -57,9 +51,9 @@ describe("event-log reading from a per-host bookmark", () => {
 
   test("a cleared log (ids start again) is read from the start: its 1102 comes through", async () => {
     const db = openStateDb(":memory:");
-    writeEvents(server.state.events.Security!, failed(40));
+    writeEvents(winrm.server.state.events.Security!, failed(40));
     await readEvents(db, executor);
-    const res = await fetch(`http://127.0.0.1:${server.port}/_sim/events`, {
+    const res = await fetch(`http://127.0.0.1:${winrm.server.port}/_sim/events`, {
       method: "POST",
       body: JSON.stringify({ log: "Security", clear: true, by: "mallory" }),
     });
