@@ -2,8 +2,9 @@ import type { ChainBreak, ChainStarts } from "../../../protocol/chain.ts";
 import { GENESIS_HASH } from "../../../protocol/evidence.ts";
 import { floorStarts, type RetentionFloor } from "../../../protocol/retention-floor.ts";
 import { assertSiteRole } from "../auth/permissions.ts";
-import type { ServiceCall } from "../context.ts";
+import type { ServiceCall, ServiceContext } from "../context.ts";
 import type { Db } from "../db/client.ts";
+import { enforce } from "../ratelimit/limiter.ts";
 import { auditSiteLog, type LogAudit } from "../transparency/log-audit.ts";
 import { type AuditWindow, auditWindows, readWindow } from "./audit-windows.ts";
 import type { EvidenceBodies } from "./bodies.ts";
@@ -56,6 +57,15 @@ type SiteChainVerdict =
 const PAGE = 4000;
 /** A page is split over the workers only when each part gets at least this many bundles. */
 const MIN_PART = 500;
+
+/**
+ * Take one chain verification from the caller's budget (per token), or refuse it: an audit is
+ * CPU-heavy (worker threads), so the endpoint and the MCP tool that run it share this budget.
+ */
+export async function enforceVerifyBudget(ctx: ServiceContext): Promise<void> {
+  const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
+  await enforce(ctx.db, ctx.clock, `verify:${who}`, ctx.config.rateLimits.chainVerify, "chain verifications");
+}
 
 /**
  * Audit a site's stored chain from genesis, or from an appliance's retention floor once months past

@@ -3,14 +3,13 @@ import * as v from "valibot";
 import { CloudKeyList } from "../../../protocol/key-rotation.ts";
 import type { RouteDeps } from "../deps.ts";
 import { listEvidenceAlerts } from "../evidence/alerts.ts";
-import { auditSiteChain } from "../evidence/chain-audit.ts";
+import { auditSiteChain, enforceVerifyBudget } from "../evidence/chain-audit.ts";
 import { exportSiteChain } from "../evidence/export.ts";
 import { siteKeys } from "../evidence/site-keys.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
 import { route, verbRoute } from "../http/route.ts";
 import { cloudKeyHistory } from "../keys/keyring.ts";
-import { enforce } from "../ratelimit/limiter.ts";
 
 const siteOnly = { admin: "read-only" as const, siteParam: "siteId" };
 const SiteParams = idParams("siteId");
@@ -72,15 +71,7 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       query: VerifyQuery,
     },
     async ({ c, ctx, params, query }) => {
-      // CPU-heavy (in worker threads): its own budget per caller.
-      const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
-      await enforce(
-        deps.db,
-        deps.clock,
-        `verify:${who}`,
-        deps.config.rateLimits.chainVerify,
-        "chain verifications",
-      );
+      await enforceVerifyBudget(ctx);
       return c.json(await auditSiteChain({ ctx, input: { ...params, signatures: query.signatures } }));
     },
   );

@@ -1,6 +1,5 @@
 import { VerifyChainInput, VerifyChainOutput } from "../../../protocol/mcp.ts";
-import { auditSiteChain } from "../evidence/chain-audit.ts";
-import { enforce } from "../ratelimit/limiter.ts";
+import { auditSiteChain, enforceVerifyBudget } from "../evidence/chain-audit.ts";
 import { defineSiteReadTool } from "./site-read-tool.ts";
 
 /**
@@ -20,15 +19,7 @@ export const verifyChain = defineSiteReadTool({
   input: VerifyChainInput,
   output: VerifyChainOutput,
   async run({ ctx, input }) {
-    // The same budget per token as the audit endpoint: both run the whole chain through the workers.
-    const who = ctx.actor.type === "admin" ? ctx.actor.tokenId : "other";
-    await enforce(
-      ctx.db,
-      ctx.clock,
-      `verify:${who}`,
-      ctx.config.rateLimits.chainVerify,
-      "chain verifications",
-    );
+    await enforceVerifyBudget(ctx);
     const r = await auditSiteChain({ ctx, input });
     if (!r.ok) {
       const { index, kind, applianceId, seq, message } = r.break;
