@@ -5,8 +5,8 @@ import { assertSiteRole } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
-import { sites } from "../db/schema/sites.ts";
-import { conflict, notFound } from "../http/errors.ts";
+import { conflict } from "../http/errors.ts";
+import { requireSite } from "../sites/require.ts";
 import { registerAppliance } from "./register.ts";
 import type { ApplianceCreate } from "./schemas.ts";
 
@@ -18,8 +18,7 @@ export async function createAppliance({
   assertSiteRole(ctx.actor, "msp-admin", input.siteId);
   const applianceId = input.id ?? newId("app-", 6);
   return ctx.db.transaction(async (tx) => {
-    const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));
-    if (!site) throw notFound(`no site "${input.siteId}"`);
+    await requireSite(tx, input.siteId);
     const [dup] = await tx
       .select({ id: appliances.id })
       .from(appliances)

@@ -11,9 +11,9 @@ import { newId } from "../auth/secrets.ts";
 import type { ServiceCall } from "../context.ts";
 import { appliances } from "../db/schema/appliances.ts";
 import { orders } from "../db/schema/orders.ts";
-import { sites } from "../db/schema/sites.ts";
 import { badRequest, conflict, notFound } from "../http/errors.ts";
 import { enforce } from "../ratelimit/limiter.ts";
+import { requireSite } from "../sites/require.ts";
 import type { OrderCreate, OrderView } from "./schemas.ts";
 import { signOrder } from "./sign.ts";
 import { orderView } from "./view.ts";
@@ -34,8 +34,7 @@ export async function createOrders({
   const p = v.safeParse(ORDER_PARAMS[input.type], input.params);
   if (!p.success) throw badRequest(`params for ${input.type}: ${describeIssues(p.issues)}`);
   const now = ctx.clock.now();
-  const [site] = await ctx.db.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));
-  if (!site) throw notFound(`no site "${input.siteId}"`);
+  await requireSite(ctx.db, input.siteId);
   const targets = await ctx.db
     .select({ id: appliances.id })
     .from(appliances)

@@ -4,8 +4,8 @@ import { writeAudit } from "../audit/audit.ts";
 import { assertSiteRole } from "../auth/permissions.ts";
 import type { ServiceCall } from "../context.ts";
 import { provisions } from "../db/schema/provisioning.ts";
-import { sites } from "../db/schema/sites.ts";
-import { conflict, notFound } from "../http/errors.ts";
+import { conflict } from "../http/errors.ts";
+import { requireSite } from "../sites/require.ts";
 import { newEnrollCode } from "./code.ts";
 import { provisionRecord } from "./view.ts";
 
@@ -17,8 +17,7 @@ export async function createProvision({
   assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
-    const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));
-    if (!site) throw notFound(`no site "${input.siteId}"`);
+    await requireSite(tx, input.siteId);
     const [existing] = await tx.select().from(provisions).where(eq(provisions.mac, input.mac));
     if (existing) {
       throw conflict(`MAC ${input.mac} is already provisioned for site ${existing.siteId}; DELETE it first`);

@@ -3,9 +3,9 @@ import { writeAudit } from "../audit/audit.ts";
 import { assertSiteRole } from "../auth/permissions.ts";
 import { newId } from "../auth/secrets.ts";
 import type { ServiceContext } from "../context.ts";
-import { sites } from "../db/schema/sites.ts";
 import { targets } from "../db/schema/targets.ts";
-import { conflict, notFound } from "../http/errors.ts";
+import { conflict } from "../http/errors.ts";
+import { requireSite } from "../sites/require.ts";
 import { getTarget } from "./list.ts";
 import type { TargetCreate, TargetView } from "./schemas.ts";
 import { sealForSite } from "./seal-for-site.ts";
@@ -25,8 +25,7 @@ export async function createTarget({
   const id = newId("tgt_");
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
-    const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));
-    if (!site) throw notFound(`no site "${input.siteId}"`);
+    await requireSite(tx, input.siteId);
     const [dup] = await tx
       .select({ id: targets.id })
       .from(targets)

@@ -1,11 +1,9 @@
-import { eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit.ts";
 import { assertFleetWide, assertRole } from "../auth/permissions.ts";
 import { ADMIN_TOKEN_PREFIX, hashSecret, newId, newSecret } from "../auth/secrets.ts";
 import type { ServiceCall } from "../context.ts";
 import { adminTokens } from "../db/schema/auth.ts";
-import { sites } from "../db/schema/sites.ts";
-import { notFound } from "../http/errors.ts";
+import { requireSite } from "../sites/require.ts";
 import type { TokenCreate, TokenIssued } from "./schemas.ts";
 
 /** Issue an admin token (fleet-wide msp-admin only); the secret is returned once and stored hashed. */
@@ -19,8 +17,7 @@ export async function createToken({ ctx, input }: ServiceCall<TokenCreate>): Pro
   const siteId = input.siteId ?? null;
   await ctx.db.transaction(async (tx) => {
     if (siteId !== null) {
-      const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId));
-      if (!site) throw notFound(`no site "${siteId}"`);
+      await requireSite(tx, siteId);
     }
     await tx.insert(adminTokens).values({
       id,

@@ -5,9 +5,9 @@ import { writeAudit } from "../../audit/audit.ts";
 import { assertSiteRole } from "../../auth/permissions.ts";
 import { newId } from "../../auth/secrets.ts";
 import type { ServiceCall } from "../../context.ts";
-import { sites } from "../../db/schema/sites.ts";
 import { portalUsers } from "../../db/schema/web.ts";
-import { conflict, notFound } from "../../http/errors.ts";
+import { conflict } from "../../http/errors.ts";
+import { requireSite } from "../../sites/require.ts";
 import { EmailAddress } from "../auth/magic-link.ts";
 
 /** Invite a person of a clinic to its portal. */
@@ -26,8 +26,7 @@ export async function createPortalUser({
   assertSiteRole(ctx.actor, "msp-tech", input.siteId);
   const id = newId("pu_");
   await ctx.db.transaction(async (tx) => {
-    const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.siteId));
-    if (!site) throw notFound(`no site "${input.siteId}"`);
+    await requireSite(tx, input.siteId);
     const [dup] = await tx
       .select({ id: portalUsers.id })
       .from(portalUsers)
