@@ -3,10 +3,10 @@
  * object. Only main.ts reads the environment; every area receives its section from here.
  */
 import * as v from "valibot";
-import { describeIssues } from "../../protocol/common.ts";
 import { type AlertSettings, parseAlertSettings } from "./alerts/settings.ts";
 import { type AnchoringSettings, anchoringSettingsFromEnv } from "./anchoring/settings.ts";
 import { MAX_RETENTION_DAYS } from "./config.ts";
+import { parseEnvVars, together } from "./env-vars.ts";
 import { parseTrustedProxies } from "./http/client-address.ts";
 import { type LearningSettings, learningSettingsFromEnv } from "./learning/settings.ts";
 import { type PlannerSettings, plannerSettingsFromEnv } from "./plan/settings.ts";
@@ -78,12 +78,9 @@ export type CloudEnv = v.InferOutput<typeof CloudEnv>;
 
 /** Parse the core variables, throwing one message naming every bad one. */
 export function parseEnv(env: Record<string, string | undefined>): CloudEnv {
-  const r = v.safeParse(CloudEnv, env);
-  if (!r.success) throw new Error(`cloud configuration: ${describeIssues(r.issues)}`);
-  if (Boolean(r.output.TLS_CERT_FILE) !== Boolean(r.output.TLS_KEY_FILE)) {
-    throw new Error("cloud configuration: TLS_CERT_FILE and TLS_KEY_FILE go together");
-  }
-  return r.output;
+  const e = parseEnvVars("cloud", CloudEnv, env);
+  together("cloud", e, "TLS_CERT_FILE", "TLS_KEY_FILE");
+  return e;
 }
 
 /** Where the escrow key-encryption key comes from (read when first needed; see escrow/kek.ts). */

@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import { describeIssues } from "../../../protocol/common.ts";
 import type { Clock } from "../clock.ts";
+import { CommaList, parseEnvVars, together } from "../env-vars.ts";
 import type { Mailer } from "../web/mail/mailer.ts";
 import type { AlertChannel } from "./channel.ts";
 import { emailChannel } from "./channels/email.ts";
@@ -11,13 +11,7 @@ import { webhookChannel } from "./channels/webhook.ts";
 import type { AlertRouting } from "./dispatch.ts";
 
 const Emails = v.pipe(
-  v.string(),
-  v.transform((s) =>
-    s
-      .split(",")
-      .map((x) => x.trim())
-      .filter(Boolean),
-  ),
+  CommaList,
   v.array(v.pipe(v.string(), v.email("must be comma-separated e-mail addresses"))),
 );
 const Url = v.pipe(v.string(), v.url("must be a URL"));
@@ -52,12 +46,9 @@ export type AlertSettings = v.InferOutput<typeof AlertEnv>;
 
 /** Validate the alerting variables; a bad or half-given one throws naming it. */
 export function parseAlertSettings(env: Record<string, string | undefined>): AlertSettings {
-  const r = v.safeParse(AlertEnv, env);
-  if (!r.success) throw new Error(`alert configuration: ${describeIssues(r.issues)}`);
-  if (Boolean(r.output.ALERT_WEBHOOK_URL) !== Boolean(r.output.ALERT_WEBHOOK_SECRET)) {
-    throw new Error("alert configuration: ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET go together");
-  }
-  return r.output;
+  const s = parseEnvVars("alert", AlertEnv, env);
+  together("alert", s, "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_SECRET");
+  return s;
 }
 
 /** The channels the settings name (e-mail through `mailer`). */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
-import { describeIssues } from "../../../protocol/common.ts";
 import { TIERS, type Tier } from "../config.ts";
+import { CommaList, parseEnvVars } from "../env-vars.ts";
 
 /** Where checkpoints are anchored, for which tiers and how often. */
 export interface AnchoringSettings {
@@ -23,32 +23,16 @@ const Minutes = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 24
 const Env = v.object({
   ANCHOR_TSA_URL: v.optional(Url),
   ANCHOR_TSA_CA_FILE: v.optional(v.pipe(v.string(), v.minLength(1))),
-  ANCHOR_OTS_CALENDARS: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) =>
-        s
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
-      v.array(Url),
-    ),
-    "",
-  ),
+  ANCHOR_OTS_CALENDARS: v.optional(v.pipe(CommaList, v.array(Url)), ""),
   ANCHOR_TIERS: v.optional(
     v.pipe(
-      v.string(),
-      v.transform((s) =>
+      CommaList,
+      v.transform((entries) =>
         Object.fromEntries(
-          s
-            .split(",")
-            .map((x) => x.trim())
-            .filter(Boolean)
-            .map((x) => {
-              const [tier, min] = x.split("=");
-              return [tier, Number(min)];
-            }),
+          entries.map((x) => {
+            const [tier, min] = x.split("=");
+            return [tier, Number(min)];
+          }),
         ),
       ),
       v.record(
@@ -67,9 +51,7 @@ const Env = v.object({
  * Opt-in: with neither a TSA nor a calendar the result is null and nothing leaves the machine.
  */
 export function anchoringSettingsFromEnv(env: Record<string, string | undefined>): AnchoringSettings | null {
-  const r = v.safeParse(Env, env);
-  if (!r.success) throw new Error(`anchoring configuration: ${describeIssues(r.issues)}`);
-  const o = r.output;
+  const o = parseEnvVars("anchoring", Env, env);
   if (o.ANCHOR_TSA_CA_FILE && !o.ANCHOR_TSA_URL) {
     throw new Error("anchoring configuration: ANCHOR_TSA_CA_FILE needs ANCHOR_TSA_URL");
   }

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { describeIssues } from "../../../protocol/common.ts";
+import { CommaList, parseEnvVars } from "../env-vars.ts";
 
 /** What the regulatory poller watches and how often. */
 export interface RegulatorySettings {
@@ -16,16 +16,7 @@ export interface RegulatorySettings {
 const Env = v.object({
   FEDERAL_REGISTER_URL: v.optional(v.pipe(v.string(), v.url())),
   REGULATORY_TERMS: v.optional(
-    v.pipe(
-      v.string(),
-      v.transform((s) =>
-        s
-          .split(",")
-          .map((t) => t.trim())
-          .filter(Boolean),
-      ),
-      v.minLength(1, "must name at least one term"),
-    ),
+    v.pipe(CommaList, v.minLength(1, "must name at least one term")),
     "HIPAA,protected health information,HITECH",
   ),
   REGULATORY_POLL_HOURS: v.optional(
@@ -50,13 +41,12 @@ export const FEDERAL_REGISTER_API = "https://www.federalregister.gov/api/v1";
 export function regulatorySettingsFromEnv(
   env: Record<string, string | undefined>,
 ): RegulatorySettings | null {
-  const r = v.safeParse(Env, env);
-  if (!r.success) throw new Error(`regulatory configuration: ${describeIssues(r.issues)}`);
-  if (r.output.FEDERAL_REGISTER_URL === undefined) return null;
+  const e = parseEnvVars("regulatory", Env, env);
+  if (e.FEDERAL_REGISTER_URL === undefined) return null;
   return {
-    baseUrl: r.output.FEDERAL_REGISTER_URL,
-    terms: r.output.REGULATORY_TERMS,
-    intervalMs: r.output.REGULATORY_POLL_HOURS * 3_600_000,
-    lookbackDays: r.output.REGULATORY_LOOKBACK_DAYS,
+    baseUrl: e.FEDERAL_REGISTER_URL,
+    terms: e.REGULATORY_TERMS,
+    intervalMs: e.REGULATORY_POLL_HOURS * 3_600_000,
+    lookbackDays: e.REGULATORY_LOOKBACK_DAYS,
   };
 }

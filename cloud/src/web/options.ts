@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as v from "valibot";
-import { describeIssues } from "../../../protocol/common.ts";
+import { parseEnvVars } from "../env-vars.ts";
 import type { Logger } from "../logger.ts";
 import { logMailer, type Mailer, smtpMailer } from "./mail/mailer.ts";
 
@@ -32,9 +32,7 @@ export interface WebSettings {
 
 /** Validate the web area's variables once at start; a bad value throws naming it. */
 export function parseWebSettings(env: Record<string, string | undefined>): WebSettings {
-  const r = v.safeParse(WebEnvVars, env);
-  if (!r.success) throw new Error(`web configuration: ${describeIssues(r.issues)}`);
-  const e = r.output;
+  const e = parseEnvVars("web", WebEnvVars, env);
   let ca: string | undefined;
   if (e.SMTP_URL && e.SMTP_CA_FILE) {
     try {
