@@ -15,7 +15,7 @@ import { askForCycle } from "../e2e/harness/agent.ts";
 import type { Stack } from "../e2e/harness/stack.ts";
 import { waitFor } from "../e2e/harness/wait.ts";
 import { dashboardSession } from "../e2e/harness/web.ts";
-import { fixesIn, type ObservedFix } from "./watch.ts";
+import { fixesIn, type ObservedFix, tableRowsOnPage } from "./watch.ts";
 
 /** The check that drifts and the runbook the model plans for it (no L1 rule names it). */
 export const L2_CHECK = "windows.backup";
@@ -110,28 +110,22 @@ export interface ListedCandidate {
 
 /** The candidates table of the learning page (empty when the page shows its empty state). */
 export function candidatesOnPage(html: string): ListedCandidate[] {
-  const start = html.indexOf('data-testid="candidates"');
-  if (start < 0) return [];
-  const table = html.slice(start, html.indexOf("</table>", start));
-  return table
-    .split('<tr data-pattern="')
-    .slice(1)
-    .flatMap((row) => {
-      const pattern = row.slice(0, row.indexOf('"'));
-      const fix = /<span class="mono">([^<]+)<\/span>\s*for\s*<span class="mono">([^<]+)<\/span>/.exec(row);
-      const n = /(\d+) ok \/ (\d+) failed/.exec(row);
-      return fix && n
-        ? [
-            {
-              pattern,
-              runbookId: fix[1] as string,
-              checkId: fix[2] as string,
-              successes: Number(n[1]),
-              failures: Number(n[2]),
-            },
-          ]
-        : [];
-    });
+  return tableRowsOnPage(html, "candidates", '<tr data-pattern="').flatMap((row) => {
+    const pattern = row.slice(0, row.indexOf('"'));
+    const fix = /<span class="mono">([^<]+)<\/span>\s*for\s*<span class="mono">([^<]+)<\/span>/.exec(row);
+    const n = /(\d+) ok \/ (\d+) failed/.exec(row);
+    return fix && n
+      ? [
+          {
+            pattern,
+            runbookId: fix[1] as string,
+            checkId: fix[2] as string,
+            successes: Number(n[1]),
+            failures: Number(n[2]),
+          },
+        ]
+      : [];
+  });
 }
 
 /** The file server's state with its last successful backup 16 days back (the check allows 7). */

@@ -73,19 +73,23 @@ export interface QueuedIncident {
   host: string;
 }
 
+/**
+ * The rows of a page's table marked `data-testid`, each the text after `rowStart` (none when the
+ * page shows its empty state instead).
+ */
+export function tableRowsOnPage(html: string, testid: string, rowStart: string): string[] {
+  const start = html.indexOf(`data-testid="${testid}"`);
+  if (start < 0) return [];
+  return html.slice(start, html.indexOf("</table>", start)).split(rowStart).slice(1);
+}
+
 /** The incidents in the L3 queue of the dashboard's incidents page. */
 export function l3QueueOnPage(html: string): QueuedIncident[] {
-  const start = html.indexOf('data-testid="l3-queue"');
-  if (start < 0) return [];
-  const table = html.slice(start, html.indexOf("</table>", start));
-  return table
-    .split("<tr ")
-    .slice(1)
-    .flatMap((row) => {
-      // The row's attributes name the check and the address; the text shows the host's name.
-      const m = /^data-incident="([^"]+)" data-check="([^"]+)" data-host="([^"]+)"/.exec(row);
-      return m ? [{ id: m[1] as string, checkId: m[2] as string, host: m[3] as string }] : [];
-    });
+  return tableRowsOnPage(html, "l3-queue", "<tr ").flatMap((row) => {
+    // The row's attributes name the check and the address; the text shows the host's name.
+    const m = /^data-incident="([^"]+)" data-check="([^"]+)" data-host="([^"]+)"/.exec(row);
+    return m ? [{ id: m[1] as string, checkId: m[2] as string, host: m[3] as string }] : [];
+  });
 }
 
 /**
