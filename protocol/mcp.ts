@@ -15,7 +15,7 @@ import {
 import { Incident } from "./incident.ts";
 import { OrderState } from "./order.ts";
 import { RetentionFloor } from "./retention-floor.ts";
-import { RunbookSpec } from "./runbook.ts";
+import { Platform, RunbookSpec } from "./runbook.ts";
 import { ComplianceScore } from "./score.ts";
 
 /*
@@ -84,7 +84,7 @@ export type GetIncidentInput = v.InferOutput<typeof GetIncidentInput>;
 
 /** list_runbooks: optional filters. */
 export const ListRunbooksInput = v.strictObject({
-  platform: v.optional(v.picklist(["windows", "linux", "macos"])),
+  platform: v.optional(Platform),
   checkId: v.optional(Slug),
   citation: v.optional(Citation),
 });

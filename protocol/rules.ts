@@ -11,6 +11,7 @@ import {
   ShortText,
   Slug,
 } from "./common.ts";
+import { Platform } from "./runbook.ts";
 
 /** A condition over a dotted field of a finding (`status`, `host`, `details.port`…). */
 export const RuleCondition = v.strictObject({
@@ -38,7 +39,7 @@ export const L1Rule = v.strictObject({
     /** Check ids this rule applies to; "*" matches every check. */
     checks: v.pipe(v.array(v.union([Slug, v.literal("*")])), v.minLength(1)),
     statuses: v.pipe(v.array(CheckStatus), v.minLength(1)),
-    platforms: v.optional(v.array(v.picklist(["windows", "linux", "macos"]))),
+    platforms: v.optional(v.array(Platform)),
     minSeverity: v.optional(Severity),
     conditions: v.array(RuleCondition),
   }),

@@ -35,11 +35,15 @@ export const RunbookParam = v.variant("type", [
 ]);
 export type RunbookParam = v.InferOutput<typeof RunbookParam>;
 
+/** The platforms checks and runbooks are written for. */
+export const Platform = v.picklist(["windows", "linux", "macos"]);
+export type Platform = v.InferOutput<typeof Platform>;
+
 /** What a runbook is, as catalogued for L1 rules, the L2 planner, MCP clients and the CLI. */
 export const RunbookSpec = v.strictObject({
   id: Slug,
   title: ShortText,
-  platform: v.picklist(["windows", "linux", "macos"]),
+  platform: Platform,
   /** The check whose drift this runbook fixes. */
   checkId: Slug,
   description: ShortText,

@@ -1,5 +1,6 @@
 /** Where runbook scripts run: a Windows host over WinRM, or this machine's shell. */
 import type { Json } from "../../../protocol/common.ts";
+import type { Platform } from "../../../protocol/runbook.ts";
 
 /** Raw result of one script. */
 export interface ScriptRun {
@@ -18,7 +19,7 @@ export interface ScriptInput {
 
 /** Runs runbook scripts of one platform on one host. */
 export interface RunbookExecutor {
-  readonly platform: "windows" | "linux" | "macos";
+  readonly platform: Platform;
   readonly host: string;
   run(script: string, input: ScriptInput, timeoutMs: number): Promise<ScriptRun>;
 }

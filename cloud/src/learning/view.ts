@@ -1,12 +1,13 @@
 import * as v from "valibot";
 import { Id, JsonObject, NonNegInt, ShortText, Slug, Timestamp } from "../../../protocol/common.ts";
+import { Platform } from "../../../protocol/runbook.ts";
 import type { learningPatterns } from "../db/schema/heal.ts";
 
 /** A learning-loop pattern as the admin API shows it. */
 export const LearningPatternView = v.strictObject({
   pattern: Id,
   checkId: Slug,
-  platform: v.picklist(["windows", "linux", "macos"]),
+  platform: Platform,
   runbookId: Slug,
   params: JsonObject,
   successes: NonNegInt,

@@ -3,11 +3,12 @@ import { severityRank } from "../../../../lib/rules/compile.ts";
 import type { JsonObject } from "../../../../protocol/common.ts";
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { L1Rule } from "../../../../protocol/rules.ts";
+import type { Platform } from "../../../../protocol/runbook.ts";
 import { entryOf, type HealHistory } from "./history.ts";
 
 /** What the engine knows about the host a finding came from (platform plus free attributes). */
 export interface HostAttributes {
-  platform: "windows" | "linux" | "macos";
+  platform: Platform;
   [attr: string]: unknown;
 }
 
