@@ -1,6 +1,7 @@
 /**
  * Full chain audit of a site as the verify endpoint runs it (every stored bundle read from the
- * database and its body from the object store through the body reader; shape, sequence and link
+ * database and its body from the object store through the body reader, the outbox drained first as
+ * the outbox job does in service, so no body is read from the outbox's fallback; shape, sequence and link
  * checked in worker threads; head signatures and any signature ingest did not vouch for verified
  * with node:crypto), in bundles/s (first audit of the process, cache cold, and the median of three
  * more), beside the raw read rate measured in the same run: the audit's own reads of the same rows
@@ -14,6 +15,7 @@ import { auditWindows, readWindow } from "../cloud/src/evidence/audit-windows.ts
 import { evidenceBodies } from "../cloud/src/evidence/bodies.ts";
 import { auditSiteChain, type SignatureMode } from "../cloud/src/evidence/chain-audit.ts";
 import { siteChainPages } from "../cloud/src/evidence/site-chain.ts";
+import { drainOutbox } from "../cloud/src/evidence/outbox.ts";
 import { sharedVerifyPool } from "../cloud/src/evidence/verify-pool.ts";
 import { startBenchCloud } from "../cloud/src/testing/bench-cloud.ts";
 import { uploadAs } from "../cloud/src/web/testing/seed.ts";
@@ -32,6 +34,11 @@ try {
     Array.from({ length: APPLIANCES }, (_, i) => c.createAppliance("audit", `app-${i}`)),
   );
   for (const a of apps) await uploadAs(c, a, a.nextBundles(PER_APPLIANCE));
+  for (;;) {
+    const r = await drainOutbox(c.deps, { limit: 5000 });
+    if (r.failed > 0) throw new Error(`outbox: ${r.failed} objects not written`);
+    if (r.written + r.alreadyPresent === 0) break;
+  }
   const ctx = c.systemCtx();
 
   const rate = async (run: () => Promise<number>) => {
