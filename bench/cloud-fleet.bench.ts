@@ -36,7 +36,7 @@ import { keyIdOf, publicKeyOf } from "../protocol/sign.ts";
 import { stateOf } from "../protocol/state.ts";
 import { DEFAULT_SITE_CONFIG } from "../protocol/sync.ts";
 import { sampleCheckin, sampleFinding } from "../protocol/testkit.ts";
-import { type CloudProcess, processCpuSeconds, startCloudProcess } from "./cloud-process.ts";
+import { type CloudProcess, cpuByPid, startCloudProcess } from "./cloud-process.ts";
 import { type StageRule, summarizeCpuProfile } from "./cpu-profile.ts";
 
 const QUICK = process.argv.includes("--quick");
@@ -309,12 +309,7 @@ try {
     const rows = (await admin`SELECT pid FROM pg_stat_activity WHERE datname = ${db.name}`) as {
       pid: number;
     }[];
-    return new Map(
-      rows.map((r) => [r.pid, processCpuSeconds(r.pid)]).filter(([, c]) => !Number.isNaN(c)) as [
-        number,
-        number,
-      ][],
-    );
+    return cpuByPid(rows.map((r) => r.pid));
   }
 
   /** Per table: sequential scans and the rows they read, index scans (pg_stat_user_tables). */

@@ -5,14 +5,21 @@
  * in the same run; then the outbox drain to the object store. Shape: several sites, each with many
  * appliances, every appliance uploading its backlog in batches at once (appends to one site's log
  * contend for its lock, as in a clinic group coming back online). Target ≥ 5,000 bundles/s.
+ * On a shared machine the rate moves with other load, so the CPU each bundle cost is reported too:
+ * this process (HTTP, ingest, the verify workers; the uploading client is a small part of it) and
+ * the Postgres backends serving the bench database (when Postgres runs on this machine).
  */
 import { availableParallelism } from "node:os";
+import { sql } from "drizzle-orm";
+import { rowsOf } from "../cloud/src/db/rows.ts";
 import { drainOutbox } from "../cloud/src/evidence/outbox.ts";
 import { startBenchCloud } from "../cloud/src/testing/bench-cloud.ts";
 import { siteLogHead } from "../cloud/src/transparency/append.ts";
 import { AGENT_API } from "../protocol/api.ts";
+import { canonicalize } from "../protocol/canonical.ts";
 import { bundleSigningBytes } from "../protocol/evidence.ts";
 import { verify } from "../protocol/sign.ts";
+import { cpuByPid } from "./cloud-process.ts";
 
 const SITES = 4;
 const PER_SITE = 12;
@@ -31,9 +38,26 @@ try {
     const bundles = a.nextBundles(PER_APPLIANCE);
     const bodies: string[] = [];
     for (let i = 0; i < bundles.length; i += BATCH)
-      bodies.push(JSON.stringify({ bundles: bundles.slice(i, i + BATCH) }));
+      // As the agent sends them (cloud-client/client.ts uploadEvidence): each bundle's stored canonical text.
+      bodies.push(
+        `{"bundles":[${bundles
+          .slice(i, i + BATCH)
+          .map(canonicalize)
+          .join(",")}]}`,
+      );
     return { a, bodies };
   });
+  // Postgres backends of the bench database, by pid (one opened during the run counts from zero).
+  const backends = async () =>
+    cpuByPid(
+      rowsOf<{ pid: number }>(
+        await b.cloud.deps.db.execute(
+          sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+        ),
+      ).map((r) => r.pid),
+    );
+  const pg0 = await backends();
+  const cpu0 = process.cpuUsage();
   const t = performance.now();
   await Promise.all(
     uploads.map(async ({ a, bodies }) => {
@@ -46,6 +70,10 @@ try {
   );
   const secs = (performance.now() - t) / 1000;
   const total = APPLIANCES * PER_APPLIANCE;
+  const own = process.cpuUsage(cpu0);
+  let pgSecs = 0;
+  for (const [pid, c] of await backends()) pgSecs += c - (pg0.get(pid) ?? 0);
+  const usPerBundle = (cpuSecs: number) => Math.round((cpuSecs * 1e6) / total);
   // Every stored bundle is a leaf of its site's log.
   for (let s = 0; s < SITES; s++) {
     const size = (await siteLogHead(b.cloud.deps.db, siteOf(s))).size;
@@ -66,6 +94,13 @@ try {
   const ceiling = probe.length / ((performance.now() - t3) / 1000);
   console.log(
     `cloud evidence ingest [${b.db}]: ${Math.round(total / secs)} bundles/s (${total} bundles: ${SITES} sites × ${PER_SITE} appliances, each uploading ${PER_APPLIANCE} in batches of ${BATCH}, all at once; transparency log extended per upload; target ≥ 5,000/s)`,
+  );
+  const ownUs = usPerBundle((own.user + own.system) / 1e6);
+  const pgUs = usPerBundle(pgSecs);
+  console.log(
+    `CPU per bundle: ${ownUs} µs this process (verify workers included) + ${pgUs} µs Postgres backends` +
+      `${b.db === "postgres" ? "" : " (PGlite: inside this process)"} = ${ownUs + pgUs} µs` +
+      ` (~${Math.round((1e6 * availableParallelism()) / (ownUs + pgUs))}/s if ${availableParallelism()} cores did only this)`,
   );
   console.log(
     `raw ceiling (node:crypto verify only, same run): ${Math.round(ceiling)}/s per core (~${Math.round(ceiling * availableParallelism())}/s on ${availableParallelism()} cores)`,

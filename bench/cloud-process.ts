@@ -35,6 +35,13 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/** CPU seconds of each of `pids` (from /proc), leaving out those already gone. */
+export function cpuByPid(pids: readonly number[]): Map<number, number> {
+  return new Map(
+    pids.map((pid) => [pid, processCpuSeconds(pid)] as const).filter(([, c]) => !Number.isNaN(c)),
+  );
+}
+
 /** Start `cloud/src/main.ts` with `env` (PORT=0 picks a free port) and wait until it listens. */
 export async function startCloudProcess(opts: {
   env: Record<string, string>;

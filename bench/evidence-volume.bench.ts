@@ -13,11 +13,12 @@
 import { gzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
 import { encodeCycle, newEncoderState } from "../agent/src/evidence/change-encoder.ts";
-import { prng, simulatedClinic } from "../agent/src/evidence/clinic-sim.fixture.ts";
+import { simulatedClinic } from "../agent/src/evidence/clinic-sim.fixture.ts";
 import { evidenceBodies } from "../cloud/src/evidence/bodies.ts";
 import { drainOutbox } from "../cloud/src/evidence/outbox.ts";
 import { applianceStateAt, ParsedBundles } from "../cloud/src/evidence/state-at.ts";
 import { startBenchCloud } from "../cloud/src/testing/bench-cloud.ts";
+import { prng } from "../lib/testing/prng.ts";
 import { AGENT_API } from "../protocol/api.ts";
 import { canonicalize } from "../protocol/canonical.ts";
 import { buildBundle, bundleHash, bundleSigningBytes, type EvidenceBundle } from "../protocol/evidence.ts";

@@ -15,6 +15,7 @@ import { freeTextLines } from "../test/phi/freetext.ts";
 import { handWrittenLines } from "../test/phi/handwritten.ts";
 import { heldOutCorpus } from "../test/phi/heldout.ts";
 import { localesCorpus } from "../test/phi/locales.ts";
+import { lowercaseCorpus } from "../test/phi/lowercase.ts";
 import { type PhiScore, scoreCorpus } from "../test/phi/measure.ts";
 
 // 1. The dictionary: its first-use build, beside one regex pass over the same text.
@@ -46,6 +47,7 @@ show(`tuning corpus, ${corpus.length} lines`, tuning, "target recall ≥ 0.98, p
 show("forms corpus (forms.ts, tuning)", scoreCorpus(formsCorpus()), "no target");
 show("locales corpus (locales.ts, tuning)", scoreCorpus(localesCorpus()), "no target");
 show("chat corpus (chat.ts, tuning)", scoreCorpus(chatCorpus()), "no target");
+show("lowercase corpus (lowercase.ts, tuning)", scoreCorpus(lowercaseCorpus()), "no target");
 const heldOut = heldOutCorpus();
 show(
   `held-out corpus, ${heldOut.length} lines`,

@@ -4,8 +4,10 @@
  * idle and at its peak during a check cycle (target: idle PSS ≤ 60 MB), with PSS broken down by
  * mapping (the executable, anonymous memory, libraries, …) from /proc/<pid>/smaps. Also
  * `malachor status --json` latency against it (target ≤ 50 ms). Beside each figure its ceiling
- * measured in the same run: a bare compiled Bun program holding a bun:sqlite database, the same
- * binary's whole module graph loaded and idle, and `malachor --version` (process start alone).
+ * measured in the same run: a compiled Bun program that does nothing (the floor every compiled Bun
+ * program pays), one holding a bun:sqlite database, the same binary's whole module graph loaded and
+ * idle, and `malachor --version` (process start alone). Run no other process of the same binary
+ * meanwhile: PSS splits the executable's pages among the processes that map them.
  */
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,8 +72,8 @@ const describeBreakdown = (m: Map<string, number>) =>
     .map(([k, v]) => `${k} ${mib(v)}`)
     .join(", ");
 
-// Ceilings: the smallest compiled Bun program holding a SQLite database open, and the binary's
-// whole module graph loaded and idle (what main.ts can import).
+// Ceilings: a compiled Bun program that does nothing, the smallest one holding a SQLite database
+// open, and the binary's whole module graph loaded and idle (what main.ts can import).
 async function compile(name: string, source: string): Promise<string> {
   const src = join(dir, `${name}.ts`);
   writeFileSync(src, source);
@@ -92,6 +94,9 @@ async function idleMemory(argv: string[]): Promise<Memory> {
   await p.exited;
   return m;
 }
+const floor = await idleMemory([
+  await compile("floor", `console.log("ready");\nsetInterval(() => {}, 1 << 30);\n`),
+]);
 const bare = await idleMemory([
   await compile(
     "bare",
@@ -160,7 +165,8 @@ rmSync(dir, { recursive: true, force: true });
 console.log(
   `malachor run, idle: PSS ${mib(idle.pss)} MiB = ${mb(idle.pss)} MB (target ≤ 60 MB), private ${mib(idle.private)} MiB, RSS ${mib(idle.rss)} MiB; ` +
     `peak during a cycle: PSS ${mib(peak!.m.pss)} MiB, private ${mib(peak!.m.private)} MiB ` +
-    `(ceilings: bare compiled Bun + bun:sqlite PSS ${mib(bare.pss)} MiB / private ${mib(bare.private)} MiB; ` +
+    `(ceilings: a compiled Bun program doing nothing PSS ${mib(floor.pss)} MiB / private ${mib(floor.private)} MiB; ` +
+    `bare compiled Bun + bun:sqlite PSS ${mib(bare.pss)} MiB / private ${mib(bare.private)} MiB; ` +
     `every agent module loaded, idle: PSS ${mib(modules.pss)} MiB / private ${mib(modules.private)} MiB)`,
 );
 console.log(`  idle PSS by mapping (MiB): ${describeBreakdown(idleByMapping)}`);

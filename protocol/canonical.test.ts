@@ -85,6 +85,34 @@ describe("canonicalize (RFC 8785)", () => {
     expect(() => canonicalize({ s })).toThrow(/lone surrogate at \$\.s|lone surrogate in string at \$\.s/);
   });
 
+  // Values whose keys already come sorted are written by JSON.stringify; the others by the sorter.
+  test.each([
+    [
+      "sorted keys",
+      { a: 1, b: [true, null, "x"], c: { d: -0, e: 1e21 } },
+      '{"a":1,"b":[true,null,"x"],"c":{"d":0,"e":1e+21}}',
+    ],
+    [
+      "unsorted keys",
+      { c: { e: 1e21, d: -0 }, b: [true, null, "x"], a: 1 },
+      '{"a":1,"b":[true,null,"x"],"c":{"d":0,"e":1e+21}}',
+    ],
+    ["integer-like keys (Object.keys puts 2 before 10)", { "10": 1, "2": 2, a: 3 }, '{"10":1,"2":2,"a":3}'],
+    ["escapes and non-ASCII", { "\u00e9": '\n"\\\u0001€' }, '{"é":"\\n\\"\\\\\\u0001€"}'],
+    ["a null-prototype object", Object.assign(Object.create(null), { a: 1 }), '{"a":1}'],
+  ])("%s", (_name, value, expected) => {
+    expect(canonicalize(value)).toBe(expected);
+  });
+
+  test.each([
+    ["undefined in an array", [1, undefined], "unsupported undefined at $[1]"],
+    ["a hole in an array", new Array<number>(3).fill(1, 0, 1), "unsupported undefined at $[1]"],
+    ["a lone surrogate in a sorted key", { a: 1, "\udc00": 2 }, "lone surrogate"],
+    ["NaN in sorted keys", { a: Number.NaN }, "non-finite number at $.a"],
+  ])("rejects %s, keys sorted or not", (_name, value, message) => {
+    expect(() => canonicalize(value)).toThrow(message);
+  });
+
   test("rejects non-plain objects with the path", () => {
     expect(() => canonicalize({ when: new Date(0) })).toThrow("unsupported object type at $.when");
     expect(() => canonicalize([1n])).toThrow("unsupported bigint at $[0]");

@@ -29,6 +29,20 @@ export const Slug = v.pipe(
   v.string(),
   v.regex(SLUG_PATTERN, "must be 1–80 of lowercase a-z 0-9 _ -, in segments joined by single dots"),
 );
+/** A slug's characters in the order `localeCompare` (ICU's root collation) puts them. */
+const SLUG_ORDER = "_-.0123456789abcdefghijklmnopqrstuvwxyz";
+/**
+ * Two slugs in the order `a.localeCompare(b)` gives them (common.test.ts compares the two), without
+ * loading ICU's collation: the agent sorts its catalogue at start-up, and the collator's code and
+ * tables would stay resident in the daemon for that one sort.
+ */
+export function compareSlugs(a: string, b: string): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const d = SLUG_ORDER.indexOf(a[i]!) - SLUG_ORDER.indexOf(b[i]!);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
 /** RFC 3339 timestamp in UTC with a Z suffix, as produced by Date.prototype.toISOString. */
 export const Timestamp = v.pipe(
   v.string(),

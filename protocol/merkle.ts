@@ -225,6 +225,33 @@ function sameHash(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
+/**
+ * The walk up the tree that inclusion (RFC 9162 §2.1.3.2) and consistency (§2.1.4.2) verification
+ * share: each proof hash with whether it is the left sibling of the running hash (`fn`, `sn` as the
+ * RFC names them); an error when a hash is not 32 bytes or the proof is longer or shorter than the
+ * tree is deep.
+ */
+function* proofWalk(
+  fn: number,
+  sn: number,
+  proof: readonly Uint8Array[],
+  what: "inclusion" | "consistency",
+): Generator<[Uint8Array, boolean]> {
+  for (const p of proof) {
+    if (p.length !== 32) throw new MerkleProofError("a proof hash is not 32 bytes");
+    if (sn === 0) throw new MerkleProofError(`the ${what} proof is longer than the tree is deep`);
+    const left = odd(fn) || fn === sn;
+    yield [p, left];
+    while (left && !odd(fn) && fn !== 0) {
+      fn = half(fn);
+      sn = half(sn);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  if (sn !== 0) throw new MerkleProofError(`the ${what} proof is shorter than the tree is deep`);
+}
+
 /** The root an inclusion proof leads to (RFC 9162 §2.1.3.2), or an error naming why it cannot. */
 export function rootFromInclusion(
   index: number,
@@ -236,25 +263,9 @@ export function rootFromInclusion(
   checkSize(size, "tree size");
   if (index >= size) throw new MerkleProofError(`leaf index ${index} is outside a tree of ${size} leaves`);
   if (leaf.length !== 32) throw new MerkleProofError("the leaf hash is not 32 bytes");
-  let fn = index;
-  let sn = size - 1;
   let r: Buffer = Buffer.from(leaf);
-  for (const p of proof) {
-    if (p.length !== 32) throw new MerkleProofError("a proof hash is not 32 bytes");
-    if (sn === 0) throw new MerkleProofError("the inclusion proof is longer than the tree is deep");
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  if (sn !== 0) throw new MerkleProofError("the inclusion proof is shorter than the tree is deep");
+  for (const [p, left] of proofWalk(index, size - 1, proof, "inclusion"))
+    r = left ? nodeHash(p, r) : nodeHash(r, p);
   return r;
 }
 
@@ -310,22 +321,10 @@ export function verifyConsistency(
   }
   let fr: Buffer = Buffer.from(path[0]!);
   let sr: Buffer = Buffer.from(path[0]!);
-  for (const c of path.slice(1)) {
-    if (sn === 0) throw new MerkleProofError("the consistency proof is longer than the tree is deep");
-    if (odd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = half(fn);
-    sn = half(sn);
+  for (const [c, left] of proofWalk(fn, sn, path.slice(1), "consistency")) {
+    if (left) fr = nodeHash(c, fr);
+    sr = left ? nodeHash(c, sr) : nodeHash(sr, c);
   }
-  if (sn !== 0) throw new MerkleProofError("the consistency proof is shorter than the tree is deep");
   if (!sameHash(fr, root1)) {
     throw new MerkleProofError(
       `the proof does not lead to the first root: the ${size1}-leaf tree is not a prefix`,

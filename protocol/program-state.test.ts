@@ -6,6 +6,7 @@ import { type DatedRecord, ProgramRecord } from "./program.ts";
 import { POLICY_LIBRARY, SRA_SECTIONS, TRAINING_COURSES } from "./program-catalogue.ts";
 import { evaluateProgram, replayProgram, sraContentHash } from "./program-state.ts";
 import { computeScore } from "./score.ts";
+import { scoredFinding } from "./testkit.ts";
 
 const official = { name: "Dana Official", email: "dana@clinic.example" };
 const staff = { name: "Sam Staff", email: "sam@clinic.example" };
@@ -16,18 +17,8 @@ function chain(...items: [string, unknown][]): DatedRecord[] {
   return items.map(([at, r], i) => ({ seq: i + 1, at, actor: "test", record: v.parse(ProgramRecord, r) }));
 }
 
-function finding(checkId: string, status: Finding["status"], citations: string[]): Finding {
-  return {
-    checkId,
-    host: "h1",
-    status,
-    severity: "medium",
-    title: checkId,
-    citations,
-    details: {},
-    observedAt: "2026-01-10T10:00:00.000Z",
-  };
-}
+const finding = (checkId: string, status: Finding["status"], citations: string[]) =>
+  scoredFinding(checkId, status, citations, "2026-01-10T10:00:00.000Z");
 
 /** A complete program on 2026-01-10: SRA answered "yes" and signed, every policy, BAA, training. */
 function fullProgram(): [string, unknown][] {

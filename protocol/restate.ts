@@ -44,3 +44,14 @@ export function restateFixed(
   });
   return { findings: out, fixed };
 }
+
+/** How long a verified fix stays listed as recently fixed once a later check result has confirmed it. */
+export const RECENT_FIX_HOURS = 24;
+
+/**
+ * Whether a verified fix that came before the check's current result still holds: the check has
+ * passed since (a fix that did not hold is not "recently fixed"). Fixes after the current result are
+ * the ones restateFixed restates. Each side picks the last RECENT_FIX_HOURS of fixes by its own clock.
+ */
+export const fixHolds = (r: RemediationReceipt, current: Finding | undefined): boolean =>
+  isVerifiedFix(r) && current?.status === "pass" && r.finishedAt <= current.observedAt;

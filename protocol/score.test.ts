@@ -1,24 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import type { Finding } from "./finding.ts";
 import { computeScore } from "./score.ts";
+import { scoredFinding } from "./testkit.ts";
 
-function finding(
-  checkId: string,
-  status: Finding["status"],
-  citations: string[],
-  observedAt = "2026-11-25T10:00:00.000Z",
-): Finding {
-  return {
-    checkId,
-    host: "h1",
-    status,
-    severity: "medium",
-    title: checkId,
-    citations,
-    details: {},
-    observedAt,
-  };
-}
+const finding = scoredFinding;
 
 describe("computeScore", () => {
   test("no findings → no score, every control unassessed", () => {

@@ -21,6 +21,25 @@ export function sampleFinding(overrides: Partial<Finding> = {}): Finding {
   };
 }
 
+/** A finding with only what the score reads varying: check, status, citations (host h1, medium). */
+export function scoredFinding(
+  checkId: string,
+  status: Finding["status"],
+  citations: string[],
+  observedAt = "2026-11-25T10:00:00.000Z",
+): Finding {
+  return {
+    checkId,
+    host: "h1",
+    status,
+    severity: "medium",
+    title: checkId,
+    citations,
+    details: {},
+    observedAt,
+  };
+}
+
 /** Build a valid signed chain of `n` bundles for one appliance (test fixture). */
 export function sampleChain(
   n: number,

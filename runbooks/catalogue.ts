@@ -6,7 +6,7 @@
  */
 import { parse as parseToml } from "smol-toml";
 import * as v from "valibot";
-import { Citation, Severity, ShortText, Slug } from "../protocol/common.ts";
+import { Citation, compareSlugs, Severity, ShortText, Slug } from "../protocol/common.ts";
 import { isKnownCitation } from "../protocol/hipaa.ts";
 import { RunbookParam, RunbookSpec } from "../protocol/runbook.ts";
 import { baselineDetect } from "./baseline.ts";
@@ -250,7 +250,7 @@ export function checksOf(runbooks: readonly Runbook[], monitorOnly: readonly Che
       throw new RunbookFormatError(
         `runbook ${r.spec.id} fixes check ${r.spec.checkId}, which no folder defines`,
       );
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+  return out.sort((a, b) => compareSlugs(a.id, b.id));
 }
 
 /** Validate every runbook folder (check-only folders are skipped); ids must be unique. */

@@ -33,7 +33,7 @@ const NOT_A_NAME = String.raw`(?!(?:Mr|Mrs|Ms|Miss|Mx|Dr|Portal|Portals|Educatio
 const NAME = `${NAME_WORD}(?:,? ${NAME_WORD}){0,3}`;
 // USPS street suffixes (Publication 28, appendix C1), full and abbreviated.
 const STREET_SUFFIX =
-  "Alley|Aly|Annex|Anx|Arcade|Arc|Avenue|Ave|Av|Bayou|Byu|Beach|Bch|Bend|Bnd|Bluffs?|Blfs?|Bottom|Btm|Boulevard|Blvd|Branch|Br|Bridge|Brg|Brook|Brk|Brooks|Brks|Burgs?|Bgs?|Bypass|Byp|Camp|Cp|Canyon|Cyn|Cape|Cpe|Causeway|Cswy|Center|Ctr|Centers|Ctrs|Circles?|Cirs?|Cliffs?|Clfs?|Club|Clb|Common|Cmn|Commons|Cmns|Corners?|Cors?|Course|Crse|Courts?|Cts?|Coves?|Cvs?|Creek|Crk|Crescent|Cres|Crest|Crst|Crossing|Xing|Crossroads?|Xrds?|Curve|Curv|Dale|Dl|Dam|Dm|Divide|Dv|Drives?|Drs?|Estates?|Ests?|Expressway|Expy|Extensions?|Exts?|Falls?|Fls?|Ferry|Fry|Fields?|Flds?|Flats?|Flts?|Fords?|Frds?|Forest|Frst|Forge|Frg|Forges|Frgs|Fork|Frk|Forks|Frks|Fort|Ft|Freeway|Fwy|Gardens?|Gdns?|Gateway|Gtwy|Glens?|Glns?|Greens?|Grns?|Groves?|Grvs?|Harbors?|Hbrs?|Haven|Hvn|Heights|Hts|Highway|Hwy|Hills?|Hls?|Hollow|Holw|Inlet|Inlt|Islands?|Iss?|Isle|Junctions?|Jcts?|Keys?|Kys?|Knolls?|Knls?|Lakes?|Lks?|Land|Landing|Lndg|Lane|Ln|Light|Lgt|Lights|Lgts|Loaf|Lf|Locks?|Lcks?|Lodge|Ldg|Loop|Mall|Manors?|Mnrs?|Meadows?|Mdws?|Mews|Mill|Ml|Mills|Mls|Mission|Msn|Motorway|Mtwy|Mount|Mt|Mountains?|Mtns?|Neck|Nck|Orchard|Orch|Oval|Overpass|Opas|Park|Parks|Parkways?|Pkwys?|Pass|Passage|Psge|Path|Pike|Pines?|Pnes?|Place|Pl|Plains?|Plns?|Plaza|Plz|Point|Pt|Points|Pts|Port|Prt|Ports|Prts|Prairie|Pr|Radial|Radl|Ramp|Ranch|Rnch|Rapids?|Rpds?|Rest|Rst|Ridges?|Rdgs?|River|Riv|Roads?|Rds?|Route|Rte|Row|Rue|Run|Shoals?|Shls?|Shores?|Shrs?|Skyway|Skwy|Springs?|Sprgs?|Spur|Spurs|Squares?|Sqs?|Station|Sta|Stravenue|Stra|Stream|Strm|Streets?|Sts?|Summit|Smt|Terrace|Ter|Throughway|Trwy|Trace|Trce|Track|Trak|Trafficway|Trfy|Trail|Trl|Trailer|Trlr|Tunnel|Tunl|Turnpike|Tpke|Underpass|Upas|Unions?|Uns?|Valleys?|Vlys?|Viaduct|Via|Views?|Vws?|Village|Vlg|Villages|Vlgs|Ville|Vl|Vista|Vis|Walks?|Wall|Ways?|Wells?|Wls?";
+  "Alley|Aly|Annex|Anx|Arcade|Arc|Avenue|Ave|Av|Bayou|Byu|Beach|Bch|Bend|Bnd|Bluffs?|Blfs?|Bottom|Btm|Boulevard|Blvd|Branch|Br|Bridge|Brg|Brook|Brk|Brooks|Brks|Burgs?|Bgs?|Bypass|Byp|Camp|Cp|Canyon|Cyn|Cape|Cpe|Causeway|Cswy|Center|Ctr|Centers|Ctrs|Circles?|Cirs?|Cliffs?|Clfs?|Club|Clb|Common|Cmn|Commons|Cmns|Corners?|Cors?|Course|Crse|Courts?|Cts?|Coves?|Cvs?|Creek|Crk|Crescent|Cres|Crest|Crst|Crossing|Xing|Crossroads?|Xrds?|Curve|Curv|Dale|Dl|Dam|Dm|Divide|Dv|Drives?|Drs?|Estates?|Ests?|Expressway|Expy|Extensions?|Exts?|Falls?|Fls?|Ferry|Fry|Fields?|Flds?|Flats?|Flts?|Fords?|Frds?|Forest|Frst|Forge|Frg|Forges|Frgs|Fork|Frk|Forks|Frks|Fort|Ft|Freeway|Fwy|Gardens?|Gdns?|Gateway|Gtwy|Glens?|Glns?|Greens?|Grns?|Groves?|Grvs?|Harbors?|Hbrs?|Haven|Hvn|Heights|Hts|Highway|Hwy|Hills?|Hls?|Hollow|Holw|Inlet|Inlt|Islands?|Iss?|Isle|Junctions?|Jcts?|Keys?|Kys?|Knolls?|Knls?|Lakes?|Lks?|Land|Landing|Lndg|Lane|Ln|Light|Lgt|Lights|Lgts|Loaf|Lf|Locks?|Lcks?|Lodge|Ldg|Loop|Mall|Manors?|Mnrs?|Meadows?|Mdws?|Mews|Mill|Ml|Mills|Mls|Mission|Msn|Motorway|Mtwy|Mount|Mt|Mountains?|Mtns?|Neck|Nck|Orchard|Orch|Oval|Overpass|Opas|Park|Parks|Parkways?|Pkwys?|Pass|Passage|Psge|Path|Pike|Pines?|Pnes?|Place|Pl|Plains?|Plns?|Plaza|Plz|Point|Pt|Points|Pts|Port|Prt|Ports|Prts|Prairie|Pr|Radial|Radl|Ramp|Ranch|Rnch|Rapids?|Rpds?|Rest|Rst|Ridges?|Rdgs?|River|Riv|Roads?|Rds?|Route|Rte|Row|Rue|Run|Shoals?|Shls?|Shores?|Shrs?|Skyway|Skwy|Springs?|Sprgs?|Spgs?|Spur|Spurs|Squares?|Sqs?|Station|Sta|Stravenue|Stra|Stream|Strm|Streets?|Sts?|Summit|Smt|Terrace|Ter|Throughway|Trwy|Trace|Trce|Track|Trak|Trafficway|Trfy|Trail|Trl|Trailer|Trlr|Tunnel|Tunl|Turnpike|Tpke|Underpass|Upas|Unions?|Uns?|Valleys?|Vlys?|Viaduct|Via|Views?|Vws?|Village|Vlg|Villages|Vlgs|Ville|Vl|Vista|Vis|Walks?|Wall|Ways?|Wells?|Wls?";
 const UNIT = String.raw`(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Building|Fl|Floor|Rm|Room|Lot|Trlr|APT|APARTMENT|SUITE|STE|UNIT|BLDG|FL|RM|LOT|#)\.? ?#?[A-Za-z0-9-]{1,6})?`;
 // US states, DC and territories, as the postal service abbreviates them.
 const STATE =
@@ -57,12 +57,24 @@ const COMMON_SUFFIX =
 // Shouted, the rare suffixes count only after a number that is not a protocol reply ("250 AUTH PLAIN").
 const SUFFIXES = `${STREET_SUFFIX}|${COMMON_SUFFIX.toUpperCase()}|(?<!(?<![\\d])[1-5]\\d\\d [A-Z ]+)(?:${STREET_SUFFIX.toUpperCase()})`;
 const NOT_STREET_LOWER = String.raw`(?!(?:mg|mcg|ml|kg|gb|mb|kb|tb|ms|am|pm|at|by|in|on|of|to|for|and|the|or|units?|daily|tabs?|times)\b)`;
+const AFTER_DIRECTION_LOWER = String.raw`(?: (?:[nsew]|ne|nw|se|sw)\.?(?![\p{L}\p{N}]))?`;
+const UNIT_LOWER = String.raw`(?:,? (?:apt|apartment|suite|ste|unit|bldg|building|fl|floor|rm|room|lot|trlr|#)\.? ?#?[a-z0-9-]{1,6})?`;
+// A field of a row (CSV, semicolon, pipe or tab separated, quoted or not) starts and ends here.
+const FIELD_START = String.raw`(?<=(?:^|[,;|\t])"?)`;
+const FIELD_END = String.raw`(?="?(?:[,;|\t]|$))`;
+const STREET_WORD_LOWER = String.raw`${NOT_STREET_LOWER}\p{Ll}[\p{Ll}'’-]*`;
+// A street address that is a whole field of a lowercase row ("…,4895 birch springs rm 13,scranton,…"):
+// there the field's edges tell a street, so every USPS suffix counts, with a direction and a unit.
+// A comma inside a number in prose ("across 2,000 requests", "of 1,000 keys") starts no field.
+const LOWERCASE_STREET_FIELD = String.raw`${FIELD_START}(?<![\p{L} ]\d{1,3},)[1-9]\d{0,5} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${STREET_WORD_LOWER}|\d{1,3}(?:st|nd|rd|th))(?: ${STREET_WORD_LOWER}){0,3} (?:${STREET_SUFFIX.toLowerCase()}|${COMMON_SUFFIX.toLowerCase()})\.?${AFTER_DIRECTION_LOWER}${UNIT_LOWER}${FIELD_END}`;
+// City, state and ZIP as three fields of a lowercase row ("scranton,pa,18503", "\"macon\";\"ga\";\"31201\"").
+const LOWERCASE_PLACE_FIELDS = String.raw`${FIELD_START}${NOT_CITY}\p{Ll}[\p{Ll}'’.-]*(?: \p{Ll}[\p{Ll}'’.-]*){0,3}"?[,;|\t]"?(?:${STATE.toLowerCase()})"?[,;|\t]"?\d{5}(?:-\d{4})?${FIELD_END}`;
 /**
  * Addresses in a line typed all in lowercase ("7402 n. 47th st, denver, co 85764"), where
  * capitals cannot tell a street from other words: only applied to lines without capitals.
  */
 export const LOWERCASE_ADDRESS = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])\d{1,6} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${NOT_STREET_LOWER}[\p{Ll}]+|\d{1,3}(?:st|nd|rd|th))(?: ${NOT_STREET_LOWER}[\p{Ll}]+){0,3} (?:${COMMON_SUFFIX.toLowerCase()})(?![\p{L}\p{N}])(?!(?<=dr)\.? [\p{Ll}]{3})\.?(?:,? (?:apt|apartment|suite|ste|unit|#)\.? ?#?[a-z0-9-]{1,6})?(?:,? [\p{Ll}'’. -]{2,30},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?)?|(?<![\p{L}\p{N}])${NOT_CITY}[\p{Ll}][\p{Ll}'’.-]*(?: ${NOT_CITY}[\p{Ll}][\p{Ll}'’.-]*){0,2},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?(?!\d)`,
+  String.raw`${LOWERCASE_STREET_FIELD}|${LOWERCASE_PLACE_FIELDS}|(?<![\p{L}\p{N}])\d{1,6} (?:(?:[nsew]|ne|nw|se|sw)\.? )?(?:${NOT_STREET_LOWER}[\p{Ll}]+|\d{1,3}(?:st|nd|rd|th))(?: ${NOT_STREET_LOWER}[\p{Ll}]+){0,3} (?:${COMMON_SUFFIX.toLowerCase()})(?![\p{L}\p{N}])(?!(?<=dr)\.? [\p{Ll}]{3})\.?${AFTER_DIRECTION_LOWER}${UNIT_LOWER}(?:,? [\p{Ll}'’. -]{2,30},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?)?|(?<![\p{L}\p{N}])${NOT_CITY}[\p{Ll}][\p{Ll}'’.-]*(?: ${NOT_CITY}[\p{Ll}][\p{Ll}'’.-]*){0,2},? (?:${STATE.toLowerCase()}),? \d{5}(?:-\d{4})?(?!\d)`,
   "gdu",
 );
 /** A date next to a patient's name: not part of a log timestamp ("2026-11-25T10:14", "11/25/2026 10:14"). */
@@ -155,7 +167,7 @@ export const DETECTORS: readonly Detector[] = [
   {
     kind: "address",
     re: re(
-      String.raw`(?<![\p{L}\p{N}])(?<v>\d{1,6} (?:[NSEW]{1,2}\.? )?(?:${STREET_WORD}|\p{L}[\p{L}'’]+)(?: [\p{L}'’]+){0,3} (?:${STREET_SUFFIX}|${COMMON_SUFFIX})\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Fl|Rm|Lot|#)\.? ?#?[A-Za-z0-9-]{1,6})?(?:,? | ?[/|] ?)${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?)(?!\d)`,
+      String.raw`(?<![\p{L}\p{N}])(?<v>\d{1,6} (?:[NSEW]{1,2}\.? )?(?:${STREET_WORD}|\p{L}[\p{L}'’]+)(?: [\p{L}'’]+){0,3} (?:${STREET_SUFFIX}|${COMMON_SUFFIX})\.?${AFTER_DIRECTION}(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Bldg|Fl|Rm|Lot|Trlr|#)\.? ?#?[A-Za-z0-9-]{1,6})?(?:,? | ?[/|] ?)${CITY},? (?:${STATE}),? \d{5}(?:-\d{4})?)(?!\d)`,
       "gdiu",
     ),
     requires: /\d{5}/,

@@ -26,13 +26,18 @@ export interface Token {
   english?: number;
   /** Whether English lacks the word, once asked (name-words.ts `foreign`). */
   foreign?: boolean;
+  /** Whether the word may be a name at all, once asked (name-words.ts `nameWord`). */
+  named?: boolean;
 }
 
 // A word: letters with inner apostrophes ("O'Brien", "D’Angelo"); hyphens split, and rejoin below.
 const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu;
 const COMPOUND_SEP = /^(?:[_.+^/\\-]|%20|%2C)$/;
-// Characters that only join the parts of a file name, path or URL (not "." or "-", which prose uses).
-const JOINER = /^[_^/\\]$/;
+// Characters that only join the parts of a file name, path or URL (not "." or "-", which prose uses):
+// "_", "^", "/" and "\\", by character code (asked of every word).
+function joiner(c: number): boolean {
+  return c === 95 || c === 94 || c === 47 || c === 92;
+}
 /** Whether `sep` joins the words of a file name, path or URL ("_", ".", "/", "%20"…). */
 export function compoundSep(sep: string): boolean {
   if (sep.length === 1) return "_.+^/\\-".includes(sep);
@@ -46,11 +51,14 @@ export function tokenize(text: string): Token[] {
   for (const m of text.matchAll(WORD)) {
     const sep = text.slice(prevEnd, m.index);
     const w = m[0];
+    const last = w[w.length - 1];
+    const apostrophe = w[w.length - 2];
     const possessive =
-      w.length > 3 && (w[w.length - 1] === "s" || w[w.length - 1] === "S") && /['’]/.test(w[w.length - 2]!);
+      w.length > 3 && (last === "s" || last === "S") && (apostrophe === "'" || apostrophe === "’");
     const word = possessive ? w.slice(0, -2) : w;
     const parts = camelParts(word);
-    for (const [n, [off, part]] of parts.entries()) {
+    for (let n = 0; n < parts.length; n++) {
+      const [off, part] = parts[n]!;
       const start = m.index + off;
       const end = start + part.length;
       toks.push({
@@ -63,6 +71,12 @@ export function tokenize(text: string): Token[] {
         compound: false,
         possessive: possessive && n === parts.length - 1,
         parts: parts.length,
+        // The caches the name rules fill, present from the start: every token keeps one object shape,
+        // so the rules' property reads stay monomorphic.
+        ranks: undefined,
+        english: undefined,
+        foreign: undefined,
+        named: undefined,
       });
     }
     prevEnd = m.index + m[0].length;
@@ -82,8 +96,8 @@ export function tokenize(text: string): Token[] {
     t.compound =
       (compoundSep(before) && (before !== "-" || t.shape === "lower" || prev?.shape === "lower")) ||
       (compoundSep(after) && (after !== "-" || t.shape === "lower" || next?.shape === "lower")) ||
-      JOINER.test(text[t.start - 1] ?? "") ||
-      JOINER.test(text[t.end] ?? "");
+      joiner(text.charCodeAt(t.start - 1)) ||
+      joiner(text.charCodeAt(t.end));
   }
   for (let i = toks.length - 1; i > 0; i--)
     if (toks[i]!.sep === "" && toks[i]!.compound) toks[i - 1]!.compound = true;
@@ -95,8 +109,8 @@ export function tokenize(text: string): Token[] {
 // "JohnsonJennifer" → Johnson, Jennifer; "McDonald", "LaToya", "DeShawn" stay whole.
 const CAMEL_BREAK = /(?<=\p{Ll})(?=\p{Lu}\p{Ll})/u;
 function camelParts(word: string): Array<[number, string]> {
-  // Most words have no inner capital: one part, no scan.
-  if (!CAMEL_BREAK.test(word)) return [[0, word]];
+  // Most words have no inner capital: one part, no scan (ASCII words by character codes).
+  if (!maybeCamel(word) || !CAMEL_BREAK.test(word)) return [[0, word]];
   const parts: Array<[number, string]> = [];
   let from = 0;
   for (const m of word.matchAll(/(?<=\p{Ll})(?=\p{Lu}\p{Ll})/gu)) {
@@ -106,6 +120,18 @@ function camelParts(word: string): Array<[number, string]> {
   }
   parts.push([from, word.slice(from)]);
   return parts;
+}
+
+// Whether a word may hold a lowercase letter followed by a capital: false only for ASCII words without one.
+function maybeCamel(word: string): boolean {
+  let lower = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c > 127) return true;
+    if (c >= 97 && c <= 122) lower = true;
+    else if (lower && c >= 65 && c <= 90) return true;
+  }
+  return false;
 }
 
 function shapeOf(w: string): Shape {

@@ -231,7 +231,8 @@ export function ranks(t: Token): NameRanks {
   return t.ranks;
 }
 export function nameWord(t: Token): boolean {
-  return t.text.length >= 2 && !NEVER.has(t.lower);
+  t.named ??= t.text.length >= 2 && !NEVER.has(t.lower);
+  return t.named;
 }
 export function isGiven(t: Token): boolean {
   return nameWord(t) && ranks(t).given >= 0;
@@ -290,7 +291,13 @@ export function likelySurname(t: Token): boolean {
 }
 /** Part of a host or build name: "XRAY-PC", "WS-BILLING-01", "EXAM3". */
 export function touchesDigits(t: Token, text: string): boolean {
-  return /\d/.test(text[t.start - 1] ?? "") || /^-?\d/.test(text.slice(t.end, t.end + 2));
+  // By character codes: the name rules ask this of most words of every line.
+  const after = text.charCodeAt(t.end) === 45 ? t.end + 1 : t.end;
+  return digitAt(text, t.start - 1) || digitAt(text, after);
+}
+function digitAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
 }
 /** Letters outside ASCII: "Vương", "Łukasz", "Núñez". */
 export function accented(t: Token): boolean {

@@ -92,12 +92,22 @@ export function findPersonNames(
   };
   const taken = new Uint8Array(toks.length);
   const claim = (first: number, last: number) => {
-    const [from, to] = widen(toks, text, first, last, taken);
+    let [from, to] = widen(toks, text, first, last, taken);
+    if (lowerLine) [from, to] = thirdWord(toks, text, from, surnameAfter(toks, text, to, taken), taken);
     for (let k = from; k <= to; k++) taken[k] = 1;
     add(from, to);
   };
 
-  const line: Line = { toks, text, lowerLine, shouted: !/\p{Ll}/u.test(text), taken };
+  const line: Line = {
+    toks,
+    text,
+    lowerLine,
+    shouted: !/\p{Ll}/u.test(text),
+    taken,
+    valueAt: undefined,
+    mail: undefined,
+    row: undefined,
+  };
   for (let i = 0; i < toks.length; i++) {
     if (taken[i]) continue;
     const t = toks[i]!;
@@ -209,6 +219,81 @@ function widen(toks: Token[], text: string, from: number, to: number, taken: Uin
   return [from, to];
 }
 
+// What ends a lowercase name whose surname is also an English word ("janeth cross: yes confirm",
+// "shavonne friend?", "raye key needs intake forms", "autumn duvall 262-979-…").
+const LOWER_SURNAME_END = new RegExp(
+  String.raw`^(?:\s*$|\s*[,.;:?!)(]|\s+[-–—]\s|['’]s\b|\s+\+?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\s+(?:${[...SAYS].join("|")}|back|re|dob|to|and|at|both|still|also|just|now|dropped|paid|checked|walked|here|no show|tel|ph|cell|in (?:rm|room|the lobby)|is (?:here|waiting|in|on))\b)`,
+);
+
+/**
+ * "marcos r. sinquefield back re labs", "janeth cross: yes confirm": in a lowercase line a given name
+ * (or a middle initial after one) that a rule found alone takes the surname after it: a word no list
+ * holds, or a census surname that English lacks or before what ends a name.
+ */
+function surnameAfter(toks: Token[], text: string, to: number, taken: Uint8Array): number {
+  const cur = toks[to]!;
+  const initial = cur.text.length === 1 && text[cur.end] === "." && to > 0 && strongGiven(toks[to - 1]!);
+  if (cur.shape !== "lower" || !(initial || strongGiven(cur))) return to;
+  let k = to + 1;
+  let n = toks[k];
+  // A middle initial first: "marcos r. sinquefield".
+  if (!initial && n?.text.length === 1 && n.sep === " " && text[n.end] === ".") n = toks[++k];
+  if (n === undefined || taken[k] || n.sep !== (k === to + 1 && !initial ? " " : ". ")) return to;
+  if (n.shape !== "lower" || n.text.length < 2 || shorthand(n) || touchesDigits(n, text)) return to;
+  // Surnames that are everyday words ("cross", "west", "price") only when common ones; the words that
+  // end a name ("back", "re") are none.
+  const r = ranks(n);
+  const surname =
+    isSurname(n) && !WORDLIKE.has(n.lower) ? r.surname >= 0 : r.surname >= 0 && r.surname < 2000;
+  if (LOWER_SURNAME_END.test(` ${n.lower}`)) return to;
+  // "elena j. istha": a surname no list holds.
+  if (!surname) return n.text.length >= 3 && unlisted(n, text) ? k : to;
+  return english(n) === 0 || LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40)) ? k : to;
+}
+
+/**
+ * "damjan aleksander fister here for f/u", "oona lily michiels cant make it": in a lowercase line a
+ * name found as two words takes a third beside it. After it: a word English lacks, a census surname
+ * English lacks, or a rarer census surname before what ends a name. Before it, opening the clause: a
+ * word English lacks or a census given name that is no everyday word.
+ */
+function thirdWord(
+  toks: Token[],
+  text: string,
+  from: number,
+  to: number,
+  taken: Uint8Array,
+): [number, number] {
+  if (to !== from + 1 || toks[to]!.sep !== " " || toks[to]!.possessive) return [from, to];
+  const name = (t: Token) =>
+    t.shape === "lower" && t.text.length >= 3 && !shorthand(t) && !touchesDigits(t, text);
+  const n = toks[to + 1];
+  if (
+    n !== undefined &&
+    !taken[to + 1] &&
+    n.sep === " " &&
+    name(n) &&
+    (unlisted(n, text) ||
+      (isSurname(n) &&
+        (english(n) === 0 ||
+          (english(n) > 20 &&
+            !WORDLIKE.has(n.lower) &&
+            LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40))))))
+  )
+    return [from, to + 1];
+  const p = toks[from - 1];
+  if (
+    p !== undefined &&
+    !taken[from - 1] &&
+    toks[from]!.sep === " " &&
+    name(p) &&
+    (unlisted(p, text) || plainGiven(p)) &&
+    clauseStart(toks, from - 1, text)
+  )
+    return [from - 1, to];
+  return [from, to];
+}
+
 /** A line being read: its words, which of them a rule has claimed, and whether it has no capitals. */
 interface Line {
   toks: Token[];
@@ -221,6 +306,8 @@ interface Line {
   valueAt?: number;
   /** Whether the line holds an "@" (an e-mail address a display name may precede); found on first need. */
   mail?: boolean;
+  /** Whether the line is a row of fields about a person (rowFields); found on first need. */
+  row?: boolean;
 }
 /** The first and last word of a name a rule found. */
 type Found = [number, number];
@@ -236,6 +323,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   beforeBirthDateLabel,
   patientFolder,
   patientPathOrQuery,
+  rowFields,
   givenAndSurname,
   camelFileName,
   surnameAndInitial,
@@ -243,6 +331,7 @@ const RULES: ReadonlyArray<(line: Line, i: number) => Found | undefined> = [
   clauseSubject,
   unlistedPair,
   lowerInitialAndSurname,
+  lowerCensusPair,
   unlistedInFileName,
   runTogetherStem,
   loneGiven,
@@ -283,11 +372,11 @@ function afterContextWord(line: Line, i: number): Found | undefined {
   // "Dear Hujhe Watson,", "Hi Gussij,", "Attn: …", "c/o …", "Photo of …": only a person follows.
   const prevWord = i > 0 ? toks[i - 1]! : undefined;
   const addressed =
-    i + 1 < toks.length &&
-    /^:?\s+$/.test(toks[i + 1]!.sep) &&
     ((GREETING.has(t.lower) && !t.compound) ||
       (t.lower === "o" && prevWord?.lower === "c" && t.sep === "/") ||
-      (t.lower === "of" && !t.compound && prevWord !== undefined && PICTURE.has(prevWord.lower)));
+      (t.lower === "of" && !t.compound && prevWord !== undefined && PICTURE.has(prevWord.lower))) &&
+    i + 1 < toks.length &&
+    /^:?\s+$/.test(toks[i + 1]!.sep);
   const before =
     relative ||
     caption ||
@@ -774,6 +863,58 @@ function patientPathOrQuery(line: Line, i: number): Found | undefined {
   return undefined;
 }
 
+// A row of fields: three separators of one kind (counted, not matched: a long line stays linear), and
+// a date, a phone number or a ZIP code among the fields.
+function rowOfFields(text: string): boolean {
+  const counts = [0, 0, 0, 0];
+  for (let k = 0; k < text.length; k++) {
+    const at = ",;|\t".indexOf(text[k]!);
+    if (at >= 0 && ++counts[at]! >= 3) return ROW_PERSONAL_FIELD.test(text);
+  }
+  return false;
+}
+const ROW_PERSONAL_FIELD = new RegExp(
+  String.raw`(?:^|[,;|\t]"?)(?:${DATE}|\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|\d{5}(?:-\d{4})?)"?(?:[,;|\t]|$)`,
+);
+// Where a field ends: its closing quote, then a separator or the end of the line.
+const FIELD_END = /^"?(?:[,;|\t]|$)/;
+
+/**
+ * "136745|pelletier|robert|1944-01-10|8553 cedar crk|…", "\"hansen, rhea\",\"27382 maple spgs\",…": in
+ * a row of fields that holds a date, a phone or a ZIP code, a surname and a given name as two fields
+ * side by side (either order) or as one quoted `surname, given` field are the person the row is
+ * about: census names, or one beside a word English lacks, or particles opening the surname; one of
+ * the two words must be one English lacks.
+ */
+function rowFields(line: Line, i: number): Found | undefined {
+  const { toks, text } = line;
+  const a = toks[i]!;
+  const b = toks[i + 1];
+  // Cheap tests first: the next word's separator holds a field's separator or a comma.
+  if (b === undefined || b.sep.length === 0 || b.sep.length > 3 || !/[,;|\t]/.test(b.sep)) return undefined;
+  if (a.shape !== b.shape || a.shape === "mixed" || a.shape === "initial") return undefined;
+  // "van der meer|monique": particles open the surname's field.
+  let from = i;
+  while (from > 0 && toks[from]!.sep === " " && PARTICLE.has(toks[from - 1]!.lower)) from--;
+  const before = from === 0 ? text.slice(0, toks[0]!.start) : toks[from]!.sep;
+  const quotedPair = /^, ?$/.test(b.sep) && /(?:^|[,;|\t])"$/.test(before);
+  const twoFields = /^"?[,;|\t]"?$/.test(b.sep) && /(?:^|[,;|\t])"?$/.test(before);
+  if (!(quotedPair || twoFields) || !FIELD_END.test(text.slice(b.end, b.end + 2))) return undefined;
+  if (quotedPair && text[b.end] !== '"') return undefined;
+  line.row ??= rowOfFields(text);
+  if (!line.row) return undefined;
+  // A census surname and given name, or one of them beside a word English lacks ("heckel;vittorio").
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const surnameFirst = (ra.surname >= 0 || foreign(a)) && (rb.given >= 0 || foreign(b));
+  const givenFirst = (ra.given >= 0 || foreign(a)) && (rb.surname >= 0 || foreign(b));
+  // Particles before the surname ("van der laan, vincenzo") are evidence of a name as well.
+  const particles = from < i;
+  const census = particles || ra.given >= 0 || ra.surname >= 0 || rb.given >= 0 || rb.surname >= 0;
+  const pair = census && (quotedPair ? surnameFirst || particles : surnameFirst || givenFirst || particles);
+  return pair && (particles || english(a) === 0 || english(b) === 0) ? [from, i + 1] : undefined;
+}
+
 /** A given name beside a surname (either order), in prose or inside a file name or URL. */
 function givenAndSurname(line: Line, i: number): Found | undefined {
   const { toks, text, lowerLine, taken } = line;
@@ -1055,6 +1196,32 @@ function lowerInitialAndSurname(line: Line, i: number): Found | undefined {
 }
 
 /**
+ * "carolina donaldson texted back", "reply from young takahashi: yes confirm", "can you room meta
+ * frappier?": in a lowercase line, any census given name (even one English or a place shares) before
+ * a census surname English lacks, where a person stands: after a word that introduces or reaches a
+ * person, or opening a clause, and before what ends a name.
+ */
+function lowerCensusPair(line: Line, i: number): Found | undefined {
+  const { toks, text, lowerLine } = line;
+  const t = toks[i]!;
+  const n = toks[i + 1];
+  if (!lowerLine || n === undefined || t.shape !== "lower" || n.shape !== "lower" || n.sep !== " ")
+    return undefined;
+  if (t.text.length < 2 || n.text.length < 3 || t.compound || n.compound) return undefined;
+  if (ranks(t).given < 0 || ranks(n).surname < 0 || english(n) !== 0 || shorthand(n)) return undefined;
+  const prev = i > 0 ? toks[i - 1] : undefined;
+  // "holly crain and florance story both at 1:30": the second of two people.
+  const second = prev?.lower === "and" && i > 1 && line.taken[i - 2] === 1;
+  const opens =
+    second ||
+    clauseStart(toks, i, text) ||
+    (prev !== undefined &&
+      (BEFORE_NAME.has(prev.lower) || REACHES.has(prev.lower) || RELATIVE.has(prev.lower)));
+  if (!opens || touchesDigits(t, text) || touchesDigits(n, text) || assigned(line, t)) return undefined;
+  return LOWER_SURNAME_END.test(text.slice(n.end, n.end + 40)) ? [i, i + 1] : undefined;
+}
+
+/**
  * A file name's stem that English lacks, before a date or a number: "kamladwivedi_1014.pdf",
  * "ESBENSKOV_0617.PDF", "scan_ottovestergaard_dob19720114.pdf" — a name run together. Two English
  * words run together ("scansnap_0001.pdf", "screenshot_2024.png") are not one.
@@ -1268,6 +1435,21 @@ function namePair(toks: Token[], i: number, lowerLine: boolean, text: string): n
     allForeign([a, b]) &&
     [a, b].some((w) => isGiven(w) || isSurname(w) || accented(w)) &&
     /^(?:$|[,;|)\]"'>(]|\s[-–—|/(<]|\.?$)/.test(text.slice(b.end, b.end + 2))
+  )
+    return j;
+  // "bevel, hiroshi dob: 2/21/83": a census surname that is no everyday word, a comma and a census
+  // given name that is none either or a word no list holds, before what ends a name.
+  if (
+    lowerLine &&
+    a.shape === "lower" &&
+    b.shape === "lower" &&
+    /^, ?$/.test(b.sep) &&
+    isSurname(a) &&
+    !WORDLIKE.has(a.lower) &&
+    (english(a) === 0 || english(a) > 20) &&
+    (plainGiven(b) || (b.text.length >= 3 && unlisted(b, text))) &&
+    (clauseStart(toks, i, text) || (i > 0 && BEFORE_NAME.has(toks[i - 1]!.lower))) &&
+    LOWER_SURNAME_END.test(text.slice(b.end, b.end + 40))
   )
     return j;
   if (a.shape === "lower" && !compound) return -1;

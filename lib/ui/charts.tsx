@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { DEFAULT_FRAME, lineGeometry, type SeriesPoint, stackedBarGeometry } from "./chart-geometry.ts";
 
 const f = DEFAULT_FRAME;
@@ -24,21 +25,35 @@ function Axes(p: { yTicks: { y: number; label: string }[]; xLabels: { x: number;
   );
 }
 
+/** A chart's SVG: the summary as its accessible name and title, the axes, then the marks. */
+function ChartSvg(p: {
+  summary: string;
+  testid: string;
+  axes: Parameters<typeof Axes>[0];
+  children?: Child;
+}) {
+  return (
+    <svg
+      class="chart"
+      viewBox={`0 0 ${f.width} ${f.height}`}
+      role="img"
+      aria-label={p.summary}
+      data-testid={p.testid}
+    >
+      <title>{p.summary}</title>
+      <Axes yTicks={p.axes.yTicks} xLabels={p.axes.xLabels} />
+      {p.children}
+    </svg>
+  );
+}
+
 /** Compliance score over time (0–100) as an inline SVG line chart with an accessible summary. */
 export function ScoreChart(p: { points: readonly SeriesPoint[]; title: string }) {
   const g = lineGeometry(p.points);
   const last = [...p.points].reverse().find((x) => x.y !== null);
   const summary = last ? `${p.title}: latest ${last.y}% on ${last.label}` : `${p.title}: no data yet`;
   return (
-    <svg
-      class="chart"
-      viewBox={`0 0 ${f.width} ${f.height}`}
-      role="img"
-      aria-label={summary}
-      data-testid="score-chart"
-    >
-      <title>{summary}</title>
-      <Axes yTicks={g.yTicks} xLabels={g.xLabels} />
+    <ChartSvg summary={summary} testid="score-chart" axes={g}>
       {g.area ? <path class="area" d={g.area} /> : null}
       {g.path ? <path class="line" d={g.path} /> : null}
       {g.dots.length > 1 &&
@@ -57,7 +72,7 @@ export function ScoreChart(p: { points: readonly SeriesPoint[]; title: string })
           {`one day assessed so far: ${g.dots[0]!.value}% on ${g.dots[0]!.label}`}
         </text>
       ) : null}
-    </svg>
+    </ChartSvg>
   );
 }
 
@@ -79,15 +94,7 @@ export function TierChart(p: {
       : "";
   return (
     <figure style="margin:0">
-      <svg
-        class="chart"
-        viewBox={`0 0 ${f.width} ${f.height}`}
-        role="img"
-        aria-label={summary}
-        data-testid="tier-chart"
-      >
-        <title>{summary}</title>
-        <Axes yTicks={g.yTicks} xLabels={g.xLabels} />
+      <ChartSvg summary={summary} testid="tier-chart" axes={g}>
         {g.bars.map((b) => (
           <rect class={`bar ${b.key}`} x={b.x} y={b.y} width={b.width} height={b.height}>
             <title>{`${b.label}: ${b.count} ${b.key}`}</title>
@@ -98,7 +105,7 @@ export function TierChart(p: {
             {`no ${what.toLowerCase()}${period}`}
           </text>
         ) : null}
-      </svg>
+      </ChartSvg>
       <figcaption class="legend">
         <span>
           <i style="background:#4f8fbf" />

@@ -10,10 +10,9 @@ import { connectSsh } from "../../agent/src/ssh/connection.ts";
 import { Limiter } from "../../agent/src/ssh/limiter.ts";
 import { memoryPins } from "../../agent/src/ssh/pins.ts";
 import { SshRunbookExecutor } from "../../agent/src/ssh/runbook-executor.ts";
-import { sshdPresent, startTestSshd, type TestSshd } from "../../agent/src/ssh/sshd.fixture.ts";
+import { sshdRequirement, startTestSshd, type TestSshd } from "../../agent/src/ssh/sshd.fixture.ts";
 import { isKnownCitation } from "../../protocol/hipaa.ts";
 import { RunbookSpec } from "../../protocol/runbook.ts";
-import { requirement } from "../../test/support/requirement.ts";
 import { runbookById } from "../index.ts";
 
 const here = import.meta.dir;
@@ -38,11 +37,7 @@ describe("runbooks/macos", () => {
   });
 });
 
-const present = requirement(
-  "sshd",
-  sshdPresent(),
-  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
-);
+const present = sshdRequirement();
 
 describe.if(present)("macOS runbooks through the SSH executor", () => {
   let sshd: TestSshd;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { raiseAlert } from "../../cloud/src/alerts/raise.ts";
-import { createSite } from "../../cloud/src/sites/create.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { issueCheckpoint } from "../../cloud/src/transparency/checkpoints.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
@@ -9,7 +8,7 @@ import { AGENT_API } from "../../protocol/api.ts";
 import { keyFingerprint, signClaim } from "../../protocol/provision.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
-import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { type ServedCloud, serveSites } from "./cloud-server.ts";
 import { portalSignIn as signIn } from "./portal-sign-in.ts";
 
 let s: ServedCloud;
@@ -19,15 +18,18 @@ let adminToken: string;
 
 describe.skipIf(!chromiumPresent())("dashboard and portal in Chromium", () => {
   beforeAll(async () => {
-    s = await serveTestCloud();
+    const seeded = await serveSites([
+      {
+        id: "riverside",
+        name: "Riverside Family Practice",
+        tier: "professional",
+        appliances: ["app-1", "app-2"],
+      },
+      { id: "newclinic", name: "New Leaf Pediatrics", tier: "essential", appliances: [] },
+    ]);
+    s = seeded.s;
+    app = seeded.apps[0]!;
     const ctx = s.cloud.systemCtx();
-    await createSite({
-      ctx,
-      input: { id: "riverside", name: "Riverside Family Practice", tier: "professional" },
-    });
-    await createSite({ ctx, input: { id: "newclinic", name: "New Leaf Pediatrics", tier: "essential" } });
-    app = await s.cloud.createAppliance("riverside", "app-1");
-    await s.cloud.createAppliance("riverside", "app-2");
     await seedEvidence(s.cloud, app, 600, 30);
     await issueCheckpoint(s.cloud.deps.db, s.cloud.deps, "riverside");
     await checkinAs(s.cloud, app);

@@ -6,7 +6,6 @@
  * detail beside the name; a host no one named keeps its address.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createSite } from "../../cloud/src/sites/create.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { uploadAs } from "../../cloud/src/web/testing/seed.ts";
 import { newIncident } from "../../lib/incident.ts";
@@ -16,7 +15,7 @@ import type { Finding } from "../../protocol/finding.ts";
 import type { DeviceReport } from "../../protocol/targets.ts";
 import { sampleFinding } from "../../protocol/testkit.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
-import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { type ServedCloud, serveSites } from "./cloud-server.ts";
 import { dashboardSignIn } from "./dashboard-sign-in.ts";
 import { portalSignIn } from "./portal-sign-in.ts";
 import { WIDTHS } from "./screenshots.ts";
@@ -30,10 +29,12 @@ describe.skipIf(!chromiumPresent())("hosts appear by name, not by IP address", (
   let b: Browser;
 
   beforeAll(async () => {
-    s = await serveTestCloud();
+    const seeded = await serveSites([
+      { id: SITE, name: "Lakeside Pediatrics", tier: "professional", appliances: ["lake-1"] },
+    ]);
+    s = seeded.s;
+    const app = seeded.apps[0]!;
     const ctx = s.cloud.systemCtx();
-    await createSite({ ctx, input: { id: SITE, name: "Lakeside Pediatrics", tier: "professional" } });
-    const app = await s.cloud.createAppliance(SITE, "lake-1");
     const now = s.cloud.clock.now().getTime();
     const at = (msAgo: number) => new Date(now - msAgo).toISOString();
 

@@ -5,11 +5,10 @@
  * and host, failing controls in plain words, the verifier as a download, times to the second.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createSite } from "../../cloud/src/sites/create.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { checkinAs, seedEvidence, seedIncidents } from "../../cloud/src/web/testing/seed.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
-import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { type ServedCloud, serveSites } from "./cloud-server.ts";
 import { dashboardSignIn } from "./dashboard-sign-in.ts";
 import { portalSignIn } from "./portal-sign-in.ts";
 import { WIDTHS } from "./screenshots.ts";
@@ -19,15 +18,13 @@ describe.skipIf(!chromiumPresent())("pages for an MSP, an office manager and an 
   let b: Browser;
 
   beforeAll(async () => {
-    s = await serveTestCloud();
+    const seeded = await serveSites([
+      { id: "riverside", name: "Riverside Family Practice", tier: "professional", appliances: ["app-1"] },
+      { id: "oakwood", name: "Oakwood Dental", tier: "essential", appliances: ["oak-1"] },
+    ]);
+    s = seeded.s;
+    const app = seeded.apps[0]!;
     const ctx = s.cloud.systemCtx();
-    await createSite({
-      ctx,
-      input: { id: "riverside", name: "Riverside Family Practice", tier: "professional" },
-    });
-    await createSite({ ctx, input: { id: "oakwood", name: "Oakwood Dental", tier: "essential" } });
-    const app = await s.cloud.createAppliance("riverside", "app-1");
-    await s.cloud.createAppliance("oakwood", "oak-1");
     await seedEvidence(s.cloud, app, 60, 7);
     await checkinAs(s.cloud, app);
     await seedIncidents(s.cloud, app);

@@ -4,12 +4,11 @@ import { jsonLogger } from "../../agent/src/log/logger.ts";
 import { openStateDb } from "../../agent/src/queue/db.ts";
 import { Queue } from "../../agent/src/queue/queue.ts";
 import { sampleStatusAt } from "../../agent/src/status/fixture.ts";
-import { createSite } from "../../cloud/src/sites/create.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { fixtureChain, uploadAs, verifiedFixAfter } from "../../cloud/src/web/testing/seed.ts";
 import type { RemediationReceipt } from "../../protocol/receipt.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
-import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { type ServedCloud, serveSites } from "./cloud-server.ts";
 import { dashboardSignIn } from "./dashboard-sign-in.ts";
 import { portalSignIn } from "./portal-sign-in.ts";
 import { compareShot, WIDTHS, withinTolerance } from "./screenshots.ts";
@@ -25,14 +24,13 @@ describe.skipIf(!chromiumPresent())("pages for the people who use them, at deskt
   let stopStatus: () => void;
 
   beforeAll(async () => {
-    s = await serveTestCloud();
-    s.cloud.clock.set(NOW);
+    const seeded = await serveSites(
+      [{ id: "riverside", name: "Riverside Family Practice", tier: "professional", appliances: ["app-1"] }],
+      NOW,
+    );
+    s = seeded.s;
+    const app = seeded.apps[0]!;
     const ctx = s.cloud.systemCtx();
-    await createSite({
-      ctx,
-      input: { id: "riverside", name: "Riverside Family Practice", tier: "professional" },
-    });
-    const app = await s.cloud.createAppliance("riverside", "app-1");
     const now = s.cloud.clock.now();
     const chain = fixtureChain(
       app,

@@ -3,11 +3,10 @@ import type { ServiceContext } from "../../cloud/src/context.ts";
 import { proposeException } from "../../cloud/src/program/exceptions.ts";
 import { designateOfficial } from "../../cloud/src/program/officials.ts";
 import { startSra } from "../../cloud/src/program/sra.ts";
-import { createSite } from "../../cloud/src/sites/create.ts";
 import { createPortalUser } from "../../cloud/src/web/portal-users/create.ts";
 import { seedEvidence } from "../../cloud/src/web/testing/seed.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
-import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { type ServedCloud, serveSites } from "./cloud-server.ts";
 import { portalSignIn } from "./portal-sign-in.ts";
 
 let s: ServedCloud;
@@ -24,13 +23,12 @@ async function fitsPhone(): Promise<void> {
 
 describe.skipIf(!chromiumPresent())("the compliance program in the portal, on a phone", () => {
   beforeAll(async () => {
-    s = await serveTestCloud();
+    const seeded = await serveSites([
+      { id: "riverside", name: "Riverside Family Practice", tier: "professional", appliances: ["app-1"] },
+    ]);
+    s = seeded.s;
+    const app = seeded.apps[0]!;
     const ctx = s.cloud.systemCtx();
-    await createSite({
-      ctx,
-      input: { id: "riverside", name: "Riverside Family Practice", tier: "professional" },
-    });
-    const app = await s.cloud.createAppliance("riverside", "app-1");
     await seedEvidence(s.cloud, app, 40, 5);
     await createPortalUser({
       ctx,

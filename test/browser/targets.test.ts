@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createSite } from "../../cloud/src/sites/create.ts";
 import { AGENT_API } from "../../protocol/api.ts";
 import { generateSealKeyPair } from "../../protocol/seal.ts";
 import { announceSealKey } from "../../protocol/targets.ts";
 import { sampleCheckin } from "../../protocol/testkit.ts";
 import { type Browser, chromiumPresent, launchBrowser } from "./browser.ts";
-import { type ServedCloud, serveTestCloud } from "./cloud-server.ts";
+import { type ServedCloud, serveSites } from "./cloud-server.ts";
 
 let s: ServedCloud;
 let b: Browser;
@@ -13,12 +12,11 @@ let adminToken: string;
 
 describe.skipIf(!chromiumPresent())("devices and targets page in Chromium", () => {
   beforeAll(async () => {
-    s = await serveTestCloud();
-    await createSite({
-      ctx: s.cloud.systemCtx(),
-      input: { id: "oakview", name: "Oakview Dental", tier: "professional" },
-    });
-    const app = await s.cloud.createAppliance("oakview", "app-1");
+    const seeded = await serveSites([
+      { id: "oakview", name: "Oakview Dental", tier: "professional", appliances: ["app-1"] },
+    ]);
+    s = seeded.s;
+    const app = seeded.apps[0]!;
     const seal = await generateSealKeyPair();
     await s.cloud.call("POST", AGENT_API.checkin, {
       bearer: app.apiKey,

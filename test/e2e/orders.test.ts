@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
+import { testRule } from "../../lib/rules/testing.ts";
 import { isChainHeadLine } from "../../protocol/chain-heads.ts";
 import { generateKeyPair } from "../../protocol/sign.ts";
 import { askForCycle } from "./harness/agent.ts";
@@ -82,20 +83,15 @@ describe("signed orders (compiled agent, real cloud)", () => {
   }, 120_000);
 
   test("sync_rules applies a newly published rule set at once", async () => {
-    const rule = {
+    const rule = testRule({
       id: "r-clinic-smb1",
-      version: 1,
       description: "this clinic: turn SMBv1 off whenever it is seen",
-      enabled: true,
       priority: 50,
       match: { checks: ["windows.smb1"], statuses: ["fail"], conditions: [] },
       action: { type: "runbook", runbookId: "windows.smb1", params: {} },
-      citations: ["§164.312(e)(1)"],
       cooldownSec: 0,
-      maxAttempts: 3,
       flap: { windowSec: 3600, maxFixes: 5 },
-      source: "custom",
-    };
+    });
     const published = await stack.cloud.api<{ version: number }>("PUT", `/api/sites/${stack.siteId}/rules`, {
       rules: [rule],
     });

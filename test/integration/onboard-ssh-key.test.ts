@@ -11,19 +11,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningAgent } from "../../agent/src/daemon/start.ts";
-import { sshdPresent, startTestSshd, type TestSshd } from "../../agent/src/ssh/sshd.fixture.ts";
+import { sshdRequirement, startTestSshd, type TestSshd } from "../../agent/src/ssh/sshd.fixture.ts";
 import type { TestAppliance } from "../../cloud/src/testing/test-cloud.ts";
 import { WebClient } from "../../cloud/src/web/testing/client.ts";
 import type { Finding } from "../../protocol/finding.ts";
 import { secretHaystacks, startOnboardingAgent, untilCycled } from "../support/onboarding.ts";
-import { requirement } from "../support/requirement.ts";
 import { type LoopbackCloud, startLoopbackCloud } from "./provision-cloud.ts";
 
-const present = requirement(
-  "sshd",
-  sshdPresent(),
-  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
-);
+const present = sshdRequirement();
 
 let cloud: LoopbackCloud;
 let sshd: TestSshd;

@@ -15,6 +15,12 @@ let tech: string;
 let app: TestAppliance;
 const dir = mkdtempSync(join(tmpdir(), "prove-cli-"));
 const at = (f: string) => join(dir, f);
+/** `malachor evidence prove <kind> site-p …`, writing the proof to `out` and the checkpoint to `note` in dir. */
+const prove = (kind: string, args: string[], out: string, note: string, ...more: string[]) =>
+  run(["prove", kind, "site-p", ...args, "--out", at(out), "--checkpoint-out", at(note), ...more]);
+/** `malachor evidence verify-proof` of a proof in dir against dir's latest.note. */
+const verifyProof = (proof: string, ...more: string[]) =>
+  run(["verify-proof", at(proof), "--checkpoint", at("latest.note"), ...more]);
 
 async function upload(n: number) {
   const r = await cloud.call("POST", AGENT_API.evidence, {
@@ -64,101 +70,46 @@ describe("malachor evidence prove (against a cloud on loopback)", () => {
     expect(latest.size).toBe(5);
     const cloudArgs = ["--cloud", base];
 
-    const inc = await run([
-      "prove",
+    const inc = await prove(
       "inclusion",
-      "site-p",
-      "--appliance",
-      "app-p1",
-      "--seq",
-      "2",
-      "--out",
-      at("inc.json"),
-      "--checkpoint-out",
-      at("latest.note"),
+      ["--appliance", "app-p1", "--seq", "2"],
+      "inc.json",
+      "latest.note",
       ...cloudArgs,
-    ]);
+    );
     expect(inc.out).toContain("wrote the inclusion proof");
     expect(inc.code).toBe(0);
-    const okInc = await run([
-      "verify-proof",
-      at("inc.json"),
-      "--checkpoint",
-      at("latest.note"),
-      "--key",
-      latest.verifierKey,
-    ]);
+    const okInc = await verifyProof("inc.json", "--key", latest.verifierKey);
     expect(okInc.out).toContain("OK: bundle #2 of app-p1");
     expect(okInc.code).toBe(0);
 
-    const con = await run([
-      "prove",
+    const con = await prove(
       "consistency",
-      "site-p",
-      "--from",
-      String(kept.size),
-      "--out",
-      at("con.json"),
-      "--checkpoint-out",
-      at("latest.note"),
+      ["--from", String(kept.size)],
+      "con.json",
+      "latest.note",
       ...cloudArgs,
-    ]);
+    );
     expect(con.code).toBe(0);
-    const okCon = await run([
-      "verify-proof",
-      at("con.json"),
-      "--checkpoint",
-      at("latest.note"),
-      "--old",
-      at("kept.note"),
-      "--key",
-      latest.verifierKey,
-    ]);
+    const okCon = await verifyProof("con.json", "--old", at("kept.note"), "--key", latest.verifierKey);
     expect(okCon.out).toContain("at 5 leaves extends the checkpoint of 3 leaves");
     expect(okCon.code).toBe(0);
   });
 
   test("a bundle the log does not hold and bad arguments are named", async () => {
-    const missing = await run([
-      "prove",
+    const missing = await prove(
       "inclusion",
-      "site-p",
-      "--appliance",
-      "app-p1",
-      "--seq",
-      "99",
-      "--out",
-      at("x.json"),
-      "--checkpoint-out",
-      at("x.note"),
+      ["--appliance", "app-p1", "--seq", "99"],
+      "x.json",
+      "x.note",
       "--cloud",
       base,
-    ]);
+    );
     expect(missing.code).not.toBe(0);
     expect(missing.out).toContain("cloud refused (404)");
-    const noRef = await run([
-      "prove",
-      "inclusion",
-      "site-p",
-      "--out",
-      at("x.json"),
-      "--checkpoint-out",
-      at("x.note"),
-      "--cloud",
-      base,
-    ]);
+    const noRef = await prove("inclusion", [], "x.json", "x.note", "--cloud", base);
     expect(noRef.out).toContain("inclusion needs --bundle-hash, or --appliance and --seq");
-    const badFrom = await run([
-      "prove",
-      "consistency",
-      "site-p",
-      "--from",
-      "2.5",
-      "--out",
-      at("x.json"),
-      "--checkpoint-out",
-      at("x.note"),
-    ]);
+    const badFrom = await prove("consistency", ["--from", "2.5"], "x.json", "x.note");
     expect(badFrom.out).toContain('--from "2.5": must be a whole number');
   });
 });

@@ -31,7 +31,8 @@ import {
   zu_ZA,
 } from "@faker-js/faker";
 import Chance from "chance";
-import { assemble, type CorpusLine, type Part, prng } from "./corpus.ts";
+import { prng } from "../../lib/testing/prng.ts";
+import { assemble, type CorpusLine, type Part } from "./corpus.ts";
 
 const LOCALES = [
   en_AU,

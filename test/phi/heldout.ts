@@ -16,7 +16,7 @@ import { base, de, en, en_US, es, es_MX, Faker, fr, it, pl, vi } from "@faker-js
 import * as v from "valibot";
 import zipcodes from "zipcodes";
 import type { PhiKind } from "../../lib/phi/detectors.ts";
-import type { CorpusLine, LabelledSpan } from "./corpus.ts";
+import { type CorpusLine, type LabelledSpan, MONTH_NAMES } from "./corpus.ts";
 
 // A labelled value inside a line under construction, between private-use characters: OPEN kind MID
 // text CLOSE. Case changes of a whole line (upper for legacy systems, lower for chat) keep them intact.
@@ -106,20 +106,6 @@ export function heldOutCorpus(
   };
 
   const MON = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  const MONTH = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-  ];
   const fmtDate = (d: Date) => {
     const y = d.getUTCFullYear();
     const m = d.getUTCMonth() + 1;
@@ -130,7 +116,7 @@ export function heldOutCorpus(
       `${pad(m)}-${pad(day)}-${y}`,
       `${y}-${pad(m)}-${pad(day)}`,
       `${MON[m - 1]} ${day} ${y}`,
-      `${MONTH[m - 1]} ${day}, ${y}`,
+      `${MONTH_NAMES[m - 1]} ${day}, ${y}`,
       `${day}-${MON[m - 1]}-${y}`,
     ]);
   };

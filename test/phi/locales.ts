@@ -30,7 +30,8 @@ import {
   sv,
   tr,
 } from "@faker-js/faker";
-import { assemble, type CorpusLine, type Part, prng } from "./corpus.ts";
+import { prng } from "../../lib/testing/prng.ts";
+import { assemble, type CorpusLine, type Part } from "./corpus.ts";
 
 const LOCALES = [nl, pt_BR, sv, tr, ro, cs_CZ, hu, id_ID, da, fi, hr, nb_NO, en_IN, en_NG, en_GH];
 const DOCS = [

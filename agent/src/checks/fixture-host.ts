@@ -1,3 +1,5 @@
+import type { CheckStatus } from "../../../protocol/common.ts";
+import type { CheckSettings, LinuxCheck } from "./check.ts";
 import type { CommandResult, Host } from "./host.ts";
 
 /** Recorded machine state for tests: command output by command line, files, links, directories. */
@@ -9,6 +11,16 @@ export interface Fixture {
   dirs?: Record<string, string[]>;
   hostname?: string;
 }
+
+/** One row of a check's fixture table: what the host shows, and the status and `actual` the check must give. */
+export type FixtureCase = [
+  name: string,
+  detect: LinuxCheck["detect"],
+  fixture: Fixture,
+  status: CheckStatus,
+  actual: RegExp,
+  settings?: Partial<CheckSettings>,
+];
 
 /**
  * A Host answering from a Fixture, so each check runs against recorded command output. UDP goes to

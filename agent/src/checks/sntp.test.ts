@@ -25,7 +25,7 @@ function settings(ntpServers: string[]): CheckSettings {
   return { ntpServers, ntpMaxOffsetMs: 500, allowedPorts: [], expectedServices: [], diskMaxPercent: 90 };
 }
 const detect = (ntp: string[], commands: Record<string, string> = synced) =>
-  timeSync.detect({
+  timeSync({
     host: new FixtureHost({ commands }, (h, p, b, t) => real.udpRequest(h, p, b, t)),
     settings: settings(ntp),
     timeoutMs: 1_000,

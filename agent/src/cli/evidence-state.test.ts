@@ -42,39 +42,23 @@ const bundles = contents.map((c) => {
 });
 const file = join(dir, "chain.jsonl");
 writeFileSync(file, bundles.map((b) => JSON.stringify(b)).join("\n"));
+/** `malachor evidence verify` of the chain file as of `when`. */
+const verifyAt = (when: string, ...more: string[]) =>
+  runCli(["evidence", "verify", file, "--pubkey", key.publicKey, "--at", when, ...more]);
 
 test("--at rebuilds each appliance's state at a past moment from snapshots and changes", async () => {
-  const before = await runCli(["evidence", "verify", file, "--pubkey", key.publicKey, "--at", at(3)]);
+  const before = await verifyAt(at(3));
   expect(before.code).toBe(0);
   expect(before.out).toContain(`app-1 at ${at(3)}: 1 findings as of #1`);
-  const after = await runCli([
-    "evidence",
-    "verify",
-    file,
-    "--pubkey",
-    key.publicKey,
-    "--at",
-    at(9),
-    "--json",
-  ]);
+  const after = await verifyAt(at(9), "--json");
   const r = JSON.parse(after.out);
   expect(r.states[0]).toMatchObject({ ok: true, seq: 2, digest: stateDigest([fail]), score: 0 });
-  const early = await runCli([
-    "evidence",
-    "verify",
-    file,
-    "--pubkey",
-    key.publicKey,
-    "--at",
-    "2026-01-01T00:00:00Z",
-  ]);
+  const early = await verifyAt("2026-01-01T00:00:00Z");
   expect([early.code, early.err]).toEqual([
     0,
     "app-1: no state snapshot at or before 2026-01-01T00:00:00.000Z",
   ]);
-  expect(
-    (await runCli(["evidence", "verify", file, "--pubkey", key.publicKey, "--at", "soon"])).code,
-  ).not.toBe(0);
+  expect((await verifyAt("soon")).code).not.toBe(0);
 });
 
 test("--at refuses a validly signed delta whose digest the rebuilt state does not match", async () => {

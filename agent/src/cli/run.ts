@@ -1,9 +1,4 @@
-import { scrubText } from "../../../lib/phi/scrub.ts";
-import { HostProfileError } from "../checks/profile-host.ts";
-import { loadConfig } from "../config/load.ts";
-import { startDaemon } from "../daemon/start.ts";
-import { ChainOwnerError } from "../evidence/chain-store.ts";
-import { jsonLogger } from "../log/logger.ts";
+import type { RunningAgent } from "../daemon/start.ts";
 import { flagCommand } from "./args.ts";
 import { CliError, EXIT } from "./command.ts";
 import { configFromArgs } from "./config-arg.ts";
@@ -11,8 +6,13 @@ import { configFromArgs } from "./config-arg.ts";
 const usage =
   "malachor run [--config <file>]\n  the appliance daemon: checks, evidence, healing, cloud sync; stops cleanly on SIGTERM/SIGINT.";
 
-/** JavaScriptCore's tier-up thresholds × this in the daemon (1 = Bun's normal policy). */
-export const DAEMON_JIT_POLICY = 8;
+/**
+ * JavaScriptCore's tier-up thresholds × this in the daemon (1 = Bun's normal policy): so high that none
+ * of the daemon's functions reaches even the baseline JIT in its start-up or a check cycle
+ * (`BUN_JSC_reportBaselineCompileTimes=1` lists only the few Bun compiles before main runs, as in any
+ * compiled Bun program); bench/rss.bench.ts measures what that saves.
+ */
+export const DAEMON_JIT_POLICY = 1_000_000;
 
 /** `malachor run`: the daemon (systemd runs this). */
 export const runCommand = flagCommand(
@@ -24,14 +24,32 @@ export const runCommand = flagCommand(
   },
   async ({ values }) => {
     // The daemon runs a cycle every few minutes and idles between: code that runs that rarely does
-    // not pay back what the JIT's optimising tiers cost in memory (compilers' code and the code they
-    // emit), so Bun's tier-up thresholds are scaled (`Bun.unsafe.setJITPolicy`). The cycle's time and
-    // the idle PSS are both measured in bench/rss.bench.ts.
+    // not pay back what the JIT's tiers cost in memory (the compilers' code pages, their working
+    // memory and the code they emit), so Bun's tier-up thresholds are scaled
+    // (`Bun.unsafe.setJITPolicy`) and the daemon's JavaScript stays in the interpreter. The cycle's
+    // time and the idle PSS are both measured in bench/rss.bench.ts.
     Bun.unsafe.setJITPolicy(DAEMON_JIT_POLICY);
+    // The daemon's modules load only now, so their start-up code (schemas, tables) runs under that
+    // policy too.
+    const [
+      { scrubText },
+      { HostProfileError },
+      { loadConfig },
+      { startDaemon },
+      { ChainOwnerError },
+      { jsonLogger },
+    ] = await Promise.all([
+      import("../../../lib/phi/scrub.ts"),
+      import("../checks/profile-host.ts"),
+      import("../config/load.ts"),
+      import("../daemon/start.ts"),
+      import("../evidence/chain-store.ts"),
+      import("../log/logger.ts"),
+    ]);
     const config = configFromArgs(values.config, loadConfig);
     // Logs leave the box (journald → support bundles): scrub PHI from every line.
     const log = jsonLogger({ level: config.log.level, scrub: scrubText });
-    let agent: Awaited<ReturnType<typeof startDaemon>>;
+    let agent: RunningAgent;
     try {
       agent = await startDaemon(config, { log });
     } catch (e) {

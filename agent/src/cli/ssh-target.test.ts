@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requirement } from "../../../test/support/requirement.ts";
 import { writeTestConfig } from "../daemon/test-config.fixture.ts";
-import { sshdPresent, startTestSshd, type TestSshd } from "../ssh/sshd.fixture.ts";
+import { sshdRequirement, startTestSshd, type TestSshd } from "../ssh/sshd.fixture.ts";
 import { runCli } from "./testing.ts";
 
 describe("malachor runbook list: the issue's counts per platform", () => {
@@ -24,11 +23,7 @@ describe("malachor runbook list: the issue's counts per platform", () => {
   });
 });
 
-const present = requirement(
-  "sshd",
-  sshdPresent(),
-  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
-);
+const present = sshdRequirement();
 
 describe.if(present)("malachor check --target (an [[ssh.hosts]] entry on a loopback sshd)", () => {
   let sshd: TestSshd;

@@ -36,8 +36,8 @@ import type { SystemdNotifier } from "./sd-notify.ts";
 import { SiteConfigState } from "./site-config.ts";
 import { SNAPSHOT_META } from "./state.ts";
 
-/** Verified fixes the status page lists. */
-const RECENT_FIXES = 10;
+/** Verified fixes kept for the status page (it lists the last day's that still hold); the snapshot's limit. */
+const RECENT_FIXES = 50;
 
 /** Everything the daemon runs on; built by startDaemon (main) or by tests. */
 export interface DaemonDeps {

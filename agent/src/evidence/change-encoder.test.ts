@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { prng } from "../../../lib/testing/prng.ts";
 import { verifyChain } from "../../../protocol/chain.ts";
 import { buildBundle, bundleHash, type EvidenceBundle } from "../../../protocol/evidence.ts";
 import type { Finding } from "../../../protocol/finding.ts";
@@ -12,7 +13,7 @@ import {
   verifyStateChain,
 } from "../../../protocol/state.ts";
 import { encodeCycle, newEncoderState } from "./change-encoder.ts";
-import { prng, simulatedClinic } from "./clinic-sim.fixture.ts";
+import { simulatedClinic } from "./clinic-sim.fixture.ts";
 
 const ids = { siteId: "clinic", applianceId: "app-1" };
 const key = generateKeyPair();

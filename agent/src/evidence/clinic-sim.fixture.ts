@@ -1,3 +1,4 @@
+import { prng } from "../../../lib/testing/prng.ts";
 import type { Finding } from "../../../protocol/finding.ts";
 
 /**
@@ -18,18 +19,6 @@ const CITATIONS = [
   ["§164.308(a)(7)(ii)(A)"],
   ["§164.308(a)(5)(ii)(B)"],
 ];
-
-/** Seeded PRNG (mulberry32), so a simulated month is the same every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Build the clinic; `cyclesPerDay` sets how likely a drift is per cycle. */
 export function simulatedClinic(seed = 24, cyclesPerDay = 1440): Clinic {

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { requirement } from "../../../test/support/requirement.ts";
 import { connectSsh, HostKeyRefusedError, type HostKeySeen, SshError } from "./connection.ts";
-import { SSHD, sshdPresent, startTestSshd, type TestSshd } from "./sshd.fixture.ts";
+import { SSHD, sshdRequirement, startTestSshd, type TestSshd } from "./sshd.fixture.ts";
 import type { SshTarget } from "./target.ts";
 
-const present = requirement(
-  "sshd",
-  sshdPresent(),
-  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
-);
+const present = sshdRequirement();
 
 describe.if(present)(`ssh connection (${SSHD} on loopback)`, () => {
   let sshd: TestSshd;

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requirement } from "../../../test/support/requirement.ts";
 import { checkSettings } from "../checks/settings.ts";
 import { loadConfig } from "../config/load.ts";
 import type { CycleContext } from "../daemon/providers.ts";
@@ -11,14 +10,10 @@ import { openStateDb } from "../queue/db.ts";
 import { HostExecutors } from "../runbooks/host-executors.ts";
 import { sshEstate, sshProvider } from "./from-config.ts";
 import { sqlitePins } from "./pins.ts";
-import { sshdPresent, startTestSshd, type TestSshd } from "./sshd.fixture.ts";
+import { sshdRequirement, startTestSshd, type TestSshd } from "./sshd.fixture.ts";
 import type { SshTarget } from "./target.ts";
 
-const present = requirement(
-  "sshd",
-  sshdPresent(),
-  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
-);
+const present = sshdRequirement();
 
 describe.if(present)("the SSH estate from [[ssh.hosts]] (as the daemon wires it)", () => {
   let sshd: TestSshd;

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { requirement } from "../../../test/support/requirement.ts";
 import type { CheckSettings } from "../checks/check.ts";
 import { LINUX_CHECKS } from "../checks/linux/index.ts";
 import { RealHost } from "../checks/real-host.ts";
@@ -8,14 +7,10 @@ import { openStateDb } from "../queue/db.ts";
 import { Limiter } from "./limiter.ts";
 import { sqlitePins } from "./pins.ts";
 import { SshScanner } from "./scanner.ts";
-import { sshdPresent, startTestSshd, type TestSshd } from "./sshd.fixture.ts";
+import { sshdRequirement, startTestSshd, type TestSshd } from "./sshd.fixture.ts";
 import type { SshTarget } from "./target.ts";
 
-const present = requirement(
-  "sshd",
-  sshdPresent(),
-  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
-);
+const present = sshdRequirement();
 
 const settings: CheckSettings = {
   ntpServers: ["127.0.0.1:9"],

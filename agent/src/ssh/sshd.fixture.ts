@@ -10,6 +10,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../../test/support/ports.ts";
+import { requirement } from "../../../test/support/requirement.ts";
 
 /** The sshd binary the tests use. */
 export const SSHD = "/usr/sbin/sshd";
@@ -17,6 +18,11 @@ export const SSHD = "/usr/sbin/sshd";
 /** Whether sshd and ssh-keygen are installed. */
 export function sshdPresent(): boolean {
   return existsSync(SSHD) && spawnSync("ssh-keygen", ["-?"]).error === undefined;
+}
+
+/** Whether the sshd suites can run here (test/support/requirement.ts: skipped with a note, or failing under CI). */
+export function sshdRequirement(): boolean {
+  return requirement("sshd", sshdPresent(), "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)");
 }
 
 /** A running test sshd. */

@@ -130,6 +130,13 @@ test("computers show by the name discovery found, the address on hover; an unnam
       details: {},
     }),
     sampleFinding({
+      checkId: "windows.firewall",
+      host: "192.168.10.20",
+      status: "pass",
+      observedAt: at,
+      details: {},
+    }),
+    sampleFinding({
       checkId: "windows.defender",
       host: "192.168.10.31",
       status: "pass",
@@ -165,4 +172,47 @@ test("computers show by the name discovery found, the address on hover; an unnam
   );
   expect(html).not.toMatch(/>192\.168\.10\.20</);
   expect(html).toContain('<td class="mono nowrap">192.168.10.31</td>');
+});
+
+test("recently fixed lists the last day's fixes that still hold, not older ones nor ones that did not hold", async () => {
+  const fixAt = (id: string, checkId: string, finishedAt: string): RemediationReceipt => ({
+    id,
+    checkId,
+    host: "192.168.10.20",
+    runbookId: "windows.firewall-enable",
+    params: {},
+    decidedBy: { tier: "L1", ruleId: "l1-windows-firewall", ruleVersion: 1 },
+    dryRun: false,
+    before: { status: "fail", actual: "off", details: {}, at: finishedAt },
+    after: { status: "pass", actual: "on", details: {}, at: finishedAt },
+    verify: "pass",
+    rollback: null,
+    outcome: "fixed",
+    startedAt: finishedAt,
+    finishedAt,
+  });
+  const observedAt = "2026-11-25T10:04:00.000Z";
+  const finding = (checkId: string, status: "pass" | "fail") =>
+    sampleFinding({ checkId, host: "192.168.10.20", status, observedAt, details: {} });
+  const s = sampleStatus({
+    findings: [
+      finding("windows.firewall", "pass"),
+      finding("windows.smb1", "fail"),
+      finding("windows.defender", "pass"),
+    ],
+    recentFixes: [
+      // Two hours ago, confirmed by the passing result since: listed.
+      fixAt("held", "windows.firewall", "2026-11-25T08:05:00.000Z"),
+      // Failing again since: not "recently fixed".
+      fixAt("undone", "windows.smb1", "2026-11-25T09:00:00.000Z"),
+      // Two days ago: out of the window.
+      fixAt("old", "windows.defender", "2026-11-23T10:00:00.000Z"),
+    ],
+  });
+  const html = await renderStatusPage(s, SAMPLE_NOW);
+  const section = html.slice(html.indexOf('data-testid="recently-fixed"'), html.indexOf("</section>"));
+  expect(section).toContain("2026-11-25 08:05:00 UTC");
+  expect(section.match(/fixed · verified/g)).toHaveLength(1);
+  // A check failing again after its fix shows as a problem, not as fixed.
+  expect(html).toMatch(/data-check="windows.smb1"[\s\S]*?>Problem</);
 });

@@ -1,6 +1,12 @@
 import { ago, Badge, Computer, Empty, LocalTime, Stat, Table } from "../../../lib/ui/components.tsx";
 import { Layout } from "../../../lib/ui/layout.tsx";
-import { type Finding, type RemediationReceipt, restateFixed } from "../../../protocol/index.ts";
+import {
+  type Finding,
+  fixHolds,
+  RECENT_FIX_HOURS,
+  type RemediationReceipt,
+  restateFixed,
+} from "../../../protocol/index.ts";
 import { explainCheck, statusMeaning } from "../../../runbooks/explain.ts";
 import { assessHealth, type HealthLevel } from "./health.ts";
 import type { StatusSnapshot } from "./snapshot.ts";
@@ -122,6 +128,13 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
   // Health counts problems as the rows show them: a verified fix is not a problem any more.
   const h = assessHealth({ ...s, findings: restated.findings }, now);
   const byKey = new Map(s.findings.map((f) => [`${f.checkId}\u0000${f.host}`, f]));
+  // Listed: the fixes restated above, and those of the last RECENT_FIX_HOURS that still hold.
+  const since = now.getTime() - RECENT_FIX_HOURS * 3_600_000;
+  const listed = fixes.filter(
+    (r) =>
+      restated.fixed.some((x) => x.receipt === r) ||
+      (Date.parse(r.finishedAt) >= since && fixHolds(r, byKey.get(`${r.checkId}\u0000${r.host}`))),
+  );
   const findings = restated.findings.sort(
     (a, b) =>
       statusOrder[a.status] - statusOrder[b.status] ||
@@ -179,7 +192,7 @@ export function StatusPage(p: { s: StatusSnapshot; now: Date }) {
           hint={s.lastUpload ? `last sent ${ago(new Date(s.lastUpload.at), now)}` : undefined}
         />
       </div>
-      <RecentFixes fixes={fixes} byKey={byKey} names={names} />
+      <RecentFixes fixes={listed} byKey={byKey} names={names} />
       {s.pendingClaim ? (
         <div class="card" data-testid="pending-claim">
           <Badge status="pending" label="Waiting for your IT provider" />

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lte } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lte, type SQL } from "drizzle-orm";
 import { alertDeliveries, alerts } from "../db/schema/alerts.ts";
 import type { CloudDeps } from "../deps.ts";
 import type { AlertChannel, AlertEvent, AlertMessage } from "./channel.ts";
@@ -29,33 +29,44 @@ async function queue(deps: CloudDeps, alertId: string, channels: AlertChannel[],
  */
 export async function queueDeliveries(deps: CloudDeps, routing: AlertRouting): Promise<void> {
   const now = deps.clock.now();
-  const fresh = await deps.db.select({ id: alerts.id }).from(alerts).where(isNull(alerts.notifiedAt));
-  for (const a of fresh) {
-    await queue(deps, a.id, routing.primary, "trigger");
-    await deps.db.update(alerts).set({ notifiedAt: now }).where(eq(alerts.id, a.id));
-  }
-  const closed = await deps.db
-    .select({ id: alerts.id })
-    .from(alerts)
-    .where(and(isNotNull(alerts.resolvedAt), isNull(alerts.resolveNotifiedAt), isNotNull(alerts.notifiedAt)));
-  for (const a of closed) {
-    await queue(deps, a.id, routing.primary, "resolve");
-    await deps.db.update(alerts).set({ resolveNotifiedAt: now }).where(eq(alerts.id, a.id));
-  }
-  const late = await deps.db
-    .select({ id: alerts.id })
-    .from(alerts)
-    .where(
-      and(
+  // Each pass: which alerts are due, whom to tell, and the column that records it was told. In
+  // this order, so an alert raised and resolved between two passes is announced, then resolved.
+  const passes: {
+    due: SQL | undefined;
+    channels: AlertChannel[];
+    event: AlertEvent;
+    told: Partial<typeof alerts.$inferInsert>;
+  }[] = [
+    {
+      due: isNull(alerts.notifiedAt),
+      channels: routing.primary,
+      event: "trigger",
+      told: { notifiedAt: now },
+    },
+    {
+      due: and(isNotNull(alerts.resolvedAt), isNull(alerts.resolveNotifiedAt), isNotNull(alerts.notifiedAt)),
+      channels: routing.primary,
+      event: "resolve",
+      told: { resolveNotifiedAt: now },
+    },
+    {
+      due: and(
         isNull(alerts.resolvedAt),
         isNull(alerts.acknowledgedAt),
         isNull(alerts.escalatedAt),
         lte(alerts.slaDueAt, now),
       ),
-    );
-  for (const a of late) {
-    await queue(deps, a.id, routing.escalation, "escalate");
-    await deps.db.update(alerts).set({ escalatedAt: now }).where(eq(alerts.id, a.id));
+      channels: routing.escalation,
+      event: "escalate",
+      told: { escalatedAt: now },
+    },
+  ];
+  for (const pass of passes) {
+    const due = await deps.db.select({ id: alerts.id }).from(alerts).where(pass.due);
+    for (const a of due) {
+      await queue(deps, a.id, pass.channels, pass.event);
+      await deps.db.update(alerts).set(pass.told).where(eq(alerts.id, a.id));
+    }
   }
 }
 

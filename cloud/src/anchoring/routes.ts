@@ -4,7 +4,7 @@ import { Id } from "../../../protocol/common.ts";
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { AnchorView, anchorFile, listAnchors } from "./verbs.ts";
 
 const Count = v.pipe(
@@ -16,7 +16,7 @@ const siteReader = { admin: "read-only" as const, siteParam: "siteId" };
 
 /** Time-stamp tokens and .ots files of a site's checkpoints, for the auditor's kit. */
 export function registerAnchoringRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -28,7 +28,7 @@ export function registerAnchoringRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       query: v.object({ treeSize: v.optional(Count) }),
       response: v.array(AnchorView),
     },
-    async ({ c, ctx, params, query }) => c.json(await listAnchors({ ctx, input: { ...params, ...query } })),
+    listAnchors,
   );
   route(
     app,

@@ -118,6 +118,8 @@ describe.skipIf(!POSTGRES_AVAILABLE)("the service's Postgres role (restricted)",
     "ALTER TABLE evidence_verified DETACH PARTITION evidence_verified_default",
     "ALTER TABLE evidence_high_water DISABLE TRIGGER ALL",
     "DROP TRIGGER evidence_chain_seq_unique ON evidence_chain",
+    // A partition by name would skip the chain's per-statement high-water check (migration 2800).
+    "INSERT INTO evidence_chain_default (appliance_id, seq, site_id, hash, prev_hash, key_id, kind, created_at, received_at, object_key) VALUES ('worm-app', 1, 's', 'h', 'p', 'k', 'event', now(), now(), 'o')",
     // Retention floors (migration 2700): written by the owner's drop alone.
     "INSERT INTO evidence_retention_floors (appliance_id, first_seq, site_id, prev_hash, dropped_month, dropped_at) VALUES ('worm-app', 99, 's', 'h', '2020-01-01', now())",
     "ALTER TABLE evidence_retention_floors DISABLE TRIGGER evidence_retention_floors_up_only",

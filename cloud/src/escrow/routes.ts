@@ -5,7 +5,7 @@ import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { EscrowConfigError, type Kek, loadEscrowKek } from "./kek.ts";
 import { listEscrow } from "./list.ts";
 import { EscrowList, EscrowSecret, EscrowStored } from "./schemas.ts";
@@ -50,7 +50,7 @@ export function registerEscrow(
     },
     async ({ c, ctx, body }) => c.json(await storeEscrow({ ctx, input: body, kek: kek() })),
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -61,7 +61,7 @@ export function registerEscrow(
       params: idParams("siteId"),
       response: EscrowList,
     },
-    async ({ c, ctx, params }) => c.json(await listEscrow({ ctx, input: params })),
+    listEscrow,
   );
   route(
     app,

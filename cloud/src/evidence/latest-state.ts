@@ -38,7 +38,7 @@ interface Heads {
 
 /**
  * One upload's view of an appliance's latest state: `apply` each bundle in chain order (inside the
- * transaction holding the appliance's row lock), then `save` once the chain rows are written.
+ * transaction holding the appliance's row lock), then `save` once every bundle is applied.
  */
 export class LatestState {
   private plan: Plan = { mode: "none" };

@@ -229,6 +229,67 @@ describeEachDb("monthly evidence partitions", (cloud) => {
     );
   });
 
+  test("one statement of many rows, several appliances: each row above the mark the rows before it left", async () => {
+    const db = cloud().deps.db;
+    const rows = (list: [string, number][]) =>
+      sql.join(
+        // Each row its own instant: the same (appliance, seq, received_at) twice meets the primary key first.
+        list.map(
+          ([app, seq], i) =>
+            sql`(${app}, ${seq}, 'site-p', 'h', 'p', 'k', 'event', now(), ${new Date(Date.UTC(2022, 2, 1, 0, 0, i)).toISOString()}::timestamptz, 'o')`,
+        ),
+        sql`, `,
+      );
+    const insert = (list: [string, number][]) =>
+      db.execute(sql`INSERT INTO evidence_chain (appliance_id, seq, site_id, hash, prev_hash, key_id, kind, created_at, received_at, object_key)
+        VALUES ${rows(list)}`);
+    const marks = async () =>
+      rowsOf<{ appliance_id: string; seq: number | string }>(
+        await db.execute(
+          sql`SELECT appliance_id, seq FROM evidence_high_water
+              WHERE appliance_id LIKE 'app-multi-%' AND table_name = 'evidence_chain' ORDER BY 1`,
+        ),
+      ).map((m) => [m.appliance_id, Number(m.seq)]);
+    await insert([
+      ["app-multi-a", 1],
+      ["app-multi-b", 1],
+      ["app-multi-a", 2],
+      ["app-multi-b", 3],
+    ]);
+    expect(await marks()).toEqual([
+      ["app-multi-a", 2],
+      ["app-multi-b", 3],
+    ]);
+    // Descending within the statement, and back below the mark after another appliance's rows.
+    expect(
+      await outcome(() =>
+        insert([
+          ["app-multi-a", 4],
+          ["app-multi-a", 3],
+        ]),
+      ),
+    ).toBe(
+      "23505 evidence_chain: appliance app-multi-a already holds up to #4, so #3 cannot be stored (each number once, in order)",
+    );
+    expect(
+      await outcome(() =>
+        insert([
+          ["app-multi-b", 4],
+          ["app-multi-a", 3],
+          ["app-multi-b", 4],
+        ]),
+      ),
+    ).toBe(
+      "23505 evidence_chain: appliance app-multi-b already holds up to #4, so #4 cannot be stored (each number once, in order)",
+    );
+    // A refused statement stores nothing and leaves the marks where they were.
+    expect(await marks()).toEqual([
+      ["app-multi-a", 2],
+      ["app-multi-b", 3],
+    ]);
+    expect(Object.keys(await whereRows(db, "app-multi-a"))).toEqual(["1", "2"]);
+  });
+
   test("every partition refuses UPDATE, DELETE and TRUNCATE, even addressed directly", async () => {
     const c = cloud();
     await ensureEvidencePartitions(

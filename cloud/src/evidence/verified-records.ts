@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { canonicalBytes } from "../../../protocol/canonical.ts";
 import { sign, verify } from "../../../protocol/sign.ts";
 import type { Db } from "../db/client.ts";
@@ -60,6 +60,21 @@ export function nextVerifiedFrom(
   return headBefore.seq + 1;
 }
 
+/**
+ * The latest record's range of the appliance `applianceId` names (a column or a value), as a
+ * select-list expression (ingest reads it with the appliance's row lock, in the same statement):
+ * JSON text `[fromSeq, throughSeq, throughHash]`, or null before the first record. Read it with
+ * `verifiedRangeOf`.
+ */
+export function latestVerifiedSql(applianceId: SQLWrapper): SQL<string | null> {
+  return sql<
+    string | null
+  >`(SELECT json_build_array(${evidenceVerified.fromSeq}, ${evidenceVerified.throughSeq},
+      ${evidenceVerified.throughHash})::text
+    FROM ${evidenceVerified} WHERE ${evidenceVerified.applianceId} = ${applianceId}
+    ORDER BY ${evidenceVerified.throughSeq} DESC LIMIT 1)`;
+}
+
 /** The latest record of one appliance (read inside ingest's transaction, under the head lock). */
 export async function latestVerifiedOf(tx: Db, applianceId: string): Promise<VerifiedRange | null> {
   const [row] = await tx
@@ -75,6 +90,13 @@ export async function latestVerifiedOf(tx: Db, applianceId: string): Promise<Ver
   return row
     ? { fromSeq: Number(row.fromSeq), throughSeq: Number(row.throughSeq), throughHash: row.throughHash }
     : null;
+}
+
+/** The range `latestVerifiedSql` selected. */
+export function verifiedRangeOf(text: string | null): VerifiedRange | null {
+  if (text === null) return null;
+  const [fromSeq, throughSeq, throughHash] = JSON.parse(text) as [number | string, number | string, string];
+  return { fromSeq: Number(fromSeq), throughSeq: Number(throughSeq), throughHash };
 }
 
 /**

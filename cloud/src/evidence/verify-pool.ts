@@ -13,8 +13,11 @@ export interface SignatureCheck {
 
 const SIG = /^[0-9a-f]{128}$/;
 const KEY = /^[0-9a-f]{64}$/;
-/** Fewer checks than this go to one worker (splitting costs more than it saves). */
-const MIN_SPLIT = 64;
+/**
+ * Fewer checks than this go to one worker (splitting costs more than it saves): an upload of 100
+ * bundles is split in two (each part ~4 ms of verification against ~0.1 ms to post it).
+ */
+const MIN_SPLIT = 32;
 
 /**
  * A check as one text for a worker: signature and key have fixed widths, so they lead the signed

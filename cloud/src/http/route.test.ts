@@ -7,10 +7,22 @@ import { ApiDoc } from "../openapi/doc.ts";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import { idParams } from "./params.ts";
-import { route } from "./route.ts";
+import { route, verbRoute } from "./route.ts";
 
 const Count = v.pipe(v.string(), v.regex(/^\d{1,4}$/, "must be a number"), v.transform(Number));
 const ThingCreate = v.strictObject({ name: v.pipe(v.string(), v.minLength(1)) });
+
+/** The documented route of these tests. */
+const thingDoc = {
+  method: "post",
+  path: "/things/:siteId",
+  summary: "Create a thing",
+  auth: "none",
+  system: "things-test",
+  params: idParams("siteId"),
+  query: v.object({ n: v.optional(Count) }),
+  body: ThingCreate,
+} as const;
 
 /** An app with one documented route; `seen` records what its handler received. */
 function thingApp() {
@@ -20,27 +32,13 @@ function thingApp() {
   const app = new Hono<AppEnv>();
   app.onError((e, c) => errorResponse(e, c, memoryLogger()));
   const seen: unknown[] = [];
-  route(
-    app,
-    deps,
-    {
-      method: "post",
-      path: "/things/:siteId",
-      summary: "Create a thing",
-      auth: "none",
-      system: "things-test",
-      params: idParams("siteId"),
-      query: v.object({ n: v.optional(Count) }),
-      body: ThingCreate,
-    },
-    ({ c, ctx, body, params, query }) => {
-      // Typed from the doc: body.name is a string, query.n a number.
-      const name: string = body.name;
-      const n: number | undefined = query.n;
-      seen.push({ name, n, siteId: params.siteId, actor: ctx.actor });
-      return c.json({ ok: true }, 201);
-    },
-  );
+  route(app, deps, thingDoc, ({ c, ctx, body, params, query }) => {
+    // Typed from the doc: body.name is a string, query.n a number.
+    const name: string = body.name;
+    const n: number | undefined = query.n;
+    seen.push({ name, n, siteId: params.siteId, actor: ctx.actor });
+    return c.json({ ok: true }, 201);
+  });
   const post = (path: string, body: string, contentType = "application/json") =>
     app.request(path, { method: "POST", headers: { "content-type": contentType }, body });
   return { app, doc, seen, post };
@@ -124,5 +122,26 @@ describe("route(): the documented schemas are the validated ones", () => {
         schema: expect.objectContaining({ type: "string" }),
       }),
     ]);
+  });
+});
+
+describe("verbRoute(): a route that passes what it declares to one verb", () => {
+  test("the verb gets path, query and body as one input; its result is the JSON answer", async () => {
+    const app = new Hono<AppEnv>();
+    verbRoute(app, { doc: new ApiDoc() } as unknown as RouteDeps, thingDoc, async ({ input }) => input, 201);
+    const r = await app.request("/things/site-a?n=7", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"name":"pump"}',
+    });
+    expect(r.status).toBe(201);
+    expect(await r.json()).toEqual({ siteId: "site-a", n: 7, name: "pump" });
+  });
+
+  test("a field declared by two parts is refused at registration", () => {
+    const twice = { ...thingDoc, body: v.strictObject({ siteId: v.string() }) };
+    expect(() =>
+      verbRoute(new Hono<AppEnv>(), { doc: new ApiDoc() } as unknown as RouteDeps, twice, async () => ({})),
+    ).toThrow('route POST /things/:siteId: "siteId" is declared twice');
   });
 });

@@ -1,7 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type * as v from "valibot";
 import { requireAdmin, requireAppliance } from "../auth/middleware.ts";
-import type { ServiceContext } from "../context.ts";
+import type { ServiceCall, ServiceContext } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { pathParams, type RouteDoc } from "../openapi/doc.ts";
 import { DEFAULT_MAX_BODY, param, readJson } from "./body.ts";
@@ -69,5 +69,40 @@ export function route<const D extends RouteDoc>(
       params,
       query,
     } as RouteArgs<D>);
+  });
+}
+
+type Part<D, K extends "body" | "params" | "query"> = D extends { [P in K]: infer S extends v.GenericSchema }
+  ? v.InferOutput<S>
+  : unknown;
+
+/** What a verb route hands its verb: the path parameters, query and body it declares, as one object. */
+export type VerbInput<D extends RouteDoc> = Part<D, "params"> & Part<D, "query"> & Part<D, "body">;
+
+/**
+ * Register a route whose handler only calls a service verb with what the route declares (path
+ * parameters, query, body) as one input, and answers the verb's result as JSON (`status` 201 when
+ * it creates). The parts must not name the same field, so the merge loses nothing: checked here.
+ */
+export function verbRoute<const D extends RouteDoc>(
+  app: Hono<AppEnv>,
+  deps: RouteDeps,
+  doc: D,
+  verb: (call: ServiceCall<VerbInput<D>>) => Promise<unknown>,
+  status?: 201,
+): void {
+  const seen = new Set<string>();
+  for (const part of [doc.params, doc.query, doc.body]) {
+    const entries = part && "entries" in part ? Object.keys(part.entries as object) : [];
+    for (const key of entries) {
+      if (seen.has(key))
+        throw new Error(`route ${doc.method.toUpperCase()} ${doc.path}: "${key}" is declared twice`);
+      seen.add(key);
+    }
+  }
+  route(app, deps, doc, async ({ c, ctx, params, query, body }) => {
+    const input = Object.assign({}, params, query, body) as VerbInput<D>;
+    const result = await verb({ ctx, input });
+    return status ? c.json(result, status) : c.json(result);
   });
 }

@@ -12,7 +12,7 @@ import { ApiKeyIssued, ApplianceCreate, ApplianceList } from "../appliances/sche
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 
 const KeyRotate = v.strictObject({ revokeOthers: v.optional(v.boolean()) });
 const ClearStale = v.strictObject({
@@ -24,7 +24,7 @@ const Revoked = v.strictObject({ apiKeyId: v.string(), revoked: v.literal(true) 
 
 /** Appliances of a site, their API keys, delete-appliance and clear-stale. */
 export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -35,7 +35,7 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       params: idParams("siteId"),
       response: ApplianceList,
     },
-    async ({ c, ctx, params }) => c.json(await listAppliances({ ctx, input: params })),
+    listAppliances,
   );
   route(
     app,
@@ -75,7 +75,7 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
         201,
       ),
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -87,9 +87,9 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       params: idParams("applianceId", "apiKeyId"),
       response: Revoked,
     },
-    async ({ c, ctx, params }) => c.json(await revokeApiKey({ ctx, input: params })),
+    revokeApiKey,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -101,9 +101,9 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       params: idParams("applianceId"),
       response: Deleted,
     },
-    async ({ c, ctx, params }) => c.json(await deleteAppliance({ ctx, input: params })),
+    deleteAppliance,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -116,6 +116,6 @@ export function registerApplianceRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       body: ClearStale,
       response: Cleared,
     },
-    async ({ c, ctx, params, body }) => c.json(await clearStale({ ctx, input: { ...params, ...body } })),
+    clearStale,
   );
 }

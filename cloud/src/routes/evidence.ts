@@ -8,7 +8,7 @@ import { exportSiteChain } from "../evidence/export.ts";
 import { siteKeys } from "../evidence/site-keys.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { cloudKeyHistory } from "../keys/keyring.ts";
 import { enforce } from "../ratelimit/limiter.ts";
 
@@ -104,7 +104,7 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       });
     },
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -114,6 +114,6 @@ export function registerEvidenceRoutes(app: Hono<AppEnv>, deps: RouteDeps): void
       auth: siteOnly,
       params: SiteParams,
     },
-    async ({ c, ctx, params }) => c.json(await listEvidenceAlerts({ ctx, input: params })),
+    listEvidenceAlerts,
   );
 }

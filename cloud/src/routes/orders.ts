@@ -6,7 +6,7 @@ import { OrderAck, OrderCompletion, OrderState, PendingOrdersResponse } from "..
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { ackOrder, completeOrder, pendingOrders } from "../orders/agent.ts";
 import { createOrders } from "../orders/create.ts";
 import { decideOrder } from "../orders/decide.ts";
@@ -31,7 +31,7 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     },
     async ({ c, ctx }) => c.json(await pendingOrders({ ctx })),
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -43,7 +43,7 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: OrderAck,
       response: OrderAnswer,
     },
-    async ({ c, ctx, params, body }) => c.json(await ackOrder({ ctx, input: { ...body, ...params } })),
+    ackOrder,
   );
   route(
     app,
@@ -61,7 +61,7 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       c.json(await completeOrder({ ctx, input: { ...params, completion: body } })),
   );
 
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -73,10 +73,10 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: OrderCreate,
       response: OrderList,
     },
-    async ({ c, ctx, params, body }) =>
-      c.json(await createOrders({ ctx, input: { ...body, ...params } }), 201),
+    createOrders,
+    201,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -88,7 +88,7 @@ export function registerOrderRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       query: v.object({ state: v.optional(OrderState) }),
       response: OrderList,
     },
-    async ({ c, ctx, params, query }) => c.json(await listOrders({ ctx, input: { ...params, ...query } })),
+    listOrders,
   );
   for (const decision of ["approve", "reject"] as const) {
     route(

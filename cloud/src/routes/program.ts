@@ -7,7 +7,7 @@ import { readBodyBytes } from "../http/body.ts";
 import type { AppEnv } from "../http/env.ts";
 import { badRequest } from "../http/errors.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { cloudKeyHistory } from "../keys/keyring.ts";
 import {
   attachBaaDocument,
@@ -37,7 +37,7 @@ const Note = v.strictObject({
 
 /** The compliance program's API: the MSP's side (officials, SRA start, BAAs, training, exceptions) and exports. */
 export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -48,7 +48,7 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       auth: read,
       params: Site,
     },
-    async ({ c, ctx, params }) => c.json(await getProgram({ ctx, input: params })),
+    getProgram,
   );
   route(
     app,
@@ -89,7 +89,7 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       );
     },
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -104,10 +104,10 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       }),
       response: Seq,
     },
-    async ({ c, ctx, params, body }) =>
-      c.json(await designateOfficial({ ctx, input: { ...params, ...body } }), 201),
+    designateOfficial,
+    201,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -119,9 +119,10 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       body: v.strictObject({ trigger: v.picklist(["yearly", "on-demand"]) }),
       response: v.object({ sraId: v.string() }),
     },
-    async ({ c, ctx, params, body }) => c.json(await startSra({ ctx, input: { ...params, ...body } }), 201),
+    startSra,
+    201,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -133,9 +134,10 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       body: BaaInput,
       response: v.object({ baaId: v.string(), seq: v.number() }),
     },
-    async ({ c, ctx, params, body }) => c.json(await recordBaa({ ctx, input: { ...params, ...body } }), 201),
+    recordBaa,
+    201,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -147,7 +149,7 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       body: BaaInput,
       response: v.object({ baaId: v.string(), seq: v.number() }),
     },
-    async ({ c, ctx, params, body }) => c.json(await recordBaa({ ctx, input: { ...params, ...body } })),
+    recordBaa,
   );
   route(
     app,
@@ -202,7 +204,7 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       );
     },
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -214,10 +216,10 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       body: v.strictObject({ person: ProgramPerson, courseId: v.string(), dueOn: IsoDate }),
       response: v.object({ assignmentId: v.string() }),
     },
-    async ({ c, ctx, params, body }) =>
-      c.json(await assignTraining({ ctx, input: { ...params, ...body } }), 201),
+    assignTraining,
+    201,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -230,8 +232,8 @@ export function registerProgramRoutes(app: Hono<AppEnv>, deps: RouteDeps): void 
       body: ExceptionProposal,
       response: v.object({ exceptionId: v.string() }),
     },
-    async ({ c, ctx, params, body }) =>
-      c.json(await proposeException({ ctx, input: { ...params, ...body } }), 201),
+    proposeException,
+    201,
   );
   route(
     app,

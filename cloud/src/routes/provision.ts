@@ -17,7 +17,7 @@ import {
 import type { RouteDeps } from "../deps.ts";
 import { requestAddress } from "../http/client-address.ts";
 import type { AppEnv } from "../http/env.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { submitClaim } from "../provisioning/claim.ts";
 import { createProvision } from "../provisioning/create.ts";
 import { decideClaim } from "../provisioning/decide-claim.ts";
@@ -45,7 +45,7 @@ const ClaimsQuery = v.object({
  * approve, reject claims).
  */
 export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -56,9 +56,9 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       params: MacParams,
       response: ProvisionRecord,
     },
-    async ({ c, ctx, params }) => c.json(await getProvision({ ctx, input: params })),
+    getProvision,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -70,10 +70,10 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       body: ProvisionCreate,
       response: ProvisionRecord,
     },
-    async ({ c, ctx, params, body }) =>
-      c.json(await createProvision({ ctx, input: { ...body, ...params } }), 201),
+    createProvision,
+    201,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -84,7 +84,7 @@ export function registerProvisionRoutes(app: Hono<AppEnv>, deps: RouteDeps): voi
       params: MacParams,
       response: Deleted,
     },
-    async ({ c, ctx, params }) => c.json(await deleteProvision({ ctx, input: params })),
+    deleteProvision,
   );
   route(
     app,

@@ -4,7 +4,7 @@ import { L1Rule } from "../../../protocol/rules.ts";
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { publishRuleSet } from "../rules/publish.ts";
 import { createSite } from "../sites/create.ts";
 import { getSite, listSites } from "../sites/list.ts";
@@ -45,7 +45,7 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     },
     async ({ c, ctx }) => c.json(await listSites({ ctx })),
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -56,7 +56,7 @@ export function registerSiteRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       params: SiteParams,
       response: SiteView,
     },
-    async ({ c, ctx, params }) => c.json(await getSite({ ctx, input: params })),
+    getSite,
   );
   route(
     app,

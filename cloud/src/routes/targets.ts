@@ -5,7 +5,7 @@ import { DeviceReport } from "../../../protocol/targets.ts";
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { createTarget } from "../targets/create.ts";
 import { deleteTarget } from "../targets/delete.ts";
 import { listTargets } from "../targets/list.ts";
@@ -19,7 +19,7 @@ const Recorded = v.strictObject({ recorded: v.number() });
 
 /** Targets and credentials entered in the cloud, and the devices discovery reports. */
 export function registerTargetRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -30,9 +30,9 @@ export function registerTargetRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       params: idParams("siteId"),
       response: TargetList,
     },
-    async ({ c, ctx, params }) => c.json(await listTargets({ ctx, input: params })),
+    listTargets,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -45,10 +45,10 @@ export function registerTargetRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: TargetCreate,
       response: TargetView,
     },
-    async ({ c, ctx, params, body }) =>
-      c.json(await createTarget({ ctx, input: { ...params, ...body } }), 201),
+    createTarget,
+    201,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -61,10 +61,9 @@ export function registerTargetRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       body: CredentialRotate,
       response: TargetView,
     },
-    async ({ c, ctx, params, body }) =>
-      c.json(await rotateCredential({ ctx, input: { ...params, ...body } })),
+    rotateCredential,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -75,7 +74,7 @@ export function registerTargetRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       params: idParams("siteId", "targetId"),
       response: Deleted,
     },
-    async ({ c, ctx, params }) => c.json(await deleteTarget({ ctx, input: params })),
+    deleteTarget,
   );
   route(
     app,

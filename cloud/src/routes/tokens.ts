@@ -3,7 +3,7 @@ import * as v from "valibot";
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { createToken } from "../tokens/create.ts";
 import { listTokens, revokeToken } from "../tokens/revoke.ts";
 import { TokenCreate, TokenIssued } from "../tokens/schemas.ts";
@@ -37,7 +37,7 @@ export function registerTokenRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
     },
     async ({ c, ctx }) => c.json(await listTokens({ ctx })),
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -49,6 +49,6 @@ export function registerTokenRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
       params: idParams("tokenId"),
       response: Revoked,
     },
-    async ({ c, ctx, params }) => c.json(await revokeToken({ ctx, input: params })),
+    revokeToken,
   );
 }

@@ -6,7 +6,7 @@ import { ConsistencyProof, InclusionProof, LogView } from "../../../protocol/tra
 import type { RouteDeps } from "../deps.ts";
 import type { AppEnv } from "../http/env.ts";
 import { idParams } from "../http/params.ts";
-import { route } from "../http/route.ts";
+import { route, verbRoute } from "../http/route.ts";
 import { downloadKit, KitPeriodInput } from "./kit/download.ts";
 import {
   applianceLogView,
@@ -43,7 +43,7 @@ const CheckpointQuery = v.object({ format: v.optional(v.picklist(["note", "json"
 
 /** The site's transparency log: latest checkpoint (stable URL), checkpoint on demand, proofs. */
 export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): void {
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -56,7 +56,7 @@ export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): 
       query: v.object({ from: v.optional(Count) }),
       response: LogView,
     },
-    async ({ c, ctx, query }) => c.json(await applianceLogView({ ctx, input: query })),
+    applianceLogView,
   );
   route(
     app,
@@ -89,7 +89,7 @@ export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): 
     },
     async ({ c, ctx, params }) => c.json(await checkpointNow({ ctx, input: params }), 201),
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -101,10 +101,9 @@ export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): 
       query: InclusionQuery,
       response: InclusionProof,
     },
-    async ({ c, ctx, params, query }) =>
-      c.json(await proveInclusion({ ctx, input: { ...query, ...params } })),
+    proveInclusion,
   );
-  route(
+  verbRoute(
     app,
     deps,
     {
@@ -116,8 +115,7 @@ export function registerTransparencyRoutes(app: Hono<AppEnv>, deps: RouteDeps): 
       query: ConsistencyQuery,
       response: ConsistencyProof,
     },
-    async ({ c, ctx, params, query }) =>
-      c.json(await proveConsistency({ ctx, input: { ...query, ...params } })),
+    proveConsistency,
   );
   route(
     app,

@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 import type { Host } from "../host.ts";
 
 /** The journal's Storage= setting from journald.conf and its drop-ins (last one wins, as systemd does). */
@@ -17,25 +17,18 @@ async function journalStorage(host: Host): Promise<string> {
 }
 
 /** Logs survive a reboot (persistent journal) and auditd records security events. */
-export const auditLogging: LinuxCheck = {
-  id: "linux.audit-logging",
-  title: "Audit logging is persistent",
-  citations: ["§164.312(b)", "§164.308(a)(1)(ii)(D)"],
-  severity: "high",
-  runbookId: "linux.audit-logging",
-  async detect({ host }) {
-    const expected = "journald Storage=persistent (or /var/log/journal present) and auditd active";
-    const [storage, journalDir, auditd] = await Promise.all([
-      journalStorage(host),
-      host.listDir("/var/log/journal"),
-      host.run(["systemctl", "is-active", "auditd.service"]),
-    ]);
-    const persistent = storage === "persistent" || (storage === "auto" && journalDir !== null);
-    const auditdState = auditd.stdout.trim() || "unknown";
-    const details = { storage, journalDirectory: journalDir !== null, auditd: auditdState };
-    const actual = `journald Storage=${storage}${journalDir !== null ? " with /var/log/journal" : ""}; auditd ${auditdState}`;
-    if (!persistent) return outcome("fail", expected, actual, details);
-    if (auditdState !== "active") return outcome("warn", expected, actual, details);
-    return outcome("pass", expected, actual, details);
-  },
-};
+export async function auditLogging({ host }: CheckContext): Promise<CheckOutcome> {
+  const expected = "journald Storage=persistent (or /var/log/journal present) and auditd active";
+  const [storage, journalDir, auditd] = await Promise.all([
+    journalStorage(host),
+    host.listDir("/var/log/journal"),
+    host.run(["systemctl", "is-active", "auditd.service"]),
+  ]);
+  const persistent = storage === "persistent" || (storage === "auto" && journalDir !== null);
+  const auditdState = auditd.stdout.trim() || "unknown";
+  const details = { storage, journalDirectory: journalDir !== null, auditd: auditdState };
+  const actual = `journald Storage=${storage}${journalDir !== null ? " with /var/log/journal" : ""}; auditd ${auditdState}`;
+  if (!persistent) return outcome("fail", expected, actual, details);
+  if (auditdState !== "active") return outcome("warn", expected, actual, details);
+  return outcome("pass", expected, actual, details);
+}

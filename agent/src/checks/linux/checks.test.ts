@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { CheckStatus } from "../../../../protocol/common.ts";
-import type { CheckSettings, LinuxCheck } from "../check.ts";
-import { type Fixture, FixtureHost } from "../fixture-host.ts";
+import type { CheckSettings } from "../check.ts";
+import { type FixtureCase, FixtureHost } from "../fixture-host.ts";
 import { auditLogging } from "./audit-logging.ts";
 import { autoUpdates } from "./auto-updates.ts";
 import { diskEncryption } from "./disk-encryption.ts";
@@ -20,15 +19,6 @@ const base: CheckSettings = {
   expectedServices: ["sshd.service", "systemd-journald.service"],
   diskMaxPercent: 90,
 };
-
-type Case = [
-  name: string,
-  check: LinuxCheck,
-  fixture: Fixture,
-  status: CheckStatus,
-  actual: RegExp,
-  settings?: Partial<CheckSettings>,
-];
 
 const DF_HEADER = "Filesystem     1024-blocks     Used Available Capacity Mounted on\n";
 const nftRuleset = (policy: string, ports: unknown) =>
@@ -104,7 +94,7 @@ const lsblk = (rootChildren: unknown[]) =>
     ],
   });
 
-const cases: Case[] = [
+const cases: FixtureCase[] = [
   // linux.nixos-generation
   [
     "nixos: expected generation running",
@@ -525,8 +515,8 @@ const cases: Case[] = [
 ];
 
 describe("linux checks against fixture output", () => {
-  test.each(cases)("%s", async (_name, check, fixture, status, actual, settings) => {
-    const r = await check.detect({
+  test.each(cases)("%s", async (_name, detect, fixture, status, actual, settings) => {
+    const r = await detect({
       host: new FixtureHost(fixture),
       settings: { ...base, ...settings },
       timeoutMs: 1_000,

@@ -1,5 +1,5 @@
 import { againstBaseline } from "../baseline.ts";
-import type { LinuxCheck } from "../check.ts";
+import type { CheckContext, CheckOutcome } from "../check.ts";
 import type { Host } from "../host.ts";
 
 /** Per-user crontabs: Debian/Ubuntu keep them in crontabs/, the RHEL family directly in the spool. */
@@ -18,18 +18,12 @@ async function readAll(host: Host, dir: string): Promise<string[]> {
 }
 
 /** Scheduled cron jobs compared with the host's first-seen list: persistence is often a cron line. */
-export const cronEntries: LinuxCheck = {
-  id: "linux.cron-entries",
-  title: "No new scheduled cron jobs",
-  citations: ["§164.308(a)(1)(ii)(D)", "§164.312(b)"],
-  severity: "medium",
-  async detect({ host, baseline }) {
-    const crontab = await host.readFile("/etc/crontab");
-    const lists = await Promise.all([readAll(host, "/etc/cron.d"), ...SPOOLS.map((d) => readAll(host, d))]);
-    const items = [...entries(crontab ?? "").map((e) => `/etc/crontab: ${e}`), ...lists.flat()].filter(
-      // the RHEL spool lists Debian's crontabs/ directory itself, which is not a file
-      (i) => !i.startsWith("/var/spool/cron/crontabs: "),
-    );
-    return againstBaseline("linux.cron-entries", items, baseline, "the cron jobs of the baseline");
-  },
-};
+export async function cronEntries({ host, baseline }: CheckContext): Promise<CheckOutcome> {
+  const crontab = await host.readFile("/etc/crontab");
+  const lists = await Promise.all([readAll(host, "/etc/cron.d"), ...SPOOLS.map((d) => readAll(host, d))]);
+  const items = [...entries(crontab ?? "").map((e) => `/etc/crontab: ${e}`), ...lists.flat()].filter(
+    // the RHEL spool lists Debian's crontabs/ directory itself, which is not a file
+    (i) => !i.startsWith("/var/spool/cron/crontabs: "),
+  );
+  return againstBaseline("linux.cron-entries", items, baseline, "the cron jobs of the baseline");
+}

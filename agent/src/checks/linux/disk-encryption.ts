@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 
 interface BlockDevice {
   name: string;
@@ -27,39 +27,33 @@ export function mountedEncryption(
 }
 
 /** Data at rest is encrypted: the root filesystem (and every data mount) sits on LUKS. */
-export const diskEncryption: LinuxCheck = {
-  id: "linux.disk-encryption",
-  title: "Disks are encrypted (LUKS)",
-  citations: ["§164.312(a)(2)(iv)", "§164.310(d)(1)"],
-  severity: "critical",
-  async detect({ host }) {
-    const expected = "/ and every data filesystem on a LUKS device";
-    const r = await host.run(["lsblk", "-J", "-o", "NAME,TYPE,FSTYPE,MOUNTPOINT"]);
-    if (r.code !== 0)
-      return outcome("error", expected, `lsblk failed (exit ${r.code})`, { stderr: r.stderr.slice(0, 300) });
-    const mounts = mountedEncryption(
-      (JSON.parse(r.stdout) as { blockdevices: BlockDevice[] }).blockdevices ?? [],
+export async function diskEncryption({ host }: CheckContext): Promise<CheckOutcome> {
+  const expected = "/ and every data filesystem on a LUKS device";
+  const r = await host.run(["lsblk", "-J", "-o", "NAME,TYPE,FSTYPE,MOUNTPOINT"]);
+  if (r.code !== 0)
+    return outcome("error", expected, `lsblk failed (exit ${r.code})`, { stderr: r.stderr.slice(0, 300) });
+  const mounts = mountedEncryption(
+    (JSON.parse(r.stdout) as { blockdevices: BlockDevice[] }).blockdevices ?? [],
+  );
+  const data = mounts.filter((m) => !NEEDS_NO_ENCRYPTION.has(m.mount));
+  const details = {
+    mounts: data.map((m) => ({ mount: m.mount, device: m.device, encrypted: m.encrypted })),
+  };
+  if (!data.some((m) => m.mount === "/")) {
+    return outcome(
+      "warn",
+      expected,
+      "the root filesystem is not on a local block device; encryption cannot be verified",
+      details,
     );
-    const data = mounts.filter((m) => !NEEDS_NO_ENCRYPTION.has(m.mount));
-    const details = {
-      mounts: data.map((m) => ({ mount: m.mount, device: m.device, encrypted: m.encrypted })),
-    };
-    if (!data.some((m) => m.mount === "/")) {
-      return outcome(
-        "warn",
-        expected,
-        "the root filesystem is not on a local block device; encryption cannot be verified",
-        details,
-      );
-    }
-    const plain = data.filter((m) => !m.encrypted);
-    if (plain.length > 0)
-      return outcome(
-        "fail",
-        expected,
-        `not encrypted: ${plain.map((m) => `${m.mount} (${m.device})`).join(", ")}`,
-        details,
-      );
-    return outcome("pass", expected, `encrypted: ${data.map((m) => m.mount).join(", ")}`, details);
-  },
-};
+  }
+  const plain = data.filter((m) => !m.encrypted);
+  if (plain.length > 0)
+    return outcome(
+      "fail",
+      expected,
+      `not encrypted: ${plain.map((m) => `${m.mount} (${m.device})`).join(", ")}`,
+      details,
+    );
+  return outcome("pass", expected, `encrypted: ${data.map((m) => m.mount).join(", ")}`, details);
+}

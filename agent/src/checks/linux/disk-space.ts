@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 
 const SKIP_FS = ["tmpfs", "devtmpfs", "squashfs", "overlay", "efivarfs", "ramfs"];
 
@@ -17,23 +17,17 @@ export function parseDf(stdout: string): { mount: string; filesystem: string; us
 }
 
 /** Every real filesystem has room: logs, evidence and the queue need disk. */
-export const diskSpace: LinuxCheck = {
-  id: "linux.disk-space",
-  title: "Disks have free space",
-  citations: ["§164.312(b)", "§164.308(a)(7)(ii)(A)"],
-  severity: "high",
-  async detect({ host, settings }) {
-    const max = settings.diskMaxPercent;
-    const expected = `every filesystem below ${max} % used`;
-    const r = await host.run(["df", "-P", ...SKIP_FS.flatMap((t) => ["-x", t])]);
-    const mounts = parseDf(r.stdout);
-    if (mounts.length === 0)
-      return outcome("error", expected, "df gave no filesystems", { stderr: r.stderr.slice(0, 300) });
-    const details = { mounts: mounts.map((m) => ({ mount: m.mount, usedPercent: m.usedPercent })) };
-    const worst = [...mounts].sort((a, b) => b.usedPercent - a.usedPercent)[0]!;
-    const actual = `${worst.mount} ${worst.usedPercent} % used`;
-    if (worst.usedPercent >= max) return outcome("fail", expected, actual, details);
-    if (worst.usedPercent >= max - 5) return outcome("warn", expected, actual, details);
-    return outcome("pass", expected, `fullest: ${actual}`, details);
-  },
-};
+export async function diskSpace({ host, settings }: CheckContext): Promise<CheckOutcome> {
+  const max = settings.diskMaxPercent;
+  const expected = `every filesystem below ${max} % used`;
+  const r = await host.run(["df", "-P", ...SKIP_FS.flatMap((t) => ["-x", t])]);
+  const mounts = parseDf(r.stdout);
+  if (mounts.length === 0)
+    return outcome("error", expected, "df gave no filesystems", { stderr: r.stderr.slice(0, 300) });
+  const details = { mounts: mounts.map((m) => ({ mount: m.mount, usedPercent: m.usedPercent })) };
+  const worst = [...mounts].sort((a, b) => b.usedPercent - a.usedPercent)[0]!;
+  const actual = `${worst.mount} ${worst.usedPercent} % used`;
+  if (worst.usedPercent >= max) return outcome("fail", expected, actual, details);
+  if (worst.usedPercent >= max - 5) return outcome("warn", expected, actual, details);
+  return outcome("pass", expected, `fullest: ${actual}`, details);
+}

@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 
 /** A filter chain reduced to what matters: its policy, rules' verdicts and accepted ports. */
 export interface Chain {
@@ -135,48 +135,42 @@ export function judgeFirewall(chains: Map<string, Chain>, allowed: number[]) {
 }
 
 /** The host firewall filters inbound traffic (default deny) and opens only allowed ports. */
-export const firewall: LinuxCheck = {
-  id: "linux.firewall",
-  title: "Host firewall denies inbound traffic by default",
-  citations: ["§164.312(e)(1)", "§164.312(a)(1)"],
-  severity: "high",
-  async detect({ host, settings }) {
-    const expected = `inbound default deny; open ports within ${settings.allowedPorts.join(", ") || "(none)"}`;
-    let chains: Map<string, Chain>;
-    let tool: string;
-    const nft = await host.run(["nft", "-j", "list", "ruleset"]);
-    if (nft.code === 0) {
-      chains = parseNftJson(nft.stdout);
-      tool = "nft";
-    } else {
-      const ipt = await host.run(["iptables-save"]);
-      if (ipt.code === 127 && nft.code === 127)
-        return outcome("fail", expected, "no firewall tooling (nft, iptables) installed");
-      if (ipt.code !== 0) {
-        const why = `${nft.stderr} ${ipt.stderr}`.trim().slice(0, 300);
-        return outcome(
-          "error",
-          expected,
-          /permi|denied/i.test(why) ? "cannot read the rule set: run as root" : "cannot read the rule set",
-          { stderr: why },
-        );
-      }
-      chains = parseIptablesSave(ipt.stdout);
-      tool = "iptables";
+export async function firewall({ host, settings }: CheckContext): Promise<CheckOutcome> {
+  const expected = `inbound default deny; open ports within ${settings.allowedPorts.join(", ") || "(none)"}`;
+  let chains: Map<string, Chain>;
+  let tool: string;
+  const nft = await host.run(["nft", "-j", "list", "ruleset"]);
+  if (nft.code === 0) {
+    chains = parseNftJson(nft.stdout);
+    tool = "nft";
+  } else {
+    const ipt = await host.run(["iptables-save"]);
+    if (ipt.code === 127 && nft.code === 127)
+      return outcome("fail", expected, "no firewall tooling (nft, iptables) installed");
+    if (ipt.code !== 0) {
+      const why = `${nft.stderr} ${ipt.stderr}`.trim().slice(0, 300);
+      return outcome(
+        "error",
+        expected,
+        /permi|denied/i.test(why) ? "cannot read the rule set: run as root" : "cannot read the rule set",
+        { stderr: why },
+      );
     }
-    const j = judgeFirewall(chains, settings.allowedPorts);
-    const details = {
-      tool,
-      inputChains: j.inputs,
-      denyingChains: j.denying,
-      openPorts: j.open,
-      unexpectedPorts: j.unexpected,
-    };
-    if (j.inputs.length === 0)
-      return outcome("fail", expected, "no inbound filter chain: firewall inactive", details);
-    if (j.denying.length === 0) return outcome("fail", expected, "inbound chain accepts by default", details);
-    if (j.unexpected.length > 0)
-      return outcome("warn", expected, `opens unexpected ports ${j.unexpected.join(", ")}`, details);
-    return outcome("pass", expected, `default deny (${tool}); open: ${j.open.join(", ") || "none"}`, details);
-  },
-};
+    chains = parseIptablesSave(ipt.stdout);
+    tool = "iptables";
+  }
+  const j = judgeFirewall(chains, settings.allowedPorts);
+  const details = {
+    tool,
+    inputChains: j.inputs,
+    denyingChains: j.denying,
+    openPorts: j.open,
+    unexpectedPorts: j.unexpected,
+  };
+  if (j.inputs.length === 0)
+    return outcome("fail", expected, "no inbound filter chain: firewall inactive", details);
+  if (j.denying.length === 0) return outcome("fail", expected, "inbound chain accepts by default", details);
+  if (j.unexpected.length > 0)
+    return outcome("warn", expected, `opens unexpected ports ${j.unexpected.join(", ")}`, details);
+  return outcome("pass", expected, `default deny (${tool}); open: ${j.open.join(", ") || "none"}`, details);
+}

@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 
 /** Hardening sysctls and the values allowed (rp_filter: strict 1 or loose 2). */
 export const KERNEL_PARAMS: Record<string, readonly string[]> = {
@@ -14,26 +14,19 @@ export const KERNEL_PARAMS: Record<string, readonly string[]> = {
 };
 
 /** Kernel hardening parameters (read from /proc/sys, identical on every distribution). */
-export const kernelParams: LinuxCheck = {
-  id: "linux.kernel-params",
-  title: "Kernel hardening parameters are set",
-  citations: ["§164.312(a)(1)", "§164.312(e)(1)"],
-  severity: "medium",
-  runbookId: "linux.kernel-params",
-  async detect({ host }) {
-    const names = Object.keys(KERNEL_PARAMS);
-    const values = await Promise.all(names.map((n) => host.readFile(`/proc/sys/${n.replaceAll(".", "/")}`)));
-    const params: Record<string, string> = {};
-    const wrong: string[] = [];
-    names.forEach((n, i) => {
-      const value = values[i]?.trim() ?? "absent";
-      params[n] = value;
-      if (value !== "absent" && !KERNEL_PARAMS[n]!.includes(value)) wrong.push(`${n}=${value}`);
-    });
-    const expected = names.map((n) => `${n}=${KERNEL_PARAMS[n]!.join("|")}`).join(", ");
-    if (values.every((v) => v === null)) return outcome("error", expected, "/proc/sys unreadable", {});
-    return wrong.length
-      ? outcome("fail", expected, `off: ${wrong.join(", ")}`, { params, wrong })
-      : outcome("pass", expected, `${names.length} parameters hardened`, { params, wrong: [] });
-  },
-};
+export async function kernelParams({ host }: CheckContext): Promise<CheckOutcome> {
+  const names = Object.keys(KERNEL_PARAMS);
+  const values = await Promise.all(names.map((n) => host.readFile(`/proc/sys/${n.replaceAll(".", "/")}`)));
+  const params: Record<string, string> = {};
+  const wrong: string[] = [];
+  names.forEach((n, i) => {
+    const value = values[i]?.trim() ?? "absent";
+    params[n] = value;
+    if (value !== "absent" && !KERNEL_PARAMS[n]!.includes(value)) wrong.push(`${n}=${value}`);
+  });
+  const expected = names.map((n) => `${n}=${KERNEL_PARAMS[n]!.join("|")}`).join(", ");
+  if (values.every((v) => v === null)) return outcome("error", expected, "/proc/sys unreadable", {});
+  return wrong.length
+    ? outcome("fail", expected, `off: ${wrong.join(", ")}`, { params, wrong })
+    : outcome("pass", expected, `${names.length} parameters hardened`, { params, wrong: [] });
+}

@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 
 /** One listening socket from `ss -H -tuln`. */
 export interface Listener {
@@ -29,29 +29,23 @@ export function isLoopback(address: string): boolean {
 }
 
 /** Nothing listens on a network interface unless its port is allowed. */
-export const listeningPorts: LinuxCheck = {
-  id: "linux.listening-ports",
-  title: "Only allowed ports are open to the network",
-  citations: ["§164.312(e)(1)", "§164.312(a)(1)"],
-  severity: "high",
-  async detect({ host, settings }) {
-    const allowed = new Set(settings.allowedPorts);
-    const expected = `network listeners only on ports ${[...allowed].sort((a, b) => a - b).join(", ") || "(none)"}`;
-    const r = await host.run(["ss", "-H", "-tuln"]);
-    if (r.code !== 0)
-      return outcome("error", expected, `ss failed (exit ${r.code})`, { stderr: r.stderr.slice(0, 300) });
-    const exposed = parseSs(r.stdout).filter((l) => !isLoopback(l.address));
-    const unexpected = exposed.filter((l) => !allowed.has(l.port));
-    const fmt = (l: Listener) =>
-      `${l.proto} ${l.address.includes(":") ? `[${l.address}]` : l.address}:${l.port}`;
-    const details = { exposed: exposed.map(fmt), unexpected: unexpected.map(fmt) };
-    if (unexpected.length > 0)
-      return outcome("fail", expected, `unexpected: ${details.unexpected.join(", ")}`, details);
-    return outcome(
-      "pass",
-      expected,
-      exposed.length ? `exposed: ${details.exposed.join(", ")}` : "nothing exposed",
-      details,
-    );
-  },
-};
+export async function listeningPorts({ host, settings }: CheckContext): Promise<CheckOutcome> {
+  const allowed = new Set(settings.allowedPorts);
+  const expected = `network listeners only on ports ${[...allowed].sort((a, b) => a - b).join(", ") || "(none)"}`;
+  const r = await host.run(["ss", "-H", "-tuln"]);
+  if (r.code !== 0)
+    return outcome("error", expected, `ss failed (exit ${r.code})`, { stderr: r.stderr.slice(0, 300) });
+  const exposed = parseSs(r.stdout).filter((l) => !isLoopback(l.address));
+  const unexpected = exposed.filter((l) => !allowed.has(l.port));
+  const fmt = (l: Listener) =>
+    `${l.proto} ${l.address.includes(":") ? `[${l.address}]` : l.address}:${l.port}`;
+  const details = { exposed: exposed.map(fmt), unexpected: unexpected.map(fmt) };
+  if (unexpected.length > 0)
+    return outcome("fail", expected, `unexpected: ${details.unexpected.join(", ")}`, details);
+  return outcome(
+    "pass",
+    expected,
+    exposed.length ? `exposed: ${details.exposed.join(", ")}` : "nothing exposed",
+    details,
+  );
+}

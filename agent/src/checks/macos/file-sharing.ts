@@ -1,14 +1,9 @@
 import { outcome } from "../check.ts";
 import { parseSharing } from "./parse.ts";
-import { toolCheck } from "./tool.ts";
+import { toolDetect } from "./tool.ts";
 
 /** No folder is shared over SMB from a workstation (ePHI leaves through shares nobody reviews). */
-export const fileSharing = toolCheck({
-  id: "macos.file-sharing",
-  title: "File sharing is off",
-  citations: ["§164.312(a)(1)", "§164.312(e)(1)"],
-  severity: "high",
-  runbookId: "macos.file-sharing",
+export const fileSharing = toolDetect({
   argv: ["sharing", "-l"],
   expected: "no shared folders",
   parse: parseSharing,

@@ -1,14 +1,9 @@
 import { outcome } from "../check.ts";
 import { parseFdesetup } from "./parse.ts";
-import { toolCheck } from "./tool.ts";
+import { toolDetect } from "./tool.ts";
 
 /** FileVault full-disk encryption is on (encryption at rest of ePHI on laptops and desktops). */
-export const filevault = toolCheck({
-  id: "macos.filevault",
-  title: "FileVault disk encryption is on",
-  citations: ["§164.312(a)(2)(iv)", "§164.310(d)(1)"],
-  severity: "critical",
-  runbookId: "macos.filevault",
+export const filevault = toolDetect({
   argv: ["fdesetup", "status"],
   expected: "FileVault is On",
   parse: parseFdesetup,

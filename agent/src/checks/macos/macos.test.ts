@@ -4,13 +4,12 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isKnownCitation } from "../../../../protocol/hipaa.ts";
-import { requirement } from "../../../../test/support/requirement.ts";
 import { openStateDb } from "../../queue/db.ts";
 import { sqliteBaselines } from "../../runbooks/baselines.ts";
 import { Limiter } from "../../ssh/limiter.ts";
 import { memoryPins } from "../../ssh/pins.ts";
 import { SshScanner } from "../../ssh/scanner.ts";
-import { sshdPresent, startTestSshd, type TestSshd } from "../../ssh/sshd.fixture.ts";
+import { sshdRequirement, startTestSshd, type TestSshd } from "../../ssh/sshd.fixture.ts";
 import { MACOS_CHECKS } from "./index.ts";
 import * as parse from "./parse.ts";
 
@@ -199,11 +198,7 @@ function drifted(): Mac {
   };
 }
 
-const present = requirement(
-  "sshd",
-  sshdPresent(),
-  "node_modules/.bin/bun test/setup/prepare.ts (openssh-server)",
-);
+const present = sshdRequirement();
 
 describe.if(present)("macOS checks through the SSH executor (fixture programs on the PATH)", () => {
   let sshd: TestSshd;

@@ -1,14 +1,9 @@
 import { outcome } from "../check.ts";
 import { parseSoftwareupdateList } from "./parse.ts";
-import { toolCheck } from "./tool.ts";
+import { toolDetect } from "./tool.ts";
 
 /** No recommended update waits to be installed. */
-export const pendingUpdates = toolCheck({
-  id: "macos.pending-updates",
-  title: "No recommended updates are pending",
-  citations: ["§164.308(a)(5)(ii)(B)"],
-  severity: "medium",
-  runbookId: "macos.pending-updates",
+export const pendingUpdates = toolDetect({
   argv: ["softwareupdate", "-l"],
   expected: "no recommended update pending",
   parse: parseSoftwareupdateList,

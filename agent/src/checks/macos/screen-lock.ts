@@ -1,16 +1,12 @@
 import { outcome } from "../check.ts";
 import { parseScreenLock } from "./parse.ts";
-import { toolCheck } from "./tool.ts";
+import { toolDetect } from "./tool.ts";
 
 /** Longest acceptable delay between the screen saver and the password prompt. */
 const MAX_DELAY_SEC = 300;
 
 /** A password is asked soon after the screen locks (automatic logoff, §164.312(a)(2)(iii)). */
-export const screenLock = toolCheck({
-  id: "macos.screen-lock",
-  title: "Screen lock asks for a password within 5 minutes",
-  citations: ["§164.312(a)(2)(iii)", "§164.310(b)"],
-  severity: "medium",
+export const screenLock = toolDetect({
   argv: ["sysadminctl", "-screenLock", "status"],
   expected: `screen lock on, delay ≤ ${MAX_DELAY_SEC} s`,
   parse: parseScreenLock,

@@ -1,13 +1,9 @@
 import { outcome } from "../check.ts";
 import { parseCsrutil } from "./parse.ts";
-import { toolCheck } from "./tool.ts";
+import { toolDetect } from "./tool.ts";
 
 /** System Integrity Protection is fully on (only Recovery can change it, so there is no runbook). */
-export const sip = toolCheck({
-  id: "macos.sip",
-  title: "System Integrity Protection is on",
-  citations: ["§164.312(c)(1)", "§164.308(a)(5)(ii)(B)"],
-  severity: "high",
+export const sip = toolDetect({
   argv: ["csrutil", "status"],
   expected: "System Integrity Protection status: enabled",
   parse: parseCsrutil,

@@ -13,8 +13,8 @@ export function unrecognised(expected: string, argv: readonly string[], text: st
   return outcome("error", expected, `${argv.join(" ")}: ${what}`, {});
 }
 
-/** What a check that runs one macOS tool declares: its metadata, the tool, how to read it and judge it. */
-export interface ToolCheckSpec<P> extends Omit<LinuxCheck, "detect"> {
+/** What a check that runs one macOS tool declares: the tool, how to read its output and judge it. */
+export interface ToolCheckSpec<P> {
   argv: readonly string[];
   /** The passing state, as the finding states it. */
   expected: string;
@@ -23,16 +23,25 @@ export interface ToolCheckSpec<P> extends Omit<LinuxCheck, "detect"> {
   judge(parsed: P, expected: string, ctx: CheckContext): CheckOutcome;
 }
 
-/** A check that runs one macOS tool and judges its parsed output; unrecognised output is an error outcome. */
-export function toolCheck<P>(spec: ToolCheckSpec<P>): LinuxCheck {
-  const { argv, expected, parse, judge, ...meta } = spec;
-  return {
-    ...meta,
-    async detect(ctx) {
-      const { text } = await toolText(ctx.host, argv);
-      const parsed = parse(text);
-      if (!parsed) return unrecognised(expected, argv, text);
-      return judge(parsed, expected, ctx);
-    },
+/** The detect of a check that runs one macOS tool and judges its parsed output; unrecognised output is an error outcome. */
+export function toolDetect<P>(spec: ToolCheckSpec<P>): LinuxCheck["detect"] {
+  const { argv, expected, parse, judge } = spec;
+  return async (ctx) => {
+    const { text } = await toolText(ctx.host, argv);
+    const parsed = parse(text);
+    if (!parsed) return unrecognised(expected, argv, text);
+    return judge(parsed, expected, ctx);
   };
+}
+
+/** The judge of a tool that answers one yes/no: pass with `yes` when `key` is set, else fail with `no`. */
+export function yesNo<K extends string>(
+  key: K,
+  yes: string,
+  no: string,
+): ToolCheckSpec<Record<K, boolean>>["judge"] {
+  return (p, expected) =>
+    p[key]
+      ? outcome("pass", expected, yes, { [key]: true })
+      : outcome("fail", expected, no, { [key]: false });
 }

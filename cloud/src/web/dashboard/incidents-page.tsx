@@ -97,28 +97,34 @@ export function IncidentsPage(p: {
   return (
     <DashboardShell web={p.web} title="Incidents" current="/dashboard/incidents" done={p.done}>
       <h1>Incidents</h1>
-      <h2>L3 queue — needs a person ({p.l3.length})</h2>
-      <IncidentTable
-        testid="l3-queue"
-        rows={p.l3}
-        names={p.names}
-        csrf={p.web.csrf}
-        canResolve={p.canResolve}
-        now={p.now}
-        back="/dashboard/incidents"
-        empty="Nothing waits for a person. Healing handled everything else."
-      />
-      <h2>Other open incidents ({p.other.length})</h2>
-      <IncidentTable
-        testid="open-incidents"
-        rows={p.other}
-        names={p.names}
-        csrf={p.web.csrf}
-        canResolve={p.canResolve}
-        now={p.now}
-        back="/dashboard/incidents"
-        empty="No other incident is open."
-      />
+      {[
+        {
+          title: `L3 queue — needs a person (${p.l3.length})`,
+          testid: "l3-queue",
+          rows: p.l3,
+          empty: "Nothing waits for a person. Healing handled everything else.",
+        },
+        {
+          title: `Other open incidents (${p.other.length})`,
+          testid: "open-incidents",
+          rows: p.other,
+          empty: "No other incident is open.",
+        },
+      ].map((q) => (
+        <>
+          <h2>{q.title}</h2>
+          <IncidentTable
+            testid={q.testid}
+            rows={q.rows}
+            names={p.names}
+            csrf={p.web.csrf}
+            canResolve={p.canResolve}
+            now={p.now}
+            back="/dashboard/incidents"
+            empty={q.empty}
+          />
+        </>
+      ))}
     </DashboardShell>
   );
 }

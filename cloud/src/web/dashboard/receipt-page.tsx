@@ -15,22 +15,13 @@ export function DashboardReceipt(p: {
   names: HostNames;
 }) {
   const u = (r: string) => siteUrl(p.site.id, r);
-  const ref = `${p.bundle.applianceId}/${p.bundle.seq}`;
   const host = hostLabel(p.r.host, p.names);
   return (
     <DashboardShell web={p.web} title={`Fix on ${host} — ${p.site.name}`} current="/dashboard">
       <p class="small">
         <a href="/dashboard">Sites</a> / <a href={u("")}>{p.site.id}</a> / receipt
       </p>
-      <h1>
-        Fix on <span class="mono">{host}</span>
-      </h1>
-      <ReceiptDetail
-        r={p.r}
-        names={p.names}
-        bundleHref={u(`/evidence/bundle/${ref}`)}
-        bundleLabel={`${p.bundle.applianceId}#${p.bundle.seq}`}
-      />
+      <ReceiptDetail r={p.r} names={p.names} bundle={p.bundle} url={u} />
     </DashboardShell>
   );
 }

@@ -8,7 +8,7 @@ import { type EvidenceBundle, STATE_KINDS } from "../../../../protocol/evidence.
 import type { Finding } from "../../../../protocol/finding.ts";
 import type { ProgramEvaluation } from "../../../../protocol/program-state.ts";
 import type { RemediationReceipt } from "../../../../protocol/receipt.ts";
-import { isVerifiedFix, restateFixed } from "../../../../protocol/restate.ts";
+import { fixHolds, RECENT_FIX_HOURS, restateFixed } from "../../../../protocol/restate.ts";
 import { type ComplianceScore, computeScore } from "../../../../protocol/score.ts";
 import type { Clock } from "../../clock.ts";
 import { evidenceChain } from "../../db/schema/evidence.ts";
@@ -112,9 +112,6 @@ async function findingsOfBundles({ db, bodies }: BodySource, refs: { applianceId
 
 const dayOf = sql<string>`to_char(${evidenceChain.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
 
-/** How long a verified fix stays listed as recently fixed once a later check result has confirmed it. */
-export const RECENT_FIX_HOURS = 24;
-
 /**
  * Current findings of every active appliance of the given sites (evidence_latest: the latest full
  * cycle, or the change-based state after it), and the receipts of fixes recorded since (and, with
@@ -205,10 +202,9 @@ export async function siteCompliance(
   const listed = new Set(fixed.map((f) => f.receipt.id));
   for (const { receipt, bundle } of receipts) {
     const now = findings.get(findingKey(receipt.checkId, receipt.host));
-    if (listed.has(receipt.id) || !isVerifiedFix(receipt) || now?.status !== "pass") continue;
-    if (receipt.finishedAt > now.observedAt) continue; // restated above when it came after the result
+    if (listed.has(receipt.id) || !fixHolds(receipt, now)) continue;
     listed.add(receipt.id);
-    fixed.push({ finding: now, receipt, receiptBundle: bundle });
+    fixed.push({ finding: now!, receipt, receiptBundle: bundle });
   }
   fixed.sort((a, b) => b.receipt.finishedAt.localeCompare(a.receipt.finishedAt));
   const asOf = rows.reduce<Date | null>((m, r) => (!m || r.createdAt > m ? r.createdAt : m), null);

@@ -236,6 +236,22 @@ const LEVELS = [
   ["3", "high"],
 ] as const;
 
+/** A labelled choice of one of the LEVELS (an SRA answer's likelihood or impact). */
+function LevelSelect(p: { label: string; name: string; value: number }) {
+  return (
+    <label>
+      {p.label}{" "}
+      <select name={p.name}>
+        {LEVELS.map(([val, label]) => (
+          <option value={val} selected={String(p.value) === val}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** One SRA section as a form: each question's answer, likelihood × impact, note, and a remediation step. */
 export function SraSectionPage(p: {
   web: WebVars;
@@ -314,26 +330,8 @@ export function SraSectionPage(p: {
                 ))}
               </div>
               <div class="grid">
-                <label>
-                  Likelihood{" "}
-                  <select name={`likelihood.${q.id}`}>
-                    {LEVELS.map(([val, label]) => (
-                      <option value={val} selected={String(a?.likelihood ?? 1) === val}>
-                        {label}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  Impact{" "}
-                  <select name={`impact.${q.id}`}>
-                    {LEVELS.map(([val, label]) => (
-                      <option value={val} selected={String(a?.impact ?? 2) === val}>
-                        {label}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <LevelSelect label="Likelihood" name={`likelihood.${q.id}`} value={a?.likelihood ?? 1} />
+                <LevelSelect label="Impact" name={`impact.${q.id}`} value={a?.impact ?? 2} />
               </div>
               <label class="small">
                 Note

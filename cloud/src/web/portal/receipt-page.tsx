@@ -15,22 +15,13 @@ export function PortalReceipt(p: {
   names: HostNames;
 }) {
   const u = (r: string) => portalUrl(p.siteId, r);
-  const ref = `${p.bundle.applianceId}/${p.bundle.seq}`;
   const host = hostLabel(p.r.host, p.names);
   return (
     <PortalShell web={p.web} siteId={p.siteId} title={`Fix on ${host}`} current={u("")}>
       <p class="small">
         <a href={u("")}>Overview</a> / receipt
       </p>
-      <h1>
-        Fix on <span class="mono">{host}</span>
-      </h1>
-      <ReceiptDetail
-        r={p.r}
-        names={p.names}
-        bundleHref={u(`/evidence/bundle/${ref}`)}
-        bundleLabel={`${p.bundle.applianceId}#${p.bundle.seq}`}
-      />
+      <ReceiptDetail r={p.r} names={p.names} bundle={p.bundle} url={u} />
     </PortalShell>
   );
 }
