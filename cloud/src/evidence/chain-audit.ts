@@ -89,6 +89,9 @@ export async function auditSiteChain({
   pageSize?: number;
 }): Promise<SiteAudit> {
   assertSiteRole(ctx.actor, "read-only", input.siteId);
+  // The log's audit reads other tables and does not depend on the chain's: it runs meanwhile.
+  const log = auditSiteLog(ctx.db, ctx, input.siteId);
+  log.catch(() => {}); // awaited with the verdict; a chain pass that throws first must not leave it unhandled
   const floors = await siteRetentionFloors(ctx.db, input.siteId);
   const site: SiteRef = {
     floors,
@@ -126,14 +129,13 @@ export async function auditSiteChain({
         delete vouched[p.applianceId];
         continue;
       }
-      if (p.outcome === "settled")
-        return { ...verdict(site, p, "heads"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
+      if (p.outcome === "settled") return { ...verdict(site, p, "heads"), log: await log };
       break;
     }
   }
   const p = await pass({ all: true });
   if (p.outcome !== "settled") throw new Error(`chain audit: a full pass cannot end in ${p.outcome}`);
-  return { ...verdict(site, p, "all"), log: await auditSiteLog(ctx.db, ctx, input.siteId) };
+  return { ...verdict(site, p, "all"), log: await log };
 }
 
 interface SiteRef {
