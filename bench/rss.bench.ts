@@ -6,8 +6,10 @@
  * `malachor status --json` latency against it (target ≤ 50 ms). Beside each figure its ceiling
  * measured in the same run: a compiled Bun program that does nothing (the floor every compiled Bun
  * program pays), one holding a bun:sqlite database, the same binary's whole module graph loaded and
- * idle, and `malachor --version` (process start alone). Run no other process of the same binary
- * meanwhile: PSS splits the executable's pages among the processes that map them.
+ * idle, and `malachor --version` (process start alone). The daemon runs as systemd runs it: with
+ * a notify socket and a watchdog (agent/src/daemon/sd-notify.ts), so the FFI call it sends through
+ * is counted. Run no other process of the same binary meanwhile: PSS splits the executable's pages
+ * among the processes that map them.
  */
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -117,7 +119,25 @@ const config = writeTestConfig(dir, { bind, ntpServers: [ntp.address] }); // che
 const status = () =>
   Bun.spawnSync([bin, "status", "--json", "--config", config], { stdout: "pipe", stderr: "pipe" });
 
-const daemon = Bun.spawn([bin, "run", "--config", config], { stdout: "ignore", stderr: "ignore" });
+// systemd's end of the notify protocol: a unix datagram socket (Python's, as in
+// agent/src/daemon/sd-notify.test.ts; Bun has none) that reads and drops READY=1, STATUS=…, WATCHDOG=1.
+const notifySocket = join(dir, "notify.sock");
+const systemd = Bun.spawn(
+  [
+    "/usr/bin/python3",
+    "-c",
+    `import socket, sys\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint("bound", flush=True)\nwhile True: s.recv(4096)\n`,
+    notifySocket,
+  ],
+  { stdout: "pipe" },
+);
+await systemd.stdout.getReader().read();
+// WatchdogSec=20: WATCHDOG=1 every 10 s, within each sampling window below.
+const daemon = Bun.spawn([bin, "run", "--config", config], {
+  stdout: "ignore",
+  stderr: "ignore",
+  env: { ...process.env, NOTIFY_SOCKET: notifySocket, WATCHDOG_USEC: "20000000" },
+});
 for (let i = 0; i < 200; i++) {
   if (status().stdout.toString().includes('"lastCycle":{')) break;
   await Bun.sleep(50);
@@ -159,6 +179,8 @@ for (let i = 0; i < 21; i++) {
 }
 daemon.kill("SIGTERM");
 await daemon.exited;
+systemd.kill();
+await systemd.exited;
 ntp.close();
 rmSync(dir, { recursive: true, force: true });
 
