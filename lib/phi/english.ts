@@ -59,10 +59,11 @@ const LISTS: readonly WordList[] = [
 
 /** An index over SCOWL lists' JSON text (arrays of strings), by word, keeping each word's lowest level. */
 export class EnglishIndex {
-  /** Per slot: (offset in its list's text × 16 + list number) × 32 + length; 0 = empty. */
+  /**
+   * Per slot: (offset in its list's text × 16 + list number) × 32 + length; 0 = empty. The list is
+   * the one that gives the word its lowest level, so the level needs no array of its own.
+   */
   private readonly keys = new Int32Array(SLOTS);
-  /** Per slot: the word's lowest SCOWL level. */
-  private readonly levels = new Uint8Array(SLOTS);
 
   /** Index `lists` (at most 16, each under 4 MB); throws when they hold fewer than `minWords` words. */
   constructor(
@@ -90,7 +91,7 @@ export class EnglishIndex {
 
   /** Bytes the index holds beside the text it indexes. */
   get byteLength(): number {
-    return this.keys.byteLength + this.levels.byteLength;
+    return this.keys.byteLength;
   }
 
   /** The word's SCOWL level (10 = most common … 50), ignoring case and diacritics; 0 when not a listed word. */
@@ -103,7 +104,7 @@ export class EnglishIndex {
     for (;;) {
       const k = this.keys[slot]!;
       if (k === 0) return 0;
-      if ((k & 31) === n && this.matches(k, word)) return this.levels[slot]!;
+      if ((k & 31) === n && this.matches(k, word)) return this.lists[(k >>> 5) & 15]!.level;
       slot = (slot + 1) & (SLOTS - 1);
     }
   }
@@ -127,11 +128,10 @@ export class EnglishIndex {
       const k = this.keys[slot]!;
       if (k === 0) {
         this.keys[slot] = (((from << 4) | list) << 5) | len;
-        this.levels[slot] = level;
         return;
       }
       if ((k & 31) === len && this.sameWord(k, text, from, len)) {
-        this.levels[slot] = Math.min(this.levels[slot]!, level);
+        if (level < this.lists[(k >>> 5) & 15]!.level) this.keys[slot] = (((from << 4) | list) << 5) | len;
         return;
       }
       slot = (slot + 1) & (SLOTS - 1);
