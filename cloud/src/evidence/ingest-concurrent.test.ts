@@ -34,6 +34,30 @@ async function untilWaiting(cloud: TestCloud, n: number) {
   }
 }
 
+/** Takes an appliance's row lock in a transaction of its own and holds it until `release`. */
+async function holdLock(cloud: TestCloud, applianceId: string) {
+  let release!: () => void;
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  let locked!: () => void;
+  const taken = new Promise<void>((r) => {
+    locked = r;
+  });
+  const holder = cloud.deps.db.transaction(async (tx) => {
+    await tx.select().from(appliances).where(eq(appliances.id, applianceId)).for("update");
+    locked();
+    await released;
+  });
+  await Promise.race([taken, holder]);
+  return {
+    release: async () => {
+      release();
+      await holder;
+    },
+  };
+}
+
 test.skipIf(!POSTGRES_AVAILABLE)(
   "an upload that waited for a concurrent one still refuses a bundle dated before the head that one stored",
   async () => {
@@ -53,21 +77,13 @@ test.skipIf(!POSTGRES_AVAILABLE)(
     // Years before #2: refused however the uploads interleave.
     const backdated = next("2020-01-01T00:00:00.000Z");
 
-    let release!: () => void;
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
     // Hold the appliance's row lock, as an upload in progress does.
-    const holder = cloud.deps.db.transaction(async (tx) => {
-      await tx.select().from(appliances).where(eq(appliances.id, "app-c1")).for("update");
-      await released;
-    });
+    const lock = await holdLock(cloud, "app-c1");
     const storing = a.upload([second]);
     await untilWaiting(cloud, 1);
     const late = a.upload([backdated]);
     await untilWaiting(cloud, 2);
-    release();
-    await holder;
+    await lock.release();
     const [r1, r2] = await Promise.all([storing, late]);
     expect(r1.status).toBe(200);
     expect(r2.status).toBe(422);
@@ -89,20 +105,13 @@ test.skipIf(!POSTGRES_AVAILABLE)(
     const a = await cloud.createAppliance("site-c", "app-c2");
     expect((await a.upload(a.nextBundles(2))).status).toBe(200);
     const [b1, b2] = [a.nextBundles(3), a.nextBundles(4)];
-    let release!: () => void;
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
-    const holder = cloud.deps.db.transaction(async (tx) => {
-      await tx.select().from(appliances).where(eq(appliances.id, "app-c2")).for("update");
-      await released;
-    });
+    // Hold the appliance's row lock, as an upload in progress does.
+    const lock = await holdLock(cloud, "app-c2");
     const one = a.upload(b1);
     await untilWaiting(cloud, 1);
     const two = a.upload(b2);
     await untilWaiting(cloud, 2);
-    release();
-    await holder;
+    await lock.release();
     expect((await one).status).toBe(200);
     expect((await two).status).toBe(200);
     // One record vouches for #1–#9 (one that missed #3–#5's would start at #6).
